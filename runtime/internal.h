@@ -1,0 +1,155 @@
+/*
+ * internal.h - declarations shared by libpgc's source files; not installed.
+ */
+#ifndef PGC_INTERNAL_H
+#define PGC_INTERNAL_H
+
+#include <stdarg.h>
+
+#include "pgc.h"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PGC_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define PGC_PRINTF(fmt, args)
+#endif
+
+/*
+ * Records code and a formatted message in err (which may be NULL), clearing
+ * every other field.  Returns code, so that callers can write
+ * `return pgc_fail(err, PGC_EINVAL, "...");`.
+ */
+int pgc_fail(pgc_error *err, int code, const char *fmt, ...) PGC_PRINTF(3, 4);
+
+/*
+ * Records a server error from res (or, with res NULL, the connection's
+ * error) in err.  Chooses the code from the SQLSTATE and the connection's
+ * state: PGC_ECONNLOST, PGC_ECANCELED or PGC_ESQL.  `statement` names what
+ * ran (may be NULL).  Returns the code.
+ */
+int pgc_fail_pq(pgc_error *err, PGconn *conn, const PGresult *res,
+                const char *statement);
+
+/* Puts a formatted prefix before err->message (err may be NULL). */
+void pgc_error_prefix(pgc_error *err, const char *fmt, ...) PGC_PRINTF(2, 3);
+
+/* Bounded copy that always terminates dst (dst_size > 0). */
+void pgc_strlcpy(char *dst, const char *src, size_t dst_size);
+
+/* malloc'd copy of s, or NULL. */
+char *pgc_strdup(const char *s);
+
+
+/* ---- config.c ---------------------------------------------------------- */
+
+/* One NAME=VALUE pair (server settings). */
+typedef struct pgc_kv {
+    char *key;
+    char *value;
+} pgc_kv;
+
+/* What a pool keeps of a configuration: a deep copy, owned by the pool. */
+typedef struct pgc_settings {
+    char *conninfo;
+    char *application_name;    /* NULL: libpq's fallback "pgc" */
+    int min_connections, max_connections;
+    int64_t acquire_timeout_ms, max_idle_ms, max_lifetime_ms;
+    uint64_t max_queries;
+    pgc_kv *server;            /* server settings, timeouts included */
+    size_t nserver;
+    char **init;               /* init statements in order */
+    size_t ninit;
+} pgc_settings;
+
+/*
+ * Checks cfg as a whole (a failed set, a missing conninfo, min > max,
+ * a conninfo libpq cannot parse) and copies it into *out.  On failure
+ * *out is left zeroed.
+ */
+int pgc_settings_from_config(pgc_settings *out, const pgc_config *cfg,
+                             pgc_error *err);
+void pgc_settings_free(pgc_settings *s);
+
+/* ---- pool.c ------------------------------------------------------------ */
+
+/* A statement name prepared on one connection. */
+typedef struct pgc_prepared_set {
+    char **names;     /* open addressing, NULL = empty */
+    uint64_t *hashes;
+    size_t cap, count;
+} pgc_prepared_set;
+
+/* One pooled connection and what the runtime knows about it. */
+typedef struct pgc_pconn {
+    PGconn *pg;
+    int64_t created_ms, last_used_ms;
+    uint64_t queries;          /* statements run, for max_queries */
+    pgc_prepared_set prepared;
+    struct pgc_pconn *next;    /* idle stack link */
+} pgc_pconn;
+
+int pgc_pool_get(pgc_pool *pool, pgc_pconn **out, pgc_error *err);
+/* Gives c back; closes it if broken, recycled or stuck in a transaction. */
+void pgc_pool_put(pgc_pool *pool, pgc_pconn *c);
+/* Attach/detach a db: an attached pool refuses to close. */
+void pgc_pool_attach(pgc_pool *pool);
+void pgc_pool_detach(pgc_pool *pool);
+
+int pgc_prepared_has(const pgc_prepared_set *s, const char *name, uint64_t hash);
+int pgc_prepared_add(pgc_prepared_set *s, const char *name, uint64_t hash);
+void pgc_prepared_clear(pgc_prepared_set *s);
+
+/* FNV-1a, 64 bits. */
+uint64_t pgc_hash64(const void *data, size_t len, uint64_t seed);
+#define PGC_HASH_SEED 0xcbf29ce484222325ULL
+
+/* Milliseconds on the monotonic clock. */
+int64_t pgc_now_ms(void);
+
+/* ---- db.c -------------------------------------------------------------- */
+
+#include <pthread.h>
+
+/* A statement rendered for one db: its SQL and its prepared name. */
+typedef struct pgc_rendered {
+    const pgc_stmt *stmt;
+    char *sql;
+    size_t sql_len;
+    char *name;          /* prepared statement name, schema and SQL in its hash */
+    uint64_t name_hash;
+    struct pgc_render_map *map;  /* rendered offsets back to stmt->sql */
+} pgc_rendered;
+
+struct pgc_db {
+    pgc_db *root;        /* the db a scope was begun from; itself for a db */
+    pgc_pool *pool;
+    char *schema;        /* NULL: no schema */
+    /* a db (root) only: */
+    int owns_pool;
+    pthread_mutex_t lock;      /* guards cache and open_scopes */
+    pgc_rendered **cache;      /* open addressing by stmt pointer */
+    size_t cache_cap, cache_count;
+    int open_scopes;
+    /* a transaction scope only: */
+    pgc_db *parent;      /* the enclosing scope, NULL for a top-level transaction */
+    pgc_pconn *conn;
+    int depth;           /* 1 = transaction, 2+ = savepoint */
+    int child_open;
+};
+
+/* The statement rendered for db->root, rendering it on first use. */
+int pgc_db_rendered(pgc_db *db, const pgc_stmt *stmt, const pgc_rendered **out,
+                    pgc_error *err);
+
+/*
+ * Fills err->line/column from err->position (a character offset in
+ * `rendered`), through `map` back to `source`.
+ */
+void pgc_locate_error(pgc_error *err, const char *source, size_t source_len,
+                      const char *rendered, size_t rendered_len,
+                      const struct pgc_render_map *map);
+
+/* Runs one command on c; PGC_OK if it returned COMMAND_OK or TUPLES_OK. */
+int pgc_conn_command(pgc_pconn *c, const char *sql, pgc_error *err);
+
+#endif /* PGC_INTERNAL_H */

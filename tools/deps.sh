@@ -1,0 +1,36 @@
+#!/bin/sh
+# tools/deps.sh - the Debian packages pgc needs to build, test and run its
+# demo.  Prints the missing ones; with --install (as root) installs them;
+# with --list prints them all.
+# Used by .ci/run and by `make deps` (which `make demo` and `make test` run).
+set -eu
+
+PACKAGES="build-essential clang re2c libpq-dev libssl-dev libpg-query-dev libprotobuf-c-dev
+libcmocka-dev postgresql valgrind"
+
+if [ "${1:-}" = "--list" ]; then
+    echo $PACKAGES
+    exit 0
+fi
+
+missing=""
+for p in $PACKAGES; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+
+[ -z "$missing" ] && exit 0
+
+if [ "${1:-}" = "--install" ] && [ "$(id -u)" = 0 ]; then
+    echo "installing:$missing" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # shellcheck disable=SC2086
+    apt-get install -y -qq $missing >/dev/null
+    exit 0
+fi
+
+echo "pgc: missing Debian packages:$missing" >&2
+echo "install them with:  sudo apt-get install$missing" >&2
+exit 1
