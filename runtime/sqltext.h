@@ -1,0 +1,121 @@
+/*
+ * sqltext.h - SQL text services built on the lexer (sqllex.h): template
+ * rendering with a map back to the source, positions, statement splitting
+ * and the checks the migration runner makes.  Internal to libpgc.
+ *
+ * Offsets are byte offsets from the start of the text; lines and columns
+ * are 1-based, columns counted in UTF-8 characters.
+ */
+#ifndef PGC_SQLTEXT_H
+#define PGC_SQLTEXT_H
+
+#include <stddef.h>
+
+#include "internal.h"
+
+/* ------------------------------------------------------------------ */
+/* template.c: rendering                                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * One template that rendering replaced: rendered bytes
+ * [out_off, out_off + out_len) stand for source bytes
+ * [src_off, src_off + src_len) (the whole "{{...}}").  Text between
+ * segments is copied unchanged.
+ */
+typedef struct pgc_render_seg {
+    size_t out_off, out_len;
+    size_t src_off, src_len;
+} pgc_render_seg;
+
+/* The segments of one rendering, by increasing offset. */
+typedef struct pgc_render_map {
+    size_t n;
+    pgc_render_seg *seg; /* malloc'd; NULL when n == 0 */
+} pgc_render_map;
+
+/*
+ * pgc_render() for text of known length (which may hold NUL bytes: they are
+ * refused as PGC_ESYNTAX).  *out is malloc'd and NUL-terminated, free it
+ * with free(); *out_len (out_len may be NULL) is its length.  map may be
+ * NULL; otherwise it is overwritten and, on success, must be freed with
+ * pgc_render_map_free().  On failure *out is NULL and *map empty.
+ */
+int pgc_render_ex(const char *sql, size_t len, const char *schema, char **out,
+                  size_t *out_len, pgc_render_map *map, pgc_error *err);
+
+/* The source offset of a rendered offset: itself shifted by the templates
+ * before it, or the start of the template it falls in.  map may be NULL
+ * (identity). */
+size_t pgc_render_map_source(const pgc_render_map *map, size_t rendered_offset);
+
+/* Frees the segments and empties the map; NULL is accepted. */
+void pgc_render_map_free(pgc_render_map *map);
+
+/* ------------------------------------------------------------------ */
+/* sqltext.c: positions, statements, directives                        */
+/* ------------------------------------------------------------------ */
+
+/* pgc_fail() with "line L, column C: " before the message, and err->line
+ * and err->column filled.  Returns code. */
+int pgc_fail_at(pgc_error *err, int code, int line, int col, const char *fmt,
+                ...) PGC_PRINTF(5, 6);
+
+/* Line and column of byte_offset in src (an offset past len counts as
+ * len).  line or col may be NULL. */
+void pgc_text_position(const char *src, size_t len, size_t byte_offset,
+                       int *line, int *col);
+
+/*
+ * Byte offset of the character at 1-based position char_pos, as the server
+ * reports error positions (PG_DIAG_STATEMENT_POSITION counts characters).
+ * Positions below 1 give 0; positions past the end give len.
+ */
+size_t pgc_char_to_byte_offset(const char *s, size_t len, int char_pos);
+
+/* A statement in a text: bytes [off, off + len), starting at line, col. */
+typedef struct pgc_span {
+    size_t off, len;
+    int line, col;
+} pgc_span;
+
+/*
+ * Splits text into statements at top-level semicolons, as psql does: not
+ * inside strings, quoted identifiers, dollar quotes, comments or
+ * parentheses, nor inside the BEGIN ATOMIC ... END body of
+ * CREATE [OR REPLACE] FUNCTION|PROCEDURE.  A span runs from the
+ * statement's first token to the end of its last one (the semicolon and
+ * surrounding comments excluded).  Statements with no tokens but spaces
+ * and comments are dropped.
+ *
+ * *out is malloc'd (NULL when *n == 0); free it with free().  A lexer error
+ * gives PGC_ESYNTAX with its line and column; then *out is NULL, *n 0.
+ */
+int pgc_split_statements(const char *sql, size_t len, pgc_span **out,
+                         size_t *n, pgc_error *err);
+
+/*
+ * 1 if a top-level statement controls the transaction, which a migration
+ * that the runner wraps in a transaction must not do, with *offset (may be
+ * NULL) at its first byte; 0 if none does; -1 if a lexer error comes
+ * first (the search stops at the first match).  Matches
+ * (keywords in any case): BEGIN (not BEGIN ATOMIC), START TRANSACTION,
+ * COMMIT [PREPARED], END, ROLLBACK [PREPARED] (not ROLLBACK ... TO
+ * SAVEPOINT, which stays inside the transaction), ABORT, PREPARE
+ * TRANSACTION.  Text in dollar quotes (DO blocks, function bodies) is not
+ * looked at.
+ */
+int pgc_find_transaction_control(const char *sql, size_t len, size_t *offset);
+
+/*
+ * 1 if a "--" comment (not text in a string) is a directive to run the
+ * migration outside a transaction, else 0:
+ *     -- pgc:no-transaction
+ *     -- +goose NO TRANSACTION
+ *     -- migrate:up transaction:false        (dbmate)
+ *     -- +migrate Up notransaction           (sql-migrate)
+ * Words are compared ignoring ASCII case.  A lexer error ends the search.
+ */
+int pgc_sql_no_transaction(const char *sql, size_t len);
+
+#endif /* PGC_SQLTEXT_H */
