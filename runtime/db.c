@@ -1,0 +1,266 @@
+/*
+ * db.c - the dual-mode manager: a schema, a pool (owned or borrowed) and
+ * the statements rendered for that schema.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "sqltext.h"
+
+static int db_new(pgc_db **out, pgc_pool *pool, int owns_pool, const char *schema,
+                  pgc_error *err)
+{
+    *out = NULL;
+    if (schema) {
+        int rc = pgc_check_identifier(schema, "schema name", err);
+        if (rc != PGC_OK)
+            return rc;
+    }
+    pgc_db *db = calloc(1, sizeof *db);
+    if (!db)
+        return pgc_fail(err, PGC_ENOMEM, "out of memory");
+    if (schema && !(db->schema = pgc_strdup(schema))) {
+        free(db);
+        return pgc_fail(err, PGC_ENOMEM, "out of memory");
+    }
+    if (pthread_mutex_init(&db->lock, NULL) != 0) {
+        free(db->schema);
+        free(db);
+        return pgc_fail(err, PGC_ENOMEM, "out of memory");
+    }
+    db->root = db;
+    db->pool = pool;
+    db->owns_pool = owns_pool;
+    pgc_pool_attach(pool);
+    *out = db;
+    return PGC_OK;
+}
+
+int pgc_db_open(pgc_db **out, const pgc_config *cfg, const char *schema, pgc_error *err)
+{
+    if (!out)
+        return pgc_fail(err, PGC_EINVAL, "pgc_db_open: out is NULL");
+    *out = NULL;
+    if (schema) {
+        int rc = pgc_check_identifier(schema, "schema name", err);
+        if (rc != PGC_OK)
+            return rc;
+    }
+    pgc_pool *pool;
+    int rc = pgc_pool_open(&pool, cfg, err);
+    if (rc != PGC_OK)
+        return rc;
+    rc = db_new(out, pool, 1, schema, err);
+    if (rc != PGC_OK)
+        pgc_pool_close(pool);
+    return rc;
+}
+
+int pgc_db_attach(pgc_db **out, pgc_pool *pool, const char *schema, pgc_error *err)
+{
+    if (!out || !pool)
+        return pgc_fail(err, PGC_EINVAL, "pgc_db_attach: NULL argument");
+    return db_new(out, pool, 0, schema, err);
+}
+
+static void rendered_free(pgc_rendered *r)
+{
+    if (!r)
+        return;
+    free(r->sql);
+    free(r->name);
+    if (r->map) {
+        pgc_render_map_free(r->map);
+        free(r->map);
+    }
+    free(r);
+}
+
+int pgc_db_close(pgc_db *db)
+{
+    if (!db)
+        return PGC_OK;
+    if (db->root != db)
+        return pgc_tx_rollback(db, NULL);
+    pthread_mutex_lock(&db->lock);
+    int busy = db->open_scopes > 0;
+    pthread_mutex_unlock(&db->lock);
+    if (busy)
+        return PGC_EBUSY;
+    pgc_pool_detach(db->pool);
+    if (db->owns_pool && pgc_pool_close(db->pool) != PGC_OK) {
+        pgc_pool_attach(db->pool);
+        return PGC_EBUSY;
+    }
+    for (size_t i = 0; i < db->cache_cap; i++)
+        rendered_free(db->cache[i]);
+    free(db->cache);
+    pthread_mutex_destroy(&db->lock);
+    free(db->schema);
+    free(db);
+    return PGC_OK;
+}
+
+const char *pgc_db_schema(const pgc_db *db)
+{
+    return db ? db->schema : NULL;
+}
+
+pgc_pool *pgc_db_pool(const pgc_db *db)
+{
+    return db ? db->pool : NULL;
+}
+
+/* ---- statements rendered for this db ----------------------------------- */
+
+static uint64_t ptr_hash(const void *p)
+{
+    uintptr_t v = (uintptr_t)p;
+    return pgc_hash64(&v, sizeof v, PGC_HASH_SEED);
+}
+
+static pgc_rendered *cache_find_locked(pgc_db *db, const pgc_stmt *stmt)
+{
+    if (!db->cache_cap)
+        return NULL;
+    for (size_t i = ptr_hash(stmt) & (db->cache_cap - 1);; i = (i + 1) & (db->cache_cap - 1)) {
+        if (!db->cache[i])
+            return NULL;
+        if (db->cache[i]->stmt == stmt)
+            return db->cache[i];
+    }
+}
+
+static int cache_insert_locked(pgc_db *db, pgc_rendered *r)
+{
+    if ((db->cache_count + 1) * 2 > db->cache_cap) {
+        size_t cap = db->cache_cap ? db->cache_cap * 2 : 32;
+        pgc_rendered **grown = calloc(cap, sizeof *grown);
+        if (!grown)
+            return PGC_ENOMEM;
+        for (size_t i = 0; i < db->cache_cap; i++) {
+            pgc_rendered *e = db->cache[i];
+            if (!e)
+                continue;
+            size_t j = ptr_hash(e->stmt) & (cap - 1);
+            while (grown[j])
+                j = (j + 1) & (cap - 1);
+            grown[j] = e;
+        }
+        free(db->cache);
+        db->cache = grown;
+        db->cache_cap = cap;
+    }
+    size_t i = ptr_hash(r->stmt) & (db->cache_cap - 1);
+    while (db->cache[i])
+        i = (i + 1) & (db->cache_cap - 1);
+    db->cache[i] = r;
+    db->cache_count++;
+    return PGC_OK;
+}
+
+/* Appends at most max bytes of s to dst, as [A-Za-z0-9_] only. */
+static size_t append_label(char *dst, const char *s, size_t max)
+{
+    size_t n = 0;
+    for (; s[n] && n < max; n++) {
+        char c = s[n];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        dst[n] = ok ? c : '_';
+    }
+    return n;
+}
+
+/*
+ * The prepared statement's name: readable parts of the statement's name
+ * and the schema, then a hash of everything that makes it distinct (schema,
+ * name, rendered SQL, parameter types), all within PostgreSQL's 63 bytes.
+ */
+static char *statement_name(const pgc_db *db, const pgc_stmt *stmt, const char *sql,
+                            uint64_t *hash_out)
+{
+    uint64_t h = PGC_HASH_SEED;
+    const char *schema = db->schema ? db->schema : "";
+    h = pgc_hash64(schema, strlen(schema) + 1, h);
+    h = pgc_hash64(stmt->name, strlen(stmt->name) + 1, h);
+    h = pgc_hash64(sql, strlen(sql) + 1, h);
+    h = pgc_hash64(&stmt->nparams, sizeof stmt->nparams, h);
+    if (stmt->param_types && stmt->nparams > 0)
+        h = pgc_hash64(stmt->param_types, (size_t)stmt->nparams * sizeof(Oid), h);
+    char *name = malloc(64);
+    if (!name)
+        return NULL;
+    size_t n = 0;
+    memcpy(name, "pgc_", 4);
+    n = 4;
+    n += append_label(name + n, stmt->name, 24);
+    name[n++] = '_';
+    n += append_label(name + n, schema, 16);
+    n += (size_t)snprintf(name + n, 64 - n, "_%016llx", (unsigned long long)h);
+    *hash_out = pgc_hash64(name, n, PGC_HASH_SEED);
+    return name;
+}
+
+int pgc_db_rendered(pgc_db *db, const pgc_stmt *stmt, const pgc_rendered **out,
+                    pgc_error *err)
+{
+    pgc_db *root = db->root;
+    pthread_mutex_lock(&root->lock);
+    pgc_rendered *r = cache_find_locked(root, stmt);
+    pthread_mutex_unlock(&root->lock);
+    if (r) {
+        *out = r;
+        return PGC_OK;
+    }
+
+    /* Render unlocked; if another thread got there first, keep theirs. */
+    if (!stmt->name || !stmt->sql)
+        return pgc_fail(err, PGC_EINVAL, "statement without a name or SQL");
+    r = calloc(1, sizeof *r);
+    if (!r || !(r->map = calloc(1, sizeof *r->map))) {
+        free(r);
+        return pgc_fail(err, PGC_ENOMEM, "out of memory");
+    }
+    r->stmt = stmt;
+    int rc = pgc_render_ex(stmt->sql, strlen(stmt->sql), root->schema, &r->sql, &r->sql_len,
+                           r->map, err);
+    if (rc != PGC_OK) {
+        if (err)
+            pgc_strlcpy(err->statement, stmt->name, sizeof err->statement);
+        rendered_free(r);
+        return rc;
+    }
+    if (!(r->name = statement_name(root, stmt, r->sql, &r->name_hash))) {
+        rendered_free(r);
+        return pgc_fail(err, PGC_ENOMEM, "out of memory");
+    }
+    pthread_mutex_lock(&root->lock);
+    pgc_rendered *other = cache_find_locked(root, stmt);
+    if (!other)
+        rc = cache_insert_locked(root, r);
+    pthread_mutex_unlock(&root->lock);
+    if (other) {
+        rendered_free(r);
+        r = other;
+    } else if (rc != PGC_OK) {
+        rendered_free(r);
+        return pgc_fail(err, PGC_ENOMEM, "out of memory");
+    }
+    *out = r;
+    return PGC_OK;
+}
+
+void pgc_locate_error(pgc_error *err, const char *source, size_t source_len,
+                      const char *rendered, size_t rendered_len,
+                      const struct pgc_render_map *map)
+{
+    if (!err || err->position <= 0)
+        return;
+    size_t off = pgc_char_to_byte_offset(rendered, rendered_len, err->position);
+    size_t src_off = map ? pgc_render_map_source(map, off) : off;
+    if (src_off > source_len)
+        src_off = source_len;
+    pgc_text_position(source, source_len, src_off, &err->line, &err->column);
+}

@@ -1,0 +1,571 @@
+/*
+ * pool.c - a thread-safe pool of libpq connections.
+ *
+ * One mutex guards the pool's counters, its idle stack and a FIFO of
+ * waiting threads.  Slow work (connecting, health checks, closing) is done
+ * outside the mutex: a thread that wants a new connection first reserves a
+ * slot (total++), then connects unlocked.
+ *
+ * Fairness: a released connection goes straight to the oldest waiter, and a
+ * freed slot lets the oldest waiter connect, so no thread starves while
+ * others keep arriving.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+/* A thread blocked in acquire; lives on that thread's stack. */
+typedef struct waiter {
+    pthread_cond_t cv;
+    pgc_pconn *handed;     /* a connection handed over by a release */
+    int may_create;        /* a slot was freed for this waiter to connect */
+    struct waiter *next;
+} waiter;
+
+struct pgc_pool {
+    pthread_mutex_t lock;
+    pgc_settings s;
+    int total;             /* open or being opened */
+    int in_use;
+    int attached;
+    int closing;
+    pgc_pconn *idle;       /* LIFO: the warmest connection first */
+    int nidle;
+    waiter *head, *tail;
+    int nwaiting;
+    pgc_pconn **out;       /* checked-out connections, to find them by PGconn */
+    int nout;
+    uint64_t opened, closed;
+};
+
+int64_t pgc_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+uint64_t pgc_hash64(const void *data, size_t len, uint64_t seed)
+{
+    const unsigned char *p = data;
+    uint64_t h = seed;
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+/* ---- the per-connection set of prepared statement names ---------------- */
+
+int pgc_prepared_has(const pgc_prepared_set *s, const char *name, uint64_t hash)
+{
+    if (!s->cap)
+        return 0;
+    for (size_t i = hash & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+        if (!s->names[i])
+            return 0;
+        if (s->hashes[i] == hash && strcmp(s->names[i], name) == 0)
+            return 1;
+    }
+}
+
+static int prepared_grow(pgc_prepared_set *s)
+{
+    size_t cap = s->cap ? s->cap * 2 : 16;
+    char **names = calloc(cap, sizeof *names);
+    uint64_t *hashes = calloc(cap, sizeof *hashes);
+    if (!names || !hashes) {
+        free(names);
+        free(hashes);
+        return PGC_ENOMEM;
+    }
+    for (size_t i = 0; i < s->cap; i++) {
+        if (!s->names[i])
+            continue;
+        size_t j = s->hashes[i] & (cap - 1);
+        while (names[j])
+            j = (j + 1) & (cap - 1);
+        names[j] = s->names[i];
+        hashes[j] = s->hashes[i];
+    }
+    free(s->names);
+    free(s->hashes);
+    s->names = names;
+    s->hashes = hashes;
+    s->cap = cap;
+    return PGC_OK;
+}
+
+int pgc_prepared_add(pgc_prepared_set *s, const char *name, uint64_t hash)
+{
+    if ((s->count + 1) * 2 > s->cap && prepared_grow(s) != PGC_OK)
+        return PGC_ENOMEM;
+    size_t i = hash & (s->cap - 1);
+    while (s->names[i])
+        i = (i + 1) & (s->cap - 1);
+    if (!(s->names[i] = pgc_strdup(name)))
+        return PGC_ENOMEM;
+    s->hashes[i] = hash;
+    s->count++;
+    return PGC_OK;
+}
+
+void pgc_prepared_clear(pgc_prepared_set *s)
+{
+    for (size_t i = 0; i < s->cap; i++)
+        free(s->names[i]);
+    free(s->names);
+    free(s->hashes);
+    memset(s, 0, sizeof *s);
+}
+
+/* ---- opening and closing one connection --------------------------------- */
+
+/*
+ * Applies the server settings (timeouts included) in one round trip with
+ * set_config($1, $2, false), so names and values travel as parameters and
+ * never as SQL; then runs the init statements.
+ */
+static int init_session(PGconn *pg, const pgc_settings *s, pgc_error *err)
+{
+    if (s->nserver) {
+        size_t n = s->nserver;
+        const char **values = malloc(2 * n * sizeof *values);
+        size_t cap = 16 + n * 40;
+        char *sql = malloc(cap);
+        if (!values || !sql) {
+            free(values);
+            free(sql);
+            return pgc_fail(err, PGC_ENOMEM, "out of memory");
+        }
+        size_t len = (size_t)snprintf(sql, cap, "SELECT ");
+        for (size_t i = 0; i < n; i++) {
+            len += (size_t)snprintf(sql + len, cap - len, "%sset_config($%zu, $%zu, false)",
+                                    i ? ", " : "", 2 * i + 1, 2 * i + 2);
+            values[2 * i] = s->server[i].key;
+            values[2 * i + 1] = s->server[i].value;
+        }
+        PGresult *res = PQexecParams(pg, sql, (int)(2 * n), NULL, values, NULL, NULL, 0);
+        free(sql);
+        free(values);
+        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+            int rc = pgc_fail_pq(err, pg, res, NULL);
+            if (rc == PGC_ESQL) {
+                pgc_error_prefix(err, "server settings: ");
+                rc = PGC_ECONFIG;
+                if (err)
+                    err->code = rc;
+            }
+            PQclear(res);
+            return rc;
+        }
+        PQclear(res);
+    }
+    for (size_t i = 0; i < s->ninit; i++) {
+        PGresult *res = PQexec(pg, s->init[i]);
+        ExecStatusType st = PQresultStatus(res);
+        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+            int rc = pgc_fail_pq(err, pg, res, NULL);
+            pgc_error_prefix(err, "setting \"init\" #%zu: ", i + 1);
+            PQclear(res);
+            return rc;
+        }
+        PQclear(res);
+    }
+    return PGC_OK;
+}
+
+/* Server notices (NOTICE, WARNING) are not the library's to print. */
+static void ignore_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+static int connect_one(const pgc_settings *s, pgc_pconn **out, pgc_error *err)
+{
+    *out = NULL;
+    const char *keys[] = {"dbname", s->application_name ? "application_name"
+                                                         : "fallback_application_name", NULL};
+    const char *values[] = {s->conninfo, s->application_name ? s->application_name : "pgc",
+                            NULL};
+    PGconn *pg = PQconnectdbParams(keys, values, 1);
+    if (!pg)
+        return pgc_fail(err, PGC_ENOMEM, "out of memory opening a connection");
+    if (PQstatus(pg) != CONNECTION_OK) {
+        pgc_fail_pq(err, pg, NULL, NULL);
+        pgc_error_prefix(err, "could not connect: ");
+        if (err)
+            err->code = PGC_ECONNECT;
+        PQfinish(pg);
+        return PGC_ECONNECT;
+    }
+    PQsetNoticeProcessor(pg, ignore_notice, NULL);
+    int rc = init_session(pg, s, err);
+    if (rc != PGC_OK) {
+        PQfinish(pg);
+        return rc;
+    }
+    pgc_pconn *c = calloc(1, sizeof *c);
+    if (!c) {
+        PQfinish(pg);
+        return pgc_fail(err, PGC_ENOMEM, "out of memory");
+    }
+    c->pg = pg;
+    c->created_ms = c->last_used_ms = pgc_now_ms();
+    *out = c;
+    return PGC_OK;
+}
+
+static void close_one(pgc_pconn *c)
+{
+    if (!c)
+        return;
+    PQfinish(c->pg);
+    pgc_prepared_clear(&c->prepared);
+    free(c);
+}
+
+/*
+ * An idle connection is worth handing out if it is young enough and its
+ * socket has nothing to say.  A backend that was terminated (or a server
+ * that went away) leaves a FATAL message or EOF on the socket: poll() sees
+ * it without a round trip, and PQconsumeInput() turns it into a bad status.
+ */
+static int still_good(const pgc_settings *s, pgc_pconn *c, int64_t now)
+{
+    if (PQstatus(c->pg) != CONNECTION_OK)
+        return 0;
+    if (s->max_idle_ms && now - c->last_used_ms >= s->max_idle_ms)
+        return 0;
+    if (s->max_lifetime_ms && now - c->created_ms >= s->max_lifetime_ms)
+        return 0;
+    struct pollfd pfd = {.fd = PQsocket(c->pg), .events = POLLIN};
+    if (pfd.fd < 0)
+        return 0;
+    int r = poll(&pfd, 1, 0);
+    if (r < 0)
+        return 0;
+    if (r > 0) {
+        if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))
+            return 0;
+        if (!PQconsumeInput(c->pg) || PQstatus(c->pg) != CONNECTION_OK)
+            return 0;
+        PGnotify *n;
+        while ((n = PQnotifies(c->pg)))
+            PQfreemem(n);
+    }
+    return PQtransactionStatus(c->pg) == PQTRANS_IDLE;
+}
+
+/* ---- the pool ------------------------------------------------------------ */
+
+int pgc_pool_open(pgc_pool **out, const pgc_config *cfg, pgc_error *err)
+{
+    if (!out)
+        return pgc_fail(err, PGC_EINVAL, "pgc_pool_open: out is NULL");
+    *out = NULL;
+    pgc_pool *pool = calloc(1, sizeof *pool);
+    if (!pool)
+        return pgc_fail(err, PGC_ENOMEM, "out of memory");
+    int rc = pgc_settings_from_config(&pool->s, cfg, err);
+    if (rc != PGC_OK) {
+        free(pool);
+        return rc;
+    }
+    pool->out = calloc((size_t)pool->s.max_connections, sizeof *pool->out);
+    if (!pool->out || pthread_mutex_init(&pool->lock, NULL) != 0) {
+        free(pool->out);
+        pgc_settings_free(&pool->s);
+        free(pool);
+        return pgc_fail(err, PGC_ENOMEM, "out of memory");
+    }
+    for (int i = 0; i < pool->s.min_connections; i++) {
+        pgc_pconn *c;
+        rc = connect_one(&pool->s, &c, err);
+        if (rc != PGC_OK) {
+            pgc_pool_close(pool);
+            return rc;
+        }
+        c->next = pool->idle;
+        pool->idle = c;
+        pool->nidle++;
+        pool->total++;
+        pool->opened++;
+    }
+    *out = pool;
+    return PGC_OK;
+}
+
+int pgc_pool_close(pgc_pool *pool)
+{
+    if (!pool)
+        return PGC_OK;
+    pthread_mutex_lock(&pool->lock);
+    if (pool->in_use || pool->attached || pool->nwaiting || pool->total != pool->nidle) {
+        pthread_mutex_unlock(&pool->lock);
+        return PGC_EBUSY;
+    }
+    pool->closing = 1;
+    pthread_mutex_unlock(&pool->lock);
+    while (pool->idle) {
+        pgc_pconn *c = pool->idle;
+        pool->idle = c->next;
+        close_one(c);
+    }
+    pthread_mutex_destroy(&pool->lock);
+    pgc_settings_free(&pool->s);
+    free(pool->out);
+    free(pool);
+    return PGC_OK;
+}
+
+void pgc_pool_stats_get(pgc_pool *pool, pgc_pool_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    if (!pool)
+        return;
+    pthread_mutex_lock(&pool->lock);
+    st->total = pool->total;
+    st->idle = pool->nidle;
+    st->in_use = pool->in_use;
+    st->waiting = pool->nwaiting;
+    st->attached = pool->attached;
+    st->opened = pool->opened;
+    st->closed = pool->closed;
+    pthread_mutex_unlock(&pool->lock);
+}
+
+void pgc_pool_attach(pgc_pool *pool)
+{
+    pthread_mutex_lock(&pool->lock);
+    pool->attached++;
+    pthread_mutex_unlock(&pool->lock);
+}
+
+void pgc_pool_detach(pgc_pool *pool)
+{
+    pthread_mutex_lock(&pool->lock);
+    pool->attached--;
+    pthread_mutex_unlock(&pool->lock);
+}
+
+/* Called with the lock held: gives a freed slot to the oldest waiter. */
+static void offer_slot_locked(pgc_pool *pool)
+{
+    waiter *w = pool->head;
+    if (!w)
+        return;
+    pool->head = w->next;
+    if (!pool->head)
+        pool->tail = NULL;
+    w->may_create = 1;
+    pool->total++;  /* reserved on the waiter's behalf */
+    pthread_cond_signal(&w->cv);
+}
+
+static void remove_waiter_locked(pgc_pool *pool, waiter *w)
+{
+    waiter **pp = &pool->head, *prev = NULL;
+    while (*pp && *pp != w) {
+        prev = *pp;
+        pp = &(*pp)->next;
+    }
+    if (*pp) {
+        *pp = w->next;
+        if (pool->tail == w)
+            pool->tail = prev;
+    }
+}
+
+static void deadline_after(struct timespec *ts, int64_t ms)
+{
+    clock_gettime(CLOCK_MONOTONIC, ts);
+    ts->tv_sec += (time_t)(ms / 1000);
+    ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts->tv_nsec >= 1000000000L) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000L;
+    }
+}
+
+static void mark_out_locked(pgc_pool *pool, pgc_pconn *c)
+{
+    pool->out[pool->nout++] = c;
+    pool->in_use++;
+}
+
+/*
+ * The slow part of acquire, without the lock: check a connection taken
+ * from the idle stack, or open one in a reserved slot (reconnect == the
+ * slot of a connection that failed its check).
+ */
+static int finish_acquire(pgc_pool *pool, pgc_pconn *c, pgc_pconn **out, pgc_error *err)
+{
+    if (c && !still_good(&pool->s, c, pgc_now_ms())) {
+        close_one(c);
+        c = NULL;
+        pthread_mutex_lock(&pool->lock);
+        pool->closed++;
+        pthread_mutex_unlock(&pool->lock);
+    }
+    if (!c) {
+        int rc = connect_one(&pool->s, &c, err);
+        pthread_mutex_lock(&pool->lock);
+        if (rc != PGC_OK) {
+            pool->total--;
+            offer_slot_locked(pool);
+            pthread_mutex_unlock(&pool->lock);
+            return rc;
+        }
+        pool->opened++;
+        pthread_mutex_unlock(&pool->lock);
+    }
+    pthread_mutex_lock(&pool->lock);
+    mark_out_locked(pool, c);
+    pthread_mutex_unlock(&pool->lock);
+    *out = c;
+    return PGC_OK;
+}
+
+int pgc_pool_get(pgc_pool *pool, pgc_pconn **out, pgc_error *err)
+{
+    *out = NULL;
+    pthread_mutex_lock(&pool->lock);
+    if (pool->closing) {
+        pthread_mutex_unlock(&pool->lock);
+        return pgc_fail(err, PGC_EINVAL, "the pool is closed");
+    }
+    if (!pool->head && pool->idle) {
+        pgc_pconn *c = pool->idle;
+        pool->idle = c->next;
+        pool->nidle--;
+        pthread_mutex_unlock(&pool->lock);
+        return finish_acquire(pool, c, out, err);
+    }
+    if (!pool->head && pool->total < pool->s.max_connections) {
+        pool->total++;
+        pthread_mutex_unlock(&pool->lock);
+        return finish_acquire(pool, NULL, out, err);
+    }
+
+    waiter w = {.handed = NULL, .may_create = 0, .next = NULL};
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&w.cv, &attr);
+    pthread_condattr_destroy(&attr);
+    if (pool->tail)
+        pool->tail->next = &w;
+    else
+        pool->head = &w;
+    pool->tail = &w;
+    pool->nwaiting++;
+
+    struct timespec deadline;
+    deadline_after(&deadline, pool->s.acquire_timeout_ms);
+    int timed_out = 0;
+    while (!w.handed && !w.may_create && !timed_out) {
+        int r = pthread_cond_timedwait(&w.cv, &pool->lock, &deadline);
+        if (r == ETIMEDOUT && !w.handed && !w.may_create) {
+            remove_waiter_locked(pool, &w);
+            timed_out = 1;
+        }
+    }
+    pool->nwaiting--;
+    pgc_pconn *c = w.handed;
+    int may_create = w.may_create;
+    pthread_mutex_unlock(&pool->lock);
+    pthread_cond_destroy(&w.cv);
+    if (timed_out)
+        return pgc_fail(err, PGC_ETIMEDOUT,
+                        "no connection free after %lld ms (max_connections=%d)",
+                        (long long)pool->s.acquire_timeout_ms, pool->s.max_connections);
+    if (c || may_create)
+        return finish_acquire(pool, c, out, err);
+    return pgc_fail(err, PGC_EINTERNAL, "pool woke a waiter with nothing");
+}
+
+/* Whether a returned connection should be closed rather than reused. */
+static int should_retire(const pgc_settings *s, pgc_pconn *c)
+{
+    if (PQstatus(c->pg) != CONNECTION_OK)
+        return 1;
+    if (s->max_queries && c->queries >= s->max_queries)
+        return 1;
+    PGTransactionStatusType ts = PQtransactionStatus(c->pg);
+    if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR) {
+        PGresult *res = PQexec(c->pg, "ROLLBACK");
+        int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+        PQclear(res);
+        return !ok;
+    }
+    return ts != PQTRANS_IDLE;
+}
+
+void pgc_pool_put(pgc_pool *pool, pgc_pconn *c)
+{
+    if (!pool || !c)
+        return;
+    int retire = should_retire(&pool->s, c);
+    c->last_used_ms = pgc_now_ms();
+    pthread_mutex_lock(&pool->lock);
+    for (int i = 0; i < pool->nout; i++) {
+        if (pool->out[i] == c) {
+            pool->out[i] = pool->out[--pool->nout];
+            break;
+        }
+    }
+    pool->in_use--;
+    if (retire) {
+        pool->total--;
+        pool->closed++;
+        offer_slot_locked(pool);
+        pthread_mutex_unlock(&pool->lock);
+        close_one(c);
+        return;
+    }
+    waiter *w = pool->head;
+    if (w) {
+        pool->head = w->next;
+        if (!pool->head)
+            pool->tail = NULL;
+        w->handed = c;
+        pthread_cond_signal(&w->cv);
+    } else {
+        c->next = pool->idle;
+        pool->idle = c;
+        pool->nidle++;
+    }
+    pthread_mutex_unlock(&pool->lock);
+}
+
+int pgc_pool_acquire(pgc_pool *pool, PGconn **out, pgc_error *err)
+{
+    if (!pool || !out)
+        return pgc_fail(err, PGC_EINVAL, "pgc_pool_acquire: NULL argument");
+    pgc_pconn *c;
+    int rc = pgc_pool_get(pool, &c, err);
+    *out = rc == PGC_OK ? c->pg : NULL;
+    return rc;
+}
+
+void pgc_pool_release(pgc_pool *pool, PGconn *pg)
+{
+    if (!pool || !pg)
+        return;
+    pgc_pconn *c = NULL;
+    pthread_mutex_lock(&pool->lock);
+    for (int i = 0; i < pool->nout; i++)
+        if (pool->out[i]->pg == pg)
+            c = pool->out[i];
+    pthread_mutex_unlock(&pool->lock);
+    if (c)
+        pgc_pool_put(pool, c);
+}

@@ -1,0 +1,220 @@
+/*
+ * query.c - running statements: rendered once per db, prepared once per
+ * connection, executed with PQexecPrepared; and the result accessors.
+ *
+ * A pgc_result is the PGresult itself behind an opaque type: no wrapper
+ * to allocate on the hot path.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "sqltext.h"
+
+#define AS_PQ(res) ((PGresult *)(res))
+#define AS_PQC(res) ((const PGresult *)(res))
+
+/* Borrow the scope's connection, or check one out for this call. */
+static int conn_for(pgc_db *db, pgc_pconn **c, pgc_error *err)
+{
+    if (db->conn) {
+        if (db->child_open)
+            return pgc_fail(err, PGC_ETXSTATE,
+                            "a savepoint opened from this transaction scope is still open");
+        *c = db->conn;
+        return PGC_OK;
+    }
+    return pgc_pool_get(db->pool, c, err);
+}
+
+static void conn_done(pgc_db *db, pgc_pconn *c)
+{
+    if (!db->conn)
+        pgc_pool_put(db->pool, c);
+}
+
+static int is_sqlstate(const PGresult *res, const char *state)
+{
+    const char *s = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    return s && strcmp(s, state) == 0;
+}
+
+static int fail_stmt(pgc_error *err, pgc_pconn *c, const PGresult *res,
+                     const pgc_rendered *r)
+{
+    int rc = pgc_fail_pq(err, c->pg, res, r->stmt->name);
+    pgc_locate_error(err, r->stmt->sql, strlen(r->stmt->sql), r->sql, r->sql_len, r->map);
+    return rc;
+}
+
+static int prepare(pgc_pconn *c, const pgc_rendered *r, pgc_error *err)
+{
+    const pgc_stmt *stmt = r->stmt;
+    PGresult *res = PQprepare(c->pg, r->name, r->sql, stmt->nparams, stmt->param_types);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        int rc = fail_stmt(err, c, res, r);
+        PQclear(res);
+        return rc;
+    }
+    PQclear(res);
+    if (pgc_prepared_add(&c->prepared, r->name, r->name_hash) != PGC_OK)
+        return pgc_fail(err, PGC_ENOMEM, "out of memory");
+    return PGC_OK;
+}
+
+int pgc_query(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
+              const int *lengths, const int *formats, pgc_result **out, pgc_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!db || !stmt)
+        return pgc_fail(err, PGC_EINVAL, "pgc_query: NULL argument");
+    if (stmt->nparams < 0 || (stmt->nparams > 0 && !values))
+        return pgc_fail(err, PGC_EINVAL, "statement \"%s\": %d parameters but no values",
+                        stmt->name ? stmt->name : "?", stmt->nparams);
+    const pgc_rendered *r;
+    int rc = pgc_db_rendered(db, stmt, &r, err);
+    if (rc != PGC_OK)
+        return rc;
+    pgc_pconn *c;
+    if ((rc = conn_for(db, &c, err)) != PGC_OK)
+        return rc;
+
+    PGresult *res = NULL;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (!pgc_prepared_has(&c->prepared, r->name, r->name_hash)
+            && (rc = prepare(c, r, err)) != PGC_OK)
+            break;
+        c->queries++;
+        res = PQexecPrepared(c->pg, r->name, stmt->nparams, values, lengths, formats,
+                             stmt->result_format);
+        ExecStatusType st = PQresultStatus(res);
+        if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+            rc = PGC_OK;
+            break;
+        }
+        /*
+         * The server forgot our statements (DISCARD ALL, a pooler): forget
+         * them too and prepare again, once.  Outside a transaction only:
+         * inside one the error has already aborted it.
+         */
+        if (attempt == 0 && is_sqlstate(res, "26000")
+            && PQtransactionStatus(c->pg) == PQTRANS_IDLE) {
+            pgc_prepared_clear(&c->prepared);
+            PQclear(res);
+            res = NULL;
+            continue;
+        }
+        rc = fail_stmt(err, c, res, r);
+        break;
+    }
+    conn_done(db, c);
+    if (rc != PGC_OK) {
+        PQclear(res);
+        return rc;
+    }
+    if (out)
+        *out = (pgc_result *)res;
+    else
+        PQclear(res);
+    return PGC_OK;
+}
+
+int pgc_conn_command(pgc_pconn *c, const char *sql, pgc_error *err)
+{
+    PGresult *res = PQexec(c->pg, sql);
+    ExecStatusType st = PQresultStatus(res);
+    int rc = PGC_OK;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        rc = pgc_fail_pq(err, c->pg, res, NULL);
+    PQclear(res);
+    return rc;
+}
+
+int pgc_exec(pgc_db *db, const char *sql, pgc_result **out, pgc_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!db || !sql)
+        return pgc_fail(err, PGC_EINVAL, "pgc_exec: NULL argument");
+    size_t len = strlen(sql), rendered_len;
+    char *rendered;
+    pgc_render_map map = {0};
+    int rc = pgc_render_ex(sql, len, db->root->schema, &rendered, &rendered_len, &map, err);
+    if (rc != PGC_OK)
+        return rc;
+    pgc_pconn *c;
+    if ((rc = conn_for(db, &c, err)) == PGC_OK) {
+        c->queries++;
+        PGresult *res = PQexec(c->pg, rendered);
+        ExecStatusType st = PQresultStatus(res);
+        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+            rc = pgc_fail_pq(err, c->pg, res, NULL);
+            pgc_locate_error(err, sql, len, rendered, rendered_len, &map);
+            PQclear(res);
+        } else if (out) {
+            *out = (pgc_result *)res;
+        } else {
+            PQclear(res);
+        }
+        conn_done(db, c);
+    }
+    free(rendered);
+    pgc_render_map_free(&map);
+    return rc;
+}
+
+/* ---- results -------------------------------------------------------------- */
+
+void pgc_result_free(pgc_result *res)
+{
+    PQclear(AS_PQ(res));
+}
+
+int pgc_result_rows(const pgc_result *res)
+{
+    return res ? PQntuples(AS_PQC(res)) : 0;
+}
+
+int pgc_result_cols(const pgc_result *res)
+{
+    return res ? PQnfields(AS_PQC(res)) : 0;
+}
+
+int64_t pgc_result_affected(const pgc_result *res)
+{
+    if (!res)
+        return 0;
+    const char *s = PQcmdTuples(AS_PQ((pgc_result *)(uintptr_t)res));
+    return *s ? strtoll(s, NULL, 10) : 0;
+}
+
+int pgc_result_is_null(const pgc_result *res, int row, int col)
+{
+    return PQgetisnull(AS_PQC(res), row, col);
+}
+
+const char *pgc_result_value(const pgc_result *res, int row, int col)
+{
+    return PQgetvalue(AS_PQC(res), row, col);
+}
+
+int pgc_result_length(const pgc_result *res, int row, int col)
+{
+    return PQgetlength(AS_PQC(res), row, col);
+}
+
+const char *pgc_result_name(const pgc_result *res, int col)
+{
+    return PQfname(AS_PQC(res), col);
+}
+
+Oid pgc_result_type(const pgc_result *res, int col)
+{
+    return PQftype(AS_PQC(res), col);
+}
+
+PGresult *pgc_result_pq(pgc_result *res)
+{
+    return AS_PQ(res);
+}

@@ -1,0 +1,73 @@
+/*
+ * fixture.c - see fixture.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+
+const fixture_mode fixture_standalone = STANDALONE;
+const fixture_mode fixture_embedded = EMBEDDED;
+
+pgc_config *fixture_config(const fixture *f, ...)
+{
+    pgc_config *cfg = pgc_config_new();
+    assert_non_null(cfg);
+    pgc_error err = {0};
+    assert_ok(pgc_config_set(cfg, "conninfo", pgc_testdb_conninfo(f->tdb), &err), &err);
+    va_list ap;
+    va_start(ap, f);
+    const char *key;
+    while ((key = va_arg(ap, const char *))) {
+        const char *value = va_arg(ap, const char *);
+        assert_ok(pgc_config_set(cfg, key, value, &err), &err);
+    }
+    va_end(ap);
+    return cfg;
+}
+
+int fixture_setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    f->mode = *(const fixture_mode *)*state;
+    pgc_error err = {0};
+    assert_ok(pgc_testdb_create(&f->tdb, &err), &err);
+    pgc_config *cfg = fixture_config(f, "max_connections", "4", NULL);
+    if (f->mode == STANDALONE) {
+        assert_ok(pgc_db_open(&f->db, cfg, NULL, &err), &err);
+    } else {
+        assert_ok(pgc_pool_open(&f->pool, cfg, &err), &err);
+        assert_ok(pgc_db_attach(&f->db, f->pool, "lib", &err), &err);
+    }
+    pgc_config_free(cfg);
+    *state = f;
+    return 0;
+}
+
+int fixture_teardown(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(pgc_db_close(f->db), PGC_OK);
+    assert_int_equal(pgc_pool_close(f->pool), PGC_OK);
+    pgc_testdb_drop(f->tdb);
+    free(f);
+    return 0;
+}
+
+char *fixture_scalar(const fixture *f, const char *sql)
+{
+    PGconn *pg = PQconnectdb(pgc_testdb_conninfo(f->tdb));
+    assert_int_equal(PQstatus(pg), CONNECTION_OK);
+    PGresult *res = PQexec(pg, sql);
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
+        print_error("fixture_scalar(%s): %s", sql, PQresultErrorMessage(res));
+    assert_true(st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK);
+    char *out = NULL;
+    if (PQntuples(res) > 0 && PQnfields(res) > 0 && !PQgetisnull(res, 0, 0))
+        out = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    PQfinish(pg);
+    return out;
+}

@@ -1,0 +1,318 @@
+/*
+ * test_pool.c - the pool and the dual-mode lifecycle: sharing, closing,
+ * exhaustion, broken connections, recycling, threads.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fixture.h"
+
+static const pgc_stmt backend_pid = {"backend_pid", "SELECT pg_backend_pid()", 0, NULL, 0};
+
+static int pid_of(pgc_db *db, pgc_error *err)
+{
+    pgc_result *res;
+    int rc = pgc_query(db, &backend_pid, NULL, NULL, NULL, &res, err);
+    if (rc != PGC_OK)
+        return -rc;
+    int pid = atoi(pgc_result_value(res, 0, 0));
+    pgc_result_free(res);
+    return pid;
+}
+
+static pgc_pool *open_pool(const fixture *f, const char *max, const char *timeout_ms)
+{
+    pgc_config *cfg = fixture_config(f, "max_connections", max, "acquire_timeout_ms",
+                                     timeout_ms, NULL);
+    pgc_pool *pool;
+    pgc_error err = {0};
+    assert_ok(pgc_pool_open(&pool, cfg, &err), &err);
+    pgc_config_free(cfg);
+    return pool;
+}
+
+static void pool__close_embedded_db__leaves_pool_and_others_working(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    pgc_pool *pool = open_pool(f, "2", "2000");
+    pgc_db *a, *b;
+    assert_ok(pgc_db_attach(&a, pool, "a", &err), &err);
+    assert_ok(pgc_db_attach(&b, pool, "b", &err), &err);
+    assert_true(pid_of(a, &err) > 0);
+    assert_int_equal(pgc_db_close(a), PGC_OK);
+    assert_true(pid_of(b, &err) > 0);
+    pgc_db *c;
+    assert_ok(pgc_db_attach(&c, pool, "c", &err), &err);
+    assert_true(pid_of(c, &err) > 0);
+    assert_int_equal(pgc_pool_close(pool), PGC_EBUSY); /* b and c attached */
+    assert_int_equal(pgc_db_close(b), PGC_OK);
+    assert_int_equal(pgc_db_close(c), PGC_OK);
+    assert_int_equal(pgc_pool_close(pool), PGC_OK);
+}
+
+static void pool__close_with_connection_checked_out__is_busy(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    pgc_pool *pool = open_pool(f, "2", "2000");
+    PGconn *pg;
+    assert_ok(pgc_pool_acquire(pool, &pg, &err), &err);
+    assert_int_equal(pgc_pool_close(pool), PGC_EBUSY);
+    pgc_pool_stats st;
+    pgc_pool_stats_get(pool, &st);
+    assert_int_equal(st.in_use, 1);
+    pgc_pool_release(pool, pg);
+    assert_int_equal(pgc_pool_close(pool), PGC_OK);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void pool__exhausted__times_out(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    pgc_pool *pool = open_pool(f, "2", "300");
+    PGconn *c1, *c2, *c3 = (PGconn *)1;
+    assert_ok(pgc_pool_acquire(pool, &c1, &err), &err);
+    assert_ok(pgc_pool_acquire(pool, &c2, &err), &err);
+    double t0 = now_s();
+    assert_int_equal(pgc_pool_acquire(pool, &c3, &err), PGC_ETIMEDOUT);
+    double waited = now_s() - t0;
+    assert_null(c3);
+    assert_int_equal(err.code, PGC_ETIMEDOUT);
+    assert_non_null(strstr(err.message, "300 ms"));
+    assert_true(waited >= 0.29); /* it did wait for the timeout, not fail at once */
+    /* a db call on the exhausted pool fails the same way */
+    pgc_db *db;
+    assert_ok(pgc_db_attach(&db, pool, NULL, &err), &err);
+    assert_int_equal(pid_of(db, &err), -PGC_ETIMEDOUT);
+    pgc_pool_release(pool, c1);
+    assert_true(pid_of(db, &err) > 0);
+    pgc_pool_release(pool, c2);
+    assert_int_equal(pgc_db_close(db), PGC_OK);
+    assert_int_equal(pgc_pool_close(pool), PGC_OK);
+}
+
+/* A backend killed by pg_terminate_backend is dropped and replaced. */
+static void pool__killed_backend__is_replaced(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    pgc_pool *pool = open_pool(f, "1", "2000");
+    pgc_db *db;
+    assert_ok(pgc_db_attach(&db, pool, pgc_db_schema(f->db), &err), &err);
+    int pid = pid_of(db, &err);
+    assert_true(pid > 0);
+
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%d, 5000)", pid);
+    char *ok = fixture_scalar(f, sql);
+    assert_string_equal(ok, "t");
+    free(ok);
+
+    int next = pid_of(db, &err);
+    assert_true(next > 0);
+    assert_int_not_equal(next, pid);
+    pgc_pool_stats st;
+    pgc_pool_stats_get(pool, &st);
+    assert_int_equal(st.total, 1);
+    assert_true(st.closed >= 1);
+    assert_int_equal(pgc_db_close(db), PGC_OK);
+    assert_int_equal(pgc_pool_close(pool), PGC_OK);
+}
+
+/* Killed while checked out: the call fails, the pool recovers after it. */
+static void pool__backend_killed_in_use__call_fails_then_recovers(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    pgc_pool *pool = open_pool(f, "1", "2000");
+    pgc_db *db, *tx;
+    assert_ok(pgc_db_attach(&db, pool, NULL, &err), &err);
+    assert_ok(pgc_tx_begin(db, &tx, &err), &err);
+    int pid = pid_of(tx, &err);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%d, 5000)", pid);
+    free(fixture_scalar(f, sql));
+    assert_int_equal(pid_of(tx, &err), -PGC_ECONNLOST);
+    assert_int_equal(pgc_tx_rollback(tx, &err), PGC_ECONNLOST);
+    assert_true(pid_of(db, &err) > 0);
+    assert_int_equal(pgc_db_close(db), PGC_OK);
+    assert_int_equal(pgc_pool_close(pool), PGC_OK);
+}
+
+static void pool__recycles_after_max_queries(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    pgc_config *cfg = fixture_config(f, "max_connections", "1", "max_queries", "3", NULL);
+    pgc_pool *pool;
+    assert_ok(pgc_pool_open(&pool, cfg, &err), &err);
+    pgc_config_free(cfg);
+    pgc_db *db;
+    assert_ok(pgc_db_attach(&db, pool, NULL, &err), &err);
+    int pids[6];
+    for (int i = 0; i < 6; i++)
+        assert_true((pids[i] = pid_of(db, &err)) > 0);
+    assert_int_equal(pids[0], pids[2]);
+    assert_int_not_equal(pids[2], pids[3]);
+    assert_int_equal(pids[3], pids[5]);
+    assert_int_equal(pgc_db_close(db), PGC_OK);
+    assert_int_equal(pgc_pool_close(pool), PGC_OK);
+}
+
+static void pool__recycles_after_idle_time(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    pgc_config *cfg = fixture_config(f, "max_connections", "1", "max_idle_ms", "100", NULL);
+    pgc_pool *pool;
+    assert_ok(pgc_pool_open(&pool, cfg, &err), &err);
+    pgc_config_free(cfg);
+    pgc_db *db;
+    assert_ok(pgc_db_attach(&db, pool, NULL, &err), &err);
+    int a = pid_of(db, &err), b = pid_of(db, &err);
+    assert_int_equal(a, b);
+    struct timespec nap = {0, 250 * 1000000L};
+    nanosleep(&nap, NULL);
+    int c = pid_of(db, &err);
+    assert_true(c > 0);
+    assert_int_not_equal(b, c);
+    assert_int_equal(pgc_db_close(db), PGC_OK);
+    assert_int_equal(pgc_pool_close(pool), PGC_OK);
+}
+
+typedef struct worker {
+    pgc_db *db;
+    int calls, ok;
+    pgc_error err;
+} worker;
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    for (int i = 0; i < w->calls; i++)
+        if (pid_of(w->db, &w->err) > 0)
+            w->ok++;
+    return NULL;
+}
+
+/* 8 threads share 3 connections: every call gets one, none is lost. */
+static void pool__threads__share_few_connections(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    pgc_pool *pool = open_pool(f, "3", "10000");
+    pgc_db *db;
+    assert_ok(pgc_db_attach(&db, pool, pgc_db_schema(f->db), &err), &err);
+    enum { N = 8 };
+    pthread_t t[N];
+    worker w[N];
+    for (int i = 0; i < N; i++) {
+        w[i] = (worker){.db = db, .calls = 200};
+        assert_int_equal(pthread_create(&t[i], NULL, work, &w[i]), 0);
+    }
+    for (int i = 0; i < N; i++) {
+        pthread_join(t[i], NULL);
+        if (w[i].ok != w[i].calls)
+            print_error("thread %d: %s\n", i, w[i].err.message);
+        assert_int_equal(w[i].ok, w[i].calls);
+    }
+    pgc_pool_stats st;
+    pgc_pool_stats_get(pool, &st);
+    assert_true(st.total <= 3);
+    assert_int_equal(st.in_use, 0);
+    assert_int_equal(st.waiting, 0);
+    assert_int_equal(pgc_db_close(db), PGC_OK);
+    assert_int_equal(pgc_pool_close(pool), PGC_OK);
+}
+
+/* ---- configuration refused at open -------------------------------------------- */
+
+static void config__server_settings__apply_to_each_connection(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    pgc_config *cfg = fixture_config(f, "server.work_mem", "1234kB", "application_name",
+                                     "billing", "init", "SET search_path TO pg_catalog",
+                                     "statement_timeout_ms", "150", NULL);
+    pgc_db *db;
+    assert_ok(pgc_db_open(&db, cfg, NULL, &err), &err);
+    pgc_config_free(cfg);
+    static const pgc_stmt show = {
+        "show",
+        "SELECT current_setting('work_mem'), current_setting('application_name'),"
+        " current_setting('search_path'), current_setting('statement_timeout')",
+        0, NULL, 0};
+    pgc_result *res;
+    assert_ok(pgc_query(db, &show, NULL, NULL, NULL, &res, &err), &err);
+    assert_string_equal(pgc_result_value(res, 0, 0), "1234kB");
+    assert_string_equal(pgc_result_value(res, 0, 1), "billing");
+    assert_string_equal(pgc_result_value(res, 0, 2), "pg_catalog");
+    assert_string_equal(pgc_result_value(res, 0, 3), "150ms");
+    pgc_result_free(res);
+    static const pgc_stmt slow = {"slow", "SELECT pg_sleep(2)", 0, NULL, 0};
+    assert_int_equal(pgc_query(db, &slow, NULL, NULL, NULL, NULL, &err), PGC_ECANCELED);
+    assert_string_equal(err.sqlstate, "57014");
+    assert_int_equal(pgc_db_close(db), PGC_OK);
+}
+
+static void config__bad_server_setting__refused_at_open(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    pgc_config *cfg = fixture_config(f, "server.no_such_setting", "1", NULL);
+    pgc_pool *pool = (pgc_pool *)1;
+    assert_int_equal(pgc_pool_open(&pool, cfg, &err), PGC_ECONFIG);
+    assert_null(pool);
+    assert_non_null(strstr(err.message, "no_such_setting"));
+    pgc_config_free(cfg);
+
+    cfg = fixture_config(f, "server.work_mem", "lots", NULL);
+    assert_int_equal(pgc_pool_open(&pool, cfg, &err), PGC_ECONFIG);
+    assert_non_null(strstr(err.message, "work_mem"));
+    pgc_config_free(cfg);
+
+    cfg = fixture_config(f, "init", "SELEC 1", NULL);
+    assert_int_not_equal(pgc_pool_open(&pool, cfg, &err), PGC_OK);
+    assert_non_null(strstr(err.message, "init"));
+    pgc_config_free(cfg);
+}
+
+static void config__unreachable_server__refused_at_open(void **state)
+{
+    (void)state;
+    pgc_config *cfg = pgc_config_new();
+    pgc_error err = {0};
+    assert_ok(pgc_config_set(cfg, "conninfo", "host=/nonexistent-pgc port=1", &err), &err);
+    pgc_pool *pool;
+    assert_int_equal(pgc_pool_open(&pool, cfg, &err), PGC_ECONNECT);
+    assert_non_null(strstr(err.message, "could not connect"));
+    pgc_config_free(cfg);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        BOTH_MODES(pool__close_embedded_db__leaves_pool_and_others_working),
+        BOTH_MODES(pool__close_with_connection_checked_out__is_busy),
+        BOTH_MODES(pool__exhausted__times_out),
+        BOTH_MODES(pool__killed_backend__is_replaced),
+        BOTH_MODES(pool__backend_killed_in_use__call_fails_then_recovers),
+        BOTH_MODES(pool__recycles_after_max_queries),
+        BOTH_MODES(pool__recycles_after_idle_time),
+        BOTH_MODES(pool__threads__share_few_connections),
+        BOTH_MODES(config__server_settings__apply_to_each_connection),
+        BOTH_MODES(config__bad_server_setting__refused_at_open),
+        cmocka_unit_test(config__unreachable_server__refused_at_open),
+    };
+    return cmocka_run_group_tests_name("pool", tests, NULL, NULL);
+}
