@@ -148,7 +148,7 @@ int pgc_exec(pgc_db *db, const char *sql, pgc_result **out, pgc_error *err)
         c->queries++;
         PGresult *res = PQexec(c->pg, rendered);
         ExecStatusType st = PQresultStatus(res);
-        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
             rc = pgc_fail_pq(err, c->pg, res, NULL);
             pgc_locate_error(err, sql, len, rendered, rendered_len, &map);
             PQclear(res);

@@ -1,0 +1,865 @@
+/*
+ * migrate.c - the migration runner.
+ *
+ * A run, for a db with schema S and a set of module M:
+ *  1. Everything that can be checked without the server is checked first:
+ *     versions unique, checksums, no BEGIN/COMMIT in transactional files,
+ *     templates render.  Nothing is touched if any of it fails.
+ *  2. Under the advisory lock for (M, S), held by a transaction so that it
+ *     also works through PgBouncer's transaction pooling: create S and the
+ *     tracking table S.pgc_migrations if missing, read what was applied,
+ *     refuse edited files and (unless allowed) new files older than the
+ *     newest applied one.
+ *  3. Each pending file in version order, in its own transaction that
+ *     takes the lock first and then looks again (another process may have
+ *     applied it meanwhile: the read comes after the lock, in a statement
+ *     of its own, so its snapshot sees that process's commit), runs the
+ *     file and records it.  A file with a no-transaction directive runs
+ *     statement by statement under the session-level form of the same
+ *     lock, and is recorded after its last statement.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+
+#include "internal.h"
+#include "sqltext.h"
+
+#define TRACKING_TABLE "pgc_migrations"
+
+/* ---- versions, checksums, sets ------------------------------------------ */
+
+int pgc_migration_version(const char *name, uint64_t *out)
+{
+    const char *p = name;
+    if (*p == 'V' || *p == 'v')
+        p++;
+    if (*p < '0' || *p > '9')
+        return -1;
+    uint64_t v = 0;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        unsigned d = (unsigned)(*p - '0');
+        if (v > ((uint64_t)INT64_MAX - d) / 10)
+            return -1;  /* the tracking table keeps versions as bigint */
+        v = v * 10 + d;
+    }
+    if (*p != '_' && *p != '-' && *p != '.')
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int pgc_migration_checksum(const char *sql, size_t len, char out[65])
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+        EVP_MD_CTX_free(ctx);
+        return PGC_ENOMEM;
+    }
+    /* Feed runs of text between the '\r' of each CRLF. */
+    size_t start = 0;
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (sql[i] == '\r' && sql[i + 1] == '\n') {
+            EVP_DigestUpdate(ctx, sql + start, i - start);
+            start = i + 1;
+        }
+    }
+    EVP_DigestUpdate(ctx, sql + start, len - start);
+    unsigned char md[32];
+    unsigned int mdlen = 0;
+    int ok = EVP_DigestFinal_ex(ctx, md, &mdlen);
+    EVP_MD_CTX_free(ctx);
+    if (!ok || mdlen != 32)
+        return PGC_EINTERNAL;
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 32; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
+    out[64] = '\0';
+    return PGC_OK;
+}
+
+/* A loaded set owns its strings; `set` comes first so the cast is valid. */
+typedef struct loaded_set {
+    pgc_migration_set set;
+    char *module;
+    pgc_migration *files;
+    size_t count;
+} loaded_set;
+
+void pgc_migration_set_free(pgc_migration_set *set)
+{
+    if (!set)
+        return;
+    loaded_set *ls = (loaded_set *)set;
+    for (size_t i = 0; i < ls->count; i++) {
+        free((char *)ls->files[i].name);
+        free((char *)ls->files[i].sql);
+        free((char *)ls->files[i].checksum);
+    }
+    free(ls->files);
+    free(ls->module);
+    free(ls);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Reads path whole; refuses NUL bytes.  *out is malloc'd. */
+static int read_file(const char *path, char **out, size_t *len, pgc_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return pgc_fail(err, PGC_EIO, "%s: %s", path, strerror(errno));
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        if (n + 1 >= cap) {
+            char *grown = realloc(buf, cap *= 2);
+            if (!grown) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = grown;
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    int io_error = ferror(f);
+    fclose(f);
+    if (!buf)
+        return pgc_fail(err, PGC_ENOMEM, "%s: out of memory", path);
+    if (io_error) {
+        free(buf);
+        return pgc_fail(err, PGC_EIO, "%s: read error", path);
+    }
+    buf[n] = '\0';
+    if (memchr(buf, '\0', n)) {
+        size_t at = (size_t)((char *)memchr(buf, '\0', n) - buf);
+        int line, col;
+        pgc_text_position(buf, n, at, &line, &col);
+        free(buf);
+        return pgc_fail(err, PGC_EMIGRATION, "%s:%d:%d: NUL byte in a migration file", path,
+                        line, col);
+    }
+    *out = buf;
+    *len = n;
+    return PGC_OK;
+}
+
+static int by_version(const void *a, const void *b)
+{
+    const pgc_migration *x = a, *y = b;
+    if (x->version != y->version)
+        return x->version < y->version ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+int pgc_migration_set_load(pgc_migration_set **out, const char *module, const char *dir,
+                           pgc_error *err)
+{
+    if (!out || !module || !dir)
+        return pgc_fail(err, PGC_EINVAL, "pgc_migration_set_load: NULL argument");
+    *out = NULL;
+    DIR *d = opendir(dir);
+    if (!d)
+        return pgc_fail(err, PGC_EIO, "%s: %s", dir, strerror(errno));
+    loaded_set *ls = calloc(1, sizeof *ls);
+    int rc = PGC_OK;
+    size_t cap = 0;
+    if (!ls || !(ls->module = pgc_strdup(module))) {
+        rc = pgc_fail(err, PGC_ENOMEM, "out of memory");
+        goto done;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        const char *name = e->d_name;
+        if (name[0] == '.' || !ends_with(name, ".sql") || ends_with(name, ".down.sql"))
+            continue;
+        char path[4096];
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path) {
+            rc = pgc_fail(err, PGC_EIO, "%s/%s: path too long", dir, name);
+            goto done;
+        }
+        struct stat st;
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        uint64_t version;
+        if (pgc_migration_version(name, &version) != 0) {
+            rc = pgc_fail(err, PGC_EMIGRATION,
+                          "%s: no version in the file name (expected e.g. 001_name.sql)", path);
+            goto done;
+        }
+        if (ls->count == cap) {
+            cap = cap ? cap * 2 : 16;
+            pgc_migration *grown = realloc(ls->files, cap * sizeof *grown);
+            if (!grown) {
+                rc = pgc_fail(err, PGC_ENOMEM, "out of memory");
+                goto done;
+            }
+            ls->files = grown;
+        }
+        pgc_migration *m = &ls->files[ls->count];
+        memset(m, 0, sizeof *m);
+        char *sql = NULL, *sum = NULL, *copy = NULL;
+        size_t len = 0;
+        if ((rc = read_file(path, &sql, &len, err)) != PGC_OK)
+            goto done;
+        if (!(copy = pgc_strdup(name)) || !(sum = malloc(65))
+            || pgc_migration_checksum(sql, len, sum) != PGC_OK) {
+            free(sql);
+            free(copy);
+            free(sum);
+            rc = pgc_fail(err, PGC_ENOMEM, "out of memory");
+            goto done;
+        }
+        *m = (pgc_migration){version, copy, sql, sum};
+        ls->count++;
+    }
+    qsort(ls->files, ls->count, sizeof *ls->files, by_version);
+    for (size_t i = 1; i < ls->count; i++) {
+        if (ls->files[i].version == ls->files[i - 1].version) {
+            rc = pgc_fail(err, PGC_EMIGRATION, "%s/%s and %s/%s have the same version %llu",
+                          dir, ls->files[i - 1].name, dir, ls->files[i].name,
+                          (unsigned long long)ls->files[i].version);
+            goto done;
+        }
+    }
+    ls->set.module = ls->module;
+    ls->set.files = ls->files;
+    ls->set.count = ls->count;
+done:
+    closedir(d);
+    if (rc != PGC_OK) {
+        pgc_migration_set_free(ls ? &ls->set : NULL);
+        return rc;
+    }
+    *out = &ls->set;
+    return PGC_OK;
+}
+
+/* ---- a run's plan: the set checked and rendered, before any I/O --------- */
+
+typedef struct planned {
+    const pgc_migration *m;
+    char checksum[65];
+    char *sql;                 /* rendered for the db's schema */
+    size_t sql_len;
+    pgc_render_map map;
+    int no_transaction;
+} planned;
+
+typedef struct plan {
+    planned *files;            /* by version */
+    size_t count;
+} plan;
+
+static void plan_free(plan *p)
+{
+    for (size_t i = 0; i < p->count; i++) {
+        free(p->files[i].sql);
+        pgc_render_map_free(&p->files[i].map);
+    }
+    free(p->files);
+    memset(p, 0, sizeof *p);
+}
+
+static int by_planned_version(const void *a, const void *b)
+{
+    return by_version(((const planned *)a)->m, ((const planned *)b)->m);
+}
+
+/* Prefixes err's message with the file's name and sets statement to it. */
+static int in_file(pgc_error *err, int rc, const char *file)
+{
+    if (!err)
+        return rc;
+    if (err->line)
+        pgc_error_prefix(err, "%s:%d:%d: ", file, err->line, err->column);
+    else
+        pgc_error_prefix(err, "%s: ", file);
+    pgc_strlcpy(err->statement, file, sizeof err->statement);
+    return rc;
+}
+
+static int plan_make(plan *p, const pgc_migration_set *set, const char *schema,
+                     pgc_error *err)
+{
+    memset(p, 0, sizeof *p);
+    if (!set->count)
+        return PGC_OK;
+    if (!set->files)
+        return pgc_fail(err, PGC_EINVAL, "migration set \"%s\" has no files array", set->module);
+    if (!(p->files = calloc(set->count, sizeof *p->files)))
+        return pgc_fail(err, PGC_ENOMEM, "out of memory");
+    for (size_t i = 0; i < set->count; i++) {
+        const pgc_migration *m = &set->files[i];
+        planned *f = &p->files[p->count++];
+        f->m = m;
+        if (!m->name || !m->sql)
+            return pgc_fail(err, PGC_EINVAL, "migration #%zu of \"%s\" has no name or SQL",
+                            i + 1, set->module);
+        size_t len = strlen(m->sql);
+        if (pgc_migration_checksum(m->sql, len, f->checksum) != PGC_OK)
+            return pgc_fail(err, PGC_ENOMEM, "out of memory");
+        if (m->checksum && strcmp(m->checksum, f->checksum) != 0)
+            return pgc_fail(err, PGC_EMIGRATION,
+                            "%s: the embedded checksum %.12s... does not match its SQL "
+                            "(%.12s...)", m->name, m->checksum, f->checksum);
+        f->no_transaction = pgc_sql_no_transaction(m->sql, len) == 1;
+        size_t at;
+        int found = pgc_find_transaction_control(m->sql, len, &at);
+        if (found < 0) {
+            /* A lexer error: rendering below words it with its position. */
+        } else if (found && !f->no_transaction) {
+            int line, col;
+            pgc_text_position(m->sql, len, at, &line, &col);
+            pgc_fail(err, PGC_EMIGRATION,
+                     "transaction control statement in a migration that runs in a "
+                     "transaction; remove it (each file gets its own transaction) or mark "
+                     "the file \"-- pgc:no-transaction\"");
+            if (err) {
+                err->line = line;
+                err->column = col;
+            }
+            return in_file(err, PGC_EMIGRATION, m->name);
+        }
+        int rc = pgc_render_ex(m->sql, len, schema, &f->sql, &f->sql_len, &f->map, err);
+        if (rc != PGC_OK)
+            return in_file(err, rc, m->name);
+    }
+    qsort(p->files, p->count, sizeof *p->files, by_planned_version);
+    for (size_t i = 1; i < p->count; i++)
+        if (p->files[i].m->version == p->files[i - 1].m->version)
+            return pgc_fail(err, PGC_EMIGRATION, "%s and %s have the same version %llu",
+                            p->files[i - 1].m->name, p->files[i].m->name,
+                            (unsigned long long)p->files[i].m->version);
+    return PGC_OK;
+}
+
+/* ---- talking to the server -------------------------------------------------- */
+
+/* What a run needs to talk about its module and schema. */
+typedef struct run {
+    pgc_pconn *c;
+    const char *module;
+    const char *schema_label;  /* "" for no schema */
+    char lock_key[512];        /* hashed into the lock's key: (module, schema) */
+    char schema_key[256];      /* the lock for creating the schema and table */
+    char *table;               /* the tracking table, rendered: "s".pgc_migrations */
+} run;
+
+static int exec_params(run *r, const char *sql, int n, const char *const *values,
+                       PGresult **out, pgc_error *err)
+{
+    PGresult *res = PQexecParams(r->c->pg, sql, n, NULL, values, NULL, NULL, 0);
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        int rc = pgc_fail_pq(err, r->c->pg, res, NULL);
+        PQclear(res);
+        return rc;
+    }
+    if (out)
+        *out = res;
+    else
+        PQclear(res);
+    return PGC_OK;
+}
+
+/* Tries the advisory lock on `key` with `fn` (a pg_try_advisory_* function). */
+static int try_lock(run *r, const char *fn, const char *key, int *got, pgc_error *err)
+{
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT %s(hashtextextended($1, 0))", fn);
+    const char *v[] = {key};
+    PGresult *res;
+    int rc = exec_params(r, sql, 1, v, &res, err);
+    if (rc == PGC_OK) {
+        *got = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+        PQclear(res);
+    }
+    return rc;
+}
+
+static void pause_ms(int64_t ms)
+{
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static void rollback_quietly(run *r);
+
+/*
+ * Begins a transaction that holds the advisory lock on `key`.  Waiting
+ * happens between transactions, never inside a statement: a statement
+ * blocked on the lock holds a snapshot, and CREATE INDEX CONCURRENTLY, run
+ * by the lock's holder in a no-transaction file, waits for every older
+ * snapshot to go: the two would wait for each other.
+ */
+static int begin_locked(run *r, const char *key, pgc_error *err)
+{
+    for (int64_t pause = 1;; pause = pause < 64 ? pause * 2 : 100) {
+        int got = 0;
+        int rc = pgc_conn_command(r->c, "BEGIN", err);
+        if (rc == PGC_OK)
+            rc = try_lock(r, "pg_try_advisory_xact_lock", key, &got, err);
+        if (rc == PGC_OK && got)
+            return PGC_OK;
+        rollback_quietly(r);
+        if (rc != PGC_OK)
+            return rc;
+        pause_ms(pause);
+    }
+}
+
+/* The session-level form of the lock, waited for the same way. */
+static int lock_session(run *r, pgc_error *err)
+{
+    for (int64_t pause = 1;; pause = pause < 64 ? pause * 2 : 100) {
+        int got = 0;
+        int rc = try_lock(r, "pg_try_advisory_lock", r->lock_key, &got, err);
+        if (rc != PGC_OK || got)
+            return rc;
+        pause_ms(pause);
+    }
+}
+
+static int unlock_session(run *r, pgc_error *err)
+{
+    const char *v[] = {r->lock_key};
+    return exec_params(r, "SELECT pg_advisory_unlock(hashtextextended($1, 0))", 1, v, NULL,
+                       err);
+}
+
+static void rollback_quietly(run *r)
+{
+    PGresult *res = PQexec(r->c->pg, "ROLLBACK");
+    PQclear(res);
+}
+
+/* Runs `fmt` with the tracking table's name in place of %s. */
+static int exec_on_table(run *r, const char *fmt, int n, const char *const *values,
+                         PGresult **out, pgc_error *err)
+{
+    size_t len = strlen(fmt) + strlen(r->table) + 1;
+    char *sql = malloc(len);
+    if (!sql)
+        return pgc_fail(err, PGC_ENOMEM, "out of memory");
+    snprintf(sql, len, fmt, r->table);
+    int rc = exec_params(r, sql, n, values, out, err);
+    free(sql);
+    return rc;
+}
+
+static const char create_table_sql[] =
+    "CREATE TABLE IF NOT EXISTS %s (\n"
+    "    module text NOT NULL,\n"
+    "    schema_name text NOT NULL,\n"
+    "    version bigint NOT NULL,\n"
+    "    name text NOT NULL,\n"
+    "    checksum text NOT NULL,\n"
+    "    applied_at timestamptz NOT NULL DEFAULT now(),\n"
+    "    applied_by text NOT NULL DEFAULT current_user,\n"
+    "    execution_ms double precision NOT NULL,\n"
+    "    PRIMARY KEY (module, schema_name, version)\n"
+    ")";
+
+static const char select_applied_sql[] =
+    "SELECT version, name, checksum, applied_at::text, applied_by, execution_ms"
+    " FROM %s WHERE module = $1 AND schema_name = $2 ORDER BY version";
+
+/* Whether the tracking table exists (without creating anything). */
+static int table_exists(run *r, int *exists, pgc_error *err)
+{
+    const char *v[] = {r->table};
+    PGresult *res;
+    int rc = exec_params(r, "SELECT to_regclass($1) IS NOT NULL", 1, v, &res, err);
+    if (rc == PGC_OK) {
+        *exists = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+        PQclear(res);
+    }
+    return rc;
+}
+
+/* Creates the schema and the tracking table under the lock. */
+static int ensure_table(run *r, const char *schema, pgc_error *err)
+{
+    int rc = begin_locked(r, r->schema_key, err);
+    if (rc == PGC_OK && schema) {
+        char sql[160];
+        snprintf(sql, sizeof sql, "CREATE SCHEMA IF NOT EXISTS \"%s\"", schema);
+        rc = pgc_conn_command(r->c, sql, err);
+    }
+    if (rc == PGC_OK)
+        rc = exec_on_table(r, create_table_sql, 0, NULL, NULL, err);
+    if (rc == PGC_OK)
+        rc = pgc_conn_command(r->c, "COMMIT", err);
+    if (rc != PGC_OK)
+        rollback_quietly(r);
+    return rc;
+}
+
+static const planned *find_planned(const plan *p, uint64_t version)
+{
+    for (size_t i = 0; i < p->count; i++)
+        if (p->files[i].m->version == version)
+            return &p->files[i];
+    return NULL;
+}
+
+/*
+ * Checks what was applied against the plan: an applied file must be
+ * unchanged, and (unless allowed) a pending file must be newer than the
+ * newest applied one.  `res` is a select_applied_sql result.
+ */
+static int check_applied(const plan *p, const PGresult *res, int allow_out_of_order,
+                         pgc_error *err)
+{
+    uint64_t newest = 0;
+    const char *newest_name = NULL;
+    for (int i = 0; i < PQntuples(res); i++) {
+        uint64_t v = strtoull(PQgetvalue(res, i, 0), NULL, 10);
+        const planned *f = find_planned(p, v);
+        if (f && strcmp(f->checksum, PQgetvalue(res, i, 2)) != 0)
+            return pgc_fail(err, PGC_EEDITED,
+                            "%s was edited after it was applied (checksum %.12s... recorded, "
+                            "%.12s... now); add a new migration instead",
+                            f->m->name, PQgetvalue(res, i, 2), f->checksum);
+        if (v >= newest) {
+            newest = v;
+            newest_name = PQgetvalue(res, i, 1);
+        }
+    }
+    if (allow_out_of_order || !newest_name)
+        return PGC_OK;
+    for (size_t i = 0; i < p->count; i++) {
+        const planned *f = &p->files[i];
+        if (f->m->version >= newest)
+            break;
+        int applied = 0;
+        for (int j = 0; j < PQntuples(res) && !applied; j++)
+            applied = strtoull(PQgetvalue(res, j, 0), NULL, 10) == f->m->version;
+        if (!applied)
+            return pgc_fail(err, PGC_EORDER,
+                            "%s (version %llu) is not applied but %s (version %llu) is; "
+                            "renumber it, or allow out-of-order migrations",
+                            f->m->name, (unsigned long long)f->m->version, newest_name,
+                            (unsigned long long)newest);
+    }
+    return PGC_OK;
+}
+
+/* Reads the applied rows; with the lock held when called in a transaction. */
+static int read_applied(run *r, PGresult **res, pgc_error *err)
+{
+    const char *v[] = {r->module, r->schema_label};
+    return exec_on_table(r, select_applied_sql, 2, v, res, err);
+}
+
+static int record(run *r, const planned *f, double ms, pgc_error *err)
+{
+    char version[24], elapsed[32];
+    snprintf(version, sizeof version, "%llu", (unsigned long long)f->m->version);
+    snprintf(elapsed, sizeof elapsed, "%.3f", ms);
+    const char *v[] = {r->module, r->schema_label, version, f->m->name, f->checksum, elapsed};
+    return exec_on_table(r,
+                         "INSERT INTO %s (module, schema_name, version, name, checksum,"
+                         " execution_ms) VALUES ($1, $2, $3, $4, $5, $6)",
+                         6, v, NULL, err);
+}
+
+/* A server error in a file: name the file, map the position to its text. */
+static int fail_in_file(pgc_error *err, run *r, PGresult *res, const planned *f,
+                        size_t rendered_base)
+{
+    int rc = pgc_fail_pq(err, r->c->pg, res, f->m->name);
+    if (err && err->position > 0) {
+        /* The position counts characters from the start of what was sent. */
+        size_t base_chars = 0;
+        for (size_t i = 0; i < rendered_base; i++)
+            base_chars += ((unsigned char)f->sql[i] & 0xC0) != 0x80;
+        err->position += (int)base_chars;
+        pgc_locate_error(err, f->m->sql, strlen(f->m->sql), f->sql, f->sql_len, &f->map);
+    }
+    return in_file(err, rc, f->m->name);
+}
+
+/* Whether f was applied meanwhile; checks the order again.  Lock held. */
+static int still_pending(run *r, const planned *f, const plan *p, int allow_out_of_order,
+                         int *pending, pgc_error *err)
+{
+    PGresult *res;
+    int rc = read_applied(r, &res, err);
+    if (rc != PGC_OK)
+        return rc;
+    rc = check_applied(p, res, allow_out_of_order, err);
+    *pending = 1;
+    for (int i = 0; rc == PGC_OK && i < PQntuples(res); i++)
+        if (strtoull(PQgetvalue(res, i, 0), NULL, 10) == f->m->version)
+            *pending = 0;
+    PQclear(res);
+    return rc;
+}
+
+static double elapsed_ms(int64_t since)
+{
+    return (double)(pgc_now_ms() - since);
+}
+
+static int apply_in_transaction(run *r, const planned *f, const plan *p, int allow,
+                                int *applied, pgc_error *err)
+{
+    *applied = 0;
+    int pending = 0;
+    int rc = begin_locked(r, r->lock_key, err);
+    if (rc == PGC_OK)
+        rc = still_pending(r, f, p, allow, &pending, err);
+    if (rc == PGC_OK && pending) {
+        int64_t t0 = pgc_now_ms();
+        PGresult *res = PQexec(r->c->pg, f->sql);
+        ExecStatusType st = PQresultStatus(res);
+        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY)
+            rc = fail_in_file(err, r, res, f, 0);
+        PQclear(res);
+        if (rc == PGC_OK)
+            rc = record(r, f, elapsed_ms(t0), err);
+    }
+    if (rc == PGC_OK) {
+        rc = pgc_conn_command(r->c, "COMMIT", err);
+        if (rc != PGC_OK)
+            in_file(err, rc, f->m->name);
+    }
+    if (rc != PGC_OK) {
+        rollback_quietly(r);
+        return rc;
+    }
+    *applied = pending;
+    return PGC_OK;
+}
+
+static int apply_without_transaction(run *r, const planned *f, const plan *p, int allow,
+                                     int *applied, pgc_error *err)
+{
+    *applied = 0;
+    int pending = 0;
+    int rc = lock_session(r, err);
+    if (rc != PGC_OK)
+        return rc;
+    rc = still_pending(r, f, p, allow, &pending, err);
+    if (rc == PGC_OK && pending) {
+        pgc_span *spans = NULL;
+        size_t n = 0;
+        int64_t t0 = pgc_now_ms();
+        rc = pgc_split_statements(f->sql, f->sql_len, &spans, &n, err);
+        for (size_t i = 0; rc == PGC_OK && i < n; i++) {
+            char *one = malloc(spans[i].len + 1);
+            if (!one) {
+                rc = pgc_fail(err, PGC_ENOMEM, "out of memory");
+                break;
+            }
+            memcpy(one, f->sql + spans[i].off, spans[i].len);
+            one[spans[i].len] = '\0';
+            PGresult *res = PQexec(r->c->pg, one);
+            free(one);
+            ExecStatusType st = PQresultStatus(res);
+            if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+                rc = fail_in_file(err, r, res, f, spans[i].off);
+            PQclear(res);
+        }
+        free(spans);
+        if (rc == PGC_OK)
+            rc = record(r, f, elapsed_ms(t0), err);
+    }
+    pgc_error ignored;
+    int unlocked = unlock_session(r, rc == PGC_OK ? err : &ignored);
+    if (rc == PGC_OK)
+        rc = unlocked;
+    if (rc == PGC_OK)
+        *applied = pending;
+    return rc;
+}
+
+static int run_begin(run *r, pgc_db *db, const pgc_migration_set *set, pgc_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->module = set->module;
+    r->schema_label = db->schema ? db->schema : "";
+    snprintf(r->lock_key, sizeof r->lock_key, "pgc.migrate:%s@%s", r->module, r->schema_label);
+    snprintf(r->schema_key, sizeof r->schema_key, "pgc.schema:%s", r->schema_label);
+    /* Qualified even with no schema ("public"), so a file that changes
+       search_path cannot send the record elsewhere. */
+    static const char table[] = "{{schema}}." TRACKING_TABLE;
+    int rc = pgc_render_ex(table, sizeof table - 1, db->schema, &r->table, NULL, NULL, err);
+    if (rc != PGC_OK)
+        return rc;
+    if ((rc = pgc_pool_get(db->pool, &r->c, err)) != PGC_OK) {
+        free(r->table);
+        r->table = NULL;
+    }
+    return rc;
+}
+
+static void run_end(run *r, pgc_db *db)
+{
+    if (r->c)
+        pgc_pool_put(db->pool, r->c);
+    free(r->table);
+}
+
+static int check_args(pgc_db *db, const pgc_migration_set *set, const char *what,
+                      pgc_error *err)
+{
+    if (!db || !set)
+        return pgc_fail(err, PGC_EINVAL, "%s: NULL argument", what);
+    if (db->root != db)
+        return pgc_fail(err, PGC_ETXSTATE, "%s: not on a transaction scope", what);
+    if (!set->module || !*set->module || strlen(set->module) > 200)
+        return pgc_fail(err, PGC_EINVAL, "%s: the set needs a module name (1-200 bytes)", what);
+    return PGC_OK;
+}
+
+int pgc_migrate(pgc_db *db, const pgc_migration_set *set, const pgc_migrate_options *opts,
+                size_t *applied_out, pgc_error *err)
+{
+    if (applied_out)
+        *applied_out = 0;
+    int rc = check_args(db, set, "pgc_migrate", err);
+    if (rc != PGC_OK)
+        return rc;
+    pgc_migrate_options none = {0};
+    if (!opts)
+        opts = &none;
+    plan p;
+    if ((rc = plan_make(&p, set, db->schema, err)) != PGC_OK) {
+        plan_free(&p);
+        return rc;
+    }
+    run r;
+    if ((rc = run_begin(&r, db, set, err)) != PGC_OK) {
+        plan_free(&p);
+        return rc;
+    }
+
+    PGresult *res = NULL;
+    int exists = 1;
+    if (opts->dry_run)
+        rc = table_exists(&r, &exists, err);
+    else
+        rc = ensure_table(&r, db->schema, err);
+    if (rc == PGC_OK && exists)
+        rc = read_applied(&r, &res, err);
+    if (rc == PGC_OK && res)
+        rc = check_applied(&p, res, opts->allow_out_of_order, err);
+
+    size_t count = 0;
+    for (size_t i = 0; rc == PGC_OK && i < p.count; i++) {
+        const planned *f = &p.files[i];
+        int done = 0;
+        for (int j = 0; res && j < PQntuples(res) && !done; j++)
+            done = strtoull(PQgetvalue(res, j, 0), NULL, 10) == f->m->version;
+        if (done)
+            continue;
+        int applied = 1;
+        if (!opts->dry_run)
+            rc = (f->no_transaction ? apply_without_transaction : apply_in_transaction)(
+                &r, f, &p, opts->allow_out_of_order, &applied, err);
+        count += rc == PGC_OK && applied;
+    }
+    PQclear(res);
+    run_end(&r, db);
+    plan_free(&p);
+    if (applied_out)
+        *applied_out = count;
+    return rc;
+}
+
+static int by_status_version(const void *a, const void *b)
+{
+    const pgc_migration_status *x = a, *y = b;
+    return x->version < y->version ? -1 : x->version > y->version;
+}
+
+int pgc_migrate_status(pgc_db *db, const pgc_migration_set *set, pgc_migration_status **out,
+                       size_t *count, pgc_error *err)
+{
+    if (!out || !count)
+        return pgc_fail(err, PGC_EINVAL, "pgc_migrate_status: NULL argument");
+    *out = NULL;
+    *count = 0;
+    int rc = check_args(db, set, "pgc_migrate_status", err);
+    if (rc != PGC_OK)
+        return rc;
+    plan p;
+    if ((rc = plan_make(&p, set, db->schema, err)) != PGC_OK) {
+        plan_free(&p);
+        return rc;
+    }
+    run r;
+    if ((rc = run_begin(&r, db, set, err)) != PGC_OK) {
+        plan_free(&p);
+        return rc;
+    }
+    PGresult *res = NULL;
+    int exists = 0;
+    rc = table_exists(&r, &exists, err);
+    if (rc == PGC_OK && exists)
+        rc = read_applied(&r, &res, err);
+    run_end(&r, db);
+
+    size_t nrows = res ? (size_t)PQntuples(res) : 0;
+    pgc_migration_status *st = rc == PGC_OK ? calloc(p.count + nrows + 1, sizeof *st) : NULL;
+    if (rc == PGC_OK && !st)
+        rc = pgc_fail(err, PGC_ENOMEM, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; rc == PGC_OK && i < p.count; i++) {
+        pgc_migration_status *s = &st[n++];
+        s->version = p.files[i].m->version;
+        pgc_strlcpy(s->name, p.files[i].m->name, sizeof s->name);
+        pgc_strlcpy(s->checksum, p.files[i].checksum, sizeof s->checksum);
+        s->state = PGC_MIGRATION_PENDING;
+    }
+    for (size_t j = 0; rc == PGC_OK && j < nrows; j++) {
+        int row = (int)j;
+        uint64_t v = strtoull(PQgetvalue(res, row, 0), NULL, 10);
+        pgc_migration_status *s = NULL;
+        for (size_t i = 0; i < p.count && !s; i++)
+            if (st[i].version == v)
+                s = &st[i];
+        if (!s) {
+            s = &st[n++];
+            s->version = v;
+            pgc_strlcpy(s->name, PQgetvalue(res, row, 1), sizeof s->name);
+            s->state = PGC_MIGRATION_MISSING;
+        } else {
+            s->state = strcmp(s->checksum, PQgetvalue(res, row, 2)) == 0
+                           ? PGC_MIGRATION_APPLIED : PGC_MIGRATION_EDITED;
+        }
+        pgc_strlcpy(s->applied_checksum, PQgetvalue(res, row, 2), sizeof s->applied_checksum);
+        pgc_strlcpy(s->applied_at, PQgetvalue(res, row, 3), sizeof s->applied_at);
+        pgc_strlcpy(s->applied_by, PQgetvalue(res, row, 4), sizeof s->applied_by);
+        s->execution_ms = strtod(PQgetvalue(res, row, 5), NULL);
+    }
+    PQclear(res);
+    plan_free(&p);
+    if (rc != PGC_OK) {
+        free(st);
+        return rc;
+    }
+    qsort(st, n, sizeof *st, by_status_version);
+    *out = st;
+    *count = n;
+    return PGC_OK;
+}
