@@ -1,5 +1,6 @@
 # pgc - build, test.  A newcomer's map:
 #   make            libpgc.a, libpgc.so, libpgc-test.a, pgc-tmpcluster
+#   make demo       the dual-mode idea on a throwaway PostgreSQL cluster
 #   make test       every cmocka suite against a throwaway PostgreSQL cluster
 #   make deps       install the Debian packages (as root) or name the missing
 #   make clean
@@ -26,7 +27,8 @@ TESTLIB_OBJ := $(B)/runtime/pgc_test.o
 TESTS := test_sqltext test_config test_pool test_db test_migrate test_cluster
 TEST_BINS := $(TESTS:%=$(B)/tests/%)
 
-.PHONY: all test clean deps
+.PHONY: all test demo clean deps
+.SECONDARY:
 all: $(B)/libpgc.a $(B)/libpgc.so $(B)/libpgc-test.a $(B)/pgc-tmpcluster
 
 $(B)/gen/sqllex.c: runtime/sqllex.re runtime/sqllex.h
@@ -63,6 +65,13 @@ deps:
 test: deps
 	$(MAKE) all $(TEST_BINS)
 	$(B)/pgc-tmpcluster -- tests/run-suites $(TEST_BINS)
+
+$(B)/runtime-demo: $(B)/examples/runtime-demo/demo.o $(B)/libpgc.a
+	$(CC) -o $@ $^ $(LDLIBS_RT)
+
+demo: deps
+	$(MAKE) $(B)/pgc-tmpcluster $(B)/runtime-demo
+	$(B)/pgc-tmpcluster -- $(B)/runtime-demo
 
 clean:
 	rm -rf $(B)
