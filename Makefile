@@ -3,6 +3,7 @@
 #   make demo       the dual-mode idea on a throwaway PostgreSQL cluster
 #   make test       every cmocka suite against a throwaway PostgreSQL cluster
 #   make deps       install the Debian packages (as root) or name the missing
+#   make check      test under clang with ASan+UBSan, then under valgrind
 #   make clean
 # Everything is built in build/.  Generated C (re2c) goes to build/gen/.
 
@@ -27,7 +28,7 @@ TESTLIB_OBJ := $(B)/runtime/pgc_test.o
 TESTS := test_sqltext test_config test_pool test_db test_migrate test_cluster
 TEST_BINS := $(TESTS:%=$(B)/tests/%)
 
-.PHONY: all test demo clean deps
+.PHONY: all test demo check clean deps
 .SECONDARY:
 all: $(B)/libpgc.a $(B)/libpgc.so $(B)/libpgc-test.a $(B)/pgc-tmpcluster
 
@@ -46,16 +47,16 @@ $(B)/libpgc.a: $(RUNTIME_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(B)/libpgc.so: $(RUNTIME_OBJ)
-	$(CC) -shared -Wl,-soname,libpgc.so.0 -o $@ $^ $(LDLIBS_RT)
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,libpgc.so.0 -o $@ $^ $(LDLIBS_RT)
 
 $(B)/libpgc-test.a: $(TESTLIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(B)/pgc-tmpcluster: $(B)/tools/pgc_tmpcluster.o $(B)/libpgc-test.a $(B)/libpgc.a
-	$(CC) -o $@ $^ $(LDLIBS_RT)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_RT)
 
 $(B)/tests/%: $(B)/tests/%.o $(B)/tests/fixture.o $(B)/libpgc-test.a $(B)/libpgc.a
-	$(CC) -o $@ $^ -lcmocka $(LDLIBS_RT)
+	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS_RT)
 
 # Installs missing Debian packages when run as root, else names them.
 deps:
@@ -67,11 +68,22 @@ test: deps
 	$(B)/pgc-tmpcluster -- tests/run-suites $(TEST_BINS)
 
 $(B)/runtime-demo: $(B)/examples/runtime-demo/demo.o $(B)/libpgc.a
-	$(CC) -o $@ $^ $(LDLIBS_RT)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_RT)
 
 demo: deps
 	$(MAKE) $(B)/pgc-tmpcluster $(B)/runtime-demo
 	$(B)/pgc-tmpcluster -- $(B)/runtime-demo
+
+# The suites again: built by clang with ASan and UBSan (any report fails),
+# then the gcc build under valgrind memcheck (any error or leak fails).
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
+            --errors-for-leak-kinds=definite,indirect --child-silent-after-fork=yes
+check: deps
+	$(MAKE) B=build/san CC=clang CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all $(TESTS:%=build/san/tests/%)
+	build/san/pgc-tmpcluster -- tests/run-suites $(TESTS:%=build/san/tests/%)
+	$(MAKE) all $(TEST_BINS)
+	$(B)/pgc-tmpcluster -- tests/run-suites --wrap "$(VALGRIND)" $(TEST_BINS)
 
 clean:
 	rm -rf $(B)

@@ -8,8 +8,6 @@
  * starts a cluster of its own, and must stay first: the factory reads the
  * environment once per process.
  */
-#define _GNU_SOURCE /* kill, fork helpers on older libcs */
-
 #include <errno.h>
 #include <pwd.h>
 #include <setjmp.h>
