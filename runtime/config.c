@@ -205,10 +205,15 @@ static int config_set(pgc_config *cfg, const char *key, const char *value, pgc_e
 
 int pgc_config_set(pgc_config *cfg, const char *key, const char *value, pgc_error *err)
 {
-    if (!cfg || !key || !value)
-        return pgc_fail(err, PGC_EINVAL, "pgc_config_set: NULL argument");
+    if (!cfg)
+        return pgc_fail(err, PGC_EINVAL, "pgc_config_set: cfg is NULL");
     pgc_error local = {0};
-    int rc = config_set(cfg, key, value, &local);
+    int rc;
+    if (!key || !value)
+        rc = pgc_fail(&local, PGC_ECONFIG, "setting \"%s\": no value given (NULL)",
+                      key ? key : "(NULL)");
+    else
+        rc = config_set(cfg, key, value, &local);
     if (rc == PGC_ENOMEM)
         pgc_fail(&local, rc, "setting \"%s\": out of memory", key);
     if (rc != PGC_OK) {

@@ -9,15 +9,11 @@
 #include "internal.h"
 #include "sqltext.h"
 
+/* A db on pool; schema already checked. */
 static int db_new(pgc_db **out, pgc_pool *pool, int owns_pool, const char *schema,
                   pgc_error *err)
 {
     *out = NULL;
-    if (schema) {
-        int rc = pgc_check_identifier(schema, "schema name", err);
-        if (rc != PGC_OK)
-            return rc;
-    }
     pgc_db *db = calloc(1, sizeof *db);
     if (!db)
         return pgc_fail(err, PGC_ENOMEM, "out of memory");
@@ -62,6 +58,12 @@ int pgc_db_attach(pgc_db **out, pgc_pool *pool, const char *schema, pgc_error *e
 {
     if (!out || !pool)
         return pgc_fail(err, PGC_EINVAL, "pgc_db_attach: NULL argument");
+    *out = NULL;
+    if (schema) {
+        int rc = pgc_check_identifier(schema, "schema name", err);
+        if (rc != PGC_OK)
+            return rc;
+    }
     return db_new(out, pool, 0, schema, err);
 }
 
@@ -71,6 +73,9 @@ static void rendered_free(pgc_rendered *r)
         return;
     free(r->sql);
     free(r->name);
+    free(r->source);
+    free(r->stmt_name);
+    free(r->param_types);
     if (r->map) {
         pgc_render_map_free(r->map);
         free(r->map);
@@ -121,6 +126,12 @@ static uint64_t ptr_hash(const void *p)
     return pgc_hash64(&v, sizeof v, PGC_HASH_SEED);
 }
 
+static int same_stmt(const pgc_stmt *a, const pgc_stmt *b)
+{
+    return a->name == b->name && a->sql == b->sql && a->nparams == b->nparams
+           && a->param_types == b->param_types && a->result_format == b->result_format;
+}
+
 static pgc_rendered *cache_find_locked(pgc_db *db, const pgc_stmt *stmt)
 {
     if (!db->cache_cap)
@@ -128,7 +139,7 @@ static pgc_rendered *cache_find_locked(pgc_db *db, const pgc_stmt *stmt)
     for (size_t i = ptr_hash(stmt) & (db->cache_cap - 1);; i = (i + 1) & (db->cache_cap - 1)) {
         if (!db->cache[i])
             return NULL;
-        if (db->cache[i]->stmt == stmt)
+        if (db->cache[i]->addr == stmt && same_stmt(&db->cache[i]->key, stmt))
             return db->cache[i];
     }
 }
@@ -144,7 +155,7 @@ static int cache_insert_locked(pgc_db *db, pgc_rendered *r)
             pgc_rendered *e = db->cache[i];
             if (!e)
                 continue;
-            size_t j = ptr_hash(e->stmt) & (cap - 1);
+            size_t j = ptr_hash(e->addr) & (cap - 1);
             while (grown[j])
                 j = (j + 1) & (cap - 1);
             grown[j] = e;
@@ -153,7 +164,7 @@ static int cache_insert_locked(pgc_db *db, pgc_rendered *r)
         db->cache = grown;
         db->cache_cap = cap;
     }
-    size_t i = ptr_hash(r->stmt) & (db->cache_cap - 1);
+    size_t i = ptr_hash(r->addr) & (db->cache_cap - 1);
     while (db->cache[i])
         i = (i + 1) & (db->cache_cap - 1);
     db->cache[i] = r;
@@ -223,7 +234,20 @@ int pgc_db_rendered(pgc_db *db, const pgc_stmt *stmt, const pgc_rendered **out,
         free(r);
         return pgc_fail(err, PGC_ENOMEM, "out of memory");
     }
-    r->stmt = stmt;
+    r->addr = stmt;
+    r->key = *stmt;
+    if (!(r->source = pgc_strdup(stmt->sql)) || !(r->stmt_name = pgc_strdup(stmt->name))) {
+        rendered_free(r);
+        return pgc_fail(err, PGC_ENOMEM, "out of memory");
+    }
+    if (stmt->param_types && stmt->nparams > 0) {
+        size_t size = (size_t)stmt->nparams * sizeof(Oid);
+        if (!(r->param_types = malloc(size))) {
+            rendered_free(r);
+            return pgc_fail(err, PGC_ENOMEM, "out of memory");
+        }
+        memcpy(r->param_types, stmt->param_types, size);
+    }
     int rc = pgc_render_ex(stmt->sql, strlen(stmt->sql), root->schema, &r->sql, &r->sql_len,
                            r->map, err);
     if (rc != PGC_OK) {

@@ -91,7 +91,7 @@ int pgc_fail_pq(pgc_error *err, PGconn *conn, const PGresult *res,
     else if (state && strcmp(state, "57014") == 0)
         code = PGC_ECANCELED;
     else if (!state)
-        code = PGC_ECONNLOST; /* no SQLSTATE: libpq's own (connection) failure */
+        code = PGC_EINVAL; /* no SQLSTATE and still connected: libpq refused the call */
     if (!err)
         return code;
 

@@ -85,18 +85,24 @@ typedef struct pgc_pconn {
     int64_t created_ms, last_used_ms;
     uint64_t queries;          /* statements run, for max_queries */
     pgc_prepared_set prepared;
-    struct pgc_pconn *next;    /* idle stack link */
+    pgc_prepared_set stale;    /* prepared, but to deallocate before reuse */
+    int broken;                /* retire on release whatever its state */
+    struct pgc_pconn *next;    /* idle stack, or checked-out list */
+    struct pgc_pconn *prev;    /* checked-out list */
 } pgc_pconn;
 
 int pgc_pool_get(pgc_pool *pool, pgc_pconn **out, pgc_error *err);
 /* Gives c back; closes it if broken, recycled or stuck in a transaction. */
 void pgc_pool_put(pgc_pool *pool, pgc_pconn *c);
+/* Gives c back to be closed: its session state is not fit to share. */
+void pgc_pool_discard(pgc_pool *pool, pgc_pconn *c);
 /* Attach/detach a db: an attached pool refuses to close. */
 void pgc_pool_attach(pgc_pool *pool);
 void pgc_pool_detach(pgc_pool *pool);
 
 int pgc_prepared_has(const pgc_prepared_set *s, const char *name, uint64_t hash);
 int pgc_prepared_add(pgc_prepared_set *s, const char *name, uint64_t hash);
+void pgc_prepared_remove(pgc_prepared_set *s, const char *name, uint64_t hash);
 void pgc_prepared_clear(pgc_prepared_set *s);
 
 /* FNV-1a, 64 bits. */
@@ -110,9 +116,18 @@ int64_t pgc_now_ms(void);
 
 #include <pthread.h>
 
-/* A statement rendered for one db: its SQL and its prepared name. */
+/*
+ * A statement rendered for one db: its SQL and its prepared name.  Found by
+ * the statement's identity: its address and the fields it points to, so a
+ * pgc_stmt reused at one address for another statement is not mistaken for
+ * the first; what errors need later is copied.
+ */
 typedef struct pgc_rendered {
-    const pgc_stmt *stmt;
+    const pgc_stmt *addr; /* where the statement was (never followed) */
+    pgc_stmt key;        /* the statement as first seen (pointers not followed) */
+    char *source;        /* copy of key.sql, for error positions */
+    char *stmt_name;     /* copy of key.name */
+    Oid *param_types;    /* copy of key.param_types, or NULL */
     char *sql;
     size_t sql_len;
     char *name;          /* prepared statement name, schema and SQL in its hash */
@@ -151,5 +166,12 @@ void pgc_locate_error(pgc_error *err, const char *source, size_t source_len,
 
 /* Runs one command on c; PGC_OK if it returned COMMAND_OK or TUPLES_OK. */
 int pgc_conn_command(pgc_pconn *c, const char *sql, pgc_error *err);
+
+/*
+ * Checks the result of a text of SQL (PQexec): PGC_OK for rows, a command
+ * or an empty text; a COPY from or to the client is ended and refused
+ * (PGC_EINVAL); errors are recorded in err.  res stays the caller's.
+ */
+int pgc_check_exec(PGconn *pg, PGresult *res, pgc_error *err);
 
 #endif /* PGC_INTERNAL_H */

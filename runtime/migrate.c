@@ -312,6 +312,9 @@ static int plan_make(plan *p, const pgc_migration_set *set, const char *schema,
         if (!m->name || !m->sql)
             return pgc_fail(err, PGC_EINVAL, "migration #%zu of \"%s\" has no name or SQL",
                             i + 1, set->module);
+        if (m->version > (uint64_t)INT64_MAX)
+            return pgc_fail(err, PGC_EMIGRATION, "%s: version %llu is above %lld", m->name,
+                            (unsigned long long)m->version, (long long)INT64_MAX);
         size_t len = strlen(m->sql);
         if (pgc_migration_checksum(m->sql, len, f->checksum) != PGC_OK)
             return pgc_fail(err, PGC_ENOMEM, "out of memory");
@@ -356,7 +359,9 @@ static int plan_make(plan *p, const pgc_migration_set *set, const char *schema,
 typedef struct run {
     pgc_pconn *c;
     const char *module;
-    const char *schema_label;  /* "" for no schema */
+    const char *schema;        /* the db's, or NULL */
+    const char *schema_label;  /* the schema tracked: the db's, or "public" */
+    int64_t lock_wait_ms;      /* 0: wait for the lock as long as it takes */
     char lock_key[512];        /* hashed into the lock's key: (module, schema) */
     char schema_key[256];      /* the lock for creating the schema and table */
     char *table;               /* the tracking table, rendered: "s".pgc_migrations */
@@ -379,6 +384,26 @@ static int exec_params(run *r, const char *sql, int n, const char *const *values
     return PGC_OK;
 }
 
+/* Runs `fmt` with the tracking table's name in place of %s. */
+static int exec_on_table(run *r, const char *fmt, int n, const char *const *values,
+                         PGresult **out, pgc_error *err)
+{
+    size_t len = strlen(fmt) + strlen(r->table) + 1;
+    char *sql = malloc(len);
+    if (!sql)
+        return pgc_fail(err, PGC_ENOMEM, "out of memory");
+    snprintf(sql, len, fmt, r->table);
+    int rc = exec_params(r, sql, n, values, out, err);
+    free(sql);
+    return rc;
+}
+
+static void rollback_quietly(run *r)
+{
+    if (PQtransactionStatus(r->c->pg) != PQTRANS_IDLE)
+        PQclear(PQexec(r->c->pg, "ROLLBACK"));
+}
+
 /* Tries the advisory lock on `key` with `fn` (a pg_try_advisory_* function). */
 static int try_lock(run *r, const char *fn, const char *key, int *got, pgc_error *err)
 {
@@ -394,46 +419,38 @@ static int try_lock(run *r, const char *fn, const char *key, int *got, pgc_error
     return rc;
 }
 
-static void pause_ms(int64_t ms)
-{
-    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static void rollback_quietly(run *r);
-
 /*
- * Begins a transaction that holds the advisory lock on `key`.  Waiting
- * happens between transactions, never inside a statement: a statement
- * blocked on the lock holds a snapshot, and CREATE INDEX CONCURRENTLY, run
- * by the lock's holder in a no-transaction file, waits for every older
- * snapshot to go: the two would wait for each other.
+ * Takes the advisory lock on `key`, in a new transaction (xact) or for the
+ * session.  Waiting happens between transactions, never inside a
+ * statement: a statement blocked on the lock holds a snapshot, and CREATE
+ * INDEX CONCURRENTLY, run by the lock's holder in a no-transaction file,
+ * waits for every older snapshot to go: the two would wait for each
+ * other.  The transaction is READ COMMITTED whatever the server's default,
+ * so that the reads after the lock see what the lock's last holder
+ * committed.
  */
-static int begin_locked(run *r, const char *key, pgc_error *err)
+static int take_lock(run *r, const char *key, int xact, pgc_error *err)
 {
+    int64_t deadline = r->lock_wait_ms ? pgc_now_ms() + r->lock_wait_ms : 0;
     for (int64_t pause = 1;; pause = pause < 64 ? pause * 2 : 100) {
-        int got = 0;
-        int rc = pgc_conn_command(r->c, "BEGIN", err);
+        int got = 0, rc = PGC_OK;
+        if (xact)
+            rc = pgc_conn_command(r->c, "BEGIN ISOLATION LEVEL READ COMMITTED", err);
         if (rc == PGC_OK)
-            rc = try_lock(r, "pg_try_advisory_xact_lock", key, &got, err);
+            rc = try_lock(r, xact ? "pg_try_advisory_xact_lock" : "pg_try_advisory_lock", key,
+                          &got, err);
         if (rc == PGC_OK && got)
             return PGC_OK;
         rollback_quietly(r);
         if (rc != PGC_OK)
             return rc;
-        pause_ms(pause);
-    }
-}
-
-/* The session-level form of the lock, waited for the same way. */
-static int lock_session(run *r, pgc_error *err)
-{
-    for (int64_t pause = 1;; pause = pause < 64 ? pause * 2 : 100) {
-        int got = 0;
-        int rc = try_lock(r, "pg_try_advisory_lock", r->lock_key, &got, err);
-        if (rc != PGC_OK || got)
-            return rc;
-        pause_ms(pause);
+        if (deadline && pgc_now_ms() >= deadline)
+            return pgc_fail(err, PGC_ETIMEDOUT,
+                            "migrations of module \"%s\" in schema \"%s\": another process "
+                            "held the lock for more than %lld ms",
+                            r->module, r->schema_label, (long long)r->lock_wait_ms);
+        struct timespec ts = {0, (long)pause * 1000000L};
+        nanosleep(&ts, NULL);
     }
 }
 
@@ -442,26 +459,6 @@ static int unlock_session(run *r, pgc_error *err)
     const char *v[] = {r->lock_key};
     return exec_params(r, "SELECT pg_advisory_unlock(hashtextextended($1, 0))", 1, v, NULL,
                        err);
-}
-
-static void rollback_quietly(run *r)
-{
-    PGresult *res = PQexec(r->c->pg, "ROLLBACK");
-    PQclear(res);
-}
-
-/* Runs `fmt` with the tracking table's name in place of %s. */
-static int exec_on_table(run *r, const char *fmt, int n, const char *const *values,
-                         PGresult **out, pgc_error *err)
-{
-    size_t len = strlen(fmt) + strlen(r->table) + 1;
-    char *sql = malloc(len);
-    if (!sql)
-        return pgc_fail(err, PGC_ENOMEM, "out of memory");
-    snprintf(sql, len, fmt, r->table);
-    int rc = exec_params(r, sql, n, values, out, err);
-    free(sql);
-    return rc;
 }
 
 static const char create_table_sql[] =
@@ -477,10 +474,6 @@ static const char create_table_sql[] =
     "    PRIMARY KEY (module, schema_name, version)\n"
     ")";
 
-static const char select_applied_sql[] =
-    "SELECT version, name, checksum, applied_at::text, applied_by, execution_ms"
-    " FROM %s WHERE module = $1 AND schema_name = $2 ORDER BY version";
-
 /* Whether the tracking table exists (without creating anything). */
 static int table_exists(run *r, int *exists, pgc_error *err)
 {
@@ -494,86 +487,197 @@ static int table_exists(run *r, int *exists, pgc_error *err)
     return rc;
 }
 
-/* Creates the schema and the tracking table under the lock. */
-static int ensure_table(run *r, const char *schema, pgc_error *err)
+/*
+ * Creates the schema (only if missing: CREATE SCHEMA IF NOT EXISTS needs
+ * the CREATE privilege on the database even when the schema is there) and
+ * the tracking table, under a lock of their own so that modules sharing a
+ * schema do not race to create them.
+ */
+static int ensure_table(run *r, pgc_error *err)
 {
-    int rc = begin_locked(r, r->schema_key, err);
-    if (rc == PGC_OK && schema) {
-        char sql[160];
-        snprintf(sql, sizeof sql, "CREATE SCHEMA IF NOT EXISTS \"%s\"", schema);
-        rc = pgc_conn_command(r->c, sql, err);
+    int rc = take_lock(r, r->schema_key, 1, err);
+    if (rc == PGC_OK && r->schema) {
+        const char *v[] = {r->schema};
+        PGresult *res;
+        if ((rc = exec_params(r, "SELECT to_regnamespace(quote_ident($1)) IS NULL", 1, v, &res,
+                              err)) == PGC_OK) {
+            int missing = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+            PQclear(res);
+            if (missing) {
+                char sql[160];
+                snprintf(sql, sizeof sql, "CREATE SCHEMA \"%s\"", r->schema);
+                rc = pgc_conn_command(r->c, sql, err);
+                pgc_error_prefix(rc == PGC_OK ? NULL : err, "creating schema \"%s\": ",
+                                 r->schema);
+            }
+        }
+    }
+    if (rc == PGC_OK) {
+        rc = exec_on_table(r, create_table_sql, 0, NULL, NULL, err);
+        pgc_error_prefix(rc == PGC_OK ? NULL : err, "creating the tracking table %s: ",
+                         r->table);
     }
     if (rc == PGC_OK)
-        rc = exec_on_table(r, create_table_sql, 0, NULL, NULL, err);
-    if (rc == PGC_OK)
         rc = pgc_conn_command(r->c, "COMMIT", err);
-    if (rc != PGC_OK)
-        rollback_quietly(r);
+    rollback_quietly(r);
     return rc;
+}
+
+/* ---- what was applied ------------------------------------------------------------ */
+
+typedef struct applied_row {
+    uint64_t version;
+    int row;                   /* in the result it came from */
+} applied_row;
+
+/* The tracking table's rows for this run's (module, schema), by version. */
+typedef struct applied {
+    PGresult *res;             /* version, name, checksum, applied_at, by, ms */
+    applied_row *rows;
+    size_t count;
+} applied_set;
+
+static void applied_free(applied_set *a)
+{
+    PQclear(a->res);
+    free(a->rows);
+    memset(a, 0, sizeof *a);
+}
+
+static int read_applied(run *r, applied_set *a, pgc_error *err)
+{
+    memset(a, 0, sizeof *a);
+    const char *v[] = {r->module, r->schema_label};
+    int rc = exec_on_table(r,
+                           "SELECT version, name, checksum, applied_at::text, applied_by,"
+                           " execution_ms FROM %s WHERE module = $1 AND schema_name = $2"
+                           " ORDER BY version",
+                           2, v, &a->res, err);
+    if (rc != PGC_OK)
+        return rc;
+    size_t n = (size_t)PQntuples(a->res);
+    if (n && !(a->rows = malloc(n * sizeof *a->rows))) {
+        applied_free(a);
+        return pgc_fail(err, PGC_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        a->rows[i] = (applied_row){strtoull(PQgetvalue(a->res, (int)i, 0), NULL, 10), (int)i};
+    a->count = n;
+    return PGC_OK;
+}
+
+/* The row of `version` in the result, or -1. */
+static int applied_find(const applied_set *a, uint64_t version)
+{
+    size_t lo = 0, hi = a->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a->rows[mid].version == version)
+            return a->rows[mid].row;
+        if (a->rows[mid].version < version)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
 }
 
 static const planned *find_planned(const plan *p, uint64_t version)
 {
-    for (size_t i = 0; i < p->count; i++)
-        if (p->files[i].m->version == version)
-            return &p->files[i];
+    size_t lo = 0, hi = p->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (p->files[mid].m->version == version)
+            return &p->files[mid];
+        if (p->files[mid].m->version < version)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return NULL;
+}
+
+static int fail_edited(pgc_error *err, const planned *f, const char *recorded)
+{
+    return pgc_fail(err, PGC_EEDITED,
+                    "%s was edited after it was applied (checksum %.12s... recorded, "
+                    "%.12s... now); add a new migration instead",
+                    f->m->name, recorded, f->checksum);
+}
+
+static int fail_order(pgc_error *err, const planned *f, uint64_t newest)
+{
+    return pgc_fail(err, PGC_EORDER,
+                    "%s (version %llu) is not applied but version %llu is; renumber it, or "
+                    "allow out-of-order migrations",
+                    f->m->name, (unsigned long long)f->m->version,
+                    (unsigned long long)newest);
 }
 
 /*
  * Checks what was applied against the plan: an applied file must be
  * unchanged, and (unless allowed) a pending file must be newer than the
- * newest applied one.  `res` is a select_applied_sql result.
+ * newest applied one.
  */
-static int check_applied(const plan *p, const PGresult *res, int allow_out_of_order,
+static int check_applied(const plan *p, const applied_set *a, int allow_out_of_order,
                          pgc_error *err)
 {
-    uint64_t newest = 0;
-    const char *newest_name = NULL;
-    for (int i = 0; i < PQntuples(res); i++) {
-        uint64_t v = strtoull(PQgetvalue(res, i, 0), NULL, 10);
-        const planned *f = find_planned(p, v);
-        if (f && strcmp(f->checksum, PQgetvalue(res, i, 2)) != 0)
-            return pgc_fail(err, PGC_EEDITED,
-                            "%s was edited after it was applied (checksum %.12s... recorded, "
-                            "%.12s... now); add a new migration instead",
-                            f->m->name, PQgetvalue(res, i, 2), f->checksum);
-        if (v >= newest) {
-            newest = v;
-            newest_name = PQgetvalue(res, i, 1);
-        }
+    for (size_t i = 0; i < a->count; i++) {
+        const planned *f = find_planned(p, a->rows[i].version);
+        const char *recorded = PQgetvalue(a->res, a->rows[i].row, 2);
+        if (f && strcmp(f->checksum, recorded) != 0)
+            return fail_edited(err, f, recorded);
     }
-    if (allow_out_of_order || !newest_name)
+    if (allow_out_of_order || !a->count)
         return PGC_OK;
-    for (size_t i = 0; i < p->count; i++) {
-        const planned *f = &p->files[i];
-        if (f->m->version >= newest)
-            break;
-        int applied = 0;
-        for (int j = 0; j < PQntuples(res) && !applied; j++)
-            applied = strtoull(PQgetvalue(res, j, 0), NULL, 10) == f->m->version;
-        if (!applied)
-            return pgc_fail(err, PGC_EORDER,
-                            "%s (version %llu) is not applied but %s (version %llu) is; "
-                            "renumber it, or allow out-of-order migrations",
-                            f->m->name, (unsigned long long)f->m->version, newest_name,
-                            (unsigned long long)newest);
-    }
+    uint64_t newest = a->rows[a->count - 1].version;
+    for (size_t i = 0; i < p->count && p->files[i].m->version < newest; i++)
+        if (applied_find(a, p->files[i].m->version) < 0)
+            return fail_order(err, &p->files[i], newest);
     return PGC_OK;
 }
 
-/* Reads the applied rows; with the lock held when called in a transaction. */
-static int read_applied(run *r, PGresult **res, pgc_error *err)
+/*
+ * Under the lock: whether f is still pending (another process may have
+ * applied it since the run began), and still in order.
+ */
+static int still_pending(run *r, const planned *f, int allow_out_of_order, int *pending,
+                         pgc_error *err)
 {
-    const char *v[] = {r->module, r->schema_label};
-    return exec_on_table(r, select_applied_sql, 2, v, res, err);
+    char version[24];
+    snprintf(version, sizeof version, "%llu", (unsigned long long)f->m->version);
+    const char *v[] = {r->module, r->schema_label, version};
+    PGresult *res;
+    static const char fmt[] =
+        "SELECT (SELECT checksum FROM %s WHERE module = $1 AND schema_name = $2"
+        " AND version = $3), (SELECT max(version) FROM %s"
+        " WHERE module = $1 AND schema_name = $2)";
+    size_t len = sizeof fmt + 2 * strlen(r->table);
+    char *sql = malloc(len);
+    if (!sql)
+        return pgc_fail(err, PGC_ENOMEM, "out of memory");
+    snprintf(sql, len, fmt, r->table, r->table);
+    int rc = exec_params(r, sql, 3, v, &res, err);
+    free(sql);
+    if (rc != PGC_OK)
+        return rc;
+    *pending = PQgetisnull(res, 0, 0);
+    if (!*pending && strcmp(PQgetvalue(res, 0, 0), f->checksum) != 0)
+        rc = fail_edited(err, f, PQgetvalue(res, 0, 0));
+    if (*pending && !allow_out_of_order && !PQgetisnull(res, 0, 1)) {
+        uint64_t newest = strtoull(PQgetvalue(res, 0, 1), NULL, 10);
+        if (newest > f->m->version)
+            rc = fail_order(err, f, newest);
+    }
+    PQclear(res);
+    return rc;
 }
 
-static int record(run *r, const planned *f, double ms, pgc_error *err)
+static int record(run *r, const planned *f, int64_t since, pgc_error *err)
 {
     char version[24], elapsed[32];
     snprintf(version, sizeof version, "%llu", (unsigned long long)f->m->version);
-    snprintf(elapsed, sizeof elapsed, "%.3f", ms);
+    snprintf(elapsed, sizeof elapsed, "%lld", (long long)(pgc_now_ms() - since));
     const char *v[] = {r->module, r->schema_label, version, f->m->name, f->checksum, elapsed};
     return exec_on_table(r,
                          "INSERT INTO %s (module, schema_name, version, name, checksum,"
@@ -581,84 +685,64 @@ static int record(run *r, const planned *f, double ms, pgc_error *err)
                          6, v, NULL, err);
 }
 
-/* A server error in a file: name the file, map the position to its text. */
-static int fail_in_file(pgc_error *err, run *r, PGresult *res, const planned *f,
-                        size_t rendered_base)
+/* ---- applying a file ------------------------------------------------------------- */
+
+/*
+ * Runs text (part of f's rendered SQL from byte `base`) and reports a
+ * failure by file, SQLSTATE and the line and column in the file.
+ */
+static int run_text(run *r, const planned *f, const char *text, size_t base, pgc_error *err)
 {
-    int rc = pgc_fail_pq(err, r->c->pg, res, f->m->name);
-    if (err && err->position > 0) {
+    PGresult *res = PQexec(r->c->pg, text);
+    int rc = pgc_check_exec(r->c->pg, res, err);
+    if (rc != PGC_OK && err && err->position > 0) {
         /* The position counts characters from the start of what was sent. */
-        size_t base_chars = 0;
-        for (size_t i = 0; i < rendered_base; i++)
-            base_chars += ((unsigned char)f->sql[i] & 0xC0) != 0x80;
-        err->position += (int)base_chars;
+        for (size_t i = 0; i < base; i++)
+            err->position += ((unsigned char)f->sql[i] & 0xC0) != 0x80;
         pgc_locate_error(err, f->m->sql, strlen(f->m->sql), f->sql, f->sql_len, &f->map);
     }
-    return in_file(err, rc, f->m->name);
-}
-
-/* Whether f was applied meanwhile; checks the order again.  Lock held. */
-static int still_pending(run *r, const planned *f, const plan *p, int allow_out_of_order,
-                         int *pending, pgc_error *err)
-{
-    PGresult *res;
-    int rc = read_applied(r, &res, err);
-    if (rc != PGC_OK)
-        return rc;
-    rc = check_applied(p, res, allow_out_of_order, err);
-    *pending = 1;
-    for (int i = 0; rc == PGC_OK && i < PQntuples(res); i++)
-        if (strtoull(PQgetvalue(res, i, 0), NULL, 10) == f->m->version)
-            *pending = 0;
     PQclear(res);
+    if (rc != PGC_OK) {
+        if (err)
+            pgc_strlcpy(err->statement, f->m->name, sizeof err->statement);
+        in_file(err, rc, f->m->name);
+    }
     return rc;
 }
 
-static double elapsed_ms(int64_t since)
+static int apply_in_transaction(run *r, const planned *f, int allow, int *applied,
+                                pgc_error *err)
 {
-    return (double)(pgc_now_ms() - since);
-}
-
-static int apply_in_transaction(run *r, const planned *f, const plan *p, int allow,
-                                int *applied, pgc_error *err)
-{
-    *applied = 0;
     int pending = 0;
-    int rc = begin_locked(r, r->lock_key, err);
+    int rc = take_lock(r, r->lock_key, 1, err);
     if (rc == PGC_OK)
-        rc = still_pending(r, f, p, allow, &pending, err);
+        rc = still_pending(r, f, allow, &pending, err);
     if (rc == PGC_OK && pending) {
         int64_t t0 = pgc_now_ms();
-        PGresult *res = PQexec(r->c->pg, f->sql);
-        ExecStatusType st = PQresultStatus(res);
-        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY)
-            rc = fail_in_file(err, r, res, f, 0);
-        PQclear(res);
+        rc = run_text(r, f, f->sql, 0, err);
         if (rc == PGC_OK)
-            rc = record(r, f, elapsed_ms(t0), err);
+            rc = record(r, f, t0, err);
     }
-    if (rc == PGC_OK) {
-        rc = pgc_conn_command(r->c, "COMMIT", err);
-        if (rc != PGC_OK)
-            in_file(err, rc, f->m->name);
-    }
-    if (rc != PGC_OK) {
-        rollback_quietly(r);
-        return rc;
-    }
-    *applied = pending;
-    return PGC_OK;
+    if (rc == PGC_OK && (rc = pgc_conn_command(r->c, "COMMIT", err)) != PGC_OK)
+        in_file(err, rc, f->m->name);
+    rollback_quietly(r);
+    *applied = rc == PGC_OK && pending;
+    return rc;
 }
 
-static int apply_without_transaction(run *r, const planned *f, const plan *p, int allow,
-                                     int *applied, pgc_error *err)
+/*
+ * Statement by statement, outside a transaction, under the session-level
+ * lock.  A statement that leaves a transaction open is refused: the file
+ * would otherwise be recorded inside it, and the lock outlive the run.
+ */
+static int apply_without_transaction(run *r, const planned *f, int allow, int *applied,
+                                     pgc_error *err)
 {
-    *applied = 0;
     int pending = 0;
-    int rc = lock_session(r, err);
+    int rc = take_lock(r, r->lock_key, 0, err);
     if (rc != PGC_OK)
         return rc;
-    rc = still_pending(r, f, p, allow, &pending, err);
+    rc = still_pending(r, f, allow, &pending, err);
     if (rc == PGC_OK && pending) {
         pgc_span *spans = NULL;
         size_t n = 0;
@@ -672,52 +756,36 @@ static int apply_without_transaction(run *r, const planned *f, const plan *p, in
             }
             memcpy(one, f->sql + spans[i].off, spans[i].len);
             one[spans[i].len] = '\0';
-            PGresult *res = PQexec(r->c->pg, one);
+            rc = run_text(r, f, one, spans[i].off, err);
             free(one);
-            ExecStatusType st = PQresultStatus(res);
-            if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-                rc = fail_in_file(err, r, res, f, spans[i].off);
-            PQclear(res);
+            if (rc == PGC_OK && PQtransactionStatus(r->c->pg) != PQTRANS_IDLE) {
+                int line, col;
+                pgc_text_position(f->sql, f->sql_len, spans[i].off, &line, &col);
+                rc = pgc_fail(err, PGC_EMIGRATION,
+                              "%s: the statement at line %d leaves a transaction open in a "
+                              "no-transaction migration",
+                              f->m->name, line);
+            }
         }
         free(spans);
         if (rc == PGC_OK)
-            rc = record(r, f, elapsed_ms(t0), err);
+            rc = record(r, f, t0, err);
     }
-    pgc_error ignored;
-    int unlocked = unlock_session(r, rc == PGC_OK ? err : &ignored);
-    if (rc == PGC_OK)
+    rollback_quietly(r);
+    pgc_error unlock_err;
+    int unlocked = unlock_session(r, &unlock_err);
+    if (unlocked != PGC_OK && rc == PGC_OK) {
         rc = unlocked;
-    if (rc == PGC_OK)
-        *applied = pending;
-    return rc;
-}
-
-static int run_begin(run *r, pgc_db *db, const pgc_migration_set *set, pgc_error *err)
-{
-    memset(r, 0, sizeof *r);
-    r->module = set->module;
-    r->schema_label = db->schema ? db->schema : "";
-    snprintf(r->lock_key, sizeof r->lock_key, "pgc.migrate:%s@%s", r->module, r->schema_label);
-    snprintf(r->schema_key, sizeof r->schema_key, "pgc.schema:%s", r->schema_label);
-    /* Qualified even with no schema ("public"), so a file that changes
-       search_path cannot send the record elsewhere. */
-    static const char table[] = "{{schema}}." TRACKING_TABLE;
-    int rc = pgc_render_ex(table, sizeof table - 1, db->schema, &r->table, NULL, NULL, err);
-    if (rc != PGC_OK)
-        return rc;
-    if ((rc = pgc_pool_get(db->pool, &r->c, err)) != PGC_OK) {
-        free(r->table);
-        r->table = NULL;
+        if (err)
+            *err = unlock_err;
     }
+    /* A lock that could not be released goes with the connection: run_close
+       closes it rather than pooling it. */
+    *applied = rc == PGC_OK && pending;
     return rc;
 }
 
-static void run_end(run *r, pgc_db *db)
-{
-    if (r->c)
-        pgc_pool_put(db->pool, r->c);
-    free(r->table);
-}
+/* ---- a run ---------------------------------------------------------------------- */
 
 static int check_args(pgc_db *db, const pgc_migration_set *set, const char *what,
                       pgc_error *err)
@@ -731,56 +799,91 @@ static int check_args(pgc_db *db, const pgc_migration_set *set, const char *what
     return PGC_OK;
 }
 
+/*
+ * Everything a run needs before it reads or writes: the arguments checked,
+ * the plan made (nothing is touched if it fails), a connection of its own.
+ */
+static int run_open(run *r, plan *p, pgc_db *db, const pgc_migration_set *set,
+                    const char *what, pgc_error *err)
+{
+    memset(r, 0, sizeof *r);
+    memset(p, 0, sizeof *p);
+    int rc = check_args(db, set, what, err);
+    if (rc == PGC_OK)
+        rc = plan_make(p, set, db->schema, err);
+    if (rc != PGC_OK) {
+        plan_free(p);
+        return rc;
+    }
+    r->module = set->module;
+    r->schema = db->schema;
+    r->schema_label = db->schema ? db->schema : "public";
+    snprintf(r->lock_key, sizeof r->lock_key, "pgc.migrate:%s@%s", r->module, r->schema_label);
+    snprintf(r->schema_key, sizeof r->schema_key, "pgc.schema:%s", r->schema_label);
+    /* Qualified even with no schema ("public"), so a file that changes
+       search_path cannot send the record elsewhere. */
+    static const char table[] = "{{schema}}." TRACKING_TABLE;
+    rc = pgc_render_ex(table, sizeof table - 1, db->schema, &r->table, NULL, NULL, err);
+    if (rc == PGC_OK)
+        rc = pgc_pool_get(db->pool, &r->c, err);
+    if (rc != PGC_OK) {
+        free(r->table);
+        plan_free(p);
+    }
+    return rc;
+}
+
+/*
+ * The run's connection is closed, not pooled: migrations may have changed
+ * its session (SET search_path, SET ROLE, ...), which other users of a
+ * shared pool must not inherit.
+ */
+static void run_close(run *r, plan *p, pgc_db *db)
+{
+    pgc_pool_discard(db->pool, r->c);
+    free(r->table);
+    plan_free(p);
+}
+
 int pgc_migrate(pgc_db *db, const pgc_migration_set *set, const pgc_migrate_options *opts,
                 size_t *applied_out, pgc_error *err)
 {
     if (applied_out)
         *applied_out = 0;
-    int rc = check_args(db, set, "pgc_migrate", err);
-    if (rc != PGC_OK)
-        return rc;
     pgc_migrate_options none = {0};
     if (!opts)
         opts = &none;
     plan p;
-    if ((rc = plan_make(&p, set, db->schema, err)) != PGC_OK) {
-        plan_free(&p);
-        return rc;
-    }
     run r;
-    if ((rc = run_begin(&r, db, set, err)) != PGC_OK) {
-        plan_free(&p);
+    int rc = run_open(&r, &p, db, set, "pgc_migrate", err);
+    if (rc != PGC_OK)
         return rc;
-    }
+    r.lock_wait_ms = opts->lock_wait_ms;
 
-    PGresult *res = NULL;
+    applied_set a = {0};
     int exists = 1;
     if (opts->dry_run)
         rc = table_exists(&r, &exists, err);
     else
-        rc = ensure_table(&r, db->schema, err);
+        rc = ensure_table(&r, err);
     if (rc == PGC_OK && exists)
-        rc = read_applied(&r, &res, err);
-    if (rc == PGC_OK && res)
-        rc = check_applied(&p, res, opts->allow_out_of_order, err);
+        rc = read_applied(&r, &a, err);
+    if (rc == PGC_OK)
+        rc = check_applied(&p, &a, opts->allow_out_of_order, err);
 
     size_t count = 0;
     for (size_t i = 0; rc == PGC_OK && i < p.count; i++) {
         const planned *f = &p.files[i];
-        int done = 0;
-        for (int j = 0; res && j < PQntuples(res) && !done; j++)
-            done = strtoull(PQgetvalue(res, j, 0), NULL, 10) == f->m->version;
-        if (done)
+        if (applied_find(&a, f->m->version) >= 0)
             continue;
         int applied = 1;
         if (!opts->dry_run)
             rc = (f->no_transaction ? apply_without_transaction : apply_in_transaction)(
-                &r, f, &p, opts->allow_out_of_order, &applied, err);
-        count += rc == PGC_OK && applied;
+                &r, f, opts->allow_out_of_order, &applied, err);
+        count += (size_t)applied;
     }
-    PQclear(res);
-    run_end(&r, db);
-    plan_free(&p);
+    applied_free(&a);
+    run_close(&r, &p, db);
     if (applied_out)
         *applied_out = count;
     return rc;
@@ -799,61 +902,51 @@ int pgc_migrate_status(pgc_db *db, const pgc_migration_set *set, pgc_migration_s
         return pgc_fail(err, PGC_EINVAL, "pgc_migrate_status: NULL argument");
     *out = NULL;
     *count = 0;
-    int rc = check_args(db, set, "pgc_migrate_status", err);
+    plan p;
+    run r;
+    int rc = run_open(&r, &p, db, set, "pgc_migrate_status", err);
     if (rc != PGC_OK)
         return rc;
-    plan p;
-    if ((rc = plan_make(&p, set, db->schema, err)) != PGC_OK) {
-        plan_free(&p);
-        return rc;
-    }
-    run r;
-    if ((rc = run_begin(&r, db, set, err)) != PGC_OK) {
-        plan_free(&p);
-        return rc;
-    }
-    PGresult *res = NULL;
+    applied_set a = {0};
     int exists = 0;
     rc = table_exists(&r, &exists, err);
     if (rc == PGC_OK && exists)
-        rc = read_applied(&r, &res, err);
-    run_end(&r, db);
+        rc = read_applied(&r, &a, err);
 
-    size_t nrows = res ? (size_t)PQntuples(res) : 0;
-    pgc_migration_status *st = rc == PGC_OK ? calloc(p.count + nrows + 1, sizeof *st) : NULL;
-    if (rc == PGC_OK && !st)
+    pgc_migration_status *st = NULL;
+    if (rc == PGC_OK && !(st = calloc(p.count + a.count + 1, sizeof *st)))
         rc = pgc_fail(err, PGC_ENOMEM, "out of memory");
     size_t n = 0;
     for (size_t i = 0; rc == PGC_OK && i < p.count; i++) {
         pgc_migration_status *s = &st[n++];
-        s->version = p.files[i].m->version;
-        pgc_strlcpy(s->name, p.files[i].m->name, sizeof s->name);
-        pgc_strlcpy(s->checksum, p.files[i].checksum, sizeof s->checksum);
-        s->state = PGC_MIGRATION_PENDING;
+        const planned *f = &p.files[i];
+        s->version = f->m->version;
+        pgc_strlcpy(s->name, f->m->name, sizeof s->name);
+        pgc_strlcpy(s->checksum, f->checksum, sizeof s->checksum);
+        int row = applied_find(&a, f->m->version);
+        s->state = row < 0 ? PGC_MIGRATION_PENDING
+                   : strcmp(f->checksum, PQgetvalue(a.res, row, 2)) == 0 ? PGC_MIGRATION_APPLIED
+                                                                          : PGC_MIGRATION_EDITED;
     }
-    for (size_t j = 0; rc == PGC_OK && j < nrows; j++) {
-        int row = (int)j;
-        uint64_t v = strtoull(PQgetvalue(res, row, 0), NULL, 10);
+    for (size_t j = 0; rc == PGC_OK && j < a.count; j++) {
+        int row = a.rows[j].row;
         pgc_migration_status *s = NULL;
-        for (size_t i = 0; i < p.count && !s; i++)
-            if (st[i].version == v)
-                s = &st[i];
-        if (!s) {
-            s = &st[n++];
-            s->version = v;
-            pgc_strlcpy(s->name, PQgetvalue(res, row, 1), sizeof s->name);
-            s->state = PGC_MIGRATION_MISSING;
+        const planned *f = find_planned(&p, a.rows[j].version);
+        if (f) {
+            s = &st[f - p.files];
         } else {
-            s->state = strcmp(s->checksum, PQgetvalue(res, row, 2)) == 0
-                           ? PGC_MIGRATION_APPLIED : PGC_MIGRATION_EDITED;
+            s = &st[n++];
+            s->version = a.rows[j].version;
+            pgc_strlcpy(s->name, PQgetvalue(a.res, row, 1), sizeof s->name);
+            s->state = PGC_MIGRATION_MISSING;
         }
-        pgc_strlcpy(s->applied_checksum, PQgetvalue(res, row, 2), sizeof s->applied_checksum);
-        pgc_strlcpy(s->applied_at, PQgetvalue(res, row, 3), sizeof s->applied_at);
-        pgc_strlcpy(s->applied_by, PQgetvalue(res, row, 4), sizeof s->applied_by);
-        s->execution_ms = strtod(PQgetvalue(res, row, 5), NULL);
+        pgc_strlcpy(s->applied_checksum, PQgetvalue(a.res, row, 2), sizeof s->applied_checksum);
+        pgc_strlcpy(s->applied_at, PQgetvalue(a.res, row, 3), sizeof s->applied_at);
+        pgc_strlcpy(s->applied_by, PQgetvalue(a.res, row, 4), sizeof s->applied_by);
+        s->execution_ms = strtod(PQgetvalue(a.res, row, 5), NULL);
     }
-    PQclear(res);
-    plan_free(&p);
+    applied_free(&a);
+    run_close(&r, &p, db);
     if (rc != PGC_OK) {
         free(st);
         return rc;

@@ -42,7 +42,7 @@ extern "C" {
     X(ECONFIG, "invalid configuration setting")                              \
     X(ECONNECT, "could not connect to the server")                           \
     X(ECONNLOST, "connection to the server was lost")                        \
-    X(ETIMEDOUT, "timed out waiting for a pooled connection")                \
+    X(ETIMEDOUT, "timed out waiting for a connection or a lock")             \
     X(EBUSY, "resource busy: still in use")                                  \
     X(ESQL, "the server reported an error")                                  \
     X(ECANCELED, "statement canceled (statement timeout or cancel request)") \
@@ -356,6 +356,8 @@ int pgc_migration_checksum(const char *sql, size_t len, char out[65]);
 typedef struct pgc_migrate_options {
     int allow_out_of_order; /* apply a new file older than the newest applied */
     int dry_run;            /* report what would be applied, change nothing  */
+    int64_t lock_wait_ms;   /* give up (PGC_ETIMEDOUT) if another process holds
+                               the migration lock this long; 0 = wait on */
 } pgc_migrate_options;
 
 typedef enum pgc_migration_state {

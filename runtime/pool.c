@@ -33,13 +33,11 @@ struct pgc_pool {
     int total;             /* open or being opened */
     int in_use;
     int attached;
-    int closing;
     pgc_pconn *idle;       /* LIFO: the warmest connection first */
     int nidle;
+    pgc_pconn *busy;       /* checked out, doubly linked */
     waiter *head, *tail;
     int nwaiting;
-    pgc_pconn **out;       /* checked-out connections, to find them by PGconn */
-    int nout;
     uint64_t opened, closed;
 };
 
@@ -116,6 +114,31 @@ int pgc_prepared_add(pgc_prepared_set *s, const char *name, uint64_t hash)
     return PGC_OK;
 }
 
+/* Linear probing: after removing, re-place the rest of the cluster. */
+void pgc_prepared_remove(pgc_prepared_set *s, const char *name, uint64_t hash)
+{
+    if (!s->cap)
+        return;
+    size_t mask = s->cap - 1, i = hash & mask;
+    while (s->names[i] && !(s->hashes[i] == hash && strcmp(s->names[i], name) == 0))
+        i = (i + 1) & mask;
+    if (!s->names[i])
+        return;
+    free(s->names[i]);
+    s->names[i] = NULL;
+    s->count--;
+    for (size_t j = (i + 1) & mask; s->names[j]; j = (j + 1) & mask) {
+        char *moved = s->names[j];
+        uint64_t h = s->hashes[j];
+        s->names[j] = NULL;
+        size_t k = h & mask;
+        while (s->names[k])
+            k = (k + 1) & mask;
+        s->names[k] = moved;
+        s->hashes[k] = h;
+    }
+}
+
 void pgc_prepared_clear(pgc_prepared_set *s)
 {
     for (size_t i = 0; i < s->cap; i++)
@@ -173,6 +196,11 @@ static int init_session(PGconn *pg, const pgc_settings *s, pgc_error *err)
         if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
             int rc = pgc_fail_pq(err, pg, res, NULL);
             pgc_error_prefix(err, "setting \"init\" #%zu: ", i + 1);
+            if (rc == PGC_ESQL) {
+                rc = PGC_ECONFIG;
+                if (err)
+                    err->code = rc;
+            }
             PQclear(res);
             return rc;
         }
@@ -229,6 +257,7 @@ static void close_one(pgc_pconn *c)
         return;
     PQfinish(c->pg);
     pgc_prepared_clear(&c->prepared);
+    pgc_prepared_clear(&c->stale);
     free(c);
 }
 
@@ -246,15 +275,19 @@ static int still_good(const pgc_settings *s, pgc_pconn *c, int64_t now)
         return 0;
     if (s->max_lifetime_ms && now - c->created_ms >= s->max_lifetime_ms)
         return 0;
-    struct pollfd pfd = {.fd = PQsocket(c->pg), .events = POLLIN};
-    if (pfd.fd < 0)
-        return 0;
-    int r = poll(&pfd, 1, 0);
-    if (r < 0)
-        return 0;
-    if (r > 0) {
-        if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))
+    /*
+     * Read until the socket is quiet: a terminated backend's FATAL message
+     * and its EOF may arrive in two reads (over TCP they usually do).
+     */
+    for (int reads = 0; reads < 8; reads++) {
+        struct pollfd pfd = {.fd = PQsocket(c->pg), .events = POLLIN};
+        if (pfd.fd < 0)
             return 0;
+        int r = poll(&pfd, 1, 0);
+        if (r < 0 || (r > 0 && (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))))
+            return 0;
+        if (r == 0)
+            break;
         if (!PQconsumeInput(c->pg) || PQstatus(c->pg) != CONNECTION_OK)
             return 0;
         PGnotify *n;
@@ -279,9 +312,7 @@ int pgc_pool_open(pgc_pool **out, const pgc_config *cfg, pgc_error *err)
         free(pool);
         return rc;
     }
-    pool->out = calloc((size_t)pool->s.max_connections, sizeof *pool->out);
-    if (!pool->out || pthread_mutex_init(&pool->lock, NULL) != 0) {
-        free(pool->out);
+    if (pthread_mutex_init(&pool->lock, NULL) != 0) {
         pgc_settings_free(&pool->s);
         free(pool);
         return pgc_fail(err, PGC_ENOMEM, "out of memory");
@@ -312,7 +343,6 @@ int pgc_pool_close(pgc_pool *pool)
         pthread_mutex_unlock(&pool->lock);
         return PGC_EBUSY;
     }
-    pool->closing = 1;
     pthread_mutex_unlock(&pool->lock);
     while (pool->idle) {
         pgc_pconn *c = pool->idle;
@@ -321,7 +351,6 @@ int pgc_pool_close(pgc_pool *pool)
     }
     pthread_mutex_destroy(&pool->lock);
     pgc_settings_free(&pool->s);
-    free(pool->out);
     free(pool);
     return PGC_OK;
 }
@@ -395,10 +424,26 @@ static void deadline_after(struct timespec *ts, int64_t ms)
     }
 }
 
-static void mark_out_locked(pgc_pool *pool, pgc_pconn *c)
+static void mark_busy_locked(pgc_pool *pool, pgc_pconn *c)
 {
-    pool->out[pool->nout++] = c;
+    c->prev = NULL;
+    c->next = pool->busy;
+    if (pool->busy)
+        pool->busy->prev = c;
+    pool->busy = c;
     pool->in_use++;
+}
+
+static void unmark_busy_locked(pgc_pool *pool, pgc_pconn *c)
+{
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        pool->busy = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    c->prev = c->next = NULL;
+    pool->in_use--;
 }
 
 /*
@@ -428,7 +473,7 @@ static int finish_acquire(pgc_pool *pool, pgc_pconn *c, pgc_pconn **out, pgc_err
         pthread_mutex_unlock(&pool->lock);
     }
     pthread_mutex_lock(&pool->lock);
-    mark_out_locked(pool, c);
+    mark_busy_locked(pool, c);
     pthread_mutex_unlock(&pool->lock);
     *out = c;
     return PGC_OK;
@@ -438,10 +483,6 @@ int pgc_pool_get(pgc_pool *pool, pgc_pconn **out, pgc_error *err)
 {
     *out = NULL;
     pthread_mutex_lock(&pool->lock);
-    if (pool->closing) {
-        pthread_mutex_unlock(&pool->lock);
-        return pgc_fail(err, PGC_EINVAL, "the pool is closed");
-    }
     if (!pool->head && pool->idle) {
         pgc_pconn *c = pool->idle;
         pool->idle = c->next;
@@ -480,22 +521,20 @@ int pgc_pool_get(pgc_pool *pool, pgc_pconn **out, pgc_error *err)
     }
     pool->nwaiting--;
     pgc_pconn *c = w.handed;
-    int may_create = w.may_create;
     pthread_mutex_unlock(&pool->lock);
     pthread_cond_destroy(&w.cv);
     if (timed_out)
         return pgc_fail(err, PGC_ETIMEDOUT,
                         "no connection free after %lld ms (max_connections=%d)",
                         (long long)pool->s.acquire_timeout_ms, pool->s.max_connections);
-    if (c || may_create)
-        return finish_acquire(pool, c, out, err);
-    return pgc_fail(err, PGC_EINTERNAL, "pool woke a waiter with nothing");
+    /* Woken with a connection (c), or with a slot to open one (c == NULL). */
+    return finish_acquire(pool, c, out, err);
 }
 
 /* Whether a returned connection should be closed rather than reused. */
 static int should_retire(const pgc_settings *s, pgc_pconn *c)
 {
-    if (PQstatus(c->pg) != CONNECTION_OK)
+    if (c->broken || PQstatus(c->pg) != CONNECTION_OK)
         return 1;
     if (s->max_queries && c->queries >= s->max_queries)
         return 1;
@@ -509,20 +548,11 @@ static int should_retire(const pgc_settings *s, pgc_pconn *c)
     return ts != PQTRANS_IDLE;
 }
 
-void pgc_pool_put(pgc_pool *pool, pgc_pconn *c)
+static void put(pgc_pool *pool, pgc_pconn *c, int retire)
 {
-    if (!pool || !c)
-        return;
-    int retire = should_retire(&pool->s, c);
     c->last_used_ms = pgc_now_ms();
     pthread_mutex_lock(&pool->lock);
-    for (int i = 0; i < pool->nout; i++) {
-        if (pool->out[i] == c) {
-            pool->out[i] = pool->out[--pool->nout];
-            break;
-        }
-    }
-    pool->in_use--;
+    unmark_busy_locked(pool, c);
     if (retire) {
         pool->total--;
         pool->closed++;
@@ -546,6 +576,18 @@ void pgc_pool_put(pgc_pool *pool, pgc_pconn *c)
     pthread_mutex_unlock(&pool->lock);
 }
 
+void pgc_pool_put(pgc_pool *pool, pgc_pconn *c)
+{
+    if (pool && c)
+        put(pool, c, should_retire(&pool->s, c));
+}
+
+void pgc_pool_discard(pgc_pool *pool, pgc_pconn *c)
+{
+    if (pool && c)
+        put(pool, c, 1);
+}
+
 int pgc_pool_acquire(pgc_pool *pool, PGconn **out, pgc_error *err)
 {
     if (!pool || !out)
@@ -560,11 +602,10 @@ void pgc_pool_release(pgc_pool *pool, PGconn *pg)
 {
     if (!pool || !pg)
         return;
-    pgc_pconn *c = NULL;
+    pgc_pconn *c;
     pthread_mutex_lock(&pool->lock);
-    for (int i = 0; i < pool->nout; i++)
-        if (pool->out[i]->pg == pg)
-            c = pool->out[i];
+    for (c = pool->busy; c && c->pg != pg; c = c->next)
+        ;
     pthread_mutex_unlock(&pool->lock);
     if (c)
         pgc_pool_put(pool, c);

@@ -5,6 +5,7 @@
  * A pgc_result is the PGresult itself behind an opaque type: no wrapper
  * to allocate on the hot path.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,15 +43,29 @@ static int is_sqlstate(const PGresult *res, const char *state)
 static int fail_stmt(pgc_error *err, pgc_pconn *c, const PGresult *res,
                      const pgc_rendered *r)
 {
-    int rc = pgc_fail_pq(err, c->pg, res, r->stmt->name);
-    pgc_locate_error(err, r->stmt->sql, strlen(r->stmt->sql), r->sql, r->sql_len, r->map);
+    int rc = pgc_fail_pq(err, c->pg, res, r->stmt_name);
+    pgc_locate_error(err, r->source, strlen(r->source), r->sql, r->sql_len, r->map);
     return rc;
+}
+
+static void deallocate(pgc_pconn *c, const char *name)
+{
+    char *quoted = PQescapeIdentifier(c->pg, name, strlen(name));
+    if (!quoted)
+        return;
+    char sql[160];
+    snprintf(sql, sizeof sql, "DEALLOCATE %s", quoted);
+    PQfreemem(quoted);
+    PQclear(PQexec(c->pg, sql));
 }
 
 static int prepare(pgc_pconn *c, const pgc_rendered *r, pgc_error *err)
 {
-    const pgc_stmt *stmt = r->stmt;
-    PGresult *res = PQprepare(c->pg, r->name, r->sql, stmt->nparams, stmt->param_types);
+    if (pgc_prepared_has(&c->stale, r->name, r->name_hash)) {
+        deallocate(c, r->name);
+        pgc_prepared_remove(&c->stale, r->name, r->name_hash);
+    }
+    PGresult *res = PQprepare(c->pg, r->name, r->sql, r->key.nparams, r->param_types);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
         int rc = fail_stmt(err, c, res, r);
         PQclear(res);
@@ -60,6 +75,31 @@ static int prepare(pgc_pconn *c, const pgc_rendered *r, pgc_error *err)
     if (pgc_prepared_add(&c->prepared, r->name, r->name_hash) != PGC_OK)
         return pgc_fail(err, PGC_ENOMEM, "out of memory");
     return PGC_OK;
+}
+
+/*
+ * Whether a failed execution may be repeated after preparing again: the
+ * server forgot the statement (26000: DISCARD ALL, a pooler), or its plan
+ * no longer fits the tables (0A000: "cached plan must not change result
+ * type" after an ALTER TABLE).  Only outside a transaction: inside one the
+ * error has aborted it.  Either way the connection forgets the name; a
+ * stale statement is deallocated before it is prepared again, which also
+ * works later inside a transaction.
+ */
+static int forget_stale(pgc_pconn *c, const PGresult *res, const pgc_rendered *r)
+{
+    int forgotten = is_sqlstate(res, "26000"), stale = is_sqlstate(res, "0A000");
+    if (!forgotten && !stale)
+        return 0;
+    if (forgotten) {
+        pgc_prepared_clear(&c->prepared);
+        pgc_prepared_clear(&c->stale);
+    } else {
+        pgc_prepared_remove(&c->prepared, r->name, r->name_hash);
+        if (pgc_prepared_add(&c->stale, r->name, r->name_hash) != PGC_OK)
+            c->broken = 1; /* cannot remember to deallocate: retire it */
+    }
+    return PQtransactionStatus(c->pg) == PQTRANS_IDLE;
 }
 
 int pgc_query(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
@@ -93,14 +133,7 @@ int pgc_query(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
             rc = PGC_OK;
             break;
         }
-        /*
-         * The server forgot our statements (DISCARD ALL, a pooler): forget
-         * them too and prepare again, once.  Outside a transaction only:
-         * inside one the error has already aborted it.
-         */
-        if (attempt == 0 && is_sqlstate(res, "26000")
-            && PQtransactionStatus(c->pg) == PQTRANS_IDLE) {
-            pgc_prepared_clear(&c->prepared);
+        if (attempt == 0 && forget_stale(c, res, r)) {
             PQclear(res);
             res = NULL;
             continue;
@@ -120,13 +153,53 @@ int pgc_query(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
     return PGC_OK;
 }
 
+/*
+ * COPY ... FROM STDIN / TO STDOUT started by a text of SQL: the runtime has
+ * no data to send or place to put it, so end it and leave the connection
+ * usable.
+ */
+static void end_copy(PGconn *pg, ExecStatusType st)
+{
+    if (st == PGRES_COPY_IN) {
+        PQputCopyEnd(pg, "COPY FROM STDIN is not supported here");
+    } else if (st == PGRES_COPY_OUT) {
+        char *buf;
+        while (PQgetCopyData(pg, &buf, 0) > 0)
+            PQfreemem(buf);
+    }
+    PGresult *res;
+    while ((res = PQgetResult(pg)))
+        PQclear(res);
+}
+
+int pgc_check_exec(PGconn *pg, PGresult *res, pgc_error *err)
+{
+    switch (PQresultStatus(res)) {
+    case PGRES_COMMAND_OK:
+    case PGRES_TUPLES_OK:
+    case PGRES_EMPTY_QUERY:
+        return PGC_OK;
+    case PGRES_COPY_IN:
+    case PGRES_COPY_OUT:
+    case PGRES_COPY_BOTH:
+        end_copy(pg, PQresultStatus(res));
+        return pgc_fail(err, PGC_EINVAL,
+                        "COPY FROM STDIN and COPY TO STDOUT cannot run in a text of SQL");
+    case PGRES_BAD_RESPONSE:
+    case PGRES_NONFATAL_ERROR:
+    case PGRES_FATAL_ERROR:
+    case PGRES_SINGLE_TUPLE:
+    case PGRES_PIPELINE_SYNC:
+    case PGRES_PIPELINE_ABORTED:
+        break;
+    }
+    return pgc_fail_pq(err, pg, res, NULL);
+}
+
 int pgc_conn_command(pgc_pconn *c, const char *sql, pgc_error *err)
 {
     PGresult *res = PQexec(c->pg, sql);
-    ExecStatusType st = PQresultStatus(res);
-    int rc = PGC_OK;
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-        rc = pgc_fail_pq(err, c->pg, res, NULL);
+    int rc = pgc_check_exec(c->pg, res, err);
     PQclear(res);
     return rc;
 }
@@ -147,9 +220,7 @@ int pgc_exec(pgc_db *db, const char *sql, pgc_result **out, pgc_error *err)
     if ((rc = conn_for(db, &c, err)) == PGC_OK) {
         c->queries++;
         PGresult *res = PQexec(c->pg, rendered);
-        ExecStatusType st = PQresultStatus(res);
-        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
-            rc = pgc_fail_pq(err, c->pg, res, NULL);
+        if ((rc = pgc_check_exec(c->pg, res, err)) != PGC_OK) {
             pgc_locate_error(err, sql, len, rendered, rendered_len, &map);
             PQclear(res);
         } else if (out) {

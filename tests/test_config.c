@@ -56,6 +56,21 @@ static void config__failed_set__is_refused_again_at_open(void **state)
     pgc_config_free(cfg);
 }
 
+/* A NULL value (say, from an unset environment variable) is refused too. */
+static void config__null_value__is_refused_and_sticky(void **state)
+{
+    (void)state;
+    pgc_config *cfg = pgc_config_new();
+    pgc_error err = {0};
+    assert_ok(pgc_config_set(cfg, "conninfo", "host=/tmp", &err), &err);
+    assert_int_equal(pgc_config_set(cfg, "statement_timeout_ms", NULL, &err), PGC_ECONFIG);
+    assert_non_null(strstr(err.message, "\"statement_timeout_ms\""));
+    pgc_pool *pool;
+    assert_int_equal(pgc_pool_open(&pool, cfg, &err), PGC_ECONFIG);
+    assert_non_null(strstr(err.message, "\"statement_timeout_ms\""));
+    pgc_config_free(cfg);
+}
+
 static void config__missing_conninfo_and_min_above_max__are_refused(void **state)
 {
     (void)state;
@@ -101,6 +116,7 @@ int main(void)
         cmocka_unit_test(config__unknown_setting__is_refused_by_name),
         cmocka_unit_test(config__invalid_values__are_refused_by_name),
         cmocka_unit_test(config__failed_set__is_refused_again_at_open),
+        cmocka_unit_test(config__null_value__is_refused_and_sticky),
         cmocka_unit_test(config__missing_conninfo_and_min_above_max__are_refused),
         cmocka_unit_test(errors__every_code_has_a_name_and_message),
         cmocka_unit_test(null_handles__are_accepted_by_closers),

@@ -213,6 +213,89 @@ static void exec__several_statements__last_result(void **state)
     pgc_result_free(res);
 }
 
+
+/* Statements built at one stack address are told apart by what they hold. */
+static const char *run_on_stack(pgc_db *db, const char *name, const char *sql, char *out,
+                                size_t size, pgc_error *err)
+{
+    pgc_stmt stmt = {name, sql, 0, NULL, 0};
+    pgc_result *res;
+    if (pgc_query(db, &stmt, NULL, NULL, NULL, &res, err) != PGC_OK)
+        return NULL;
+    snprintf(out, size, "%s", pgc_result_value(res, 0, 0));
+    pgc_result_free(res);
+    return out;
+}
+
+static void query__statements_at_one_address__are_not_confused(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    char buf[32];
+    assert_string_equal(run_on_stack(f->db, "a", "SELECT 'first'", buf, sizeof buf, &err),
+                        "first");
+    assert_string_equal(run_on_stack(f->db, "b", "SELECT 'second'", buf, sizeof buf, &err),
+                        "second");
+    assert_null(run_on_stack(f->db, "c", "SELECT 1/0", buf, sizeof buf, &err));
+    assert_string_equal(err.sqlstate, "22012");
+    assert_string_equal(err.statement, "c");
+}
+
+/* After ALTER TABLE changes a prepared statement's result, the next call
+ * prepares again instead of failing on every pooled connection. */
+static void query__table_altered__statement_is_prepared_again(void **state)
+{
+    fixture *f = *state;
+    create_users(f);
+    pgc_error err = {0};
+    assert_ok(add_user(f->db, "1", "a", "1", &err), &err);
+    static const pgc_stmt all = {"all_users", "SELECT * FROM {{tables.users}}", 0, NULL, 0};
+    pgc_result *res;
+    assert_ok(pgc_query(f->db, &all, NULL, NULL, NULL, &res, &err), &err);
+    assert_int_equal(pgc_result_cols(res), 3);
+    pgc_result_free(res);
+    assert_ok(pgc_exec(f->db, "ALTER TABLE {{tables.users}} ADD COLUMN email text", NULL, &err),
+              &err);
+    assert_ok(pgc_query(f->db, &all, NULL, NULL, NULL, &res, &err), &err);
+    assert_int_equal(pgc_result_cols(res), 4);
+    pgc_result_free(res);
+
+    /* In a transaction the failure stands, but the scope after it works. */
+    assert_ok(pgc_exec(f->db, "ALTER TABLE {{tables.users}} DROP COLUMN email", NULL, &err),
+              &err);
+    pgc_db *tx;
+    assert_ok(pgc_tx_begin(f->db, &tx, &err), &err);
+    int rc = pgc_query(tx, &all, NULL, NULL, NULL, &res, &err);
+    if (rc == PGC_OK) { /* it ran on a connection that had not prepared it */
+        assert_int_equal(pgc_result_cols(res), 3);
+        pgc_result_free(res);
+    } else {
+        assert_string_equal(err.sqlstate, "0A000");
+    }
+    assert_ok(pgc_tx_rollback(tx, &err), &err);
+    assert_ok(pgc_tx_begin(f->db, &tx, &err), &err);
+    assert_ok(pgc_query(tx, &all, NULL, NULL, NULL, &res, &err), &err);
+    assert_int_equal(pgc_result_cols(res), 3);
+    pgc_result_free(res);
+    assert_ok(pgc_tx_commit(tx, &err), &err);
+}
+
+/* COPY to or from the client cannot run in a text of SQL: refused, and the
+ * connection stays usable.  An empty text is fine. */
+static void exec__copy_and_empty_text(void **state)
+{
+    fixture *f = *state;
+    create_users(f);
+    pgc_error err = {0};
+    assert_int_equal(pgc_exec(f->db, "COPY {{tables.users}} FROM STDIN", NULL, &err),
+                     PGC_EINVAL);
+    assert_non_null(strstr(err.message, "COPY"));
+    assert_int_equal(pgc_exec(f->db, "COPY {{tables.users}} TO STDOUT", NULL, &err),
+                     PGC_EINVAL);
+    assert_ok(pgc_exec(f->db, "-- nothing to do", NULL, &err), &err);
+    assert_int_equal(users(f->db), 0);
+}
+
 /* ---- transactions ---------------------------------------------------------- */
 
 static void tx__commit__spans_several_calls(void **state)
@@ -387,6 +470,9 @@ int main(void)
         BOTH_MODES(query__syntax_error__has_source_line_and_column),
         BOTH_MODES(query__bad_template__is_refused_before_the_server),
         BOTH_MODES(exec__several_statements__last_result),
+        BOTH_MODES(query__statements_at_one_address__are_not_confused),
+        BOTH_MODES(query__table_altered__statement_is_prepared_again),
+        BOTH_MODES(exec__copy_and_empty_text),
         BOTH_MODES(tx__commit__spans_several_calls),
         BOTH_MODES(tx__rollback__discards),
         BOTH_MODES(tx__nested_savepoints__roll_back_alone),

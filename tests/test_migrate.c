@@ -54,10 +54,11 @@ static const char *schema_of(const fixture *f)
     return f->mode == EMBEDDED ? "lib" : "public";
 }
 
-/* The schema_name the runner records: the db's schema, "" for none. */
+/* The schema_name the runner records: the db's schema; with none, "public",
+   where the tracking table then lives. */
 static const char *label_of(const fixture *f)
 {
-    return f->mode == EMBEDDED ? "lib" : "";
+    return f->mode == EMBEDDED ? "lib" : "public";
 }
 
 static char *vscalar(const fixture *f, const char *fmt, va_list ap) PRINTF_LIKE(2, 0);
@@ -1409,6 +1410,115 @@ static void migrate__comment_only_file__applies(void **state)
     expect_tracked(f, "app", "1,2,3");
 }
 
+
+/* A no-transaction file whose statement leaves a transaction open is
+ * refused, and the lock does not outlive the run: the next run proceeds. */
+static void migrate__no_transaction_file_left_open__is_refused_and_unlocked(void **state)
+{
+    fixture *f = *state;
+    pgc_migration files[] = {
+        {1, "001_open.sql",
+         "-- pgc:no-transaction\n"
+         "CREATE TABLE {{tables.t}} (n int);\n"
+         "BEGIN;\n"
+         "INSERT INTO {{tables.t}} VALUES (1);\n",
+         NULL},
+    };
+    pgc_migration_set set = SET("app", files);
+    pgc_error err = migrate_fails(f->db, &set, NULL, PGC_EMIGRATION, 0);
+    expect_contains(err.message, "001_open.sql");
+    expect_contains(err.message, "leaves a transaction open");
+    expect_tracked(f, "app", "");
+    expect_scalar(f, "0", "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'");
+
+    files[0].sql = "-- pgc:no-transaction\nCREATE TABLE IF NOT EXISTS {{tables.t}} (n int);\n";
+    pgc_migrate_options opts = {.lock_wait_ms = 5000};
+    assert_int_equal(migrate_ok(f->db, &set, &opts), 1);
+    expect_tracked(f, "app", "1");
+}
+
+/* What a migration does to its session stays with it: the connection it
+ * ran on is not handed to the pool's other users. */
+static void migrate__session_settings__do_not_leak_into_the_pool(void **state)
+{
+    fixture *f = *state;
+    pgc_migration files[] = {
+        {1, "001_set.sql",
+         "SET work_mem = '777kB';\nCREATE TABLE {{tables.t}} (n int);\n", NULL},
+    };
+    pgc_migration_set set = SET("app", files);
+    assert_int_equal(migrate_ok(f->db, &set, NULL), 1);
+    static const pgc_stmt show = {"show_work_mem", "SELECT current_setting('work_mem')", 0,
+                                  NULL, 0};
+    for (int i = 0; i < 4; i++) { /* every connection the pool holds */
+        pgc_error err = {0};
+        pgc_result *res;
+        assert_ok(pgc_query(f->db, &show, NULL, NULL, NULL, &res, &err), &err);
+        assert_string_equal(pgc_result_value(res, 0, 0), "4MB");
+        pgc_result_free(res);
+    }
+}
+
+/* Another process holding the lock past lock_wait_ms: PGC_ETIMEDOUT, and
+ * nothing applied. */
+static void migrate__lock_held_elsewhere__times_out(void **state)
+{
+    fixture *f = *state;
+    PGconn *holder = PQconnectdb(pgc_testdb_conninfo(f->tdb));
+    assert_int_equal(PQstatus(holder), CONNECTION_OK);
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT pg_advisory_lock(hashtextextended('pgc.migrate:app@%s', 0))",
+             label_of(f));
+    PGresult *res = PQexec(holder, sql);
+    assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+    PQclear(res);
+
+    pgc_migration files[] = {{1, "001_t.sql", "CREATE TABLE {{tables.t}} (n int);\n", NULL}};
+    pgc_migration_set set = SET("app", files);
+    pgc_migrate_options opts = {.lock_wait_ms = 200};
+    pgc_error err = migrate_fails(f->db, &set, &opts, PGC_ETIMEDOUT, 0);
+    expect_contains(err.message, "200 ms");
+    assert_false(relation_exists(f, schema_of(f), "t"));
+    PQfinish(holder); /* releases the lock */
+    assert_int_equal(migrate_ok(f->db, &set, &opts), 1);
+}
+
+static void migrate__version_beyond_bigint__is_refused(void **state)
+{
+    fixture *f = *state;
+    pgc_migration files[] = {
+        {(uint64_t)INT64_MAX + 1, "big.sql", "CREATE TABLE {{tables.t}} (n int);\n", NULL},
+    };
+    pgc_migration_set set = SET("app", files);
+    pgc_error err = migrate_fails(f->db, &set, NULL, PGC_EMIGRATION, 0);
+    expect_contains(err.message, "big.sql");
+    assert_false(tracking_exists(f));
+}
+
+/* A role that owns its schema but may not create schemas in the database
+ * can still migrate into it. */
+static void migrate__owner_of_an_existing_schema__needs_no_create_privilege(void **state)
+{
+    fixture *f = *state;
+    free(fixture_scalar(f, "CREATE ROLE pgc_app_owner LOGIN"));
+    free(fixture_scalar(f, "CREATE SCHEMA owned AUTHORIZATION pgc_app_owner"));
+    char conninfo[1024];
+    snprintf(conninfo, sizeof conninfo, "%s user=pgc_app_owner", pgc_testdb_conninfo(f->tdb));
+    pgc_config *cfg = pgc_config_new();
+    pgc_error err = {0};
+    assert_ok(pgc_config_set(cfg, "conninfo", conninfo, &err), &err);
+    pgc_db *db;
+    assert_ok(pgc_db_open(&db, cfg, "owned", &err), &err);
+    pgc_config_free(cfg);
+    pgc_migration files[] = {{1, "001_t.sql", "CREATE TABLE {{tables.t}} (n int);\n", NULL}};
+    pgc_migration_set set = SET("app", files);
+    assert_int_equal(migrate_ok(db, &set, NULL), 1);
+    assert_int_equal(pgc_db_close(db), PGC_OK);
+    assert_true(relation_exists(f, "owned", "t"));
+    free(fixture_scalar(f, "DROP SCHEMA owned CASCADE"));
+    free(fixture_scalar(f, "DROP ROLE pgc_app_owner"));
+}
+
 /* ------------------------------------------------------------------ */
 
 #define RACE_BOTH_MODES(fn)                                                                   \
@@ -1433,6 +1543,11 @@ int main(void)
         WITH_SCRATCH(migrate__load__refuses_two_files_of_one_version),
         WITH_SCRATCH(migrate__load__refuses_a_missing_folder),
         BOTH_MODES(migrate__versions__sort_as_numbers_not_text),
+        BOTH_MODES(migrate__no_transaction_file_left_open__is_refused_and_unlocked),
+        BOTH_MODES(migrate__session_settings__do_not_leak_into_the_pool),
+        BOTH_MODES(migrate__lock_held_elsewhere__times_out),
+        BOTH_MODES(migrate__version_beyond_bigint__is_refused),
+        EMBEDDED_ONLY(migrate__owner_of_an_existing_schema__needs_no_create_privilege),
         BOTH_MODES(migrate__pending_files__are_applied_and_recorded),
         BOTH_MODES(migrate__two_modules_on_one_db__keep_separate_histories),
         BOTH_MODES(migrate__edited_file__is_refused),
