@@ -150,6 +150,21 @@ void pgc_prepared_clear(pgc_prepared_set *s)
 
 /* ---- opening and closing one connection --------------------------------- */
 
+/* The server refused a setting or an init statement: the configuration is
+ * at fault (PGC_ECONFIG), unless the connection failed.  Frees res. */
+static int refused_setting(pgc_error *err, PGconn *pg, PGresult *res, const char *what)
+{
+    int rc = pgc_fail_pq(err, pg, res, NULL);
+    pgc_error_prefix(err, "%s: ", what);
+    if (rc == PGC_ESQL) {
+        rc = PGC_ECONFIG;
+        if (err)
+            err->code = rc;
+    }
+    PQclear(res);
+    return rc;
+}
+
 /*
  * Applies the server settings (timeouts included) in one round trip with
  * set_config($1, $2, false), so names and values travel as parameters and
@@ -177,32 +192,16 @@ static int init_session(PGconn *pg, const pgc_settings *s, pgc_error *err)
         PGresult *res = PQexecParams(pg, sql, (int)(2 * n), NULL, values, NULL, NULL, 0);
         free(sql);
         free(values);
-        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-            int rc = pgc_fail_pq(err, pg, res, NULL);
-            if (rc == PGC_ESQL) {
-                pgc_error_prefix(err, "server settings: ");
-                rc = PGC_ECONFIG;
-                if (err)
-                    err->code = rc;
-            }
-            PQclear(res);
-            return rc;
-        }
+        if (PQresultStatus(res) != PGRES_TUPLES_OK)
+            return refused_setting(err, pg, res, "server settings");
         PQclear(res);
     }
     for (size_t i = 0; i < s->ninit; i++) {
         PGresult *res = PQexec(pg, s->init[i]);
-        ExecStatusType st = PQresultStatus(res);
-        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-            int rc = pgc_fail_pq(err, pg, res, NULL);
-            pgc_error_prefix(err, "setting \"init\" #%zu: ", i + 1);
-            if (rc == PGC_ESQL) {
-                rc = PGC_ECONFIG;
-                if (err)
-                    err->code = rc;
-            }
-            PQclear(res);
-            return rc;
+        if (pgc_check_exec(pg, res, NULL) != PGC_OK) {
+            char what[48];
+            snprintf(what, sizeof what, "setting \"init\" #%zu", i + 1);
+            return refused_setting(err, pg, res, what);
         }
         PQclear(res);
     }
