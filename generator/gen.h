@@ -1,0 +1,81 @@
+/*
+ * gen.h - what every part of the generator shares: arenas, input files,
+ * diagnostics.  The generator is a build-time command: it allocates from
+ * arenas freed whole at exit, and reports errors in gcc's form.
+ */
+#ifndef PGC_GEN_H
+#define PGC_GEN_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "internal.h" /* PGC_PRINTF, pgc_error */
+
+/* ---- arena.c: memory by lifetime ------------------------------------------ */
+
+typedef struct pgc_arena pgc_arena;
+
+/* Aborts the program with a message when memory runs out: a build tool has
+ * nothing better to do, and callers stay simple. */
+pgc_arena *pgc_arena_new(void);
+void pgc_arena_free(pgc_arena *a);                /* NULL ok */
+void *pgc_arena_alloc(pgc_arena *a, size_t size); /* zeroed, max-aligned */
+char *pgc_arena_strdup(pgc_arena *a, const char *s);
+char *pgc_arena_strndup(pgc_arena *a, const char *s, size_t n);
+char *pgc_arena_printf(pgc_arena *a, const char *fmt, ...) PGC_PRINTF(2, 3);
+
+/* A growable array in an arena: PGC_VEC(T) v = {0}; PGC_PUSH(arena, v, x). */
+#define PGC_VEC(T) struct { T *items; size_t len, cap; }
+#define PGC_PUSH(arena, vec, value)                                                   \
+    do {                                                                              \
+        if ((vec).len == (vec).cap) {                                                 \
+            size_t cap_ = (vec).cap ? (vec).cap * 2 : 8;                              \
+            void *grown_ = pgc_arena_alloc((arena), cap_ * sizeof *(vec).items);      \
+            if ((vec).len)                                                            \
+                memcpy(grown_, (vec).items, (vec).len * sizeof *(vec).items);         \
+            (vec).items = grown_;                                                     \
+            (vec).cap = cap_;                                                         \
+        }                                                                             \
+        (vec).items[(vec).len++] = (value);                                           \
+    } while (0)
+
+/* ---- source.c: input files -------------------------------------------------- */
+
+/* A file read whole.  text is NUL-terminated; len excludes the NUL. */
+typedef struct pgc_file {
+    const char *path;     /* as given on the command line */
+    const char *text;
+    size_t len;
+} pgc_file;
+
+/* Reads path into the arena; NULL and a diagnostic (no position) if it cannot. */
+const pgc_file *pgc_file_read(pgc_arena *a, const char *path);
+/* A file whose text is given (tests). */
+const pgc_file *pgc_file_from_text(pgc_arena *a, const char *path, const char *text);
+
+/* ---- diag.c: diagnostics ------------------------------------------------------ */
+
+/*
+ * Where diagnostics go and how many there were.  Messages look like gcc's:
+ *     queries.sql:12:8: error: column "nme" does not exist
+ *        12 | SELECT nme FROM users
+ *           |        ^
+ * so that editors jump to them.
+ */
+typedef struct pgc_diags {
+    FILE *out;            /* stderr by default; tests use a memory stream */
+    int errors, warnings;
+} pgc_diags;
+
+/* An error at byte `offset` of file (file NULL: no position). */
+void pgc_diag_error(pgc_diags *d, const pgc_file *file, size_t offset, const char *fmt, ...)
+    PGC_PRINTF(4, 5);
+void pgc_diag_warning(pgc_diags *d, const pgc_file *file, size_t offset, const char *fmt, ...)
+    PGC_PRINTF(4, 5);
+void pgc_diag_verror(pgc_diags *d, const pgc_file *file, size_t offset, const char *fmt,
+                     va_list ap) PGC_PRINTF(4, 0);
+
+#endif /* PGC_GEN_H */

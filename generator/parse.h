@@ -1,0 +1,25 @@
+/*
+ * parse.h - the bridge to libpg_query (PostgreSQL 15's own grammar): parses
+ * a statement's canonical SQL into libpg_query's protobuf-c tree, and puts
+ * a syntax error on the user's line and column.
+ */
+#ifndef PGC_PARSE_H
+#define PGC_PARSE_H
+
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+
+#include "source.h"
+
+/*
+ * Parses t->canon.  On success returns the tree (one or more RawStmt); free
+ * it with pgc_parse_free().  On a syntax error reports it at the user's
+ * position (through t's map) and returns NULL.
+ */
+PgQuery__ParseResult *pgc_parse(pgc_diags *d, const pgc_stmt_text *t);
+void pgc_parse_free(PgQuery__ParseResult *tree); /* NULL ok */
+
+/* The user's file offset of a node location (canonical offset; -1 -> start). */
+size_t pgc_parse_source_offset(const pgc_stmt_text *t, int32_t location);
+
+#endif /* PGC_PARSE_H */

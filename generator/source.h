@@ -1,0 +1,110 @@
+/*
+ * source.h - the generator's inputs: migration files and annotated query
+ * files, cut into statements and turned into canonical SQL for the parser.
+ *
+ * Canonical SQL is what libpg_query parses: the user's statement with
+ *   {{tables.t}}      -> __pgc_home.t     (the library's own schema)
+ *   {{tables.s.t}}    -> s.t
+ *   {{schema}}        -> __pgc_home
+ *   @name, sqlc.arg(name), sqlc.narg(name), sqlc.slice(name)  -> $n
+ *   sqlc.embed(t)     -> t.*  (the query records the embed)
+ * and a map from canonical offsets back to the user's file, so every parser
+ * or analyzer error lands on the user's line and column.  Text inside
+ * strings, comments, dollar quotes and quoted identifiers is never touched
+ * (the runtime's lexer, runtime/sqllex.re, decides).
+ */
+#ifndef PGC_SOURCE_H
+#define PGC_SOURCE_H
+
+#include "gen.h"
+#include "sqltext.h"
+
+/* The schema that `{{tables.t}}` and `{{schema}}` stand for, in canonical SQL. */
+#define PGC_HOME_SCHEMA "__pgc_home"
+
+/* One statement as the parser sees it, and the way back to the user's file. */
+typedef struct pgc_stmt_text {
+    const pgc_file *file;
+    size_t offset;        /* where the statement starts in file->text */
+    size_t len;           /* its length there */
+    const char *canon;    /* canonical SQL, NUL-terminated */
+    size_t canon_len;
+    pgc_render_map map;   /* canon offsets -> offsets from `offset` (arena-owned segs) */
+} pgc_stmt_text;
+
+/* The file offset of a canonical offset (for diagnostics). */
+size_t pgc_stmt_text_source(const pgc_stmt_text *t, size_t canon_offset);
+
+/* ---- migrations ---------------------------------------------------------------- */
+
+typedef PGC_VEC(pgc_stmt_text) pgc_stmt_texts;
+
+typedef struct pgc_migration_file {
+    const pgc_file *file;
+    uint64_t version;     /* from the name, as the runtime orders them */
+    bool no_transaction;
+    const char *up_sql;   /* the up part as the runtime would run it (templates kept) */
+    pgc_stmt_texts stmts; /* the up part's statements, in order */
+} pgc_migration_file;
+
+/*
+ * Reads migration files (paths of files or directories; a directory gives
+ * its *.sql files, not *.down.sql) in version order, as the runtime orders
+ * them; two files of one version are an error.  Understands plain files,
+ * goose (-- +goose Up/Down, StatementBegin/End, NO TRANSACTION), dbmate
+ * (-- migrate:up/down), golang-migrate (N_x.up.sql / .down.sql),
+ * sql-migrate (-- +migrate Up/Down), tern (---- create above / drop below
+ * ----): down parts are dropped.  psql meta-commands (lines starting with a
+ * backslash: \connect, \restrict) are skipped.  Returns false after
+ * reporting errors.
+ */
+typedef PGC_VEC(pgc_migration_file) pgc_migration_files;
+bool pgc_read_migrations(pgc_arena *a, pgc_diags *d, const char *const *paths, size_t npaths,
+                         pgc_migration_files *out);
+
+/* ---- queries --------------------------------------------------------------------- */
+
+typedef enum pgc_cmd {
+    PGC_CMD_ONE, PGC_CMD_MANY, PGC_CMD_EXEC, PGC_CMD_EXECROWS, PGC_CMD_EXECRESULT,
+    PGC_CMD_COPYFROM, PGC_CMD_BATCHEXEC, PGC_CMD_BATCHONE, PGC_CMD_BATCHMANY
+} pgc_cmd;
+
+/* ":one" for PGC_CMD_ONE, ... */
+const char *pgc_cmd_name(pgc_cmd cmd);
+
+/* A parameter as the user wrote it. */
+typedef enum pgc_param_kind {
+    PGC_PARAM_POSITIONAL,  /* $n */
+    PGC_PARAM_NAMED,       /* @name or sqlc.arg(name) */
+    PGC_PARAM_NULLABLE,    /* sqlc.narg(name): nullable whatever the context */
+    PGC_PARAM_SLICE        /* sqlc.slice(name): an array of the context's type */
+} pgc_param_kind;
+
+typedef struct pgc_param_src {
+    int index;            /* $index in canonical SQL, 1-based */
+    const char *name;     /* NULL for $n */
+    pgc_param_kind kind;
+    size_t offset;        /* first use, in the file */
+} pgc_param_src;
+
+typedef struct pgc_query_src {
+    const char *name;     /* GetUser */
+    pgc_cmd cmd;
+    size_t annotation_offset; /* the "-- name:" comment, in the file */
+    pgc_stmt_text text;
+    PGC_VEC(pgc_param_src) params;   /* by index */
+    PGC_VEC(const char *) embeds;    /* sqlc.embed(t) tables, in order */
+} pgc_query_src;
+
+/*
+ * Reads query files: statements each preceded by `-- name: Name :cmd`.
+ * Errors (reported with positions): a statement without annotation, an
+ * unknown :cmd, a duplicate name (across all files), an annotation with no
+ * statement, mixing $n with named parameters in one query, bad templates
+ * or macros, lexer errors.  Returns false after reporting errors.
+ */
+typedef PGC_VEC(pgc_query_src) pgc_query_srcs;
+bool pgc_read_queries(pgc_arena *a, pgc_diags *d, const char *const *paths, size_t npaths,
+                      pgc_query_srcs *out);
+
+#endif /* PGC_SOURCE_H */
