@@ -33,10 +33,11 @@ GEN_SRC := generator/arena.c generator/diag.c generator/source.c generator/parse
 GENERATOR_OBJ := $(GEN_SRC:%.c=$(B)/%.o)
 LDLIBS_GEN := -lpg_query
 
-TESTS := test_sqltext test_config test_pool test_db test_migrate test_cluster test_builtins
+TESTS := test_sqltext test_config test_pool test_db test_migrate test_cluster test_builtins \
+         gen_source gen_json
 TEST_BINS := $(TESTS:%=$(B)/tests/%)
 
-.PHONY: all test demo check clean deps
+.PHONY: all test corpus demo check clean deps
 .SECONDARY:
 all: $(B)/libpgc.a $(B)/libpgc.so $(B)/libpgc-test.a $(B)/pgc-tmpcluster \
      $(B)/generator/builtins.o $(B)/generator/builtins_data.o
@@ -91,8 +92,13 @@ deps:
 
 # All suites share one throwaway cluster started by pgc-tmpcluster.
 test: deps
-	$(MAKE) all $(TEST_BINS)
+	$(MAKE) all $(TEST_BINS) $(B)/pgc
 	$(B)/pgc-tmpcluster -- tests/run-suites $(TEST_BINS)
+
+# The analyzer against PostgreSQL: pgc verify on tests/corpus/*, the queries
+# that disagree held against tests/corpus/KNOWN_GAPS.
+corpus: $(B)/pgc $(B)/pgc-tmpcluster
+	$(B)/pgc-tmpcluster -- tests/run-corpus $(B)/pgc
 
 $(B)/runtime-demo: $(B)/examples/runtime-demo/demo.o $(B)/libpgc.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_RT)
@@ -107,9 +113,10 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
             --errors-for-leak-kinds=definite,indirect --child-silent-after-fork=yes
 check: deps
-	$(MAKE) B=build/san CC=clang CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all $(TESTS:%=build/san/tests/%)
+	$(MAKE) B=build/san CC=clang CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all $(TESTS:%=build/san/tests/%) \
+	    build/san/pgc
 	build/san/pgc-tmpcluster -- tests/run-suites $(TESTS:%=build/san/tests/%)
-	$(MAKE) all $(TEST_BINS)
+	$(MAKE) all $(TEST_BINS) $(B)/pgc
 	$(B)/pgc-tmpcluster -- tests/run-suites --wrap "$(VALGRIND)" $(TEST_BINS)
 
 clean:

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h> /* memcpy, for PGC_PUSH */
 
 #include "internal.h" /* PGC_PRINTF, pgc_error */
 
@@ -77,5 +78,11 @@ void pgc_diag_warning(pgc_diags *d, const pgc_file *file, size_t offset, const c
     PGC_PRINTF(4, 5);
 void pgc_diag_verror(pgc_diags *d, const pgc_file *file, size_t offset, const char *fmt,
                      va_list ap) PGC_PRINTF(4, 0);
+/* A note that follows an error ("first defined here"); not counted. */
+void pgc_diag_note(pgc_diags *d, const pgc_file *file, size_t offset, const char *fmt, ...)
+    PGC_PRINTF(4, 5);
+
+/* pgc_file_read() reporting to d instead of stderr (source.c). */
+const pgc_file *pgc_file_load(pgc_arena *a, pgc_diags *d, const char *path);
 
 #endif /* PGC_GEN_H */

@@ -19,6 +19,14 @@
 PgQuery__ParseResult *pgc_parse(pgc_diags *d, const pgc_stmt_text *t);
 void pgc_parse_free(PgQuery__ParseResult *tree); /* NULL ok */
 
+/*
+ * Releases libpg_query's memory of this thread, so that valgrind sees no
+ * leak at exit.  Call it once, after the thread's last pgc_parse():
+ * libpg_query cannot parse again in that thread.  Harmless when nothing was
+ * parsed (unlike pg_query_exit()).
+ */
+void pgc_parse_exit(void);
+
 /* The user's file offset of a node location (canonical offset; -1 -> start). */
 size_t pgc_parse_source_offset(const pgc_stmt_text *t, int32_t location);
 

@@ -3,11 +3,13 @@
  * files, cut into statements and turned into canonical SQL for the parser.
  *
  * Canonical SQL is what libpg_query parses: the user's statement with
- *   {{tables.t}}      -> __pgc_home.t     (the library's own schema)
- *   {{tables.s.t}}    -> s.t
- *   {{schema}}        -> __pgc_home
+ *   {{tables.t}}      -> "__pgc_home".t   (the library's own schema)
+ *   {{tables.s.t}}    -> "s".t
+ *   {{schema}}        -> "__pgc_home"
  *   @name, sqlc.arg(name), sqlc.narg(name), sqlc.slice(name)  -> $n
  *   sqlc.embed(t)     -> t.*  (the query records the embed)
+ * (templates exactly as the runtime renders them for a db in schema
+ * PGC_HOME_SCHEMA; parameters and macros in queries only)
  * and a map from canonical offsets back to the user's file, so every parser
  * or analyzer error lands on the user's line and column.  Text inside
  * strings, comments, dollar quotes and quoted identifiers is never touched
@@ -43,7 +45,11 @@ typedef struct pgc_migration_file {
     const pgc_file *file;
     uint64_t version;     /* from the name, as the runtime orders them */
     bool no_transaction;
-    const char *up_sql;   /* the up part as the runtime would run it (templates kept) */
+    const char *up_sql;   /* the up part as the runtime would run it (templates kept):
+                             the file itself, or with the down part, psql
+                             meta-command lines and COPY data blanked (line
+                             ends kept, so offsets are the file's) and the
+                             trailing blanks cut */
     pgc_stmt_texts stmts; /* the up part's statements, in order */
 } pgc_migration_file;
 
@@ -55,12 +61,21 @@ typedef struct pgc_migration_file {
  * (-- migrate:up/down), golang-migrate (N_x.up.sql / .down.sql),
  * sql-migrate (-- +migrate Up/Down), tern (---- create above / drop below
  * ----): down parts are dropped.  psql meta-commands (lines starting with a
- * backslash: \connect, \restrict) are skipped.  Returns false after
- * reporting errors.
+ * backslash: \connect, \restrict) are skipped, and so is the data of
+ * pg_dump's COPY ... FROM stdin.  Returns false after reporting errors;
+ * out then holds the files read without error (none after an error in the
+ * paths, names or versions).
  */
 typedef PGC_VEC(pgc_migration_file) pgc_migration_files;
 bool pgc_read_migrations(pgc_arena *a, pgc_diags *d, const char *const *paths, size_t npaths,
                          pgc_migration_files *out);
+
+/*
+ * One migration file already read (tests, tools): its version from its
+ * name, as above.  Returns false after reporting.
+ */
+bool pgc_read_migration_file(pgc_arena *a, pgc_diags *d, const pgc_file *file,
+                             pgc_migration_file *out);
 
 /* ---- queries --------------------------------------------------------------------- */
 
@@ -101,10 +116,19 @@ typedef struct pgc_query_src {
  * Errors (reported with positions): a statement without annotation, an
  * unknown :cmd, a duplicate name (across all files), an annotation with no
  * statement, mixing $n with named parameters in one query, bad templates
- * or macros, lexer errors.  Returns false after reporting errors.
+ * or macros, lexer errors.  The first error of each query is reported
+ * and reading goes on.  Returns false after reporting errors; out then
+ * holds the queries read without error.  A directory gives its *.sql files
+ * in name order.
  */
 typedef PGC_VEC(pgc_query_src) pgc_query_srcs;
 bool pgc_read_queries(pgc_arena *a, pgc_diags *d, const char *const *paths, size_t npaths,
                       pgc_query_srcs *out);
+
+/*
+ * One query file already read (tests, tools), appended to out (names
+ * already in out count for duplicates).  Returns false after reporting.
+ */
+bool pgc_read_query_file(pgc_arena *a, pgc_diags *d, const pgc_file *file, pgc_query_srcs *out);
 
 #endif /* PGC_SOURCE_H */

@@ -1,0 +1,129 @@
+/*
+ * arena.c - memory by lifetime (gen.h).  An arena is a list of blocks;
+ * allocation bumps a pointer in the newest block, and freeing the arena
+ * frees every block at once.  Large requests get a block of their own.
+ */
+#include <stdalign.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen.h"
+
+#define BLOCK_SIZE (64 * 1024)
+#define ALIGN alignof(max_align_t)
+
+typedef struct block {
+    struct block *next;
+    size_t used, size;
+    alignas(max_align_t) unsigned char data[];
+} block;
+
+struct pgc_arena {
+    block *head; /* the block being filled; older ones follow */
+};
+
+static void out_of_memory(size_t size)
+{
+    fprintf(stderr, "pgc: error: out of memory (allocating %zu bytes)\n", size);
+    abort();
+}
+
+static block *block_new(size_t size)
+{
+    if (size > SIZE_MAX - sizeof(block))
+        out_of_memory(size);
+    block *b = malloc(sizeof(block) + size);
+    if (!b)
+        out_of_memory(size);
+    b->next = NULL;
+    b->used = 0;
+    b->size = size;
+    return b;
+}
+
+pgc_arena *pgc_arena_new(void)
+{
+    pgc_arena *a = malloc(sizeof *a);
+    if (!a)
+        out_of_memory(sizeof *a);
+    a->head = NULL;
+    return a;
+}
+
+void pgc_arena_free(pgc_arena *a)
+{
+    if (!a)
+        return;
+    block *b = a->head;
+    while (b) {
+        block *next = b->next;
+        free(b);
+        b = next;
+    }
+    free(a);
+}
+
+void *pgc_arena_alloc(pgc_arena *a, size_t size)
+{
+    if (size == 0)
+        size = 1;
+    if (size > SIZE_MAX - ALIGN)
+        out_of_memory(size);
+    size_t need = (size + ALIGN - 1) & ~(ALIGN - 1);
+    block *b = a->head;
+    if (!b || b->size - b->used < need) {
+        if (need > BLOCK_SIZE / 4) {
+            /* A block of its own, behind the current one so that the
+             * current one keeps filling. */
+            block *big = block_new(need);
+            if (b) {
+                big->next = b->next;
+                b->next = big;
+            } else {
+                a->head = big;
+            }
+            big->used = need;
+            memset(big->data, 0, need);
+            return big->data;
+        }
+        b = block_new(BLOCK_SIZE);
+        b->next = a->head;
+        a->head = b;
+    }
+    void *p = b->data + b->used;
+    b->used += need;
+    memset(p, 0, need);
+    return p;
+}
+
+char *pgc_arena_strndup(pgc_arena *a, const char *s, size_t n)
+{
+    char *p = pgc_arena_alloc(a, n + 1);
+    if (n)
+        memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *pgc_arena_strdup(pgc_arena *a, const char *s)
+{
+    return pgc_arena_strndup(a, s, strlen(s));
+}
+
+char *pgc_arena_printf(pgc_arena *a, const char *fmt, ...)
+{
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        va_end(ap2);
+        return pgc_arena_strdup(a, "");
+    }
+    char *p = pgc_arena_alloc(a, (size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    return p;
+}

@@ -1,0 +1,2210 @@
+/*
+ * catalog.c - the catalog a project's migrations build (semantic.h):
+ * schemas, tables and their columns, enums, composite types, domains,
+ * views, functions' result types, and the types of a few extensions,
+ * replayed statement by statement in migration order.  Built-in types,
+ * functions, operators and casts come from builtins.h; user-defined ones
+ * live in the catalog's arena in the same shapes (catalog_internal.h).
+ *
+ * What it follows is listed in pgc_catalog_apply(); a statement that could
+ * change what queries see and that it cannot follow is an error at the
+ * statement, never skipped in silence.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog_internal.h"
+
+#define LIST_EACH(i, n) for (size_t i = 0; i < (n); i++)
+
+/* libpg_query's enums are switched on as int: -Wswitch-enum would want
+ * every one of their hundreds of values named. */
+
+/* ------------------------------------------------------------------------ */
+/* Diagnostics                                                               */
+/* ------------------------------------------------------------------------ */
+
+PGC_PRINTF(4, 5)
+static bool fail(pgc_diags *d, const pgc_stmt_text *t, int32_t location, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    pgc_diag_verror(d, t->file, pgc_parse_source_offset(t, location), fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Names                                                                     */
+/* ------------------------------------------------------------------------ */
+
+bool pgc_cat_schema_hidden(const char *schema)
+{
+    return !schema || strcmp(schema, PGC_HOME_SCHEMA) == 0 || strcmp(schema, "public") == 0
+           || strcmp(schema, "pg_catalog") == 0;
+}
+
+/* Words quote_identifier() quotes (reserved and type/function-name keywords
+ * that a type name could collide with); a short list, for format_type(). */
+static const char *const reserved_words[] = {
+    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric",
+    "authorization", "between", "bigint", "binary", "bit", "boolean", "both", "case", "cast",
+    "char", "character", "check", "coalesce", "collate", "collation", "column", "concurrently",
+    "constraint", "create", "cross", "current_catalog", "current_date", "current_role",
+    "current_schema", "current_time", "current_timestamp", "current_user", "dec", "decimal",
+    "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "exists",
+    "extract", "false", "fetch", "float", "for", "foreign", "freeze", "from", "full",
+    "grant", "greatest", "group", "grouping", "having", "ilike", "in", "initially", "inner",
+    "inout", "int", "integer", "intersect", "interval", "into", "is", "isnull", "join",
+    "lateral", "leading", "least", "left", "like", "limit", "localtime", "localtimestamp",
+    "national", "natural", "nchar", "none", "normalize", "not", "notnull", "null", "nullif",
+    "numeric", "offset", "on", "only", "or", "order", "out", "outer", "overlaps", "overlay",
+    "placing", "position", "precision", "primary", "real", "references", "returning",
+    "right", "row", "select", "session_user", "setof", "similar", "smallint", "some",
+    "substring", "symmetric", "table", "tablesample", "then", "time", "timestamp", "to",
+    "trailing", "treat", "trim", "true", "union", "unique", "user", "using", "values",
+    "varchar", "variadic", "verbose", "when", "where", "window", "with", "xmlattributes",
+    "xmlconcat", "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi",
+    "xmlroot", "xmlserialize", "xmltable",
+};
+
+/* quote_identifier(): bare when lower-case letters, digits, _ and no keyword. */
+static const char *quote_ident(pgc_arena *a, const char *s)
+{
+    bool safe = (s[0] >= 'a' && s[0] <= 'z') || s[0] == '_';
+    for (const char *p = s; *p && safe; p++)
+        safe = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
+    if (safe) {
+        LIST_EACH(i, sizeof reserved_words / sizeof *reserved_words)
+            if (strcmp(reserved_words[i], s) == 0)
+                safe = false;
+    }
+    if (safe)
+        return s;
+    size_t n = 2;
+    for (const char *p = s; *p; p++)
+        n += *p == '"' ? 2 : 1;
+    char *out = pgc_arena_alloc(a, n + 1), *o = out;
+    *o++ = '"';
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            *o++ = '"';
+        *o++ = *p;
+    }
+    *o++ = '"';
+    return out;
+}
+
+static const char *display_name(pgc_arena *a, const char *schema, const char *name)
+{
+    if (pgc_cat_schema_hidden(schema))
+        return quote_ident(a, name);
+    return pgc_arena_printf(a, "%s.%s", quote_ident(a, schema), quote_ident(a, name));
+}
+
+static const char *str_of(const PgQuery__Node *n)
+{
+    return n && n->node_case == PG_QUERY__NODE__NODE_STRING ? n->string->sval : NULL;
+}
+
+/* A qualified name as a list of String nodes: [catalog.][schema.]name. */
+static void split_name(PgQuery__Node **names, size_t n, const char **schema, const char **name)
+{
+    *name = n ? str_of(names[n - 1]) : NULL;
+    *schema = n >= 2 ? str_of(names[n - 2]) : NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Types                                                                     */
+/* ------------------------------------------------------------------------ */
+
+pgc_utype *pgc_cat_utype(const pgc_catalog *cat, uint32_t oid)
+{
+    if (oid < PGC_USER_OID_BASE || oid - PGC_USER_OID_BASE >= cat->types.len)
+        return NULL;
+    return cat->types.items[oid - PGC_USER_OID_BASE];
+}
+
+const pgc_bi_type *pgc_cat_type(const pgc_catalog *cat, uint32_t oid)
+{
+    pgc_utype *u = pgc_cat_utype(cat, oid);
+    return u ? &u->t : pgc_bi_type_by_oid(oid);
+}
+
+uint32_t pgc_cat_base_type(const pgc_catalog *cat, uint32_t oid)
+{
+    for (int guard = 0; guard < 32; guard++) {
+        const pgc_bi_type *t = pgc_cat_type(cat, oid);
+        if (!t || t->type != 'd' || !t->base)
+            return oid;
+        oid = t->base;
+    }
+    return oid;
+}
+
+uint32_t pgc_cat_elem_type(const pgc_catalog *cat, uint32_t oid)
+{
+    const pgc_bi_type *t = pgc_cat_type(cat, pgc_cat_base_type(cat, oid));
+    return t ? t->elem : 0;
+}
+
+uint32_t pgc_cat_array_type(const pgc_catalog *cat, uint32_t oid)
+{
+    const pgc_bi_type *t = pgc_cat_type(cat, oid);
+    return t ? t->array : 0;
+}
+
+char pgc_cat_category(const pgc_catalog *cat, uint32_t oid)
+{
+    const pgc_bi_type *t = pgc_cat_type(cat, oid);
+    return t ? t->category : 0;
+}
+
+bool pgc_cat_preferred(const pgc_catalog *cat, uint32_t oid)
+{
+    const pgc_bi_type *t = pgc_cat_type(cat, oid);
+    return t && t->preferred;
+}
+
+const pgc_rel *pgc_cat_type_rel(const pgc_catalog *cat, uint32_t oid)
+{
+    pgc_utype *u = pgc_cat_utype(cat, pgc_cat_base_type(cat, oid));
+    return u ? u->rel : NULL;
+}
+
+/* Sets the spelling of a user type and of its array after a create or rename. */
+static void name_type(pgc_catalog *cat, pgc_utype *u)
+{
+    u->t.name = display_name(cat->a, u->schema, u->name);
+    u->t.typname = u->name;
+    pgc_utype *arr = pgc_cat_utype(cat, u->t.array);
+    if (arr) {
+        arr->schema = u->schema;
+        arr->name = u->name;
+        arr->t.name = pgc_arena_printf(cat->a, "%s[]", u->t.name);
+        arr->t.typname = pgc_arena_printf(cat->a, "_%s", u->name);
+    }
+}
+
+static pgc_utype *alloc_type(pgc_catalog *cat)
+{
+    pgc_utype *u = pgc_arena_alloc(cat->a, sizeof *u);
+    u->t.oid = PGC_USER_OID_BASE + (uint32_t)cat->types.len;
+    u->base_typmod = -1;
+    PGC_PUSH(cat->a, cat->types, u);
+    return u;
+}
+
+/* A new user type (typtype 'e', 'c', 'd' or 'b') and its array type. */
+static pgc_utype *new_type(pgc_catalog *cat, const char *schema, const char *name, char typtype,
+                           char category)
+{
+    pgc_utype *u = alloc_type(cat);
+    u->schema = pgc_arena_strdup(cat->a, schema);
+    u->name = pgc_arena_strdup(cat->a, name);
+    u->t.type = typtype;
+    u->t.category = category;
+    u->t.len = typtype == 'e' ? 4 : -1;
+    u->t.byval = typtype == 'e';
+    pgc_utype *arr = alloc_type(cat);
+    arr->t.type = 'b';
+    arr->t.category = 'A';
+    arr->t.len = -1;
+    arr->t.elem = u->t.oid;
+    u->t.array = arr->t.oid;
+    name_type(cat, u);
+    return u;
+}
+
+static bool in_search_path(const char *schema)
+{
+    return strcmp(schema, PGC_HOME_SCHEMA) == 0 || strcmp(schema, "public") == 0;
+}
+
+/* A user type (not an array) by name; schema NULL searches the path. */
+static pgc_utype *find_utype(const pgc_catalog *cat, const char *schema, const char *name)
+{
+    static const char *const path[] = {PGC_HOME_SCHEMA, "public"};
+    LIST_EACH(p, schema ? 1 : 2) {
+        const char *s = schema ? schema : path[p];
+        LIST_EACH(i, cat->types.len) {
+            pgc_utype *u = cat->types.items[i];
+            if (!u->dropped && u->t.elem == 0 && u->name && strcmp(u->name, name) == 0
+                && strcmp(u->schema, s) == 0)
+                return u;
+        }
+    }
+    return NULL;
+}
+
+static bool schema_exists(const pgc_catalog *cat, const char *schema)
+{
+    if (strcmp(schema, "pg_catalog") == 0)
+        return true;
+    LIST_EACH(i, cat->schemas.len)
+        if (strcmp(cat->schemas.items[i], schema) == 0)
+            return true;
+    return false;
+}
+
+static int32_t const_int(const PgQuery__Node *n, bool *ok)
+{
+    if (n && n->node_case == PG_QUERY__NODE__NODE_A_CONST
+        && n->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL)
+        return n->a_const->ival->ival;
+    *ok = false;
+    return 0;
+}
+
+/* The typmod of a built-in type from the TypeName's modifiers, as the
+ * types' typmodin functions compute it. */
+static bool compute_typmod(pgc_diags *d, const pgc_stmt_text *t, const PgQuery__TypeName *tn,
+                           uint32_t oid, int32_t *typmod)
+{
+    *typmod = -1;
+    if (tn->n_typmods == 0)
+        return true;
+    bool ok = true;
+    int32_t m0 = const_int(tn->typmods[0], &ok);
+    int32_t m1 = tn->n_typmods > 1 ? const_int(tn->typmods[1], &ok) : 0;
+    if (!ok)
+        return fail(d, t, tn->location, "type modifiers must be simple constants");
+    switch (oid) {
+    case OID_VARCHAR:
+    case OID_BPCHAR:
+        if (tn->n_typmods != 1 || m0 < 1)
+            return fail(d, t, tn->location, "length for type %s must be at least 1",
+                        oid == OID_VARCHAR ? "varchar" : "char");
+        *typmod = m0 + 4;
+        return true;
+    case OID_NUMERIC:
+        if (tn->n_typmods > 2 || m0 < 1 || m0 > 1000)
+            return fail(d, t, tn->location, "NUMERIC precision %d must be between 1 and 1000",
+                        m0);
+        *typmod = (int32_t)((((uint32_t)m0 << 16) | ((uint32_t)m1 & 0x7ff)) + 4);
+        return true;
+    case OID_TIME:
+    case OID_TIMETZ:
+    case OID_TIMESTAMP:
+    case OID_TIMESTAMPTZ:
+        if (tn->n_typmods != 1 || m0 < 0)
+            return fail(d, t, tn->location, "invalid type modifier");
+        *typmod = m0 > 6 ? 6 : m0;
+        return true;
+    case OID_INTERVAL: {
+        int32_t range = m0, prec = 0xFFFF;
+        if (tn->n_typmods == 2)
+            prec = m1 > 6 ? 6 : m1;
+        if (range == 0x7FFF && prec == 0xFFFF)
+            *typmod = -1;
+        else
+            *typmod = (range << 16) | prec;
+        return true;
+    }
+    case OID_BIT:
+    case OID_VARBIT:
+        if (tn->n_typmods != 1 || m0 < 1)
+            return fail(d, t, tn->location, "length for type %s must be at least 1",
+                        oid == OID_BIT ? "bit" : "varbit");
+        *typmod = m0;
+        return true;
+    default:
+        return fail(d, t, tn->location, "type modifier is not allowed for this type");
+    }
+}
+
+pgc_rel *pgc_cat_find_rel(const pgc_catalog *cat, const char *schema, const char *name)
+{
+    static const char *const path[] = {PGC_HOME_SCHEMA, "public"};
+    LIST_EACH(p, schema ? 1 : 2) {
+        const char *s = schema ? schema : path[p];
+        LIST_EACH(i, cat->rels.len) {
+            pgc_rel *r = cat->rels.items[i];
+            if (!r->dropped && r->kind != 'c' && strcmp(r->name, name) == 0
+                && strcmp(r->schema, s) == 0)
+                return r;
+        }
+    }
+    return NULL;
+}
+
+static const pgc_col *find_col(const pgc_rel *r, const char *name)
+{
+    LIST_EACH(i, r->cols.len)
+        if (strcmp(r->cols.items[i].name, name) == 0)
+            return &r->cols.items[i];
+    return NULL;
+}
+
+bool pgc_cat_typename(pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
+                      const PgQuery__TypeName *tn, uint32_t *oid, int32_t *typmod)
+{
+    if (tn->pct_type) {
+        /* table.column%TYPE or schema.table.column%TYPE */
+        if (tn->n_names < 2)
+            return fail(d, t, tn->location, "improper %%TYPE reference");
+        const char *col = str_of(tn->names[tn->n_names - 1]);
+        const char *rel = str_of(tn->names[tn->n_names - 2]);
+        const char *schema = tn->n_names >= 3 ? str_of(tn->names[tn->n_names - 3]) : NULL;
+        const pgc_rel *r = pgc_cat_find_rel(cat, schema, rel);
+        if (!r)
+            return fail(d, t, tn->location, "relation \"%s\" does not exist", rel);
+        const pgc_col *c = find_col(r, col);
+        if (!c)
+            return fail(d, t, tn->location, "column \"%s\" of relation \"%s\" does not exist",
+                        col, rel);
+        *oid = c->type;
+        *typmod = c->typmod;
+    } else {
+        const char *schema, *name;
+        split_name(tn->names, tn->n_names, &schema, &name);
+        if (!name)
+            return fail(d, t, tn->location, "improper type name");
+        const pgc_bi_type *bt = NULL;
+        pgc_utype *u = NULL;
+        if (!schema || strcmp(schema, "pg_catalog") == 0)
+            bt = pgc_bi_type_by_typname(name);
+        if (!bt && (!schema || strcmp(schema, "pg_catalog") != 0))
+            u = find_utype(cat, schema, name);
+        if (!bt && !u) {
+            if (schema)
+                return fail(d, t, tn->location, "type \"%s.%s\" does not exist", schema, name);
+            return fail(d, t, tn->location, "type \"%s\" does not exist", name);
+        }
+        *oid = bt ? bt->oid : u->t.oid;
+        *typmod = -1;
+        if (bt && !compute_typmod(d, t, tn, bt->oid, typmod))
+            return false;
+        if (u && tn->n_typmods)
+            return fail(d, t, tn->location, "type modifier is not allowed for type \"%s\"",
+                        u->t.name);
+    }
+    if (tn->n_array_bounds) {
+        uint32_t arr = pgc_cat_array_type(cat, *oid);
+        if (!arr)
+            return fail(d, t, tn->location, "could not find array type for data type %s",
+                        pgc_catalog_type_name(cat, *oid, -1));
+        *oid = arr;
+    }
+    return true;
+}
+
+/* ---- format_type() ------------------------------------------------------- */
+
+static const char *interval_fields(int32_t range)
+{
+    switch (range) {
+    case 1 << 2: return " year";
+    case 1 << 1: return " month";
+    case 1 << 3: return " day";
+    case 1 << 10: return " hour";
+    case 1 << 11: return " minute";
+    case 1 << 12: return " second";
+    case (1 << 2) | (1 << 1): return " year to month";
+    case (1 << 3) | (1 << 10): return " day to hour";
+    case (1 << 3) | (1 << 10) | (1 << 11): return " day to minute";
+    case (1 << 3) | (1 << 10) | (1 << 11) | (1 << 12): return " day to second";
+    case (1 << 10) | (1 << 11): return " hour to minute";
+    case (1 << 10) | (1 << 11) | (1 << 12): return " hour to second";
+    case (1 << 11) | (1 << 12): return " minute to second";
+    default: return "";
+    }
+}
+
+const char *pgc_catalog_type_name(pgc_catalog *cat, uint32_t oid, int32_t typmod)
+{
+    const pgc_bi_type *t = pgc_cat_type(cat, oid);
+    if (!t)
+        return pgc_arena_printf(cat->a, "?type %u?", (unsigned)oid);
+    if (t->category == 'A' && t->elem && oid != OID_INT2VECTOR && oid != OID_OIDVECTOR)
+        return pgc_arena_printf(cat->a, "%s[]", pgc_catalog_type_name(cat, t->elem, typmod));
+    if (typmod < 0)
+        return oid == OID_BPCHAR ? "bpchar" : t->name;
+    switch (oid) {
+    case OID_VARCHAR:
+        return pgc_arena_printf(cat->a, "character varying(%d)", typmod - 4);
+    case OID_BPCHAR:
+        return pgc_arena_printf(cat->a, "character(%d)", typmod - 4);
+    case OID_NUMERIC: {
+        int32_t m = typmod - 4;
+        int32_t scale = m & 0x7ff;
+        if (scale & 0x400)
+            scale -= 0x800;
+        return pgc_arena_printf(cat->a, "numeric(%d,%d)", (m >> 16) & 0xffff, scale);
+    }
+    case OID_TIME:
+        return pgc_arena_printf(cat->a, "time(%d) without time zone", typmod);
+    case OID_TIMETZ:
+        return pgc_arena_printf(cat->a, "time(%d) with time zone", typmod);
+    case OID_TIMESTAMP:
+        return pgc_arena_printf(cat->a, "timestamp(%d) without time zone", typmod);
+    case OID_TIMESTAMPTZ:
+        return pgc_arena_printf(cat->a, "timestamp(%d) with time zone", typmod);
+    case OID_INTERVAL: {
+        int32_t prec = typmod & 0xFFFF, range = (typmod >> 16) & 0x7FFF;
+        if (prec == 0xFFFF)
+            return pgc_arena_printf(cat->a, "interval%s", interval_fields(range));
+        return pgc_arena_printf(cat->a, "interval%s(%d)", interval_fields(range), prec);
+    }
+    case OID_BIT:
+        return pgc_arena_printf(cat->a, "bit(%d)", typmod);
+    case OID_VARBIT:
+        return pgc_arena_printf(cat->a, "bit varying(%d)", typmod);
+    default:
+        return t->name;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Functions, operators, casts                                               */
+/* ------------------------------------------------------------------------ */
+
+const pgc_bi_func *pgc_cat_func(const pgc_catalog *cat, uint32_t oid)
+{
+    if (oid >= PGC_USER_OID_BASE) {
+        LIST_EACH(i, cat->funcs.len)
+            if (cat->funcs.items[i]->f.oid == oid)
+                return &cat->funcs.items[i]->f;
+        return NULL;
+    }
+    return pgc_bi_func_by_oid(oid);
+}
+
+void pgc_cat_funcs_named(const pgc_catalog *cat, pgc_arena *a, const char *schema,
+                         const char *name, pgc_func_list *out)
+{
+    if (!schema || strcmp(schema, "pg_catalog") == 0) {
+        size_t n;
+        const pgc_bi_func *f = pgc_bi_funcs_named(name, &n);
+        LIST_EACH(i, n)
+            PGC_PUSH(a, *out, &f[i]);
+    }
+    LIST_EACH(i, cat->funcs.len) {
+        const pgc_ufunc *u = cat->funcs.items[i];
+        if (u->dropped || strcmp(u->f.name, name) != 0)
+            continue;
+        if (schema ? strcmp(u->schema, schema) == 0 : in_search_path(u->schema))
+            PGC_PUSH(a, *out, &u->f);
+    }
+}
+
+void pgc_cat_opers_named(const pgc_catalog *cat, pgc_arena *a, const char *schema,
+                         const char *name, pgc_oper_list *out)
+{
+    if (!schema || strcmp(schema, "pg_catalog") == 0) {
+        size_t n;
+        const pgc_bi_oper *o = pgc_bi_opers_named(name, &n);
+        LIST_EACH(i, n)
+            PGC_PUSH(a, *out, &o[i]);
+    }
+    LIST_EACH(i, cat->opers.len) {
+        const pgc_uoper *u = cat->opers.items[i];
+        if (strcmp(u->o.name, name) != 0)
+            continue;
+        if (schema ? strcmp(u->schema, schema) == 0 : in_search_path(u->schema))
+            PGC_PUSH(a, *out, &u->o);
+    }
+}
+
+const pgc_bi_cast *pgc_cat_cast(const pgc_catalog *cat, uint32_t source, uint32_t target)
+{
+    if (source < PGC_USER_OID_BASE && target < PGC_USER_OID_BASE)
+        return pgc_bi_cast_find(source, target);
+    LIST_EACH(i, cat->casts.len)
+        if (cat->casts.items[i].source == source && cat->casts.items[i].target == target)
+            return &cat->casts.items[i];
+    return NULL;
+}
+
+static pgc_ufunc *add_func(pgc_catalog *cat, const char *schema, const char *name, char kind,
+                           uint32_t rettype, bool retset, bool strict, int nargs,
+                           const uint32_t *args)
+{
+    pgc_ufunc *u = pgc_arena_alloc(cat->a, sizeof *u);
+    u->schema = pgc_arena_strdup(cat->a, schema);
+    u->rettypmod = -1;
+    u->f.oid = cat->next_func_oid++;
+    u->f.name = pgc_arena_strdup(cat->a, name);
+    u->f.kind = kind;
+    u->f.rettype = rettype;
+    u->f.retset = retset;
+    u->f.strict = strict;
+    u->f.nargs = (uint8_t)nargs;
+    if (nargs) {
+        pgc_bi_oid *copy = pgc_arena_alloc(cat->a, (size_t)nargs * sizeof *copy);
+        memcpy(copy, args, (size_t)nargs * sizeof *copy);
+        u->f.args = copy;
+    }
+    if (kind == 'a')
+        u->f.aggkind = 'n';
+    PGC_PUSH(cat->a, cat->funcs, u);
+    return u;
+}
+
+static void add_oper(pgc_catalog *cat, const char *schema, const char *name, uint32_t left,
+                     uint32_t right, uint32_t result)
+{
+    uint32_t args[2] = {left, right};
+    pgc_ufunc *f = add_func(cat, schema, pgc_arena_printf(cat->a, "oper%s", name), 'f', result,
+                            false, true, left ? 2 : 1, left ? args : args + 1);
+    f->dropped = true; /* callable only as the operator */
+    pgc_uoper *o = pgc_arena_alloc(cat->a, sizeof *o);
+    o->schema = f->schema;
+    o->o.oid = f->f.oid;
+    o->o.name = pgc_arena_strdup(cat->a, name);
+    o->o.left = left;
+    o->o.right = right;
+    o->o.result = result;
+    o->o.func = f->f.oid;
+    PGC_PUSH(cat->a, cat->opers, o);
+}
+
+static void add_cast(pgc_catalog *cat, uint32_t source, uint32_t target, char context,
+                     char method)
+{
+    pgc_bi_cast c = {source, target, context, method};
+    PGC_PUSH(cat->a, cat->casts, c);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The catalog                                                               */
+/* ------------------------------------------------------------------------ */
+
+pgc_catalog *pgc_catalog_new(pgc_arena *a)
+{
+    pgc_catalog *cat = pgc_arena_alloc(a, sizeof *cat);
+    cat->a = a;
+    cat->next_func_oid = PGC_USER_OID_BASE;
+    PGC_PUSH(a, cat->schemas, "public");
+    PGC_PUSH(a, cat->schemas, PGC_HOME_SCHEMA);
+    return cat;
+}
+
+/* Where CREATE without a schema puts things: the first schema of the path. */
+typedef struct replay {
+    pgc_catalog *cat;
+    pgc_diags *d;
+    const pgc_stmt_text *t;
+    const char *default_schema;  /* CREATE SCHEMA's elements */
+} replay;
+
+static const char *creation_schema(replay *r, const char *schema, int32_t location, bool *ok)
+{
+    if (!schema)
+        schema = r->default_schema ? r->default_schema : PGC_HOME_SCHEMA;
+    if (!schema_exists(r->cat, schema)) {
+        *ok = fail(r->d, r->t, location, "schema \"%s\" does not exist", schema);
+        return NULL;
+    }
+    if (strcmp(schema, "pg_catalog") == 0) {
+        *ok = fail(r->d, r->t, location, "permission denied to create \"pg_catalog.*\"");
+        return NULL;
+    }
+    return schema;
+}
+
+static bool name_taken(const pgc_catalog *cat, const char *schema, const char *name)
+{
+    LIST_EACH(i, cat->rels.len) {
+        const pgc_rel *r = cat->rels.items[i];
+        if (!r->dropped && strcmp(r->schema, schema) == 0 && strcmp(r->name, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool type_taken(const pgc_catalog *cat, const char *schema, const char *name)
+{
+    LIST_EACH(i, cat->types.len) {
+        const pgc_utype *u = cat->types.items[i];
+        if (!u->dropped && u->t.elem == 0 && strcmp(u->schema, schema) == 0
+            && strcmp(u->name, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A relation and its row type. */
+static pgc_rel *new_rel(pgc_catalog *cat, const char *schema, const char *name, char kind)
+{
+    pgc_rel *rel = pgc_arena_alloc(cat->a, sizeof *rel);
+    rel->schema = pgc_arena_strdup(cat->a, schema);
+    rel->name = pgc_arena_strdup(cat->a, name);
+    rel->kind = kind;
+    pgc_utype *u = new_type(cat, schema, name, 'c', 'C');
+    u->rel = rel;
+    rel->rowtype = u->t.oid;
+    PGC_PUSH(cat->a, cat->rels, rel);
+    return rel;
+}
+
+static void drop_rel(pgc_catalog *cat, pgc_rel *rel)
+{
+    rel->dropped = true;
+    pgc_utype *u = pgc_cat_utype(cat, rel->rowtype);
+    if (u) {
+        u->dropped = true;
+        pgc_utype *arr = pgc_cat_utype(cat, u->t.array);
+        if (arr)
+            arr->dropped = true;
+    }
+}
+
+static pgc_rel *find_rel_kind(replay *r, const PgQuery__RangeVar *rv, const char *kinds,
+                              bool missing_ok, bool *ok)
+{
+    pgc_rel *rel = pgc_cat_find_rel(r->cat, rv->schemaname && *rv->schemaname ? rv->schemaname
+                                                                               : NULL,
+                                    rv->relname);
+    if (rel && strchr(kinds, rel->kind))
+        return rel;
+    if (!missing_ok)
+        *ok = fail(r->d, r->t, rv->location, "relation \"%s\" does not exist", rv->relname);
+    return NULL;
+}
+
+static const char *rv_schema(const PgQuery__RangeVar *rv)
+{
+    return rv->schemaname && *rv->schemaname ? rv->schemaname : NULL;
+}
+
+/* ---- columns ------------------------------------------------------------- */
+
+static pgc_col *rel_col(pgc_rel *rel, const char *name)
+{
+    LIST_EACH(i, rel->cols.len)
+        if (strcmp(rel->cols.items[i].name, name) == 0)
+            return &rel->cols.items[i];
+    return NULL;
+}
+
+static bool is_serial(const char *name, uint32_t *oid)
+{
+    static const struct { const char *name; uint32_t oid; } serials[] = {
+        {"serial", OID_INT4}, {"serial4", OID_INT4}, {"bigserial", OID_INT8},
+        {"serial8", OID_INT8}, {"smallserial", OID_INT2}, {"serial2", OID_INT2},
+    };
+    LIST_EACH(i, sizeof serials / sizeof *serials)
+        if (strcmp(serials[i].name, name) == 0) {
+            *oid = serials[i].oid;
+            return true;
+        }
+    return false;
+}
+
+/* Applies a column constraint to c. */
+static void column_constraint(pgc_col *c, const PgQuery__Constraint *k)
+{
+    switch ((int)k->contype) {
+    case PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL:
+    case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
+        c->not_null = true;
+        break;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_NULL:
+        c->not_null = false;
+        break;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
+        c->has_default = true;
+        break;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY:
+        c->not_null = true;
+        c->has_default = true;
+        c->identity = k->generated_when && k->generated_when[0] == 'a' ? 'a' : 'd';
+        break;
+    case PG_QUERY__CONSTR_TYPE__CONSTR_GENERATED:
+        c->has_default = true;
+        c->generated = 's';
+        break;
+    default:
+        break;
+    }
+}
+
+/* A column from a ColumnDef (CREATE TABLE, ADD COLUMN, composite types). */
+static bool column_def(replay *r, const PgQuery__ColumnDef *cd, pgc_col *c)
+{
+    memset(c, 0, sizeof *c);
+    c->name = pgc_arena_strdup(r->cat->a, cd->colname);
+    c->typmod = -1;
+    const PgQuery__TypeName *tn = cd->type_name;
+    if (!tn)
+        return fail(r->d, r->t, cd->location, "column \"%s\" has no type", cd->colname);
+    const char *schema, *name;
+    split_name(tn->names, tn->n_names, &schema, &name);
+    uint32_t serial;
+    if (tn->n_names == 1 && !tn->n_array_bounds && name && is_serial(name, &serial)) {
+        c->type = serial;
+        c->not_null = true;
+        c->has_default = true;
+    } else if (!pgc_cat_typename(r->cat, r->d, r->t, tn, &c->type, &c->typmod)) {
+        return false;
+    }
+    if (cd->is_not_null)
+        c->not_null = true;
+    LIST_EACH(i, cd->n_constraints)
+        if (cd->constraints[i]->node_case == PG_QUERY__NODE__NODE_CONSTRAINT)
+            column_constraint(c, cd->constraints[i]->constraint);
+    if (cd->raw_default)
+        c->has_default = true;
+    pgc_utype *dom = pgc_cat_utype(r->cat, c->type);
+    if (dom && dom->t.type == 'd' && dom->not_null)
+        c->not_null = true;
+    return true;
+}
+
+/* Adds or merges (inheritance) a column. */
+static bool add_column(replay *r, pgc_rel *rel, const pgc_col *c, int32_t location, bool merge)
+{
+    pgc_col *old = rel_col(rel, c->name);
+    if (old) {
+        if (!merge)
+            return fail(r->d, r->t, location, "column \"%s\" specified more than once",
+                        c->name);
+        if (old->type != c->type)
+            return fail(r->d, r->t, location, "column \"%s\" has a type conflict", c->name);
+        old->not_null = old->not_null || c->not_null;
+        old->has_default = old->has_default || c->has_default;
+        return true;
+    }
+    PGC_PUSH(r->cat->a, rel->cols, *c);
+    return true;
+}
+
+/* PRIMARY KEY (a, b) as a table constraint: its columns become NOT NULL. */
+static bool table_constraint(replay *r, pgc_rel *rel, const PgQuery__Constraint *k)
+{
+    if (k->contype != PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY)
+        return true;
+    LIST_EACH(i, k->n_keys) {
+        const char *name = str_of(k->keys[i]);
+        pgc_col *c = name ? rel_col(rel, name) : NULL;
+        if (!c)
+            return fail(r->d, r->t, k->location,
+                        "column \"%s\" named in key does not exist", name ? name : "?");
+        c->not_null = true;
+    }
+    return true;
+}
+
+static bool copy_columns(replay *r, pgc_rel *rel, const pgc_rel *from, bool merge,
+                         int32_t location)
+{
+    LIST_EACH(i, from->cols.len) {
+        pgc_col c = from->cols.items[i];
+        c.table = c.column = NULL;
+        if (from->kind == 'c' || from->kind == 'v' || from->kind == 'm') {
+            c.not_null = false;
+            c.has_default = false;
+        }
+        if (!add_column(r, rel, &c, location, merge))
+            return false;
+    }
+    return true;
+}
+
+/* CREATE TABLE, CREATE FOREIGN TABLE, PARTITION OF, OF type, INHERITS, LIKE. */
+static bool create_table(replay *r, const PgQuery__CreateStmt *cs, char kind)
+{
+    bool ok = true;
+    const PgQuery__RangeVar *rv = cs->relation;
+    const char *schema = creation_schema(r, rv_schema(rv), rv->location, &ok);
+    if (!ok)
+        return false;
+    if (name_taken(r->cat, schema, rv->relname) || type_taken(r->cat, schema, rv->relname)) {
+        if (cs->if_not_exists)
+            return true;
+        return fail(r->d, r->t, rv->location, "relation \"%s\" already exists", rv->relname);
+    }
+    if (cs->partspec)
+        kind = 'p';
+    pgc_rel *rel = new_rel(r->cat, schema, rv->relname, kind);
+    LIST_EACH(i, cs->n_inh_relations) {
+        const PgQuery__Node *n = cs->inh_relations[i];
+        if (n->node_case != PG_QUERY__NODE__NODE_RANGE_VAR)
+            continue;
+        const pgc_rel *parent = find_rel_kind(r, n->range_var, "rpf", false, &ok);
+        if (!ok || !copy_columns(r, rel, parent, true, n->range_var->location))
+            goto failed;
+    }
+    if (cs->of_typename) {
+        uint32_t oid;
+        int32_t typmod;
+        if (!pgc_cat_typename(r->cat, r->d, r->t, cs->of_typename, &oid, &typmod))
+            goto failed;
+        const pgc_rel *of = pgc_cat_type_rel(r->cat, oid);
+        if (!of) {
+            fail(r->d, r->t, cs->of_typename->location, "type %s is not a composite type",
+                 pgc_catalog_type_name(r->cat, oid, -1));
+            goto failed;
+        }
+        if (!copy_columns(r, rel, of, false, cs->of_typename->location))
+            goto failed;
+    }
+    bool from_parent = rel->cols.len > 0;
+    LIST_EACH(i, cs->n_table_elts) {
+        const PgQuery__Node *n = cs->table_elts[i];
+        if (n->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
+            const PgQuery__ColumnDef *cd = n->column_def;
+            pgc_col *old = from_parent ? rel_col(rel, cd->colname) : NULL;
+            if (old && (!cd->type_name || cs->partbound || cs->of_typename)) {
+                /* PARTITION OF / OF type: WITH OPTIONS constraints on an existing column */
+                pgc_col tmp = *old;
+                if (cd->is_not_null)
+                    tmp.not_null = true;
+                LIST_EACH(k, cd->n_constraints)
+                    if (cd->constraints[k]->node_case == PG_QUERY__NODE__NODE_CONSTRAINT)
+                        column_constraint(&tmp, cd->constraints[k]->constraint);
+                *old = tmp;
+                continue;
+            }
+            pgc_col c;
+            if (!column_def(r, cd, &c) || !add_column(r, rel, &c, cd->location, from_parent))
+                goto failed;
+        } else if (n->node_case == PG_QUERY__NODE__NODE_TABLE_LIKE_CLAUSE) {
+            const PgQuery__RangeVar *lrv = n->table_like_clause->relation;
+            const pgc_rel *like = find_rel_kind(r, lrv, "rpfvmc", false, &ok);
+            if (!ok)
+                goto failed;
+            LIST_EACH(k, like->cols.len) {
+                pgc_col c = like->cols.items[k];
+                c.table = c.column = NULL;
+                if (like->kind == 'v' || like->kind == 'm' || like->kind == 'c')
+                    c.not_null = false;
+                /* LIKE copies NOT NULL; defaults, identity, generated only when asked */
+                uint32_t opts = n->table_like_clause->options;
+                if (!(opts & (1u << 3) /* DEFAULTS */) && !c.identity && !c.generated)
+                    c.has_default = false;
+                if (!(opts & (1u << 5) /* IDENTITY */) && c.identity) {
+                    c.identity = 0;
+                    c.has_default = false;
+                }
+                if (!(opts & (1u << 4) /* GENERATED */) && c.generated) {
+                    c.generated = 0;
+                    c.has_default = false;
+                }
+                if (!add_column(r, rel, &c, lrv->location, false))
+                    goto failed;
+            }
+        } else if (n->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
+            if (!table_constraint(r, rel, n->constraint))
+                goto failed;
+        }
+    }
+    LIST_EACH(i, cs->n_constraints)
+        if (cs->constraints[i]->node_case == PG_QUERY__NODE__NODE_CONSTRAINT
+            && !table_constraint(r, rel, cs->constraints[i]->constraint))
+            goto failed;
+    return true;
+failed:
+    drop_rel(r->cat, rel);
+    return false;
+}
+
+/* ---- ALTER TABLE ----------------------------------------------------------- */
+
+static bool alter_table(replay *r, const PgQuery__AlterTableStmt *as)
+{
+    bool ok = true;
+    bool is_type = as->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE;
+    pgc_rel *rel;
+    if (is_type) {
+        pgc_utype *u = find_utype(r->cat, rv_schema(as->relation), as->relation->relname);
+        rel = u && u->t.type == 'c' ? u->rel : NULL;
+        if (!rel)
+            return fail(r->d, r->t, as->relation->location, "type \"%s\" does not exist",
+                        as->relation->relname);
+    } else {
+        rel = find_rel_kind(r, as->relation, "rpfvm", as->missing_ok, &ok);
+        if (!rel)
+            return ok;
+    }
+    LIST_EACH(i, as->n_cmds) {
+        const PgQuery__AlterTableCmd *cmd = as->cmds[i]->alter_table_cmd;
+        pgc_col *c = cmd->name ? rel_col(rel, cmd->name) : NULL;
+        bool needs_col = false;
+        switch ((int)cmd->subtype) {
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumnRecurse:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumnToView: {
+            const PgQuery__ColumnDef *cd = cmd->def->column_def;
+            if (rel_col(rel, cd->colname)) {
+                if (cmd->missing_ok)
+                    break;
+                return fail(r->d, r->t, cd->location,
+                            "column \"%s\" of relation \"%s\" already exists", cd->colname,
+                            rel->name);
+            }
+            pgc_col nc;
+            if (!column_def(r, cd, &nc) || !add_column(r, rel, &nc, cd->location, false))
+                return false;
+            break;
+        }
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumnRecurse:
+            if (!c) {
+                if (cmd->missing_ok)
+                    break;
+                needs_col = true;
+                break;
+            }
+            memmove(c, c + 1, (size_t)(rel->cols.items + rel->cols.len - (c + 1)) * sizeof *c);
+            rel->cols.len--;
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType: {
+            if (!c) {
+                needs_col = true;
+                break;
+            }
+            const PgQuery__ColumnDef *cd = cmd->def->column_def;
+            if (!pgc_cat_typename(r->cat, r->d, r->t, cd->type_name, &c->type, &c->typmod))
+                return false;
+            pgc_utype *dom = pgc_cat_utype(r->cat, c->type);
+            if (dom && dom->t.type == 'd' && dom->not_null)
+                c->not_null = true;
+            break;
+        }
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
+            if (!(needs_col = !c))
+                c->not_null = true;
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull:
+            if (!(needs_col = !c))
+                c->not_null = false;
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault:
+            if (!(needs_col = !c))
+                c->has_default = cmd->def != NULL || c->identity || c->generated;
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddIdentity:
+            if (!(needs_col = !c)) {
+                c->identity = 'd';
+                c->has_default = c->not_null = true;
+            }
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropIdentity:
+            if (c) {
+                c->identity = 0;
+                c->has_default = false;
+            } else if (!cmd->missing_ok) {
+                needs_col = true;
+            }
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropExpression:
+            if (!(needs_col = !c)) {
+                c->generated = 0;
+                c->has_default = false;
+            }
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraintRecurse:
+            if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT
+                && !table_constraint(r, rel, cmd->def->constraint))
+                return false;
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AddOf:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropOf:
+            return fail(r->d, r->t, as->relation->location,
+                        "pgc cannot follow this ALTER TABLE form (INHERIT / OF)");
+        default:
+            /* constraints other than PRIMARY KEY, indexes, storage, statistics,
+             * owner, triggers, rules, row security, options, partitions
+             * attached or detached (their columns do not change) */
+            break;
+        }
+        if (needs_col)
+            return fail(r->d, r->t, as->relation->location,
+                        "column \"%s\" of relation \"%s\" does not exist",
+                        cmd->name ? cmd->name : "?", rel->name);
+    }
+    return true;
+}
+
+/* ---- types ------------------------------------------------------------------- */
+
+static bool create_enum(replay *r, const PgQuery__CreateEnumStmt *es)
+{
+    bool ok = true;
+    const char *schema, *name;
+    split_name(es->type_name, es->n_type_name, &schema, &name);
+    schema = creation_schema(r, schema, -1, &ok);
+    if (!ok)
+        return false;
+    if (type_taken(r->cat, schema, name))
+        return fail(r->d, r->t, -1, "type \"%s\" already exists", name);
+    pgc_utype *u = new_type(r->cat, schema, name, 'e', 'E');
+    LIST_EACH(i, es->n_vals)
+        PGC_PUSH(r->cat->a, u->labels, pgc_arena_strdup(r->cat->a, str_of(es->vals[i])));
+    return true;
+}
+
+static pgc_utype *find_type_by_names(replay *r, PgQuery__Node **names, size_t n, char typtype,
+                                     bool missing_ok, bool *ok)
+{
+    const char *schema, *name;
+    split_name(names, n, &schema, &name);
+    pgc_utype *u = name ? find_utype(r->cat, schema, name) : NULL;
+    if (u && (!typtype || u->t.type == typtype))
+        return u;
+    if (!missing_ok) {
+        if (!u && name && !schema && pgc_bi_type_by_typname(name))
+            *ok = fail(r->d, r->t, -1, "pgc cannot alter built-in type \"%s\"", name);
+        else
+            *ok = fail(r->d, r->t, -1, "type \"%s\" does not exist", name ? name : "?");
+    }
+    return NULL;
+}
+
+static bool alter_enum(replay *r, const PgQuery__AlterEnumStmt *es)
+{
+    bool ok = true;
+    pgc_utype *u = find_type_by_names(r, es->type_name, es->n_type_name, 'e', false, &ok);
+    if (!u)
+        return false;
+    if (es->old_val && *es->old_val) {
+        LIST_EACH(i, u->labels.len)
+            if (strcmp(u->labels.items[i], es->old_val) == 0) {
+                u->labels.items[i] = pgc_arena_strdup(r->cat->a, es->new_val);
+                return true;
+            }
+        return fail(r->d, r->t, -1, "\"%s\" is not an existing enum label", es->old_val);
+    }
+    LIST_EACH(i, u->labels.len)
+        if (strcmp(u->labels.items[i], es->new_val) == 0) {
+            if (es->skip_if_new_val_exists)
+                return true;
+            return fail(r->d, r->t, -1, "enum label \"%s\" already exists", es->new_val);
+        }
+    size_t at = u->labels.len;
+    if (es->new_val_neighbor && *es->new_val_neighbor) {
+        at = SIZE_MAX;
+        LIST_EACH(i, u->labels.len)
+            if (strcmp(u->labels.items[i], es->new_val_neighbor) == 0)
+                at = es->new_val_is_after ? i + 1 : i;
+        if (at == SIZE_MAX)
+            return fail(r->d, r->t, -1, "\"%s\" is not an existing enum label",
+                        es->new_val_neighbor);
+    }
+    const char *label = pgc_arena_strdup(r->cat->a, es->new_val);
+    PGC_PUSH(r->cat->a, u->labels, label);
+    memmove(&u->labels.items[at + 1], &u->labels.items[at],
+            (u->labels.len - 1 - at) * sizeof *u->labels.items);
+    u->labels.items[at] = label;
+    return true;
+}
+
+static bool create_composite(replay *r, const PgQuery__CompositeTypeStmt *cs)
+{
+    bool ok = true;
+    const PgQuery__RangeVar *rv = cs->typevar;
+    const char *schema = creation_schema(r, rv_schema(rv), rv->location, &ok);
+    if (!ok)
+        return false;
+    if (type_taken(r->cat, schema, rv->relname) || name_taken(r->cat, schema, rv->relname))
+        return fail(r->d, r->t, rv->location, "type \"%s\" already exists", rv->relname);
+    pgc_rel *rel = new_rel(r->cat, schema, rv->relname, 'c');
+    LIST_EACH(i, cs->n_coldeflist) {
+        const PgQuery__ColumnDef *cd = cs->coldeflist[i]->column_def;
+        pgc_col c;
+        if (!column_def(r, cd, &c) || !add_column(r, rel, &c, cd->location, false)) {
+            drop_rel(r->cat, rel);
+            return false;
+        }
+        /* attributes of composite types are never NOT NULL */
+        rel->cols.items[rel->cols.len - 1].not_null = false;
+    }
+    return true;
+}
+
+static bool create_domain(replay *r, const PgQuery__CreateDomainStmt *ds)
+{
+    bool ok = true;
+    const char *schema, *name;
+    split_name(ds->domainname, ds->n_domainname, &schema, &name);
+    schema = creation_schema(r, schema, -1, &ok);
+    if (!ok)
+        return false;
+    if (type_taken(r->cat, schema, name))
+        return fail(r->d, r->t, -1, "type \"%s\" already exists", name);
+    uint32_t base;
+    int32_t typmod;
+    if (!pgc_cat_typename(r->cat, r->d, r->t, ds->type_name, &base, &typmod))
+        return false;
+    const pgc_bi_type *bt = pgc_cat_type(r->cat, base);
+    pgc_utype *u = new_type(r->cat, schema, name, 'd', bt->category);
+    u->t.base = base;
+    u->t.len = bt->len;
+    u->t.byval = bt->byval;
+    u->base_typmod = typmod;
+    LIST_EACH(i, ds->n_constraints) {
+        const PgQuery__Node *n = ds->constraints[i];
+        if (n->node_case != PG_QUERY__NODE__NODE_CONSTRAINT)
+            continue;
+        if (n->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL)
+            u->not_null = true;
+        else if (n->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_NULL)
+            u->not_null = false;
+    }
+    return true;
+}
+
+static bool alter_domain(replay *r, const PgQuery__AlterDomainStmt *ds)
+{
+    bool ok = true;
+    pgc_utype *u = find_type_by_names(r, ds->type_name, ds->n_type_name, 'd', false, &ok);
+    if (!u)
+        return false;
+    if (ds->subtype && ds->subtype[0] == 'N')
+        u->not_null = false;
+    else if (ds->subtype && ds->subtype[0] == 'O')
+        u->not_null = true;
+    else if (ds->subtype && ds->subtype[0] == 'C' && ds->def
+             && ds->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT
+             && ds->def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL)
+        u->not_null = true;
+    return true;
+}
+
+/* ---- views and CREATE TABLE AS ------------------------------------------------ */
+
+/* Renames the columns of an analyzed query by an alias list. */
+static bool alias_columns(replay *r, pgc_cols *cols, PgQuery__Node **aliases, size_t n)
+{
+    if (n > cols->len)
+        return fail(r->d, r->t, -1, "too many column names were specified");
+    LIST_EACH(i, n)
+        cols->items[i].name = pgc_arena_strdup(r->cat->a, str_of(aliases[i]));
+    return true;
+}
+
+static bool check_duplicate_columns(replay *r, const pgc_cols *cols)
+{
+    LIST_EACH(i, cols->len)
+        LIST_EACH(k, i)
+            if (strcmp(cols->items[i].name, cols->items[k].name) == 0)
+                return fail(r->d, r->t, -1, "column \"%s\" specified more than once",
+                            cols->items[i].name);
+    return true;
+}
+
+static bool create_view(replay *r, const PgQuery__ViewStmt *vs)
+{
+    bool ok = true;
+    const PgQuery__RangeVar *rv = vs->view;
+    const char *schema = creation_schema(r, rv_schema(rv), rv->location, &ok);
+    if (!ok)
+        return false;
+    pgc_cols cols = {0};
+    if (!pgc_analyze_relation(r->cat, r->d, r->t, vs->query, &cols)
+        || !alias_columns(r, &cols, vs->aliases, vs->n_aliases)
+        || !check_duplicate_columns(r, &cols))
+        return false;
+    pgc_rel *old = pgc_cat_find_rel(r->cat, schema, rv->relname);
+    if (old) {
+        if (!vs->replace || old->kind != 'v')
+            return fail(r->d, r->t, rv->location, "relation \"%s\" already exists",
+                        rv->relname);
+        old->cols = cols; /* CREATE OR REPLACE VIEW */
+        return true;
+    }
+    if (type_taken(r->cat, schema, rv->relname))
+        return fail(r->d, r->t, rv->location, "type \"%s\" already exists", rv->relname);
+    new_rel(r->cat, schema, rv->relname, 'v')->cols = cols;
+    return true;
+}
+
+static bool create_table_as(replay *r, PgQuery__Node *query, const PgQuery__IntoClause *into,
+                            bool matview, bool if_not_exists)
+{
+    bool ok = true;
+    const PgQuery__RangeVar *rv = into->rel;
+    const char *schema = creation_schema(r, rv_schema(rv), rv->location, &ok);
+    if (!ok)
+        return false;
+    if (name_taken(r->cat, schema, rv->relname) || type_taken(r->cat, schema, rv->relname)) {
+        if (if_not_exists)
+            return true;
+        return fail(r->d, r->t, rv->location, "relation \"%s\" already exists", rv->relname);
+    }
+    pgc_cols cols = {0};
+    if (!pgc_analyze_relation(r->cat, r->d, r->t, query, &cols)
+        || !alias_columns(r, &cols, into->col_names, into->n_col_names)
+        || !check_duplicate_columns(r, &cols))
+        return false;
+    LIST_EACH(i, cols.len) {
+        pgc_col *c = &cols.items[i];
+        c->table = c->column = NULL;
+        c->has_default = false;
+        if (c->type == OID_UNKNOWN)
+            c->type = OID_TEXT;
+        /* a table's columns can take NULL later; a materialized view's
+         * rows are the query's */
+        if (!matview)
+            c->not_null = false;
+    }
+    new_rel(r->cat, schema, rv->relname, matview ? 'm' : 'r')->cols = cols;
+    return true;
+}
+
+/* ---- functions ---------------------------------------------------------------- */
+
+static bool is_unsupported_pseudo(const PgQuery__TypeName *tn)
+{
+    static const char *const pseudo[] = {
+        "trigger", "event_trigger", "internal", "language_handler", "fdw_handler",
+        "index_am_handler", "tsm_handler", "table_am_handler", "cstring", "opaque",
+    };
+    const char *schema, *name;
+    split_name(tn->names, tn->n_names, &schema, &name);
+    if (!name)
+        return false;
+    LIST_EACH(i, sizeof pseudo / sizeof *pseudo)
+        if (strcmp(pseudo[i], name) == 0)
+            return true;
+    return false;
+}
+
+static bool create_function(replay *r, const PgQuery__CreateFunctionStmt *fs)
+{
+    if (fs->is_procedure)
+        return true; /* CALL is not a query pgc types */
+    bool ok = true;
+    const char *schema, *name;
+    split_name(fs->funcname, fs->n_funcname, &schema, &name);
+    schema = creation_schema(r, schema, -1, &ok);
+    if (!ok)
+        return false;
+    if (fs->return_type && is_unsupported_pseudo(fs->return_type))
+        return true; /* trigger functions and the like: not callable from queries */
+    PGC_VEC(pgc_bi_oid) args = {0};
+    PGC_VEC(const char *) argnames = {0};
+    PGC_VEC(pgc_bi_column) outs = {0};
+    uint32_t variadic = 0;
+    int ndefaults = 0;
+    bool any_table = false;
+    LIST_EACH(i, fs->n_parameters) {
+        const PgQuery__FunctionParameter *p = fs->parameters[i]->function_parameter;
+        if (is_unsupported_pseudo(p->arg_type))
+            return true;
+        uint32_t oid;
+        int32_t typmod;
+        if (!pgc_cat_typename(r->cat, r->d, r->t, p->arg_type, &oid, &typmod))
+            return false;
+        const char *pname = pgc_arena_strdup(r->cat->a, p->name ? p->name : "");
+        switch ((int)p->mode) {
+        case PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_OUT:
+        case PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_TABLE: {
+            pgc_bi_column c = {pname, oid};
+            PGC_PUSH(r->cat->a, outs, c);
+            any_table |= p->mode == PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_TABLE;
+            break;
+        }
+        case PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_INOUT: {
+            pgc_bi_column c = {pname, oid};
+            PGC_PUSH(r->cat->a, outs, c);
+        }
+            /* fall through */
+        default:
+            if (p->mode == PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_VARIADIC) {
+                variadic = oid == OID_ANY ? OID_ANY : pgc_cat_elem_type(r->cat, oid);
+                if (!variadic)
+                    return fail(r->d, r->t, p->arg_type->location,
+                                "VARIADIC parameter must be an array");
+            }
+            PGC_PUSH(r->cat->a, args, oid);
+            PGC_PUSH(r->cat->a, argnames, pname);
+            if (p->defexpr)
+                ndefaults++;
+            else
+                ndefaults = 0;
+            break;
+        }
+    }
+    uint32_t rettype;
+    int32_t rettypmod = -1;
+    bool retset = false;
+    if (fs->return_type) {
+        if (!pgc_cat_typename(r->cat, r->d, r->t, fs->return_type, &rettype, &rettypmod))
+            return false;
+        retset = fs->return_type->setof;
+        if (any_table)
+            retset = true;
+    } else if (outs.len == 1) {
+        rettype = outs.items[0].type;
+    } else if (outs.len > 1) {
+        rettype = OID_RECORD;
+    } else {
+        return fail(r->d, r->t, -1, "function result type must be specified");
+    }
+    bool strict = false;
+    LIST_EACH(i, fs->n_options) {
+        const PgQuery__Node *n = fs->options[i];
+        if (n->node_case != PG_QUERY__NODE__NODE_DEF_ELEM)
+            continue;
+        const PgQuery__DefElem *de = n->def_elem;
+        if (strcmp(de->defname, "strict") == 0 && de->arg
+            && de->arg->node_case == PG_QUERY__NODE__NODE_BOOLEAN)
+            strict = de->arg->boolean->boolval;
+    }
+    /* CREATE OR REPLACE: same name, schema and argument types */
+    LIST_EACH(i, r->cat->funcs.len) {
+        pgc_ufunc *old = r->cat->funcs.items[i];
+        if (old->dropped || strcmp(old->f.name, name) != 0 || strcmp(old->schema, schema) != 0
+            || old->f.nargs != args.len
+            || (args.len && memcmp(old->f.args, args.items, args.len * sizeof *args.items)))
+            continue;
+        if (!fs->replace)
+            return fail(r->d, r->t, -1, "function \"%s\" already exists with same argument types",
+                        name);
+        old->dropped = true;
+    }
+    pgc_ufunc *f = add_func(r->cat, schema, name, 'f', rettype, retset, strict, (int)args.len,
+                            args.items);
+    f->rettypmod = rettypmod;
+    f->f.argnames = argnames.items;
+    f->f.variadic = variadic;
+    f->f.ndefaults = (uint8_t)ndefaults;
+    f->f.nouts = (uint8_t)outs.len;
+    f->f.outs = outs.items;
+    return true;
+}
+
+static bool args_match(replay *r, const pgc_ufunc *f, const PgQuery__ObjectWithArgs *ow,
+                       bool *ok)
+{
+    if (ow->args_unspecified)
+        return true;
+    if (ow->n_objargs != f->f.nargs)
+        return false;
+    LIST_EACH(i, ow->n_objargs) {
+        uint32_t oid;
+        int32_t typmod;
+        if (ow->objargs[i]->node_case != PG_QUERY__NODE__NODE_TYPE_NAME
+            || is_unsupported_pseudo(ow->objargs[i]->type_name))
+            return false;
+        if (!pgc_cat_typename(r->cat, r->d, r->t, ow->objargs[i]->type_name, &oid, &typmod)) {
+            *ok = false;
+            return false;
+        }
+        if (oid != f->f.args[i])
+            return false;
+    }
+    return true;
+}
+
+static bool drop_function(replay *r, const PgQuery__ObjectWithArgs *ow, bool missing_ok)
+{
+    bool ok = true, found = false;
+    const char *schema, *name;
+    split_name(ow->objname, ow->n_objname, &schema, &name);
+    LIST_EACH(i, r->cat->funcs.len) {
+        pgc_ufunc *f = r->cat->funcs.items[i];
+        if (f->dropped || strcmp(f->f.name, name) != 0
+            || (schema ? strcmp(f->schema, schema) != 0 : !in_search_path(f->schema)))
+            continue;
+        if (args_match(r, f, ow, &ok)) {
+            f->dropped = true;
+            found = true;
+        }
+        if (!ok)
+            return false;
+    }
+    /* functions pgc does not keep (trigger functions, procedures) may be dropped */
+    (void)found;
+    (void)missing_ok;
+    return true;
+}
+
+/* ---- extensions ---------------------------------------------------------------- */
+
+static bool create_extension(replay *r, const PgQuery__CreateExtensionStmt *es)
+{
+    pgc_catalog *cat = r->cat;
+    const char *ext = es->extname;
+    LIST_EACH(i, cat->extensions.len)
+        if (strcmp(cat->extensions.items[i], ext) == 0) {
+            if (es->if_not_exists)
+                return true;
+            return fail(r->d, r->t, -1, "extension \"%s\" already exists", ext);
+        }
+    const char *schema = NULL;
+    LIST_EACH(i, es->n_options) {
+        const PgQuery__Node *n = es->options[i];
+        if (n->node_case == PG_QUERY__NODE__NODE_DEF_ELEM
+            && strcmp(n->def_elem->defname, "schema") == 0)
+            schema = str_of(n->def_elem->arg);
+    }
+    bool ok = true;
+    schema = creation_schema(r, schema, -1, &ok);
+    if (!ok)
+        return false;
+    const uint32_t T = OID_TEXT, TA = OID_TEXTARRAY, B = OID_BOOL, I4 = OID_INT4,
+                   BY = OID_BYTEA, U = OID_UUID, F4 = OID_FLOAT4;
+    if (strcmp(ext, "citext") == 0) {
+        pgc_utype *u = new_type(cat, schema, "citext", 'b', 'S');
+        uint32_t C = u->t.oid;
+        static const char *const cmp[] = {"=", "<>", "<", "<=", ">", ">=", "~~", "~~*", "!~~",
+                                          "!~~*", "~", "~*", "!~", "!~*"};
+        LIST_EACH(i, sizeof cmp / sizeof *cmp)
+            add_oper(cat, schema, cmp[i], C, C, B);
+        LIST_EACH(i, 8)
+            if (i >= 6)
+                add_oper(cat, schema, cmp[i], C, T, B);
+        add_func(cat, schema, "min", 'a', C, false, false, 1, &C);
+        add_func(cat, schema, "max", 'a', C, false, false, 1, &C);
+        add_func(cat, schema, "citext", 'f', C, false, true, 1, &T);
+        add_cast(cat, C, T, 'i', 'b');
+        add_cast(cat, C, OID_VARCHAR, 'i', 'b');
+        add_cast(cat, C, OID_BPCHAR, 'a', 'f');
+        add_cast(cat, T, C, 'a', 'b');
+        add_cast(cat, OID_VARCHAR, C, 'a', 'b');
+        add_cast(cat, OID_BPCHAR, C, 'a', 'f');
+        add_cast(cat, B, C, 'a', 'f');
+        add_cast(cat, OID_INET, C, 'a', 'f');
+    } else if (strcmp(ext, "hstore") == 0) {
+        pgc_utype *u = new_type(cat, schema, "hstore", 'b', 'U');
+        uint32_t H = u->t.oid, HA = u->t.array;
+        add_oper(cat, schema, "->", H, T, T);
+        add_oper(cat, schema, "->", H, TA, TA);
+        add_oper(cat, schema, "?", H, T, B);
+        add_oper(cat, schema, "?&", H, TA, B);
+        add_oper(cat, schema, "?|", H, TA, B);
+        add_oper(cat, schema, "@>", H, H, B);
+        add_oper(cat, schema, "<@", H, H, B);
+        add_oper(cat, schema, "=", H, H, B);
+        add_oper(cat, schema, "<>", H, H, B);
+        add_oper(cat, schema, "||", H, H, H);
+        add_oper(cat, schema, "-", H, T, H);
+        add_oper(cat, schema, "-", H, TA, H);
+        add_oper(cat, schema, "-", H, H, H);
+        add_oper(cat, schema, "%%", 0, H, TA);
+        add_oper(cat, schema, "%#", 0, H, TA);
+        uint32_t tt[2] = {T, T}, aa[2] = {TA, TA}, ht[2] = {H, T}, hta[2] = {H, TA};
+        add_func(cat, schema, "hstore", 'f', H, false, false, 2, tt);
+        add_func(cat, schema, "hstore", 'f', H, false, true, 2, aa);
+        add_func(cat, schema, "hstore", 'f', H, false, true, 1, &TA);
+        add_func(cat, schema, "akeys", 'f', TA, false, true, 1, &H);
+        add_func(cat, schema, "avals", 'f', TA, false, true, 1, &H);
+        add_func(cat, schema, "skeys", 'f', T, true, true, 1, &H);
+        add_func(cat, schema, "svals", 'f', T, true, true, 1, &H);
+        add_func(cat, schema, "hstore_to_json", 'f', OID_JSON, false, true, 1, &H);
+        add_func(cat, schema, "hstore_to_jsonb", 'f', OID_JSONB, false, true, 1, &H);
+        add_func(cat, schema, "hstore_to_array", 'f', TA, false, true, 1, &H);
+        add_func(cat, schema, "exist", 'f', B, false, true, 2, ht);
+        add_func(cat, schema, "defined", 'f', B, false, true, 2, ht);
+        add_func(cat, schema, "delete", 'f', H, false, true, 2, ht);
+        add_func(cat, schema, "slice", 'f', H, false, true, 2, hta);
+        pgc_ufunc *each = add_func(cat, schema, "each", 'f', OID_RECORD, true, true, 1, &H);
+        pgc_bi_column *outs = pgc_arena_alloc(cat->a, 2 * sizeof *outs);
+        outs[0] = (pgc_bi_column){"key", T};
+        outs[1] = (pgc_bi_column){"value", T};
+        each->f.nouts = 2;
+        each->f.outs = outs;
+        add_cast(cat, H, OID_JSON, 'e', 'f');
+        add_cast(cat, H, OID_JSONB, 'e', 'f');
+        add_cast(cat, TA, H, 'e', 'f');
+        (void)HA;
+    } else if (strcmp(ext, "uuid-ossp") == 0) {
+        uint32_t ut[2] = {U, T};
+        add_func(cat, schema, "uuid_generate_v1", 'f', U, false, true, 0, NULL);
+        add_func(cat, schema, "uuid_generate_v1mc", 'f', U, false, true, 0, NULL);
+        add_func(cat, schema, "uuid_generate_v3", 'f', U, false, true, 2, ut);
+        add_func(cat, schema, "uuid_generate_v4", 'f', U, false, true, 0, NULL);
+        add_func(cat, schema, "uuid_generate_v5", 'f', U, false, true, 2, ut);
+        add_func(cat, schema, "uuid_nil", 'f', U, false, true, 0, NULL);
+        add_func(cat, schema, "uuid_ns_dns", 'f', U, false, true, 0, NULL);
+        add_func(cat, schema, "uuid_ns_url", 'f', U, false, true, 0, NULL);
+        add_func(cat, schema, "uuid_ns_oid", 'f', U, false, true, 0, NULL);
+        add_func(cat, schema, "uuid_ns_x500", 'f', U, false, true, 0, NULL);
+    } else if (strcmp(ext, "pgcrypto") == 0) {
+        uint32_t tt[2] = {T, T}, ti[2] = {T, I4}, bt[2] = {BY, T}, ttt[3] = {T, T, T},
+                 bbt[3] = {BY, BY, T};
+        add_func(cat, schema, "crypt", 'f', T, false, true, 2, tt);
+        add_func(cat, schema, "gen_salt", 'f', T, false, true, 1, &T);
+        add_func(cat, schema, "gen_salt", 'f', T, false, true, 2, ti);
+        add_func(cat, schema, "digest", 'f', BY, false, true, 2, tt);
+        add_func(cat, schema, "digest", 'f', BY, false, true, 2, bt);
+        add_func(cat, schema, "hmac", 'f', BY, false, true, 3, ttt);
+        add_func(cat, schema, "hmac", 'f', BY, false, true, 3, bbt);
+        add_func(cat, schema, "gen_random_bytes", 'f', BY, false, true, 1, &I4);
+        add_func(cat, schema, "pgp_sym_encrypt", 'f', BY, false, true, 2, tt);
+        add_func(cat, schema, "pgp_sym_decrypt", 'f', T, false, true, 2, bt);
+        add_func(cat, schema, "armor", 'f', T, false, true, 1, &BY);
+        add_func(cat, schema, "dearmor", 'f', BY, false, true, 1, &T);
+    } else if (strcmp(ext, "pg_trgm") == 0) {
+        uint32_t tt[2] = {T, T};
+        add_func(cat, schema, "similarity", 'f', F4, false, true, 2, tt);
+        add_func(cat, schema, "word_similarity", 'f', F4, false, true, 2, tt);
+        add_func(cat, schema, "strict_word_similarity", 'f', F4, false, true, 2, tt);
+        add_func(cat, schema, "show_trgm", 'f', TA, false, true, 1, &T);
+        add_func(cat, schema, "show_limit", 'f', F4, false, true, 0, NULL);
+        static const char *const bops[] = {"%", "<%", "%>", "<<%", "%>>"};
+        LIST_EACH(i, sizeof bops / sizeof *bops)
+            add_oper(cat, schema, bops[i], T, T, B);
+        static const char *const dops[] = {"<->", "<<->", "<->>", "<<<->", "<->>>"};
+        LIST_EACH(i, sizeof dops / sizeof *dops)
+            add_oper(cat, schema, dops[i], T, T, F4);
+    } else if (strcmp(ext, "fuzzystrmatch") == 0) {
+        uint32_t tt[2] = {T, T}, ti[2] = {T, I4};
+        add_func(cat, schema, "levenshtein", 'f', I4, false, true, 2, tt);
+        add_func(cat, schema, "soundex", 'f', T, false, true, 1, &T);
+        add_func(cat, schema, "difference", 'f', I4, false, true, 2, tt);
+        add_func(cat, schema, "metaphone", 'f', T, false, true, 2, ti);
+        add_func(cat, schema, "dmetaphone", 'f', T, false, true, 1, &T);
+    } else if (strcmp(ext, "unaccent") == 0) {
+        add_func(cat, schema, "unaccent", 'f', T, false, true, 1, &T);
+    } else if (strcmp(ext, "plpgsql") != 0 && strcmp(ext, "btree_gin") != 0
+               && strcmp(ext, "btree_gist") != 0 && strcmp(ext, "pg_stat_statements") != 0) {
+        return fail(r->d, r->t, -1,
+                    "pgc does not know extension \"%s\" (it knows citext, hstore, uuid-ossp, "
+                    "pgcrypto, pg_trgm, fuzzystrmatch, unaccent, btree_gin, btree_gist, "
+                    "plpgsql, pg_stat_statements)",
+                    ext);
+    }
+    PGC_PUSH(cat->a, cat->extensions, pgc_arena_strdup(cat->a, ext));
+    return true;
+}
+
+/* ---- DROP, RENAME, SET SCHEMA ----------------------------------------------------- */
+
+static bool drop_schema(replay *r, const char *name, bool missing_ok)
+{
+    pgc_catalog *cat = r->cat;
+    size_t at = SIZE_MAX;
+    LIST_EACH(i, cat->schemas.len)
+        if (strcmp(cat->schemas.items[i], name) == 0)
+            at = i;
+    if (at == SIZE_MAX)
+        return missing_ok ? true : fail(r->d, r->t, -1, "schema \"%s\" does not exist", name);
+    memmove(&cat->schemas.items[at], &cat->schemas.items[at + 1],
+            (cat->schemas.len - at - 1) * sizeof *cat->schemas.items);
+    cat->schemas.len--;
+    LIST_EACH(i, cat->rels.len)
+        if (strcmp(cat->rels.items[i]->schema, name) == 0)
+            cat->rels.items[i]->dropped = true;
+    LIST_EACH(i, cat->types.len)
+        if (cat->types.items[i]->schema && strcmp(cat->types.items[i]->schema, name) == 0)
+            cat->types.items[i]->dropped = true;
+    LIST_EACH(i, cat->funcs.len)
+        if (strcmp(cat->funcs.items[i]->schema, name) == 0)
+            cat->funcs.items[i]->dropped = true;
+    return true;
+}
+
+static bool drop_stmt(replay *r, const PgQuery__DropStmt *ds)
+{
+    bool ok = true;
+    LIST_EACH(i, ds->n_objects) {
+        PgQuery__Node *obj = ds->objects[i];
+        switch ((int)ds->remove_type) {
+        case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE: {
+            if (obj->node_case != PG_QUERY__NODE__NODE_LIST)
+                break;
+            const char *schema, *name;
+            split_name(obj->list->items, obj->list->n_items, &schema, &name);
+            pgc_rel *rel = pgc_cat_find_rel(r->cat, schema, name);
+            const char *kinds = ds->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW ? "v"
+                                : ds->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW
+                                    ? "m"
+                                : ds->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE
+                                    ? "f"
+                                    : "rp";
+            if (!rel || !strchr(kinds, rel->kind)) {
+                if (ds->missing_ok)
+                    break;
+                return fail(r->d, r->t, -1, "%s \"%s\" does not exist",
+                            kinds[0] == 'v' ? "view"
+                            : kinds[0] == 'm' ? "materialized view"
+                            : kinds[0] == 'f' ? "foreign table"
+                                              : "table",
+                            name);
+            }
+            drop_rel(r->cat, rel);
+            break;
+        }
+        case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN: {
+            if (obj->node_case != PG_QUERY__NODE__NODE_TYPE_NAME)
+                break;
+            const PgQuery__TypeName *tn = obj->type_name;
+            pgc_utype *u = find_type_by_names(
+                r, tn->names, tn->n_names,
+                ds->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN ? 'd' : 0,
+                ds->missing_ok, &ok);
+            if (!ok)
+                return false;
+            if (!u)
+                break;
+            if (u->rel && u->rel->kind != 'c')
+                return fail(r->d, r->t, tn->location,
+                            "cannot drop type %s because table %s requires it", u->t.name,
+                            u->t.name);
+            u->dropped = true;
+            if (u->rel)
+                u->rel->dropped = true;
+            pgc_utype *arr = pgc_cat_utype(r->cat, u->t.array);
+            if (arr)
+                arr->dropped = true;
+            break;
+        }
+        case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE:
+            if (obj->node_case == PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS
+                && !drop_function(r, obj->object_with_args, ds->missing_ok))
+                return false;
+            break;
+        case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA:
+            if (!drop_schema(r, str_of(obj), ds->missing_ok))
+                return false;
+            break;
+        case PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION:
+            return fail(r->d, r->t, -1, "pgc cannot follow DROP EXTENSION");
+        default:
+            /* indexes, sequences, triggers, policies, procedures, ... */
+            break;
+        }
+    }
+    return true;
+}
+
+static void rename_schema(pgc_catalog *cat, const char *from, const char *to)
+{
+    LIST_EACH(i, cat->schemas.len)
+        if (strcmp(cat->schemas.items[i], from) == 0)
+            cat->schemas.items[i] = to;
+    LIST_EACH(i, cat->rels.len)
+        if (strcmp(cat->rels.items[i]->schema, from) == 0)
+            cat->rels.items[i]->schema = to;
+    LIST_EACH(i, cat->types.len) {
+        pgc_utype *u = cat->types.items[i];
+        if (u->t.elem == 0 && u->schema && strcmp(u->schema, from) == 0) {
+            u->schema = to;
+            name_type(cat, u);
+        }
+    }
+    LIST_EACH(i, cat->funcs.len)
+        if (strcmp(cat->funcs.items[i]->schema, from) == 0)
+            cat->funcs.items[i]->schema = to;
+}
+
+static bool rename_stmt(replay *r, const PgQuery__RenameStmt *rs)
+{
+    bool ok = true;
+    pgc_catalog *cat = r->cat;
+    switch ((int)rs->rename_type) {
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE: {
+        pgc_rel *rel = find_rel_kind(r, rs->relation, "rpvmf", rs->missing_ok, &ok);
+        if (!rel)
+            return ok;
+        if (name_taken(cat, rel->schema, rs->newname))
+            return fail(r->d, r->t, rs->relation->location, "relation \"%s\" already exists",
+                        rs->newname);
+        rel->name = pgc_arena_strdup(cat->a, rs->newname);
+        pgc_utype *u = pgc_cat_utype(cat, rel->rowtype);
+        if (u) {
+            u->name = rel->name;
+            name_type(cat, u);
+        }
+        return true;
+    }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_ATTRIBUTE: {
+        pgc_rel *rel;
+        if (rs->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_ATTRIBUTE) {
+            pgc_utype *u = find_utype(cat, rv_schema(rs->relation), rs->relation->relname);
+            rel = u ? u->rel : NULL;
+            if (!rel)
+                return fail(r->d, r->t, rs->relation->location, "type \"%s\" does not exist",
+                            rs->relation->relname);
+        } else {
+            rel = find_rel_kind(r, rs->relation, "rpvmf", rs->missing_ok, &ok);
+            if (!rel)
+                return ok;
+        }
+        pgc_col *c = rel_col(rel, rs->subname);
+        if (!c)
+            return fail(r->d, r->t, rs->relation->location,
+                        "column \"%s\" does not exist", rs->subname);
+        if (rel_col(rel, rs->newname))
+            return fail(r->d, r->t, rs->relation->location,
+                        "column \"%s\" of relation \"%s\" already exists", rs->newname,
+                        rel->name);
+        c->name = pgc_arena_strdup(cat->a, rs->newname);
+        return true;
+    }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN: {
+        const PgQuery__Node *obj = rs->object;
+        PgQuery__Node **names = NULL;
+        size_t n = 0;
+        if (obj && obj->node_case == PG_QUERY__NODE__NODE_LIST) {
+            names = obj->list->items;
+            n = obj->list->n_items;
+        } else if (obj && obj->node_case == PG_QUERY__NODE__NODE_TYPE_NAME) {
+            names = obj->type_name->names;
+            n = obj->type_name->n_names;
+        }
+        pgc_utype *u = find_type_by_names(r, names, n, 0, false, &ok);
+        if (!u)
+            return false;
+        if (type_taken(cat, u->schema, rs->newname))
+            return fail(r->d, r->t, -1, "type \"%s\" already exists", rs->newname);
+        u->name = pgc_arena_strdup(cat->a, rs->newname);
+        name_type(cat, u);
+        if (u->rel)
+            u->rel->name = u->name;
+        return true;
+    }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA:
+        if (!schema_exists(cat, rs->subname))
+            return fail(r->d, r->t, -1, "schema \"%s\" does not exist", rs->subname);
+        rename_schema(cat, rs->subname, pgc_arena_strdup(cat->a, rs->newname));
+        return true;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE: {
+        const PgQuery__ObjectWithArgs *ow = rs->object->object_with_args;
+        const char *schema, *name;
+        split_name(ow->objname, ow->n_objname, &schema, &name);
+        LIST_EACH(i, cat->funcs.len) {
+            pgc_ufunc *f = cat->funcs.items[i];
+            if (f->dropped || strcmp(f->f.name, name) != 0
+                || (schema ? strcmp(f->schema, schema) != 0 : !in_search_path(f->schema)))
+                continue;
+            if (args_match(r, f, ow, &ok))
+                f->f.name = pgc_arena_strdup(cat->a, rs->newname);
+            if (!ok)
+                return false;
+        }
+        return true;
+    }
+    default:
+        /* constraints, indexes, sequences, triggers, policies, roles, ... */
+        return true;
+    }
+}
+
+static bool set_schema(replay *r, const PgQuery__AlterObjectSchemaStmt *ss)
+{
+    bool ok = true;
+    if (!schema_exists(r->cat, ss->newschema))
+        return fail(r->d, r->t, -1, "schema \"%s\" does not exist", ss->newschema);
+    const char *newschema = pgc_arena_strdup(r->cat->a, ss->newschema);
+    switch ((int)ss->object_type) {
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE: {
+        pgc_rel *rel = find_rel_kind(r, ss->relation, "rpvmf", ss->missing_ok, &ok);
+        if (!rel)
+            return ok;
+        rel->schema = newschema;
+        pgc_utype *u = pgc_cat_utype(r->cat, rel->rowtype);
+        if (u) {
+            u->schema = newschema;
+            name_type(r->cat, u);
+        }
+        return true;
+    }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN: {
+        const PgQuery__Node *obj = ss->object;
+        if (!obj || obj->node_case != PG_QUERY__NODE__NODE_LIST)
+            return fail(r->d, r->t, -1, "pgc cannot follow this ALTER ... SET SCHEMA");
+        pgc_utype *u = find_type_by_names(r, obj->list->items, obj->list->n_items, 0, false,
+                                          &ok);
+        if (!u)
+            return false;
+        u->schema = newschema;
+        if (u->rel)
+            u->rel->schema = newschema;
+        name_type(r->cat, u);
+        return true;
+    }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION: {
+        const PgQuery__ObjectWithArgs *ow = ss->object->object_with_args;
+        const char *schema, *name;
+        split_name(ow->objname, ow->n_objname, &schema, &name);
+        LIST_EACH(i, r->cat->funcs.len) {
+            pgc_ufunc *f = r->cat->funcs.items[i];
+            if (f->dropped || strcmp(f->f.name, name) != 0
+                || (schema ? strcmp(f->schema, schema) != 0 : !in_search_path(f->schema)))
+                continue;
+            if (args_match(r, f, ow, &ok))
+                f->schema = newschema;
+            if (!ok)
+                return false;
+        }
+        return true;
+    }
+    default:
+        return true;
+    }
+}
+
+static bool create_schema(replay *r, const PgQuery__CreateSchemaStmt *ss);
+
+static bool apply(replay *r, PgQuery__Node *stmt)
+{
+    switch ((int)stmt->node_case) {
+    case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
+        return create_schema(r, stmt->create_schema_stmt);
+    case PG_QUERY__NODE__NODE_CREATE_STMT:
+        return create_table(r, stmt->create_stmt, 'r');
+    case PG_QUERY__NODE__NODE_CREATE_FOREIGN_TABLE_STMT:
+        return create_table(r, stmt->create_foreign_table_stmt->base_stmt, 'f');
+    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+        return alter_table(r, stmt->alter_table_stmt);
+    case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT:
+        return create_enum(r, stmt->create_enum_stmt);
+    case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT:
+        return alter_enum(r, stmt->alter_enum_stmt);
+    case PG_QUERY__NODE__NODE_COMPOSITE_TYPE_STMT:
+        return create_composite(r, stmt->composite_type_stmt);
+    case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT:
+        return create_domain(r, stmt->create_domain_stmt);
+    case PG_QUERY__NODE__NODE_ALTER_DOMAIN_STMT:
+        return alter_domain(r, stmt->alter_domain_stmt);
+    case PG_QUERY__NODE__NODE_VIEW_STMT:
+        return create_view(r, stmt->view_stmt);
+    case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT: {
+        const PgQuery__CreateTableAsStmt *cs = stmt->create_table_as_stmt;
+        if (cs->query && cs->query->node_case == PG_QUERY__NODE__NODE_EXECUTE_STMT)
+            return fail(r->d, r->t, -1, "pgc cannot follow CREATE TABLE AS EXECUTE");
+        return create_table_as(r, cs->query, cs->into,
+                               cs->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW,
+                               cs->if_not_exists);
+    }
+    case PG_QUERY__NODE__NODE_SELECT_STMT:
+        if (stmt->select_stmt->into_clause) {
+            /* SELECT ... INTO t: CREATE TABLE AS without the INTO */
+            PgQuery__IntoClause *into = stmt->select_stmt->into_clause;
+            stmt->select_stmt->into_clause = NULL;
+            bool ok = create_table_as(r, stmt, into, false, false);
+            stmt->select_stmt->into_clause = into;
+            return ok;
+        }
+        return true;
+    case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
+        return create_function(r, stmt->create_function_stmt);
+    case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT:
+        return create_extension(r, stmt->create_extension_stmt);
+    case PG_QUERY__NODE__NODE_DROP_STMT:
+        return drop_stmt(r, stmt->drop_stmt);
+    case PG_QUERY__NODE__NODE_RENAME_STMT:
+        return rename_stmt(r, stmt->rename_stmt);
+    case PG_QUERY__NODE__NODE_ALTER_OBJECT_SCHEMA_STMT:
+        return set_schema(r, stmt->alter_object_schema_stmt);
+    case PG_QUERY__NODE__NODE_DEFINE_STMT: {
+        const PgQuery__DefineStmt *ds = stmt->define_stmt;
+        switch ((int)ds->kind) {
+        case PG_QUERY__OBJECT_TYPE__OBJECT_COLLATION:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_TSCONFIGURATION:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_TSDICTIONARY:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_TSPARSER:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_TSTEMPLATE:
+            return true;
+        case PG_QUERY__OBJECT_TYPE__OBJECT_AGGREGATE:
+            return fail(r->d, r->t, -1, "pgc cannot follow CREATE AGGREGATE");
+        case PG_QUERY__OBJECT_TYPE__OBJECT_OPERATOR:
+            return fail(r->d, r->t, -1, "pgc cannot follow CREATE OPERATOR");
+        default:
+            return fail(r->d, r->t, -1,
+                        "pgc cannot follow CREATE TYPE for base or shell types");
+        }
+    }
+    case PG_QUERY__NODE__NODE_CREATE_RANGE_STMT:
+        return fail(r->d, r->t, -1, "pgc cannot follow CREATE TYPE AS RANGE yet");
+    case PG_QUERY__NODE__NODE_CREATE_CAST_STMT:
+        return fail(r->d, r->t, -1, "pgc cannot follow CREATE CAST");
+    case PG_QUERY__NODE__NODE_ALTER_EXTENSION_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_EXTENSION_CONTENTS_STMT:
+        return fail(r->d, r->t, -1, "pgc cannot follow ALTER EXTENSION");
+    case PG_QUERY__NODE__NODE_IMPORT_FOREIGN_SCHEMA_STMT:
+        return fail(r->d, r->t, -1, "pgc cannot follow IMPORT FOREIGN SCHEMA");
+    case PG_QUERY__NODE__NODE_RULE_STMT:
+        return fail(r->d, r->t, -1, "pgc cannot follow CREATE RULE");
+    case PG_QUERY__NODE__NODE_ALTER_TYPE_STMT:
+    case PG_QUERY__NODE__NODE_INSERT_STMT:
+    case PG_QUERY__NODE__NODE_UPDATE_STMT:
+    case PG_QUERY__NODE__NODE_DELETE_STMT:
+    case PG_QUERY__NODE__NODE_MERGE_STMT:
+    case PG_QUERY__NODE__NODE_GRANT_STMT:
+    case PG_QUERY__NODE__NODE_GRANT_ROLE_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_DEFAULT_PRIVILEGES_STMT:
+    case PG_QUERY__NODE__NODE_COMMENT_STMT:
+    case PG_QUERY__NODE__NODE_INDEX_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_EVENT_TRIG_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_EVENT_TRIG_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT:
+    case PG_QUERY__NODE__NODE_DO_STMT:
+    case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
+    case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT:
+    case PG_QUERY__NODE__NODE_TRANSACTION_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_ROLE_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_ROLE_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_ROLE_SET_STMT:
+    case PG_QUERY__NODE__NODE_DROP_ROLE_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_POLICY_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_POLICY_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_OWNER_STMT:
+    case PG_QUERY__NODE__NODE_NOTIFY_STMT:
+    case PG_QUERY__NODE__NODE_LISTEN_STMT:
+    case PG_QUERY__NODE__NODE_UNLISTEN_STMT:
+    case PG_QUERY__NODE__NODE_LOCK_STMT:
+    case PG_QUERY__NODE__NODE_VACUUM_STMT:
+    case PG_QUERY__NODE__NODE_CLUSTER_STMT:
+    case PG_QUERY__NODE__NODE_REINDEX_STMT:
+    case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
+    case PG_QUERY__NODE__NODE_COPY_STMT:
+    case PG_QUERY__NODE__NODE_REFRESH_MAT_VIEW_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_STATS_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_STATS_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_PUBLICATION_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_PUBLICATION_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_SUBSCRIPTION_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_SUBSCRIPTION_STMT:
+    case PG_QUERY__NODE__NODE_DROP_SUBSCRIPTION_STMT:
+    case PG_QUERY__NODE__NODE_SEC_LABEL_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_PLANG_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_FUNCTION_STMT:
+    case PG_QUERY__NODE__NODE_CONSTRAINTS_SET_STMT:
+    case PG_QUERY__NODE__NODE_CHECK_POINT_STMT:
+    case PG_QUERY__NODE__NODE_CALL_STMT:
+    case PG_QUERY__NODE__NODE_EXPLAIN_STMT:
+    case PG_QUERY__NODE__NODE_REPLICA_IDENTITY_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_SYSTEM_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_DATABASE_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_DATABASE_SET_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_DATABASE_REFRESH_COLL_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_COLLATION_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_TSDICTIONARY_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_TSCONFIGURATION_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_CONVERSION_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_TABLE_SPACE_STMT:
+    case PG_QUERY__NODE__NODE_DROP_TABLE_SPACE_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_TABLE_SPACE_OPTIONS_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_OBJECT_DEPENDS_STMT:
+    case PG_QUERY__NODE__NODE_DROP_OWNED_STMT:
+    case PG_QUERY__NODE__NODE_REASSIGN_OWNED_STMT:
+    case PG_QUERY__NODE__NODE_DISCARD_STMT:
+    case PG_QUERY__NODE__NODE_PREPARE_STMT:
+    case PG_QUERY__NODE__NODE_DEALLOCATE_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_FDW_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_FDW_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_FOREIGN_SERVER_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_FOREIGN_SERVER_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_USER_MAPPING_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_USER_MAPPING_STMT:
+    case PG_QUERY__NODE__NODE_DROP_USER_MAPPING_STMT:
+        /* nothing that queries can see changes (ALTER TYPE ... OWNER/SET is
+         * AlterTypeStmt: storage options only) */
+        return true;
+    default:
+        return fail(r->d, r->t, -1, "pgc cannot follow this statement in a migration");
+    }
+}
+
+static bool create_schema(replay *r, const PgQuery__CreateSchemaStmt *ss)
+{
+    const char *name = ss->schemaname;
+    if (!name && ss->authrole && ss->authrole->rolename)
+        name = ss->authrole->rolename;
+    if (!name)
+        return fail(r->d, r->t, -1, "pgc cannot follow CREATE SCHEMA without a name");
+    if (schema_exists(r->cat, name)) {
+        if (ss->if_not_exists)
+            return true;
+        return fail(r->d, r->t, -1, "schema \"%s\" already exists", name);
+    }
+    name = pgc_arena_strdup(r->cat->a, name);
+    PGC_PUSH(r->cat->a, r->cat->schemas, name);
+    const char *saved = r->default_schema;
+    r->default_schema = name;
+    bool ok = true;
+    LIST_EACH(i, ss->n_schema_elts)
+        if (ok)
+            ok = apply(r, ss->schema_elts[i]);
+    r->default_schema = saved;
+    return ok;
+}
+
+bool pgc_catalog_apply(pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
+                       PgQuery__Node *stmt)
+{
+    replay r = {cat, d, t, NULL};
+    return apply(&r, stmt);
+}
+
+/* ------------------------------------------------------------------------ */
+/* JSON                                                                      */
+/* ------------------------------------------------------------------------ */
+
+static void json_schema(pgc_json *j, const char *schema)
+{
+    if (!pgc_cat_schema_hidden(schema)) {
+        pgc_json_key(j, "schema");
+        pgc_json_string(j, schema);
+    }
+}
+
+static const char *rel_kind_name(char kind)
+{
+    switch (kind) {
+    case 'r': return "table";
+    case 'p': return "partitioned table";
+    case 'f': return "foreign table";
+    case 'v': return "view";
+    case 'm': return "materialized view";
+    default: return "composite type";
+    }
+}
+
+void pgc_catalog_write_json(const pgc_catalog *cat, pgc_json *j)
+{
+    pgc_catalog *mcat = (pgc_catalog *)cat; /* names are cached in the arena */
+    pgc_json_begin_object(j);
+    pgc_json_key(j, "schemas");
+    pgc_json_begin_array(j);
+    LIST_EACH(i, cat->schemas.len)
+        if (!pgc_cat_schema_hidden(cat->schemas.items[i]))
+            pgc_json_string(j, cat->schemas.items[i]);
+    pgc_json_end_array(j);
+
+    pgc_json_key(j, "relations");
+    pgc_json_begin_array(j);
+    LIST_EACH(i, cat->rels.len) {
+        const pgc_rel *rel = cat->rels.items[i];
+        if (rel->dropped || rel->kind == 'c')
+            continue;
+        pgc_json_begin_object(j);
+        json_schema(j, rel->schema);
+        pgc_json_key(j, "name");
+        pgc_json_string(j, rel->name);
+        pgc_json_key(j, "kind");
+        pgc_json_string(j, rel_kind_name(rel->kind));
+        pgc_json_key(j, "columns");
+        pgc_json_begin_array(j);
+        LIST_EACH(k, rel->cols.len) {
+            const pgc_col *c = &rel->cols.items[k];
+            pgc_json_begin_object(j);
+            pgc_json_key(j, "name");
+            pgc_json_string(j, c->name);
+            pgc_json_key(j, "type");
+            pgc_json_string(j, pgc_catalog_type_name(mcat, c->type, c->typmod));
+            pgc_json_key(j, "not_null");
+            pgc_json_bool(j, c->not_null);
+            pgc_json_key(j, "has_default");
+            pgc_json_bool(j, c->has_default);
+            if (c->identity) {
+                pgc_json_key(j, "identity");
+                pgc_json_string(j, c->identity == 'a' ? "always" : "by default");
+            }
+            if (c->generated) {
+                pgc_json_key(j, "generated");
+                pgc_json_bool(j, true);
+            }
+            pgc_json_end_object(j);
+        }
+        pgc_json_end_array(j);
+        pgc_json_end_object(j);
+    }
+    pgc_json_end_array(j);
+
+    pgc_json_key(j, "types");
+    pgc_json_begin_array(j);
+    LIST_EACH(i, cat->types.len) {
+        const pgc_utype *u = cat->types.items[i];
+        if (u->dropped || u->t.elem || (u->rel && u->rel->kind != 'c'))
+            continue;
+        pgc_json_begin_object(j);
+        json_schema(j, u->schema);
+        pgc_json_key(j, "name");
+        pgc_json_string(j, u->name);
+        pgc_json_key(j, "kind");
+        switch (u->t.type) {
+        case 'e':
+            pgc_json_string(j, "enum");
+            pgc_json_key(j, "values");
+            pgc_json_begin_array(j);
+            LIST_EACH(k, u->labels.len)
+                pgc_json_string(j, u->labels.items[k]);
+            pgc_json_end_array(j);
+            break;
+        case 'd':
+            pgc_json_string(j, "domain");
+            pgc_json_key(j, "base");
+            pgc_json_string(j, pgc_catalog_type_name(mcat, u->t.base, u->base_typmod));
+            pgc_json_key(j, "not_null");
+            pgc_json_bool(j, u->not_null);
+            break;
+        case 'c':
+            pgc_json_string(j, "composite");
+            pgc_json_key(j, "attributes");
+            pgc_json_begin_array(j);
+            LIST_EACH(k, u->rel->cols.len) {
+                const pgc_col *c = &u->rel->cols.items[k];
+                pgc_json_begin_object(j);
+                pgc_json_key(j, "name");
+                pgc_json_string(j, c->name);
+                pgc_json_key(j, "type");
+                pgc_json_string(j, pgc_catalog_type_name(mcat, c->type, c->typmod));
+                pgc_json_end_object(j);
+            }
+            pgc_json_end_array(j);
+            break;
+        default:
+            pgc_json_string(j, "base");
+            break;
+        }
+        pgc_json_end_object(j);
+    }
+    pgc_json_end_array(j);
+
+    pgc_json_key(j, "functions");
+    pgc_json_begin_array(j);
+    LIST_EACH(i, cat->funcs.len) {
+        const pgc_ufunc *f = cat->funcs.items[i];
+        if (f->dropped)
+            continue;
+        pgc_json_begin_object(j);
+        json_schema(j, f->schema);
+        pgc_json_key(j, "name");
+        pgc_json_string(j, f->f.name);
+        pgc_json_key(j, "args");
+        pgc_json_begin_array(j);
+        LIST_EACH(k, f->f.nargs)
+            pgc_json_string(j, pgc_catalog_type_name(mcat, f->f.args[k], -1));
+        pgc_json_end_array(j);
+        pgc_json_key(j, "returns");
+        pgc_json_string(j, pgc_catalog_type_name(mcat, f->f.rettype, f->rettypmod));
+        pgc_json_key(j, "set");
+        pgc_json_bool(j, f->f.retset);
+        if (f->f.nouts) {
+            pgc_json_key(j, "columns");
+            pgc_json_begin_array(j);
+            LIST_EACH(k, f->f.nouts) {
+                pgc_json_begin_object(j);
+                pgc_json_key(j, "name");
+                pgc_json_string(j, f->f.outs[k].name);
+                pgc_json_key(j, "type");
+                pgc_json_string(j, pgc_catalog_type_name(mcat, f->f.outs[k].type, -1));
+                pgc_json_end_object(j);
+            }
+            pgc_json_end_array(j);
+        }
+        pgc_json_end_object(j);
+    }
+    pgc_json_end_array(j);
+    pgc_json_end_object(j);
+}

@@ -1,0 +1,232 @@
+/*
+ * describe.c - the front end, and `pgc describe` (describe.h).
+ */
+#include "describe.h"
+
+#include <string.h>
+
+#include "sqltext.h"
+
+#define USAGE                                                                         \
+    "usage: pgc describe -m MIGRATION... -q QUERY...\n"                               \
+    "  -m, --migrations PATH...  migration files or directories, in any order\n"      \
+    "  -q, --queries PATH...     annotated query files or directories\n"              \
+    "Prints every query's parameters and result columns, and the catalog, as JSON.\n"
+
+/* ---- the front end ------------------------------------------------------------------------- */
+
+/* Parses and replays one migration's statements; *replay turns false at
+ * the first error. */
+static void replay_migration(pgc_program *p, pgc_arena *a, pgc_diags *d,
+                             const pgc_migration_file *m, bool *replay)
+{
+    for (size_t i = 0; i < m->stmts.len; i++) {
+        const pgc_stmt_text *t = &m->stmts.items[i];
+        PgQuery__ParseResult *tree = pgc_parse(d, t);
+        if (!tree) {
+            *replay = false;
+            continue;
+        }
+        PGC_PUSH(a, p->trees, tree);
+        for (size_t k = 0; *replay && k < tree->n_stmts; k++)
+            if (!pgc_catalog_apply(p->catalog, d, t, tree->stmts[k]->stmt))
+                *replay = false;
+    }
+}
+
+static void analyze_query(pgc_program *p, pgc_arena *a, pgc_diags *d, const pgc_query_src *q,
+                          bool analyze)
+{
+    PgQuery__ParseResult *tree = pgc_parse(d, &q->text);
+    if (!tree)
+        return;
+    PGC_PUSH(a, p->trees, tree);
+    if (tree->n_stmts != 1) {
+        size_t at = q->text.offset;
+        if (tree->n_stmts > 1)
+            at = pgc_parse_source_offset(&q->text, tree->stmts[1]->stmt_location);
+        pgc_diag_error(d, q->text.file, at, "query %s must be exactly one statement", q->name);
+        return;
+    }
+    if (!analyze)
+        return;
+    pgc_query_info info;
+    memset(&info, 0, sizeof info);
+    if (pgc_analyze_query(p->catalog, a, d, q, tree->stmts[0], &info))
+        PGC_PUSH(a, p->infos, info);
+}
+
+bool pgc_program_load(pgc_arena *a, pgc_diags *d, const char *const *migrations,
+                      size_t nmigrations, const char *const *queries, size_t nqueries,
+                      pgc_program *p)
+{
+    int errors = d->errors;
+    memset(p, 0, sizeof *p);
+    p->catalog = pgc_catalog_new(a);
+
+    bool replay = pgc_read_migrations(a, d, migrations, nmigrations, &p->migrations);
+    for (size_t i = 0; i < p->migrations.len; i++)
+        replay_migration(p, a, d, &p->migrations.items[i], &replay);
+
+    bool analyze = d->errors == errors;
+    pgc_read_queries(a, d, queries, nqueries, &p->queries);
+    for (size_t i = 0; i < p->queries.len; i++)
+        analyze_query(p, a, d, &p->queries.items[i], analyze);
+    return d->errors == errors;
+}
+
+void pgc_program_free(pgc_program *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->trees.len; i++)
+        pgc_parse_free(p->trees.items[i]);
+    p->trees.len = 0;
+}
+
+/* ---- the JSON ------------------------------------------------------------------------------ */
+
+static void write_query(pgc_program *p, pgc_json *j, const pgc_query_info *info)
+{
+    const pgc_query_src *q = info->src;
+    const pgc_file *file = q->text.file;
+    int line;
+    pgc_text_position(file->text, file->len, q->annotation_offset, &line, NULL);
+
+    pgc_json_begin_object(j);
+    pgc_json_key(j, "name");
+    pgc_json_string(j, q->name);
+    pgc_json_key(j, "cmd");
+    pgc_json_string(j, pgc_cmd_name(q->cmd));
+    pgc_json_key(j, "file");
+    pgc_json_string(j, file->path);
+    pgc_json_key(j, "line");
+    pgc_json_int(j, line);
+    pgc_json_key(j, "sql");
+    pgc_json_string(j, q->text.canon);
+
+    pgc_json_key(j, "params");
+    pgc_json_begin_array(j);
+    for (size_t i = 0; i < info->params.len; i++) {
+        const pgc_param_info *pi = &info->params.items[i];
+        pgc_json_begin_object(j);
+        pgc_json_key(j, "index");
+        pgc_json_int(j, pi->index);
+        pgc_json_key(j, "name");
+        pgc_json_string(j, pi->name);
+        pgc_json_key(j, "type");
+        pgc_json_string(j, pgc_catalog_type_name(p->catalog, pi->type, -1));
+        pgc_json_key(j, "nullable");
+        pgc_json_bool(j, pi->nullable);
+        pgc_json_end_object(j);
+    }
+    pgc_json_end_array(j);
+
+    pgc_json_key(j, "columns");
+    pgc_json_begin_array(j);
+    for (size_t i = 0; i < info->columns.len; i++) {
+        const pgc_column_info *ci = &info->columns.items[i];
+        pgc_json_begin_object(j);
+        pgc_json_key(j, "name");
+        pgc_json_string(j, ci->name);
+        pgc_json_key(j, "type");
+        pgc_json_string(j, pgc_catalog_type_name(p->catalog, ci->type, ci->typmod));
+        pgc_json_key(j, "nullable");
+        pgc_json_bool(j, ci->nullable);
+        pgc_json_key(j, "table");
+        pgc_json_string(j, ci->table);
+        pgc_json_key(j, "column");
+        pgc_json_string(j, ci->column);
+        if (ci->embed) {
+            pgc_json_key(j, "embed");
+            pgc_json_string(j, ci->embed);
+        }
+        pgc_json_end_object(j);
+    }
+    pgc_json_end_array(j);
+    pgc_json_end_object(j);
+}
+
+void pgc_describe_write(pgc_program *p, FILE *out)
+{
+    pgc_json j;
+    pgc_json_init(&j, out);
+    pgc_json_begin_object(&j);
+    pgc_json_key(&j, "queries");
+    pgc_json_begin_array(&j);
+    for (size_t i = 0; i < p->infos.len; i++)
+        write_query(p, &j, &p->infos.items[i]);
+    pgc_json_end_array(&j);
+    pgc_json_key(&j, "catalog");
+    pgc_catalog_write_json(p->catalog, &j);
+    pgc_json_end_object(&j);
+    pgc_json_finish(&j);
+}
+
+/* ---- the command --------------------------------------------------------------------------- */
+
+typedef PGC_VEC(const char *) strings;
+
+/* Returns 0 to go on, 2 on a usage error, -1 after --help. */
+static int parse_options(pgc_arena *a, int argc, char **argv, strings *migrations,
+                         strings *queries)
+{
+    strings *into = NULL;
+    bool options = true;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (options && arg[0] == '-' && arg[1] != '\0') {
+            if (strcmp(arg, "-m") == 0 || strcmp(arg, "--migrations") == 0) {
+                into = migrations;
+            } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--queries") == 0) {
+                into = queries;
+            } else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+                fputs(USAGE, stdout);
+                return -1;
+            } else if (strcmp(arg, "--") == 0) {
+                options = false;
+            } else {
+                fprintf(stderr, "pgc describe: unknown option '%s' (try pgc describe --help)\n",
+                        arg);
+                return 2;
+            }
+            continue;
+        }
+        if (!into) {
+            fprintf(stderr, "pgc describe: '%s' must follow -m or -q (try pgc describe --help)\n",
+                    arg);
+            return 2;
+        }
+        PGC_PUSH(a, *into, arg);
+    }
+    if (migrations->len == 0 && queries->len == 0) {
+        fprintf(stderr, "pgc describe: no input: give -m MIGRATION... and/or -q QUERY...\n");
+        return 2;
+    }
+    return 0;
+}
+
+int pgc_describe_main(int argc, char **argv)
+{
+    pgc_arena *a = pgc_arena_new();
+    strings migrations = {0}, queries = {0};
+    int rc = parse_options(a, argc, argv, &migrations, &queries);
+    if (rc == 0) {
+        pgc_diags d = {.out = stderr};
+        pgc_program p;
+        if (pgc_program_load(a, &d, migrations.items, migrations.len, queries.items,
+                             queries.len, &p))
+            pgc_describe_write(&p, stdout);
+        else
+            rc = 1;
+        pgc_program_free(&p);
+    } else if (rc < 0) {
+        rc = 0;
+    }
+    if (fflush(stdout) != 0 && rc == 0) {
+        fprintf(stderr, "pgc describe: cannot write the output\n");
+        rc = 1;
+    }
+    pgc_arena_free(a);
+    return rc;
+}

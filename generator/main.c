@@ -1,0 +1,70 @@
+/*
+ * main.c - the pgc command: dispatches to its subcommands.
+ *
+ *   pgc describe -m MIGRATION... -q QUERY...   (describe.h)
+ *   pgc verify -m MIGRATION... -q QUERY...     (verify.h)
+ *   pgc --help | --version
+ *
+ * Exit status: 0 on success, 1 after errors in the inputs, 2 on a usage
+ * error.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <pg_query.h> /* PG_VERSION */
+
+#include "describe.h"
+#include "pgc.h"
+#include "verify.h"
+
+#define USAGE                                                                         \
+    "usage: pgc COMMAND [OPTIONS]\n"                                                  \
+    "Commands:\n"                                                                     \
+    "  describe -m MIGRATION... -q QUERY...  print each query's parameters and\n"    \
+    "                                        result columns as JSON\n"                \
+    "  verify -m MIGRATION... -q QUERY...    check the analysis against a real\n"     \
+    "                                        PostgreSQL server\n"                     \
+    "Options:\n"                                                                      \
+    "  -h, --help      this text; pgc COMMAND --help for a command's options\n"       \
+    "  --version       pgc's version\n"
+
+typedef struct command {
+    const char *name;
+    int (*main)(int argc, char **argv);
+} command;
+
+static const command commands[] = {
+    {"describe", pgc_describe_main},
+    {"verify", pgc_verify_main},
+};
+
+int main(int argc, char **argv)
+{
+    int rc = 2;
+    const char *arg = argc > 1 ? argv[1] : NULL;
+    if (!arg) {
+        fputs(USAGE, stderr);
+        return 2;
+    }
+    if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+        fputs(USAGE, stdout);
+        return 0;
+    }
+    if (strcmp(arg, "--version") == 0) {
+        printf("pgc %s (PostgreSQL %s grammar)\n", PGC_VERSION, PG_VERSION);
+        return 0;
+    }
+    if (arg[0] == '-') {
+        fprintf(stderr, "pgc: unknown option '%s' (try pgc --help)\n", arg);
+        return 2;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(arg, commands[i].name) == 0) {
+            rc = commands[i].main(argc - 1, argv + 1);
+            pgc_parse_exit();
+            return rc;
+        }
+    }
+    fprintf(stderr, "pgc: unknown command '%s' (try pgc --help)\n", arg);
+    return 2;
+}
