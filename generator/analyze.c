@@ -53,6 +53,7 @@ typedef struct expr {
     const char *table;    /* origin when a plain column reference */
     const char *column;
     const char *colname;  /* the column it names (for parameter names) */
+    const struct rte *row;  /* a whole-row reference to this entry */
     int32_t location;
 } expr;
 
@@ -112,6 +113,7 @@ typedef struct actx {
     bool allow_params;
     const pgc_query_src *q;
     size_t embeds_used;
+    pgc_rel_list *deps;       /* relations read, when asked (views) */
 } actx;
 
 /* Coercion contexts (primnodes.h CoercionContext). */
@@ -212,6 +214,14 @@ static void hint_param(actx *c, const expr *e, const char *name)
         if (!p->hint)
             p->hint = name;
     }
+}
+
+/* A copy of a bare parameter's expression, taken before its first use
+ * typed it, sees the type now known (the server transforms each use anew). */
+static void refresh(actx *c, expr *e)
+{
+    if (e->param > 0 && e->type == OID_UNKNOWN)
+        e->type = get_param(c, e->param)->type;
 }
 
 static void nullable_param(actx *c, const expr *e)
@@ -829,6 +839,26 @@ static rte *find_rte(scope *s, const char *schema, const char *alias, int *match
 }
 
 /* A ColumnRef: col, t.col, s.t.col, t.* (whole row in expressions). */
+/* A table's system columns: found when named, never by *. */
+static bool system_column(const rte *r, const char *name, expr *out)
+{
+    static const struct { const char *name; uint32_t type; } sys[] = {
+        {"ctid", 27}, {"xmin", 28}, {"cmin", 29}, {"xmax", 28}, {"cmax", 29},
+        {"tableoid", OID_OID},
+    };
+    if (r->rowtype == OID_RECORD || !r->schema)
+        return false;
+    LIST_EACH(i, sizeof sys / sizeof *sys)
+        if (strcmp(sys[i].name, name) == 0) {
+            *out = null_expr;
+            out->type = sys[i].type;
+            out->typmod = -1;
+            out->notnull = !r->nullable;
+            return true;
+        }
+    return false;
+}
+
 static bool column_ref(actx *c, scope *s, const PgQuery__ColumnRef *cr, expr *out)
 {
     size_t n = cr->n_fields;
@@ -845,6 +875,15 @@ static bool column_ref(actx *c, scope *s, const PgQuery__ColumnRef *cr, expr *ou
                 out->location = cr->location;
                 return true;
             }
+            LIST_EACH(i, sc->rtes.len)
+                if (!sc->rtes.items[i]->hidden && system_column(sc->rtes.items[i], f0, out))
+                    matches++;
+            if (matches == 1) {
+                out->location = cr->location;
+                return true;
+            }
+            if (matches > 1)
+                return fail(c, cr->location, "column reference \"%s\" is ambiguous", f0);
             /* a whole-row reference to a table */
             rte *r = find_rte(sc, NULL, f0, &matches);
             if (r && matches == 1) {
@@ -852,6 +891,7 @@ static bool column_ref(actx *c, scope *s, const PgQuery__ColumnRef *cr, expr *ou
                 out->type = r->rowtype;
                 out->typmod = -1;
                 out->notnull = !r->nullable;
+                out->row = r;
                 out->location = cr->location;
                 return true;
             }
@@ -861,7 +901,7 @@ static bool column_ref(actx *c, scope *s, const PgQuery__ColumnRef *cr, expr *ou
     const char *schema = n >= 3 ? str_of(cr->fields[n - 3]) : NULL;
     const char *rel = str_of(cr->fields[n - 2]);
     const char *col = star ? NULL : str_of(cr->fields[n - 1]);
-    if (n > 3 + (star ? 0 : 0) && n > 3)
+    if (n > 3)
         return fail(c, cr->location, "improper qualified name (too many dotted names): %s",
                     names_str(c, cr->fields, n));
     for (scope *sc = s; sc; sc = sc->parent) {
@@ -876,15 +916,24 @@ static bool column_ref(actx *c, scope *s, const PgQuery__ColumnRef *cr, expr *ou
             out->type = r->rowtype;
             out->typmod = -1;
             out->notnull = !r->nullable;
+            out->row = r;
             out->location = cr->location;
             return true;
         }
+        int found = 0;
         LIST_EACH(i, r->cols.len)
-            if (strcmp(r->cols.items[i].name, col) == 0) {
+            if (strcmp(r->cols.items[i].name, col) == 0 && found++ == 0)
                 *out = col_expr(r, &r->cols.items[i]);
-                out->location = cr->location;
-                return true;
-            }
+        if (found > 1)
+            return fail(c, cr->location, "column reference \"%s\" is ambiguous", col);
+        if (found == 1) {
+            out->location = cr->location;
+            return true;
+        }
+        if (system_column(r, col, out)) {
+            out->location = cr->location;
+            return true;
+        }
         /* composite column's field: t.col.field is an indirection, not here */
         return fail(c, cr->location, "column %s.%s does not exist", rel, col);
     }
@@ -1169,8 +1218,6 @@ static bool enforce_generic(actx *c, const uint32_t *actual, uint32_t *declared,
         elem = range_subtype(c, range);
     if (have_elem_family && !elem) {
         /* every polymorphic input was unknown */
-        bool rettype_only_poly = false;
-        (void)rettype_only_poly;
         return fail(c, location,
                     "could not determine polymorphic type because input has type unknown");
     }
@@ -1278,8 +1325,8 @@ static bool total_operator(const char *name)
 {
     static const char *const ops[] = {
         "=", "<>", "<", ">", "<=", ">=", "+", "-", "*", "/", "%", "^", "||", "~~", "!~~",
-        "~~*", "!~~*", "~", "!~", "~*", "!~*", "@>", "<@", "&&", "|/", "@", "&", "|", "#",
-        "<<", ">>", "?", "?|", "?&",
+        "~~*", "!~~*", "~", "!~", "~*", "!~*", "@>", "<@", "&&", "|/", "@", "&", "|", "<<",
+        ">>", "?", "?|", "?&",
     };
     LIST_EACH(i, sizeof ops / sizeof *ops)
         if (strcmp(ops[i], name) == 0)
@@ -1374,7 +1421,11 @@ static bool make_op(actx *c, const char *schema, const char *opname, expr *l, ex
     out->typmod = -1;
     out->location = location;
     bool builtin = chosen->oid < PGC_USER_OID_BASE;
-    out->notnull = builtin && total_operator(opname) && (!l || l->notnull) && r->notnull;
+    /* rows compare to NULL when a field is NULL, however NOT NULL the rows */
+    bool rows = (l && (l->type == OID_RECORD || is_complex(c, l->type))) || r->type == OID_RECORD
+                || is_complex(c, r->type);
+    out->notnull = builtin && !rows && total_operator(opname) && (!l || l->notnull)
+                   && r->notnull;
     return true;
 }
 
@@ -1383,7 +1434,6 @@ static bool make_op(actx *c, const char *schema, const char *opname, expr *l, ex
 /* ------------------------------------------------------------------------ */
 
 static bool tx(actx *c, scope *s, PgQuery__Node *n, expr *out);
-typedef struct query_out query_out;
 static bool analyze_stmt(actx *c, scope *parent, PgQuery__Node *stmt, bool resolve_unknowns,
                          rcols *out);
 
@@ -1666,6 +1716,8 @@ static bool a_expr(actx *c, scope *s, const PgQuery__AExpr *ae, expr *out)
         }
         LIST_EACH(i, list->n_items) {
             expr l = es[0], res;
+            refresh(c, &l);
+            refresh(c, &es[i + 1]);
             if (!make_op(c, schema, opname, &l, &es[i + 1], ae->location, &res))
                 return false;
             notnull = notnull && res.notnull;
@@ -1693,11 +1745,16 @@ static bool a_expr(actx *c, scope *s, const PgQuery__AExpr *ae, expr *out)
         expr a2 = a;
         if (!make_op(c, NULL, not ? "<" : ">=", &a, &lo, ae->location, &r1))
             return false;
+        refresh(c, &a2);
+        refresh(c, &hi);
         if (!make_op(c, NULL, not ? ">" : "<=", &a2, &hi, ae->location, &r2))
             return false;
         if (ae->kind == PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN_SYM
             || ae->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN_SYM) {
-            expr r3, r4, a3 = a, a4 = a;
+            expr r3, r4, a3 = a2, a4 = a2;
+            refresh(c, &a3);
+            refresh(c, &a4);
+            refresh(c, &lo);
             if (!make_op(c, NULL, not ? "<" : ">=", &a3, &hi, ae->location, &r3)
                 || !make_op(c, NULL, not ? ">" : "<=", &a4, &lo, ae->location, &r4))
                 return false;
@@ -1722,13 +1779,13 @@ static bool total_function(const char *name, bool *always)
         "now", "clock_timestamp", "statement_timestamp", "transaction_timestamp",
         "gen_random_uuid", "random", "pi", "concat", "json_build_object", "jsonb_build_object",
         "json_build_array", "jsonb_build_array", "nextval", "timeofday", "version",
-        "pg_backend_pid", "txid_current", "inet_client_port", "current_database",
+        "pg_backend_pid", "txid_current", "current_database",
     };
     static const char *const total[] = {
         "lower", "upper", "length", "char_length", "character_length", "octet_length",
         "bit_length", "abs", "btrim", "ltrim", "rtrim", "md5", "round", "floor", "ceil",
         "ceiling", "trunc", "sign", "replace", "substr", "substring", "left", "right", "repeat",
-        "reverse", "lpad", "rpad", "initcap", "date_trunc", "date_part", "extract", "timezone",
+        "reverse", "lpad", "rpad", "initcap", "date_trunc", "timezone",
         "age", "cardinality", "to_json", "to_jsonb", "format", "strpos", "position", "sqrt",
         "exp", "ln", "log", "power", "mod", "div", "int2", "int4", "int8", "float4", "float8",
         "numeric", "text", "date", "concat_ws", "quote_ident", "quote_literal", "encode",
@@ -1871,13 +1928,7 @@ static bool func_call(actx *c, scope *s, const PgQuery__FuncCall *fc, expr *out,
             tn.location = fc->location;
             uint32_t t;
             int32_t typmod;
-            pgc_diags quiet = {0};
-            FILE *sink = fopen("/dev/null", "w");
-            quiet.out = sink;
-            bool is_type = sink && pgc_cat_typename(c->cat, &quiet, c->t, &tn, &t, &typmod);
-            if (sink)
-                fclose(sink);
-            if (is_type) {
+            if (pgc_cat_typename(c->cat, NULL, c->t, &tn, &t, &typmod)) {
                 path_kind p = coercion_path(c, t, args[0].type, CC_EXPLICIT);
                 if (args[0].type == OID_UNKNOWN || p == PATH_RELABEL || p == PATH_IO) {
                     *out = args[0];
@@ -1907,9 +1958,12 @@ static bool func_call(actx *c, scope *s, const PgQuery__FuncCall *fc, expr *out,
     /* variadic "any" takes its arguments as they are */
     if (!enforce_generic(c, input, declared, nargs, &rettype, fc->location))
         return false;
-    LIST_EACH(i, nargs)
+    LIST_EACH(i, nargs) {
+        if (f->argnames && !argnames[i] && i < f->nargs && f->argnames[i][0])
+            hint_param(c, &args[i], f->argnames[i]);
         if (!coerce(c, &args[i], declared[i], -1, CC_IMPLICIT, NULL))
             return false;
+    }
     if (fc->agg_filter) {
         expr fe;
         if (!tx(c, s, fc->agg_filter, &fe) || !coerce_bool(c, &fe, "FILTER"))
@@ -1952,8 +2006,22 @@ static bool func_call(actx *c, scope *s, const PgQuery__FuncCall *fc, expr *out,
             out->notnull = window_never_null(f->name);
         else if (f->kind == 'a')
             out->notnull = strcmp(f->name, "count") == 0;
-        else if (total_function(f->name, &always))
-            out->notnull = always || all;
+        else if (total_function(f->name, &always) && !always) {
+            /* the curated names are total on strings, numbers, dates and
+             * the like, not on ranges (lower('empty')) or geometry */
+            out->notnull = all;
+            LIST_EACH(i, nargs) {
+                char cat = category(c, declared[i]);
+                if (cat == 'R' || cat == 'G' || cat == 'P')
+                    out->notnull = false;
+            }
+        } else if (always) {
+            out->notnull = true;
+        }
+        /* substring(text FROM pattern) is NULL when nothing matches */
+        if (strcmp(f->name, "substring") == 0 && nargs >= 2
+            && category(c, declared[1]) == 'S')
+            out->notnull = false;
         if (strcmp(f->name, "ntile") == 0 && fc->over)
             out->notnull = all;
     }
@@ -1972,14 +2040,12 @@ static bool type_cast(actx *c, scope *s, const PgQuery__TypeCast *tc, expr *out)
         /* ARRAY[...]::t[]: the elements are cast to the element type */
         const PgQuery__AArrayExpr *ae = tc->arg->a_array_expr;
         uint32_t et = pgc_cat_elem_type(c->cat, t);
-        bool all_rows = true;
         LIST_EACH(i, ae->n_elements) {
             expr e;
             if (!tx(c, s, ae->elements[i], &e))
                 return false;
             if (e.type != et && !coerce(c, &e, et, -1, CC_EXPLICIT, NULL))
                 return false;
-            all_rows = all_rows && e.notnull;
         }
         *out = null_expr;
         out->type = t;
@@ -2023,6 +2089,7 @@ static bool case_expr(actx *c, scope *s, const PgQuery__CaseExpr *ce, expr *out)
             return false;
         if (has_arg) {
             expr a = arg, res;
+            refresh(c, &cond);
             hint_pair(c, &a, &cond);
             if (!make_op(c, NULL, "=", &a, &cond, w->location, &res))
                 return false;
@@ -2250,6 +2317,18 @@ static bool indirection(actx *c, scope *s, const PgQuery__AIndirection *ind, exp
             out->type = result;
             out->typmod = elem ? typmod : -1;
             out->location = node_location(ind->arg);
+        } else if (n->node_case == PG_QUERY__NODE__NODE_STRING && out->row) {
+            /* (t).col of a whole-row reference is the column itself */
+            const rte *r = out->row;
+            bool found = false;
+            LIST_EACH(k, r->cols.len)
+                if (!found && strcmp(r->cols.items[k].name, n->string->sval) == 0) {
+                    *out = col_expr(r, &r->cols.items[k]);
+                    found = true;
+                }
+            if (!found)
+                return fail(c, node_location(ind->arg), "column \"%s\" not found in data type %s",
+                            n->string->sval, tname(c, out->type));
         } else if (n->node_case == PG_QUERY__NODE__NODE_STRING) {
             const char *field = n->string->sval;
             const pgc_rel *tr = pgc_cat_type_rel(c->cat, out->type);
@@ -2331,6 +2410,12 @@ static bool tx(actx *c, scope *s, PgQuery__Node *n, expr *out)
         if (!tx(c, s, n->null_test->arg, &e))
             return false;
         nullable_param(c, &e);
+        /* $1::type IS NULL: the parameter may be NULL too */
+        const PgQuery__Node *arg = n->null_test->arg;
+        while (arg->node_case == PG_QUERY__NODE__NODE_TYPE_CAST)
+            arg = arg->type_cast->arg;
+        if (arg->node_case == PG_QUERY__NODE__NODE_PARAM_REF)
+            get_param(c, arg->param_ref->number)->nullable = true;
         *out = null_expr;
         out->type = OID_BOOL;
         out->typmod = -1;
@@ -2498,7 +2583,9 @@ static bool range_var(actx *c, scope *s, const PgQuery__RangeVar *rv, rte **out)
         LIST_EACH(i, k->cols.len)
             PGC_PUSH(c->a, r->cols, k->cols.items[i]);
     } else {
-        const pgc_rel *rel = pgc_cat_find_rel(c->cat, schema, rv->relname);
+        pgc_rel *rel = pgc_cat_find_rel(c->cat, schema, rv->relname);
+        if (rel && c->deps)
+            PGC_PUSH(c->a, *c->deps, rel);
         if (!rel) {
             if (schema)
                 return fail(c, rv->location, "relation \"%s.%s\" does not exist", schema,
@@ -2534,6 +2621,16 @@ static bool range_function(actx *c, scope *s, const PgQuery__RangeFunction *rf, 
         const PgQuery__List *pair = rf->functions[i]->list;
         PgQuery__Node *call = pair->items[0];
         PgQuery__Node *coldefs = pair->n_items > 1 ? pair->items[1] : NULL;
+        PgQuery__List single = PG_QUERY__LIST__INIT;
+        PgQuery__Node wrap = PG_QUERY__NODE__INIT;
+        if (rf->n_functions == 1 && rf->n_coldeflist) {
+            /* f(...) AS alias(a int, b text) */
+            single.n_items = rf->n_coldeflist;
+            single.items = rf->coldeflist;
+            wrap.node_case = PG_QUERY__NODE__NODE_LIST;
+            wrap.list = &single;
+            coldefs = &wrap;
+        }
         expr fe;
         const pgc_bi_func *f = NULL;
         const char *fname = colname_of(call);
@@ -2894,8 +2991,6 @@ static bool target_list(actx *c, scope *s, PgQuery__Node **items, size_t n, rcol
         if (!tx(c, s, v, &col.e))
             return false;
         col.name = rt->name && *rt->name ? rt->name : colname_of(v);
-        if (!(v->node_case == PG_QUERY__NODE__NODE_COLUMN_REF))
-            col.e.table = col.e.column = NULL;
         if (col.e.location < 0)
             col.e.location = rt->location;
         PGC_PUSH(c->a, *out, col);
@@ -2941,8 +3036,13 @@ static bool sort_item(actx *c, scope *s, PgQuery__Node *n, bool group)
                 return true;
         }
     }
-    if (group && (n->node_case == PG_QUERY__NODE__NODE_GROUPING_SET))
+    if (n->node_case == PG_QUERY__NODE__NODE_GROUPING_SET) {
+        const PgQuery__GroupingSet *gs = n->grouping_set;
+        LIST_EACH(k, gs->n_content)
+            if (!sort_item(c, s, gs->content[k], group))
+                return false;
         return true;
+    }
     expr e;
     return tx(c, s, n, &e);
 }
@@ -3096,11 +3196,24 @@ static bool analyze_select(actx *c, scope *parent, const PgQuery__SelectStmt *st
     LIST_EACH(i, st->n_sort_clause)
         if (!sort_item(c, s, st->sort_clause[i]->sort_by->node, false))
             return false;
-    LIST_EACH(i, st->n_group_clause)
+    bool grouping_sets = false;
+    LIST_EACH(i, st->n_group_clause) {
+        const PgQuery__Node *g = st->group_clause[i];
+        if (g->node_case == PG_QUERY__NODE__NODE_GROUPING_SET
+            && g->grouping_set->kind != PG_QUERY__GROUPING_SET_KIND__GROUPING_SET_EMPTY)
+            grouping_sets = true;
         if (!sort_item(c, s, st->group_clause[i], true))
             return false;
+    }
+    /* ROLLUP, CUBE, GROUPING SETS: grouped columns are NULL in the
+     * super-aggregate rows */
+    if (grouping_sets)
+        LIST_EACH(i, out->len)
+            out->items[i].e.notnull = false;
     LIST_EACH(i, st->n_distinct_clause)
-        if (st->distinct_clause[i] && !sort_item(c, s, st->distinct_clause[i], false))
+        if (st->distinct_clause[i]
+            && st->distinct_clause[i]->node_case != PG_QUERY__NODE__NODE__NOT_SET
+            && !sort_item(c, s, st->distinct_clause[i], false))
             return false;
     if (!limit_clause(c, s, st->limit_offset, "OFFSET")
         || !limit_clause(c, s, st->limit_count, "LIMIT"))
@@ -3210,6 +3323,8 @@ static bool analyze_insert(actx *c, scope *parent, const PgQuery__InsertStmt *is
             vs->parent = s;
             if (st->with_clause && !with_clause(c, vs, st->with_clause))
                 return false;
+            if (!is->n_cols && cols.len > st->values_lists[0]->list->n_items)
+                cols.len = st->values_lists[0]->list->n_items;
             LIST_EACH(r, st->n_values_lists) {
                 const PgQuery__List *row = st->values_lists[r]->list;
                 if (row->n_items > cols.len)
@@ -3224,6 +3339,8 @@ static bool analyze_insert(actx *c, scope *parent, const PgQuery__InsertStmt *is
             rcols sel = {0};
             if (!analyze_stmt(c, s, src, false, &sel))
                 return false;
+            if (!is->n_cols && cols.len > sel.len)
+                cols.len = sel.len;
             if (sel.len > cols.len)
                 return fail(c, -1, "INSERT has more expressions than target columns");
             if (sel.len < cols.len)
@@ -3313,6 +3430,47 @@ static bool analyze_update(actx *c, scope *parent, const PgQuery__UpdateStmt *us
             }
             continue;
         }
+        if (rt->n_indirection) {
+            /* SET a[i] = x, SET c.f = x: the element's or field's type */
+            pgc_col part = *col;
+            LIST_EACH(k, rt->n_indirection) {
+                const PgQuery__Node *ind = rt->indirection[k];
+                if (ind->node_case == PG_QUERY__NODE__NODE_A_INDICES) {
+                    const PgQuery__AIndices *ai = ind->a_indices;
+                    PgQuery__Node *idx[2] = {ai->lidx, ai->uidx};
+                    LIST_EACH(j, 2) {
+                        expr ie;
+                        if (idx[j] && (!tx(c, s, idx[j], &ie)
+                                       || !coerce(c, &ie, OID_INT4, -1, CC_ASSIGNMENT, NULL)))
+                            return false;
+                    }
+                    if (!ai->is_slice) {
+                        part.type = pgc_cat_elem_type(c->cat, part.type);
+                        if (!part.type)
+                            return fail(c, rt->location, "cannot subscript column \"%s\"",
+                                        rt->name);
+                    }
+                } else if (ind->node_case == PG_QUERY__NODE__NODE_STRING) {
+                    const pgc_rel *ftr = pgc_cat_type_rel(c->cat, part.type);
+                    const pgc_col *f = NULL;
+                    if (ftr)
+                        LIST_EACH(j, ftr->cols.len)
+                            if (strcmp(ftr->cols.items[j].name, ind->string->sval) == 0)
+                                f = &ftr->cols.items[j];
+                    if (!f)
+                        return fail(c, rt->location, "cannot assign to field \"%s\" of column "
+                                                     "\"%s\"", ind->string->sval, rt->name);
+                    part = *f;
+                    part.not_null = false;
+                } else {
+                    return fail(c, rt->location, "pgc cannot type this assignment");
+                }
+            }
+            part.not_null = false;
+            if (!assign(c, s, v, &part, NULL))
+                return false;
+            continue;
+        }
         if (!assign(c, s, v, col, NULL))
             return false;
     }
@@ -3366,6 +3524,35 @@ static bool cte_columns(actx *c, cte *k, const PgQuery__CommonTableExpr *ce)
     return true;
 }
 
+/* Does a query's FROM (or a branch's) name the relation `name`? */
+static bool mentions(const PgQuery__Node *n, const char *name)
+{
+    if (!n)
+        return false;
+    switch ((int)n->node_case) {
+    case PG_QUERY__NODE__NODE_RANGE_VAR:
+        return (!n->range_var->schemaname || !*n->range_var->schemaname)
+               && strcmp(n->range_var->relname, name) == 0;
+    case PG_QUERY__NODE__NODE_JOIN_EXPR:
+        return mentions(n->join_expr->larg, name) || mentions(n->join_expr->rarg, name);
+    case PG_QUERY__NODE__NODE_RANGE_SUBSELECT:
+        return mentions(n->range_subselect->subquery, name);
+    case PG_QUERY__NODE__NODE_SELECT_STMT: {
+        const PgQuery__SelectStmt *st = n->select_stmt;
+        LIST_EACH(i, st->n_from_clause)
+            if (mentions(st->from_clause[i], name))
+                return true;
+        PgQuery__Node l = PG_QUERY__NODE__INIT, r = PG_QUERY__NODE__INIT;
+        l.node_case = r.node_case = PG_QUERY__NODE__NODE_SELECT_STMT;
+        l.select_stmt = st->larg;
+        r.select_stmt = st->rarg;
+        return (st->larg && mentions(&l, name)) || (st->rarg && mentions(&r, name));
+    }
+    default:
+        return false;
+    }
+}
+
 static bool with_clause(actx *c, scope *s, const PgQuery__WithClause *w)
 {
     LIST_EACH(i, w->n_ctes) {
@@ -3376,7 +3563,11 @@ static bool with_clause(actx *c, scope *s, const PgQuery__WithClause *w)
         const PgQuery__SelectStmt *st = q->node_case == PG_QUERY__NODE__NODE_SELECT_STMT
                                             ? q->select_stmt
                                             : NULL;
-        if (w->recursive && st && st->op == PG_QUERY__SET_OPERATION__SETOP_UNION) {
+        PgQuery__Node rarg = PG_QUERY__NODE__INIT;
+        rarg.node_case = PG_QUERY__NODE__NODE_SELECT_STMT;
+        rarg.select_stmt = st ? st->rarg : NULL;
+        if (w->recursive && st && st->op == PG_QUERY__SET_OPERATION__SETOP_UNION
+            && mentions(&rarg, ce->ctename)) {
             /* the non-recursive term types the columns; the recursive term
              * is typed against them, until nullability settles */
             rcols first = {0};
@@ -3439,6 +3630,20 @@ static bool analyze_stmt(actx *c, scope *parent, PgQuery__Node *stmt, bool resol
         return analyze_update(c, parent, stmt->update_stmt, out);
     case PG_QUERY__NODE__NODE_DELETE_STMT:
         return analyze_delete(c, parent, stmt->delete_stmt, out);
+    case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
+    case PG_QUERY__NODE__NODE_REFRESH_MAT_VIEW_STMT:
+    case PG_QUERY__NODE__NODE_NOTIFY_STMT:
+    case PG_QUERY__NODE__NODE_LISTEN_STMT:
+    case PG_QUERY__NODE__NODE_UNLISTEN_STMT:
+    case PG_QUERY__NODE__NODE_LOCK_STMT:
+    case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
+    case PG_QUERY__NODE__NODE_VACUUM_STMT:
+    case PG_QUERY__NODE__NODE_DISCARD_STMT:
+        /* utility statements: no parameters, no result (the server does
+         * not analyze them at PREPARE time) */
+        if (parent)
+            return fail(c, -1, "pgc cannot type this statement (%s)", node_name(stmt));
+        return true;
     default:
         return fail(c, -1, "pgc cannot type this statement (%s)", node_name(stmt));
     }
@@ -3449,9 +3654,10 @@ static bool analyze_stmt(actx *c, scope *parent, PgQuery__Node *stmt, bool resol
 /* ------------------------------------------------------------------------ */
 
 bool pgc_analyze_relation(pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
-                          PgQuery__Node *query, pgc_cols *out)
+                          PgQuery__Node *query, pgc_cols *out, pgc_rel_list *deps)
 {
     actx c = {0};
+    c.deps = deps;
     c.cat = cat;
     c.a = cat->a;
     c.d = d;

@@ -27,9 +27,12 @@
 /* Diagnostics                                                               */
 /* ------------------------------------------------------------------------ */
 
+/* Reports at a node's location; d NULL reports nothing (a quiet lookup). */
 PGC_PRINTF(4, 5)
 static bool fail(pgc_diags *d, const pgc_stmt_text *t, int32_t location, const char *fmt, ...)
 {
+    if (!d)
+        return false;
     va_list ap;
     va_start(ap, fmt);
     pgc_diag_verror(d, t->file, pgc_parse_source_offset(t, location), fmt, ap);
@@ -316,18 +319,63 @@ static bool compute_typmod(pgc_diags *d, const pgc_stmt_text *t, const PgQuery__
     }
 }
 
-pgc_rel *pgc_cat_find_rel(const pgc_catalog *cat, const char *schema, const char *name)
+static pgc_rel *new_rel(pgc_catalog *cat, const char *schema, const char *name, char kind);
+
+/* A system relation of catalog_sys.c, made into a pgc_rel on first use. */
+static pgc_rel *system_rel(pgc_catalog *cat, const char *schema, const char *name)
+{
+    LIST_EACH(i, cat->rels.len) {
+        pgc_rel *r = cat->rels.items[i];
+        if (r->system && strcmp(r->schema, schema) == 0 && strcmp(r->name, name) == 0)
+            return r;
+    }
+    LIST_EACH(i, pgc_sys_nrels) {
+        const pgc_sys_rel *sr = &pgc_sys_rels[i];
+        if (strcmp(sr->schema, schema) != 0 || strcmp(sr->name, name) != 0)
+            continue;
+        pgc_rel *r = new_rel(cat, schema, name, sr->kind);
+        r->system = true;
+        for (const char *p = sr->cols; *p;) {
+            const char *end = strchr(p, ' ');
+            size_t n = end ? (size_t)(end - p) : strlen(p);
+            char *spec = pgc_arena_strndup(cat->a, p, n);
+            char *f1 = strchr(spec, ':');
+            char *f2 = f1 ? strchr(f1 + 1, ':') : NULL;
+            char *f3 = f2 ? strchr(f2 + 1, ':') : NULL;
+            if (f3) {
+                *f1 = *f2 = *f3 = '\0';
+                pgc_col c = {0};
+                c.name = spec;
+                c.type = (uint32_t)strtoul(f1 + 1, NULL, 10);
+                c.typmod = (int32_t)strtol(f2 + 1, NULL, 10);
+                c.not_null = f3[1] == '1';
+                PGC_PUSH(cat->a, r->cols, c);
+            }
+            p += n;
+            while (*p == ' ')
+                p++;
+        }
+        return r;
+    }
+    return NULL;
+}
+
+pgc_rel *pgc_cat_find_rel(pgc_catalog *cat, const char *schema, const char *name)
 {
     static const char *const path[] = {PGC_HOME_SCHEMA, "public"};
     LIST_EACH(p, schema ? 1 : 2) {
         const char *s = schema ? schema : path[p];
         LIST_EACH(i, cat->rels.len) {
             pgc_rel *r = cat->rels.items[i];
-            if (!r->dropped && r->kind != 'c' && strcmp(r->name, name) == 0
+            if (!r->dropped && !r->system && r->kind != 'c' && strcmp(r->name, name) == 0
                 && strcmp(r->schema, s) == 0)
                 return r;
         }
     }
+    if (!schema || strcmp(schema, "pg_catalog") == 0)
+        return system_rel(cat, "pg_catalog", name);
+    if (strcmp(schema, "information_schema") == 0)
+        return system_rel(cat, schema, name);
     return NULL;
 }
 
@@ -421,8 +469,15 @@ const char *pgc_catalog_type_name(pgc_catalog *cat, uint32_t oid, int32_t typmod
         return pgc_arena_printf(cat->a, "?type %u?", (unsigned)oid);
     if (t->category == 'A' && t->elem && oid != OID_INT2VECTOR && oid != OID_OIDVECTOR)
         return pgc_arena_printf(cat->a, "%s[]", pgc_catalog_type_name(cat, t->elem, typmod));
-    if (typmod < 0)
-        return oid == OID_BPCHAR ? "bpchar" : t->name;
+    if (typmod < 0) {
+        /* format_type(): bpchar and bit with typmod -1 are not character(1)
+         * and bit(1), so they are spelled by their type names */
+        if (oid == OID_BPCHAR)
+            return "bpchar";
+        if (oid == OID_BIT)
+            return "\"bit\"";
+        return t->name;
+    }
     switch (oid) {
     case OID_VARCHAR:
         return pgc_arena_printf(cat->a, "character varying(%d)", typmod - 4);
@@ -905,6 +960,21 @@ failed:
 
 /* ---- ALTER TABLE ----------------------------------------------------------- */
 
+/*
+ * A view's columns are NOT NULL when its query proved them so; a column
+ * that may now be NULL (DROP NOT NULL) can reach views made before, and
+ * the catalog does not record which: every view's columns become nullable.
+ */
+static void forget_view_not_null(pgc_catalog *cat)
+{
+    LIST_EACH(i, cat->rels.len) {
+        pgc_rel *rel = cat->rels.items[i];
+        if (rel->kind == 'v' || rel->kind == 'm')
+            LIST_EACH(k, rel->cols.len)
+                rel->cols.items[k].not_null = false;
+    }
+}
+
 static bool alter_table(replay *r, const PgQuery__AlterTableStmt *as)
 {
     bool ok = true;
@@ -971,8 +1041,10 @@ static bool alter_table(replay *r, const PgQuery__AlterTableStmt *as)
                 c->not_null = true;
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull:
-            if (!(needs_col = !c))
+            if (!(needs_col = !c)) {
                 c->not_null = false;
+                forget_view_not_null(r->cat);
+            }
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault:
             if (!(needs_col = !c))
@@ -1157,8 +1229,10 @@ static bool alter_domain(replay *r, const PgQuery__AlterDomainStmt *ds)
     pgc_utype *u = find_type_by_names(r, ds->type_name, ds->n_type_name, 'd', false, &ok);
     if (!u)
         return false;
-    if (ds->subtype && ds->subtype[0] == 'N')
+    if (ds->subtype && ds->subtype[0] == 'N') {
         u->not_null = false;
+        forget_view_not_null(r->cat);
+    }
     else if (ds->subtype && ds->subtype[0] == 'O')
         u->not_null = true;
     else if (ds->subtype && ds->subtype[0] == 'C' && ds->def
@@ -1198,7 +1272,8 @@ static bool create_view(replay *r, const PgQuery__ViewStmt *vs)
     if (!ok)
         return false;
     pgc_cols cols = {0};
-    if (!pgc_analyze_relation(r->cat, r->d, r->t, vs->query, &cols)
+    pgc_rel_list deps = {0};
+    if (!pgc_analyze_relation(r->cat, r->d, r->t, vs->query, &cols, &deps)
         || !alias_columns(r, &cols, vs->aliases, vs->n_aliases)
         || !check_duplicate_columns(r, &cols))
         return false;
@@ -1208,11 +1283,17 @@ static bool create_view(replay *r, const PgQuery__ViewStmt *vs)
             return fail(r->d, r->t, rv->location, "relation \"%s\" already exists",
                         rv->relname);
         old->cols = cols; /* CREATE OR REPLACE VIEW */
+        old->deps.len = 0;
+        LIST_EACH(i, deps.len)
+            PGC_PUSH(r->cat->a, old->deps, deps.items[i]);
         return true;
     }
     if (type_taken(r->cat, schema, rv->relname))
         return fail(r->d, r->t, rv->location, "type \"%s\" already exists", rv->relname);
-    new_rel(r->cat, schema, rv->relname, 'v')->cols = cols;
+    pgc_rel *view = new_rel(r->cat, schema, rv->relname, 'v');
+    view->cols = cols;
+    LIST_EACH(i, deps.len)
+        PGC_PUSH(r->cat->a, view->deps, deps.items[i]);
     return true;
 }
 
@@ -1230,7 +1311,8 @@ static bool create_table_as(replay *r, PgQuery__Node *query, const PgQuery__Into
         return fail(r->d, r->t, rv->location, "relation \"%s\" already exists", rv->relname);
     }
     pgc_cols cols = {0};
-    if (!pgc_analyze_relation(r->cat, r->d, r->t, query, &cols)
+    pgc_rel_list deps = {0};
+    if (!pgc_analyze_relation(r->cat, r->d, r->t, query, &cols, &deps)
         || !alias_columns(r, &cols, into->col_names, into->n_col_names)
         || !check_duplicate_columns(r, &cols))
         return false;
@@ -1245,7 +1327,11 @@ static bool create_table_as(replay *r, PgQuery__Node *query, const PgQuery__Into
         if (!matview)
             c->not_null = false;
     }
-    new_rel(r->cat, schema, rv->relname, matview ? 'm' : 'r')->cols = cols;
+    pgc_rel *rel = new_rel(r->cat, schema, rv->relname, matview ? 'm' : 'r');
+    rel->cols = cols;
+    if (matview)
+        LIST_EACH(i, deps.len)
+            PGC_PUSH(r->cat->a, rel->deps, deps.items[i]);
     return true;
 }
 
@@ -1594,6 +1680,53 @@ static bool drop_schema(replay *r, const char *name, bool missing_ok)
     return true;
 }
 
+/* Views and materialized views reading rel: dropped with CASCADE, else an
+ * error as the server gives. */
+static bool drop_dependents(replay *r, const pgc_rel *rel, bool cascade)
+{
+    LIST_EACH(i, r->cat->rels.len) {
+        pgc_rel *v = r->cat->rels.items[i];
+        if (v->dropped || v == rel)
+            continue;
+        bool depends = false;
+        LIST_EACH(k, v->deps.len)
+            depends = depends || v->deps.items[k] == rel;
+        if (!depends)
+            continue;
+        if (!cascade)
+            return fail(r->d, r->t, -1, "cannot drop %s because other objects depend on it "
+                                        "(view %s)", rel->name, v->name);
+        if (!drop_dependents(r, v, true))
+            return false;
+        drop_rel(r->cat, v);
+    }
+    return true;
+}
+
+/* Columns of type u (or arrays of it): dropped with CASCADE, else an error. */
+static bool drop_type_users(replay *r, const pgc_utype *u, bool cascade)
+{
+    LIST_EACH(i, r->cat->rels.len) {
+        pgc_rel *rel = r->cat->rels.items[i];
+        if (rel->dropped || rel->rowtype == u->t.oid)
+            continue;
+        for (size_t k = 0; k < rel->cols.len;) {
+            pgc_col *col = &rel->cols.items[k];
+            if (col->type != u->t.oid && col->type != u->t.array) {
+                k++;
+                continue;
+            }
+            if (!cascade)
+                return fail(r->d, r->t, -1, "cannot drop type %s because other objects depend "
+                                            "on it (column %s of %s)",
+                            u->t.name, col->name, rel->name);
+            memmove(col, col + 1, (rel->cols.len - k - 1) * sizeof *col);
+            rel->cols.len--;
+        }
+    }
+    return true;
+}
+
 static bool drop_stmt(replay *r, const PgQuery__DropStmt *ds)
 {
     bool ok = true;
@@ -1625,6 +1758,8 @@ static bool drop_stmt(replay *r, const PgQuery__DropStmt *ds)
                                               : "table",
                             name);
             }
+            if (!drop_dependents(r, rel, ds->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE))
+                return false;
             drop_rel(r->cat, rel);
             break;
         }
@@ -1645,6 +1780,8 @@ static bool drop_stmt(replay *r, const PgQuery__DropStmt *ds)
                 return fail(r->d, r->t, tn->location,
                             "cannot drop type %s because table %s requires it", u->t.name,
                             u->t.name);
+            if (!drop_type_users(r, u, ds->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE))
+                return false;
             u->dropped = true;
             if (u->rel)
                 u->rel->dropped = true;
@@ -2085,7 +2222,7 @@ void pgc_catalog_write_json(const pgc_catalog *cat, pgc_json *j)
     pgc_json_begin_array(j);
     LIST_EACH(i, cat->rels.len) {
         const pgc_rel *rel = cat->rels.items[i];
-        if (rel->dropped || rel->kind == 'c')
+        if (rel->dropped || rel->kind == 'c' || rel->system)
             continue;
         pgc_json_begin_object(j);
         json_schema(j, rel->schema);
@@ -2125,7 +2262,7 @@ void pgc_catalog_write_json(const pgc_catalog *cat, pgc_json *j)
     pgc_json_begin_array(j);
     LIST_EACH(i, cat->types.len) {
         const pgc_utype *u = cat->types.items[i];
-        if (u->dropped || u->t.elem || (u->rel && u->rel->kind != 'c'))
+        if (u->dropped || u->t.elem || (u->rel && (u->rel->kind != 'c' || u->rel->system)))
             continue;
         pgc_json_begin_object(j);
         json_schema(j, u->schema);

@@ -58,6 +58,8 @@ typedef struct pgc_rel {
     pgc_cols cols;
     uint32_t rowtype;        /* its composite type */
     bool dropped;
+    bool system;             /* pg_catalog / information_schema (catalog_sys.c) */
+    PGC_VEC(struct pgc_rel *) deps;  /* views: the relations their query reads */
 } pgc_rel;
 
 /* A user-defined type.  t.name is the spelling of format_type(). */
@@ -119,13 +121,25 @@ const pgc_rel *pgc_cat_type_rel(const pgc_catalog *cat, uint32_t oid);
  * Resolves a TypeName as the server would: built-in names first, then user
  * types in PGC_HOME_SCHEMA and public; array bounds; typmods; %TYPE.
  * Reports "type \"x\" does not exist" (and typmod errors) at the name's
- * position in t and returns false.
+ * position in t and returns false; with d NULL, returns false quietly.
  */
 bool pgc_cat_typename(pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
                       const PgQuery__TypeName *tn, uint32_t *oid, int32_t *typmod);
 
-/* A relation by (optional) schema and name, search path applied; NULL if none. */
-pgc_rel *pgc_cat_find_rel(const pgc_catalog *cat, const char *schema, const char *name);
+/* A relation by (optional) schema and name, search path applied (the
+ * system relations of catalog_sys.c last); NULL if none. */
+pgc_rel *pgc_cat_find_rel(pgc_catalog *cat, const char *schema, const char *name);
+
+/* ---- catalog_sys.c: system relations queries may read ------------------ */
+
+typedef struct pgc_sys_rel {
+    const char *schema, *name;
+    char kind;               /* 'r' table, 'v' view */
+    const char *cols;        /* "name:type:typmod:notnull ..." */
+} pgc_sys_rel;
+
+extern const pgc_sys_rel pgc_sys_rels[];
+extern const size_t pgc_sys_nrels;
 
 /* Functions and operators by name: built-ins and user-defined ones in the
  * search path (schema NULL) or in that schema.  The caller's vector gets
@@ -149,10 +163,11 @@ bool pgc_cat_schema_hidden(const char *schema);
 /*
  * The result columns of a query in a migration (a view's, a materialized
  * view's, CREATE TABLE AS): names, types, typmods and nullability as the
- * analyzer types a query.  Parameters are an error.  Returns false after
- * reporting.
+ * analyzer types a query, and the catalog relations it reads (deps, which
+ * may be NULL).  Parameters are an error.  Returns false after reporting.
  */
+typedef PGC_VEC(pgc_rel *) pgc_rel_list;
 bool pgc_analyze_relation(pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
-                          PgQuery__Node *query, pgc_cols *out);
+                          PgQuery__Node *query, pgc_cols *out, pgc_rel_list *deps);
 
 #endif /* PGC_CATALOG_INTERNAL_H */

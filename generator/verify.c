@@ -242,23 +242,20 @@ static size_t param_offset(const checked *c, int index)
 /* ---- the server -------------------------------------------------------------------------- */
 
 /* Reports a runtime error at its line and column in text, which is file's
- * text or a part of it, or with no place when there is none; `what` names
- * what failed in the latter case. */
+ * text or a part of it; with no place when it has none, naming the file or
+ * else `what`. */
 static void report_at(pgc_diags *d, const pgc_file *file, const char *text, const pgc_error *err,
                       const char *what)
 {
     const char *msg = without_prefix(err);
-    const char *state = err->sqlstate[0] ? err->sqlstate : NULL;
+    char state[32] = "";
+    if (err->sqlstate[0])
+        snprintf(state, sizeof state, " (SQLSTATE %s)", err->sqlstate);
     if (file && err->line) {
-        size_t off = offset_in_file(file, text) + offset_of(text, err->line, err->column);
-        if (state)
-            pgc_diag_error(d, file, off, "%s (SQLSTATE %s)", msg, state);
-        else
-            pgc_diag_error(d, file, off, "%s", msg);
-    } else if (state) {
-        pgc_diag_error(d, file, 0, "%s: %s (SQLSTATE %s)", what, msg, state);
+        size_t at = offset_in_file(file, text) + offset_of(text, err->line, err->column);
+        pgc_diag_error(d, file, at, "%s%s", msg, state);
     } else {
-        pgc_diag_error(d, file, 0, "%s: %s", what, msg);
+        pgc_diag_error(d, NULL, 0, "%s: %s%s", file ? file->path : what, msg, state);
     }
 }
 
@@ -267,17 +264,17 @@ static bool server_open(server *s, const options *o)
     pgc_error err = {0};
     /* pgc_testdb makes its databases on the server PGC_TEST_CONNINFO names. */
     if (o->db && setenv("PGC_TEST_CONNINFO", o->db, 1) != 0) {
-        pgc_diag_error(s->d, NULL, 0, "pgc verify: cannot set PGC_TEST_CONNINFO");
+        pgc_diag_error(s->d, NULL, 0, "cannot set PGC_TEST_CONNINFO");
         return false;
     }
     if (pgc_testdb_create(&s->tdb, &err) != PGC_OK) {
-        pgc_diag_error(s->d, NULL, 0, "pgc verify: cannot make a scratch database: %s",
+        pgc_diag_error(s->d, NULL, 0, "cannot make a scratch database: %s",
                        err.message);
         return false;
     }
     pgc_config *cfg = pgc_config_new();
     if (!cfg) {
-        pgc_diag_error(s->d, NULL, 0, "pgc verify: out of memory");
+        pgc_diag_error(s->d, NULL, 0, "out of memory");
         return false;
     }
     /* Unqualified names resolve as the analyzer resolves them. */
@@ -295,7 +292,7 @@ static bool server_open(server *s, const options *o)
         rc = pgc_db_open(&s->db, cfg, PGC_HOME_SCHEMA, &err);
     pgc_config_free(cfg);
     if (rc != PGC_OK) {
-        pgc_diag_error(s->d, NULL, 0, "pgc verify: cannot open the scratch database: %s",
+        pgc_diag_error(s->d, NULL, 0, "cannot open the scratch database: %s",
                        err.message);
         return false;
     }
@@ -342,7 +339,7 @@ static bool server_connect(server *s)
     pgc_error err = {0};
     if (pgc_pool_acquire(pgc_db_pool(s->db), &s->pg, &err) == PGC_OK)
         return true;
-    pgc_diag_error(s->d, NULL, 0, "pgc verify: %s", err.message);
+    pgc_diag_error(s->d, NULL, 0, "%s", err.message);
     return false;
 }
 
@@ -360,7 +357,7 @@ static PGresult *lookup(server *s, const char *sql, int n, const char *const *va
     PGresult *res = PQexecParams(s->pg, sql, n, NULL, values, NULL, NULL, 0);
     if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
         return res;
-    pgc_diag_error(s->d, NULL, 0, "pgc verify: catalog lookup failed: %s",
+    pgc_diag_error(s->d, NULL, 0, "catalog lookup failed: %s",
                    PQresultErrorMessage(res));
     PQclear(res);
     return NULL;
@@ -589,10 +586,11 @@ static void trim(const char **b, const char **e)
         --*e;
 }
 
-/* "V1 | V2 | NULL" from a `-- verify-params:` line that starts at p. */
-static const char **parse_binding(server *s, const checked *c, const char *p, const char *end)
+/* The values of a `-- verify-params: V1 | V2 | NULL` line, [line, end). */
+static const char **parse_binding(server *s, const checked *c, const char *line, const char *end)
 {
     const char **values = pgc_arena_alloc(s->a, ((size_t)c->nparams + 1) * sizeof *values);
+    const char *p = line + strlen(PARAMS_DIRECTIVE);
     int n = 0;
     trim(&p, &end);
     while (p < end || n == 0) {
@@ -612,9 +610,9 @@ static const char **parse_binding(server *s, const checked *c, const char *p, co
         n = 0; /* an empty line for a query with no parameters */
     if (n != c->nparams) {
         const pgc_file *f = c->q->text.file;
-        pgc_diag_error(s->d, f, (size_t)(p - f->text), "%s: %s gives %d value%s for %d parameter%s",
-                       c->q->name, PARAMS_DIRECTIVE, n, plural(n), c->nparams,
-                       plural(c->nparams));
+        pgc_diag_error(s->d, f, (size_t)(line - f->text),
+                       "%s: %s gives %d value%s for %d parameter%s", c->q->name,
+                       PARAMS_DIRECTIVE, n, plural(n), c->nparams, plural(c->nparams));
         return NULL;
     }
     return values;
@@ -635,7 +633,7 @@ static bindings query_bindings(server *s, const checked *c)
         while (p < end && (*p == ' ' || *p == '\t'))
             p++;
         if ((size_t)(end - p) >= dlen && memcmp(p, PARAMS_DIRECTIVE, dlen) == 0) {
-            const char **values = parse_binding(s, c, p + dlen, end);
+            const char **values = parse_binding(s, c, p, end);
             if (values)
                 PGC_PUSH(s->a, b, values);
         }
@@ -670,7 +668,7 @@ static bool simple(server *s, const char *sql)
     PGresult *res = PQexec(s->pg, sql);
     bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
     if (!ok)
-        pgc_diag_error(s->d, NULL, 0, "pgc verify: %s: %s", sql, PQresultErrorMessage(res));
+        pgc_diag_error(s->d, NULL, 0, "%s: %s", sql, PQresultErrorMessage(res));
     PQclear(res);
     return ok;
 }
@@ -741,14 +739,13 @@ static int verify(pgc_arena *a, pgc_diags *d, const options *o)
 
     server s = {.a = a, .d = d};
     exec_stats st = {0};
-    bool up = n > 0 && server_open(&s, o) && server_migrate(&s, &p.migrations);
-    bool seeded = up && (!o->seed || server_seed(&s, o->seed));
-    up = up && server_connect(&s);
+    bool up = n > 0 && server_open(&s, o) && server_migrate(&s, &p.migrations)
+              && (!o->seed || server_seed(&s, o->seed)) && server_connect(&s);
     for (size_t i = 0; up && i < n; i++) {
         checked *c = &cs[i];
         int before = d->errors;
         describe(&s, p.catalog, c);
-        if (o->execute && seeded && c->analyzed && c->described && c->info.columns.len > 0)
+        if (o->execute && c->analyzed && c->described && c->info.columns.len > 0)
             execute(&s, c, &st);
         c->failed = !c->analyzed || d->errors > before;
         pgc_parse_free(c->tree);
@@ -763,12 +760,13 @@ static int verify(pgc_arena *a, pgc_diags *d, const options *o)
         if (o->status)
             printf("%s %s\n", ok ? "ok" : "fail", cs[i].q->name);
     }
+    /* No summary when not even the inputs could be read: the errors say it. */
     const char *queries = n == 1 ? "query" : "queries";
     if (n > 0 && !up)
         printf("verified 0 of %zu %s: the scratch database could not be set up\n", n, queries);
     else if (agree == n && d->errors == 0)
         printf("verified %zu %s: all agree\n", n, queries);
-    else
+    else if (n > 0)
         printf("verified %zu %s: %zu agree, %zu disagree\n", n, queries, agree, n - agree);
     if (up && o->execute)
         printf("executed %d quer%s with %d binding%s: %d returned rows (%ld in all), "

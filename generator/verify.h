@@ -12,13 +12,15 @@
  * PQdescribePrepared) and reports, in gcc's form at the user's
  * file:line:col, every query the server rejects and every difference in
  * parameter count and types, result column count, names, types with typmod
- * (as format_type() spells them) and source table and column where the
- * server gives one.
+ * (format_type(oid, typmod), typmod -1 for none, against
+ * pgc_catalog_type_name()) and source table and column where the server
+ * traces one.  The migrations run with search_path PGC_HOME_SCHEMA, public,
+ * as the analyzer resolves names.
  *
- * The database: with --db, one made on that server under a unique name and
- * dropped at the end; without, the same on the cluster named by
- * PGC_TEST_CONNINFO, or else on a throwaway cluster started for the run
- * (runtime/pgc_test.h).
+ * The database: with --db, one made on that server under a unique name
+ * (pgc_test_PID_N, by pgc_testdb_create()) and dropped at the end; without,
+ * the same on the cluster named by PGC_TEST_CONNINFO, or else on a
+ * throwaway cluster started for the run (runtime/pgc_test.h).
  *
  * --seed FILE runs FILE (templates rendered) after the migrations.
  * --execute then runs every query that returns rows, each binding in a

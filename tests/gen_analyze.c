@@ -1,0 +1,588 @@
+/*
+ * gen_analyze.c - the analyzer: parameter types, result column names,
+ * types, typmods and nullability.  Types and names are PostgreSQL 15's
+ * own (each query checked with `pgc verify` against a real server);
+ * nullability is the analyzer's sound approximation.
+ */
+#include "gen_world.h"
+
+static const char schema_sql[] =
+    "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');\n"
+    "CREATE DOMAIN email AS text NOT NULL CHECK (VALUE LIKE '%@%');\n"
+    "CREATE TYPE addr AS (street text, zip varchar(10));\n"
+    "CREATE TABLE authors (\n"
+    "  id bigserial PRIMARY KEY,\n"
+    "  name varchar(17) NOT NULL,\n"
+    "  bio text,\n"
+    "  score numeric(10,2),\n"
+    "  m mood NOT NULL DEFAULT 'ok',\n"
+    "  born date,\n"
+    "  created_at timestamptz NOT NULL DEFAULT now(),\n"
+    "  tags text[],\n"
+    "  mail email,\n"
+    "  home addr\n"
+    ");\n"
+    "CREATE TABLE books (\n"
+    "  id serial PRIMARY KEY,\n"
+    "  author_id bigint REFERENCES authors(id),\n"
+    "  title text NOT NULL,\n"
+    "  price numeric(8,2) NOT NULL,\n"
+    "  pages smallint NOT NULL\n"
+    ");\n"
+    "CREATE VIEW author_names AS SELECT id, name, upper(name) AS shout FROM authors;\n"
+    "CREATE FUNCTION books_of(a bigint) RETURNS TABLE (title text, price numeric)\n"
+    "  LANGUAGE sql AS $$ SELECT title, price FROM books WHERE author_id = a $$;\n"
+    "CREATE MATERIALIZED VIEW stats AS SELECT author_id, count(*) AS n, sum(price) AS total\n"
+    "  FROM books GROUP BY author_id;\n";
+
+static int setup(void **state)
+{
+    world *w = world_new();
+    world_ok(w, schema_sql);
+    *state = w;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    world_free(*state);
+    return 0;
+}
+
+/* ---- SELECT basics --------------------------------------------------------- */
+
+static void select__star__expands_table_columns(void **state)
+{
+    world *w = *state;
+    assert_query(w, "SELECT * FROM authors WHERE id = $1", "id bigint",
+                 "id bigint!, name character varying(17)!, bio text?, score numeric(10,2)?, "
+                 "m mood!, born date?, created_at timestamp with time zone!, tags text[]?, "
+                 "mail text!, home addr?");
+    assert_string_equal(w->info.columns.items[1].table, "authors");
+    assert_string_equal(w->info.columns.items[1].column, "name");
+    assert_int_equal(w->info.columns.items[1].typmod, 21);
+}
+
+static void select__literals__types_and_names(void **state)
+{
+    world *w = *state;
+    assert_query(w, "SELECT 1, 1.5, 'x', NULL, true, 10000000000, b'101'", "",
+                 "?column? integer!, ?column? numeric!, ?column? text!, ?column? text?, "
+                 "?column? boolean!, ?column? bigint!, ?column? \"bit\"!");
+}
+
+static void select__left_join__right_side_nullable(void **state)
+{
+    world *w = *state;
+    assert_query(w,
+                 "SELECT b.id, b.title, a.name, a.bio FROM books b LEFT JOIN authors a "
+                 "ON a.id = b.author_id WHERE b.price > $1 ORDER BY b.id LIMIT $2 OFFSET $3",
+                 "price numeric, limit bigint, offset bigint",
+                 "id integer!, title text!, name character varying(17)?, bio text?");
+}
+
+static void select__right_and_full_join(void **state)
+{
+    world *w = *state;
+    assert_query(w, "SELECT a.id, b.id FROM authors a FULL JOIN books b ON a.id = b.author_id",
+                 "", "id bigint?, id integer?");
+    assert_query(w,
+                 "SELECT b.title, x.cnt FROM books b RIGHT JOIN (SELECT author_id, count(*) cnt "
+                 "FROM books GROUP BY 1) x ON x.author_id = b.author_id",
+                 "", "title text?, cnt bigint!");
+}
+
+static void select__left_join_of_subquery__nullable(void **state)
+{
+    world *w = *state;
+    assert_query(w,
+                 "SELECT a.id, s.n, s.t FROM authors a LEFT JOIN (SELECT author_id, count(*) "
+                 "AS n, max(title) AS t FROM books GROUP BY author_id) s ON s.author_id = a.id",
+                 "", "id bigint!, n bigint?, t text?");
+}
+
+static void select__join_using__merged_column_has_common_type(void **state)
+{
+    world *w = *state;
+    assert_query(w, "SELECT id, author_id FROM books JOIN authors USING (id)", "",
+                 "id bigint!, author_id bigint?");
+    /* the plain column is authors.id (books.id needs a cast) */
+    assert_string_equal(w->info.columns.items[0].table, "authors");
+}
+
+static void select__aggregates(void **state)
+{
+    world *w = *state;
+    assert_query(w,
+                 "SELECT author_id, count(*), sum(price), coalesce(sum(price), 0) AS total, "
+                 "max(title), avg(pages) FROM books GROUP BY author_id",
+                 "",
+                 "author_id bigint?, count bigint!, sum numeric?, total numeric!, max text?, "
+                 "avg numeric?");
+    assert_query(w,
+                 "SELECT count(*) AS n, count(bio), sum(id), min(created_at), bool_and(true), "
+                 "string_agg(name, ',') FROM authors",
+                 "",
+                 "n bigint!, count bigint!, sum numeric?, min timestamp with time zone?, "
+                 "bool_and boolean?, string_agg text?");
+}
+
+static void select__window_functions(void **state)
+{
+    world *w = *state;
+    assert_query(w,
+                 "SELECT id, row_number() OVER (ORDER BY id), rank() OVER w, lag(id) OVER w "
+                 "FROM books WINDOW w AS (ORDER BY price)",
+                 "", "id integer!, row_number bigint!, rank bigint!, lag integer?");
+}
+
+static void select__case(void **state)
+{
+    world *w = *state;
+    assert_query(w,
+                 "SELECT CASE WHEN price > 10 THEN 'expensive' ELSE 'cheap' END, CASE WHEN "
+                 "pages > 100 THEN title END AS t2, CASE pages WHEN 1 THEN 'one' END FROM books",
+                 "", "case text!, t2 text?, case text?");
+    assert_query(w,
+                 "SELECT CASE WHEN true THEN 1 ELSE 2.5 END, CASE WHEN true THEN name ELSE 'x' "
+                 "END, CASE WHEN true THEN name ELSE name END FROM authors",
+                 "",
+                 "case numeric!, case character varying!, name character varying(17)!");
+}
+
+static void select__coalesce_greatest_nullif(void **state)
+{
+    world *w = *state;
+    assert_query(w,
+                 "SELECT coalesce(bio, name), coalesce(bio, 'none'), coalesce(score, 0), "
+                 "coalesce(bio, bio) FROM authors",
+                 "", "coalesce text!, coalesce text!, coalesce numeric!, coalesce text?");
+    assert_query(w, "SELECT greatest(1, 2.5), least(name, 'z'), nullif(name, 'x') FROM authors",
+                 "", "greatest numeric!, least character varying!, nullif text?");
+    assert_query(w, "SELECT coalesce(name, name), coalesce(name, 'x') FROM authors", "",
+                 "coalesce character varying(17)!, coalesce character varying!");
+}
+
+static void select__casts_and_typmods(void **state)
+{
+    world *w = *state;
+    assert_query(w,
+                 "SELECT name::varchar(5), score::numeric, '2020-01-01'::date, interval '1 day', "
+                 "$1::varchar(10), cast($2 as text) FROM authors",
+                 "column_1 character varying, column_2 text",
+                 "name character varying(5)!, score numeric?, date date!, interval interval!, "
+                 "varchar character varying(10)?, text text?");
+    assert_int_equal(w->info.columns.items[4].typmod, 14);
+    assert_query(w, "SELECT 1::int, 'x'::char, 'x'::bpchar", "",
+                 "int4 integer!, bpchar character(1)!, bpchar bpchar!");
+}
+
+static void select__scalar_subqueries_are_nullable(void **state)
+{
+    world *w = *state;
+    assert_query(w,
+                 "SELECT a.id, (SELECT count(*) FROM books WHERE author_id = a.id) AS n, "
+                 "(SELECT max(title) FROM books) AS mt, exists(SELECT 1 FROM books), "
+                 "ARRAY(SELECT id FROM books) FROM authors a",
+                 "", "id bigint!, n bigint?, mt text?, exists boolean!, array integer[]!");
+}
+
+static void select__operators_and_functions(void **state)
+{
+    world *w = *state;
+    assert_query(w,
+                 "SELECT price / 2, price * pages, pages / 2, pages::float8 / 3, round(price, 1), "
+                 "abs(pages), 2 ^ 3, 7 % 3 FROM books",
+                 "",
+                 "?column? numeric!, ?column? numeric!, ?column? integer!, ?column? double "
+                 "precision!, round numeric!, abs smallint!, ?column? double precision!, "
+                 "?column? integer!");
+    assert_query(w,
+                 "SELECT length(name), substring(name from 1 for 2), position('a' in name), "
+                 "trim(name), concat(name, bio), split_part(name, ',', 1) FROM authors",
+                 "",
+                 "length integer!, substring text!, position integer!, btrim text!, concat "
+                 "text!, split_part text!");
+    assert_query(w,
+                 "SELECT extract(year FROM created_at), date_trunc('day', created_at), "
+                 "created_at AT TIME ZONE 'UTC', to_char(created_at, 'YYYY') FROM authors",
+                 "",
+                 "extract numeric?, date_trunc timestamp with time zone!, timezone timestamp "
+                 "without time zone!, to_char text?");
+}
+
+static void select__sql_value_functions(void **state)
+{
+    world *w = *state;
+    assert_query(w, "SELECT current_date, current_timestamp(3), localtime, current_user", "",
+                 "current_date date!, current_timestamp timestamp(3) with time zone!, "
+                 "localtime time without time zone!, current_user name!");
+}
+
+static void select__arrays_and_subscripts(void **state)
+{
+    world *w = *state;
+    assert_query(w,
+                 "SELECT ARRAY[1,2], tags[1], tags[1:2], array_agg(id), unnest(tags) "
+                 "FROM authors GROUP BY tags",
+                 "",
+                 "array integer[]!, tags text?, tags text[]?, array_agg bigint[]?, unnest "
+                 "text?");
+}
+
+static void select__enums_and_domains(void **state)
+{
+    world *w = *state;
+    assert_query(w, "SELECT m, m::text, mail, enum_first(m) FROM authors WHERE m = $1", "m mood",
+                 "m mood!, m text!, mail text!, enum_first mood?");
+}
+
+static void select__composite_fields(void **state)
+{
+    world *w = *state;
+    assert_query(w, "SELECT home, (home).zip, (home).* FROM authors", "",
+                 "home addr?, zip character varying(10)?, street text?, zip character "
+                 "varying(10)?");
+}
+
+static void select__views_and_materialized_views(void **state)
+{
+    world *w = *state;
+    assert_query(w, "SELECT * FROM author_names", "",
+                 "id bigint!, name character varying(17)!, shout text!");
+    assert_query(w, "SELECT * FROM stats", "", "author_id bigint?, n bigint!, total numeric?");
+}
+
+static void select__functions_in_from(void **state)
+{
+    world *w = *state;
+    assert_query(w, "SELECT * FROM books_of(1)", "", "title text?, price numeric?");
+    assert_query(w, "SELECT g, g * 2 FROM generate_series(1, $1) g", "column_1 integer",
+                 "g integer!, ?column? integer!");
+    assert_query(w, "SELECT * FROM generate_series(1, 3) WITH ORDINALITY", "",
+                 "generate_series integer!, ordinality bigint!");
+    assert_query(w, "SELECT key, value FROM jsonb_each('{}'::jsonb)", "",
+                 "key text?, value jsonb?");
+    assert_query(w, "SELECT * FROM jsonb_to_record('{}'::jsonb) AS r(a int, b text)", "",
+                 "a integer?, b text?");
+}
+
+static void select__values(void **state)
+{
+    world *w = *state;
+    assert_query(w, "SELECT * FROM (VALUES (1, 'a'), (2, NULL)) v(x, y)", "",
+                 "x integer!, y text?");
+}
+
+static void select__system_catalogs_and_columns(void **state)
+{
+    world *w = *state;
+    assert_query(w,
+                 "SELECT c.relname, c.relkind, a.attname FROM pg_catalog.pg_class c "
+                 "JOIN pg_attribute a ON a.attrelid = c.oid WHERE c.relname = $1",
+                 "relname name", "relname name!, relkind \"char\"!, attname name!");
+    assert_query(w,
+                 "SELECT table_name, is_nullable FROM information_schema.columns "
+                 "WHERE table_schema = $1",
+                 "table_schema name", "table_name name?, is_nullable character varying(3)?");
+    assert_query(w, "INSERT INTO books (title, price, pages) VALUES ('t', 1, 1) "
+                    "RETURNING id, (xmax = 0) AS inserted, ctid",
+                 "", "id integer!, inserted boolean!, ctid tid!");
+}
+
+static void select__grouping_sets_make_columns_nullable(void **state)
+{
+    world *w = *state;
+    assert_query(w, "SELECT author_id, pages, count(*) FROM books GROUP BY ROLLUP (author_id, pages)",
+                 "", "author_id bigint?, pages smallint?, count bigint?");
+}
+
+static void select__whole_row_field_is_the_column(void **state)
+{
+    world *w = *state;
+    assert_query(w, "SELECT t, (t).name FROM authors t", "",
+                 "t authors!, name character varying(17)!");
+    assert_string_equal(w->info.columns.items[1].table, "authors");
+}
+
+static void insert__without_column_list_takes_leading_columns(void **state)
+{
+    world *w = *state;
+    assert_query(w, "INSERT INTO books VALUES (DEFAULT, $1, $2) RETURNING id",
+                 "author_id bigint?, title text", "id integer!");
+}
+
+static void utility__statements_without_result(void **state)
+{
+    world *w = *state;
+    assert_query(w, "TRUNCATE books", "", "");
+    assert_query(w, "REFRESH MATERIALIZED VIEW stats", "", "");
+}
+
+/* ---- set operations, CTEs ---------------------------------------------------- */
+
+static void setop__union_common_type_and_nullability(void **state)
+{
+    world *w = *state;
+    assert_query(w, "SELECT id, name FROM authors UNION SELECT id, title FROM books", "",
+                 "id bigint!, name character varying!");
+    assert_query(w, "SELECT 1 AS x, NULL AS y UNION ALL SELECT 2, 'b'", "",
+                 "x integer!, y text?");
+    assert_query(w, "SELECT name FROM authors UNION SELECT name FROM authors", "",
+                 "name character varying(17)!");
+    assert_query(w, "SELECT $1 UNION SELECT 1", "column_1 integer", "?column? integer?");
+}
+
+static void cte__columns_and_outer_join(void **state)
+{
+    world *w = *state;
+    assert_query(w,
+                 "WITH x AS (SELECT author_id, sum(price) AS s FROM books GROUP BY author_id) "
+                 "SELECT a.name, x.s, x.author_id FROM authors a LEFT JOIN x ON x.author_id = a.id",
+                 "", "name character varying(17)!, s numeric?, author_id bigint?");
+}
+
+static void cte__data_modifying(void **state)
+{
+    world *w = *state;
+    assert_query(w,
+                 "WITH ins AS (INSERT INTO authors (name, mail) VALUES ($1, $2) RETURNING id, "
+                 "name) SELECT ins.id, ins.name, b.title FROM ins LEFT JOIN books b "
+                 "ON b.author_id = ins.id",
+                 "name character varying, mail email",
+                 "id bigint!, name character varying(17)!, title text?");
+}
+
+static void cte__recursive(void **state)
+{
+    world *w = *state;
+    assert_query(w,
+                 "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < $1) "
+                 "SELECT n FROM t",
+                 "n integer", "n integer!");
+}
+
+/* ---- parameters ---------------------------------------------------------------- */
+
+static void params__from_context(void **state)
+{
+    world *w = *state;
+    assert_query(w, "SELECT $1 + 1", "column_1 integer", "?column? integer?");
+    assert_query(w, "SELECT $1", "column_1 text", "?column? text?");
+    assert_query(w, "SELECT id FROM books WHERE id IN ($1, $2) AND title LIKE $3",
+                 "id integer, id_2 integer, title text", "id integer!");
+    assert_query(w,
+                 "SELECT id FROM authors WHERE created_at > $1 AND born < $2 AND score >= $3 "
+                 "AND tags @> $4",
+                 "created_at timestamp with time zone, born date, score numeric, tags text[]",
+                 "id bigint!");
+    assert_query(w,
+                 "SELECT id FROM authors WHERE id = ANY($1::bigint[]) OR name = ANY($2) "
+                 "OR m = ANY($3)",
+                 "column_1 bigint[], name text[], m mood[]", "id bigint!");
+    assert_query(w, "SELECT id FROM books WHERE (author_id, title) = ($1, $2)",
+                 "author_id bigint, title text", "id integer!");
+    assert_query(w, "SELECT name FROM authors WHERE score BETWEEN $1 AND $2",
+                 "score numeric, score_2 numeric", "name character varying(17)!");
+}
+
+static void params__functions_and_polymorphism(void **state)
+{
+    world *w = *state;
+    assert_query(w,
+                 "SELECT array_append(tags, $1), $2 = ANY(tags), array_position(tags, 'x') "
+                 "FROM authors",
+                 "column_1 text, tags text",
+                 "array_append text[]?, ?column? boolean?, array_position integer?");
+    assert_query(w,
+                 "SELECT make_interval(days => $1), to_timestamp($2), upper($3)",
+                 "days integer, column_2 double precision, column_3 text",
+                 "make_interval interval?, to_timestamp timestamp with time zone?, upper "
+                 "text?");
+    assert_query(w, "SELECT greatest($1, 1), coalesce($2, name) FROM authors",
+                 "column_1 integer, column_2 character varying",
+                 "greatest integer!, coalesce character varying!");
+}
+
+static void params__nullable_contexts(void **state)
+{
+    world *w = *state;
+    assert_query(w, "SELECT id FROM books WHERE title IS NOT DISTINCT FROM $1", "title text?",
+                 "id integer!");
+    assert_query(w, "SELECT $1::text IS NULL", "column_1 text?", "?column? boolean!");
+}
+
+static void params__named_and_narg(void **state)
+{
+    world *w = *state;
+    const world_param ps[] = {{1, "title", PGC_PARAM_NAMED},
+                              {2, "max_price", PGC_PARAM_NAMED},
+                              {3, "pages", PGC_PARAM_NULLABLE}};
+    assert_true(world_query_named(w,
+                                  "SELECT id FROM books WHERE title = $1 AND price < $2 AND "
+                                  "($3::int IS NULL OR pages = $3)",
+                                  ps, 3, NULL));
+    assert_string_equal(world_params(w), "title text, max_price numeric, pages integer?");
+    assert_int_equal(w->info.params.items[2].kind, PGC_PARAM_NULLABLE);
+}
+
+static void params__unresolved_is_an_error(void **state)
+{
+    world *w = *state;
+    assert_query_error(w, "SELECT $1 IS NULL", "could not determine data type of parameter $1");
+    assert_query_error(w, "SELECT id FROM books WHERE id = $2",
+                       "could not determine data type of parameter $1");
+}
+
+static void params__limit_offset_are_bigint(void **state)
+{
+    world *w = *state;
+    assert_query(w, "SELECT id FROM books LIMIT $1 OFFSET $2", "limit bigint, offset bigint",
+                 "id integer!");
+}
+
+/* ---- INSERT, UPDATE, DELETE ------------------------------------------------------- */
+
+static void insert__values_and_returning(void **state)
+{
+    world *w = *state;
+    assert_query(w,
+                 "INSERT INTO books (author_id, title, price, pages) VALUES ($1, $2, $3, $4) "
+                 "RETURNING *",
+                 "author_id bigint?, title text, price numeric, pages smallint",
+                 "id integer!, author_id bigint?, title text!, price numeric(8,2)!, pages "
+                 "smallint!");
+    assert_query(w, "INSERT INTO books (title, price, pages) VALUES ($1, 1, 2), ('x', $2, $3)",
+                 "title text, price numeric, pages smallint", "");
+}
+
+static void insert__select_types_params_by_target(void **state)
+{
+    world *w = *state;
+    assert_query(w,
+                 "INSERT INTO books (author_id, title, price, pages) SELECT id, $1, $2, 3 "
+                 "FROM authors WHERE name = $3",
+                 "title text, price numeric, name text", "");
+}
+
+static void insert__on_conflict(void **state)
+{
+    world *w = *state;
+    assert_query(w,
+                 "INSERT INTO authors (id, name, mail) VALUES ($1, $2, $3) ON CONFLICT (id) "
+                 "DO UPDATE SET name = excluded.name, bio = $4 RETURNING id, bio",
+                 "id bigint, name character varying, mail email, bio text?",
+                 "id bigint!, bio text?");
+}
+
+static void update__set_from_returning(void **state)
+{
+    world *w = *state;
+    assert_query(w, "UPDATE books SET title = $1, price = price * $2 WHERE id = $3",
+                 "title text, price numeric, id integer", "");
+    assert_query(w,
+                 "UPDATE authors a SET bio = b.title FROM books b WHERE b.author_id = a.id "
+                 "AND b.price > $1 RETURNING a.id, a.bio, b.title",
+                 "price numeric", "id bigint!, bio text?, title text!");
+    assert_query(w, "UPDATE books SET (title, pages) = ($1, $2) WHERE id = $3",
+                 "title text, pages smallint, id integer", "");
+}
+
+static void delete__returning(void **state)
+{
+    world *w = *state;
+    assert_query(w, "DELETE FROM books WHERE id = ANY($1) RETURNING id, title", "id integer[]",
+                 "id integer!, title text!");
+}
+
+/* ---- errors ------------------------------------------------------------------------ */
+
+static void errors__name_resolution(void **state)
+{
+    world *w = *state;
+    assert_query_error(w, "SELECT nme FROM authors", "column \"nme\" does not exist");
+    assert_query_error(w, "SELECT * FROM nope", "relation \"nope\" does not exist");
+    assert_query_error(w, "SELECT id FROM books, authors", "column reference \"id\" is ambiguous");
+    assert_query_error(w, "SELECT nofunc(1)", "function nofunc(integer) does not exist");
+    assert_query_error(w, "SELECT CASE $1 WHEN 1 THEN 'a' END",
+                       "operator does not exist: text = integer");
+}
+
+static void errors__operator_resolution(void **state)
+{
+    world *w = *state;
+    assert_query_error(w, "SELECT date '2020-01-01' + $1", "operator is not unique: date + unknown");
+    assert_query_error(w, "SELECT title = 1 FROM books", "operator does not exist: text = integer");
+}
+
+static void errors__have_positions(void **state)
+{
+    world *w = *state;
+    assert_false(world_query(w, "SELECT id,\n       nme FROM authors"));
+    assert_non_null(strstr(world_errors(w), "test.sql:2:8: error: column \"nme\" does not exist"));
+}
+
+static void embed__marks_columns(void **state)
+{
+    world *w = *state;
+    assert_true(world_query_named(w, "SELECT books.*, authors.name FROM books JOIN authors "
+                                     "ON authors.id = books.author_id",
+                                  NULL, 0, "books"));
+    assert_string_equal(w->info.columns.items[0].embed, "books");
+    assert_null(w->info.columns.items[5].embed);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(select__star__expands_table_columns),
+        T(select__literals__types_and_names),
+        T(select__left_join__right_side_nullable),
+        T(select__right_and_full_join),
+        T(select__left_join_of_subquery__nullable),
+        T(select__join_using__merged_column_has_common_type),
+        T(select__aggregates),
+        T(select__window_functions),
+        T(select__case),
+        T(select__coalesce_greatest_nullif),
+        T(select__casts_and_typmods),
+        T(select__scalar_subqueries_are_nullable),
+        T(select__operators_and_functions),
+        T(select__sql_value_functions),
+        T(select__arrays_and_subscripts),
+        T(select__enums_and_domains),
+        T(select__composite_fields),
+        T(select__views_and_materialized_views),
+        T(select__functions_in_from),
+        T(select__values),
+        T(select__system_catalogs_and_columns),
+        T(select__grouping_sets_make_columns_nullable),
+        T(select__whole_row_field_is_the_column),
+        T(insert__without_column_list_takes_leading_columns),
+        T(utility__statements_without_result),
+        T(setop__union_common_type_and_nullability),
+        T(cte__columns_and_outer_join),
+        T(cte__data_modifying),
+        T(cte__recursive),
+        T(params__from_context),
+        T(params__functions_and_polymorphism),
+        T(params__nullable_contexts),
+        T(params__named_and_narg),
+        T(params__unresolved_is_an_error),
+        T(params__limit_offset_are_bigint),
+        T(insert__values_and_returning),
+        T(insert__select_types_params_by_target),
+        T(insert__on_conflict),
+        T(update__set_from_returning),
+        T(delete__returning),
+        T(errors__name_resolution),
+        T(errors__operator_resolution),
+        T(errors__have_positions),
+        T(embed__marks_columns),
+    };
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    pgc_parse_exit();
+    return failed;
+}

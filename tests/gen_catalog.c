@@ -1,0 +1,354 @@
+/*
+ * gen_catalog.c - the catalog replayed from migrations: tables and their
+ * columns through ALTER, RENAME and DROP, schemas, enums, domains,
+ * composite types, views, functions, extensions, type spellings
+ * (format_type()), the JSON dump, and the errors for what it cannot
+ * follow.  Columns are checked through queries (gen_world.h renders them).
+ */
+#include "gen_world.h"
+
+static int setup(void **state)
+{
+    *state = world_new();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    world_free(*state);
+    return 0;
+}
+
+/* The columns of SELECT * FROM rel. */
+static const char *columns_of(world *w, const char *rel)
+{
+    if (!world_query(w, pgc_arena_printf(w->a, "SELECT * FROM %s", rel)))
+        fail_msg("query failed: %s", world_errors(w));
+    return world_columns(w);
+}
+
+static void table__column_flavours(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE TABLE t (\n"
+                "  id bigserial PRIMARY KEY,\n"
+                "  a int NOT NULL,\n"
+                "  b text,\n"
+                "  c int GENERATED ALWAYS AS IDENTITY,\n"
+                "  d int GENERATED ALWAYS AS (a * 2) STORED,\n"
+                "  e varchar(17) DEFAULT 'x',\n"
+                "  f numeric(10,2),\n"
+                "  g timestamp(3) with time zone,\n"
+                "  h char,\n"
+                "  i bit(3)[],\n"
+                "  j interval day to second(2),\n"
+                "  k int,\n"
+                "  l int,\n"
+                "  PRIMARY KEY (k, l)\n"
+                ")");
+    assert_string_equal(columns_of(w, "t"),
+                        "id bigint!, a integer!, b text?, c integer!, d integer?, "
+                        "e character varying(17)?, f numeric(10,2)?, "
+                        "g timestamp(3) with time zone?, h character(1)?, i bit(3)[]?, "
+                        "j interval day to second(2)?, k integer!, l integer!");
+    const pgc_rel *r = pgc_cat_find_rel(w->cat, NULL, "t");
+    assert_non_null(r);
+    assert_true(r->cols.items[0].has_default);
+    assert_int_equal(r->cols.items[3].identity, 'a');
+    assert_int_equal(r->cols.items[4].generated, 's');
+    assert_int_equal(r->cols.items[5].typmod, 21);
+    assert_int_equal(r->cols.items[6].typmod, (10 << 16 | 2) + 4);
+}
+
+static void table__alter_and_rename(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE TABLE t (id int PRIMARY KEY, a text, b int NOT NULL);\n"
+                "ALTER TABLE t ADD COLUMN c bigint NOT NULL DEFAULT 0;\n"
+                "ALTER TABLE t ADD COLUMN IF NOT EXISTS c bigint;\n"
+                "ALTER TABLE t DROP COLUMN a;\n"
+                "ALTER TABLE t DROP COLUMN IF EXISTS zz;\n"
+                "ALTER TABLE t RENAME COLUMN b TO bb;\n"
+                "ALTER TABLE t ALTER COLUMN bb DROP NOT NULL;\n"
+                "ALTER TABLE t ALTER COLUMN c TYPE numeric(5,1);\n"
+                "ALTER TABLE t ALTER COLUMN c SET NOT NULL, ADD COLUMN d text;\n"
+                "ALTER TABLE t RENAME TO u;\n"
+                "ALTER TABLE IF EXISTS nope ADD COLUMN x int;\n");
+    assert_string_equal(columns_of(w, "u"), "id integer!, bb integer?, c numeric(5,1)!, d text?");
+    assert_false(world_query(w, "SELECT * FROM t"));
+}
+
+static void table__drop_and_recreate(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE TABLE t (a int);\n"
+                "DROP TABLE t;\n"
+                "DROP TABLE IF EXISTS t;\n"
+                "CREATE TABLE t (b text NOT NULL);\n");
+    assert_string_equal(columns_of(w, "t"), "b text!");
+}
+
+static void table__inheritance_like_partitions(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE TABLE base (id int NOT NULL, note text);\n"
+                "CREATE TABLE child (extra int) INHERITS (base);\n"
+                "CREATE TABLE copy (LIKE base, more bool);\n"
+                "CREATE TABLE p (id int, at date NOT NULL) PARTITION BY RANGE (at);\n"
+                "CREATE TABLE p1 PARTITION OF p FOR VALUES FROM ('2020-01-01') TO "
+                "('2021-01-01');\n");
+    assert_string_equal(columns_of(w, "child"), "id integer!, note text?, extra integer?");
+    assert_string_equal(columns_of(w, "copy"), "id integer!, note text?, more boolean?");
+    assert_string_equal(columns_of(w, "p1"), "id integer?, at date!");
+}
+
+static void schema__tables_in_schemas(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE SCHEMA s;\n"
+                "CREATE TABLE s.t (a int);\n"
+                "CREATE TABLE __pgc_home.t (b int);\n"
+                "CREATE SCHEMA IF NOT EXISTS s;\n"
+                "CREATE SCHEMA other CREATE TABLE x (c int);\n"
+                "ALTER SCHEMA other RENAME TO other2;\n");
+    assert_string_equal(columns_of(w, "t"), "b integer?");
+    assert_string_equal(columns_of(w, "s.t"), "a integer?");
+    assert_string_equal(columns_of(w, "other2.x"), "c integer?");
+    world_ok(w, "DROP SCHEMA s CASCADE");
+    assert_false(world_query(w, "SELECT * FROM s.t"));
+}
+
+static void drops__follow_dependencies(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE TYPE e AS ENUM ('a');\n"
+                "CREATE TABLE t (id int NOT NULL, v e, vs e[]);\n"
+                "CREATE VIEW tv AS SELECT id FROM t;\n"
+                "CREATE VIEW tvv AS SELECT id FROM tv;\n");
+    assert_false(world_migrate(w, "DROP TABLE t"));
+    assert_non_null(strstr(world_errors(w), "cannot drop t because other objects depend on it"));
+    assert_false(world_migrate(w, "DROP TYPE e"));
+    assert_non_null(strstr(world_errors(w), "cannot drop type e because other objects depend"));
+    world_ok(w, "DROP TYPE e CASCADE");
+    assert_string_equal(columns_of(w, "t"), "id integer!");
+    /* a column that may now be NULL reaches the views */
+    world_ok(w, "ALTER TABLE t ALTER COLUMN id DROP NOT NULL");
+    assert_string_equal(columns_of(w, "tvv"), "id integer?");
+    world_ok(w, "DROP TABLE t CASCADE");
+    assert_false(world_query(w, "SELECT * FROM tvv"));
+}
+
+static void types__enum_add_and_rename_values(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE TYPE mood AS ENUM ('sad', 'happy');\n"
+                "ALTER TYPE mood ADD VALUE 'ok' BEFORE 'happy';\n"
+                "ALTER TYPE mood ADD VALUE IF NOT EXISTS 'ok';\n"
+                "ALTER TYPE mood ADD VALUE 'great' AFTER 'happy';\n"
+                "ALTER TYPE mood RENAME VALUE 'sad' TO 'blue';\n"
+                "ALTER TYPE mood ADD VALUE 'last';\n");
+    const pgc_rel *none = pgc_cat_find_rel(w->cat, NULL, "mood");
+    assert_null(none);
+    uint32_t oid = 0;
+    for (size_t i = 0; i < w->cat->types.len; i++)
+        if (strcmp(w->cat->types.items[i]->name, "mood") == 0 && !w->cat->types.items[i]->t.elem)
+            oid = w->cat->types.items[i]->t.oid;
+    pgc_utype *u = pgc_cat_utype(w->cat, oid);
+    assert_non_null(u);
+    assert_int_equal(u->labels.len, 5);
+    const char *want[] = {"blue", "ok", "happy", "great", "last"};
+    for (size_t i = 0; i < 5; i++)
+        assert_string_equal(u->labels.items[i], want[i]);
+    assert_string_equal(pgc_catalog_type_name(w->cat, oid, -1), "mood");
+    assert_string_equal(pgc_catalog_type_name(w->cat, u->t.array, -1), "mood[]");
+}
+
+static void types__domains_composites_and_schemas(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE SCHEMA lib;\n"
+                "CREATE DOMAIN lib.code AS varchar(8) NOT NULL;\n"
+                "CREATE DOMAIN posint AS int CHECK (VALUE > 0);\n"
+                "CREATE TYPE pair AS (x int, y text);\n"
+                "CREATE TABLE t (c lib.code, p posint, q pair, r pair[]);\n"
+                "ALTER DOMAIN posint SET NOT NULL;\n"
+                "ALTER TYPE pair ADD ATTRIBUTE z bool;\n"
+                "ALTER TYPE pair RENAME ATTRIBUTE y TO yy;\n");
+    /* domain-typed result columns are described by their base types */
+    assert_string_equal(columns_of(w, "t"),
+                        "c character varying(8)!, p integer?, q pair?, r pair[]?");
+    assert_true(world_query(w, "SELECT (q).* FROM t"));
+    assert_string_equal(world_columns(w), "x integer?, yy text?, z boolean?");
+    assert_true(world_query(w, "SELECT 'x'::lib.code"));
+    assert_string_equal(world_columns(w), "code character varying(8)!");
+    world_ok(w, "ALTER TYPE pair RENAME TO couple");
+    assert_true(world_query(w, "SELECT q FROM t"));
+    assert_string_equal(world_columns(w), "q couple?");
+}
+
+static void types__spellings(void **state)
+{
+    world *w = *state;
+    pgc_catalog *cat = w->cat;
+    assert_string_equal(pgc_catalog_type_name(cat, 1043, 21), "character varying(17)");
+    assert_string_equal(pgc_catalog_type_name(cat, 1043, -1), "character varying");
+    assert_string_equal(pgc_catalog_type_name(cat, 1700, (10 << 16 | 2) + 4), "numeric(10,2)");
+    assert_string_equal(pgc_catalog_type_name(cat, 1184, 3), "timestamp(3) with time zone");
+    assert_string_equal(pgc_catalog_type_name(cat, 1083, -1), "time without time zone");
+    assert_string_equal(pgc_catalog_type_name(cat, 1042, 5), "character(1)");
+    assert_string_equal(pgc_catalog_type_name(cat, 1042, -1), "bpchar");
+    assert_string_equal(pgc_catalog_type_name(cat, 1560, -1), "\"bit\"");
+    assert_string_equal(pgc_catalog_type_name(cat, 1015, 14), "character varying(10)[]");
+    assert_string_equal(pgc_catalog_type_name(cat, 1009, -1), "text[]");
+    assert_string_equal(pgc_catalog_type_name(cat, 18, -1), "\"char\"");
+    world_ok(w, "CREATE SCHEMA \"My\";\nCREATE TYPE \"My\".\"Kind\" AS ENUM ('a');\n"
+                "CREATE TYPE public.plain AS ENUM ('b');");
+    assert_true(world_query(w, "SELECT 'a'::\"My\".\"Kind\", 'b'::plain"));
+    assert_string_equal(world_columns(w), "Kind \"My\".\"Kind\"!, plain plain!");
+}
+
+static void views__typed_by_the_analyzer(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE TABLE a (id int PRIMARY KEY, name varchar(10) NOT NULL);\n"
+                "CREATE TABLE b (id int PRIMARY KEY, a_id int, v numeric NOT NULL);\n"
+                "CREATE VIEW ab (aid, bname, total) AS\n"
+                "  SELECT a.id, a.name, sum(b.v) FROM a LEFT JOIN b ON b.a_id = a.id\n"
+                "  GROUP BY a.id, a.name;\n"
+                "CREATE OR REPLACE VIEW ab AS SELECT a.id AS aid, a.name AS bname, "
+                "count(*) AS total FROM a GROUP BY 1, 2;\n"
+                "CREATE MATERIALIZED VIEW m AS SELECT id, upper(name) AS up FROM a;\n"
+                "CREATE TABLE c AS SELECT id, name FROM a;\n"
+                "SELECT id INTO d FROM a;\n");
+    assert_string_equal(columns_of(w, "ab"),
+                        "aid integer!, bname character varying(10)!, total bigint!");
+    assert_string_equal(columns_of(w, "m"), "id integer!, up text!");
+    /* a table made by CREATE TABLE AS has no NOT NULL columns */
+    assert_string_equal(columns_of(w, "c"), "id integer?, name character varying(10)?");
+    assert_string_equal(columns_of(w, "d"), "id integer?");
+    world_ok(w, "ALTER VIEW ab RENAME COLUMN total TO n;\nALTER VIEW ab RENAME TO vv;");
+    assert_string_equal(columns_of(w, "vv"),
+                        "aid integer!, bname character varying(10)!, n bigint!");
+}
+
+static void functions__result_types(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE TABLE t (id int, name text);\n"
+                "CREATE FUNCTION one(x int) RETURNS text LANGUAGE sql AS $$ SELECT 'a' $$;\n"
+                "CREATE FUNCTION many() RETURNS SETOF t LANGUAGE sql AS $$ SELECT * FROM t $$;\n"
+                "CREATE FUNCTION tab(n int DEFAULT 1) RETURNS TABLE (a int, b text)\n"
+                "  LANGUAGE sql AS $$ SELECT 1, 'x' $$;\n"
+                "CREATE FUNCTION outs(OUT p int, OUT q date) LANGUAGE sql AS $$ SELECT 1, "
+                "now()::date $$;\n"
+                "CREATE FUNCTION trg() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; "
+                "END $$;\n"
+                "CREATE OR REPLACE FUNCTION one(x int) RETURNS varchar LANGUAGE sql AS "
+                "$$ SELECT 'b' $$;\n");
+    assert_true(world_query(w, "SELECT one(1), one(x => 2)"));
+    assert_string_equal(world_columns(w), "one character varying?, one character varying?");
+    assert_string_equal(columns_of(w, "many()"), "id integer?, name text?");
+    assert_string_equal(columns_of(w, "tab()"), "a integer?, b text?");
+    assert_string_equal(columns_of(w, "outs()"), "p integer?, q date?");
+    world_ok(w, "DROP FUNCTION one(int);\nDROP FUNCTION IF EXISTS nope();\nDROP FUNCTION trg;");
+    assert_false(world_query(w, "SELECT one(1)"));
+}
+
+static void extensions__citext_and_uuid(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE EXTENSION IF NOT EXISTS citext;\n"
+                "CREATE EXTENSION IF NOT EXISTS \"uuid-ossp\";\n"
+                "CREATE TABLE u (id uuid PRIMARY KEY DEFAULT uuid_generate_v4(), "
+                "email citext NOT NULL);\n");
+    assert_query(w, "SELECT id, email, uuid_generate_v4() FROM u WHERE email = $1",
+                 "email citext", "id uuid!, email citext!, uuid_generate_v4 uuid?");
+    assert_false(world_migrate(w, "CREATE EXTENSION postgis"));
+    assert_non_null(strstr(world_errors(w), "pgc does not know extension \"postgis\""));
+}
+
+static void errors__unknown_names_have_positions(void **state)
+{
+    world *w = *state;
+    assert_false(world_migrate(w, "CREATE TABLE t (\n  a nosuchtype\n)"));
+    assert_non_null(strstr(world_errors(w), "test.sql:2:5: error: type \"nosuchtype\" does not "
+                                            "exist"));
+    assert_false(world_migrate(w, "ALTER TABLE missing ADD COLUMN x int"));
+    assert_non_null(strstr(world_errors(w), "relation \"missing\" does not exist"));
+    assert_false(world_migrate(w, "CREATE TABLE t2 (a int); ALTER TABLE t2 DROP COLUMN b"));
+    assert_non_null(strstr(world_errors(w), "column \"b\" of relation \"t2\" does not exist"));
+    assert_false(world_migrate(w, "CREATE TABLE t2 (a int)"));
+    assert_non_null(strstr(world_errors(w), "relation \"t2\" already exists"));
+}
+
+static void errors__what_cannot_be_followed(void **state)
+{
+    world *w = *state;
+    assert_false(world_migrate(w, "CREATE TYPE r AS RANGE (subtype = int4)"));
+    assert_non_null(strstr(world_errors(w), "pgc cannot follow CREATE TYPE AS RANGE"));
+    assert_false(world_migrate(w, "CREATE AGGREGATE a (int) (sfunc = int4pl, stype = int)"));
+    assert_non_null(strstr(world_errors(w), "pgc cannot follow CREATE AGGREGATE"));
+}
+
+static void skipped__statements_that_change_nothing(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE TABLE t (a int);\n"
+                "CREATE INDEX ON t (a);\n"
+                "INSERT INTO t VALUES (1);\n"
+                "COMMENT ON TABLE t IS 'x';\n"
+                "GRANT SELECT ON t TO PUBLIC;\n"
+                "CREATE SEQUENCE s;\n"
+                "ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0);\n"
+                "ALTER TABLE t OWNER TO CURRENT_USER;\n"
+                "DO $$ BEGIN END $$;\n");
+    assert_string_equal(columns_of(w, "t"), "a integer?");
+}
+
+static void json__catalog_dump(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE SCHEMA s;\n"
+                "CREATE TYPE s.e AS ENUM ('x');\n"
+                "CREATE TABLE t (id int PRIMARY KEY, v s.e);\n");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    pgc_json j;
+    pgc_json_init(&j, f);
+    pgc_catalog_write_json(w->cat, &j);
+    pgc_json_finish(&j);
+    fclose(f);
+    assert_non_null(strstr(buf, "\"schemas\": [\n    \"s\"\n  ]"));
+    assert_non_null(strstr(buf, "\"name\": \"t\""));
+    assert_non_null(strstr(buf, "\"type\": \"s.e\""));
+    assert_non_null(strstr(buf, "\"kind\": \"enum\""));
+    free(buf);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(table__column_flavours),
+        T(table__alter_and_rename),
+        T(table__drop_and_recreate),
+        T(table__inheritance_like_partitions),
+        T(schema__tables_in_schemas),
+        T(drops__follow_dependencies),
+        T(types__enum_add_and_rename_values),
+        T(types__domains_composites_and_schemas),
+        T(types__spellings),
+        T(views__typed_by_the_analyzer),
+        T(functions__result_types),
+        T(extensions__citext_and_uuid),
+        T(errors__unknown_names_have_positions),
+        T(errors__what_cannot_be_followed),
+        T(skipped__statements_that_change_nothing),
+        T(json__catalog_dump),
+    };
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    pgc_parse_exit();
+    return failed;
+}
