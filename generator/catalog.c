@@ -1223,6 +1223,66 @@ static bool create_domain(replay *r, const PgQuery__CreateDomainStmt *ds)
     return true;
 }
 
+/* CREATE TYPE r AS RANGE (subtype = t [, multirange_type_name = m]): the
+ * range, its multirange and their constructor functions. */
+static bool create_range(replay *r, const PgQuery__CreateRangeStmt *rs)
+{
+    bool ok = true;
+    const char *schema, *name;
+    split_name(rs->type_name, rs->n_type_name, &schema, &name);
+    schema = creation_schema(r, schema, -1, &ok);
+    if (!ok)
+        return false;
+    if (type_taken(r->cat, schema, name))
+        return fail(r->d, r->t, -1, "type \"%s\" already exists", name);
+    uint32_t subtype = 0;
+    int32_t typmod;
+    const char *mrname = NULL;
+    LIST_EACH(i, rs->n_params) {
+        const PgQuery__Node *n = rs->params[i];
+        if (n->node_case != PG_QUERY__NODE__NODE_DEF_ELEM)
+            continue;
+        const PgQuery__DefElem *de = n->def_elem;
+        const PgQuery__Node *arg = de->arg;
+        if (strcmp(de->defname, "subtype") == 0 && arg
+            && arg->node_case == PG_QUERY__NODE__NODE_TYPE_NAME) {
+            if (!pgc_cat_typename(r->cat, r->d, r->t, arg->type_name, &subtype, &typmod))
+                return false;
+        } else if (strcmp(de->defname, "multirange_type_name") == 0 && arg) {
+            const char *s;
+            if (arg->node_case == PG_QUERY__NODE__NODE_TYPE_NAME)
+                split_name(arg->type_name->names, arg->type_name->n_names, &s, &mrname);
+            else if (arg->node_case == PG_QUERY__NODE__NODE_LIST)
+                split_name(arg->list->items, arg->list->n_items, &s, &mrname);
+            else
+                mrname = str_of(arg);
+        }
+    }
+    if (!subtype)
+        return fail(r->d, r->t, -1, "type attribute \"subtype\" is required");
+    if (!mrname) {
+        /* makeMultirangeTypeName(): "range" becomes "multirange", else a suffix */
+        const char *at = strstr(name, "range");
+        mrname = at ? pgc_arena_printf(r->cat->a, "%.*smultirange%s", (int)(at - name), name,
+                                       at + 5)
+                    : pgc_arena_printf(r->cat->a, "%s_multirange", name);
+    }
+    pgc_utype *range = new_type(r->cat, schema, name, 'r', 'R');
+    range->t.range_subtype = subtype;
+    pgc_utype *multi = new_type(r->cat, schema, mrname, 'm', 'R');
+    multi->t.range = range->t.oid;
+    range->t.multirange = multi->t.oid;
+    uint32_t args[3] = {subtype, subtype, OID_TEXT};
+    add_func(r->cat, schema, name, 'f', range->t.oid, false, false, 2, args);
+    add_func(r->cat, schema, name, 'f', range->t.oid, false, false, 3, args);
+    add_func(r->cat, schema, mrname, 'f', multi->t.oid, false, true, 0, NULL);
+    add_func(r->cat, schema, mrname, 'f', multi->t.oid, false, true, 1, &range->t.oid);
+    pgc_ufunc *va = add_func(r->cat, schema, mrname, 'f', multi->t.oid, false, true, 1,
+                             &range->t.array);
+    va->f.variadic = range->t.oid;
+    return true;
+}
+
 static bool alter_domain(replay *r, const PgQuery__AlterDomainStmt *ds)
 {
     bool ok = true;
@@ -2059,7 +2119,7 @@ static bool apply(replay *r, PgQuery__Node *stmt)
         }
     }
     case PG_QUERY__NODE__NODE_CREATE_RANGE_STMT:
-        return fail(r->d, r->t, -1, "pgc cannot follow CREATE TYPE AS RANGE yet");
+        return create_range(r, stmt->create_range_stmt);
     case PG_QUERY__NODE__NODE_CREATE_CAST_STMT:
         return fail(r->d, r->t, -1, "pgc cannot follow CREATE CAST");
     case PG_QUERY__NODE__NODE_ALTER_EXTENSION_STMT:
@@ -2299,6 +2359,16 @@ void pgc_catalog_write_json(const pgc_catalog *cat, pgc_json *j)
                 pgc_json_end_object(j);
             }
             pgc_json_end_array(j);
+            break;
+        case 'r':
+            pgc_json_string(j, "range");
+            pgc_json_key(j, "subtype");
+            pgc_json_string(j, pgc_catalog_type_name(mcat, u->t.range_subtype, -1));
+            break;
+        case 'm':
+            pgc_json_string(j, "multirange");
+            pgc_json_key(j, "range");
+            pgc_json_string(j, pgc_catalog_type_name(mcat, u->t.range, -1));
             break;
         default:
             pgc_json_string(j, "base");

@@ -441,6 +441,39 @@ static void params__limit_offset_are_bigint(void **state)
                  "id integer!");
 }
 
+static void params__each_use_sees_the_type_known_so_far(void **state)
+{
+    world *w = *state;
+    assert_query(w, "SELECT $1 BETWEEN 1 AND 2.5", "column_1 integer", "?column? boolean?");
+    assert_query(w, "SELECT CASE $1::int WHEN 1 THEN 'a' WHEN $2 THEN 'b' END",
+                 "column_1 integer, column_2 integer", "case text?");
+}
+
+static void update__subscripts_and_fields(void **state)
+{
+    world *w = *state;
+    assert_query(w, "UPDATE authors SET tags[1] = $1, home.zip = $2 WHERE id = $3",
+                 "tags text?, zip character varying?, id bigint", "");
+}
+
+static void cte__union_without_self_reference(void **state)
+{
+    world *w = *state;
+    assert_query(w, "WITH RECURSIVE x AS (SELECT 1 AS v UNION SELECT 2.5) SELECT v FROM x", "",
+                 "v numeric!");
+}
+
+static void nullability__curated_functions_only_on_scalars(void **state)
+{
+    world *w = *state;
+    /* lower() of an empty range is NULL; lower() of text is not */
+    assert_query(w, "SELECT lower(int4range(1, 1)), lower(title), concat(NULL, 'a') FROM books",
+                 "", "lower integer?, lower text!, concat text!");
+    /* substring(text FROM pattern) is NULL when nothing matches */
+    assert_query(w, "SELECT substring(title FROM 'x+'), substring(title FROM 1 FOR 2) FROM books",
+                 "", "substring text?, substring text!");
+}
+
 /* ---- INSERT, UPDATE, DELETE ------------------------------------------------------- */
 
 static void insert__values_and_returning(void **state)
@@ -572,6 +605,10 @@ int main(void)
         T(params__named_and_narg),
         T(params__unresolved_is_an_error),
         T(params__limit_offset_are_bigint),
+        T(params__each_use_sees_the_type_known_so_far),
+        T(update__subscripts_and_fields),
+        T(cte__union_without_self_reference),
+        T(nullability__curated_functions_only_on_scalars),
         T(insert__values_and_returning),
         T(insert__select_types_params_by_target),
         T(insert__on_conflict),
