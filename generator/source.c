@@ -725,8 +725,8 @@ typedef struct range {
 typedef enum directive {
     DIR_NONE,
     DIR_UP,     /* -- +goose Up, -- migrate:up, -- +migrate Up */
-    DIR_DOWN,   /* -- +goose Down, -- migrate:down, -- +migrate Down,
-                   ---- create above / drop below ---- */
+    DIR_DOWN,   /* -- +goose Down, -- migrate:down, -- +migrate Down */
+    DIR_SPLIT,  /* ---- create above / drop below ----: up above, down below */
     DIR_BEGIN,  /* -- +goose StatementBegin, -- +migrate StatementBegin */
     DIR_END     /* -- +goose StatementEnd, -- +migrate StatementEnd */
 } directive;
@@ -766,7 +766,7 @@ static directive directive_of(const char *comment, size_t n)
         for (int i = 0; i < 7; i++)
             if (!equal_nocase(w[i].s, w[i].n, tern[i]))
                 return DIR_NONE;
-        return DIR_DOWN;
+        return DIR_SPLIT;
     }
     return DIR_NONE;
 }
@@ -802,8 +802,8 @@ static bool scan_migration(pgc_arena *a, pgc_diags *d, const pgc_file *file, sca
 {
     const char *text = file->text;
     size_t len = file->len;
-    bool down = false, in_block = false;
-    size_t down_start = 0, block_start = 0, block_directive = 0;
+    bool down = false, in_block = false, has_up = false;
+    size_t down_start = 0, block_start = 0, block_directive = 0, first_down = SIZE_MAX;
     /* the statement so far, for COPY ... FROM stdin */
     bool started = false, is_copy = false, after_from = false, from_stdin = false;
     int parens = 0;
@@ -819,10 +819,14 @@ static bool scan_migration(pgc_arena *a, pgc_diags *d, const pgc_file *file, sca
         if (t.kind == PGC_TOK_SPACE)
             continue;
         if (t.kind == PGC_TOK_COMMENT) {
-            switch (directive_of(text + t.off, t.len)) {
+            directive dir = directive_of(text + t.off, t.len);
+            if (dir == DIR_SPLIT)
+                has_up = true;
+            switch (dir) {
             case DIR_NONE:
                 break;
             case DIR_UP:
+                has_up = true;
                 if (in_block) {
                     pgc_diag_error(d, file, block_directive,
                                    "StatementBegin has no StatementEnd");
@@ -834,7 +838,10 @@ static bool scan_migration(pgc_arena *a, pgc_diags *d, const pgc_file *file, sca
                     down = false;
                 }
                 break;
+            case DIR_SPLIT: /* up above the line (has_up set above), down below */
             case DIR_DOWN:
+                if (first_down == SIZE_MAX)
+                    first_down = t.off;
                 if (in_block) {
                     pgc_diag_error(d, file, block_directive,
                                    "StatementBegin has no StatementEnd");
@@ -906,6 +913,12 @@ static bool scan_migration(pgc_arena *a, pgc_diags *d, const pgc_file *file, sca
     }
     if (in_block) {
         pgc_diag_error(d, file, block_directive, "StatementBegin has no StatementEnd");
+        return false;
+    }
+    if (first_down != SIZE_MAX && !has_up) {
+        pgc_diag_error(d, file, first_down,
+                       "a down section but no up section: mark the migration's part with an "
+                       "up directive (e.g. \"-- +goose Up\" or \"-- migrate:up\")");
         return false;
     }
     if (down) {

@@ -808,6 +808,18 @@ static void migration__errors__are_reported(void **state)
                            "001_x.sql:3:1: error: StatementBegin inside a StatementBegin block\n"
                            "    3 | -- +goose StatementBegin\n"
                            "      | ^\n");
+    assert_migration_error("-- +goose Down\nDROP TABLE t;\n",
+                           "001_x.sql:1:1: error: a down section but no up section: mark the "
+                           "migration's part with an up directive (e.g. \"-- +goose Up\" or "
+                           "\"-- migrate:up\")\n"
+                           "    1 | -- +goose Down\n"
+                           "      | ^\n");
+    assert_migration_error("-- migrate:down\nDROP TABLE t;\n",
+                           "001_x.sql:1:1: error: a down section but no up section: mark the "
+                           "migration's part with an up directive (e.g. \"-- +goose Up\" or "
+                           "\"-- migrate:up\")\n"
+                           "    1 | -- migrate:down\n"
+                           "      | ^\n");
     assert_migration_error("CREATE TABLE a (x int);\r\nCREATE TABLE b (x text DEFAULT 'oops);\r\n",
                            "001_x.sql:2:32: error: unterminated quoted string\n"
                            "    2 | CREATE TABLE b (x text DEFAULT 'oops);\n"
