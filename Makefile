@@ -20,7 +20,7 @@ B       := build
 
 RUNTIME_SRC := runtime/error.c runtime/config.c runtime/pool.c runtime/db.c \
                runtime/template.c runtime/query.c runtime/tx.c runtime/migrate.c \
-               runtime/sqltext.c
+               runtime/sqltext.c runtime/stream.c runtime/copy.c runtime/batch.c
 RUNTIME_GEN := $(B)/gen/sqllex.c
 RUNTIME_OBJ := $(RUNTIME_SRC:%.c=$(B)/%.o) $(B)/gen/sqllex.o
 TESTLIB_OBJ := $(B)/runtime/pgc_test.o
@@ -33,7 +33,8 @@ GEN_SRC := generator/arena.c generator/diag.c generator/source.c generator/parse
 GENERATOR_OBJ := $(GEN_SRC:%.c=$(B)/%.o)
 LDLIBS_GEN := -lpg_query
 
-TESTS := test_sqltext test_config test_pool test_db test_migrate test_cluster test_builtins \
+TESTS := test_sqltext test_config test_pool test_db test_stream test_copy test_batch \
+         test_migrate test_cluster test_builtins \
          gen_catalog gen_analyze \
          gen_source gen_json
 TEST_BINS := $(TESTS:%=$(B)/tests/%)

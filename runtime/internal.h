@@ -174,4 +174,46 @@ int pgc_conn_command(pgc_pconn *c, const char *sql, pgc_error *err);
  */
 int pgc_check_exec(PGconn *pg, PGresult *res, pgc_error *err);
 
+/* ---- query.c: shared with stream.c, batch.c and copy.c ------------------ */
+
+/*
+ * What holds a transaction scope's connection (pgc_db.child_open): 0 none,
+ * 1 a savepoint (tx.c), or one of these, which keep the connection across
+ * several API calls.  While held, other calls on the scope fail with
+ * PGC_ETXSTATE.
+ */
+enum { PGC_HELD_SAVEPOINT = 1, PGC_HELD_STREAM, PGC_HELD_BATCH, PGC_HELD_COPY };
+
+/* The scope's connection, or one checked out of the pool for a db.
+ * Refused (PGC_ETXSTATE) while the scope's connection is held. */
+int pgc_db_conn_get(pgc_db *db, pgc_pconn **c, pgc_error *err);
+/* Gives back what pgc_db_conn_get took (nothing to do on a scope). */
+void pgc_db_conn_put(pgc_db *db, pgc_pconn *c);
+
+/*
+ * pgc_db_conn_get for a handle that keeps the connection (a stream, a
+ * batch, a COPY): on a scope, also marks it held by `what`.  Counts one
+ * open handle on db->root (pgc_db_close refuses while any is open): the
+ * handle ends that count with pgc_db_count_open(root, -1) when it is freed,
+ * which may be after pgc_db_unhold().
+ */
+int pgc_db_hold(pgc_db *db, int what, pgc_pconn **c, pgc_error *err);
+/* Gives the connection back (db) or unmarks the scope. */
+void pgc_db_unhold(pgc_db *db, pgc_pconn *c);
+void pgc_db_count_open(pgc_db *root, int delta);
+
+/* Prepares r on c (PQprepare), deallocating a stale one first; records it. */
+int pgc_conn_prepare(pgc_pconn *c, const pgc_rendered *r, pgc_error *err);
+/*
+ * After a failed execution of r: if the server forgot the statement (26000)
+ * or its plan went stale (0A000), makes c forget it too, and returns
+ * whether the call may be repeated (only outside a transaction).
+ */
+int pgc_conn_forget_stale(pgc_pconn *c, const PGresult *res, const pgc_rendered *r);
+/* Records a statement's error from res, its position mapped to r's source. */
+int pgc_fail_stmt(pgc_error *err, pgc_pconn *c, const PGresult *res,
+                  const pgc_rendered *r);
+/* "DEALLOCATE <quoted name>" into buf. */
+int pgc_deallocate_sql(PGconn *pg, const char *name, char *buf, size_t size);
+
 #endif /* PGC_INTERNAL_H */

@@ -314,6 +314,229 @@ int pgc_tx_rollback(pgc_db *tx, pgc_error *err);
 int pgc_tx_depth(const pgc_db *db);
 
 /* ------------------------------------------------------------------ */
+/* stream.c: rows one at a time (single-row mode)                       */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A stream runs a prepared statement (rendered and prepared as by
+ * pgc_query) and hands its rows over one at a time, as libpq's single-row
+ * mode receives them: memory does not grow with the number of rows.
+ *
+ *   pgc_stream *s;
+ *   pgc_result *row;
+ *   if (pgc_stream_open(db, &list_users, values, NULL, NULL, &s, &err) == PGC_OK) {
+ *       while ((rc = pgc_stream_next(s, &row, &err)) == PGC_OK)
+ *           use(pgc_result_value(row, 0, 0));
+ *       if (rc != PGC_ENOROW)
+ *           ... err says why, with the SQLSTATE ...
+ *   }
+ *   pgc_stream_close(s);
+ *
+ * The connection: on a db, one is checked out for the stream; on a
+ * transaction scope, the scope's is used, and every other call on that
+ * scope (queries, savepoints, commit, rollback, other streams) fails with
+ * PGC_ETXSTATE until the stream ends.  The stream gives the connection
+ * back as soon as it ends (pgc_stream_next returned anything but PGC_OK)
+ * or is closed.  Beware: on a db, a stream holds one pooled connection
+ * while it is read; more calls on the same db from inside the loop need a
+ * second one (a one-connection pool then times out).  pgc_db_close()
+ * refuses (PGC_EBUSY) while a stream opened from the db is not closed.
+ *
+ * pgc_stream_open returns once the first row (or the end, or an error)
+ * has arrived, so errors the server finds before any row (a missing
+ * table, a bad parameter) come from open; a statement whose plan went
+ * stale is prepared again and retried there, as pgc_query does.  *out is
+ * NULL on failure.
+ */
+typedef struct pgc_stream pgc_stream;
+
+int pgc_stream_open(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
+                    const int *lengths, const int *formats, pgc_stream **out,
+                    pgc_error *err);
+
+/*
+ * The next row: PGC_OK with *row a one-row result, owned by the stream and
+ * valid until the next pgc_stream_next or pgc_stream_close (do not free
+ * it); PGC_ENOROW after the last row (err says "no more rows"); or the
+ * error that ended the statement (err with SQLSTATE; e.g. a division by
+ * zero at row 50 000 comes after 49 999 rows).  *row is NULL unless
+ * PGC_OK.  After the end or an error, every call returns PGC_ENOROW.  On a
+ * transaction scope an error aborts the transaction, as any failed
+ * statement does.
+ */
+int pgc_stream_next(pgc_stream *s, pgc_result **row, pgc_error *err);
+
+/*
+ * Frees the stream (NULL is accepted).  Rows not read yet are thrown away:
+ *  - on a db, the statement is canceled (PQcancel) and what was already
+ *    sent is read and dropped, so the connection goes back to the pool
+ *    clean; a data-modifying statement (DELETE ... RETURNING) closed early
+ *    is therefore rolled back, as any canceled statement;
+ *  - on a transaction scope, a cancel would abort the transaction, so the
+ *    remaining rows are read to the end and dropped (this takes as long as
+ *    the rest of the statement; memory stays flat).
+ * If the connection cannot be made clean it is retired, never reused.
+ */
+void pgc_stream_close(pgc_stream *s);
+
+/* ------------------------------------------------------------------ */
+/* copy.c: COPY ... FROM STDIN in binary format                         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Streams rows into a table with COPY FROM STDIN (FORMAT binary).  stmt
+ * holds the COPY (templates rendered for the db, cached like any
+ * statement; nparams 0; its name is reported in errors):
+ *
+ *   static const pgc_stmt copy_users = {
+ *       "copy_users", "COPY {{tables.users}} (id, name) FROM STDIN (FORMAT binary)"};
+ *   pgc_copy *c;
+ *   pgc_copy_begin(db, &copy_users, &c, &err);
+ *   for (...) {
+ *       pgc_copy_row(c, 2, NULL);
+ *       pgc_copy_int8(c, id, NULL);
+ *       pgc_copy_text(c, name, NULL);       (NULL writes NULL)
+ *   }
+ *   if (pgc_copy_end(c, &rows, &err) != PGC_OK) ... err.sqlstate ...
+ *
+ * Fields are encoded into a 64 KiB buffer, sent with PQputCopyData when it
+ * fills.  The COPY is one statement: on a db it runs in its own
+ * transaction (a failure keeps no row); on a transaction scope it is part
+ * of the scope's transaction, which a failure or an abort leaves failed
+ * (to be rolled back).  The connection is held as by a stream: checked
+ * out on a db, and on a scope every other call fails with PGC_ETXSTATE
+ * until pgc_copy_end or pgc_copy_abort.
+ *
+ * Errors are sticky: the first failure (a row with the wrong number of
+ * fields, a lost connection) is returned by that writer and by every later
+ * one, and reported in full by pgc_copy_end, which then aborts the COPY.
+ * Writers may therefore be called with err NULL and their results
+ * ignored; pgc_copy_end has the last word.  Server errors in the data (a
+ * unique violation: 23505, a bad value) are known when the COPY ends:
+ * libpq reads the server's error only then (the server discards the rows
+ * sent after it).
+ *
+ * pgc_copy_begin fails (nothing held, *out NULL) if the statement is not
+ * a COPY FROM STDIN in binary format (PGC_EINVAL) or the server refuses
+ * it (PGC_ESQL, with the position mapped to stmt->sql).  Whether a COPY
+ * is binary is known only once the server has started it, so on a
+ * transaction scope a COPY refused for its format has failed the
+ * transaction.
+ */
+typedef struct pgc_copy pgc_copy;
+
+int pgc_copy_begin(pgc_db *db, const pgc_stmt *stmt, pgc_copy **out, pgc_error *err);
+
+/* Starts a row of ncols fields: must equal the COPY's column count. */
+int pgc_copy_row(pgc_copy *c, int ncols, pgc_error *err);
+/* Field writers, in column order.  Binary encodings as PostgreSQL's
+ * *send functions: the C value must match the column's type (int4 for
+ * integer, int8 for bigint, ...); pgc_copy_bytes writes any type's binary
+ * form as is (text: its bytes in the server encoding, no NUL). */
+int pgc_copy_null(pgc_copy *c, pgc_error *err);
+int pgc_copy_bytes(pgc_copy *c, const void *data, size_t len, pgc_error *err);
+int pgc_copy_int2(pgc_copy *c, int16_t v, pgc_error *err);
+int pgc_copy_int4(pgc_copy *c, int32_t v, pgc_error *err);
+int pgc_copy_int8(pgc_copy *c, int64_t v, pgc_error *err);
+int pgc_copy_float4(pgc_copy *c, float v, pgc_error *err);
+int pgc_copy_float8(pgc_copy *c, double v, pgc_error *err);
+int pgc_copy_bool(pgc_copy *c, int v, pgc_error *err);
+/* A NUL-terminated string as text (or varchar); NULL writes NULL. */
+int pgc_copy_text(pgc_copy *c, const char *s, pgc_error *err);
+
+/*
+ * Finishes the COPY and frees c, whatever the outcome (NULL: PGC_EINVAL).
+ * *rows (may be NULL) receives the number of rows the server stored (0
+ * on failure).  On failure nothing was stored (on a scope: the scope's
+ * transaction has failed).
+ */
+int pgc_copy_end(pgc_copy *c, int64_t *rows, pgc_error *err);
+/* Abandons the COPY: nothing is stored; frees c.  NULL is accepted. */
+void pgc_copy_abort(pgc_copy *c);
+
+/* ------------------------------------------------------------------ */
+/* batch.c: calls queued and sent together (pipeline mode)              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A batch queues statement calls on one connection in libpq's pipeline
+ * mode and sends them together: one round trip for all of them.  The
+ * results come back in queue order.
+ *
+ *   pgc_batch *b;
+ *   pgc_batch_begin(db, &b, &err);
+ *   for (...)
+ *       pgc_batch_queue(b, &insert_user, values, NULL, NULL, &err);
+ *   pgc_result *res;
+ *   while ((rc = pgc_batch_next(b, &res, &err)) != PGC_ENOROW) {
+ *       if (rc == PGC_OK) { ... rows or pgc_result_affected(res) ...; pgc_result_free(res); }
+ *       else ... this call failed, err says why ...
+ *   }
+ *   rc = pgc_batch_end(b, &err);
+ *
+ * Transactions (as pgx's SendBatch): the calls run in one transaction.
+ * On a db, the batch is one implicit transaction that commits when the
+ * batch is synced: if any call fails, NOTHING of the batch is kept, not
+ * even the calls before it that reported PGC_OK.  On a transaction scope,
+ * the calls run in the scope's transaction, and a failure leaves it failed
+ * (roll the scope back), as any failed statement does.  Either way the
+ * calls after a failed one are not run: each reports PGC_ESQL with an
+ * empty SQLSTATE and a message that begins "not run:" and names the
+ * failed call.  Use a savepoint scope around a batch to survive its
+ * failure inside a transaction.
+ *
+ * The connection is held as by a stream (checked out on a db; on a scope
+ * every other call fails with PGC_ETXSTATE until pgc_batch_end).
+ * Statements are rendered per db and prepared once per connection as by
+ * pgc_query: one not yet prepared on the connection is prepared inside the
+ * pipeline, just before its first call.  A statement whose plan went
+ * stale fails its call (no retry inside a batch); the next use prepares it
+ * again.  pgc_db_close() refuses (PGC_EBUSY) while a batch has not ended.
+ */
+typedef struct pgc_batch pgc_batch;
+
+/* Checks out (or holds) the connection and enters pipeline mode. */
+int pgc_batch_begin(pgc_db *db, pgc_batch **out, pgc_error *err);
+
+/*
+ * Queues one call: values/lengths/formats as for pgc_query, copied into
+ * libpq's output buffer at once (the caller's arrays may be reused).
+ * Refused (PGC_EINVAL) after the batch was sent.  A statement that cannot
+ * be rendered fails here and is not queued; the batch goes on.  Output is
+ * sent as libpq's buffer fills, so a large batch does not pile up in
+ * memory.
+ */
+int pgc_batch_queue(pgc_batch *b, const pgc_stmt *stmt, const char *const *values,
+                    const int *lengths, const int *formats, pgc_error *err);
+
+/* Number of calls queued so far. */
+int pgc_batch_count(const pgc_batch *b);
+
+/*
+ * Ends the queue and sends it (a pipeline sync, then a flush).  Called by
+ * the first pgc_batch_next or by pgc_batch_end if not before; no call can
+ * be queued after it.
+ */
+int pgc_batch_send(pgc_batch *b, pgc_error *err);
+
+/*
+ * The next call's outcome, in queue order: PGC_OK with *res its result
+ * (free it with pgc_result_free; res may be NULL to drop it), the call's
+ * error (err names the statement), or PGC_ENOROW when every call has been
+ * read.  *res is NULL unless PGC_OK.
+ */
+int pgc_batch_next(pgc_batch *b, pgc_result **res, pgc_error *err);
+
+/*
+ * Sends the batch if needed, reads and drops the results not read yet,
+ * leaves pipeline mode, gives the connection back and frees b (also on
+ * failure; NULL is accepted: PGC_OK).  Returns the first failure among the
+ * calls not read with pgc_batch_next (so a :batchexec can queue and end),
+ * or a failure of the commit itself (a deferred constraint, on a db).
+ */
+int pgc_batch_end(pgc_batch *b, pgc_error *err);
+
+/* ------------------------------------------------------------------ */
 /* migrate.c: the migration runner                                      */
 /* ------------------------------------------------------------------ */
 

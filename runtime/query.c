@@ -15,23 +15,61 @@
 #define AS_PQ(res) ((PGresult *)(res))
 #define AS_PQC(res) ((const PGresult *)(res))
 
-/* Borrow the scope's connection, or check one out for this call. */
-static int conn_for(pgc_db *db, pgc_pconn **c, pgc_error *err)
+static const char *held_by(int what)
+{
+    switch (what) {
+    case PGC_HELD_STREAM:
+        return "a stream opened on this transaction scope is still open";
+    case PGC_HELD_BATCH:
+        return "a batch begun on this transaction scope has not ended";
+    case PGC_HELD_COPY:
+        return "a COPY begun on this transaction scope has not ended";
+    default:
+        return "a savepoint opened from this transaction scope is still open";
+    }
+}
+
+int pgc_db_conn_get(pgc_db *db, pgc_pconn **c, pgc_error *err)
 {
     if (db->conn) {
         if (db->child_open)
-            return pgc_fail(err, PGC_ETXSTATE,
-                            "a savepoint opened from this transaction scope is still open");
+            return pgc_fail(err, PGC_ETXSTATE, "%s", held_by(db->child_open));
         *c = db->conn;
         return PGC_OK;
     }
     return pgc_pool_get(db->pool, c, err);
 }
 
-static void conn_done(pgc_db *db, pgc_pconn *c)
+void pgc_db_conn_put(pgc_db *db, pgc_pconn *c)
 {
     if (!db->conn)
         pgc_pool_put(db->pool, c);
+}
+
+int pgc_db_hold(pgc_db *db, int what, pgc_pconn **c, pgc_error *err)
+{
+    int rc = pgc_db_conn_get(db, c, err);
+    if (rc != PGC_OK)
+        return rc;
+    if (db->conn)
+        db->child_open = what;
+    pgc_db_count_open(db->root, 1);
+    return PGC_OK;
+}
+
+void pgc_db_unhold(pgc_db *db, pgc_pconn *c)
+{
+    if (db->conn)
+        db->child_open = 0;
+    else
+        pgc_pool_put(db->pool, c);
+}
+
+void pgc_db_count_open(pgc_db *root, int delta)
+{
+    pthread_mutex_lock(&root->lock);
+    root->open_scopes += delta;
+    pthread_mutex_unlock(&root->lock);
 }
 
 static int is_sqlstate(const PGresult *res, const char *state)
@@ -40,26 +78,32 @@ static int is_sqlstate(const PGresult *res, const char *state)
     return s && strcmp(s, state) == 0;
 }
 
-static int fail_stmt(pgc_error *err, pgc_pconn *c, const PGresult *res,
-                     const pgc_rendered *r)
+int pgc_fail_stmt(pgc_error *err, pgc_pconn *c, const PGresult *res,
+                  const pgc_rendered *r)
 {
     int rc = pgc_fail_pq(err, c->pg, res, r->stmt_name);
     pgc_locate_error(err, r->source, strlen(r->source), r->sql, r->sql_len, r->map);
     return rc;
 }
 
-static void deallocate(pgc_pconn *c, const char *name)
+int pgc_deallocate_sql(PGconn *pg, const char *name, char *buf, size_t size)
 {
-    char *quoted = PQescapeIdentifier(c->pg, name, strlen(name));
+    char *quoted = PQescapeIdentifier(pg, name, strlen(name));
     if (!quoted)
-        return;
-    char sql[160];
-    snprintf(sql, sizeof sql, "DEALLOCATE %s", quoted);
+        return PGC_ENOMEM;
+    int n = snprintf(buf, size, "DEALLOCATE %s", quoted);
     PQfreemem(quoted);
-    PQclear(PQexec(c->pg, sql));
+    return n > 0 && (size_t)n < size ? PGC_OK : PGC_EINTERNAL;
 }
 
-static int prepare(pgc_pconn *c, const pgc_rendered *r, pgc_error *err)
+static void deallocate(pgc_pconn *c, const char *name)
+{
+    char sql[160];
+    if (pgc_deallocate_sql(c->pg, name, sql, sizeof sql) == PGC_OK)
+        PQclear(PQexec(c->pg, sql));
+}
+
+int pgc_conn_prepare(pgc_pconn *c, const pgc_rendered *r, pgc_error *err)
 {
     if (pgc_prepared_has(&c->stale, r->name, r->name_hash)) {
         deallocate(c, r->name);
@@ -67,7 +111,7 @@ static int prepare(pgc_pconn *c, const pgc_rendered *r, pgc_error *err)
     }
     PGresult *res = PQprepare(c->pg, r->name, r->sql, r->key.nparams, r->param_types);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        int rc = fail_stmt(err, c, res, r);
+        int rc = pgc_fail_stmt(err, c, res, r);
         PQclear(res);
         return rc;
     }
@@ -86,7 +130,7 @@ static int prepare(pgc_pconn *c, const pgc_rendered *r, pgc_error *err)
  * stale statement is deallocated before it is prepared again, which also
  * works later inside a transaction.
  */
-static int forget_stale(pgc_pconn *c, const PGresult *res, const pgc_rendered *r)
+int pgc_conn_forget_stale(pgc_pconn *c, const PGresult *res, const pgc_rendered *r)
 {
     int forgotten = is_sqlstate(res, "26000"), stale = is_sqlstate(res, "0A000");
     if (!forgotten && !stale)
@@ -117,13 +161,13 @@ int pgc_query(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
     if (rc != PGC_OK)
         return rc;
     pgc_pconn *c;
-    if ((rc = conn_for(db, &c, err)) != PGC_OK)
+    if ((rc = pgc_db_conn_get(db, &c, err)) != PGC_OK)
         return rc;
 
     PGresult *res = NULL;
     for (int attempt = 0; attempt < 2; attempt++) {
         if (!pgc_prepared_has(&c->prepared, r->name, r->name_hash)
-            && (rc = prepare(c, r, err)) != PGC_OK)
+            && (rc = pgc_conn_prepare(c, r, err)) != PGC_OK)
             break;
         c->queries++;
         res = PQexecPrepared(c->pg, r->name, stmt->nparams, values, lengths, formats,
@@ -133,15 +177,15 @@ int pgc_query(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
             rc = PGC_OK;
             break;
         }
-        if (attempt == 0 && forget_stale(c, res, r)) {
+        if (attempt == 0 && pgc_conn_forget_stale(c, res, r)) {
             PQclear(res);
             res = NULL;
             continue;
         }
-        rc = fail_stmt(err, c, res, r);
+        rc = pgc_fail_stmt(err, c, res, r);
         break;
     }
-    conn_done(db, c);
+    pgc_db_conn_put(db, c);
     if (rc != PGC_OK) {
         PQclear(res);
         return rc;
@@ -217,7 +261,7 @@ int pgc_exec(pgc_db *db, const char *sql, pgc_result **out, pgc_error *err)
     if (rc != PGC_OK)
         return rc;
     pgc_pconn *c;
-    if ((rc = conn_for(db, &c, err)) == PGC_OK) {
+    if ((rc = pgc_db_conn_get(db, &c, err)) == PGC_OK) {
         c->queries++;
         PGresult *res = PQexec(c->pg, rendered);
         if ((rc = pgc_check_exec(c->pg, res, err)) != PGC_OK) {
@@ -228,7 +272,7 @@ int pgc_exec(pgc_db *db, const char *sql, pgc_result **out, pgc_error *err)
         } else {
             PQclear(res);
         }
-        conn_done(db, c);
+        pgc_db_conn_put(db, c);
     }
     free(rendered);
     pgc_render_map_free(&map);

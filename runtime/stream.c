@@ -1,0 +1,214 @@
+/*
+ * stream.c - a statement's rows one at a time, in libpq's single-row mode
+ * (PostgreSQL 15's libpq has no chunked mode).  The stream keeps one row
+ * result at a time: the previous row is freed when the next is asked for.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct pgc_stream {
+    pgc_db *db;              /* valid while the connection is held */
+    pgc_db *root;            /* counted open until the stream is freed */
+    pgc_pconn *c;            /* NULL once given back */
+    const pgc_rendered *r;
+    PGresult *row;           /* the row handed out last */
+    PGresult *pending;       /* the first result, read by open */
+};
+
+/* Reads and drops whatever the statement has left to say. */
+static void drain(PGconn *pg)
+{
+    PGresult *res;
+    while ((res = PQgetResult(pg)))
+        PQclear(res);
+}
+
+/* Gives the connection back once the statement is over. */
+static void give_back(pgc_stream *s)
+{
+    if (!s->c)
+        return;
+    pgc_db_unhold(s->db, s->c);
+    s->c = NULL;
+    s->db = NULL;
+}
+
+/*
+ * Sends the statement in single-row mode and reads its first result into
+ * s->pending.  Returns PGC_OK, or the error (err filled), with nothing
+ * pending and the statement over.  *retry is set when the statement went
+ * stale and may be sent again.
+ */
+static int start(pgc_stream *s, const char *const *values, const int *lengths,
+                 const int *formats, int attempt, int *retry, pgc_error *err)
+{
+    pgc_pconn *c = s->c;
+    const pgc_rendered *r = s->r;
+    *retry = 0;
+    int rc;
+    if (!pgc_prepared_has(&c->prepared, r->name, r->name_hash)
+        && (rc = pgc_conn_prepare(c, r, err)) != PGC_OK)
+        return rc;
+    c->queries++;
+    if (!PQsendQueryPrepared(c->pg, r->name, r->key.nparams, values, lengths, formats,
+                             r->key.result_format)) {
+        rc = pgc_fail_pq(err, c->pg, NULL, r->stmt_name);
+        drain(c->pg);
+        return rc;
+    }
+    if (!PQsetSingleRowMode(c->pg)) {
+        drain(c->pg);
+        return pgc_fail(err, PGC_EINTERNAL, "could not enter single-row mode");
+    }
+    PGresult *res = PQgetResult(c->pg);
+    switch (PQresultStatus(res)) {
+    case PGRES_SINGLE_TUPLE:
+    case PGRES_TUPLES_OK:   /* no row at all */
+    case PGRES_COMMAND_OK:  /* a statement that returns none */
+        s->pending = res;
+        return PGC_OK;
+    case PGRES_EMPTY_QUERY:
+    case PGRES_COPY_OUT:
+    case PGRES_COPY_IN:
+    case PGRES_BAD_RESPONSE:
+    case PGRES_NONFATAL_ERROR:
+    case PGRES_FATAL_ERROR:
+    case PGRES_COPY_BOTH:
+    case PGRES_PIPELINE_SYNC:
+    case PGRES_PIPELINE_ABORTED:
+        break;
+    }
+    drain(c->pg); /* to the end, so that the transaction status is known */
+    if (attempt == 0 && res && pgc_conn_forget_stale(c, res, r)) {
+        PQclear(res);
+        *retry = 1;
+        return PGC_OK;
+    }
+    rc = pgc_fail_stmt(err, c, res, r);
+    PQclear(res);
+    return rc;
+}
+
+int pgc_stream_open(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
+                    const int *lengths, const int *formats, pgc_stream **out,
+                    pgc_error *err)
+{
+    if (!out)
+        return pgc_fail(err, PGC_EINVAL, "pgc_stream_open: out is NULL");
+    *out = NULL;
+    if (!db || !stmt)
+        return pgc_fail(err, PGC_EINVAL, "pgc_stream_open: NULL argument");
+    if (stmt->nparams < 0 || (stmt->nparams > 0 && !values))
+        return pgc_fail(err, PGC_EINVAL, "statement \"%s\": %d parameters but no values",
+                        stmt->name ? stmt->name : "?", stmt->nparams);
+    pgc_stream *s = calloc(1, sizeof *s);
+    if (!s)
+        return pgc_fail(err, PGC_ENOMEM, "out of memory");
+    int rc = pgc_db_rendered(db, stmt, &s->r, err);
+    if (rc == PGC_OK)
+        rc = pgc_db_hold(db, PGC_HELD_STREAM, &s->c, err);
+    if (rc != PGC_OK) {
+        free(s);
+        return rc;
+    }
+    s->db = db;
+    s->root = db->root;
+    int retry = 0;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        rc = start(s, values, lengths, formats, attempt, &retry, err);
+        if (!retry)
+            break;
+    }
+    if (rc != PGC_OK) { /* the statement is over: nothing to cancel */
+        give_back(s);
+        pgc_db_count_open(s->root, -1);
+        free(s);
+        return rc;
+    }
+    *out = s;
+    return PGC_OK;
+}
+
+int pgc_stream_next(pgc_stream *s, pgc_result **row, pgc_error *err)
+{
+    if (row)
+        *row = NULL;
+    if (!s || !row)
+        return pgc_fail(err, PGC_EINVAL, "pgc_stream_next: NULL argument");
+    PQclear(s->row);
+    s->row = NULL;
+    if (!s->c)
+        return pgc_fail(err, PGC_ENOROW, "no more rows");
+    PGresult *res = s->pending;
+    s->pending = NULL;
+    if (!res)
+        res = PQgetResult(s->c->pg);
+    int rc;
+    switch (PQresultStatus(res)) {
+    case PGRES_SINGLE_TUPLE:
+        s->row = res;
+        *row = (pgc_result *)res;
+        return PGC_OK;
+    case PGRES_TUPLES_OK:
+    case PGRES_COMMAND_OK:
+        PQclear(res);
+        drain(s->c->pg);
+        give_back(s);
+        return pgc_fail(err, PGC_ENOROW, "no more rows");
+    case PGRES_EMPTY_QUERY:
+    case PGRES_COPY_OUT:
+    case PGRES_COPY_IN:
+    case PGRES_BAD_RESPONSE:
+    case PGRES_NONFATAL_ERROR:
+    case PGRES_FATAL_ERROR:
+    case PGRES_COPY_BOTH:
+    case PGRES_PIPELINE_SYNC:
+    case PGRES_PIPELINE_ABORTED:
+        break;
+    }
+    /* An error, or no result at all (the connection went away). */
+    rc = pgc_fail_stmt(err, s->c, res, s->r);
+    if (rc == PGC_OK || rc == PGC_EINVAL)
+        rc = pgc_fail(err, PGC_ECONNLOST, "statement \"%s\": the stream ended without a result",
+                      s->r->stmt_name);
+    PQclear(res);
+    drain(s->c->pg);
+    give_back(s);
+    return rc;
+}
+
+/*
+ * Stops a statement that still has rows to send, on a connection that no
+ * transaction scope owns: a cancel request, then the rest is read and
+ * dropped (rows already on the way, and the cancel's error).
+ */
+static void cancel(pgc_pconn *c)
+{
+    PGcancel *cn = PQgetCancel(c->pg);
+    char errbuf[256];
+    if (!cn || !PQcancel(cn, errbuf, sizeof errbuf))
+        c->broken = 1; /* cannot stop it: drain, then retire the connection */
+    PQfreeCancel(cn);
+}
+
+void pgc_stream_close(pgc_stream *s)
+{
+    if (!s)
+        return;
+    PQclear(s->row);
+    if (s->c) {
+        /* Rows are left unless open read the statement's end already. */
+        int rows_left = !s->pending || PQresultStatus(s->pending) == PGRES_SINGLE_TUPLE;
+        PQclear(s->pending);
+        if (rows_left && !s->db->conn)
+            cancel(s->c);
+        drain(s->c->pg);
+        if (PQstatus(s->c->pg) != CONNECTION_OK)
+            s->c->broken = 1;
+        give_back(s);
+    }
+    pgc_db_count_open(s->root, -1);
+    free(s);
+}
