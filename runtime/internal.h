@@ -184,6 +184,9 @@ int pgc_check_exec(PGconn *pg, PGresult *res, pgc_error *err);
  */
 enum { PGC_HELD_SAVEPOINT = 1, PGC_HELD_STREAM, PGC_HELD_BATCH, PGC_HELD_COPY };
 
+/* "a stream opened on this transaction scope is still open", ... */
+const char *pgc_held_by(int what);
+
 /* The scope's connection, or one checked out of the pool for a db.
  * Refused (PGC_ETXSTATE) while the scope's connection is held. */
 int pgc_db_conn_get(pgc_db *db, pgc_pconn **c, pgc_error *err);

@@ -15,7 +15,7 @@
 #define AS_PQ(res) ((PGresult *)(res))
 #define AS_PQC(res) ((const PGresult *)(res))
 
-static const char *held_by(int what)
+const char *pgc_held_by(int what)
 {
     switch (what) {
     case PGC_HELD_STREAM:
@@ -33,7 +33,7 @@ int pgc_db_conn_get(pgc_db *db, pgc_pconn **c, pgc_error *err)
 {
     if (db->conn) {
         if (db->child_open)
-            return pgc_fail(err, PGC_ETXSTATE, "%s", held_by(db->child_open));
+            return pgc_fail(err, PGC_ETXSTATE, "%s", pgc_held_by(db->child_open));
         *c = db->conn;
         return PGC_OK;
     }

@@ -27,7 +27,7 @@ int pgc_tx_begin(pgc_db *db, pgc_db **tx, pgc_error *err)
     if (!db)
         return pgc_fail(err, PGC_EINVAL, "pgc_tx_begin: db is NULL");
     if (db->child_open)
-        return pgc_fail(err, PGC_ETXSTATE, "a savepoint of this scope is still open");
+        return pgc_fail(err, PGC_ETXSTATE, "%s", pgc_held_by(db->child_open));
     pgc_db *s = calloc(1, sizeof *s);
     if (!s)
         return pgc_fail(err, PGC_ENOMEM, "out of memory");
@@ -87,9 +87,8 @@ static int check_scope(pgc_db *tx, const char *what, pgc_error *err)
     if (!tx || !tx->conn)
         return pgc_fail(err, PGC_EINVAL, "%s: not a transaction scope", what);
     if (tx->child_open)
-        return pgc_fail(err, PGC_ETXSTATE,
-                        "%s: a savepoint opened from this scope is still open; end it first",
-                        what);
+        return pgc_fail(err, PGC_ETXSTATE, "%s: %s; end it first", what,
+                        pgc_held_by(tx->child_open));
     return PGC_OK;
 }
 
