@@ -2016,7 +2016,8 @@ static bool func_call(actx *c, scope *s, const PgQuery__FuncCall *fc, expr *out,
                     out->notnull = false;
             }
         } else if (always) {
-            out->notnull = true;
+            /* concat(VARIADIC NULL::text[]) and the like are NULL */
+            out->notnull = !fc->func_variadic;
         }
         /* substring(text FROM pattern) is NULL when nothing matches */
         if (strcmp(f->name, "substring") == 0 && nargs >= 2
@@ -2317,13 +2318,20 @@ static bool indirection(actx *c, scope *s, const PgQuery__AIndirection *ind, exp
             out->type = result;
             out->typmod = elem ? typmod : -1;
             out->location = node_location(ind->arg);
-        } else if (n->node_case == PG_QUERY__NODE__NODE_STRING && out->row) {
-            /* (t).col of a whole-row reference is the column itself */
+        } else if (n->node_case == PG_QUERY__NODE__NODE_STRING && out->row
+                   && out->type == out->row->rowtype) {
+            /* (t).col of a whole-row reference is the column itself, NOT
+             * NULL only while the whole-row value is still proven present:
+             * copied through a subquery, a CTE, an outer join's nullable
+             * side or grouping sets, the row may be NULL (its field too)
+             * although the entry's column is not. */
             const rte *r = out->row;
+            bool present = out->notnull;
             bool found = false;
             LIST_EACH(k, r->cols.len)
                 if (!found && strcmp(r->cols.items[k].name, n->string->sval) == 0) {
                     *out = col_expr(r, &r->cols.items[k]);
+                    out->notnull = out->notnull && present;
                     found = true;
                 }
             if (!found)
@@ -2570,11 +2578,11 @@ static cte *find_cte(scope *s, const char *name)
     return NULL;
 }
 
-/* A catalog relation's or a CTE's columns as an entry. */
-static bool range_var(actx *c, scope *s, const PgQuery__RangeVar *rv, rte **out)
+/* A relation in FROM: a CTE's name (when ctes) or a catalog relation. */
+static bool range_var_in(actx *c, scope *s, const PgQuery__RangeVar *rv, bool ctes, rte **out)
 {
     const char *schema = rv->schemaname && *rv->schemaname ? rv->schemaname : NULL;
-    cte *k = schema ? NULL : find_cte(s, rv->relname);
+    cte *k = schema || !ctes ? NULL : find_cte(s, rv->relname);
     rte *r = new_rte(c, rv->relname);
     if (k) {
         if (k->pending)
@@ -2587,7 +2595,7 @@ static bool range_var(actx *c, scope *s, const PgQuery__RangeVar *rv, rte **out)
         if (rel && c->deps)
             PGC_PUSH(c->a, *c->deps, rel);
         if (!rel) {
-            if (schema)
+            if (schema && strcmp(schema, PGC_HOME_SCHEMA) != 0)
                 return fail(c, rv->location, "relation \"%s.%s\" does not exist", schema,
                             rv->relname);
             return fail(c, rv->location, "relation \"%s\" does not exist", rv->relname);
@@ -2610,6 +2618,11 @@ static bool range_var(actx *c, scope *s, const PgQuery__RangeVar *rv, rte **out)
         return false;
     *out = r;
     return true;
+}
+
+static bool range_var(actx *c, scope *s, const PgQuery__RangeVar *rv, rte **out)
+{
+    return range_var_in(c, s, rv, true, out);
 }
 
 /* A function in FROM: its columns. */
@@ -2682,8 +2695,9 @@ static bool range_function(actx *c, scope *s, const PgQuery__RangeFunction *rf, 
             scalar = !(f && f->nouts == 1 && f->outs[0].name[0]);
             rc.e.type = fe.type;
             rc.e.typmod = fe.typmod;
-            /* generate_series() yields no NULL (a NULL argument: no rows) */
-            rc.e.notnull = series;
+            /* generate_series() yields no NULL (a NULL argument: no rows),
+             * unless ROWS FROM pads it with NULLs to a longer function's rows */
+            rc.e.notnull = series && rf->n_functions == 1;
             PGC_PUSH(c->a, r->cols, rc);
         }
     }
@@ -3069,7 +3083,8 @@ static bool values_query(actx *c, scope *s, const PgQuery__SelectStmt *st, rcols
     LIST_EACH(r, nrows) {
         const PgQuery__List *row = st->values_lists[r]->list;
         if (row->n_items != ncols)
-            return fail(c, -1, "VALUES lists must all be the same length");
+            return fail(c, row->n_items ? node_location(row->items[0]) : -1,
+                        "VALUES lists must all be the same length");
         LIST_EACH(k, ncols)
             if (!tx(c, s, row->items[k], &es[k * nrows + r]))
                 return false;
@@ -3100,7 +3115,7 @@ static bool set_operation(actx *c, scope *parent, const PgQuery__SelectStmt *st,
         || !analyze_select(c, parent, st->rarg, false, &r))
         return false;
     if (l.len != r.len)
-        return fail(c, -1, "each %s query must have the same number of columns",
+        return fail(c, r.len ? r.items[0].e.location : -1, "each %s query must have the same number of columns",
                     st->op == PG_QUERY__SET_OPERATION__SETOP_UNION       ? "UNION"
                     : st->op == PG_QUERY__SET_OPERATION__SETOP_INTERSECT ? "INTERSECT"
                                                                          : "EXCEPT");
@@ -3248,10 +3263,8 @@ static bool target_rte(actx *c, scope *s, const PgQuery__RangeVar *rv, const pgc
         return fail(c, rv->location, "relation \"%s\" does not exist", rv->relname);
     if ((*rel)->kind == 'm')
         return fail(c, rv->location, "cannot change materialized view \"%s\"", rv->relname);
-    PgQuery__RangeVar plain = *rv;
-    if (!range_var(c, s, &plain, out))
-        return false;
-    return true;
+    /* the target is always the catalog relation, never a CTE of that name */
+    return range_var_in(c, s, rv, false, out);
 }
 
 static const pgc_col *target_col(actx *c, const pgc_rel *rel, const char *name, int32_t loc)
@@ -3261,6 +3274,21 @@ static const pgc_col *target_col(actx *c, const pgc_rel *rel, const char *name, 
             return &rel->cols.items[i];
     fail(c, loc, "column \"%s\" of relation \"%s\" does not exist", name, rel->name);
     return NULL;
+}
+
+/* Does the type reject NULL on assignment (a NOT NULL domain, or a domain
+ * over one)? */
+static bool domain_not_null(actx *c, uint32_t type)
+{
+    for (int depth = 0; depth < 64; depth++) {
+        const pgc_utype *u = pgc_cat_utype(c->cat, type);
+        if (!u || u->t.type != 'd')
+            return false;
+        if (u->not_null)
+            return true;
+        type = u->t.base;
+    }
+    return false;
 }
 
 /* An expression assigned to a column (INSERT, UPDATE SET). */
@@ -3274,7 +3302,7 @@ static bool assign(actx *c, scope *s, PgQuery__Node *n, const pgc_col *col, expr
     else if (!tx(c, s, n, &e))
         return false;
     hint_param(c, &e, col->name);
-    if (!col->not_null)
+    if (!col->not_null && !domain_not_null(c, col->type))
         nullable_param(c, &e);
     return coerce(c, &e, col->type, col->typmod, CC_ASSIGNMENT,
                   pgc_arena_printf(c->a, "column \"%s\"", col->name));
@@ -3285,6 +3313,12 @@ static bool returning(actx *c, scope *s, PgQuery__Node **items, size_t n, rcols 
     if (!target_list(c, s, items, n, out))
         return false;
     return resolve_unknowns(c, out);
+}
+
+/* The location of the INSERT's k-th target column, or -1. */
+static int32_t insert_col_location(const PgQuery__InsertStmt *is, size_t k)
+{
+    return k < is->n_cols ? node_location(is->cols[k]) : -1;
 }
 
 static bool analyze_insert(actx *c, scope *parent, const PgQuery__InsertStmt *is, rcols *out)
@@ -3328,9 +3362,11 @@ static bool analyze_insert(actx *c, scope *parent, const PgQuery__InsertStmt *is
             LIST_EACH(r, st->n_values_lists) {
                 const PgQuery__List *row = st->values_lists[r]->list;
                 if (row->n_items > cols.len)
-                    return fail(c, -1, "INSERT has more expressions than target columns");
+                    return fail(c, node_location(row->items[cols.len]),
+                                "INSERT has more expressions than target columns");
                 if (row->n_items < cols.len)
-                    return fail(c, -1, "INSERT has more target columns than expressions");
+                    return fail(c, insert_col_location(is, row->n_items),
+                                "INSERT has more target columns than expressions");
                 LIST_EACH(k, row->n_items)
                     if (!assign(c, vs, row->items[k], cols.items[k], NULL))
                         return false;
@@ -3342,9 +3378,11 @@ static bool analyze_insert(actx *c, scope *parent, const PgQuery__InsertStmt *is
             if (!is->n_cols && cols.len > sel.len)
                 cols.len = sel.len;
             if (sel.len > cols.len)
-                return fail(c, -1, "INSERT has more expressions than target columns");
+                return fail(c, sel.items[cols.len].e.location,
+                            "INSERT has more expressions than target columns");
             if (sel.len < cols.len)
-                return fail(c, -1, "INSERT has more target columns than expressions");
+                return fail(c, insert_col_location(is, sel.len),
+                            "INSERT has more target columns than expressions");
             LIST_EACH(k, sel.len)
                 if (!assign(c, s, NULL, cols.items[k], &sel.items[k].e))
                     return false;
@@ -3577,7 +3615,9 @@ static bool with_clause(actx *c, scope *s, const PgQuery__WithClause *w)
             if (!cte_columns(c, k, ce))
                 return false;
             PGC_PUSH(c->a, s->ctes, k);
-            for (int round = 0; round < 8; round++) {
+            /* each round but the last makes a column nullable: at most
+             * ncols + 1 rounds to the fixpoint */
+            for (;;) {
                 rcols rec = {0};
                 if (!analyze_select(c, s, st->rarg, true, &rec))
                     return false;
@@ -3601,6 +3641,7 @@ static bool with_clause(actx *c, scope *s, const PgQuery__WithClause *w)
                     if (rec.items[j].e.typmod != col->e.typmod)
                         col->e.typmod = -1;
                     col->e.table = col->e.column = NULL;
+                    col->e.row = NULL; /* the rows come from both terms */
                 }
                 if (!changed)
                     break;

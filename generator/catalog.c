@@ -418,7 +418,7 @@ bool pgc_cat_typename(pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
         if (!bt && (!schema || strcmp(schema, "pg_catalog") != 0))
             u = find_utype(cat, schema, name);
         if (!bt && !u) {
-            if (schema)
+            if (schema && strcmp(schema, PGC_HOME_SCHEMA) != 0)
                 return fail(d, t, tn->location, "type \"%s.%s\" does not exist", schema, name);
             return fail(d, t, tn->location, "type \"%s\" does not exist", name);
         }
@@ -804,9 +804,7 @@ static bool column_def(replay *r, const PgQuery__ColumnDef *cd, pgc_col *c)
             column_constraint(c, cd->constraints[i]->constraint);
     if (cd->raw_default)
         c->has_default = true;
-    pgc_utype *dom = pgc_cat_utype(r->cat, c->type);
-    if (dom && dom->t.type == 'd' && dom->not_null)
-        c->not_null = true;
+    /* a NOT NULL domain does not make the column NOT NULL (catalog_internal.h) */
     return true;
 }
 
@@ -880,9 +878,10 @@ static bool create_table(replay *r, const PgQuery__CreateStmt *cs, char kind)
         const PgQuery__Node *n = cs->inh_relations[i];
         if (n->node_case != PG_QUERY__NODE__NODE_RANGE_VAR)
             continue;
-        const pgc_rel *parent = find_rel_kind(r, n->range_var, "rpf", false, &ok);
+        pgc_rel *parent = find_rel_kind(r, n->range_var, "rpf", false, &ok);
         if (!ok || !copy_columns(r, rel, parent, true, n->range_var->location))
             goto failed;
+        PGC_PUSH(r->cat->a, rel->parents, parent);
     }
     if (cs->of_typename) {
         uint32_t oid;
@@ -975,6 +974,18 @@ static void forget_view_not_null(pgc_catalog *cat)
     }
 }
 
+/* A column made nullable in rel: also in every table it inherits from. */
+static void parents_nullable(pgc_rel *rel, const char *name)
+{
+    LIST_EACH(i, rel->parents.len) {
+        pgc_rel *p = rel->parents.items[i];
+        pgc_col *c = rel_col(p, name);
+        if (c)
+            c->not_null = false;
+        parents_nullable(p, name);
+    }
+}
+
 static bool alter_table(replay *r, const PgQuery__AlterTableStmt *as)
 {
     bool ok = true;
@@ -1031,9 +1042,6 @@ static bool alter_table(replay *r, const PgQuery__AlterTableStmt *as)
             const PgQuery__ColumnDef *cd = cmd->def->column_def;
             if (!pgc_cat_typename(r->cat, r->d, r->t, cd->type_name, &c->type, &c->typmod))
                 return false;
-            pgc_utype *dom = pgc_cat_utype(r->cat, c->type);
-            if (dom && dom->t.type == 'd' && dom->not_null)
-                c->not_null = true;
             break;
         }
         case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:
@@ -1043,6 +1051,8 @@ static bool alter_table(replay *r, const PgQuery__AlterTableStmt *as)
         case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull:
             if (!(needs_col = !c)) {
                 c->not_null = false;
+                /* reading a parent reads this table's rows too */
+                parents_nullable(rel, c->name);
                 forget_view_not_null(r->cat);
             }
             break;

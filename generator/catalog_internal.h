@@ -40,7 +40,9 @@ typedef struct pgc_col {
     const char *name;
     uint32_t type;
     int32_t typmod;          /* as the server reports it (atttypmod), -1 none */
-    bool not_null;           /* sound: never NULL */
+    bool not_null;           /* sound: never NULL (the column's own NOT NULL; a NOT NULL
+                              * domain's is not enforced on every path: outer joins,
+                              * INSERT ... SELECT of no row's scalar subquery) */
     bool has_default;        /* DEFAULT, serial, identity or generated */
     char identity;           /* 'a' ALWAYS, 'd' BY DEFAULT, 0 */
     char generated;          /* 's' STORED, 0 */
@@ -60,6 +62,7 @@ typedef struct pgc_rel {
     bool dropped;
     bool system;             /* pg_catalog / information_schema (catalog_sys.c) */
     PGC_VEC(struct pgc_rel *) deps;  /* views: the relations their query reads */
+    PGC_VEC(struct pgc_rel *) parents;  /* INHERITS / PARTITION OF: reading a parent reads us */
 } pgc_rel;
 
 /* A user-defined type.  t.name is the spelling of format_type(). */

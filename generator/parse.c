@@ -7,8 +7,97 @@
  */
 #include "parse.h"
 
+#include <stdlib.h>
+
 /* Whether this thread has called libpg_query (which then holds memory). */
 static _Thread_local bool parsed;
+
+/*
+ * The nesting depth of the messages in a serialized tree, measured without
+ * recursion, or -1 if it exceeds limit (or the bytes cannot be read).
+ * protobuf-c's unpack and free, and the analyzer after them, recurse once
+ * or more per level: a tree deeper than the stack allows must be refused
+ * before any of them sees it.
+ */
+static int tree_depth(const uint8_t *p, size_t len, int limit)
+{
+    typedef struct {
+        size_t end;
+        const ProtobufCMessageDescriptor *desc;
+    } level;
+    level *stack = malloc(((size_t)limit + 1) * sizeof *stack);
+    if (!stack)
+        return -1;
+    int depth = 0, max = 0;
+    stack[0].end = len;
+    stack[0].desc = &pg_query__parse_result__descriptor;
+    size_t at = 0;
+    for (;;) {
+        while (depth > 0 && at >= stack[depth].end)
+            depth--;
+        if (at >= len)
+            break;
+        uint64_t key = 0, v = 0;
+        int shift = 0;
+        do {
+            if (at >= len || shift > 63)
+                goto bad;
+            key |= (uint64_t)(p[at] & 0x7f) << shift;
+            shift += 7;
+        } while (p[at++] & 0x80);
+        switch (key & 7) {
+        case 0: /* varint */
+            do {
+                if (at >= len)
+                    goto bad;
+            } while (p[at++] & 0x80);
+            break;
+        case 1: /* 64-bit */
+            at += 8;
+            break;
+        case 5: /* 32-bit */
+            at += 4;
+            break;
+        case 2: { /* length-delimited: bytes, string, packed, or a message */
+            shift = 0;
+            do {
+                if (at >= len || shift > 63)
+                    goto bad;
+                v |= (uint64_t)(p[at] & 0x7f) << shift;
+                shift += 7;
+            } while (p[at++] & 0x80);
+            if (v > len - at)
+                goto bad;
+            const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(
+                stack[depth].desc, (unsigned)(key >> 3));
+            if (f && f->type == PROTOBUF_C_TYPE_MESSAGE) {
+                if (depth == limit) {
+                    max = -1;
+                    goto done;
+                }
+                depth++;
+                stack[depth].end = at + (size_t)v;
+                stack[depth].desc = f->descriptor;
+                if (depth > max)
+                    max = depth;
+            } else {
+                at += (size_t)v;
+            }
+            break;
+        }
+        default:
+            goto bad;
+        }
+        if (at > stack[depth].end)
+            goto bad;
+    }
+done:
+    free(stack);
+    return max;
+bad:
+    free(stack);
+    return -1;
+}
 
 PgQuery__ParseResult *pgc_parse(pgc_diags *d, const pgc_stmt_text *t)
 {
@@ -20,6 +109,12 @@ PgQuery__ParseResult *pgc_parse(pgc_diags *d, const pgc_stmt_text *t)
             at = pgc_char_to_byte_offset(t->canon, t->canon_len, r.error->cursorpos);
         pgc_diag_error(d, t->file, pgc_stmt_text_source(t, at), "%s", r.error->message);
         pg_query_free_protobuf_parse_result(r);
+        return NULL;
+    }
+    if (tree_depth((const uint8_t *)r.parse_tree.data, r.parse_tree.len, PGC_PARSE_MAX_DEPTH)
+        < 0) {
+        pg_query_free_protobuf_parse_result(r);
+        pgc_diag_error(d, t->file, t->offset, "statement nested too deeply");
         return NULL;
     }
     PgQuery__ParseResult *tree = pg_query__parse_result__unpack(

@@ -12,6 +12,15 @@
 #include "source.h"
 
 /*
+ * The deepest tree pgc_parse() accepts, in nested messages (an operator
+ * chain a + b + ... takes two a term, a UNION ALL chain one a branch).
+ * Deeper statements are refused ("statement nested too deeply") before
+ * anything recurses over them: the tree's readers and the analyzer
+ * recurse once or more per level, on the caller's stack.
+ */
+#define PGC_PARSE_MAX_DEPTH 3000
+
+/*
  * Parses t->canon.  On success returns the tree (one or more RawStmt); free
  * it with pgc_parse_free().  On a syntax error reports it at the user's
  * position (through t's map) and returns NULL.

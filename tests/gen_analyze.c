@@ -57,7 +57,7 @@ static void select__star__expands_table_columns(void **state)
     assert_query(w, "SELECT * FROM authors WHERE id = $1", "id bigint",
                  "id bigint!, name character varying(17)!, bio text?, score numeric(10,2)?, "
                  "m mood!, born date?, created_at timestamp with time zone!, tags text[]?, "
-                 "mail text!, home addr?");
+                 "mail text?, home addr?");
     assert_string_equal(w->info.columns.items[1].table, "authors");
     assert_string_equal(w->info.columns.items[1].column, "name");
     assert_int_equal(w->info.columns.items[1].typmod, 21);
@@ -234,7 +234,7 @@ static void select__enums_and_domains(void **state)
 {
     world *w = *state;
     assert_query(w, "SELECT m, m::text, mail, enum_first(m) FROM authors WHERE m = $1", "m mood",
-                 "m mood!, m text!, mail text!, enum_first mood?");
+                 "m mood!, m text!, mail text?, enum_first mood?");
 }
 
 static void select__composite_fields(void **state)
@@ -565,6 +565,131 @@ static void embed__marks_columns(void **state)
     assert_null(w->info.columns.items[5].embed);
 }
 
+/* ---- review findings: soundness ------------------------------------------- */
+
+/* (x.b).id of a whole-row value carried through a subquery, a CTE, grouping
+ * sets or LATERAL onto a nullable side is nullable (PostgreSQL returns NULL
+ * for the missing row), though books.id is NOT NULL. */
+static void nullability__whole_row_field_through_nullable_copies(void **state)
+{
+    world *w = *state;
+    assert_query(w, "SELECT (x.b).id FROM authors a LEFT JOIN (SELECT b FROM books b) x ON false",
+                 "", "id integer?");
+    assert_query(w, "WITH x AS (SELECT b FROM books b) "
+                    "SELECT (x.b).id FROM authors a LEFT JOIN x ON false",
+                 "", "id integer?");
+    assert_query(w, "SELECT (x.b).id FROM (SELECT b FROM books b GROUP BY ROLLUP (b)) x", "",
+                 "id integer?");
+    assert_query(w, "SELECT (x.b).id FROM authors a LEFT JOIN LATERAL "
+                    "(SELECT b FROM books b WHERE b.author_id = a.id) x ON true",
+                 "", "id integer?");
+    /* still the column's own nullability when the row is present */
+    assert_query(w, "SELECT (x.b).id, (x.b).author_id FROM (SELECT b FROM books b) x", "",
+                 "id integer!, author_id bigint?");
+    /* a whole-row value of a subquery (type record) still has its fields */
+    assert_query(w, "SELECT (x).t FROM authors a LEFT JOIN (SELECT title AS t FROM books) x "
+                    "ON false",
+                 "", "t text?");
+}
+
+/* ROWS FROM pads the shorter function's column with NULLs. */
+static void nullability__rows_from_pads_with_nulls(void **state)
+{
+    world *w = *state;
+    assert_query(w, "SELECT g, h FROM ROWS FROM (generate_series(1, 2), generate_series(1, 3)) "
+                    "AS x(g, h)",
+                 "", "g integer?, h integer?");
+    assert_query(w, "SELECT g FROM generate_series(1, 2) AS g", "", "g integer!");
+}
+
+/* The recursive CTE's nullability reaches its fixpoint however many rounds
+ * it takes (here one column a round, ten rounds). */
+static void nullability__recursive_cte_fixpoint(void **state)
+{
+    world *w = *state;
+    assert_query(w,
+                 "WITH RECURSIVE r(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, n) AS ("
+                 "SELECT 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 UNION ALL "
+                 "SELECT NULL::int, a0, a1, a2, a3, a4, a5, a6, a7, a8, n + 1 FROM r "
+                 "WHERE n < 20) SELECT a8, a9, n FROM r",
+                 "", "a8 integer?, a9 integer?, n integer!");
+}
+
+/* INSERT/UPDATE/DELETE write to the catalog relation, never to a CTE of
+ * the same name. */
+static void dml__target_is_never_a_cte(void **state)
+{
+    world *w = *state;
+    assert_query(w, "WITH books AS (SELECT 1 AS x) UPDATE books SET title = $1 "
+                    "RETURNING id, title",
+                 "title text", "id integer!, title text!");
+    assert_query(w, "WITH books AS (SELECT 1 AS x) DELETE FROM books RETURNING pages", "",
+                 "pages smallint!");
+    assert_query(w, "WITH books AS (SELECT 1 AS x) INSERT INTO books (title, price, pages) "
+                    "VALUES ('t', 1, 1) RETURNING id",
+                 "", "id integer!");
+}
+
+/* concat() and json_build_object() are NULL for VARIADIC NULL. */
+static void nullability__variadic_null_array(void **state)
+{
+    world *w = *state;
+    assert_query(w, "SELECT concat(VARIADIC NULL::text[]), json_build_object(VARIADIC "
+                    "NULL::text[]), concat('a', NULL)",
+                 "", "concat text?, json_build_object json?, concat text!");
+}
+
+/* A NOT NULL domain's column may read NULL, but a parameter assigned to it
+ * must not be NULL. */
+static void nullability__not_null_domain_column(void **state)
+{
+    world *w = *state;
+    assert_query(w, "SELECT a.mail FROM books b LEFT JOIN authors a ON false", "",
+                 "mail text?");
+    assert_query(w, "UPDATE authors SET mail = $1 WHERE id = $2 RETURNING mail",
+                 "mail email, id bigint", "mail text?");
+}
+
+/* Nesting deeper than the parser's bound is an error at the statement, not
+ * a stack overflow; moderately deep statements are typed. */
+static void errors__nesting_too_deep(void **state)
+{
+    world *w = *state;
+    size_t n = 20000;
+    char *sql = malloc(n * 2 + 32);
+    assert_non_null(sql);
+    strcpy(sql, "SELECT 1");
+    for (size_t i = 0; i < n; i++)
+        strcat(sql + 6 + 2 * i, "+1");
+    assert_query_error(w, sql, "test.sql:1:1: error: statement nested too deeply");
+    char *u = malloc(20 * 20000 + 32);
+    assert_non_null(u);
+    char *p = u + sprintf(u, "SELECT 1 AS x");
+    for (size_t i = 0; i < 20000; i++)
+        p += sprintf(p, " UNION ALL SELECT 1");
+    assert_query_error(w, u, "statement nested too deeply");
+    sql[6 + 2 * 400] = '\0';
+    assert_query(w, sql, "", "?column? integer!");
+    free(u);
+    free(sql);
+}
+
+/* Count mismatches point where PostgreSQL points (checked with psql). */
+static void errors__count_mismatches_have_positions(void **state)
+{
+    world *w = *state;
+    assert_query_error(w, "SELECT 1 UNION SELECT 1, 2",
+                       "test.sql:1:23: error: each UNION query must have the same number");
+    assert_query_error(w, "INSERT INTO books (title) VALUES ('a', 2)",
+                       "test.sql:1:40: error: INSERT has more expressions than target columns");
+    assert_query_error(w, "INSERT INTO books (title) SELECT 'a', 2",
+                       "test.sql:1:39: error: INSERT has more expressions than target columns");
+    assert_query_error(w, "INSERT INTO books (title, price) VALUES ('a')",
+                       "test.sql:1:27: error: INSERT has more target columns than expressions");
+    assert_query_error(w, "VALUES (1), (1, 2)",
+                       "test.sql:1:14: error: VALUES lists must all be the same length");
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -618,6 +743,14 @@ int main(void)
         T(errors__operator_resolution),
         T(errors__have_positions),
         T(embed__marks_columns),
+        T(nullability__whole_row_field_through_nullable_copies),
+        T(nullability__rows_from_pads_with_nulls),
+        T(nullability__recursive_cte_fixpoint),
+        T(dml__target_is_never_a_cte),
+        T(nullability__variadic_null_array),
+        T(nullability__not_null_domain_column),
+        T(errors__nesting_too_deep),
+        T(errors__count_mismatches_have_positions),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     pgc_parse_exit();

@@ -174,9 +174,11 @@ static void types__domains_composites_and_schemas(void **state)
                 "ALTER DOMAIN posint SET NOT NULL;\n"
                 "ALTER TYPE pair ADD ATTRIBUTE z bool;\n"
                 "ALTER TYPE pair RENAME ATTRIBUTE y TO yy;\n");
-    /* domain-typed result columns are described by their base types */
+    /* domain-typed result columns are described by their base types; a
+     * NOT NULL domain does not make its columns NOT NULL (not enforced
+     * everywhere: outer joins, INSERT ... SELECT of an empty subquery) */
     assert_string_equal(columns_of(w, "t"),
-                        "c character varying(8)!, p integer?, q pair?, r pair[]?");
+                        "c character varying(8)?, p integer?, q pair?, r pair[]?");
     assert_true(world_query(w, "SELECT (q).* FROM t"));
     assert_string_equal(world_columns(w), "x integer?, yy text?, z boolean?");
     assert_true(world_query(w, "SELECT 'x'::lib.code"));
@@ -337,6 +339,42 @@ static void json__catalog_dump(void **state)
     free(buf);
 }
 
+/* A column's own NOT NULL is kept apart from its domain's: retyped away
+ * from a NOT NULL domain it stays nullable, and a domain's NOT NULL never
+ * makes its columns NOT NULL. */
+static void types__domain_not_null_is_not_the_columns(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE DOMAIN nn AS int NOT NULL;\n"
+                "CREATE TABLE t (a nn, b nn NOT NULL, c nn);\n"
+                "ALTER TABLE t ALTER COLUMN a TYPE int;\n"
+                "ALTER DOMAIN nn DROP NOT NULL;\n"
+                "ALTER TABLE t ALTER COLUMN b TYPE bigint;\n");
+    assert_string_equal(columns_of(w, "t"), "a integer?, b bigint!, c integer?");
+}
+
+/* Reading a parent reads its children: a child's DROP NOT NULL makes the
+ * parent's column nullable too. */
+static void table__child_drop_not_null_reaches_parent(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE TABLE p (id int NOT NULL, x int NOT NULL);\n"
+                "CREATE TABLE c (y int) INHERITS (p);\n"
+                "CREATE TABLE g () INHERITS (c);\n"
+                "ALTER TABLE g ALTER COLUMN x DROP NOT NULL;\n");
+    assert_string_equal(columns_of(w, "p"), "id integer!, x integer?");
+    assert_string_equal(columns_of(w, "c"), "id integer!, x integer?, y integer?");
+}
+
+/* Names in the home schema are shown unqualified, as the user wrote them. */
+static void errors__home_schema_is_not_named(void **state)
+{
+    world *w = *state;
+    assert_false(world_query(w, "SELECT * FROM __pgc_home.nope"));
+    assert_non_null(strstr(world_errors(w), "relation \"nope\" does not exist"));
+    assert_null(strstr(world_errors(w), "relation \"__pgc_home"));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -359,6 +397,9 @@ int main(void)
         T(errors__what_cannot_be_followed),
         T(skipped__statements_that_change_nothing),
         T(json__catalog_dump),
+        T(types__domain_not_null_is_not_the_columns),
+        T(table__child_drop_not_null_reaches_parent),
+        T(errors__home_schema_is_not_named),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     pgc_parse_exit();

@@ -701,3 +701,43 @@ SELECT t.id, u.label FROM t LEFT JOIN u ON u.t_id = t.id WHERE u.id IS NOT NULL;
 
 -- name: DeleteReturningExpressions :many
 DELETE FROM v WHERE id > 1 RETURNING id, qty * 2 AS double_qty, moods || 'sad'::mood AS more;
+
+-- Review findings: NULLs the analysis once declared NOT NULL.
+
+-- name: WholeRowFieldLeftJoinSubquery :many
+SELECT (x.uu).id AS uid, (x.uu).label AS label FROM t LEFT JOIN (SELECT uu FROM u uu) x ON false;
+
+-- name: WholeRowFieldLeftJoinCte :many
+WITH x AS (SELECT uu FROM u uu)
+SELECT (x.uu).id AS uid FROM t LEFT JOIN x ON false;
+
+-- name: WholeRowFieldRollup :many
+SELECT (x.uu).id AS uid FROM (SELECT uu FROM u uu GROUP BY ROLLUP (uu)) x;
+
+-- name: WholeRowFieldLateral :many
+SELECT t.id, (x.uu).label AS label
+FROM t LEFT JOIN LATERAL (SELECT uu FROM u uu WHERE uu.t_id = t.id) x ON true;
+
+-- name: RowsFromPadsWithNulls :many
+SELECT g, h FROM ROWS FROM (generate_series(1, 2), generate_series(1, 3)) AS x(g, h);
+
+-- name: RecursiveCteTenRounds :many
+WITH RECURSIVE r(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, n) AS (
+    SELECT 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+    UNION ALL
+    SELECT NULL::int, a0, a1, a2, a3, a4, a5, a6, a7, a8, n + 1 FROM r WHERE n < 20)
+SELECT a8, a9, n FROM r;
+
+-- name: UpdateTargetShadowedByCte :many
+WITH u AS (SELECT 1 AS x)
+UPDATE u SET label = label || '!' RETURNING id, label, weight;
+
+-- name: VariadicNullArray :one
+SELECT concat(VARIADIC NULL::text[]) AS c, json_build_object(VARIADIC NULL::text[]) AS j,
+       jsonb_build_object(VARIADIC NULL::text[]) AS jb;
+
+-- name: NotNullDomainOuterJoin :many
+SELECT t.id, v.qty FROM t LEFT JOIN v ON v.t_id = t.id;
+
+-- name: NotNullDomainInsertEmptySubquery :one
+INSERT INTO v (id, qty) VALUES (100, (SELECT qty FROM v WHERE false)) RETURNING id, qty;
