@@ -3,6 +3,7 @@
  *
  *   pgc describe -m MIGRATION... -q QUERY...   (describe.h)
  *   pgc verify -m MIGRATION... -q QUERY...     (verify.h)
+ *   pgc generate -m MIGRATION... -q QUERY... -n NAME -o OUTDIR  (emit.h)
  *   pgc --help | --version
  *
  * Exit status: 0 on success, 1 after errors in the inputs, 2 on a usage
@@ -14,6 +15,7 @@
 #include <pg_query.h> /* PG_VERSION */
 
 #include "describe.h"
+#include "emit.h"
 #include "pgc.h"
 #include "verify.h"
 
@@ -24,6 +26,9 @@
     "                                        result columns as JSON\n"                \
     "  verify -m MIGRATION... -q QUERY...    check the analysis against a real\n"     \
     "                                        PostgreSQL server\n"                     \
+    "  generate -m MIGRATION... -q QUERY... -n NAME -o OUTDIR\n"                       \
+    "                                        write OUTDIR/NAME.h and NAME.c: typed C\n" \
+    "                                        for the queries, migrations embedded\n"   \
     "Options:\n"                                                                      \
     "  -h, --help      this text; pgc COMMAND --help for a command's options\n"       \
     "  --version       pgc's version\n"
@@ -36,6 +41,7 @@ typedef struct command {
 static const command commands[] = {
     {"describe", pgc_describe_main},
     {"verify", pgc_verify_main},
+    {"generate", pgc_generate_main},
 };
 
 int main(int argc, char **argv)

@@ -19,6 +19,7 @@
 #ifndef PGC_H
 #define PGC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -620,6 +621,99 @@ int pgc_migrate(pgc_db *db, const pgc_migration_set *set,
 int pgc_migrate_status(pgc_db *db, const pgc_migration_set *set,
                        pgc_migration_status **out, size_t *count,
                        pgc_error *err);
+
+/* ------------------------------------------------------------------ */
+/* values.c: C values of PostgreSQL types, for generated code            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * What `pgc generate` maps PostgreSQL types to, besides the C scalars
+ * (int16_t smallint, int32_t integer, int64_t bigint, float real, double
+ * double precision, bool boolean) and `const char *` (text, varchar, char,
+ * name, citext, json, jsonb, numeric as its text).  Times count from
+ * 2000-01-01 00:00 as PostgreSQL does (timestamptz in UTC); infinity is
+ * INT64_MAX / INT32_MAX and -infinity INT64_MIN / INT32_MIN, as sent.
+ */
+typedef struct pgc_bytes {        /* bytea */
+    const uint8_t *data;          /* may be NULL when len is 0 */
+    size_t len;
+} pgc_bytes;
+
+typedef struct pgc_uuid {         /* uuid: its 16 bytes in order */
+    uint8_t b[16];
+} pgc_uuid;
+
+typedef struct pgc_timestamp {    /* timestamp, timestamptz */
+    int64_t usec;                 /* microseconds since 2000-01-01 00:00 */
+} pgc_timestamp;
+
+typedef struct pgc_date {         /* date */
+    int32_t days;                 /* days since 2000-01-01 */
+} pgc_date;
+
+/* Seconds between 1970-01-01 and 2000-01-01, to convert to and from time_t. */
+#define PGC_EPOCH_2000 INT64_C(946684800)
+
+/*
+ * Binary parameter encoders (PostgreSQL's *recv formats, network byte
+ * order): each writes v into buf and returns buf, to go into a values[]
+ * slot with format 1.  buf holds at least 2, 4, 8, 4, 8, 1, 16, 4 and 8
+ * bytes for these, in order.
+ */
+const char *pgc_put_int2(char *buf, int16_t v);
+const char *pgc_put_int4(char *buf, int32_t v);
+const char *pgc_put_int8(char *buf, int64_t v);
+const char *pgc_put_float4(char *buf, float v);
+const char *pgc_put_float8(char *buf, double v);
+const char *pgc_put_bool(char *buf, bool v);
+const char *pgc_put_uuid(char *buf, pgc_uuid v);
+const char *pgc_put_date(char *buf, pgc_date v);
+const char *pgc_put_timestamp(char *buf, pgc_timestamp v);
+
+/*
+ * Binary result decoders: the value at (row, col) of a binary-format
+ * result.  A NULL value (or one of the wrong size) gives 0, false, an
+ * empty value or NULL: test pgc_result_is_null() for SQL NULL.  Pointers
+ * point into the result and live as long as it.
+ */
+int16_t pgc_get_int2(const pgc_result *res, int row, int col);
+int32_t pgc_get_int4(const pgc_result *res, int row, int col);
+int64_t pgc_get_int8(const pgc_result *res, int row, int col);
+float pgc_get_float4(const pgc_result *res, int row, int col);
+double pgc_get_float8(const pgc_result *res, int row, int col);
+bool pgc_get_bool(const pgc_result *res, int row, int col);
+pgc_uuid pgc_get_uuid(const pgc_result *res, int row, int col);
+pgc_date pgc_get_date(const pgc_result *res, int row, int col);
+pgc_timestamp pgc_get_timestamp(const pgc_result *res, int row, int col);
+pgc_bytes pgc_get_bytes(const pgc_result *res, int row, int col);
+/* text, varchar, char, name, citext, json, enum labels: NULL for NULL. */
+const char *pgc_get_text(const pgc_result *res, int row, int col);
+/* jsonb (its version byte skipped): NULL for NULL. */
+const char *pgc_get_jsonb(const pgc_result *res, int row, int col);
+/* numeric as PostgreSQL's text ("-12.50", "NaN", "Infinity"), allocated
+ * in the result; NULL for NULL (or out of memory: then err says so). */
+const char *pgc_get_numeric(pgc_result *res, int row, int col, pgc_error *err);
+
+/*
+ * Checks that a result has the columns the generated code was built for:
+ * ncols columns, in stmt->result_format, with the given type OIDs (0:
+ * not checked, for types whose OID is the database's own, like enums).
+ * A mismatch (the schema changed since generation) is PGC_EINVAL naming
+ * the statement and the column.
+ */
+int pgc_result_check(const pgc_result *res, const pgc_stmt *stmt, int ncols,
+                     const Oid *types, pgc_error *err);
+
+/*
+ * Records code and a formatted message naming stmt in err (may be NULL),
+ * for errors that generated code finds itself (a NULL parameter, no row).
+ * Returns code.
+ */
+int pgc_fail_query(pgc_error *err, int code, const pgc_stmt *stmt, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
 
 #ifdef __cplusplus
 }

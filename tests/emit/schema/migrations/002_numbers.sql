@@ -1,0 +1,66 @@
+-- A migration longer than 4095 bytes, so that the emitter's long-literal path is tested.
+-- Quotes ' " and a backslash \ and a trigraph ??= and a tab	here and unicode: é 日本 🐘.
+CREATE TABLE {{tables.numbers}} (
+    n integer PRIMARY KEY,
+    note text
+);
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 000 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 001 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 002 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 003 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 004 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 005 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 006 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 007 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 008 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 009 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 010 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 011 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 012 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 013 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 014 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 015 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 016 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 017 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 018 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 019 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 020 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 021 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 022 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 023 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 024 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 025 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 026 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 027 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 028 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 029 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 030 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 031 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 032 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 033 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 034 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 035 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 036 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 037 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 038 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 039 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 040 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 041 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 042 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 043 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 044 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 045 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 046 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 047 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 048 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 049 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 050 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 051 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 052 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 053 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 054 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 055 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 056 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 057 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 058 of a long comment to make the file big enough';
+COMMENT ON TABLE {{tables.numbers}} IS 'numbers, version 059 of a long comment to make the file big enough';

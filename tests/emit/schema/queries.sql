@@ -1,0 +1,49 @@
+-- name: CreateItem :one
+INSERT INTO {{tables.items}} (
+    code, small, medium, big, ratio, score, flag, label, initials, data, ref, born, seen, at,
+    price, doc, docb, mood,
+    n_small, n_medium, n_big, n_ratio, n_score, n_flag, n_label, n_data, n_ref, n_born,
+    n_seen, n_at, n_price, n_docb, n_mood
+) VALUES (
+    @code, @small, @medium, @big, @ratio, @score, @flag, @label, @initials, @data, @ref,
+    @born, @seen, @at, @price, @doc, @docb, @mood,
+    sqlc.narg(n_small), sqlc.narg(n_medium), sqlc.narg(n_big), sqlc.narg(n_ratio),
+    sqlc.narg(n_score), sqlc.narg(n_flag), sqlc.narg(n_label), sqlc.narg(n_data),
+    sqlc.narg(n_ref), sqlc.narg(n_born), sqlc.narg(n_seen), sqlc.narg(n_at),
+    sqlc.narg(n_price), sqlc.narg(n_docb), sqlc.narg(n_mood)
+)
+RETURNING id;
+
+-- name: GetItem :one
+SELECT * FROM {{tables.items}} WHERE code = @code;
+
+-- name: ListItems :many
+SELECT id, code, mood, n_mood, n_label FROM {{tables.items}} ORDER BY id;
+
+-- name: ItemsByMood :many
+SELECT id, code FROM {{tables.items}} WHERE mood = @mood ORDER BY id;
+
+-- name: CountItems :one
+SELECT count(*) AS total FROM {{tables.items}};
+
+-- name: ItemCodeName :one
+SELECT code::name AS code_name, '{{not a template}}' AS literal FROM {{tables.items}} WHERE id = $1;
+
+-- name: RenameItem :exec
+UPDATE {{tables.items}} SET code = @new_code WHERE code = @old_code;
+
+-- name: FlagItems :execrows
+UPDATE {{tables.items}} SET flag = @flag WHERE flag <> @flag;
+
+-- name: DeleteItem :execresult
+DELETE FROM {{tables.items}} WHERE code = @code;
+
+-- name: FillNumbers :execrows
+INSERT INTO {{tables.numbers}} (n, note)
+SELECT g, CASE WHEN g % 2 = 0 THEN 'even' END FROM generate_series(1, @count::integer) AS g;
+
+-- name: ListNumbers :many
+SELECT n, note FROM {{tables.numbers}} WHERE n <= @max_n ORDER BY n;
+
+-- name: NumberNote :one
+SELECT note FROM {{tables.numbers}} WHERE n = @n;
