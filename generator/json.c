@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "sqltext.h"
 
 void pgc_json_init(pgc_json *j, FILE *out)
 {
@@ -61,38 +62,6 @@ void pgc_json_end_object(pgc_json *j) { end(j, '}'); }
 void pgc_json_begin_array(pgc_json *j) { begin(j, '['); }
 void pgc_json_end_array(pgc_json *j) { end(j, ']'); }
 
-/* Length of the well-formed UTF-8 sequence at s[0..n), 0 if none. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t len;
-    unsigned long cp;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        cp = c & 0x1Fu;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        cp = c & 0x0Fu;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        cp = c & 0x07u;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3Fu);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)
-        || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-        return 0;
-    return len;
-}
 
 static void write_string(FILE *out, const char *str)
 {
@@ -102,7 +71,7 @@ static void write_string(FILE *out, const char *str)
     for (size_t i = 0; i < n;) {
         unsigned char c = s[i];
         if (c >= 0x80) {
-            size_t k = utf8_len(s + i, n - i);
+            size_t k = pgc_utf8_sequence(s + i, n - i);
             if (k == 0) {
                 fputs("\\ufffd", out);
                 i++;

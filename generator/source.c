@@ -227,29 +227,6 @@ static bool is_code(pgc_tok kind)
     return kind != PGC_TOK_SPACE && kind != PGC_TOK_COMMENT;
 }
 
-/* Words of a text split at blanks. */
-#define MAX_WORDS 8
-typedef struct word {
-    const char *s;
-    size_t n;
-} word;
-
-static int split_words(const char *s, size_t n, word *w)
-{
-    int count = 0;
-    size_t i = 0;
-    while (count < MAX_WORDS) {
-        while (i < n && is_blank(s[i]))
-            i++;
-        if (i == n)
-            break;
-        size_t start = i;
-        while (i < n && !is_blank(s[i]))
-            i++;
-        w[count++] = (word){s + start, i - start};
-    }
-    return count;
-}
 
 /* Moves the lexer forward to offset off (a line start or a token
  * boundary), keeping its line and column right. */
@@ -739,10 +716,10 @@ typedef enum directive {
  */
 static directive directive_of(const char *comment, size_t n)
 {
-    word w[MAX_WORDS];
+    pgc_word w[PGC_MAX_WORDS];
     if (n < 2 || comment[0] != '-' || comment[1] != '-')
         return DIR_NONE; /* a block comment */
-    int k = split_words(comment + 2, n - 2, w);
+    int k = pgc_split_words(comment + 2, n - 2, w);
     if (k == 0)
         return DIR_NONE;
     if (k >= 2 && (equal_nocase(w[0].s, w[0].n, "+goose")
@@ -1125,8 +1102,8 @@ static bool parse_annotation(pgc_arena *a, pgc_diags *d, const pgc_file *file,
     while (i < end && is_blank(s[i]))
         i++;
     i += 5; /* name: */
-    word w[MAX_WORDS];
-    int k = split_words(s + i, end - i, w);
+    pgc_word w[PGC_MAX_WORDS];
+    int k = pgc_split_words(s + i, end - i, w);
     if (k == 0) {
         pgc_diag_error(d, file, t->off,
                        "annotation has no query name; expected \"-- name: Name :cmd\"");

@@ -243,25 +243,16 @@ int pgc_find_transaction_control(const char *sql, size_t len, size_t *offset)
 /* Directives                                                           */
 /* ------------------------------------------------------------------ */
 
-#define MAX_WORDS 8
-
-typedef struct word {
-    const char *s;
-    size_t n;
-} word;
-
 static int is_blank(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* Splits s[0..n) at blanks into at most MAX_WORDS words; returns how many
- * (words past the limit are dropped). */
-static int split_words(const char *s, size_t n, word *w)
+int pgc_split_words(const char *s, size_t n, pgc_word *w)
 {
     int count = 0;
     size_t i = 0;
-    while (count < MAX_WORDS) {
+    while (count < PGC_MAX_WORDS) {
         while (i < n && is_blank(s[i]))
             i++;
         if (i == n)
@@ -269,12 +260,12 @@ static int split_words(const char *s, size_t n, word *w)
         size_t start = i;
         while (i < n && !is_blank(s[i]))
             i++;
-        w[count++] = (word){s + start, i - start};
+        w[count++] = (pgc_word){s + start, i - start};
     }
     return count;
 }
 
-static int word_is(const word *w, const char *lit)
+static int word_is(const pgc_word *w, const char *lit)
 {
     size_t n = strlen(lit);
     if (w->n != n)
@@ -290,7 +281,7 @@ static int word_is(const word *w, const char *lit)
 }
 
 /* 1 if one of w[from..n) is lit. */
-static int has_word(const word *w, int from, int n, const char *lit)
+static int has_word(const pgc_word *w, int from, int n, const char *lit)
 {
     for (int i = from; i < n; i++)
         if (word_is(&w[i], lit))
@@ -307,8 +298,8 @@ static int has_word(const word *w, int from, int n, const char *lit)
  */
 static int is_no_transaction_directive(const char *text, size_t n)
 {
-    word w[MAX_WORDS];
-    int k = split_words(text, n, w);
+    pgc_word w[PGC_MAX_WORDS];
+    int k = pgc_split_words(text, n, w);
     if (k == 1 && word_is(&w[0], "pgc:no-transaction"))
         return 1;
     if (k == 3 && word_is(&w[0], "+goose") && word_is(&w[1], "no")

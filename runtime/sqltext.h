@@ -52,9 +52,27 @@ size_t pgc_render_map_source(const pgc_render_map *map, size_t rendered_offset);
 /* Frees the segments and empties the map; NULL is accepted. */
 void pgc_render_map_free(pgc_render_map *map);
 
+/*
+ * Length of the well-formed UTF-8 sequence at s[0..n) (n > 0), or 0 if
+ * there is none: overlong forms, surrogates and code points past U+10FFFF
+ * are refused.
+ */
+size_t pgc_utf8_sequence(const unsigned char *s, size_t n);
+
 /* ------------------------------------------------------------------ */
 /* sqltext.c: positions, statements, directives                        */
 /* ------------------------------------------------------------------ */
+
+/* A word of a directive comment: s[0..n). */
+#define PGC_MAX_WORDS 8
+typedef struct pgc_word {
+    const char *s;
+    size_t n;
+} pgc_word;
+
+/* Splits s[0..n) at blanks (not newlines) into at most PGC_MAX_WORDS
+ * words; returns how many (words past the limit are dropped). */
+int pgc_split_words(const char *s, size_t n, pgc_word *w);
 
 /* pgc_fail() with "line L, column C: " before the message, and err->line
  * and err->column filled.  Returns code. */

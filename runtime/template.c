@@ -40,7 +40,7 @@ static int is_ascii_digit(unsigned char c)
  * Length of the well-formed UTF-8 sequence at s[0..n), or 0 if there is
  * none (overlong forms, surrogates and code points past U+10FFFF refused).
  */
-static size_t utf8_sequence(const unsigned char *s, size_t n)
+size_t pgc_utf8_sequence(const unsigned char *s, size_t n)
 {
     unsigned char c = s[0];
     size_t len;
@@ -76,7 +76,7 @@ static int utf8_valid(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i < n;) {
-        size_t k = utf8_sequence(u + i, n - i);
+        size_t k = pgc_utf8_sequence(u + i, n - i);
         if (k == 0)
             return 0;
         i += k;
