@@ -18,6 +18,7 @@
 
 #include "builtins.h"
 #include "catalog_internal.h"
+#include "parse.h"
 #include "pgc.h"
 #include "sqltext.h"
 
@@ -256,7 +257,7 @@ static const char *unique(pgc_arena *a, names *used, const char *base)
 
 typedef enum vkind {
     V_INT2, V_INT4, V_INT8, V_FLOAT4, V_FLOAT8, V_BOOL, V_TEXT, V_JSONB, V_NUMERIC,
-    V_BYTES, V_UUID, V_DATE, V_TIMESTAMP, V_ENUM
+    V_BYTES, V_UUID, V_DATE, V_TIMESTAMP, V_INTERVAL, V_ENUM, V_ARRAY
 } vkind;
 
 /* How one PostgreSQL type is handled. */
@@ -267,6 +268,7 @@ typedef struct ctype {
     int size;             /* binary parameter size, 0: variable or text */
     uint32_t oid;         /* the OID the server reports (domains: their base), 0: unknown */
     const char *enum_c;   /* V_ENUM: the C enum */
+    uint32_t elem;        /* V_ARRAY: the element type's OID */
 } ctype;
 
 typedef struct emitter {
@@ -277,6 +279,7 @@ typedef struct emitter {
     PGC_VEC(uint32_t) enums;           /* enum oids used, by oid */
     names enum_names;                  /* their C names, same order */
     names globals;                     /* C names at file scope */
+    const char *free_arrays, *arrays_failed; /* helpers' names, once array parameters need them */
 } emitter;
 
 static const char *enum_c_name(emitter *e, uint32_t oid)
@@ -312,36 +315,57 @@ static bool type_of(emitter *e, uint32_t oid, ctype *out)
     memset(out, 0, sizeof *out);
     out->oid = base;
     switch (base) {
-    case 21: *out = (ctype){V_INT2, "int16_t", "int2", 2, base, NULL}; return true;
-    case 23: *out = (ctype){V_INT4, "int32_t", "int4", 4, base, NULL}; return true;
-    case 20: *out = (ctype){V_INT8, "int64_t", "int8", 8, base, NULL}; return true;
-    case 700: *out = (ctype){V_FLOAT4, "float", "float4", 4, base, NULL}; return true;
-    case 701: *out = (ctype){V_FLOAT8, "double", "float8", 8, base, NULL}; return true;
-    case 16: *out = (ctype){V_BOOL, "bool", "bool", 1, base, NULL}; return true;
+    case 21: *out = (ctype){V_INT2, "int16_t", "int2", 2, base, NULL, 0}; return true;
+    case 23: *out = (ctype){V_INT4, "int32_t", "int4", 4, base, NULL, 0}; return true;
+    case 20: *out = (ctype){V_INT8, "int64_t", "int8", 8, base, NULL, 0}; return true;
+    case 700: *out = (ctype){V_FLOAT4, "float", "float4", 4, base, NULL, 0}; return true;
+    case 701: *out = (ctype){V_FLOAT8, "double", "float8", 8, base, NULL, 0}; return true;
+    case 16: *out = (ctype){V_BOOL, "bool", "bool", 1, base, NULL, 0}; return true;
     case 25: case 1043: case 1042: case 19: case 114:
-        *out = (ctype){V_TEXT, "const char *", NULL, 0, base, NULL};
+        *out = (ctype){V_TEXT, "const char *", NULL, 0, base, NULL, 0};
         return true;
-    case 3802: *out = (ctype){V_JSONB, "const char *", NULL, 0, base, NULL}; return true;
-    case 1700: *out = (ctype){V_NUMERIC, "const char *", NULL, 0, base, NULL}; return true;
-    case 17: *out = (ctype){V_BYTES, "pgc_bytes", NULL, 0, base, NULL}; return true;
-    case 2950: *out = (ctype){V_UUID, "pgc_uuid", "uuid", 16, base, NULL}; return true;
-    case 1082: *out = (ctype){V_DATE, "pgc_date", "date", 4, base, NULL}; return true;
+    case 3802: *out = (ctype){V_JSONB, "const char *", NULL, 0, base, NULL, 0}; return true;
+    case 1700: *out = (ctype){V_NUMERIC, "const char *", NULL, 0, base, NULL, 0}; return true;
+    case 17: *out = (ctype){V_BYTES, "pgc_bytes", NULL, 0, base, NULL, 0}; return true;
+    case 2950: *out = (ctype){V_UUID, "pgc_uuid", "uuid", 16, base, NULL, 0}; return true;
+    case 1082: *out = (ctype){V_DATE, "pgc_date", "date", 4, base, NULL, 0}; return true;
     case 1114: case 1184:
-        *out = (ctype){V_TIMESTAMP, "pgc_timestamp", "timestamp", 8, base, NULL};
+        *out = (ctype){V_TIMESTAMP, "pgc_timestamp", "timestamp", 8, base, NULL, 0};
+        return true;
+    case 1186:
+        *out = (ctype){V_INTERVAL, "pgc_interval", "interval", 16, base, NULL, 0};
         return true;
     default:
         break;
+    }
+    /* one-dimensional arrays of the scalars that have a binary form */
+    static const struct {
+        uint32_t oid, elem;
+        const char *name;
+    } arrays[] = {
+        {1005, 21, "int2"}, {1007, 23, "int4"}, {1016, 20, "int8"}, {1021, 700, "float4"},
+        {1022, 701, "float8"}, {1000, 16, "bool"}, {2951, 2950, "uuid"}, {1182, 1082, "date"},
+        {1115, 1114, "timestamp"}, {1185, 1184, "timestamp"}, {1009, 25, "text"},
+        {1015, 1043, "text"}, {1014, 1042, "text"}, {1003, 19, "text"}, {199, 114, "text"},
+    };
+    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) {
+        if (arrays[i].oid == base) {
+            *out = (ctype){V_ARRAY, pgc_arena_printf(e->a, "pgc_%s_array", arrays[i].name),
+                           pgc_arena_printf(e->a, "%s_array", arrays[i].name), 0, base, NULL,
+                           arrays[i].elem};
+            return true;
+        }
     }
     pgc_utype *u = pgc_cat_utype(e->p->catalog, base);
     if (!u || u->dropped)
         return false;
     if (u->t.type == 'e') {
         const char *c = enum_c_name(e, base);
-        *out = (ctype){V_ENUM, c, NULL, 0, 0, c};
+        *out = (ctype){V_ENUM, c, NULL, 0, 0, c, 0};
         return true;
     }
     if (u->t.type == 'b' && strcmp(u->name, "citext") == 0) {
-        *out = (ctype){V_TEXT, "const char *", NULL, 0, 0, NULL};
+        *out = (ctype){V_TEXT, "const char *", NULL, 0, 0, NULL, 0};
         return true;
     }
     return false;
@@ -475,6 +499,7 @@ static void query_error(emitter *e, const pgc_query_src *q, const char *fmt, ...
 
 static const char *const param_reserved[] = {
     "db", "row", "it", "err", "affected", "res", "values", "lengths", "formats", "bin", "rc",
+    "b", "arrays",
 };
 
 /* Names and types of the query's parameters and columns; false after reporting. */
@@ -491,7 +516,7 @@ static bool resolve_query(emitter *e, const pgc_query_info *qi, param **params, 
         param *p = &(*params)[i];
         p->info = pi;
         p->c = unique(e->a, &used, c_name(e->a, pi->name, false, "param"));
-        if (pi->kind == PGC_PARAM_SLICE || !type_of(e, pi->type, &p->t)) {
+        if (!type_of(e, pi->type, &p->t)) {
             query_error(e, q, "parameter %s has type %s, which pgc generate does not support yet",
                         pi->name, pgc_catalog_type_name(e->p->catalog, pi->type, -1));
             ok = false;
@@ -582,7 +607,7 @@ static const char *binds(emitter *e, const char *fn, const param *ps, size_t n)
                       fn, x, p->t.enum_c);
             break;
         case V_INT2: case V_INT4: case V_INT8: case V_FLOAT4: case V_FLOAT8: case V_BOOL:
-        case V_UUID: case V_DATE: case V_TIMESTAMP:
+        case V_UUID: case V_DATE: case V_TIMESTAMP: case V_INTERVAL:
             if (null)
                 sb_printf(&b, "    values[%zu] = %s ? pgc_put_%s(bin[%zu], %s) : NULL;\n", i, x,
                           p->t.suffix, i, v);
@@ -590,55 +615,321 @@ static const char *binds(emitter *e, const char *fn, const param *ps, size_t n)
                 sb_printf(&b, "    values[%zu] = pgc_put_%s(bin[%zu], %s);\n", i, p->t.suffix, i,
                           v);
             break;
+        case V_ARRAY:
+            break;
         }
+    }
+    /* arrays last, encoded into arrays[] (freed after the call) */
+    size_t k = 0, narrays = 0;
+    for (size_t i = 0; i < n; i++)
+        narrays += ps[i].t.kind == V_ARRAY;
+
+    for (size_t i = 0; i < n; i++) {
+        const param *p = &ps[i];
+        if (p->t.kind != V_ARRAY)
+            continue;
+        bool null = p->info->nullable;
+        const char *call = pgc_arena_printf(e->a, "pgc_put_%s(%s%s, %u, &arrays[%zu], &lengths[%zu])",
+                                            p->t.suffix, null ? "*" : "", p->c, p->t.elem, k, i);
+        if (null)
+            sb_printf(&b, "    rc = %s ? %s : PGC_OK;\n", p->c, call);
+        else
+            sb_printf(&b, "    rc = %s;\n", call);
+        sb_printf(&b, "    if (rc != PGC_OK)\n"
+                      "        return %s(arrays, %zu, rc, &%s_stmt, \"%s\", err);\n"
+                      "    values[%zu] = arrays[%zu];\n",
+                  e->arrays_failed, narrays, fn, p->c, i, k);
+        k++;
     }
     return sb_take(&b);
 }
 
 /* The statements reading column i of row 0 of res into row. */
-static void read_column(emitter *e, strbuf *b, const char *fn, const column *c, size_t i)
+static void read_column(emitter *e, strbuf *b, const char *fn, const column *c, size_t i,
+                        const char *r)
 {
     (void)e;
     const char *m = c->c;
     switch (c->t.kind) {
     case V_ENUM:
         if (c->is_null) {
-            sb_printf(b, "    row->%s = pgc_result_is_null(res, 0, %zu);\n", c->is_null, i);
-            sb_printf(b, "    if (!row->%s\n        && !%s_from_text(pgc_get_text(res, 0, %zu), "
-                         "&row->%s))\n", c->is_null, c->t.enum_c, i, m);
+            sb_printf(b, "    row->%s = pgc_result_is_null(res, %s, %zu);\n", c->is_null, r, i);
+            sb_printf(b, "    if (!row->%s\n        && !%s_from_text(pgc_get_text(res, %s, %zu), "
+                         "&row->%s))\n", c->is_null, c->t.enum_c, r, i, m);
         } else {
-            sb_printf(b, "    if (!%s_from_text(pgc_get_text(res, 0, %zu), &row->%s))\n",
-                      c->t.enum_c, i, m);
+            sb_printf(b, "    if (!%s_from_text(pgc_get_text(res, %s, %zu), &row->%s))\n",
+                      c->t.enum_c, r, i, m);
         }
         sb_printf(b,
                   "        return pgc_fail_query(err, PGC_EINVAL, &%s_stmt,\n"
                   "                              \"column %s: '%%s' is not a %s label\",\n"
-                  "                              pgc_result_value(res, 0, %zu));\n",
-                  fn, m, c->t.enum_c, i);
+                  "                              pgc_result_value(res, %s, %zu));\n",
+                  fn, m, c->t.enum_c, r, i);
         return;
     case V_NUMERIC:
-        sb_printf(b, "    row->%s = pgc_get_numeric(res, 0, %zu, err);\n", m, i);
+        sb_printf(b, "    row->%s = pgc_get_numeric(res, %s, %zu, err);\n", m, r, i);
         if (c->is_null)
-            sb_printf(b, "    row->%s = pgc_result_is_null(res, 0, %zu);\n", c->is_null, i);
-        sb_printf(b, "    if (!row->%s && !pgc_result_is_null(res, 0, %zu))\n"
-                     "        return PGC_ENOMEM;\n", m, i);
+            sb_printf(b, "    row->%s = pgc_result_is_null(res, %s, %zu);\n", c->is_null, r, i);
+        sb_printf(b, "    if (!row->%s && !pgc_result_is_null(res, %s, %zu))\n"
+                     "        return PGC_ENOMEM;\n", m, r, i);
         return;
     case V_TEXT:
-        sb_printf(b, "    row->%s = pgc_get_text(res, 0, %zu);\n", m, i);
+        sb_printf(b, "    row->%s = pgc_get_text(res, %s, %zu);\n", m, r, i);
         break;
     case V_JSONB:
-        sb_printf(b, "    row->%s = pgc_get_jsonb(res, 0, %zu);\n", m, i);
+        sb_printf(b, "    row->%s = pgc_get_jsonb(res, %s, %zu);\n", m, r, i);
         break;
     case V_BYTES:
-        sb_printf(b, "    row->%s = pgc_get_bytes(res, 0, %zu);\n", m, i);
+        sb_printf(b, "    row->%s = pgc_get_bytes(res, %s, %zu);\n", m, r, i);
         break;
     case V_INT2: case V_INT4: case V_INT8: case V_FLOAT4: case V_FLOAT8: case V_BOOL:
-    case V_UUID: case V_DATE: case V_TIMESTAMP:
-        sb_printf(b, "    row->%s = pgc_get_%s(res, 0, %zu);\n", m, c->t.suffix, i);
+    case V_UUID: case V_DATE: case V_TIMESTAMP: case V_INTERVAL:
+        sb_printf(b, "    row->%s = pgc_get_%s(res, %s, %zu);\n", m, c->t.suffix, r, i);
+        break;
+    case V_ARRAY:
+        sb_printf(b, "    rc = pgc_get_%s(res, %s, %zu, &row->%s, err);\n"
+                     "    if (rc != PGC_OK)\n        return rc;\n", c->t.suffix, r, i, m);
         break;
     }
     if (c->is_null)
-        sb_printf(b, "    row->%s = pgc_result_is_null(res, 0, %zu);\n", c->is_null, i);
+        sb_printf(b, "    row->%s = pgc_result_is_null(res, %s, %zu);\n", c->is_null, r, i);
+}
+
+/* ---- :copyfrom ------------------------------------------------------------------------------ */
+
+/* A column name for the COPY's list: as is when PostgreSQL would read it
+ * back unchanged, else quoted. */
+static const char *sql_ident(pgc_arena *a, const char *name)
+{
+    bool plain = (name[0] >= 'a' && name[0] <= 'z') || name[0] == '_';
+    for (const char *s = name; plain && *s; s++)
+        plain = (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_';
+    if (plain)
+        return name;
+    strbuf b = {.a = a};
+    sb_puts(&b, "\"");
+    for (const char *s = name; *s; s++)
+        sb_puts(&b, *s == '"' ? "\"\"" : pgc_arena_printf(a, "%c", *s));
+    sb_puts(&b, "\"");
+    return sb_take(&b);
+}
+
+/* The table of the INSERT as the user wrote it ("{{tables.t}}" kept), from
+ * the canonical offset of its RangeVar. */
+static const char *copy_table(pgc_arena *a, const pgc_stmt_text *t, const PgQuery__RangeVar *rv)
+{
+    const char *src = t->file->text + t->offset;
+    for (size_t i = 0; i < t->map.n; i++) {
+        const pgc_render_seg *s = &t->map.seg[i];
+        if (s->out_off == (size_t)rv->location && s->src_len >= 2 && src[s->src_off] == '{'
+            && src[s->src_off + 1] == '{')
+            return pgc_arena_printf(a, "%.*s", (int)s->src_len, src + s->src_off);
+    }
+    if (rv->schemaname && *rv->schemaname)
+        return pgc_arena_printf(a, "%s.%s", sql_ident(a, rv->schemaname),
+                                sql_ident(a, rv->relname));
+    return sql_ident(a, rv->relname);
+}
+
+/* The $n of a VALUES item ($n or $n::type), or 0. */
+static int param_number(const PgQuery__Node *n)
+{
+    if (n && n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST && n->type_cast)
+        n = n->type_cast->arg;
+    if (n && n->node_case == PG_QUERY__NODE__NODE_PARAM_REF && n->param_ref)
+        return n->param_ref->number;
+    return 0;
+}
+
+/*
+ * :copyfrom (sqlc's): `INSERT INTO t (a, b) VALUES ($1, $2)` becomes a
+ * params struct and a function streaming an array of them with a binary
+ * COPY t (a, b) FROM STDIN.
+ */
+static void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps, strbuf *h,
+                          strbuf *c)
+{
+    const pgc_query_src *q = qi->src;
+    pgc_arena *a = e->a;
+    const char *shape = "a :copyfrom query must be INSERT INTO t (a, b, ...) VALUES ($1, $2, "
+                        "...), each column set from its own parameter";
+    PgQuery__ParseResult *tree = pgc_parse(e->d, &q->text);
+    if (!tree)
+        return;
+    const PgQuery__Node *stmt = tree->n_stmts == 1 ? tree->stmts[0]->stmt : NULL;
+    const PgQuery__InsertStmt *ins =
+        stmt && stmt->node_case == PG_QUERY__NODE__NODE_INSERT_STMT ? stmt->insert_stmt : NULL;
+    const PgQuery__SelectStmt *sel =
+        ins && ins->select_stmt && ins->select_stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT
+            ? ins->select_stmt->select_stmt
+            : NULL;
+    const PgQuery__List *values =
+        sel && sel->n_values_lists == 1 && sel->values_lists[0]->node_case == PG_QUERY__NODE__NODE_LIST
+            ? sel->values_lists[0]->list
+            : NULL;
+    size_t np = qi->params.len;
+    if (!values || ins->on_conflict_clause || ins->n_returning_list || ins->with_clause
+        || ins->n_cols == 0 || values->n_items != ins->n_cols || np != ins->n_cols) {
+        query_error(e, q, "%s", shape);
+        pgc_parse_free(tree);
+        return;
+    }
+    /* column k is set from parameter order[k] */
+    size_t *order = pgc_arena_alloc(a, np * sizeof *order);
+    strbuf cols = {.a = a};
+    for (size_t k = 0; k < np; k++) {
+        int n = param_number(values->items[k]);
+        const PgQuery__Node *col = ins->cols[k];
+        bool seen = false;
+        for (size_t j = 0; j < k; j++)
+            seen = seen || order[j] == (size_t)n - 1;
+        if (n < 1 || (size_t)n > np || seen || col->node_case != PG_QUERY__NODE__NODE_RES_TARGET
+            || col->res_target->n_indirection) {
+            query_error(e, q, "%s", shape);
+            pgc_parse_free(tree);
+            return;
+        }
+        order[k] = (size_t)n - 1;
+        sb_printf(&cols, "%s%s", k ? ", " : "", sql_ident(a, col->res_target->name));
+    }
+    /* one line, or the columns on lines of their own when that is long */
+    const char *table = copy_table(a, &q->text, ins->relation), *list = sb_take(&cols);
+    const char *copy_sql = pgc_arena_printf(a, "COPY %s (%s) FROM STDIN (FORMAT binary)", table,
+                                            list);
+    if (strlen(copy_sql) > 72) {
+        sb_printf(&cols, "COPY %s (\n   ", table);
+        size_t col = 3;
+        for (const char *s = list; *s;) {
+            const char *end = strstr(s, ", ");
+            size_t n = end ? (size_t)(end - s) : strlen(s);
+            if (col > 3 && col + 1 + n + 1 > 72) {
+                sb_puts(&cols, "\n   ");
+                col = 3;
+            }
+            sb_printf(&cols, " %.*s%s", (int)n, s, end ? "," : "");
+            col += 1 + n + (end ? 1 : 0);
+            s = end ? end + 2 : s + n;
+        }
+        sb_puts(&cols, "\n) FROM STDIN (FORMAT binary)");
+        copy_sql = sb_take(&cols);
+    }
+    /* members named as the parameters, or as their columns for $n */
+    param *ps = pgc_arena_alloc(a, np * sizeof *ps);
+    memcpy(ps, qps, np * sizeof *ps);
+    names used = {0};
+    for (size_t i = 0; i < np; i++) {
+        for (size_t k = 0; k < np; k++) {
+            const pgc_param_src *src = &q->params.items[order[k]];
+            if (order[k] == i && !src->name)
+                ps[i].c = c_name(a, ins->cols[k]->res_target->name, false, ps[i].c);
+        }
+        ps[i].c = unique(a, &used, ps[i].c);
+    }
+    pgc_parse_free(tree);
+
+    for (size_t i = 0; i < np; i++) {
+        if (ps[i].t.kind == V_JSONB || ps[i].t.kind == V_NUMERIC || ps[i].t.kind == V_ARRAY) {
+            query_error(e, q, "parameter %s has type %s, which :copyfrom does not support yet",
+                        ps[i].info->name, pgc_catalog_type_name(e->p->catalog, ps[i].info->type, -1));
+            return;
+        }
+    }
+
+    const char *fn = unique(a, &e->globals,
+                            pgc_arena_printf(a, "%s_%s", e->name, snake_case(a, q->name)));
+    int line;
+    pgc_text_position(q->text.file->text, q->text.file->len, q->annotation_offset, &line, NULL);
+    tmpl t = {.a = a};
+    set(&t, "fn", fn);
+    set(&t, "query", pgc_arena_printf(a, "%s %s", q->name, pgc_cmd_name(q->cmd)));
+    set(&t, "where", comment_text(a, pgc_arena_printf(a, "%s:%d", q->text.file->path, line)));
+    set(&t, "params_t", pgc_arena_printf(a, "%s_params", fn));
+    set(&t, "sql", c_string(a, copy_sql, strlen(copy_sql), 11));
+    set(&t, "ncols", pgc_arena_printf(a, "%zu", np));
+
+    /* the struct: members in parameter order, a companion for nullable non-strings */
+    strbuf b = {.a = a};
+    const char **is_null = pgc_arena_alloc(a, np * sizeof *is_null);
+    for (size_t i = 0; i < np; i++) {
+        const param *p = &ps[i];
+        const char *type = p->t.c;
+        is_null[i] = p->info->nullable && !is_string(&p->t)
+                         ? unique(a, &used, pgc_arena_printf(a, "%s_is_null", p->c))
+                         : NULL;
+        sb_printf(&b, "    %s%s%s;%s\n", type, type[strlen(type) - 1] == '*' ? "" : " ", p->c,
+                  p->info->nullable && is_string(&p->t) ? " /* NULL: SQL NULL */" : "");
+        if (is_null[i])
+            sb_printf(&b, "    bool %s;\n", is_null[i]);
+    }
+    set(&t, "members", sb_take(&b));
+
+    /* checks before anything is sent, then the fields in column order */
+    for (size_t i = 0; i < np; i++) {
+        const param *p = &ps[i];
+        if (is_string(&p->t) && !p->info->nullable)
+            sb_printf(&b,
+                      "        if (!rows[i].%s)\n"
+                      "            return pgc_fail_query(err, PGC_EINVAL, &%s_stmt,\n"
+                      "                                  \"row %%zu: %s is NULL\", i);\n",
+                      p->c, fn, p->c);
+        if (p->t.kind == V_ENUM)
+            sb_printf(&b,
+                      "        if (%s!%s_to_text(rows[i].%s))\n"
+                      "            return pgc_fail_query(err, PGC_EINVAL, &%s_stmt,\n"
+                      "                                  \"row %%zu: %s is not a %s value\", i);\n",
+                      is_null[i] ? pgc_arena_printf(a, "!rows[i].%s && ", is_null[i]) : "",
+                      p->t.enum_c, p->c, fn, p->c, p->t.enum_c);
+    }
+    const char *checks = sb_take(&b);
+    set(&t, "checks", *checks ? pgc_arena_printf(a, "    for (size_t i = 0; i < n; i++) {\n%s"
+                                                    "    }\n", checks)
+                              : "");
+    bool need_bin = false;
+    for (size_t k = 0; k < np; k++) {
+        const param *p = &ps[order[k]];
+        const char *v = pgc_arena_printf(a, "r->%s", p->c), *call = NULL;
+        switch (p->t.kind) {
+        case V_INT2: case V_INT4: case V_INT8: case V_FLOAT4: case V_FLOAT8: case V_BOOL:
+            call = pgc_arena_printf(a, "pgc_copy_%s(c, %s, NULL)", p->t.suffix, v);
+            break;
+        case V_TEXT: case V_JSONB: case V_NUMERIC:
+            call = pgc_arena_printf(a, "pgc_copy_text(c, %s, NULL)", v);
+            break;
+        case V_ENUM:
+            call = pgc_arena_printf(a, "pgc_copy_text(c, %s_to_text(%s), NULL)", p->t.enum_c, v);
+            break;
+        case V_BYTES:
+            call = pgc_arena_printf(a, "pgc_copy_bytes(c, %s.data, %s.len, NULL)", v, v);
+            break;
+        case V_UUID:
+            call = pgc_arena_printf(a, "pgc_copy_bytes(c, %s.b, sizeof %s.b, NULL)", v, v);
+            break;
+        case V_DATE:
+            call = pgc_arena_printf(a, "pgc_copy_int4(c, %s.days, NULL)", v);
+            break;
+        case V_TIMESTAMP:
+            call = pgc_arena_printf(a, "pgc_copy_int8(c, %s.usec, NULL)", v);
+            break;
+        case V_INTERVAL:
+            call = pgc_arena_printf(a, "pgc_copy_bytes(c, pgc_put_interval(bin, %s), 16, NULL)", v);
+            need_bin = true;
+            break;
+        case V_ARRAY:
+            break;
+        }
+        if (is_null[order[k]])
+            sb_printf(&b, "        if (r->%s)\n            pgc_copy_null(c, NULL);\n"
+                          "        else\n            %s;\n", is_null[order[k]], call);
+        else
+            sb_printf(&b, "        %s;\n", call);
+    }
+    set(&t, "fields", sb_take(&b));
+    set(&t, "copy_locals", need_bin ? "    char bin[16];" : "");
+
+    fill(h, &t, "header_copyfrom");
+    sb_puts(h, "\n");
+    fill(c, &t, "copyfrom_impl");
+    sb_puts(c, "\n");
 }
 
 static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *c)
@@ -659,9 +950,17 @@ static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *
         break;
     case PGC_CMD_EXEC: case PGC_CMD_EXECROWS: case PGC_CMD_EXECRESULT:
         break;
-    case PGC_CMD_COPYFROM: case PGC_CMD_BATCHEXEC: case PGC_CMD_BATCHONE:
-    case PGC_CMD_BATCHMANY:
-        query_error(e, q, "%s is not supported by pgc generate yet", pgc_cmd_name(q->cmd));
+    case PGC_CMD_BATCHEXEC:
+        break;
+    case PGC_CMD_BATCHONE: case PGC_CMD_BATCHMANY:
+        if (nc == 0) {
+            query_error(e, q, "%s needs a query that returns columns (add RETURNING, or use "
+                              ":batchexec)", pgc_cmd_name(q->cmd));
+            return;
+        }
+        break;
+    case PGC_CMD_COPYFROM:
+        emit_copyfrom(e, qi, ps, h, c);
         return;
     }
 
@@ -683,6 +982,10 @@ static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *
     for (size_t i = 0; i < np; i++)
         sb_printf(&b, "%s, ", param_decl(e, &ps[i]));
     set(&t, "params", sb_take(&b));
+    sb_printf(&b, "%s_batch *b, ", fn);
+    for (size_t i = 0; i < np; i++)
+        sb_printf(&b, "%s, ", param_decl(e, &ps[i]));
+    set(&t, "qparams", sb_take(&b));
     sb_puts(&b, "db, ");
     for (size_t i = 0; i < np; i++)
         sb_printf(&b, "%s, ", ps[i].c);
@@ -691,11 +994,18 @@ static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *
     /* the statement */
     bool any_binary = false;
     int bin_size = 0;
+    size_t narrays = 0;
     for (size_t i = 0; i < np; i++) {
-        if (ps[i].t.size || ps[i].t.kind == V_BYTES)
+        if (ps[i].t.size || ps[i].t.kind == V_BYTES || ps[i].t.kind == V_ARRAY)
             any_binary = true;
+        if (ps[i].t.kind == V_ARRAY)
+            narrays++;
         if (ps[i].t.size > bin_size)
             bin_size = ps[i].t.size;
+    }
+    if (narrays && !e->arrays_failed) {
+        e->free_arrays = unique(a, &e->globals, "free_arrays");
+        e->arrays_failed = unique(a, &e->globals, "free_arrays_and_fail");
     }
     if (np) {
         sb_printf(&b, "static const Oid %s_types[] = {", fn);
@@ -706,7 +1016,9 @@ static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *
             sb_printf(&b, "static const int %s_formats[] = {", fn);
             for (size_t i = 0; i < np; i++)
                 sb_printf(&b, "%s%d", i ? ", " : "",
-                          ps[i].t.size || ps[i].t.kind == V_BYTES ? 1 : 0);
+                          ps[i].t.size || ps[i].t.kind == V_BYTES || ps[i].t.kind == V_ARRAY
+                              ? 1
+                              : 0);
             sb_puts(&b, "};\n");
         }
     }
@@ -719,7 +1031,12 @@ static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *
     fill(c, &t, "stmt");
 
     /* the row */
-    if (q->cmd == PGC_CMD_ONE || q->cmd == PGC_CMD_MANY) {
+    bool batch = q->cmd == PGC_CMD_BATCHEXEC || q->cmd == PGC_CMD_BATCHONE
+                 || q->cmd == PGC_CMD_BATCHMANY;
+    set(&t, "batch", pgc_arena_printf(a, "%s_batch", fn));
+    if (q->cmd == PGC_CMD_ONE || q->cmd == PGC_CMD_MANY || q->cmd == PGC_CMD_BATCHONE
+        || q->cmd == PGC_CMD_BATCHMANY) {
+        bool at = q->cmd == PGC_CMD_BATCHMANY;
         for (size_t i = 0; i < nc; i++) {
             const column *col = &cs[i];
             const char *type = col->t.c;
@@ -727,7 +1044,7 @@ static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *
             if (col->is_null)
                 sb_printf(&b, "    bool %s;\n", col->is_null);
         }
-        if (q->cmd == PGC_CMD_ONE)
+        if (q->cmd == PGC_CMD_ONE || q->cmd == PGC_CMD_BATCHONE)
             sb_printf(&b, "    pgc_result *result; /* the row's: %s_row_clear() frees it */\n", fn);
         set(&t, "members", sb_take(&b));
         fill(h, &t, "header_row");
@@ -740,10 +1057,10 @@ static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *
         fill(c, &t, "column_types");
         sb_puts(c, "\n");
         for (size_t i = 0; i < nc; i++)
-            read_column(e, &b, fn, &cs[i], i);
+            read_column(e, &b, fn, &cs[i], i, at ? "r" : "0");
         set(&t, "reads", sb_take(&b));
         set(&t, "ncols", pgc_arena_printf(a, "%zu", nc));
-        fill(c, &t, "read_row");
+        fill(c, &t, at ? "read_row_at" : "read_row");
     }
 
     /* the function */
@@ -757,6 +1074,12 @@ static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *
         }
         if (bin_size)
             sb_printf(&b, "    char bin[%zu][%d];\n", np, bin_size);
+        if (narrays) {
+            sb_printf(&b, "    char *arrays[%zu] = {NULL};\n", narrays);
+            /* the shapes that return the runtime's call directly need rc */
+            if (q->cmd != PGC_CMD_ONE && q->cmd != PGC_CMD_EXECROWS)
+                sb_puts(&b, "    int rc;\n");
+        }
         set(&t, "args", any_binary ? pgc_arena_printf(a, "values, lengths, %s_formats", fn)
                                    : "values, NULL, NULL");
     } else {
@@ -765,6 +1088,35 @@ static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *
     const char *locals = sb_take(&b);
     set(&t, "locals", locals);
     set(&t, "locals_block", *locals ? pgc_arena_printf(a, "%s\n", locals) : "");
+    /* the runtime's call, and the arrays freed after it */
+    const char *args = lookup(&t, "args", 4), *callee = NULL;
+    switch (q->cmd) {
+    case PGC_CMD_EXEC:
+        callee = pgc_arena_printf(a, "pgc_query(db, &%s_stmt, %s, NULL, err)", fn, args);
+        break;
+    case PGC_CMD_EXECRESULT:
+        callee = pgc_arena_printf(a, "pgc_query(db, &%s_stmt, %s, res, err)", fn, args);
+        break;
+    case PGC_CMD_MANY:
+        callee = pgc_arena_printf(a, "pgc_stream_open(db, &%s_stmt, %s, &it->stream, err)", fn,
+                                  args);
+        break;
+    case PGC_CMD_BATCHEXEC: case PGC_CMD_BATCHONE: case PGC_CMD_BATCHMANY:
+        callee = pgc_arena_printf(a, "pgc_batch_queue(b->batch, &%s_stmt, %s, err)", fn, args);
+        break;
+    case PGC_CMD_ONE: case PGC_CMD_EXECROWS: case PGC_CMD_COPYFROM:
+        break;
+    }
+    if (narrays == 1)
+        sb_puts(&b, "    free(arrays[0]);\n");
+    else if (narrays)
+        sb_printf(&b, "    %s(arrays, %zu);\n", e->free_arrays, narrays);
+    const char *frees = sb_take(&b);
+    set(&t, "free_arrays", frees);
+    set(&t, "return_call", !callee ? ""
+                           : narrays ? pgc_arena_printf(a, "    rc = %s;\n%s    return rc;", callee,
+                                                        frees)
+                                     : pgc_arena_printf(a, "    return %s;", callee));
     const char *bind = binds(e, fn, ps, np);
     set(&t, "binds", *bind ? pgc_arena_printf(a, "%s\n", bind) : "");
     const char *kind = NULL;
@@ -774,8 +1126,39 @@ static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *
     case PGC_CMD_EXEC: kind = "exec"; break;
     case PGC_CMD_EXECROWS: kind = "execrows"; break;
     case PGC_CMD_EXECRESULT: kind = "execresult"; break;
-    case PGC_CMD_COPYFROM: case PGC_CMD_BATCHEXEC: case PGC_CMD_BATCHONE:
-    case PGC_CMD_BATCHMANY: return;
+    case PGC_CMD_BATCHEXEC: kind = "batchexec"; break;
+    case PGC_CMD_BATCHONE: kind = "batchone"; break;
+    case PGC_CMD_BATCHMANY: kind = "batchmany"; break;
+    case PGC_CMD_COPYFROM: return;
+    }
+    if (batch) {
+        bool many = q->cmd == PGC_CMD_BATCHMANY;
+        set(&t, "batch_members",
+            q->cmd == PGC_CMD_BATCHEXEC ? "    pgc_batch *batch;"
+            : many ? "    pgc_batch *batch;\n"
+                     "    pgc_result *result; /* the current call's rows */\n"
+                     "    int read;           /* calls read so far */"
+                   : "    pgc_batch *batch;\n"
+                     "    int read; /* calls read so far */");
+        set(&t, "end_body", many ? "    int rc;\n\n"
+                                   "    pgc_result_free(b->result);\n"
+                                   "    rc = pgc_batch_end(b->batch, err);"
+                                 : "    int rc = pgc_batch_end(b->batch, err);\n\n");
+        strbuf decls = {.a = a};
+        fill(&decls, &t, "header_batch");
+        set(&t, "batch_decls", sb_take(&decls));
+        fill(h, &t, pgc_arena_printf(a, "header_%s", kind));
+        sb_puts(h, "\n");
+        sb_puts(c, "\n");
+        fill(c, &t, "batch_impl");
+        sb_puts(c, "\n");
+        if (q->cmd != PGC_CMD_BATCHEXEC) {
+            fill(c, &t, "batch_result");
+            sb_puts(c, "\n");
+            fill(c, &t, pgc_arena_printf(a, "%s_impl", kind));
+            sb_puts(c, "\n");
+        }
+        return;
     }
     fill(h, &t, pgc_arena_printf(a, "header_%s", kind));
     sb_puts(h, "\n");
@@ -974,6 +1357,12 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
     fill(&out, &t, "source_top");
     sb_puts(&out, "\n");
     sb_add(&out, ec.p ? ec.p : "", ec.len);
+    if (e.arrays_failed) {
+        set(&t, "arrays_failed", e.arrays_failed);
+        set(&t, "free_arrays", e.free_arrays);
+        fill(&out, &t, "arrays_failed");
+        sb_puts(&out, "\n");
+    }
     sb_add(&out, qc.p ? qc.p : "", qc.len);
     sb_puts(&out, "\n");
     sb_add(&out, c.p ? c.p : "", c.len);

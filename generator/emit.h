@@ -23,9 +23,10 @@ typedef struct pgc_emit_options {
 
 /*
  * The text of NAME.h and NAME.c for a program loaded without error, in a.
- * What cannot be emitted (a type with no C mapping yet, :copyfrom and
- * :batch* queries) is reported to d at the query, naming the query, the
- * parameter or column and the type.  Returns false after reporting.
+ * What cannot be emitted (a type with no C mapping yet, a :copyfrom query
+ * that is not INSERT INTO t (cols) VALUES ($1, ...)) is reported to d at
+ * the query, naming the query, the parameter or column and the type.
+ * Returns false after reporting.
  */
 bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options *o,
               char **header, char **source);

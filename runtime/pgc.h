@@ -651,6 +651,12 @@ typedef struct pgc_date {         /* date */
     int32_t days;                 /* days since 2000-01-01 */
 } pgc_date;
 
+typedef struct pgc_interval {     /* interval: PostgreSQL's three fields, */
+    int64_t usec;                 /* kept apart as it keeps them */
+    int32_t days;
+    int32_t months;
+} pgc_interval;
+
 /* Seconds between 1970-01-01 and 2000-01-01, to convert to and from time_t. */
 #define PGC_EPOCH_2000 INT64_C(946684800)
 
@@ -669,6 +675,8 @@ const char *pgc_put_bool(char *buf, bool v);
 const char *pgc_put_uuid(char *buf, pgc_uuid v);
 const char *pgc_put_date(char *buf, pgc_date v);
 const char *pgc_put_timestamp(char *buf, pgc_timestamp v);
+/* interval: buf holds at least 16 bytes. */
+const char *pgc_put_interval(char *buf, pgc_interval v);
 
 /*
  * Binary result decoders: the value at (row, col) of a binary-format
@@ -686,6 +694,7 @@ pgc_uuid pgc_get_uuid(const pgc_result *res, int row, int col);
 pgc_date pgc_get_date(const pgc_result *res, int row, int col);
 pgc_timestamp pgc_get_timestamp(const pgc_result *res, int row, int col);
 pgc_bytes pgc_get_bytes(const pgc_result *res, int row, int col);
+pgc_interval pgc_get_interval(const pgc_result *res, int row, int col);
 /* text, varchar, char, name, citext, json, enum labels: NULL for NULL. */
 const char *pgc_get_text(const pgc_result *res, int row, int col);
 /* jsonb (its version byte skipped): NULL for NULL. */
@@ -693,6 +702,114 @@ const char *pgc_get_jsonb(const pgc_result *res, int row, int col);
 /* numeric as PostgreSQL's text ("-12.50", "NaN", "Infinity"), allocated
  * in the result; NULL for NULL (or out of memory: then err says so). */
 const char *pgc_get_numeric(pgc_result *res, int row, int col, pgc_error *err);
+
+/*
+ * One-dimensional arrays of the scalars above (int2[] ... timestamptz[],
+ * and text[], varchar[], char[], name[], json[] as pgc_text_array): a
+ * view of items that someone else owns.  As a parameter, the caller's
+ * items; `nulls` is NULL when no item is NULL, else len flags (true: that
+ * item is SQL NULL, its value ignored).  A pgc_text_array has no nulls:
+ * a NULL item is SQL NULL.  As a result, decoded into memory of the result
+ * (valid as long as it); `nulls` NULL when no item is NULL.
+ */
+typedef struct pgc_int2_array {
+    const int16_t *items;
+    size_t len;
+    const bool *nulls;
+} pgc_int2_array;
+typedef struct pgc_int4_array {
+    const int32_t *items;
+    size_t len;
+    const bool *nulls;
+} pgc_int4_array;
+typedef struct pgc_int8_array {
+    const int64_t *items;
+    size_t len;
+    const bool *nulls;
+} pgc_int8_array;
+typedef struct pgc_float4_array {
+    const float *items;
+    size_t len;
+    const bool *nulls;
+} pgc_float4_array;
+typedef struct pgc_float8_array {
+    const double *items;
+    size_t len;
+    const bool *nulls;
+} pgc_float8_array;
+typedef struct pgc_bool_array {
+    const bool *items;
+    size_t len;
+    const bool *nulls;
+} pgc_bool_array;
+typedef struct pgc_uuid_array {
+    const pgc_uuid *items;
+    size_t len;
+    const bool *nulls;
+} pgc_uuid_array;
+typedef struct pgc_date_array {
+    const pgc_date *items;
+    size_t len;
+    const bool *nulls;
+} pgc_date_array;
+typedef struct pgc_timestamp_array {
+    const pgc_timestamp *items;
+    size_t len;
+    const bool *nulls;
+} pgc_timestamp_array;
+typedef struct pgc_text_array {
+    const char *const *items;  /* NULL items are SQL NULL */
+    size_t len;
+} pgc_text_array;
+
+/*
+ * Binary array parameter encoders: *out is malloc'd (free() it after the
+ * call), *len its length, for a values[] slot with format 1.  `elem` is
+ * the element type's OID, the one the server expects: 1184 for
+ * timestamptz[] and 1114 for timestamp[]; 25 for text[], 1043 for
+ * varchar[], 1042 char[], 19 name[], 114 json[]; the type's own for the
+ * others.  PGC_EINVAL for items NULL with len > 0 or more than 1 GiB;
+ * PGC_ENOMEM.  *out is NULL unless PGC_OK.
+ */
+int pgc_put_int2_array(pgc_int2_array v, Oid elem, char **out, int *len);
+int pgc_put_int4_array(pgc_int4_array v, Oid elem, char **out, int *len);
+int pgc_put_int8_array(pgc_int8_array v, Oid elem, char **out, int *len);
+int pgc_put_float4_array(pgc_float4_array v, Oid elem, char **out, int *len);
+int pgc_put_float8_array(pgc_float8_array v, Oid elem, char **out, int *len);
+int pgc_put_bool_array(pgc_bool_array v, Oid elem, char **out, int *len);
+int pgc_put_uuid_array(pgc_uuid_array v, Oid elem, char **out, int *len);
+int pgc_put_date_array(pgc_date_array v, Oid elem, char **out, int *len);
+int pgc_put_timestamp_array(pgc_timestamp_array v, Oid elem, char **out, int *len);
+int pgc_put_text_array(pgc_text_array v, Oid elem, char **out, int *len);
+
+/*
+ * Binary array result decoders: the array at (row, col) into *out, an
+ * empty view for NULL (test pgc_result_is_null()).  Refused with
+ * PGC_EINVAL naming the column: more than one dimension, an element type
+ * of another size, malformed data.  PGC_ENOMEM.  (An array whose lower
+ * bound is not 1 is read from its first item.)
+ */
+int pgc_get_int2_array(pgc_result *res, int row, int col, pgc_int2_array *out,
+                       pgc_error *err);
+int pgc_get_int4_array(pgc_result *res, int row, int col, pgc_int4_array *out,
+                       pgc_error *err);
+int pgc_get_int8_array(pgc_result *res, int row, int col, pgc_int8_array *out,
+                       pgc_error *err);
+int pgc_get_float4_array(pgc_result *res, int row, int col, pgc_float4_array *out,
+                         pgc_error *err);
+int pgc_get_float8_array(pgc_result *res, int row, int col, pgc_float8_array *out,
+                         pgc_error *err);
+int pgc_get_bool_array(pgc_result *res, int row, int col, pgc_bool_array *out,
+                       pgc_error *err);
+int pgc_get_uuid_array(pgc_result *res, int row, int col, pgc_uuid_array *out,
+                       pgc_error *err);
+int pgc_get_date_array(pgc_result *res, int row, int col, pgc_date_array *out,
+                       pgc_error *err);
+int pgc_get_timestamp_array(pgc_result *res, int row, int col, pgc_timestamp_array *out,
+                            pgc_error *err);
+int pgc_get_text_array(pgc_result *res, int row, int col, pgc_text_array *out,
+                       pgc_error *err);
+
 
 /*
  * Checks that a result has the columns the generated code was built for:

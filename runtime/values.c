@@ -83,6 +83,15 @@ const char *pgc_put_timestamp(char *buf, pgc_timestamp v)
     return pgc_put_int8(buf, v.usec);
 }
 
+/* interval_send: microseconds (int64), days, months (int32 each). */
+const char *pgc_put_interval(char *buf, pgc_interval v)
+{
+    put_be(buf, (uint64_t)v.usec, 8);
+    put_be(buf + 8, (uint32_t)v.days, 4);
+    put_be(buf + 12, (uint32_t)v.months, 4);
+    return buf;
+}
+
 /* The value's bytes if it is not NULL and has n bytes, else NULL. */
 static const char *fixed(const pgc_result *res, int row, int col, int n)
 {
@@ -152,6 +161,18 @@ pgc_date pgc_get_date(const pgc_result *res, int row, int col)
 pgc_timestamp pgc_get_timestamp(const pgc_result *res, int row, int col)
 {
     pgc_timestamp v = {pgc_get_int8(res, row, col)};
+    return v;
+}
+
+pgc_interval pgc_get_interval(const pgc_result *res, int row, int col)
+{
+    pgc_interval v = {0, 0, 0};
+    const char *p = fixed(res, row, col, 16);
+    if (p) {
+        v.usec = (int64_t)get_be(p, 8);
+        v.days = (int32_t)(uint32_t)get_be(p + 8, 4);
+        v.months = (int32_t)(uint32_t)get_be(p + 12, 4);
+    }
     return v;
 }
 
@@ -276,3 +297,262 @@ int pgc_fail_query(pgc_error *err, int code, const pgc_stmt *stmt, const char *f
         pgc_strlcpy(err->statement, stmt->name, sizeof err->statement);
     return code;
 }
+
+/* ---- arrays ---------------------------------------------------------------------------------- */
+
+/*
+ * The binary array format (array_send): ndim, a has-nulls flag and the
+ * element type's OID (int32 each), then for each dimension its length and
+ * lower bound, then each item as its length (-1: NULL) and its bytes.
+ * One dimension here, or none for an empty array.
+ */
+enum { ARRAY_MAX = 1 << 30 };
+
+typedef void (*put_item_fn)(char *dst, const void *items, size_t i);
+typedef void (*get_item_fn)(void *items, size_t i, const char *src);
+
+static int array_start(size_t n, size_t body, bool has_nulls, Oid elem, char **out, int *len)
+{
+    size_t total = 12 + (n ? 8 : 0) + 4 * n + body;
+    *out = NULL;
+    *len = 0;
+    if (n > ARRAY_MAX || body > ARRAY_MAX || total > ARRAY_MAX)
+        return PGC_EINVAL;
+    char *b = malloc(total);
+    if (!b)
+        return PGC_ENOMEM;
+    put_be(b, n ? 1 : 0, 4);
+    put_be(b + 4, has_nulls ? 1 : 0, 4);
+    put_be(b + 8, elem, 4);
+    if (n) {
+        put_be(b + 12, n, 4);
+        put_be(b + 16, 1, 4);
+    }
+    *out = b;
+    *len = (int)total;
+    return PGC_OK;
+}
+
+static int put_array(const void *items, size_t n, const bool *nulls, int size, put_item_fn put,
+                     Oid elem, char **out, int *len)
+{
+    size_t body = 0;
+    bool has_nulls = false;
+    if (!items && n) {
+        *out = NULL;
+        *len = 0;
+        return PGC_EINVAL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (nulls && nulls[i])
+            has_nulls = true;
+        else
+            body += (size_t)size;
+    }
+    int rc = array_start(n, body, has_nulls, elem, out, len);
+    if (rc != PGC_OK)
+        return rc;
+    char *p = *out + 20;
+    for (size_t i = 0; i < n; i++) {
+        if (nulls && nulls[i]) {
+            put_be(p, 0xffffffffu, 4);
+            p += 4;
+            continue;
+        }
+        put_be(p, (uint32_t)size, 4);
+        put(p + 4, items, i);
+        p += 4 + size;
+    }
+    return PGC_OK;
+}
+
+int pgc_put_text_array(pgc_text_array v, Oid elem, char **out, int *len)
+{
+    size_t body = 0;
+    bool has_nulls = false;
+    if (!v.items && v.len) {
+        *out = NULL;
+        *len = 0;
+        return PGC_EINVAL;
+    }
+    for (size_t i = 0; i < v.len; i++) {
+        if (!v.items[i])
+            has_nulls = true;
+        else if ((body += strlen(v.items[i])) > ARRAY_MAX)
+            break;
+    }
+    int rc = array_start(v.len, body, has_nulls, elem, out, len);
+    if (rc != PGC_OK)
+        return rc;
+    char *p = *out + 20;
+    for (size_t i = 0; i < v.len; i++) {
+        if (!v.items[i]) {
+            put_be(p, 0xffffffffu, 4);
+            p += 4;
+            continue;
+        }
+        size_t n = strlen(v.items[i]);
+        put_be(p, (uint32_t)n, 4);
+        memcpy(p + 4, v.items[i], n);
+        p += 4 + n;
+    }
+    return PGC_OK;
+}
+
+/* The array at (row, col): its item count, the has-nulls flag and where
+ * the items begin, or why not. */
+static int array_header(PGresult *r, int row, int col, size_t *n, bool *has_nulls,
+                        const char **items, const char **end, pgc_error *err)
+{
+    *n = 0;
+    *has_nulls = false;
+    *items = *end = NULL;
+    if (!r || PQgetisnull(r, row, col))
+        return PGC_OK;
+    const char *p = PQgetvalue(r, row, col);
+    int len = PQgetlength(r, row, col);
+    if (len < 12)
+        return pgc_fail(err, PGC_EINVAL, "column %d (%s): malformed array", col + 1,
+                        PQfname(r, col));
+    int32_t ndim = (int32_t)get_be(p, 4);
+    if (ndim == 0)
+        return PGC_OK;
+    if (ndim != 1)
+        return pgc_fail(err, PGC_EINVAL,
+                        "column %d (%s): a %d-dimensional array; only one-dimensional arrays "
+                        "are supported", col + 1, PQfname(r, col), (int)ndim);
+    int32_t count = len >= 20 ? (int32_t)get_be(p + 12, 4) : -1;
+    if (count < 0)
+        return pgc_fail(err, PGC_EINVAL, "column %d (%s): malformed array", col + 1,
+                        PQfname(r, col));
+    *n = (size_t)count;
+    *has_nulls = get_be(p + 4, 4) != 0;
+    *items = p + 20;
+    *end = p + len;
+    return PGC_OK;
+}
+
+static int get_array(pgc_result *res, int row, int col, int size, get_item_fn get,
+                     void **items, size_t *n, const bool **nulls, size_t csize, pgc_error *err)
+{
+    PGresult *r = pgc_result_pq(res);
+    const char *p, *end;
+    bool has_nulls;
+    *items = NULL;
+    *nulls = NULL;
+    int rc = array_header(r, row, col, n, &has_nulls, &p, &end, err);
+    if (rc != PGC_OK || *n == 0)
+        return rc;
+    if (*n > (size_t)(end - p) / 4)
+        return pgc_fail(err, PGC_EINVAL, "column %d (%s): malformed array", col + 1,
+                        PQfname(r, col));
+    void *out = PQresultAlloc(r, *n * csize);
+    bool *isnull = has_nulls ? PQresultAlloc(r, *n) : NULL;
+    if (!out || (has_nulls && !isnull))
+        return pgc_fail(err, PGC_ENOMEM, "out of memory decoding an array");
+    memset(out, 0, *n * csize);
+    for (size_t i = 0; i < *n; i++) {
+        if (end - p < 4)
+            return pgc_fail(err, PGC_EINVAL, "column %d (%s): malformed array", col + 1,
+                            PQfname(r, col));
+        int32_t l = (int32_t)get_be(p, 4);
+        p += 4;
+        if (isnull)
+            isnull[i] = l == -1;
+        if (l == -1)
+            continue;
+        if (l != size || end - p < l)
+            return pgc_fail(err, PGC_EINVAL,
+                            "column %d (%s): an array item of %d bytes, expected %d", col + 1,
+                            PQfname(r, col), (int)l, size);
+        get(out, i, p);
+        p += l;
+    }
+    *items = out;
+    *nulls = isnull;
+    return PGC_OK;
+}
+
+int pgc_get_text_array(pgc_result *res, int row, int col, pgc_text_array *out, pgc_error *err)
+{
+    PGresult *r = pgc_result_pq(res);
+    const char *p, *end;
+    bool has_nulls;
+    size_t n;
+    out->items = NULL;
+    out->len = 0;
+    int rc = array_header(r, row, col, &n, &has_nulls, &p, &end, err);
+    if (rc != PGC_OK || n == 0)
+        return rc;
+    if (n > (size_t)(end - p) / 4)
+        return pgc_fail(err, PGC_EINVAL, "column %d (%s): malformed array", col + 1,
+                        PQfname(r, col));
+    /* the pointers, then the strings, NUL-terminated, in one block */
+    size_t body = (size_t)(end - p) - 4 * n;
+    char **items = PQresultAlloc(r, n * sizeof *items + body + n);
+    if (!items)
+        return pgc_fail(err, PGC_ENOMEM, "out of memory decoding an array");
+    char *s = (char *)(items + n);
+    for (size_t i = 0; i < n; i++) {
+        int32_t l = end - p >= 4 ? (int32_t)get_be(p, 4) : -2;
+        p += 4;
+        if (l == -1) {
+            items[i] = NULL;
+            continue;
+        }
+        if (l < 0 || end - p < l)
+            return pgc_fail(err, PGC_EINVAL, "column %d (%s): malformed array", col + 1,
+                            PQfname(r, col));
+        memcpy(s, p, (size_t)l);
+        s[l] = '\0';
+        items[i] = s;
+        s += l + 1;
+        p += l;
+    }
+    out->items = (const char *const *)items;
+    out->len = n;
+    return PGC_OK;
+}
+
+#define ARRAY_FNS(name, ctype, size, PUT, GET)                                              \
+    static void put_##name(char *dst, const void *items, size_t i)                          \
+    {                                                                                       \
+        const ctype *v = (const ctype *)items + i;                                          \
+        PUT;                                                                                \
+    }                                                                                       \
+    static void get_##name(void *items, size_t i, const char *src)                          \
+    {                                                                                       \
+        ctype *v = (ctype *)items + i;                                                      \
+        GET;                                                                                \
+    }                                                                                       \
+    int pgc_put_##name##_array(pgc_##name##_array a, Oid elem, char **out, int *len)        \
+    {                                                                                       \
+        return put_array(a.items, a.len, a.nulls, size, put_##name, elem, out, len);        \
+    }                                                                                       \
+    int pgc_get_##name##_array(pgc_result *res, int row, int col, pgc_##name##_array *out,  \
+                               pgc_error *err)                                              \
+    {                                                                                       \
+        void *items;                                                                        \
+        int rc = get_array(res, row, col, size, get_##name, &items, &out->len, &out->nulls, \
+                           sizeof(ctype), err);                                             \
+        out->items = items;                                                                 \
+        if (rc != PGC_OK) {                                                                 \
+            out->items = NULL;                                                              \
+            out->len = 0;                                                                   \
+            out->nulls = NULL;                                                              \
+        }                                                                                   \
+        return rc;                                                                          \
+    }
+
+ARRAY_FNS(int2, int16_t, 2, pgc_put_int2(dst, *v), *v = (int16_t)get_be(src, 2))
+ARRAY_FNS(int4, int32_t, 4, pgc_put_int4(dst, *v), *v = (int32_t)get_be(src, 4))
+ARRAY_FNS(int8, int64_t, 8, pgc_put_int8(dst, *v), *v = (int64_t)get_be(src, 8))
+ARRAY_FNS(float4, float, 4, pgc_put_float4(dst, *v),
+          uint32_t u = (uint32_t)get_be(src, 4); memcpy(v, &u, 4))
+ARRAY_FNS(float8, double, 8, pgc_put_float8(dst, *v),
+          uint64_t u = get_be(src, 8); memcpy(v, &u, 8))
+ARRAY_FNS(bool, bool, 1, pgc_put_bool(dst, *v), *v = src[0] != 0)
+ARRAY_FNS(uuid, pgc_uuid, 16, pgc_put_uuid(dst, *v), memcpy(v->b, src, 16))
+ARRAY_FNS(date, pgc_date, 4, pgc_put_date(dst, *v), v->days = (int32_t)get_be(src, 4))
+ARRAY_FNS(timestamp, pgc_timestamp, 8, pgc_put_timestamp(dst, *v),
+          v->usec = (int64_t)get_be(src, 8))

@@ -30,6 +30,7 @@ static const char *const migrations[] = {SCHEMA "/migrations"};
 static const char *const queries[] = {SCHEMA "/queries.sql"};
 static const char *const inputs[] = {SCHEMA "/migrations/001_init.sql",
                                      SCHEMA "/migrations/002_numbers.sql",
+                                     SCHEMA "/migrations/003_events.sql",
                                      SCHEMA "/queries.sql"};
 
 typedef struct out {
@@ -166,35 +167,88 @@ static void emit__unsupported_type__is_an_error_naming_it(void **state)
 {
     (void)state;
     out o = generate_query("-- name: Ages :many\n"
-                           "SELECT born - date '2000-01-01' AS days, now() - at AS age\n"
+                           "SELECT born - date '2000-01-01' AS days, point(1, 2) AS p\n"
                            "FROM {{tables.items}};\n",
                            "store");
     assert_false(o.ok);
-    assert_non_null(strstr(o.diag, "1:1: error: query Ages: column age has type interval, "
+    assert_non_null(strstr(o.diag, "1:1: error: query Ages: column p has type point, "
                                    "which pgc generate does not support yet"));
     out_free(&o);
 
-    o = generate_query("-- name: ByCodes :many\n"
-                       "SELECT id FROM {{tables.items}} WHERE code = ANY(sqlc.slice(codes));\n",
+    o = generate_query("-- name: ByPrices :many\n"
+                       "SELECT id FROM {{tables.items}} WHERE price = ANY(sqlc.slice(prices));\n",
                        "store");
     assert_false(o.ok);
-    assert_non_null(strstr(o.diag, "error: query ByCodes: parameter codes has type text[], "
+    assert_non_null(strstr(o.diag, "error: query ByPrices: parameter prices has type numeric[], "
+                                   "which pgc generate does not support yet"));
+    out_free(&o);
+
+    o = generate_query("-- name: Moods :one\n"
+                       "SELECT array_agg(mood) AS moods FROM {{tables.items}};\n",
+                       "store");
+    assert_false(o.ok);
+    assert_non_null(strstr(o.diag, "error: query Moods: column moods has type mood[], "
                                    "which pgc generate does not support yet"));
     out_free(&o);
 }
 
-static void emit__copyfrom_and_batch__are_not_supported_yet(void **state)
+static void emit__copyfrom__refuses_other_shapes(void **state)
 {
     (void)state;
-    out o = generate_query("-- name: AddNumbers :copyfrom\n"
-                           "INSERT INTO {{tables.numbers}} (n, note) VALUES (@n, @note);\n"
-                           "-- name: Bump :batchexec\n"
+    static const char *const bad[] = {
+        "-- name: C :copyfrom\nUPDATE {{tables.numbers}} SET note = @note WHERE n = @n;\n",
+        "-- name: C :copyfrom\nINSERT INTO {{tables.numbers}} (n, note) VALUES (@n, @note)\n"
+        "RETURNING n;\n",
+        "-- name: C :copyfrom\nINSERT INTO {{tables.numbers}} (n, note) VALUES (@n + 1, @note);\n",
+        "-- name: C :copyfrom\nINSERT INTO {{tables.numbers}} (n, note) VALUES (@n, @n::text);\n",
+        "-- name: C :copyfrom\nINSERT INTO {{tables.numbers}} (n, note) VALUES (@n, 'x');\n",
+        "-- name: C :copyfrom\nINSERT INTO {{tables.numbers}} (n, note) VALUES (@n, @note)\n"
+        "ON CONFLICT DO NOTHING;\n",
+        "-- name: C :copyfrom\nINSERT INTO {{tables.numbers}} VALUES (@n, @note);\n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        out o = generate_query(bad[i], "store");
+        assert_false(o.ok);
+        if (!strstr(o.diag, "query C: a :copyfrom query must be INSERT INTO t (a, b, ...) VALUES "
+                            "($1, $2, ...), each column set from its own parameter"))
+            print_error("%zu: %s\n", i, o.diag);
+        assert_non_null(strstr(o.diag, "a :copyfrom query must be INSERT INTO t"));
+        out_free(&o);
+    }
+    out o = generate_query("-- name: C :copyfrom\n"
+                           "INSERT INTO {{tables.items}} (code, price) VALUES (@code, @price);\n",
+                           "store");
+    assert_false(o.ok);
+    assert_non_null(strstr(o.diag, "query C: parameter price has type numeric, which :copyfrom "
+                                   "does not support yet"));
+    out_free(&o);
+}
+
+static void emit__copyfrom__maps_columns_to_parameters(void **state)
+{
+    (void)state;
+    out o = generate_query("-- name: Put :copyfrom\n"
+                           "INSERT INTO numbers (note, \"n\") VALUES ($2, $1::int);\n",
+                           "store");
+    if (!o.ok)
+        print_error("%s", o.diag);
+    assert_true(o.ok);
+    /* the struct in parameter order, the COPY in column order */
+    assert_non_null(strstr(o.header, "    int32_t n;\n    const char *note; /* NULL: SQL NULL */\n"));
+    assert_non_null(strstr(o.source, "\"COPY numbers (note, n) FROM STDIN (FORMAT binary)\""));
+    assert_non_null(strstr(o.source, "        pgc_copy_text(c, r->note, NULL);\n"
+                                     "        pgc_copy_int4(c, r->n, NULL);\n"));
+    out_free(&o);
+}
+
+static void emit__batch__needs_columns_for_rows(void **state)
+{
+    (void)state;
+    out o = generate_query("-- name: Touch :batchone\n"
                            "UPDATE {{tables.numbers}} SET note = 'x' WHERE n = @n;\n",
                            "store");
     assert_false(o.ok);
-    assert_non_null(strstr(o.diag, "query AddNumbers: :copyfrom is not supported by pgc "
-                                   "generate yet"));
-    assert_non_null(strstr(o.diag, "query Bump: :batchexec is not supported by pgc generate yet"));
+    assert_non_null(strstr(o.diag, "query Touch: :batchone needs a query that returns columns"));
     out_free(&o);
 }
 
@@ -242,7 +296,9 @@ int main(void)
         cmocka_unit_test(emit__schema__matches_golden_files),
         cmocka_unit_test(emit__twice__is_identical_and_not_rewritten),
         cmocka_unit_test(emit__unsupported_type__is_an_error_naming_it),
-        cmocka_unit_test(emit__copyfrom_and_batch__are_not_supported_yet),
+        cmocka_unit_test(emit__copyfrom__refuses_other_shapes),
+        cmocka_unit_test(emit__copyfrom__maps_columns_to_parameters),
+        cmocka_unit_test(emit__batch__needs_columns_for_rows),
         cmocka_unit_test(emit__one_without_columns__is_an_error),
         cmocka_unit_test(emit__bad_name__is_refused),
         cmocka_unit_test(emit__names__are_c_identifiers),

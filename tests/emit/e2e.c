@@ -331,11 +331,11 @@ static void emit__migrations__embedded(void **state)
     migrate(f);
     const pgc_migration_set *set = store_migration_set();
     assert_string_equal(set->module, "store");
-    assert_int_equal(set->count, 2);
+    assert_int_equal(set->count, 3);
     pgc_migration_status *st = NULL;
     size_t n = 0;
     assert_ok(pgc_migrate_status(f->db, set, &st, &n, &err), &err);
-    assert_int_equal(n, 2);
+    assert_int_equal(n, 3);
     for (size_t i = 0; i < n; i++)
         assert_int_equal(st[i].state, PGC_MIGRATION_APPLIED);
     free(st);
@@ -349,6 +349,443 @@ static void emit__migrations__embedded(void **state)
     assert_true(strlen(set->files[1].sql) > 4095);
 }
 
+static int64_t count_of(fixture *f, const char *name)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table(f, name));
+    char *v = fixture_scalar(f, sql);
+    int64_t n = strtoll(v, NULL, 10);
+    free(v);
+    return n;
+}
+
+enum { NEVENTS = 100000 };
+
+/* Event i: every nullable column NULL when i % 7 == 0. */
+static void event(int64_t i, store_copy_events_params *p, char *name, size_t cap)
+{
+    static const uint8_t blob[] = {0, 0xff, 0x7f, 0};
+    snprintf(name, cap, "event %lld é", (long long)i);
+    bool null = i % 7 == 0;
+    *p = (store_copy_events_params){
+        .id = i,
+        .name = name,
+        .mood = (store_mood)(1 + i % 4), .mood_is_null = null,
+        .small = (int16_t)(i % 30000 - 15000), .small_is_null = null,
+        .medium = (int32_t)(i * 3), .medium_is_null = null,
+        .ratio = (float)i / 4, .ratio_is_null = null,
+        .score = (double)i * -1.5, .score_is_null = null,
+        .flag = i % 2 == 0, .flag_is_null = null,
+        .data = {blob, i % 3 == 0 ? 0 : sizeof blob}, .data_is_null = null,
+        .ref = {{(uint8_t)i, (uint8_t)(i >> 8), (uint8_t)(i >> 16)}}, .ref_is_null = null,
+        .born = {(int32_t)(i - 50000)}, .born_is_null = null,
+        .at = {i * INT64_C(1000000)}, .at_is_null = null,
+        .label = null ? NULL : "label",
+        .span = {-i, (int32_t)i, (int32_t)(i % 13)}, .span_is_null = null,
+    };
+}
+
+static void check_event(fixture *f, int64_t i)
+{
+    pgc_error err = {0};
+    store_copy_events_params want;
+    char name[64];
+    event(i, &want, name, sizeof name);
+    store_get_event_row r;
+    assert_ok(store_get_event(f->db, i, &r, &err), &err);
+    assert_int_equal(r.id, i);
+    assert_string_equal(r.name, name);
+    bool null = i % 7 == 0;
+    assert_int_equal(r.mood_is_null, null);
+    assert_int_equal(r.small_is_null, null);
+    assert_int_equal(r.medium_is_null, null);
+    assert_int_equal(r.ratio_is_null, null);
+    assert_int_equal(r.score_is_null, null);
+    assert_int_equal(r.flag_is_null, null);
+    assert_int_equal(r.data_is_null, null);
+    assert_int_equal(r.ref_is_null, null);
+    assert_int_equal(r.born_is_null, null);
+    assert_int_equal(r.at_is_null, null);
+    assert_int_equal(r.label_is_null, null);
+    assert_int_equal(r.span_is_null, null);
+    if (!null) {
+        assert_int_equal(r.mood, want.mood);
+        assert_int_equal(r.small, want.small);
+        assert_int_equal(r.medium, want.medium);
+        assert_true(r.ratio == want.ratio);
+        assert_true(r.score == want.score);
+        assert_int_equal(r.flag, want.flag);
+        assert_int_equal(r.data.len, want.data.len);
+        if (want.data.len)
+            assert_memory_equal(r.data.data, want.data.data, want.data.len);
+        assert_memory_equal(r.ref.b, want.ref.b, 16);
+        assert_int_equal(r.born.days, want.born.days);
+        assert_true(r.at.usec == want.at.usec);
+        assert_string_equal(r.label, "label");
+        assert_true(r.span.usec == want.span.usec);
+        assert_int_equal(r.span.days, want.span.days);
+        assert_int_equal(r.span.months, want.span.months);
+    } else {
+        assert_null(r.label);
+    }
+    store_get_event_row_clear(&r);
+}
+
+static void emit__copyfrom__100k_rows_then_a_unique_violation(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    migrate(f);
+    store_copy_events_params *rows = calloc(NEVENTS, sizeof *rows);
+    char (*names)[32] = calloc(NEVENTS, sizeof *names);
+    assert_non_null(rows);
+    assert_non_null(names);
+    for (int64_t i = 0; i < NEVENTS; i++)
+        event(i + 1, &rows[i], names[i], sizeof names[i]);
+
+    int64_t copied = -1;
+    assert_ok(store_copy_events(f->db, rows, NEVENTS, &copied, &err), &err);
+    assert_true(copied == NEVENTS);
+    store_count_events_row c;
+    assert_ok(store_count_events(f->db, &c, &err), &err);
+    assert_true(c.total == NEVENTS);
+    assert_true(c.with_mood == NEVENTS - NEVENTS / 7);
+    store_count_events_row_clear(&c);
+    static const int64_t sample[] = {1, 2, 3, 7, 14, 999, 50000, 65535, 65536, 99999, NEVENTS};
+    for (size_t i = 0; i < sizeof sample / sizeof sample[0]; i++)
+        check_event(f, sample[i]);
+    /* the server agrees on the text of what was sent */
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT format('%%s|%%s|%%s|%%s|%%s', mood, born, at, ref, span) "
+                              "FROM %s WHERE id = 3", table(f, "events"));
+    char *v = fixture_scalar(f, sql);
+    assert_string_equal(v, "it's \"fine\"|1863-02-11|2000-01-01 00:00:03+00|"
+                           "03000000-0000-0000-0000-000000000000|3 mons 3 days -00:00:00.000003");
+    free(v);
+
+    /* new rows, the last a duplicate: 23505, and none of them kept */
+    for (int64_t i = 0; i < 1000; i++)
+        event(NEVENTS + 1 + i, &rows[i], names[i], sizeof names[i]);
+    rows[999].id = 5;
+    pgc_error_clear(&err);
+    assert_int_equal(store_copy_events(f->db, rows, 1000, &copied, &err), PGC_ESQL);
+    assert_string_equal(err.sqlstate, "23505");
+    assert_true(copied == 0);
+    assert_true(count_of(f, "events") == NEVENTS);
+
+    /* a NULL where none may be: found before anything is sent */
+    rows[1].name = NULL;
+    pgc_error_clear(&err);
+    assert_int_equal(store_copy_events(f->db, rows, 2, &copied, &err), PGC_EINVAL);
+    assert_non_null(strstr(err.message, "row 1: name is NULL"));
+    assert_string_equal(err.statement, "store_copy_events");
+    rows[1].name = names[1];
+    rows[0].mood = (store_mood)42;
+    pgc_error_clear(&err);
+    assert_int_equal(store_copy_events(f->db, rows, 2, &copied, &err), PGC_EINVAL);
+    assert_non_null(strstr(err.message, "row 0: mood is not a store_mood value"));
+    rows[0].mood = STORE_MOOD_OK;
+
+    /* no rows; and in a transaction scope, rolled back */
+    assert_ok(store_copy_events(f->db, NULL, 0, &copied, &err), &err);
+    assert_true(copied == 0);
+    pgc_db *tx;
+    assert_ok(pgc_tx_begin(f->db, &tx, &err), &err);
+    assert_ok(store_copy_events(tx, rows, 10, &copied, &err), &err);
+    assert_true(copied == 10);
+    assert_ok(store_count_events(tx, &c, &err), &err);
+    assert_true(c.total == NEVENTS + 10);
+    store_count_events_row_clear(&c);
+    assert_ok(pgc_tx_rollback(tx, &err), &err);
+    assert_true(count_of(f, "events") == NEVENTS);
+    free(rows);
+    free(names);
+}
+
+static void emit__batchexec__thousand_inserts_and_a_failure(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    migrate(f);
+    store_add_number_batch b;
+    assert_ok(store_add_number_begin(f->db, &b, &err), &err);
+    for (int i = 1; i <= 1000; i++)
+        assert_ok(store_add_number_queue(&b, i, i % 2 ? "odd" : "even", &err), &err);
+    assert_ok(store_add_number_end(&b, &err), &err);
+    assert_true(count_of(f, "numbers") == 1000);
+    store_number_note_row nn;
+    assert_ok(store_number_note(f->db, 999, &nn, &err), &err);
+    assert_string_equal(nn.note, "odd");
+    store_number_note_row_clear(&nn);
+
+    /* the 3rd call fails: reported by _end, and nothing of the batch kept */
+    assert_ok(store_add_number_begin(f->db, &b, &err), &err);
+    assert_ok(store_add_number_queue(&b, 2001, "a", &err), &err);
+    assert_ok(store_add_number_queue(&b, 2002, "b", &err), &err);
+    assert_ok(store_add_number_queue(&b, 500, "taken", &err), &err);
+    assert_ok(store_add_number_queue(&b, 2003, "c", &err), &err);
+    pgc_error_clear(&err);
+    assert_int_equal(store_add_number_end(&b, &err), PGC_ESQL);
+    assert_string_equal(err.sqlstate, "23505");
+    assert_string_equal(err.statement, "store_add_number");
+    assert_true(count_of(f, "numbers") == 1000);
+    assert_int_equal(store_number_note(f->db, 2001, &nn, &err), PGC_ENOROW);
+
+    /* _end after a failed begin, and twice */
+    assert_ok(store_add_number_end(&b, &err), &err);
+    /* a queue refused before sending: not queued, the batch goes on */
+    assert_ok(store_add_number_begin(f->db, &b, &err), &err);
+    assert_ok(store_add_number_queue(&b, 3001, NULL, &err), &err); /* note may be NULL */
+    assert_ok(store_add_number_end(&b, &err), &err);
+    assert_ok(store_number_note(f->db, 3001, &nn, &err), &err);
+    assert_true(nn.note_is_null);
+    store_number_note_row_clear(&nn);
+    pgc_error_clear(&err);
+    assert_int_equal(store_add_number_queue(&b, 1, "x", &err), PGC_EINVAL); /* not open */
+    assert_non_null(strstr(err.message, "the batch is not open"));
+
+    /* in a savepoint scope: the failure rolls back only the savepoint */
+    pgc_db *tx, *sp;
+    assert_ok(pgc_tx_begin(f->db, &tx, &err), &err);
+    assert_ok(store_add_number_begin(tx, &b, &err), &err);
+    assert_ok(store_add_number_queue(&b, 4001, "kept", &err), &err);
+    assert_ok(store_add_number_end(&b, &err), &err);
+    assert_ok(pgc_tx_begin(tx, &sp, &err), &err);
+    assert_ok(store_add_number_begin(sp, &b, &err), &err);
+    assert_ok(store_add_number_queue(&b, 4002, "lost", &err), &err);
+    assert_ok(store_add_number_queue(&b, 4001, "dup", &err), &err);
+    assert_int_equal(store_add_number_end(&b, &err), PGC_ESQL);
+    assert_ok(pgc_tx_rollback(sp, &err), &err);
+    assert_ok(pgc_tx_commit(tx, &err), &err);
+    assert_true(count_of(f, "numbers") == 1002);
+}
+
+static void emit__batchone_and_batchmany__rows_in_order(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    migrate(f);
+    int64_t n = 0;
+    assert_ok(store_fill_numbers(f->db, 20, &n, &err), &err);
+
+    static const int32_t ask[] = {5, 3, 9999, 8, 20};
+    store_number_by_n_batch b;
+    store_number_by_n_row row;
+    assert_ok(store_number_by_n_begin(f->db, &b, &err), &err);
+    for (size_t i = 0; i < 5; i++)
+        assert_ok(store_number_by_n_queue(&b, ask[i], &err), &err);
+    store_number_by_n_row kept;
+    for (size_t i = 0; i < 5; i++) {
+        int rc = store_number_by_n_next(&b, &row, &err);
+        if (ask[i] == 9999) {
+            assert_int_equal(rc, PGC_ENOROW);
+            continue;
+        }
+        assert_ok(rc, &err);
+        assert_int_equal(row.n, ask[i]);
+        assert_int_equal(row.note_is_null, ask[i] % 2 != 0);
+        if (i == 3) {
+            kept = row; /* a row outlives the batch */
+            continue;
+        }
+        store_number_by_n_row_clear(&row);
+    }
+    pgc_error_clear(&err);
+    assert_int_equal(store_number_by_n_next(&b, &row, &err), PGC_EINVAL);
+    assert_non_null(strstr(err.message, "every call of the batch was read"));
+    assert_ok(store_number_by_n_end(&b, &err), &err);
+    assert_string_equal(kept.note, "even");
+    store_number_by_n_row_clear(&kept);
+
+    /* calls not read are dropped by _end */
+    assert_ok(store_number_by_n_begin(f->db, &b, &err), &err);
+    assert_ok(store_number_by_n_queue(&b, 1, &err), &err);
+    assert_ok(store_number_by_n_queue(&b, 2, &err), &err);
+    assert_ok(store_number_by_n_next(&b, &row, &err), &err);
+    store_number_by_n_row_clear(&row);
+    assert_ok(store_number_by_n_end(&b, &err), &err);
+
+    static const int32_t upto[] = {3, 0, 20, 1};
+    store_numbers_up_to_batch m;
+    store_numbers_up_to_row mr;
+    assert_ok(store_numbers_up_to_begin(f->db, &m, &err), &err);
+    for (size_t i = 0; i < 4; i++)
+        assert_ok(store_numbers_up_to_queue(&m, upto[i], &err), &err);
+    for (size_t i = 0; i < 4; i++) {
+        size_t nrows = 99;
+        assert_ok(store_numbers_up_to_next(&m, &nrows, &err), &err);
+        assert_int_equal(nrows, upto[i]);
+        for (size_t r = 0; r < nrows; r++) {
+            assert_ok(store_numbers_up_to_get(&m, r, &mr, &err), &err);
+            assert_int_equal(mr.n, (int)r + 1);
+            if (mr.n % 2 == 0)
+                assert_string_equal(mr.note, "even");
+            else
+                assert_true(mr.note_is_null && !mr.note);
+        }
+        pgc_error_clear(&err);
+        assert_int_equal(store_numbers_up_to_get(&m, nrows, &mr, &err), PGC_EINVAL);
+    }
+    size_t nrows;
+    assert_int_equal(store_numbers_up_to_next(&m, &nrows, &err), PGC_EINVAL);
+    assert_ok(store_numbers_up_to_end(&m, &err), &err);
+}
+
+static void emit__arrays__round_trip(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    migrate(f);
+    static const int16_t smalls[] = {INT16_MIN, 0, INT16_MAX};
+    static const int32_t ints[] = {1, 0, -7};
+    static const bool int_nulls[] = {false, true, false};
+    static const int64_t bigs[] = {INT64_MIN, INT64_MAX};
+    static const float reals[] = {1.5f, -0.25f};
+    static const double doubles[] = {1e300, -2.125};
+    static const bool flags[] = {true, false, true};
+    static const pgc_uuid refs[] = {{{1, 2, 3}}, {{0xff}}};
+    static const pgc_date days[] = {{-1}, {INT32_MAX}};
+    static const pgc_timestamp stamps[] = {{INT64_C(1234567890123456)}, {INT64_MIN}};
+    static const char *const words[] = {"a", NULL, "", "é 🐘, {\"x\"}"};
+    static const char *const labels[] = {"short"};
+    pgc_int2_array a_smalls = {smalls, 3, NULL};
+    pgc_int4_array a_ints = {ints, 3, int_nulls};
+    pgc_int8_array a_bigs = {bigs, 2, NULL};
+    pgc_float4_array a_reals = {reals, 2, NULL};
+    pgc_float8_array a_doubles = {doubles, 2, NULL};
+    pgc_bool_array a_flags = {flags, 3, NULL};
+    pgc_uuid_array a_refs = {refs, 2, NULL};
+    pgc_date_array a_days = {days, 2, NULL};
+    pgc_timestamp_array a_stamps = {stamps, 2, NULL}, a_empty = {NULL, 0, NULL};
+    pgc_text_array a_words = {words, 4}, a_labels = {labels, 1};
+    assert_ok(store_put_list(f->db, 1, a_smalls, &a_ints, &a_bigs, &a_reals, &a_doubles, &a_flags,
+                             &a_refs, &a_days, &a_stamps, &a_empty, &a_words, &a_labels, &err),
+              &err);
+    pgc_int2_array none = {NULL, 0, NULL};
+    assert_ok(store_put_list(f->db, 2, none, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                             NULL, NULL, &err), &err);
+
+    store_get_list_row r;
+    assert_ok(store_get_list(f->db, 1, &r, &err), &err);
+    assert_int_equal(r.smalls.len, 3);
+    assert_memory_equal(r.smalls.items, smalls, sizeof smalls);
+    assert_null(r.smalls.nulls);
+    assert_false(r.ints_is_null);
+    assert_int_equal(r.ints.len, 3);
+    assert_non_null(r.ints.nulls);
+    assert_false(r.ints.nulls[0]);
+    assert_true(r.ints.nulls[1]);
+    assert_int_equal(r.ints.items[0], 1);
+    assert_int_equal(r.ints.items[2], -7);
+    assert_true(r.bigs.items[0] == INT64_MIN && r.bigs.items[1] == INT64_MAX);
+    assert_true(r.reals.items[0] == 1.5f && r.reals.items[1] == -0.25f);
+    assert_true(r.doubles.items[0] == 1e300 && r.doubles.items[1] == -2.125);
+    assert_int_equal(r.flags.len, 3);
+    assert_true(r.flags.items[0] && !r.flags.items[1] && r.flags.items[2]);
+    assert_memory_equal(r.refs.items, refs, sizeof refs);
+    assert_int_equal(r.days.items[0].days, -1);
+    assert_int_equal(r.days.items[1].days, INT32_MAX);
+    assert_true(r.stamps.items[0].usec == stamps[0].usec);
+    assert_true(r.stamps.items[1].usec == INT64_MIN);
+    assert_false(r.stampstz_is_null);
+    assert_int_equal(r.stampstz.len, 0);
+    assert_int_equal(r.words.len, 4);
+    assert_string_equal(r.words.items[0], "a");
+    assert_null(r.words.items[1]);
+    assert_string_equal(r.words.items[2], "");
+    assert_string_equal(r.words.items[3], words[3]);
+    assert_int_equal(r.labels.len, 1);
+    assert_string_equal(r.labels.items[0], "short");
+    store_get_list_row_clear(&r);
+
+    assert_ok(store_get_list(f->db, 2, &r, &err), &err);
+    assert_int_equal(r.smalls.len, 0);
+    assert_true(r.ints_is_null && r.bigs_is_null && r.reals_is_null && r.doubles_is_null);
+    assert_true(r.flags_is_null && r.refs_is_null && r.days_is_null && r.stamps_is_null);
+    assert_true(r.stampstz_is_null && r.words_is_null && r.labels_is_null);
+    assert_int_equal(r.words.len, 0);
+    assert_null(r.words.items);
+    store_get_list_row_clear(&r);
+
+    /* the server agrees with what was sent */
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT format('%%s|%%s|%%s|%%s|%%s', smalls, ints, days, words, "
+                              "stamps) FROM %s WHERE id = 1", table(f, "lists"));
+    char *v = fixture_scalar(f, sql);
+    assert_string_equal(v, "{-32768,0,32767}|{1,NULL,-7}|{1999-12-31,infinity}|"
+                           "{a,NULL,\"\",\"é 🐘, {\\\"x\\\"}\"}|"
+                           "{\"2039-02-13 23:31:30.123456\",-infinity}");
+    free(v);
+
+    /* sqlc.slice(ids) is an array parameter: = ANY($1) */
+    static const int32_t ids[] = {2, 99, 1};
+    store_lists_by_ids_iter it;
+    store_lists_by_ids_row lr;
+    assert_ok(store_lists_by_ids_open(f->db, (pgc_int4_array){ids, 3, NULL}, &it, &err), &err);
+    assert_ok(store_lists_by_ids_next(&it, &lr, &err), &err);
+    assert_int_equal(lr.id, 1);
+    assert_int_equal(lr.words.len, 4);
+    assert_ok(store_lists_by_ids_next(&it, &lr, &err), &err);
+    assert_int_equal(lr.id, 2);
+    assert_true(lr.words_is_null);
+    assert_int_equal(store_lists_by_ids_next(&it, &lr, &err), PGC_ENOROW);
+    store_lists_by_ids_close(&it);
+
+    int64_t n;
+    assert_ok(store_fill_numbers(f->db, 10, &n, &err), &err);
+    static const int32_t ns[] = {2, 3, 4, 6, 11};
+    static const char *const even[] = {"even"};
+    pgc_text_array notes = {even, 1};
+    store_numbers_in_iter ni;
+    store_numbers_in_row nr;
+    assert_ok(store_numbers_in_open(f->db, (pgc_int4_array){ns, 5, NULL}, &notes, &ni, &err),
+              &err);
+    int got = 0, rc;
+    while ((rc = store_numbers_in_next(&ni, &nr, &err)) == PGC_OK)
+        assert_int_equal(nr.n, (++got) * 2);
+    assert_int_equal(rc, PGC_ENOROW);
+    assert_int_equal(got, 3);
+    store_numbers_in_close(&ni);
+
+    /* a NULL items pointer with items is refused, naming the parameter */
+    pgc_int4_array bad = {NULL, 2, NULL};
+    pgc_error_clear(&err);
+    assert_int_equal(store_put_list(f->db, 3, none, &bad, NULL, NULL, NULL, NULL, NULL, NULL,
+                                    NULL, NULL, NULL, NULL, &err), PGC_EINVAL);
+    assert_non_null(strstr(err.message, "parameter ints: invalid argument"));
+
+    /* a two-dimensional array is refused at run time */
+    store_grid_row g;
+    pgc_error_clear(&err);
+    assert_int_equal(store_grid(f->db, &g, &err), PGC_EINVAL);
+    assert_non_null(strstr(err.message, "column 1 (cells): a 2-dimensional array; only "
+                                        "one-dimensional arrays are supported"));
+    store_grid_row_clear(&g);
+}
+
+static void emit__interval__round_trip(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    migrate(f);
+    pgc_interval span = {INT64_C(3723000004), -2, 14}; /* 1:02:03.000004, -2 days, 1 year 2 mons */
+    pgc_timestamp at = {0};
+    store_later_by_row r;
+    assert_ok(store_later_by(f->db, span, at, NULL, &r, &err), &err);
+    assert_true(r.span.usec == span.usec);
+    assert_int_equal(r.span.days, -2);
+    assert_int_equal(r.span.months, 14);
+    assert_true(r.other_is_null);
+    /* 2001-03-01 - 2 days + 01:02:03.000004 = 2001-02-27 01:02:03.000004 */
+    assert_true(r.later.usec == (INT64_C(423) * 86400 + 3723) * 1000000 + 4);
+    store_later_by_row_clear(&r);
+    pgc_interval other = {-1, 0, 0};
+    assert_ok(store_later_by(f->db, span, at, &other, &r, &err), &err);
+    assert_false(r.other_is_null);
+    assert_true(r.other.usec == -1);
+    store_later_by_row_clear(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -357,6 +794,11 @@ int main(void)
         BOTH_MODES(emit__many__zero_one_thousand),
         BOTH_MODES(emit__exec__counts),
         BOTH_MODES(emit__migrations__embedded),
+        BOTH_MODES(emit__copyfrom__100k_rows_then_a_unique_violation),
+        BOTH_MODES(emit__batchexec__thousand_inserts_and_a_failure),
+        BOTH_MODES(emit__batchone_and_batchmany__rows_in_order),
+        BOTH_MODES(emit__arrays__round_trip),
+        BOTH_MODES(emit__interval__round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,11 +5,13 @@
  * Inputs:
  *   tests/emit/schema/migrations/001_init.sql
  *   tests/emit/schema/migrations/002_numbers.sql
+ *   tests/emit/schema/migrations/003_events.sql
  *   tests/emit/schema/queries.sql
  */
 #include "store.h"
 
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *store_mood_to_text(store_mood v)
@@ -45,6 +47,21 @@ bool store_mood_from_text(const char *label, store_mood *out)
         }
     }
     return false;
+}
+
+/* Frees the n encoded array parameters (NULL slots allowed). */
+static void free_arrays(char **arrays, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(arrays[i]);
+}
+
+/* Frees the array parameters encoded so far and reports why one could not be. */
+static int free_arrays_and_fail(char **arrays, size_t n, int rc, const pgc_stmt *stmt,
+                                const char *param, pgc_error *err)
+{
+    free_arrays(arrays, n);
+    return pgc_fail_query(err, rc, stmt, "parameter %s: %s", param, pgc_strerror(rc));
 }
 
 /* CreateItem :one, tests/emit/schema/queries.sql:1 */
@@ -799,6 +816,927 @@ void store_number_note_row_clear(store_number_note_row *row)
     }
 }
 
+/* CopyEvents :copyfrom, tests/emit/schema/queries.sql:51 */
+static const pgc_stmt store_copy_events_stmt = {
+    .name = "store_copy_events",
+    .sql = "COPY {{tables.events}} (\n"
+           "    id, name, mood, small, medium, ratio, score, flag, data, ref, born,\n"
+           "    at, label, span\n"
+           ") FROM STDIN (FORMAT binary)",
+};
+
+int store_copy_events(pgc_db *db, const store_copy_events_params *rows, size_t n, int64_t *copied,
+                      pgc_error *err)
+{
+    pgc_copy *c;
+    int rc;
+    char bin[16];
+
+    if (copied)
+        *copied = 0;
+    if (!rows && n > 0)
+        return pgc_fail_query(err, PGC_EINVAL, &store_copy_events_stmt, "rows is NULL");
+    for (size_t i = 0; i < n; i++) {
+        if (!rows[i].name)
+            return pgc_fail_query(err, PGC_EINVAL, &store_copy_events_stmt,
+                                  "row %zu: name is NULL", i);
+        if (!rows[i].mood_is_null && !store_mood_to_text(rows[i].mood))
+            return pgc_fail_query(err, PGC_EINVAL, &store_copy_events_stmt,
+                                  "row %zu: mood is not a store_mood value", i);
+    }
+    rc = pgc_copy_begin(db, &store_copy_events_stmt, &c, err);
+    if (rc != PGC_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        const store_copy_events_params *r = &rows[i];
+
+        if (pgc_copy_row(c, 14, NULL) != PGC_OK)
+            break; /* pgc_copy_end reports it */
+        pgc_copy_int8(c, r->id, NULL);
+        pgc_copy_text(c, r->name, NULL);
+        if (r->mood_is_null)
+            pgc_copy_null(c, NULL);
+        else
+            pgc_copy_text(c, store_mood_to_text(r->mood), NULL);
+        if (r->small_is_null)
+            pgc_copy_null(c, NULL);
+        else
+            pgc_copy_int2(c, r->small, NULL);
+        if (r->medium_is_null)
+            pgc_copy_null(c, NULL);
+        else
+            pgc_copy_int4(c, r->medium, NULL);
+        if (r->ratio_is_null)
+            pgc_copy_null(c, NULL);
+        else
+            pgc_copy_float4(c, r->ratio, NULL);
+        if (r->score_is_null)
+            pgc_copy_null(c, NULL);
+        else
+            pgc_copy_float8(c, r->score, NULL);
+        if (r->flag_is_null)
+            pgc_copy_null(c, NULL);
+        else
+            pgc_copy_bool(c, r->flag, NULL);
+        if (r->data_is_null)
+            pgc_copy_null(c, NULL);
+        else
+            pgc_copy_bytes(c, r->data.data, r->data.len, NULL);
+        if (r->ref_is_null)
+            pgc_copy_null(c, NULL);
+        else
+            pgc_copy_bytes(c, r->ref.b, sizeof r->ref.b, NULL);
+        if (r->born_is_null)
+            pgc_copy_null(c, NULL);
+        else
+            pgc_copy_int4(c, r->born.days, NULL);
+        if (r->at_is_null)
+            pgc_copy_null(c, NULL);
+        else
+            pgc_copy_int8(c, r->at.usec, NULL);
+        pgc_copy_text(c, r->label, NULL);
+        if (r->span_is_null)
+            pgc_copy_null(c, NULL);
+        else
+            pgc_copy_bytes(c, pgc_put_interval(bin, r->span), 16, NULL);
+    }
+    return pgc_copy_end(c, copied, err);
+}
+
+/* GetEvent :one, tests/emit/schema/queries.sql:57 */
+static const Oid store_get_event_types[] = {20};
+static const int store_get_event_formats[] = {1};
+static const pgc_stmt store_get_event_stmt = {
+    .name = "store_get_event",
+    .sql = "SELECT * FROM {{tables.events}} WHERE id = $1",
+    .nparams = 1,
+    .param_types = store_get_event_types,
+    .result_format = 1,
+};
+
+static const Oid store_get_event_columns[] = {20, 25, 0, 21, 23, 700, 701, 16, 17, 2950, 1082, 1184,
+                                              1043, 1186};
+
+static int store_get_event_read(pgc_result *res, store_get_event_row *row, pgc_error *err)
+{
+    int rc = pgc_result_check(res, &store_get_event_stmt, 14, store_get_event_columns, err);
+    if (rc != PGC_OK)
+        return rc;
+    row->id = pgc_get_int8(res, 0, 0);
+    row->name = pgc_get_text(res, 0, 1);
+    row->mood_is_null = pgc_result_is_null(res, 0, 2);
+    if (!row->mood_is_null
+        && !store_mood_from_text(pgc_get_text(res, 0, 2), &row->mood))
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_event_stmt,
+                              "column mood: '%s' is not a store_mood label",
+                              pgc_result_value(res, 0, 2));
+    row->small = pgc_get_int2(res, 0, 3);
+    row->small_is_null = pgc_result_is_null(res, 0, 3);
+    row->medium = pgc_get_int4(res, 0, 4);
+    row->medium_is_null = pgc_result_is_null(res, 0, 4);
+    row->ratio = pgc_get_float4(res, 0, 5);
+    row->ratio_is_null = pgc_result_is_null(res, 0, 5);
+    row->score = pgc_get_float8(res, 0, 6);
+    row->score_is_null = pgc_result_is_null(res, 0, 6);
+    row->flag = pgc_get_bool(res, 0, 7);
+    row->flag_is_null = pgc_result_is_null(res, 0, 7);
+    row->data = pgc_get_bytes(res, 0, 8);
+    row->data_is_null = pgc_result_is_null(res, 0, 8);
+    row->ref = pgc_get_uuid(res, 0, 9);
+    row->ref_is_null = pgc_result_is_null(res, 0, 9);
+    row->born = pgc_get_date(res, 0, 10);
+    row->born_is_null = pgc_result_is_null(res, 0, 10);
+    row->at = pgc_get_timestamp(res, 0, 11);
+    row->at_is_null = pgc_result_is_null(res, 0, 11);
+    row->label = pgc_get_text(res, 0, 12);
+    row->label_is_null = pgc_result_is_null(res, 0, 12);
+    row->span = pgc_get_interval(res, 0, 13);
+    row->span_is_null = pgc_result_is_null(res, 0, 13);
+    return PGC_OK;
+}
+
+int store_get_event(pgc_db *db, int64_t id, store_get_event_row *row, pgc_error *err)
+{
+    const char *values[1];
+    int lengths[1] = {8};
+    char bin[1][8];
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    values[0] = pgc_put_int8(bin[0], id);
+
+    rc = pgc_query(db, &store_get_event_stmt, values, lengths, store_get_event_formats, &res, err);
+    if (rc != PGC_OK)
+        return rc;
+    if (pgc_result_rows(res) == 0) {
+        pgc_result_free(res);
+        return pgc_fail_query(err, PGC_ENOROW, &store_get_event_stmt, "no row");
+    }
+    rc = store_get_event_read(res, row, err);
+    if (rc != PGC_OK) {
+        pgc_result_free(res);
+        memset(row, 0, sizeof *row);
+        return rc;
+    }
+    row->result = res;
+    return PGC_OK;
+}
+
+void store_get_event_row_clear(store_get_event_row *row)
+{
+    if (row) {
+        pgc_result_free(row->result);
+        memset(row, 0, sizeof *row);
+    }
+}
+
+/* CountEvents :one, tests/emit/schema/queries.sql:60 */
+static const pgc_stmt store_count_events_stmt = {
+    .name = "store_count_events",
+    .sql = "SELECT count(*) AS total, count(mood) AS with_mood FROM {{tables.events}}",
+    .nparams = 0,
+    .param_types = NULL,
+    .result_format = 1,
+};
+
+static const Oid store_count_events_columns[] = {20, 20};
+
+static int store_count_events_read(pgc_result *res, store_count_events_row *row, pgc_error *err)
+{
+    int rc = pgc_result_check(res, &store_count_events_stmt, 2, store_count_events_columns, err);
+    if (rc != PGC_OK)
+        return rc;
+    row->total = pgc_get_int8(res, 0, 0);
+    row->with_mood = pgc_get_int8(res, 0, 1);
+    return PGC_OK;
+}
+
+int store_count_events(pgc_db *db, store_count_events_row *row, pgc_error *err)
+{
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    rc = pgc_query(db, &store_count_events_stmt, NULL, NULL, NULL, &res, err);
+    if (rc != PGC_OK)
+        return rc;
+    if (pgc_result_rows(res) == 0) {
+        pgc_result_free(res);
+        return pgc_fail_query(err, PGC_ENOROW, &store_count_events_stmt, "no row");
+    }
+    rc = store_count_events_read(res, row, err);
+    if (rc != PGC_OK) {
+        pgc_result_free(res);
+        memset(row, 0, sizeof *row);
+        return rc;
+    }
+    row->result = res;
+    return PGC_OK;
+}
+
+void store_count_events_row_clear(store_count_events_row *row)
+{
+    if (row) {
+        pgc_result_free(row->result);
+        memset(row, 0, sizeof *row);
+    }
+}
+
+/* AddNumber :batchexec, tests/emit/schema/queries.sql:63 */
+static const Oid store_add_number_types[] = {23, 25};
+static const int store_add_number_formats[] = {1, 0};
+static const pgc_stmt store_add_number_stmt = {
+    .name = "store_add_number",
+    .sql = "INSERT INTO {{tables.numbers}} (n, note) VALUES ($1, $2)",
+    .nparams = 2,
+    .param_types = store_add_number_types,
+    .result_format = 0,
+};
+
+int store_add_number_begin(pgc_db *db, store_add_number_batch *b, pgc_error *err)
+{
+    memset(b, 0, sizeof *b);
+    return pgc_batch_begin(db, &b->batch, err);
+}
+
+int store_add_number_queue(store_add_number_batch *b, int32_t n, const char *note, pgc_error *err)
+{
+    const char *values[2];
+    int lengths[2] = {4, 0};
+    char bin[2][4];
+
+    if (!b->batch)
+        return pgc_fail_query(err, PGC_EINVAL, &store_add_number_stmt,
+                              "the batch is not open");
+    values[0] = pgc_put_int4(bin[0], n);
+    values[1] = note;
+
+    return pgc_batch_queue(b->batch, &store_add_number_stmt, values, lengths,
+                           store_add_number_formats, err);
+}
+
+int store_add_number_end(store_add_number_batch *b, pgc_error *err)
+{
+    int rc = pgc_batch_end(b->batch, err);
+
+    memset(b, 0, sizeof *b);
+    return rc;
+}
+
+/* NumberByN :batchone, tests/emit/schema/queries.sql:66 */
+static const Oid store_number_by_n_types[] = {23};
+static const int store_number_by_n_formats[] = {1};
+static const pgc_stmt store_number_by_n_stmt = {
+    .name = "store_number_by_n",
+    .sql = "SELECT n, note FROM {{tables.numbers}} WHERE n = $1",
+    .nparams = 1,
+    .param_types = store_number_by_n_types,
+    .result_format = 1,
+};
+
+static const Oid store_number_by_n_columns[] = {23, 25};
+
+static int store_number_by_n_read(pgc_result *res, store_number_by_n_row *row, pgc_error *err)
+{
+    int rc = pgc_result_check(res, &store_number_by_n_stmt, 2, store_number_by_n_columns, err);
+    if (rc != PGC_OK)
+        return rc;
+    row->n = pgc_get_int4(res, 0, 0);
+    row->note = pgc_get_text(res, 0, 1);
+    row->note_is_null = pgc_result_is_null(res, 0, 1);
+    return PGC_OK;
+}
+
+int store_number_by_n_begin(pgc_db *db, store_number_by_n_batch *b, pgc_error *err)
+{
+    memset(b, 0, sizeof *b);
+    return pgc_batch_begin(db, &b->batch, err);
+}
+
+int store_number_by_n_queue(store_number_by_n_batch *b, int32_t n, pgc_error *err)
+{
+    const char *values[1];
+    int lengths[1] = {4};
+    char bin[1][4];
+
+    if (!b->batch)
+        return pgc_fail_query(err, PGC_EINVAL, &store_number_by_n_stmt,
+                              "the batch is not open");
+    values[0] = pgc_put_int4(bin[0], n);
+
+    return pgc_batch_queue(b->batch, &store_number_by_n_stmt, values, lengths,
+                           store_number_by_n_formats, err);
+}
+
+int store_number_by_n_end(store_number_by_n_batch *b, pgc_error *err)
+{
+    int rc = pgc_batch_end(b->batch, err);
+
+    memset(b, 0, sizeof *b);
+    return rc;
+}
+
+/* The next call's result, or why there is none. */
+static int store_number_by_n_result(store_number_by_n_batch *b, pgc_result **res, pgc_error *err)
+{
+    if (!b->batch)
+        return pgc_fail_query(err, PGC_EINVAL, &store_number_by_n_stmt,
+                              "the batch is not open");
+    if (b->read >= pgc_batch_count(b->batch))
+        return pgc_fail_query(err, PGC_EINVAL, &store_number_by_n_stmt,
+                              "every call of the batch was read");
+    b->read++;
+    return pgc_batch_next(b->batch, res, err);
+}
+
+int store_number_by_n_next(store_number_by_n_batch *b, store_number_by_n_row *row, pgc_error *err)
+{
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    rc = store_number_by_n_result(b, &res, err);
+    if (rc != PGC_OK)
+        return rc;
+    if (pgc_result_rows(res) == 0) {
+        pgc_result_free(res);
+        return pgc_fail_query(err, PGC_ENOROW, &store_number_by_n_stmt, "no row");
+    }
+    rc = store_number_by_n_read(res, row, err);
+    if (rc != PGC_OK) {
+        pgc_result_free(res);
+        memset(row, 0, sizeof *row);
+        return rc;
+    }
+    row->result = res;
+    return PGC_OK;
+}
+
+void store_number_by_n_row_clear(store_number_by_n_row *row)
+{
+    if (row) {
+        pgc_result_free(row->result);
+        memset(row, 0, sizeof *row);
+    }
+}
+
+/* NumbersUpTo :batchmany, tests/emit/schema/queries.sql:69 */
+static const Oid store_numbers_up_to_types[] = {23};
+static const int store_numbers_up_to_formats[] = {1};
+static const pgc_stmt store_numbers_up_to_stmt = {
+    .name = "store_numbers_up_to",
+    .sql = "SELECT n, note FROM {{tables.numbers}} WHERE n <= $1 ORDER BY n",
+    .nparams = 1,
+    .param_types = store_numbers_up_to_types,
+    .result_format = 1,
+};
+
+static const Oid store_numbers_up_to_columns[] = {23, 25};
+
+static int store_numbers_up_to_read(pgc_result *res, int r, store_numbers_up_to_row *row,
+                                    pgc_error *err)
+{
+    int rc = pgc_result_check(res, &store_numbers_up_to_stmt, 2, store_numbers_up_to_columns, err);
+    if (rc != PGC_OK)
+        return rc;
+    row->n = pgc_get_int4(res, r, 0);
+    row->note = pgc_get_text(res, r, 1);
+    row->note_is_null = pgc_result_is_null(res, r, 1);
+    return PGC_OK;
+}
+
+int store_numbers_up_to_begin(pgc_db *db, store_numbers_up_to_batch *b, pgc_error *err)
+{
+    memset(b, 0, sizeof *b);
+    return pgc_batch_begin(db, &b->batch, err);
+}
+
+int store_numbers_up_to_queue(store_numbers_up_to_batch *b, int32_t max_n, pgc_error *err)
+{
+    const char *values[1];
+    int lengths[1] = {4};
+    char bin[1][4];
+
+    if (!b->batch)
+        return pgc_fail_query(err, PGC_EINVAL, &store_numbers_up_to_stmt,
+                              "the batch is not open");
+    values[0] = pgc_put_int4(bin[0], max_n);
+
+    return pgc_batch_queue(b->batch, &store_numbers_up_to_stmt, values, lengths,
+                           store_numbers_up_to_formats, err);
+}
+
+int store_numbers_up_to_end(store_numbers_up_to_batch *b, pgc_error *err)
+{
+    int rc;
+
+    pgc_result_free(b->result);
+    rc = pgc_batch_end(b->batch, err);
+    memset(b, 0, sizeof *b);
+    return rc;
+}
+
+/* The next call's result, or why there is none. */
+static int store_numbers_up_to_result(store_numbers_up_to_batch *b, pgc_result **res,
+                                      pgc_error *err)
+{
+    if (!b->batch)
+        return pgc_fail_query(err, PGC_EINVAL, &store_numbers_up_to_stmt,
+                              "the batch is not open");
+    if (b->read >= pgc_batch_count(b->batch))
+        return pgc_fail_query(err, PGC_EINVAL, &store_numbers_up_to_stmt,
+                              "every call of the batch was read");
+    b->read++;
+    return pgc_batch_next(b->batch, res, err);
+}
+
+int store_numbers_up_to_next(store_numbers_up_to_batch *b, size_t *nrows, pgc_error *err)
+{
+    int rc;
+
+    *nrows = 0;
+    pgc_result_free(b->result);
+    b->result = NULL;
+    rc = store_numbers_up_to_result(b, &b->result, err);
+    if (rc == PGC_OK)
+        *nrows = (size_t)pgc_result_rows(b->result);
+    return rc;
+}
+
+int store_numbers_up_to_get(store_numbers_up_to_batch *b, size_t i, store_numbers_up_to_row *row,
+                            pgc_error *err)
+{
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    if (!b->result || i >= (size_t)pgc_result_rows(b->result))
+        return pgc_fail_query(err, PGC_EINVAL, &store_numbers_up_to_stmt,
+                              "no row %zu in this call", i);
+    rc = store_numbers_up_to_read(b->result, (int)i, row, err);
+    if (rc != PGC_OK)
+        memset(row, 0, sizeof *row);
+    return rc;
+}
+
+/* PutList :exec, tests/emit/schema/queries.sql:72 */
+static const Oid store_put_list_types[] = {23, 1005, 1007, 1016, 1021, 1022, 1000, 2951, 1182, 1115,
+                                           1185, 1009, 1015};
+static const int store_put_list_formats[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+static const pgc_stmt store_put_list_stmt = {
+    .name = "store_put_list",
+    .sql = "INSERT INTO {{tables.lists}} (id, smalls, ints, bigs, reals, doubles, flags, refs, days, stamps,\n"
+           "                              stampstz, words, labels)\n"
+           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,\n"
+           "        $12, $13)",
+    .nparams = 13,
+    .param_types = store_put_list_types,
+    .result_format = 0,
+};
+
+int store_put_list(pgc_db *db, int32_t id, pgc_int2_array smalls, const pgc_int4_array *ints,
+                   const pgc_int8_array *bigs, const pgc_float4_array *reals,
+                   const pgc_float8_array *doubles, const pgc_bool_array *flags,
+                   const pgc_uuid_array *refs, const pgc_date_array *days,
+                   const pgc_timestamp_array *stamps, const pgc_timestamp_array *stampstz,
+                   const pgc_text_array *words, const pgc_text_array *labels, pgc_error *err)
+{
+    const char *values[13];
+    int lengths[13] = {4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    char bin[13][4];
+    char *arrays[12] = {NULL};
+    int rc;
+
+    values[0] = pgc_put_int4(bin[0], id);
+    rc = pgc_put_int2_array(smalls, 21, &arrays[0], &lengths[1]);
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "smalls", err);
+    values[1] = arrays[0];
+    rc = ints ? pgc_put_int4_array(*ints, 23, &arrays[1], &lengths[2]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "ints", err);
+    values[2] = arrays[1];
+    rc = bigs ? pgc_put_int8_array(*bigs, 20, &arrays[2], &lengths[3]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "bigs", err);
+    values[3] = arrays[2];
+    rc = reals ? pgc_put_float4_array(*reals, 700, &arrays[3], &lengths[4]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "reals", err);
+    values[4] = arrays[3];
+    rc = doubles ? pgc_put_float8_array(*doubles, 701, &arrays[4], &lengths[5]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "doubles", err);
+    values[5] = arrays[4];
+    rc = flags ? pgc_put_bool_array(*flags, 16, &arrays[5], &lengths[6]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "flags", err);
+    values[6] = arrays[5];
+    rc = refs ? pgc_put_uuid_array(*refs, 2950, &arrays[6], &lengths[7]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "refs", err);
+    values[7] = arrays[6];
+    rc = days ? pgc_put_date_array(*days, 1082, &arrays[7], &lengths[8]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "days", err);
+    values[8] = arrays[7];
+    rc = stamps ? pgc_put_timestamp_array(*stamps, 1114, &arrays[8], &lengths[9]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "stamps", err);
+    values[9] = arrays[8];
+    rc = stampstz ? pgc_put_timestamp_array(*stampstz, 1184, &arrays[9], &lengths[10]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "stampstz", err);
+    values[10] = arrays[9];
+    rc = words ? pgc_put_text_array(*words, 25, &arrays[10], &lengths[11]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "words", err);
+    values[11] = arrays[10];
+    rc = labels ? pgc_put_text_array(*labels, 1043, &arrays[11], &lengths[12]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "labels", err);
+    values[12] = arrays[11];
+
+    rc = pgc_query(db, &store_put_list_stmt, values, lengths, store_put_list_formats, NULL, err);
+    free_arrays(arrays, 12);
+    return rc;
+}
+
+/* GetList :one, tests/emit/schema/queries.sql:78 */
+static const Oid store_get_list_types[] = {23};
+static const int store_get_list_formats[] = {1};
+static const pgc_stmt store_get_list_stmt = {
+    .name = "store_get_list",
+    .sql = "SELECT * FROM {{tables.lists}} WHERE id = $1",
+    .nparams = 1,
+    .param_types = store_get_list_types,
+    .result_format = 1,
+};
+
+static const Oid store_get_list_columns[] = {23, 1005, 1007, 1016, 1021, 1022, 1000, 2951, 1182,
+                                             1115, 1185, 1009, 1015};
+
+static int store_get_list_read(pgc_result *res, store_get_list_row *row, pgc_error *err)
+{
+    int rc = pgc_result_check(res, &store_get_list_stmt, 13, store_get_list_columns, err);
+    if (rc != PGC_OK)
+        return rc;
+    row->id = pgc_get_int4(res, 0, 0);
+    rc = pgc_get_int2_array(res, 0, 1, &row->smalls, err);
+    if (rc != PGC_OK)
+        return rc;
+    rc = pgc_get_int4_array(res, 0, 2, &row->ints, err);
+    if (rc != PGC_OK)
+        return rc;
+    row->ints_is_null = pgc_result_is_null(res, 0, 2);
+    rc = pgc_get_int8_array(res, 0, 3, &row->bigs, err);
+    if (rc != PGC_OK)
+        return rc;
+    row->bigs_is_null = pgc_result_is_null(res, 0, 3);
+    rc = pgc_get_float4_array(res, 0, 4, &row->reals, err);
+    if (rc != PGC_OK)
+        return rc;
+    row->reals_is_null = pgc_result_is_null(res, 0, 4);
+    rc = pgc_get_float8_array(res, 0, 5, &row->doubles, err);
+    if (rc != PGC_OK)
+        return rc;
+    row->doubles_is_null = pgc_result_is_null(res, 0, 5);
+    rc = pgc_get_bool_array(res, 0, 6, &row->flags, err);
+    if (rc != PGC_OK)
+        return rc;
+    row->flags_is_null = pgc_result_is_null(res, 0, 6);
+    rc = pgc_get_uuid_array(res, 0, 7, &row->refs, err);
+    if (rc != PGC_OK)
+        return rc;
+    row->refs_is_null = pgc_result_is_null(res, 0, 7);
+    rc = pgc_get_date_array(res, 0, 8, &row->days, err);
+    if (rc != PGC_OK)
+        return rc;
+    row->days_is_null = pgc_result_is_null(res, 0, 8);
+    rc = pgc_get_timestamp_array(res, 0, 9, &row->stamps, err);
+    if (rc != PGC_OK)
+        return rc;
+    row->stamps_is_null = pgc_result_is_null(res, 0, 9);
+    rc = pgc_get_timestamp_array(res, 0, 10, &row->stampstz, err);
+    if (rc != PGC_OK)
+        return rc;
+    row->stampstz_is_null = pgc_result_is_null(res, 0, 10);
+    rc = pgc_get_text_array(res, 0, 11, &row->words, err);
+    if (rc != PGC_OK)
+        return rc;
+    row->words_is_null = pgc_result_is_null(res, 0, 11);
+    rc = pgc_get_text_array(res, 0, 12, &row->labels, err);
+    if (rc != PGC_OK)
+        return rc;
+    row->labels_is_null = pgc_result_is_null(res, 0, 12);
+    return PGC_OK;
+}
+
+int store_get_list(pgc_db *db, int32_t id, store_get_list_row *row, pgc_error *err)
+{
+    const char *values[1];
+    int lengths[1] = {4};
+    char bin[1][4];
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    values[0] = pgc_put_int4(bin[0], id);
+
+    rc = pgc_query(db, &store_get_list_stmt, values, lengths, store_get_list_formats, &res, err);
+    if (rc != PGC_OK)
+        return rc;
+    if (pgc_result_rows(res) == 0) {
+        pgc_result_free(res);
+        return pgc_fail_query(err, PGC_ENOROW, &store_get_list_stmt, "no row");
+    }
+    rc = store_get_list_read(res, row, err);
+    if (rc != PGC_OK) {
+        pgc_result_free(res);
+        memset(row, 0, sizeof *row);
+        return rc;
+    }
+    row->result = res;
+    return PGC_OK;
+}
+
+void store_get_list_row_clear(store_get_list_row *row)
+{
+    if (row) {
+        pgc_result_free(row->result);
+        memset(row, 0, sizeof *row);
+    }
+}
+
+/* ListsByIds :many, tests/emit/schema/queries.sql:81 */
+static const Oid store_lists_by_ids_types[] = {1007};
+static const int store_lists_by_ids_formats[] = {1};
+static const pgc_stmt store_lists_by_ids_stmt = {
+    .name = "store_lists_by_ids",
+    .sql = "SELECT id, words FROM {{tables.lists}} WHERE id = ANY($1) ORDER BY id",
+    .nparams = 1,
+    .param_types = store_lists_by_ids_types,
+    .result_format = 1,
+};
+
+static const Oid store_lists_by_ids_columns[] = {23, 1009};
+
+static int store_lists_by_ids_read(pgc_result *res, store_lists_by_ids_row *row, pgc_error *err)
+{
+    int rc = pgc_result_check(res, &store_lists_by_ids_stmt, 2, store_lists_by_ids_columns, err);
+    if (rc != PGC_OK)
+        return rc;
+    row->id = pgc_get_int4(res, 0, 0);
+    rc = pgc_get_text_array(res, 0, 1, &row->words, err);
+    if (rc != PGC_OK)
+        return rc;
+    row->words_is_null = pgc_result_is_null(res, 0, 1);
+    return PGC_OK;
+}
+
+int store_lists_by_ids_open(pgc_db *db, pgc_int4_array ids, store_lists_by_ids_iter *it,
+                            pgc_error *err)
+{
+    const char *values[1];
+    int lengths[1] = {0};
+    char *arrays[1] = {NULL};
+    int rc;
+
+    it->stream = NULL;
+    rc = pgc_put_int4_array(ids, 23, &arrays[0], &lengths[0]);
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 1, rc, &store_lists_by_ids_stmt, "ids", err);
+    values[0] = arrays[0];
+
+    rc = pgc_stream_open(db, &store_lists_by_ids_stmt, values, lengths, store_lists_by_ids_formats,
+                         &it->stream, err);
+    free(arrays[0]);
+    return rc;
+}
+
+int store_lists_by_ids_next(store_lists_by_ids_iter *it, store_lists_by_ids_row *row,
+                            pgc_error *err)
+{
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    if (!it->stream)
+        return pgc_fail_query(err, PGC_EINVAL, &store_lists_by_ids_stmt,
+                              "the iterator is not open");
+    rc = pgc_stream_next(it->stream, &res, err);
+    if (rc != PGC_OK)
+        return rc;
+    rc = store_lists_by_ids_read(res, row, err);
+    if (rc != PGC_OK)
+        memset(row, 0, sizeof *row);
+    return rc;
+}
+
+void store_lists_by_ids_close(store_lists_by_ids_iter *it)
+{
+    if (it) {
+        pgc_stream_close(it->stream);
+        it->stream = NULL;
+    }
+}
+
+/* NumbersIn :many, tests/emit/schema/queries.sql:84 */
+static const Oid store_numbers_in_types[] = {1007, 1009};
+static const int store_numbers_in_formats[] = {1, 1};
+static const pgc_stmt store_numbers_in_stmt = {
+    .name = "store_numbers_in",
+    .sql = "SELECT n FROM {{tables.numbers}} WHERE n = ANY($1::int[]) AND note = ANY($2::text[])\n"
+           "ORDER BY n",
+    .nparams = 2,
+    .param_types = store_numbers_in_types,
+    .result_format = 1,
+};
+
+static const Oid store_numbers_in_columns[] = {23};
+
+static int store_numbers_in_read(pgc_result *res, store_numbers_in_row *row, pgc_error *err)
+{
+    int rc = pgc_result_check(res, &store_numbers_in_stmt, 1, store_numbers_in_columns, err);
+    if (rc != PGC_OK)
+        return rc;
+    row->n = pgc_get_int4(res, 0, 0);
+    return PGC_OK;
+}
+
+int store_numbers_in_open(pgc_db *db, pgc_int4_array ns, const pgc_text_array *notes,
+                          store_numbers_in_iter *it, pgc_error *err)
+{
+    const char *values[2];
+    int lengths[2] = {0, 0};
+    char *arrays[2] = {NULL};
+    int rc;
+
+    it->stream = NULL;
+    rc = pgc_put_int4_array(ns, 23, &arrays[0], &lengths[0]);
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 2, rc, &store_numbers_in_stmt, "ns", err);
+    values[0] = arrays[0];
+    rc = notes ? pgc_put_text_array(*notes, 25, &arrays[1], &lengths[1]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 2, rc, &store_numbers_in_stmt, "notes", err);
+    values[1] = arrays[1];
+
+    rc = pgc_stream_open(db, &store_numbers_in_stmt, values, lengths, store_numbers_in_formats,
+                         &it->stream, err);
+    free_arrays(arrays, 2);
+    return rc;
+}
+
+int store_numbers_in_next(store_numbers_in_iter *it, store_numbers_in_row *row, pgc_error *err)
+{
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    if (!it->stream)
+        return pgc_fail_query(err, PGC_EINVAL, &store_numbers_in_stmt,
+                              "the iterator is not open");
+    rc = pgc_stream_next(it->stream, &res, err);
+    if (rc != PGC_OK)
+        return rc;
+    rc = store_numbers_in_read(res, row, err);
+    if (rc != PGC_OK)
+        memset(row, 0, sizeof *row);
+    return rc;
+}
+
+void store_numbers_in_close(store_numbers_in_iter *it)
+{
+    if (it) {
+        pgc_stream_close(it->stream);
+        it->stream = NULL;
+    }
+}
+
+/* Grid :one, tests/emit/schema/queries.sql:88 */
+static const pgc_stmt store_grid_stmt = {
+    .name = "store_grid",
+    .sql = "SELECT '{{1, 2}, {3, 4}}'::int[] AS cells, '{}'::int[] AS none",
+    .nparams = 0,
+    .param_types = NULL,
+    .result_format = 1,
+};
+
+static const Oid store_grid_columns[] = {1007, 1007};
+
+static int store_grid_read(pgc_result *res, store_grid_row *row, pgc_error *err)
+{
+    int rc = pgc_result_check(res, &store_grid_stmt, 2, store_grid_columns, err);
+    if (rc != PGC_OK)
+        return rc;
+    rc = pgc_get_int4_array(res, 0, 0, &row->cells, err);
+    if (rc != PGC_OK)
+        return rc;
+    rc = pgc_get_int4_array(res, 0, 1, &row->none, err);
+    if (rc != PGC_OK)
+        return rc;
+    return PGC_OK;
+}
+
+int store_grid(pgc_db *db, store_grid_row *row, pgc_error *err)
+{
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    rc = pgc_query(db, &store_grid_stmt, NULL, NULL, NULL, &res, err);
+    if (rc != PGC_OK)
+        return rc;
+    if (pgc_result_rows(res) == 0) {
+        pgc_result_free(res);
+        return pgc_fail_query(err, PGC_ENOROW, &store_grid_stmt, "no row");
+    }
+    rc = store_grid_read(res, row, err);
+    if (rc != PGC_OK) {
+        pgc_result_free(res);
+        memset(row, 0, sizeof *row);
+        return rc;
+    }
+    row->result = res;
+    return PGC_OK;
+}
+
+void store_grid_row_clear(store_grid_row *row)
+{
+    if (row) {
+        pgc_result_free(row->result);
+        memset(row, 0, sizeof *row);
+    }
+}
+
+/* LaterBy :one, tests/emit/schema/queries.sql:91 */
+static const Oid store_later_by_types[] = {1186, 1184, 1186};
+static const int store_later_by_formats[] = {1, 1, 1};
+static const pgc_stmt store_later_by_stmt = {
+    .name = "store_later_by",
+    .sql = "SELECT $1::interval AS span, $2::timestamptz + $1::interval AS later,\n"
+           "       $3::interval AS other",
+    .nparams = 3,
+    .param_types = store_later_by_types,
+    .result_format = 1,
+};
+
+static const Oid store_later_by_columns[] = {1186, 1184, 1186};
+
+static int store_later_by_read(pgc_result *res, store_later_by_row *row, pgc_error *err)
+{
+    int rc = pgc_result_check(res, &store_later_by_stmt, 3, store_later_by_columns, err);
+    if (rc != PGC_OK)
+        return rc;
+    row->span = pgc_get_interval(res, 0, 0);
+    row->span_is_null = pgc_result_is_null(res, 0, 0);
+    row->later = pgc_get_timestamp(res, 0, 1);
+    row->later_is_null = pgc_result_is_null(res, 0, 1);
+    row->other = pgc_get_interval(res, 0, 2);
+    row->other_is_null = pgc_result_is_null(res, 0, 2);
+    return PGC_OK;
+}
+
+int store_later_by(pgc_db *db, pgc_interval span, pgc_timestamp at, const pgc_interval *other,
+                   store_later_by_row *row, pgc_error *err)
+{
+    const char *values[3];
+    int lengths[3] = {16, 8, 16};
+    char bin[3][16];
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    values[0] = pgc_put_interval(bin[0], span);
+    values[1] = pgc_put_timestamp(bin[1], at);
+    values[2] = other ? pgc_put_interval(bin[2], *other) : NULL;
+
+    rc = pgc_query(db, &store_later_by_stmt, values, lengths, store_later_by_formats, &res, err);
+    if (rc != PGC_OK)
+        return rc;
+    if (pgc_result_rows(res) == 0) {
+        pgc_result_free(res);
+        return pgc_fail_query(err, PGC_ENOROW, &store_later_by_stmt, "no row");
+    }
+    rc = store_later_by_read(res, row, err);
+    if (rc != PGC_OK) {
+        pgc_result_free(res);
+        memset(row, 0, sizeof *row);
+        return rc;
+    }
+    row->result = res;
+    return PGC_OK;
+}
+
+void store_later_by_row_clear(store_later_by_row *row)
+{
+    if (row) {
+        pgc_result_free(row->result);
+        memset(row, 0, sizeof *row);
+    }
+}
+
 
 static const char store_migration_001_init[] =
     "-- The emitter's test schema: a column of every type pgc generate supports,\n"
@@ -918,11 +1856,49 @@ static const char store_migration_002_numbers[] =
 #pragma GCC diagnostic pop
 #endif
 
+static const char store_migration_003_events[] =
+    "-- Events: the target of :copyfrom, a column of each type it writes.\n"
+    "CREATE TABLE {{tables.events}} (\n"
+    "    id bigint PRIMARY KEY,\n"
+    "    name text NOT NULL,\n"
+    "    mood {{schema}}.mood,\n"
+    "    small smallint,\n"
+    "    medium integer,\n"
+    "    ratio real,\n"
+    "    score double precision,\n"
+    "    flag boolean,\n"
+    "    data bytea,\n"
+    "    ref uuid,\n"
+    "    born date,\n"
+    "    at timestamptz,\n"
+    "    label varchar(20),\n"
+    "    span interval\n"
+    ");\n"
+    "\n"
+    "-- Arrays: a column of each array type pgc generate maps.\n"
+    "CREATE TABLE {{tables.lists}} (\n"
+    "    id integer PRIMARY KEY,\n"
+    "    smalls smallint[] NOT NULL,\n"
+    "    ints integer[],\n"
+    "    bigs bigint[],\n"
+    "    reals real[],\n"
+    "    doubles double precision[],\n"
+    "    flags boolean[],\n"
+    "    refs uuid[],\n"
+    "    days date[],\n"
+    "    stamps timestamp[],\n"
+    "    stampstz timestamptz[],\n"
+    "    words text[],\n"
+    "    labels varchar(10)[]\n"
+    ");\n";
+
 static const pgc_migration store_migrations[] = {
     {1, "001_init.sql", store_migration_001_init,
      "d66a3f928dfffb48cbdd115fac0acf59320aa77cedda1f1cc4532b6efe8bc0a6"},
     {2, "002_numbers.sql", store_migration_002_numbers,
      "d32292b87ceddb3f6a4ab7abf50e880c78352d900bc7e33c78434b56d3f92c69"},
+    {3, "003_events.sql", store_migration_003_events,
+     "3ecd37def9baf3be9f46dc970c27bcc7a2cdf30c4dbacc3f73e9afb6fa96b0e2"},
 };
 
 static const pgc_migration_set store_migration_set_ = {

@@ -5,6 +5,7 @@
  * Inputs:
  *   tests/emit/schema/migrations/001_init.sql
  *   tests/emit/schema/migrations/002_numbers.sql
+ *   tests/emit/schema/migrations/003_events.sql
  *   tests/emit/schema/queries.sql
  */
 #ifndef STORE_H
@@ -309,6 +310,371 @@ typedef struct store_number_note_row {
  */
 int store_number_note(pgc_db *db, int32_t n, store_number_note_row *row, pgc_error *err);
 void store_number_note_row_clear(store_number_note_row *row);
+
+/* A row for CopyEvents :copyfrom. */
+typedef struct store_copy_events_params {
+    int64_t id;
+    const char *name;
+    store_mood mood;
+    bool mood_is_null;
+    int16_t small;
+    bool small_is_null;
+    int32_t medium;
+    bool medium_is_null;
+    float ratio;
+    bool ratio_is_null;
+    double score;
+    bool score_is_null;
+    bool flag;
+    bool flag_is_null;
+    pgc_bytes data;
+    bool data_is_null;
+    pgc_uuid ref;
+    bool ref_is_null;
+    pgc_date born;
+    bool born_is_null;
+    pgc_timestamp at;
+    bool at_is_null;
+    const char *label; /* NULL: SQL NULL */
+    pgc_interval span;
+    bool span_is_null;
+} store_copy_events_params;
+
+/*
+ * CopyEvents :copyfrom, tests/emit/schema/queries.sql:51
+ * Stores rows[0..n-1] with a binary COPY (one statement: on a db, all of
+ * them or, on any failure, none; a unique violation is PGC_ESQL with
+ * SQLSTATE 23505).  *copied (may be NULL) receives the number of rows
+ * stored.  A non-null string member that is NULL is PGC_EINVAL naming the
+ * row, found before anything is sent.
+ */
+int store_copy_events(pgc_db *db, const store_copy_events_params *rows, size_t n, int64_t *copied,
+                      pgc_error *err);
+
+/* A row of GetEvent :one. */
+typedef struct store_get_event_row {
+    int64_t id;
+    const char *name;
+    store_mood mood;
+    bool mood_is_null;
+    int16_t small;
+    bool small_is_null;
+    int32_t medium;
+    bool medium_is_null;
+    float ratio;
+    bool ratio_is_null;
+    double score;
+    bool score_is_null;
+    bool flag;
+    bool flag_is_null;
+    pgc_bytes data;
+    bool data_is_null;
+    pgc_uuid ref;
+    bool ref_is_null;
+    pgc_date born;
+    bool born_is_null;
+    pgc_timestamp at;
+    bool at_is_null;
+    const char *label;
+    bool label_is_null;
+    pgc_interval span;
+    bool span_is_null;
+    pgc_result *result; /* the row's: store_get_event_row_clear() frees it */
+} store_get_event_row;
+
+/*
+ * GetEvent :one, tests/emit/schema/queries.sql:57
+ * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
+ * overwritten (clear a row you reuse first); free it with
+ * store_get_event_row_clear(), also safe on a zeroed or cleared row.
+ */
+int store_get_event(pgc_db *db, int64_t id, store_get_event_row *row, pgc_error *err);
+void store_get_event_row_clear(store_get_event_row *row);
+
+/* A row of CountEvents :one. */
+typedef struct store_count_events_row {
+    int64_t total;
+    int64_t with_mood;
+    pgc_result *result; /* the row's: store_count_events_row_clear() frees it */
+} store_count_events_row;
+
+/*
+ * CountEvents :one, tests/emit/schema/queries.sql:60
+ * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
+ * overwritten (clear a row you reuse first); free it with
+ * store_count_events_row_clear(), also safe on a zeroed or cleared row.
+ */
+int store_count_events(pgc_db *db, store_count_events_row *row, pgc_error *err);
+void store_count_events_row_clear(store_count_events_row *row);
+
+/*
+ * AddNumber :batchexec, tests/emit/schema/queries.sql:63
+ * Calls queued with _queue are sent together in one round trip and run in
+ * one transaction (pgx's SendBatch; README "Streams, COPY and batches"):
+ * if one fails, none is kept.
+ *
+ *     store_add_number_batch b;
+ *     if ((rc = store_add_number_begin(db, &b, &err)) == PGC_OK) {
+ *         for (...)
+ *             store_add_number_queue(&b, ..., &err);
+ *         rc = store_add_number_end(&b, &err);
+ *     }
+ *
+ * _begin holds a pooled connection (on a transaction scope: the scope)
+ * until _end, which frees the batch, also on failure.  _queue refuses a
+ * call (a NULL string parameter) without queuing it; the batch goes on.
+ * _end sends the calls, waits for them and returns the first failure (err
+ * names the statement; the calls after it are "not run"), or the commit's.
+ */
+typedef struct store_add_number_batch {
+    pgc_batch *batch;
+} store_add_number_batch;
+
+int store_add_number_begin(pgc_db *db, store_add_number_batch *b, pgc_error *err);
+int store_add_number_queue(store_add_number_batch *b, int32_t n, const char *note, pgc_error *err);
+int store_add_number_end(store_add_number_batch *b, pgc_error *err);
+
+/* A row of NumberByN :batchone. */
+typedef struct store_number_by_n_row {
+    int32_t n;
+    const char *note;
+    bool note_is_null;
+    pgc_result *result; /* the row's: store_number_by_n_row_clear() frees it */
+} store_number_by_n_row;
+
+/*
+ * NumberByN :batchone, tests/emit/schema/queries.sql:66
+ * Calls queued with _queue are sent together in one round trip and run in
+ * one transaction (pgx's SendBatch; README "Streams, COPY and batches"):
+ * if one fails, none is kept.  Each call's row is read in queue order:
+ *
+ *     store_number_by_n_batch b;
+ *     store_number_by_n_row row;
+ *     if ((rc = store_number_by_n_begin(db, &b, &err)) == PGC_OK) {
+ *         for (i = 0; i < n; i++)
+ *             store_number_by_n_queue(&b, ..., &err);
+ *         for (i = 0; i < n; i++) {
+ *             rc = store_number_by_n_next(&b, &row, &err);
+ *             ... PGC_OK: row; PGC_ENOROW: no row for this call; else its error ...
+ *             store_number_by_n_row_clear(&row);
+ *         }
+ *         rc = store_number_by_n_end(&b, &err);
+ *     }
+ *
+ * _begin holds a pooled connection (on a transaction scope: the scope)
+ * until _end, which frees the batch, also on failure.  _queue refuses a
+ * call (a NULL string parameter) without queuing it; the batch goes on.
+ * _next fills *row from the next call's first row (the first _next sends
+ * the batch); the row owns its result, outlives the batch, and is freed
+ * with _row_clear() (safe on a zeroed row).  Reading past the last call is
+ * PGC_EINVAL.  _end drops the calls not read and returns the first failure
+ * among them, or the commit's.
+ */
+typedef struct store_number_by_n_batch {
+    pgc_batch *batch;
+    int read; /* calls read so far */
+} store_number_by_n_batch;
+
+int store_number_by_n_begin(pgc_db *db, store_number_by_n_batch *b, pgc_error *err);
+int store_number_by_n_queue(store_number_by_n_batch *b, int32_t n, pgc_error *err);
+int store_number_by_n_next(store_number_by_n_batch *b, store_number_by_n_row *row, pgc_error *err);
+void store_number_by_n_row_clear(store_number_by_n_row *row);
+int store_number_by_n_end(store_number_by_n_batch *b, pgc_error *err);
+
+/* A row of NumbersUpTo :batchmany. */
+typedef struct store_numbers_up_to_row {
+    int32_t n;
+    const char *note;
+    bool note_is_null;
+} store_numbers_up_to_row;
+
+/*
+ * NumbersUpTo :batchmany, tests/emit/schema/queries.sql:69
+ * Calls queued with _queue are sent together in one round trip and run in
+ * one transaction (pgx's SendBatch; README "Streams, COPY and batches"):
+ * if one fails, none is kept.  Each call's rows are read in queue order:
+ *
+ *     store_numbers_up_to_batch b;
+ *     store_numbers_up_to_row row;
+ *     size_t nrows;
+ *     if ((rc = store_numbers_up_to_begin(db, &b, &err)) == PGC_OK) {
+ *         for (i = 0; i < n; i++)
+ *             store_numbers_up_to_queue(&b, ..., &err);
+ *         for (i = 0; i < n; i++) {
+ *             rc = store_numbers_up_to_next(&b, &nrows, &err);
+ *             for (size_t r = 0; rc == PGC_OK && r < nrows; r++)
+ *                 rc = store_numbers_up_to_get(&b, r, &row, &err);
+ *         }
+ *         rc = store_numbers_up_to_end(&b, &err);
+ *     }
+ *
+ * _begin holds a pooled connection (on a transaction scope: the scope)
+ * until _end, which frees the batch, also on failure.  _queue refuses a
+ * call (a NULL string parameter) without queuing it; the batch goes on.
+ * _next moves to the next call (the first _next sends the batch) and gives
+ * its row count, or its error; the batch holds that call's rows, and the
+ * rows _get fills are valid, until the next _next or _end.  Reading past
+ * the last call is PGC_EINVAL.  _end drops the calls not read and returns
+ * the first failure among them, or the commit's.
+ */
+typedef struct store_numbers_up_to_batch {
+    pgc_batch *batch;
+    pgc_result *result; /* the current call's rows */
+    int read;           /* calls read so far */
+} store_numbers_up_to_batch;
+
+int store_numbers_up_to_begin(pgc_db *db, store_numbers_up_to_batch *b, pgc_error *err);
+int store_numbers_up_to_queue(store_numbers_up_to_batch *b, int32_t max_n, pgc_error *err);
+int store_numbers_up_to_next(store_numbers_up_to_batch *b, size_t *nrows, pgc_error *err);
+int store_numbers_up_to_get(store_numbers_up_to_batch *b, size_t i, store_numbers_up_to_row *row,
+                            pgc_error *err);
+int store_numbers_up_to_end(store_numbers_up_to_batch *b, pgc_error *err);
+
+/* PutList :exec, tests/emit/schema/queries.sql:72 */
+int store_put_list(pgc_db *db, int32_t id, pgc_int2_array smalls, const pgc_int4_array *ints,
+                   const pgc_int8_array *bigs, const pgc_float4_array *reals,
+                   const pgc_float8_array *doubles, const pgc_bool_array *flags,
+                   const pgc_uuid_array *refs, const pgc_date_array *days,
+                   const pgc_timestamp_array *stamps, const pgc_timestamp_array *stampstz,
+                   const pgc_text_array *words, const pgc_text_array *labels, pgc_error *err);
+
+/* A row of GetList :one. */
+typedef struct store_get_list_row {
+    int32_t id;
+    pgc_int2_array smalls;
+    pgc_int4_array ints;
+    bool ints_is_null;
+    pgc_int8_array bigs;
+    bool bigs_is_null;
+    pgc_float4_array reals;
+    bool reals_is_null;
+    pgc_float8_array doubles;
+    bool doubles_is_null;
+    pgc_bool_array flags;
+    bool flags_is_null;
+    pgc_uuid_array refs;
+    bool refs_is_null;
+    pgc_date_array days;
+    bool days_is_null;
+    pgc_timestamp_array stamps;
+    bool stamps_is_null;
+    pgc_timestamp_array stampstz;
+    bool stampstz_is_null;
+    pgc_text_array words;
+    bool words_is_null;
+    pgc_text_array labels;
+    bool labels_is_null;
+    pgc_result *result; /* the row's: store_get_list_row_clear() frees it */
+} store_get_list_row;
+
+/*
+ * GetList :one, tests/emit/schema/queries.sql:78
+ * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
+ * overwritten (clear a row you reuse first); free it with
+ * store_get_list_row_clear(), also safe on a zeroed or cleared row.
+ */
+int store_get_list(pgc_db *db, int32_t id, store_get_list_row *row, pgc_error *err);
+void store_get_list_row_clear(store_get_list_row *row);
+
+/* A row of ListsByIds :many. */
+typedef struct store_lists_by_ids_row {
+    int32_t id;
+    pgc_text_array words;
+    bool words_is_null;
+} store_lists_by_ids_row;
+
+/*
+ * ListsByIds :many, tests/emit/schema/queries.sql:81
+ * Row by row:
+ *
+ *     store_lists_by_ids_iter it;
+ *     store_lists_by_ids_row row;
+ *     int rc = store_lists_by_ids_open(db, ids, &it, &err);
+ *     while (rc == PGC_OK && (rc = store_lists_by_ids_next(&it, &row, &err)) == PGC_OK)
+ *         ... row is valid until the next call ...
+ *     store_lists_by_ids_close(&it);
+ *     if (rc != PGC_ENOROW) ... err says why ...
+ *
+ * _next returns PGC_ENOROW after the last row.  _close is safe after a
+ * failed open.  While open, the iterator holds a pooled connection (on a
+ * transaction scope: the scope).
+ */
+typedef struct store_lists_by_ids_iter {
+    pgc_stream *stream;
+} store_lists_by_ids_iter;
+
+int store_lists_by_ids_open(pgc_db *db, pgc_int4_array ids, store_lists_by_ids_iter *it,
+                            pgc_error *err);
+int store_lists_by_ids_next(store_lists_by_ids_iter *it, store_lists_by_ids_row *row,
+                            pgc_error *err);
+void store_lists_by_ids_close(store_lists_by_ids_iter *it);
+
+/* A row of NumbersIn :many. */
+typedef struct store_numbers_in_row {
+    int32_t n;
+} store_numbers_in_row;
+
+/*
+ * NumbersIn :many, tests/emit/schema/queries.sql:84
+ * Row by row:
+ *
+ *     store_numbers_in_iter it;
+ *     store_numbers_in_row row;
+ *     int rc = store_numbers_in_open(db, ns, notes, &it, &err);
+ *     while (rc == PGC_OK && (rc = store_numbers_in_next(&it, &row, &err)) == PGC_OK)
+ *         ... row is valid until the next call ...
+ *     store_numbers_in_close(&it);
+ *     if (rc != PGC_ENOROW) ... err says why ...
+ *
+ * _next returns PGC_ENOROW after the last row.  _close is safe after a
+ * failed open.  While open, the iterator holds a pooled connection (on a
+ * transaction scope: the scope).
+ */
+typedef struct store_numbers_in_iter {
+    pgc_stream *stream;
+} store_numbers_in_iter;
+
+int store_numbers_in_open(pgc_db *db, pgc_int4_array ns, const pgc_text_array *notes,
+                          store_numbers_in_iter *it, pgc_error *err);
+int store_numbers_in_next(store_numbers_in_iter *it, store_numbers_in_row *row, pgc_error *err);
+void store_numbers_in_close(store_numbers_in_iter *it);
+
+/* A row of Grid :one. */
+typedef struct store_grid_row {
+    pgc_int4_array cells;
+    pgc_int4_array none;
+    pgc_result *result; /* the row's: store_grid_row_clear() frees it */
+} store_grid_row;
+
+/*
+ * Grid :one, tests/emit/schema/queries.sql:88
+ * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
+ * overwritten (clear a row you reuse first); free it with
+ * store_grid_row_clear(), also safe on a zeroed or cleared row.
+ */
+int store_grid(pgc_db *db, store_grid_row *row, pgc_error *err);
+void store_grid_row_clear(store_grid_row *row);
+
+/* A row of LaterBy :one. */
+typedef struct store_later_by_row {
+    pgc_interval span;
+    bool span_is_null;
+    pgc_timestamp later;
+    bool later_is_null;
+    pgc_interval other;
+    bool other_is_null;
+    pgc_result *result; /* the row's: store_later_by_row_clear() frees it */
+} store_later_by_row;
+
+/*
+ * LaterBy :one, tests/emit/schema/queries.sql:91
+ * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
+ * overwritten (clear a row you reuse first); free it with
+ * store_later_by_row_clear(), also safe on a zeroed or cleared row.
+ */
+int store_later_by(pgc_db *db, pgc_interval span, pgc_timestamp at, const pgc_interval *other,
+                   store_later_by_row *row, pgc_error *err);
+void store_later_by_row_clear(store_later_by_row *row);
 
 #ifdef __cplusplus
 }

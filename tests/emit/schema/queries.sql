@@ -47,3 +47,47 @@ SELECT n, note FROM {{tables.numbers}} WHERE n <= @max_n ORDER BY n;
 
 -- name: NumberNote :one
 SELECT note FROM {{tables.numbers}} WHERE n = @n;
+
+-- name: CopyEvents :copyfrom
+INSERT INTO {{tables.events}} (id, name, mood, small, medium, ratio, score, flag, data, ref, born,
+                               at, label, span)
+VALUES (@id, @name, @mood, @small, @medium, @ratio, @score, @flag, @data, @ref, @born, @at, @label,
+        @span);
+
+-- name: GetEvent :one
+SELECT * FROM {{tables.events}} WHERE id = @id;
+
+-- name: CountEvents :one
+SELECT count(*) AS total, count(mood) AS with_mood FROM {{tables.events}};
+
+-- name: AddNumber :batchexec
+INSERT INTO {{tables.numbers}} (n, note) VALUES (@n, @note);
+
+-- name: NumberByN :batchone
+SELECT n, note FROM {{tables.numbers}} WHERE n = @n;
+
+-- name: NumbersUpTo :batchmany
+SELECT n, note FROM {{tables.numbers}} WHERE n <= @max_n ORDER BY n;
+
+-- name: PutList :exec
+INSERT INTO {{tables.lists}} (id, smalls, ints, bigs, reals, doubles, flags, refs, days, stamps,
+                              stampstz, words, labels)
+VALUES (@id, @smalls, @ints, @bigs, @reals, @doubles, @flags, @refs, @days, @stamps, @stampstz,
+        @words, @labels);
+
+-- name: GetList :one
+SELECT * FROM {{tables.lists}} WHERE id = @id;
+
+-- name: ListsByIds :many
+SELECT id, words FROM {{tables.lists}} WHERE id = ANY(sqlc.slice(ids)) ORDER BY id;
+
+-- name: NumbersIn :many
+SELECT n FROM {{tables.numbers}} WHERE n = ANY(@ns::int[]) AND note = ANY(sqlc.narg(notes)::text[])
+ORDER BY n;
+
+-- name: Grid :one
+SELECT '{{1, 2}, {3, 4}}'::int[] AS cells, '{}'::int[] AS none;
+
+-- name: LaterBy :one
+SELECT @span::interval AS span, @at::timestamptz + @span::interval AS later,
+       sqlc.narg(other)::interval AS other;
