@@ -39,6 +39,8 @@ TESTS := test_sqltext test_config test_pool test_db test_stream test_copy test_b
          test_migrate test_cluster test_builtins \
          gen_catalog gen_analyze \
          gen_source gen_json gen_emit emit_e2e
+# The realistic schema (tests/emit/realistic) and two libraries on one pool (tests/emit/libs).
+TESTS += emit_realistic emit_libs
 TEST_BINS := $(TESTS:%=$(B)/tests/%)
 
 .PHONY: all test corpus demo check clean deps
@@ -118,6 +120,56 @@ $(B)/tests/emit_e2e.o: tests/emit/e2e.c $(B)/emit/store.h runtime/pgc.h tests/fi
 
 $(B)/tests/emit_e2e: $(B)/tests/emit_e2e.o $(B)/emit/store.o $(B)/tests/fixture.o \
                      $(B)/libpgc-test.a $(B)/libpgc.a
+	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS_RT)
+
+# A second, realistic schema generated as "shop" (several migrations with a
+# rename, a drop, a view and a SQL function), run by tests/emit/e2e_realistic.c.
+EMIT_REAL := tests/emit/realistic
+$(B)/emit/shop.c $(B)/emit/shop.h: $(B)/pgc $(wildcard $(EMIT_REAL)/migrations/*.sql) \
+                                   $(EMIT_REAL)/queries.sql
+	@mkdir -p $(B)/emit
+	$(B)/pgc generate -m $(EMIT_REAL)/migrations -q $(EMIT_REAL)/queries.sql -n shop -o $(B)/emit
+
+$(B)/emit/shop.o: $(B)/emit/shop.c $(B)/emit/shop.h runtime/pgc.h
+	$(CC) $(EMIT_CFLAGS) -I runtime -I $(PG_INC) -c -o $@ $<
+
+$(B)/tests/emit_realistic.o: tests/emit/e2e_realistic.c $(B)/emit/shop.h runtime/pgc.h tests/fixture.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -I $(B)/emit -c -o $@ $<
+
+$(B)/tests/emit_realistic: $(B)/tests/emit_realistic.o $(B)/emit/shop.o $(B)/tests/fixture.o \
+                           $(B)/libpgc-test.a $(B)/libpgc.a
+	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS_RT)
+
+# Two generated libraries (tests/emit/libs/accounts, tests/emit/libs/jobs)
+# linked into one binary (their symbols must not clash) and used on one pool
+# by tests/emit/e2e_libs.c.
+EMIT_LIBS := tests/emit/libs
+$(B)/emit/accounts.c $(B)/emit/accounts.h: $(B)/pgc $(wildcard $(EMIT_LIBS)/accounts/migrations/*.sql) \
+                                           $(EMIT_LIBS)/accounts/queries.sql
+	@mkdir -p $(B)/emit
+	$(B)/pgc generate -m $(EMIT_LIBS)/accounts/migrations -q $(EMIT_LIBS)/accounts/queries.sql \
+	    -n accounts -o $(B)/emit
+
+$(B)/emit/jobs.c $(B)/emit/jobs.h: $(B)/pgc $(wildcard $(EMIT_LIBS)/jobs/migrations/*.sql) \
+                                   $(EMIT_LIBS)/jobs/queries.sql
+	@mkdir -p $(B)/emit
+	$(B)/pgc generate -m $(EMIT_LIBS)/jobs/migrations -q $(EMIT_LIBS)/jobs/queries.sql -n jobs \
+	    -o $(B)/emit
+
+$(B)/emit/accounts.o: $(B)/emit/accounts.c $(B)/emit/accounts.h runtime/pgc.h
+	$(CC) $(EMIT_CFLAGS) -I runtime -I $(PG_INC) -c -o $@ $<
+
+$(B)/emit/jobs.o: $(B)/emit/jobs.c $(B)/emit/jobs.h runtime/pgc.h
+	$(CC) $(EMIT_CFLAGS) -I runtime -I $(PG_INC) -c -o $@ $<
+
+$(B)/tests/emit_libs.o: tests/emit/e2e_libs.c $(B)/emit/accounts.h $(B)/emit/jobs.h runtime/pgc.h \
+                        tests/fixture.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -I $(B)/emit -c -o $@ $<
+
+$(B)/tests/emit_libs: $(B)/tests/emit_libs.o $(B)/emit/accounts.o $(B)/emit/jobs.o \
+                      $(B)/tests/fixture.o $(B)/libpgc-test.a $(B)/libpgc.a
 	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS_RT)
 
 # No server needed: the built-in catalog data and cmocka.
