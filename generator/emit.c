@@ -582,12 +582,12 @@ static const char *binds(emitter *e, const char *fn, const param *ps, size_t n)
             if (null)
                 sb_printf(&b, "    values[%zu] = NULL;\n    if (%s) {\n", i, x);
             sb_printf(&b,
-                      "%sif (%slen > INT_MAX)\n"
+                      "%sif (%slen > INT_MAX || (!%sdata && %slen))\n"
                       "%s    return pgc_fail_query(err, PGC_EINVAL, &%s_stmt,\n"
-                      "%s                          \"parameter %s is too long\");\n"
+                      "%s                          \"parameter %s: no data or too long\");\n"
                       "%svalues[%zu] = %sdata ? (const char *)%sdata : \"\";\n"
                       "%slengths[%zu] = (int)%slen;\n",
-                      ind, acc, ind, fn, ind, x, ind, i, acc, acc, ind, i, acc);
+                      ind, acc, acc, acc, ind, fn, ind, x, ind, i, acc, acc, ind, i, acc);
             if (null)
                 sb_puts(&b, "    }\n");
             break;
@@ -650,6 +650,13 @@ static void read_column(emitter *e, strbuf *b, const char *fn, const column *c, 
 {
     (void)e;
     const char *m = c->c;
+    if (!c->is_null)
+        sb_printf(b,
+                  "    if (pgc_result_is_null(res, %s, %zu))\n"
+                  "        return pgc_fail_query(err, PGC_EINVAL, &%s_stmt,\n"
+                  "                              \"column %s is NULL, but was generated as NOT "
+                  "NULL\");\n",
+                  r, i, fn, m);
     switch (c->t.kind) {
     case V_ENUM:
         if (c->is_null) {
@@ -671,7 +678,7 @@ static void read_column(emitter *e, strbuf *b, const char *fn, const column *c, 
         if (c->is_null)
             sb_printf(b, "    row->%s = pgc_result_is_null(res, %s, %zu);\n", c->is_null, r, i);
         sb_printf(b, "    if (!row->%s && !pgc_result_is_null(res, %s, %zu))\n"
-                     "        return PGC_ENOMEM;\n", m, r, i);
+                     "        return err ? err->code : PGC_EINVAL;\n", m, r, i);
         return;
     case V_TEXT:
         sb_printf(b, "    row->%s = pgc_get_text(res, %s, %zu);\n", m, r, i);
@@ -697,15 +704,10 @@ static void read_column(emitter *e, strbuf *b, const char *fn, const column *c, 
 
 /* ---- :copyfrom ------------------------------------------------------------------------------ */
 
-/* A column name for the COPY's list: as is when PostgreSQL would read it
- * back unchanged, else quoted. */
+/* A name for the COPY statement, always quoted: a column may be named
+ * like a reserved word ("order"). */
 static const char *sql_ident(pgc_arena *a, const char *name)
 {
-    bool plain = (name[0] >= 'a' && name[0] <= 'z') || name[0] == '_';
-    for (const char *s = name; plain && *s; s++)
-        plain = (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_';
-    if (plain)
-        return name;
     strbuf b = {.a = a};
     sb_puts(&b, "\"");
     for (const char *s = name; *s; s++)

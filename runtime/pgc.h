@@ -700,7 +700,8 @@ const char *pgc_get_text(const pgc_result *res, int row, int col);
 /* jsonb (its version byte skipped): NULL for NULL. */
 const char *pgc_get_jsonb(const pgc_result *res, int row, int col);
 /* numeric as PostgreSQL's text ("-12.50", "NaN", "Infinity"), allocated
- * in the result; NULL for NULL (or out of memory: then err says so). */
+ * in the result; NULL for NULL, or on failure with err filled: PGC_ENOMEM,
+ * or PGC_EINVAL for a malformed value (digits above 9999, a bad sign). */
 const char *pgc_get_numeric(pgc_result *res, int row, int col, pgc_error *err);
 
 /*

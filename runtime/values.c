@@ -217,8 +217,10 @@ const char *pgc_get_numeric(pgc_result *res, int row, int col, pgc_error *err)
         return NULL;
     const char *p = PQgetvalue(r, row, col);
     int len = PQgetlength(r, row, col);
-    if (len < 8)
-        return "NaN";
+    if (len < 8) {
+        pgc_fail(err, PGC_EINVAL, "column %d: malformed numeric value", col + 1);
+        return NULL;
+    }
     int ndigits = (int16_t)get_be(p, 2), weight = (int16_t)get_be(p + 2, 2);
     unsigned sign = (unsigned)get_be(p + 4, 2);
     int dscale = (int16_t)get_be(p + 6, 2);
@@ -228,8 +230,17 @@ const char *pgc_get_numeric(pgc_result *res, int row, int col, pgc_error *err)
         return "Infinity";
     if (sign == 0xF000)
         return "-Infinity";
-    if (ndigits < 0 || dscale < 0 || len < 8 + 2 * ndigits)
-        return "NaN";
+    if (ndigits < 0 || dscale < 0 || dscale > 0x3FFF || len < 8 + 2 * ndigits
+        || (sign != 0 && sign != 0x4000) || weight < -0x4000 || weight > 0x3FFF) {
+        pgc_fail(err, PGC_EINVAL, "column %d: malformed numeric value", col + 1);
+        return NULL;
+    }
+    for (int d = 0; d < ndigits; d++) {
+        if (get_be(p + 8 + 2 * d, 2) > 9999) {
+            pgc_fail(err, PGC_EINVAL, "column %d: malformed numeric digit", col + 1);
+            return NULL;
+        }
+    }
 
     size_t cap = (size_t)(weight > 0 ? weight + 1 : 1) * 4 + (size_t)dscale + 8;
     char *out = PQresultAlloc(r, cap), *o = out;

@@ -235,7 +235,7 @@ static void emit__copyfrom__maps_columns_to_parameters(void **state)
     assert_true(o.ok);
     /* the struct in parameter order, the COPY in column order */
     assert_non_null(strstr(o.header, "    int32_t n;\n    const char *note; /* NULL: SQL NULL */\n"));
-    assert_non_null(strstr(o.source, "\"COPY numbers (note, n) FROM STDIN (FORMAT binary)\""));
+    assert_non_null(strstr(o.source, "\"COPY \\\"numbers\\\" (\\\"note\\\", \\\"n\\\") FROM STDIN (FORMAT binary)\""));
     assert_non_null(strstr(o.source, "        pgc_copy_text(c, r->note, NULL);\n"
                                      "        pgc_copy_int4(c, r->n, NULL);\n"));
     out_free(&o);

@@ -204,6 +204,18 @@ static void emit__one__no_row_and_errors(void **state)
     assert_int_equal(create_plain(f->db, "twice", &err), PGC_ESQL);
     assert_string_equal(err.sqlstate, "23505");
     assert_string_equal(err.statement, "store_create_item");
+
+    /* the schema changed after generating: a NOT NULL column comes back
+       NULL, which is an error, never a NULL pointer or a silent 0 */
+    assert_ok(pgc_exec(f->db, "ALTER TABLE {{tables.items}} ALTER COLUMN label DROP NOT NULL;"
+                              "UPDATE {{tables.items}} SET label = NULL WHERE code = 'twice'",
+                       NULL, &err),
+              &err);
+    pgc_error_clear(&err);
+    assert_int_equal(store_get_item(f->db, "twice", &r, &err), PGC_EINVAL);
+    assert_non_null(strstr(err.message, "column label is NULL, but was generated as NOT NULL"));
+    assert_null(r.result);
+    store_get_item_row_clear(&r);
 }
 
 static void emit__many__zero_one_thousand(void **state)

@@ -99,6 +99,9 @@ static int store_create_item_read(pgc_result *res, store_create_item_row *row, p
     int rc = pgc_result_check(res, &store_create_item_stmt, 1, store_create_item_columns, err);
     if (rc != PGC_OK)
         return rc;
+    if (pgc_result_is_null(res, 0, 0))
+        return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
+                              "column id is NULL, but was generated as NOT NULL");
     row->id = pgc_get_int8(res, 0, 0);
     return PGC_OK;
 }
@@ -140,9 +143,9 @@ int store_create_item(pgc_db *db, const char *code, int16_t small, int32_t mediu
         return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
                               "parameter initials is NULL");
     values[8] = initials;
-    if (data.len > INT_MAX)
+    if (data.len > INT_MAX || (!data.data && data.len))
         return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
-                              "parameter data is too long");
+                              "parameter data: no data or too long");
     values[9] = data.data ? (const char *)data.data : "";
     lengths[9] = (int)data.len;
     values[10] = pgc_put_uuid(bin[10], ref);
@@ -174,9 +177,9 @@ int store_create_item(pgc_db *db, const char *code, int16_t small, int32_t mediu
     values[24] = n_label;
     values[25] = NULL;
     if (n_data) {
-        if (n_data->len > INT_MAX)
+        if (n_data->len > INT_MAX || (!n_data->data && n_data->len))
             return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
-                                  "parameter n_data is too long");
+                                  "parameter n_data: no data or too long");
         values[25] = n_data->data ? (const char *)n_data->data : "";
         lengths[25] = (int)n_data->len;
     }
@@ -237,26 +240,83 @@ static int store_get_item_read(pgc_result *res, store_get_item_row *row, pgc_err
     int rc = pgc_result_check(res, &store_get_item_stmt, 34, store_get_item_columns, err);
     if (rc != PGC_OK)
         return rc;
+    if (pgc_result_is_null(res, 0, 0))
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
+                              "column id is NULL, but was generated as NOT NULL");
     row->id = pgc_get_int8(res, 0, 0);
+    if (pgc_result_is_null(res, 0, 1))
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
+                              "column code is NULL, but was generated as NOT NULL");
     row->code = pgc_get_text(res, 0, 1);
+    if (pgc_result_is_null(res, 0, 2))
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
+                              "column small is NULL, but was generated as NOT NULL");
     row->small = pgc_get_int2(res, 0, 2);
+    if (pgc_result_is_null(res, 0, 3))
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
+                              "column medium is NULL, but was generated as NOT NULL");
     row->medium = pgc_get_int4(res, 0, 3);
+    if (pgc_result_is_null(res, 0, 4))
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
+                              "column big is NULL, but was generated as NOT NULL");
     row->big = pgc_get_int8(res, 0, 4);
+    if (pgc_result_is_null(res, 0, 5))
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
+                              "column ratio is NULL, but was generated as NOT NULL");
     row->ratio = pgc_get_float4(res, 0, 5);
+    if (pgc_result_is_null(res, 0, 6))
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
+                              "column score is NULL, but was generated as NOT NULL");
     row->score = pgc_get_float8(res, 0, 6);
+    if (pgc_result_is_null(res, 0, 7))
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
+                              "column flag is NULL, but was generated as NOT NULL");
     row->flag = pgc_get_bool(res, 0, 7);
+    if (pgc_result_is_null(res, 0, 8))
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
+                              "column label is NULL, but was generated as NOT NULL");
     row->label = pgc_get_text(res, 0, 8);
+    if (pgc_result_is_null(res, 0, 9))
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
+                              "column initials is NULL, but was generated as NOT NULL");
     row->initials = pgc_get_text(res, 0, 9);
+    if (pgc_result_is_null(res, 0, 10))
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
+                              "column data is NULL, but was generated as NOT NULL");
     row->data = pgc_get_bytes(res, 0, 10);
+    if (pgc_result_is_null(res, 0, 11))
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
+                              "column ref is NULL, but was generated as NOT NULL");
     row->ref = pgc_get_uuid(res, 0, 11);
+    if (pgc_result_is_null(res, 0, 12))
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
+                              "column born is NULL, but was generated as NOT NULL");
     row->born = pgc_get_date(res, 0, 12);
+    if (pgc_result_is_null(res, 0, 13))
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
+                              "column seen is NULL, but was generated as NOT NULL");
     row->seen = pgc_get_timestamp(res, 0, 13);
+    if (pgc_result_is_null(res, 0, 14))
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
+                              "column at is NULL, but was generated as NOT NULL");
     row->at = pgc_get_timestamp(res, 0, 14);
+    if (pgc_result_is_null(res, 0, 15))
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
+                              "column price is NULL, but was generated as NOT NULL");
     row->price = pgc_get_numeric(res, 0, 15, err);
     if (!row->price && !pgc_result_is_null(res, 0, 15))
-        return PGC_ENOMEM;
+        return err ? err->code : PGC_EINVAL;
+    if (pgc_result_is_null(res, 0, 16))
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
+                              "column doc is NULL, but was generated as NOT NULL");
     row->doc = pgc_get_text(res, 0, 16);
+    if (pgc_result_is_null(res, 0, 17))
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
+                              "column docb is NULL, but was generated as NOT NULL");
     row->docb = pgc_get_jsonb(res, 0, 17);
+    if (pgc_result_is_null(res, 0, 18))
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
+                              "column mood is NULL, but was generated as NOT NULL");
     if (!store_mood_from_text(pgc_get_text(res, 0, 18), &row->mood))
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column mood: '%s' is not a store_mood label",
@@ -288,7 +348,7 @@ static int store_get_item_read(pgc_result *res, store_get_item_row *row, pgc_err
     row->n_price = pgc_get_numeric(res, 0, 31, err);
     row->n_price_is_null = pgc_result_is_null(res, 0, 31);
     if (!row->n_price && !pgc_result_is_null(res, 0, 31))
-        return PGC_ENOMEM;
+        return err ? err->code : PGC_EINVAL;
     row->n_docb = pgc_get_jsonb(res, 0, 32);
     row->n_docb_is_null = pgc_result_is_null(res, 0, 32);
     row->n_mood_is_null = pgc_result_is_null(res, 0, 33);
@@ -353,8 +413,17 @@ static int store_list_items_read(pgc_result *res, store_list_items_row *row, pgc
     int rc = pgc_result_check(res, &store_list_items_stmt, 5, store_list_items_columns, err);
     if (rc != PGC_OK)
         return rc;
+    if (pgc_result_is_null(res, 0, 0))
+        return pgc_fail_query(err, PGC_EINVAL, &store_list_items_stmt,
+                              "column id is NULL, but was generated as NOT NULL");
     row->id = pgc_get_int8(res, 0, 0);
+    if (pgc_result_is_null(res, 0, 1))
+        return pgc_fail_query(err, PGC_EINVAL, &store_list_items_stmt,
+                              "column code is NULL, but was generated as NOT NULL");
     row->code = pgc_get_text(res, 0, 1);
+    if (pgc_result_is_null(res, 0, 2))
+        return pgc_fail_query(err, PGC_EINVAL, &store_list_items_stmt,
+                              "column mood is NULL, but was generated as NOT NULL");
     if (!store_mood_from_text(pgc_get_text(res, 0, 2), &row->mood))
         return pgc_fail_query(err, PGC_EINVAL, &store_list_items_stmt,
                               "column mood: '%s' is not a store_mood label",
@@ -419,7 +488,13 @@ static int store_items_by_mood_read(pgc_result *res, store_items_by_mood_row *ro
     int rc = pgc_result_check(res, &store_items_by_mood_stmt, 2, store_items_by_mood_columns, err);
     if (rc != PGC_OK)
         return rc;
+    if (pgc_result_is_null(res, 0, 0))
+        return pgc_fail_query(err, PGC_EINVAL, &store_items_by_mood_stmt,
+                              "column id is NULL, but was generated as NOT NULL");
     row->id = pgc_get_int8(res, 0, 0);
+    if (pgc_result_is_null(res, 0, 1))
+        return pgc_fail_query(err, PGC_EINVAL, &store_items_by_mood_stmt,
+                              "column code is NULL, but was generated as NOT NULL");
     row->code = pgc_get_text(res, 0, 1);
     return PGC_OK;
 }
@@ -481,6 +556,9 @@ static int store_count_items_read(pgc_result *res, store_count_items_row *row, p
     int rc = pgc_result_check(res, &store_count_items_stmt, 1, store_count_items_columns, err);
     if (rc != PGC_OK)
         return rc;
+    if (pgc_result_is_null(res, 0, 0))
+        return pgc_fail_query(err, PGC_EINVAL, &store_count_items_stmt,
+                              "column total is NULL, but was generated as NOT NULL");
     row->total = pgc_get_int8(res, 0, 0);
     return PGC_OK;
 }
@@ -535,7 +613,13 @@ static int store_item_code_name_read(pgc_result *res, store_item_code_name_row *
                               err);
     if (rc != PGC_OK)
         return rc;
+    if (pgc_result_is_null(res, 0, 0))
+        return pgc_fail_query(err, PGC_EINVAL, &store_item_code_name_stmt,
+                              "column code_name is NULL, but was generated as NOT NULL");
     row->code_name = pgc_get_text(res, 0, 0);
+    if (pgc_result_is_null(res, 0, 1))
+        return pgc_fail_query(err, PGC_EINVAL, &store_item_code_name_stmt,
+                              "column literal is NULL, but was generated as NOT NULL");
     row->literal = pgc_get_text(res, 0, 1);
     return PGC_OK;
 }
@@ -710,6 +794,9 @@ static int store_list_numbers_read(pgc_result *res, store_list_numbers_row *row,
     int rc = pgc_result_check(res, &store_list_numbers_stmt, 2, store_list_numbers_columns, err);
     if (rc != PGC_OK)
         return rc;
+    if (pgc_result_is_null(res, 0, 0))
+        return pgc_fail_query(err, PGC_EINVAL, &store_list_numbers_stmt,
+                              "column n is NULL, but was generated as NOT NULL");
     row->n = pgc_get_int4(res, 0, 0);
     row->note = pgc_get_text(res, 0, 1);
     row->note_is_null = pgc_result_is_null(res, 0, 1);
@@ -820,8 +907,8 @@ void store_number_note_row_clear(store_number_note_row *row)
 static const pgc_stmt store_copy_events_stmt = {
     .name = "store_copy_events",
     .sql = "COPY {{tables.events}} (\n"
-           "    id, name, mood, small, medium, ratio, score, flag, data, ref, born,\n"
-           "    at, label, span\n"
+           "    \"id\", \"name\", \"mood\", \"small\", \"medium\", \"ratio\", \"score\", \"flag\",\n"
+           "    \"data\", \"ref\", \"born\", \"at\", \"label\", \"span\"\n"
            ") FROM STDIN (FORMAT binary)",
 };
 
@@ -922,7 +1009,13 @@ static int store_get_event_read(pgc_result *res, store_get_event_row *row, pgc_e
     int rc = pgc_result_check(res, &store_get_event_stmt, 14, store_get_event_columns, err);
     if (rc != PGC_OK)
         return rc;
+    if (pgc_result_is_null(res, 0, 0))
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_event_stmt,
+                              "column id is NULL, but was generated as NOT NULL");
     row->id = pgc_get_int8(res, 0, 0);
+    if (pgc_result_is_null(res, 0, 1))
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_event_stmt,
+                              "column name is NULL, but was generated as NOT NULL");
     row->name = pgc_get_text(res, 0, 1);
     row->mood_is_null = pgc_result_is_null(res, 0, 2);
     if (!row->mood_is_null
@@ -1007,7 +1100,13 @@ static int store_count_events_read(pgc_result *res, store_count_events_row *row,
     int rc = pgc_result_check(res, &store_count_events_stmt, 2, store_count_events_columns, err);
     if (rc != PGC_OK)
         return rc;
+    if (pgc_result_is_null(res, 0, 0))
+        return pgc_fail_query(err, PGC_EINVAL, &store_count_events_stmt,
+                              "column total is NULL, but was generated as NOT NULL");
     row->total = pgc_get_int8(res, 0, 0);
+    if (pgc_result_is_null(res, 0, 1))
+        return pgc_fail_query(err, PGC_EINVAL, &store_count_events_stmt,
+                              "column with_mood is NULL, but was generated as NOT NULL");
     row->with_mood = pgc_get_int8(res, 0, 1);
     return PGC_OK;
 }
@@ -1102,6 +1201,9 @@ static int store_number_by_n_read(pgc_result *res, store_number_by_n_row *row, p
     int rc = pgc_result_check(res, &store_number_by_n_stmt, 2, store_number_by_n_columns, err);
     if (rc != PGC_OK)
         return rc;
+    if (pgc_result_is_null(res, 0, 0))
+        return pgc_fail_query(err, PGC_EINVAL, &store_number_by_n_stmt,
+                              "column n is NULL, but was generated as NOT NULL");
     row->n = pgc_get_int4(res, 0, 0);
     row->note = pgc_get_text(res, 0, 1);
     row->note_is_null = pgc_result_is_null(res, 0, 1);
@@ -1200,6 +1302,9 @@ static int store_numbers_up_to_read(pgc_result *res, int r, store_numbers_up_to_
     int rc = pgc_result_check(res, &store_numbers_up_to_stmt, 2, store_numbers_up_to_columns, err);
     if (rc != PGC_OK)
         return rc;
+    if (pgc_result_is_null(res, r, 0))
+        return pgc_fail_query(err, PGC_EINVAL, &store_numbers_up_to_stmt,
+                              "column n is NULL, but was generated as NOT NULL");
     row->n = pgc_get_int4(res, r, 0);
     row->note = pgc_get_text(res, r, 1);
     row->note_is_null = pgc_result_is_null(res, r, 1);
@@ -1381,7 +1486,13 @@ static int store_get_list_read(pgc_result *res, store_get_list_row *row, pgc_err
     int rc = pgc_result_check(res, &store_get_list_stmt, 13, store_get_list_columns, err);
     if (rc != PGC_OK)
         return rc;
+    if (pgc_result_is_null(res, 0, 0))
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_list_stmt,
+                              "column id is NULL, but was generated as NOT NULL");
     row->id = pgc_get_int4(res, 0, 0);
+    if (pgc_result_is_null(res, 0, 1))
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_list_stmt,
+                              "column smalls is NULL, but was generated as NOT NULL");
     rc = pgc_get_int2_array(res, 0, 1, &row->smalls, err);
     if (rc != PGC_OK)
         return rc;
@@ -1486,6 +1597,9 @@ static int store_lists_by_ids_read(pgc_result *res, store_lists_by_ids_row *row,
     int rc = pgc_result_check(res, &store_lists_by_ids_stmt, 2, store_lists_by_ids_columns, err);
     if (rc != PGC_OK)
         return rc;
+    if (pgc_result_is_null(res, 0, 0))
+        return pgc_fail_query(err, PGC_EINVAL, &store_lists_by_ids_stmt,
+                              "column id is NULL, but was generated as NOT NULL");
     row->id = pgc_get_int4(res, 0, 0);
     rc = pgc_get_text_array(res, 0, 1, &row->words, err);
     if (rc != PGC_OK)
@@ -1560,6 +1674,9 @@ static int store_numbers_in_read(pgc_result *res, store_numbers_in_row *row, pgc
     int rc = pgc_result_check(res, &store_numbers_in_stmt, 1, store_numbers_in_columns, err);
     if (rc != PGC_OK)
         return rc;
+    if (pgc_result_is_null(res, 0, 0))
+        return pgc_fail_query(err, PGC_EINVAL, &store_numbers_in_stmt,
+                              "column n is NULL, but was generated as NOT NULL");
     row->n = pgc_get_int4(res, 0, 0);
     return PGC_OK;
 }
@@ -1630,9 +1747,15 @@ static int store_grid_read(pgc_result *res, store_grid_row *row, pgc_error *err)
     int rc = pgc_result_check(res, &store_grid_stmt, 2, store_grid_columns, err);
     if (rc != PGC_OK)
         return rc;
+    if (pgc_result_is_null(res, 0, 0))
+        return pgc_fail_query(err, PGC_EINVAL, &store_grid_stmt,
+                              "column cells is NULL, but was generated as NOT NULL");
     rc = pgc_get_int4_array(res, 0, 0, &row->cells, err);
     if (rc != PGC_OK)
         return rc;
+    if (pgc_result_is_null(res, 0, 1))
+        return pgc_fail_query(err, PGC_EINVAL, &store_grid_stmt,
+                              "column none is NULL, but was generated as NOT NULL");
     rc = pgc_get_int4_array(res, 0, 1, &row->none, err);
     if (rc != PGC_OK)
         return rc;
