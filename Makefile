@@ -35,7 +35,7 @@ GEN_SRC := generator/arena.c generator/diag.c generator/source.c generator/parse
 GENERATOR_OBJ := $(GEN_SRC:%.c=$(B)/%.o) $(B)/gen/templates.o
 LDLIBS_GEN := -lpg_query
 
-TESTS := test_sqltext test_config test_pool test_db test_stream test_copy test_batch \
+TESTS := test_sqltext test_config test_values test_pool test_db test_stream test_copy test_batch \
          test_migrate test_cluster test_builtins \
          gen_catalog gen_analyze \
          gen_source gen_json gen_emit emit_e2e

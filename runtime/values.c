@@ -468,6 +468,9 @@ static int get_array(pgc_result *res, int row, int col, int size, get_item_fn ge
                             PQfname(r, col));
         int32_t l = (int32_t)get_be(p, 4);
         p += 4;
+        if (l == -1 && !isnull) /* a NULL item in an array that says it has none */
+            return pgc_fail(err, PGC_EINVAL, "column %d (%s): malformed array", col + 1,
+                            PQfname(r, col));
         if (isnull)
             isnull[i] = l == -1;
         if (l == -1)
