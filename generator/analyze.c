@@ -1434,6 +1434,13 @@ static bool make_op(actx *c, const char *schema, const char *opname, expr *l, ex
 /* ------------------------------------------------------------------------ */
 
 static bool tx(actx *c, scope *s, PgQuery__Node *n, expr *out);
+
+/* WHERE cond: typed in s and coerced to boolean; no clause is fine. */
+static bool where_clause(actx *c, scope *s, PgQuery__Node *cond)
+{
+    expr w;
+    return !cond || (tx(c, s, cond, &w) && coerce_bool(c, &w, "WHERE"));
+}
 static bool analyze_stmt(actx *c, scope *parent, PgQuery__Node *stmt, bool resolve_unknowns,
                          rcols *out);
 
@@ -3198,11 +3205,8 @@ static bool analyze_select(actx *c, scope *parent, const PgQuery__SelectStmt *st
     if (!target_list(c, s, st->target_list, st->n_target_list, out))
         return false;
     s->outputs = out;
-    if (st->where_clause) {
-        expr w;
-        if (!tx(c, s, st->where_clause, &w) || !coerce_bool(c, &w, "WHERE"))
-            return false;
-    }
+    if (!where_clause(c, s, st->where_clause))
+        return false;
     if (st->having_clause) {
         expr h;
         if (!tx(c, s, st->having_clause, &h) || !coerce_bool(c, &h, "HAVING"))
@@ -3407,11 +3411,8 @@ static bool analyze_insert(actx *c, scope *parent, const PgQuery__InsertStmt *is
                 if (!col || !assign(c, us, rt->val, col, NULL))
                     return false;
             }
-            if (oc->where_clause) {
-                expr w;
-                if (!tx(c, us, oc->where_clause, &w) || !coerce_bool(c, &w, "WHERE"))
-                    return false;
-            }
+            if (!where_clause(c, us, oc->where_clause))
+                return false;
         }
     }
     return returning(c, s, is->returning_list, is->n_returning_list, out);
@@ -3512,11 +3513,8 @@ static bool analyze_update(actx *c, scope *parent, const PgQuery__UpdateStmt *us
         if (!assign(c, s, v, col, NULL))
             return false;
     }
-    if (us->where_clause) {
-        expr w;
-        if (!tx(c, s, us->where_clause, &w) || !coerce_bool(c, &w, "WHERE"))
-            return false;
-    }
+    if (!where_clause(c, s, us->where_clause))
+        return false;
     return returning(c, s, us->returning_list, us->n_returning_list, out);
 }
 
@@ -3534,11 +3532,8 @@ static bool analyze_delete(actx *c, scope *parent, const PgQuery__DeleteStmt *ds
     PGC_PUSH(c->a, s->from, leaf(c, tr));
     if (!from_clause(c, s, ds->using_clause, ds->n_using_clause))
         return false;
-    if (ds->where_clause) {
-        expr w;
-        if (!tx(c, s, ds->where_clause, &w) || !coerce_bool(c, &w, "WHERE"))
-            return false;
-    }
+    if (!where_clause(c, s, ds->where_clause))
+        return false;
     return returning(c, s, ds->returning_list, ds->n_returning_list, out);
 }
 

@@ -1107,16 +1107,26 @@ static bool alter_table(replay *r, const PgQuery__AlterTableStmt *as)
 
 /* ---- types ------------------------------------------------------------------- */
 
-static bool create_enum(replay *r, const PgQuery__CreateEnumStmt *es)
+/* The schema and name of a type about to be created from a qualified
+ * name; false after reporting a missing schema or a name already taken. */
+static bool new_type_name(replay *r, PgQuery__Node **names, size_t n, const char **schema,
+                          const char **name)
 {
     bool ok = true;
-    const char *schema, *name;
-    split_name(es->type_name, es->n_type_name, &schema, &name);
-    schema = creation_schema(r, schema, -1, &ok);
+    split_name(names, n, schema, name);
+    *schema = creation_schema(r, *schema, -1, &ok);
     if (!ok)
         return false;
-    if (type_taken(r->cat, schema, name))
-        return fail(r->d, r->t, -1, "type \"%s\" already exists", name);
+    if (type_taken(r->cat, *schema, *name))
+        return fail(r->d, r->t, -1, "type \"%s\" already exists", *name);
+    return true;
+}
+
+static bool create_enum(replay *r, const PgQuery__CreateEnumStmt *es)
+{
+    const char *schema, *name;
+    if (!new_type_name(r, es->type_name, es->n_type_name, &schema, &name))
+        return false;
     pgc_utype *u = new_type(r->cat, schema, name, 'e', 'E');
     LIST_EACH(i, es->n_vals)
         PGC_PUSH(r->cat->a, u->labels, pgc_arena_strdup(r->cat->a, str_of(es->vals[i])));
@@ -1203,14 +1213,9 @@ static bool create_composite(replay *r, const PgQuery__CompositeTypeStmt *cs)
 
 static bool create_domain(replay *r, const PgQuery__CreateDomainStmt *ds)
 {
-    bool ok = true;
     const char *schema, *name;
-    split_name(ds->domainname, ds->n_domainname, &schema, &name);
-    schema = creation_schema(r, schema, -1, &ok);
-    if (!ok)
+    if (!new_type_name(r, ds->domainname, ds->n_domainname, &schema, &name))
         return false;
-    if (type_taken(r->cat, schema, name))
-        return fail(r->d, r->t, -1, "type \"%s\" already exists", name);
     uint32_t base;
     int32_t typmod;
     if (!pgc_cat_typename(r->cat, r->d, r->t, ds->type_name, &base, &typmod))
@@ -1237,14 +1242,9 @@ static bool create_domain(replay *r, const PgQuery__CreateDomainStmt *ds)
  * range, its multirange and their constructor functions. */
 static bool create_range(replay *r, const PgQuery__CreateRangeStmt *rs)
 {
-    bool ok = true;
     const char *schema, *name;
-    split_name(rs->type_name, rs->n_type_name, &schema, &name);
-    schema = creation_schema(r, schema, -1, &ok);
-    if (!ok)
+    if (!new_type_name(r, rs->type_name, rs->n_type_name, &schema, &name))
         return false;
-    if (type_taken(r->cat, schema, name))
-        return fail(r->d, r->t, -1, "type \"%s\" already exists", name);
     uint32_t subtype = 0;
     int32_t typmod;
     const char *mrname = NULL;
