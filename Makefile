@@ -186,6 +186,7 @@ test: deps
 	$(MAKE) all $(TEST_BINS) $(B)/pgc
 	$(B)/pgc-tmpcluster -- tests/run-suites $(TEST_BINS)
 	$(B)/pgc-tmpcluster -- tests/run-corpus $(B)/pgc
+	$(if $(strip $(TEST_STEPS)),$(MAKE) $(TEST_STEPS))
 
 # The analyzer against PostgreSQL: pgc verify on tests/corpus/*, the queries
 # that disagree held against tests/corpus/KNOWN_GAPS.
@@ -212,6 +213,14 @@ check: deps
 	$(MAKE) all $(TEST_BINS) $(B)/pgc
 	$(B)/pgc-tmpcluster -- tests/run-suites --wrap "$(VALGRIND)" $(TEST_BINS)
 	$(B)/pgc-tmpcluster -- tests/run-corpus --wrap "$(VALGRIND)" $(B)/pgc
+	$(if $(strip $(CHECK_STEPS)),$(MAKE) $(CHECK_STEPS))
 
 clean:
 	rm -rf $(B)
+
+# Larger pieces keep their rules in mk/*.mk (install, examples, bench, fuzz,
+# reliability).  A fragment adds the phony targets that `make test` and
+# `make check` must also run to TEST_STEPS and CHECK_STEPS.
+TEST_STEPS :=
+CHECK_STEPS :=
+include $(sort $(wildcard mk/*.mk))
