@@ -1,0 +1,32 @@
+# pgc.mk - make rules that turn a module's migrations and queries into
+# NAME.c and NAME.h with `pgc generate`.  Installed as
+# $(PREFIX)/share/pgc/pgc.mk; `pkg-config --variable=pgcmk pgc` prints where.
+#
+#   PGC ?= pgc                          # the generator; a path if not on PATH
+#   include /usr/local/share/pgc/pgc.mk
+#   $(eval $(call pgc_generate,accounts,sql/migrations,sql/queries.sql,gen))
+#
+#   app.o: gen/accounts.h
+#   app: app.o gen/accounts.o           # link with `pkg-config --libs pgc`
+#
+# pgc_generate,NAME,MIGRATIONS,QUERIES,OUTDIR defines OUTDIR/NAME.c and
+# OUTDIR/NAME.h.  MIGRATIONS and QUERIES are files or directories (a
+# directory stands for the *.sql files in it, and for itself, so adding or
+# removing a file regenerates).  They are regenerated when pgc, a migration
+# or a query changes; pgc does not rewrite a file whose content is the same,
+# so what depends on NAME.h recompiles only when the generated code changed.
+# The stamp OUTDIR/.NAME.pgc records the last run.
+
+PGC ?= pgc
+
+# The files and directories a list of paths stands for.
+pgc__inputs = $(foreach p,$(1),$(if $(wildcard $(p)/.),$(p) $(wildcard $(p)/*.sql),$(p)))
+
+define pgc_generate
+$(4)/.$(1).pgc: $(call pgc__inputs,$(2) $(3)) $(if $(findstring /,$(PGC)),$(PGC))
+	@mkdir -p $(4)
+	$$(PGC) generate -m $(2) -q $(3) -n $(1) -o $(4)
+	@touch $$@
+
+$(4)/$(1).c $(4)/$(1).h: $(4)/.$(1).pgc ;
+endef
