@@ -6,7 +6,9 @@
 set -eu
 
 PACKAGES="build-essential clang re2c libpq-dev libssl-dev libpg-query-dev libprotobuf-c-dev
-libcmocka-dev postgresql valgrind cmake pkgconf"
+libcmocka-dev postgresql valgrind"
+# make install-test: the consumer projects use pkg-config and CMake.
+PACKAGES="$PACKAGES cmake pkgconf"
 
 if [ "${1:-}" = "--list" ]; then
     echo $PACKAGES
