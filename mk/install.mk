@@ -54,9 +54,11 @@ PGC_MANPAGE     := $(wildcard man/pgc.1)
 # stays absolute.
 pgc__pcdir = $(patsubst $(PREFIX)%,$${prefix}%,$(1))
 
-# Templates are filled with sed; a path with a `|` in it would break the
-# expression, so refuse it rather than write a wrong file.
-pgc__check_paths = $(if $(findstring |,$(PREFIX)$(LIBDIR)$(BINDIR)$(INCLUDEDIR)$(DATADIR)), \
+# The installed files name PREFIX, so it must be absolute.  Templates are
+# filled with sed; a path with a `|` in it would break the expression, so
+# refuse it rather than write a wrong file.
+pgc__check_paths = $(if $(filter /%,$(PREFIX)),,$(error PREFIX must be an absolute path, not '$(PREFIX)')) \
+                   $(if $(findstring |,$(PREFIX)$(LIBDIR)$(BINDIR)$(INCLUDEDIR)$(DATADIR)), \
                      $(error install paths must not contain '|'))
 
 # pgcConfig.cmake finds the prefix as a path relative to its own folder:
@@ -109,6 +111,7 @@ PGC_DIST := $(B)/dist/pgc.pc $(B)/dist/pgc-test.pc $(B)/dist/pgcConfig.cmake \
             $(B)/dist/pgcConfigVersion.cmake
 
 install: $(B)/pgc $(B)/pgc-tmpcluster $(B)/libpgc.a $(B)/libpgc.so $(B)/libpgc-test.a $(PGC_DIST)
+	$(pgc__check_paths)
 	$(INSTALL) -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(LIBDIR)' '$(DESTDIR)$(INCLUDEDIR)' \
 	    '$(DESTDIR)$(PKGCONFIGDIR)' '$(DESTDIR)$(CMAKEDIR)' '$(DESTDIR)$(DATADIR)/pgc'
 	$(INSTALL) -m 755 $(B)/pgc $(B)/pgc-tmpcluster '$(DESTDIR)$(BINDIR)/'
@@ -130,6 +133,7 @@ endif
 # then pgc's own folders if they are empty; shared folders (bin, lib ...)
 # stay.
 uninstall:
+	$(pgc__check_paths)
 	rm -f '$(DESTDIR)$(BINDIR)/pgc' '$(DESTDIR)$(BINDIR)/pgc-tmpcluster' \
 	    '$(DESTDIR)$(INCLUDEDIR)/pgc.h' '$(DESTDIR)$(INCLUDEDIR)/pgc_test.h' \
 	    '$(DESTDIR)$(LIBDIR)/libpgc.a' '$(DESTDIR)$(LIBDIR)/libpgc-test.a' \
