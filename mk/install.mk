@@ -57,7 +57,8 @@ pgc__pcdir = $(patsubst $(PREFIX)%,$${prefix}%,$(1))
 # The installed files name PREFIX, so it must be absolute.  Templates are
 # filled with sed; a path with a `|` in it would break the expression, so
 # refuse it rather than write a wrong file.
-pgc__check_paths = $(if $(filter /%,$(PREFIX)),,$(error PREFIX must be an absolute path, not '$(PREFIX)')) \
+pgc__check_paths = $(if $(PGC_VERSION_STR),,$(error cannot read PGC_VERSION from runtime/pgc.h)) \
+                   $(if $(filter /%,$(PREFIX)),,$(error PREFIX must be an absolute path, not '$(PREFIX)')) \
                    $(if $(findstring |,$(PREFIX)$(LIBDIR)$(BINDIR)$(INCLUDEDIR)$(DATADIR)), \
                      $(error install paths must not contain '|'))
 
