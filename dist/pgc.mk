@@ -15,7 +15,9 @@
 # removing a file regenerates).  They are regenerated when pgc, a migration
 # or a query changes; pgc does not rewrite a file whose content is the same,
 # so what depends on NAME.h recompiles only when the generated code changed.
-# The stamp OUTDIR/.NAME.pgc records the last run.
+# The stamp OUTDIR/.NAME.pgc records the last run.  Put the $(eval ...)
+# after your default target: it defines rules, and make's default goal is
+# the first rule it reads.
 
 PGC ?= pgc
 
