@@ -347,6 +347,15 @@ int main(int argc, char **argv)
     jobqueue_count_by_state_close(&it);
     expect(rc == PGC_ENOROW, "count jobs: %s", err.message);
     expect(done == 3 && failed == 1 && other == 0, "3 jobs done and 1 failed");
+    jobqueue_get_row four = {0};
+    ok(jobqueue_get(jobqueue_lib_db(jobs), 4, &four, &err), "get job 4");
+    printf("  job 4: %s after %" PRId32 " attempts, last error: %s\n",
+           jobqueue_job_state_to_text(four.state), four.attempts,
+           four.last_error_is_null ? "(none)" : four.last_error);
+    expect(four.state == JOBQUEUE_JOB_STATE_FAILED && four.attempts == 2 &&
+               !four.last_error_is_null && strcmp(four.last_error, "insufficient funds") == 0,
+           "job 4 failed after 2 attempts");
+    jobqueue_get_row_clear(&four);
 
     static const int64_t final_cents[NUSERS] = {4500, 1500, 6000};
     accounts_list_users_iter users;
