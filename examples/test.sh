@@ -4,7 +4,9 @@
 # The programs check themselves and exit 1 at the first surprise; this
 # checks that they did run to the end, a few lines of what they printed,
 # and, with psql, the database they leave behind.
-#   usage: examples/test.sh OUT     (OUT: where examples/Makefile built)
+#   usage: [WRAP="valgrind ..."] examples/test.sh OUT
+# OUT is where examples/Makefile built; WRAP, a command to run each
+# program under (make check: valgrind).
 set -u
 out=${1:?usage: test.sh OUT}
 log=$(mktemp)
@@ -16,11 +18,13 @@ fail() {
     failures=$((failures + 1))
 }
 
-# run WANT_STATUS COMMAND...: runs it, its output in $log.
+# run WANT_STATUS PROGRAM ARG...: runs it (under $WRAP), its output in $log.
 run() {
     want=$1
     shift
-    "$@" >"$log" 2>&1
+    # $WRAP is split into words on purpose: a command and its options.
+    # shellcheck disable=SC2086
+    ${WRAP:-} "$@" >"$log" 2>&1
     status=$?
     if [ "$status" -ne "$want" ]; then
         fail "$* exited $status, not $want"
@@ -79,8 +83,12 @@ run 1 "$out/standalone" "host=/nonexistent-pgc-dir"
 grep -q '^standalone: open accounts: PGC_ECONNECT: ' "$log" || fail "bad conninfo: $(cat "$log")"
 run 1 "$out/standalone" "$PGC_TEST_CONNINFO" 'bad"schema'
 grep -q '^standalone: open accounts: PGC_EIDENT: ' "$log" || fail "bad schema: $(cat "$log")"
-run 2 env -u PGC_TEST_CONNINFO "$out/host"
+conninfo=$PGC_TEST_CONNINFO
+unset PGC_TEST_CONNINFO
+cmd=host
+run 2 "$out/host"
 has "usage: host CONNINFO  (or set PGC_TEST_CONNINFO)"
+export PGC_TEST_CONNINFO="$conninfo"
 
 if [ "$failures" -ne 0 ]; then
     echo "examples: $failures check(s) failed" >&2

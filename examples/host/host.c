@@ -64,9 +64,9 @@ typedef struct money {
 static money fmt_money(int64_t cents)
 {
     money m;
-    int64_t abs = cents < 0 ? -cents : cents;
-    snprintf(m.s, sizeof m.s, "%s%" PRId64 ".%02" PRId64, cents < 0 ? "-" : "", abs / 100,
-             abs % 100);
+    int64_t units = cents < 0 ? -cents : cents;
+    snprintf(m.s, sizeof m.s, "%s%" PRId64 ".%02" PRId64, cents < 0 ? "-" : "", units / 100,
+             units % 100);
     return m;
 }
 
