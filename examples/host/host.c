@@ -231,6 +231,7 @@ int main(int argc, char **argv)
            stats.attached);
     printf("  %-10s embedded in schema \"%s\"\n", "accounts", BILLING);
     printf("  %-10s embedded in schema \"%s\"\n", "jobqueue", JOBS);
+    printf("  %-10s the host's own db on the pool, no schema (for its reports)\n", "host");
     expect(stats.attached == 3, "3 dbs attached, not %d", stats.attached);
 
     section("2. Each library applies its own migrations, in its own schema");
