@@ -193,12 +193,11 @@ test: deps
 corpus: $(B)/pgc $(B)/pgc-tmpcluster
 	$(B)/pgc-tmpcluster -- tests/run-corpus $(B)/pgc
 
-$(B)/runtime-demo: $(B)/examples/runtime-demo/demo.o $(B)/libpgc.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_RT)
-
+# The examples (mk/examples.mk) on a throwaway cluster: the host that embeds
+# two libraries on one pool, then one of them standalone.
 demo: deps
-	$(MAKE) $(B)/pgc-tmpcluster $(B)/runtime-demo
-	$(B)/pgc-tmpcluster -- $(B)/runtime-demo
+	$(MAKE) all $(B)/pgc examples
+	$(B)/pgc-tmpcluster -- examples/demo.sh $(EXAMPLES_OUT)
 
 # The suites again: built by clang with ASan and UBSan (any report fails),
 # then the gcc build under valgrind memcheck (any error or leak fails).

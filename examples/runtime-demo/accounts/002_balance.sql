@@ -1,1 +1,0 @@
-ALTER TABLE {{tables.accounts}} ADD COLUMN balance_cents bigint NOT NULL DEFAULT 0;
