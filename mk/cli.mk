@@ -41,3 +41,14 @@ cli-check:
 
 TEST_STEPS += cli-test
 CHECK_STEPS += cli-check
+
+# The man page renders without a warning (groff is not a dependency: the
+# check is skipped where it is not installed).
+.PHONY: cli-man
+cli-man:
+	@if command -v groff >/dev/null; then \
+	    out=$$(groff -man -Tutf8 -ww man/pgc.1 2>&1 >/dev/null); \
+	    if [ -n "$$out" ]; then echo "$$out"; echo "man/pgc.1: groff warnings"; exit 1; fi; \
+	    echo "man/pgc.1: renders without warnings"; \
+	else echo "man/pgc.1: groff not installed, not checked"; fi
+TEST_STEPS += cli-man
