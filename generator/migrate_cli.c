@@ -326,7 +326,7 @@ static void print_where(const options *o)
 
 /* ---- the actions --------------------------------------------------------------------- */
 
-static int do_status(pgc_db *db, const cli_set *s, const options *o)
+static int do_status(pgc_arena *a, pgc_db *db, const cli_set *s, const options *o)
 {
     pgc_error err = {0};
     pgc_migration_status *st = NULL;
@@ -335,12 +335,7 @@ static int do_status(pgc_db *db, const cli_set *s, const options *o)
         report(s, &err);
         return PGC_MIGRATE_EXIT_FAILED;
     }
-    row *rows = calloc(n + 1, sizeof *rows);
-    if (!rows) {
-        free(st);
-        fputs("pgc migrate: error: out of memory\n", stderr);
-        return PGC_MIGRATE_EXIT_FAILED;
-    }
+    row *rows = pgc_arena_alloc(a, (n + 1) * sizeof *rows);
     size_t count[4] = {0};
     for (size_t i = 0; i < n; i++) {
         rows[i] = (row){state_name(st[i].state), &st[i]};
@@ -351,7 +346,6 @@ static int do_status(pgc_db *db, const cli_set *s, const options *o)
     printf(" %zu applied, %zu pending, %zu edited, %zu missing\n",
            count[PGC_MIGRATION_APPLIED], count[PGC_MIGRATION_PENDING],
            count[PGC_MIGRATION_EDITED], count[PGC_MIGRATION_MISSING]);
-    free(rows);
     free(st);
     if (o->check && count[PGC_MIGRATION_APPLIED] != n)
         return PGC_MIGRATE_EXIT_NOT_CURRENT;
@@ -359,7 +353,7 @@ static int do_status(pgc_db *db, const cli_set *s, const options *o)
 }
 
 /* The runner's own checks (edited, order) with nothing changed, then the pending list. */
-static int do_dry_run(pgc_db *db, const cli_set *s, const options *o)
+static int do_dry_run(pgc_arena *a, pgc_db *db, const cli_set *s, const options *o)
 {
     pgc_error err = {0};
     pgc_migrate_options opts = {.allow_out_of_order = o->allow_out_of_order, .dry_run = 1};
@@ -371,18 +365,16 @@ static int do_dry_run(pgc_db *db, const cli_set *s, const options *o)
         report(s, &err);
         return PGC_MIGRATE_EXIT_FAILED;
     }
-    row *rows = calloc(n + 1, sizeof *rows);
+    row *rows = pgc_arena_alloc(a, (n + 1) * sizeof *rows);
     size_t k = 0;
-    for (size_t i = 0; rows && i < n; i++)
+    for (size_t i = 0; i < n; i++)
         if (st[i].state == PGC_MIGRATION_PENDING)
             rows[k++] = (row){"pending", &st[i]};
-    if (rows)
-        print_rows(rows, k);
+    print_rows(rows, k);
     print_where(o);
     printf(" %zu to apply\n", would);
-    free(rows);
     free(st);
-    return rows ? PGC_MIGRATE_EXIT_OK : PGC_MIGRATE_EXIT_FAILED;
+    return PGC_MIGRATE_EXIT_OK;
 }
 
 /*
@@ -391,7 +383,7 @@ static int do_dry_run(pgc_db *db, const cli_set *s, const options *o)
  * the same module and schema may have applied some of them: the runner
  * applies each file once, whoever runs it).  Printed after a failure too.
  */
-static int do_up(pgc_db *db, const cli_set *s, const options *o)
+static int do_up(pgc_arena *a, pgc_db *db, const cli_set *s, const options *o)
 {
     pgc_error err = {0};
     pgc_migration_status *before = NULL, *after = NULL;
@@ -405,9 +397,9 @@ static int do_up(pgc_db *db, const cli_set *s, const options *o)
     int rc = pgc_migrate(db, &s->set, &opts, &applied, &err);
     pgc_error serr = {0};
     if (pgc_migrate_status(db, &s->set, &after, &nafter, &serr) == PGC_OK) {
-        row *rows = calloc(nafter + 1, sizeof *rows);
+        row *rows = pgc_arena_alloc(a, (nafter + 1) * sizeof *rows);
         size_t k = 0;
-        for (size_t i = 0; rows && i < nafter; i++) {
+        for (size_t i = 0; i < nafter; i++) {
             if (after[i].state != PGC_MIGRATION_APPLIED)
                 continue;
             for (size_t j = 0; j < nbefore; j++)
@@ -415,9 +407,10 @@ static int do_up(pgc_db *db, const cli_set *s, const options *o)
                     && before[j].state == PGC_MIGRATION_PENDING)
                     rows[k++] = (row){"applied", &after[i]};
         }
-        if (rows)
-            print_rows(rows, k);
-        free(rows);
+        print_rows(rows, k);
+    } else {
+        fprintf(stderr, "pgc migrate: warning: cannot list the files applied: %s\n",
+                serr.message);
     }
     if (rc == PGC_OK) {
         size_t total = 0;
@@ -477,11 +470,11 @@ int pgc_migrate_main(int argc, char **argv)
         report(&s, &err);
         status = PGC_MIGRATE_EXIT_FAILED;
     } else if (o.act == ACT_STATUS) {
-        status = do_status(db, &s, &o);
+        status = do_status(a, db, &s, &o);
     } else if (o.act == ACT_DRY_RUN) {
-        status = do_dry_run(db, &s, &o);
+        status = do_dry_run(a, db, &s, &o);
     } else {
-        status = do_up(db, &s, &o);
+        status = do_up(a, db, &s, &o);
     }
     pgc_db_close(db);
     pgc_arena_free(a);

@@ -625,6 +625,32 @@ static void out_of_order__refused_unless_allowed(void **state)
     rm_dir(dir, (const char *const[]){"1_a.sql", "2_b.sql", "3_c.sql", NULL});
 }
 
+/* Another run holds the lock (its key is runtime/migrate.c's: module@schema). */
+static void lock_wait__gives_up_while_another_run_holds_the_lock(void **state)
+{
+    PGconn *holder = PQconnectdb(db_of(state));
+    assert_int_equal(PQstatus(holder), CONNECTION_OK);
+    PGresult *res = PQexec(holder, "SELECT pg_advisory_lock(hashtextextended("
+                                   "'pgc.migrate:jobs@public', 0))");
+    assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+    PQclear(res);
+    outcome o;
+    run_pgc(&o, "migrate", "up", "--lock-wait", "300", "-m", fixture_dir("other"), "-n", "jobs",
+            "--db", db_of(state), NULL);
+    expect_status(&o, 1);
+    expect_in(o.err, "pgc migrate: error: migrations of module \"jobs\" in schema \"public\": "
+                     "another process held the lock for more than 300 ms\n", &o);
+    assert_int_equal(rows(o.out, "applied", NULL, NULL), 0);
+    outcome_free(&o);
+    assert_false(relation_exists(state, "public.jobs"));
+    PQfinish(holder); /* the lock goes with the session */
+    run_pgc(&o, "migrate", "up", "--lock-wait=5000", "-m", fixture_dir("other"), "-n", "jobs",
+            "--db", db_of(state), NULL);
+    expect_status(&o, 0);
+    expect_in(o.out, "2 applied now", &o);
+    outcome_free(&o);
+}
+
 /* ---- embedded mode: schemas and modules ------------------------------------------------- */
 
 static void schema__renders_templates_and_tracks_there(void **state)
@@ -820,6 +846,7 @@ int main(void)
         T(failing_first_migration__leaves_nothing_applied),
         T(bad_input_files__exit_1_naming_the_file),
         T(out_of_order__refused_unless_allowed),
+        T(lock_wait__gives_up_while_another_run_holds_the_lock),
         T(schema__renders_templates_and_tracks_there),
         T(two_modules__share_one_schema),
         T(database_from_environment),
