@@ -25,22 +25,22 @@
 #include "pgc.h"
 #include "source.h"
 
-#define USAGE                                                                              \
-    "usage: pgc migrate status|up|dry-run -m PATH... -n MODULE [--db CONNINFO]\n"           \
+#define USAGE                                                                                  \
+    "usage: pgc migrate status|up|dry-run -m PATH... -n MODULE [--db CONNINFO]\n"              \
     "                   [--schema SCHEMA] [--check] [--allow-out-of-order] [--lock-wait MS]\n" \
-    "  status                    list each migration: applied, pending, edited or missing\n" \
-    "  up                        apply the pending migrations, each in its own transaction\n" \
-    "  dry-run                   list what up would apply; change nothing\n"               \
-    "  -m, --migrations PATH...  migration files or directories (as given to generate)\n"   \
-    "  -n, --module MODULE       the tracking name: the -n NAME the library was\n"          \
-    "                            generated with (required)\n"                             \
-    "  --db CONNINFO             libpq connection string or URI (default: $"              \
-    PGC_MIGRATE_DB_ENV ")\n"                                                               \
-    "  --schema SCHEMA           embedded mode: templates rendered for SCHEMA, tracked\n"   \
-    "                            in SCHEMA.pgc_migrations (default: standalone, public)\n"  \
-    "  --check                   status: exit 3 unless every migration is applied\n"       \
-    "  --allow-out-of-order      up, dry-run: apply a file older than the newest applied\n" \
-    "  --lock-wait MS            up: give up after waiting MS ms for the migration lock\n"  \
+    "  status                    list each migration: applied, pending, edited or missing\n"   \
+    "  up                        apply the pending migrations, each in its own transaction\n"  \
+    "  dry-run                   list what up would apply; change nothing\n"                   \
+    "  -m, --migrations PATH...  migration files or directories (as given to generate)\n"      \
+    "  -n, --module MODULE       the tracking name: the -n NAME the library was\n"             \
+    "                            generated with (required)\n"                                  \
+    "  --db CONNINFO             libpq connection string or URI (default: $"                   \
+    PGC_MIGRATE_DB_ENV ")\n"                                                                   \
+    "  --schema SCHEMA           embedded mode: templates rendered for SCHEMA, tracked\n"      \
+    "                            in SCHEMA.pgc_migrations (default: standalone, public)\n"     \
+    "  --check                   status: exit 3 unless every migration is applied\n"           \
+    "  --allow-out-of-order      up, dry-run: apply a file older than the newest applied\n"    \
+    "  --lock-wait MS            up: give up after waiting MS ms for the migration lock\n"     \
     "Exit status: 0 done, 1 refused or failed, 2 usage error, 3 not up to date (--check).\n"
 
 typedef enum action { ACT_STATUS, ACT_UP, ACT_DRY_RUN } action;

@@ -339,7 +339,8 @@ static void up__applies_every_format_and_no_down_part(void **state)
     expect_scalar(state, "SELECT count(*) FROM notes WHERE tags = '{}'", "0");
     expect_scalar(state, "SELECT count(*) FROM audit", "0");
     expect_scalar(state, "SELECT count(*) FROM users WHERE active", "0");
-    expect_scalar(state, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'notes_user_idx'::regclass",
+    expect_scalar(state,
+                  "SELECT indisvalid FROM pg_index WHERE indexrelid = 'notes_user_idx'::regclass",
                   "t");
     /* the down parts did not */
     assert_false(relation_exists(state, "goose_down_ran"));
