@@ -4,10 +4,13 @@
  *   pgc describe -m MIGRATION... -q QUERY...   (describe.h)
  *   pgc verify -m MIGRATION... -q QUERY...     (verify.h)
  *   pgc generate -m MIGRATION... -q QUERY... -n NAME -o OUTDIR  (emit.h)
- *   pgc --help | --version
+ *   pgc migrate status|up|dry-run -m MIGRATION... -n NAME --db CONNINFO
+ *                                                (migrate_cli.h)
+ *   pgc --help | --version;  pgc COMMAND --help
  *
  * Exit status: 0 on success, 1 after errors in the inputs, 2 on a usage
- * error.
+ * error (pgc migrate status --check: 3 when not up to date).  man/pgc.1
+ * documents all of it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +19,7 @@
 
 #include "describe.h"
 #include "emit.h"
+#include "migrate_cli.h"
 #include "pgc.h"
 #include "verify.h"
 
@@ -29,6 +33,9 @@
     "  generate -m MIGRATION... -q QUERY... -n NAME -o OUTDIR\n"                       \
     "                                        write OUTDIR/NAME.h and NAME.c: typed C\n" \
     "                                        for the queries, migrations embedded\n"   \
+    "  migrate status|up|dry-run -m MIGRATION... -n NAME [--db CONNINFO]\n"          \
+    "                                        inspect or apply a library's migrations\n" \
+    "                                        in a database, as NAME_migrate() would\n" \
     "Options:\n"                                                                      \
     "  -h, --help      this text; pgc COMMAND --help for a command's options\n"       \
     "  --version       pgc's version\n"
@@ -42,6 +49,7 @@ static const command commands[] = {
     {"describe", pgc_describe_main},
     {"verify", pgc_verify_main},
     {"generate", pgc_generate_main},
+    {"migrate", pgc_migrate_main},
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,482 @@
+/*
+ * migrate_cli.c - `pgc migrate status|up|dry-run`: a library's migrations
+ * from a shell.
+ *
+ * The operator must see and change exactly what the library's embedded
+ * migrations would, so two things are shared rather than redone:
+ *  - the files are read by the generator's reader (source.c: formats,
+ *    down parts dropped, version order) and each file's SQL is the text
+ *    `pgc generate` embeds (embedded_sql below), hence the same checksum;
+ *  - they are run by the runtime's runner (pgc_migrate, pgc_migrate_status)
+ *    under the module name the library was generated with (-n NAME), so
+ *    the tracking rows are the ones the library reads.
+ *
+ * Output: one line per migration, "STATE VERSION NAME APPLIED_AT" in
+ * aligned columns (APPLIED_AT is "-" when not applied, and has no blank:
+ * "2026-01-02T10:11:12.5+00"), then one line starting with "module".
+ * Errors go to stderr as "FILE:LINE:COL: error: MESSAGE (SQLSTATE XXXXX)".
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migrate_cli.h"
+#include "pgc.h"
+#include "source.h"
+
+#define USAGE                                                                                  \
+    "usage: pgc migrate status|up|dry-run -m PATH... -n MODULE [--db CONNINFO]\n"              \
+    "                   [--schema SCHEMA] [--check] [--allow-out-of-order] [--lock-wait MS]\n" \
+    "  status                    list each migration: applied, pending, edited or missing\n"   \
+    "  up                        apply the pending migrations, each in its own transaction\n"  \
+    "  dry-run                   list what up would apply; change nothing\n"                   \
+    "  -m, --migrations PATH...  migration files or directories (as given to generate)\n"      \
+    "  -n, --module MODULE       the tracking name: the -n NAME the library was\n"             \
+    "                            generated with (required)\n"                                  \
+    "  --db CONNINFO             libpq connection string or URI (default: $"                   \
+    PGC_MIGRATE_DB_ENV ")\n"                                                                   \
+    "  --schema SCHEMA           embedded mode: templates rendered for SCHEMA, tracked\n"      \
+    "                            in SCHEMA.pgc_migrations (default: standalone, public)\n"     \
+    "  --check                   status: exit 3 unless every migration is applied\n"           \
+    "  --allow-out-of-order      up, dry-run: apply a file older than the newest applied\n"    \
+    "  --lock-wait MS            up: give up after waiting MS ms for the migration lock\n"     \
+    "Exit status: 0 done, 1 refused or failed, 2 usage error, 3 not up to date (--check).\n"
+
+typedef enum action { ACT_STATUS, ACT_UP, ACT_DRY_RUN } action;
+
+typedef PGC_VEC(const char *) strings;
+
+typedef struct options {
+    action act;
+    strings migrations;
+    const char *db, *schema, *module;
+    bool check, allow_out_of_order;
+    int64_t lock_wait_ms;
+} options;
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("pgc migrate: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs(" (try pgc migrate --help)\n", stderr);
+    return PGC_MIGRATE_EXIT_USAGE;
+}
+
+/* --name VALUE or --name=VALUE; *value is NULL when VALUE is missing. */
+static bool value_option(char **argv, int argc, int *i, const char *name, const char *alias,
+                         const char **value)
+{
+    const char *arg = argv[*i];
+    if (alias && strcmp(arg, alias) == 0) {
+        *value = *i + 1 < argc ? argv[++*i] : NULL;
+        return true;
+    }
+    size_t n = strlen(name);
+    if (strncmp(arg, name, n) != 0)
+        return false;
+    if (arg[n] == '=') {
+        *value = arg + n + 1;
+        return true;
+    }
+    if (arg[n] != '\0')
+        return false;
+    *value = *i + 1 < argc ? argv[++*i] : NULL;
+    return true;
+}
+
+/* Returns 0 to go on, an exit status on a usage error, or -1 after --help. */
+static int parse_options(pgc_arena *a, int argc, char **argv, options *o)
+{
+    if (argc < 2)
+        return usage_error("%s", "give an action: status, up or dry-run");
+    const char *act = argv[1];
+    if (strcmp(act, "-h") == 0 || strcmp(act, "--help") == 0) {
+        fputs(USAGE, stdout);
+        return -1;
+    }
+    if (strcmp(act, "status") == 0)
+        o->act = ACT_STATUS;
+    else if (strcmp(act, "up") == 0)
+        o->act = ACT_UP;
+    else if (strcmp(act, "dry-run") == 0)
+        o->act = ACT_DRY_RUN;
+    else
+        return usage_error("unknown action '%s' (status, up or dry-run)", act);
+
+    bool paths = false; /* operands are paths after -m */
+    for (int i = 2; i < argc; i++) {
+        const char *arg = argv[i], *value = NULL;
+        if (strcmp(arg, "-m") == 0 || strcmp(arg, "--migrations") == 0) {
+            if (i + 1 >= argc || argv[i + 1][0] == '-')
+                return usage_error("%s needs at least one path", arg);
+            paths = true;
+            continue;
+        }
+        if (arg[0] != '-' || arg[1] == '\0') {
+            if (!paths)
+                return usage_error("'%s': a path must follow -m", arg);
+            PGC_PUSH(a, o->migrations, arg);
+            continue;
+        }
+        paths = false;
+        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            fputs(USAGE, stdout);
+            return -1;
+        } else if (value_option(argv, argc, &i, "--db", NULL, &value)) {
+            if (!value || !*value)
+                return usage_error("%s needs a connection string", "--db");
+            o->db = value;
+        } else if (value_option(argv, argc, &i, "--schema", NULL, &value)) {
+            if (!value || !*value)
+                return usage_error("%s needs a schema name", "--schema");
+            o->schema = value;
+        } else if (value_option(argv, argc, &i, "--module", "-n", &value)) {
+            if (!value || !*value)
+                return usage_error("%s needs a module name", "--module");
+            if (strlen(value) > 200)
+                return usage_error("%s: a module name has at most 200 bytes", "--module");
+            o->module = value;
+        } else if (value_option(argv, argc, &i, "--lock-wait", NULL, &value)) {
+            char *end = NULL;
+            errno = 0;
+            long long ms = value ? strtoll(value, &end, 10) : -1;
+            if (!value || !*value || *end || errno || ms < 0)
+                return usage_error("%s needs a number of milliseconds", "--lock-wait");
+            o->lock_wait_ms = ms;
+        } else if (strcmp(arg, "--check") == 0) {
+            o->check = true;
+        } else if (strcmp(arg, "--allow-out-of-order") == 0) {
+            o->allow_out_of_order = true;
+        } else {
+            return usage_error("unknown option '%s'", arg);
+        }
+    }
+    if (o->migrations.len == 0)
+        return usage_error("%s", "no migrations: give -m PATH...");
+    if (!o->module)
+        return usage_error("%s", "no module: give -n MODULE, the name the library was "
+                                 "generated with");
+    if (o->check && o->act != ACT_STATUS)
+        return usage_error("%s is for status only", "--check");
+    if (o->allow_out_of_order && o->act == ACT_STATUS)
+        return usage_error("%s is for up and dry-run", "--allow-out-of-order");
+    if (o->lock_wait_ms && o->act != ACT_UP)
+        return usage_error("%s is for up only", "--lock-wait");
+    if (!o->db) {
+        const char *env = getenv(PGC_MIGRATE_DB_ENV);
+        if (!env || !*env)
+            return usage_error("%s", "no database: give --db CONNINFO or set "
+                                     PGC_MIGRATE_DB_ENV);
+        o->db = env;
+    }
+    return 0;
+}
+
+/* ---- the set, as `pgc generate` embeds it ----------------------------------------- */
+
+/*
+ * The SQL `pgc generate` embeds for a file (generator/emit.c,
+ * migration_sql): the file itself when its up part is all of it but
+ * trailing blanks (so the checksum is the one pgc_migration_set_load
+ * computes), else the up part alone.  The suite tests/cli_migrate.c checks
+ * that the two agree on every format.
+ */
+static const char *embedded_sql(const pgc_migration_file *m)
+{
+    const char *text = m->file->text, *up = m->up_sql;
+    size_t n = strlen(up);
+    if (strncmp(text, up, n) != 0)
+        return up;
+    for (const char *s = text + n; *s; s++)
+        if (!isspace((unsigned char)*s))
+            return up;
+    return text;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+typedef struct cli_set {
+    pgc_migration_set set;
+    pgc_migration *files;
+    const char **paths;   /* files[i] came from paths[i], as given */
+} cli_set;
+
+static bool load_set(pgc_arena *a, const options *o, cli_set *s)
+{
+    pgc_diags d = {.out = stderr};
+    pgc_migration_files mf = {0};
+    if (!pgc_read_migrations(a, &d, o->migrations.items, o->migrations.len, &mf))
+        return false;
+    if (mf.len == 0) {
+        fprintf(stderr, "pgc migrate: error: no migration files (*.sql) in the paths given\n");
+        return false;
+    }
+    s->files = pgc_arena_alloc(a, mf.len * sizeof *s->files);
+    s->paths = pgc_arena_alloc(a, mf.len * sizeof *s->paths);
+    for (size_t i = 0; i < mf.len; i++) {
+        s->files[i] = (pgc_migration){.version = mf.items[i].version,
+                                      .name = base_name(mf.items[i].file->path),
+                                      .sql = embedded_sql(&mf.items[i])};
+        s->paths[i] = mf.items[i].file->path;
+    }
+    s->set = (pgc_migration_set){.module = o->module, .count = mf.len, .files = s->files};
+    return true;
+}
+
+/* ---- errors ------------------------------------------------------------------------ */
+
+/*
+ * The runtime names a file by its base name at the start of the message
+ * ("002_x.sql:3:8: relation ...", "002_x.sql was edited ...").  Printed
+ * with the path as given instead, so that editors and people find it.
+ */
+static void report(const cli_set *s, const pgc_error *err)
+{
+    const char *msg = err->message, *path = NULL;
+    for (size_t i = 0; i < s->set.count && !path; i++) {
+        size_t n = strlen(s->files[i].name);
+        if (strncmp(msg, s->files[i].name, n) == 0 && (msg[n] == ':' || msg[n] == ' ')) {
+            path = s->paths[i];
+            msg += n;
+        }
+    }
+    if (path && *msg == ':') {
+        /* "NAME:L:C: text" or "NAME: text": the path, the position, "error:" */
+        const char *end = msg; /* of ":L:C" */
+        while (*end == ':' && isdigit((unsigned char)end[1])) {
+            const char *q = end + 1;
+            while (isdigit((unsigned char)*q))
+                q++;
+            if (*q != ':')
+                break;
+            end = q;
+        }
+        const char *text = end + 1;
+        while (*text == ' ')
+            text++;
+        fprintf(stderr, "%s%.*s: error: %s", path, (int)(end - msg), msg, text);
+    } else if (path) {
+        fprintf(stderr, "%s: error: %s%s", path, base_name(path), msg);
+    } else {
+        fprintf(stderr, "pgc migrate: error: %s", msg);
+    }
+    if (err->sqlstate[0])
+        fprintf(stderr, " (SQLSTATE %s)", err->sqlstate);
+    fputc('\n', stderr);
+    if (err->detail[0])
+        fprintf(stderr, "  DETAIL: %s\n", err->detail);
+    if (err->hint[0])
+        fprintf(stderr, "  HINT: %s\n", err->hint);
+}
+
+/* ---- output ------------------------------------------------------------------------ */
+
+static const char *state_name(pgc_migration_state st)
+{
+    switch (st) {
+    case PGC_MIGRATION_PENDING: return "pending";
+    case PGC_MIGRATION_APPLIED: return "applied";
+    case PGC_MIGRATION_EDITED: return "edited";
+    case PGC_MIGRATION_MISSING: return "missing";
+    }
+    return "?";
+}
+
+/* A row to print: the state shown may differ from the status's (up). */
+typedef struct row {
+    const char *state;
+    const pgc_migration_status *st;
+} row;
+
+/* The rows in aligned columns; the time's blank becomes 'T' (ISO 8601). */
+static void print_rows(const row *rows, size_t n)
+{
+    int wstate = 0, wversion = 0, wname = 0;
+    for (size_t i = 0; i < n; i++) {
+        char v[24];
+        int len = snprintf(v, sizeof v, "%llu", (unsigned long long)rows[i].st->version);
+        if ((int)strlen(rows[i].state) > wstate)
+            wstate = (int)strlen(rows[i].state);
+        if (len > wversion)
+            wversion = len;
+        if ((int)strlen(rows[i].st->name) > wname)
+            wname = (int)strlen(rows[i].st->name);
+    }
+    for (size_t i = 0; i < n; i++) {
+        char at[sizeof rows[i].st->applied_at];
+        memcpy(at, rows[i].st->applied_at, sizeof at);
+        for (char *p = at; *p; p++)
+            if (*p == ' ')
+                *p = 'T';
+        printf("%-*s  %*llu  %-*s  %s\n", wstate, rows[i].state, wversion,
+               (unsigned long long)rows[i].st->version, wname, rows[i].st->name,
+               at[0] ? at : "-");
+    }
+}
+
+static void print_where(const options *o)
+{
+    printf("module %s, schema %s:", o->module, o->schema ? o->schema : "public");
+}
+
+/* ---- the actions --------------------------------------------------------------------- */
+
+static int do_status(pgc_arena *a, pgc_db *db, const cli_set *s, const options *o)
+{
+    pgc_error err = {0};
+    pgc_migration_status *st = NULL;
+    size_t n = 0;
+    if (pgc_migrate_status(db, &s->set, &st, &n, &err) != PGC_OK) {
+        report(s, &err);
+        return PGC_MIGRATE_EXIT_FAILED;
+    }
+    row *rows = pgc_arena_alloc(a, (n + 1) * sizeof *rows);
+    size_t count[4] = {0};
+    for (size_t i = 0; i < n; i++) {
+        rows[i] = (row){state_name(st[i].state), &st[i]};
+        count[st[i].state]++;
+    }
+    print_rows(rows, n);
+    print_where(o);
+    printf(" %zu applied, %zu pending, %zu edited, %zu missing\n",
+           count[PGC_MIGRATION_APPLIED], count[PGC_MIGRATION_PENDING],
+           count[PGC_MIGRATION_EDITED], count[PGC_MIGRATION_MISSING]);
+    free(st);
+    if (o->check && count[PGC_MIGRATION_APPLIED] != n)
+        return PGC_MIGRATE_EXIT_NOT_CURRENT;
+    return PGC_MIGRATE_EXIT_OK;
+}
+
+/* The runner's own checks (edited, order) with nothing changed, then the pending list. */
+static int do_dry_run(pgc_arena *a, pgc_db *db, const cli_set *s, const options *o)
+{
+    pgc_error err = {0};
+    pgc_migrate_options opts = {.allow_out_of_order = o->allow_out_of_order, .dry_run = 1};
+    size_t would = 0;
+    pgc_migration_status *st = NULL;
+    size_t n = 0;
+    if (pgc_migrate(db, &s->set, &opts, &would, &err) != PGC_OK
+        || pgc_migrate_status(db, &s->set, &st, &n, &err) != PGC_OK) {
+        report(s, &err);
+        return PGC_MIGRATE_EXIT_FAILED;
+    }
+    row *rows = pgc_arena_alloc(a, (n + 1) * sizeof *rows);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (st[i].state == PGC_MIGRATION_PENDING)
+            rows[k++] = (row){"pending", &st[i]};
+    print_rows(rows, k);
+    print_where(o);
+    printf(" %zu to apply\n", would);
+    free(st);
+    return PGC_MIGRATE_EXIT_OK;
+}
+
+/*
+ * The runner reports no per-file progress, so the files it applied are
+ * those pending before the run and applied after it (a concurrent run of
+ * the same module and schema may have applied some of them: the runner
+ * applies each file once, whoever runs it).  Printed after a failure too.
+ */
+static int do_up(pgc_arena *a, pgc_db *db, const cli_set *s, const options *o)
+{
+    pgc_error err = {0};
+    pgc_migration_status *before = NULL, *after = NULL;
+    size_t nbefore = 0, nafter = 0, applied = 0;
+    if (pgc_migrate_status(db, &s->set, &before, &nbefore, &err) != PGC_OK) {
+        report(s, &err);
+        return PGC_MIGRATE_EXIT_FAILED;
+    }
+    pgc_migrate_options opts = {.allow_out_of_order = o->allow_out_of_order,
+                                .lock_wait_ms = o->lock_wait_ms};
+    int rc = pgc_migrate(db, &s->set, &opts, &applied, &err);
+    pgc_error serr = {0};
+    if (pgc_migrate_status(db, &s->set, &after, &nafter, &serr) == PGC_OK) {
+        row *rows = pgc_arena_alloc(a, (nafter + 1) * sizeof *rows);
+        size_t k = 0;
+        for (size_t i = 0; i < nafter; i++) {
+            if (after[i].state != PGC_MIGRATION_APPLIED)
+                continue;
+            for (size_t j = 0; j < nbefore; j++)
+                if (before[j].version == after[i].version
+                    && before[j].state == PGC_MIGRATION_PENDING)
+                    rows[k++] = (row){"applied", &after[i]};
+        }
+        print_rows(rows, k);
+    } else {
+        fprintf(stderr, "pgc migrate: warning: cannot list the files applied: %s\n",
+                serr.message);
+    }
+    if (rc == PGC_OK) {
+        size_t total = 0;
+        for (size_t i = 0; i < nafter; i++)
+            total += after[i].state == PGC_MIGRATION_APPLIED;
+        print_where(o);
+        if (applied)
+            printf(" %zu applied now, %zu of %zu applied\n", applied, total, s->set.count);
+        else
+            printf(" up to date, nothing applied (%zu of %zu applied)\n", total,
+                   s->set.count);
+    } else {
+        print_where(o);
+        printf(" %zu applied now, then stopped by the error below\n", applied);
+        fflush(stdout); /* before the error, when both go to one terminal */
+        report(s, &err);
+    }
+    free(before);
+    free(after);
+    return rc == PGC_OK ? PGC_MIGRATE_EXIT_OK : PGC_MIGRATE_EXIT_FAILED;
+}
+
+int pgc_migrate_main(int argc, char **argv)
+{
+    pgc_arena *a = pgc_arena_new();
+    options o;
+    memset(&o, 0, sizeof o);
+    int rc = parse_options(a, argc, argv, &o);
+    if (rc != 0) {
+        pgc_arena_free(a);
+        return rc < 0 ? PGC_MIGRATE_EXIT_OK : rc;
+    }
+    cli_set s;
+    memset(&s, 0, sizeof s);
+    if (!load_set(a, &o, &s)) {
+        pgc_arena_free(a);
+        return PGC_MIGRATE_EXIT_FAILED;
+    }
+
+    pgc_error err = {0};
+    pgc_config *cfg = pgc_config_new();
+    pgc_db *db = NULL;
+    rc = cfg ? PGC_OK : PGC_ENOMEM;
+    if (rc == PGC_OK)
+        rc = pgc_config_set(cfg, "conninfo", o.db, &err);
+    if (rc == PGC_OK)
+        rc = pgc_config_set(cfg, "application_name", "pgc migrate", &err);
+    if (rc == PGC_OK)
+        rc = pgc_db_open(&db, cfg, o.schema, &err);
+    pgc_config_free(cfg);
+    int status;
+    if (rc == PGC_EIDENT) {
+        status = usage_error("--schema: %s", err.message);
+    } else if (rc != PGC_OK) {
+        if (rc == PGC_ENOMEM && !err.message[0])
+            pgc_strlcpy(err.message, "out of memory", sizeof err.message);
+        report(&s, &err);
+        status = PGC_MIGRATE_EXIT_FAILED;
+    } else if (o.act == ACT_STATUS) {
+        status = do_status(a, db, &s, &o);
+    } else if (o.act == ACT_DRY_RUN) {
+        status = do_dry_run(a, db, &s, &o);
+    } else {
+        status = do_up(a, db, &s, &o);
+    }
+    pgc_db_close(db);
+    pgc_arena_free(a);
+    return status;
+}

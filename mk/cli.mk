@@ -1,0 +1,54 @@
+# pgc migrate (generator/migrate_cli.c) and its suite (tests/cli/migrate.c).
+#
+# migrate_cli.o goes into libpgcgen.a, which pgc links after main.o (GEN_SRC
+# is expanded before this fragment is read, so the archive's rule gets the
+# extra prerequisite instead).
+$(B)/libpgcgen.a: $(B)/generator/migrate_cli.o
+$(B)/generator/migrate_cli.o: $(wildcard generator/*.h)
+
+# The suite runs build/pgc as a child process.  tests/cli/migrations is also
+# generated as the library "clilib" and linked in, so the suite can check
+# that the CLI and the embedded set agree on every file and checksum.
+CLI_MIGRATIONS := tests/cli/migrations
+$(B)/cli/clilib.c $(B)/cli/clilib.h: $(B)/pgc $(wildcard $(CLI_MIGRATIONS)/*.sql)
+	@mkdir -p $(B)/cli
+	$(B)/pgc generate -m $(CLI_MIGRATIONS) -n clilib -o $(B)/cli
+
+$(B)/cli/clilib.o: $(B)/cli/clilib.c $(B)/cli/clilib.h runtime/pgc.h
+	$(CC) $(EMIT_CFLAGS) -I runtime -I $(PG_INC) -c -o $@ $<
+
+$(B)/tests/cli_migrate.o: tests/cli/migrate.c $(B)/cli/clilib.h runtime/pgc.h runtime/pgc_test.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -I $(B)/cli -c -o $@ $<
+
+$(B)/tests/cli_migrate: $(B)/tests/cli_migrate.o $(B)/cli/clilib.o $(B)/libpgc-test.a $(B)/libpgc.a
+	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS_RT)
+
+# make test: the suite on a throwaway cluster.  make check: the suite and
+# every pgc it runs built with ASan+UBSan, then every pgc run under valgrind.
+.PHONY: cli-test cli-check
+cli-test:
+	$(MAKE) $(B)/pgc $(B)/pgc-tmpcluster $(B)/tests/cli_migrate
+	PGC_BIN=$(B)/pgc $(B)/pgc-tmpcluster -- tests/run-suites $(B)/tests/cli_migrate
+
+cli-check:
+	$(MAKE) B=build/san CC=clang CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" build/san/pgc \
+	    build/san/pgc-tmpcluster build/san/tests/cli_migrate
+	PGC_BIN=build/san/pgc build/san/pgc-tmpcluster -- tests/run-suites build/san/tests/cli_migrate
+	$(MAKE) $(B)/pgc $(B)/pgc-tmpcluster $(B)/tests/cli_migrate
+	PGC_BIN=$(B)/pgc PGC_CLI_WRAP="$(VALGRIND)" $(B)/pgc-tmpcluster -- \
+	    tests/run-suites --wrap "$(VALGRIND)" $(B)/tests/cli_migrate
+
+TEST_STEPS += cli-test
+CHECK_STEPS += cli-check
+
+# The man page renders without a warning (groff is not a dependency: the
+# check is skipped where it is not installed).
+.PHONY: cli-man
+cli-man:
+	@if command -v groff >/dev/null; then \
+	    out=$$(groff -man -Tutf8 -ww man/pgc.1 2>&1 >/dev/null); \
+	    if [ -n "$$out" ]; then echo "$$out"; echo "man/pgc.1: groff warnings"; exit 1; fi; \
+	    echo "man/pgc.1: renders without warnings"; \
+	else echo "man/pgc.1: groff not installed, not checked"; fi
+TEST_STEPS += cli-man

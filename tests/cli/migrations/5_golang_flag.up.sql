@@ -1,0 +1,1 @@
+ALTER TABLE {{tables.users}} ADD COLUMN active boolean NOT NULL DEFAULT true;

@@ -1,0 +1,1 @@
+ALTER TABLE {{tables.jobs}} ADD COLUMN done boolean NOT NULL DEFAULT false;
