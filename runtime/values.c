@@ -92,82 +92,101 @@ const char *pgc_put_interval(char *buf, pgc_interval v)
     return buf;
 }
 
-/* The value's bytes if it is not NULL and has n bytes, else NULL. */
-static const char *fixed(const pgc_result *res, int row, int col, int n)
+/* ---- decoders ------------------------------------------------------------------------------- */
+
+/*
+ * Every decoder reads a pgc_field: a column of a result row, or a field of
+ * a composite value split by pgc_field_record.  Failures are reported
+ * without naming the value; generated code names the statement and the
+ * column with pgc_fail_value, the pgc_get_* wrappers name the column.
+ */
+
+pgc_field pgc_get_field(const pgc_result *res, int row, int col)
 {
+    pgc_field f = {0, NULL, -1};
     const PGresult *r = PQ(res);
-    if (!r || PQgetisnull(r, row, col) || PQgetlength(r, row, col) != n)
-        return NULL;
-    return PQgetvalue(r, row, col);
+    if (!r || row < 0 || row >= PQntuples(r) || col < 0 || col >= PQnfields(r))
+        return f;
+    f.type = PQftype(r, col);
+    if (!PQgetisnull(r, row, col)) {
+        f.data = PQgetvalue(r, row, col); /* libpq ends every value with a NUL */
+        f.len = PQgetlength(r, row, col);
+    }
+    return f;
 }
 
-int16_t pgc_get_int2(const pgc_result *res, int row, int col)
+/* The field's bytes if it is not NULL and has n bytes, else NULL. */
+static const char *fixed(pgc_field f, int n)
 {
-    const char *p = fixed(res, row, col, 2);
+    return f.data && f.len == n ? f.data : NULL;
+}
+
+int16_t pgc_field_int2(pgc_field f)
+{
+    const char *p = fixed(f, 2);
     return p ? (int16_t)(uint16_t)get_be(p, 2) : 0;
 }
 
-int32_t pgc_get_int4(const pgc_result *res, int row, int col)
+int32_t pgc_field_int4(pgc_field f)
 {
-    const char *p = fixed(res, row, col, 4);
+    const char *p = fixed(f, 4);
     return p ? (int32_t)(uint32_t)get_be(p, 4) : 0;
 }
 
-int64_t pgc_get_int8(const pgc_result *res, int row, int col)
+int64_t pgc_field_int8(pgc_field f)
 {
-    const char *p = fixed(res, row, col, 8);
+    const char *p = fixed(f, 8);
     return p ? (int64_t)get_be(p, 8) : 0;
 }
 
-float pgc_get_float4(const pgc_result *res, int row, int col)
+float pgc_field_float4(pgc_field f)
 {
-    const char *p = fixed(res, row, col, 4);
-    uint32_t u = p ? (uint32_t)get_be(p, 4) : 0;
+    uint32_t u = (uint32_t)pgc_field_int4(f);
     float v;
     memcpy(&v, &u, sizeof v);
     return v;
 }
 
-double pgc_get_float8(const pgc_result *res, int row, int col)
+double pgc_field_float8(pgc_field f)
 {
-    const char *p = fixed(res, row, col, 8);
-    uint64_t u = p ? get_be(p, 8) : 0;
+    uint64_t u = (uint64_t)pgc_field_int8(f);
     double v;
     memcpy(&v, &u, sizeof v);
     return v;
 }
 
-bool pgc_get_bool(const pgc_result *res, int row, int col)
+bool pgc_field_bool(pgc_field f)
 {
-    const char *p = fixed(res, row, col, 1);
+    const char *p = fixed(f, 1);
     return p && *p != 0;
 }
 
-pgc_uuid pgc_get_uuid(const pgc_result *res, int row, int col)
+pgc_uuid pgc_field_uuid(pgc_field f)
 {
     pgc_uuid v = {{0}};
-    const char *p = fixed(res, row, col, 16);
+    const char *p = fixed(f, 16);
     if (p)
         memcpy(v.b, p, sizeof v.b);
     return v;
 }
 
-pgc_date pgc_get_date(const pgc_result *res, int row, int col)
+pgc_date pgc_field_date(pgc_field f)
 {
-    pgc_date v = {pgc_get_int4(res, row, col)};
+    pgc_date v = {pgc_field_int4(f)};
     return v;
 }
 
-pgc_timestamp pgc_get_timestamp(const pgc_result *res, int row, int col)
+pgc_timestamp pgc_field_timestamp(pgc_field f)
 {
-    pgc_timestamp v = {pgc_get_int8(res, row, col)};
+    pgc_timestamp v = {pgc_field_int8(f)};
     return v;
 }
 
-pgc_interval pgc_get_interval(const pgc_result *res, int row, int col)
+/* interval_send: microseconds (int64), days, months (int32 each). */
+pgc_interval pgc_field_interval(pgc_field f)
 {
     pgc_interval v = {0, 0, 0};
-    const char *p = fixed(res, row, col, 16);
+    const char *p = fixed(f, 16);
     if (p) {
         v.usec = (int64_t)get_be(p, 8);
         v.days = (int32_t)(uint32_t)get_be(p + 8, 4);
@@ -176,78 +195,68 @@ pgc_interval pgc_get_interval(const pgc_result *res, int row, int col)
     return v;
 }
 
-pgc_bytes pgc_get_bytes(const pgc_result *res, int row, int col)
+pgc_bytes pgc_field_bytes(pgc_field f)
 {
     pgc_bytes v = {NULL, 0};
-    const PGresult *r = PQ(res);
-    if (r && !PQgetisnull(r, row, col)) {
-        v.data = (const uint8_t *)PQgetvalue(r, row, col);
-        v.len = (size_t)PQgetlength(r, row, col);
+    if (f.data && f.len >= 0) {
+        v.data = (const uint8_t *)f.data;
+        v.len = (size_t)f.len;
     }
     return v;
 }
 
-const char *pgc_get_text(const pgc_result *res, int row, int col)
+const char *pgc_field_text(pgc_field f)
 {
-    const PGresult *r = PQ(res);
-    if (!r || PQgetisnull(r, row, col))
-        return NULL;
-    return PQgetvalue(r, row, col); /* libpq ends every value with a NUL */
+    return f.data;
 }
 
-const char *pgc_get_jsonb(const pgc_result *res, int row, int col)
+/* jsonb_send: a version byte (1), then the text.  Another version is a
+ * format this code does not know: refused rather than misread. */
+static int jsonb_text(const char *p, int len, const char **out, pgc_error *err)
 {
-    const PGresult *r = PQ(res);
-    if (!r || PQgetisnull(r, row, col))
-        return NULL;
-    const char *p = PQgetvalue(r, row, col);
-    /* jsonb_send: a version byte (1), then the text */
-    return PQgetlength(r, row, col) > 0 && p[0] == 1 ? p + 1 : p;
+    *out = NULL;
+    if (len < 1 || p[0] != 1)
+        return pgc_fail(err, PGC_EINVAL, "malformed jsonb value (version %d, expected 1)",
+                        len < 1 ? -1 : (int)(unsigned char)p[0]);
+    *out = p + 1;
+    return PGC_OK;
+}
+
+int pgc_field_jsonb(pgc_field f, const char **out, pgc_error *err)
+{
+    *out = NULL;
+    return f.data ? jsonb_text(f.data, f.len, out, err) : PGC_OK;
 }
 
 /*
  * numeric_send: ndigits, weight, sign, dscale (int16 each), then ndigits
  * base-10000 digits; the value is the digits with the first one weighted
- * 10000^weight.  Written as numeric_out writes it (get_str_from_var).
+ * 10000^weight.  Written as numeric_out writes it (get_str_from_var), in
+ * memory of r.
  */
-const char *pgc_get_numeric(pgc_result *res, int row, int col, pgc_error *err)
+static int numeric_text(PGresult *r, const char *p, int len, const char **out, pgc_error *err)
 {
-    PGresult *r = pgc_result_pq(res);
-    if (!r || PQgetisnull(r, row, col))
-        return NULL;
-    const char *p = PQgetvalue(r, row, col);
-    int len = PQgetlength(r, row, col);
-    if (len < 8) {
-        pgc_fail(err, PGC_EINVAL, "column %d: malformed numeric value", col + 1);
-        return NULL;
-    }
+    *out = NULL;
+    if (len < 8)
+        return pgc_fail(err, PGC_EINVAL, "malformed numeric value");
     int ndigits = (int16_t)get_be(p, 2), weight = (int16_t)get_be(p + 2, 2);
     unsigned sign = (unsigned)get_be(p + 4, 2);
     int dscale = (int16_t)get_be(p + 6, 2);
-    if (sign == 0xC000)
-        return "NaN";
-    if (sign == 0xD000)
-        return "Infinity";
-    if (sign == 0xF000)
-        return "-Infinity";
+    if (sign == 0xC000 || sign == 0xD000 || sign == 0xF000) {
+        *out = sign == 0xC000 ? "NaN" : sign == 0xD000 ? "Infinity" : "-Infinity";
+        return PGC_OK;
+    }
     if (ndigits < 0 || dscale < 0 || dscale > 0x3FFF || len < 8 + 2 * ndigits
-        || (sign != 0 && sign != 0x4000) || weight < -0x4000 || weight > 0x3FFF) {
-        pgc_fail(err, PGC_EINVAL, "column %d: malformed numeric value", col + 1);
-        return NULL;
-    }
-    for (int d = 0; d < ndigits; d++) {
-        if (get_be(p + 8 + 2 * d, 2) > 9999) {
-            pgc_fail(err, PGC_EINVAL, "column %d: malformed numeric digit", col + 1);
-            return NULL;
-        }
-    }
+        || (sign != 0 && sign != 0x4000) || weight < -0x4000 || weight > 0x3FFF)
+        return pgc_fail(err, PGC_EINVAL, "malformed numeric value");
+    for (int d = 0; d < ndigits; d++)
+        if (get_be(p + 8 + 2 * d, 2) > 9999)
+            return pgc_fail(err, PGC_EINVAL, "malformed numeric digit");
 
     size_t cap = (size_t)(weight > 0 ? weight + 1 : 1) * 4 + (size_t)dscale + 8;
-    char *out = PQresultAlloc(r, cap), *o = out;
-    if (!out) {
-        pgc_fail(err, PGC_ENOMEM, "out of memory decoding a numeric value");
-        return NULL;
-    }
+    char *s = PQresultAlloc(r, cap), *o = s;
+    if (!s)
+        return pgc_fail(err, PGC_ENOMEM, "out of memory decoding a numeric value");
     if (sign == 0x4000)
         *o++ = '-';
     if (weight < 0) {
@@ -268,7 +277,162 @@ const char *pgc_get_numeric(pgc_result *res, int row, int col, pgc_error *err)
         o = frac + dscale;
     }
     *o = '\0';
-    return out;
+    *out = s;
+    return PGC_OK;
+}
+
+int pgc_field_numeric(pgc_result *res, pgc_field f, const char **out, pgc_error *err)
+{
+    *out = NULL;
+    return f.data ? numeric_text(pgc_result_pq(res), f.data, f.len, out, err) : PGC_OK;
+}
+
+/*
+ * record_send: the number of fields (int32), then per field its type OID
+ * and length (int32 each; -1: NULL) and its bytes.  Dropped attributes are
+ * not sent.  The fields are copied, each followed by a NUL, into one block
+ * of the result's memory, so that text fields are C strings.
+ */
+int pgc_field_record(pgc_result *res, pgc_field f, int nfields, const Oid *types,
+                     pgc_field *fields, pgc_error *err)
+{
+    for (int i = 0; i < nfields; i++)
+        fields[i] = (pgc_field){types ? types[i] : 0, NULL, -1};
+    if (!f.data)
+        return PGC_OK;
+    const char *p = f.data, *end = f.data + f.len;
+    if (f.len < 4)
+        return pgc_fail(err, PGC_EINVAL, "malformed composite value");
+    int32_t n = (int32_t)get_be(p, 4);
+    if (n != nfields)
+        return pgc_fail(err, PGC_EINVAL,
+                        "a composite value of %d fields, the generated code expects %d: was "
+                        "the schema changed after generating the code?", (int)n, nfields);
+    /* first pass: check the shape and the types, and size the copy */
+    size_t body = 0;
+    p += 4;
+    for (int i = 0; i < nfields; i++) {
+        if (end - p < 8)
+            return pgc_fail(err, PGC_EINVAL, "malformed composite value");
+        Oid type = (Oid)get_be(p, 4);
+        int32_t len = (int32_t)get_be(p + 4, 4);
+        p += 8;
+        if (types && types[i] && type != types[i])
+            return pgc_fail(err, PGC_EINVAL,
+                            "field %d has type oid %u, the generated code expects %u: was the "
+                            "schema changed after generating the code?", i + 1, type, types[i]);
+        if (len < -1 || (len > 0 && end - p < len))
+            return pgc_fail(err, PGC_EINVAL, "malformed composite value");
+        if (len > 0) {
+            p += len;
+            body += (size_t)len;
+        }
+    }
+    if (p != end)
+        return pgc_fail(err, PGC_EINVAL, "malformed composite value");
+    char *copy = PQresultAlloc(pgc_result_pq(res), body + (size_t)nfields);
+    if (!copy)
+        return pgc_fail(err, PGC_ENOMEM, "out of memory decoding a composite value");
+    p = f.data + 4;
+    for (int i = 0; i < nfields; i++) {
+        int32_t len = (int32_t)get_be(p + 4, 4);
+        fields[i].type = (Oid)get_be(p, 4);
+        p += 8;
+        if (len < 0)
+            continue;
+        memcpy(copy, p, (size_t)len);
+        copy[len] = '\0';
+        fields[i].data = copy;
+        fields[i].len = len;
+        copy += len + 1;
+        p += len;
+    }
+    return PGC_OK;
+}
+
+/* ---- the decoders by (row, col) ------------------------------------------------------------- */
+
+int16_t pgc_get_int2(const pgc_result *res, int row, int col)
+{
+    return pgc_field_int2(pgc_get_field(res, row, col));
+}
+
+int32_t pgc_get_int4(const pgc_result *res, int row, int col)
+{
+    return pgc_field_int4(pgc_get_field(res, row, col));
+}
+
+int64_t pgc_get_int8(const pgc_result *res, int row, int col)
+{
+    return pgc_field_int8(pgc_get_field(res, row, col));
+}
+
+float pgc_get_float4(const pgc_result *res, int row, int col)
+{
+    return pgc_field_float4(pgc_get_field(res, row, col));
+}
+
+double pgc_get_float8(const pgc_result *res, int row, int col)
+{
+    return pgc_field_float8(pgc_get_field(res, row, col));
+}
+
+bool pgc_get_bool(const pgc_result *res, int row, int col)
+{
+    return pgc_field_bool(pgc_get_field(res, row, col));
+}
+
+pgc_uuid pgc_get_uuid(const pgc_result *res, int row, int col)
+{
+    return pgc_field_uuid(pgc_get_field(res, row, col));
+}
+
+pgc_date pgc_get_date(const pgc_result *res, int row, int col)
+{
+    return pgc_field_date(pgc_get_field(res, row, col));
+}
+
+pgc_timestamp pgc_get_timestamp(const pgc_result *res, int row, int col)
+{
+    return pgc_field_timestamp(pgc_get_field(res, row, col));
+}
+
+pgc_interval pgc_get_interval(const pgc_result *res, int row, int col)
+{
+    return pgc_field_interval(pgc_get_field(res, row, col));
+}
+
+pgc_bytes pgc_get_bytes(const pgc_result *res, int row, int col)
+{
+    return pgc_field_bytes(pgc_get_field(res, row, col));
+}
+
+const char *pgc_get_text(const pgc_result *res, int row, int col)
+{
+    return pgc_field_text(pgc_get_field(res, row, col));
+}
+
+const char *pgc_get_jsonb(const pgc_result *res, int row, int col)
+{
+    const char *s;
+    return pgc_field_jsonb(pgc_get_field(res, row, col), &s, NULL) == PGC_OK ? s : NULL;
+}
+
+/* The column named in a decoder's message, for the pgc_get_* wrappers. */
+static int name_column(pgc_result *res, int col, int rc, pgc_error *err)
+{
+    if (rc != PGC_OK)
+        pgc_error_prefix(err, "column %d (%s): ", col + 1,
+                         PQfname(pgc_result_pq(res), col) ? PQfname(pgc_result_pq(res), col)
+                                                          : "?");
+    return rc;
+}
+
+const char *pgc_get_numeric(pgc_result *res, int row, int col, pgc_error *err)
+{
+    const char *s;
+    int rc = pgc_field_numeric(res, pgc_get_field(res, row, col), &s, err);
+    return name_column(res, col, rc, err) == PGC_OK ? s : NULL;
 }
 
 int pgc_result_check(const pgc_result *res, const pgc_stmt *stmt, int ncols,
@@ -304,6 +468,23 @@ int pgc_fail_query(pgc_error *err, int code, const pgc_stmt *stmt, const char *f
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     pgc_fail(err, code, "%s: %s", stmt && stmt->name ? stmt->name : "statement", msg);
+    if (stmt && stmt->name)
+        pgc_strlcpy(err->statement, stmt->name, sizeof err->statement);
+    return code;
+}
+
+
+int pgc_fail_value(pgc_error *err, int code, const pgc_stmt *stmt, const char *fmt, ...)
+{
+    if (!err)
+        return code;
+    char what[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    pgc_error_prefix(err, "%s: %s: ", stmt && stmt->name ? stmt->name : "statement", what);
+    err->code = code;
     if (stmt && stmt->name)
         pgc_strlcpy(err->statement, stmt->name, sizeof err->statement);
     return code;
@@ -410,75 +591,175 @@ int pgc_put_text_array(pgc_text_array v, Oid elem, char **out, int *len)
     return PGC_OK;
 }
 
-/* The array at (row, col): its item count, the has-nulls flag and where
- * the items begin, or why not. */
-static int array_header(PGresult *r, int row, int col, size_t *n, bool *has_nulls,
+int pgc_put_bytes_array(pgc_bytes_array v, Oid elem, char **out, int *len)
+{
+    size_t body = 0;
+    bool has_nulls = false;
+    *out = NULL;
+    *len = 0;
+    if (!v.items && v.len)
+        return PGC_EINVAL;
+    for (size_t i = 0; i < v.len; i++) {
+        if (v.nulls && v.nulls[i])
+            has_nulls = true;
+        else if (v.items[i].len > ARRAY_MAX || (!v.items[i].data && v.items[i].len))
+            return PGC_EINVAL;
+        else if ((body += v.items[i].len) > ARRAY_MAX)
+            return PGC_EINVAL;
+    }
+    int rc = array_start(v.len, body, has_nulls, elem, out, len);
+    if (rc != PGC_OK)
+        return rc;
+    char *p = *out + 20;
+    for (size_t i = 0; i < v.len; i++) {
+        if (v.nulls && v.nulls[i]) {
+            put_be(p, 0xffffffffu, 4);
+            p += 4;
+            continue;
+        }
+        size_t n = v.items[i].len;
+        put_be(p, (uint32_t)n, 4);
+        if (n)
+            memcpy(p + 4, v.items[i].data, n);
+        p += 4 + n;
+    }
+    return PGC_OK;
+}
+
+/*
+ * The text form of an array ({"a","b",NULL}), for element types sent as
+ * text: numeric, jsonb, enums.  Every item is quoted, so any text is one
+ * item whatever it holds.
+ */
+int pgc_put_array_literal(pgc_text_array v, char **out, int *len)
+{
+    size_t total = 3;
+    *out = NULL;
+    *len = 0;
+    if (!v.items && v.len)
+        return PGC_EINVAL;
+    for (size_t i = 0; i < v.len; i++) {
+        size_t n = v.items[i] ? 3 : 5;
+        for (const char *s = v.items[i]; s && *s; s++)
+            n += *s == '"' || *s == '\\' ? 2 : 1;
+        if ((total += n) > ARRAY_MAX)
+            return PGC_EINVAL;
+    }
+    char *b = malloc(total), *o = b;
+    if (!b)
+        return PGC_ENOMEM;
+    *o++ = '{';
+    for (size_t i = 0; i < v.len; i++) {
+        if (i)
+            *o++ = ',';
+        if (!v.items[i]) {
+            memcpy(o, "NULL", 4);
+            o += 4;
+            continue;
+        }
+        *o++ = '"';
+        for (const char *s = v.items[i]; *s; s++) {
+            if (*s == '"' || *s == '\\')
+                *o++ = '\\';
+            *o++ = *s;
+        }
+        *o++ = '"';
+    }
+    *o++ = '}';
+    *o = '\0';
+    *out = b;
+    *len = (int)(o - b);
+    return PGC_OK;
+}
+
+/* Element types a decoder takes: built-in OIDs, ending with 0.  USER_TYPES
+ * in the list accepts any OID of a type made by the database (an enum's,
+ * whose binary form is its label). */
+enum { FIRST_USER_OID = 16384, USER_TYPES = 1 };
+
+/* The array in f: its item count, the has-nulls flag and where the items
+ * begin, or why not. */
+static int array_header(pgc_field f, const Oid *elems, size_t *n, bool *has_nulls,
                         const char **items, const char **end, pgc_error *err)
 {
     *n = 0;
     *has_nulls = false;
     *items = *end = NULL;
-    if (!r || PQgetisnull(r, row, col))
+    if (!f.data)
         return PGC_OK;
-    const char *p = PQgetvalue(r, row, col);
-    int len = PQgetlength(r, row, col);
+    const char *p = f.data;
+    int len = f.len;
     if (len < 12)
-        return pgc_fail(err, PGC_EINVAL, "column %d (%s): malformed array", col + 1,
-                        PQfname(r, col));
+        return pgc_fail(err, PGC_EINVAL, "malformed array");
     int32_t ndim = (int32_t)get_be(p, 4);
+    Oid elem = (Oid)get_be(p + 8, 4);
+    bool known = false;
+    for (const Oid *e = elems; *e && !known; e++)
+        known = *e == elem || (*e == USER_TYPES && elem >= FIRST_USER_OID);
+    if (!known)
+        return pgc_fail(err, PGC_EINVAL,
+                        "an array of element type oid %u, the generated code expects %u: was "
+                        "the schema changed after generating the code?",
+                        elem, elems[0] == USER_TYPES ? 0 : elems[0]);
     if (ndim == 0)
         return PGC_OK;
     if (ndim != 1)
         return pgc_fail(err, PGC_EINVAL,
-                        "column %d (%s): a %d-dimensional array; only one-dimensional arrays "
-                        "are supported", col + 1, PQfname(r, col), (int)ndim);
+                        "a %d-dimensional array; only one-dimensional arrays are supported",
+                        (int)ndim);
     int32_t count = len >= 20 ? (int32_t)get_be(p + 12, 4) : -1;
     if (count < 0)
-        return pgc_fail(err, PGC_EINVAL, "column %d (%s): malformed array", col + 1,
-                        PQfname(r, col));
+        return pgc_fail(err, PGC_EINVAL, "malformed array");
     *n = (size_t)count;
     *has_nulls = get_be(p + 4, 4) != 0;
     *items = p + 20;
     *end = p + len;
+    if (*n > (size_t)(*end - *items) / 4)
+        return pgc_fail(err, PGC_EINVAL, "malformed array");
     return PGC_OK;
 }
 
-static int get_array(pgc_result *res, int row, int col, int size, get_item_fn get,
+/* The next item's length (-1: NULL) and bytes, or why not. */
+static int array_item(const char **p, const char *end, bool has_nulls, int32_t *len,
+                      pgc_error *err)
+{
+    if (end - *p < 4)
+        return pgc_fail(err, PGC_EINVAL, "malformed array");
+    *len = (int32_t)get_be(*p, 4);
+    *p += 4;
+    if (*len == -1 && !has_nulls) /* a NULL item in an array that says it has none */
+        return pgc_fail(err, PGC_EINVAL, "malformed array");
+    if (*len < -1 || end - *p < *len)
+        return pgc_fail(err, PGC_EINVAL, "malformed array");
+    return PGC_OK;
+}
+
+static int get_array(PGresult *r, pgc_field f, const Oid *elems, int size, get_item_fn get,
                      void **items, size_t *n, const bool **nulls, size_t csize, pgc_error *err)
 {
-    PGresult *r = pgc_result_pq(res);
     const char *p, *end;
     bool has_nulls;
     *items = NULL;
     *nulls = NULL;
-    int rc = array_header(r, row, col, n, &has_nulls, &p, &end, err);
+    int rc = array_header(f, elems, n, &has_nulls, &p, &end, err);
     if (rc != PGC_OK || *n == 0)
         return rc;
-    if (*n > (size_t)(end - p) / 4)
-        return pgc_fail(err, PGC_EINVAL, "column %d (%s): malformed array", col + 1,
-                        PQfname(r, col));
     void *out = PQresultAlloc(r, *n * csize);
     bool *isnull = has_nulls ? PQresultAlloc(r, *n) : NULL;
     if (!out || (has_nulls && !isnull))
         return pgc_fail(err, PGC_ENOMEM, "out of memory decoding an array");
     memset(out, 0, *n * csize);
     for (size_t i = 0; i < *n; i++) {
-        if (end - p < 4)
-            return pgc_fail(err, PGC_EINVAL, "column %d (%s): malformed array", col + 1,
-                            PQfname(r, col));
-        int32_t l = (int32_t)get_be(p, 4);
-        p += 4;
-        if (l == -1 && !isnull) /* a NULL item in an array that says it has none */
-            return pgc_fail(err, PGC_EINVAL, "column %d (%s): malformed array", col + 1,
-                            PQfname(r, col));
+        int32_t l;
+        if ((rc = array_item(&p, end, has_nulls, &l, err)) != PGC_OK)
+            return rc;
         if (isnull)
             isnull[i] = l == -1;
         if (l == -1)
             continue;
-        if (l != size || end - p < l)
-            return pgc_fail(err, PGC_EINVAL,
-                            "column %d (%s): an array item of %d bytes, expected %d", col + 1,
-                            PQfname(r, col), (int)l, size);
+        if (l != size)
+            return pgc_fail(err, PGC_EINVAL, "an array item of %d bytes, expected %d", (int)l,
+                            size);
         get(out, i, p);
         p += l;
     }
@@ -487,48 +768,119 @@ static int get_array(pgc_result *res, int row, int col, int size, get_item_fn ge
     return PGC_OK;
 }
 
-int pgc_get_text_array(pgc_result *res, int row, int col, pgc_text_array *out, pgc_error *err)
+/* How an item of a pgc_text_array is made from its bytes: copied as text,
+ * or decoded (jsonb's version byte, numeric's digits). */
+typedef enum text_item { ITEM_TEXT, ITEM_JSONB, ITEM_NUMERIC } text_item;
+
+static int get_text_array(PGresult *r, pgc_field f, const Oid *elems, text_item kind,
+                          pgc_text_array *out, pgc_error *err)
 {
-    PGresult *r = pgc_result_pq(res);
     const char *p, *end;
     bool has_nulls;
     size_t n;
     out->items = NULL;
     out->len = 0;
-    int rc = array_header(r, row, col, &n, &has_nulls, &p, &end, err);
+    int rc = array_header(f, elems, &n, &has_nulls, &p, &end, err);
     if (rc != PGC_OK || n == 0)
         return rc;
-    if (n > (size_t)(end - p) / 4)
-        return pgc_fail(err, PGC_EINVAL, "column %d (%s): malformed array", col + 1,
-                        PQfname(r, col));
     /* the pointers, then the strings, NUL-terminated, in one block */
-    size_t body = (size_t)(end - p) - 4 * n;
-    char **items = PQresultAlloc(r, n * sizeof *items + body + n);
+    size_t body = kind == ITEM_NUMERIC ? 0 : (size_t)(end - p) - 4 * n;
+    const char **items = PQresultAlloc(r, n * sizeof *items + body + n);
     if (!items)
         return pgc_fail(err, PGC_ENOMEM, "out of memory decoding an array");
     char *s = (char *)(items + n);
     for (size_t i = 0; i < n; i++) {
-        int32_t l = end - p >= 4 ? (int32_t)get_be(p, 4) : -2;
-        p += 4;
-        if (l == -1) {
-            items[i] = NULL;
+        int32_t l;
+        if ((rc = array_item(&p, end, has_nulls, &l, err)) != PGC_OK)
+            return rc;
+        items[i] = NULL;
+        if (l == -1)
+            continue;
+        const char *from = p, *dec;
+        size_t copy = (size_t)l;
+        p += l;
+        if (kind == ITEM_NUMERIC) {
+            if ((rc = numeric_text(r, from, l, &items[i], err)) != PGC_OK)
+                return rc;
             continue;
         }
-        if (l < 0 || end - p < l)
-            return pgc_fail(err, PGC_EINVAL, "column %d (%s): malformed array", col + 1,
-                            PQfname(r, col));
-        memcpy(s, p, (size_t)l);
-        s[l] = '\0';
+        if (kind == ITEM_JSONB) {
+            if ((rc = jsonb_text(from, l, &dec, err)) != PGC_OK)
+                return rc;
+            from = dec;
+            copy--;
+        }
+        memcpy(s, from, copy);
+        s[copy] = '\0';
         items[i] = s;
-        s += l + 1;
-        p += l;
+        s += copy + 1;
     }
-    out->items = (const char *const *)items;
+    out->items = items;
     out->len = n;
     return PGC_OK;
 }
 
-#define ARRAY_FNS(name, ctype, size, PUT, GET)                                              \
+static const Oid text_elems[] = {25, 1043, 1042, 19, 114, 0};
+static const Oid jsonb_elems[] = {3802, 0};
+static const Oid numeric_elems[] = {1700, 0};
+static const Oid enum_elems[] = {USER_TYPES, 0};
+static const Oid bytes_elems[] = {17, 0};
+
+int pgc_field_text_array(pgc_result *res, pgc_field f, pgc_text_array *out, pgc_error *err)
+{
+    return get_text_array(pgc_result_pq(res), f, text_elems, ITEM_TEXT, out, err);
+}
+
+int pgc_field_jsonb_array(pgc_result *res, pgc_field f, pgc_text_array *out, pgc_error *err)
+{
+    return get_text_array(pgc_result_pq(res), f, jsonb_elems, ITEM_JSONB, out, err);
+}
+
+int pgc_field_numeric_array(pgc_result *res, pgc_field f, pgc_text_array *out, pgc_error *err)
+{
+    return get_text_array(pgc_result_pq(res), f, numeric_elems, ITEM_NUMERIC, out, err);
+}
+
+int pgc_field_label_array(pgc_result *res, pgc_field f, pgc_text_array *out, pgc_error *err)
+{
+    return get_text_array(pgc_result_pq(res), f, enum_elems, ITEM_TEXT, out, err);
+}
+
+int pgc_field_bytes_array(pgc_result *res, pgc_field f, pgc_bytes_array *out, pgc_error *err)
+{
+    PGresult *r = pgc_result_pq(res);
+    const char *p, *end;
+    bool has_nulls;
+    size_t n;
+    *out = (pgc_bytes_array){NULL, 0, NULL};
+    int rc = array_header(f, bytes_elems, &n, &has_nulls, &p, &end, err);
+    if (rc != PGC_OK || n == 0)
+        return rc;
+    pgc_bytes *items = PQresultAlloc(r, n * sizeof *items);
+    bool *isnull = has_nulls ? PQresultAlloc(r, n) : NULL;
+    if (!items || (has_nulls && !isnull))
+        return pgc_fail(err, PGC_ENOMEM, "out of memory decoding an array");
+    for (size_t i = 0; i < n; i++) {
+        int32_t l;
+        if ((rc = array_item(&p, end, has_nulls, &l, err)) != PGC_OK)
+            return rc;
+        if (isnull)
+            isnull[i] = l == -1;
+        items[i].data = l > 0 ? (const uint8_t *)p : NULL;
+        items[i].len = l > 0 ? (size_t)l : 0;
+        p += l > 0 ? l : 0;
+    }
+    *out = (pgc_bytes_array){items, n, isnull};
+    return PGC_OK;
+}
+
+int pgc_get_text_array(pgc_result *res, int row, int col, pgc_text_array *out, pgc_error *err)
+{
+    int rc = pgc_field_text_array(res, pgc_get_field(res, row, col), out, err);
+    return name_column(res, col, rc, err);
+}
+
+#define ARRAY_FNS(name, ctype, size, PUT, GET, ...)                                          \
     static void put_##name(char *dst, const void *items, size_t i)                          \
     {                                                                                       \
         const ctype *v = (const ctype *)items + i;                                          \
@@ -543,12 +895,13 @@ int pgc_get_text_array(pgc_result *res, int row, int col, pgc_text_array *out, p
     {                                                                                       \
         return put_array(a.items, a.len, a.nulls, size, put_##name, elem, out, len);        \
     }                                                                                       \
-    int pgc_get_##name##_array(pgc_result *res, int row, int col, pgc_##name##_array *out,  \
-                               pgc_error *err)                                              \
+    int pgc_field_##name##_array(pgc_result *res, pgc_field f, pgc_##name##_array *out,     \
+                                 pgc_error *err)                                            \
     {                                                                                       \
+        static const Oid elems[] = {__VA_ARGS__, 0};                                        \
         void *items;                                                                        \
-        int rc = get_array(res, row, col, size, get_##name, &items, &out->len, &out->nulls, \
-                           sizeof(ctype), err);                                             \
+        int rc = get_array(pgc_result_pq(res), f, elems, size, get_##name, &items,          \
+                           &out->len, &out->nulls, sizeof(ctype), err);                     \
         out->items = items;                                                                 \
         if (rc != PGC_OK) {                                                                 \
             out->items = NULL;                                                              \
@@ -556,17 +909,25 @@ int pgc_get_text_array(pgc_result *res, int row, int col, pgc_text_array *out, p
             out->nulls = NULL;                                                              \
         }                                                                                   \
         return rc;                                                                          \
+    }                                                                                       \
+    int pgc_get_##name##_array(pgc_result *res, int row, int col, pgc_##name##_array *out,  \
+                               pgc_error *err)                                              \
+    {                                                                                       \
+        int rc = pgc_field_##name##_array(res, pgc_get_field(res, row, col), out, err);     \
+        return name_column(res, col, rc, err);                                              \
     }
 
-ARRAY_FNS(int2, int16_t, 2, pgc_put_int2(dst, *v), *v = (int16_t)get_be(src, 2))
-ARRAY_FNS(int4, int32_t, 4, pgc_put_int4(dst, *v), *v = (int32_t)get_be(src, 4))
-ARRAY_FNS(int8, int64_t, 8, pgc_put_int8(dst, *v), *v = (int64_t)get_be(src, 8))
+ARRAY_FNS(int2, int16_t, 2, pgc_put_int2(dst, *v), *v = (int16_t)get_be(src, 2), 21)
+ARRAY_FNS(int4, int32_t, 4, pgc_put_int4(dst, *v), *v = (int32_t)get_be(src, 4), 23)
+ARRAY_FNS(int8, int64_t, 8, pgc_put_int8(dst, *v), *v = (int64_t)get_be(src, 8), 20)
 ARRAY_FNS(float4, float, 4, pgc_put_float4(dst, *v),
-          uint32_t u = (uint32_t)get_be(src, 4); memcpy(v, &u, 4))
+          uint32_t u = (uint32_t)get_be(src, 4); memcpy(v, &u, 4), 700)
 ARRAY_FNS(float8, double, 8, pgc_put_float8(dst, *v),
-          uint64_t u = get_be(src, 8); memcpy(v, &u, 8))
-ARRAY_FNS(bool, bool, 1, pgc_put_bool(dst, *v), *v = src[0] != 0)
-ARRAY_FNS(uuid, pgc_uuid, 16, pgc_put_uuid(dst, *v), memcpy(v->b, src, 16))
-ARRAY_FNS(date, pgc_date, 4, pgc_put_date(dst, *v), v->days = (int32_t)get_be(src, 4))
+          uint64_t u = get_be(src, 8); memcpy(v, &u, 8), 701)
+ARRAY_FNS(bool, bool, 1, pgc_put_bool(dst, *v), *v = src[0] != 0, 16)
+ARRAY_FNS(uuid, pgc_uuid, 16, pgc_put_uuid(dst, *v), memcpy(v->b, src, 16), 2950)
+ARRAY_FNS(date, pgc_date, 4, pgc_put_date(dst, *v), v->days = (int32_t)get_be(src, 4), 1082)
 ARRAY_FNS(timestamp, pgc_timestamp, 8, pgc_put_timestamp(dst, *v),
-          v->usec = (int64_t)get_be(src, 8))
+          v->usec = (int64_t)get_be(src, 8), 1114, 1184)
+ARRAY_FNS(interval, pgc_interval, 16, pgc_put_interval(dst, *v),
+          *v = pgc_field_interval((pgc_field){1186, src, 16}), 1186)

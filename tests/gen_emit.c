@@ -175,20 +175,30 @@ static void emit__unsupported_type__is_an_error_naming_it(void **state)
                                    "which pgc generate does not support yet"));
     out_free(&o);
 
-    o = generate_query("-- name: ByPrices :many\n"
-                       "SELECT id FROM {{tables.items}} WHERE price = ANY(sqlc.slice(prices));\n",
+    o = generate_query("-- name: ByPoints :many\n"
+                       "SELECT id FROM {{tables.items}} WHERE cardinality(@ps::point[]) > 0;\n",
                        "store");
     assert_false(o.ok);
-    assert_non_null(strstr(o.diag, "error: query ByPrices: parameter prices has type numeric[], "
+    assert_non_null(strstr(o.diag, "error: query ByPoints: parameter ps has type point[], "
                                    "which pgc generate does not support yet"));
     out_free(&o);
 
-    o = generate_query("-- name: Moods :one\n"
-                       "SELECT array_agg(mood) AS moods FROM {{tables.items}};\n",
+    o = generate_query("-- name: Spans :one\n"
+                       "SELECT int4range(1, medium) AS r FROM {{tables.items}};\n",
                        "store");
     assert_false(o.ok);
-    assert_non_null(strstr(o.diag, "error: query Moods: column moods has type mood[], "
-                                   "which pgc generate does not support yet"));
+    assert_non_null(strstr(o.diag, "error: query Spans: column r has type int4range, which pgc "
+                                   "generate does not support yet (ranges: select lower(x), "
+                                   "upper(x) instead)"));
+    out_free(&o);
+
+    o = generate_query("-- name: Pair :one\n"
+                       "SELECT ROW(1, 'x') AS pair;\n",
+                       "store");
+    assert_false(o.ok);
+    assert_non_null(strstr(o.diag, "error: query Pair: column pair has type record, which pgc "
+                                   "generate cannot map: an anonymous record has no fields to "
+                                   "map; cast it to a composite type (ROW(...)::t)"));
     out_free(&o);
 }
 

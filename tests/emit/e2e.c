@@ -770,8 +770,9 @@ static void emit__arrays__round_trip(void **state)
     store_grid_row g;
     pgc_error_clear(&err);
     assert_int_equal(store_grid(f->db, &g, &err), PGC_EINVAL);
-    assert_non_null(strstr(err.message, "column 1 (cells): a 2-dimensional array; only "
-                                        "one-dimensional arrays are supported"));
+    assert_string_equal(err.message, "store_grid: column cells: a 2-dimensional array; only "
+                                     "one-dimensional arrays are supported");
+    assert_string_equal(err.statement, "store_grid");
     store_grid_row_clear(&g);
 }
 

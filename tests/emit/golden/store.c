@@ -11,6 +11,7 @@
 #include "store.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,13 +97,16 @@ static const Oid store_create_item_columns[] = {20};
 
 static int store_create_item_read(pgc_result *res, store_create_item_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_create_item_stmt, 1, store_create_item_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
                               "column id is NULL, but was generated as NOT NULL");
-    row->id = pgc_get_int8(res, 0, 0);
+    row->id = pgc_field_int8(f);
     return PGC_OK;
 }
 
@@ -237,126 +241,163 @@ static const Oid store_get_item_columns[] = {20, 25, 21, 23, 20, 700, 701, 16, 1
 
 static int store_get_item_read(pgc_result *res, store_get_item_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_get_item_stmt, 34, store_get_item_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column id is NULL, but was generated as NOT NULL");
-    row->id = pgc_get_int8(res, 0, 0);
-    if (pgc_result_is_null(res, 0, 1))
+    row->id = pgc_field_int8(f);
+    f = pgc_get_field(res, 0, 1);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column code is NULL, but was generated as NOT NULL");
-    row->code = pgc_get_text(res, 0, 1);
-    if (pgc_result_is_null(res, 0, 2))
+    row->code = pgc_field_text(f);
+    f = pgc_get_field(res, 0, 2);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column small is NULL, but was generated as NOT NULL");
-    row->small = pgc_get_int2(res, 0, 2);
-    if (pgc_result_is_null(res, 0, 3))
+    row->small = pgc_field_int2(f);
+    f = pgc_get_field(res, 0, 3);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column medium is NULL, but was generated as NOT NULL");
-    row->medium = pgc_get_int4(res, 0, 3);
-    if (pgc_result_is_null(res, 0, 4))
+    row->medium = pgc_field_int4(f);
+    f = pgc_get_field(res, 0, 4);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column big is NULL, but was generated as NOT NULL");
-    row->big = pgc_get_int8(res, 0, 4);
-    if (pgc_result_is_null(res, 0, 5))
+    row->big = pgc_field_int8(f);
+    f = pgc_get_field(res, 0, 5);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column ratio is NULL, but was generated as NOT NULL");
-    row->ratio = pgc_get_float4(res, 0, 5);
-    if (pgc_result_is_null(res, 0, 6))
+    row->ratio = pgc_field_float4(f);
+    f = pgc_get_field(res, 0, 6);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column score is NULL, but was generated as NOT NULL");
-    row->score = pgc_get_float8(res, 0, 6);
-    if (pgc_result_is_null(res, 0, 7))
+    row->score = pgc_field_float8(f);
+    f = pgc_get_field(res, 0, 7);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column flag is NULL, but was generated as NOT NULL");
-    row->flag = pgc_get_bool(res, 0, 7);
-    if (pgc_result_is_null(res, 0, 8))
+    row->flag = pgc_field_bool(f);
+    f = pgc_get_field(res, 0, 8);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column label is NULL, but was generated as NOT NULL");
-    row->label = pgc_get_text(res, 0, 8);
-    if (pgc_result_is_null(res, 0, 9))
+    row->label = pgc_field_text(f);
+    f = pgc_get_field(res, 0, 9);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column initials is NULL, but was generated as NOT NULL");
-    row->initials = pgc_get_text(res, 0, 9);
-    if (pgc_result_is_null(res, 0, 10))
+    row->initials = pgc_field_text(f);
+    f = pgc_get_field(res, 0, 10);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column data is NULL, but was generated as NOT NULL");
-    row->data = pgc_get_bytes(res, 0, 10);
-    if (pgc_result_is_null(res, 0, 11))
+    row->data = pgc_field_bytes(f);
+    f = pgc_get_field(res, 0, 11);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column ref is NULL, but was generated as NOT NULL");
-    row->ref = pgc_get_uuid(res, 0, 11);
-    if (pgc_result_is_null(res, 0, 12))
+    row->ref = pgc_field_uuid(f);
+    f = pgc_get_field(res, 0, 12);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column born is NULL, but was generated as NOT NULL");
-    row->born = pgc_get_date(res, 0, 12);
-    if (pgc_result_is_null(res, 0, 13))
+    row->born = pgc_field_date(f);
+    f = pgc_get_field(res, 0, 13);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column seen is NULL, but was generated as NOT NULL");
-    row->seen = pgc_get_timestamp(res, 0, 13);
-    if (pgc_result_is_null(res, 0, 14))
+    row->seen = pgc_field_timestamp(f);
+    f = pgc_get_field(res, 0, 14);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column at is NULL, but was generated as NOT NULL");
-    row->at = pgc_get_timestamp(res, 0, 14);
-    if (pgc_result_is_null(res, 0, 15))
+    row->at = pgc_field_timestamp(f);
+    f = pgc_get_field(res, 0, 15);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column price is NULL, but was generated as NOT NULL");
-    row->price = pgc_get_numeric(res, 0, 15, err);
-    if (!row->price && !pgc_result_is_null(res, 0, 15))
-        return err ? err->code : PGC_EINVAL;
-    if (pgc_result_is_null(res, 0, 16))
+    rc = pgc_field_numeric(res, f, &row->price, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_item_stmt, "column price");
+    f = pgc_get_field(res, 0, 16);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column doc is NULL, but was generated as NOT NULL");
-    row->doc = pgc_get_text(res, 0, 16);
-    if (pgc_result_is_null(res, 0, 17))
+    row->doc = pgc_field_text(f);
+    f = pgc_get_field(res, 0, 17);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column docb is NULL, but was generated as NOT NULL");
-    row->docb = pgc_get_jsonb(res, 0, 17);
-    if (pgc_result_is_null(res, 0, 18))
+    rc = pgc_field_jsonb(f, &row->docb, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_item_stmt, "column docb");
+    f = pgc_get_field(res, 0, 18);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column mood is NULL, but was generated as NOT NULL");
-    if (!store_mood_from_text(pgc_get_text(res, 0, 18), &row->mood))
+    if (f.data && !store_mood_from_text(f.data, &row->mood))
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "column mood: '%s' is not a store_mood label",
-                              pgc_result_value(res, 0, 18));
-    row->n_small = pgc_get_int2(res, 0, 19);
-    row->n_small_is_null = pgc_result_is_null(res, 0, 19);
-    row->n_medium = pgc_get_int4(res, 0, 20);
-    row->n_medium_is_null = pgc_result_is_null(res, 0, 20);
-    row->n_big = pgc_get_int8(res, 0, 21);
-    row->n_big_is_null = pgc_result_is_null(res, 0, 21);
-    row->n_ratio = pgc_get_float4(res, 0, 22);
-    row->n_ratio_is_null = pgc_result_is_null(res, 0, 22);
-    row->n_score = pgc_get_float8(res, 0, 23);
-    row->n_score_is_null = pgc_result_is_null(res, 0, 23);
-    row->n_flag = pgc_get_bool(res, 0, 24);
-    row->n_flag_is_null = pgc_result_is_null(res, 0, 24);
-    row->n_label = pgc_get_text(res, 0, 25);
-    row->n_label_is_null = pgc_result_is_null(res, 0, 25);
-    row->n_data = pgc_get_bytes(res, 0, 26);
-    row->n_data_is_null = pgc_result_is_null(res, 0, 26);
-    row->n_ref = pgc_get_uuid(res, 0, 27);
-    row->n_ref_is_null = pgc_result_is_null(res, 0, 27);
-    row->n_born = pgc_get_date(res, 0, 28);
-    row->n_born_is_null = pgc_result_is_null(res, 0, 28);
-    row->n_seen = pgc_get_timestamp(res, 0, 29);
-    row->n_seen_is_null = pgc_result_is_null(res, 0, 29);
-    row->n_at = pgc_get_timestamp(res, 0, 30);
-    row->n_at_is_null = pgc_result_is_null(res, 0, 30);
-    row->n_price = pgc_get_numeric(res, 0, 31, err);
-    row->n_price_is_null = pgc_result_is_null(res, 0, 31);
-    if (!row->n_price && !pgc_result_is_null(res, 0, 31))
-        return err ? err->code : PGC_EINVAL;
-    row->n_docb = pgc_get_jsonb(res, 0, 32);
-    row->n_docb_is_null = pgc_result_is_null(res, 0, 32);
-    row->n_mood_is_null = pgc_result_is_null(res, 0, 33);
-    if (!row->n_mood_is_null
-        && !store_mood_from_text(pgc_get_text(res, 0, 33), &row->n_mood))
+                              "column mood: '%s' is not a store_mood label", f.data);
+    f = pgc_get_field(res, 0, 19);
+    row->n_small_is_null = !f.data;
+    row->n_small = pgc_field_int2(f);
+    f = pgc_get_field(res, 0, 20);
+    row->n_medium_is_null = !f.data;
+    row->n_medium = pgc_field_int4(f);
+    f = pgc_get_field(res, 0, 21);
+    row->n_big_is_null = !f.data;
+    row->n_big = pgc_field_int8(f);
+    f = pgc_get_field(res, 0, 22);
+    row->n_ratio_is_null = !f.data;
+    row->n_ratio = pgc_field_float4(f);
+    f = pgc_get_field(res, 0, 23);
+    row->n_score_is_null = !f.data;
+    row->n_score = pgc_field_float8(f);
+    f = pgc_get_field(res, 0, 24);
+    row->n_flag_is_null = !f.data;
+    row->n_flag = pgc_field_bool(f);
+    f = pgc_get_field(res, 0, 25);
+    row->n_label_is_null = !f.data;
+    row->n_label = pgc_field_text(f);
+    f = pgc_get_field(res, 0, 26);
+    row->n_data_is_null = !f.data;
+    row->n_data = pgc_field_bytes(f);
+    f = pgc_get_field(res, 0, 27);
+    row->n_ref_is_null = !f.data;
+    row->n_ref = pgc_field_uuid(f);
+    f = pgc_get_field(res, 0, 28);
+    row->n_born_is_null = !f.data;
+    row->n_born = pgc_field_date(f);
+    f = pgc_get_field(res, 0, 29);
+    row->n_seen_is_null = !f.data;
+    row->n_seen = pgc_field_timestamp(f);
+    f = pgc_get_field(res, 0, 30);
+    row->n_at_is_null = !f.data;
+    row->n_at = pgc_field_timestamp(f);
+    f = pgc_get_field(res, 0, 31);
+    row->n_price_is_null = !f.data;
+    rc = pgc_field_numeric(res, f, &row->n_price, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_item_stmt, "column n_price");
+    f = pgc_get_field(res, 0, 32);
+    row->n_docb_is_null = !f.data;
+    rc = pgc_field_jsonb(f, &row->n_docb, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_item_stmt, "column n_docb");
+    f = pgc_get_field(res, 0, 33);
+    row->n_mood_is_null = !f.data;
+    if (f.data && !store_mood_from_text(f.data, &row->n_mood))
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "column n_mood: '%s' is not a store_mood label",
-                              pgc_result_value(res, 0, 33));
+                              "column n_mood: '%s' is not a store_mood label", f.data);
     return PGC_OK;
 }
 
@@ -410,32 +451,36 @@ static const Oid store_list_items_columns[] = {20, 25, 0, 0, 1043};
 
 static int store_list_items_read(pgc_result *res, store_list_items_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_list_items_stmt, 5, store_list_items_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_list_items_stmt,
                               "column id is NULL, but was generated as NOT NULL");
-    row->id = pgc_get_int8(res, 0, 0);
-    if (pgc_result_is_null(res, 0, 1))
+    row->id = pgc_field_int8(f);
+    f = pgc_get_field(res, 0, 1);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_list_items_stmt,
                               "column code is NULL, but was generated as NOT NULL");
-    row->code = pgc_get_text(res, 0, 1);
-    if (pgc_result_is_null(res, 0, 2))
+    row->code = pgc_field_text(f);
+    f = pgc_get_field(res, 0, 2);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_list_items_stmt,
                               "column mood is NULL, but was generated as NOT NULL");
-    if (!store_mood_from_text(pgc_get_text(res, 0, 2), &row->mood))
+    if (f.data && !store_mood_from_text(f.data, &row->mood))
         return pgc_fail_query(err, PGC_EINVAL, &store_list_items_stmt,
-                              "column mood: '%s' is not a store_mood label",
-                              pgc_result_value(res, 0, 2));
-    row->n_mood_is_null = pgc_result_is_null(res, 0, 3);
-    if (!row->n_mood_is_null
-        && !store_mood_from_text(pgc_get_text(res, 0, 3), &row->n_mood))
+                              "column mood: '%s' is not a store_mood label", f.data);
+    f = pgc_get_field(res, 0, 3);
+    row->n_mood_is_null = !f.data;
+    if (f.data && !store_mood_from_text(f.data, &row->n_mood))
         return pgc_fail_query(err, PGC_EINVAL, &store_list_items_stmt,
-                              "column n_mood: '%s' is not a store_mood label",
-                              pgc_result_value(res, 0, 3));
-    row->n_label = pgc_get_text(res, 0, 4);
-    row->n_label_is_null = pgc_result_is_null(res, 0, 4);
+                              "column n_mood: '%s' is not a store_mood label", f.data);
+    f = pgc_get_field(res, 0, 4);
+    row->n_label_is_null = !f.data;
+    row->n_label = pgc_field_text(f);
     return PGC_OK;
 }
 
@@ -485,17 +530,21 @@ static const Oid store_items_by_mood_columns[] = {20, 25};
 
 static int store_items_by_mood_read(pgc_result *res, store_items_by_mood_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_items_by_mood_stmt, 2, store_items_by_mood_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_items_by_mood_stmt,
                               "column id is NULL, but was generated as NOT NULL");
-    row->id = pgc_get_int8(res, 0, 0);
-    if (pgc_result_is_null(res, 0, 1))
+    row->id = pgc_field_int8(f);
+    f = pgc_get_field(res, 0, 1);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_items_by_mood_stmt,
                               "column code is NULL, but was generated as NOT NULL");
-    row->code = pgc_get_text(res, 0, 1);
+    row->code = pgc_field_text(f);
     return PGC_OK;
 }
 
@@ -553,13 +602,16 @@ static const Oid store_count_items_columns[] = {20};
 
 static int store_count_items_read(pgc_result *res, store_count_items_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_count_items_stmt, 1, store_count_items_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_count_items_stmt,
                               "column total is NULL, but was generated as NOT NULL");
-    row->total = pgc_get_int8(res, 0, 0);
+    row->total = pgc_field_int8(f);
     return PGC_OK;
 }
 
@@ -609,18 +661,22 @@ static const Oid store_item_code_name_columns[] = {19, 25};
 
 static int store_item_code_name_read(pgc_result *res, store_item_code_name_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_item_code_name_stmt, 2, store_item_code_name_columns,
                               err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_item_code_name_stmt,
                               "column code_name is NULL, but was generated as NOT NULL");
-    row->code_name = pgc_get_text(res, 0, 0);
-    if (pgc_result_is_null(res, 0, 1))
+    row->code_name = pgc_field_text(f);
+    f = pgc_get_field(res, 0, 1);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_item_code_name_stmt,
                               "column literal is NULL, but was generated as NOT NULL");
-    row->literal = pgc_get_text(res, 0, 1);
+    row->literal = pgc_field_text(f);
     return PGC_OK;
 }
 
@@ -791,15 +847,19 @@ static const Oid store_list_numbers_columns[] = {23, 25};
 
 static int store_list_numbers_read(pgc_result *res, store_list_numbers_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_list_numbers_stmt, 2, store_list_numbers_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_list_numbers_stmt,
                               "column n is NULL, but was generated as NOT NULL");
-    row->n = pgc_get_int4(res, 0, 0);
-    row->note = pgc_get_text(res, 0, 1);
-    row->note_is_null = pgc_result_is_null(res, 0, 1);
+    row->n = pgc_field_int4(f);
+    f = pgc_get_field(res, 0, 1);
+    row->note_is_null = !f.data;
+    row->note = pgc_field_text(f);
     return PGC_OK;
 }
 
@@ -858,11 +918,14 @@ static const Oid store_number_note_columns[] = {25};
 
 static int store_number_note_read(pgc_result *res, store_number_note_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_number_note_stmt, 1, store_number_note_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    row->note = pgc_get_text(res, 0, 0);
-    row->note_is_null = pgc_result_is_null(res, 0, 0);
+    f = pgc_get_field(res, 0, 0);
+    row->note_is_null = !f.data;
+    row->note = pgc_field_text(f);
     return PGC_OK;
 }
 
@@ -1006,45 +1069,59 @@ static const Oid store_get_event_columns[] = {20, 25, 0, 21, 23, 700, 701, 16, 1
 
 static int store_get_event_read(pgc_result *res, store_get_event_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_get_event_stmt, 14, store_get_event_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_event_stmt,
                               "column id is NULL, but was generated as NOT NULL");
-    row->id = pgc_get_int8(res, 0, 0);
-    if (pgc_result_is_null(res, 0, 1))
+    row->id = pgc_field_int8(f);
+    f = pgc_get_field(res, 0, 1);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_event_stmt,
                               "column name is NULL, but was generated as NOT NULL");
-    row->name = pgc_get_text(res, 0, 1);
-    row->mood_is_null = pgc_result_is_null(res, 0, 2);
-    if (!row->mood_is_null
-        && !store_mood_from_text(pgc_get_text(res, 0, 2), &row->mood))
+    row->name = pgc_field_text(f);
+    f = pgc_get_field(res, 0, 2);
+    row->mood_is_null = !f.data;
+    if (f.data && !store_mood_from_text(f.data, &row->mood))
         return pgc_fail_query(err, PGC_EINVAL, &store_get_event_stmt,
-                              "column mood: '%s' is not a store_mood label",
-                              pgc_result_value(res, 0, 2));
-    row->small = pgc_get_int2(res, 0, 3);
-    row->small_is_null = pgc_result_is_null(res, 0, 3);
-    row->medium = pgc_get_int4(res, 0, 4);
-    row->medium_is_null = pgc_result_is_null(res, 0, 4);
-    row->ratio = pgc_get_float4(res, 0, 5);
-    row->ratio_is_null = pgc_result_is_null(res, 0, 5);
-    row->score = pgc_get_float8(res, 0, 6);
-    row->score_is_null = pgc_result_is_null(res, 0, 6);
-    row->flag = pgc_get_bool(res, 0, 7);
-    row->flag_is_null = pgc_result_is_null(res, 0, 7);
-    row->data = pgc_get_bytes(res, 0, 8);
-    row->data_is_null = pgc_result_is_null(res, 0, 8);
-    row->ref = pgc_get_uuid(res, 0, 9);
-    row->ref_is_null = pgc_result_is_null(res, 0, 9);
-    row->born = pgc_get_date(res, 0, 10);
-    row->born_is_null = pgc_result_is_null(res, 0, 10);
-    row->at = pgc_get_timestamp(res, 0, 11);
-    row->at_is_null = pgc_result_is_null(res, 0, 11);
-    row->label = pgc_get_text(res, 0, 12);
-    row->label_is_null = pgc_result_is_null(res, 0, 12);
-    row->span = pgc_get_interval(res, 0, 13);
-    row->span_is_null = pgc_result_is_null(res, 0, 13);
+                              "column mood: '%s' is not a store_mood label", f.data);
+    f = pgc_get_field(res, 0, 3);
+    row->small_is_null = !f.data;
+    row->small = pgc_field_int2(f);
+    f = pgc_get_field(res, 0, 4);
+    row->medium_is_null = !f.data;
+    row->medium = pgc_field_int4(f);
+    f = pgc_get_field(res, 0, 5);
+    row->ratio_is_null = !f.data;
+    row->ratio = pgc_field_float4(f);
+    f = pgc_get_field(res, 0, 6);
+    row->score_is_null = !f.data;
+    row->score = pgc_field_float8(f);
+    f = pgc_get_field(res, 0, 7);
+    row->flag_is_null = !f.data;
+    row->flag = pgc_field_bool(f);
+    f = pgc_get_field(res, 0, 8);
+    row->data_is_null = !f.data;
+    row->data = pgc_field_bytes(f);
+    f = pgc_get_field(res, 0, 9);
+    row->ref_is_null = !f.data;
+    row->ref = pgc_field_uuid(f);
+    f = pgc_get_field(res, 0, 10);
+    row->born_is_null = !f.data;
+    row->born = pgc_field_date(f);
+    f = pgc_get_field(res, 0, 11);
+    row->at_is_null = !f.data;
+    row->at = pgc_field_timestamp(f);
+    f = pgc_get_field(res, 0, 12);
+    row->label_is_null = !f.data;
+    row->label = pgc_field_text(f);
+    f = pgc_get_field(res, 0, 13);
+    row->span_is_null = !f.data;
+    row->span = pgc_field_interval(f);
     return PGC_OK;
 }
 
@@ -1097,17 +1174,21 @@ static const Oid store_count_events_columns[] = {20, 20};
 
 static int store_count_events_read(pgc_result *res, store_count_events_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_count_events_stmt, 2, store_count_events_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_count_events_stmt,
                               "column total is NULL, but was generated as NOT NULL");
-    row->total = pgc_get_int8(res, 0, 0);
-    if (pgc_result_is_null(res, 0, 1))
+    row->total = pgc_field_int8(f);
+    f = pgc_get_field(res, 0, 1);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_count_events_stmt,
                               "column with_mood is NULL, but was generated as NOT NULL");
-    row->with_mood = pgc_get_int8(res, 0, 1);
+    row->with_mood = pgc_field_int8(f);
     return PGC_OK;
 }
 
@@ -1198,15 +1279,19 @@ static const Oid store_number_by_n_columns[] = {23, 25};
 
 static int store_number_by_n_read(pgc_result *res, store_number_by_n_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_number_by_n_stmt, 2, store_number_by_n_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_number_by_n_stmt,
                               "column n is NULL, but was generated as NOT NULL");
-    row->n = pgc_get_int4(res, 0, 0);
-    row->note = pgc_get_text(res, 0, 1);
-    row->note_is_null = pgc_result_is_null(res, 0, 1);
+    row->n = pgc_field_int4(f);
+    f = pgc_get_field(res, 0, 1);
+    row->note_is_null = !f.data;
+    row->note = pgc_field_text(f);
     return PGC_OK;
 }
 
@@ -1299,15 +1384,19 @@ static const Oid store_numbers_up_to_columns[] = {23, 25};
 static int store_numbers_up_to_read(pgc_result *res, int r, store_numbers_up_to_row *row,
                                     pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_numbers_up_to_stmt, 2, store_numbers_up_to_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, r, 0))
+    f = pgc_get_field(res, r, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_numbers_up_to_stmt,
                               "column n is NULL, but was generated as NOT NULL");
-    row->n = pgc_get_int4(res, r, 0);
-    row->note = pgc_get_text(res, r, 1);
-    row->note_is_null = pgc_result_is_null(res, r, 1);
+    row->n = pgc_field_int4(f);
+    f = pgc_get_field(res, r, 1);
+    row->note_is_null = !f.data;
+    row->note = pgc_field_text(f);
     return PGC_OK;
 }
 
@@ -1483,63 +1572,78 @@ static const Oid store_get_list_columns[] = {23, 1005, 1007, 1016, 1021, 1022, 1
 
 static int store_get_list_read(pgc_result *res, store_get_list_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_get_list_stmt, 13, store_get_list_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_list_stmt,
                               "column id is NULL, but was generated as NOT NULL");
-    row->id = pgc_get_int4(res, 0, 0);
-    if (pgc_result_is_null(res, 0, 1))
+    row->id = pgc_field_int4(f);
+    f = pgc_get_field(res, 0, 1);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_list_stmt,
                               "column smalls is NULL, but was generated as NOT NULL");
-    rc = pgc_get_int2_array(res, 0, 1, &row->smalls, err);
+    rc = pgc_field_int2_array(res, f, &row->smalls, err);
     if (rc != PGC_OK)
-        return rc;
-    rc = pgc_get_int4_array(res, 0, 2, &row->ints, err);
+        return pgc_fail_value(err, rc, &store_get_list_stmt, "column smalls");
+    f = pgc_get_field(res, 0, 2);
+    row->ints_is_null = !f.data;
+    rc = pgc_field_int4_array(res, f, &row->ints, err);
     if (rc != PGC_OK)
-        return rc;
-    row->ints_is_null = pgc_result_is_null(res, 0, 2);
-    rc = pgc_get_int8_array(res, 0, 3, &row->bigs, err);
+        return pgc_fail_value(err, rc, &store_get_list_stmt, "column ints");
+    f = pgc_get_field(res, 0, 3);
+    row->bigs_is_null = !f.data;
+    rc = pgc_field_int8_array(res, f, &row->bigs, err);
     if (rc != PGC_OK)
-        return rc;
-    row->bigs_is_null = pgc_result_is_null(res, 0, 3);
-    rc = pgc_get_float4_array(res, 0, 4, &row->reals, err);
+        return pgc_fail_value(err, rc, &store_get_list_stmt, "column bigs");
+    f = pgc_get_field(res, 0, 4);
+    row->reals_is_null = !f.data;
+    rc = pgc_field_float4_array(res, f, &row->reals, err);
     if (rc != PGC_OK)
-        return rc;
-    row->reals_is_null = pgc_result_is_null(res, 0, 4);
-    rc = pgc_get_float8_array(res, 0, 5, &row->doubles, err);
+        return pgc_fail_value(err, rc, &store_get_list_stmt, "column reals");
+    f = pgc_get_field(res, 0, 5);
+    row->doubles_is_null = !f.data;
+    rc = pgc_field_float8_array(res, f, &row->doubles, err);
     if (rc != PGC_OK)
-        return rc;
-    row->doubles_is_null = pgc_result_is_null(res, 0, 5);
-    rc = pgc_get_bool_array(res, 0, 6, &row->flags, err);
+        return pgc_fail_value(err, rc, &store_get_list_stmt, "column doubles");
+    f = pgc_get_field(res, 0, 6);
+    row->flags_is_null = !f.data;
+    rc = pgc_field_bool_array(res, f, &row->flags, err);
     if (rc != PGC_OK)
-        return rc;
-    row->flags_is_null = pgc_result_is_null(res, 0, 6);
-    rc = pgc_get_uuid_array(res, 0, 7, &row->refs, err);
+        return pgc_fail_value(err, rc, &store_get_list_stmt, "column flags");
+    f = pgc_get_field(res, 0, 7);
+    row->refs_is_null = !f.data;
+    rc = pgc_field_uuid_array(res, f, &row->refs, err);
     if (rc != PGC_OK)
-        return rc;
-    row->refs_is_null = pgc_result_is_null(res, 0, 7);
-    rc = pgc_get_date_array(res, 0, 8, &row->days, err);
+        return pgc_fail_value(err, rc, &store_get_list_stmt, "column refs");
+    f = pgc_get_field(res, 0, 8);
+    row->days_is_null = !f.data;
+    rc = pgc_field_date_array(res, f, &row->days, err);
     if (rc != PGC_OK)
-        return rc;
-    row->days_is_null = pgc_result_is_null(res, 0, 8);
-    rc = pgc_get_timestamp_array(res, 0, 9, &row->stamps, err);
+        return pgc_fail_value(err, rc, &store_get_list_stmt, "column days");
+    f = pgc_get_field(res, 0, 9);
+    row->stamps_is_null = !f.data;
+    rc = pgc_field_timestamp_array(res, f, &row->stamps, err);
     if (rc != PGC_OK)
-        return rc;
-    row->stamps_is_null = pgc_result_is_null(res, 0, 9);
-    rc = pgc_get_timestamp_array(res, 0, 10, &row->stampstz, err);
+        return pgc_fail_value(err, rc, &store_get_list_stmt, "column stamps");
+    f = pgc_get_field(res, 0, 10);
+    row->stampstz_is_null = !f.data;
+    rc = pgc_field_timestamp_array(res, f, &row->stampstz, err);
     if (rc != PGC_OK)
-        return rc;
-    row->stampstz_is_null = pgc_result_is_null(res, 0, 10);
-    rc = pgc_get_text_array(res, 0, 11, &row->words, err);
+        return pgc_fail_value(err, rc, &store_get_list_stmt, "column stampstz");
+    f = pgc_get_field(res, 0, 11);
+    row->words_is_null = !f.data;
+    rc = pgc_field_text_array(res, f, &row->words, err);
     if (rc != PGC_OK)
-        return rc;
-    row->words_is_null = pgc_result_is_null(res, 0, 11);
-    rc = pgc_get_text_array(res, 0, 12, &row->labels, err);
+        return pgc_fail_value(err, rc, &store_get_list_stmt, "column words");
+    f = pgc_get_field(res, 0, 12);
+    row->labels_is_null = !f.data;
+    rc = pgc_field_text_array(res, f, &row->labels, err);
     if (rc != PGC_OK)
-        return rc;
-    row->labels_is_null = pgc_result_is_null(res, 0, 12);
+        return pgc_fail_value(err, rc, &store_get_list_stmt, "column labels");
     return PGC_OK;
 }
 
@@ -1594,17 +1698,21 @@ static const Oid store_lists_by_ids_columns[] = {23, 1009};
 
 static int store_lists_by_ids_read(pgc_result *res, store_lists_by_ids_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_lists_by_ids_stmt, 2, store_lists_by_ids_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_lists_by_ids_stmt,
                               "column id is NULL, but was generated as NOT NULL");
-    row->id = pgc_get_int4(res, 0, 0);
-    rc = pgc_get_text_array(res, 0, 1, &row->words, err);
+    row->id = pgc_field_int4(f);
+    f = pgc_get_field(res, 0, 1);
+    row->words_is_null = !f.data;
+    rc = pgc_field_text_array(res, f, &row->words, err);
     if (rc != PGC_OK)
-        return rc;
-    row->words_is_null = pgc_result_is_null(res, 0, 1);
+        return pgc_fail_value(err, rc, &store_lists_by_ids_stmt, "column words");
     return PGC_OK;
 }
 
@@ -1671,13 +1779,16 @@ static const Oid store_numbers_in_columns[] = {23};
 
 static int store_numbers_in_read(pgc_result *res, store_numbers_in_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_numbers_in_stmt, 1, store_numbers_in_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_numbers_in_stmt,
                               "column n is NULL, but was generated as NOT NULL");
-    row->n = pgc_get_int4(res, 0, 0);
+    row->n = pgc_field_int4(f);
     return PGC_OK;
 }
 
@@ -1744,21 +1855,25 @@ static const Oid store_grid_columns[] = {1007, 1007};
 
 static int store_grid_read(pgc_result *res, store_grid_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_grid_stmt, 2, store_grid_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_grid_stmt,
                               "column cells is NULL, but was generated as NOT NULL");
-    rc = pgc_get_int4_array(res, 0, 0, &row->cells, err);
+    rc = pgc_field_int4_array(res, f, &row->cells, err);
     if (rc != PGC_OK)
-        return rc;
-    if (pgc_result_is_null(res, 0, 1))
+        return pgc_fail_value(err, rc, &store_grid_stmt, "column cells");
+    f = pgc_get_field(res, 0, 1);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_grid_stmt,
                               "column none is NULL, but was generated as NOT NULL");
-    rc = pgc_get_int4_array(res, 0, 1, &row->none, err);
+    rc = pgc_field_int4_array(res, f, &row->none, err);
     if (rc != PGC_OK)
-        return rc;
+        return pgc_fail_value(err, rc, &store_grid_stmt, "column none");
     return PGC_OK;
 }
 
@@ -1809,15 +1924,20 @@ static const Oid store_later_by_columns[] = {1186, 1184, 1186};
 
 static int store_later_by_read(pgc_result *res, store_later_by_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_later_by_stmt, 3, store_later_by_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    row->span = pgc_get_interval(res, 0, 0);
-    row->span_is_null = pgc_result_is_null(res, 0, 0);
-    row->later = pgc_get_timestamp(res, 0, 1);
-    row->later_is_null = pgc_result_is_null(res, 0, 1);
-    row->other = pgc_get_interval(res, 0, 2);
-    row->other_is_null = pgc_result_is_null(res, 0, 2);
+    f = pgc_get_field(res, 0, 0);
+    row->span_is_null = !f.data;
+    row->span = pgc_field_interval(f);
+    f = pgc_get_field(res, 0, 1);
+    row->later_is_null = !f.data;
+    row->later = pgc_field_timestamp(f);
+    f = pgc_get_field(res, 0, 2);
+    row->other_is_null = !f.data;
+    row->other = pgc_field_interval(f);
     return PGC_OK;
 }
 
