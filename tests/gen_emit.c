@@ -31,6 +31,7 @@ static const char *const queries[] = {SCHEMA "/queries.sql"};
 static const char *const inputs[] = {SCHEMA "/migrations/001_init.sql",
                                      SCHEMA "/migrations/002_numbers.sql",
                                      SCHEMA "/migrations/003_events.sql",
+                                     SCHEMA "/migrations/004_composites.sql",
                                      SCHEMA "/queries.sql"};
 
 typedef struct out {

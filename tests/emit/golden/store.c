@@ -6,6 +6,7 @@
  *   tests/emit/schema/migrations/001_init.sql
  *   tests/emit/schema/migrations/002_numbers.sql
  *   tests/emit/schema/migrations/003_events.sql
+ *   tests/emit/schema/migrations/004_composites.sql
  *   tests/emit/schema/queries.sql
  */
 #include "store.h"
@@ -48,6 +49,74 @@ bool store_mood_from_text(const char *label, store_mood *out)
         }
     }
     return false;
+}
+
+/*
+ * Reads a value of addr (binary record format) into *out; `what`
+ * names it in messages.  Strings point into res.  A NULL value leaves *out
+ * zeroed.
+ */
+static int store_addr_read(pgc_result *res, pgc_field f, store_addr *out, const pgc_stmt *stmt,
+                           const char *what, pgc_error *err)
+{
+    static const Oid types[] = {25, 23, 1009, 0};
+    pgc_field v[4];
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if (!f.data)
+        return PGC_OK;
+    rc = pgc_field_record(res, f, 4, types, v, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, stmt, "%s", what);
+    out->street_is_null = !v[0].data;
+    out->street = pgc_field_text(v[0]);
+    out->zip_is_null = !v[1].data;
+    out->zip = pgc_field_int4(v[1]);
+    out->tags_is_null = !v[2].data;
+    rc = pgc_field_text_array(res, v[2], &out->tags, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, stmt, "%s, field tags", what);
+    out->mood_is_null = !v[3].data;
+    if (v[3].data && !store_mood_from_text(v[3].data, &out->mood))
+        return pgc_fail_query(err, PGC_EINVAL, stmt,
+                              "%s, field mood: '%s' is not a store_mood label", what, v[3].data);
+    return PGC_OK;
+}
+
+/*
+ * Reads a value of authors (binary record format) into *out; `what`
+ * names it in messages.  Strings point into res.  A NULL value leaves *out
+ * zeroed.
+ */
+static int store_authors_read(pgc_result *res, pgc_field f, store_authors *out,
+                              const pgc_stmt *stmt, const char *what, pgc_error *err)
+{
+    static const Oid types[] = {20, 25, 0, 1082};
+    pgc_field v[4];
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if (!f.data)
+        return PGC_OK;
+    rc = pgc_field_record(res, f, 4, types, v, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, stmt, "%s", what);
+    out->id_is_null = !v[0].data;
+    out->id = pgc_field_int8(v[0]);
+    out->name_is_null = !v[1].data;
+    out->name = pgc_field_text(v[1]);
+    out->home_is_null = !v[2].data;
+    {
+        char name[256];
+        snprintf(name, sizeof name, "%s, field home", what);
+        rc = store_addr_read(res, v[2], &out->home, stmt, name, err);
+    }
+    if (rc != PGC_OK)
+        return rc;
+    out->born_is_null = !v[3].data;
+    out->born = pgc_field_date(v[3]);
+    return PGC_OK;
 }
 
 /* Frees the n encoded array parameters (NULL slots allowed). */
@@ -1980,6 +2049,455 @@ void store_later_by_row_clear(store_later_by_row *row)
     }
 }
 
+/* AddAuthor :exec, tests/emit/schema/queries.sql:95 */
+static const Oid store_add_author_types[] = {20, 25, 25, 23, 1009, 0, 1082};
+static const int store_add_author_formats[] = {1, 0, 0, 1, 1, 0, 1};
+static const pgc_stmt store_add_author_stmt = {
+    .name = "store_add_author",
+    .sql = "INSERT INTO {{tables.authors}} (id, name, home, born)\n"
+           "VALUES ($1, $2, ROW($3::text, $4::int, $5::text[],\n"
+           "                        $6::{{schema}}.mood)::{{schema}}.addr, $7)",
+    .nparams = 7,
+    .param_types = store_add_author_types,
+    .result_format = 0,
+};
+
+int store_add_author(pgc_db *db, int64_t id, const char *name, const char *street,
+                     const int32_t *zip, const pgc_text_array *tags, const store_mood *mood,
+                     const pgc_date *born, pgc_error *err)
+{
+    const char *values[7];
+    int lengths[7] = {8, 0, 0, 4, 0, 0, 4};
+    char bin[7][8];
+    char *arrays[1] = {NULL};
+    int rc;
+
+    values[0] = pgc_put_int8(bin[0], id);
+    if (!name)
+        return pgc_fail_query(err, PGC_EINVAL, &store_add_author_stmt,
+                              "parameter name is NULL");
+    values[1] = name;
+    values[2] = street;
+    values[3] = zip ? pgc_put_int4(bin[3], *zip) : NULL;
+    values[5] = NULL;
+    if (mood && !(values[5] = store_mood_to_text(*mood)))
+        return pgc_fail_query(err, PGC_EINVAL, &store_add_author_stmt,
+                              "parameter mood is not a store_mood value");
+    values[6] = born ? pgc_put_date(bin[6], *born) : NULL;
+    rc = tags ? pgc_put_text_array(*tags, 25, &arrays[0], &lengths[4]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 1, rc, &store_add_author_stmt, "tags", err);
+    values[4] = arrays[0];
+
+    rc = pgc_query(db, &store_add_author_stmt, values, lengths, store_add_author_formats, NULL,
+                   err);
+    free(arrays[0]);
+    return rc;
+}
+
+/* AuthorHome :one, tests/emit/schema/queries.sql:100 */
+static const Oid store_author_home_types[] = {20};
+static const int store_author_home_formats[] = {1};
+static const pgc_stmt store_author_home_stmt = {
+    .name = "store_author_home",
+    .sql = "SELECT id, home FROM {{tables.authors}} WHERE id = $1",
+    .nparams = 1,
+    .param_types = store_author_home_types,
+    .result_format = 1,
+};
+
+static const Oid store_author_home_columns[] = {20, 0};
+
+static int store_author_home_read(pgc_result *res, store_author_home_row *row, pgc_error *err)
+{
+    pgc_field f;
+    int rc = pgc_result_check(res, &store_author_home_stmt, 2, store_author_home_columns, err);
+
+    if (rc != PGC_OK)
+        return rc;
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_author_home_stmt,
+                              "column id is NULL, but was generated as NOT NULL");
+    row->id = pgc_field_int8(f);
+    f = pgc_get_field(res, 0, 1);
+    row->home_is_null = !f.data;
+    rc = store_addr_read(res, f, &row->home, &store_author_home_stmt, "column home", err);
+    if (rc != PGC_OK)
+        return rc;
+    return PGC_OK;
+}
+
+int store_author_home(pgc_db *db, int64_t id, store_author_home_row *row, pgc_error *err)
+{
+    const char *values[1];
+    int lengths[1] = {8};
+    char bin[1][8];
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    values[0] = pgc_put_int8(bin[0], id);
+
+    rc = pgc_query(db, &store_author_home_stmt, values, lengths, store_author_home_formats, &res,
+                   err);
+    if (rc != PGC_OK)
+        return rc;
+    if (pgc_result_rows(res) == 0) {
+        pgc_result_free(res);
+        return pgc_fail_query(err, PGC_ENOROW, &store_author_home_stmt, "no row");
+    }
+    rc = store_author_home_read(res, row, err);
+    if (rc != PGC_OK) {
+        pgc_result_free(res);
+        memset(row, 0, sizeof *row);
+        return rc;
+    }
+    row->result = res;
+    return PGC_OK;
+}
+
+void store_author_home_row_clear(store_author_home_row *row)
+{
+    if (row) {
+        pgc_result_free(row->result);
+        memset(row, 0, sizeof *row);
+    }
+}
+
+/* AuthorRow :one, tests/emit/schema/queries.sql:103 */
+static const Oid store_author_row_types[] = {20};
+static const int store_author_row_formats[] = {1};
+static const pgc_stmt store_author_row_stmt = {
+    .name = "store_author_row",
+    .sql = "SELECT a FROM {{tables.authors}} a WHERE a.id = $1",
+    .nparams = 1,
+    .param_types = store_author_row_types,
+    .result_format = 1,
+};
+
+static const Oid store_author_row_columns[] = {0};
+
+static int store_author_row_read(pgc_result *res, store_author_row_row *row, pgc_error *err)
+{
+    pgc_field f;
+    int rc = pgc_result_check(res, &store_author_row_stmt, 1, store_author_row_columns, err);
+
+    if (rc != PGC_OK)
+        return rc;
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_author_row_stmt,
+                              "column a is NULL, but was generated as NOT NULL");
+    rc = store_authors_read(res, f, &row->a, &store_author_row_stmt, "column a", err);
+    if (rc != PGC_OK)
+        return rc;
+    return PGC_OK;
+}
+
+int store_author_row(pgc_db *db, int64_t id, store_author_row_row *row, pgc_error *err)
+{
+    const char *values[1];
+    int lengths[1] = {8};
+    char bin[1][8];
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    values[0] = pgc_put_int8(bin[0], id);
+
+    rc = pgc_query(db, &store_author_row_stmt, values, lengths, store_author_row_formats, &res,
+                   err);
+    if (rc != PGC_OK)
+        return rc;
+    if (pgc_result_rows(res) == 0) {
+        pgc_result_free(res);
+        return pgc_fail_query(err, PGC_ENOROW, &store_author_row_stmt, "no row");
+    }
+    rc = store_author_row_read(res, row, err);
+    if (rc != PGC_OK) {
+        pgc_result_free(res);
+        memset(row, 0, sizeof *row);
+        return rc;
+    }
+    row->result = res;
+    return PGC_OK;
+}
+
+void store_author_row_row_clear(store_author_row_row *row)
+{
+    if (row) {
+        pgc_result_free(row->result);
+        memset(row, 0, sizeof *row);
+    }
+}
+
+/* BooksWithAuthors :many, tests/emit/schema/queries.sql:106 */
+static const pgc_stmt store_books_with_authors_stmt = {
+    .name = "store_books_with_authors",
+    .sql = "SELECT b.*, a.*\n"
+           "FROM {{tables.books}} b LEFT JOIN {{tables.authors}} a ON a.id = b.author_id\n"
+           "ORDER BY b.id",
+    .nparams = 0,
+    .param_types = NULL,
+    .result_format = 1,
+};
+
+static const Oid store_books_with_authors_columns[] = {20, 20, 25, 1231, 3807, 1001, 1187, 0, 20,
+                                                       25, 0, 1082};
+
+static int store_books_with_authors_read(pgc_result *res, store_books_with_authors_row *row,
+                                         pgc_error *err)
+{
+    pgc_field f;
+    int rc = pgc_result_check(res, &store_books_with_authors_stmt, 12,
+                              store_books_with_authors_columns, err);
+
+    if (rc != PGC_OK)
+        return rc;
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_books_with_authors_stmt,
+                              "column b.id is NULL, but was generated as NOT NULL");
+    row->b.id = pgc_field_int8(f);
+    f = pgc_get_field(res, 0, 1);
+    row->b.author_id_is_null = !f.data;
+    row->b.author_id = pgc_field_int8(f);
+    f = pgc_get_field(res, 0, 2);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_books_with_authors_stmt,
+                              "column b.title is NULL, but was generated as NOT NULL");
+    row->b.title = pgc_field_text(f);
+    f = pgc_get_field(res, 0, 3);
+    row->b.prices_is_null = !f.data;
+    rc = pgc_field_numeric_array(res, f, &row->b.prices, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_books_with_authors_stmt, "column b.prices");
+    f = pgc_get_field(res, 0, 4);
+    row->b.docs_is_null = !f.data;
+    rc = pgc_field_jsonb_array(res, f, &row->b.docs, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_books_with_authors_stmt, "column b.docs");
+    f = pgc_get_field(res, 0, 5);
+    row->b.blobs_is_null = !f.data;
+    rc = pgc_field_bytes_array(res, f, &row->b.blobs, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_books_with_authors_stmt, "column b.blobs");
+    f = pgc_get_field(res, 0, 6);
+    row->b.spans_is_null = !f.data;
+    rc = pgc_field_interval_array(res, f, &row->b.spans, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_books_with_authors_stmt, "column b.spans");
+    f = pgc_get_field(res, 0, 7);
+    row->b.moods_is_null = !f.data;
+    rc = pgc_field_label_array(res, f, &row->b.moods, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_books_with_authors_stmt, "column b.moods");
+    for (size_t k = 0; k < row->b.moods.len; k++) {
+        store_mood label;
+        if (row->b.moods.items[k] && !store_mood_from_text(row->b.moods.items[k], &label))
+            return pgc_fail_query(err, PGC_EINVAL, &store_books_with_authors_stmt,
+                                  "column b.moods: '%s' is not a store_mood label",
+                                  row->b.moods.items[k]);
+    }
+    f = pgc_get_field(res, 0, 8);
+    row->a.id_is_null = !f.data;
+    row->a.id = pgc_field_int8(f);
+    f = pgc_get_field(res, 0, 9);
+    row->a.name_is_null = !f.data;
+    row->a.name = pgc_field_text(f);
+    f = pgc_get_field(res, 0, 10);
+    row->a.home_is_null = !f.data;
+    rc = store_addr_read(res, f, &row->a.home, &store_books_with_authors_stmt, "column a.home", err);
+    if (rc != PGC_OK)
+        return rc;
+    f = pgc_get_field(res, 0, 11);
+    row->a.born_is_null = !f.data;
+    row->a.born = pgc_field_date(f);
+    return PGC_OK;
+}
+
+int store_books_with_authors_open(pgc_db *db, store_books_with_authors_iter *it, pgc_error *err)
+{
+    it->stream = NULL;
+    return pgc_stream_open(db, &store_books_with_authors_stmt, NULL, NULL, NULL, &it->stream, err);
+}
+
+int store_books_with_authors_next(store_books_with_authors_iter *it,
+                                  store_books_with_authors_row *row, pgc_error *err)
+{
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    if (!it->stream)
+        return pgc_fail_query(err, PGC_EINVAL, &store_books_with_authors_stmt,
+                              "the iterator is not open");
+    rc = pgc_stream_next(it->stream, &res, err);
+    if (rc != PGC_OK)
+        return rc;
+    rc = store_books_with_authors_read(res, row, err);
+    if (rc != PGC_OK)
+        memset(row, 0, sizeof *row);
+    return rc;
+}
+
+void store_books_with_authors_close(store_books_with_authors_iter *it)
+{
+    if (it) {
+        pgc_stream_close(it->stream);
+        it->stream = NULL;
+    }
+}
+
+/* PutBook :exec, tests/emit/schema/queries.sql:111 */
+static const Oid store_put_book_types[] = {20, 20, 25, 1231, 3807, 1001, 1187, 0};
+static const int store_put_book_formats[] = {1, 1, 0, 0, 0, 1, 1, 0};
+static const pgc_stmt store_put_book_stmt = {
+    .name = "store_put_book",
+    .sql = "INSERT INTO {{tables.books}} (id, author_id, title, prices, docs, blobs, spans, moods)\n"
+           "VALUES ($1, $2, $3, $4, $5, $6,\n"
+           "        $7, $8)",
+    .nparams = 8,
+    .param_types = store_put_book_types,
+    .result_format = 0,
+};
+
+int store_put_book(pgc_db *db, int64_t id, const int64_t *author_id, const char *title,
+                   const pgc_text_array *prices, const pgc_text_array *docs,
+                   const pgc_bytes_array *blobs, const pgc_interval_array *spans,
+                   const pgc_text_array *moods, pgc_error *err)
+{
+    const char *values[8];
+    int lengths[8] = {8, 8, 0, 0, 0, 0, 0, 0};
+    char bin[8][8];
+    char *arrays[5] = {NULL};
+    int rc;
+
+    values[0] = pgc_put_int8(bin[0], id);
+    values[1] = author_id ? pgc_put_int8(bin[1], *author_id) : NULL;
+    if (!title)
+        return pgc_fail_query(err, PGC_EINVAL, &store_put_book_stmt,
+                              "parameter title is NULL");
+    values[2] = title;
+    rc = prices ? pgc_put_array_literal(*prices, &arrays[0], &lengths[3]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 5, rc, &store_put_book_stmt, "prices", err);
+    values[3] = arrays[0];
+    rc = docs ? pgc_put_array_literal(*docs, &arrays[1], &lengths[4]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 5, rc, &store_put_book_stmt, "docs", err);
+    values[4] = arrays[1];
+    rc = blobs ? pgc_put_bytes_array(*blobs, 17, &arrays[2], &lengths[5]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 5, rc, &store_put_book_stmt, "blobs", err);
+    values[5] = arrays[2];
+    rc = spans ? pgc_put_interval_array(*spans, 1186, &arrays[3], &lengths[6]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 5, rc, &store_put_book_stmt, "spans", err);
+    values[6] = arrays[3];
+    rc = moods ? pgc_put_array_literal(*moods, &arrays[4], &lengths[7]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 5, rc, &store_put_book_stmt, "moods", err);
+    values[7] = arrays[4];
+
+    rc = pgc_query(db, &store_put_book_stmt, values, lengths, store_put_book_formats, NULL, err);
+    free_arrays(arrays, 5);
+    return rc;
+}
+
+/* BookLists :one, tests/emit/schema/queries.sql:116 */
+static const Oid store_book_lists_types[] = {20};
+static const int store_book_lists_formats[] = {1};
+static const pgc_stmt store_book_lists_stmt = {
+    .name = "store_book_lists",
+    .sql = "SELECT prices, docs, blobs, spans, moods FROM {{tables.books}} WHERE id = $1",
+    .nparams = 1,
+    .param_types = store_book_lists_types,
+    .result_format = 1,
+};
+
+static const Oid store_book_lists_columns[] = {1231, 3807, 1001, 1187, 0};
+
+static int store_book_lists_read(pgc_result *res, store_book_lists_row *row, pgc_error *err)
+{
+    pgc_field f;
+    int rc = pgc_result_check(res, &store_book_lists_stmt, 5, store_book_lists_columns, err);
+
+    if (rc != PGC_OK)
+        return rc;
+    f = pgc_get_field(res, 0, 0);
+    row->prices_is_null = !f.data;
+    rc = pgc_field_numeric_array(res, f, &row->prices, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_book_lists_stmt, "column prices");
+    f = pgc_get_field(res, 0, 1);
+    row->docs_is_null = !f.data;
+    rc = pgc_field_jsonb_array(res, f, &row->docs, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_book_lists_stmt, "column docs");
+    f = pgc_get_field(res, 0, 2);
+    row->blobs_is_null = !f.data;
+    rc = pgc_field_bytes_array(res, f, &row->blobs, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_book_lists_stmt, "column blobs");
+    f = pgc_get_field(res, 0, 3);
+    row->spans_is_null = !f.data;
+    rc = pgc_field_interval_array(res, f, &row->spans, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_book_lists_stmt, "column spans");
+    f = pgc_get_field(res, 0, 4);
+    row->moods_is_null = !f.data;
+    rc = pgc_field_label_array(res, f, &row->moods, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_book_lists_stmt, "column moods");
+    for (size_t k = 0; k < row->moods.len; k++) {
+        store_mood label;
+        if (row->moods.items[k] && !store_mood_from_text(row->moods.items[k], &label))
+            return pgc_fail_query(err, PGC_EINVAL, &store_book_lists_stmt,
+                                  "column moods: '%s' is not a store_mood label",
+                                  row->moods.items[k]);
+    }
+    return PGC_OK;
+}
+
+int store_book_lists(pgc_db *db, int64_t id, store_book_lists_row *row, pgc_error *err)
+{
+    const char *values[1];
+    int lengths[1] = {8};
+    char bin[1][8];
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    values[0] = pgc_put_int8(bin[0], id);
+
+    rc = pgc_query(db, &store_book_lists_stmt, values, lengths, store_book_lists_formats, &res,
+                   err);
+    if (rc != PGC_OK)
+        return rc;
+    if (pgc_result_rows(res) == 0) {
+        pgc_result_free(res);
+        return pgc_fail_query(err, PGC_ENOROW, &store_book_lists_stmt, "no row");
+    }
+    rc = store_book_lists_read(res, row, err);
+    if (rc != PGC_OK) {
+        pgc_result_free(res);
+        memset(row, 0, sizeof *row);
+        return rc;
+    }
+    row->result = res;
+    return PGC_OK;
+}
+
+void store_book_lists_row_clear(store_book_lists_row *row)
+{
+    if (row) {
+        pgc_result_free(row->result);
+        memset(row, 0, sizeof *row);
+    }
+}
+
 
 static const char store_migration_001_init[] =
     "-- The emitter's test schema: a column of every type pgc generate supports,\n"
@@ -2135,6 +2653,29 @@ static const char store_migration_003_events[] =
     "    labels varchar(10)[]\n"
     ");\n";
 
+static const char store_migration_004_composites[] =
+    "-- Composite types, a table's row type, sqlc.embed, and the arrays sent as text\n"
+    "-- (numeric, jsonb, enums) or as variable-length items (bytea), and interval[].\n"
+    "CREATE TYPE {{schema}}.addr AS (street text, zip integer, tags text[], mood {{schema}}.mood);\n"
+    "\n"
+    "CREATE TABLE {{tables.authors}} (\n"
+    "    id bigint PRIMARY KEY,\n"
+    "    name text NOT NULL,\n"
+    "    home {{schema}}.addr,\n"
+    "    born date\n"
+    ");\n"
+    "\n"
+    "CREATE TABLE {{tables.books}} (\n"
+    "    id bigint PRIMARY KEY,\n"
+    "    author_id bigint,\n"
+    "    title text NOT NULL,\n"
+    "    prices numeric[],\n"
+    "    docs jsonb[],\n"
+    "    blobs bytea[],\n"
+    "    spans interval[],\n"
+    "    moods {{schema}}.mood[]\n"
+    ");\n";
+
 static const pgc_migration store_migrations[] = {
     {1, "001_init.sql", store_migration_001_init,
      "d66a3f928dfffb48cbdd115fac0acf59320aa77cedda1f1cc4532b6efe8bc0a6"},
@@ -2142,6 +2683,8 @@ static const pgc_migration store_migrations[] = {
      "d32292b87ceddb3f6a4ab7abf50e880c78352d900bc7e33c78434b56d3f92c69"},
     {3, "003_events.sql", store_migration_003_events,
      "3ecd37def9baf3be9f46dc970c27bcc7a2cdf30c4dbacc3f73e9afb6fa96b0e2"},
+    {4, "004_composites.sql", store_migration_004_composites,
+     "ea9c5302a5b13339604555bd1acfd117a0b99cd88463becbc0d5ffac223654a8"},
 };
 
 static const pgc_migration_set store_migration_set_ = {

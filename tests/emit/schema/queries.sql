@@ -91,3 +91,27 @@ SELECT '{{1, 2}, {3, 4}}'::int[] AS cells, '{}'::int[] AS none;
 -- name: LaterBy :one
 SELECT @span::interval AS span, @at::timestamptz + @span::interval AS later,
        sqlc.narg(other)::interval AS other;
+
+-- name: AddAuthor :exec
+INSERT INTO {{tables.authors}} (id, name, home, born)
+VALUES (@id, @name, ROW(sqlc.narg(street)::text, sqlc.narg(zip)::int, sqlc.narg(tags)::text[],
+                        sqlc.narg(mood)::{{schema}}.mood)::{{schema}}.addr, sqlc.narg(born));
+
+-- name: AuthorHome :one
+SELECT id, home FROM {{tables.authors}} WHERE id = @id;
+
+-- name: AuthorRow :one
+SELECT a FROM {{tables.authors}} a WHERE a.id = @id;
+
+-- name: BooksWithAuthors :many
+SELECT sqlc.embed(b), sqlc.embed(a)
+FROM {{tables.books}} b LEFT JOIN {{tables.authors}} a ON a.id = b.author_id
+ORDER BY b.id;
+
+-- name: PutBook :exec
+INSERT INTO {{tables.books}} (id, author_id, title, prices, docs, blobs, spans, moods)
+VALUES (@id, sqlc.narg(author_id), @title, sqlc.narg(prices), sqlc.narg(docs), sqlc.narg(blobs),
+        sqlc.narg(spans), sqlc.narg(moods));
+
+-- name: BookLists :one
+SELECT prices, docs, blobs, spans, moods FROM {{tables.books}} WHERE id = @id;

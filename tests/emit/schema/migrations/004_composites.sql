@@ -1,0 +1,21 @@
+-- Composite types, a table's row type, sqlc.embed, and the arrays sent as text
+-- (numeric, jsonb, enums) or as variable-length items (bytea), and interval[].
+CREATE TYPE {{schema}}.addr AS (street text, zip integer, tags text[], mood {{schema}}.mood);
+
+CREATE TABLE {{tables.authors}} (
+    id bigint PRIMARY KEY,
+    name text NOT NULL,
+    home {{schema}}.addr,
+    born date
+);
+
+CREATE TABLE {{tables.books}} (
+    id bigint PRIMARY KEY,
+    author_id bigint,
+    title text NOT NULL,
+    prices numeric[],
+    docs jsonb[],
+    blobs bytea[],
+    spans interval[],
+    moods {{schema}}.mood[]
+);
