@@ -1197,7 +1197,10 @@ static void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps
     pgc_parse_free(tree);
 
     for (size_t i = 0; i < np; i++) {
-        if (ps[i].t.kind == V_JSONB || ps[i].t.kind == V_NUMERIC || ps[i].t.kind == V_ARRAY) {
+        /* binary COPY needs each array item's binary form: numeric's and
+         * jsonb's arrays are sent as text elsewhere, and an enum's OID is
+         * the database's */
+        if (ps[i].t.kind == V_ARRAY && !ps[i].t.elem) {
             query_error(e, q, "parameter %s has type %s, which :copyfrom does not support yet",
                         ps[i].info->name, pgc_catalog_type_name(e->p->catalog, ps[i].info->type, -1));
             return;
@@ -1241,6 +1244,13 @@ static void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps
                       "            return pgc_fail_query(err, PGC_EINVAL, &%s_stmt,\n"
                       "                                  \"row %%zu: %s is NULL\", i);\n",
                       p->c, fn, p->c);
+        if (p->t.kind == V_ARRAY)
+            sb_printf(&b,
+                      "        if (%s!rows[i].%s.items && rows[i].%s.len)\n"
+                      "            return pgc_fail_query(err, PGC_EINVAL, &%s_stmt,\n"
+                      "                                  \"row %%zu: %s has no items\", i);\n",
+                      is_null[i] ? pgc_arena_printf(a, "!rows[i].%s && ", is_null[i]) : "",
+                      p->c, p->c, fn, p->c);
         if (p->t.kind == V_ENUM)
             sb_printf(&b,
                       "        if (%s!%s_to_text(rows[i].%s))\n"
@@ -1253,47 +1263,60 @@ static void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps
     set(&t, "checks", *checks ? pgc_arena_printf(a, "    for (size_t i = 0; i < n; i++) {\n%s"
                                                     "    }\n", checks)
                               : "");
-    bool need_bin = false;
+    bool need_bin = false, need_enc = false;
     for (size_t k = 0; k < np; k++) {
         const param *p = &ps[order[k]];
         const char *v = pgc_arena_printf(a, "r->%s", p->c), *call = NULL;
         switch (p->t.kind) {
         case V_INT2: case V_INT4: case V_INT8: case V_FLOAT4: case V_FLOAT8: case V_BOOL:
-            call = pgc_arena_printf(a, "pgc_copy_%s(c, %s, NULL)", p->t.suffix, v);
+            call = pgc_arena_printf(a, "pgc_copy_%s(c, %s, NULL);", p->t.suffix, v);
             break;
-        case V_TEXT: case V_JSONB: case V_NUMERIC:
-            call = pgc_arena_printf(a, "pgc_copy_text(c, %s, NULL)", v);
+        case V_TEXT:
+            call = pgc_arena_printf(a, "pgc_copy_text(c, %s, NULL);", v);
+            break;
+        case V_JSONB: case V_NUMERIC:
+            call = pgc_arena_printf(a, "pgc_copy_%s(c, %s, NULL);", p->t.suffix, v);
             break;
         case V_ENUM:
-            call = pgc_arena_printf(a, "pgc_copy_text(c, %s_to_text(%s), NULL)", p->t.enum_c, v);
+            call = pgc_arena_printf(a, "pgc_copy_text(c, %s_to_text(%s), NULL);", p->t.enum_c, v);
             break;
         case V_BYTES:
-            call = pgc_arena_printf(a, "pgc_copy_bytes(c, %s.data, %s.len, NULL)", v, v);
+            call = pgc_arena_printf(a, "pgc_copy_bytes(c, %s.data, %s.len, NULL);", v, v);
             break;
         case V_UUID:
-            call = pgc_arena_printf(a, "pgc_copy_bytes(c, %s.b, sizeof %s.b, NULL)", v, v);
+            call = pgc_arena_printf(a, "pgc_copy_bytes(c, %s.b, sizeof %s.b, NULL);", v, v);
             break;
         case V_DATE:
-            call = pgc_arena_printf(a, "pgc_copy_int4(c, %s.days, NULL)", v);
+            call = pgc_arena_printf(a, "pgc_copy_int4(c, %s.days, NULL);", v);
             break;
         case V_TIMESTAMP:
-            call = pgc_arena_printf(a, "pgc_copy_int8(c, %s.usec, NULL)", v);
+            call = pgc_arena_printf(a, "pgc_copy_int8(c, %s.usec, NULL);", v);
             break;
         case V_INTERVAL:
-            call = pgc_arena_printf(a, "pgc_copy_bytes(c, pgc_put_interval(bin, %s), 16, NULL)", v);
+            call = pgc_arena_printf(a, "pgc_copy_bytes(c, pgc_put_interval(bin, %s), 16, NULL);", v);
             need_bin = true;
             break;
-        case V_ARRAY: case V_COMPOSITE: /* refused above */
+        case V_ARRAY: {
+            const char *ind = is_null[order[k]] ? "            " : "        ";
+            call = pgc_arena_printf(a, "rc = pgc_put_%s(%s, %u, &enc, &enc_len);\n"
+                                       "%spgc_copy_encoded(c, rc, enc, enc_len, NULL);",
+                                    p->t.suffix, v, p->t.elem, ind);
+            need_enc = true;
+            break;
+        }
+        case V_COMPOSITE: /* refused above */
             break;
         }
         if (is_null[order[k]])
-            sb_printf(&b, "        if (r->%s)\n            pgc_copy_null(c, NULL);\n"
-                          "        else\n            %s;\n", is_null[order[k]], call);
+            sb_printf(&b, "        if (r->%s) {\n            pgc_copy_null(c, NULL);\n"
+                          "        } else {\n            %s\n        }\n", is_null[order[k]], call);
         else
-            sb_printf(&b, "        %s;\n", call);
+            sb_printf(&b, "        %s\n", call);
     }
     set(&t, "fields", sb_take(&b));
-    set(&t, "copy_locals", need_bin ? "    char bin[16];" : "");
+    set(&t, "copy_locals", pgc_arena_printf(a, "%s%s", need_bin ? "    char bin[16];\n" : "",
+                                            need_enc ? "    char *enc;\n    int enc_len;\n"
+                                                     : ""));
 
     fill(h, &t, "header_copyfrom");
     sb_puts(h, "\n");

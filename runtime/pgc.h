@@ -444,6 +444,14 @@ int pgc_copy_float8(pgc_copy *c, double v, pgc_error *err);
 int pgc_copy_bool(pgc_copy *c, int v, pgc_error *err);
 /* A NUL-terminated string as text (or varchar); NULL writes NULL. */
 int pgc_copy_text(pgc_copy *c, const char *s, pgc_error *err);
+/* jsonb text (the version byte added), and numeric text (encoded in
+ * binary: PGC_EINVAL for text that is not a number); NULL writes NULL. */
+int pgc_copy_jsonb(pgc_copy *c, const char *s, pgc_error *err);
+int pgc_copy_numeric(pgc_copy *c, const char *s, pgc_error *err);
+/* A value an encoder made (pgc_put_*_array, pgc_put_numeric): rc is the
+ * encoder's result; data (malloc'd, may be NULL) is written if rc is
+ * PGC_OK, else the COPY fails with rc.  data is freed in either case. */
+int pgc_copy_encoded(pgc_copy *c, int rc, char *data, int len, pgc_error *err);
 
 /*
  * Finishes the COPY and frees c, whatever the outcome (NULL: PGC_EINVAL).
@@ -847,6 +855,10 @@ int pgc_put_timestamp_array(pgc_timestamp_array v, Oid elem, char **out, int *le
 int pgc_put_interval_array(pgc_interval_array v, Oid elem, char **out, int *len);
 int pgc_put_bytes_array(pgc_bytes_array v, Oid elem, char **out, int *len);
 int pgc_put_text_array(pgc_text_array v, Oid elem, char **out, int *len);
+/* numeric text ("-12.50", "1.5e3", "NaN", "-Infinity"; no spaces) in
+ * binary: *out malloc'd, *len its length.  PGC_EINVAL for other text or a
+ * number out of numeric's range; PGC_ENOMEM. */
+int pgc_put_numeric(const char *text, char **out, int *len);
 /* The text form {"a","b",NULL} of v, for a values[] slot with format 0
  * (numeric[], jsonb[], arrays of enums): *out malloc'd, NUL-terminated. */
 int pgc_put_array_literal(pgc_text_array v, char **out, int *len);

@@ -3,9 +3,12 @@
  * that generated code calls (pgc.h, "values").  Binary formats are
  * PostgreSQL's send and receive ones: network byte order, times since 2000.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 
@@ -90,6 +93,125 @@ const char *pgc_put_interval(char *buf, pgc_interval v)
     put_be(buf + 8, (uint32_t)v.days, 4);
     put_be(buf + 12, (uint32_t)v.months, 4);
     return buf;
+}
+
+/*
+ * numeric_recv's format from numeric text ("-12.50", "1e3", "NaN",
+ * "Infinity"): the digits grouped in fours around the decimal point,
+ * base 10000, leading and trailing zero groups dropped; dscale is the
+ * number of digits after the point, as numeric_in keeps it.
+ */
+int pgc_put_numeric(const char *text, char **out, int *len)
+{
+    *out = NULL;
+    *len = 0;
+    if (!text)
+        return PGC_EINVAL;
+    const char *s = text;
+    bool neg = false;
+    if (*s == '+' || *s == '-')
+        neg = *s++ == '-';
+    unsigned special = 0;
+    if (strcasecmp(text, "NaN") == 0)
+        special = 0xC000;
+    else if (strcasecmp(s, "Infinity") == 0 || strcasecmp(s, "inf") == 0)
+        special = neg ? 0xF000 : 0xD000;
+    if (special) {
+        char *b = calloc(1, 8);
+        if (!b)
+            return PGC_ENOMEM;
+        put_be(b + 4, special, 2);
+        *out = b;
+        *len = 8;
+        return PGC_OK;
+    }
+    /* the digits, without the point: value = 0.DIGITS * 10^point */
+    size_t n = strlen(s);
+    char *dig = malloc(n + 1);
+    if (!dig)
+        return PGC_ENOMEM;
+    size_t nd = 0, nint = 0, nfrac = 0;
+    bool seen_point = false;
+    for (; *s && (isdigit((unsigned char)*s) || (*s == '.' && !seen_point)); s++) {
+        if (*s == '.') {
+            seen_point = true;
+            continue;
+        }
+        dig[nd++] = (char)(*s - '0');
+        if (seen_point)
+            nfrac++;
+        else
+            nint++;
+    }
+    long exp = 0;
+    if (nd > 0 && (*s == 'e' || *s == 'E')) {
+        char *end;
+        errno = 0;
+        exp = strtol(s + 1, &end, 10);
+        if (end == s + 1 || errno || exp > 1000000 || exp < -1000000) {
+            free(dig);
+            return PGC_EINVAL;
+        }
+        s = end;
+    }
+    if (nd == 0 || *s) {
+        free(dig);
+        return PGC_EINVAL;
+    }
+    long point = (long)nint + exp;
+    long dscale = (long)nfrac - exp;
+    if (dscale < 0)
+        dscale = 0;
+    /* groups of four digits, aligned so that the point falls between groups */
+    long lead = ((4 - point % 4) % 4 + 4) % 4;
+    long first = point + lead;              /* digits before the point, padded */
+    long total = (long)nd + lead;
+    total += (4 - total % 4) % 4;
+    long ngroups = total / 4, weight = first / 4 - 1;
+    if (dscale > 0x3FFF || weight > 0x3FFF || weight < -0x4000 || ngroups > 0x7FFF) {
+        free(dig);
+        return PGC_EINVAL;
+    }
+    int16_t *groups = calloc((size_t)ngroups + 1, sizeof *groups);
+    if (!groups) {
+        free(dig);
+        return PGC_ENOMEM;
+    }
+    for (long i = 0; i < (long)nd; i++) {
+        long at = i + lead;
+        groups[at / 4] = (int16_t)(groups[at / 4] * 10 + dig[i]);
+        if (at % 4 == 3 || i == (long)nd - 1) /* a group's last digit, or a short tail */
+            for (long k = at % 4; k < 3; k++)
+                groups[at / 4] = (int16_t)(groups[at / 4] * 10);
+    }
+    free(dig);
+    long lo = 0, hi = ngroups;
+    while (lo < hi && groups[lo] == 0) {
+        lo++;
+        weight--;
+    }
+    while (hi > lo && groups[hi - 1] == 0)
+        hi--;
+    if (lo == hi) {
+        weight = 0;
+        neg = false;
+    }
+    size_t size = 8 + 2 * (size_t)(hi - lo);
+    char *b = malloc(size);
+    if (!b) {
+        free(groups);
+        return PGC_ENOMEM;
+    }
+    put_be(b, (uint64_t)(hi - lo), 2);
+    put_be(b + 2, (uint16_t)(int16_t)weight, 2);
+    put_be(b + 4, neg ? 0x4000 : 0, 2);
+    put_be(b + 6, (uint64_t)dscale, 2);
+    for (long i = lo; i < hi; i++)
+        put_be(b + 8 + 2 * (i - lo), (uint16_t)groups[i], 2);
+    free(groups);
+    *out = b;
+    *len = (int)size;
+    return PGC_OK;
 }
 
 /* ---- decoders ------------------------------------------------------------------------------- */

@@ -227,10 +227,11 @@ static void emit__copyfrom__refuses_other_shapes(void **state)
         out_free(&o);
     }
     out o = generate_query("-- name: C :copyfrom\n"
-                           "INSERT INTO {{tables.items}} (code, price) VALUES (@code, @price);\n",
+                           "INSERT INTO {{tables.books}} (id, title, prices) VALUES (@id, @title, "
+                           "@prices);\n",
                            "store");
     assert_false(o.ok);
-    assert_non_null(strstr(o.diag, "query C: parameter price has type numeric, which :copyfrom "
+    assert_non_null(strstr(o.diag, "query C: parameter prices has type numeric[], which :copyfrom "
                                    "does not support yet"));
     out_free(&o);
 }

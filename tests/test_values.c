@@ -267,6 +267,31 @@ static void values__array_literal__quotes_every_item(void **state)
     assert_null(out);
 }
 
+static void values__numeric_text__encodes_or_is_refused(void **state)
+{
+    (void)state;
+    char *out;
+    int len;
+    /* 12.50: ndigits 2, weight 0, sign +, dscale 2, digits 12, 5000 */
+    assert_int_equal(pgc_put_numeric("12.50", &out, &len), PGC_OK);
+    static const char want[] = {0, 2, 0, 0, 0, 0, 0, 2, 0, 12, 0x13, (char)0x88};
+    assert_int_equal(len, sizeof want);
+    assert_memory_equal(out, want, sizeof want);
+    /* and back */
+    pgc_result *res = one_value(1700, out, len);
+    pgc_error err = {0};
+    assert_string_equal(pgc_get_numeric(res, 0, 0, &err), "12.50");
+    pgc_result_free(res);
+    free(out);
+    static const char *const bad[] = {"", "-", "1.2.3", "e5", "1e", " 1", "1 ", "0x10", "1e99999999",
+                                      "--1", "Infinityx"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(pgc_put_numeric(bad[i], &out, &len), PGC_EINVAL);
+        assert_null(out);
+    }
+    assert_int_equal(pgc_put_numeric(NULL, &out, &len), PGC_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -280,6 +305,7 @@ int main(void)
         cmocka_unit_test(values__record_of_another_shape__is_refused),
         cmocka_unit_test(values__fail_value__names_statement_and_column),
         cmocka_unit_test(values__array_literal__quotes_every_item),
+        cmocka_unit_test(values__numeric_text__encodes_or_is_refused),
     };
     return cmocka_run_group_tests_name("values", tests, NULL, NULL);
 }

@@ -957,6 +957,92 @@ static void emit__more_arrays__round_trip(void **state)
     store_book_lists_row_clear(&r);
 }
 
+/* :copyfrom of numeric (encoded in binary from its text), jsonb and arrays. */
+static void emit__copyfrom__numeric_jsonb_and_arrays(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    migrate(f);
+    static const char *const amounts[] = {
+        "0", "-0.000", "12.50", "1e3", "-123456789012345678901234567890.000000000001", "NaN",
+        "-Infinity", "0.0001", "99999999", "1.5E-7", "10000", "0.10",
+    };
+    enum { N = sizeof amounts / sizeof amounts[0] };
+    const int32_t nums[] = {1, 0, -3};
+    const bool num_nulls[] = {false, true, false};
+    static const uint8_t raw[] = {0, 1, 255};
+    const pgc_bytes blobs[] = {{raw, sizeof raw}, {NULL, 0}};
+    const pgc_interval spans[] = {{-1, 2, 3}};
+    const char *const words[] = {"x", NULL, "{\"}"};
+    store_copy_ledger_params rows[N];
+    memset(rows, 0, sizeof rows);
+    for (size_t i = 0; i < N; i++) {
+        rows[i].id = (int64_t)i + 1;
+        rows[i].amount = amounts[i];
+        rows[i].blobs_is_null = rows[i].spans_is_null = rows[i].words_is_null = i > 0;
+    }
+    rows[0].note = "{\"k\": \"é\"}";
+    rows[0].nums = (pgc_int4_array){nums, 3, num_nulls};
+    rows[0].blobs = (pgc_bytes_array){blobs, 2, NULL};
+    rows[0].spans = (pgc_interval_array){spans, 1, NULL};
+    rows[0].words = (pgc_text_array){words, 3};
+    int64_t copied = 0;
+    assert_ok(store_copy_ledger(f->db, rows, N, &copied, &err), &err);
+    assert_true(copied == N);
+
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT string_agg(amount::text, '|' ORDER BY id) FROM %s",
+             table(f, "ledger"));
+    char *v = fixture_scalar(f, sql);
+    assert_string_equal(v, "0|0.000|12.50|1000|-123456789012345678901234567890.000000000001|NaN|"
+                           "-Infinity|0.0001|99999999|0.00000015|10000|0.10");
+    free(v);
+    snprintf(sql, sizeof sql, "SELECT format('%%s|%%s|%%s|%%s|%%s', note, nums, blobs, spans, "
+                              "words) FROM %s WHERE id = 1", table(f, "ledger"));
+    v = fixture_scalar(f, sql);
+    assert_string_equal(v, "{\"k\": \"é\"}|{1,NULL,-3}|{\"\\\\x0001ff\",\"\\\\x\"}|"
+                           "{\"3 mons 2 days -00:00:00.000001\"}|{x,NULL,\"{\\\"}\"}");
+    free(v);
+
+    /* read back in binary: the numeric decoder writes what the server would */
+    for (size_t i = 0; i < N; i++) {
+        store_get_ledger_row r;
+        assert_ok(store_get_ledger(f->db, (int64_t)i + 1, &r, &err), &err);
+        snprintf(sql, sizeof sql, "SELECT amount::text FROM %s WHERE id = %zu",
+                 table(f, "ledger"), i + 1);
+        v = fixture_scalar(f, sql);
+        assert_string_equal(r.amount, v);
+        free(v);
+        if (i == 0) {
+            assert_string_equal(r.note, "{\"k\": \"é\"}");
+            assert_int_equal(r.nums.len, 3);
+            assert_true(r.nums.nulls[1]);
+            assert_int_equal(r.nums.items[2], -3);
+            assert_int_equal(r.words.len, 3);
+            assert_string_equal(r.words.items[2], "{\"}");
+        } else {
+            assert_true(r.note_is_null && r.blobs_is_null && r.spans_is_null && r.words_is_null);
+            assert_int_equal(r.nums.len, 0);
+        }
+        store_get_ledger_row_clear(&r);
+    }
+
+    /* a number that is not one: the COPY fails, nothing is kept */
+    rows[0].id = 100;
+    rows[1].id = 101;
+    rows[1].amount = "12a";
+    pgc_error_clear(&err);
+    assert_int_equal(store_copy_ledger(f->db, rows, 2, &copied, &err), PGC_EINVAL);
+    assert_non_null(strstr(err.message, "a value that cannot be encoded"));
+    assert_true(count_of(f, "ledger") == N);
+    /* an array with a length and no items: found before anything is sent */
+    rows[1].amount = "1";
+    rows[1].nums = (pgc_int4_array){NULL, 2, NULL};
+    pgc_error_clear(&err);
+    assert_int_equal(store_copy_ledger(f->db, rows, 2, &copied, &err), PGC_EINVAL);
+    assert_string_equal(err.message, "store_copy_ledger: row 1: nums has no items");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -972,6 +1058,7 @@ int main(void)
         BOTH_MODES(emit__interval__round_trip),
         BOTH_MODES(emit__composites_and_embeds__round_trip),
         BOTH_MODES(emit__more_arrays__round_trip),
+        BOTH_MODES(emit__copyfrom__numeric_jsonb_and_arrays),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

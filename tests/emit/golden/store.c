@@ -1073,51 +1073,62 @@ int store_copy_events(pgc_db *db, const store_copy_events_params *rows, size_t n
             break; /* pgc_copy_end reports it */
         pgc_copy_int8(c, r->id, NULL);
         pgc_copy_text(c, r->name, NULL);
-        if (r->mood_is_null)
+        if (r->mood_is_null) {
             pgc_copy_null(c, NULL);
-        else
+        } else {
             pgc_copy_text(c, store_mood_to_text(r->mood), NULL);
-        if (r->small_is_null)
+        }
+        if (r->small_is_null) {
             pgc_copy_null(c, NULL);
-        else
+        } else {
             pgc_copy_int2(c, r->small, NULL);
-        if (r->medium_is_null)
+        }
+        if (r->medium_is_null) {
             pgc_copy_null(c, NULL);
-        else
+        } else {
             pgc_copy_int4(c, r->medium, NULL);
-        if (r->ratio_is_null)
+        }
+        if (r->ratio_is_null) {
             pgc_copy_null(c, NULL);
-        else
+        } else {
             pgc_copy_float4(c, r->ratio, NULL);
-        if (r->score_is_null)
+        }
+        if (r->score_is_null) {
             pgc_copy_null(c, NULL);
-        else
+        } else {
             pgc_copy_float8(c, r->score, NULL);
-        if (r->flag_is_null)
+        }
+        if (r->flag_is_null) {
             pgc_copy_null(c, NULL);
-        else
+        } else {
             pgc_copy_bool(c, r->flag, NULL);
-        if (r->data_is_null)
+        }
+        if (r->data_is_null) {
             pgc_copy_null(c, NULL);
-        else
+        } else {
             pgc_copy_bytes(c, r->data.data, r->data.len, NULL);
-        if (r->ref_is_null)
+        }
+        if (r->ref_is_null) {
             pgc_copy_null(c, NULL);
-        else
+        } else {
             pgc_copy_bytes(c, r->ref.b, sizeof r->ref.b, NULL);
-        if (r->born_is_null)
+        }
+        if (r->born_is_null) {
             pgc_copy_null(c, NULL);
-        else
+        } else {
             pgc_copy_int4(c, r->born.days, NULL);
-        if (r->at_is_null)
+        }
+        if (r->at_is_null) {
             pgc_copy_null(c, NULL);
-        else
+        } else {
             pgc_copy_int8(c, r->at.usec, NULL);
+        }
         pgc_copy_text(c, r->label, NULL);
-        if (r->span_is_null)
+        if (r->span_is_null) {
             pgc_copy_null(c, NULL);
-        else
+        } else {
             pgc_copy_bytes(c, pgc_put_interval(bin, r->span), 16, NULL);
+        }
     }
     return pgc_copy_end(c, copied, err);
 }
@@ -2498,6 +2509,177 @@ void store_book_lists_row_clear(store_book_lists_row *row)
     }
 }
 
+/* CopyLedger :copyfrom, tests/emit/schema/queries.sql:119 */
+static const pgc_stmt store_copy_ledger_stmt = {
+    .name = "store_copy_ledger",
+    .sql = "COPY {{tables.ledger}} (\n"
+           "    \"id\", \"amount\", \"note\", \"nums\", \"blobs\", \"spans\", \"words\"\n"
+           ") FROM STDIN (FORMAT binary)",
+};
+
+int store_copy_ledger(pgc_db *db, const store_copy_ledger_params *rows, size_t n, int64_t *copied,
+                      pgc_error *err)
+{
+    pgc_copy *c;
+    int rc;
+    char *enc;
+    int enc_len;
+
+    if (copied)
+        *copied = 0;
+    if (!rows && n > 0)
+        return pgc_fail_query(err, PGC_EINVAL, &store_copy_ledger_stmt, "rows is NULL");
+    for (size_t i = 0; i < n; i++) {
+        if (!rows[i].amount)
+            return pgc_fail_query(err, PGC_EINVAL, &store_copy_ledger_stmt,
+                                  "row %zu: amount is NULL", i);
+        if (!rows[i].nums.items && rows[i].nums.len)
+            return pgc_fail_query(err, PGC_EINVAL, &store_copy_ledger_stmt,
+                                  "row %zu: nums has no items", i);
+        if (!rows[i].blobs_is_null && !rows[i].blobs.items && rows[i].blobs.len)
+            return pgc_fail_query(err, PGC_EINVAL, &store_copy_ledger_stmt,
+                                  "row %zu: blobs has no items", i);
+        if (!rows[i].spans_is_null && !rows[i].spans.items && rows[i].spans.len)
+            return pgc_fail_query(err, PGC_EINVAL, &store_copy_ledger_stmt,
+                                  "row %zu: spans has no items", i);
+        if (!rows[i].words_is_null && !rows[i].words.items && rows[i].words.len)
+            return pgc_fail_query(err, PGC_EINVAL, &store_copy_ledger_stmt,
+                                  "row %zu: words has no items", i);
+    }
+    rc = pgc_copy_begin(db, &store_copy_ledger_stmt, &c, err);
+    if (rc != PGC_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        const store_copy_ledger_params *r = &rows[i];
+
+        if (pgc_copy_row(c, 7, NULL) != PGC_OK)
+            break; /* pgc_copy_end reports it */
+        pgc_copy_int8(c, r->id, NULL);
+        pgc_copy_numeric(c, r->amount, NULL);
+        pgc_copy_jsonb(c, r->note, NULL);
+        rc = pgc_put_int4_array(r->nums, 23, &enc, &enc_len);
+        pgc_copy_encoded(c, rc, enc, enc_len, NULL);
+        if (r->blobs_is_null) {
+            pgc_copy_null(c, NULL);
+        } else {
+            rc = pgc_put_bytes_array(r->blobs, 17, &enc, &enc_len);
+            pgc_copy_encoded(c, rc, enc, enc_len, NULL);
+        }
+        if (r->spans_is_null) {
+            pgc_copy_null(c, NULL);
+        } else {
+            rc = pgc_put_interval_array(r->spans, 1186, &enc, &enc_len);
+            pgc_copy_encoded(c, rc, enc, enc_len, NULL);
+        }
+        if (r->words_is_null) {
+            pgc_copy_null(c, NULL);
+        } else {
+            rc = pgc_put_text_array(r->words, 25, &enc, &enc_len);
+            pgc_copy_encoded(c, rc, enc, enc_len, NULL);
+        }
+    }
+    return pgc_copy_end(c, copied, err);
+}
+
+/* GetLedger :one, tests/emit/schema/queries.sql:123 */
+static const Oid store_get_ledger_types[] = {20};
+static const int store_get_ledger_formats[] = {1};
+static const pgc_stmt store_get_ledger_stmt = {
+    .name = "store_get_ledger",
+    .sql = "SELECT * FROM {{tables.ledger}} WHERE id = $1",
+    .nparams = 1,
+    .param_types = store_get_ledger_types,
+    .result_format = 1,
+};
+
+static const Oid store_get_ledger_columns[] = {20, 1700, 3802, 1007, 1001, 1187, 1009};
+
+static int store_get_ledger_read(pgc_result *res, store_get_ledger_row *row, pgc_error *err)
+{
+    pgc_field f;
+    int rc = pgc_result_check(res, &store_get_ledger_stmt, 7, store_get_ledger_columns, err);
+
+    if (rc != PGC_OK)
+        return rc;
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_ledger_stmt,
+                              "column id is NULL, but was generated as NOT NULL");
+    row->id = pgc_field_int8(f);
+    f = pgc_get_field(res, 0, 1);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_ledger_stmt,
+                              "column amount is NULL, but was generated as NOT NULL");
+    rc = pgc_field_numeric(res, f, &row->amount, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_ledger_stmt, "column amount");
+    f = pgc_get_field(res, 0, 2);
+    row->note_is_null = !f.data;
+    rc = pgc_field_jsonb(f, &row->note, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_ledger_stmt, "column note");
+    f = pgc_get_field(res, 0, 3);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_ledger_stmt,
+                              "column nums is NULL, but was generated as NOT NULL");
+    rc = pgc_field_int4_array(res, f, &row->nums, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_ledger_stmt, "column nums");
+    f = pgc_get_field(res, 0, 4);
+    row->blobs_is_null = !f.data;
+    rc = pgc_field_bytes_array(res, f, &row->blobs, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_ledger_stmt, "column blobs");
+    f = pgc_get_field(res, 0, 5);
+    row->spans_is_null = !f.data;
+    rc = pgc_field_interval_array(res, f, &row->spans, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_ledger_stmt, "column spans");
+    f = pgc_get_field(res, 0, 6);
+    row->words_is_null = !f.data;
+    rc = pgc_field_text_array(res, f, &row->words, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_ledger_stmt, "column words");
+    return PGC_OK;
+}
+
+int store_get_ledger(pgc_db *db, int64_t id, store_get_ledger_row *row, pgc_error *err)
+{
+    const char *values[1];
+    int lengths[1] = {8};
+    char bin[1][8];
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    values[0] = pgc_put_int8(bin[0], id);
+
+    rc = pgc_query(db, &store_get_ledger_stmt, values, lengths, store_get_ledger_formats, &res,
+                   err);
+    if (rc != PGC_OK)
+        return rc;
+    if (pgc_result_rows(res) == 0) {
+        pgc_result_free(res);
+        return pgc_fail_query(err, PGC_ENOROW, &store_get_ledger_stmt, "no row");
+    }
+    rc = store_get_ledger_read(res, row, err);
+    if (rc != PGC_OK) {
+        pgc_result_free(res);
+        memset(row, 0, sizeof *row);
+        return rc;
+    }
+    row->result = res;
+    return PGC_OK;
+}
+
+void store_get_ledger_row_clear(store_get_ledger_row *row)
+{
+    if (row) {
+        pgc_result_free(row->result);
+        memset(row, 0, sizeof *row);
+    }
+}
+
 
 static const char store_migration_001_init[] =
     "-- The emitter's test schema: a column of every type pgc generate supports,\n"
@@ -2674,6 +2856,17 @@ static const char store_migration_004_composites[] =
     "    blobs bytea[],\n"
     "    spans interval[],\n"
     "    moods {{schema}}.mood[]\n"
+    ");\n"
+    "\n"
+    "-- The target of a :copyfrom with numeric, jsonb and array columns.\n"
+    "CREATE TABLE {{tables.ledger}} (\n"
+    "    id bigint PRIMARY KEY,\n"
+    "    amount numeric NOT NULL,\n"
+    "    note jsonb,\n"
+    "    nums integer[] NOT NULL,\n"
+    "    blobs bytea[],\n"
+    "    spans interval[],\n"
+    "    words text[]\n"
     ");\n";
 
 static const pgc_migration store_migrations[] = {
@@ -2684,7 +2877,7 @@ static const pgc_migration store_migrations[] = {
     {3, "003_events.sql", store_migration_003_events,
      "3ecd37def9baf3be9f46dc970c27bcc7a2cdf30c4dbacc3f73e9afb6fa96b0e2"},
     {4, "004_composites.sql", store_migration_004_composites,
-     "ea9c5302a5b13339604555bd1acfd117a0b99cd88463becbc0d5ffac223654a8"},
+     "c149d54a0e800eb68e25f4c7416734957a02653c984126c15113168adcc1858c"},
 };
 
 static const pgc_migration_set store_migration_set_ = {

@@ -817,6 +817,56 @@ typedef struct store_book_lists_row {
 int store_book_lists(pgc_db *db, int64_t id, store_book_lists_row *row, pgc_error *err);
 void store_book_lists_row_clear(store_book_lists_row *row);
 
+/* A row for CopyLedger :copyfrom. */
+typedef struct store_copy_ledger_params {
+    int64_t id;
+    const char *amount;
+    const char *note; /* NULL: SQL NULL */
+    pgc_int4_array nums;
+    pgc_bytes_array blobs;
+    bool blobs_is_null;
+    pgc_interval_array spans;
+    bool spans_is_null;
+    pgc_text_array words;
+    bool words_is_null;
+} store_copy_ledger_params;
+
+/*
+ * CopyLedger :copyfrom, tests/emit/schema/queries.sql:119
+ * Stores rows[0..n-1] with a binary COPY (one statement: on a db, all of
+ * them or, on any failure, none; a unique violation is PGC_ESQL with
+ * SQLSTATE 23505).  *copied (may be NULL) receives the number of rows
+ * stored.  A non-null string member that is NULL is PGC_EINVAL naming the
+ * row, found before anything is sent.
+ */
+int store_copy_ledger(pgc_db *db, const store_copy_ledger_params *rows, size_t n, int64_t *copied,
+                      pgc_error *err);
+
+/* A row of GetLedger :one. */
+typedef struct store_get_ledger_row {
+    int64_t id;
+    const char *amount;
+    const char *note;
+    bool note_is_null;
+    pgc_int4_array nums;
+    pgc_bytes_array blobs;
+    bool blobs_is_null;
+    pgc_interval_array spans;
+    bool spans_is_null;
+    pgc_text_array words;
+    bool words_is_null;
+    pgc_result *result; /* the row's: store_get_ledger_row_clear() frees it */
+} store_get_ledger_row;
+
+/*
+ * GetLedger :one, tests/emit/schema/queries.sql:123
+ * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
+ * overwritten (clear a row you reuse first); free it with
+ * store_get_ledger_row_clear(), also safe on a zeroed or cleared row.
+ */
+int store_get_ledger(pgc_db *db, int64_t id, store_get_ledger_row *row, pgc_error *err);
+void store_get_ledger_row_clear(store_get_ledger_row *row);
+
 #ifdef __cplusplus
 }
 #endif

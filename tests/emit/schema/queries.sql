@@ -115,3 +115,10 @@ VALUES (@id, sqlc.narg(author_id), @title, sqlc.narg(prices), sqlc.narg(docs), s
 
 -- name: BookLists :one
 SELECT prices, docs, blobs, spans, moods FROM {{tables.books}} WHERE id = @id;
+
+-- name: CopyLedger :copyfrom
+INSERT INTO {{tables.ledger}} (id, amount, note, nums, blobs, spans, words)
+VALUES (@id, @amount, @note, @nums, @blobs, @spans, @words);
+
+-- name: GetLedger :one
+SELECT * FROM {{tables.ledger}} WHERE id = @id;

@@ -19,3 +19,14 @@ CREATE TABLE {{tables.books}} (
     spans interval[],
     moods {{schema}}.mood[]
 );
+
+-- The target of a :copyfrom with numeric, jsonb and array columns.
+CREATE TABLE {{tables.ledger}} (
+    id bigint PRIMARY KEY,
+    amount numeric NOT NULL,
+    note jsonb,
+    nums integer[] NOT NULL,
+    blobs bytea[],
+    spans interval[],
+    words text[]
+);
