@@ -266,7 +266,7 @@ typedef struct cstruct cstruct;
 typedef struct ctype {
     vkind kind;
     const char *c;        /* the C type */
-    const char *suffix;   /* of pgc_put_* / pgc_field_*; NULL: text parameter */
+    const char *suffix;   /* of pgc_put_* (binary parameters) and pgc_field_*, or NULL */
     int size;             /* binary parameter size, 0: variable or text */
     uint32_t oid;         /* the OID the server reports (domains: their base), 0: unknown */
     const char *enum_c;   /* V_ENUM, and V_ARRAY of an enum: the C enum */
