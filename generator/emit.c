@@ -257,7 +257,7 @@ static const char *unique(pgc_arena *a, names *used, const char *base)
 
 typedef enum vkind {
     V_INT2, V_INT4, V_INT8, V_FLOAT4, V_FLOAT8, V_BOOL, V_TEXT, V_JSONB, V_NUMERIC,
-    V_BYTES, V_UUID, V_DATE, V_TIMESTAMP, V_INTERVAL, V_ENUM, V_ARRAY, V_COMPOSITE
+    V_BYTES, V_UUID, V_DATE, V_TIMESTAMP, V_INTERVAL, V_ENUM, V_ARRAY, V_COMPOSITE, V_RANGE
 } vkind;
 
 typedef struct cstruct cstruct;
@@ -473,6 +473,22 @@ static bool type_of(emitter *e, uint32_t oid, ctype *out)
             return true;
         }
     }
+    /* ranges of the scalars that have a binary form, sent in binary */
+    static const struct {
+        uint32_t oid;
+        const char *name;
+    } ranges[] = {
+        {3904, "int4"}, {3926, "int8"}, {3906, "numeric"}, {3912, "date"}, {3908, "timestamp"},
+        {3910, "timestamp"},
+    };
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+        if (ranges[i].oid == base) {
+            *out = (ctype){V_RANGE, pgc_arena_printf(e->a, "pgc_%s_range", ranges[i].name),
+                           pgc_arena_printf(e->a, "%s_range", ranges[i].name), 0, base, NULL, 0,
+                           NULL, NULL};
+            return true;
+        }
+    }
     pgc_utype *u = pgc_cat_utype(e->p->catalog, base);
     if (!u || u->dropped)
         return false;
@@ -512,8 +528,9 @@ static const char *unsupported_why(emitter *e, uint32_t oid)
                "a composite type (ROW(...)::t)";
     const pgc_bi_type *t = pgc_cat_type(e->p->catalog, base);
     uint32_t elem = pgc_cat_elem_type(e->p->catalog, base);
-    if (t && t->type == 'r')
-        return "pgc generate does not support yet (ranges: select lower(x), upper(x) instead)";
+    if (t && (t->type == 'r' || t->type == 'm'))
+        return "pgc generate does not support yet (multiranges, ranges of other types: select "
+               "lower(x), upper(x) instead)";
     if (elem && pgc_cat_type_rel(e->p->catalog, elem))
         return "pgc generate does not support yet (arrays of composite types)";
     return "pgc generate does not support yet";
@@ -816,7 +833,14 @@ static bool resolve_query(emitter *e, const pgc_query_info *qi, param **params, 
 /* Is a parameter of type t sent in binary (else as text)? */
 static bool binary_param(const ctype *t)
 {
-    return t->size || t->kind == V_BYTES || (t->kind == V_ARRAY && t->elem);
+    return t->size || t->kind == V_BYTES || t->kind == V_RANGE
+           || (t->kind == V_ARRAY && t->elem);
+}
+
+/* Is a parameter of type t encoded into memory freed after the call (arrays, ranges)? */
+static bool encoded_param(const ctype *t)
+{
+    return t->kind == V_ARRAY || t->kind == V_RANGE;
 }
 
 /* "const int64_t *x" and the like. */
@@ -888,23 +912,26 @@ static const char *binds(emitter *e, const char *fn, const param *ps, size_t n)
                 sb_printf(&b, "    values[%zu] = pgc_put_%s(bin[%zu], %s);\n", i, p->t.suffix, i,
                           v);
             break;
-        case V_ARRAY: case V_COMPOSITE: /* arrays below; composites are refused */
+        case V_ARRAY: case V_RANGE: case V_COMPOSITE: /* arrays, ranges below; composites are refused */
             break;
         }
     }
-    /* arrays last, encoded into arrays[] (freed after the call) */
+    /* arrays and ranges last, encoded into arrays[] (freed after the call) */
     size_t k = 0, narrays = 0;
     for (size_t i = 0; i < n; i++)
-        narrays += ps[i].t.kind == V_ARRAY;
+        narrays += encoded_param(&ps[i].t);
 
     for (size_t i = 0; i < n; i++) {
         const param *p = &ps[i];
-        if (p->t.kind != V_ARRAY)
+        if (!encoded_param(&p->t))
             continue;
         bool null = p->info->nullable;
         /* binary, or text ({"a","b"}) for numeric, jsonb and enums */
         const char *call =
-            p->t.elem ? pgc_arena_printf(e->a, "pgc_put_%s(%s%s, %u, &arrays[%zu], &lengths[%zu])",
+            p->t.kind == V_RANGE
+                ? pgc_arena_printf(e->a, "pgc_put_%s(%s%s, &arrays[%zu], &lengths[%zu])",
+                                   p->t.suffix, null ? "*" : "", p->c, k, i)
+            : p->t.elem ? pgc_arena_printf(e->a, "pgc_put_%s(%s%s, %u, &arrays[%zu], &lengths[%zu])",
                                          p->t.suffix, null ? "*" : "", p->c, p->t.elem, k, i)
                       : pgc_arena_printf(e->a, "pgc_put_array_literal(%s%s, &arrays[%zu], "
                                                "&lengths[%zu])", null ? "*" : "", p->c, k, i);
@@ -962,6 +989,10 @@ static void read_value(emitter *e, strbuf *b, const value_read *v, const ctype *
     case V_TEXT: case V_BYTES: case V_INT2: case V_INT4: case V_INT8: case V_FLOAT4:
     case V_FLOAT8: case V_BOOL: case V_UUID: case V_DATE: case V_TIMESTAMP: case V_INTERVAL:
         sb_printf(b, "    %s = pgc_field_%s(%s);\n", v->dest, t->suffix, v->f);
+        return;
+    case V_RANGE:
+        sb_printf(b, "    rc = pgc_field_%s(res, %s, &%s, err);\n%s", t->suffix, v->f, v->dest,
+                  fail_rc);
         return;
     case V_ARRAY:
         sb_printf(b, "    rc = pgc_field_%s_array(res, %s, &%s, err);\n%s", t->decode, v->f,
@@ -1296,11 +1327,12 @@ static void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps
             call = pgc_arena_printf(a, "pgc_copy_bytes(c, pgc_put_interval(bin, %s), 16, NULL);", v);
             need_bin = true;
             break;
-        case V_ARRAY: {
+        case V_ARRAY: case V_RANGE: {
             const char *ind = is_null[order[k]] ? "            " : "        ";
-            call = pgc_arena_printf(a, "rc = pgc_put_%s(%s, %u, &enc, &enc_len);\n"
+            const char *elem = p->t.kind == V_ARRAY ? pgc_arena_printf(a, ", %u", p->t.elem) : "";
+            call = pgc_arena_printf(a, "rc = pgc_put_%s(%s%s, &enc, &enc_len);\n"
                                        "%spgc_copy_encoded(c, rc, enc, enc_len, NULL);",
-                                    p->t.suffix, v, p->t.elem, ind);
+                                    p->t.suffix, v, elem, ind);
             need_enc = true;
             break;
         }
@@ -1390,7 +1422,7 @@ static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *
     for (size_t i = 0; i < np; i++) {
         if (binary_param(&ps[i].t))
             any_binary = true;
-        if (ps[i].t.kind == V_ARRAY)
+        if (encoded_param(&ps[i].t))
             narrays++;
         if (ps[i].t.size > bin_size)
             bin_size = ps[i].t.size;

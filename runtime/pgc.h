@@ -919,6 +919,56 @@ int pgc_get_text_array(pgc_result *res, int row, int col, pgc_text_array *out,
 
 
 /*
+ * Ranges: int4range, int8range, numrange, daterange, tsrange, tstzrange.
+ * `b` holds PostgreSQL's flags; a bound means something only when the
+ * range is not empty and that side is not infinite (else it is 0 / NULL,
+ * and ignored as a parameter).  The server canonicalizes discrete ranges:
+ * int4range [1,5] comes back as [1,6).
+ */
+typedef struct pgc_range_bounds {
+    bool empty;
+    bool lower_inc, upper_inc;   /* [ and ] rather than ( and ) */
+    bool lower_inf, upper_inf;   /* no lower / upper bound */
+} pgc_range_bounds;
+
+typedef struct pgc_int4_range {
+    int32_t lower, upper;
+    pgc_range_bounds b;
+} pgc_int4_range;
+typedef struct pgc_int8_range {
+    int64_t lower, upper;
+    pgc_range_bounds b;
+} pgc_int8_range;
+typedef struct pgc_numeric_range {
+    const char *lower, *upper;   /* numeric text */
+    pgc_range_bounds b;
+} pgc_numeric_range;
+typedef struct pgc_date_range {
+    pgc_date lower, upper;
+    pgc_range_bounds b;
+} pgc_date_range;
+typedef struct pgc_timestamp_range { /* tsrange, tstzrange */
+    pgc_timestamp lower, upper;
+    pgc_range_bounds b;
+} pgc_timestamp_range;
+
+/* Decoders (PGC_EINVAL: malformed; a NULL f gives a zeroed range) and
+ * binary encoders (*out malloc'd, as the array encoders; PGC_EINVAL for a
+ * numeric bound that is not a number, PGC_ENOMEM). */
+int pgc_field_int4_range(pgc_result *res, pgc_field f, pgc_int4_range *out, pgc_error *err);
+int pgc_field_int8_range(pgc_result *res, pgc_field f, pgc_int8_range *out, pgc_error *err);
+int pgc_field_numeric_range(pgc_result *res, pgc_field f, pgc_numeric_range *out,
+                            pgc_error *err);
+int pgc_field_date_range(pgc_result *res, pgc_field f, pgc_date_range *out, pgc_error *err);
+int pgc_field_timestamp_range(pgc_result *res, pgc_field f, pgc_timestamp_range *out,
+                              pgc_error *err);
+int pgc_put_int4_range(pgc_int4_range v, char **out, int *len);
+int pgc_put_int8_range(pgc_int8_range v, char **out, int *len);
+int pgc_put_numeric_range(pgc_numeric_range v, char **out, int *len);
+int pgc_put_date_range(pgc_date_range v, char **out, int *len);
+int pgc_put_timestamp_range(pgc_timestamp_range v, char **out, int *len);
+
+/*
  * Checks that a result has the columns the generated code was built for:
  * ncols columns, in stmt->result_format, with the given type OIDs (0:
  * not checked, for types whose OID is the database's own, like enums).

@@ -1053,3 +1053,146 @@ ARRAY_FNS(timestamp, pgc_timestamp, 8, pgc_put_timestamp(dst, *v),
           v->usec = (int64_t)get_be(src, 8), 1114, 1184)
 ARRAY_FNS(interval, pgc_interval, 16, pgc_put_interval(dst, *v),
           *v = pgc_field_interval((pgc_field){1186, src, 16}), 1186)
+
+/* ---- ranges ---------------------------------------------------------------------------------- */
+
+/*
+ * range_send: a flags byte, then the lower and the upper bound (each as its
+ * length and its subtype's binary form) where the range is not empty and
+ * that side is not infinite.
+ */
+enum {
+    RANGE_EMPTY = 0x01, RANGE_LB_INC = 0x02, RANGE_UB_INC = 0x04, RANGE_LB_INF = 0x08,
+    RANGE_UB_INF = 0x10
+};
+
+/* The range in f: its flags and bounds (NULL fields where absent), or why not. */
+static int range_split(pgc_field f, int size, pgc_range_bounds *b, pgc_field *lo, pgc_field *hi,
+                       pgc_error *err)
+{
+    *b = (pgc_range_bounds){false, false, false, false, false};
+    *lo = *hi = (pgc_field){0, NULL, -1};
+    if (!f.data)
+        return PGC_OK;
+    const char *p = f.data, *end = f.data + f.len;
+    if (f.len < 1)
+        return pgc_fail(err, PGC_EINVAL, "malformed range");
+    unsigned flags = (unsigned char)*p++;
+    b->empty = flags & RANGE_EMPTY;
+    b->lower_inc = flags & RANGE_LB_INC;
+    b->upper_inc = flags & RANGE_UB_INC;
+    b->lower_inf = flags & RANGE_LB_INF;
+    b->upper_inf = flags & RANGE_UB_INF;
+    pgc_field *sides[2] = {lo, hi};
+    bool present[2] = {!b->empty && !b->lower_inf, !b->empty && !b->upper_inf};
+    for (int i = 0; i < 2; i++) {
+        if (!present[i])
+            continue;
+        if (end - p < 4)
+            return pgc_fail(err, PGC_EINVAL, "malformed range");
+        int32_t len = (int32_t)get_be(p, 4);
+        p += 4;
+        if (len < 0 || end - p < len || (size && len != size))
+            return pgc_fail(err, PGC_EINVAL, "malformed range");
+        *sides[i] = (pgc_field){0, p, len};
+        p += len;
+    }
+    if (p != end)
+        return pgc_fail(err, PGC_EINVAL, "malformed range");
+    return PGC_OK;
+}
+
+static unsigned range_flags(pgc_range_bounds b)
+{
+    if (b.empty)
+        return RANGE_EMPTY;
+    return (b.lower_inc && !b.lower_inf ? RANGE_LB_INC : 0)
+           | (b.upper_inc && !b.upper_inf ? RANGE_UB_INC : 0)
+           | (b.lower_inf ? RANGE_LB_INF : 0) | (b.upper_inf ? RANGE_UB_INF : 0);
+}
+
+/* A range of bounds lo[0..nlo) and hi[0..nhi), malloc'd in *out. */
+static int range_join(pgc_range_bounds b, const char *lo, size_t nlo, const char *hi, size_t nhi,
+                      char **out, int *len)
+{
+    unsigned flags = range_flags(b);
+    bool has_lo = !(flags & (RANGE_EMPTY | RANGE_LB_INF)),
+         has_hi = !(flags & (RANGE_EMPTY | RANGE_UB_INF));
+    size_t total = 1 + (has_lo ? 4 + nlo : 0) + (has_hi ? 4 + nhi : 0);
+    char *r = malloc(total), *p = r;
+    *out = NULL;
+    *len = 0;
+    if (!r)
+        return PGC_ENOMEM;
+    *p++ = (char)flags;
+    if (has_lo) {
+        put_be(p, nlo, 4);
+        memcpy(p + 4, lo, nlo);
+        p += 4 + nlo;
+    }
+    if (has_hi) {
+        put_be(p, nhi, 4);
+        memcpy(p + 4, hi, nhi);
+    }
+    *out = r;
+    *len = (int)total;
+    return PGC_OK;
+}
+
+#define RANGE_FNS(name, size, GET, PUT)                                                     \
+    int pgc_field_##name##_range(pgc_result *res, pgc_field f, pgc_##name##_range *out,     \
+                                 pgc_error *err)                                            \
+    {                                                                                       \
+        pgc_field lo, hi;                                                                   \
+        (void)res;                                                                          \
+        memset(out, 0, sizeof *out);                                                        \
+        int rc = range_split(f, size, &out->b, &lo, &hi, err);                              \
+        if (rc != PGC_OK)                                                                   \
+            return rc;                                                                      \
+        out->lower = GET(lo);                                                               \
+        out->upper = GET(hi);                                                               \
+        return PGC_OK;                                                                      \
+    }                                                                                       \
+    int pgc_put_##name##_range(pgc_##name##_range v, char **out, int *len)                  \
+    {                                                                                       \
+        char lo[size], hi[size];                                                            \
+        PUT(lo, v.lower);                                                                   \
+        PUT(hi, v.upper);                                                                   \
+        return range_join(v.b, lo, size, hi, size, out, len);                              \
+    }
+
+RANGE_FNS(int4, 4, pgc_field_int4, pgc_put_int4)
+RANGE_FNS(int8, 8, pgc_field_int8, pgc_put_int8)
+RANGE_FNS(date, 4, pgc_field_date, pgc_put_date)
+RANGE_FNS(timestamp, 8, pgc_field_timestamp, pgc_put_timestamp)
+
+int pgc_field_numeric_range(pgc_result *res, pgc_field f, pgc_numeric_range *out,
+                            pgc_error *err)
+{
+    pgc_field lo, hi;
+    memset(out, 0, sizeof *out);
+    int rc = range_split(f, 0, &out->b, &lo, &hi, err);
+    if (rc == PGC_OK && lo.data)
+        rc = numeric_text(pgc_result_pq(res), lo.data, lo.len, &out->lower, err);
+    if (rc == PGC_OK && hi.data)
+        rc = numeric_text(pgc_result_pq(res), hi.data, hi.len, &out->upper, err);
+    return rc;
+}
+
+int pgc_put_numeric_range(pgc_numeric_range v, char **out, int *len)
+{
+    char *lo = NULL, *hi = NULL;
+    int nlo = 0, nhi = 0, rc = PGC_OK;
+    unsigned flags = range_flags(v.b);
+    *out = NULL;
+    *len = 0;
+    if (!(flags & (RANGE_EMPTY | RANGE_LB_INF)))
+        rc = pgc_put_numeric(v.lower, &lo, &nlo);
+    if (rc == PGC_OK && !(flags & (RANGE_EMPTY | RANGE_UB_INF)))
+        rc = pgc_put_numeric(v.upper, &hi, &nhi);
+    if (rc == PGC_OK)
+        rc = range_join(v.b, lo, (size_t)nlo, hi, (size_t)nhi, out, len);
+    free(lo);
+    free(hi);
+    return rc;
+}

@@ -185,12 +185,12 @@ static void emit__unsupported_type__is_an_error_naming_it(void **state)
     out_free(&o);
 
     o = generate_query("-- name: Spans :one\n"
-                       "SELECT int4range(1, medium) AS r FROM {{tables.items}};\n",
+                       "SELECT int4multirange(int4range(1, medium)) AS r FROM {{tables.items}};\n",
                        "store");
     assert_false(o.ok);
-    assert_non_null(strstr(o.diag, "error: query Spans: column r has type int4range, which pgc "
-                                   "generate does not support yet (ranges: select lower(x), "
-                                   "upper(x) instead)"));
+    assert_non_null(strstr(o.diag, "error: query Spans: column r has type int4multirange, which "
+                                   "pgc generate does not support yet (multiranges, ranges of "
+                                   "other types: select lower(x), upper(x) instead)"));
     out_free(&o);
 
     o = generate_query("-- name: Pair :one\n"

@@ -292,6 +292,43 @@ static void values__numeric_text__encodes_or_is_refused(void **state)
     assert_int_equal(pgc_put_numeric(NULL, &out, &len), PGC_EINVAL);
 }
 
+static void values__range__decodes_or_is_refused(void **state)
+{
+    (void)state;
+    /* int4range [1,6): flags LB_INC, then two 4-byte bounds */
+    char buf[17] = {0x02};
+    put32(buf + 1, 4), put32(buf + 5, 1), put32(buf + 9, 4), put32(buf + 13, 6);
+    pgc_result *res = one_value(3904, buf, sizeof buf);
+    pgc_int4_range r;
+    pgc_error err = {0};
+    assert_ok(pgc_field_int4_range(res, pgc_get_field(res, 0, 0), &r, &err), &err);
+    assert_int_equal(r.lower, 1);
+    assert_int_equal(r.upper, 6);
+    assert_true(r.b.lower_inc && !r.b.upper_inc && !r.b.empty);
+    pgc_result_free(res);
+    /* a bound of the wrong size, and one running past the value */
+    put32(buf + 9, 3);
+    res = one_value(3904, buf, sizeof buf);
+    assert_int_equal(pgc_field_int4_range(res, pgc_get_field(res, 0, 0), &r, &err), PGC_EINVAL);
+    assert_string_equal(err.message, "malformed range");
+    pgc_result_free(res);
+    res = one_value(3904, buf, 12);
+    pgc_error_clear(&err);
+    assert_int_equal(pgc_field_int4_range(res, pgc_get_field(res, 0, 0), &r, &err), PGC_EINVAL);
+    pgc_result_free(res);
+    /* empty: the flag alone, and encoding it back gives the same byte */
+    res = one_value(3904, "\001", 1);
+    assert_ok(pgc_field_int4_range(res, pgc_get_field(res, 0, 0), &r, &err), &err);
+    assert_true(r.b.empty);
+    pgc_result_free(res);
+    char *out;
+    int len;
+    assert_int_equal(pgc_put_int4_range(r, &out, &len), PGC_OK);
+    assert_int_equal(len, 1);
+    assert_int_equal(out[0], 1);
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -306,6 +343,7 @@ int main(void)
         cmocka_unit_test(values__fail_value__names_statement_and_column),
         cmocka_unit_test(values__array_literal__quotes_every_item),
         cmocka_unit_test(values__numeric_text__encodes_or_is_refused),
+        cmocka_unit_test(values__range__decodes_or_is_refused),
     };
     return cmocka_run_group_tests_name("values", tests, NULL, NULL);
 }

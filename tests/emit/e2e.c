@@ -1043,6 +1043,67 @@ static void emit__copyfrom__numeric_jsonb_and_arrays(void **state)
     assert_string_equal(err.message, "store_copy_ledger: row 1: nums has no items");
 }
 
+/* Ranges as parameters, columns and :copyfrom fields. */
+static void emit__ranges__round_trip(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    migrate(f);
+    pgc_int4_range ints = {1, 5, {.lower_inc = true, .upper_inc = true}};         /* [1,5] */
+    pgc_int8_range bigs = {0, INT64_C(9000000000), {.lower_inf = true}};          /* (,9e9) */
+    pgc_numeric_range nums = {"-1.50", "2", {.lower_inc = true}};                 /* [-1.50,2) */
+    pgc_date_range days = {{0}, {0}, {.empty = true}};                            /* empty */
+    pgc_timestamp_range stamps = {{0}, {INT64_C(86400000000)}, {.upper_inc = true}};
+    pgc_timestamp_range stampstz = {{-1}, {0}, {.lower_inc = true, .upper_inf = true}};
+    assert_ok(store_put_spans(f->db, 1, ints, &bigs, &nums, &days, &stamps, &stampstz, &err),
+              &err);
+    assert_ok(store_put_spans(f->db, 2, ints, NULL, NULL, NULL, NULL, NULL, &err), &err);
+
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT format('%%s|%%s|%%s|%%s|%%s|%%s', ints, bigs, nums, days, "
+                              "stamps, stampstz) FROM %s WHERE id = 1", table(f, "spans"));
+    char *v = fixture_scalar(f, sql);
+    assert_string_equal(v, "[1,6)|(,9000000000)|[-1.50,2)|empty|"
+                           "(\"2000-01-01 00:00:00\",\"2000-01-02 00:00:00\"]|"
+                           "[\"1999-12-31 23:59:59.999999+00\",)");
+    free(v);
+
+    store_get_spans_row r;
+    assert_ok(store_get_spans(f->db, 1, &r, &err), &err);
+    assert_int_equal(r.ints.lower, 1);
+    assert_int_equal(r.ints.upper, 6); /* canonical: [1,6) */
+    assert_true(r.ints.b.lower_inc && !r.ints.b.upper_inc && !r.ints.b.empty);
+    assert_true(r.bigs.b.lower_inf && !r.bigs.b.upper_inf);
+    assert_true(r.bigs.upper == INT64_C(9000000000));
+    assert_string_equal(r.nums.lower, "-1.50");
+    assert_string_equal(r.nums.upper, "2");
+    assert_true(r.nums.b.lower_inc && !r.nums.b.upper_inc);
+    assert_true(r.days.b.empty);
+    assert_true(r.stamps.upper.usec == INT64_C(86400000000) && r.stamps.b.upper_inc);
+    assert_true(r.stampstz.lower.usec == -1 && r.stampstz.b.upper_inf);
+    store_get_spans_row_clear(&r);
+    assert_ok(store_get_spans(f->db, 2, &r, &err), &err);
+    assert_true(r.bigs_is_null && r.nums_is_null && r.days_is_null && r.stamps_is_null
+                && r.stampstz_is_null);
+    store_get_spans_row_clear(&r);
+
+    /* :copyfrom, and a bound that is not a number */
+    store_copy_spans_params rows[2] = {{3, ints, nums, false}, {4, ints, nums, true}};
+    int64_t copied = 0;
+    assert_ok(store_copy_spans(f->db, rows, 2, &copied, &err), &err);
+    assert_true(copied == 2);
+    snprintf(sql, sizeof sql, "SELECT string_agg(format('%%s %%s', ints, nums), '|' ORDER BY id) "
+                              "FROM %s WHERE id > 2", table(f, "spans"));
+    v = fixture_scalar(f, sql);
+    assert_string_equal(v, "[1,6) [-1.50,2)|[1,6) ");
+    free(v);
+    nums.upper = "two";
+    pgc_error_clear(&err);
+    assert_int_equal(store_put_spans(f->db, 5, ints, NULL, &nums, NULL, NULL, NULL, &err),
+                     PGC_EINVAL);
+    assert_string_equal(err.message, "store_put_spans: parameter nums: invalid argument");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1059,6 +1120,7 @@ int main(void)
         BOTH_MODES(emit__composites_and_embeds__round_trip),
         BOTH_MODES(emit__more_arrays__round_trip),
         BOTH_MODES(emit__copyfrom__numeric_jsonb_and_arrays),
+        BOTH_MODES(emit__ranges__round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2680,6 +2680,196 @@ void store_get_ledger_row_clear(store_get_ledger_row *row)
     }
 }
 
+/* PutSpans :exec, tests/emit/schema/queries.sql:126 */
+static const Oid store_put_spans_types[] = {23, 3904, 3926, 3906, 3912, 3908, 3910};
+static const int store_put_spans_formats[] = {1, 1, 1, 1, 1, 1, 1};
+static const pgc_stmt store_put_spans_stmt = {
+    .name = "store_put_spans",
+    .sql = "INSERT INTO {{tables.spans}} (id, ints, bigs, nums, days, stamps, stampstz)\n"
+           "VALUES ($1, $2, $3, $4, $5, $6,\n"
+           "        $7)",
+    .nparams = 7,
+    .param_types = store_put_spans_types,
+    .result_format = 0,
+};
+
+int store_put_spans(pgc_db *db, int32_t id, pgc_int4_range ints, const pgc_int8_range *bigs,
+                    const pgc_numeric_range *nums, const pgc_date_range *days,
+                    const pgc_timestamp_range *stamps, const pgc_timestamp_range *stampstz,
+                    pgc_error *err)
+{
+    const char *values[7];
+    int lengths[7] = {4, 0, 0, 0, 0, 0, 0};
+    char bin[7][4];
+    char *arrays[6] = {NULL};
+    int rc;
+
+    values[0] = pgc_put_int4(bin[0], id);
+    rc = pgc_put_int4_range(ints, &arrays[0], &lengths[1]);
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 6, rc, &store_put_spans_stmt, "ints", err);
+    values[1] = arrays[0];
+    rc = bigs ? pgc_put_int8_range(*bigs, &arrays[1], &lengths[2]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 6, rc, &store_put_spans_stmt, "bigs", err);
+    values[2] = arrays[1];
+    rc = nums ? pgc_put_numeric_range(*nums, &arrays[2], &lengths[3]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 6, rc, &store_put_spans_stmt, "nums", err);
+    values[3] = arrays[2];
+    rc = days ? pgc_put_date_range(*days, &arrays[3], &lengths[4]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 6, rc, &store_put_spans_stmt, "days", err);
+    values[4] = arrays[3];
+    rc = stamps ? pgc_put_timestamp_range(*stamps, &arrays[4], &lengths[5]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 6, rc, &store_put_spans_stmt, "stamps", err);
+    values[5] = arrays[4];
+    rc = stampstz ? pgc_put_timestamp_range(*stampstz, &arrays[5], &lengths[6]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 6, rc, &store_put_spans_stmt, "stampstz", err);
+    values[6] = arrays[5];
+
+    rc = pgc_query(db, &store_put_spans_stmt, values, lengths, store_put_spans_formats, NULL, err);
+    free_arrays(arrays, 6);
+    return rc;
+}
+
+/* GetSpans :one, tests/emit/schema/queries.sql:131 */
+static const Oid store_get_spans_types[] = {23};
+static const int store_get_spans_formats[] = {1};
+static const pgc_stmt store_get_spans_stmt = {
+    .name = "store_get_spans",
+    .sql = "SELECT * FROM {{tables.spans}} WHERE id = $1",
+    .nparams = 1,
+    .param_types = store_get_spans_types,
+    .result_format = 1,
+};
+
+static const Oid store_get_spans_columns[] = {23, 3904, 3926, 3906, 3912, 3908, 3910};
+
+static int store_get_spans_read(pgc_result *res, store_get_spans_row *row, pgc_error *err)
+{
+    pgc_field f;
+    int rc = pgc_result_check(res, &store_get_spans_stmt, 7, store_get_spans_columns, err);
+
+    if (rc != PGC_OK)
+        return rc;
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_spans_stmt,
+                              "column id is NULL, but was generated as NOT NULL");
+    row->id = pgc_field_int4(f);
+    f = pgc_get_field(res, 0, 1);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_spans_stmt,
+                              "column ints is NULL, but was generated as NOT NULL");
+    rc = pgc_field_int4_range(res, f, &row->ints, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_spans_stmt, "column ints");
+    f = pgc_get_field(res, 0, 2);
+    row->bigs_is_null = !f.data;
+    rc = pgc_field_int8_range(res, f, &row->bigs, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_spans_stmt, "column bigs");
+    f = pgc_get_field(res, 0, 3);
+    row->nums_is_null = !f.data;
+    rc = pgc_field_numeric_range(res, f, &row->nums, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_spans_stmt, "column nums");
+    f = pgc_get_field(res, 0, 4);
+    row->days_is_null = !f.data;
+    rc = pgc_field_date_range(res, f, &row->days, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_spans_stmt, "column days");
+    f = pgc_get_field(res, 0, 5);
+    row->stamps_is_null = !f.data;
+    rc = pgc_field_timestamp_range(res, f, &row->stamps, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_spans_stmt, "column stamps");
+    f = pgc_get_field(res, 0, 6);
+    row->stampstz_is_null = !f.data;
+    rc = pgc_field_timestamp_range(res, f, &row->stampstz, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_spans_stmt, "column stampstz");
+    return PGC_OK;
+}
+
+int store_get_spans(pgc_db *db, int32_t id, store_get_spans_row *row, pgc_error *err)
+{
+    const char *values[1];
+    int lengths[1] = {4};
+    char bin[1][4];
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    values[0] = pgc_put_int4(bin[0], id);
+
+    rc = pgc_query(db, &store_get_spans_stmt, values, lengths, store_get_spans_formats, &res, err);
+    if (rc != PGC_OK)
+        return rc;
+    if (pgc_result_rows(res) == 0) {
+        pgc_result_free(res);
+        return pgc_fail_query(err, PGC_ENOROW, &store_get_spans_stmt, "no row");
+    }
+    rc = store_get_spans_read(res, row, err);
+    if (rc != PGC_OK) {
+        pgc_result_free(res);
+        memset(row, 0, sizeof *row);
+        return rc;
+    }
+    row->result = res;
+    return PGC_OK;
+}
+
+void store_get_spans_row_clear(store_get_spans_row *row)
+{
+    if (row) {
+        pgc_result_free(row->result);
+        memset(row, 0, sizeof *row);
+    }
+}
+
+/* CopySpans :copyfrom, tests/emit/schema/queries.sql:134 */
+static const pgc_stmt store_copy_spans_stmt = {
+    .name = "store_copy_spans",
+    .sql = "COPY {{tables.spans}} (\"id\", \"ints\", \"nums\") FROM STDIN (FORMAT binary)",
+};
+
+int store_copy_spans(pgc_db *db, const store_copy_spans_params *rows, size_t n, int64_t *copied,
+                     pgc_error *err)
+{
+    pgc_copy *c;
+    int rc;
+    char *enc;
+    int enc_len;
+
+    if (copied)
+        *copied = 0;
+    if (!rows && n > 0)
+        return pgc_fail_query(err, PGC_EINVAL, &store_copy_spans_stmt, "rows is NULL");
+    rc = pgc_copy_begin(db, &store_copy_spans_stmt, &c, err);
+    if (rc != PGC_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        const store_copy_spans_params *r = &rows[i];
+
+        if (pgc_copy_row(c, 3, NULL) != PGC_OK)
+            break; /* pgc_copy_end reports it */
+        pgc_copy_int4(c, r->id, NULL);
+        rc = pgc_put_int4_range(r->ints, &enc, &enc_len);
+        pgc_copy_encoded(c, rc, enc, enc_len, NULL);
+        if (r->nums_is_null) {
+            pgc_copy_null(c, NULL);
+        } else {
+            rc = pgc_put_numeric_range(r->nums, &enc, &enc_len);
+            pgc_copy_encoded(c, rc, enc, enc_len, NULL);
+        }
+    }
+    return pgc_copy_end(c, copied, err);
+}
+
 
 static const char store_migration_001_init[] =
     "-- The emitter's test schema: a column of every type pgc generate supports,\n"
@@ -2867,6 +3057,17 @@ static const char store_migration_004_composites[] =
     "    blobs bytea[],\n"
     "    spans interval[],\n"
     "    words text[]\n"
+    ");\n"
+    "\n"
+    "-- Ranges: a column of each range type pgc generate maps.\n"
+    "CREATE TABLE {{tables.spans}} (\n"
+    "    id integer PRIMARY KEY,\n"
+    "    ints int4range NOT NULL,\n"
+    "    bigs int8range,\n"
+    "    nums numrange,\n"
+    "    days daterange,\n"
+    "    stamps tsrange,\n"
+    "    stampstz tstzrange\n"
     ");\n";
 
 static const pgc_migration store_migrations[] = {
@@ -2877,7 +3078,7 @@ static const pgc_migration store_migrations[] = {
     {3, "003_events.sql", store_migration_003_events,
      "3ecd37def9baf3be9f46dc970c27bcc7a2cdf30c4dbacc3f73e9afb6fa96b0e2"},
     {4, "004_composites.sql", store_migration_004_composites,
-     "c149d54a0e800eb68e25f4c7416734957a02653c984126c15113168adcc1858c"},
+     "7df1af794eb5cf44cc5f0db5f2bb429dec1ce66fe512ea9db6d6122f192e6250"},
 };
 
 static const pgc_migration_set store_migration_set_ = {

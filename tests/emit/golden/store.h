@@ -867,6 +867,57 @@ typedef struct store_get_ledger_row {
 int store_get_ledger(pgc_db *db, int64_t id, store_get_ledger_row *row, pgc_error *err);
 void store_get_ledger_row_clear(store_get_ledger_row *row);
 
+/* PutSpans :exec, tests/emit/schema/queries.sql:126 */
+int store_put_spans(pgc_db *db, int32_t id, pgc_int4_range ints, const pgc_int8_range *bigs,
+                    const pgc_numeric_range *nums, const pgc_date_range *days,
+                    const pgc_timestamp_range *stamps, const pgc_timestamp_range *stampstz,
+                    pgc_error *err);
+
+/* A row of GetSpans :one. */
+typedef struct store_get_spans_row {
+    int32_t id;
+    pgc_int4_range ints;
+    pgc_int8_range bigs;
+    bool bigs_is_null;
+    pgc_numeric_range nums;
+    bool nums_is_null;
+    pgc_date_range days;
+    bool days_is_null;
+    pgc_timestamp_range stamps;
+    bool stamps_is_null;
+    pgc_timestamp_range stampstz;
+    bool stampstz_is_null;
+    pgc_result *result; /* the row's: store_get_spans_row_clear() frees it */
+} store_get_spans_row;
+
+/*
+ * GetSpans :one, tests/emit/schema/queries.sql:131
+ * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
+ * overwritten (clear a row you reuse first); free it with
+ * store_get_spans_row_clear(), also safe on a zeroed or cleared row.
+ */
+int store_get_spans(pgc_db *db, int32_t id, store_get_spans_row *row, pgc_error *err);
+void store_get_spans_row_clear(store_get_spans_row *row);
+
+/* A row for CopySpans :copyfrom. */
+typedef struct store_copy_spans_params {
+    int32_t id;
+    pgc_int4_range ints;
+    pgc_numeric_range nums;
+    bool nums_is_null;
+} store_copy_spans_params;
+
+/*
+ * CopySpans :copyfrom, tests/emit/schema/queries.sql:134
+ * Stores rows[0..n-1] with a binary COPY (one statement: on a db, all of
+ * them or, on any failure, none; a unique violation is PGC_ESQL with
+ * SQLSTATE 23505).  *copied (may be NULL) receives the number of rows
+ * stored.  A non-null string member that is NULL is PGC_EINVAL naming the
+ * row, found before anything is sent.
+ */
+int store_copy_spans(pgc_db *db, const store_copy_spans_params *rows, size_t n, int64_t *copied,
+                     pgc_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -122,3 +122,14 @@ VALUES (@id, @amount, @note, @nums, @blobs, @spans, @words);
 
 -- name: GetLedger :one
 SELECT * FROM {{tables.ledger}} WHERE id = @id;
+
+-- name: PutSpans :exec
+INSERT INTO {{tables.spans}} (id, ints, bigs, nums, days, stamps, stampstz)
+VALUES (@id, @ints, sqlc.narg(bigs), sqlc.narg(nums), sqlc.narg(days), sqlc.narg(stamps),
+        sqlc.narg(stampstz));
+
+-- name: GetSpans :one
+SELECT * FROM {{tables.spans}} WHERE id = @id;
+
+-- name: CopySpans :copyfrom
+INSERT INTO {{tables.spans}} (id, ints, nums) VALUES (@id, @ints, @nums);

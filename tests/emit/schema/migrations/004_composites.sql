@@ -30,3 +30,14 @@ CREATE TABLE {{tables.ledger}} (
     spans interval[],
     words text[]
 );
+
+-- Ranges: a column of each range type pgc generate maps.
+CREATE TABLE {{tables.spans}} (
+    id integer PRIMARY KEY,
+    ints int4range NOT NULL,
+    bigs int8range,
+    nums numrange,
+    days daterange,
+    stamps tsrange,
+    stampstz tstzrange
+);
