@@ -295,6 +295,7 @@ struct cstruct {
     const pgc_rel *rel;
     const char *c;        /* the C type */
     const char *reader;   /* its decoder's name, once a value of the type is read */
+    const char *writer;   /* its encoder's name, once a value is a parameter */
     const char *sqltype;
     PGC_VEC(member) m;
     bool resolved;        /* members' C types known */
@@ -746,6 +747,39 @@ static bool check_struct(emitter *e, const pgc_query_src *q, const char *colname
     return true;
 }
 
+/*
+ * A composite parameter is sent in binary (record_recv), which names each
+ * field's type OID and has the server check it: only fields of built-in
+ * types, whose OIDs are known here, and with a binary encoder.  Else
+ * reports the first field that is not, naming the parameter.
+ */
+static bool check_struct_param(emitter *e, const pgc_query_src *q, const pgc_param_info *pi,
+                               const ctype *t)
+{
+    if (t->kind != V_COMPOSITE)
+        return true;
+    cstruct *st = t->st;
+    resolve_struct(e, st);
+    for (size_t i = 0; i < st->m.len; i++) {
+        const member *m = &st->m.items[i];
+        bool builtin = m->col->type < PGC_USER_OID_BASE;
+        if (!m->ok || !builtin || m->t.kind == V_ENUM || m->t.kind == V_COMPOSITE
+            || (m->t.kind == V_ARRAY && !m->t.elem)) {
+            query_error(e, q, "parameter %s has type %s, whose field %s has type %s, which a "
+                              "composite parameter cannot hold yet (only built-in types with a "
+                              "binary form: the database numbers enums, domains and composites); "
+                              "pass the fields and write ROW(@a, @b)::%s",
+                        pi->name, st->sqltype, m->col->name,
+                        pgc_catalog_type_name(e->p->catalog, m->col->type, m->col->typmod),
+                        st->sqltype);
+            return false;
+        }
+    }
+    if (!st->writer)
+        st->writer = unique(e->a, &e->globals, pgc_arena_printf(e->a, "%s_put", st->c));
+    return true;
+}
+
 /* Names and types of the query's parameters and columns; false after reporting. */
 static bool resolve_query(emitter *e, const pgc_query_info *qi, param **params, column **cols)
 {
@@ -765,11 +799,7 @@ static bool resolve_query(emitter *e, const pgc_query_info *qi, param **params, 
                         pgc_catalog_type_name(e->p->catalog, pi->type, -1),
                         unsupported_why(e, pi->type));
             ok = false;
-        } else if (p->t.kind == V_COMPOSITE) {
-            query_error(e, q, "parameter %s has type %s: a composite value cannot be a "
-                              "parameter yet; pass its fields and write ROW(@a, @b)::%s",
-                        pi->name, pgc_catalog_type_name(e->p->catalog, pi->type, -1),
-                        pgc_catalog_type_name(e->p->catalog, pi->type, -1));
+        } else if (!check_struct_param(e, q, pi, &p->t)) {
             ok = false;
         }
     }
@@ -833,14 +863,14 @@ static bool resolve_query(emitter *e, const pgc_query_info *qi, param **params, 
 /* Is a parameter of type t sent in binary (else as text)? */
 static bool binary_param(const ctype *t)
 {
-    return t->size || t->kind == V_BYTES || t->kind == V_RANGE
+    return t->size || t->kind == V_BYTES || t->kind == V_RANGE || t->kind == V_COMPOSITE
            || (t->kind == V_ARRAY && t->elem);
 }
 
 /* Is a parameter of type t encoded into memory freed after the call (arrays, ranges)? */
 static bool encoded_param(const ctype *t)
 {
-    return t->kind == V_ARRAY || t->kind == V_RANGE;
+    return t->kind == V_ARRAY || t->kind == V_RANGE || t->kind == V_COMPOSITE;
 }
 
 /* "const int64_t *x" and the like. */
@@ -912,7 +942,7 @@ static const char *binds(emitter *e, const char *fn, const param *ps, size_t n)
                 sb_printf(&b, "    values[%zu] = pgc_put_%s(bin[%zu], %s);\n", i, p->t.suffix, i,
                           v);
             break;
-        case V_ARRAY: case V_RANGE: case V_COMPOSITE: /* arrays, ranges below; composites are refused */
+        case V_ARRAY: case V_RANGE: case V_COMPOSITE: /* encoded below */
             break;
         }
     }
@@ -928,7 +958,10 @@ static const char *binds(emitter *e, const char *fn, const param *ps, size_t n)
         bool null = p->info->nullable;
         /* binary, or text ({"a","b"}) for numeric, jsonb and enums */
         const char *call =
-            p->t.kind == V_RANGE
+            p->t.kind == V_COMPOSITE
+                ? pgc_arena_printf(e->a, "%s(%s%s, &arrays[%zu], &lengths[%zu])", p->t.st->writer,
+                                   null ? "" : "&", p->c, k, i)
+            : p->t.kind == V_RANGE
                 ? pgc_arena_printf(e->a, "pgc_put_%s(%s%s, &arrays[%zu], &lengths[%zu])",
                                    p->t.suffix, null ? "*" : "", p->c, k, i)
             : p->t.elem ? pgc_arena_printf(e->a, "pgc_put_%s(%s%s, %u, &arrays[%zu], &lengths[%zu])",
@@ -1050,6 +1083,74 @@ static void read_column(emitter *e, strbuf *b, const char *fn, const column *c, 
 
 /* ---- composite types ------------------------------------------------------------------------ */
 
+/* The encoder of a composite parameter (check_struct_param says which can be). */
+static void emit_struct_writer(emitter *e, const cstruct *st, strbuf *c)
+{
+    pgc_arena *a = e->a;
+    tmpl t = {.a = a};
+    strbuf b = {.a = a};
+    bool need_bin = false, need_enc = false;
+    for (size_t i = 0; i < st->m.len; i++) {
+        const member *m = &st->m.items[i];
+        const ctype *mt = &m->t;
+        uint32_t oid = m->col->type;
+        const char *v = pgc_arena_printf(a, "v->%s", m->c), *put = NULL;
+        bool string = is_string(mt);
+        switch (mt->kind) {
+        case V_INT2: case V_INT4: case V_INT8: case V_FLOAT4: case V_FLOAT8: case V_BOOL:
+        case V_UUID: case V_DATE: case V_TIMESTAMP: case V_INTERVAL:
+            put = pgc_arena_printf(a, "pgc_record_add(&r, %u, pgc_put_%s(bin, %s), %d);", oid,
+                                   mt->suffix, v, mt->size);
+            need_bin = true;
+            break;
+        case V_TEXT:
+            put = pgc_arena_printf(a, "pgc_record_add(&r, %u, %s, strlen(%s));", oid, v, v);
+            break;
+        case V_BYTES:
+            put = pgc_arena_printf(a, "pgc_record_add(&r, %u, %s.data ? (const char *)%s.data : "
+                                      "\"\", %s.len);", oid, v, v, v);
+            break;
+        case V_JSONB: case V_NUMERIC:
+            put = pgc_arena_printf(a, "rc = pgc_put_%s(%s, &enc, &enc_len);\n        "
+                                      "pgc_record_add_encoded(&r, %u, rc, enc, enc_len);",
+                                   mt->suffix, v, oid);
+            need_enc = true;
+            break;
+        case V_ARRAY: case V_RANGE:
+            put = pgc_arena_printf(a, "rc = pgc_put_%s(%s%s, &enc, &enc_len);\n        "
+                                      "pgc_record_add_encoded(&r, %u, rc, enc, enc_len);",
+                                   mt->suffix, v,
+                                   mt->kind == V_ARRAY ? pgc_arena_printf(a, ", %u", mt->elem) : "",
+                                   oid);
+            need_enc = true;
+            break;
+        case V_ENUM: case V_COMPOSITE: /* refused by check_struct_param */
+            break;
+        }
+        const char *null = m->is_null && string
+                               ? pgc_arena_printf(a, "v->%s || !%s", m->is_null, v)
+                           : m->is_null ? pgc_arena_printf(a, "v->%s", m->is_null)
+                           : string     ? pgc_arena_printf(a, "!%s", v)
+                                        : NULL;
+        if (null)
+            sb_printf(&b, "    if (%s) {\n        pgc_record_add(&r, %u, NULL, 0);\n"
+                          "    } else {\n        %s\n    }\n", null, oid, put);
+        else
+            sb_printf(&b, "    %s\n", put);
+    }
+    set(&t, "ctype", st->c);
+    set(&t, "writer", st->writer);
+    set(&t, "sqltype", comment_text(a, st->sqltype));
+    set(&t, "nfields", pgc_arena_printf(a, "%zu", st->m.len));
+    set(&t, "puts", sb_take(&b));
+    set(&t, "put_locals", pgc_arena_printf(a, "%s%s", need_bin ? "    char bin[16];\n" : "",
+                                           need_enc ? "    char *enc;\n    int enc_len;\n"
+                                                      "    int rc;\n"
+                                                    : ""));
+    fill(c, &t, "struct_put");
+    sb_puts(c, "\n");
+}
+
 /* The struct of a composite type, its members' structs first. */
 static void emit_struct(emitter *e, cstruct *st, strbuf *h, strbuf *c)
 {
@@ -1076,6 +1177,8 @@ static void emit_struct(emitter *e, cstruct *st, strbuf *h, strbuf *c)
     set(&t, "members", sb_take(&b));
     fill(h, &t, "header_struct");
     sb_puts(h, "\n");
+    if (st->writer)
+        emit_struct_writer(e, st, c);
     if (!st->reader)
         return;
     for (size_t i = 0; i < st->m.len; i++)
@@ -1336,8 +1439,14 @@ static void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps
             need_enc = true;
             break;
         }
-        case V_COMPOSITE: /* refused above */
+        case V_COMPOSITE: {
+            const char *ind = is_null[order[k]] ? "            " : "        ";
+            call = pgc_arena_printf(a, "rc = %s(&%s, &enc, &enc_len);\n"
+                                       "%spgc_copy_encoded(c, rc, enc, enc_len, NULL);",
+                                    p->t.st->writer, v, ind);
+            need_enc = true;
             break;
+        }
         }
         if (is_null[order[k]])
             sb_printf(&b, "        if (r->%s) {\n            pgc_copy_null(c, NULL);\n"

@@ -969,6 +969,32 @@ int pgc_put_date_range(pgc_date_range v, char **out, int *len);
 int pgc_put_timestamp_range(pgc_timestamp_range v, char **out, int *len);
 
 /*
+ * A composite value as a parameter (record_recv's binary format), built
+ * field by field in declaration order: pgc_record_begin, one _add per
+ * field with the field's type OID (the server checks it), pgc_record_end.
+ * A failure (PGC_ENOMEM, PGC_EINVAL: more than 1 GiB, an encoder's
+ * failure, a field count other than begin's) sticks and is returned by
+ * _end, which frees what was built.  On PGC_OK *out is malloc'd.
+ */
+typedef struct pgc_record {
+    char *data;
+    size_t len, cap;
+    int nfields, added;
+    int rc;
+} pgc_record;
+
+void pgc_record_begin(pgc_record *r, int nfields);
+/* The next field's binary form; data NULL for SQL NULL. */
+void pgc_record_add(pgc_record *r, Oid type, const char *data, size_t len);
+/* A field an encoder made (pgc_put_*_array, _range, pgc_put_numeric,
+ * pgc_put_jsonb): added if rc is PGC_OK, else r fails with rc; data is
+ * freed in either case. */
+void pgc_record_add_encoded(pgc_record *r, Oid type, int rc, char *data, int len);
+int pgc_record_end(pgc_record *r, char **out, int *len);
+/* jsonb text in binary (a version byte, then the text): *out malloc'd. */
+int pgc_put_jsonb(const char *text, char **out, int *len);
+
+/*
  * Checks that a result has the columns the generated code was built for:
  * ncols columns, in stmt->result_format, with the given type OIDs (0:
  * not checked, for types whose OID is the database's own, like enums).

@@ -1196,3 +1196,102 @@ int pgc_put_numeric_range(pgc_numeric_range v, char **out, int *len)
     free(hi);
     return rc;
 }
+
+/* ---- composite parameters -------------------------------------------------------------------- */
+
+static void record_put(pgc_record *r, const void *data, size_t n);
+
+void pgc_record_begin(pgc_record *r, int nfields)
+{
+    static const char count[4] = {0}; /* the field count's place, filled by _end */
+    memset(r, 0, sizeof *r);
+    r->nfields = nfields;
+    r->rc = nfields < 0 ? PGC_EINVAL : PGC_OK;
+    record_put(r, count, sizeof count);
+}
+
+/* Appends n bytes, growing the buffer; a failure sticks. */
+static void record_put(pgc_record *r, const void *data, size_t n)
+{
+    if (r->rc != PGC_OK)
+        return;
+    if (n > ARRAY_MAX || r->len + n > ARRAY_MAX) {
+        r->rc = PGC_EINVAL;
+        return;
+    }
+    if (r->len + n > r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 64;
+        while (cap < r->len + n)
+            cap *= 2;
+        char *p = realloc(r->data, cap);
+        if (!p) {
+            r->rc = PGC_ENOMEM;
+            return;
+        }
+        r->data = p;
+        r->cap = cap;
+    }
+    if (n)
+        memcpy(r->data + r->len, data, n);
+    r->len += n;
+}
+
+void pgc_record_add(pgc_record *r, Oid type, const char *data, size_t len)
+{
+    char head[8];
+    put_be(head, type, 4);
+    put_be(head + 4, data ? (uint32_t)len : 0xffffffffu, 4);
+    if (data && len > ARRAY_MAX)
+        r->rc = PGC_EINVAL;
+    record_put(r, head, 8);
+    if (data)
+        record_put(r, data, len);
+    r->added++;
+}
+
+void pgc_record_add_encoded(pgc_record *r, Oid type, int rc, char *data, int len)
+{
+    if (rc == PGC_OK)
+        pgc_record_add(r, type, data, (size_t)len);
+    else if (r->rc == PGC_OK)
+        r->rc = rc;
+    free(data);
+}
+
+int pgc_record_end(pgc_record *r, char **out, int *len)
+{
+    *out = NULL;
+    *len = 0;
+    if (r->rc == PGC_OK && r->added != r->nfields)
+        r->rc = PGC_EINVAL;
+    if (r->rc != PGC_OK) {
+        int rc = r->rc;
+        free(r->data);
+        memset(r, 0, sizeof *r);
+        return rc;
+    }
+    put_be(r->data, (uint32_t)r->nfields, 4);
+    *out = r->data;
+    *len = (int)r->len;
+    memset(r, 0, sizeof *r);
+    return PGC_OK;
+}
+
+int pgc_put_jsonb(const char *text, char **out, int *len)
+{
+    *out = NULL;
+    *len = 0;
+    if (!text)
+        return PGC_EINVAL;
+    size_t n = strlen(text);
+    if (n >= ARRAY_MAX)
+        return PGC_EINVAL;
+    char *b = malloc(n + 1);
+    if (!b)
+        return PGC_ENOMEM;
+    b[0] = 1;
+    memcpy(b + 1, text, n);
+    *out = b;
+    *len = (int)n + 1;
+    return PGC_OK;
+}

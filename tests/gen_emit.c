@@ -193,6 +193,17 @@ static void emit__unsupported_type__is_an_error_naming_it(void **state)
                                    "other types: select lower(x), upper(x) instead)"));
     out_free(&o);
 
+    o = generate_query("-- name: Home :exec\n"
+                       "UPDATE {{tables.authors}} SET home = @home WHERE id = @id;\n",
+                       "store");
+    assert_false(o.ok);
+    assert_non_null(strstr(o.diag, "error: query Home: parameter home has type addr, whose field "
+                                   "mood has type mood, which a composite parameter cannot hold "
+                                   "yet (only built-in types with a binary form: the database "
+                                   "numbers enums, domains and composites); pass the fields and "
+                                   "write ROW(@a, @b)::addr"));
+    out_free(&o);
+
     o = generate_query("-- name: Pair :one\n"
                        "SELECT ROW(1, 'x') AS pair;\n",
                        "store");

@@ -329,6 +329,40 @@ static void values__range__decodes_or_is_refused(void **state)
     free(out);
 }
 
+/* A record built field by field reads back with pgc_field_record. */
+static void values__record_builder__round_trips_and_checks_the_count(void **state)
+{
+    (void)state;
+    pgc_record r;
+    char bin[4], *out;
+    int len;
+    pgc_record_begin(&r, 2);
+    pgc_record_add(&r, 25, "hi", 2);
+    pgc_record_add(&r, 23, NULL, 0);
+    assert_int_equal(pgc_record_end(&r, &out, &len), PGC_OK);
+    pgc_result *res = one_value(16400, out, len);
+    free(out);
+    static const Oid types[] = {25, 23};
+    pgc_field v[2];
+    pgc_error err = {0};
+    assert_ok(pgc_field_record(res, pgc_get_field(res, 0, 0), 2, types, v, &err), &err);
+    assert_string_equal(v[0].data, "hi");
+    assert_null(v[1].data);
+    pgc_result_free(res);
+
+    /* fewer fields than begun, and an encoder's failure: refused, nothing leaks */
+    pgc_record_begin(&r, 2);
+    pgc_record_add(&r, 23, pgc_put_int4(bin, 7), 4);
+    assert_int_equal(pgc_record_end(&r, &out, &len), PGC_EINVAL);
+    assert_null(out);
+    pgc_record_begin(&r, 1);
+    char *enc = NULL;
+    int n = 0;
+    int rc = pgc_put_numeric("x", &enc, &n);
+    pgc_record_add_encoded(&r, 1700, rc, enc, n);
+    assert_int_equal(pgc_record_end(&r, &out, &len), PGC_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -344,6 +378,7 @@ int main(void)
         cmocka_unit_test(values__array_literal__quotes_every_item),
         cmocka_unit_test(values__numeric_text__encodes_or_is_refused),
         cmocka_unit_test(values__range__decodes_or_is_refused),
+        cmocka_unit_test(values__record_builder__round_trips_and_checks_the_count),
     };
     return cmocka_run_group_tests_name("values", tests, NULL, NULL);
 }

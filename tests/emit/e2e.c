@@ -1104,6 +1104,66 @@ static void emit__ranges__round_trip(void **state)
     assert_string_equal(err.message, "store_put_spans: parameter nums: invalid argument");
 }
 
+/* A composite of built-in types as a parameter, a column and a :copyfrom field. */
+static void emit__composite_parameters__round_trip(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    migrate(f);
+    const char *const tags[] = {"a,b", NULL, "\"q\""};
+    static const uint8_t raw[] = {0, 1, 2};
+    store_payment p = {
+        .amount = "-12.50",
+        .at = {1000000},
+        .tags = {tags, 3},
+        .span = {1, 5, {.lower_inc = true}},
+        .doc = "{\"k\": [1, 2]}",
+        .data = {raw, sizeof raw},
+        .n_is_null = true,
+    };
+    assert_ok(store_put_payment(f->db, 1, p, &err), &err);
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT p::text FROM %s WHERE id = 1", table(f, "payments"));
+    char *v = fixture_scalar(f, sql);
+    assert_string_equal(v, "(-12.50,\"2000-01-01 00:00:01+00\",\"{\"\"a,b\"\",NULL,\"\"\\\\\"\"q\\\\\"\""
+                           "\"\"}\",\"[1,5)\",\"{\"\"k\"\": [1, 2]}\",\"\\\\x000102\",)");
+    free(v);
+
+    store_get_payment_row r;
+    assert_ok(store_get_payment(f->db, 1, &r, &err), &err);
+    assert_string_equal(r.p.amount, "-12.50");
+    assert_true(r.p.at.usec == 1000000);
+    assert_int_equal(r.p.tags.len, 3);
+    assert_string_equal(r.p.tags.items[0], "a,b");
+    assert_null(r.p.tags.items[1]);
+    assert_string_equal(r.p.tags.items[2], "\"q\"");
+    assert_true(r.p.span.lower == 1 && r.p.span.upper == 5);
+    assert_string_equal(r.p.doc, "{\"k\": [1, 2]}");
+    assert_int_equal(r.p.data.len, sizeof raw);
+    assert_memory_equal(r.p.data.data, raw, sizeof raw);
+    assert_true(r.p.n_is_null);
+    store_get_payment_row_clear(&r);
+
+    /* every field NULL (strings by NULL pointers too), through COPY */
+    store_copy_payments_params rows[2] = {{2, p}, {3, {0}}};
+    rows[1].p.at_is_null = rows[1].p.tags_is_null = rows[1].p.span_is_null = true;
+    rows[1].p.data_is_null = rows[1].p.n_is_null = true;
+    int64_t copied = 0;
+    assert_ok(store_copy_payments(f->db, rows, 2, &copied, &err), &err);
+    assert_true(copied == 2);
+    snprintf(sql, sizeof sql, "SELECT string_agg(p::text, '|' ORDER BY id) FROM %s WHERE id > 1",
+             table(f, "payments"));
+    v = fixture_scalar(f, sql);
+    assert_non_null(strstr(v, "|(,,,,,,)"));
+    free(v);
+
+    /* a field that cannot be encoded fails the call, naming the parameter */
+    p.amount = "lots";
+    pgc_error_clear(&err);
+    assert_int_equal(store_put_payment(f->db, 4, p, &err), PGC_EINVAL);
+    assert_string_equal(err.message, "store_put_payment: parameter p: invalid argument");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1121,6 +1181,7 @@ int main(void)
         BOTH_MODES(emit__more_arrays__round_trip),
         BOTH_MODES(emit__copyfrom__numeric_jsonb_and_arrays),
         BOTH_MODES(emit__ranges__round_trip),
+        BOTH_MODES(emit__composite_parameters__round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,8 +30,9 @@ extern "C" {
  * Parameters: a nullable parameter is passed by pointer, NULL meaning SQL
  * NULL; a string parameter that may not be NULL gives PGC_EINVAL if it is.
  * Rows: a nullable column has a companion `bool <column>_is_null`; its
- * strings are NULL then.  Strings and bytes point into the result that the
- * row belongs to: a :one row owns its result until <query>_row_clear(); a
+ * strings are NULL then (so for a composite's fields).  Strings, bytes,
+ * arrays and what composites hold point into the result that the row
+ * belongs to: a :one row owns its result until <query>_row_clear(); a
  * :many row is the iterator's until the next call.
  */
 
@@ -89,6 +90,24 @@ typedef struct store_authors {
     pgc_date born;
     bool born_is_null;
 } store_authors;
+
+/* The composite type payment. */
+typedef struct store_payment {
+    const char *amount;
+    bool amount_is_null;
+    pgc_timestamp at;
+    bool at_is_null;
+    pgc_text_array tags;
+    bool tags_is_null;
+    pgc_int4_range span;
+    bool span_is_null;
+    const char *doc;
+    bool doc_is_null;
+    pgc_bytes data;
+    bool data_is_null;
+    int32_t n;
+    bool n_is_null;
+} store_payment;
 
 /*
  * Applies the migrations embedded below to db's schema, tracked under the
@@ -917,6 +936,41 @@ typedef struct store_copy_spans_params {
  */
 int store_copy_spans(pgc_db *db, const store_copy_spans_params *rows, size_t n, int64_t *copied,
                      pgc_error *err);
+
+/* PutPayment :exec, tests/emit/schema/queries.sql:137 */
+int store_put_payment(pgc_db *db, int32_t id, store_payment p, pgc_error *err);
+
+/* A row of GetPayment :one. */
+typedef struct store_get_payment_row {
+    store_payment p;
+    pgc_result *result; /* the row's: store_get_payment_row_clear() frees it */
+} store_get_payment_row;
+
+/*
+ * GetPayment :one, tests/emit/schema/queries.sql:140
+ * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
+ * overwritten (clear a row you reuse first); free it with
+ * store_get_payment_row_clear(), also safe on a zeroed or cleared row.
+ */
+int store_get_payment(pgc_db *db, int32_t id, store_get_payment_row *row, pgc_error *err);
+void store_get_payment_row_clear(store_get_payment_row *row);
+
+/* A row for CopyPayments :copyfrom. */
+typedef struct store_copy_payments_params {
+    int32_t id;
+    store_payment p;
+} store_copy_payments_params;
+
+/*
+ * CopyPayments :copyfrom, tests/emit/schema/queries.sql:143
+ * Stores rows[0..n-1] with a binary COPY (one statement: on a db, all of
+ * them or, on any failure, none; a unique violation is PGC_ESQL with
+ * SQLSTATE 23505).  *copied (may be NULL) receives the number of rows
+ * stored.  A non-null string member that is NULL is PGC_EINVAL naming the
+ * row, found before anything is sent.
+ */
+int store_copy_payments(pgc_db *db, const store_copy_payments_params *rows, size_t n,
+                        int64_t *copied, pgc_error *err);
 
 #ifdef __cplusplus
 }

@@ -133,3 +133,12 @@ SELECT * FROM {{tables.spans}} WHERE id = @id;
 
 -- name: CopySpans :copyfrom
 INSERT INTO {{tables.spans}} (id, ints, nums) VALUES (@id, @ints, @nums);
+
+-- name: PutPayment :exec
+INSERT INTO {{tables.payments}} (id, p) VALUES (@id, @p);
+
+-- name: GetPayment :one
+SELECT p FROM {{tables.payments}} WHERE id = @id;
+
+-- name: CopyPayments :copyfrom
+INSERT INTO {{tables.payments}} (id, p) VALUES (@id, @p);

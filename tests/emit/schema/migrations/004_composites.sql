@@ -41,3 +41,18 @@ CREATE TABLE {{tables.spans}} (
     stamps tsrange,
     stampstz tstzrange
 );
+
+-- A composite of built-in types only: it can be a parameter too.
+CREATE TYPE {{schema}}.payment AS (
+    amount numeric,
+    at timestamptz,
+    tags text[],
+    span int4range,
+    doc jsonb,
+    data bytea,
+    n integer
+);
+CREATE TABLE {{tables.payments}} (
+    id integer PRIMARY KEY,
+    p {{schema}}.payment NOT NULL
+);
