@@ -311,6 +311,7 @@ typedef struct emitter {
     names enum_names;                  /* their C names, same order */
     PGC_VEC(cstruct *) structs;        /* composite types used, in first-use order */
     names globals;                     /* C names at file scope */
+    names query_fns;                   /* the queries' function names, known up front */
     const char *free_arrays, *arrays_failed; /* helpers' names, once array parameters need them */
 } emitter;
 
@@ -323,6 +324,9 @@ static const char *user_c_name(emitter *e, const pgc_utype *u, const char *fallb
                            ? pgc_arena_printf(e->a, "%s_%s", u->schema, u->name)
                            : u->name;
     const char *c = pgc_arena_printf(e->a, "%s_%s", e->name, c_name(e->a, type, false, fallback));
+    /* a query named like the type keeps its name: the type gives way */
+    if (taken(&e->query_fns, c))
+        c = pgc_arena_printf(e->a, "%s_type", c);
     return unique(e->a, &e->globals, c);
 }
 
@@ -1862,6 +1866,9 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
     PGC_PUSH(a, e.globals, pgc_arena_printf(a, "%s_migrations", o->name));
 
     /* queries first: they decide which enums and structs are used */
+    for (size_t i = 0; i < p->infos.len; i++)
+        PGC_PUSH(a, e.query_fns, pgc_arena_printf(a, "%s_%s", o->name,
+                                                  snake_case(a, p->infos.items[i].src->name)));
     plan_structs(&e);
     strbuf qh = {.a = a}, qc = {.a = a};
     for (size_t i = 0; i < p->infos.len; i++)

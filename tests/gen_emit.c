@@ -313,6 +313,22 @@ static void emit__names__are_c_identifiers(void **state)
     out_free(&o);
 }
 
+/* A query named like a type keeps its name; the type's struct gives way. */
+static void emit__query_named_like_a_type__keeps_its_name(void **state)
+{
+    (void)state;
+    out o = generate_query("-- name: Authors :many\n"
+                           "SELECT a FROM {{tables.authors}} a;\n",
+                           "store");
+    if (!o.ok)
+        print_error("%s", o.diag);
+    assert_true(o.ok);
+    assert_non_null(strstr(o.header, "typedef struct store_authors_type {"));
+    assert_non_null(strstr(o.header, "    store_authors_type a;\n"));
+    assert_non_null(strstr(o.header, "int store_authors_open(pgc_db *db, store_authors_iter *it,"));
+    out_free(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -325,6 +341,7 @@ int main(void)
         cmocka_unit_test(emit__one_without_columns__is_an_error),
         cmocka_unit_test(emit__bad_name__is_refused),
         cmocka_unit_test(emit__names__are_c_identifiers),
+        cmocka_unit_test(emit__query_named_like_a_type__keeps_its_name),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     pgc_parse_exit();
