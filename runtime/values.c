@@ -452,7 +452,7 @@ int pgc_field_record(pgc_result *res, pgc_field f, int nfields, const Oid *types
     }
     if (p != end)
         return pgc_fail(err, PGC_EINVAL, "malformed composite value");
-    char *copy = PQresultAlloc(pgc_result_pq(res), body + (size_t)nfields);
+    char *copy = PQresultAlloc(pgc_result_pq(res), body + (size_t)nfields + 1);
     if (!copy)
         return pgc_fail(err, PGC_ENOMEM, "out of memory decoding a composite value");
     p = f.data + 4;
