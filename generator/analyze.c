@@ -69,6 +69,7 @@ typedef struct rcol {
     const char *name;
     expr e;
     const char *embed;
+    uint32_t embed_type;  /* the embedded relation's row type, or RECORD */
 } rcol;
 typedef PGC_VEC(rcol) rcols;
 
@@ -2977,6 +2978,7 @@ static bool target_list(actx *c, scope *s, PgQuery__Node **items, size_t n, rcol
                     rcol col = r->cols.items[k];
                     col.e = col_expr(r, &r->cols.items[k]);
                     col.embed = embed;
+                    col.embed_type = embed ? r->rowtype : 0;
                     PGC_PUSH(c->a, *out, col);
                 }
                 continue;
@@ -3793,6 +3795,7 @@ bool pgc_analyze_query(pgc_catalog *cat, pgc_arena *a, pgc_diags *d, const pgc_q
         ci.table = rc->e.table;
         ci.column = rc->e.column;
         ci.embed = rc->embed ? pgc_arena_strdup(a, rc->embed) : NULL;
+        ci.embed_type = rc->embed ? rc->embed_type : 0;
         PGC_PUSH(a, out->columns, ci);
     }
     return true;

@@ -257,19 +257,50 @@ static const char *unique(pgc_arena *a, names *used, const char *base)
 
 typedef enum vkind {
     V_INT2, V_INT4, V_INT8, V_FLOAT4, V_FLOAT8, V_BOOL, V_TEXT, V_JSONB, V_NUMERIC,
-    V_BYTES, V_UUID, V_DATE, V_TIMESTAMP, V_INTERVAL, V_ENUM, V_ARRAY
+    V_BYTES, V_UUID, V_DATE, V_TIMESTAMP, V_INTERVAL, V_ENUM, V_ARRAY, V_COMPOSITE, V_RANGE
 } vkind;
+
+typedef struct cstruct cstruct;
 
 /* How one PostgreSQL type is handled. */
 typedef struct ctype {
     vkind kind;
     const char *c;        /* the C type */
-    const char *suffix;   /* of pgc_put_* / pgc_get_*; NULL: text parameter */
+    const char *suffix;   /* of pgc_put_* (binary parameters) and pgc_field_*, or NULL */
     int size;             /* binary parameter size, 0: variable or text */
     uint32_t oid;         /* the OID the server reports (domains: their base), 0: unknown */
-    const char *enum_c;   /* V_ENUM: the C enum */
-    uint32_t elem;        /* V_ARRAY: the element type's OID */
+    const char *enum_c;   /* V_ENUM, and V_ARRAY of an enum: the C enum */
+    uint32_t elem;        /* V_ARRAY: the element type's OID, 0: sent as text ({"a","b"}) */
+    const char *decode;   /* V_ARRAY: pgc_field_<decode>_array reads it */
+    cstruct *st;          /* V_COMPOSITE: its struct */
 } ctype;
+
+/* A member of a struct: a field of a composite type, a column of a table. */
+typedef struct member {
+    const pgc_col *col;
+    const char *c;        /* member name */
+    const char *is_null;  /* companion's name, or NULL */
+    bool nullable;        /* decided before any code is written (see plan_structs) */
+    bool ok;              /* has a C type */
+    ctype t;
+} member;
+
+/*
+ * The C struct of a composite type: CREATE TYPE x AS (...), or a table's
+ * row type (for a column of that type, and for sqlc.embed(t)).  One per
+ * type, named NAME_TYPE.
+ */
+struct cstruct {
+    uint32_t oid;
+    const pgc_rel *rel;
+    const char *c;        /* the C type */
+    const char *reader;   /* its decoder's name, once a value of the type is read */
+    const char *writer;   /* its encoder's name, once a value is a parameter */
+    const char *sqltype;
+    PGC_VEC(member) m;
+    bool resolved;        /* members' C types known */
+    bool emitted;
+};
 
 typedef struct emitter {
     pgc_arena *a;
@@ -278,9 +309,26 @@ typedef struct emitter {
     const char *name;
     PGC_VEC(uint32_t) enums;           /* enum oids used, by oid */
     names enum_names;                  /* their C names, same order */
+    PGC_VEC(cstruct *) structs;        /* composite types used, in first-use order */
     names globals;                     /* C names at file scope */
+    names query_fns;                   /* the queries' function names, known up front */
     const char *free_arrays, *arrays_failed; /* helpers' names, once array parameters need them */
 } emitter;
+
+/* A user type's name as a C identifier: NAME_type, or NAME_schema_type
+ * outside the schemas shown without qualification. */
+static const char *user_c_name(emitter *e, const pgc_utype *u, const char *fallback)
+{
+    const char *type = u->schema && strcmp(u->schema, PGC_HOME_SCHEMA) != 0
+                               && strcmp(u->schema, "public") != 0
+                           ? pgc_arena_printf(e->a, "%s_%s", u->schema, u->name)
+                           : u->name;
+    const char *c = pgc_arena_printf(e->a, "%s_%s", e->name, c_name(e->a, type, false, fallback));
+    /* a query named like the type keeps its name: the type gives way */
+    if (taken(&e->query_fns, c))
+        c = pgc_arena_printf(e->a, "%s_type", c);
+    return unique(e->a, &e->globals, c);
+}
 
 static const char *enum_c_name(emitter *e, uint32_t oid)
 {
@@ -288,12 +336,7 @@ static const char *enum_c_name(emitter *e, uint32_t oid)
         if (e->enums.items[i] == oid)
             return e->enum_names.items[i];
     pgc_utype *u = pgc_cat_utype(e->p->catalog, oid);
-    const char *type = u->schema && strcmp(u->schema, PGC_HOME_SCHEMA) != 0
-                               && strcmp(u->schema, "public") != 0
-                           ? pgc_arena_printf(e->a, "%s_%s", u->schema, u->name)
-                           : u->name;
-    const char *c = pgc_arena_printf(e->a, "%s_%s", e->name, c_name(e->a, type, false, "enum"));
-    c = unique(e->a, &e->globals, c);
+    const char *c = user_c_name(e, u, "enum");
     /* keep the list sorted by oid, for a stable order */
     size_t at = e->enums.len;
     PGC_PUSH(e->a, e->enums, oid);
@@ -308,6 +351,62 @@ static const char *enum_c_name(emitter *e, uint32_t oid)
     return c;
 }
 
+static bool type_of(emitter *e, uint32_t oid, ctype *out);
+
+/*
+ * The struct of composite type oid, made on first use with its members'
+ * names and nullability: every field of a CREATE TYPE composite may be
+ * NULL (it cannot be declared NOT NULL); a table's row follows the table's
+ * NOT NULLs (a NULL there is refused at run time, as for columns).
+ * Members' C types are resolved by resolve_struct, once nullability is
+ * final.
+ */
+static cstruct *struct_of(emitter *e, uint32_t oid)
+{
+    for (size_t i = 0; i < e->structs.len; i++)
+        if (e->structs.items[i]->oid == oid)
+            return e->structs.items[i];
+    pgc_utype *u = pgc_cat_utype(e->p->catalog, oid);
+    const pgc_rel *rel = pgc_cat_type_rel(e->p->catalog, oid);
+    if (!u || !rel || u->dropped)
+        return NULL;
+    cstruct *st = pgc_arena_alloc(e->a, sizeof *st);
+    memset(st, 0, sizeof *st);
+    st->oid = oid;
+    st->rel = rel;
+    st->c = user_c_name(e, u, "row");
+    st->sqltype = pgc_catalog_type_name(e->p->catalog, oid, -1);
+    names used = {0};
+    for (size_t i = 0; i < rel->cols.len; i++) {
+        member m = {0};
+        m.col = &rel->cols.items[i];
+        char fallback[32];
+        snprintf(fallback, sizeof fallback, "field_%zu", i + 1);
+        m.c = unique(e->a, &used, c_name(e->a, m.col->name, false, fallback));
+        m.nullable = rel->kind == 'c' || !m.col->not_null;
+        PGC_PUSH(e->a, st->m, m);
+    }
+    PGC_PUSH(e->a, e->structs, st);
+    return st;
+}
+
+/* The members' C types and companions' names; call once nullability is final. */
+static void resolve_struct(emitter *e, cstruct *st)
+{
+    if (st->resolved)
+        return;
+    st->resolved = true;
+    names used = {0};
+    for (size_t i = 0; i < st->m.len; i++)
+        PGC_PUSH(e->a, used, st->m.items[i].c);
+    for (size_t i = 0; i < st->m.len; i++) {
+        member *m = &st->m.items[i];
+        m->ok = type_of(e, m->col->type, &m->t);
+        if (m->nullable)
+            m->is_null = unique(e->a, &used, pgc_arena_printf(e->a, "%s_is_null", m->c));
+    }
+}
+
 /* The handling of type oid, or false if there is none yet. */
 static bool type_of(emitter *e, uint32_t oid, ctype *out)
 {
@@ -315,44 +414,83 @@ static bool type_of(emitter *e, uint32_t oid, ctype *out)
     memset(out, 0, sizeof *out);
     out->oid = base;
     switch (base) {
-    case 21: *out = (ctype){V_INT2, "int16_t", "int2", 2, base, NULL, 0}; return true;
-    case 23: *out = (ctype){V_INT4, "int32_t", "int4", 4, base, NULL, 0}; return true;
-    case 20: *out = (ctype){V_INT8, "int64_t", "int8", 8, base, NULL, 0}; return true;
-    case 700: *out = (ctype){V_FLOAT4, "float", "float4", 4, base, NULL, 0}; return true;
-    case 701: *out = (ctype){V_FLOAT8, "double", "float8", 8, base, NULL, 0}; return true;
-    case 16: *out = (ctype){V_BOOL, "bool", "bool", 1, base, NULL, 0}; return true;
-    case 25: case 1043: case 1042: case 19: case 114:
-        *out = (ctype){V_TEXT, "const char *", NULL, 0, base, NULL, 0};
+    case 21: *out = (ctype){V_INT2, "int16_t", "int2", 2, base, NULL, 0, NULL, NULL}; return true;
+    case 23: *out = (ctype){V_INT4, "int32_t", "int4", 4, base, NULL, 0, NULL, NULL}; return true;
+    case 20: *out = (ctype){V_INT8, "int64_t", "int8", 8, base, NULL, 0, NULL, NULL}; return true;
+    case 700:
+        *out = (ctype){V_FLOAT4, "float", "float4", 4, base, NULL, 0, NULL, NULL};
         return true;
-    case 3802: *out = (ctype){V_JSONB, "const char *", NULL, 0, base, NULL, 0}; return true;
-    case 1700: *out = (ctype){V_NUMERIC, "const char *", NULL, 0, base, NULL, 0}; return true;
-    case 17: *out = (ctype){V_BYTES, "pgc_bytes", NULL, 0, base, NULL, 0}; return true;
-    case 2950: *out = (ctype){V_UUID, "pgc_uuid", "uuid", 16, base, NULL, 0}; return true;
-    case 1082: *out = (ctype){V_DATE, "pgc_date", "date", 4, base, NULL, 0}; return true;
+    case 701:
+        *out = (ctype){V_FLOAT8, "double", "float8", 8, base, NULL, 0, NULL, NULL};
+        return true;
+    case 16: *out = (ctype){V_BOOL, "bool", "bool", 1, base, NULL, 0, NULL, NULL}; return true;
+    case 25: case 1043: case 1042: case 19: case 114:
+        *out = (ctype){V_TEXT, "const char *", "text", 0, base, NULL, 0, NULL, NULL};
+        return true;
+    case 3802:
+        *out = (ctype){V_JSONB, "const char *", "jsonb", 0, base, NULL, 0, NULL, NULL};
+        return true;
+    case 1700:
+        *out = (ctype){V_NUMERIC, "const char *", "numeric", 0, base, NULL, 0, NULL, NULL};
+        return true;
+    case 17:
+        *out = (ctype){V_BYTES, "pgc_bytes", "bytes", 0, base, NULL, 0, NULL, NULL};
+        return true;
+    case 2950: *out = (ctype){V_UUID, "pgc_uuid", "uuid", 16, base, NULL, 0, NULL, NULL}; return true;
+    case 1082: *out = (ctype){V_DATE, "pgc_date", "date", 4, base, NULL, 0, NULL, NULL}; return true;
     case 1114: case 1184:
-        *out = (ctype){V_TIMESTAMP, "pgc_timestamp", "timestamp", 8, base, NULL, 0};
+        *out = (ctype){V_TIMESTAMP, "pgc_timestamp", "timestamp", 8, base, NULL, 0, NULL, NULL};
         return true;
     case 1186:
-        *out = (ctype){V_INTERVAL, "pgc_interval", "interval", 16, base, NULL, 0};
+        *out = (ctype){V_INTERVAL, "pgc_interval", "interval", 16, base, NULL, 0, NULL, NULL};
         return true;
     default:
         break;
     }
-    /* one-dimensional arrays of the scalars that have a binary form */
+    /*
+     * One-dimensional arrays: of the scalars that have a binary form, sent
+     * in binary; of numeric and jsonb as text ({"1.5","2"}), so that the
+     * caller's text is what the server parses.  `name` is the C type's
+     * (pgc_NAME_array) and the encoder's; `decode` the decoder's.
+     */
     static const struct {
         uint32_t oid, elem;
-        const char *name;
+        const char *name, *decode;
+        bool text;
     } arrays[] = {
-        {1005, 21, "int2"}, {1007, 23, "int4"}, {1016, 20, "int8"}, {1021, 700, "float4"},
-        {1022, 701, "float8"}, {1000, 16, "bool"}, {2951, 2950, "uuid"}, {1182, 1082, "date"},
-        {1115, 1114, "timestamp"}, {1185, 1184, "timestamp"}, {1009, 25, "text"},
-        {1015, 1043, "text"}, {1014, 1042, "text"}, {1003, 19, "text"}, {199, 114, "text"},
+        {1005, 21, "int2", "int2", false}, {1007, 23, "int4", "int4", false},
+        {1016, 20, "int8", "int8", false}, {1021, 700, "float4", "float4", false},
+        {1022, 701, "float8", "float8", false}, {1000, 16, "bool", "bool", false},
+        {2951, 2950, "uuid", "uuid", false}, {1182, 1082, "date", "date", false},
+        {1115, 1114, "timestamp", "timestamp", false},
+        {1185, 1184, "timestamp", "timestamp", false},
+        {1187, 1186, "interval", "interval", false}, {1001, 17, "bytes", "bytes", false},
+        {1009, 25, "text", "text", false}, {1015, 1043, "text", "text", false},
+        {1014, 1042, "text", "text", false}, {1003, 19, "text", "text", false},
+        {199, 114, "text", "text", false}, {1231, 1700, "text", "numeric", true},
+        {3807, 3802, "text", "jsonb", true},
     };
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) {
         if (arrays[i].oid == base) {
             *out = (ctype){V_ARRAY, pgc_arena_printf(e->a, "pgc_%s_array", arrays[i].name),
                            pgc_arena_printf(e->a, "%s_array", arrays[i].name), 0, base, NULL,
-                           arrays[i].elem};
+                           arrays[i].text ? 0 : arrays[i].elem, arrays[i].decode, NULL};
+            return true;
+        }
+    }
+    /* ranges of the scalars that have a binary form, sent in binary */
+    static const struct {
+        uint32_t oid;
+        const char *name;
+    } ranges[] = {
+        {3904, "int4"}, {3926, "int8"}, {3906, "numeric"}, {3912, "date"}, {3908, "timestamp"},
+        {3910, "timestamp"},
+    };
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+        if (ranges[i].oid == base) {
+            *out = (ctype){V_RANGE, pgc_arena_printf(e->a, "pgc_%s_range", ranges[i].name),
+                           pgc_arena_printf(e->a, "%s_range", ranges[i].name), 0, base, NULL, 0,
+                           NULL, NULL};
             return true;
         }
     }
@@ -361,14 +499,46 @@ static bool type_of(emitter *e, uint32_t oid, ctype *out)
         return false;
     if (u->t.type == 'e') {
         const char *c = enum_c_name(e, base);
-        *out = (ctype){V_ENUM, c, NULL, 0, 0, c, 0};
+        *out = (ctype){V_ENUM, c, NULL, 0, 0, c, 0, NULL, NULL};
         return true;
     }
     if (u->t.type == 'b' && strcmp(u->name, "citext") == 0) {
-        *out = (ctype){V_TEXT, "const char *", NULL, 0, 0, NULL, 0};
+        *out = (ctype){V_TEXT, "const char *", "text", 0, 0, NULL, 0, NULL, NULL};
+        return true;
+    }
+    if (u->t.type == 'c') {
+        cstruct *st = struct_of(e, base);
+        if (!st)
+            return false;
+        *out = (ctype){V_COMPOSITE, st->c, NULL, 0, 0, NULL, 0, NULL, st};
+        return true;
+    }
+    /* an array of an enum: its labels, as text both ways */
+    uint32_t elem = pgc_cat_elem_type(e->p->catalog, base);
+    pgc_utype *eu = elem ? pgc_cat_utype(e->p->catalog, elem) : NULL;
+    if (eu && !eu->dropped && eu->t.type == 'e') {
+        *out = (ctype){V_ARRAY, "pgc_text_array", "text_array", 0, 0, enum_c_name(e, elem), 0,
+                       "label", NULL};
         return true;
     }
     return false;
+}
+
+/* Why type oid has no C mapping, for a message ending "... which <why>". */
+static const char *unsupported_why(emitter *e, uint32_t oid)
+{
+    uint32_t base = pgc_cat_base_type(e->p->catalog, oid);
+    if (base == OID_RECORD)
+        return "pgc generate cannot map: an anonymous record has no fields to map; cast it to "
+               "a composite type (ROW(...)::t)";
+    const pgc_bi_type *t = pgc_cat_type(e->p->catalog, base);
+    uint32_t elem = pgc_cat_elem_type(e->p->catalog, base);
+    if (t && (t->type == 'r' || t->type == 'm'))
+        return "pgc generate does not support yet (multiranges, ranges of other types: select "
+               "lower(x), upper(x) instead)";
+    if (elem && pgc_cat_type_rel(e->p->catalog, elem))
+        return "pgc generate does not support yet (arrays of composite types)";
+    return "pgc generate does not support yet";
 }
 
 static bool is_string(const ctype *t)
@@ -481,9 +651,12 @@ typedef struct param {
 
 typedef struct column {
     const pgc_column_info *info;
-    const char *c;          /* member name */
+    const char *c;          /* member name: row->c, or row->embed.c */
     const char *is_null;    /* companion's name, or NULL */
     ctype t;
+    const char *embed;      /* sqlc.embed(t): the row's member of t's struct, else NULL */
+    cstruct *embed_st;      /* that struct */
+    bool embed_first;       /* the first column of its embed (declares the member) */
 } column;
 
 static void query_error(emitter *e, const pgc_query_src *q, const char *fmt, ...) PGC_PRINTF(3, 4);
@@ -502,6 +675,115 @@ static const char *const param_reserved[] = {
     "b", "arrays",
 };
 
+/*
+ * The number of columns from i on that are one sqlc.embed(t) of a table
+ * (or view) whose row type has exactly these columns, or 0: such columns
+ * are read into a struct of t's row type.  Other embeds (of a subquery)
+ * stay flat, named t_column.
+ */
+static size_t embed_group(emitter *e, const pgc_query_info *qi, size_t i)
+{
+    const pgc_column_info *ci = &qi->columns.items[i];
+    if (!ci->embed || (i > 0 && qi->columns.items[i - 1].embed
+                       && strcmp(qi->columns.items[i - 1].embed, ci->embed) == 0))
+        return 0;
+    const pgc_rel *rel = ci->embed_type ? pgc_cat_type_rel(e->p->catalog, ci->embed_type) : NULL;
+    if (!rel || !struct_of(e, ci->embed_type))
+        return 0;
+    size_t n = 0;
+    while (i + n < qi->columns.len && qi->columns.items[i + n].embed
+           && strcmp(qi->columns.items[i + n].embed, ci->embed) == 0)
+        n++;
+    if (n != rel->cols.len)
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(qi->columns.items[i + k].name, rel->cols.items[k].name) != 0
+            || qi->columns.items[i + k].type != rel->cols.items[k].type)
+            return 0;
+    return n;
+}
+
+/*
+ * Before any code is written: every struct's members' nullability.  A
+ * member is nullable if its column or field may be NULL in any use: an
+ * embed from the outer side of a join makes each of t's members nullable.
+ */
+static void plan_structs(emitter *e)
+{
+    for (size_t q = 0; q < e->p->infos.len; q++) {
+        const pgc_query_info *qi = &e->p->infos.items[q];
+        for (size_t i = 0; i < qi->columns.len; i++) {
+            size_t n = embed_group(e, qi, i);
+            if (!n)
+                continue;
+            cstruct *st = struct_of(e, qi->columns.items[i].embed_type);
+            for (size_t k = 0; k < n; k++)
+                if (qi->columns.items[i + k].nullable)
+                    st->m.items[k].nullable = true;
+            i += n - 1;
+        }
+    }
+}
+
+/* A composite's fields (and theirs) all have C types; else reports the
+ * first that has none, naming the column.  Gives the struct a reader. */
+static bool check_struct(emitter *e, const pgc_query_src *q, const char *colname,
+                         const ctype *t)
+{
+    if (t->kind != V_COMPOSITE)
+        return true;
+    cstruct *st = t->st;
+    resolve_struct(e, st);
+    if (!st->reader)
+        st->reader = unique(e->a, &e->globals, pgc_arena_printf(e->a, "%s_read", st->c));
+    for (size_t i = 0; i < st->m.len; i++) {
+        const member *m = &st->m.items[i];
+        if (!m->ok) {
+            query_error(e, q, "column %s has type %s, whose field %s has type %s, which %s",
+                        colname, st->sqltype, m->col->name,
+                        pgc_catalog_type_name(e->p->catalog, m->col->type, m->col->typmod),
+                        unsupported_why(e, m->col->type));
+            return false;
+        }
+        if (!check_struct(e, q, colname, &m->t))
+            return false;
+    }
+    return true;
+}
+
+/*
+ * A composite parameter is sent in binary (record_recv), which names each
+ * field's type OID and has the server check it: only fields of built-in
+ * types, whose OIDs are known here, and with a binary encoder.  Else
+ * reports the first field that is not, naming the parameter.
+ */
+static bool check_struct_param(emitter *e, const pgc_query_src *q, const pgc_param_info *pi,
+                               const ctype *t)
+{
+    if (t->kind != V_COMPOSITE)
+        return true;
+    cstruct *st = t->st;
+    resolve_struct(e, st);
+    for (size_t i = 0; i < st->m.len; i++) {
+        const member *m = &st->m.items[i];
+        bool builtin = m->col->type < PGC_USER_OID_BASE;
+        if (!m->ok || !builtin || m->t.kind == V_ENUM || m->t.kind == V_COMPOSITE
+            || (m->t.kind == V_ARRAY && !m->t.elem)) {
+            query_error(e, q, "parameter %s has type %s, whose field %s has type %s, which a "
+                              "composite parameter cannot hold yet (only built-in types with a "
+                              "binary form: the database numbers enums, domains and composites); "
+                              "pass the fields and write ROW(@a, @b)::%s",
+                        pi->name, st->sqltype, m->col->name,
+                        pgc_catalog_type_name(e->p->catalog, m->col->type, m->col->typmod),
+                        st->sqltype);
+            return false;
+        }
+    }
+    if (!st->writer)
+        st->writer = unique(e->a, &e->globals, pgc_arena_printf(e->a, "%s_put", st->c));
+    return true;
+}
+
 /* Names and types of the query's parameters and columns; false after reporting. */
 static bool resolve_query(emitter *e, const pgc_query_info *qi, param **params, column **cols)
 {
@@ -517,8 +799,11 @@ static bool resolve_query(emitter *e, const pgc_query_info *qi, param **params, 
         p->info = pi;
         p->c = unique(e->a, &used, c_name(e->a, pi->name, false, "param"));
         if (!type_of(e, pi->type, &p->t)) {
-            query_error(e, q, "parameter %s has type %s, which pgc generate does not support yet",
-                        pi->name, pgc_catalog_type_name(e->p->catalog, pi->type, -1));
+            query_error(e, q, "parameter %s has type %s, which %s", pi->name,
+                        pgc_catalog_type_name(e->p->catalog, pi->type, -1),
+                        unsupported_why(e, pi->type));
+            ok = false;
+        } else if (!check_struct_param(e, q, pi, &p->t)) {
             ok = false;
         }
     }
@@ -528,7 +813,37 @@ static bool resolve_query(emitter *e, const pgc_query_info *qi, param **params, 
     for (size_t i = 0; i < qi->columns.len; i++) {
         const pgc_column_info *ci = &qi->columns.items[i];
         column *c = &(*cols)[i];
+        memset(c, 0, sizeof *c);
         c->info = ci;
+        /* sqlc.embed(t): t's columns, in order, become a member of t's struct */
+        size_t n = embed_group(e, qi, i);
+        if (n) {
+            cstruct *st = struct_of(e, ci->embed_type);
+            const char *m = unique(e->a, &used, c_name(e->a, ci->embed, false, "embed"));
+            resolve_struct(e, st);
+            for (size_t k = 0; k < n; k++) {
+                column *ck = &(*cols)[i + k];
+                memset(ck, 0, sizeof *ck);
+                ck->info = &qi->columns.items[i + k];
+                ck->embed = m;
+                ck->embed_st = st;
+                ck->embed_first = k == 0;
+                ck->c = st->m.items[k].c;
+                ck->is_null = st->m.items[k].is_null;
+                ck->t = st->m.items[k].t;
+                if (!st->m.items[k].ok) {
+                    query_error(e, q, "column %s has type %s, which %s", ck->info->name,
+                                pgc_catalog_type_name(e->p->catalog, ck->info->type,
+                                                      ck->info->typmod),
+                                unsupported_why(e, ck->info->type));
+                    ok = false;
+                } else if (!check_struct(e, q, ck->info->name, &ck->t)) {
+                    ok = false;
+                }
+            }
+            i += n - 1;
+            continue;
+        }
         char fallback[32];
         snprintf(fallback, sizeof fallback, "column_%zu", i + 1);
         const char *base = c_name(e->a, ci->name, false, fallback);
@@ -538,12 +853,28 @@ static bool resolve_query(emitter *e, const pgc_query_info *qi, param **params, 
         if (ci->nullable)
             c->is_null = unique(e->a, &used, pgc_arena_printf(e->a, "%s_is_null", c->c));
         if (!type_of(e, ci->type, &c->t)) {
-            query_error(e, q, "column %s has type %s, which pgc generate does not support yet",
-                        ci->name, pgc_catalog_type_name(e->p->catalog, ci->type, ci->typmod));
+            query_error(e, q, "column %s has type %s, which %s", ci->name,
+                        pgc_catalog_type_name(e->p->catalog, ci->type, ci->typmod),
+                        unsupported_why(e, ci->type));
+            ok = false;
+        } else if (!check_struct(e, q, ci->name, &c->t)) {
             ok = false;
         }
     }
     return ok;
+}
+
+/* Is a parameter of type t sent in binary (else as text)? */
+static bool binary_param(const ctype *t)
+{
+    return t->size || t->kind == V_BYTES || t->kind == V_RANGE || t->kind == V_COMPOSITE
+           || (t->kind == V_ARRAY && t->elem);
+}
+
+/* Is a parameter of type t encoded into memory freed after the call (arrays, ranges)? */
+static bool encoded_param(const ctype *t)
+{
+    return t->kind == V_ARRAY || t->kind == V_RANGE || t->kind == V_COMPOSITE;
 }
 
 /* "const int64_t *x" and the like. */
@@ -615,22 +946,32 @@ static const char *binds(emitter *e, const char *fn, const param *ps, size_t n)
                 sb_printf(&b, "    values[%zu] = pgc_put_%s(bin[%zu], %s);\n", i, p->t.suffix, i,
                           v);
             break;
-        case V_ARRAY:
+        case V_ARRAY: case V_RANGE: case V_COMPOSITE: /* encoded below */
             break;
         }
     }
-    /* arrays last, encoded into arrays[] (freed after the call) */
+    /* arrays and ranges last, encoded into arrays[] (freed after the call) */
     size_t k = 0, narrays = 0;
     for (size_t i = 0; i < n; i++)
-        narrays += ps[i].t.kind == V_ARRAY;
+        narrays += encoded_param(&ps[i].t);
 
     for (size_t i = 0; i < n; i++) {
         const param *p = &ps[i];
-        if (p->t.kind != V_ARRAY)
+        if (!encoded_param(&p->t))
             continue;
         bool null = p->info->nullable;
-        const char *call = pgc_arena_printf(e->a, "pgc_put_%s(%s%s, %u, &arrays[%zu], &lengths[%zu])",
-                                            p->t.suffix, null ? "*" : "", p->c, p->t.elem, k, i);
+        /* binary, or text ({"a","b"}) for numeric, jsonb and enums */
+        const char *call =
+            p->t.kind == V_COMPOSITE
+                ? pgc_arena_printf(e->a, "%s(%s%s, &arrays[%zu], &lengths[%zu])", p->t.st->writer,
+                                   null ? "" : "&", p->c, k, i)
+            : p->t.kind == V_RANGE
+                ? pgc_arena_printf(e->a, "pgc_put_%s(%s%s, &arrays[%zu], &lengths[%zu])",
+                                   p->t.suffix, null ? "*" : "", p->c, k, i)
+            : p->t.elem ? pgc_arena_printf(e->a, "pgc_put_%s(%s%s, %u, &arrays[%zu], &lengths[%zu])",
+                                         p->t.suffix, null ? "*" : "", p->c, p->t.elem, k, i)
+                      : pgc_arena_printf(e->a, "pgc_put_array_literal(%s%s, &arrays[%zu], "
+                                               "&lengths[%zu])", null ? "*" : "", p->c, k, i);
         if (null)
             sb_printf(&b, "    rc = %s ? %s : PGC_OK;\n", p->c, call);
         else
@@ -644,62 +985,226 @@ static const char *binds(emitter *e, const char *fn, const param *ps, size_t n)
     return sb_take(&b);
 }
 
-/* The statements reading column i of row 0 of res into row. */
+/*
+ * How a value is read: from pgc_field `f` (an expression) into `dest` and
+ * its companion `is_null` (NULL: none), in code whose statement is `stmt`
+ * (an expression).  `what` names the value in messages: a printf format
+ * ("column tags", or "%s, field zip" in a struct's reader) with its
+ * arguments in `args` ("" or ", what").
+ */
+typedef struct value_read {
+    const char *f, *dest, *is_null, *stmt, *what, *args;
+    bool notnull;         /* a NULL is refused: generated as NOT NULL */
+} value_read;
+
+static void read_value(emitter *e, strbuf *b, const value_read *v, const ctype *t)
+{
+    const char *fail_rc = pgc_arena_printf(e->a,
+                                           "    if (rc != PGC_OK)\n"
+                                           "        return pgc_fail_value(err, rc, %s, \"%s\"%s);\n",
+                                           v->stmt, v->what, v->args);
+    if (v->notnull)
+        sb_printf(b,
+                  "    if (!%s.data)\n"
+                  "        return pgc_fail_query(err, PGC_EINVAL, %s,\n"
+                  "                              \"%s is NULL, but was generated as NOT NULL\"%s);\n",
+                  v->f, v->stmt, v->what, v->args);
+    if (v->is_null)
+        sb_printf(b, "    %s = !%s.data;\n", v->is_null, v->f);
+    switch (t->kind) {
+    case V_ENUM:
+        sb_printf(b,
+                  "    if (%s.data && !%s_from_text(%s.data, &%s))\n"
+                  "        return pgc_fail_query(err, PGC_EINVAL, %s,\n"
+                  "                              \"%s: '%%s' is not a %s label\"%s, %s.data);\n",
+                  v->f, t->enum_c, v->f, v->dest, v->stmt, v->what, t->enum_c, v->args, v->f);
+        return;
+    case V_NUMERIC: case V_JSONB:
+        sb_printf(b, "    rc = pgc_field_%s(%s%s, &%s, err);\n%s", t->suffix,
+                  t->kind == V_NUMERIC ? "res, " : "", v->f, v->dest, fail_rc);
+        return;
+    case V_TEXT: case V_BYTES: case V_INT2: case V_INT4: case V_INT8: case V_FLOAT4:
+    case V_FLOAT8: case V_BOOL: case V_UUID: case V_DATE: case V_TIMESTAMP: case V_INTERVAL:
+        sb_printf(b, "    %s = pgc_field_%s(%s);\n", v->dest, t->suffix, v->f);
+        return;
+    case V_RANGE:
+        sb_printf(b, "    rc = pgc_field_%s(res, %s, &%s, err);\n%s", t->suffix, v->f, v->dest,
+                  fail_rc);
+        return;
+    case V_ARRAY:
+        sb_printf(b, "    rc = pgc_field_%s_array(res, %s, &%s, err);\n%s", t->decode, v->f,
+                  v->dest, fail_rc);
+        if (t->enum_c)
+            sb_printf(b,
+                      "    for (size_t k = 0; k < %s.len; k++) {\n"
+                      "        %s label;\n"
+                      "        if (%s.items[k] && !%s_from_text(%s.items[k], &label))\n"
+                      "            return pgc_fail_query(err, PGC_EINVAL, %s,\n"
+                      "                                  \"%s: '%%s' is not a %s label\"%s,\n"
+                      "                                  %s.items[k]);\n"
+                      "    }\n",
+                      v->dest, t->enum_c, v->dest, t->enum_c, v->dest, v->stmt, v->what,
+                      t->enum_c, v->args, v->dest);
+        return;
+    case V_COMPOSITE:
+        if (*v->args) {
+            /* in a reader: the nested value's name is made at run time */
+            sb_printf(b,
+                      "    {\n"
+                      "        char name[256];\n"
+                      "        snprintf(name, sizeof name, \"%s\"%s);\n"
+                      "        rc = %s(res, %s, &%s, %s, name, err);\n"
+                      "    }\n",
+                      v->what, v->args, t->st->reader, v->f, v->dest, v->stmt);
+        } else {
+            sb_printf(b, "    rc = %s(res, %s, &%s, %s, \"%s\", err);\n", t->st->reader, v->f,
+                      v->dest, v->stmt, v->what);
+        }
+        sb_puts(b, "    if (rc != PGC_OK)\n        return rc;\n");
+        return;
+    }
+}
+
+/* The statements reading column i of row r of res into row. */
 static void read_column(emitter *e, strbuf *b, const char *fn, const column *c, size_t i,
                         const char *r)
 {
-    (void)e;
-    const char *m = c->c;
-    if (!c->is_null)
-        sb_printf(b,
-                  "    if (pgc_result_is_null(res, %s, %zu))\n"
-                  "        return pgc_fail_query(err, PGC_EINVAL, &%s_stmt,\n"
-                  "                              \"column %s is NULL, but was generated as NOT "
-                  "NULL\");\n",
-                  r, i, fn, m);
-    switch (c->t.kind) {
-    case V_ENUM:
-        if (c->is_null) {
-            sb_printf(b, "    row->%s = pgc_result_is_null(res, %s, %zu);\n", c->is_null, r, i);
-            sb_printf(b, "    if (!row->%s\n        && !%s_from_text(pgc_get_text(res, %s, %zu), "
-                         "&row->%s))\n", c->is_null, c->t.enum_c, r, i, m);
-        } else {
-            sb_printf(b, "    if (!%s_from_text(pgc_get_text(res, %s, %zu), &row->%s))\n",
-                      c->t.enum_c, r, i, m);
+    const char *path = c->embed ? pgc_arena_printf(e->a, "%s.%s", c->embed, c->c) : c->c;
+    value_read v = {
+        .f = "f",
+        .dest = pgc_arena_printf(e->a, "row->%s", path),
+        .is_null = c->is_null ? pgc_arena_printf(e->a, "row->%s%s%s", c->embed ? c->embed : "",
+                                                 c->embed ? "." : "", c->is_null)
+                              : NULL,
+        .stmt = pgc_arena_printf(e->a, "&%s_stmt", fn),
+        .what = pgc_arena_printf(e->a, "column %s", path),
+        .args = "",
+        .notnull = !c->info->nullable,
+    };
+    sb_printf(b, "    f = pgc_get_field(res, %s, %zu);\n", r, i);
+    read_value(e, b, &v, &c->t);
+}
+
+/* ---- composite types ------------------------------------------------------------------------ */
+
+/* The encoder of a composite parameter (check_struct_param says which can be). */
+static void emit_struct_writer(emitter *e, const cstruct *st, strbuf *c)
+{
+    pgc_arena *a = e->a;
+    tmpl t = {.a = a};
+    strbuf b = {.a = a};
+    bool need_bin = false, need_enc = false;
+    for (size_t i = 0; i < st->m.len; i++) {
+        const member *m = &st->m.items[i];
+        const ctype *mt = &m->t;
+        uint32_t oid = m->col->type;
+        const char *v = pgc_arena_printf(a, "v->%s", m->c), *put = NULL;
+        bool string = is_string(mt);
+        switch (mt->kind) {
+        case V_INT2: case V_INT4: case V_INT8: case V_FLOAT4: case V_FLOAT8: case V_BOOL:
+        case V_UUID: case V_DATE: case V_TIMESTAMP: case V_INTERVAL:
+            put = pgc_arena_printf(a, "pgc_record_add(&r, %u, pgc_put_%s(bin, %s), %d);", oid,
+                                   mt->suffix, v, mt->size);
+            need_bin = true;
+            break;
+        case V_TEXT:
+            put = pgc_arena_printf(a, "pgc_record_add(&r, %u, %s, strlen(%s));", oid, v, v);
+            break;
+        case V_BYTES:
+            put = pgc_arena_printf(a, "pgc_record_add(&r, %u, %s.data ? (const char *)%s.data : "
+                                      "\"\", %s.len);", oid, v, v, v);
+            break;
+        case V_JSONB: case V_NUMERIC:
+            put = pgc_arena_printf(a, "rc = pgc_put_%s(%s, &enc, &enc_len);\n        "
+                                      "pgc_record_add_encoded(&r, %u, rc, enc, enc_len);",
+                                   mt->suffix, v, oid);
+            need_enc = true;
+            break;
+        case V_ARRAY: case V_RANGE:
+            put = pgc_arena_printf(a, "rc = pgc_put_%s(%s%s, &enc, &enc_len);\n        "
+                                      "pgc_record_add_encoded(&r, %u, rc, enc, enc_len);",
+                                   mt->suffix, v,
+                                   mt->kind == V_ARRAY ? pgc_arena_printf(a, ", %u", mt->elem) : "",
+                                   oid);
+            need_enc = true;
+            break;
+        case V_ENUM: case V_COMPOSITE: /* refused by check_struct_param */
+            break;
         }
-        sb_printf(b,
-                  "        return pgc_fail_query(err, PGC_EINVAL, &%s_stmt,\n"
-                  "                              \"column %s: '%%s' is not a %s label\",\n"
-                  "                              pgc_result_value(res, %s, %zu));\n",
-                  fn, m, c->t.enum_c, r, i);
-        return;
-    case V_NUMERIC:
-        sb_printf(b, "    row->%s = pgc_get_numeric(res, %s, %zu, err);\n", m, r, i);
-        if (c->is_null)
-            sb_printf(b, "    row->%s = pgc_result_is_null(res, %s, %zu);\n", c->is_null, r, i);
-        sb_printf(b, "    if (!row->%s && !pgc_result_is_null(res, %s, %zu))\n"
-                     "        return err ? err->code : PGC_EINVAL;\n", m, r, i);
-        return;
-    case V_TEXT:
-        sb_printf(b, "    row->%s = pgc_get_text(res, %s, %zu);\n", m, r, i);
-        break;
-    case V_JSONB:
-        sb_printf(b, "    row->%s = pgc_get_jsonb(res, %s, %zu);\n", m, r, i);
-        break;
-    case V_BYTES:
-        sb_printf(b, "    row->%s = pgc_get_bytes(res, %s, %zu);\n", m, r, i);
-        break;
-    case V_INT2: case V_INT4: case V_INT8: case V_FLOAT4: case V_FLOAT8: case V_BOOL:
-    case V_UUID: case V_DATE: case V_TIMESTAMP: case V_INTERVAL:
-        sb_printf(b, "    row->%s = pgc_get_%s(res, %s, %zu);\n", m, c->t.suffix, r, i);
-        break;
-    case V_ARRAY:
-        sb_printf(b, "    rc = pgc_get_%s(res, %s, %zu, &row->%s, err);\n"
-                     "    if (rc != PGC_OK)\n        return rc;\n", c->t.suffix, r, i, m);
-        break;
+        const char *null = m->is_null && string
+                               ? pgc_arena_printf(a, "v->%s || !%s", m->is_null, v)
+                           : m->is_null ? pgc_arena_printf(a, "v->%s", m->is_null)
+                           : string     ? pgc_arena_printf(a, "!%s", v)
+                                        : NULL;
+        if (null)
+            sb_printf(&b, "    if (%s) {\n        pgc_record_add(&r, %u, NULL, 0);\n"
+                          "    } else {\n        %s\n    }\n", null, oid, put);
+        else
+            sb_printf(&b, "    %s\n", put);
     }
-    if (c->is_null)
-        sb_printf(b, "    row->%s = pgc_result_is_null(res, %s, %zu);\n", c->is_null, r, i);
+    set(&t, "ctype", st->c);
+    set(&t, "writer", st->writer);
+    set(&t, "sqltype", comment_text(a, st->sqltype));
+    set(&t, "nfields", pgc_arena_printf(a, "%zu", st->m.len));
+    set(&t, "puts", sb_take(&b));
+    set(&t, "put_locals", pgc_arena_printf(a, "%s%s", need_bin ? "    char bin[16];\n" : "",
+                                           need_enc ? "    char *enc;\n    int enc_len;\n"
+                                                      "    int rc;\n"
+                                                    : ""));
+    fill(c, &t, "struct_put");
+    sb_puts(c, "\n");
+}
+
+/* The struct of a composite type, its members' structs first. */
+static void emit_struct(emitter *e, cstruct *st, strbuf *h, strbuf *c)
+{
+    if (st->emitted)
+        return;
+    st->emitted = true;
+    for (size_t i = 0; i < st->m.len; i++)
+        if (st->m.items[i].t.kind == V_COMPOSITE)
+            emit_struct(e, st->m.items[i].t.st, h, c);
+    pgc_arena *a = e->a;
+    tmpl t = {.a = a};
+    strbuf b = {.a = a};
+    set(&t, "ctype", st->c);
+    set(&t, "reader", st->reader ? st->reader : "");
+    set(&t, "what", st->rel->kind == 'c' ? "composite type" : "row type of");
+    set(&t, "sqltype", comment_text(a, st->sqltype));
+    for (size_t i = 0; i < st->m.len; i++) {
+        const member *m = &st->m.items[i];
+        const char *type = m->t.c;
+        sb_printf(&b, "    %s%s%s;\n", type, type[strlen(type) - 1] == '*' ? "" : " ", m->c);
+        if (m->is_null)
+            sb_printf(&b, "    bool %s;\n", m->is_null);
+    }
+    set(&t, "members", sb_take(&b));
+    fill(h, &t, "header_struct");
+    sb_puts(h, "\n");
+    if (st->writer)
+        emit_struct_writer(e, st, c);
+    if (!st->reader)
+        return;
+    for (size_t i = 0; i < st->m.len; i++)
+        sb_printf(&b, "%s%u", i ? ", " : "", st->m.items[i].t.oid);
+    set(&t, "oids", sb_take(&b));
+    set(&t, "nfields", pgc_arena_printf(a, "%zu", st->m.len));
+    for (size_t i = 0; i < st->m.len; i++) {
+        const member *m = &st->m.items[i];
+        value_read v = {
+            .f = pgc_arena_printf(a, "v[%zu]", i),
+            .dest = pgc_arena_printf(a, "out->%s", m->c),
+            .is_null = m->is_null ? pgc_arena_printf(a, "out->%s", m->is_null) : NULL,
+            .stmt = "stmt",
+            .what = pgc_arena_printf(a, "%%s, field %s", m->c),
+            .args = ", what",
+            .notnull = !m->nullable,
+        };
+        read_value(e, &b, &v, &m->t);
+    }
+    set(&t, "reads", sb_take(&b));
+    fill(c, &t, "struct_read");
+    sb_puts(c, "\n");
 }
 
 /* ---- :copyfrom ------------------------------------------------------------------------------ */
@@ -830,7 +1335,10 @@ static void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps
     pgc_parse_free(tree);
 
     for (size_t i = 0; i < np; i++) {
-        if (ps[i].t.kind == V_JSONB || ps[i].t.kind == V_NUMERIC || ps[i].t.kind == V_ARRAY) {
+        /* binary COPY needs each array item's binary form: numeric's and
+         * jsonb's arrays are sent as text elsewhere, and an enum's OID is
+         * the database's */
+        if (ps[i].t.kind == V_ARRAY && !ps[i].t.elem) {
             query_error(e, q, "parameter %s has type %s, which :copyfrom does not support yet",
                         ps[i].info->name, pgc_catalog_type_name(e->p->catalog, ps[i].info->type, -1));
             return;
@@ -874,6 +1382,13 @@ static void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps
                       "            return pgc_fail_query(err, PGC_EINVAL, &%s_stmt,\n"
                       "                                  \"row %%zu: %s is NULL\", i);\n",
                       p->c, fn, p->c);
+        if (p->t.kind == V_ARRAY)
+            sb_printf(&b,
+                      "        if (%s!rows[i].%s.items && rows[i].%s.len)\n"
+                      "            return pgc_fail_query(err, PGC_EINVAL, &%s_stmt,\n"
+                      "                                  \"row %%zu: %s has no items\", i);\n",
+                      is_null[i] ? pgc_arena_printf(a, "!rows[i].%s && ", is_null[i]) : "",
+                      p->c, p->c, fn, p->c);
         if (p->t.kind == V_ENUM)
             sb_printf(&b,
                       "        if (%s!%s_to_text(rows[i].%s))\n"
@@ -886,47 +1401,67 @@ static void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps
     set(&t, "checks", *checks ? pgc_arena_printf(a, "    for (size_t i = 0; i < n; i++) {\n%s"
                                                     "    }\n", checks)
                               : "");
-    bool need_bin = false;
+    bool need_bin = false, need_enc = false;
     for (size_t k = 0; k < np; k++) {
         const param *p = &ps[order[k]];
         const char *v = pgc_arena_printf(a, "r->%s", p->c), *call = NULL;
         switch (p->t.kind) {
         case V_INT2: case V_INT4: case V_INT8: case V_FLOAT4: case V_FLOAT8: case V_BOOL:
-            call = pgc_arena_printf(a, "pgc_copy_%s(c, %s, NULL)", p->t.suffix, v);
+            call = pgc_arena_printf(a, "pgc_copy_%s(c, %s, NULL);", p->t.suffix, v);
             break;
-        case V_TEXT: case V_JSONB: case V_NUMERIC:
-            call = pgc_arena_printf(a, "pgc_copy_text(c, %s, NULL)", v);
+        case V_TEXT:
+            call = pgc_arena_printf(a, "pgc_copy_text(c, %s, NULL);", v);
+            break;
+        case V_JSONB: case V_NUMERIC:
+            call = pgc_arena_printf(a, "pgc_copy_%s(c, %s, NULL);", p->t.suffix, v);
             break;
         case V_ENUM:
-            call = pgc_arena_printf(a, "pgc_copy_text(c, %s_to_text(%s), NULL)", p->t.enum_c, v);
+            call = pgc_arena_printf(a, "pgc_copy_text(c, %s_to_text(%s), NULL);", p->t.enum_c, v);
             break;
         case V_BYTES:
-            call = pgc_arena_printf(a, "pgc_copy_bytes(c, %s.data, %s.len, NULL)", v, v);
+            call = pgc_arena_printf(a, "pgc_copy_bytes(c, %s.data, %s.len, NULL);", v, v);
             break;
         case V_UUID:
-            call = pgc_arena_printf(a, "pgc_copy_bytes(c, %s.b, sizeof %s.b, NULL)", v, v);
+            call = pgc_arena_printf(a, "pgc_copy_bytes(c, %s.b, sizeof %s.b, NULL);", v, v);
             break;
         case V_DATE:
-            call = pgc_arena_printf(a, "pgc_copy_int4(c, %s.days, NULL)", v);
+            call = pgc_arena_printf(a, "pgc_copy_int4(c, %s.days, NULL);", v);
             break;
         case V_TIMESTAMP:
-            call = pgc_arena_printf(a, "pgc_copy_int8(c, %s.usec, NULL)", v);
+            call = pgc_arena_printf(a, "pgc_copy_int8(c, %s.usec, NULL);", v);
             break;
         case V_INTERVAL:
-            call = pgc_arena_printf(a, "pgc_copy_bytes(c, pgc_put_interval(bin, %s), 16, NULL)", v);
+            call = pgc_arena_printf(a, "pgc_copy_bytes(c, pgc_put_interval(bin, %s), 16, NULL);", v);
             need_bin = true;
             break;
-        case V_ARRAY:
+        case V_ARRAY: case V_RANGE: {
+            const char *ind = is_null[order[k]] ? "            " : "        ";
+            const char *elem = p->t.kind == V_ARRAY ? pgc_arena_printf(a, ", %u", p->t.elem) : "";
+            call = pgc_arena_printf(a, "rc = pgc_put_%s(%s%s, &enc, &enc_len);\n"
+                                       "%spgc_copy_encoded(c, rc, enc, enc_len, NULL);",
+                                    p->t.suffix, v, elem, ind);
+            need_enc = true;
             break;
         }
+        case V_COMPOSITE: {
+            const char *ind = is_null[order[k]] ? "            " : "        ";
+            call = pgc_arena_printf(a, "rc = %s(&%s, &enc, &enc_len);\n"
+                                       "%spgc_copy_encoded(c, rc, enc, enc_len, NULL);",
+                                    p->t.st->writer, v, ind);
+            need_enc = true;
+            break;
+        }
+        }
         if (is_null[order[k]])
-            sb_printf(&b, "        if (r->%s)\n            pgc_copy_null(c, NULL);\n"
-                          "        else\n            %s;\n", is_null[order[k]], call);
+            sb_printf(&b, "        if (r->%s) {\n            pgc_copy_null(c, NULL);\n"
+                          "        } else {\n            %s\n        }\n", is_null[order[k]], call);
         else
-            sb_printf(&b, "        %s;\n", call);
+            sb_printf(&b, "        %s\n", call);
     }
     set(&t, "fields", sb_take(&b));
-    set(&t, "copy_locals", need_bin ? "    char bin[16];" : "");
+    set(&t, "copy_locals", pgc_arena_printf(a, "%s%s", need_bin ? "    char bin[16];\n" : "",
+                                            need_enc ? "    char *enc;\n    int enc_len;\n"
+                                                     : ""));
 
     fill(h, &t, "header_copyfrom");
     sb_puts(h, "\n");
@@ -998,9 +1533,9 @@ static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *
     int bin_size = 0;
     size_t narrays = 0;
     for (size_t i = 0; i < np; i++) {
-        if (ps[i].t.size || ps[i].t.kind == V_BYTES || ps[i].t.kind == V_ARRAY)
+        if (binary_param(&ps[i].t))
             any_binary = true;
-        if (ps[i].t.kind == V_ARRAY)
+        if (encoded_param(&ps[i].t))
             narrays++;
         if (ps[i].t.size > bin_size)
             bin_size = ps[i].t.size;
@@ -1017,10 +1552,7 @@ static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *
         if (any_binary) {
             sb_printf(&b, "static const int %s_formats[] = {", fn);
             for (size_t i = 0; i < np; i++)
-                sb_printf(&b, "%s%d", i ? ", " : "",
-                          ps[i].t.size || ps[i].t.kind == V_BYTES || ps[i].t.kind == V_ARRAY
-                              ? 1
-                              : 0);
+                sb_printf(&b, "%s%d", i ? ", " : "", binary_param(&ps[i].t) ? 1 : 0);
             sb_puts(&b, "};\n");
         }
     }
@@ -1041,6 +1573,12 @@ static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *
         bool at = q->cmd == PGC_CMD_BATCHMANY;
         for (size_t i = 0; i < nc; i++) {
             const column *col = &cs[i];
+            if (col->embed) {
+                if (col->embed_first)
+                    sb_printf(&b, "    %s %s; /* sqlc.embed(%s) */\n", col->embed_st->c,
+                              col->embed, comment_text(a, col->info->embed));
+                continue;
+            }
             const char *type = col->t.c;
             sb_printf(&b, "    %s%s%s;\n", type, type[strlen(type) - 1] == '*' ? "" : " ", col->c);
             if (col->is_null)
@@ -1327,7 +1865,11 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
     PGC_PUSH(a, e.globals, pgc_arena_printf(a, "%s_migration_set", o->name));
     PGC_PUSH(a, e.globals, pgc_arena_printf(a, "%s_migrations", o->name));
 
-    /* queries first: they decide which enums are used */
+    /* queries first: they decide which enums and structs are used */
+    for (size_t i = 0; i < p->infos.len; i++)
+        PGC_PUSH(a, e.query_fns, pgc_arena_printf(a, "%s_%s", o->name,
+                                                  snake_case(a, p->infos.items[i].src->name)));
+    plan_structs(&e);
     strbuf qh = {.a = a}, qc = {.a = a};
     for (size_t i = 0; i < p->infos.len; i++)
         emit_query(&e, &p->infos.items[i], &qh, &qc);
@@ -1350,6 +1892,9 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
     sb_puts(&h, "\n");
     for (size_t i = 0; i < e.enums.len; i++)
         emit_enum(&e, e.enums.items[i], e.enum_names.items[i], &h, &ec);
+    for (size_t i = 0; i < e.structs.len; i++)
+        if (e.structs.items[i]->resolved)
+            emit_struct(&e, e.structs.items[i], &h, &ec);
     emit_migrations(&e, &h, &c);
     sb_add(&h, qh.p ? qh.p : "", qh.len);
     fill(&h, &t, "header_bottom");

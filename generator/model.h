@@ -33,6 +33,7 @@ typedef struct pgc_column_info {
     const char *table;    /* source table (no schema) when the column is a plain table column, else NULL */
     const char *column;   /* source column, else NULL */
     const char *embed;    /* for sqlc.embed(t): t, for each of t's columns; else NULL */
+    uint32_t embed_type;  /* for sqlc.embed(t): t's row type (RECORD for a subquery), else 0 */
 } pgc_column_info;
 
 typedef struct pgc_query_info {

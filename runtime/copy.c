@@ -200,6 +200,52 @@ int pgc_copy_text(pgc_copy *c, const char *s, pgc_error *err)
     return s ? pgc_copy_bytes(c, s, strlen(s), err) : pgc_copy_null(c, err);
 }
 
+/* jsonb_recv's format: a version byte (1), then the text. */
+int pgc_copy_jsonb(pgc_copy *c, const char *s, pgc_error *err)
+{
+    int rc;
+    if (!s)
+        return pgc_copy_null(c, err);
+    size_t n = strlen(s);
+    if (n >= INT32_MAX)
+        return fail(c, err, PGC_EINVAL, "COPY: a field longer than 2 GiB");
+    if ((rc = field_ok(c, err)) != PGC_OK)
+        return rc;
+    unsigned char p[5];
+    be32(p, (uint32_t)n + 1);
+    p[4] = 1;
+    if ((rc = append(c, p, 5, err)) != PGC_OK)
+        return rc;
+    return n ? append(c, s, n, err) : PGC_OK;
+}
+
+int pgc_copy_numeric(pgc_copy *c, const char *s, pgc_error *err)
+{
+    char *bin;
+    int len;
+    if (!s)
+        return pgc_copy_null(c, err);
+    int rc = pgc_put_numeric(s, &bin, &len); /* before bin and len are read */
+    return pgc_copy_encoded(c, rc, bin, len, err);
+}
+
+int pgc_copy_encoded(pgc_copy *c, int rc, char *data, int len, pgc_error *err)
+{
+    if (rc == PGC_OK) {
+        rc = pgc_copy_bytes(c, data, (size_t)len, err);
+        free(data);
+        return rc;
+    }
+    free(data);
+    if (!c)
+        return pgc_fail(err, PGC_EINVAL, "pgc_copy_encoded: NULL handle");
+    if (c->rc != PGC_OK)
+        return stick(c, err);
+    return fail(c, err, rc, rc == PGC_ENOMEM ? "COPY: out of memory encoding a value"
+                                             : "COPY: a value that cannot be encoded (a "
+                                               "malformed number, an array with no items)");
+}
+
 int pgc_copy_int2(pgc_copy *c, int16_t v, pgc_error *err)
 {
     int rc;

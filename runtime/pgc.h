@@ -444,6 +444,14 @@ int pgc_copy_float8(pgc_copy *c, double v, pgc_error *err);
 int pgc_copy_bool(pgc_copy *c, int v, pgc_error *err);
 /* A NUL-terminated string as text (or varchar); NULL writes NULL. */
 int pgc_copy_text(pgc_copy *c, const char *s, pgc_error *err);
+/* jsonb text (the version byte added), and numeric text (encoded in
+ * binary: PGC_EINVAL for text that is not a number); NULL writes NULL. */
+int pgc_copy_jsonb(pgc_copy *c, const char *s, pgc_error *err);
+int pgc_copy_numeric(pgc_copy *c, const char *s, pgc_error *err);
+/* A value an encoder made (pgc_put_*_array, pgc_put_numeric): rc is the
+ * encoder's result; data (malloc'd, may be NULL) is written if rc is
+ * PGC_OK, else the COPY fails with rc.  data is freed in either case. */
+int pgc_copy_encoded(pgc_copy *c, int rc, char *data, int len, pgc_error *err);
 
 /*
  * Finishes the COPY and frees c, whatever the outcome (NULL: PGC_EINVAL).
@@ -679,11 +687,65 @@ const char *pgc_put_timestamp(char *buf, pgc_timestamp v);
 const char *pgc_put_interval(char *buf, pgc_interval v);
 
 /*
- * Binary result decoders: the value at (row, col) of a binary-format
- * result.  A NULL value (or one of the wrong size) gives 0, false, an
- * empty value or NULL: test pgc_result_is_null() for SQL NULL.  Pointers
- * point into the result and live as long as it.
+ * Binary result decoders.  A decoder reads a pgc_field: a value in binary
+ * format, either a column of a result row (pgc_get_field) or a field of a
+ * composite value (pgc_field_record).  Its bytes are followed by a NUL
+ * byte, so text is a C string in place.
  */
+typedef struct pgc_field {
+    Oid type;              /* its type OID, as the server sent it */
+    const char *data;      /* NULL for SQL NULL */
+    int len;               /* -1 for SQL NULL */
+} pgc_field;
+
+/* The value at (row, col); a NULL field out of range. */
+pgc_field pgc_get_field(const pgc_result *res, int row, int col);
+
+/*
+ * Scalars.  A NULL value (or one of the wrong size) gives 0, false, an
+ * empty value or NULL: test `f.len < 0` for SQL NULL.  Pointers point into
+ * the result and live as long as it.
+ */
+int16_t pgc_field_int2(pgc_field f);
+int32_t pgc_field_int4(pgc_field f);
+int64_t pgc_field_int8(pgc_field f);
+float pgc_field_float4(pgc_field f);
+double pgc_field_float8(pgc_field f);
+bool pgc_field_bool(pgc_field f);
+pgc_uuid pgc_field_uuid(pgc_field f);
+pgc_date pgc_field_date(pgc_field f);
+pgc_timestamp pgc_field_timestamp(pgc_field f);
+pgc_interval pgc_field_interval(pgc_field f);
+pgc_bytes pgc_field_bytes(pgc_field f);
+/* text, varchar, char, name, citext, json, enum labels: NULL for NULL. */
+const char *pgc_field_text(pgc_field f);
+
+/*
+ * Decoders that can fail, with err filled (its message does not name the
+ * value: generated code adds the statement and column, pgc_fail_value).
+ * *out is NULL for SQL NULL and on failure.
+ *  - jsonb: the text after the version byte; a version other than 1 is
+ *    PGC_EINVAL (malformed).
+ *  - numeric: PostgreSQL's text ("-12.50", "NaN", "Infinity"), allocated
+ *    in the result; PGC_EINVAL for a malformed value (digits above 9999, a
+ *    bad sign), PGC_ENOMEM.
+ */
+int pgc_field_jsonb(pgc_field f, const char **out, pgc_error *err);
+int pgc_field_numeric(pgc_result *res, pgc_field f, const char **out, pgc_error *err);
+
+/*
+ * A composite value (a row type: CREATE TYPE ... AS (...), a table's row)
+ * split into its nfields fields, copied into memory of res (each followed
+ * by a NUL).  types[i] is the type OID field i must have (0: not checked,
+ * for types whose OID is the database's own).  PGC_EINVAL, naming the
+ * field, when the count or a type differs (the schema changed since the
+ * code was generated) or the value is malformed; PGC_ENOMEM.  A NULL f
+ * gives NULL fields.
+ */
+int pgc_field_record(pgc_result *res, pgc_field f, int nfields, const Oid *types,
+                     pgc_field *fields, pgc_error *err);
+
+/* The same scalars by (row, col) of a result. */
 int16_t pgc_get_int2(const pgc_result *res, int row, int col);
 int32_t pgc_get_int4(const pgc_result *res, int row, int col);
 int64_t pgc_get_int8(const pgc_result *res, int row, int col);
@@ -695,23 +757,22 @@ pgc_date pgc_get_date(const pgc_result *res, int row, int col);
 pgc_timestamp pgc_get_timestamp(const pgc_result *res, int row, int col);
 pgc_bytes pgc_get_bytes(const pgc_result *res, int row, int col);
 pgc_interval pgc_get_interval(const pgc_result *res, int row, int col);
-/* text, varchar, char, name, citext, json, enum labels: NULL for NULL. */
 const char *pgc_get_text(const pgc_result *res, int row, int col);
-/* jsonb (its version byte skipped): NULL for NULL. */
+/* jsonb (its version byte skipped): NULL for NULL or a malformed value. */
 const char *pgc_get_jsonb(const pgc_result *res, int row, int col);
-/* numeric as PostgreSQL's text ("-12.50", "NaN", "Infinity"), allocated
- * in the result; NULL for NULL, or on failure with err filled: PGC_ENOMEM,
- * or PGC_EINVAL for a malformed value (digits above 9999, a bad sign). */
+/* numeric as text, as pgc_field_numeric; NULL for NULL or on failure
+ * (err filled, naming the column). */
 const char *pgc_get_numeric(pgc_result *res, int row, int col, pgc_error *err);
 
 /*
- * One-dimensional arrays of the scalars above (int2[] ... timestamptz[],
- * and text[], varchar[], char[], name[], json[] as pgc_text_array): a
- * view of items that someone else owns.  As a parameter, the caller's
- * items; `nulls` is NULL when no item is NULL, else len flags (true: that
- * item is SQL NULL, its value ignored).  A pgc_text_array has no nulls:
- * a NULL item is SQL NULL.  As a result, decoded into memory of the result
- * (valid as long as it); `nulls` NULL when no item is NULL.
+ * One-dimensional arrays of the scalars above (int2[] ... interval[];
+ * text[], varchar[], char[], name[], json[], jsonb[], numeric[] and arrays
+ * of enums as pgc_text_array of their text): a view of items that someone
+ * else owns.  As a parameter, the caller's items; `nulls` is NULL when no
+ * item is NULL, else len flags (true: that item is SQL NULL, its value
+ * ignored).  A pgc_text_array has no nulls: a NULL item is SQL NULL.  As a
+ * result, decoded into memory of the result (valid as long as it); `nulls`
+ * NULL when no item is NULL.
  */
 typedef struct pgc_int2_array {
     const int16_t *items;
@@ -758,6 +819,16 @@ typedef struct pgc_timestamp_array {
     size_t len;
     const bool *nulls;
 } pgc_timestamp_array;
+typedef struct pgc_interval_array {
+    const pgc_interval *items;
+    size_t len;
+    const bool *nulls;
+} pgc_interval_array;
+typedef struct pgc_bytes_array {
+    const pgc_bytes *items;
+    size_t len;
+    const bool *nulls;
+} pgc_bytes_array;
 typedef struct pgc_text_array {
     const char *const *items;  /* NULL items are SQL NULL */
     size_t len;
@@ -781,15 +852,48 @@ int pgc_put_bool_array(pgc_bool_array v, Oid elem, char **out, int *len);
 int pgc_put_uuid_array(pgc_uuid_array v, Oid elem, char **out, int *len);
 int pgc_put_date_array(pgc_date_array v, Oid elem, char **out, int *len);
 int pgc_put_timestamp_array(pgc_timestamp_array v, Oid elem, char **out, int *len);
+int pgc_put_interval_array(pgc_interval_array v, Oid elem, char **out, int *len);
+int pgc_put_bytes_array(pgc_bytes_array v, Oid elem, char **out, int *len);
 int pgc_put_text_array(pgc_text_array v, Oid elem, char **out, int *len);
+/* numeric text ("-12.50", "1.5e3", "NaN", "-Infinity"; no spaces) in
+ * binary: *out malloc'd, *len its length.  PGC_EINVAL for other text or a
+ * number out of numeric's range; PGC_ENOMEM. */
+int pgc_put_numeric(const char *text, char **out, int *len);
+/* The text form {"a","b",NULL} of v, for a values[] slot with format 0
+ * (numeric[], jsonb[], arrays of enums): *out malloc'd, NUL-terminated. */
+int pgc_put_array_literal(pgc_text_array v, char **out, int *len);
 
 /*
- * Binary array result decoders: the array at (row, col) into *out, an
- * empty view for NULL (test pgc_result_is_null()).  Refused with
- * PGC_EINVAL naming the column: more than one dimension, an element type
- * of another size, malformed data.  PGC_ENOMEM.  (An array whose lower
- * bound is not 1 is read from its first item.)
+ * Binary array decoders: the array in f into *out, an empty view for NULL.
+ * Refused with PGC_EINVAL: more than one dimension, an element type other
+ * than the decoder's (its OID in the array's header), an item of another
+ * size, malformed data (for jsonb[] and numeric[], a malformed item).
+ * PGC_ENOMEM.  (An array whose lower bound is not 1 is read from its first
+ * item.)  pgc_field_label_array reads an array of enums: any element type
+ * the database made, each item its label.
  */
+int pgc_field_int2_array(pgc_result *res, pgc_field f, pgc_int2_array *out, pgc_error *err);
+int pgc_field_int4_array(pgc_result *res, pgc_field f, pgc_int4_array *out, pgc_error *err);
+int pgc_field_int8_array(pgc_result *res, pgc_field f, pgc_int8_array *out, pgc_error *err);
+int pgc_field_float4_array(pgc_result *res, pgc_field f, pgc_float4_array *out,
+                           pgc_error *err);
+int pgc_field_float8_array(pgc_result *res, pgc_field f, pgc_float8_array *out,
+                           pgc_error *err);
+int pgc_field_bool_array(pgc_result *res, pgc_field f, pgc_bool_array *out, pgc_error *err);
+int pgc_field_uuid_array(pgc_result *res, pgc_field f, pgc_uuid_array *out, pgc_error *err);
+int pgc_field_date_array(pgc_result *res, pgc_field f, pgc_date_array *out, pgc_error *err);
+int pgc_field_timestamp_array(pgc_result *res, pgc_field f, pgc_timestamp_array *out,
+                              pgc_error *err);
+int pgc_field_interval_array(pgc_result *res, pgc_field f, pgc_interval_array *out,
+                             pgc_error *err);
+int pgc_field_bytes_array(pgc_result *res, pgc_field f, pgc_bytes_array *out, pgc_error *err);
+int pgc_field_text_array(pgc_result *res, pgc_field f, pgc_text_array *out, pgc_error *err);
+int pgc_field_jsonb_array(pgc_result *res, pgc_field f, pgc_text_array *out, pgc_error *err);
+int pgc_field_numeric_array(pgc_result *res, pgc_field f, pgc_text_array *out,
+                            pgc_error *err);
+int pgc_field_label_array(pgc_result *res, pgc_field f, pgc_text_array *out, pgc_error *err);
+
+/* The same by (row, col) of a result; err's message names the column. */
 int pgc_get_int2_array(pgc_result *res, int row, int col, pgc_int2_array *out,
                        pgc_error *err);
 int pgc_get_int4_array(pgc_result *res, int row, int col, pgc_int4_array *out,
@@ -808,9 +912,87 @@ int pgc_get_date_array(pgc_result *res, int row, int col, pgc_date_array *out,
                        pgc_error *err);
 int pgc_get_timestamp_array(pgc_result *res, int row, int col, pgc_timestamp_array *out,
                             pgc_error *err);
+int pgc_get_interval_array(pgc_result *res, int row, int col, pgc_interval_array *out,
+                           pgc_error *err);
 int pgc_get_text_array(pgc_result *res, int row, int col, pgc_text_array *out,
                        pgc_error *err);
 
+
+/*
+ * Ranges: int4range, int8range, numrange, daterange, tsrange, tstzrange.
+ * `b` holds PostgreSQL's flags; a bound means something only when the
+ * range is not empty and that side is not infinite (else it is 0 / NULL,
+ * and ignored as a parameter).  The server canonicalizes discrete ranges:
+ * int4range [1,5] comes back as [1,6).
+ */
+typedef struct pgc_range_bounds {
+    bool empty;
+    bool lower_inc, upper_inc;   /* [ and ] rather than ( and ) */
+    bool lower_inf, upper_inf;   /* no lower / upper bound */
+} pgc_range_bounds;
+
+typedef struct pgc_int4_range {
+    int32_t lower, upper;
+    pgc_range_bounds b;
+} pgc_int4_range;
+typedef struct pgc_int8_range {
+    int64_t lower, upper;
+    pgc_range_bounds b;
+} pgc_int8_range;
+typedef struct pgc_numeric_range {
+    const char *lower, *upper;   /* numeric text */
+    pgc_range_bounds b;
+} pgc_numeric_range;
+typedef struct pgc_date_range {
+    pgc_date lower, upper;
+    pgc_range_bounds b;
+} pgc_date_range;
+typedef struct pgc_timestamp_range { /* tsrange, tstzrange */
+    pgc_timestamp lower, upper;
+    pgc_range_bounds b;
+} pgc_timestamp_range;
+
+/* Decoders (PGC_EINVAL: malformed; a NULL f gives a zeroed range) and
+ * binary encoders (*out malloc'd, as the array encoders; PGC_EINVAL for a
+ * numeric bound that is not a number, PGC_ENOMEM). */
+int pgc_field_int4_range(pgc_result *res, pgc_field f, pgc_int4_range *out, pgc_error *err);
+int pgc_field_int8_range(pgc_result *res, pgc_field f, pgc_int8_range *out, pgc_error *err);
+int pgc_field_numeric_range(pgc_result *res, pgc_field f, pgc_numeric_range *out,
+                            pgc_error *err);
+int pgc_field_date_range(pgc_result *res, pgc_field f, pgc_date_range *out, pgc_error *err);
+int pgc_field_timestamp_range(pgc_result *res, pgc_field f, pgc_timestamp_range *out,
+                              pgc_error *err);
+int pgc_put_int4_range(pgc_int4_range v, char **out, int *len);
+int pgc_put_int8_range(pgc_int8_range v, char **out, int *len);
+int pgc_put_numeric_range(pgc_numeric_range v, char **out, int *len);
+int pgc_put_date_range(pgc_date_range v, char **out, int *len);
+int pgc_put_timestamp_range(pgc_timestamp_range v, char **out, int *len);
+
+/*
+ * A composite value as a parameter (record_recv's binary format), built
+ * field by field in declaration order: pgc_record_begin, one _add per
+ * field with the field's type OID (the server checks it), pgc_record_end.
+ * A failure (PGC_ENOMEM, PGC_EINVAL: more than 1 GiB, an encoder's
+ * failure, a field count other than begin's) sticks and is returned by
+ * _end, which frees what was built.  On PGC_OK *out is malloc'd.
+ */
+typedef struct pgc_record {
+    char *data;
+    size_t len, cap;
+    int nfields, added;
+    int rc;
+} pgc_record;
+
+void pgc_record_begin(pgc_record *r, int nfields);
+/* The next field's binary form; data NULL for SQL NULL. */
+void pgc_record_add(pgc_record *r, Oid type, const char *data, size_t len);
+/* A field an encoder made (pgc_put_*_array, _range, pgc_put_numeric,
+ * pgc_put_jsonb): added if rc is PGC_OK, else r fails with rc; data is
+ * freed in either case. */
+void pgc_record_add_encoded(pgc_record *r, Oid type, int rc, char *data, int len);
+int pgc_record_end(pgc_record *r, char **out, int *len);
+/* jsonb text in binary (a version byte, then the text): *out malloc'd. */
+int pgc_put_jsonb(const char *text, char **out, int *len);
 
 /*
  * Checks that a result has the columns the generated code was built for:
@@ -828,6 +1010,17 @@ int pgc_result_check(const pgc_result *res, const pgc_stmt *stmt, int ncols,
  * Returns code.
  */
 int pgc_fail_query(pgc_error *err, int code, const pgc_stmt *stmt, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/*
+ * Names the statement and the value (fmt: "column tags", "column home,
+ * field zip") in front of err's message, which a decoder filled, and sets
+ * err's code and statement.  Returns code.
+ */
+int pgc_fail_value(pgc_error *err, int code, const pgc_stmt *stmt, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
     __attribute__((format(printf, 4, 5)))
 #endif

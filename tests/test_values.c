@@ -3,6 +3,7 @@
  * they must refuse them, never read or write out of bounds.  Results are
  * built by hand with libpq's PQmakeEmptyPGresult; no server needed.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "fixture.h"
@@ -121,6 +122,247 @@ static void values__numeric_with_bad_digits__is_refused(void **state)
     pgc_result_free(res);
 }
 
+
+/* An int4[] whose header names another element type (int8) is refused,
+ * naming both OIDs, not read as int4. */
+static void values__array_of_another_element_type__is_refused(void **state)
+{
+    (void)state;
+    char buf[64];
+    int len = int4_array(1, buf);
+    put32(buf + 8, 20);
+    pgc_result *res = one_value(1007, buf, len);
+    pgc_int4_array a;
+    pgc_error err = {0};
+    assert_int_equal(pgc_get_int4_array(res, 0, 0, &a, &err), PGC_EINVAL);
+    assert_string_equal(err.message, "column 1 (v): an array of element type oid 20, the "
+                                     "generated code expects 23: was the schema changed after "
+                                     "generating the code?");
+    assert_null(a.items);
+    /* a text array decoder takes the text types, not int4 */
+    pgc_text_array t;
+    put32(buf + 8, 23);
+    pgc_result_free(res);
+    res = one_value(1009, buf, len);
+    pgc_error_clear(&err);
+    assert_int_equal(pgc_field_text_array(res, pgc_get_field(res, 0, 0), &t, &err), PGC_EINVAL);
+    assert_non_null(strstr(err.message, "element type oid 23, the generated code expects 25"));
+    /* ... and an enum array decoder only types the database made */
+    pgc_error_clear(&err);
+    assert_int_equal(pgc_field_label_array(res, pgc_get_field(res, 0, 0), &t, &err), PGC_EINVAL);
+    pgc_result_free(res);
+}
+
+static void values__jsonb_of_another_version__is_refused(void **state)
+{
+    (void)state;
+    pgc_result *res = one_value(3802, "\001{}", 3);
+    const char *s = NULL;
+    pgc_error err = {0};
+    assert_ok(pgc_field_jsonb(pgc_get_field(res, 0, 0), &s, &err), &err);
+    assert_string_equal(s, "{}");
+    pgc_result_free(res);
+
+    res = one_value(3802, "\002{}", 3);
+    assert_int_equal(pgc_field_jsonb(pgc_get_field(res, 0, 0), &s, &err), PGC_EINVAL);
+    assert_null(s);
+    assert_string_equal(err.message, "malformed jsonb value (version 2, expected 1)");
+    assert_null(pgc_get_jsonb(res, 0, 0));
+    pgc_result_free(res);
+
+    res = one_value(3802, "", 0);
+    pgc_error_clear(&err);
+    assert_int_equal(pgc_field_jsonb(pgc_get_field(res, 0, 0), &s, &err), PGC_EINVAL);
+    pgc_result_free(res);
+}
+
+/* A record (street text, zip int4) = ('x', NULL), as record_send writes it. */
+static int record(char *buf, uint32_t nfields, uint32_t zip_type)
+{
+    put32(buf, nfields);
+    put32(buf + 4, 25), put32(buf + 8, 1), buf[12] = 'x';
+    put32(buf + 13, zip_type), put32(buf + 17, 0xffffffffu);
+    return 21;
+}
+
+static void values__record__splits_into_fields(void **state)
+{
+    (void)state;
+    char buf[32];
+    pgc_result *res = one_value(16400, buf, record(buf, 2, 23));
+    static const Oid types[] = {25, 23};
+    pgc_field v[2];
+    pgc_error err = {0};
+    assert_ok(pgc_field_record(res, pgc_get_field(res, 0, 0), 2, types, v, &err), &err);
+    assert_string_equal(pgc_field_text(v[0]), "x"); /* a C string, though 'x' was not one */
+    assert_int_equal(v[0].len, 1);
+    assert_null(v[1].data);
+    assert_int_equal(v[1].len, -1);
+    pgc_result_free(res);
+}
+
+static void values__record_of_another_shape__is_refused(void **state)
+{
+    (void)state;
+    char buf[32];
+    static const Oid types[] = {25, 23};
+    pgc_field v[2];
+    pgc_error err = {0};
+    pgc_result *res = one_value(16400, buf, record(buf, 3, 23));
+    assert_int_equal(pgc_field_record(res, pgc_get_field(res, 0, 0), 2, types, v, &err),
+                     PGC_EINVAL);
+    assert_non_null(strstr(err.message, "a composite value of 3 fields, the generated code "
+                                        "expects 2"));
+    pgc_result_free(res);
+
+    res = one_value(16400, buf, record(buf, 2, 20));
+    pgc_error_clear(&err);
+    assert_int_equal(pgc_field_record(res, pgc_get_field(res, 0, 0), 2, types, v, &err),
+                     PGC_EINVAL);
+    assert_non_null(strstr(err.message, "field 2 has type oid 20, the generated code expects 23"));
+    /* type 0: not checked (a type the database numbers) */
+    static const Oid loose[] = {25, 0};
+    assert_ok(pgc_field_record(res, pgc_get_field(res, 0, 0), 2, loose, v, &err), &err);
+    pgc_result_free(res);
+
+    /* a field longer than the value */
+    int len = record(buf, 2, 23);
+    put32(buf + 8, 100);
+    res = one_value(16400, buf, len);
+    pgc_error_clear(&err);
+    assert_int_equal(pgc_field_record(res, pgc_get_field(res, 0, 0), 2, types, v, &err),
+                     PGC_EINVAL);
+    assert_string_equal(err.message, "malformed composite value");
+    pgc_result_free(res);
+}
+
+static void values__fail_value__names_statement_and_column(void **state)
+{
+    (void)state;
+    static const pgc_stmt stmt = {.name = "store_get"};
+    pgc_error err = {.code = PGC_EINVAL, .message = "malformed array"};
+    assert_int_equal(pgc_fail_value(&err, PGC_EINVAL, &stmt, "column %s", "tags"), PGC_EINVAL);
+    assert_string_equal(err.message, "store_get: column tags: malformed array");
+    assert_string_equal(err.statement, "store_get");
+    assert_int_equal(pgc_fail_value(NULL, PGC_ENOMEM, &stmt, "x"), PGC_ENOMEM);
+}
+
+static void values__array_literal__quotes_every_item(void **state)
+{
+    (void)state;
+    const char *const items[] = {"a", NULL, "b \"c\" \\ {,}", ""};
+    pgc_text_array v = {items, 4};
+    char *out;
+    int len;
+    assert_int_equal(pgc_put_array_literal(v, &out, &len), PGC_OK);
+    assert_string_equal(out, "{\"a\",NULL,\"b \\\"c\\\" \\\\ {,}\",\"\"}");
+    assert_int_equal(len, (int)strlen(out));
+    free(out);
+    pgc_text_array empty = {NULL, 0};
+    assert_int_equal(pgc_put_array_literal(empty, &out, &len), PGC_OK);
+    assert_string_equal(out, "{}");
+    free(out);
+    pgc_text_array bad = {NULL, 1};
+    assert_int_equal(pgc_put_array_literal(bad, &out, &len), PGC_EINVAL);
+    assert_null(out);
+}
+
+static void values__numeric_text__encodes_or_is_refused(void **state)
+{
+    (void)state;
+    char *out;
+    int len;
+    /* 12.50: ndigits 2, weight 0, sign +, dscale 2, digits 12, 5000 */
+    assert_int_equal(pgc_put_numeric("12.50", &out, &len), PGC_OK);
+    static const char want[] = {0, 2, 0, 0, 0, 0, 0, 2, 0, 12, 0x13, (char)0x88};
+    assert_int_equal(len, sizeof want);
+    assert_memory_equal(out, want, sizeof want);
+    /* and back */
+    pgc_result *res = one_value(1700, out, len);
+    pgc_error err = {0};
+    assert_string_equal(pgc_get_numeric(res, 0, 0, &err), "12.50");
+    pgc_result_free(res);
+    free(out);
+    static const char *const bad[] = {"", "-", "1.2.3", "e5", "1e", " 1", "1 ", "0x10", "1e99999999",
+                                      "--1", "Infinityx"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(pgc_put_numeric(bad[i], &out, &len), PGC_EINVAL);
+        assert_null(out);
+    }
+    assert_int_equal(pgc_put_numeric(NULL, &out, &len), PGC_EINVAL);
+}
+
+static void values__range__decodes_or_is_refused(void **state)
+{
+    (void)state;
+    /* int4range [1,6): flags LB_INC, then two 4-byte bounds */
+    char buf[17] = {0x02};
+    put32(buf + 1, 4), put32(buf + 5, 1), put32(buf + 9, 4), put32(buf + 13, 6);
+    pgc_result *res = one_value(3904, buf, sizeof buf);
+    pgc_int4_range r;
+    pgc_error err = {0};
+    assert_ok(pgc_field_int4_range(res, pgc_get_field(res, 0, 0), &r, &err), &err);
+    assert_int_equal(r.lower, 1);
+    assert_int_equal(r.upper, 6);
+    assert_true(r.b.lower_inc && !r.b.upper_inc && !r.b.empty);
+    pgc_result_free(res);
+    /* a bound of the wrong size, and one running past the value */
+    put32(buf + 9, 3);
+    res = one_value(3904, buf, sizeof buf);
+    assert_int_equal(pgc_field_int4_range(res, pgc_get_field(res, 0, 0), &r, &err), PGC_EINVAL);
+    assert_string_equal(err.message, "malformed range");
+    pgc_result_free(res);
+    res = one_value(3904, buf, 12);
+    pgc_error_clear(&err);
+    assert_int_equal(pgc_field_int4_range(res, pgc_get_field(res, 0, 0), &r, &err), PGC_EINVAL);
+    pgc_result_free(res);
+    /* empty: the flag alone, and encoding it back gives the same byte */
+    res = one_value(3904, "\001", 1);
+    assert_ok(pgc_field_int4_range(res, pgc_get_field(res, 0, 0), &r, &err), &err);
+    assert_true(r.b.empty);
+    pgc_result_free(res);
+    char *out;
+    int len;
+    assert_int_equal(pgc_put_int4_range(r, &out, &len), PGC_OK);
+    assert_int_equal(len, 1);
+    assert_int_equal(out[0], 1);
+    free(out);
+}
+
+/* A record built field by field reads back with pgc_field_record. */
+static void values__record_builder__round_trips_and_checks_the_count(void **state)
+{
+    (void)state;
+    pgc_record r;
+    char bin[4], *out;
+    int len;
+    pgc_record_begin(&r, 2);
+    pgc_record_add(&r, 25, "hi", 2);
+    pgc_record_add(&r, 23, NULL, 0);
+    assert_int_equal(pgc_record_end(&r, &out, &len), PGC_OK);
+    pgc_result *res = one_value(16400, out, len);
+    free(out);
+    static const Oid types[] = {25, 23};
+    pgc_field v[2];
+    pgc_error err = {0};
+    assert_ok(pgc_field_record(res, pgc_get_field(res, 0, 0), 2, types, v, &err), &err);
+    assert_string_equal(v[0].data, "hi");
+    assert_null(v[1].data);
+    pgc_result_free(res);
+
+    /* fewer fields than begun, and an encoder's failure: refused, nothing leaks */
+    pgc_record_begin(&r, 2);
+    pgc_record_add(&r, 23, pgc_put_int4(bin, 7), 4);
+    assert_int_equal(pgc_record_end(&r, &out, &len), PGC_EINVAL);
+    assert_null(out);
+    pgc_record_begin(&r, 1);
+    char *enc = NULL;
+    int n = 0;
+    int rc = pgc_put_numeric("x", &enc, &n);
+    pgc_record_add_encoded(&r, 1700, rc, enc, n);
+    assert_int_equal(pgc_record_end(&r, &out, &len), PGC_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -128,6 +370,15 @@ int main(void)
         cmocka_unit_test(values__null_item_in_an_array_without_nulls__is_refused),
         cmocka_unit_test(values__numeric__decodes_to_text),
         cmocka_unit_test(values__numeric_with_bad_digits__is_refused),
+        cmocka_unit_test(values__array_of_another_element_type__is_refused),
+        cmocka_unit_test(values__jsonb_of_another_version__is_refused),
+        cmocka_unit_test(values__record__splits_into_fields),
+        cmocka_unit_test(values__record_of_another_shape__is_refused),
+        cmocka_unit_test(values__fail_value__names_statement_and_column),
+        cmocka_unit_test(values__array_literal__quotes_every_item),
+        cmocka_unit_test(values__numeric_text__encodes_or_is_refused),
+        cmocka_unit_test(values__range__decodes_or_is_refused),
+        cmocka_unit_test(values__record_builder__round_trips_and_checks_the_count),
     };
     return cmocka_run_group_tests_name("values", tests, NULL, NULL);
 }

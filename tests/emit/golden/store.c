@@ -6,11 +6,13 @@
  *   tests/emit/schema/migrations/001_init.sql
  *   tests/emit/schema/migrations/002_numbers.sql
  *   tests/emit/schema/migrations/003_events.sql
+ *   tests/emit/schema/migrations/004_composites.sql
  *   tests/emit/schema/queries.sql
  */
 #include "store.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +49,169 @@ bool store_mood_from_text(const char *label, store_mood *out)
         }
     }
     return false;
+}
+
+/*
+ * Reads a value of addr (binary record format) into *out; `what`
+ * names it in messages.  Strings point into res.  A NULL value leaves *out
+ * zeroed.
+ */
+static int store_addr_read(pgc_result *res, pgc_field f, store_addr *out, const pgc_stmt *stmt,
+                           const char *what, pgc_error *err)
+{
+    static const Oid types[] = {25, 23, 1009, 0};
+    pgc_field v[4];
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if (!f.data)
+        return PGC_OK;
+    rc = pgc_field_record(res, f, 4, types, v, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, stmt, "%s", what);
+    out->street_is_null = !v[0].data;
+    out->street = pgc_field_text(v[0]);
+    out->zip_is_null = !v[1].data;
+    out->zip = pgc_field_int4(v[1]);
+    out->tags_is_null = !v[2].data;
+    rc = pgc_field_text_array(res, v[2], &out->tags, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, stmt, "%s, field tags", what);
+    out->mood_is_null = !v[3].data;
+    if (v[3].data && !store_mood_from_text(v[3].data, &out->mood))
+        return pgc_fail_query(err, PGC_EINVAL, stmt,
+                              "%s, field mood: '%s' is not a store_mood label", what, v[3].data);
+    return PGC_OK;
+}
+
+/*
+ * Reads a value of authors (binary record format) into *out; `what`
+ * names it in messages.  Strings point into res.  A NULL value leaves *out
+ * zeroed.
+ */
+static int store_authors_read(pgc_result *res, pgc_field f, store_authors *out,
+                              const pgc_stmt *stmt, const char *what, pgc_error *err)
+{
+    static const Oid types[] = {20, 25, 0, 1082};
+    pgc_field v[4];
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if (!f.data)
+        return PGC_OK;
+    rc = pgc_field_record(res, f, 4, types, v, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, stmt, "%s", what);
+    out->id_is_null = !v[0].data;
+    out->id = pgc_field_int8(v[0]);
+    out->name_is_null = !v[1].data;
+    out->name = pgc_field_text(v[1]);
+    out->home_is_null = !v[2].data;
+    {
+        char name[256];
+        snprintf(name, sizeof name, "%s, field home", what);
+        rc = store_addr_read(res, v[2], &out->home, stmt, name, err);
+    }
+    if (rc != PGC_OK)
+        return rc;
+    out->born_is_null = !v[3].data;
+    out->born = pgc_field_date(v[3]);
+    return PGC_OK;
+}
+
+/* Encodes *v as a value of payment (binary record format) in *out, malloc'd. */
+static int store_payment_put(const store_payment *v, char **out, int *len)
+{
+    pgc_record r;
+    char bin[16];
+    char *enc;
+    int enc_len;
+    int rc;
+
+    pgc_record_begin(&r, 7);
+    if (v->amount_is_null || !v->amount) {
+        pgc_record_add(&r, 1700, NULL, 0);
+    } else {
+        rc = pgc_put_numeric(v->amount, &enc, &enc_len);
+        pgc_record_add_encoded(&r, 1700, rc, enc, enc_len);
+    }
+    if (v->at_is_null) {
+        pgc_record_add(&r, 1184, NULL, 0);
+    } else {
+        pgc_record_add(&r, 1184, pgc_put_timestamp(bin, v->at), 8);
+    }
+    if (v->tags_is_null) {
+        pgc_record_add(&r, 1009, NULL, 0);
+    } else {
+        rc = pgc_put_text_array(v->tags, 25, &enc, &enc_len);
+        pgc_record_add_encoded(&r, 1009, rc, enc, enc_len);
+    }
+    if (v->span_is_null) {
+        pgc_record_add(&r, 3904, NULL, 0);
+    } else {
+        rc = pgc_put_int4_range(v->span, &enc, &enc_len);
+        pgc_record_add_encoded(&r, 3904, rc, enc, enc_len);
+    }
+    if (v->doc_is_null || !v->doc) {
+        pgc_record_add(&r, 3802, NULL, 0);
+    } else {
+        rc = pgc_put_jsonb(v->doc, &enc, &enc_len);
+        pgc_record_add_encoded(&r, 3802, rc, enc, enc_len);
+    }
+    if (v->data_is_null) {
+        pgc_record_add(&r, 17, NULL, 0);
+    } else {
+        pgc_record_add(&r, 17, v->data.data ? (const char *)v->data.data : "", v->data.len);
+    }
+    if (v->n_is_null) {
+        pgc_record_add(&r, 23, NULL, 0);
+    } else {
+        pgc_record_add(&r, 23, pgc_put_int4(bin, v->n), 4);
+    }
+    return pgc_record_end(&r, out, len);
+}
+
+/*
+ * Reads a value of payment (binary record format) into *out; `what`
+ * names it in messages.  Strings point into res.  A NULL value leaves *out
+ * zeroed.
+ */
+static int store_payment_read(pgc_result *res, pgc_field f, store_payment *out,
+                              const pgc_stmt *stmt, const char *what, pgc_error *err)
+{
+    static const Oid types[] = {1700, 1184, 1009, 3904, 3802, 17, 23};
+    pgc_field v[7];
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if (!f.data)
+        return PGC_OK;
+    rc = pgc_field_record(res, f, 7, types, v, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, stmt, "%s", what);
+    out->amount_is_null = !v[0].data;
+    rc = pgc_field_numeric(res, v[0], &out->amount, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, stmt, "%s, field amount", what);
+    out->at_is_null = !v[1].data;
+    out->at = pgc_field_timestamp(v[1]);
+    out->tags_is_null = !v[2].data;
+    rc = pgc_field_text_array(res, v[2], &out->tags, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, stmt, "%s, field tags", what);
+    out->span_is_null = !v[3].data;
+    rc = pgc_field_int4_range(res, v[3], &out->span, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, stmt, "%s, field span", what);
+    out->doc_is_null = !v[4].data;
+    rc = pgc_field_jsonb(v[4], &out->doc, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, stmt, "%s, field doc", what);
+    out->data_is_null = !v[5].data;
+    out->data = pgc_field_bytes(v[5]);
+    out->n_is_null = !v[6].data;
+    out->n = pgc_field_int4(v[6]);
+    return PGC_OK;
 }
 
 /* Frees the n encoded array parameters (NULL slots allowed). */
@@ -96,13 +261,16 @@ static const Oid store_create_item_columns[] = {20};
 
 static int store_create_item_read(pgc_result *res, store_create_item_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_create_item_stmt, 1, store_create_item_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
                               "column id is NULL, but was generated as NOT NULL");
-    row->id = pgc_get_int8(res, 0, 0);
+    row->id = pgc_field_int8(f);
     return PGC_OK;
 }
 
@@ -237,126 +405,163 @@ static const Oid store_get_item_columns[] = {20, 25, 21, 23, 20, 700, 701, 16, 1
 
 static int store_get_item_read(pgc_result *res, store_get_item_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_get_item_stmt, 34, store_get_item_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column id is NULL, but was generated as NOT NULL");
-    row->id = pgc_get_int8(res, 0, 0);
-    if (pgc_result_is_null(res, 0, 1))
+    row->id = pgc_field_int8(f);
+    f = pgc_get_field(res, 0, 1);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column code is NULL, but was generated as NOT NULL");
-    row->code = pgc_get_text(res, 0, 1);
-    if (pgc_result_is_null(res, 0, 2))
+    row->code = pgc_field_text(f);
+    f = pgc_get_field(res, 0, 2);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column small is NULL, but was generated as NOT NULL");
-    row->small = pgc_get_int2(res, 0, 2);
-    if (pgc_result_is_null(res, 0, 3))
+    row->small = pgc_field_int2(f);
+    f = pgc_get_field(res, 0, 3);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column medium is NULL, but was generated as NOT NULL");
-    row->medium = pgc_get_int4(res, 0, 3);
-    if (pgc_result_is_null(res, 0, 4))
+    row->medium = pgc_field_int4(f);
+    f = pgc_get_field(res, 0, 4);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column big is NULL, but was generated as NOT NULL");
-    row->big = pgc_get_int8(res, 0, 4);
-    if (pgc_result_is_null(res, 0, 5))
+    row->big = pgc_field_int8(f);
+    f = pgc_get_field(res, 0, 5);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column ratio is NULL, but was generated as NOT NULL");
-    row->ratio = pgc_get_float4(res, 0, 5);
-    if (pgc_result_is_null(res, 0, 6))
+    row->ratio = pgc_field_float4(f);
+    f = pgc_get_field(res, 0, 6);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column score is NULL, but was generated as NOT NULL");
-    row->score = pgc_get_float8(res, 0, 6);
-    if (pgc_result_is_null(res, 0, 7))
+    row->score = pgc_field_float8(f);
+    f = pgc_get_field(res, 0, 7);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column flag is NULL, but was generated as NOT NULL");
-    row->flag = pgc_get_bool(res, 0, 7);
-    if (pgc_result_is_null(res, 0, 8))
+    row->flag = pgc_field_bool(f);
+    f = pgc_get_field(res, 0, 8);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column label is NULL, but was generated as NOT NULL");
-    row->label = pgc_get_text(res, 0, 8);
-    if (pgc_result_is_null(res, 0, 9))
+    row->label = pgc_field_text(f);
+    f = pgc_get_field(res, 0, 9);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column initials is NULL, but was generated as NOT NULL");
-    row->initials = pgc_get_text(res, 0, 9);
-    if (pgc_result_is_null(res, 0, 10))
+    row->initials = pgc_field_text(f);
+    f = pgc_get_field(res, 0, 10);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column data is NULL, but was generated as NOT NULL");
-    row->data = pgc_get_bytes(res, 0, 10);
-    if (pgc_result_is_null(res, 0, 11))
+    row->data = pgc_field_bytes(f);
+    f = pgc_get_field(res, 0, 11);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column ref is NULL, but was generated as NOT NULL");
-    row->ref = pgc_get_uuid(res, 0, 11);
-    if (pgc_result_is_null(res, 0, 12))
+    row->ref = pgc_field_uuid(f);
+    f = pgc_get_field(res, 0, 12);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column born is NULL, but was generated as NOT NULL");
-    row->born = pgc_get_date(res, 0, 12);
-    if (pgc_result_is_null(res, 0, 13))
+    row->born = pgc_field_date(f);
+    f = pgc_get_field(res, 0, 13);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column seen is NULL, but was generated as NOT NULL");
-    row->seen = pgc_get_timestamp(res, 0, 13);
-    if (pgc_result_is_null(res, 0, 14))
+    row->seen = pgc_field_timestamp(f);
+    f = pgc_get_field(res, 0, 14);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column at is NULL, but was generated as NOT NULL");
-    row->at = pgc_get_timestamp(res, 0, 14);
-    if (pgc_result_is_null(res, 0, 15))
+    row->at = pgc_field_timestamp(f);
+    f = pgc_get_field(res, 0, 15);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column price is NULL, but was generated as NOT NULL");
-    row->price = pgc_get_numeric(res, 0, 15, err);
-    if (!row->price && !pgc_result_is_null(res, 0, 15))
-        return err ? err->code : PGC_EINVAL;
-    if (pgc_result_is_null(res, 0, 16))
+    rc = pgc_field_numeric(res, f, &row->price, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_item_stmt, "column price");
+    f = pgc_get_field(res, 0, 16);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column doc is NULL, but was generated as NOT NULL");
-    row->doc = pgc_get_text(res, 0, 16);
-    if (pgc_result_is_null(res, 0, 17))
+    row->doc = pgc_field_text(f);
+    f = pgc_get_field(res, 0, 17);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column docb is NULL, but was generated as NOT NULL");
-    row->docb = pgc_get_jsonb(res, 0, 17);
-    if (pgc_result_is_null(res, 0, 18))
+    rc = pgc_field_jsonb(f, &row->docb, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_item_stmt, "column docb");
+    f = pgc_get_field(res, 0, 18);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
                               "column mood is NULL, but was generated as NOT NULL");
-    if (!store_mood_from_text(pgc_get_text(res, 0, 18), &row->mood))
+    if (f.data && !store_mood_from_text(f.data, &row->mood))
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "column mood: '%s' is not a store_mood label",
-                              pgc_result_value(res, 0, 18));
-    row->n_small = pgc_get_int2(res, 0, 19);
-    row->n_small_is_null = pgc_result_is_null(res, 0, 19);
-    row->n_medium = pgc_get_int4(res, 0, 20);
-    row->n_medium_is_null = pgc_result_is_null(res, 0, 20);
-    row->n_big = pgc_get_int8(res, 0, 21);
-    row->n_big_is_null = pgc_result_is_null(res, 0, 21);
-    row->n_ratio = pgc_get_float4(res, 0, 22);
-    row->n_ratio_is_null = pgc_result_is_null(res, 0, 22);
-    row->n_score = pgc_get_float8(res, 0, 23);
-    row->n_score_is_null = pgc_result_is_null(res, 0, 23);
-    row->n_flag = pgc_get_bool(res, 0, 24);
-    row->n_flag_is_null = pgc_result_is_null(res, 0, 24);
-    row->n_label = pgc_get_text(res, 0, 25);
-    row->n_label_is_null = pgc_result_is_null(res, 0, 25);
-    row->n_data = pgc_get_bytes(res, 0, 26);
-    row->n_data_is_null = pgc_result_is_null(res, 0, 26);
-    row->n_ref = pgc_get_uuid(res, 0, 27);
-    row->n_ref_is_null = pgc_result_is_null(res, 0, 27);
-    row->n_born = pgc_get_date(res, 0, 28);
-    row->n_born_is_null = pgc_result_is_null(res, 0, 28);
-    row->n_seen = pgc_get_timestamp(res, 0, 29);
-    row->n_seen_is_null = pgc_result_is_null(res, 0, 29);
-    row->n_at = pgc_get_timestamp(res, 0, 30);
-    row->n_at_is_null = pgc_result_is_null(res, 0, 30);
-    row->n_price = pgc_get_numeric(res, 0, 31, err);
-    row->n_price_is_null = pgc_result_is_null(res, 0, 31);
-    if (!row->n_price && !pgc_result_is_null(res, 0, 31))
-        return err ? err->code : PGC_EINVAL;
-    row->n_docb = pgc_get_jsonb(res, 0, 32);
-    row->n_docb_is_null = pgc_result_is_null(res, 0, 32);
-    row->n_mood_is_null = pgc_result_is_null(res, 0, 33);
-    if (!row->n_mood_is_null
-        && !store_mood_from_text(pgc_get_text(res, 0, 33), &row->n_mood))
+                              "column mood: '%s' is not a store_mood label", f.data);
+    f = pgc_get_field(res, 0, 19);
+    row->n_small_is_null = !f.data;
+    row->n_small = pgc_field_int2(f);
+    f = pgc_get_field(res, 0, 20);
+    row->n_medium_is_null = !f.data;
+    row->n_medium = pgc_field_int4(f);
+    f = pgc_get_field(res, 0, 21);
+    row->n_big_is_null = !f.data;
+    row->n_big = pgc_field_int8(f);
+    f = pgc_get_field(res, 0, 22);
+    row->n_ratio_is_null = !f.data;
+    row->n_ratio = pgc_field_float4(f);
+    f = pgc_get_field(res, 0, 23);
+    row->n_score_is_null = !f.data;
+    row->n_score = pgc_field_float8(f);
+    f = pgc_get_field(res, 0, 24);
+    row->n_flag_is_null = !f.data;
+    row->n_flag = pgc_field_bool(f);
+    f = pgc_get_field(res, 0, 25);
+    row->n_label_is_null = !f.data;
+    row->n_label = pgc_field_text(f);
+    f = pgc_get_field(res, 0, 26);
+    row->n_data_is_null = !f.data;
+    row->n_data = pgc_field_bytes(f);
+    f = pgc_get_field(res, 0, 27);
+    row->n_ref_is_null = !f.data;
+    row->n_ref = pgc_field_uuid(f);
+    f = pgc_get_field(res, 0, 28);
+    row->n_born_is_null = !f.data;
+    row->n_born = pgc_field_date(f);
+    f = pgc_get_field(res, 0, 29);
+    row->n_seen_is_null = !f.data;
+    row->n_seen = pgc_field_timestamp(f);
+    f = pgc_get_field(res, 0, 30);
+    row->n_at_is_null = !f.data;
+    row->n_at = pgc_field_timestamp(f);
+    f = pgc_get_field(res, 0, 31);
+    row->n_price_is_null = !f.data;
+    rc = pgc_field_numeric(res, f, &row->n_price, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_item_stmt, "column n_price");
+    f = pgc_get_field(res, 0, 32);
+    row->n_docb_is_null = !f.data;
+    rc = pgc_field_jsonb(f, &row->n_docb, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_item_stmt, "column n_docb");
+    f = pgc_get_field(res, 0, 33);
+    row->n_mood_is_null = !f.data;
+    if (f.data && !store_mood_from_text(f.data, &row->n_mood))
         return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "column n_mood: '%s' is not a store_mood label",
-                              pgc_result_value(res, 0, 33));
+                              "column n_mood: '%s' is not a store_mood label", f.data);
     return PGC_OK;
 }
 
@@ -410,32 +615,36 @@ static const Oid store_list_items_columns[] = {20, 25, 0, 0, 1043};
 
 static int store_list_items_read(pgc_result *res, store_list_items_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_list_items_stmt, 5, store_list_items_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_list_items_stmt,
                               "column id is NULL, but was generated as NOT NULL");
-    row->id = pgc_get_int8(res, 0, 0);
-    if (pgc_result_is_null(res, 0, 1))
+    row->id = pgc_field_int8(f);
+    f = pgc_get_field(res, 0, 1);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_list_items_stmt,
                               "column code is NULL, but was generated as NOT NULL");
-    row->code = pgc_get_text(res, 0, 1);
-    if (pgc_result_is_null(res, 0, 2))
+    row->code = pgc_field_text(f);
+    f = pgc_get_field(res, 0, 2);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_list_items_stmt,
                               "column mood is NULL, but was generated as NOT NULL");
-    if (!store_mood_from_text(pgc_get_text(res, 0, 2), &row->mood))
+    if (f.data && !store_mood_from_text(f.data, &row->mood))
         return pgc_fail_query(err, PGC_EINVAL, &store_list_items_stmt,
-                              "column mood: '%s' is not a store_mood label",
-                              pgc_result_value(res, 0, 2));
-    row->n_mood_is_null = pgc_result_is_null(res, 0, 3);
-    if (!row->n_mood_is_null
-        && !store_mood_from_text(pgc_get_text(res, 0, 3), &row->n_mood))
+                              "column mood: '%s' is not a store_mood label", f.data);
+    f = pgc_get_field(res, 0, 3);
+    row->n_mood_is_null = !f.data;
+    if (f.data && !store_mood_from_text(f.data, &row->n_mood))
         return pgc_fail_query(err, PGC_EINVAL, &store_list_items_stmt,
-                              "column n_mood: '%s' is not a store_mood label",
-                              pgc_result_value(res, 0, 3));
-    row->n_label = pgc_get_text(res, 0, 4);
-    row->n_label_is_null = pgc_result_is_null(res, 0, 4);
+                              "column n_mood: '%s' is not a store_mood label", f.data);
+    f = pgc_get_field(res, 0, 4);
+    row->n_label_is_null = !f.data;
+    row->n_label = pgc_field_text(f);
     return PGC_OK;
 }
 
@@ -485,17 +694,21 @@ static const Oid store_items_by_mood_columns[] = {20, 25};
 
 static int store_items_by_mood_read(pgc_result *res, store_items_by_mood_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_items_by_mood_stmt, 2, store_items_by_mood_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_items_by_mood_stmt,
                               "column id is NULL, but was generated as NOT NULL");
-    row->id = pgc_get_int8(res, 0, 0);
-    if (pgc_result_is_null(res, 0, 1))
+    row->id = pgc_field_int8(f);
+    f = pgc_get_field(res, 0, 1);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_items_by_mood_stmt,
                               "column code is NULL, but was generated as NOT NULL");
-    row->code = pgc_get_text(res, 0, 1);
+    row->code = pgc_field_text(f);
     return PGC_OK;
 }
 
@@ -553,13 +766,16 @@ static const Oid store_count_items_columns[] = {20};
 
 static int store_count_items_read(pgc_result *res, store_count_items_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_count_items_stmt, 1, store_count_items_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_count_items_stmt,
                               "column total is NULL, but was generated as NOT NULL");
-    row->total = pgc_get_int8(res, 0, 0);
+    row->total = pgc_field_int8(f);
     return PGC_OK;
 }
 
@@ -609,18 +825,22 @@ static const Oid store_item_code_name_columns[] = {19, 25};
 
 static int store_item_code_name_read(pgc_result *res, store_item_code_name_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_item_code_name_stmt, 2, store_item_code_name_columns,
                               err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_item_code_name_stmt,
                               "column code_name is NULL, but was generated as NOT NULL");
-    row->code_name = pgc_get_text(res, 0, 0);
-    if (pgc_result_is_null(res, 0, 1))
+    row->code_name = pgc_field_text(f);
+    f = pgc_get_field(res, 0, 1);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_item_code_name_stmt,
                               "column literal is NULL, but was generated as NOT NULL");
-    row->literal = pgc_get_text(res, 0, 1);
+    row->literal = pgc_field_text(f);
     return PGC_OK;
 }
 
@@ -791,15 +1011,19 @@ static const Oid store_list_numbers_columns[] = {23, 25};
 
 static int store_list_numbers_read(pgc_result *res, store_list_numbers_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_list_numbers_stmt, 2, store_list_numbers_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_list_numbers_stmt,
                               "column n is NULL, but was generated as NOT NULL");
-    row->n = pgc_get_int4(res, 0, 0);
-    row->note = pgc_get_text(res, 0, 1);
-    row->note_is_null = pgc_result_is_null(res, 0, 1);
+    row->n = pgc_field_int4(f);
+    f = pgc_get_field(res, 0, 1);
+    row->note_is_null = !f.data;
+    row->note = pgc_field_text(f);
     return PGC_OK;
 }
 
@@ -858,11 +1082,14 @@ static const Oid store_number_note_columns[] = {25};
 
 static int store_number_note_read(pgc_result *res, store_number_note_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_number_note_stmt, 1, store_number_note_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    row->note = pgc_get_text(res, 0, 0);
-    row->note_is_null = pgc_result_is_null(res, 0, 0);
+    f = pgc_get_field(res, 0, 0);
+    row->note_is_null = !f.data;
+    row->note = pgc_field_text(f);
     return PGC_OK;
 }
 
@@ -941,51 +1168,62 @@ int store_copy_events(pgc_db *db, const store_copy_events_params *rows, size_t n
             break; /* pgc_copy_end reports it */
         pgc_copy_int8(c, r->id, NULL);
         pgc_copy_text(c, r->name, NULL);
-        if (r->mood_is_null)
+        if (r->mood_is_null) {
             pgc_copy_null(c, NULL);
-        else
+        } else {
             pgc_copy_text(c, store_mood_to_text(r->mood), NULL);
-        if (r->small_is_null)
+        }
+        if (r->small_is_null) {
             pgc_copy_null(c, NULL);
-        else
+        } else {
             pgc_copy_int2(c, r->small, NULL);
-        if (r->medium_is_null)
+        }
+        if (r->medium_is_null) {
             pgc_copy_null(c, NULL);
-        else
+        } else {
             pgc_copy_int4(c, r->medium, NULL);
-        if (r->ratio_is_null)
+        }
+        if (r->ratio_is_null) {
             pgc_copy_null(c, NULL);
-        else
+        } else {
             pgc_copy_float4(c, r->ratio, NULL);
-        if (r->score_is_null)
+        }
+        if (r->score_is_null) {
             pgc_copy_null(c, NULL);
-        else
+        } else {
             pgc_copy_float8(c, r->score, NULL);
-        if (r->flag_is_null)
+        }
+        if (r->flag_is_null) {
             pgc_copy_null(c, NULL);
-        else
+        } else {
             pgc_copy_bool(c, r->flag, NULL);
-        if (r->data_is_null)
+        }
+        if (r->data_is_null) {
             pgc_copy_null(c, NULL);
-        else
+        } else {
             pgc_copy_bytes(c, r->data.data, r->data.len, NULL);
-        if (r->ref_is_null)
+        }
+        if (r->ref_is_null) {
             pgc_copy_null(c, NULL);
-        else
+        } else {
             pgc_copy_bytes(c, r->ref.b, sizeof r->ref.b, NULL);
-        if (r->born_is_null)
+        }
+        if (r->born_is_null) {
             pgc_copy_null(c, NULL);
-        else
+        } else {
             pgc_copy_int4(c, r->born.days, NULL);
-        if (r->at_is_null)
+        }
+        if (r->at_is_null) {
             pgc_copy_null(c, NULL);
-        else
+        } else {
             pgc_copy_int8(c, r->at.usec, NULL);
+        }
         pgc_copy_text(c, r->label, NULL);
-        if (r->span_is_null)
+        if (r->span_is_null) {
             pgc_copy_null(c, NULL);
-        else
+        } else {
             pgc_copy_bytes(c, pgc_put_interval(bin, r->span), 16, NULL);
+        }
     }
     return pgc_copy_end(c, copied, err);
 }
@@ -1006,45 +1244,59 @@ static const Oid store_get_event_columns[] = {20, 25, 0, 21, 23, 700, 701, 16, 1
 
 static int store_get_event_read(pgc_result *res, store_get_event_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_get_event_stmt, 14, store_get_event_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_event_stmt,
                               "column id is NULL, but was generated as NOT NULL");
-    row->id = pgc_get_int8(res, 0, 0);
-    if (pgc_result_is_null(res, 0, 1))
+    row->id = pgc_field_int8(f);
+    f = pgc_get_field(res, 0, 1);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_event_stmt,
                               "column name is NULL, but was generated as NOT NULL");
-    row->name = pgc_get_text(res, 0, 1);
-    row->mood_is_null = pgc_result_is_null(res, 0, 2);
-    if (!row->mood_is_null
-        && !store_mood_from_text(pgc_get_text(res, 0, 2), &row->mood))
+    row->name = pgc_field_text(f);
+    f = pgc_get_field(res, 0, 2);
+    row->mood_is_null = !f.data;
+    if (f.data && !store_mood_from_text(f.data, &row->mood))
         return pgc_fail_query(err, PGC_EINVAL, &store_get_event_stmt,
-                              "column mood: '%s' is not a store_mood label",
-                              pgc_result_value(res, 0, 2));
-    row->small = pgc_get_int2(res, 0, 3);
-    row->small_is_null = pgc_result_is_null(res, 0, 3);
-    row->medium = pgc_get_int4(res, 0, 4);
-    row->medium_is_null = pgc_result_is_null(res, 0, 4);
-    row->ratio = pgc_get_float4(res, 0, 5);
-    row->ratio_is_null = pgc_result_is_null(res, 0, 5);
-    row->score = pgc_get_float8(res, 0, 6);
-    row->score_is_null = pgc_result_is_null(res, 0, 6);
-    row->flag = pgc_get_bool(res, 0, 7);
-    row->flag_is_null = pgc_result_is_null(res, 0, 7);
-    row->data = pgc_get_bytes(res, 0, 8);
-    row->data_is_null = pgc_result_is_null(res, 0, 8);
-    row->ref = pgc_get_uuid(res, 0, 9);
-    row->ref_is_null = pgc_result_is_null(res, 0, 9);
-    row->born = pgc_get_date(res, 0, 10);
-    row->born_is_null = pgc_result_is_null(res, 0, 10);
-    row->at = pgc_get_timestamp(res, 0, 11);
-    row->at_is_null = pgc_result_is_null(res, 0, 11);
-    row->label = pgc_get_text(res, 0, 12);
-    row->label_is_null = pgc_result_is_null(res, 0, 12);
-    row->span = pgc_get_interval(res, 0, 13);
-    row->span_is_null = pgc_result_is_null(res, 0, 13);
+                              "column mood: '%s' is not a store_mood label", f.data);
+    f = pgc_get_field(res, 0, 3);
+    row->small_is_null = !f.data;
+    row->small = pgc_field_int2(f);
+    f = pgc_get_field(res, 0, 4);
+    row->medium_is_null = !f.data;
+    row->medium = pgc_field_int4(f);
+    f = pgc_get_field(res, 0, 5);
+    row->ratio_is_null = !f.data;
+    row->ratio = pgc_field_float4(f);
+    f = pgc_get_field(res, 0, 6);
+    row->score_is_null = !f.data;
+    row->score = pgc_field_float8(f);
+    f = pgc_get_field(res, 0, 7);
+    row->flag_is_null = !f.data;
+    row->flag = pgc_field_bool(f);
+    f = pgc_get_field(res, 0, 8);
+    row->data_is_null = !f.data;
+    row->data = pgc_field_bytes(f);
+    f = pgc_get_field(res, 0, 9);
+    row->ref_is_null = !f.data;
+    row->ref = pgc_field_uuid(f);
+    f = pgc_get_field(res, 0, 10);
+    row->born_is_null = !f.data;
+    row->born = pgc_field_date(f);
+    f = pgc_get_field(res, 0, 11);
+    row->at_is_null = !f.data;
+    row->at = pgc_field_timestamp(f);
+    f = pgc_get_field(res, 0, 12);
+    row->label_is_null = !f.data;
+    row->label = pgc_field_text(f);
+    f = pgc_get_field(res, 0, 13);
+    row->span_is_null = !f.data;
+    row->span = pgc_field_interval(f);
     return PGC_OK;
 }
 
@@ -1097,17 +1349,21 @@ static const Oid store_count_events_columns[] = {20, 20};
 
 static int store_count_events_read(pgc_result *res, store_count_events_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_count_events_stmt, 2, store_count_events_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_count_events_stmt,
                               "column total is NULL, but was generated as NOT NULL");
-    row->total = pgc_get_int8(res, 0, 0);
-    if (pgc_result_is_null(res, 0, 1))
+    row->total = pgc_field_int8(f);
+    f = pgc_get_field(res, 0, 1);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_count_events_stmt,
                               "column with_mood is NULL, but was generated as NOT NULL");
-    row->with_mood = pgc_get_int8(res, 0, 1);
+    row->with_mood = pgc_field_int8(f);
     return PGC_OK;
 }
 
@@ -1198,15 +1454,19 @@ static const Oid store_number_by_n_columns[] = {23, 25};
 
 static int store_number_by_n_read(pgc_result *res, store_number_by_n_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_number_by_n_stmt, 2, store_number_by_n_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_number_by_n_stmt,
                               "column n is NULL, but was generated as NOT NULL");
-    row->n = pgc_get_int4(res, 0, 0);
-    row->note = pgc_get_text(res, 0, 1);
-    row->note_is_null = pgc_result_is_null(res, 0, 1);
+    row->n = pgc_field_int4(f);
+    f = pgc_get_field(res, 0, 1);
+    row->note_is_null = !f.data;
+    row->note = pgc_field_text(f);
     return PGC_OK;
 }
 
@@ -1299,15 +1559,19 @@ static const Oid store_numbers_up_to_columns[] = {23, 25};
 static int store_numbers_up_to_read(pgc_result *res, int r, store_numbers_up_to_row *row,
                                     pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_numbers_up_to_stmt, 2, store_numbers_up_to_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, r, 0))
+    f = pgc_get_field(res, r, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_numbers_up_to_stmt,
                               "column n is NULL, but was generated as NOT NULL");
-    row->n = pgc_get_int4(res, r, 0);
-    row->note = pgc_get_text(res, r, 1);
-    row->note_is_null = pgc_result_is_null(res, r, 1);
+    row->n = pgc_field_int4(f);
+    f = pgc_get_field(res, r, 1);
+    row->note_is_null = !f.data;
+    row->note = pgc_field_text(f);
     return PGC_OK;
 }
 
@@ -1483,63 +1747,78 @@ static const Oid store_get_list_columns[] = {23, 1005, 1007, 1016, 1021, 1022, 1
 
 static int store_get_list_read(pgc_result *res, store_get_list_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_get_list_stmt, 13, store_get_list_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_list_stmt,
                               "column id is NULL, but was generated as NOT NULL");
-    row->id = pgc_get_int4(res, 0, 0);
-    if (pgc_result_is_null(res, 0, 1))
+    row->id = pgc_field_int4(f);
+    f = pgc_get_field(res, 0, 1);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_get_list_stmt,
                               "column smalls is NULL, but was generated as NOT NULL");
-    rc = pgc_get_int2_array(res, 0, 1, &row->smalls, err);
+    rc = pgc_field_int2_array(res, f, &row->smalls, err);
     if (rc != PGC_OK)
-        return rc;
-    rc = pgc_get_int4_array(res, 0, 2, &row->ints, err);
+        return pgc_fail_value(err, rc, &store_get_list_stmt, "column smalls");
+    f = pgc_get_field(res, 0, 2);
+    row->ints_is_null = !f.data;
+    rc = pgc_field_int4_array(res, f, &row->ints, err);
     if (rc != PGC_OK)
-        return rc;
-    row->ints_is_null = pgc_result_is_null(res, 0, 2);
-    rc = pgc_get_int8_array(res, 0, 3, &row->bigs, err);
+        return pgc_fail_value(err, rc, &store_get_list_stmt, "column ints");
+    f = pgc_get_field(res, 0, 3);
+    row->bigs_is_null = !f.data;
+    rc = pgc_field_int8_array(res, f, &row->bigs, err);
     if (rc != PGC_OK)
-        return rc;
-    row->bigs_is_null = pgc_result_is_null(res, 0, 3);
-    rc = pgc_get_float4_array(res, 0, 4, &row->reals, err);
+        return pgc_fail_value(err, rc, &store_get_list_stmt, "column bigs");
+    f = pgc_get_field(res, 0, 4);
+    row->reals_is_null = !f.data;
+    rc = pgc_field_float4_array(res, f, &row->reals, err);
     if (rc != PGC_OK)
-        return rc;
-    row->reals_is_null = pgc_result_is_null(res, 0, 4);
-    rc = pgc_get_float8_array(res, 0, 5, &row->doubles, err);
+        return pgc_fail_value(err, rc, &store_get_list_stmt, "column reals");
+    f = pgc_get_field(res, 0, 5);
+    row->doubles_is_null = !f.data;
+    rc = pgc_field_float8_array(res, f, &row->doubles, err);
     if (rc != PGC_OK)
-        return rc;
-    row->doubles_is_null = pgc_result_is_null(res, 0, 5);
-    rc = pgc_get_bool_array(res, 0, 6, &row->flags, err);
+        return pgc_fail_value(err, rc, &store_get_list_stmt, "column doubles");
+    f = pgc_get_field(res, 0, 6);
+    row->flags_is_null = !f.data;
+    rc = pgc_field_bool_array(res, f, &row->flags, err);
     if (rc != PGC_OK)
-        return rc;
-    row->flags_is_null = pgc_result_is_null(res, 0, 6);
-    rc = pgc_get_uuid_array(res, 0, 7, &row->refs, err);
+        return pgc_fail_value(err, rc, &store_get_list_stmt, "column flags");
+    f = pgc_get_field(res, 0, 7);
+    row->refs_is_null = !f.data;
+    rc = pgc_field_uuid_array(res, f, &row->refs, err);
     if (rc != PGC_OK)
-        return rc;
-    row->refs_is_null = pgc_result_is_null(res, 0, 7);
-    rc = pgc_get_date_array(res, 0, 8, &row->days, err);
+        return pgc_fail_value(err, rc, &store_get_list_stmt, "column refs");
+    f = pgc_get_field(res, 0, 8);
+    row->days_is_null = !f.data;
+    rc = pgc_field_date_array(res, f, &row->days, err);
     if (rc != PGC_OK)
-        return rc;
-    row->days_is_null = pgc_result_is_null(res, 0, 8);
-    rc = pgc_get_timestamp_array(res, 0, 9, &row->stamps, err);
+        return pgc_fail_value(err, rc, &store_get_list_stmt, "column days");
+    f = pgc_get_field(res, 0, 9);
+    row->stamps_is_null = !f.data;
+    rc = pgc_field_timestamp_array(res, f, &row->stamps, err);
     if (rc != PGC_OK)
-        return rc;
-    row->stamps_is_null = pgc_result_is_null(res, 0, 9);
-    rc = pgc_get_timestamp_array(res, 0, 10, &row->stampstz, err);
+        return pgc_fail_value(err, rc, &store_get_list_stmt, "column stamps");
+    f = pgc_get_field(res, 0, 10);
+    row->stampstz_is_null = !f.data;
+    rc = pgc_field_timestamp_array(res, f, &row->stampstz, err);
     if (rc != PGC_OK)
-        return rc;
-    row->stampstz_is_null = pgc_result_is_null(res, 0, 10);
-    rc = pgc_get_text_array(res, 0, 11, &row->words, err);
+        return pgc_fail_value(err, rc, &store_get_list_stmt, "column stampstz");
+    f = pgc_get_field(res, 0, 11);
+    row->words_is_null = !f.data;
+    rc = pgc_field_text_array(res, f, &row->words, err);
     if (rc != PGC_OK)
-        return rc;
-    row->words_is_null = pgc_result_is_null(res, 0, 11);
-    rc = pgc_get_text_array(res, 0, 12, &row->labels, err);
+        return pgc_fail_value(err, rc, &store_get_list_stmt, "column words");
+    f = pgc_get_field(res, 0, 12);
+    row->labels_is_null = !f.data;
+    rc = pgc_field_text_array(res, f, &row->labels, err);
     if (rc != PGC_OK)
-        return rc;
-    row->labels_is_null = pgc_result_is_null(res, 0, 12);
+        return pgc_fail_value(err, rc, &store_get_list_stmt, "column labels");
     return PGC_OK;
 }
 
@@ -1594,17 +1873,21 @@ static const Oid store_lists_by_ids_columns[] = {23, 1009};
 
 static int store_lists_by_ids_read(pgc_result *res, store_lists_by_ids_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_lists_by_ids_stmt, 2, store_lists_by_ids_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_lists_by_ids_stmt,
                               "column id is NULL, but was generated as NOT NULL");
-    row->id = pgc_get_int4(res, 0, 0);
-    rc = pgc_get_text_array(res, 0, 1, &row->words, err);
+    row->id = pgc_field_int4(f);
+    f = pgc_get_field(res, 0, 1);
+    row->words_is_null = !f.data;
+    rc = pgc_field_text_array(res, f, &row->words, err);
     if (rc != PGC_OK)
-        return rc;
-    row->words_is_null = pgc_result_is_null(res, 0, 1);
+        return pgc_fail_value(err, rc, &store_lists_by_ids_stmt, "column words");
     return PGC_OK;
 }
 
@@ -1671,13 +1954,16 @@ static const Oid store_numbers_in_columns[] = {23};
 
 static int store_numbers_in_read(pgc_result *res, store_numbers_in_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_numbers_in_stmt, 1, store_numbers_in_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_numbers_in_stmt,
                               "column n is NULL, but was generated as NOT NULL");
-    row->n = pgc_get_int4(res, 0, 0);
+    row->n = pgc_field_int4(f);
     return PGC_OK;
 }
 
@@ -1744,21 +2030,25 @@ static const Oid store_grid_columns[] = {1007, 1007};
 
 static int store_grid_read(pgc_result *res, store_grid_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_grid_stmt, 2, store_grid_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    if (pgc_result_is_null(res, 0, 0))
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_grid_stmt,
                               "column cells is NULL, but was generated as NOT NULL");
-    rc = pgc_get_int4_array(res, 0, 0, &row->cells, err);
+    rc = pgc_field_int4_array(res, f, &row->cells, err);
     if (rc != PGC_OK)
-        return rc;
-    if (pgc_result_is_null(res, 0, 1))
+        return pgc_fail_value(err, rc, &store_grid_stmt, "column cells");
+    f = pgc_get_field(res, 0, 1);
+    if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_grid_stmt,
                               "column none is NULL, but was generated as NOT NULL");
-    rc = pgc_get_int4_array(res, 0, 1, &row->none, err);
+    rc = pgc_field_int4_array(res, f, &row->none, err);
     if (rc != PGC_OK)
-        return rc;
+        return pgc_fail_value(err, rc, &store_grid_stmt, "column none");
     return PGC_OK;
 }
 
@@ -1809,15 +2099,20 @@ static const Oid store_later_by_columns[] = {1186, 1184, 1186};
 
 static int store_later_by_read(pgc_result *res, store_later_by_row *row, pgc_error *err)
 {
+    pgc_field f;
     int rc = pgc_result_check(res, &store_later_by_stmt, 3, store_later_by_columns, err);
+
     if (rc != PGC_OK)
         return rc;
-    row->span = pgc_get_interval(res, 0, 0);
-    row->span_is_null = pgc_result_is_null(res, 0, 0);
-    row->later = pgc_get_timestamp(res, 0, 1);
-    row->later_is_null = pgc_result_is_null(res, 0, 1);
-    row->other = pgc_get_interval(res, 0, 2);
-    row->other_is_null = pgc_result_is_null(res, 0, 2);
+    f = pgc_get_field(res, 0, 0);
+    row->span_is_null = !f.data;
+    row->span = pgc_field_interval(f);
+    f = pgc_get_field(res, 0, 1);
+    row->later_is_null = !f.data;
+    row->later = pgc_field_timestamp(f);
+    f = pgc_get_field(res, 0, 2);
+    row->other_is_null = !f.data;
+    row->other = pgc_field_interval(f);
     return PGC_OK;
 }
 
@@ -1858,6 +2153,947 @@ void store_later_by_row_clear(store_later_by_row *row)
         pgc_result_free(row->result);
         memset(row, 0, sizeof *row);
     }
+}
+
+/* AddAuthor :exec, tests/emit/schema/queries.sql:95 */
+static const Oid store_add_author_types[] = {20, 25, 25, 23, 1009, 0, 1082};
+static const int store_add_author_formats[] = {1, 0, 0, 1, 1, 0, 1};
+static const pgc_stmt store_add_author_stmt = {
+    .name = "store_add_author",
+    .sql = "INSERT INTO {{tables.authors}} (id, name, home, born)\n"
+           "VALUES ($1, $2, ROW($3::text, $4::int, $5::text[],\n"
+           "                        $6::{{schema}}.mood)::{{schema}}.addr, $7)",
+    .nparams = 7,
+    .param_types = store_add_author_types,
+    .result_format = 0,
+};
+
+int store_add_author(pgc_db *db, int64_t id, const char *name, const char *street,
+                     const int32_t *zip, const pgc_text_array *tags, const store_mood *mood,
+                     const pgc_date *born, pgc_error *err)
+{
+    const char *values[7];
+    int lengths[7] = {8, 0, 0, 4, 0, 0, 4};
+    char bin[7][8];
+    char *arrays[1] = {NULL};
+    int rc;
+
+    values[0] = pgc_put_int8(bin[0], id);
+    if (!name)
+        return pgc_fail_query(err, PGC_EINVAL, &store_add_author_stmt,
+                              "parameter name is NULL");
+    values[1] = name;
+    values[2] = street;
+    values[3] = zip ? pgc_put_int4(bin[3], *zip) : NULL;
+    values[5] = NULL;
+    if (mood && !(values[5] = store_mood_to_text(*mood)))
+        return pgc_fail_query(err, PGC_EINVAL, &store_add_author_stmt,
+                              "parameter mood is not a store_mood value");
+    values[6] = born ? pgc_put_date(bin[6], *born) : NULL;
+    rc = tags ? pgc_put_text_array(*tags, 25, &arrays[0], &lengths[4]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 1, rc, &store_add_author_stmt, "tags", err);
+    values[4] = arrays[0];
+
+    rc = pgc_query(db, &store_add_author_stmt, values, lengths, store_add_author_formats, NULL,
+                   err);
+    free(arrays[0]);
+    return rc;
+}
+
+/* AuthorHome :one, tests/emit/schema/queries.sql:100 */
+static const Oid store_author_home_types[] = {20};
+static const int store_author_home_formats[] = {1};
+static const pgc_stmt store_author_home_stmt = {
+    .name = "store_author_home",
+    .sql = "SELECT id, home FROM {{tables.authors}} WHERE id = $1",
+    .nparams = 1,
+    .param_types = store_author_home_types,
+    .result_format = 1,
+};
+
+static const Oid store_author_home_columns[] = {20, 0};
+
+static int store_author_home_read(pgc_result *res, store_author_home_row *row, pgc_error *err)
+{
+    pgc_field f;
+    int rc = pgc_result_check(res, &store_author_home_stmt, 2, store_author_home_columns, err);
+
+    if (rc != PGC_OK)
+        return rc;
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_author_home_stmt,
+                              "column id is NULL, but was generated as NOT NULL");
+    row->id = pgc_field_int8(f);
+    f = pgc_get_field(res, 0, 1);
+    row->home_is_null = !f.data;
+    rc = store_addr_read(res, f, &row->home, &store_author_home_stmt, "column home", err);
+    if (rc != PGC_OK)
+        return rc;
+    return PGC_OK;
+}
+
+int store_author_home(pgc_db *db, int64_t id, store_author_home_row *row, pgc_error *err)
+{
+    const char *values[1];
+    int lengths[1] = {8};
+    char bin[1][8];
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    values[0] = pgc_put_int8(bin[0], id);
+
+    rc = pgc_query(db, &store_author_home_stmt, values, lengths, store_author_home_formats, &res,
+                   err);
+    if (rc != PGC_OK)
+        return rc;
+    if (pgc_result_rows(res) == 0) {
+        pgc_result_free(res);
+        return pgc_fail_query(err, PGC_ENOROW, &store_author_home_stmt, "no row");
+    }
+    rc = store_author_home_read(res, row, err);
+    if (rc != PGC_OK) {
+        pgc_result_free(res);
+        memset(row, 0, sizeof *row);
+        return rc;
+    }
+    row->result = res;
+    return PGC_OK;
+}
+
+void store_author_home_row_clear(store_author_home_row *row)
+{
+    if (row) {
+        pgc_result_free(row->result);
+        memset(row, 0, sizeof *row);
+    }
+}
+
+/* AuthorRow :one, tests/emit/schema/queries.sql:103 */
+static const Oid store_author_row_types[] = {20};
+static const int store_author_row_formats[] = {1};
+static const pgc_stmt store_author_row_stmt = {
+    .name = "store_author_row",
+    .sql = "SELECT a FROM {{tables.authors}} a WHERE a.id = $1",
+    .nparams = 1,
+    .param_types = store_author_row_types,
+    .result_format = 1,
+};
+
+static const Oid store_author_row_columns[] = {0};
+
+static int store_author_row_read(pgc_result *res, store_author_row_row *row, pgc_error *err)
+{
+    pgc_field f;
+    int rc = pgc_result_check(res, &store_author_row_stmt, 1, store_author_row_columns, err);
+
+    if (rc != PGC_OK)
+        return rc;
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_author_row_stmt,
+                              "column a is NULL, but was generated as NOT NULL");
+    rc = store_authors_read(res, f, &row->a, &store_author_row_stmt, "column a", err);
+    if (rc != PGC_OK)
+        return rc;
+    return PGC_OK;
+}
+
+int store_author_row(pgc_db *db, int64_t id, store_author_row_row *row, pgc_error *err)
+{
+    const char *values[1];
+    int lengths[1] = {8};
+    char bin[1][8];
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    values[0] = pgc_put_int8(bin[0], id);
+
+    rc = pgc_query(db, &store_author_row_stmt, values, lengths, store_author_row_formats, &res,
+                   err);
+    if (rc != PGC_OK)
+        return rc;
+    if (pgc_result_rows(res) == 0) {
+        pgc_result_free(res);
+        return pgc_fail_query(err, PGC_ENOROW, &store_author_row_stmt, "no row");
+    }
+    rc = store_author_row_read(res, row, err);
+    if (rc != PGC_OK) {
+        pgc_result_free(res);
+        memset(row, 0, sizeof *row);
+        return rc;
+    }
+    row->result = res;
+    return PGC_OK;
+}
+
+void store_author_row_row_clear(store_author_row_row *row)
+{
+    if (row) {
+        pgc_result_free(row->result);
+        memset(row, 0, sizeof *row);
+    }
+}
+
+/* BooksWithAuthors :many, tests/emit/schema/queries.sql:106 */
+static const pgc_stmt store_books_with_authors_stmt = {
+    .name = "store_books_with_authors",
+    .sql = "SELECT b.*, a.*\n"
+           "FROM {{tables.books}} b LEFT JOIN {{tables.authors}} a ON a.id = b.author_id\n"
+           "ORDER BY b.id",
+    .nparams = 0,
+    .param_types = NULL,
+    .result_format = 1,
+};
+
+static const Oid store_books_with_authors_columns[] = {20, 20, 25, 1231, 3807, 1001, 1187, 0, 20,
+                                                       25, 0, 1082};
+
+static int store_books_with_authors_read(pgc_result *res, store_books_with_authors_row *row,
+                                         pgc_error *err)
+{
+    pgc_field f;
+    int rc = pgc_result_check(res, &store_books_with_authors_stmt, 12,
+                              store_books_with_authors_columns, err);
+
+    if (rc != PGC_OK)
+        return rc;
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_books_with_authors_stmt,
+                              "column b.id is NULL, but was generated as NOT NULL");
+    row->b.id = pgc_field_int8(f);
+    f = pgc_get_field(res, 0, 1);
+    row->b.author_id_is_null = !f.data;
+    row->b.author_id = pgc_field_int8(f);
+    f = pgc_get_field(res, 0, 2);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_books_with_authors_stmt,
+                              "column b.title is NULL, but was generated as NOT NULL");
+    row->b.title = pgc_field_text(f);
+    f = pgc_get_field(res, 0, 3);
+    row->b.prices_is_null = !f.data;
+    rc = pgc_field_numeric_array(res, f, &row->b.prices, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_books_with_authors_stmt, "column b.prices");
+    f = pgc_get_field(res, 0, 4);
+    row->b.docs_is_null = !f.data;
+    rc = pgc_field_jsonb_array(res, f, &row->b.docs, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_books_with_authors_stmt, "column b.docs");
+    f = pgc_get_field(res, 0, 5);
+    row->b.blobs_is_null = !f.data;
+    rc = pgc_field_bytes_array(res, f, &row->b.blobs, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_books_with_authors_stmt, "column b.blobs");
+    f = pgc_get_field(res, 0, 6);
+    row->b.spans_is_null = !f.data;
+    rc = pgc_field_interval_array(res, f, &row->b.spans, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_books_with_authors_stmt, "column b.spans");
+    f = pgc_get_field(res, 0, 7);
+    row->b.moods_is_null = !f.data;
+    rc = pgc_field_label_array(res, f, &row->b.moods, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_books_with_authors_stmt, "column b.moods");
+    for (size_t k = 0; k < row->b.moods.len; k++) {
+        store_mood label;
+        if (row->b.moods.items[k] && !store_mood_from_text(row->b.moods.items[k], &label))
+            return pgc_fail_query(err, PGC_EINVAL, &store_books_with_authors_stmt,
+                                  "column b.moods: '%s' is not a store_mood label",
+                                  row->b.moods.items[k]);
+    }
+    f = pgc_get_field(res, 0, 8);
+    row->a.id_is_null = !f.data;
+    row->a.id = pgc_field_int8(f);
+    f = pgc_get_field(res, 0, 9);
+    row->a.name_is_null = !f.data;
+    row->a.name = pgc_field_text(f);
+    f = pgc_get_field(res, 0, 10);
+    row->a.home_is_null = !f.data;
+    rc = store_addr_read(res, f, &row->a.home, &store_books_with_authors_stmt, "column a.home", err);
+    if (rc != PGC_OK)
+        return rc;
+    f = pgc_get_field(res, 0, 11);
+    row->a.born_is_null = !f.data;
+    row->a.born = pgc_field_date(f);
+    return PGC_OK;
+}
+
+int store_books_with_authors_open(pgc_db *db, store_books_with_authors_iter *it, pgc_error *err)
+{
+    it->stream = NULL;
+    return pgc_stream_open(db, &store_books_with_authors_stmt, NULL, NULL, NULL, &it->stream, err);
+}
+
+int store_books_with_authors_next(store_books_with_authors_iter *it,
+                                  store_books_with_authors_row *row, pgc_error *err)
+{
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    if (!it->stream)
+        return pgc_fail_query(err, PGC_EINVAL, &store_books_with_authors_stmt,
+                              "the iterator is not open");
+    rc = pgc_stream_next(it->stream, &res, err);
+    if (rc != PGC_OK)
+        return rc;
+    rc = store_books_with_authors_read(res, row, err);
+    if (rc != PGC_OK)
+        memset(row, 0, sizeof *row);
+    return rc;
+}
+
+void store_books_with_authors_close(store_books_with_authors_iter *it)
+{
+    if (it) {
+        pgc_stream_close(it->stream);
+        it->stream = NULL;
+    }
+}
+
+/* PutBook :exec, tests/emit/schema/queries.sql:111 */
+static const Oid store_put_book_types[] = {20, 20, 25, 1231, 3807, 1001, 1187, 0};
+static const int store_put_book_formats[] = {1, 1, 0, 0, 0, 1, 1, 0};
+static const pgc_stmt store_put_book_stmt = {
+    .name = "store_put_book",
+    .sql = "INSERT INTO {{tables.books}} (id, author_id, title, prices, docs, blobs, spans, moods)\n"
+           "VALUES ($1, $2, $3, $4, $5, $6,\n"
+           "        $7, $8)",
+    .nparams = 8,
+    .param_types = store_put_book_types,
+    .result_format = 0,
+};
+
+int store_put_book(pgc_db *db, int64_t id, const int64_t *author_id, const char *title,
+                   const pgc_text_array *prices, const pgc_text_array *docs,
+                   const pgc_bytes_array *blobs, const pgc_interval_array *spans,
+                   const pgc_text_array *moods, pgc_error *err)
+{
+    const char *values[8];
+    int lengths[8] = {8, 8, 0, 0, 0, 0, 0, 0};
+    char bin[8][8];
+    char *arrays[5] = {NULL};
+    int rc;
+
+    values[0] = pgc_put_int8(bin[0], id);
+    values[1] = author_id ? pgc_put_int8(bin[1], *author_id) : NULL;
+    if (!title)
+        return pgc_fail_query(err, PGC_EINVAL, &store_put_book_stmt,
+                              "parameter title is NULL");
+    values[2] = title;
+    rc = prices ? pgc_put_array_literal(*prices, &arrays[0], &lengths[3]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 5, rc, &store_put_book_stmt, "prices", err);
+    values[3] = arrays[0];
+    rc = docs ? pgc_put_array_literal(*docs, &arrays[1], &lengths[4]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 5, rc, &store_put_book_stmt, "docs", err);
+    values[4] = arrays[1];
+    rc = blobs ? pgc_put_bytes_array(*blobs, 17, &arrays[2], &lengths[5]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 5, rc, &store_put_book_stmt, "blobs", err);
+    values[5] = arrays[2];
+    rc = spans ? pgc_put_interval_array(*spans, 1186, &arrays[3], &lengths[6]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 5, rc, &store_put_book_stmt, "spans", err);
+    values[6] = arrays[3];
+    rc = moods ? pgc_put_array_literal(*moods, &arrays[4], &lengths[7]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 5, rc, &store_put_book_stmt, "moods", err);
+    values[7] = arrays[4];
+
+    rc = pgc_query(db, &store_put_book_stmt, values, lengths, store_put_book_formats, NULL, err);
+    free_arrays(arrays, 5);
+    return rc;
+}
+
+/* BookLists :one, tests/emit/schema/queries.sql:116 */
+static const Oid store_book_lists_types[] = {20};
+static const int store_book_lists_formats[] = {1};
+static const pgc_stmt store_book_lists_stmt = {
+    .name = "store_book_lists",
+    .sql = "SELECT prices, docs, blobs, spans, moods FROM {{tables.books}} WHERE id = $1",
+    .nparams = 1,
+    .param_types = store_book_lists_types,
+    .result_format = 1,
+};
+
+static const Oid store_book_lists_columns[] = {1231, 3807, 1001, 1187, 0};
+
+static int store_book_lists_read(pgc_result *res, store_book_lists_row *row, pgc_error *err)
+{
+    pgc_field f;
+    int rc = pgc_result_check(res, &store_book_lists_stmt, 5, store_book_lists_columns, err);
+
+    if (rc != PGC_OK)
+        return rc;
+    f = pgc_get_field(res, 0, 0);
+    row->prices_is_null = !f.data;
+    rc = pgc_field_numeric_array(res, f, &row->prices, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_book_lists_stmt, "column prices");
+    f = pgc_get_field(res, 0, 1);
+    row->docs_is_null = !f.data;
+    rc = pgc_field_jsonb_array(res, f, &row->docs, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_book_lists_stmt, "column docs");
+    f = pgc_get_field(res, 0, 2);
+    row->blobs_is_null = !f.data;
+    rc = pgc_field_bytes_array(res, f, &row->blobs, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_book_lists_stmt, "column blobs");
+    f = pgc_get_field(res, 0, 3);
+    row->spans_is_null = !f.data;
+    rc = pgc_field_interval_array(res, f, &row->spans, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_book_lists_stmt, "column spans");
+    f = pgc_get_field(res, 0, 4);
+    row->moods_is_null = !f.data;
+    rc = pgc_field_label_array(res, f, &row->moods, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_book_lists_stmt, "column moods");
+    for (size_t k = 0; k < row->moods.len; k++) {
+        store_mood label;
+        if (row->moods.items[k] && !store_mood_from_text(row->moods.items[k], &label))
+            return pgc_fail_query(err, PGC_EINVAL, &store_book_lists_stmt,
+                                  "column moods: '%s' is not a store_mood label",
+                                  row->moods.items[k]);
+    }
+    return PGC_OK;
+}
+
+int store_book_lists(pgc_db *db, int64_t id, store_book_lists_row *row, pgc_error *err)
+{
+    const char *values[1];
+    int lengths[1] = {8};
+    char bin[1][8];
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    values[0] = pgc_put_int8(bin[0], id);
+
+    rc = pgc_query(db, &store_book_lists_stmt, values, lengths, store_book_lists_formats, &res,
+                   err);
+    if (rc != PGC_OK)
+        return rc;
+    if (pgc_result_rows(res) == 0) {
+        pgc_result_free(res);
+        return pgc_fail_query(err, PGC_ENOROW, &store_book_lists_stmt, "no row");
+    }
+    rc = store_book_lists_read(res, row, err);
+    if (rc != PGC_OK) {
+        pgc_result_free(res);
+        memset(row, 0, sizeof *row);
+        return rc;
+    }
+    row->result = res;
+    return PGC_OK;
+}
+
+void store_book_lists_row_clear(store_book_lists_row *row)
+{
+    if (row) {
+        pgc_result_free(row->result);
+        memset(row, 0, sizeof *row);
+    }
+}
+
+/* CopyLedger :copyfrom, tests/emit/schema/queries.sql:119 */
+static const pgc_stmt store_copy_ledger_stmt = {
+    .name = "store_copy_ledger",
+    .sql = "COPY {{tables.ledger}} (\n"
+           "    \"id\", \"amount\", \"note\", \"nums\", \"blobs\", \"spans\", \"words\"\n"
+           ") FROM STDIN (FORMAT binary)",
+};
+
+int store_copy_ledger(pgc_db *db, const store_copy_ledger_params *rows, size_t n, int64_t *copied,
+                      pgc_error *err)
+{
+    pgc_copy *c;
+    int rc;
+    char *enc;
+    int enc_len;
+
+    if (copied)
+        *copied = 0;
+    if (!rows && n > 0)
+        return pgc_fail_query(err, PGC_EINVAL, &store_copy_ledger_stmt, "rows is NULL");
+    for (size_t i = 0; i < n; i++) {
+        if (!rows[i].amount)
+            return pgc_fail_query(err, PGC_EINVAL, &store_copy_ledger_stmt,
+                                  "row %zu: amount is NULL", i);
+        if (!rows[i].nums.items && rows[i].nums.len)
+            return pgc_fail_query(err, PGC_EINVAL, &store_copy_ledger_stmt,
+                                  "row %zu: nums has no items", i);
+        if (!rows[i].blobs_is_null && !rows[i].blobs.items && rows[i].blobs.len)
+            return pgc_fail_query(err, PGC_EINVAL, &store_copy_ledger_stmt,
+                                  "row %zu: blobs has no items", i);
+        if (!rows[i].spans_is_null && !rows[i].spans.items && rows[i].spans.len)
+            return pgc_fail_query(err, PGC_EINVAL, &store_copy_ledger_stmt,
+                                  "row %zu: spans has no items", i);
+        if (!rows[i].words_is_null && !rows[i].words.items && rows[i].words.len)
+            return pgc_fail_query(err, PGC_EINVAL, &store_copy_ledger_stmt,
+                                  "row %zu: words has no items", i);
+    }
+    rc = pgc_copy_begin(db, &store_copy_ledger_stmt, &c, err);
+    if (rc != PGC_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        const store_copy_ledger_params *r = &rows[i];
+
+        if (pgc_copy_row(c, 7, NULL) != PGC_OK)
+            break; /* pgc_copy_end reports it */
+        pgc_copy_int8(c, r->id, NULL);
+        pgc_copy_numeric(c, r->amount, NULL);
+        pgc_copy_jsonb(c, r->note, NULL);
+        rc = pgc_put_int4_array(r->nums, 23, &enc, &enc_len);
+        pgc_copy_encoded(c, rc, enc, enc_len, NULL);
+        if (r->blobs_is_null) {
+            pgc_copy_null(c, NULL);
+        } else {
+            rc = pgc_put_bytes_array(r->blobs, 17, &enc, &enc_len);
+            pgc_copy_encoded(c, rc, enc, enc_len, NULL);
+        }
+        if (r->spans_is_null) {
+            pgc_copy_null(c, NULL);
+        } else {
+            rc = pgc_put_interval_array(r->spans, 1186, &enc, &enc_len);
+            pgc_copy_encoded(c, rc, enc, enc_len, NULL);
+        }
+        if (r->words_is_null) {
+            pgc_copy_null(c, NULL);
+        } else {
+            rc = pgc_put_text_array(r->words, 25, &enc, &enc_len);
+            pgc_copy_encoded(c, rc, enc, enc_len, NULL);
+        }
+    }
+    return pgc_copy_end(c, copied, err);
+}
+
+/* GetLedger :one, tests/emit/schema/queries.sql:123 */
+static const Oid store_get_ledger_types[] = {20};
+static const int store_get_ledger_formats[] = {1};
+static const pgc_stmt store_get_ledger_stmt = {
+    .name = "store_get_ledger",
+    .sql = "SELECT * FROM {{tables.ledger}} WHERE id = $1",
+    .nparams = 1,
+    .param_types = store_get_ledger_types,
+    .result_format = 1,
+};
+
+static const Oid store_get_ledger_columns[] = {20, 1700, 3802, 1007, 1001, 1187, 1009};
+
+static int store_get_ledger_read(pgc_result *res, store_get_ledger_row *row, pgc_error *err)
+{
+    pgc_field f;
+    int rc = pgc_result_check(res, &store_get_ledger_stmt, 7, store_get_ledger_columns, err);
+
+    if (rc != PGC_OK)
+        return rc;
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_ledger_stmt,
+                              "column id is NULL, but was generated as NOT NULL");
+    row->id = pgc_field_int8(f);
+    f = pgc_get_field(res, 0, 1);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_ledger_stmt,
+                              "column amount is NULL, but was generated as NOT NULL");
+    rc = pgc_field_numeric(res, f, &row->amount, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_ledger_stmt, "column amount");
+    f = pgc_get_field(res, 0, 2);
+    row->note_is_null = !f.data;
+    rc = pgc_field_jsonb(f, &row->note, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_ledger_stmt, "column note");
+    f = pgc_get_field(res, 0, 3);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_ledger_stmt,
+                              "column nums is NULL, but was generated as NOT NULL");
+    rc = pgc_field_int4_array(res, f, &row->nums, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_ledger_stmt, "column nums");
+    f = pgc_get_field(res, 0, 4);
+    row->blobs_is_null = !f.data;
+    rc = pgc_field_bytes_array(res, f, &row->blobs, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_ledger_stmt, "column blobs");
+    f = pgc_get_field(res, 0, 5);
+    row->spans_is_null = !f.data;
+    rc = pgc_field_interval_array(res, f, &row->spans, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_ledger_stmt, "column spans");
+    f = pgc_get_field(res, 0, 6);
+    row->words_is_null = !f.data;
+    rc = pgc_field_text_array(res, f, &row->words, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_ledger_stmt, "column words");
+    return PGC_OK;
+}
+
+int store_get_ledger(pgc_db *db, int64_t id, store_get_ledger_row *row, pgc_error *err)
+{
+    const char *values[1];
+    int lengths[1] = {8};
+    char bin[1][8];
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    values[0] = pgc_put_int8(bin[0], id);
+
+    rc = pgc_query(db, &store_get_ledger_stmt, values, lengths, store_get_ledger_formats, &res,
+                   err);
+    if (rc != PGC_OK)
+        return rc;
+    if (pgc_result_rows(res) == 0) {
+        pgc_result_free(res);
+        return pgc_fail_query(err, PGC_ENOROW, &store_get_ledger_stmt, "no row");
+    }
+    rc = store_get_ledger_read(res, row, err);
+    if (rc != PGC_OK) {
+        pgc_result_free(res);
+        memset(row, 0, sizeof *row);
+        return rc;
+    }
+    row->result = res;
+    return PGC_OK;
+}
+
+void store_get_ledger_row_clear(store_get_ledger_row *row)
+{
+    if (row) {
+        pgc_result_free(row->result);
+        memset(row, 0, sizeof *row);
+    }
+}
+
+/* PutSpans :exec, tests/emit/schema/queries.sql:126 */
+static const Oid store_put_spans_types[] = {23, 3904, 3926, 3906, 3912, 3908, 3910};
+static const int store_put_spans_formats[] = {1, 1, 1, 1, 1, 1, 1};
+static const pgc_stmt store_put_spans_stmt = {
+    .name = "store_put_spans",
+    .sql = "INSERT INTO {{tables.spans}} (id, ints, bigs, nums, days, stamps, stampstz)\n"
+           "VALUES ($1, $2, $3, $4, $5, $6,\n"
+           "        $7)",
+    .nparams = 7,
+    .param_types = store_put_spans_types,
+    .result_format = 0,
+};
+
+int store_put_spans(pgc_db *db, int32_t id, pgc_int4_range ints, const pgc_int8_range *bigs,
+                    const pgc_numeric_range *nums, const pgc_date_range *days,
+                    const pgc_timestamp_range *stamps, const pgc_timestamp_range *stampstz,
+                    pgc_error *err)
+{
+    const char *values[7];
+    int lengths[7] = {4, 0, 0, 0, 0, 0, 0};
+    char bin[7][4];
+    char *arrays[6] = {NULL};
+    int rc;
+
+    values[0] = pgc_put_int4(bin[0], id);
+    rc = pgc_put_int4_range(ints, &arrays[0], &lengths[1]);
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 6, rc, &store_put_spans_stmt, "ints", err);
+    values[1] = arrays[0];
+    rc = bigs ? pgc_put_int8_range(*bigs, &arrays[1], &lengths[2]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 6, rc, &store_put_spans_stmt, "bigs", err);
+    values[2] = arrays[1];
+    rc = nums ? pgc_put_numeric_range(*nums, &arrays[2], &lengths[3]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 6, rc, &store_put_spans_stmt, "nums", err);
+    values[3] = arrays[2];
+    rc = days ? pgc_put_date_range(*days, &arrays[3], &lengths[4]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 6, rc, &store_put_spans_stmt, "days", err);
+    values[4] = arrays[3];
+    rc = stamps ? pgc_put_timestamp_range(*stamps, &arrays[4], &lengths[5]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 6, rc, &store_put_spans_stmt, "stamps", err);
+    values[5] = arrays[4];
+    rc = stampstz ? pgc_put_timestamp_range(*stampstz, &arrays[5], &lengths[6]) : PGC_OK;
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 6, rc, &store_put_spans_stmt, "stampstz", err);
+    values[6] = arrays[5];
+
+    rc = pgc_query(db, &store_put_spans_stmt, values, lengths, store_put_spans_formats, NULL, err);
+    free_arrays(arrays, 6);
+    return rc;
+}
+
+/* GetSpans :one, tests/emit/schema/queries.sql:131 */
+static const Oid store_get_spans_types[] = {23};
+static const int store_get_spans_formats[] = {1};
+static const pgc_stmt store_get_spans_stmt = {
+    .name = "store_get_spans",
+    .sql = "SELECT * FROM {{tables.spans}} WHERE id = $1",
+    .nparams = 1,
+    .param_types = store_get_spans_types,
+    .result_format = 1,
+};
+
+static const Oid store_get_spans_columns[] = {23, 3904, 3926, 3906, 3912, 3908, 3910};
+
+static int store_get_spans_read(pgc_result *res, store_get_spans_row *row, pgc_error *err)
+{
+    pgc_field f;
+    int rc = pgc_result_check(res, &store_get_spans_stmt, 7, store_get_spans_columns, err);
+
+    if (rc != PGC_OK)
+        return rc;
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_spans_stmt,
+                              "column id is NULL, but was generated as NOT NULL");
+    row->id = pgc_field_int4(f);
+    f = pgc_get_field(res, 0, 1);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_spans_stmt,
+                              "column ints is NULL, but was generated as NOT NULL");
+    rc = pgc_field_int4_range(res, f, &row->ints, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_spans_stmt, "column ints");
+    f = pgc_get_field(res, 0, 2);
+    row->bigs_is_null = !f.data;
+    rc = pgc_field_int8_range(res, f, &row->bigs, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_spans_stmt, "column bigs");
+    f = pgc_get_field(res, 0, 3);
+    row->nums_is_null = !f.data;
+    rc = pgc_field_numeric_range(res, f, &row->nums, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_spans_stmt, "column nums");
+    f = pgc_get_field(res, 0, 4);
+    row->days_is_null = !f.data;
+    rc = pgc_field_date_range(res, f, &row->days, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_spans_stmt, "column days");
+    f = pgc_get_field(res, 0, 5);
+    row->stamps_is_null = !f.data;
+    rc = pgc_field_timestamp_range(res, f, &row->stamps, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_spans_stmt, "column stamps");
+    f = pgc_get_field(res, 0, 6);
+    row->stampstz_is_null = !f.data;
+    rc = pgc_field_timestamp_range(res, f, &row->stampstz, err);
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, &store_get_spans_stmt, "column stampstz");
+    return PGC_OK;
+}
+
+int store_get_spans(pgc_db *db, int32_t id, store_get_spans_row *row, pgc_error *err)
+{
+    const char *values[1];
+    int lengths[1] = {4};
+    char bin[1][4];
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    values[0] = pgc_put_int4(bin[0], id);
+
+    rc = pgc_query(db, &store_get_spans_stmt, values, lengths, store_get_spans_formats, &res, err);
+    if (rc != PGC_OK)
+        return rc;
+    if (pgc_result_rows(res) == 0) {
+        pgc_result_free(res);
+        return pgc_fail_query(err, PGC_ENOROW, &store_get_spans_stmt, "no row");
+    }
+    rc = store_get_spans_read(res, row, err);
+    if (rc != PGC_OK) {
+        pgc_result_free(res);
+        memset(row, 0, sizeof *row);
+        return rc;
+    }
+    row->result = res;
+    return PGC_OK;
+}
+
+void store_get_spans_row_clear(store_get_spans_row *row)
+{
+    if (row) {
+        pgc_result_free(row->result);
+        memset(row, 0, sizeof *row);
+    }
+}
+
+/* CopySpans :copyfrom, tests/emit/schema/queries.sql:134 */
+static const pgc_stmt store_copy_spans_stmt = {
+    .name = "store_copy_spans",
+    .sql = "COPY {{tables.spans}} (\"id\", \"ints\", \"nums\") FROM STDIN (FORMAT binary)",
+};
+
+int store_copy_spans(pgc_db *db, const store_copy_spans_params *rows, size_t n, int64_t *copied,
+                     pgc_error *err)
+{
+    pgc_copy *c;
+    int rc;
+    char *enc;
+    int enc_len;
+
+    if (copied)
+        *copied = 0;
+    if (!rows && n > 0)
+        return pgc_fail_query(err, PGC_EINVAL, &store_copy_spans_stmt, "rows is NULL");
+    rc = pgc_copy_begin(db, &store_copy_spans_stmt, &c, err);
+    if (rc != PGC_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        const store_copy_spans_params *r = &rows[i];
+
+        if (pgc_copy_row(c, 3, NULL) != PGC_OK)
+            break; /* pgc_copy_end reports it */
+        pgc_copy_int4(c, r->id, NULL);
+        rc = pgc_put_int4_range(r->ints, &enc, &enc_len);
+        pgc_copy_encoded(c, rc, enc, enc_len, NULL);
+        if (r->nums_is_null) {
+            pgc_copy_null(c, NULL);
+        } else {
+            rc = pgc_put_numeric_range(r->nums, &enc, &enc_len);
+            pgc_copy_encoded(c, rc, enc, enc_len, NULL);
+        }
+    }
+    return pgc_copy_end(c, copied, err);
+}
+
+/* PutPayment :exec, tests/emit/schema/queries.sql:137 */
+static const Oid store_put_payment_types[] = {23, 0};
+static const int store_put_payment_formats[] = {1, 1};
+static const pgc_stmt store_put_payment_stmt = {
+    .name = "store_put_payment",
+    .sql = "INSERT INTO {{tables.payments}} (id, p) VALUES ($1, $2)",
+    .nparams = 2,
+    .param_types = store_put_payment_types,
+    .result_format = 0,
+};
+
+int store_put_payment(pgc_db *db, int32_t id, store_payment p, pgc_error *err)
+{
+    const char *values[2];
+    int lengths[2] = {4, 0};
+    char bin[2][4];
+    char *arrays[1] = {NULL};
+    int rc;
+
+    values[0] = pgc_put_int4(bin[0], id);
+    rc = store_payment_put(&p, &arrays[0], &lengths[1]);
+    if (rc != PGC_OK)
+        return free_arrays_and_fail(arrays, 1, rc, &store_put_payment_stmt, "p", err);
+    values[1] = arrays[0];
+
+    rc = pgc_query(db, &store_put_payment_stmt, values, lengths, store_put_payment_formats, NULL,
+                   err);
+    free(arrays[0]);
+    return rc;
+}
+
+/* GetPayment :one, tests/emit/schema/queries.sql:140 */
+static const Oid store_get_payment_types[] = {23};
+static const int store_get_payment_formats[] = {1};
+static const pgc_stmt store_get_payment_stmt = {
+    .name = "store_get_payment",
+    .sql = "SELECT p FROM {{tables.payments}} WHERE id = $1",
+    .nparams = 1,
+    .param_types = store_get_payment_types,
+    .result_format = 1,
+};
+
+static const Oid store_get_payment_columns[] = {0};
+
+static int store_get_payment_read(pgc_result *res, store_get_payment_row *row, pgc_error *err)
+{
+    pgc_field f;
+    int rc = pgc_result_check(res, &store_get_payment_stmt, 1, store_get_payment_columns, err);
+
+    if (rc != PGC_OK)
+        return rc;
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_get_payment_stmt,
+                              "column p is NULL, but was generated as NOT NULL");
+    rc = store_payment_read(res, f, &row->p, &store_get_payment_stmt, "column p", err);
+    if (rc != PGC_OK)
+        return rc;
+    return PGC_OK;
+}
+
+int store_get_payment(pgc_db *db, int32_t id, store_get_payment_row *row, pgc_error *err)
+{
+    const char *values[1];
+    int lengths[1] = {4};
+    char bin[1][4];
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    values[0] = pgc_put_int4(bin[0], id);
+
+    rc = pgc_query(db, &store_get_payment_stmt, values, lengths, store_get_payment_formats, &res,
+                   err);
+    if (rc != PGC_OK)
+        return rc;
+    if (pgc_result_rows(res) == 0) {
+        pgc_result_free(res);
+        return pgc_fail_query(err, PGC_ENOROW, &store_get_payment_stmt, "no row");
+    }
+    rc = store_get_payment_read(res, row, err);
+    if (rc != PGC_OK) {
+        pgc_result_free(res);
+        memset(row, 0, sizeof *row);
+        return rc;
+    }
+    row->result = res;
+    return PGC_OK;
+}
+
+void store_get_payment_row_clear(store_get_payment_row *row)
+{
+    if (row) {
+        pgc_result_free(row->result);
+        memset(row, 0, sizeof *row);
+    }
+}
+
+/* CopyPayments :copyfrom, tests/emit/schema/queries.sql:143 */
+static const pgc_stmt store_copy_payments_stmt = {
+    .name = "store_copy_payments",
+    .sql = "COPY {{tables.payments}} (\"id\", \"p\") FROM STDIN (FORMAT binary)",
+};
+
+int store_copy_payments(pgc_db *db, const store_copy_payments_params *rows, size_t n,
+                        int64_t *copied, pgc_error *err)
+{
+    pgc_copy *c;
+    int rc;
+    char *enc;
+    int enc_len;
+
+    if (copied)
+        *copied = 0;
+    if (!rows && n > 0)
+        return pgc_fail_query(err, PGC_EINVAL, &store_copy_payments_stmt, "rows is NULL");
+    rc = pgc_copy_begin(db, &store_copy_payments_stmt, &c, err);
+    if (rc != PGC_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        const store_copy_payments_params *r = &rows[i];
+
+        if (pgc_copy_row(c, 2, NULL) != PGC_OK)
+            break; /* pgc_copy_end reports it */
+        pgc_copy_int4(c, r->id, NULL);
+        rc = store_payment_put(&r->p, &enc, &enc_len);
+        pgc_copy_encoded(c, rc, enc, enc_len, NULL);
+    }
+    return pgc_copy_end(c, copied, err);
 }
 
 
@@ -2015,6 +3251,66 @@ static const char store_migration_003_events[] =
     "    labels varchar(10)[]\n"
     ");\n";
 
+static const char store_migration_004_composites[] =
+    "-- Composite types, a table's row type, sqlc.embed, and the arrays sent as text\n"
+    "-- (numeric, jsonb, enums) or as variable-length items (bytea), and interval[].\n"
+    "CREATE TYPE {{schema}}.addr AS (street text, zip integer, tags text[], mood {{schema}}.mood);\n"
+    "\n"
+    "CREATE TABLE {{tables.authors}} (\n"
+    "    id bigint PRIMARY KEY,\n"
+    "    name text NOT NULL,\n"
+    "    home {{schema}}.addr,\n"
+    "    born date\n"
+    ");\n"
+    "\n"
+    "CREATE TABLE {{tables.books}} (\n"
+    "    id bigint PRIMARY KEY,\n"
+    "    author_id bigint,\n"
+    "    title text NOT NULL,\n"
+    "    prices numeric[],\n"
+    "    docs jsonb[],\n"
+    "    blobs bytea[],\n"
+    "    spans interval[],\n"
+    "    moods {{schema}}.mood[]\n"
+    ");\n"
+    "\n"
+    "-- The target of a :copyfrom with numeric, jsonb and array columns.\n"
+    "CREATE TABLE {{tables.ledger}} (\n"
+    "    id bigint PRIMARY KEY,\n"
+    "    amount numeric NOT NULL,\n"
+    "    note jsonb,\n"
+    "    nums integer[] NOT NULL,\n"
+    "    blobs bytea[],\n"
+    "    spans interval[],\n"
+    "    words text[]\n"
+    ");\n"
+    "\n"
+    "-- Ranges: a column of each range type pgc generate maps.\n"
+    "CREATE TABLE {{tables.spans}} (\n"
+    "    id integer PRIMARY KEY,\n"
+    "    ints int4range NOT NULL,\n"
+    "    bigs int8range,\n"
+    "    nums numrange,\n"
+    "    days daterange,\n"
+    "    stamps tsrange,\n"
+    "    stampstz tstzrange\n"
+    ");\n"
+    "\n"
+    "-- A composite of built-in types only: it can be a parameter too.\n"
+    "CREATE TYPE {{schema}}.payment AS (\n"
+    "    amount numeric,\n"
+    "    at timestamptz,\n"
+    "    tags text[],\n"
+    "    span int4range,\n"
+    "    doc jsonb,\n"
+    "    data bytea,\n"
+    "    n integer\n"
+    ");\n"
+    "CREATE TABLE {{tables.payments}} (\n"
+    "    id integer PRIMARY KEY,\n"
+    "    p {{schema}}.payment NOT NULL\n"
+    ");\n";
+
 static const pgc_migration store_migrations[] = {
     {1, "001_init.sql", store_migration_001_init,
      "d66a3f928dfffb48cbdd115fac0acf59320aa77cedda1f1cc4532b6efe8bc0a6"},
@@ -2022,6 +3318,8 @@ static const pgc_migration store_migrations[] = {
      "d32292b87ceddb3f6a4ab7abf50e880c78352d900bc7e33c78434b56d3f92c69"},
     {3, "003_events.sql", store_migration_003_events,
      "3ecd37def9baf3be9f46dc970c27bcc7a2cdf30c4dbacc3f73e9afb6fa96b0e2"},
+    {4, "004_composites.sql", store_migration_004_composites,
+     "e80f740ae5386a6e89eff4a44f6e80f3c8c98a79a2aab39ebd00a1312cf80bdf"},
 };
 
 static const pgc_migration_set store_migration_set_ = {

@@ -6,6 +6,7 @@
  *   tests/emit/schema/migrations/001_init.sql
  *   tests/emit/schema/migrations/002_numbers.sql
  *   tests/emit/schema/migrations/003_events.sql
+ *   tests/emit/schema/migrations/004_composites.sql
  *   tests/emit/schema/queries.sql
  */
 #ifndef STORE_H
@@ -29,8 +30,9 @@ extern "C" {
  * Parameters: a nullable parameter is passed by pointer, NULL meaning SQL
  * NULL; a string parameter that may not be NULL gives PGC_EINVAL if it is.
  * Rows: a nullable column has a companion `bool <column>_is_null`; its
- * strings are NULL then.  Strings and bytes point into the result that the
- * row belongs to: a :one row owns its result until <query>_row_clear(); a
+ * strings are NULL then (so for a composite's fields).  Strings, bytes,
+ * arrays and what composites hold point into the result that the row
+ * belongs to: a :one row owns its result until <query>_row_clear(); a
  * :many row is the iterator's until the next call.
  */
 
@@ -46,6 +48,66 @@ typedef enum store_mood {
 const char *store_mood_to_text(store_mood v);
 /* The value of a label in *out; false for NULL or a label not in the type. */
 bool store_mood_from_text(const char *label, store_mood *out);
+
+/* The row type of books. */
+typedef struct store_books {
+    int64_t id;
+    int64_t author_id;
+    bool author_id_is_null;
+    const char *title;
+    pgc_text_array prices;
+    bool prices_is_null;
+    pgc_text_array docs;
+    bool docs_is_null;
+    pgc_bytes_array blobs;
+    bool blobs_is_null;
+    pgc_interval_array spans;
+    bool spans_is_null;
+    pgc_text_array moods;
+    bool moods_is_null;
+} store_books;
+
+/* The composite type addr. */
+typedef struct store_addr {
+    const char *street;
+    bool street_is_null;
+    int32_t zip;
+    bool zip_is_null;
+    pgc_text_array tags;
+    bool tags_is_null;
+    store_mood mood;
+    bool mood_is_null;
+} store_addr;
+
+/* The row type of authors. */
+typedef struct store_authors {
+    int64_t id;
+    bool id_is_null;
+    const char *name;
+    bool name_is_null;
+    store_addr home;
+    bool home_is_null;
+    pgc_date born;
+    bool born_is_null;
+} store_authors;
+
+/* The composite type payment. */
+typedef struct store_payment {
+    const char *amount;
+    bool amount_is_null;
+    pgc_timestamp at;
+    bool at_is_null;
+    pgc_text_array tags;
+    bool tags_is_null;
+    pgc_int4_range span;
+    bool span_is_null;
+    const char *doc;
+    bool doc_is_null;
+    pgc_bytes data;
+    bool data_is_null;
+    int32_t n;
+    bool n_is_null;
+} store_payment;
 
 /*
  * Applies the migrations embedded below to db's schema, tracked under the
@@ -675,6 +737,240 @@ typedef struct store_later_by_row {
 int store_later_by(pgc_db *db, pgc_interval span, pgc_timestamp at, const pgc_interval *other,
                    store_later_by_row *row, pgc_error *err);
 void store_later_by_row_clear(store_later_by_row *row);
+
+/* AddAuthor :exec, tests/emit/schema/queries.sql:95 */
+int store_add_author(pgc_db *db, int64_t id, const char *name, const char *street,
+                     const int32_t *zip, const pgc_text_array *tags, const store_mood *mood,
+                     const pgc_date *born, pgc_error *err);
+
+/* A row of AuthorHome :one. */
+typedef struct store_author_home_row {
+    int64_t id;
+    store_addr home;
+    bool home_is_null;
+    pgc_result *result; /* the row's: store_author_home_row_clear() frees it */
+} store_author_home_row;
+
+/*
+ * AuthorHome :one, tests/emit/schema/queries.sql:100
+ * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
+ * overwritten (clear a row you reuse first); free it with
+ * store_author_home_row_clear(), also safe on a zeroed or cleared row.
+ */
+int store_author_home(pgc_db *db, int64_t id, store_author_home_row *row, pgc_error *err);
+void store_author_home_row_clear(store_author_home_row *row);
+
+/* A row of AuthorRow :one. */
+typedef struct store_author_row_row {
+    store_authors a;
+    pgc_result *result; /* the row's: store_author_row_row_clear() frees it */
+} store_author_row_row;
+
+/*
+ * AuthorRow :one, tests/emit/schema/queries.sql:103
+ * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
+ * overwritten (clear a row you reuse first); free it with
+ * store_author_row_row_clear(), also safe on a zeroed or cleared row.
+ */
+int store_author_row(pgc_db *db, int64_t id, store_author_row_row *row, pgc_error *err);
+void store_author_row_row_clear(store_author_row_row *row);
+
+/* A row of BooksWithAuthors :many. */
+typedef struct store_books_with_authors_row {
+    store_books b; /* sqlc.embed(b) */
+    store_authors a; /* sqlc.embed(a) */
+} store_books_with_authors_row;
+
+/*
+ * BooksWithAuthors :many, tests/emit/schema/queries.sql:106
+ * Row by row:
+ *
+ *     store_books_with_authors_iter it;
+ *     store_books_with_authors_row row;
+ *     int rc = store_books_with_authors_open(db, &it, &err);
+ *     while (rc == PGC_OK && (rc = store_books_with_authors_next(&it, &row, &err)) == PGC_OK)
+ *         ... row is valid until the next call ...
+ *     store_books_with_authors_close(&it);
+ *     if (rc != PGC_ENOROW) ... err says why ...
+ *
+ * _next returns PGC_ENOROW after the last row.  _close is safe after a
+ * failed open.  While open, the iterator holds a pooled connection (on a
+ * transaction scope: the scope).
+ */
+typedef struct store_books_with_authors_iter {
+    pgc_stream *stream;
+} store_books_with_authors_iter;
+
+int store_books_with_authors_open(pgc_db *db, store_books_with_authors_iter *it, pgc_error *err);
+int store_books_with_authors_next(store_books_with_authors_iter *it,
+                                  store_books_with_authors_row *row, pgc_error *err);
+void store_books_with_authors_close(store_books_with_authors_iter *it);
+
+/* PutBook :exec, tests/emit/schema/queries.sql:111 */
+int store_put_book(pgc_db *db, int64_t id, const int64_t *author_id, const char *title,
+                   const pgc_text_array *prices, const pgc_text_array *docs,
+                   const pgc_bytes_array *blobs, const pgc_interval_array *spans,
+                   const pgc_text_array *moods, pgc_error *err);
+
+/* A row of BookLists :one. */
+typedef struct store_book_lists_row {
+    pgc_text_array prices;
+    bool prices_is_null;
+    pgc_text_array docs;
+    bool docs_is_null;
+    pgc_bytes_array blobs;
+    bool blobs_is_null;
+    pgc_interval_array spans;
+    bool spans_is_null;
+    pgc_text_array moods;
+    bool moods_is_null;
+    pgc_result *result; /* the row's: store_book_lists_row_clear() frees it */
+} store_book_lists_row;
+
+/*
+ * BookLists :one, tests/emit/schema/queries.sql:116
+ * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
+ * overwritten (clear a row you reuse first); free it with
+ * store_book_lists_row_clear(), also safe on a zeroed or cleared row.
+ */
+int store_book_lists(pgc_db *db, int64_t id, store_book_lists_row *row, pgc_error *err);
+void store_book_lists_row_clear(store_book_lists_row *row);
+
+/* A row for CopyLedger :copyfrom. */
+typedef struct store_copy_ledger_params {
+    int64_t id;
+    const char *amount;
+    const char *note; /* NULL: SQL NULL */
+    pgc_int4_array nums;
+    pgc_bytes_array blobs;
+    bool blobs_is_null;
+    pgc_interval_array spans;
+    bool spans_is_null;
+    pgc_text_array words;
+    bool words_is_null;
+} store_copy_ledger_params;
+
+/*
+ * CopyLedger :copyfrom, tests/emit/schema/queries.sql:119
+ * Stores rows[0..n-1] with a binary COPY (one statement: on a db, all of
+ * them or, on any failure, none; a unique violation is PGC_ESQL with
+ * SQLSTATE 23505).  *copied (may be NULL) receives the number of rows
+ * stored.  A non-null string member that is NULL is PGC_EINVAL naming the
+ * row, found before anything is sent.
+ */
+int store_copy_ledger(pgc_db *db, const store_copy_ledger_params *rows, size_t n, int64_t *copied,
+                      pgc_error *err);
+
+/* A row of GetLedger :one. */
+typedef struct store_get_ledger_row {
+    int64_t id;
+    const char *amount;
+    const char *note;
+    bool note_is_null;
+    pgc_int4_array nums;
+    pgc_bytes_array blobs;
+    bool blobs_is_null;
+    pgc_interval_array spans;
+    bool spans_is_null;
+    pgc_text_array words;
+    bool words_is_null;
+    pgc_result *result; /* the row's: store_get_ledger_row_clear() frees it */
+} store_get_ledger_row;
+
+/*
+ * GetLedger :one, tests/emit/schema/queries.sql:123
+ * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
+ * overwritten (clear a row you reuse first); free it with
+ * store_get_ledger_row_clear(), also safe on a zeroed or cleared row.
+ */
+int store_get_ledger(pgc_db *db, int64_t id, store_get_ledger_row *row, pgc_error *err);
+void store_get_ledger_row_clear(store_get_ledger_row *row);
+
+/* PutSpans :exec, tests/emit/schema/queries.sql:126 */
+int store_put_spans(pgc_db *db, int32_t id, pgc_int4_range ints, const pgc_int8_range *bigs,
+                    const pgc_numeric_range *nums, const pgc_date_range *days,
+                    const pgc_timestamp_range *stamps, const pgc_timestamp_range *stampstz,
+                    pgc_error *err);
+
+/* A row of GetSpans :one. */
+typedef struct store_get_spans_row {
+    int32_t id;
+    pgc_int4_range ints;
+    pgc_int8_range bigs;
+    bool bigs_is_null;
+    pgc_numeric_range nums;
+    bool nums_is_null;
+    pgc_date_range days;
+    bool days_is_null;
+    pgc_timestamp_range stamps;
+    bool stamps_is_null;
+    pgc_timestamp_range stampstz;
+    bool stampstz_is_null;
+    pgc_result *result; /* the row's: store_get_spans_row_clear() frees it */
+} store_get_spans_row;
+
+/*
+ * GetSpans :one, tests/emit/schema/queries.sql:131
+ * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
+ * overwritten (clear a row you reuse first); free it with
+ * store_get_spans_row_clear(), also safe on a zeroed or cleared row.
+ */
+int store_get_spans(pgc_db *db, int32_t id, store_get_spans_row *row, pgc_error *err);
+void store_get_spans_row_clear(store_get_spans_row *row);
+
+/* A row for CopySpans :copyfrom. */
+typedef struct store_copy_spans_params {
+    int32_t id;
+    pgc_int4_range ints;
+    pgc_numeric_range nums;
+    bool nums_is_null;
+} store_copy_spans_params;
+
+/*
+ * CopySpans :copyfrom, tests/emit/schema/queries.sql:134
+ * Stores rows[0..n-1] with a binary COPY (one statement: on a db, all of
+ * them or, on any failure, none; a unique violation is PGC_ESQL with
+ * SQLSTATE 23505).  *copied (may be NULL) receives the number of rows
+ * stored.  A non-null string member that is NULL is PGC_EINVAL naming the
+ * row, found before anything is sent.
+ */
+int store_copy_spans(pgc_db *db, const store_copy_spans_params *rows, size_t n, int64_t *copied,
+                     pgc_error *err);
+
+/* PutPayment :exec, tests/emit/schema/queries.sql:137 */
+int store_put_payment(pgc_db *db, int32_t id, store_payment p, pgc_error *err);
+
+/* A row of GetPayment :one. */
+typedef struct store_get_payment_row {
+    store_payment p;
+    pgc_result *result; /* the row's: store_get_payment_row_clear() frees it */
+} store_get_payment_row;
+
+/*
+ * GetPayment :one, tests/emit/schema/queries.sql:140
+ * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
+ * overwritten (clear a row you reuse first); free it with
+ * store_get_payment_row_clear(), also safe on a zeroed or cleared row.
+ */
+int store_get_payment(pgc_db *db, int32_t id, store_get_payment_row *row, pgc_error *err);
+void store_get_payment_row_clear(store_get_payment_row *row);
+
+/* A row for CopyPayments :copyfrom. */
+typedef struct store_copy_payments_params {
+    int32_t id;
+    store_payment p;
+} store_copy_payments_params;
+
+/*
+ * CopyPayments :copyfrom, tests/emit/schema/queries.sql:143
+ * Stores rows[0..n-1] with a binary COPY (one statement: on a db, all of
+ * them or, on any failure, none; a unique violation is PGC_ESQL with
+ * SQLSTATE 23505).  *copied (may be NULL) receives the number of rows
+ * stored.  A non-null string member that is NULL is PGC_EINVAL naming the
+ * row, found before anything is sent.
+ */
+int store_copy_payments(pgc_db *db, const store_copy_payments_params *rows, size_t n,
+                        int64_t *copied, pgc_error *err);
 
 #ifdef __cplusplus
 }

@@ -91,3 +91,54 @@ SELECT '{{1, 2}, {3, 4}}'::int[] AS cells, '{}'::int[] AS none;
 -- name: LaterBy :one
 SELECT @span::interval AS span, @at::timestamptz + @span::interval AS later,
        sqlc.narg(other)::interval AS other;
+
+-- name: AddAuthor :exec
+INSERT INTO {{tables.authors}} (id, name, home, born)
+VALUES (@id, @name, ROW(sqlc.narg(street)::text, sqlc.narg(zip)::int, sqlc.narg(tags)::text[],
+                        sqlc.narg(mood)::{{schema}}.mood)::{{schema}}.addr, sqlc.narg(born));
+
+-- name: AuthorHome :one
+SELECT id, home FROM {{tables.authors}} WHERE id = @id;
+
+-- name: AuthorRow :one
+SELECT a FROM {{tables.authors}} a WHERE a.id = @id;
+
+-- name: BooksWithAuthors :many
+SELECT sqlc.embed(b), sqlc.embed(a)
+FROM {{tables.books}} b LEFT JOIN {{tables.authors}} a ON a.id = b.author_id
+ORDER BY b.id;
+
+-- name: PutBook :exec
+INSERT INTO {{tables.books}} (id, author_id, title, prices, docs, blobs, spans, moods)
+VALUES (@id, sqlc.narg(author_id), @title, sqlc.narg(prices), sqlc.narg(docs), sqlc.narg(blobs),
+        sqlc.narg(spans), sqlc.narg(moods));
+
+-- name: BookLists :one
+SELECT prices, docs, blobs, spans, moods FROM {{tables.books}} WHERE id = @id;
+
+-- name: CopyLedger :copyfrom
+INSERT INTO {{tables.ledger}} (id, amount, note, nums, blobs, spans, words)
+VALUES (@id, @amount, @note, @nums, @blobs, @spans, @words);
+
+-- name: GetLedger :one
+SELECT * FROM {{tables.ledger}} WHERE id = @id;
+
+-- name: PutSpans :exec
+INSERT INTO {{tables.spans}} (id, ints, bigs, nums, days, stamps, stampstz)
+VALUES (@id, @ints, sqlc.narg(bigs), sqlc.narg(nums), sqlc.narg(days), sqlc.narg(stamps),
+        sqlc.narg(stampstz));
+
+-- name: GetSpans :one
+SELECT * FROM {{tables.spans}} WHERE id = @id;
+
+-- name: CopySpans :copyfrom
+INSERT INTO {{tables.spans}} (id, ints, nums) VALUES (@id, @ints, @nums);
+
+-- name: PutPayment :exec
+INSERT INTO {{tables.payments}} (id, p) VALUES (@id, @p);
+
+-- name: GetPayment :one
+SELECT p FROM {{tables.payments}} WHERE id = @id;
+
+-- name: CopyPayments :copyfrom
+INSERT INTO {{tables.payments}} (id, p) VALUES (@id, @p);
