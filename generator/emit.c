@@ -1748,21 +1748,6 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-/* What the runtime runs for a file: the file itself when its up part is
- * all of it (so the checksum is the one pgc_migration_set_load computes),
- * else the up part alone. */
-static const char *migration_sql(const pgc_migration_file *m)
-{
-    const char *text = m->file->text, *up = m->up_sql;
-    size_t n = strlen(up);
-    if (strncmp(text, up, n) != 0)
-        return up;
-    for (const char *s = text + n; *s; s++)
-        if (!isspace((unsigned char)*s))
-            return up;
-    return text;
-}
-
 static void emit_migrations(emitter *e, strbuf *h, strbuf *c)
 {
     pgc_arena *a = e->a;
@@ -1775,7 +1760,7 @@ static void emit_migrations(emitter *e, strbuf *h, strbuf *c)
     for (size_t i = 0; i < e->p->migrations.len; i++) {
         const pgc_migration_file *m = &e->p->migrations.items[i];
         const char *name = base_name(m->file->path);
-        const char *sql = migration_sql(m);
+        const char *sql = pgc_migration_set_sql(m);
         size_t len = strlen(sql);
         char sum[65];
         pgc_migration_checksum(sql, len, sum);

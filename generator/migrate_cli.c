@@ -6,7 +6,7 @@
  * migrations would, so two things are shared rather than redone:
  *  - the files are read by the generator's reader (source.c: formats,
  *    down parts dropped, version order) and each file's SQL is the text
- *    `pgc generate` embeds (embedded_sql below), hence the same checksum;
+ *    `pgc generate` embeds (pgc_migration_set_sql), hence the same checksum;
  *  - they are run by the runtime's runner (pgc_migrate, pgc_migrate_status)
  *    under the module name the library was generated with (-n NAME), so
  *    the tracking rows are the ones the library reads.
@@ -175,25 +175,6 @@ static int parse_options(pgc_arena *a, int argc, char **argv, options *o)
 
 /* ---- the set, as `pgc generate` embeds it ----------------------------------------- */
 
-/*
- * The SQL `pgc generate` embeds for a file (generator/emit.c,
- * migration_sql): the file itself when its up part is all of it but
- * trailing blanks (so the checksum is the one pgc_migration_set_load
- * computes), else the up part alone.  The suite tests/cli_migrate.c checks
- * that the two agree on every format.
- */
-static const char *embedded_sql(const pgc_migration_file *m)
-{
-    const char *text = m->file->text, *up = m->up_sql;
-    size_t n = strlen(up);
-    if (strncmp(text, up, n) != 0)
-        return up;
-    for (const char *s = text + n; *s; s++)
-        if (!isspace((unsigned char)*s))
-            return up;
-    return text;
-}
-
 static const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -221,7 +202,7 @@ static bool load_set(pgc_arena *a, const options *o, cli_set *s)
     for (size_t i = 0; i < mf.len; i++) {
         s->files[i] = (pgc_migration){.version = mf.items[i].version,
                                       .name = base_name(mf.items[i].file->path),
-                                      .sql = embedded_sql(&mf.items[i])};
+                                      .sql = pgc_migration_set_sql(&mf.items[i])};
         s->paths[i] = mf.items[i].file->path;
     }
     s->set = (pgc_migration_set){.module = o->module, .count = mf.len, .files = s->files};

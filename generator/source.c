@@ -23,6 +23,7 @@
  *
  * the same name always giving the same n, in order of first use.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -1256,4 +1257,16 @@ bool pgc_read_query_file(pgc_arena *a, pgc_diags *d, const pgc_file *file, pgc_q
     read_query_file(a, scratch, d, file, &seen, out);
     pgc_arena_free(scratch);
     return d->errors == errors;
+}
+
+const char *pgc_migration_set_sql(const pgc_migration_file *m)
+{
+    const char *text = m->file->text, *up = m->up_sql;
+    size_t n = strlen(up);
+    if (strncmp(text, up, n) != 0)
+        return up;
+    for (const char *s = text + n; *s; s++)
+        if (!isspace((unsigned char)*s))
+            return up;
+    return text;
 }

@@ -77,6 +77,15 @@ bool pgc_read_migrations(pgc_arena *a, pgc_diags *d, const char *const *paths, s
 bool pgc_read_migration_file(pgc_arena *a, pgc_diags *d, const pgc_file *file,
                              pgc_migration_file *out);
 
+/*
+ * The SQL a migration set carries for a file: the file itself when its up
+ * part is all of it but trailing blanks (so the checksum is the one the
+ * runtime's pgc_migration_set_load computes for the same file), else the up
+ * part alone.  `pgc generate` embeds this text and `pgc migrate` runs it,
+ * so the two agree on every checksum.
+ */
+const char *pgc_migration_set_sql(const pgc_migration_file *m);
+
 /* ---- queries --------------------------------------------------------------------- */
 
 typedef enum pgc_cmd {
