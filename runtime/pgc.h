@@ -130,11 +130,13 @@ void pgc_error_clear(pgc_error *err);
  *                               statements reach only the server
  *                               connection the pooler picks at connect
  *                               time (set them on the role or database
- *                               instead), and migrations with a
- *                               "-- pgc:no-transaction" file need a
- *                               direct connection (their lock is held by
- *                               the session); transactional migration
- *                               files are fine.  See RELIABILITY.md.
+ *                               instead).  Transactional migration
+ *                               files work; a pending "-- pgc:no-
+ *                               transaction" file needs a direct
+ *                               connection (its lock is held by the
+ *                               session), so pgc_migrate refuses it on
+ *                               such a pool (PGC_EMIGRATION) before
+ *                               applying anything.  See RELIABILITY.md.
  *
  * pgc_config_set() checks the name and the value at once and says which is
  * wrong.  A config whose set failed is also refused by every open, naming
