@@ -174,9 +174,13 @@ static void hostile__parameters__stored_as_data(void **state)
     const char *modes[] = {"named", "unnamed"};
     int64_t id = 1;
     for (size_t m = 0; m < 2; m++) {
-        pgc_db *db = open_db(ci, m ? "two" : "one", modes[m]);
+        /* Migrated over named statements: with "unnamed" the runner refuses
+           ledger's no-transaction file (pgc.h). */
+        pgc_db *db = open_db(ci, m ? "two" : "one", "named");
         pgc_error err = {0};
         rel_ok(ledger_migrate(db, &err), &err);
+        assert_int_equal(pgc_db_close(db), PGC_OK);
+        db = open_db(ci, m ? "two" : "one", modes[m]);
         for (size_t i = 0; i < REL_COUNT_OF(bodies); i++)
             put_get(db, id++, bodies[i], &blob);
         /* Invalid UTF-8 in a text parameter: refused by the server, as data. */
