@@ -127,6 +127,47 @@ static void hostile__template_table_names__refused(void **state)
     assert_int_equal(pgc_db_close(db), PGC_OK);
 }
 
+/* ---- configuration values ------------------------------------------------------- */
+
+static void hostile__config_values__refused_or_data(void **state)
+{
+    pgc_testdb *t = *state;
+    const char *ci = pgc_testdb_conninfo(t);
+    pgc_config *cfg = pgc_config_new();
+    pgc_error e = {0};
+    rel_fails(pgc_config_set(cfg, "statements", "named; DROP TABLE x", &e), PGC_ECONFIG, &e);
+    assert_non_null(strstr(e.message, "statements"));
+    rel_fails(pgc_config_set(cfg, "statements", "", &e), PGC_ECONFIG, &e);
+    rel_fails(pgc_config_set(cfg, "server.a;b", "1", &e), PGC_ECONFIG, &e);
+    rel_fails(pgc_config_set(cfg, "server.x' = 1; DROP TABLE t; --", "1", &e), PGC_ECONFIG, &e);
+    pgc_config_free(cfg);
+
+    /* Values reach the server as parameters: data, whatever they hold. */
+    static const char app[] = "app'); DROP TABLE entries; --";
+    cfg = rel_config(ci, "application_name", app, "statements", "unnamed",
+                     "server.search_path", "public\", \"x; DROP TABLE y", (const char *)NULL);
+    pgc_db *db;
+    pgc_error err = {0};
+    int rc = pgc_db_open(&db, cfg, NULL, &e);
+    /* The server may refuse that search_path (PGC_ECONFIG) or keep it as a
+       list of odd names; either way nothing ran. */
+    if (rc == PGC_OK) {
+        assert_int_equal(pgc_db_close(db), PGC_OK);
+    } else {
+        rel_fails(rc, PGC_ECONFIG, &e);
+    }
+    pgc_config_free(cfg);
+    cfg = rel_config(ci, "application_name", app, "statements", "unnamed", (const char *)NULL);
+    rel_ok(pgc_db_open(&db, cfg, NULL, &err), &err);
+    pgc_config_free(cfg);
+    pgc_result *res;
+    static const pgc_stmt who = {"who", "SELECT current_setting('application_name')", 0, NULL, 0};
+    rel_ok(pgc_query(db, &who, NULL, NULL, NULL, &res, &err), &err);
+    assert_string_equal(pgc_result_value(res, 0, 0), app);
+    pgc_result_free(res);
+    assert_int_equal(pgc_db_close(db), PGC_OK);
+}
+
 /* ---- parameters -------------------------------------------------------------- */
 
 static void put_get(pgc_db *db, int64_t id, const char *body, const pgc_bytes *blob)
@@ -344,6 +385,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(hostile__schema_names__refused_or_used_safely,
                                         pgc_testdb_setup, pgc_testdb_teardown),
         cmocka_unit_test_setup_teardown(hostile__template_table_names__refused,
+                                        pgc_testdb_setup, pgc_testdb_teardown),
+        cmocka_unit_test_setup_teardown(hostile__config_values__refused_or_data,
                                         pgc_testdb_setup, pgc_testdb_teardown),
         cmocka_unit_test_setup_teardown(hostile__parameters__stored_as_data, pgc_testdb_setup,
                                         pgc_testdb_teardown),
