@@ -7,14 +7,14 @@
 #   make reliability        full sizes (16 processes x 50 rounds, 10k calls, ...)
 #   make reliability-quick  reduced sizes; part of `make test`
 #
-# Sizes come from the environment (REL_PROCS, REL_ROUNDS, REL_CALLS,
-# REL_KILLS, REL_BIG_MB, REL_QUERY_MB); the suites' defaults are the full ones.
+# Sizes come from the environment (REL_PROCS, REL_ROUNDS, REL_CALLS, REL_THREADS,
+# REL_BIG_MB, REL_QUERY_MB); the suites' defaults are the full ones.
 
 REL := tests/reliability
 REL_SUITES := rel_concurrency rel_faults rel_hostile rel_pgbouncer
 REL_BINS := $(REL_SUITES:%=$(B)/tests/%)
-REL_QUICK := REL_ROUNDS=4 REL_PROCS=16 REL_CALLS=2000 REL_KILLS=20 REL_BIG_MB=8 REL_QUERY_MB=2
-REL_FULL := REL_ROUNDS=50 REL_PROCS=16 REL_CALLS=10000 REL_KILLS=100 REL_BIG_MB=50 REL_QUERY_MB=10
+REL_QUICK := REL_ROUNDS=10 REL_PROCS=16 REL_CALLS=5000 REL_BIG_MB=20 REL_QUERY_MB=10
+REL_FULL := REL_ROUNDS=50 REL_PROCS=16 REL_CALLS=10000 REL_BIG_MB=50 REL_QUERY_MB=10
 
 .PHONY: reliability reliability-quick reliability-build
 TEST_STEPS += reliability-quick
