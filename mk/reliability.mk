@@ -51,3 +51,15 @@ reliability-quick: reliability-build
 reliability: deps reliability-build
 	env $(REL_FULL) $(B)/pgc-tmpcluster -q -- tests/run-suites $(REL_BINS)
 	env $(REL_FULL) $(REL)/hostile-cli $(B)/pgc
+
+# In `make check`: the suites at small sizes, built by clang with ASan and
+# UBSan in build/san (which `make check` has just built), and the pgc
+# command of that build on the hostile files.
+REL_SAN_SIZES := REL_ROUNDS=2 REL_PROCS=8 REL_CALLS=2000 REL_BIG_MB=4 REL_QUERY_MB=2
+.PHONY: reliability-san
+CHECK_STEPS += reliability-san
+reliability-san:
+	$(MAKE) B=build/san CC=clang CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" reliability-build
+	env $(REL_SAN_SIZES) build/san/pgc-tmpcluster -q -- tests/run-suites \
+	    $(REL_SUITES:%=build/san/tests/%)
+	env $(REL_SAN_SIZES) CC=clang $(REL)/hostile-cli build/san/pgc
