@@ -37,6 +37,10 @@
 #include "rel.h"
 
 #define APP "rel-faults"
+/* Advisory locks in the test's database (pg_locks spans the cluster). */
+#define OUR_ADVISORY_LOCKS                                                                 \
+    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database ="             \
+    " (SELECT oid FROM pg_database WHERE datname = current_database())"
 #define ACCOUNTS 100
 #define MAX_THREADS 32
 #define POOL_SIZE "4"
@@ -513,13 +517,87 @@ static void faults__killed_while_migrating__next_run_applies_cleanly(void **stat
     assert_int_equal(rel_count(ci, "SELECT count(*) FROM marks"), 3);
     assert_int_equal(rel_count(ci, "SELECT count(DISTINCT file) FROM marks"), 3);
     assert_int_equal(rel_count(ci, "SELECT count(*) FROM half"), 1000); /* not 2000 */
-    assert_int_equal(rel_count(ci, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"),
+    assert_int_equal(rel_count(ci, OUR_ADVISORY_LOCKS),
                      0);
     assert_int_equal(rel_count(ci, "SELECT count(*) FROM pg_stat_activity"
                                    " WHERE application_name = 'rel-victim'"), 0);
     assert_int_equal(pgc_db_close(db), PGC_OK);
     rel_report("SIGKILL during a migration (in 002's transaction): next run applied 002 and "
                "003 once in %.2f s, nothing of the killed run kept, no lock left", secs);
+}
+
+/* A no-transaction file killed half-way: written idempotently, as
+ * RELIABILITY.md advises, the next run completes it. */
+static const pgc_migration notx_files[] = {
+    {1, "001_table.sql", "CREATE TABLE {{tables.things}} (n integer);\n"
+                         "INSERT INTO {{tables.things}} SELECT generate_series(1, 1000);\n", NULL},
+    {2, "002_index.sql",
+     "-- pgc:no-transaction\n"
+     "CREATE INDEX CONCURRENTLY IF NOT EXISTS things_n ON {{tables.things}} (n);\n"
+     "SELECT pg_sleep(CASE current_setting('application_name')"
+     " WHEN 'rel-victim' THEN 60 ELSE 0 END);\n"
+     "CREATE INDEX CONCURRENTLY IF NOT EXISTS things_n2 ON {{tables.things}} (n);\n", NULL},
+};
+
+static void faults__killed_in_no_transaction_file__session_lock_released(void **state)
+{
+    pgc_testdb *t = *state;
+    const char *ci = pgc_testdb_conninfo(t);
+    pgc_migration_set set = {"notx", REL_COUNT_OF(notx_files), notx_files};
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid == 0) {
+        pgc_config *cfg = pgc_config_new();
+        pgc_db *db;
+        pgc_error err = {0};
+        if (pgc_config_set(cfg, "conninfo", ci, &err) != PGC_OK
+            || pgc_config_set(cfg, "application_name", "rel-victim", &err) != PGC_OK
+            || pgc_config_set(cfg, "server.client_connection_check_interval", "100", &err)
+                   != PGC_OK
+            || pgc_db_open(&db, cfg, NULL, &err) != PGC_OK)
+            _exit(3);
+        pgc_migrate(db, &set, NULL, NULL, &err);
+        _exit(4);
+    }
+    assert_true(pid > 0);
+    long long sleeping = 0;
+    for (int i = 0; i < 400 && sleeping == 0; i++) {
+        rel_sleep_ms(25);
+        sleeping = rel_count(ci, "SELECT count(*) FROM pg_stat_activity WHERE"
+                                 " application_name = 'rel-victim' AND wait_event = 'PgSleep'");
+    }
+    assert_int_equal(sleeping, 1);
+    /* Half-way: the first index made, the session lock held. */
+    assert_int_equal(rel_count(ci, OUR_ADVISORY_LOCKS),
+                     1);
+    assert_int_equal(kill(pid, SIGKILL), 0);
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    double t0 = rel_now();
+    pgc_config *cfg = rel_config(ci, (const char *)NULL);
+    pgc_db *db;
+    pgc_error err = {0};
+    rel_ok(pgc_db_open(&db, cfg, NULL, &err), &err);
+    pgc_config_free(cfg);
+    size_t applied = 0;
+    pgc_migrate_options opts = {.lock_wait_ms = 20000};
+    rel_ok(pgc_migrate(db, &set, &opts, &applied, &err), &err);
+    double secs = rel_now() - t0;
+    assert_int_equal(applied, 1);
+    assert_true(secs < 10); /* the dead session's lock went with it */
+    assert_int_equal(rel_count(ci, "SELECT count(*) FROM pgc_migrations WHERE module = 'notx'"),
+                     2);
+    assert_int_equal(rel_count(ci, "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid ="
+                                   " i.indexrelid WHERE c.relname IN ('things_n', 'things_n2')"
+                                   " AND i.indisvalid"), 2);
+    assert_int_equal(rel_count(ci, OUR_ADVISORY_LOCKS),
+                     0);
+    assert_int_equal(pgc_db_close(db), PGC_OK);
+    rel_report("SIGKILL inside a no-transaction file (after its first CREATE INDEX "
+               "CONCURRENTLY): session lock released with the backend, the idempotent file "
+               "completed by the next run in %.2f s", secs);
 }
 
 /* ---- pool exhaustion ------------------------------------------------------------------ */
@@ -652,6 +730,9 @@ int main(void)
         cmocka_unit_test(faults__server_restarted__pool_recovers),
         cmocka_unit_test_setup_teardown(faults__killed_while_migrating__next_run_applies_cleanly,
                                         pgc_testdb_setup, pgc_testdb_teardown),
+        cmocka_unit_test_setup_teardown(
+            faults__killed_in_no_transaction_file__session_lock_released, pgc_testdb_setup,
+            pgc_testdb_teardown),
         cmocka_unit_test_setup_teardown(faults__pool_exhausted__acquire_times_out,
                                         pgc_testdb_setup, pgc_testdb_teardown),
         cmocka_unit_test_setup_teardown(faults__statement_timeout__is_its_own_error,
