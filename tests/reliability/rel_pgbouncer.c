@@ -17,7 +17,7 @@
  *
  * Sizes: REL_CALLS (default 10000) calls over 4 threads.
  */
-#define _GNU_SOURCE /* initgroups */
+#define _GNU_SOURCE /* initgroups, prctl */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -150,6 +151,9 @@ static int start_bouncer(void **state)
     if (bx.pid == 0) {
         if (pw && (initgroups(pw->pw_name, gid) != 0 || setgid(gid) != 0 || setuid(uid) != 0))
             _exit(126);
+        /* Gone with the suite even if it crashes (set after setuid, which
+           clears it). */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
         char ini_path[128];
         snprintf(ini_path, sizeof ini_path, "%s/pgbouncer.ini", bx.dir);
         int null_fd = open("/dev/null", O_WRONLY);
