@@ -973,6 +973,15 @@ static bool read_migration(pgc_arena *a, pgc_diags *d, const pgc_file *file, uin
         char *up = up_text(a, file, &s, &up_len);
         m->up_sql = up;
         m->no_transaction = pgc_sql_no_transaction(up, up_len) == 1;
+        /* The runtime refuses these at migrate time (each file gets its own
+           transaction); say so at generation, where the file is at hand. */
+        size_t at = 0;
+        if (!m->no_transaction && pgc_find_transaction_control(up, up_len, &at) == 1) {
+            pgc_diag_error(d, file, at,
+                           "transaction control statement in a migration that runs in a "
+                           "transaction; remove it or mark the file \"-- pgc:no-transaction\"");
+            ok = false;
+        }
         size_t pos = 0;
         for (size_t i = 0; i < s.blocks.len; i++) {
             range b = s.blocks.items[i];

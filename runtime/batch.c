@@ -120,7 +120,7 @@ int pgc_batch_queue(pgc_batch *b, const pgc_stmt *stmt, const char *const *value
         return pgc_fail(err, PGC_ENOMEM, "out of memory");
     pgc_pconn *c = b->c;
     int call = b->ncalls + 1;
-    if (!pgc_prepared_has(&c->prepared, r->name, r->name_hash)
+    if (!c->unnamed && !pgc_prepared_has(&c->prepared, r->name, r->name_hash)
         && !pgc_prepared_has(&b->preparing, r->name, r->name_hash)) {
         if (pgc_prepared_add(&b->preparing, r->name, r->name_hash) != PGC_OK)
             return pgc_fail(err, PGC_ENOMEM, "out of memory");
@@ -136,8 +136,12 @@ int pgc_batch_queue(pgc_batch *b, const pgc_stmt *stmt, const char *const *value
             return queue_failed(b, r, err);
         push(b, ITEM_PREPARE, call, r);
     }
-    if (!PQsendQueryPrepared(c->pg, r->name, stmt->nparams, values, lengths, formats,
-                             stmt->result_format))
+    int sent = c->unnamed
+                   ? PQsendQueryParams(c->pg, r->sql, stmt->nparams, r->param_types, values,
+                                       lengths, formats, stmt->result_format)
+                   : PQsendQueryPrepared(c->pg, r->name, stmt->nparams, values, lengths,
+                                         formats, stmt->result_format);
+    if (!sent)
         return queue_failed(b, r, err);
     push(b, ITEM_CALL, call, r);
     b->ncalls = call;

@@ -180,6 +180,17 @@ static int config_set(pgc_config *cfg, const char *key, const char *value, pgc_e
         PQconninfoFree(opts);
         return replace_string(&s->conninfo, value);
     }
+    if (strcmp(key, "statements") == 0) {
+        /* "unnamed" is for transaction poolers (PgBouncer before 1.21): a
+           named statement prepared on one server connection is unknown on
+           the next, while an unnamed one lives within its own call. */
+        if (strcmp(value, "named") == 0 || strcmp(value, "unnamed") == 0) {
+            s->unnamed_statements = strcmp(value, "unnamed") == 0;
+            return PGC_OK;
+        }
+        return pgc_fail(err, PGC_ECONFIG,
+                        "setting \"statements\": \"%s\" is not \"named\" or \"unnamed\"", value);
+    }
     if (strcmp(key, "application_name") == 0)
         return replace_string(&s->application_name, value);
     if (strcmp(key, "init") == 0) {

@@ -59,6 +59,7 @@ typedef struct pgc_settings {
     size_t nserver;
     char **init;               /* init statements in order */
     size_t ninit;
+    int unnamed_statements;    /* "statements=unnamed": no named prepared statements */
 } pgc_settings;
 
 /*
@@ -87,6 +88,7 @@ typedef struct pgc_pconn {
     pgc_prepared_set prepared;
     pgc_prepared_set stale;    /* prepared, but to deallocate before reuse */
     int broken;                /* retire on release whatever its state */
+    int unnamed;               /* run statements unnamed (PQexecParams), prepare nothing */
     struct pgc_pconn *next;    /* idle stack, or checked-out list */
     struct pgc_pconn *prev;    /* checked-out list */
 } pgc_pconn;

@@ -870,6 +870,21 @@ int pgc_migrate(pgc_db *db, const pgc_migration_set *set, const pgc_migrate_opti
         rc = read_applied(&r, &a, err);
     if (rc == PGC_OK)
         rc = check_applied(&p, &a, opts->allow_out_of_order, err);
+    /*
+     * statements=unnamed says a transaction pooler may stand in between: a
+     * no-transaction file's session-level lock would be taken on one server
+     * connection and released (or not) on another.  Refused before any file
+     * is applied.
+     */
+    for (size_t i = 0; rc == PGC_OK && r.c->unnamed && i < p.count; i++) {
+        const planned *f = &p.files[i];
+        if (f->no_transaction && applied_find(&a, f->m->version) < 0)
+            rc = pgc_fail(err, PGC_EMIGRATION,
+                          "%s: a no-transaction migration needs a direct connection (its lock "
+                          "is held by the session), and this pool has statements=unnamed, as "
+                          "behind a transaction pooler; apply it with a pool that connects "
+                          "to the server directly", f->m->name);
+    }
 
     size_t count = 0;
     for (size_t i = 0; rc == PGC_OK && i < p.count; i++) {

@@ -117,6 +117,26 @@ void pgc_error_clear(pgc_error *err);
  *                               connection, e.g. "server.work_mem"
  *   init                        a statement run on every new connection;
  *                               may be given several times, run in order
+ *   statements                  "named" (default): each statement is
+ *                               prepared once per connection and run by
+ *                               name.  "unnamed": each call parses, binds
+ *                               and runs in one round trip (PQexecParams;
+ *                               in batches and streams too), leaving no
+ *                               state on the server connection.  Use it
+ *                               behind a transaction pooler that does not
+ *                               track prepared statements, e.g. PgBouncer
+ *                               before 1.21 in pool_mode=transaction.
+ *                               There, also: server.* settings and init
+ *                               statements reach only the server
+ *                               connection the pooler picks at connect
+ *                               time (set them on the role or database
+ *                               instead).  Transactional migration
+ *                               files work; a pending "-- pgc:no-
+ *                               transaction" file needs a direct
+ *                               connection (its lock is held by the
+ *                               session), so pgc_migrate refuses it on
+ *                               such a pool (PGC_EMIGRATION) before
+ *                               applying anything.  See RELIABILITY.md.
  *
  * pgc_config_set() checks the name and the value at once and says which is
  * wrong.  A config whose set failed is also refused by every open, naming

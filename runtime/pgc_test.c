@@ -645,6 +645,47 @@ void pgc_test_cluster_stop(pgc_test_cluster *c)
     destroy(c);
 }
 
+int pgc_test_cluster_halt(pgc_test_cluster *c, int immediate, pgc_error *err)
+{
+    if (!c)
+        return pgc_fail(err, PGC_EINVAL, "pgc_test_cluster_halt: NULL cluster");
+    if (c->owner != getpid())
+        return pgc_fail(err, PGC_EINVAL, "pgc_test_cluster_halt: the server belongs to "
+                        "the process that started it");
+    if (c->pid <= 0)
+        return PGC_OK;
+    if (immediate) {
+        /* A crash as clients see it: every backend goes at once, and the
+           next start replays the WAL. */
+        kill(c->pid, SIGQUIT);
+        if (wait_gone(c->pid, KILL_TIMEOUT_MS, NULL)) {
+            c->pid = -1;
+            return PGC_OK;
+        }
+    }
+    stop_server(c);
+    return PGC_OK;
+}
+
+int pgc_test_cluster_resume(pgc_test_cluster *c, pgc_error *err)
+{
+    if (!c)
+        return pgc_fail(err, PGC_EINVAL, "pgc_test_cluster_resume: NULL cluster");
+    if (c->owner != getpid())
+        return pgc_fail(err, PGC_EINVAL, "pgc_test_cluster_resume: the server belongs to "
+                        "the process that started it");
+    if (c->pid > 0)
+        return PGC_OK;
+    char bindir[PATH_MAX];
+    int rc = find_bindir(bindir, sizeof bindir, err);
+    run_as ra;
+    if (rc == PGC_OK)
+        rc = get_run_as(&ra, err);
+    if (rc == PGC_OK)
+        rc = run_postgres(c, bindir, &ra, err);
+    return rc;
+}
+
 const char *pgc_test_cluster_conninfo(const pgc_test_cluster *c)
 {
     return c->conninfo;

@@ -77,6 +77,17 @@ int pgc_test_cluster_start(pgc_test_cluster **out, pgc_error *err);
 void pgc_test_cluster_stop(pgc_test_cluster *c);
 
 /*
+ * For tests of a server that goes away: halt stops the server and keeps the
+ * folder (fast shutdown, or with `immediate` a SIGQUIT that ends every
+ * backend at once, as a crash would); resume starts it again on the same
+ * folder, socket and port and waits until it accepts connections.  Both do
+ * nothing if the server is already in that state, and refuse (PGC_EINVAL)
+ * in a process other than the one that started the cluster.
+ */
+int pgc_test_cluster_halt(pgc_test_cluster *c, int immediate, pgc_error *err);
+int pgc_test_cluster_resume(pgc_test_cluster *c, pgc_error *err);
+
+/*
  * Accessors.  Strings are owned by the cluster and valid until stop.
  *   conninfo: "host=/tmp/pgc-XXXXXX port=N user=postgres dbname=postgres"
  *   dir:      the private folder: the socket, data/ and the logs

@@ -245,6 +245,7 @@ static int connect_one(const pgc_settings *s, pgc_pconn **out, pgc_error *err)
         return pgc_fail(err, PGC_ENOMEM, "out of memory");
     }
     c->pg = pg;
+    c->unnamed = s->unnamed_statements;
     c->created_ms = c->last_used_ms = pgc_now_ms();
     *out = c;
     return PGC_OK;

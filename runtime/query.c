@@ -165,7 +165,17 @@ int pgc_query(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
         return rc;
 
     PGresult *res = NULL;
-    for (int attempt = 0; attempt < 2; attempt++) {
+    if (c->unnamed) {
+        /* statements=unnamed: parse, bind and execute in one call, so
+           nothing outlives it on the server connection (see pgc.h). */
+        c->queries++;
+        res = PQexecParams(c->pg, r->sql, stmt->nparams, r->param_types, values, lengths,
+                           formats, stmt->result_format);
+        ExecStatusType st = PQresultStatus(res);
+        rc = st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK ? PGC_OK
+                                                              : pgc_fail_stmt(err, c, res, r);
+    }
+    for (int attempt = 0; !c->unnamed && attempt < 2; attempt++) {
         if (!pgc_prepared_has(&c->prepared, r->name, r->name_hash)
             && (rc = pgc_conn_prepare(c, r, err)) != PGC_OK)
             break;

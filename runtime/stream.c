@@ -48,12 +48,16 @@ static int start(pgc_stream *s, const char *const *values, const int *lengths,
     const pgc_rendered *r = s->r;
     *retry = 0;
     int rc;
-    if (!pgc_prepared_has(&c->prepared, r->name, r->name_hash)
+    if (!c->unnamed && !pgc_prepared_has(&c->prepared, r->name, r->name_hash)
         && (rc = pgc_conn_prepare(c, r, err)) != PGC_OK)
         return rc;
     c->queries++;
-    if (!PQsendQueryPrepared(c->pg, r->name, r->key.nparams, values, lengths, formats,
-                             r->key.result_format)) {
+    int sent = c->unnamed
+                   ? PQsendQueryParams(c->pg, r->sql, r->key.nparams, r->param_types, values,
+                                       lengths, formats, r->key.result_format)
+                   : PQsendQueryPrepared(c->pg, r->name, r->key.nparams, values, lengths,
+                                         formats, r->key.result_format);
+    if (!sent) {
         rc = pgc_fail_pq(err, c->pg, NULL, r->stmt_name);
         drain(c->pg);
         return rc;

@@ -9,6 +9,8 @@ PACKAGES="build-essential clang re2c libpq-dev libssl-dev libpg-query-dev libpro
 libcmocka-dev postgresql valgrind"
 # make install-test: the consumer projects use pkg-config and CMake.
 PACKAGES="$PACKAGES cmake pkgconf"
+# tests/reliability: PgBouncer in transaction pooling mode in front of the test cluster.
+PACKAGES="$PACKAGES pgbouncer"
 
 if [ "${1:-}" = "--list" ]; then
     echo $PACKAGES

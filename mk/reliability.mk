@@ -1,0 +1,65 @@
+# mk/reliability.mk - the reliability suites (tests/reliability/, see
+# RELIABILITY.md): many processes migrating at once, faults (backends
+# terminated, the server restarted, a migrating process killed, pool
+# exhaustion, statement timeouts), hostile input to the runtime and to the
+# pgc command, and PgBouncer in transaction pooling mode.
+#
+#   make reliability        full sizes (16 processes x 50 rounds, 10k calls, ...)
+#   make reliability-quick  reduced sizes; part of `make test`
+#
+# Sizes come from the environment (REL_PROCS, REL_ROUNDS, REL_CALLS, REL_THREADS,
+# REL_BIG_MB, REL_QUERY_MB); the suites' defaults are the full ones.
+
+REL := tests/reliability
+REL_SUITES := rel_concurrency rel_faults rel_hostile rel_pgbouncer
+REL_BINS := $(REL_SUITES:%=$(B)/tests/%)
+REL_QUICK := REL_ROUNDS=10 REL_PROCS=16 REL_CALLS=5000 REL_BIG_MB=20 REL_QUERY_MB=10
+REL_FULL := REL_ROUNDS=50 REL_PROCS=16 REL_CALLS=10000 REL_BIG_MB=50 REL_QUERY_MB=10
+
+.PHONY: reliability reliability-quick reliability-build
+TEST_STEPS += reliability-quick
+
+$(B)/rel/ledger.c $(B)/rel/ledger.h: $(B)/pgc $(wildcard $(REL)/ledger/migrations/*.sql) \
+                                     $(REL)/ledger/queries.sql
+	@mkdir -p $(B)/rel
+	$(B)/pgc generate -m $(REL)/ledger/migrations -q $(REL)/ledger/queries.sql -n ledger \
+	    -o $(B)/rel
+
+$(B)/rel/ledger.o: $(B)/rel/ledger.c $(B)/rel/ledger.h runtime/pgc.h
+	$(CC) $(EMIT_CFLAGS) -I runtime -I $(PG_INC) -c -o $@ $<
+
+$(B)/tests/rel.o: $(REL)/rel.c $(REL)/rel.h runtime/pgc.h runtime/pgc_test.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/tests/rel_%.o: $(REL)/rel_%.c $(REL)/rel.h $(B)/rel/ledger.h runtime/pgc.h runtime/pgc_test.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -I $(REL) -I $(B)/rel -c -o $@ $<
+
+$(REL_BINS): $(B)/tests/%: $(B)/tests/%.o $(B)/tests/rel.o $(B)/rel/ledger.o \
+                           $(B)/libpgc-test.a $(B)/libpgc.a
+	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS_RT)
+
+reliability-build: all $(REL_BINS) $(B)/pgc
+
+# Each suite gets its own throwaway cluster (the fault suite also starts
+# and restarts one of its own; the PgBouncer suite puts one in front).
+reliability-quick: reliability-build
+	env $(REL_QUICK) $(B)/pgc-tmpcluster -q -- tests/run-suites $(REL_BINS)
+	env $(REL_QUICK) $(REL)/hostile-cli $(B)/pgc
+
+reliability: deps reliability-build
+	env $(REL_FULL) $(B)/pgc-tmpcluster -q -- tests/run-suites $(REL_BINS)
+	env $(REL_FULL) $(REL)/hostile-cli $(B)/pgc
+
+# In `make check`: the suites at small sizes, built by clang with ASan and
+# UBSan in build/san (which `make check` has just built), and the pgc
+# command of that build on the hostile files.
+REL_SAN_SIZES := REL_ROUNDS=2 REL_PROCS=8 REL_CALLS=2000 REL_BIG_MB=4 REL_QUERY_MB=2
+.PHONY: reliability-san
+CHECK_STEPS += reliability-san
+reliability-san:
+	$(MAKE) B=build/san CC=clang CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" reliability-build
+	env $(REL_SAN_SIZES) build/san/pgc-tmpcluster -q -- tests/run-suites \
+	    $(REL_SUITES:%=build/san/tests/%)
+	env $(REL_SAN_SIZES) CC=clang $(REL)/hostile-cli build/san/pgc
