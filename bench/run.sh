@@ -34,7 +34,7 @@ verdict() {
 
 echo "## pgc benchmarks"
 echo
-echo "Run $(date -u '+%Y-%m-%d %H:%M') UTC on $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)),"
+echo "Run $(date -u '+%Y-%m-%d %H:%M') UTC on $(nproc --all) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)),"
 echo "$(psql -X -tAc 'SELECT version()' | sed 's/ on .*//'), libpq $(pg_config --version | sed 's/PostgreSQL //'),"
 echo "$(${CC:-cc} --version | head -1), $(ecpg --version | head -1)."
 echo "Server: pgc-tmpcluster (Unix socket; fsync, full_page_writes and synchronous_commit off), pinned"
