@@ -802,8 +802,13 @@ static void case_scan_memory(void)
  * The function callgrind counts (--toggle-collect=measured): n operations
  * of one variant, nothing else of the process.
  */
-__attribute__((noinline)) int measured(int (*run)(int), int n);
-__attribute__((noinline)) int measured(int (*run)(int), int n)
+#if defined(__GNUC__) || defined(__clang__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+NOINLINE int measured(int (*run)(int), int n);
+NOINLINE int measured(int (*run)(int), int n)
 {
     return run(n);
 }

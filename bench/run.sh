@@ -6,7 +6,8 @@
 #
 #   bench/run.sh BUILD_DIR
 #
-# BENCH_REPS (default 5) sets the repetitions of every case.
+# BENCH_REPS (default 5) sets the repetitions of every case; BENCH_OTHER_CPU
+# (default 0) the client's CPU in the cross-CPU layout.
 set -eu
 B=${1:-build}
 BB=$B/bench
@@ -38,7 +39,7 @@ echo "Run $(date -u '+%Y-%m-%d %H:%M') UTC on $(nproc --all) CPUs ($(sed -n 's/^
 echo "$(psql -X -tAc 'SELECT version()' | sed 's/ on .*//'), libpq $(pg_config --version | sed 's/PostgreSQL //'),"
 echo "$(${CC:-cc} --version | head -1), $(ecpg --version | head -1)."
 echo "Server: pgc-tmpcluster (Unix socket; fsync, full_page_writes, synchronous_commit and autovacuum off), pinned"
-echo "to CPU 1 with the client unless the table says \"cross CPU\" (client on CPU 0). Medians of $REPS"
+echo "to one CPU with the client unless the table says \"cross CPU\" (client on another). Medians of $REPS"
 echo "repetitions, variants alternated within one process run."
 
 # Autovacuum off: a worker starting in the middle of a case is noise.
@@ -47,7 +48,7 @@ psql -X -q -c "ALTER SYSTEM SET autovacuum = off" -c "SELECT pg_reload_conf()" >
 
 # Cases 1-3 with client and server on one CPU; inserts again across CPUs.
 "$C" -r "$REPS" -l "same CPU" lookup scan insert
-taskset -c 0 "$C" -r "$REPS" -l "cross CPU" insert
+taskset -c "${BENCH_OTHER_CPU:-0}" "$C" -r "$REPS" -l "cross CPU" insert
 "$C" scanmemory
 "$C" -r "$REPS" -l "same CPU" pool
 

@@ -16,12 +16,18 @@ BENCH_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prot
 BENCH_INC    := -I bench -I runtime -I $(BENCH_B)/gen -I $(PG_INC)
 BENCH_PROGS  := $(BENCH_B)/client $(BENCH_B)/measure $(BENCH_B)/parse_only $(BENCH_B)/migrate_run
 
+# The CPU the server and the client share; bench/run.sh puts the client on
+# BENCH_OTHER_CPU for the cross-CPU layout.
+BENCH_CPU       ?= 1
+BENCH_OTHER_CPU ?= 0
+
 .PHONY: bench bench-build
 bench-build: $(BENCH_PROGS) $(B)/pgc $(B)/pgc-tmpcluster
 
 bench: bench-build
 	@mkdir -p $(BENCH_B)
-	taskset -c 1 $(B)/pgc-tmpcluster -q -- bench/run.sh $(B) | tee $(BENCH_B)/results.md.tmp
+	BENCH_OTHER_CPU=$(BENCH_OTHER_CPU) taskset -c $(BENCH_CPU) $(B)/pgc-tmpcluster -q -- \
+	    bench/run.sh $(B) | tee $(BENCH_B)/results.md.tmp
 	mv $(BENCH_B)/results.md.tmp $(BENCH_B)/results.md
 	@echo "written to $(BENCH_B)/results.md"
 
