@@ -828,6 +828,7 @@ static int one(const char *case_name, const char *variant_name, int n)
         {"scan", "pgc", scan_pgc, NULL},
         {"scan", "hand", scan_hand, NULL},
         {"scan", "single", scan_hand_single, NULL},
+        {"scan", "naive", scan_naive, NULL},
         {"scan", "ecpg", scan_ecpg, NULL},
         {"seq", "pgc", insert_pgc_seq, truncate_ins},
         {"seq", "hand", insert_hand_seq, truncate_ins},

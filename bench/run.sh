@@ -76,6 +76,14 @@ for spec in "lookup 2000 point lookup" "scan 100000 scan, per row" "seq 2000 ins
 done
 p=$(instr scan single 100000)
 echo "| scan, per row: libpq single-row mode (pgc streams this way) | 100000 | | $p | |"
+echo
+echo "The other references, client instructions per operation (the server's work, such as ECPG's"
+echo "default mode parsing every statement again, is not in these):"
+echo
+echo "| case | ops | libpq naive | ECPG default | ECPG -r prepare |"
+echo "|---|---:|---:|---:|---:|"
+echo "| point lookup | 2000 | $(instr lookup naive 2000) | $(instr lookup ecpg 2000) | $(instr lookup ecpg-prepare 2000) |"
+echo "| scan, per row (ECPG: cursor, FETCH 1000) | 100000 | $(instr scan naive 100000) | $(instr scan ecpg 100000) | |"
 
 # Case 5: the generator on a synthetic project, full and quarter size, and
 # libpg_query parsing the same files alone.  CPU time (user + system) is
