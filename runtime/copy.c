@@ -135,17 +135,30 @@ static int field_ok(pgc_copy *c, pgc_error *err)
     return PGC_OK;
 }
 
+/* Room for n bytes (n <= the buffer's size) at the end of the buffer,
+ * sent first if they would not fit; NULL with *rc set on failure.  The
+ * caller writes them in place: no memcpy call for a few bytes, which
+ * counts when a row is a handful of small fields. */
+static unsigned char *reserve(pgc_copy *c, size_t n, int *rc, pgc_error *err)
+{
+    *rc = PGC_OK;
+    if (c->len + n > sizeof c->buf && (*rc = flush(c, err)) != PGC_OK)
+        return NULL;
+    unsigned char *p = c->buf + c->len;
+    c->len += n;
+    return p;
+}
+
 /* A field of len bytes whose data the caller writes at the returned spot
  * (small fixed-size values), or NULL on failure. */
 static unsigned char *small_field(pgc_copy *c, uint32_t len, int *rc, pgc_error *err)
 {
     if ((*rc = field_ok(c, err)) != PGC_OK)
         return NULL;
-    if (c->len + 4 + len > sizeof c->buf && (*rc = flush(c, err)) != PGC_OK)
+    unsigned char *p = reserve(c, 4 + len, rc, err);
+    if (!p)
         return NULL;
-    unsigned char *p = c->buf + c->len;
     be32(p, len);
-    c->len += 4 + len;
     return p + 4;
 }
 
@@ -160,10 +173,11 @@ int pgc_copy_row(pgc_copy *c, int ncols, pgc_error *err)
     if (ncols != c->ncols)
         return fail(c, err, PGC_EINVAL, "COPY: a row's field count differs from the COPY's "
                                         "column count");
-    unsigned char p[2];
-    be16(p, (uint16_t)ncols);
+    int rc;
     c->left = ncols;
-    int rc = append(c, p, 2, err);
+    unsigned char *p = reserve(c, 2, &rc, err);
+    if (p)
+        be16(p, (uint16_t)ncols);
     return rc;
 }
 
@@ -172,9 +186,10 @@ int pgc_copy_null(pgc_copy *c, pgc_error *err)
     int rc;
     if ((rc = field_ok(c, err)) != PGC_OK)
         return rc;
-    unsigned char p[4];
-    be32(p, 0xffffffffu);
-    return append(c, p, 4, err);
+    unsigned char *p = reserve(c, 4, &rc, err);
+    if (p)
+        be32(p, 0xffffffffu);
+    return rc;
 }
 
 int pgc_copy_bytes(pgc_copy *c, const void *data, size_t len, pgc_error *err)
@@ -188,11 +203,20 @@ int pgc_copy_bytes(pgc_copy *c, const void *data, size_t len, pgc_error *err)
         return fail(c, err, PGC_EINVAL, "COPY: NULL data");
     if ((rc = field_ok(c, err)) != PGC_OK)
         return rc;
+    if (len <= sizeof c->buf - 4) { /* length and data straight into the buffer */
+        unsigned char *p = reserve(c, 4 + len, &rc, err);
+        if (p) {
+            be32(p, (uint32_t)len);
+            if (len)
+                memcpy(p + 4, data, len);
+        }
+        return rc;
+    }
     unsigned char p[4];
     be32(p, (uint32_t)len);
     if ((rc = append(c, p, 4, err)) != PGC_OK)
         return rc;
-    return len ? append(c, data, len, err) : PGC_OK;
+    return append(c, data, len, err);
 }
 
 int pgc_copy_text(pgc_copy *c, const char *s, pgc_error *err)

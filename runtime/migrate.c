@@ -404,18 +404,34 @@ static void rollback_quietly(run *r)
         PQclear(PQexec(r->c->pg, "ROLLBACK"));
 }
 
-/* Tries the advisory lock on `key` with `fn` (a pg_try_advisory_* function). */
-static int try_lock(run *r, const char *fn, const char *key, int *got, pgc_error *err)
+/*
+ * Tries the advisory lock on `key` with `fn` (a pg_try_advisory_* function),
+ * after BEGIN when `begin` is set: both in one round trip (a file is
+ * applied in few round trips, which count when the server shares a busy
+ * CPU).  The key goes in as a literal: the simple query protocol has no
+ * parameters.
+ */
+static int try_lock(run *r, const char *fn, const char *key, int begin, int *got,
+                    pgc_error *err)
 {
-    char sql[96];
-    snprintf(sql, sizeof sql, "SELECT %s(hashtextextended($1, 0))", fn);
-    const char *v[] = {key};
-    PGresult *res;
-    int rc = exec_params(r, sql, 1, v, &res, err);
-    if (rc == PGC_OK) {
-        *got = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-        PQclear(res);
+    char *lit = PQescapeLiteral(r->c->pg, key, strlen(key));
+    if (!lit)
+        return pgc_fail_pq(err, r->c->pg, NULL, NULL);
+    size_t len = strlen(lit) + 128;
+    char *sql = malloc(len);
+    if (!sql) {
+        PQfreemem(lit);
+        return pgc_fail(err, PGC_ENOMEM, "out of memory");
     }
+    snprintf(sql, len, "%sSELECT %s(hashtextextended(%s, 0))",
+             begin ? "BEGIN ISOLATION LEVEL READ COMMITTED; " : "", fn, lit);
+    PQfreemem(lit);
+    PGresult *res = PQexec(r->c->pg, sql);
+    free(sql);
+    int rc = pgc_check_exec(r->c->pg, res, err);
+    if (rc == PGC_OK)
+        *got = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
     return rc;
 }
 
@@ -433,12 +449,9 @@ static int take_lock(run *r, const char *key, int xact, pgc_error *err)
 {
     int64_t deadline = r->lock_wait_ms ? pgc_now_ms() + r->lock_wait_ms : 0;
     for (int64_t pause = 1;; pause = pause < 64 ? pause * 2 : 100) {
-        int got = 0, rc = PGC_OK;
-        if (xact)
-            rc = pgc_conn_command(r->c, "BEGIN ISOLATION LEVEL READ COMMITTED", err);
-        if (rc == PGC_OK)
-            rc = try_lock(r, xact ? "pg_try_advisory_xact_lock" : "pg_try_advisory_lock", key,
-                          &got, err);
+        int got = 0;
+        int rc = try_lock(r, xact ? "pg_try_advisory_xact_lock" : "pg_try_advisory_lock", key,
+                          xact, &got, err);
         if (rc == PGC_OK && got)
             return PGC_OK;
         rollback_quietly(r);
@@ -673,16 +686,43 @@ static int still_pending(run *r, const planned *f, int allow_out_of_order, int *
     return rc;
 }
 
-static int record(run *r, const planned *f, int64_t since, pgc_error *err)
+/*
+ * Records f as applied and, with `commit`, commits in the same round trip
+ * (the values go in as literals).  A failure of either (a deferred
+ * constraint fails the COMMIT) leaves the transaction to be rolled back.
+ */
+static int record(run *r, const planned *f, int64_t since, int commit, pgc_error *err)
 {
-    char version[24], elapsed[32];
-    snprintf(version, sizeof version, "%llu", (unsigned long long)f->m->version);
-    snprintf(elapsed, sizeof elapsed, "%lld", (long long)(pgc_now_ms() - since));
-    const char *v[] = {r->module, r->schema_label, version, f->m->name, f->checksum, elapsed};
-    return exec_on_table(r,
-                         "INSERT INTO %s (module, schema_name, version, name, checksum,"
-                         " execution_ms) VALUES ($1, $2, $3, $4, $5, $6)",
-                         6, v, NULL, err);
+    const char *text[] = {r->module, r->schema_label, f->m->name, f->checksum};
+    char *lit[4] = {NULL, NULL, NULL, NULL};
+    int rc = PGC_OK;
+    for (int i = 0; i < 4 && rc == PGC_OK; i++)
+        if (!(lit[i] = PQescapeLiteral(r->c->pg, text[i], strlen(text[i]))))
+            rc = pgc_fail_pq(err, r->c->pg, NULL, NULL);
+    char *sql = NULL;
+    if (rc == PGC_OK) {
+        static const char fmt[] =
+            "INSERT INTO %s (module, schema_name, version, name, checksum, execution_ms)"
+            " VALUES (%s, %s, %llu, %s, %s, %lld)%s";
+        size_t len = sizeof fmt + strlen(r->table) + 64;
+        for (int i = 0; i < 4; i++)
+            len += strlen(lit[i]);
+        if ((sql = malloc(len)) != NULL)
+            snprintf(sql, len, fmt, r->table, lit[0], lit[1],
+                     (unsigned long long)f->m->version, lit[2], lit[3],
+                     (long long)(pgc_now_ms() - since), commit ? "; COMMIT" : "");
+        else
+            rc = pgc_fail(err, PGC_ENOMEM, "out of memory");
+    }
+    for (int i = 0; i < 4; i++)
+        PQfreemem(lit[i]);
+    if (rc == PGC_OK) {
+        PGresult *res = PQexec(r->c->pg, sql);
+        rc = pgc_check_exec(r->c->pg, res, err);
+        PQclear(res);
+    }
+    free(sql);
+    return rc;
 }
 
 /* ---- applying a file ------------------------------------------------------------- */
@@ -720,11 +760,11 @@ static int apply_in_transaction(run *r, const planned *f, int allow, int *applie
     if (rc == PGC_OK && pending) {
         int64_t t0 = pgc_now_ms();
         rc = run_text(r, f, f->sql, 0, err);
-        if (rc == PGC_OK)
-            rc = record(r, f, t0, err);
-    }
-    if (rc == PGC_OK && (rc = pgc_conn_command(r->c, "COMMIT", err)) != PGC_OK)
+        if (rc == PGC_OK && (rc = record(r, f, t0, 1, err)) != PGC_OK)
+            in_file(err, rc, f->m->name);
+    } else if (rc == PGC_OK && (rc = pgc_conn_command(r->c, "COMMIT", err)) != PGC_OK) {
         in_file(err, rc, f->m->name);
+    }
     rollback_quietly(r);
     *applied = rc == PGC_OK && pending;
     return rc;
@@ -769,7 +809,7 @@ static int apply_without_transaction(run *r, const planned *f, int allow, int *a
         }
         free(spans);
         if (rc == PGC_OK)
-            rc = record(r, f, t0, err);
+            rc = record(r, f, t0, 0, err);
     }
     rollback_quietly(r);
     pgc_error unlock_err;

@@ -267,10 +267,12 @@ static void close_one(pgc_pconn *c)
  * that went away) leaves a FATAL message or EOF on the socket: poll() sees
  * it without a round trip, and PQconsumeInput() turns it into a bad status.
  */
-static int still_good(const pgc_settings *s, pgc_pconn *c, int64_t now)
+static int still_good(const pgc_settings *s, pgc_pconn *c)
 {
     if (PQstatus(c->pg) != CONNECTION_OK)
         return 0;
+    /* The clock is read only when a limit needs it (it is on every call's path). */
+    int64_t now = s->max_idle_ms || s->max_lifetime_ms ? pgc_now_ms() : 0;
     if (s->max_idle_ms && now - c->last_used_ms >= s->max_idle_ms)
         return 0;
     if (s->max_lifetime_ms && now - c->created_ms >= s->max_lifetime_ms)
@@ -448,31 +450,33 @@ static void unmark_busy_locked(pgc_pool *pool, pgc_pconn *c)
 
 /*
  * The slow part of acquire, without the lock: check a connection taken
- * from the idle stack, or open one in a reserved slot (reconnect == the
- * slot of a connection that failed its check).
+ * from the idle stack (already marked busy, so that the common case takes
+ * the lock once), or open one in a reserved slot (reconnect == the slot of
+ * a connection that failed its check).
  */
 static int finish_acquire(pgc_pool *pool, pgc_pconn *c, pgc_pconn **out, pgc_error *err)
 {
-    if (c && !still_good(&pool->s, c, pgc_now_ms())) {
-        close_one(c);
-        c = NULL;
+    if (c && still_good(&pool->s, c)) {
+        *out = c;
+        return PGC_OK;
+    }
+    if (c) {
         pthread_mutex_lock(&pool->lock);
+        unmark_busy_locked(pool, c);
         pool->closed++;
         pthread_mutex_unlock(&pool->lock);
+        close_one(c);
+        c = NULL;
     }
-    if (!c) {
-        int rc = connect_one(&pool->s, &c, err);
-        pthread_mutex_lock(&pool->lock);
-        if (rc != PGC_OK) {
-            pool->total--;
-            offer_slot_locked(pool);
-            pthread_mutex_unlock(&pool->lock);
-            return rc;
-        }
-        pool->opened++;
-        pthread_mutex_unlock(&pool->lock);
-    }
+    int rc = connect_one(&pool->s, &c, err);
     pthread_mutex_lock(&pool->lock);
+    if (rc != PGC_OK) {
+        pool->total--;
+        offer_slot_locked(pool);
+        pthread_mutex_unlock(&pool->lock);
+        return rc;
+    }
+    pool->opened++;
     mark_busy_locked(pool, c);
     pthread_mutex_unlock(&pool->lock);
     *out = c;
@@ -487,6 +491,7 @@ int pgc_pool_get(pgc_pool *pool, pgc_pconn **out, pgc_error *err)
         pgc_pconn *c = pool->idle;
         pool->idle = c->next;
         pool->nidle--;
+        mark_busy_locked(pool, c);
         pthread_mutex_unlock(&pool->lock);
         return finish_acquire(pool, c, out, err);
     }
@@ -550,7 +555,8 @@ static int should_retire(const pgc_settings *s, pgc_pconn *c)
 
 static void put(pgc_pool *pool, pgc_pconn *c, int retire)
 {
-    c->last_used_ms = pgc_now_ms();
+    if (pool->s.max_idle_ms) /* only max_idle_ms reads it */
+        c->last_used_ms = pgc_now_ms();
     pthread_mutex_lock(&pool->lock);
     unmark_busy_locked(pool, c);
     if (retire) {
@@ -567,6 +573,7 @@ static void put(pgc_pool *pool, pgc_pconn *c, int retire)
         if (!pool->head)
             pool->tail = NULL;
         w->handed = c;
+        mark_busy_locked(pool, c); /* the waiter's now, as finish_acquire expects */
         pthread_cond_signal(&w->cv);
     } else {
         c->next = pool->idle;

@@ -11,6 +11,8 @@ libcmocka-dev postgresql valgrind"
 PACKAGES="$PACKAGES cmake pkgconf"
 # tests/reliability: PgBouncer in transaction pooling mode in front of the test cluster.
 PACKAGES="$PACKAGES pgbouncer"
+# make bench: the ECPG reference (the ecpg preprocessor and libecpg).
+PACKAGES="$PACKAGES libecpg-dev"
 
 if [ "${1:-}" = "--list" ]; then
     echo $PACKAGES

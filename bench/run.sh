@@ -1,0 +1,169 @@
+#!/bin/sh
+# bench/run.sh - the body of `make bench`, run by mk/bench.mk inside a
+# throwaway cluster (pgc-tmpcluster sets PGC_TEST_CONNINFO, PGHOST, PGPORT)
+# started under `taskset -c 1`: the server and, unless moved, every client
+# run on CPU 1.  Prints markdown on stdout.
+#
+#   bench/run.sh BUILD_DIR
+#
+# BENCH_REPS (default 5) sets the repetitions of every case; BENCH_OTHER_CPU
+# (default 0) the client's CPU in the cross-CPU layout.
+set -eu
+B=${1:-build}
+BB=$B/bench
+C=$BB/client
+M=$BB/measure
+REPS=${BENCH_REPS:-5}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/pgc-bench-XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+# "median min max" of the numbers on stdin, one a line.
+stats() {
+    sort -g | awk '{ v[NR] = $1 } END {
+        m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        printf "%.3f %.3f %.3f\n", m, v[1], v[NR] }'
+}
+
+# ratio A B: A / B with two decimals.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+# verdict VALUE OP GOAL
+verdict() {
+    awk -v v="$1" -v op="$2" -v g="$3" 'BEGIN {
+        ok = op == "<=" ? v <= g : v >= g; print ok ? "met" : "**missed**" }'
+}
+
+echo "## pgc benchmarks"
+echo
+echo "Run $(date -u '+%Y-%m-%d %H:%M') UTC on $(nproc --all) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)),"
+echo "$(psql -X -tAc 'SELECT version()' | sed 's/ on .*//'), libpq $(pg_config --version | sed 's/PostgreSQL //'),"
+echo "$(${CC:-cc} --version | head -1), $(ecpg --version | head -1)."
+echo "Server: pgc-tmpcluster (Unix socket; fsync, full_page_writes, synchronous_commit and autovacuum off), pinned"
+echo "to one CPU with the client unless the table says \"cross CPU\" (client on another). Medians of $REPS"
+echo "repetitions, variants alternated within one process run."
+
+# Autovacuum off: a worker starting in the middle of a case is noise.
+psql -X -q -c "ALTER SYSTEM SET autovacuum = off" -c "SELECT pg_reload_conf()" >/dev/null
+"$C" setup
+
+# Cases 1-3 with client and server on one CPU; inserts again across CPUs.
+"$C" -r "$REPS" -l "same CPU" lookup scan insert
+taskset -c "${BENCH_OTHER_CPU:-0}" "$C" -r "$REPS" -l "cross CPU" insert
+"$C" scanmemory
+"$C" -r "$REPS" -l "same CPU" pool
+
+# Client-side cost per operation in instructions (callgrind counts only
+# inside measured(), the loop of one variant): stable under load.
+echo
+echo "#### Client instructions per operation (callgrind, client process only; server excluded)"
+echo
+echo "| case | ops | pgc | libpq hand-written | pgc / libpq |"
+echo "|---|---:|---:|---:|---:|"
+instr() { # CASE VARIANT N -> instructions per op
+    out=$WORK/cg.out
+    valgrind --tool=callgrind --toggle-collect=measured --callgrind-out-file="$out" \
+        "$C" one "$1" "$2" "$3" >/dev/null 2>"$WORK/cg.err" || { cat "$WORK/cg.err" >&2; exit 1; }
+    awk -v n="$3" '/^(summary|totals):/ { t = $2 } END { printf "%.0f", t / n }' "$out"
+}
+for spec in "lookup 2000 point lookup" "scan 100000 scan, per row" "seq 2000 insert, one transaction" \
+            "batch 10000 insert, pipeline batch" "copy 10000 insert, COPY"; do
+    set -- $spec
+    case_name=$1 n=$2
+    shift 2
+    p=$(instr "$case_name" pgc "$n")
+    h=$(instr "$case_name" hand "$n")
+    echo "| $* | $n | $p | $h | $(ratio "$p" "$h") |"
+done
+p=$(instr scan single 100000)
+echo "| scan, per row: libpq single-row mode (pgc streams this way) | 100000 | | $p | |"
+echo
+echo "The other references, client instructions per operation (the server's work, such as ECPG's"
+echo "default mode parsing every statement again, is not in these):"
+echo
+echo "| case | ops | libpq naive | ECPG default | ECPG -r prepare |"
+echo "|---|---:|---:|---:|---:|"
+echo "| point lookup | 2000 | $(instr lookup naive 2000) | $(instr lookup ecpg 2000) | $(instr lookup ecpg-prepare 2000) |"
+echo "| scan, per row (ECPG: cursor, FETCH 1000) | 100000 | $(instr scan naive 100000) | $(instr scan ecpg 100000) | |"
+
+# Case 5: the generator on a synthetic project, full and quarter size, and
+# libpg_query parsing the same files alone.  CPU time (user + system) is
+# reported beside wall time: it is what stays stable on a loaded machine.
+col() { cut -d' ' -f"$1" "$2" | stats; }       # "median min max" of column N
+med() { col "$1" "$2" | cut -d' ' -f1; }        # its median
+echo
+echo "#### 5. Generator: synthetic project (median of $REPS)"
+echo
+echo "| size | pgc generate wall s (min, max) | CPU s | peak RSS KiB | parse only wall s | CPU s | peak RSS KiB | generate / parse (wall) | (CPU) |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+for size in "500 2500" "2000 10000"; do
+    set -- $size
+    dir=$WORK/synth_$1
+    "$(dirname "$0")/synth.sh" project "$dir" "$1" "$2"
+    mkdir -p "$dir/out"
+    : > "$dir/gen.txt"
+    : > "$dir/parse.txt"
+    for r in $(seq "$REPS"); do
+        "$M" "$B/pgc" generate -m "$dir/migrations" -q "$dir/queries.sql" -n synth -o "$dir/out" \
+            >> "$dir/gen.txt"
+        rm -f "$dir/out/"*
+        "$M" "$BB/parse_only" "$dir/migrations/"*.sql "$dir/queries.sql" >> "$dir/parse.txt"
+    done
+    g=$(col 1 "$dir/gen.txt")
+    gw=$(med 1 "$dir/gen.txt") gc=$(med 3 "$dir/gen.txt")
+    pw=$(med 1 "$dir/parse.txt") pc=$(med 3 "$dir/parse.txt")
+    echo "| $1 migrations, $2 queries | $gw ($(echo "$g" | cut -d' ' -f2), $(echo "$g" | cut -d' ' -f3)) | $gc | $(med 2 "$dir/gen.txt") | $pw | $pc | $(med 2 "$dir/parse.txt") | $(ratio "$gw" "$pw") | $(ratio "$gc" "$pc") |"
+    eval "genw_$1=$gw genc_$1=$gc parsew_$1=$pw parsec_$1=$pc"
+done
+echo
+echo "| target | ratio | measured | goal | |"
+echo "|---|---|---:|---:|---|"
+r=$(ratio "$genw_2000" "$parsew_2000")
+echo "| 5. generator | pgc generate / parse only, full size, wall | $r | <= 2.00 | $(verdict "$r" "<=" 2) |"
+r=$(ratio "$genc_2000" "$parsec_2000")
+echo "| 5. generator | pgc generate / parse only, full size, CPU | $r | <= 2.00 | $(verdict "$r" "<=" 2) |"
+r=$(awk -v f="$genw_2000" -v q="$genw_500" 'BEGIN { printf "%.2f", f / (4 * q) }')
+echo "| 5. generator | wall at full size / (4 x wall at 1/4 size) | $r | <= 1.20 | $(verdict "$r" "<=" 1.2) |"
+r=$(awk -v f="$genc_2000" -v q="$genc_500" 'BEGIN { printf "%.2f", f / (4 * q) }')
+echo "| 5. generator | CPU at full size / (4 x CPU at 1/4 size) | $r | <= 1.20 | $(verdict "$r" "<=" 1.2) |"
+
+# Case 6: 1,000 small migration files applied by pgc's runner (a
+# transaction and a tracking row per file) and by psql -1 (one transaction).
+# CPU: the client's and the server's (its backends', read from the
+# postmaster's children's times), summed.
+echo
+echo "#### 6. Migrations: 1,000 small files on a new database (median of $REPS)"
+echo
+MEASURE_SERVER_PID=$(head -1 "$(psql -X -tAc 'SHOW data_directory')/postmaster.pid")
+export MEASURE_SERVER_PID
+mig=$WORK/mig
+"$(dirname "$0")/synth.sh" small "$mig" 1000
+set --
+for f in "$mig"/*.sql; do set -- "$@" -f "$f"; done
+: > "$WORK/mig_pgc.txt"
+: > "$WORK/mig_psql.txt"
+for r in $(seq "$REPS"); do
+    psql -X -q -c "CREATE DATABASE bench_mig_pgc_$r" -c "CREATE DATABASE bench_mig_psql_$r"
+    if [ $((r % 2)) = 1 ]; then
+        "$M" "$BB/migrate_run" "$PGC_TEST_CONNINFO dbname=bench_mig_pgc_$r" "$mig" >> "$WORK/mig_pgc.txt"
+        "$M" psql -X -q -v ON_ERROR_STOP=1 -1 -d "bench_mig_psql_$r" "$@" >> "$WORK/mig_psql.txt"
+    else
+        "$M" psql -X -q -v ON_ERROR_STOP=1 -1 -d "bench_mig_psql_$r" "$@" >> "$WORK/mig_psql.txt"
+        "$M" "$BB/migrate_run" "$PGC_TEST_CONNINFO dbname=bench_mig_pgc_$r" "$mig" >> "$WORK/mig_pgc.txt"
+    fi
+    psql -X -q -c "DROP DATABASE bench_mig_pgc_$r" -c "DROP DATABASE bench_mig_psql_$r"
+done
+unset MEASURE_SERVER_PID
+for f in mig_pgc mig_psql; do
+    awk '{ printf "%.3f\n", $3 + $4 }' "$WORK/$f.txt" > "$WORK/$f.cpu"
+done
+echo "| variant | wall s | min | max | CPU s, client + server | min | max |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| pgc runner (bench/migrate_run.c) | $(col 1 "$WORK/mig_pgc.txt" | sed 's/ / | /g') | $(col 1 "$WORK/mig_pgc.cpu" | sed 's/ / | /g') |"
+echo "| psql -1 -f ... | $(col 1 "$WORK/mig_psql.txt" | sed 's/ / | /g') | $(col 1 "$WORK/mig_psql.cpu" | sed 's/ / | /g') |"
+echo
+echo "| target | ratio | measured | goal | |"
+echo "|---|---|---:|---:|---|"
+r=$(ratio "$(med 1 "$WORK/mig_pgc.txt")" "$(med 1 "$WORK/mig_psql.txt")")
+echo "| 6. migrations | pgc runner / psql -1, wall | $r | <= 1.50 | $(verdict "$r" "<=" 1.5) |"
+r=$(ratio "$(med 1 "$WORK/mig_pgc.cpu")" "$(med 1 "$WORK/mig_psql.cpu")")
+echo "| 6. migrations | pgc runner / psql -1, CPU | $r | <= 1.50 | $(verdict "$r" "<=" 1.5) |"

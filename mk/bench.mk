@@ -1,0 +1,69 @@
+# mk/bench.mk - `make bench`: the benchmarks of issue 6 (see BENCHMARKS.md).
+#
+# pgc's side runs the code `pgc generate` writes from bench/schema (what
+# users get), compiled -O2 with the strict flags users compile it with; the
+# references are hand-tuned and naive libpq and ECPG (bench/ecpg_cases.pgc,
+# preprocessed by `ecpg` and by `ecpg -r prepare`).  The whole run happens
+# in one throwaway cluster started under `taskset -c 1`, so the server and
+# the client share CPU 1 (the server inherits the affinity); bench/run.sh
+# moves the client to CPU 0 for the cross-CPU layout.  Not part of make
+# test: it takes minutes and its figures depend on the machine.
+# `make bench-build` only compiles the programs (with -Werror).
+
+BENCH_B      := $(B)/bench
+BENCH_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
+                -Wmissing-prototypes -O2 -g -D_POSIX_C_SOURCE=200809L -pthread
+BENCH_INC    := -I bench -I runtime -I $(BENCH_B)/gen -I $(PG_INC)
+BENCH_PROGS  := $(BENCH_B)/client $(BENCH_B)/measure $(BENCH_B)/parse_only $(BENCH_B)/migrate_run
+
+# The CPU the server and the client share; bench/run.sh puts the client on
+# BENCH_OTHER_CPU for the cross-CPU layout.
+BENCH_CPU       ?= 1
+BENCH_OTHER_CPU ?= 0
+
+.PHONY: bench bench-build
+bench-build: $(BENCH_PROGS) $(B)/pgc $(B)/pgc-tmpcluster
+
+bench: bench-build
+	@mkdir -p $(BENCH_B)
+	BENCH_OTHER_CPU=$(BENCH_OTHER_CPU) taskset -c $(BENCH_CPU) $(B)/pgc-tmpcluster -q -- \
+	    bench/run.sh $(B) | tee $(BENCH_B)/results.md.tmp
+	mv $(BENCH_B)/results.md.tmp $(BENCH_B)/results.md
+	@echo "written to $(BENCH_B)/results.md"
+
+$(BENCH_B)/gen/benchq.c $(BENCH_B)/gen/benchq.h: $(B)/pgc $(wildcard bench/schema/migrations/*.sql) \
+                                                 bench/schema/queries.sql
+	@mkdir -p $(BENCH_B)/gen
+	$(B)/pgc generate -m bench/schema/migrations -q bench/schema/queries.sql -n benchq \
+	    -o $(BENCH_B)/gen
+
+$(BENCH_B)/benchq.o: $(BENCH_B)/gen/benchq.c $(BENCH_B)/gen/benchq.h runtime/pgc.h
+	$(CC) $(BENCH_CFLAGS) -Woverlength-strings $(BENCH_INC) -c -o $@ $<
+
+# ECPG's output is not -Wpedantic clean (it is not ours to fix): the other
+# warnings stay errors.
+$(BENCH_B)/ecpg_%.c: bench/ecpg_cases.pgc
+	@mkdir -p $(@D)
+	sed 's/VARIANT/$*/g' $< > $(BENCH_B)/ecpg_$*.pgc
+	ecpg $(if $(filter prepare,$*),-r prepare) -o $@ $(BENCH_B)/ecpg_$*.pgc
+
+$(BENCH_B)/ecpg_%.o: $(BENCH_B)/ecpg_%.c bench/ecpg_cases.h
+	$(CC) $(filter-out -Wpedantic -Wmissing-prototypes -Wstrict-prototypes,$(BENCH_CFLAGS)) \
+	    $(BENCH_INC) -c -o $@ $<
+
+$(BENCH_B)/%.o: bench/%.c bench/bench.h runtime/pgc.h $(BENCH_B)/gen/benchq.h bench/ecpg_cases.h
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) $(BENCH_INC) -c -o $@ $<
+
+$(BENCH_B)/client: $(BENCH_B)/client.o $(BENCH_B)/benchq.o $(BENCH_B)/ecpg_default.o \
+                   $(BENCH_B)/ecpg_prepare.o $(B)/libpgc.a
+	$(CC) $(LDFLAGS) -o $@ $^ -lecpg -lpgtypes $(LDLIBS_RT)
+
+$(BENCH_B)/measure: $(BENCH_B)/measure.o
+	$(CC) $(LDFLAGS) -o $@ $^
+
+$(BENCH_B)/parse_only: $(BENCH_B)/parse_only.o
+	$(CC) $(LDFLAGS) -o $@ $^ -lpg_query
+
+$(BENCH_B)/migrate_run: $(BENCH_B)/migrate_run.o $(B)/libpgc.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_RT)
