@@ -54,7 +54,7 @@ char *pgc_strdup(const char *s)
     return p;
 }
 
-int pgc_fail(pgc_error *err, int code, const char *fmt, ...)
+int pgc_error_set(pgc_error *err, int code, const char *fmt, ...)
 {
     if (!err)
         return code;

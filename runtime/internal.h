@@ -8,18 +8,11 @@
 
 #include "pgc.h"
 
-#if defined(__GNUC__) || defined(__clang__)
-#define PGC_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
-#else
-#define PGC_PRINTF(fmt, args)
-#endif
+#define PGC_PRINTF PGC_FORMAT_PRINTF
 
-/*
- * Records code and a formatted message in err (which may be NULL), clearing
- * every other field.  Returns code, so that callers can write
- * `return pgc_fail(err, PGC_EINVAL, "...");`.
- */
-int pgc_fail(pgc_error *err, int code, const char *fmt, ...) PGC_PRINTF(3, 4);
+/* The runtime's own short name for pgc_error_set() (pgc.h):
+ * `return pgc_fail(err, PGC_EINVAL, "...");`. */
+#define pgc_fail pgc_error_set
 
 /*
  * Records a server error from res (or, with res NULL, the connection's

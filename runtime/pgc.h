@@ -90,6 +90,20 @@ typedef struct pgc_error {
 
 void pgc_error_clear(pgc_error *err);
 
+#if defined(__GNUC__) || defined(__clang__)
+#define PGC_FORMAT_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define PGC_FORMAT_PRINTF(fmt, args)
+#endif
+
+/*
+ * Records code and a printf-formatted message in err (which may be NULL),
+ * clearing every other field, and returns code: for a library built on pgc
+ * to report its own errors in the same record,
+ * `return pgc_error_set(err, PGC_EINVAL, "mylib: no such user %lld", id);`.
+ */
+int pgc_error_set(pgc_error *err, int code, const char *fmt, ...) PGC_FORMAT_PRINTF(3, 4);
+
 /* ------------------------------------------------------------------ */
 /* config.c: configuration of a pool                                    */
 /* ------------------------------------------------------------------ */

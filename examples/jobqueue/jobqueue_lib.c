@@ -15,12 +15,7 @@ struct jobqueue_lib {
 /* Errors found here rather than by the runtime, in the same record. */
 static int fail(pgc_error *err, int code, const char *message)
 {
-    if (err) {
-        pgc_error_clear(err);
-        err->code = code;
-        snprintf(err->message, sizeof err->message, "jobqueue: %s", message);
-    }
-    return code;
+    return pgc_error_set(err, code, "jobqueue: %s", message);
 }
 
 static int wrap(jobqueue_lib **out, pgc_db *db, pgc_error *err)
