@@ -58,12 +58,14 @@ int pgc_error_set(pgc_error *err, int code, const char *fmt, ...)
 {
     if (!err)
         return code;
-    memset(err, 0, sizeof *err);
-    err->code = code;
+    char message[sizeof err->message]; /* the arguments may point into err */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
+    memset(err, 0, sizeof *err);
+    err->code = code;
+    memcpy(err->message, message, sizeof message);
     return code;
 }
 
@@ -114,6 +116,12 @@ int pgc_fail_pq(pgc_error *err, PGconn *conn, const PGresult *res,
             copy_trimmed(err->hint, s, sizeof err->hint);
         if ((s = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION)))
             err->position = atoi(s);
+        if ((s = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME)))
+            pgc_strlcpy(err->constraint_name, s, sizeof err->constraint_name);
+        if ((s = PQresultErrorField(res, PG_DIAG_TABLE_NAME)))
+            pgc_strlcpy(err->table_name, s, sizeof err->table_name);
+        if ((s = PQresultErrorField(res, PG_DIAG_COLUMN_NAME)))
+            pgc_strlcpy(err->column_name, s, sizeof err->column_name);
     }
     if (statement)
         pgc_strlcpy(err->statement, statement, sizeof err->statement);

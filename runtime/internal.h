@@ -23,9 +23,6 @@
 int pgc_fail_pq(pgc_error *err, PGconn *conn, const PGresult *res,
                 const char *statement);
 
-/* Puts a formatted prefix before err->message (err may be NULL). */
-void pgc_error_prefix(pgc_error *err, const char *fmt, ...) PGC_PRINTF(2, 3);
-
 /* Bounded copy that always terminates dst (dst_size > 0). */
 void pgc_strlcpy(char *dst, const char *src, size_t dst_size);
 

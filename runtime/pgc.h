@@ -86,6 +86,10 @@ typedef struct pgc_error {
                               SQL as the server reported it, or 0          */
     int line, column;      /* position mapped to the user's source (1-based),
                               0 when unknown                                */
+    char constraint_name[64]; /* the constraint the server names (a unique,
+                                 check or foreign key violation), or ""    */
+    char table_name[64];   /* the table the server names, or ""            */
+    char column_name[64];  /* the column the server names (not null), or "" */
 } pgc_error;
 
 void pgc_error_clear(pgc_error *err);
@@ -101,8 +105,17 @@ void pgc_error_clear(pgc_error *err);
  * clearing every other field, and returns code: for a library built on pgc
  * to report its own errors in the same record,
  * `return pgc_error_set(err, PGC_EINVAL, "mylib: no such user %lld", id);`.
+ * The arguments may point into err itself (its message, say).
  */
 int pgc_error_set(pgc_error *err, int code, const char *fmt, ...) PGC_FORMAT_PRINTF(3, 4);
+
+/*
+ * Puts a printf-formatted prefix before err's message, keeping every other
+ * field (code, SQLSTATE, constraint, position...): to add context to an
+ * error from pgc, `pgc_error_prefix(err, "mylib: transfer %lld: ", id);`.
+ * Does nothing when err is NULL.
+ */
+void pgc_error_prefix(pgc_error *err, const char *fmt, ...) PGC_FORMAT_PRINTF(2, 3);
 
 /* ------------------------------------------------------------------ */
 /* config.c: configuration of a pool                                    */

@@ -168,8 +168,37 @@ static void query__unique_violation__reports_sqlstate(void **state)
     assert_string_equal(err.statement, "insert_user");
     assert_non_null(strstr(err.message, "duplicate key"));
     assert_non_null(strstr(err.detail, "(id)=(1)"));
+    assert_string_equal(err.constraint_name, "users_pkey");
+    assert_string_equal(err.table_name, "users");
     /* the pool is fine afterwards */
     assert_int_equal(users(f->db), 1);
+}
+
+/* A library wraps an error in its own words, the message itself among them,
+ * keeping the server's fields with pgc_error_prefix. */
+static void error__set_and_prefix__may_quote_the_record_itself(void **state)
+{
+    fixture *f = *state;
+    create_users(f);
+    pgc_error err = {0};
+    assert_ok(add_user(f->db, "1", "a", "1", &err), &err);
+    assert_int_equal(add_user(f->db, "1", "b", "2", &err), PGC_ESQL);
+    char original[sizeof err.message];
+    memcpy(original, err.message, sizeof original);
+
+    pgc_error_prefix(&err, "mylib: add %s: ", err.statement);
+    assert_string_equal(err.sqlstate, "23505");
+    assert_string_equal(err.constraint_name, "users_pkey");
+    assert_true(strncmp(err.message, "mylib: add insert_user: ", 24) == 0);
+    assert_string_equal(err.message + 24, original);
+
+    assert_int_equal(pgc_error_set(&err, PGC_EINVAL, "wrapped: %s", err.message), PGC_EINVAL);
+    assert_int_equal(err.code, PGC_EINVAL);
+    assert_string_equal(err.sqlstate, "");
+    assert_string_equal(err.constraint_name, "");
+    assert_true(strncmp(err.message, "wrapped: mylib: add insert_user: ", 33) == 0);
+    assert_string_equal(err.message + 33, original);
+    assert_int_equal(pgc_error_set(NULL, PGC_ENOROW, "x"), PGC_ENOROW);
 }
 
 /* A server error position maps back through the template to the source. */
@@ -468,6 +497,7 @@ int main(void)
         BOTH_MODES(query__prepared_once_per_connection),
         BOTH_MODES(query__unique_violation__reports_sqlstate),
         BOTH_MODES(query__syntax_error__has_source_line_and_column),
+        BOTH_MODES(error__set_and_prefix__may_quote_the_record_itself),
         BOTH_MODES(query__bad_template__is_refused_before_the_server),
         BOTH_MODES(exec__several_statements__last_result),
         BOTH_MODES(query__statements_at_one_address__are_not_confused),

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "accounts_lib.h"
 
@@ -172,4 +173,11 @@ int accounts_lib_transfer(accounts_lib *lib, int64_t from_user, int64_t to_user,
     }
     accounts_record_transfer_row_clear(&entry);
     return rc;
+}
+
+bool accounts_lib_is_overdraft(const pgc_error *err)
+{
+    /* PostgreSQL's name for the unnamed CHECK on balances.cents. */
+    return err->code == PGC_ESQL && strcmp(err->sqlstate, "23514") == 0
+           && strcmp(err->constraint_name, "balances_cents_check") == 0;
 }

@@ -51,13 +51,19 @@ int accounts_lib_total(accounts_lib *lib, int64_t *cents, pgc_error *err);
 
 /*
  * Moves cents from one user to another, all or nothing: *transfer_id is
- * the journal entry.  Overdrawing fails with PGC_ESQL and SQLSTATE 23514
- * (the balance's CHECK constraint), and nothing changes.  A reference
+ * the journal entry.  Overdrawing fails with PGC_ESQL, SQLSTATE 23514 and
+ * the balance's CHECK constraint named (accounts_lib_is_overdraft), and
+ * nothing changes.  A zero or negative amount, or a transfer to oneself,
+ * is also 23514, with another constraint.  A reference
  * (may be NULL) makes the call idempotent: if a transfer with that
  * reference exists, nothing moves and *transfer_id is that transfer's.
  */
 int accounts_lib_transfer(accounts_lib *lib, int64_t from_user, int64_t to_user,
                           int64_t cents, const char *reference, int64_t *transfer_id,
                           pgc_error *err);
+
+/* Whether err is a transfer refused for lack of money (the CHECK on
+ * balances.cents), rather than for any other constraint. */
+bool accounts_lib_is_overdraft(const pgc_error *err);
 
 #endif /* ACCOUNTS_LIB_H */

@@ -193,7 +193,7 @@ static outcome run_job(accounts_lib *accounts, jobqueue_lib *jobs, const jobqueu
         return DONE;
     }
     /* The balance's CHECK constraint refused to go below zero. */
-    expect(rc == PGC_ESQL && strcmp(err.sqlstate, "23514") == 0, "transfer failed: %s: %s",
+    expect(accounts_lib_is_overdraft(&err), "transfer failed: %s: %s",
            pgc_code_name(rc), err.message);
     bool retrying;
     ok(jobqueue_lib_fail(jobs, job->id, "insufficient funds", 0, &retrying, &err), "fail");
