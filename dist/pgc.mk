@@ -23,9 +23,16 @@ PGC ?= pgc
 
 # The files and directories a list of paths stands for.
 pgc__inputs = $(foreach p,$(1),$(if $(wildcard $(p)/.),$(p) $(wildcard $(p)/*.sql),$(p)))
+# The generator's file, so that a new pgc regenerates (found on PATH if PGC has no slash).
+pgc__tool = $(if $(findstring /,$(PGC)),$(PGC),$(shell command -v $(PGC) 2>/dev/null))
+# Runs the stamp's rule again when an output is missing (deleted by hand, say).
+pgc__missing = $(if $(and $(wildcard $(1)),$(wildcard $(2))),,pgc__FORCE)
+.PHONY: pgc__FORCE
+pgc__FORCE:
 
 define pgc_generate
-$(4)/.$(1).pgc: $(call pgc__inputs,$(2) $(3)) $(if $(findstring /,$(PGC)),$(PGC))
+$(4)/.$(1).pgc: $(call pgc__inputs,$(2) $(3)) $(pgc__tool) \
+                $(call pgc__missing,$(4)/$(1).c,$(4)/$(1).h)
 	@mkdir -p $(4)
 	$$(PGC) generate -m $(2) -q $(3) -n $(1) -o $(4)
 	@touch $$@

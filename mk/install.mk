@@ -129,6 +129,10 @@ ifneq ($(PGC_MANPAGE),)
 	$(INSTALL) -d '$(DESTDIR)$(MANDIR)/man1'
 	$(INSTALL) -m 644 $(PGC_MANPAGE) '$(DESTDIR)$(MANDIR)/man1/'
 endif
+	@# A real install as root: tell the dynamic loader about the new library
+	@# (a staged DESTDIR install leaves that to the package).
+	@if [ -z '$(DESTDIR)' ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then \
+	    ldconfig; fi
 
 # Removes exactly what install put (whether or not man/pgc.1 exists now),
 # then pgc's own folders if they are empty; shared folders (bin, lib ...)
