@@ -27,18 +27,21 @@
 
 #define USAGE                                                                                  \
     "usage: pgc migrate status|up|dry-run -m PATH... -n MODULE [--db CONNINFO]\n"              \
-    "                   [--schema SCHEMA] [--check] [--allow-out-of-order] [--lock-wait MS]\n" \
+    "                   [--schema SCHEMA] [--set NAME=VALUE]... [--check]\n"                   \
+    "                   [--allow-out-of-order] [--lock-wait MS]\n"                             \
     "  status                    list each migration: applied, pending, edited or missing\n"   \
     "  up                        apply the pending migrations, each in its own transaction\n"  \
     "  dry-run                   list what up would apply; change nothing\n"                   \
     "  -m, --migrations PATH...  migration files or directories (as given to generate)\n"      \
-    "  -n, --module MODULE       the tracking name: the -n NAME the library was\n"             \
+    "  -n, --module, --name MODULE  the tracking name: the -n NAME the library was\n"          \
     "                            generated with (required)\n"                                  \
     "  --db CONNINFO             libpq connection string or URI (default: $"                   \
     PGC_MIGRATE_DB_ENV ")\n"                                                                   \
     "  --schema SCHEMA           embedded mode: templates rendered for SCHEMA, tracked\n"      \
     "                            in SCHEMA.pgc_migrations (default: standalone, public)\n"     \
-    "  --check                   status: exit 3 unless every migration is applied\n"           \
+    "  --set NAME=VALUE          a pool setting (as pgc_config_set), e.g. statements=unnamed\n" \
+    "                            behind a transaction pooler, statement_timeout_ms=60000\n"    \
+    "  --check                   status: exit 3 if a migration is pending or edited\n"         \
     "  --allow-out-of-order      up, dry-run: apply a file older than the newest applied\n"    \
     "  --lock-wait MS            up: give up after waiting MS ms for the migration lock\n"     \
     "Exit status: 0 done, 1 refused or failed, 2 usage error, 3 not up to date (--check).\n"
@@ -51,7 +54,8 @@ typedef struct options {
     action act;
     strings migrations;
     const char *db, *schema, *module;
-    bool check, allow_out_of_order;
+    strings settings; /* NAME=VALUE, in order */
+    bool check, allow_out_of_order, lock_wait_given;
     int64_t lock_wait_ms;
 } options;
 
@@ -131,7 +135,8 @@ static int parse_options(pgc_arena *a, int argc, char **argv, options *o)
             if (!value || !*value)
                 return usage_error("%s needs a schema name", "--schema");
             o->schema = value;
-        } else if (value_option(argv, argc, &i, "--module", "-n", &value)) {
+        } else if (value_option(argv, argc, &i, "--module", "-n", &value)
+                   || value_option(argv, argc, &i, "--name", NULL, &value)) {
             if (!value || !*value)
                 return usage_error("%s needs a module name", "--module");
             if (strlen(value) > 200)
@@ -144,6 +149,11 @@ static int parse_options(pgc_arena *a, int argc, char **argv, options *o)
             if (!value || !*value || *end || errno || ms < 0)
                 return usage_error("%s needs a number of milliseconds", "--lock-wait");
             o->lock_wait_ms = ms;
+            o->lock_wait_given = true;
+        } else if (value_option(argv, argc, &i, "--set", NULL, &value)) {
+            if (!value || !strchr(value, '=') || value[0] == '=')
+                return usage_error("%s needs NAME=VALUE", "--set");
+            PGC_PUSH(a, o->settings, value);
         } else if (strcmp(arg, "--check") == 0) {
             o->check = true;
         } else if (strcmp(arg, "--allow-out-of-order") == 0) {
@@ -161,7 +171,7 @@ static int parse_options(pgc_arena *a, int argc, char **argv, options *o)
         return usage_error("%s is for status only", "--check");
     if (o->allow_out_of_order && o->act == ACT_STATUS)
         return usage_error("%s is for up and dry-run", "--allow-out-of-order");
-    if (o->lock_wait_ms && o->act != ACT_UP)
+    if (o->lock_wait_given && o->act != ACT_UP)
         return usage_error("%s is for up only", "--lock-wait");
     if (!o->db) {
         const char *env = getenv(PGC_MIGRATE_DB_ENV);
@@ -328,7 +338,9 @@ static int do_status(pgc_arena *a, pgc_db *db, const cli_set *s, const options *
            count[PGC_MIGRATION_APPLIED], count[PGC_MIGRATION_PENDING],
            count[PGC_MIGRATION_EDITED], count[PGC_MIGRATION_MISSING]);
     free(st);
-    if (o->check && count[PGC_MIGRATION_APPLIED] != n)
+    /* A file applied but no longer in the set (squashed, deleted) is shown,
+     * not held against the set: `up` has nothing to do about it either. */
+    if (o->check && (count[PGC_MIGRATION_PENDING] || count[PGC_MIGRATION_EDITED]))
         return PGC_MIGRATE_EXIT_NOT_CURRENT;
     return PGC_MIGRATE_EXIT_OK;
 }
@@ -439,6 +451,17 @@ int pgc_migrate_main(int argc, char **argv)
         rc = pgc_config_set(cfg, "conninfo", o.db, &err);
     if (rc == PGC_OK)
         rc = pgc_config_set(cfg, "application_name", "pgc migrate", &err);
+    for (size_t i = 0; rc == PGC_OK && i < o.settings.len; i++) {
+        const char *eq = strchr(o.settings.items[i], '=');
+        char *name = pgc_arena_printf(a, "%.*s", (int)(eq - o.settings.items[i]),
+                                      o.settings.items[i]);
+        rc = pgc_config_set(cfg, name, eq + 1, &err);
+        if (rc != PGC_OK && rc != PGC_ENOMEM) {
+            pgc_config_free(cfg);
+            pgc_arena_free(a);
+            return usage_error("--set: %s", err.message);
+        }
+    }
     if (rc == PGC_OK)
         rc = pgc_db_open(&db, cfg, o.schema, &err);
     pgc_config_free(cfg);

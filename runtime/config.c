@@ -172,8 +172,11 @@ static int config_set(pgc_config *cfg, const char *key, const char *value, pgc_e
         char *msg = NULL;
         PQconninfoOption *opts = PQconninfoParse(value, &msg);
         if (!opts) {
-            int rc = pgc_fail(err, PGC_ECONFIG, "setting \"conninfo\": %s",
-                              msg ? msg : "out of memory");
+            const char *why = msg ? msg : "out of memory";
+            int n = (int)strlen(why);
+            while (n > 0 && why[n - 1] == '\n') /* libpq ends its messages with one */
+                n--;
+            int rc = pgc_fail(err, PGC_ECONFIG, "setting \"conninfo\": %.*s", n, why);
             PQfreemem(msg);
             return rc;
         }

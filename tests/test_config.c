@@ -23,7 +23,7 @@ static void config__invalid_values__are_refused_by_name(void **state)
         {"max_connections", "0"},     {"max_connections", "ten"}, {"min_connections", "-1"},
         {"acquire_timeout_ms", "5s"}, {"max_queries", ""},        {"statement_timeout_ms", "1e3"},
         {"conninfo", "host='open"},   {"conninfo", "nosuchkey=1"}, {"server.", "1"},
-        {"server.a;b", "1"},          {"init", ""},
+        {"server.a;b", "1"},          {"init", ""},              {"statements", "maybe"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         pgc_config *cfg = pgc_config_new();
@@ -34,6 +34,8 @@ static void config__invalid_values__are_refused_by_name(void **state)
         if (!strstr(err.message, quoted))
             print_error("case %zu: %s\n", i, err.message);
         assert_non_null(strstr(err.message, quoted));
+        size_t n = strlen(err.message); /* one line, as libpq's text is not */
+        assert_true(n > 0 && err.message[n - 1] != '\n');
         pgc_config_free(cfg);
     }
 }

@@ -498,6 +498,15 @@ static void edited_file__is_refused_naming_it(void **state)
     expect_row(&o, "applied", "1", "001_a.sql");
     expect_row(&o, "missing", "2", "002_b.sql");
     outcome_free(&o);
+    /* --check holds pending and edited files against the set, not missing
+     * ones: after `up`, a set without 002 is current */
+    run_pgc(&o, "migrate", "up", "-m", dir, "-n", "m", "--db", db_of(state), NULL);
+    expect_status(&o, 0);
+    outcome_free(&o);
+    run_pgc(&o, "migrate", "status", "--check", "-m", dir, "-n", "m", "--db", db_of(state), NULL);
+    expect_status(&o, 0);
+    expect_row(&o, "missing", "2", "002_b.sql");
+    outcome_free(&o);
     rm_dir(dir, (const char *const[]){"001_a.sql", "003_c.sql", NULL});
 }
 
@@ -738,6 +747,15 @@ static void database_from_environment(void **state)
     unsetenv("PGC_DATABASE_URL");
     expect_status(&o, 0);
     outcome_free(&o);
+
+    /* --name is --module's other spelling (generate's); --set reaches the
+     * pool: with unnamed statements, nothing is prepared by name */
+    run_pgc(&o, "migrate", "status", "--check", "-m", fixture_dir("other"), "--name", "jobs",
+            "--set", "statements=unnamed", "--set=application_name=deploy", "--db",
+            db_of(state), NULL);
+    expect_status(&o, 0);
+    expect_in(o.out, "2 applied, 0 pending", &o);
+    outcome_free(&o);
 }
 
 /* Each of these is a usage error: exit 2, a message on stderr, nothing on stdout. */
@@ -765,6 +783,14 @@ static void bad_options__exit_2_with_a_usage_message(void **state)
           NULL}, "--allow-out-of-order is for up and dry-run"},
         {{"migrate", "up", "-m", "@M", "-n", "m", "--lock-wait", "soon", NULL},
          "--lock-wait needs a number"},
+        {{"migrate", "status", "-m", "@M", "-n", "m", "--lock-wait", "0", "--db", "@DB", NULL},
+         "--lock-wait is for up only"},
+        {{"migrate", "status", "-m", "@M", "-n", "m", "--set", "statements", "--db", "@DB", NULL},
+         "--set needs NAME=VALUE"},
+        {{"migrate", "status", "-m", "@M", "-n", "m", "--set", "bogus=1", "--db", "@DB", NULL},
+         "--set: "},
+        {{"migrate", "status", "-m", "@M", "-n", "m", "--set=statements=maybe", "--db", "@DB",
+          NULL}, "statements"},
         {{"migrate", "up", "-m", "@M", "-n", "m", NULL}, "no database: give --db CONNINFO or set "
                                                          "PGC_DATABASE_URL"},
         {{"migrate", "up", "-m", "@M", "-n", "m", "--schema", "a;b", "--db", "@DB", NULL},
