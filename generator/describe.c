@@ -8,7 +8,7 @@
 #include "sqltext.h"
 
 #define USAGE                                                                         \
-    "usage: pgc describe -m MIGRATION... -q QUERY...\n"                               \
+    "usage: pgc describe [-m MIGRATION...] [-q QUERY...]\n"                           \
     "  -m, --migrations PATH...  migration files or directories, in any order\n"      \
     "  -q, --queries PATH...     annotated query files or directories\n"              \
     "Prints every query's parameters and result columns, and the catalog, as JSON.\n"

@@ -26,11 +26,12 @@
 #define USAGE                                                                         \
     "usage: pgc COMMAND [OPTIONS]\n"                                                  \
     "Commands:\n"                                                                     \
-    "  describe -m MIGRATION... -q QUERY...  print each query's parameters and\n"    \
+    "  describe -m MIGRATION... [-q QUERY...]\n"                                     \
+    "                                        print each query's parameters and\n"    \
     "                                        result columns as JSON\n"                \
-    "  verify -m MIGRATION... -q QUERY...    check the analysis against a real\n"     \
+    "  verify -m MIGRATION... [-q QUERY...]  check the analysis against a real\n"     \
     "                                        PostgreSQL server\n"                     \
-    "  generate -m MIGRATION... -q QUERY... -n NAME -o OUTDIR\n"                       \
+    "  generate -m MIGRATION... [-q QUERY...] -n NAME -o OUTDIR\n"                     \
     "                                        write OUTDIR/NAME.h and NAME.c: typed C\n" \
     "                                        for the queries, migrations embedded\n"   \
     "  migrate status|up|dry-run -m MIGRATION... -n NAME [--db CONNINFO]\n"          \

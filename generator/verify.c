@@ -12,10 +12,10 @@
 #include "pgc_test.h"
 
 #define USAGE                                                                          \
-    "usage: pgc verify -m MIGRATION... -q QUERY... [--db CONNINFO]\n"                  \
+    "usage: pgc verify -m MIGRATION... [-q QUERY...] [--db CONNINFO]\n"                \
     "                  [--execute] [--seed FILE] [--status]\n"                         \
     "  -m, --migrations PATH...  migration files or directories, in any order\n"       \
-    "  -q, --queries PATH...     annotated query files\n"                              \
+    "  -q, --queries PATH...     annotated query files or directories\n"               \
     "  --db CONNINFO             make the scratch database on this server\n"           \
     "                            (default: a throwaway cluster)\n"                     \
     "  --seed FILE               SQL run after the migrations (templates allowed)\n"   \
