@@ -26,9 +26,8 @@ pgc__inputs = $(foreach p,$(1),$(if $(wildcard $(p)/.),$(p) $(wildcard $(p)/*.sq
 # The generator's file, so that a new pgc regenerates (found on PATH if PGC has no slash).
 pgc__tool = $(if $(findstring /,$(PGC)),$(PGC),$(shell command -v $(PGC) 2>/dev/null))
 # Runs the stamp's rule again when an output is missing (deleted by hand, say).
+# (No rule here: this file is included before the user's default target.)
 pgc__missing = $(if $(and $(wildcard $(1)),$(wildcard $(2))),,pgc__FORCE)
-.PHONY: pgc__FORCE
-pgc__FORCE:
 
 define pgc_generate
 $(4)/.$(1).pgc: $(call pgc__inputs,$(2) $(3)) $(pgc__tool) \
@@ -38,4 +37,7 @@ $(4)/.$(1).pgc: $(call pgc__inputs,$(2) $(3)) $(pgc__tool) \
 	@touch $$@
 
 $(4)/$(1).c $(4)/$(1).h: $(4)/.$(1).pgc ;
+
+.PHONY: pgc__FORCE
+pgc__FORCE:
 endef
