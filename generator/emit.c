@@ -313,7 +313,31 @@ typedef struct emitter {
     names globals;                     /* C names at file scope */
     names query_fns;                   /* the queries' function names, known up front */
     const char *free_arrays, *arrays_failed; /* helpers' names, once array parameters need them */
+    /* Where query_line() stopped counting: queries come in file order, so
+     * counting on from the previous one keeps a file's lines linear. */
+    const pgc_file *line_file;
+    size_t line_offset;
+    int line;
 } emitter;
+
+/* The line of q's annotation (what pgc_text_position gives), counted on
+ * from the previous query's when it is further down the same file. */
+static int query_line(emitter *e, const pgc_query_src *q)
+{
+    const pgc_file *file = q->text.file;
+    size_t offset = q->annotation_offset < file->len ? q->annotation_offset : file->len;
+    if (file != e->line_file || offset < e->line_offset) {
+        e->line_file = file;
+        e->line_offset = 0;
+        e->line = 1;
+    }
+    const char *text = file->text;
+    for (size_t i = e->line_offset; i < offset; i++)
+        if (text[i] == '\n')
+            e->line++;
+    e->line_offset = offset;
+    return e->line;
+}
 
 /* A user type's name as a C identifier: NAME_type, or NAME_schema_type
  * outside the schemas shown without qualification. */
@@ -1347,8 +1371,7 @@ static void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps
 
     const char *fn = unique(a, &e->globals,
                             pgc_arena_printf(a, "%s_%s", e->name, snake_case(a, q->name)));
-    int line;
-    pgc_text_position(q->text.file->text, q->text.file->len, q->annotation_offset, &line, NULL);
+    int line = query_line(e, q);
     tmpl t = {.a = a};
     set(&t, "fn", fn);
     set(&t, "query", pgc_arena_printf(a, "%s %s", q->name, pgc_cmd_name(q->cmd)));
@@ -1504,8 +1527,7 @@ static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *
     pgc_arena *a = e->a;
     const char *fn = unique(a, &e->globals,
                             pgc_arena_printf(a, "%s_%s", e->name, snake_case(a, q->name)));
-    int line;
-    pgc_text_position(q->text.file->text, q->text.file->len, q->annotation_offset, &line, NULL);
+    int line = query_line(e, q);
     tmpl t = {.a = a};
     set(&t, "fn", fn);
     set(&t, "query", pgc_arena_printf(a, "%s %s", q->name, pgc_cmd_name(q->cmd)));
