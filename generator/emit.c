@@ -21,6 +21,7 @@
 #include "parse.h"
 #include "pgc.h"
 #include "sqltext.h"
+#include "strmap.h"
 
 /* build/gen/templates.c, from templates/emit.tmpl: one string per line. */
 extern const char *const pgc_emit_template[];
@@ -233,14 +234,19 @@ static char *c_name(pgc_arena *a, const char *s, bool upper, const char *fallbac
     return (char *)r;
 }
 
-typedef PGC_VEC(const char *) names;
+/* A set of names: a hash map whose values are the names themselves (a
+ * project has thousands of global names; a linear search made unique()
+ * quadratic). */
+typedef pgc_strmap names;
 
 static bool taken(const names *used, const char *s)
 {
-    for (size_t i = 0; i < used->len; i++)
-        if (strcmp(used->items[i], s) == 0)
-            return true;
-    return false;
+    return pgc_strmap_has(used, s);
+}
+
+static void add_name(pgc_arena *a, names *used, const char *s)
+{
+    pgc_strmap_put(a, used, s, s);
 }
 
 /* base, or base_2, base_3...: a name not in used (nor a C keyword), added to it. */
@@ -249,7 +255,7 @@ static const char *unique(pgc_arena *a, names *used, const char *base)
     const char *s = is_c_keyword(base) ? pgc_arena_printf(a, "%s_", base) : base;
     for (int k = 2; taken(used, s); k++)
         s = pgc_arena_printf(a, "%s_%d", base, k);
-    PGC_PUSH(a, *used, s);
+    add_name(a, used, s);
     return s;
 }
 
@@ -308,7 +314,7 @@ typedef struct emitter {
     pgc_program *p;
     const char *name;
     PGC_VEC(uint32_t) enums;           /* enum oids used, by oid */
-    names enum_names;                  /* their C names, same order */
+    PGC_VEC(const char *) enum_names;  /* their C names, same order */
     PGC_VEC(cstruct *) structs;        /* composite types used, in first-use order */
     names globals;                     /* C names at file scope */
     names query_fns;                   /* the queries' function names, known up front */
@@ -422,7 +428,7 @@ static void resolve_struct(emitter *e, cstruct *st)
     st->resolved = true;
     names used = {0};
     for (size_t i = 0; i < st->m.len; i++)
-        PGC_PUSH(e->a, used, st->m.items[i].c);
+        add_name(e->a, &used, st->m.items[i].c);
     for (size_t i = 0; i < st->m.len; i++) {
         member *m = &st->m.items[i];
         m->ok = type_of(e, m->col->type, &m->t);
@@ -815,7 +821,7 @@ static bool resolve_query(emitter *e, const pgc_query_info *qi, param **params, 
     bool ok = true;
     names used = {0};
     for (size_t i = 0; i < sizeof param_reserved / sizeof param_reserved[0]; i++)
-        PGC_PUSH(e->a, used, param_reserved[i]);
+        add_name(e->a, &used, param_reserved[i]);
     *params = pgc_arena_alloc(e->a, (qi->params.len + 1) * sizeof **params);
     for (size_t i = 0; i < qi->params.len; i++) {
         const pgc_param_info *pi = &qi->params.items[i];
@@ -831,8 +837,8 @@ static bool resolve_query(emitter *e, const pgc_query_info *qi, param **params, 
             ok = false;
         }
     }
-    used.len = 0;
-    PGC_PUSH(e->a, used, "result");
+    used = (names){0};
+    add_name(e->a, &used, "result");
     *cols = pgc_arena_alloc(e->a, (qi->columns.len + 1) * sizeof **cols);
     for (size_t i = 0; i < qi->columns.len; i++) {
         const pgc_column_info *ci = &qi->columns.items[i];
@@ -1876,13 +1882,13 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
         pgc_diag_error(d, NULL, 0, "no migrations: give -m MIGRATION...");
         return false;
     }
-    PGC_PUSH(a, e.globals, pgc_arena_printf(a, "%s_migrate", o->name));
-    PGC_PUSH(a, e.globals, pgc_arena_printf(a, "%s_migration_set", o->name));
-    PGC_PUSH(a, e.globals, pgc_arena_printf(a, "%s_migrations", o->name));
+    add_name(a, &e.globals, pgc_arena_printf(a, "%s_migrate", o->name));
+    add_name(a, &e.globals, pgc_arena_printf(a, "%s_migration_set", o->name));
+    add_name(a, &e.globals, pgc_arena_printf(a, "%s_migrations", o->name));
 
     /* queries first: they decide which enums and structs are used */
     for (size_t i = 0; i < p->infos.len; i++)
-        PGC_PUSH(a, e.query_fns, pgc_arena_printf(a, "%s_%s", o->name,
+        add_name(a, &e.query_fns, pgc_arena_printf(a, "%s_%s", o->name,
                                                   snake_case(a, p->infos.items[i].src->name)));
     plan_structs(&e);
     strbuf qh = {.a = a}, qc = {.a = a};
