@@ -1636,7 +1636,7 @@ static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *
             read_column(e, &b, fn, &cs[i], i, at ? "r" : "0");
         set(&t, "reads", sb_take(&b));
         set(&t, "ncols", pgc_arena_printf(a, "%zu", nc));
-        fill(c, &t, at ? "read_row_at" : "read_row");
+        fill(c, &t, at ? "read_row_at" : q->cmd == PGC_CMD_MANY ? "read_row_stream" : "read_row");
     }
 
     /* the function */
