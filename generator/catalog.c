@@ -321,11 +321,40 @@ static bool compute_typmod(pgc_diags *d, const pgc_stmt_text *t, const PgQuery__
 
 static pgc_rel *new_rel(pgc_catalog *cat, const char *schema, const char *name, char kind);
 
+/*
+ * Relations by name: cat->rels_by_name maps a name to the rels ever given
+ * it, so that a lookup does not scan every relation (2,000 migrations make
+ * that quadratic).  A rename adds the rel under its new name and leaves it
+ * under the old one: callers compare r->name (and r->schema, r->dropped) as
+ * the scan of cat->rels did.  Live relations of one schema have distinct
+ * names (name_taken), so the order of a list does not change an answer.
+ */
+typedef PGC_VEC(pgc_rel *) rel_list;
+
+static const rel_list *rels_named(const pgc_catalog *cat, const char *name)
+{
+    static const rel_list none = {0};
+    const rel_list *l = pgc_strmap_get(&cat->rels_by_name, name);
+    return l ? l : &none;
+}
+
+/* Records that rel is now called rel->name. */
+static void index_rel(pgc_catalog *cat, pgc_rel *rel)
+{
+    rel_list *l = (rel_list *)pgc_strmap_get(&cat->rels_by_name, rel->name);
+    if (!l) {
+        l = pgc_arena_alloc(cat->a, sizeof *l);
+        pgc_strmap_put(cat->a, &cat->rels_by_name, rel->name, l);
+    }
+    PGC_PUSH(cat->a, *l, rel);
+}
+
 /* A system relation of catalog_sys.c, made into a pgc_rel on first use. */
 static pgc_rel *system_rel(pgc_catalog *cat, const char *schema, const char *name)
 {
-    LIST_EACH(i, cat->rels.len) {
-        pgc_rel *r = cat->rels.items[i];
+    const rel_list *named = rels_named(cat, name);
+    LIST_EACH(i, named->len) {
+        pgc_rel *r = named->items[i];
         if (r->system && strcmp(r->schema, schema) == 0 && strcmp(r->name, name) == 0)
             return r;
     }
@@ -363,10 +392,11 @@ static pgc_rel *system_rel(pgc_catalog *cat, const char *schema, const char *nam
 pgc_rel *pgc_cat_find_rel(pgc_catalog *cat, const char *schema, const char *name)
 {
     static const char *const path[] = {PGC_HOME_SCHEMA, "public"};
+    const rel_list *named = rels_named(cat, name);
     LIST_EACH(p, schema ? 1 : 2) {
         const char *s = schema ? schema : path[p];
-        LIST_EACH(i, cat->rels.len) {
-            pgc_rel *r = cat->rels.items[i];
+        LIST_EACH(i, named->len) {
+            pgc_rel *r = named->items[i];
             if (!r->dropped && !r->system && r->kind != 'c' && strcmp(r->name, name) == 0
                 && strcmp(r->schema, s) == 0)
                 return r;
@@ -663,8 +693,9 @@ static const char *creation_schema(replay *r, const char *schema, int32_t locati
 
 static bool name_taken(const pgc_catalog *cat, const char *schema, const char *name)
 {
-    LIST_EACH(i, cat->rels.len) {
-        const pgc_rel *r = cat->rels.items[i];
+    const rel_list *named = rels_named(cat, name);
+    LIST_EACH(i, named->len) {
+        const pgc_rel *r = named->items[i];
         if (!r->dropped && strcmp(r->schema, schema) == 0 && strcmp(r->name, name) == 0)
             return true;
     }
@@ -693,6 +724,7 @@ static pgc_rel *new_rel(pgc_catalog *cat, const char *schema, const char *name, 
     u->rel = rel;
     rel->rowtype = u->t.oid;
     PGC_PUSH(cat->a, cat->rels, rel);
+    index_rel(cat, rel);
     return rel;
 }
 
@@ -1916,6 +1948,7 @@ static bool rename_stmt(replay *r, const PgQuery__RenameStmt *rs)
             return fail(r->d, r->t, rs->relation->location, "relation \"%s\" already exists",
                         rs->newname);
         rel->name = pgc_arena_strdup(cat->a, rs->newname);
+        index_rel(cat, rel);
         pgc_utype *u = pgc_cat_utype(cat, rel->rowtype);
         if (u) {
             u->name = rel->name;
