@@ -35,7 +35,8 @@ typedef struct strbuf {
     size_t len, cap;
 } strbuf;
 
-static void sb_add(strbuf *b, const char *s, size_t n)
+/* Room for n more bytes and the terminating NUL. */
+static void sb_reserve(strbuf *b, size_t n)
 {
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 256;
@@ -47,6 +48,11 @@ static void sb_add(strbuf *b, const char *s, size_t n)
         b->p = p;
         b->cap = cap;
     }
+}
+
+static void sb_add(strbuf *b, const char *s, size_t n)
+{
+    sb_reserve(b, n);
     memcpy(b->p + b->len, s, n);
     b->len += n;
     b->p[b->len] = '\0';
@@ -60,15 +66,20 @@ static void sb_puts(strbuf *b, const char *s)
 static void sb_printf(strbuf *b, const char *fmt, ...) PGC_PRINTF(2, 3);
 static void sb_printf(strbuf *b, const char *fmt, ...)
 {
+    /* Print into the spare room; grow and print again only when it is short. */
     va_list ap, ap2;
     va_start(ap, fmt);
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    size_t room = b->cap - b->len;
+    int n = vsnprintf(b->p ? b->p + b->len : NULL, room, fmt, ap);
     va_end(ap);
-    char *tmp = pgc_arena_alloc(b->a, (size_t)n + 1);
-    vsnprintf(tmp, (size_t)n + 1, fmt, ap2);
+    if (n >= 0 && (size_t)n >= room) {
+        sb_reserve(b, (size_t)n);
+        vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap2);
+    }
     va_end(ap2);
-    sb_add(b, tmp, (size_t)n);
+    if (n > 0)
+        b->len += (size_t)n;
 }
 
 /* The text so far ("" when empty), and the buffer emptied. */
