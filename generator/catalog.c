@@ -192,6 +192,64 @@ static void name_type(pgc_catalog *cat, pgc_utype *u)
     }
 }
 
+/*
+ * Relations and types by name: cat->rels_by_name and cat->types_by_name map
+ * a name to the objects ever given it, so that a lookup does not scan them
+ * all (2,000 migrations and 10,000 queries made that quadratic).  A rename
+ * adds the object under its new name and leaves it under the old one:
+ * lookups still compare the name, schema and dropped flag, as the scans
+ * did.  A list is in creation order (by oid; a relation by its row type's,
+ * made with it), so the first match is the one the scan found.
+ */
+typedef PGC_VEC(void *) named_list;
+typedef PGC_VEC(uint32_t) oid_list;
+
+typedef struct named_entry {
+    named_list objs;
+    oid_list oids; /* each object's creation oid, ascending */
+} named_entry;
+
+static const named_list *named(const pgc_strmap *m, const char *name)
+{
+    static const named_list none = {0};
+    const named_entry *e = pgc_strmap_get(m, name);
+    return e ? &e->objs : &none;
+}
+
+static void index_named(pgc_catalog *cat, pgc_strmap *m, const char *name, void *obj,
+                        uint32_t oid)
+{
+    named_entry *e = (named_entry *)pgc_strmap_get(m, name);
+    if (!e) {
+        e = pgc_arena_alloc(cat->a, sizeof *e);
+        pgc_strmap_put(cat->a, m, name, e);
+    }
+    LIST_EACH(i, e->objs.len)
+        if (e->objs.items[i] == obj)
+            return; /* renamed back */
+    PGC_PUSH(cat->a, e->objs, obj);
+    PGC_PUSH(cat->a, e->oids, oid);
+    /* a renamed object may be older than those already there */
+    size_t at = e->objs.len - 1;
+    for (; at > 0 && e->oids.items[at - 1] > oid; at--) {
+        e->objs.items[at] = e->objs.items[at - 1];
+        e->oids.items[at] = e->oids.items[at - 1];
+    }
+    e->objs.items[at] = obj;
+    e->oids.items[at] = oid;
+}
+
+/* Records that the (non-array) type u is now called u->name. */
+static void index_type(pgc_catalog *cat, pgc_utype *u)
+{
+    index_named(cat, &cat->types_by_name, u->name, u, u->t.oid);
+}
+
+static const named_list *types_named(const pgc_catalog *cat, const char *name)
+{
+    return named(&cat->types_by_name, name);
+}
+
 static pgc_utype *alloc_type(pgc_catalog *cat)
 {
     pgc_utype *u = pgc_arena_alloc(cat->a, sizeof *u);
@@ -219,6 +277,7 @@ static pgc_utype *new_type(pgc_catalog *cat, const char *schema, const char *nam
     arr->t.elem = u->t.oid;
     u->t.array = arr->t.oid;
     name_type(cat, u);
+    index_type(cat, u);
     return u;
 }
 
@@ -231,10 +290,11 @@ static bool in_search_path(const char *schema)
 static pgc_utype *find_utype(const pgc_catalog *cat, const char *schema, const char *name)
 {
     static const char *const path[] = {PGC_HOME_SCHEMA, "public"};
+    const named_list *same = types_named(cat, name);
     LIST_EACH(p, schema ? 1 : 2) {
         const char *s = schema ? schema : path[p];
-        LIST_EACH(i, cat->types.len) {
-            pgc_utype *u = cat->types.items[i];
+        LIST_EACH(i, same->len) {
+            pgc_utype *u = same->items[i];
             if (!u->dropped && u->t.elem == 0 && u->name && strcmp(u->name, name) == 0
                 && strcmp(u->schema, s) == 0)
                 return u;
@@ -321,11 +381,23 @@ static bool compute_typmod(pgc_diags *d, const pgc_stmt_text *t, const PgQuery__
 
 static pgc_rel *new_rel(pgc_catalog *cat, const char *schema, const char *name, char kind);
 
+/* Records that rel is now called rel->name (see named_list). */
+static void index_rel(pgc_catalog *cat, pgc_rel *rel)
+{
+    index_named(cat, &cat->rels_by_name, rel->name, rel, rel->rowtype);
+}
+
+static const named_list *rels_named(const pgc_catalog *cat, const char *name)
+{
+    return named(&cat->rels_by_name, name);
+}
+
 /* A system relation of catalog_sys.c, made into a pgc_rel on first use. */
 static pgc_rel *system_rel(pgc_catalog *cat, const char *schema, const char *name)
 {
-    LIST_EACH(i, cat->rels.len) {
-        pgc_rel *r = cat->rels.items[i];
+    const named_list *same = rels_named(cat, name);
+    LIST_EACH(i, same->len) {
+        pgc_rel *r = same->items[i];
         if (r->system && strcmp(r->schema, schema) == 0 && strcmp(r->name, name) == 0)
             return r;
     }
@@ -363,10 +435,11 @@ static pgc_rel *system_rel(pgc_catalog *cat, const char *schema, const char *nam
 pgc_rel *pgc_cat_find_rel(pgc_catalog *cat, const char *schema, const char *name)
 {
     static const char *const path[] = {PGC_HOME_SCHEMA, "public"};
+    const named_list *same = rels_named(cat, name);
     LIST_EACH(p, schema ? 1 : 2) {
         const char *s = schema ? schema : path[p];
-        LIST_EACH(i, cat->rels.len) {
-            pgc_rel *r = cat->rels.items[i];
+        LIST_EACH(i, same->len) {
+            pgc_rel *r = same->items[i];
             if (!r->dropped && !r->system && r->kind != 'c' && strcmp(r->name, name) == 0
                 && strcmp(r->schema, s) == 0)
                 return r;
@@ -663,8 +736,9 @@ static const char *creation_schema(replay *r, const char *schema, int32_t locati
 
 static bool name_taken(const pgc_catalog *cat, const char *schema, const char *name)
 {
-    LIST_EACH(i, cat->rels.len) {
-        const pgc_rel *r = cat->rels.items[i];
+    const named_list *same = rels_named(cat, name);
+    LIST_EACH(i, same->len) {
+        const pgc_rel *r = same->items[i];
         if (!r->dropped && strcmp(r->schema, schema) == 0 && strcmp(r->name, name) == 0)
             return true;
     }
@@ -673,8 +747,9 @@ static bool name_taken(const pgc_catalog *cat, const char *schema, const char *n
 
 static bool type_taken(const pgc_catalog *cat, const char *schema, const char *name)
 {
-    LIST_EACH(i, cat->types.len) {
-        const pgc_utype *u = cat->types.items[i];
+    const named_list *same = types_named(cat, name);
+    LIST_EACH(i, same->len) {
+        const pgc_utype *u = same->items[i];
         if (!u->dropped && u->t.elem == 0 && strcmp(u->schema, schema) == 0
             && strcmp(u->name, name) == 0)
             return true;
@@ -693,6 +768,7 @@ static pgc_rel *new_rel(pgc_catalog *cat, const char *schema, const char *name, 
     u->rel = rel;
     rel->rowtype = u->t.oid;
     PGC_PUSH(cat->a, cat->rels, rel);
+    index_rel(cat, rel);
     return rel;
 }
 
@@ -1916,10 +1992,12 @@ static bool rename_stmt(replay *r, const PgQuery__RenameStmt *rs)
             return fail(r->d, r->t, rs->relation->location, "relation \"%s\" already exists",
                         rs->newname);
         rel->name = pgc_arena_strdup(cat->a, rs->newname);
+        index_rel(cat, rel);
         pgc_utype *u = pgc_cat_utype(cat, rel->rowtype);
         if (u) {
             u->name = rel->name;
             name_type(cat, u);
+            index_type(cat, u);
         }
         return true;
     }
@@ -1967,8 +2045,11 @@ static bool rename_stmt(replay *r, const PgQuery__RenameStmt *rs)
             return fail(r->d, r->t, -1, "type \"%s\" already exists", rs->newname);
         u->name = pgc_arena_strdup(cat->a, rs->newname);
         name_type(cat, u);
-        if (u->rel)
+        index_type(cat, u);
+        if (u->rel) {
             u->rel->name = u->name;
+            index_rel(cat, u->rel);
+        }
         return true;
     }
     case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA:

@@ -17,6 +17,7 @@
 
 #include "builtins.h"
 #include "semantic.h"
+#include "strmap.h"
 
 /* Oids of built-in types the analyzer and catalog name (pg_type.dat). */
 enum {
@@ -94,6 +95,8 @@ struct pgc_catalog {
     PGC_VEC(const char *) schemas;   /* live schemas, creation order */
     PGC_VEC(pgc_utype *) types;      /* index = oid - PGC_USER_OID_BASE */
     PGC_VEC(pgc_rel *) rels;         /* creation order, dropped ones kept flagged */
+    pgc_strmap rels_by_name;         /* name -> the rels ever given it (catalog.c) */
+    pgc_strmap types_by_name;        /* name -> the non-array types ever given it */
     PGC_VEC(pgc_ufunc *) funcs;
     PGC_VEC(pgc_uoper *) opers;
     PGC_VEC(pgc_bi_cast) casts;      /* user casts (extensions' types) */

@@ -5,7 +5,6 @@
 
 #include <string.h>
 
-#include "sqltext.h"
 
 #define USAGE                                                                         \
     "usage: pgc describe [-m MIGRATION...] [-q QUERY...]\n"                           \
@@ -86,12 +85,33 @@ void pgc_program_free(pgc_program *p)
 
 /* ---- the JSON ------------------------------------------------------------------------------ */
 
-static void write_query(pgc_program *p, pgc_json *j, const pgc_query_info *info)
+/* Where the previous query's line was found: queries come in file order,
+ * so counting on from there keeps a file's lines linear, not quadratic. */
+typedef struct line_cursor {
+    const pgc_file *file;
+    size_t offset;
+    int line;
+} line_cursor;
+
+/* The line of offset in file (what pgc_text_position gives). */
+static int line_at(line_cursor *lc, const pgc_file *file, size_t offset)
+{
+    if (offset > file->len)
+        offset = file->len;
+    if (file != lc->file || offset < lc->offset)
+        *lc = (line_cursor){file, 0, 1};
+    for (size_t i = lc->offset; i < offset; i++)
+        if (file->text[i] == '\n')
+            lc->line++;
+    lc->offset = offset;
+    return lc->line;
+}
+
+static void write_query(pgc_program *p, pgc_json *j, line_cursor *lc, const pgc_query_info *info)
 {
     const pgc_query_src *q = info->src;
     const pgc_file *file = q->text.file;
-    int line;
-    pgc_text_position(file->text, file->len, q->annotation_offset, &line, NULL);
+    int line = line_at(lc, file, q->annotation_offset);
 
     pgc_json_begin_object(j);
     pgc_json_key(j, "name");
@@ -154,8 +174,9 @@ void pgc_describe_write(pgc_program *p, FILE *out)
     pgc_json_begin_object(&j);
     pgc_json_key(&j, "queries");
     pgc_json_begin_array(&j);
+    line_cursor lc = {0};
     for (size_t i = 0; i < p->infos.len; i++)
-        write_query(p, &j, &p->infos.items[i]);
+        write_query(p, &j, &lc, &p->infos.items[i]);
     pgc_json_end_array(&j);
     pgc_json_key(&j, "catalog");
     pgc_catalog_write_json(p->catalog, &j);

@@ -21,6 +21,7 @@
 #include "parse.h"
 #include "pgc.h"
 #include "sqltext.h"
+#include "strmap.h"
 
 /* build/gen/templates.c, from templates/emit.tmpl: one string per line. */
 extern const char *const pgc_emit_template[];
@@ -34,7 +35,8 @@ typedef struct strbuf {
     size_t len, cap;
 } strbuf;
 
-static void sb_add(strbuf *b, const char *s, size_t n)
+/* Room for n more bytes and the terminating NUL. */
+static void sb_reserve(strbuf *b, size_t n)
 {
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 256;
@@ -46,6 +48,11 @@ static void sb_add(strbuf *b, const char *s, size_t n)
         b->p = p;
         b->cap = cap;
     }
+}
+
+static void sb_add(strbuf *b, const char *s, size_t n)
+{
+    sb_reserve(b, n);
     memcpy(b->p + b->len, s, n);
     b->len += n;
     b->p[b->len] = '\0';
@@ -59,15 +66,20 @@ static void sb_puts(strbuf *b, const char *s)
 static void sb_printf(strbuf *b, const char *fmt, ...) PGC_PRINTF(2, 3);
 static void sb_printf(strbuf *b, const char *fmt, ...)
 {
+    /* Print into the spare room; grow and print again only when it is short. */
     va_list ap, ap2;
     va_start(ap, fmt);
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    size_t room = b->cap - b->len;
+    int n = vsnprintf(b->p ? b->p + b->len : NULL, room, fmt, ap);
     va_end(ap);
-    char *tmp = pgc_arena_alloc(b->a, (size_t)n + 1);
-    vsnprintf(tmp, (size_t)n + 1, fmt, ap2);
+    if (n >= 0 && (size_t)n >= room) {
+        sb_reserve(b, (size_t)n);
+        vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap2);
+    }
     va_end(ap2);
-    sb_add(b, tmp, (size_t)n);
+    if (n > 0)
+        b->len += (size_t)n;
 }
 
 /* The text so far ("" when empty), and the buffer emptied. */
@@ -233,14 +245,19 @@ static char *c_name(pgc_arena *a, const char *s, bool upper, const char *fallbac
     return (char *)r;
 }
 
-typedef PGC_VEC(const char *) names;
+/* A set of names: a hash map whose values are the names themselves (a
+ * project has thousands of global names; a linear search made unique()
+ * quadratic). */
+typedef pgc_strmap names;
 
 static bool taken(const names *used, const char *s)
 {
-    for (size_t i = 0; i < used->len; i++)
-        if (strcmp(used->items[i], s) == 0)
-            return true;
-    return false;
+    return pgc_strmap_has(used, s);
+}
+
+static void add_name(pgc_arena *a, names *used, const char *s)
+{
+    pgc_strmap_put(a, used, s, s);
 }
 
 /* base, or base_2, base_3...: a name not in used (nor a C keyword), added to it. */
@@ -249,7 +266,7 @@ static const char *unique(pgc_arena *a, names *used, const char *base)
     const char *s = is_c_keyword(base) ? pgc_arena_printf(a, "%s_", base) : base;
     for (int k = 2; taken(used, s); k++)
         s = pgc_arena_printf(a, "%s_%d", base, k);
-    PGC_PUSH(a, *used, s);
+    add_name(a, used, s);
     return s;
 }
 
@@ -308,12 +325,36 @@ typedef struct emitter {
     pgc_program *p;
     const char *name;
     PGC_VEC(uint32_t) enums;           /* enum oids used, by oid */
-    names enum_names;                  /* their C names, same order */
+    PGC_VEC(const char *) enum_names;  /* their C names, same order */
     PGC_VEC(cstruct *) structs;        /* composite types used, in first-use order */
     names globals;                     /* C names at file scope */
     names query_fns;                   /* the queries' function names, known up front */
     const char *free_arrays, *arrays_failed; /* helpers' names, once array parameters need them */
+    /* Where query_line() stopped counting: queries come in file order, so
+     * counting on from the previous one keeps a file's lines linear. */
+    const pgc_file *line_file;
+    size_t line_offset;
+    int line;
 } emitter;
+
+/* The line of q's annotation (what pgc_text_position gives), counted on
+ * from the previous query's when it is further down the same file. */
+static int query_line(emitter *e, const pgc_query_src *q)
+{
+    const pgc_file *file = q->text.file;
+    size_t offset = q->annotation_offset < file->len ? q->annotation_offset : file->len;
+    if (file != e->line_file || offset < e->line_offset) {
+        e->line_file = file;
+        e->line_offset = 0;
+        e->line = 1;
+    }
+    const char *text = file->text;
+    for (size_t i = e->line_offset; i < offset; i++)
+        if (text[i] == '\n')
+            e->line++;
+    e->line_offset = offset;
+    return e->line;
+}
 
 /* A user type's name as a C identifier: NAME_type, or NAME_schema_type
  * outside the schemas shown without qualification. */
@@ -398,7 +439,7 @@ static void resolve_struct(emitter *e, cstruct *st)
     st->resolved = true;
     names used = {0};
     for (size_t i = 0; i < st->m.len; i++)
-        PGC_PUSH(e->a, used, st->m.items[i].c);
+        add_name(e->a, &used, st->m.items[i].c);
     for (size_t i = 0; i < st->m.len; i++) {
         member *m = &st->m.items[i];
         m->ok = type_of(e, m->col->type, &m->t);
@@ -791,7 +832,7 @@ static bool resolve_query(emitter *e, const pgc_query_info *qi, param **params, 
     bool ok = true;
     names used = {0};
     for (size_t i = 0; i < sizeof param_reserved / sizeof param_reserved[0]; i++)
-        PGC_PUSH(e->a, used, param_reserved[i]);
+        add_name(e->a, &used, param_reserved[i]);
     *params = pgc_arena_alloc(e->a, (qi->params.len + 1) * sizeof **params);
     for (size_t i = 0; i < qi->params.len; i++) {
         const pgc_param_info *pi = &qi->params.items[i];
@@ -807,8 +848,8 @@ static bool resolve_query(emitter *e, const pgc_query_info *qi, param **params, 
             ok = false;
         }
     }
-    used.len = 0;
-    PGC_PUSH(e->a, used, "result");
+    used = (names){0};
+    add_name(e->a, &used, "result");
     *cols = pgc_arena_alloc(e->a, (qi->columns.len + 1) * sizeof **cols);
     for (size_t i = 0; i < qi->columns.len; i++) {
         const pgc_column_info *ci = &qi->columns.items[i];
@@ -1347,8 +1388,7 @@ static void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps
 
     const char *fn = unique(a, &e->globals,
                             pgc_arena_printf(a, "%s_%s", e->name, snake_case(a, q->name)));
-    int line;
-    pgc_text_position(q->text.file->text, q->text.file->len, q->annotation_offset, &line, NULL);
+    int line = query_line(e, q);
     tmpl t = {.a = a};
     set(&t, "fn", fn);
     set(&t, "query", pgc_arena_printf(a, "%s %s", q->name, pgc_cmd_name(q->cmd)));
@@ -1504,8 +1544,7 @@ static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *
     pgc_arena *a = e->a;
     const char *fn = unique(a, &e->globals,
                             pgc_arena_printf(a, "%s_%s", e->name, snake_case(a, q->name)));
-    int line;
-    pgc_text_position(q->text.file->text, q->text.file->len, q->annotation_offset, &line, NULL);
+    int line = query_line(e, q);
     tmpl t = {.a = a};
     set(&t, "fn", fn);
     set(&t, "query", pgc_arena_printf(a, "%s %s", q->name, pgc_cmd_name(q->cmd)));
@@ -1608,7 +1647,7 @@ static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *
             read_column(e, &b, fn, &cs[i], i, at ? "r" : "0");
         set(&t, "reads", sb_take(&b));
         set(&t, "ncols", pgc_arena_printf(a, "%zu", nc));
-        fill(c, &t, at ? "read_row_at" : "read_row");
+        fill(c, &t, at ? "read_row_at" : q->cmd == PGC_CMD_MANY ? "read_row_stream" : "read_row");
     }
 
     /* the function */
@@ -1854,13 +1893,13 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
         pgc_diag_error(d, NULL, 0, "no migrations: give -m MIGRATION...");
         return false;
     }
-    PGC_PUSH(a, e.globals, pgc_arena_printf(a, "%s_migrate", o->name));
-    PGC_PUSH(a, e.globals, pgc_arena_printf(a, "%s_migration_set", o->name));
-    PGC_PUSH(a, e.globals, pgc_arena_printf(a, "%s_migrations", o->name));
+    add_name(a, &e.globals, pgc_arena_printf(a, "%s_migrate", o->name));
+    add_name(a, &e.globals, pgc_arena_printf(a, "%s_migration_set", o->name));
+    add_name(a, &e.globals, pgc_arena_printf(a, "%s_migrations", o->name));
 
     /* queries first: they decide which enums and structs are used */
     for (size_t i = 0; i < p->infos.len; i++)
-        PGC_PUSH(a, e.query_fns, pgc_arena_printf(a, "%s_%s", o->name,
+        add_name(a, &e.query_fns, pgc_arena_printf(a, "%s_%s", o->name,
                                                   snake_case(a, p->infos.items[i].src->name)));
     plan_structs(&e);
     strbuf qh = {.a = a}, qc = {.a = a};

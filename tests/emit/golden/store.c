@@ -613,13 +613,19 @@ static const pgc_stmt store_list_items_stmt = {
 
 static const Oid store_list_items_columns[] = {20, 25, 0, 0, 1043};
 
-static int store_list_items_read(pgc_result *res, store_list_items_row *row, pgc_error *err)
+/* The rows of a stream share their statement's columns: checked once. */
+static int store_list_items_read(pgc_result *res, store_list_items_row *row, bool *checked,
+                                 pgc_error *err)
 {
     pgc_field f;
-    int rc = pgc_result_check(res, &store_list_items_stmt, 5, store_list_items_columns, err);
+    int rc;
 
-    if (rc != PGC_OK)
-        return rc;
+    if (!*checked) {
+        rc = pgc_result_check(res, &store_list_items_stmt, 5, store_list_items_columns, err);
+        if (rc != PGC_OK)
+            return rc;
+        *checked = true;
+    }
     f = pgc_get_field(res, 0, 0);
     if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_list_items_stmt,
@@ -651,6 +657,7 @@ static int store_list_items_read(pgc_result *res, store_list_items_row *row, pgc
 int store_list_items_open(pgc_db *db, store_list_items_iter *it, pgc_error *err)
 {
     it->stream = NULL;
+    it->checked = false;
     return pgc_stream_open(db, &store_list_items_stmt, NULL, NULL, NULL, &it->stream, err);
 }
 
@@ -666,7 +673,7 @@ int store_list_items_next(store_list_items_iter *it, store_list_items_row *row, 
     rc = pgc_stream_next(it->stream, &res, err);
     if (rc != PGC_OK)
         return rc;
-    rc = store_list_items_read(res, row, err);
+    rc = store_list_items_read(res, row, &it->checked, err);
     if (rc != PGC_OK)
         memset(row, 0, sizeof *row);
     return rc;
@@ -692,13 +699,19 @@ static const pgc_stmt store_items_by_mood_stmt = {
 
 static const Oid store_items_by_mood_columns[] = {20, 25};
 
-static int store_items_by_mood_read(pgc_result *res, store_items_by_mood_row *row, pgc_error *err)
+/* The rows of a stream share their statement's columns: checked once. */
+static int store_items_by_mood_read(pgc_result *res, store_items_by_mood_row *row, bool *checked,
+                                    pgc_error *err)
 {
     pgc_field f;
-    int rc = pgc_result_check(res, &store_items_by_mood_stmt, 2, store_items_by_mood_columns, err);
+    int rc;
 
-    if (rc != PGC_OK)
-        return rc;
+    if (!*checked) {
+        rc = pgc_result_check(res, &store_items_by_mood_stmt, 2, store_items_by_mood_columns, err);
+        if (rc != PGC_OK)
+            return rc;
+        *checked = true;
+    }
     f = pgc_get_field(res, 0, 0);
     if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_items_by_mood_stmt,
@@ -718,6 +731,7 @@ int store_items_by_mood_open(pgc_db *db, store_mood mood, store_items_by_mood_it
     const char *values[1];
 
     it->stream = NULL;
+    it->checked = false;
     values[0] = store_mood_to_text(mood);
     if (!values[0])
         return pgc_fail_query(err, PGC_EINVAL, &store_items_by_mood_stmt,
@@ -739,7 +753,7 @@ int store_items_by_mood_next(store_items_by_mood_iter *it, store_items_by_mood_r
     rc = pgc_stream_next(it->stream, &res, err);
     if (rc != PGC_OK)
         return rc;
-    rc = store_items_by_mood_read(res, row, err);
+    rc = store_items_by_mood_read(res, row, &it->checked, err);
     if (rc != PGC_OK)
         memset(row, 0, sizeof *row);
     return rc;
@@ -1009,13 +1023,19 @@ static const pgc_stmt store_list_numbers_stmt = {
 
 static const Oid store_list_numbers_columns[] = {23, 25};
 
-static int store_list_numbers_read(pgc_result *res, store_list_numbers_row *row, pgc_error *err)
+/* The rows of a stream share their statement's columns: checked once. */
+static int store_list_numbers_read(pgc_result *res, store_list_numbers_row *row, bool *checked,
+                                   pgc_error *err)
 {
     pgc_field f;
-    int rc = pgc_result_check(res, &store_list_numbers_stmt, 2, store_list_numbers_columns, err);
+    int rc;
 
-    if (rc != PGC_OK)
-        return rc;
+    if (!*checked) {
+        rc = pgc_result_check(res, &store_list_numbers_stmt, 2, store_list_numbers_columns, err);
+        if (rc != PGC_OK)
+            return rc;
+        *checked = true;
+    }
     f = pgc_get_field(res, 0, 0);
     if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_list_numbers_stmt,
@@ -1034,6 +1054,7 @@ int store_list_numbers_open(pgc_db *db, int32_t max_n, store_list_numbers_iter *
     char bin[1][4];
 
     it->stream = NULL;
+    it->checked = false;
     values[0] = pgc_put_int4(bin[0], max_n);
 
     return pgc_stream_open(db, &store_list_numbers_stmt, values, lengths,
@@ -1053,7 +1074,7 @@ int store_list_numbers_next(store_list_numbers_iter *it, store_list_numbers_row 
     rc = pgc_stream_next(it->stream, &res, err);
     if (rc != PGC_OK)
         return rc;
-    rc = store_list_numbers_read(res, row, err);
+    rc = store_list_numbers_read(res, row, &it->checked, err);
     if (rc != PGC_OK)
         memset(row, 0, sizeof *row);
     return rc;
@@ -1871,13 +1892,19 @@ static const pgc_stmt store_lists_by_ids_stmt = {
 
 static const Oid store_lists_by_ids_columns[] = {23, 1009};
 
-static int store_lists_by_ids_read(pgc_result *res, store_lists_by_ids_row *row, pgc_error *err)
+/* The rows of a stream share their statement's columns: checked once. */
+static int store_lists_by_ids_read(pgc_result *res, store_lists_by_ids_row *row, bool *checked,
+                                   pgc_error *err)
 {
     pgc_field f;
-    int rc = pgc_result_check(res, &store_lists_by_ids_stmt, 2, store_lists_by_ids_columns, err);
+    int rc;
 
-    if (rc != PGC_OK)
-        return rc;
+    if (!*checked) {
+        rc = pgc_result_check(res, &store_lists_by_ids_stmt, 2, store_lists_by_ids_columns, err);
+        if (rc != PGC_OK)
+            return rc;
+        *checked = true;
+    }
     f = pgc_get_field(res, 0, 0);
     if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_lists_by_ids_stmt,
@@ -1900,6 +1927,7 @@ int store_lists_by_ids_open(pgc_db *db, pgc_int4_array ids, store_lists_by_ids_i
     int rc;
 
     it->stream = NULL;
+    it->checked = false;
     rc = pgc_put_int4_array(ids, 23, &arrays[0], &lengths[0]);
     if (rc != PGC_OK)
         return free_arrays_and_fail(arrays, 1, rc, &store_lists_by_ids_stmt, "ids", err);
@@ -1924,7 +1952,7 @@ int store_lists_by_ids_next(store_lists_by_ids_iter *it, store_lists_by_ids_row 
     rc = pgc_stream_next(it->stream, &res, err);
     if (rc != PGC_OK)
         return rc;
-    rc = store_lists_by_ids_read(res, row, err);
+    rc = store_lists_by_ids_read(res, row, &it->checked, err);
     if (rc != PGC_OK)
         memset(row, 0, sizeof *row);
     return rc;
@@ -1952,13 +1980,19 @@ static const pgc_stmt store_numbers_in_stmt = {
 
 static const Oid store_numbers_in_columns[] = {23};
 
-static int store_numbers_in_read(pgc_result *res, store_numbers_in_row *row, pgc_error *err)
+/* The rows of a stream share their statement's columns: checked once. */
+static int store_numbers_in_read(pgc_result *res, store_numbers_in_row *row, bool *checked,
+                                 pgc_error *err)
 {
     pgc_field f;
-    int rc = pgc_result_check(res, &store_numbers_in_stmt, 1, store_numbers_in_columns, err);
+    int rc;
 
-    if (rc != PGC_OK)
-        return rc;
+    if (!*checked) {
+        rc = pgc_result_check(res, &store_numbers_in_stmt, 1, store_numbers_in_columns, err);
+        if (rc != PGC_OK)
+            return rc;
+        *checked = true;
+    }
     f = pgc_get_field(res, 0, 0);
     if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_numbers_in_stmt,
@@ -1976,6 +2010,7 @@ int store_numbers_in_open(pgc_db *db, pgc_int4_array ns, const pgc_text_array *n
     int rc;
 
     it->stream = NULL;
+    it->checked = false;
     rc = pgc_put_int4_array(ns, 23, &arrays[0], &lengths[0]);
     if (rc != PGC_OK)
         return free_arrays_and_fail(arrays, 2, rc, &store_numbers_in_stmt, "ns", err);
@@ -2003,7 +2038,7 @@ int store_numbers_in_next(store_numbers_in_iter *it, store_numbers_in_row *row, 
     rc = pgc_stream_next(it->stream, &res, err);
     if (rc != PGC_OK)
         return rc;
-    rc = store_numbers_in_read(res, row, err);
+    rc = store_numbers_in_read(res, row, &it->checked, err);
     if (rc != PGC_OK)
         memset(row, 0, sizeof *row);
     return rc;
@@ -2352,15 +2387,20 @@ static const pgc_stmt store_books_with_authors_stmt = {
 static const Oid store_books_with_authors_columns[] = {20, 20, 25, 1231, 3807, 1001, 1187, 0, 20,
                                                        25, 0, 1082};
 
+/* The rows of a stream share their statement's columns: checked once. */
 static int store_books_with_authors_read(pgc_result *res, store_books_with_authors_row *row,
-                                         pgc_error *err)
+                                         bool *checked, pgc_error *err)
 {
     pgc_field f;
-    int rc = pgc_result_check(res, &store_books_with_authors_stmt, 12,
-                              store_books_with_authors_columns, err);
+    int rc;
 
-    if (rc != PGC_OK)
-        return rc;
+    if (!*checked) {
+        rc = pgc_result_check(res, &store_books_with_authors_stmt, 12,
+                              store_books_with_authors_columns, err);
+        if (rc != PGC_OK)
+            return rc;
+        *checked = true;
+    }
     f = pgc_get_field(res, 0, 0);
     if (!f.data)
         return pgc_fail_query(err, PGC_EINVAL, &store_books_with_authors_stmt,
@@ -2426,6 +2466,7 @@ static int store_books_with_authors_read(pgc_result *res, store_books_with_autho
 int store_books_with_authors_open(pgc_db *db, store_books_with_authors_iter *it, pgc_error *err)
 {
     it->stream = NULL;
+    it->checked = false;
     return pgc_stream_open(db, &store_books_with_authors_stmt, NULL, NULL, NULL, &it->stream, err);
 }
 
@@ -2442,7 +2483,7 @@ int store_books_with_authors_next(store_books_with_authors_iter *it,
     rc = pgc_stream_next(it->stream, &res, err);
     if (rc != PGC_OK)
         return rc;
-    rc = store_books_with_authors_read(res, row, err);
+    rc = store_books_with_authors_read(res, row, &it->checked, err);
     if (rc != PGC_OK)
         memset(row, 0, sizeof *row);
     return rc;

@@ -235,6 +235,7 @@ typedef struct store_list_items_row {
  */
 typedef struct store_list_items_iter {
     pgc_stream *stream;
+    bool checked; /* the result's columns were checked, on the first row */
 } store_list_items_iter;
 
 int store_list_items_open(pgc_db *db, store_list_items_iter *it, pgc_error *err);
@@ -265,6 +266,7 @@ typedef struct store_items_by_mood_row {
  */
 typedef struct store_items_by_mood_iter {
     pgc_stream *stream;
+    bool checked; /* the result's columns were checked, on the first row */
 } store_items_by_mood_iter;
 
 int store_items_by_mood_open(pgc_db *db, store_mood mood, store_items_by_mood_iter *it,
@@ -350,6 +352,7 @@ typedef struct store_list_numbers_row {
  */
 typedef struct store_list_numbers_iter {
     pgc_stream *stream;
+    bool checked; /* the result's columns were checked, on the first row */
 } store_list_numbers_iter;
 
 int store_list_numbers_open(pgc_db *db, int32_t max_n, store_list_numbers_iter *it, pgc_error *err);
@@ -663,6 +666,7 @@ typedef struct store_lists_by_ids_row {
  */
 typedef struct store_lists_by_ids_iter {
     pgc_stream *stream;
+    bool checked; /* the result's columns were checked, on the first row */
 } store_lists_by_ids_iter;
 
 int store_lists_by_ids_open(pgc_db *db, pgc_int4_array ids, store_lists_by_ids_iter *it,
@@ -694,6 +698,7 @@ typedef struct store_numbers_in_row {
  */
 typedef struct store_numbers_in_iter {
     pgc_stream *stream;
+    bool checked; /* the result's columns were checked, on the first row */
 } store_numbers_in_iter;
 
 int store_numbers_in_open(pgc_db *db, pgc_int4_array ns, const pgc_text_array *notes,
@@ -799,6 +804,7 @@ typedef struct store_books_with_authors_row {
  */
 typedef struct store_books_with_authors_iter {
     pgc_stream *stream;
+    bool checked; /* the result's columns were checked, on the first row */
 } store_books_with_authors_iter;
 
 int store_books_with_authors_open(pgc_db *db, store_books_with_authors_iter *it, pgc_error *err);
