@@ -6,7 +6,7 @@
 set -eu
 
 PACKAGES="build-essential clang re2c libpq-dev libssl-dev libpg-query-dev libprotobuf-c-dev
-libcmocka-dev postgresql valgrind"
+libcmocka-dev postgresql valgrind libclang-rt-14-dev"
 
 if [ "${1:-}" = "--list" ]; then
     echo $PACKAGES
