@@ -22,6 +22,29 @@
 #include "sqllex.h"
 #include "sqltext.h"
 
+/* A position in the text, moved forward as pgc_text_position() counts:
+ * a newline starts a line, any byte but a UTF-8 continuation byte is a
+ * column.  Incremental, so checking every token stays linear. */
+typedef struct cursor {
+    size_t off;
+    int line, col;
+} cursor;
+
+static void move_to(const char *src, cursor *c, size_t off)
+{
+    FUZZ_CHECK(off >= c->off);
+    for (; c->off < off; c->off++) {
+        unsigned char b = (unsigned char)src[c->off];
+        if (b == '\n') {
+            c->line++;
+            c->col = 1;
+        } else if ((b & 0xC0) != 0x80) {
+            c->col++;
+        }
+    }
+}
+
+/* pgc_text_position() is O(offset): called for a few offsets only. */
 static void check_position(const char *src, size_t len, size_t off, int line, int col)
 {
     int l, c;
@@ -36,6 +59,7 @@ static int lex_all(const char *src, size_t len)
     pgc_token t;
     int errors = 0;
     size_t tokens = 0;
+    cursor at = {0, 1, 1};
     pgc_lexer_init(&lx, src, len);
     for (;;) {
         size_t before = lx.cur;
@@ -51,7 +75,10 @@ static int lex_all(const char *src, size_t len)
         FUZZ_CHECK(t.len > 0);
         FUZZ_CHECK(t.off >= before && t.off <= len && t.len <= len - t.off);
         FUZZ_CHECK(lx.cur == t.off + t.len);
-        check_position(src, len, t.off, t.line, t.col);
+        move_to(src, &at, t.off);
+        FUZZ_CHECK(t.line == at.line && t.col == at.col);
+        if (tokens <= 4)
+            check_position(src, len, t.off, t.line, t.col);
         if (kind == PGC_TOK_ERROR) {
             FUZZ_CHECK(t.error != PGC_LEX_OK);
             FUZZ_CHECK(pgc_lex_error_message(t.error) != NULL);
@@ -71,6 +98,8 @@ static int lex_all(const char *src, size_t len)
         }
         (void)pgc_tok_is_keyword(src, &t, "begin");
     }
+    move_to(src, &at, len);
+    check_position(src, len, len, at.line, at.col);
     /* EOF is returned again. */
     FUZZ_CHECK(pgc_lex(&lx, &t) == PGC_TOK_EOF);
     return errors;
@@ -90,11 +119,13 @@ static void split(const char *src, size_t len, int lex_error)
     FUZZ_CHECK(rc == PGC_OK);
     FUZZ_CHECK((n == 0) == (spans == NULL));
     size_t end = 0;
+    cursor at = {0, 1, 1};
     for (size_t i = 0; i < n; i++) {
         FUZZ_CHECK(spans[i].len > 0);
         FUZZ_CHECK(spans[i].off >= end && spans[i].off <= len);
         FUZZ_CHECK(spans[i].len <= len - spans[i].off);
-        check_position(src, len, spans[i].off, spans[i].line, spans[i].col);
+        move_to(src, &at, spans[i].off);
+        FUZZ_CHECK(spans[i].line == at.line && spans[i].col == at.col);
         end = spans[i].off + spans[i].len;
     }
     free(spans);
