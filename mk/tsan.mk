@@ -7,6 +7,12 @@
 # its own with +=).
 
 TSAN_TESTS += test_pool
+# fuzz/threads.c: a randomized workload of 8 threads on one pool, built
+# like a test suite (its binary is build/tsan/tests/threads).
+TSAN_TESTS += threads
+build/tsan/tests/threads.o: fuzz/threads.c tests/fixture.h runtime/pgc.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
 # halt_on_error=0: print every race of a run, then fail.  second_deadlock_stack
 # shows both stacks of a lock-order inversion.
