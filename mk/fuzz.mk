@@ -38,3 +38,27 @@ fuzz-regress: fuzz-build
 	done; exit $${status:-0}
 
 CHECK_STEPS += fuzz-regress
+
+# Line coverage of the code under test by a corpus (llvm-cov, clang's
+# source-based coverage): each harness over its committed corpus and the
+# inputs of earlier `make fuzz` runs; prints a per-file table.  A developer
+# tool, not part of test or check: it needs Debian's llvm package.
+FUZZ_COV_B := build/fuzzcov
+FUZZ_COV := -fprofile-instr-generate -fcoverage-mapping
+.PHONY: fuzz-coverage
+fuzz-coverage: deps
+	@command -v llvm-cov >/dev/null || { echo "fuzz-coverage needs llvm-cov: apt-get install llvm" >&2; exit 1; }
+	$(MAKE) B=$(FUZZ_COV_B) FUZZ_B=$(FUZZ_COV_B) CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_COV)" \
+	    LDFLAGS="-fsanitize=fuzzer $(FUZZ_COV)" $(FUZZ_HARNESSES:%=$(FUZZ_COV_B)/fuzz_%)
+	@for h in $(FUZZ_HARNESSES); do \
+	    mkdir -p build/fuzz/corpus/$$h; \
+	    LLVM_PROFILE_FILE=$(FUZZ_COV_B)/$$h.profraw $(FUZZ_COV_B)/fuzz_$$h -runs=0 \
+	        fuzz/corpus/$$h build/fuzz/corpus/$$h >/dev/null 2>&1 || exit 1; \
+	    llvm-profdata merge -sparse -o $(FUZZ_COV_B)/$$h.profdata $(FUZZ_COV_B)/$$h.profraw; \
+	    echo "== $$h"; \
+	    llvm-cov report $(FUZZ_COV_B)/fuzz_$$h -instr-profile=$(FUZZ_COV_B)/$$h.profdata \
+	        -ignore-filename-regex='/fuzz/fuzz[_.]|^/usr/' | \
+	        awk -v top=$(CURDIR)/ '$$1 ~ /^TOTAL$$|\.c$$/ { sub(top, "", $$1); \
+	            printf "  %-30s lines %7s of %5s\n", $$1, $$10, $$8 }'; \
+	done
