@@ -672,6 +672,24 @@ static void errors__nesting_too_deep(void **state)
     assert_query(w, sql, "", "?column? integer!");
     free(u);
     free(sql);
+
+    /* Found by fuzz/fuzz_frontend: a chain long enough to overflow the
+     * stack inside libpg_query, before the depth can be measured, is
+     * refused by its length (parse.h, PGC_PARSE_MAX_RUN). */
+    n = 40000;
+    char *chain = malloc(n * 5 + 32);
+    assert_non_null(chain);
+    p = chain + sprintf(chain, "SELECT 'a'");
+    for (size_t i = 0; i < n; i++)
+        p += sprintf(p, "||'a'");
+    assert_query_error(w, chain, "test.sql:1:1: error: statement nested too deeply");
+    /* A long list is not a chain: commas end the runs. */
+    p = chain + sprintf(chain, "SELECT 1 WHERE 1 IN (1");
+    for (size_t i = 0; i < 12000; i++)
+        p += sprintf(p, ", 1");
+    sprintf(p, ")");
+    assert_query(w, chain, "", "?column? integer!");
+    free(chain);
 }
 
 /* Count mismatches point where PostgreSQL points (checked with psql). */
