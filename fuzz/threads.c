@@ -9,7 +9,8 @@
  * transactions committed or rolled back, raw acquire/release (some released
  * inside an open transaction, which the pool must roll back), dbs attached
  * and closed, and pool statistics read, on a pool of 3 connections recycled
- * every 5 statements, with a short acquire timeout.  Every call must
+ * every 5 statements, with an acquire timeout (5 ms) short enough that
+ * some waits time out, so that path runs concurrently too.  Every call must
  * succeed or time out waiting for a connection; at the end nothing is
  * checked out, nobody waits, and the pool closes.  TSan reports any data
  * race or lock-order inversion on the way.
@@ -145,7 +146,7 @@ static void threads__random_workload__no_failure(void **state)
         stmts[i] = (pgc_stmt){stmt_names[i], stmt_sql[i], 0, NULL, 0};
     }
     pgc_error err = {0};
-    pgc_config *cfg = fixture_config(f, "max_connections", "3", "acquire_timeout_ms", "300",
+    pgc_config *cfg = fixture_config(f, "max_connections", "3", "acquire_timeout_ms", "5",
                                      "max_queries", "5", NULL);
     pgc_pool *pool;
     assert_ok(pgc_pool_open(&pool, cfg, &err), &err);

@@ -17,12 +17,16 @@ TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
 # halt_on_error=0: print every race of a run, then fail.  second_deadlock_stack
 # shows both stacks of a lock-order inversion.
 TSAN_OPTIONS_CHECK := halt_on_error=0 second_deadlock_stack=1 history_size=4
+# clang 14's TSan dies ("unexpected memory mapping") on kernels that
+# randomize mmap with more bits than it expects (vm.mmap_rnd_bits = 32);
+# setarch -R (util-linux) runs the suites without address randomization.
+TSAN_RUN := setarch $(shell uname -m) -R
 
 .PHONY: tsan-check
 tsan-check: deps
 	$(MAKE) B=build/tsan CC=clang CFLAGS="-O1 -g $(TSAN_FLAGS)" LDFLAGS="$(TSAN_FLAGS)" \
 	    build/tsan/pgc-tmpcluster $(TSAN_TESTS:%=build/tsan/tests/%)
-	TSAN_OPTIONS="$(TSAN_OPTIONS_CHECK)" build/tsan/pgc-tmpcluster -- \
+	TSAN_OPTIONS="$(TSAN_OPTIONS_CHECK)" $(TSAN_RUN) build/tsan/pgc-tmpcluster -- \
 	    tests/run-suites $(TSAN_TESTS:%=build/tsan/tests/%)
 
 CHECK_STEPS += tsan-check
