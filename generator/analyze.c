@@ -3746,6 +3746,15 @@ bool pgc_analyze_query(pgc_catalog *cat, pgc_arena *a, pgc_diags *d, const pgc_q
             return false;
         }
     }
+    /* For each base name, the first suffix not yet known to be taken.  Names
+     * are only ever added, so a later parameter with the same base resumes
+     * there instead of testing base, base_2, base_3, ... again, which was
+     * cubic in the parameters of one column, as in IN ($1, $2, ...). */
+    typedef struct {
+        const char *base;
+        int next; /* 1: the bare base */
+    } suffix;
+    PGC_VEC(suffix) suffixes = {0};
     for (size_t i = 1; i < c.params.len; i++) {
         const param *p = &c.params.items[i];
         pgc_param_info pi = {0};
@@ -3762,8 +3771,13 @@ bool pgc_analyze_query(pgc_catalog *cat, pgc_arena *a, pgc_diags *d, const pgc_q
             pi.nullable = true;
         if (!pi.name) {
             const char *base = p->hint ? p->hint : pgc_arena_printf(a, "column_%zu", i);
-            const char *name = base;
-            for (int n = 2;; n++) {
+            suffix *sx = NULL;
+            LIST_EACH(k, suffixes.len)
+                if (strcmp(suffixes.items[k].base, base) == 0)
+                    sx = &suffixes.items[k];
+            int n = sx ? sx->next : 1;
+            for (;; n++) {
+                const char *name = n == 1 ? base : pgc_arena_printf(a, "%s_%d", base, n);
                 bool taken = false;
                 LIST_EACH(k, out->params.len)
                     if (strcmp(out->params.items[k].name, name) == 0)
@@ -3771,11 +3785,15 @@ bool pgc_analyze_query(pgc_catalog *cat, pgc_arena *a, pgc_diags *d, const pgc_q
                 LIST_EACH(k, q->params.len)
                     if (q->params.items[k].name && strcmp(q->params.items[k].name, name) == 0)
                         taken = true;
-                if (!taken)
+                if (!taken) {
+                    pi.name = pgc_arena_strdup(a, name);
                     break;
-                name = pgc_arena_printf(a, "%s_%d", base, n);
+                }
             }
-            pi.name = pgc_arena_strdup(a, name);
+            if (sx)
+                sx->next = n + 1;
+            else
+                PGC_PUSH(a, suffixes, ((suffix){base, n + 1}));
         }
         PGC_PUSH(a, out->params, pi);
     }

@@ -9,6 +9,8 @@
 
 #include <stdlib.h>
 
+#include "sqllex.h"
+
 /* Whether this thread has called libpg_query (which then holds memory). */
 static _Thread_local bool parsed;
 
@@ -99,9 +101,47 @@ bad:
     return -1;
 }
 
+/*
+ * Whether sql holds a run of more than limit code tokens with no comma,
+ * semicolon or bracket between them, at any bracket level; a bracketed
+ * group counts as one token of the run around it (see PGC_PARSE_MAX_RUN).
+ * Iterative, with one counter per open bracket.  Lexer errors end the scan:
+ * libpg_query reports them.
+ */
+static bool run_too_long(const char *sql, size_t len, int limit)
+{
+    enum { LEVELS = 64 }; /* deeper brackets share the last counter */
+    int run[LEVELS] = {0}, level = 0;
+    pgc_lexer lx;
+    pgc_token tok;
+    pgc_lexer_init(&lx, sql, len);
+    while (pgc_lex(&lx, &tok) != PGC_TOK_EOF && tok.kind != PGC_TOK_ERROR) {
+        pgc_tok k = tok.kind;
+        if (k == PGC_TOK_SPACE || k == PGC_TOK_COMMENT)
+            continue;
+        if (k == PGC_TOK_LPAREN || k == PGC_TOK_LBRACKET) {
+            if (++level < LEVELS)
+                run[level] = 0;
+            continue;
+        }
+        if ((k == PGC_TOK_RPAREN || k == PGC_TOK_RBRACKET) && level > 0)
+            level--; /* and the group counts as one token of the outer run */
+        int *here = &run[level < LEVELS ? level : LEVELS - 1];
+        if (k == PGC_TOK_COMMA || k == PGC_TOK_SEMI)
+            *here = 0;
+        else if (++*here > limit)
+            return true;
+    }
+    return false;
+}
+
 PgQuery__ParseResult *pgc_parse(pgc_diags *d, const pgc_stmt_text *t)
 {
     parsed = true;
+    if (run_too_long(t->canon, t->canon_len, PGC_PARSE_MAX_RUN)) {
+        pgc_diag_error(d, t->file, t->offset, "statement nested too deeply");
+        return NULL;
+    }
     PgQueryProtobufParseResult r = pg_query_parse_protobuf(t->canon);
     if (r.error) {
         size_t at = 0;

@@ -21,6 +21,20 @@
 #define PGC_PARSE_MAX_DEPTH 3000
 
 /*
+ * The longest run of tokens pgc_parse() passes to libpg_query without a
+ * comma, semicolon or bracket between them (a bracketed group counts as
+ * one token of the run around it).  PostgreSQL's grammar builds a chain of
+ * left-associative operators (a + b + ..., a || b || ..., a UNION b ...)
+ * into a tree as deep as the chain is long without ever nesting its own
+ * stack, and libpg_query then recurses over that tree while serializing
+ * it, before pgc_parse() can measure the depth: about 60000 tokens
+ * overflow an 8 MB stack.  Longer runs are refused ("statement nested too
+ * deeply") before libpg_query sees them.  Right-nested constructs (NOT
+ * NOT ..., parentheses) are bounded by the grammar's own stack limit.
+ */
+#define PGC_PARSE_MAX_RUN 20000
+
+/*
  * Parses t->canon.  On success returns the tree (one or more RawStmt); free
  * it with pgc_parse_free().  On a syntax error reports it at the user's
  * position (through t's map) and returns NULL.

@@ -4,6 +4,8 @@
  * own (each query checked with `pgc verify` against a real server);
  * nullability is the analyzer's sound approximation.
  */
+#include <time.h>
+
 #include "gen_world.h"
 
 static const char schema_sql[] =
@@ -371,6 +373,8 @@ static void params__from_context(void **state)
     assert_query(w, "SELECT $1", "column_1 text", "?column? text?");
     assert_query(w, "SELECT id FROM books WHERE id IN ($1, $2) AND title LIKE $3",
                  "id integer, id_2 integer, title text", "id integer!");
+    assert_query(w, "SELECT id FROM books WHERE id IN ($1, $2) AND title = $3 AND id <> $4",
+                 "id integer, id_2 integer, title text, id_3 integer", "id integer!");
     assert_query(w,
                  "SELECT id FROM authors WHERE created_at > $1 AND born < $2 AND score >= $3 "
                  "AND tags @> $4",
@@ -672,6 +676,48 @@ static void errors__nesting_too_deep(void **state)
     assert_query(w, sql, "", "?column? integer!");
     free(u);
     free(sql);
+
+    /* Found by fuzz/fuzz_frontend: a chain long enough to overflow the
+     * stack inside libpg_query, before the depth can be measured, is
+     * refused by its length (parse.h, PGC_PARSE_MAX_RUN). */
+    n = 40000;
+    char *chain = malloc(n * 5 + 32);
+    assert_non_null(chain);
+    p = chain + sprintf(chain, "SELECT 'a'");
+    for (size_t i = 0; i < n; i++)
+        p += sprintf(p, "||'a'");
+    assert_query_error(w, chain, "test.sql:1:1: error: statement nested too deeply");
+    /* A long list is not a chain: commas end the runs. */
+    p = chain + sprintf(chain, "SELECT 1 WHERE 1 IN (1");
+    for (size_t i = 0; i < 12000; i++)
+        p += sprintf(p, ", 1");
+    sprintf(p, ")");
+    assert_query(w, chain, "", "?column? integer!");
+    free(chain);
+}
+
+/* Found by fuzzing with large inputs: naming the parameters of one column
+ * (id, id_2, id_3, ...) took time cubic in their number (39 s for 2000).
+ * It is quadratic now: 3000 take well under a second, even under valgrind
+ * a few; the bound is CPU time, so a loaded machine does not matter. */
+static void params__many_of_one_column__named_quickly(void **state)
+{
+    world *w = *state;
+    enum { N = 3000 };
+    char *sql = malloc(N * 8 + 64);
+    assert_non_null(sql);
+    char *p = sql + sprintf(sql, "SELECT id FROM books WHERE id IN ($1");
+    for (int i = 2; i <= N; i++)
+        p += sprintf(p, ", $%d", i);
+    sprintf(p, ")");
+    clock_t start = clock();
+    assert_true(world_query(w, sql));
+    double seconds = (double)(clock() - start) / CLOCKS_PER_SEC;
+    assert_int_equal(w->info.params.len, N);
+    assert_string_equal(w->info.params.items[N - 1].name, "id_3000");
+    if (seconds > 10)
+        fail_msg("naming %d parameters took %.1f s of CPU", N, seconds);
+    free(sql);
 }
 
 /* Count mismatches point where PostgreSQL points (checked with psql). */
@@ -750,6 +796,7 @@ int main(void)
         T(nullability__variadic_null_array),
         T(nullability__not_null_domain_column),
         T(errors__nesting_too_deep),
+        T(params__many_of_one_column__named_quickly),
         T(errors__count_mismatches_have_positions),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
