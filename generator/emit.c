@@ -1992,7 +1992,7 @@ bool pgc_emit_write_file(pgc_diags *d, const char *path, const char *text)
 /* ---- the command ---------------------------------------------------------------------------- */
 
 #define USAGE                                                                         \
-    "usage: pgc generate -m MIGRATION... -q QUERY... -n NAME -o OUTDIR\n"             \
+    "usage: pgc generate -m MIGRATION... [-q QUERY...] -n NAME -o OUTDIR\n"           \
     "  -m, --migrations PATH...  migration files or directories, in any order\n"      \
     "  -q, --queries PATH...     annotated query files or directories\n"              \
     "  -n, --name NAME           the C prefix and module name (a C identifier)\n"     \
