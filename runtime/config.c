@@ -15,7 +15,7 @@ struct pgc_config {
 
 /* Settings that are integers, with their ranges and where they are kept. */
 enum int_target {
-    T_MIN_CONN, T_MAX_CONN, T_ACQUIRE, T_MAX_QUERIES, T_MAX_IDLE, T_MAX_LIFETIME,
+    T_MIN_CONN, T_MAX_CONN, T_ACQUIRE, T_MAX_QUERIES, T_MAX_IDLE, T_CHECK_IDLE, T_MAX_LIFETIME,
     T_SERVER_MS
 };
 
@@ -30,6 +30,7 @@ static const struct int_setting {
     {"acquire_timeout_ms", T_ACQUIRE, 0, INT32_MAX, NULL},
     {"max_queries", T_MAX_QUERIES, 0, INT64_MAX, NULL},
     {"max_idle_ms", T_MAX_IDLE, 0, INT64_MAX, NULL},
+    {"check_after_idle_ms", T_CHECK_IDLE, 0, INT64_MAX, NULL},
     {"max_lifetime_ms", T_MAX_LIFETIME, 0, INT64_MAX, NULL},
     {"statement_timeout_ms", T_SERVER_MS, 0, INT32_MAX, "statement_timeout"},
     {"lock_timeout_ms", T_SERVER_MS, 0, INT32_MAX, "lock_timeout"},
@@ -45,6 +46,7 @@ pgc_config *pgc_config_new(void)
     cfg->s.min_connections = 1;
     cfg->s.max_connections = 10;
     cfg->s.acquire_timeout_ms = 5000;
+    cfg->s.check_after_idle_ms = 500;
     return cfg;
 }
 
@@ -144,6 +146,7 @@ static int apply_int(pgc_settings *s, const struct int_setting *is, int64_t v)
     case T_ACQUIRE: s->acquire_timeout_ms = v; return PGC_OK;
     case T_MAX_QUERIES: s->max_queries = (uint64_t)v; return PGC_OK;
     case T_MAX_IDLE: s->max_idle_ms = v; return PGC_OK;
+    case T_CHECK_IDLE: s->check_after_idle_ms = v; return PGC_OK;
     case T_MAX_LIFETIME: s->max_lifetime_ms = v; return PGC_OK;
     case T_SERVER_MS: {
         char buf[32];

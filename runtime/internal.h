@@ -44,6 +44,7 @@ typedef struct pgc_settings {
     char *application_name;    /* NULL: libpq's fallback "pgc" */
     int min_connections, max_connections;
     int64_t acquire_timeout_ms, max_idle_ms, max_lifetime_ms;
+    int64_t check_after_idle_ms; /* poll an idle connection only if idle this long */
     uint64_t max_queries;
     pgc_kv *server;            /* server settings, timeouts included */
     size_t nserver;

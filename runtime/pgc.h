@@ -135,6 +135,13 @@ void pgc_error_prefix(pgc_error *err, const char *fmt, ...) PGC_FORMAT_PRINTF(2,
  *   max_idle_ms                 recycle a connection idle this long
  *                               (default 0 = never)
  *   max_lifetime_ms             recycle a connection this old (default 0)
+ *   check_after_idle_ms         before handing out a connection idle at
+ *                               least this long, poll its socket (no round
+ *                               trip) to find a backend that went away
+ *                               (default 500; 0 = every time).  One used
+ *                               more recently is handed out unchecked: if
+ *                               its backend died, that call fails with
+ *                               PGC_ECONNLOST and the next gets a new one
  *   statement_timeout_ms        server setting, 0 = off (default 0)
  *   lock_timeout_ms             server setting, 0 = off (default 0)
  *   idle_in_transaction_timeout_ms  server setting, 0 = off (default 0)

@@ -22,10 +22,11 @@ static int pid_of(pgc_db *db, pgc_error *err)
     return pid;
 }
 
+/* Idle connections are checked every time they are handed out. */
 static pgc_pool *open_pool(const fixture *f, const char *max, const char *timeout_ms)
 {
     pgc_config *cfg = fixture_config(f, "max_connections", max, "acquire_timeout_ms",
-                                     timeout_ms, NULL);
+                                     timeout_ms, "check_after_idle_ms", "0", NULL);
     pgc_pool *pool;
     pgc_error err = {0};
     assert_ok(pgc_pool_open(&pool, cfg, &err), &err);
@@ -125,6 +126,34 @@ static void pool__killed_backend__is_replaced(void **state)
     pgc_pool_stats_get(pool, &st);
     assert_int_equal(st.total, 1);
     assert_true(st.closed >= 1);
+    assert_int_equal(pgc_db_close(db), PGC_OK);
+    assert_int_equal(pgc_pool_close(pool), PGC_OK);
+}
+
+/* Within check_after_idle_ms of its last use a connection is handed out
+ * unchecked: a backend killed then fails the next call, which retires it,
+ * and the call after that gets a new one. */
+static void pool__killed_within_check_window__one_call_fails(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    pgc_config *cfg = fixture_config(f, "max_connections", "1", "check_after_idle_ms", "600000",
+                                     NULL);
+    pgc_pool *pool;
+    assert_ok(pgc_pool_open(&pool, cfg, &err), &err);
+    pgc_config_free(cfg);
+    pgc_db *db;
+    assert_ok(pgc_db_attach(&db, pool, pgc_db_schema(f->db), &err), &err);
+    int pid = pid_of(db, &err);
+    assert_true(pid > 0);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%d, 5000)", pid);
+    free(fixture_scalar(f, sql));
+
+    assert_int_equal(pid_of(db, &err), -PGC_ECONNLOST);
+    int next = pid_of(db, &err);
+    assert_true(next > 0);
+    assert_int_not_equal(next, pid);
     assert_int_equal(pgc_db_close(db), PGC_OK);
     assert_int_equal(pgc_pool_close(pool), PGC_OK);
 }
@@ -307,6 +336,7 @@ int main(void)
         BOTH_MODES(pool__exhausted__times_out),
         BOTH_MODES(pool__killed_backend__is_replaced),
         BOTH_MODES(pool__backend_killed_in_use__call_fails_then_recovers),
+        BOTH_MODES(pool__killed_within_check_window__one_call_fails),
         BOTH_MODES(pool__recycles_after_max_queries),
         BOTH_MODES(pool__recycles_after_idle_time),
         BOTH_MODES(pool__threads__share_few_connections),
