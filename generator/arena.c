@@ -141,3 +141,59 @@ char *pgc_arena_printf(pgc_arena *a, const char *fmt, ...)
     va_end(ap2);
     return p;
 }
+
+/* ---- growing text ---------------------------------------------------------------------------- */
+
+void pgc_sb_reserve(pgc_strbuf *b, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = pgc_arena_alloc(b->a, cap);
+        if (b->len)
+            memcpy(p, b->p, b->len);
+        b->p = p;
+        b->cap = cap;
+    }
+}
+
+void pgc_sb_add(pgc_strbuf *b, const char *s, size_t n)
+{
+    pgc_sb_reserve(b, n);
+    if (n)
+        memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+void pgc_sb_puts(pgc_strbuf *b, const char *s)
+{
+    pgc_sb_add(b, s, strlen(s));
+}
+
+void pgc_sb_printf(pgc_strbuf *b, const char *fmt, ...)
+{
+    /* Print into the spare room; grow and print again only when it is short. */
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    size_t room = b->cap - b->len;
+    int n = vsnprintf(b->p ? b->p + b->len : NULL, room, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n >= room) {
+        pgc_sb_reserve(b, (size_t)n);
+        vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap2);
+    }
+    va_end(ap2);
+    if (n > 0)
+        b->len += (size_t)n;
+}
+
+const char *pgc_sb_take(pgc_strbuf *b)
+{
+    const char *s = b->p ? b->p : "";
+    b->p = NULL;
+    b->len = b->cap = 0;
+    return s;
+}

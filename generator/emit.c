@@ -27,70 +27,6 @@
 extern const char *const pgc_emit_template[];
 extern const size_t pgc_emit_template_lines;
 
-/* ---- text buffers --------------------------------------------------------------------------- */
-
-typedef struct strbuf {
-    pgc_arena *a;
-    char *p;
-    size_t len, cap;
-} strbuf;
-
-/* Room for n more bytes and the terminating NUL. */
-static void sb_reserve(strbuf *b, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = pgc_arena_alloc(b->a, cap);
-        if (b->len)
-            memcpy(p, b->p, b->len);
-        b->p = p;
-        b->cap = cap;
-    }
-}
-
-static void sb_add(strbuf *b, const char *s, size_t n)
-{
-    sb_reserve(b, n);
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void sb_puts(strbuf *b, const char *s)
-{
-    sb_add(b, s, strlen(s));
-}
-
-static void sb_printf(strbuf *b, const char *fmt, ...) PGC_PRINTF(2, 3);
-static void sb_printf(strbuf *b, const char *fmt, ...)
-{
-    /* Print into the spare room; grow and print again only when it is short. */
-    va_list ap, ap2;
-    va_start(ap, fmt);
-    va_copy(ap2, ap);
-    size_t room = b->cap - b->len;
-    int n = vsnprintf(b->p ? b->p + b->len : NULL, room, fmt, ap);
-    va_end(ap);
-    if (n >= 0 && (size_t)n >= room) {
-        sb_reserve(b, (size_t)n);
-        vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap2);
-    }
-    va_end(ap2);
-    if (n > 0)
-        b->len += (size_t)n;
-}
-
-/* The text so far ("" when empty), and the buffer emptied. */
-static const char *sb_take(strbuf *b)
-{
-    const char *s = b->p ? b->p : "";
-    b->p = NULL;
-    b->len = b->cap = 0;
-    return s;
-}
-
 /* ---- templates ------------------------------------------------------------------------------ */
 
 enum { MAX_KEYS = 32 };
@@ -141,7 +77,7 @@ static size_t section(const char *name)
 
 /* Prints section name into out with t's values.  Trailing blank lines of
  * the section are not printed. */
-static void fill(strbuf *out, const tmpl *t, const char *name)
+static void fill(pgc_strbuf *out, const tmpl *t, const char *name)
 {
     size_t first = section(name), end = first;
     while (end < pgc_emit_template_lines && strncmp(pgc_emit_template[end], "@@ ", 3) != 0)
@@ -155,23 +91,23 @@ static void fill(strbuf *out, const tmpl *t, const char *name)
         if (n > 2 && l[0] == '@' && l[n - 1] == '@' && !memchr(l + 1, '@', n - 2)) {
             const char *v = lookup(t, l + 1, n - 2);
             if (*v) {
-                sb_puts(out, v);
+                pgc_sb_puts(out, v);
                 if (v[strlen(v) - 1] != '\n')
-                    sb_puts(out, "\n");
+                    pgc_sb_puts(out, "\n");
             }
             continue;
         }
         while (*l) {
             const char *at = strchr(l, '@'), *close = at ? strchr(at + 1, '@') : NULL;
             if (!close) {
-                sb_puts(out, l);
+                pgc_sb_puts(out, l);
                 break;
             }
-            sb_add(out, l, (size_t)(at - l));
-            sb_puts(out, lookup(t, at + 1, (size_t)(close - at - 1)));
+            pgc_sb_add(out, l, (size_t)(at - l));
+            pgc_sb_puts(out, lookup(t, at + 1, (size_t)(close - at - 1)));
             l = close + 1;
         }
-        sb_puts(out, "\n");
+        pgc_sb_puts(out, "\n");
     }
 }
 
@@ -206,38 +142,38 @@ static bool is_identifier(const char *s)
 /* GetUser -> get_user, HTTPServer -> http_server, list_v2 -> list_v2. */
 static char *snake_case(pgc_arena *a, const char *name)
 {
-    strbuf b = {.a = a};
+    pgc_strbuf b = {.a = a};
     for (size_t i = 0; name[i]; i++) {
         unsigned char c = (unsigned char)name[i], prev = i ? (unsigned char)name[i - 1] : 0,
                       next = (unsigned char)name[i + 1];
         if (isupper(c) && i > 0 && prev != '_'
             && (islower(prev) || isdigit(prev) || (isupper(prev) && islower(next))))
-            sb_puts(&b, "_");
+            pgc_sb_puts(&b, "_");
         char lc = (char)tolower(c);
-        sb_add(&b, &lc, 1);
+        pgc_sb_add(&b, &lc, 1);
     }
-    return (char *)sb_take(&b);
+    return (char *)pgc_sb_take(&b);
 }
 
 /* Any text as a C identifier: other bytes become '_', runs of '_' one, no
  * '_' at either end; `fallback` if nothing is left; upper case if asked. */
 static char *c_name(pgc_arena *a, const char *s, bool upper, const char *fallback)
 {
-    strbuf b = {.a = a};
+    pgc_strbuf b = {.a = a};
     bool gap = false;
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
         if (c < 0x80 && isalnum(c)) {
             if (gap && b.len)
-                sb_puts(&b, "_");
+                pgc_sb_puts(&b, "_");
             gap = false;
             char o = (char)(upper ? toupper(c) : c);
-            sb_add(&b, &o, 1);
+            pgc_sb_add(&b, &o, 1);
         } else {
             gap = true;
         }
     }
-    const char *r = sb_take(&b);
+    const char *r = pgc_sb_take(&b);
     if (!*r)
         return pgc_arena_strdup(a, fallback);
     if (isdigit((unsigned char)r[0]))
@@ -609,51 +545,51 @@ static size_t utf8_len(const unsigned char *s, size_t n)
  */
 static const char *c_string(pgc_arena *a, const char *text, size_t len, int indent)
 {
-    strbuf b = {.a = a};
-    sb_puts(&b, "\"");
+    pgc_strbuf b = {.a = a};
+    pgc_sb_puts(&b, "\"");
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)text[i];
         if (c == '\n') {
-            sb_puts(&b, "\\n");
+            pgc_sb_puts(&b, "\\n");
             if (i + 1 < len)
-                sb_printf(&b, "\"\n%*s\"", indent, "");
+                pgc_sb_printf(&b, "\"\n%*s\"", indent, "");
         } else if (c == '"' || c == '\\') {
-            sb_printf(&b, "\\%c", c);
+            pgc_sb_printf(&b, "\\%c", c);
         } else if (c == '?' && i > 0 && text[i - 1] == '?') {
-            sb_puts(&b, "\\?");
+            pgc_sb_puts(&b, "\\?");
         } else if (c == '\t') {
-            sb_puts(&b, "\\t");
+            pgc_sb_puts(&b, "\\t");
         } else if (c == '\r') {
-            sb_puts(&b, "\\r");
+            pgc_sb_puts(&b, "\\r");
         } else if (c < 0x20 || c == 0x7f) {
-            sb_printf(&b, "\\%03o", c);
+            pgc_sb_printf(&b, "\\%03o", c);
         } else if (c >= 0x80) {
             size_t n = utf8_len((const unsigned char *)text + i, len - i);
             if (n == 0) {
-                sb_printf(&b, "\\%03o", c);
+                pgc_sb_printf(&b, "\\%03o", c);
             } else {
-                sb_add(&b, text + i, n);
+                pgc_sb_add(&b, text + i, n);
                 i += n - 1;
             }
         } else {
             char ch = (char)c;
-            sb_add(&b, &ch, 1);
+            pgc_sb_add(&b, &ch, 1);
         }
     }
-    sb_puts(&b, "\"");
-    return sb_take(&b);
+    pgc_sb_puts(&b, "\"");
+    return pgc_sb_take(&b);
 }
 
 /* Text for a C comment: no comment end inside. */
 static const char *comment_text(pgc_arena *a, const char *s)
 {
-    strbuf b = {.a = a};
+    pgc_strbuf b = {.a = a};
     for (; *s; s++) {
-        sb_add(&b, s, 1);
+        pgc_sb_add(&b, s, 1);
         if (s[0] == '*' && s[1] == '/')
-            sb_puts(&b, " ");
+            pgc_sb_puts(&b, " ");
     }
-    return sb_take(&b);
+    return pgc_sb_take(&b);
 }
 
 /* ---- the query's SQL ------------------------------------------------------------------------ */
@@ -666,20 +602,20 @@ static const char *comment_text(pgc_arena *a, const char *s)
  */
 static const char *runtime_sql(pgc_arena *a, const pgc_stmt_text *t)
 {
-    strbuf b = {.a = a};
+    pgc_strbuf b = {.a = a};
     const char *src = t->file->text + t->offset;
     size_t at = 0;
     for (size_t i = 0; i < t->map.n; i++) {
         const pgc_render_seg *s = &t->map.seg[i];
-        sb_add(&b, t->canon + at, s->out_off - at);
+        pgc_sb_add(&b, t->canon + at, s->out_off - at);
         if (s->src_len >= 2 && src[s->src_off] == '{' && src[s->src_off + 1] == '{')
-            sb_add(&b, src + s->src_off, s->src_len);
+            pgc_sb_add(&b, src + s->src_off, s->src_len);
         else
-            sb_add(&b, t->canon + s->out_off, s->out_len);
+            pgc_sb_add(&b, t->canon + s->out_off, s->out_len);
         at = s->out_off + s->out_len;
     }
-    sb_add(&b, t->canon + at, t->canon_len - at);
-    return sb_take(&b);
+    pgc_sb_add(&b, t->canon + at, t->canon_len - at);
+    return pgc_sb_take(&b);
 }
 
 /* ---- one query ------------------------------------------------------------------------------ */
@@ -931,7 +867,7 @@ static const char *param_decl(emitter *e, const param *p)
 /* The statements binding each parameter into values[] (and bin[], lengths[]). */
 static const char *binds(emitter *e, const char *fn, const param *ps, size_t n)
 {
-    strbuf b = {.a = e->a};
+    pgc_strbuf b = {.a = e->a};
     for (size_t i = 0; i < n; i++) {
         const param *p = &ps[i];
         const char *x = p->c;
@@ -940,20 +876,20 @@ static const char *binds(emitter *e, const char *fn, const param *ps, size_t n)
         switch (p->t.kind) {
         case V_TEXT: case V_JSONB: case V_NUMERIC:
             if (!null)
-                sb_printf(&b,
+                pgc_sb_printf(&b,
                           "    if (!%s)\n"
                           "        return pgc_fail_query(err, PGC_EINVAL, &%s_stmt,\n"
                           "                              \"parameter %s is NULL\");\n",
                           x, fn, x);
-            sb_printf(&b, "    values[%zu] = %s;\n", i, x);
+            pgc_sb_printf(&b, "    values[%zu] = %s;\n", i, x);
             break;
         case V_BYTES: {
             const char *acc = null ? pgc_arena_printf(e->a, "%s->", x)
                                    : pgc_arena_printf(e->a, "%s.", x);
             const char *ind = null ? "        " : "    ";
             if (null)
-                sb_printf(&b, "    values[%zu] = NULL;\n    if (%s) {\n", i, x);
-            sb_printf(&b,
+                pgc_sb_printf(&b, "    values[%zu] = NULL;\n    if (%s) {\n", i, x);
+            pgc_sb_printf(&b,
                       "%sif (%slen > INT_MAX || (!%sdata && %slen))\n"
                       "%s    return pgc_fail_query(err, PGC_EINVAL, &%s_stmt,\n"
                       "%s                          \"parameter %s: no data or too long\");\n"
@@ -961,19 +897,19 @@ static const char *binds(emitter *e, const char *fn, const param *ps, size_t n)
                       "%slengths[%zu] = (int)%slen;\n",
                       ind, acc, acc, acc, ind, fn, ind, x, ind, i, acc, acc, ind, i, acc);
             if (null)
-                sb_puts(&b, "    }\n");
+                pgc_sb_puts(&b, "    }\n");
             break;
         }
         case V_ENUM:
             if (null)
-                sb_printf(&b,
+                pgc_sb_printf(&b,
                           "    values[%zu] = NULL;\n"
                           "    if (%s && !(values[%zu] = %s_to_text(*%s)))\n",
                           i, x, i, p->t.enum_c, x);
             else
-                sb_printf(&b, "    values[%zu] = %s_to_text(%s);\n    if (!values[%zu])\n", i,
+                pgc_sb_printf(&b, "    values[%zu] = %s_to_text(%s);\n    if (!values[%zu])\n", i,
                           p->t.enum_c, x, i);
-            sb_printf(&b,
+            pgc_sb_printf(&b,
                       "        return pgc_fail_query(err, PGC_EINVAL, &%s_stmt,\n"
                       "                              \"parameter %s is not a %s value\");\n",
                       fn, x, p->t.enum_c);
@@ -981,11 +917,11 @@ static const char *binds(emitter *e, const char *fn, const param *ps, size_t n)
         case V_INT2: case V_INT4: case V_INT8: case V_FLOAT4: case V_FLOAT8: case V_BOOL:
         case V_UUID: case V_DATE: case V_TIMESTAMP: case V_INTERVAL:
             if (null)
-                sb_printf(&b, "    values[%zu] = %s ? pgc_put_%s(bin[%zu], %s) : NULL;\n", i, x,
+                pgc_sb_printf(&b, "    values[%zu] = %s ? pgc_put_%s(bin[%zu], %s) : NULL;\n", i, x,
                           p->t.suffix, i, v);
             else
-                sb_printf(&b, "    values[%zu] = pgc_put_%s(bin[%zu], %s);\n", i, p->t.suffix, i,
-                          v);
+                pgc_sb_printf(&b, "    values[%zu] = pgc_put_%s(bin[%zu], %s);\n", i, p->t.suffix,
+                              i, v);
             break;
         case V_ARRAY: case V_RANGE: case V_COMPOSITE: /* encoded below */
             break;
@@ -1014,16 +950,16 @@ static const char *binds(emitter *e, const char *fn, const param *ps, size_t n)
                       : pgc_arena_printf(e->a, "pgc_put_array_literal(%s%s, &arrays[%zu], "
                                                "&lengths[%zu])", null ? "*" : "", p->c, k, i);
         if (null)
-            sb_printf(&b, "    rc = %s ? %s : PGC_OK;\n", p->c, call);
+            pgc_sb_printf(&b, "    rc = %s ? %s : PGC_OK;\n", p->c, call);
         else
-            sb_printf(&b, "    rc = %s;\n", call);
-        sb_printf(&b, "    if (rc != PGC_OK)\n"
+            pgc_sb_printf(&b, "    rc = %s;\n", call);
+        pgc_sb_printf(&b, "    if (rc != PGC_OK)\n"
                       "        return %s(arrays, %zu, rc, &%s_stmt, \"%s\", err);\n"
                       "    values[%zu] = arrays[%zu];\n",
                   e->arrays_failed, narrays, fn, p->c, i, k);
         k++;
     }
-    return sb_take(&b);
+    return pgc_sb_take(&b);
 }
 
 /*
@@ -1038,45 +974,45 @@ typedef struct value_read {
     bool notnull;         /* a NULL is refused: generated as NOT NULL */
 } value_read;
 
-static void read_value(emitter *e, strbuf *b, const value_read *v, const ctype *t)
+static void read_value(emitter *e, pgc_strbuf *b, const value_read *v, const ctype *t)
 {
     const char *fail_rc = pgc_arena_printf(e->a,
                                            "    if (rc != PGC_OK)\n"
                                            "        return pgc_fail_value(err, rc, %s, \"%s\"%s);\n",
                                            v->stmt, v->what, v->args);
     if (v->notnull)
-        sb_printf(b,
+        pgc_sb_printf(b,
                   "    if (!%s.data)\n"
                   "        return pgc_fail_query(err, PGC_EINVAL, %s,\n"
                   "                              \"%s is NULL, but was generated as NOT NULL\"%s);\n",
                   v->f, v->stmt, v->what, v->args);
     if (v->is_null)
-        sb_printf(b, "    %s = !%s.data;\n", v->is_null, v->f);
+        pgc_sb_printf(b, "    %s = !%s.data;\n", v->is_null, v->f);
     switch (t->kind) {
     case V_ENUM:
-        sb_printf(b,
+        pgc_sb_printf(b,
                   "    if (%s.data && !%s_from_text(%s.data, &%s))\n"
                   "        return pgc_fail_query(err, PGC_EINVAL, %s,\n"
                   "                              \"%s: '%%s' is not a %s label\"%s, %s.data);\n",
                   v->f, t->enum_c, v->f, v->dest, v->stmt, v->what, t->enum_c, v->args, v->f);
         return;
     case V_NUMERIC: case V_JSONB:
-        sb_printf(b, "    rc = pgc_field_%s(%s%s, &%s, err);\n%s", t->suffix,
+        pgc_sb_printf(b, "    rc = pgc_field_%s(%s%s, &%s, err);\n%s", t->suffix,
                   t->kind == V_NUMERIC ? "res, " : "", v->f, v->dest, fail_rc);
         return;
     case V_TEXT: case V_BYTES: case V_INT2: case V_INT4: case V_INT8: case V_FLOAT4:
     case V_FLOAT8: case V_BOOL: case V_UUID: case V_DATE: case V_TIMESTAMP: case V_INTERVAL:
-        sb_printf(b, "    %s = pgc_field_%s(%s);\n", v->dest, t->suffix, v->f);
+        pgc_sb_printf(b, "    %s = pgc_field_%s(%s);\n", v->dest, t->suffix, v->f);
         return;
     case V_RANGE:
-        sb_printf(b, "    rc = pgc_field_%s(res, %s, &%s, err);\n%s", t->suffix, v->f, v->dest,
+        pgc_sb_printf(b, "    rc = pgc_field_%s(res, %s, &%s, err);\n%s", t->suffix, v->f, v->dest,
                   fail_rc);
         return;
     case V_ARRAY:
-        sb_printf(b, "    rc = pgc_field_%s_array(res, %s, &%s, err);\n%s", t->decode, v->f,
+        pgc_sb_printf(b, "    rc = pgc_field_%s_array(res, %s, &%s, err);\n%s", t->decode, v->f,
                   v->dest, fail_rc);
         if (t->enum_c)
-            sb_printf(b,
+            pgc_sb_printf(b,
                       "    for (size_t k = 0; k < %s.len; k++) {\n"
                       "        %s label;\n"
                       "        if (%s.items[k] && !%s_from_text(%s.items[k], &label))\n"
@@ -1090,7 +1026,7 @@ static void read_value(emitter *e, strbuf *b, const value_read *v, const ctype *
     case V_COMPOSITE:
         if (*v->args) {
             /* in a reader: the nested value's name is made at run time */
-            sb_printf(b,
+            pgc_sb_printf(b,
                       "    {\n"
                       "        char name[256];\n"
                       "        snprintf(name, sizeof name, \"%s\"%s);\n"
@@ -1098,16 +1034,16 @@ static void read_value(emitter *e, strbuf *b, const value_read *v, const ctype *
                       "    }\n",
                       v->what, v->args, t->st->reader, v->f, v->dest, v->stmt);
         } else {
-            sb_printf(b, "    rc = %s(res, %s, &%s, %s, \"%s\", err);\n", t->st->reader, v->f,
+            pgc_sb_printf(b, "    rc = %s(res, %s, &%s, %s, \"%s\", err);\n", t->st->reader, v->f,
                       v->dest, v->stmt, v->what);
         }
-        sb_puts(b, "    if (rc != PGC_OK)\n        return rc;\n");
+        pgc_sb_puts(b, "    if (rc != PGC_OK)\n        return rc;\n");
         return;
     }
 }
 
 /* The statements reading column i of row r of res into row. */
-static void read_column(emitter *e, strbuf *b, const char *fn, const column *c, size_t i,
+static void read_column(emitter *e, pgc_strbuf *b, const char *fn, const column *c, size_t i,
                         const char *r)
 {
     const char *path = c->embed ? pgc_arena_printf(e->a, "%s.%s", c->embed, c->c) : c->c;
@@ -1122,18 +1058,18 @@ static void read_column(emitter *e, strbuf *b, const char *fn, const column *c, 
         .args = "",
         .notnull = !c->info->nullable,
     };
-    sb_printf(b, "    f = pgc_get_field(res, %s, %zu);\n", r, i);
+    pgc_sb_printf(b, "    f = pgc_get_field(res, %s, %zu);\n", r, i);
     read_value(e, b, &v, &c->t);
 }
 
 /* ---- composite types ------------------------------------------------------------------------ */
 
 /* The encoder of a composite parameter (check_struct_param says which can be). */
-static void emit_struct_writer(emitter *e, const cstruct *st, strbuf *c)
+static void emit_struct_writer(emitter *e, const cstruct *st, pgc_strbuf *c)
 {
     pgc_arena *a = e->a;
     tmpl t = {.a = a};
-    strbuf b = {.a = a};
+    pgc_strbuf b = {.a = a};
     bool need_bin = false, need_enc = false;
     for (size_t i = 0; i < st->m.len; i++) {
         const member *m = &st->m.items[i];
@@ -1178,26 +1114,26 @@ static void emit_struct_writer(emitter *e, const cstruct *st, strbuf *c)
                            : string     ? pgc_arena_printf(a, "!%s", v)
                                         : NULL;
         if (null)
-            sb_printf(&b, "    if (%s) {\n        pgc_record_add(&r, %u, NULL, 0);\n"
+            pgc_sb_printf(&b, "    if (%s) {\n        pgc_record_add(&r, %u, NULL, 0);\n"
                           "    } else {\n        %s\n    }\n", null, oid, put);
         else
-            sb_printf(&b, "    %s\n", put);
+            pgc_sb_printf(&b, "    %s\n", put);
     }
     set(&t, "ctype", st->c);
     set(&t, "writer", st->writer);
     set(&t, "sqltype", comment_text(a, st->sqltype));
     set(&t, "nfields", pgc_arena_printf(a, "%zu", st->m.len));
-    set(&t, "puts", sb_take(&b));
+    set(&t, "puts", pgc_sb_take(&b));
     set(&t, "put_locals", pgc_arena_printf(a, "%s%s", need_bin ? "    char bin[16];\n" : "",
                                            need_enc ? "    char *enc;\n    int enc_len;\n"
                                                       "    int rc;\n"
                                                     : ""));
     fill(c, &t, "struct_put");
-    sb_puts(c, "\n");
+    pgc_sb_puts(c, "\n");
 }
 
 /* The struct of a composite type, its members' structs first. */
-static void emit_struct(emitter *e, cstruct *st, strbuf *h, strbuf *c)
+static void emit_struct(emitter *e, cstruct *st, pgc_strbuf *h, pgc_strbuf *c)
 {
     if (st->emitted)
         return;
@@ -1207,7 +1143,7 @@ static void emit_struct(emitter *e, cstruct *st, strbuf *h, strbuf *c)
             emit_struct(e, st->m.items[i].t.st, h, c);
     pgc_arena *a = e->a;
     tmpl t = {.a = a};
-    strbuf b = {.a = a};
+    pgc_strbuf b = {.a = a};
     set(&t, "ctype", st->c);
     set(&t, "reader", st->reader ? st->reader : "");
     set(&t, "what", st->rel->kind == 'c' ? "composite type" : "row type of");
@@ -1215,20 +1151,20 @@ static void emit_struct(emitter *e, cstruct *st, strbuf *h, strbuf *c)
     for (size_t i = 0; i < st->m.len; i++) {
         const member *m = &st->m.items[i];
         const char *type = m->t.c;
-        sb_printf(&b, "    %s%s%s;\n", type, type[strlen(type) - 1] == '*' ? "" : " ", m->c);
+        pgc_sb_printf(&b, "    %s%s%s;\n", type, type[strlen(type) - 1] == '*' ? "" : " ", m->c);
         if (m->is_null)
-            sb_printf(&b, "    bool %s;\n", m->is_null);
+            pgc_sb_printf(&b, "    bool %s;\n", m->is_null);
     }
-    set(&t, "members", sb_take(&b));
+    set(&t, "members", pgc_sb_take(&b));
     fill(h, &t, "header_struct");
-    sb_puts(h, "\n");
+    pgc_sb_puts(h, "\n");
     if (st->writer)
         emit_struct_writer(e, st, c);
     if (!st->reader)
         return;
     for (size_t i = 0; i < st->m.len; i++)
-        sb_printf(&b, "%s%u", i ? ", " : "", st->m.items[i].t.oid);
-    set(&t, "oids", sb_take(&b));
+        pgc_sb_printf(&b, "%s%u", i ? ", " : "", st->m.items[i].t.oid);
+    set(&t, "oids", pgc_sb_take(&b));
     set(&t, "nfields", pgc_arena_printf(a, "%zu", st->m.len));
     for (size_t i = 0; i < st->m.len; i++) {
         const member *m = &st->m.items[i];
@@ -1243,9 +1179,9 @@ static void emit_struct(emitter *e, cstruct *st, strbuf *h, strbuf *c)
         };
         read_value(e, &b, &v, &m->t);
     }
-    set(&t, "reads", sb_take(&b));
+    set(&t, "reads", pgc_sb_take(&b));
     fill(c, &t, "struct_read");
-    sb_puts(c, "\n");
+    pgc_sb_puts(c, "\n");
 }
 
 /* ---- :copyfrom ------------------------------------------------------------------------------ */
@@ -1254,12 +1190,12 @@ static void emit_struct(emitter *e, cstruct *st, strbuf *h, strbuf *c)
  * like a reserved word ("order"). */
 static const char *sql_ident(pgc_arena *a, const char *name)
 {
-    strbuf b = {.a = a};
-    sb_puts(&b, "\"");
+    pgc_strbuf b = {.a = a};
+    pgc_sb_puts(&b, "\"");
     for (const char *s = name; *s; s++)
-        sb_puts(&b, *s == '"' ? "\"\"" : pgc_arena_printf(a, "%c", *s));
-    sb_puts(&b, "\"");
-    return sb_take(&b);
+        pgc_sb_puts(&b, *s == '"' ? "\"\"" : pgc_arena_printf(a, "%c", *s));
+    pgc_sb_puts(&b, "\"");
+    return pgc_sb_take(&b);
 }
 
 /* The table of the INSERT as the user wrote it ("{{tables.t}}" kept), from
@@ -1289,13 +1225,28 @@ static int param_number(const PgQuery__Node *n)
     return 0;
 }
 
+/* A query's function name (NAME_query_name, unique among the file's
+ * names), set in t as "fn" beside "query" (its annotation) and "where"
+ * (file:line), as every query's template wants them. */
+static const char *query_function(emitter *e, const pgc_query_src *q, tmpl *t)
+{
+    pgc_arena *a = e->a;
+    const char *fn = unique(a, &e->globals,
+                            pgc_arena_printf(a, "%s_%s", e->name, snake_case(a, q->name)));
+    set(t, "fn", fn);
+    set(t, "query", pgc_arena_printf(a, "%s %s", q->name, pgc_cmd_name(q->cmd)));
+    set(t, "where", comment_text(a, pgc_arena_printf(a, "%s:%d", q->text.file->path,
+                                                     query_line(e, q))));
+    return fn;
+}
+
 /*
  * :copyfrom (sqlc's): `INSERT INTO t (a, b) VALUES ($1, $2)` becomes a
  * params struct and a function streaming an array of them with a binary
  * COPY t (a, b) FROM STDIN.
  */
-static void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps, strbuf *h,
-                          strbuf *c)
+static void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps, pgc_strbuf *h,
+                          pgc_strbuf *c)
 {
     const pgc_query_src *q = qi->src;
     pgc_arena *a = e->a;
@@ -1324,7 +1275,7 @@ static void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps
     }
     /* column k is set from parameter order[k] */
     size_t *order = pgc_arena_alloc(a, np * sizeof *order);
-    strbuf cols = {.a = a};
+    pgc_strbuf cols = {.a = a};
     for (size_t k = 0; k < np; k++) {
         int n = param_number(values->items[k]);
         const PgQuery__Node *col = ins->cols[k];
@@ -1338,28 +1289,28 @@ static void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps
             return;
         }
         order[k] = (size_t)n - 1;
-        sb_printf(&cols, "%s%s", k ? ", " : "", sql_ident(a, col->res_target->name));
+        pgc_sb_printf(&cols, "%s%s", k ? ", " : "", sql_ident(a, col->res_target->name));
     }
     /* one line, or the columns on lines of their own when that is long */
-    const char *table = copy_table(a, &q->text, ins->relation), *list = sb_take(&cols);
+    const char *table = copy_table(a, &q->text, ins->relation), *list = pgc_sb_take(&cols);
     const char *copy_sql = pgc_arena_printf(a, "COPY %s (%s) FROM STDIN (FORMAT binary)", table,
                                             list);
     if (strlen(copy_sql) > 72) {
-        sb_printf(&cols, "COPY %s (\n   ", table);
+        pgc_sb_printf(&cols, "COPY %s (\n   ", table);
         size_t col = 3;
         for (const char *s = list; *s;) {
             const char *end = strstr(s, ", ");
             size_t n = end ? (size_t)(end - s) : strlen(s);
             if (col > 3 && col + 1 + n + 1 > 72) {
-                sb_puts(&cols, "\n   ");
+                pgc_sb_puts(&cols, "\n   ");
                 col = 3;
             }
-            sb_printf(&cols, " %.*s%s", (int)n, s, end ? "," : "");
+            pgc_sb_printf(&cols, " %.*s%s", (int)n, s, end ? "," : "");
             col += 1 + n + (end ? 1 : 0);
             s = end ? end + 2 : s + n;
         }
-        sb_puts(&cols, "\n) FROM STDIN (FORMAT binary)");
-        copy_sql = sb_take(&cols);
+        pgc_sb_puts(&cols, "\n) FROM STDIN (FORMAT binary)");
+        copy_sql = pgc_sb_take(&cols);
     }
     /* members named as the parameters, or as their columns for $n */
     param *ps = pgc_arena_alloc(a, np * sizeof *ps);
@@ -1386,19 +1337,14 @@ static void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps
         }
     }
 
-    const char *fn = unique(a, &e->globals,
-                            pgc_arena_printf(a, "%s_%s", e->name, snake_case(a, q->name)));
-    int line = query_line(e, q);
     tmpl t = {.a = a};
-    set(&t, "fn", fn);
-    set(&t, "query", pgc_arena_printf(a, "%s %s", q->name, pgc_cmd_name(q->cmd)));
-    set(&t, "where", comment_text(a, pgc_arena_printf(a, "%s:%d", q->text.file->path, line)));
+    const char *fn = query_function(e, q, &t);
     set(&t, "params_t", pgc_arena_printf(a, "%s_params", fn));
     set(&t, "sql", c_string(a, copy_sql, strlen(copy_sql), 11));
     set(&t, "ncols", pgc_arena_printf(a, "%zu", np));
 
     /* the struct: members in parameter order, a companion for nullable non-strings */
-    strbuf b = {.a = a};
+    pgc_strbuf b = {.a = a};
     const char **is_null = pgc_arena_alloc(a, np * sizeof *is_null);
     for (size_t i = 0; i < np; i++) {
         const param *p = &ps[i];
@@ -1406,38 +1352,38 @@ static void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps
         is_null[i] = p->info->nullable && !is_string(&p->t)
                          ? unique(a, &used, pgc_arena_printf(a, "%s_is_null", p->c))
                          : NULL;
-        sb_printf(&b, "    %s%s%s;%s\n", type, type[strlen(type) - 1] == '*' ? "" : " ", p->c,
+        pgc_sb_printf(&b, "    %s%s%s;%s\n", type, type[strlen(type) - 1] == '*' ? "" : " ", p->c,
                   p->info->nullable && is_string(&p->t) ? " /* NULL: SQL NULL */" : "");
         if (is_null[i])
-            sb_printf(&b, "    bool %s;\n", is_null[i]);
+            pgc_sb_printf(&b, "    bool %s;\n", is_null[i]);
     }
-    set(&t, "members", sb_take(&b));
+    set(&t, "members", pgc_sb_take(&b));
 
     /* checks before anything is sent, then the fields in column order */
     for (size_t i = 0; i < np; i++) {
         const param *p = &ps[i];
         if (is_string(&p->t) && !p->info->nullable)
-            sb_printf(&b,
+            pgc_sb_printf(&b,
                       "        if (!rows[i].%s)\n"
                       "            return pgc_fail_query(err, PGC_EINVAL, &%s_stmt,\n"
                       "                                  \"row %%zu: %s is NULL\", i);\n",
                       p->c, fn, p->c);
         if (p->t.kind == V_ARRAY)
-            sb_printf(&b,
+            pgc_sb_printf(&b,
                       "        if (%s!rows[i].%s.items && rows[i].%s.len)\n"
                       "            return pgc_fail_query(err, PGC_EINVAL, &%s_stmt,\n"
                       "                                  \"row %%zu: %s has no items\", i);\n",
                       is_null[i] ? pgc_arena_printf(a, "!rows[i].%s && ", is_null[i]) : "",
                       p->c, p->c, fn, p->c);
         if (p->t.kind == V_ENUM)
-            sb_printf(&b,
+            pgc_sb_printf(&b,
                       "        if (%s!%s_to_text(rows[i].%s))\n"
                       "            return pgc_fail_query(err, PGC_EINVAL, &%s_stmt,\n"
                       "                                  \"row %%zu: %s is not a %s value\", i);\n",
                       is_null[i] ? pgc_arena_printf(a, "!rows[i].%s && ", is_null[i]) : "",
                       p->t.enum_c, p->c, fn, p->c, p->t.enum_c);
     }
-    const char *checks = sb_take(&b);
+    const char *checks = pgc_sb_take(&b);
     set(&t, "checks", *checks ? pgc_arena_printf(a, "    for (size_t i = 0; i < n; i++) {\n%s"
                                                     "    }\n", checks)
                               : "");
@@ -1493,23 +1439,23 @@ static void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps
         }
         }
         if (is_null[order[k]])
-            sb_printf(&b, "        if (r->%s) {\n            pgc_copy_null(c, NULL);\n"
+            pgc_sb_printf(&b, "        if (r->%s) {\n            pgc_copy_null(c, NULL);\n"
                           "        } else {\n            %s\n        }\n", is_null[order[k]], call);
         else
-            sb_printf(&b, "        %s\n", call);
+            pgc_sb_printf(&b, "        %s\n", call);
     }
-    set(&t, "fields", sb_take(&b));
+    set(&t, "fields", pgc_sb_take(&b));
     set(&t, "copy_locals", pgc_arena_printf(a, "%s%s", need_bin ? "    char bin[16];\n" : "",
                                             need_enc ? "    char *enc;\n    int enc_len;\n"
                                                      : ""));
 
     fill(h, &t, "header_copyfrom");
-    sb_puts(h, "\n");
+    pgc_sb_puts(h, "\n");
     fill(c, &t, "copyfrom_impl");
-    sb_puts(c, "\n");
+    pgc_sb_puts(c, "\n");
 }
 
-static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *c)
+static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_strbuf *c)
 {
     const pgc_query_src *q = qi->src;
     param *ps;
@@ -1542,30 +1488,25 @@ static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *
     }
 
     pgc_arena *a = e->a;
-    const char *fn = unique(a, &e->globals,
-                            pgc_arena_printf(a, "%s_%s", e->name, snake_case(a, q->name)));
-    int line = query_line(e, q);
     tmpl t = {.a = a};
-    set(&t, "fn", fn);
-    set(&t, "query", pgc_arena_printf(a, "%s %s", q->name, pgc_cmd_name(q->cmd)));
-    set(&t, "where", comment_text(a, pgc_arena_printf(a, "%s:%d", q->text.file->path, line)));
+    const char *fn = query_function(e, q, &t);
     set(&t, "row", pgc_arena_printf(a, "%s_row", fn));
     set(&t, "iter", pgc_arena_printf(a, "%s_iter", fn));
 
     /* parameters, as declared and as called */
-    strbuf b = {.a = a};
-    sb_puts(&b, "pgc_db *db, ");
+    pgc_strbuf b = {.a = a};
+    pgc_sb_puts(&b, "pgc_db *db, ");
     for (size_t i = 0; i < np; i++)
-        sb_printf(&b, "%s, ", param_decl(e, &ps[i]));
-    set(&t, "params", sb_take(&b));
-    sb_printf(&b, "%s_batch *b, ", fn);
+        pgc_sb_printf(&b, "%s, ", param_decl(e, &ps[i]));
+    set(&t, "params", pgc_sb_take(&b));
+    pgc_sb_printf(&b, "%s_batch *b, ", fn);
     for (size_t i = 0; i < np; i++)
-        sb_printf(&b, "%s, ", param_decl(e, &ps[i]));
-    set(&t, "qparams", sb_take(&b));
-    sb_puts(&b, "db, ");
+        pgc_sb_printf(&b, "%s, ", param_decl(e, &ps[i]));
+    set(&t, "qparams", pgc_sb_take(&b));
+    pgc_sb_puts(&b, "db, ");
     for (size_t i = 0; i < np; i++)
-        sb_printf(&b, "%s, ", ps[i].c);
-    set(&t, "call", sb_take(&b));
+        pgc_sb_printf(&b, "%s, ", ps[i].c);
+    set(&t, "call", pgc_sb_take(&b));
 
     /* the statement */
     bool any_binary = false;
@@ -1584,18 +1525,18 @@ static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *
         e->arrays_failed = unique(a, &e->globals, "free_arrays_and_fail");
     }
     if (np) {
-        sb_printf(&b, "static const Oid %s_types[] = {", fn);
+        pgc_sb_printf(&b, "static const Oid %s_types[] = {", fn);
         for (size_t i = 0; i < np; i++)
-            sb_printf(&b, "%s%u", i ? ", " : "", ps[i].t.oid);
-        sb_puts(&b, "};\n");
+            pgc_sb_printf(&b, "%s%u", i ? ", " : "", ps[i].t.oid);
+        pgc_sb_puts(&b, "};\n");
         if (any_binary) {
-            sb_printf(&b, "static const int %s_formats[] = {", fn);
+            pgc_sb_printf(&b, "static const int %s_formats[] = {", fn);
             for (size_t i = 0; i < np; i++)
-                sb_printf(&b, "%s%d", i ? ", " : "", binary_param(&ps[i].t) ? 1 : 0);
-            sb_puts(&b, "};\n");
+                pgc_sb_printf(&b, "%s%d", i ? ", " : "", binary_param(&ps[i].t) ? 1 : 0);
+            pgc_sb_puts(&b, "};\n");
         }
     }
-    set(&t, "param_arrays", sb_take(&b));
+    set(&t, "param_arrays", pgc_sb_take(&b));
     const char *sql = runtime_sql(a, &q->text);
     set(&t, "sql", c_string(a, sql, strlen(sql), 11));
     set(&t, "nparams", pgc_arena_printf(a, "%zu", np));
@@ -1605,11 +1546,11 @@ static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *
        migrations: -Wpedantic's -Woverlength-strings would refuse it. */
     bool long_sql = strlen(sql) > 4095;
     if (long_sql)
-        sb_puts(c, "#if defined(__GNUC__)\n#pragma GCC diagnostic push\n"
+        pgc_sb_puts(c, "#if defined(__GNUC__)\n#pragma GCC diagnostic push\n"
                    "#pragma GCC diagnostic ignored \"-Woverlength-strings\"\n#endif\n");
     fill(c, &t, "stmt");
     if (long_sql)
-        sb_puts(c, "#if defined(__GNUC__)\n#pragma GCC diagnostic pop\n#endif\n");
+        pgc_sb_puts(c, "#if defined(__GNUC__)\n#pragma GCC diagnostic pop\n#endif\n");
 
     /* the row */
     bool batch = q->cmd == PGC_CMD_BATCHEXEC || q->cmd == PGC_CMD_BATCHONE
@@ -1622,57 +1563,59 @@ static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *
             const column *col = &cs[i];
             if (col->embed) {
                 if (col->embed_first)
-                    sb_printf(&b, "    %s %s; /* sqlc.embed(%s) */\n", col->embed_st->c,
+                    pgc_sb_printf(&b, "    %s %s; /* sqlc.embed(%s) */\n", col->embed_st->c,
                               col->embed, comment_text(a, col->info->embed));
                 continue;
             }
             const char *type = col->t.c;
-            sb_printf(&b, "    %s%s%s;\n", type, type[strlen(type) - 1] == '*' ? "" : " ", col->c);
+            pgc_sb_printf(&b, "    %s%s%s;\n", type, type[strlen(type) - 1] == '*' ? "" : " ",
+                          col->c);
             if (col->is_null)
-                sb_printf(&b, "    bool %s;\n", col->is_null);
+                pgc_sb_printf(&b, "    bool %s;\n", col->is_null);
         }
         if (q->cmd == PGC_CMD_ONE || q->cmd == PGC_CMD_BATCHONE)
-            sb_printf(&b, "    pgc_result *result; /* the row's: %s_row_clear() frees it */\n", fn);
-        set(&t, "members", sb_take(&b));
+            pgc_sb_printf(&b, "    pgc_result *result; /* the row's: %s_row_clear() frees it */\n",
+                          fn);
+        set(&t, "members", pgc_sb_take(&b));
         fill(h, &t, "header_row");
-        sb_puts(h, "\n");
+        pgc_sb_puts(h, "\n");
 
-        sb_puts(c, "\n");
+        pgc_sb_puts(c, "\n");
         for (size_t i = 0; i < nc; i++)
-            sb_printf(&b, "%s%u", i ? ", " : "", cs[i].t.oid);
-        set(&t, "oids", sb_take(&b));
+            pgc_sb_printf(&b, "%s%u", i ? ", " : "", cs[i].t.oid);
+        set(&t, "oids", pgc_sb_take(&b));
         fill(c, &t, "column_types");
-        sb_puts(c, "\n");
+        pgc_sb_puts(c, "\n");
         for (size_t i = 0; i < nc; i++)
             read_column(e, &b, fn, &cs[i], i, at ? "r" : "0");
-        set(&t, "reads", sb_take(&b));
+        set(&t, "reads", pgc_sb_take(&b));
         set(&t, "ncols", pgc_arena_printf(a, "%zu", nc));
         fill(c, &t, at ? "read_row_at" : q->cmd == PGC_CMD_MANY ? "read_row_stream" : "read_row");
     }
 
     /* the function */
     if (np) {
-        sb_printf(&b, "    const char *values[%zu];\n", np);
+        pgc_sb_printf(&b, "    const char *values[%zu];\n", np);
         if (any_binary) {
-            sb_printf(&b, "    int lengths[%zu] = {", np);
+            pgc_sb_printf(&b, "    int lengths[%zu] = {", np);
             for (size_t i = 0; i < np; i++)
-                sb_printf(&b, "%s%d", i ? ", " : "", ps[i].t.size);
-            sb_puts(&b, "};\n");
+                pgc_sb_printf(&b, "%s%d", i ? ", " : "", ps[i].t.size);
+            pgc_sb_puts(&b, "};\n");
         }
         if (bin_size)
-            sb_printf(&b, "    char bin[%zu][%d];\n", np, bin_size);
+            pgc_sb_printf(&b, "    char bin[%zu][%d];\n", np, bin_size);
         if (narrays) {
-            sb_printf(&b, "    char *arrays[%zu] = {NULL};\n", narrays);
+            pgc_sb_printf(&b, "    char *arrays[%zu] = {NULL};\n", narrays);
             /* the shapes that return the runtime's call directly need rc */
             if (q->cmd != PGC_CMD_ONE && q->cmd != PGC_CMD_EXECROWS)
-                sb_puts(&b, "    int rc;\n");
+                pgc_sb_puts(&b, "    int rc;\n");
         }
         set(&t, "args", any_binary ? pgc_arena_printf(a, "values, lengths, %s_formats", fn)
                                    : "values, NULL, NULL");
     } else {
         set(&t, "args", "NULL, NULL, NULL");
     }
-    const char *locals = sb_take(&b);
+    const char *locals = pgc_sb_take(&b);
     set(&t, "locals", locals);
     set(&t, "locals_block", *locals ? pgc_arena_printf(a, "%s\n", locals) : "");
     /* the runtime's call, and the arrays freed after it */
@@ -1695,10 +1638,10 @@ static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *
         break;
     }
     if (narrays == 1)
-        sb_puts(&b, "    free(arrays[0]);\n");
+        pgc_sb_puts(&b, "    free(arrays[0]);\n");
     else if (narrays)
-        sb_printf(&b, "    %s(arrays, %zu);\n", e->free_arrays, narrays);
-    const char *frees = sb_take(&b);
+        pgc_sb_printf(&b, "    %s(arrays, %zu);\n", e->free_arrays, narrays);
+    const char *frees = pgc_sb_take(&b);
     set(&t, "free_arrays", frees);
     set(&t, "return_call", !callee ? ""
                            : narrays ? pgc_arena_printf(a, "    rc = %s;\n%s    return rc;", callee,
@@ -1731,32 +1674,33 @@ static void emit_query(emitter *e, const pgc_query_info *qi, strbuf *h, strbuf *
                                    "    pgc_result_free(b->result);\n"
                                    "    rc = pgc_batch_end(b->batch, err);"
                                  : "    int rc = pgc_batch_end(b->batch, err);\n\n");
-        strbuf decls = {.a = a};
+        pgc_strbuf decls = {.a = a};
         fill(&decls, &t, "header_batch");
-        set(&t, "batch_decls", sb_take(&decls));
+        set(&t, "batch_decls", pgc_sb_take(&decls));
         fill(h, &t, pgc_arena_printf(a, "header_%s", kind));
-        sb_puts(h, "\n");
-        sb_puts(c, "\n");
+        pgc_sb_puts(h, "\n");
+        pgc_sb_puts(c, "\n");
         fill(c, &t, "batch_impl");
-        sb_puts(c, "\n");
+        pgc_sb_puts(c, "\n");
         if (q->cmd != PGC_CMD_BATCHEXEC) {
             fill(c, &t, "batch_result");
-            sb_puts(c, "\n");
+            pgc_sb_puts(c, "\n");
             fill(c, &t, pgc_arena_printf(a, "%s_impl", kind));
-            sb_puts(c, "\n");
+            pgc_sb_puts(c, "\n");
         }
         return;
     }
     fill(h, &t, pgc_arena_printf(a, "header_%s", kind));
-    sb_puts(h, "\n");
-    sb_puts(c, "\n");
+    pgc_sb_puts(h, "\n");
+    pgc_sb_puts(c, "\n");
     fill(c, &t, pgc_arena_printf(a, "%s_impl", kind));
-    sb_puts(c, "\n");
+    pgc_sb_puts(c, "\n");
 }
 
 /* ---- enums ---------------------------------------------------------------------------------- */
 
-static void emit_enum(emitter *e, uint32_t oid, const char *ctype_name, strbuf *h, strbuf *c)
+static void emit_enum(emitter *e, uint32_t oid, const char *ctype_name, pgc_strbuf *h,
+                      pgc_strbuf *c)
 {
     pgc_arena *a = e->a;
     pgc_utype *u = pgc_cat_utype(e->p->catalog, oid);
@@ -1765,26 +1709,26 @@ static void emit_enum(emitter *e, uint32_t oid, const char *ctype_name, strbuf *
     set(&t, "sqltype", comment_text(a, pgc_catalog_type_name(e->p->catalog, oid, -1)));
     const char *prefix = c_name(a, ctype_name, true, "ENUM");
     names used = {0};
-    strbuf en = {.a = a}, cases = {.a = a}, labels = {.a = a};
+    pgc_strbuf en = {.a = a}, cases = {.a = a}, labels = {.a = a};
     for (size_t i = 0; i < u->labels.len; i++) {
         const char *label = u->labels.items[i];
         const char *id = unique(a, &used, pgc_arena_printf(a, "%s_%s", prefix,
                                                            c_name(a, label, true, "EMPTY")));
         const char *lit = c_string(a, label, strlen(label), 0);
-        sb_printf(&en, "    %s = %zu,%s\n", id, i + 1,
+        pgc_sb_printf(&en, "    %s = %zu,%s\n", id, i + 1,
                   strcasecmp(id + strlen(prefix) + 1, label) != 0
                       ? pgc_arena_printf(a, " /* %s */", comment_text(a, lit))
                       : "");
-        sb_printf(&cases, "    case %s:\n        return %s;\n", id, lit);
-        sb_printf(&labels, "        {%s, %s},\n", lit, id);
+        pgc_sb_printf(&cases, "    case %s:\n        return %s;\n", id, lit);
+        pgc_sb_printf(&labels, "        {%s, %s},\n", lit, id);
     }
-    set(&t, "enumerators", sb_take(&en));
-    set(&t, "cases", sb_take(&cases));
-    set(&t, "labels", sb_take(&labels));
+    set(&t, "enumerators", pgc_sb_take(&en));
+    set(&t, "cases", pgc_sb_take(&cases));
+    set(&t, "labels", pgc_sb_take(&labels));
     fill(h, &t, "header_enum");
-    sb_puts(h, "\n");
+    pgc_sb_puts(h, "\n");
     fill(c, &t, "enum_impl");
-    sb_puts(c, "\n");
+    pgc_sb_puts(c, "\n");
 }
 
 /* ---- migrations ----------------------------------------------------------------------------- */
@@ -1795,15 +1739,15 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-static void emit_migrations(emitter *e, strbuf *h, strbuf *c)
+static void emit_migrations(emitter *e, pgc_strbuf *h, pgc_strbuf *c)
 {
     pgc_arena *a = e->a;
     tmpl t = {.a = a};
     set(&t, "module", e->name);
     fill(h, &t, "header_migrate");
-    sb_puts(h, "\n");
+    pgc_sb_puts(h, "\n");
 
-    strbuf files = {.a = a};
+    pgc_strbuf files = {.a = a};
     for (size_t i = 0; i < e->p->migrations.len; i++) {
         const pgc_migration_file *m = &e->p->migrations.items[i];
         const char *name = base_name(m->file->path);
@@ -1819,11 +1763,11 @@ static void emit_migrations(emitter *e, strbuf *h, strbuf *c)
         set(&t, "var", var);
         set(&t, "sql", pgc_arena_printf(a, "    %s", c_string(a, sql, len, 4)));
         fill(c, &t, len > 4095 ? "migration_long" : "migration");
-        sb_puts(c, "\n");
-        sb_printf(&files, "    {%llu, %s, %s,\n     \"%s\"},\n", (unsigned long long)m->version,
+        pgc_sb_puts(c, "\n");
+        pgc_sb_printf(&files, "    {%llu, %s, %s,\n     \"%s\"},\n", (unsigned long long)m->version,
                   c_string(a, name, strlen(name), 0), var, sum);
     }
-    set(&t, "files", sb_take(&files));
+    set(&t, "files", pgc_sb_take(&files));
     fill(c, &t, "migrate_impl");
 }
 
@@ -1838,7 +1782,7 @@ enum { MAX_LINE = 100 };
  */
 static const char *wrap_lines(pgc_arena *a, const char *text)
 {
-    strbuf b = {.a = a};
+    pgc_strbuf b = {.a = a};
     while (*text) {
         const char *nl = strchr(text, '\n');
         size_t n = nl ? (size_t)(nl - text) : strlen(text);
@@ -1849,7 +1793,7 @@ static const char *wrap_lines(pgc_arena *a, const char *text)
         size_t lead = strspn(text, " ");
         if (n <= MAX_LINE || !open || memchr(text, '"', n) || text[lead] == '*'
             || text[lead] == '/') {
-            sb_add(&b, text, n);
+            pgc_sb_add(&b, text, n);
         } else {
             size_t indent = (size_t)(open - text) + 1, col = 0;
             const char *s = text, *end = text + n;
@@ -1860,21 +1804,21 @@ static const char *wrap_lines(pgc_arena *a, const char *text)
                     if (p[0] == ',' && p[1] == ' ' && col + (size_t)(p + 1 - s) <= MAX_LINE)
                         cut = p + 1;
                 if (col + (size_t)(end - s) <= MAX_LINE || !cut) {
-                    sb_add(&b, s, (size_t)(end - s));
+                    pgc_sb_add(&b, s, (size_t)(end - s));
                     break;
                 }
-                sb_add(&b, s, (size_t)(cut - s));
-                sb_printf(&b, "\n%*s", (int)indent, "");
+                pgc_sb_add(&b, s, (size_t)(cut - s));
+                pgc_sb_printf(&b, "\n%*s", (int)indent, "");
                 col = indent;
                 s = cut + 1;
             }
         }
         if (!nl)
             break;
-        sb_puts(&b, "\n");
+        pgc_sb_puts(&b, "\n");
         text = nl + 1;
     }
-    return sb_take(&b);
+    return pgc_sb_take(&b);
 }
 
 /* ---- files ---------------------------------------------------------------------------------- */
@@ -1902,51 +1846,51 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
         add_name(a, &e.query_fns, pgc_arena_printf(a, "%s_%s", o->name,
                                                   snake_case(a, p->infos.items[i].src->name)));
     plan_structs(&e);
-    strbuf qh = {.a = a}, qc = {.a = a};
+    pgc_strbuf qh = {.a = a}, qc = {.a = a};
     for (size_t i = 0; i < p->infos.len; i++)
         emit_query(&e, &p->infos.items[i], &qh, &qc);
     if (d->errors != errors)
         return false;
 
     tmpl t = {.a = a};
-    strbuf b = {.a = a};
-    sb_puts(&b, " * Inputs:\n");
+    pgc_strbuf b = {.a = a};
+    pgc_sb_puts(&b, " * Inputs:\n");
     for (size_t i = 0; i < o->ninputs; i++)
-        sb_printf(&b, " *   %s\n", comment_text(a, o->inputs[i]));
-    set(&t, "inputs", sb_take(&b));
+        pgc_sb_printf(&b, " *   %s\n", comment_text(a, o->inputs[i]));
+    set(&t, "inputs", pgc_sb_take(&b));
     set(&t, "version", PGC_VERSION);
     set(&t, "guard", pgc_arena_printf(a, "%s_H", c_name(a, o->name, true, "PGC")));
     set(&t, "header", pgc_arena_printf(a, "%s.h", o->name));
 
-    strbuf h = {.a = a}, c = {.a = a}, ec = {.a = a};
+    pgc_strbuf h = {.a = a}, c = {.a = a}, ec = {.a = a};
     fill(&h, &t, "banner");
     fill(&h, &t, "header_top");
-    sb_puts(&h, "\n");
+    pgc_sb_puts(&h, "\n");
     for (size_t i = 0; i < e.enums.len; i++)
         emit_enum(&e, e.enums.items[i], e.enum_names.items[i], &h, &ec);
     for (size_t i = 0; i < e.structs.len; i++)
         if (e.structs.items[i]->resolved)
             emit_struct(&e, e.structs.items[i], &h, &ec);
     emit_migrations(&e, &h, &c);
-    sb_add(&h, qh.p ? qh.p : "", qh.len);
+    pgc_sb_add(&h, qh.p ? qh.p : "", qh.len);
     fill(&h, &t, "header_bottom");
 
-    strbuf out = {.a = a};
+    pgc_strbuf out = {.a = a};
     fill(&out, &t, "banner");
     fill(&out, &t, "source_top");
-    sb_puts(&out, "\n");
-    sb_add(&out, ec.p ? ec.p : "", ec.len);
+    pgc_sb_puts(&out, "\n");
+    pgc_sb_add(&out, ec.p ? ec.p : "", ec.len);
     if (e.arrays_failed) {
         set(&t, "arrays_failed", e.arrays_failed);
         set(&t, "free_arrays", e.free_arrays);
         fill(&out, &t, "arrays_failed");
-        sb_puts(&out, "\n");
+        pgc_sb_puts(&out, "\n");
     }
-    sb_add(&out, qc.p ? qc.p : "", qc.len);
-    sb_puts(&out, "\n");
-    sb_add(&out, c.p ? c.p : "", c.len);
-    *header = (char *)wrap_lines(a, sb_take(&h));
-    *source = (char *)wrap_lines(a, sb_take(&out));
+    pgc_sb_add(&out, qc.p ? qc.p : "", qc.len);
+    pgc_sb_puts(&out, "\n");
+    pgc_sb_add(&out, c.p ? c.p : "", c.len);
+    *header = (char *)wrap_lines(a, pgc_sb_take(&h));
+    *source = (char *)wrap_lines(a, pgc_sb_take(&out));
     return true;
 }
 

@@ -28,6 +28,20 @@ char *pgc_arena_strdup(pgc_arena *a, const char *s);
 char *pgc_arena_strndup(pgc_arena *a, const char *s, size_t n);
 char *pgc_arena_printf(pgc_arena *a, const char *fmt, ...) PGC_PRINTF(2, 3);
 
+/* Growing text in an arena: pgc_strbuf b = {.a = arena}; NUL-terminated
+ * once anything (even "") was added.  pgc_sb_take() hands the text over
+ * ("" if none) and empties the buffer. */
+typedef struct pgc_strbuf {
+    pgc_arena *a;
+    char *p;
+    size_t len, cap;
+} pgc_strbuf;
+void pgc_sb_reserve(pgc_strbuf *b, size_t n); /* room for n more bytes and the NUL */
+void pgc_sb_add(pgc_strbuf *b, const char *s, size_t n);
+void pgc_sb_puts(pgc_strbuf *b, const char *s);
+void pgc_sb_printf(pgc_strbuf *b, const char *fmt, ...) PGC_PRINTF(2, 3);
+const char *pgc_sb_take(pgc_strbuf *b);
+
 /* A growable array in an arena: PGC_VEC(T) v = {0}; PGC_PUSH(arena, v, x). */
 #define PGC_VEC(T) struct { T *items; size_t len, cap; }
 #define PGC_PUSH(arena, vec, value)                                                   \

@@ -159,30 +159,6 @@ static bool expand_path(pgc_arena *a, pgc_diags *d, const char *path, path_list 
 /* Small helpers on text and tokens                                     */
 /* ------------------------------------------------------------------ */
 
-/* A growing byte buffer in an arena. */
-typedef struct buf {
-    pgc_arena *a;
-    char *p;
-    size_t len, cap;
-} buf;
-
-static void buf_add(buf *b, const char *s, size_t n)
-{
-    if (b->cap - b->len <= n) { /* room for a final NUL */
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap - b->len <= n)
-            cap *= 2;
-        char *p = pgc_arena_alloc(b->a, cap);
-        if (b->len)
-            memcpy(p, b->p, b->len);
-        b->p = p;
-        b->cap = cap;
-    }
-    if (n)
-        memcpy(b->p + b->len, s, n);
-    b->len += n;
-}
-
 static bool is_blank(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
@@ -336,7 +312,7 @@ typedef struct canon {
     size_t base;             /* their offset in the file */
     pgc_token *tok;
     size_t ntok;
-    buf out;
+    pgc_strbuf out;
     PGC_VEC(pgc_render_seg) segs;
     size_t copied;           /* source bytes before this are in out */
     pgc_query_src *q;        /* NULL for a migration statement */
@@ -346,9 +322,9 @@ typedef struct canon {
 /* Replaces source bytes [from, to) of the statement by text. */
 static void replace(canon *c, size_t from, size_t to, const char *text, size_t n)
 {
-    buf_add(&c->out, c->src + c->copied, from - c->copied);
+    pgc_sb_add(&c->out, c->src + c->copied, from - c->copied);
     pgc_render_seg seg = {c->out.len, n, from, to - from};
-    buf_add(&c->out, text, n);
+    pgc_sb_add(&c->out, text, n);
     PGC_PUSH(c->a, c->segs, seg);
     c->copied = to;
 }
@@ -515,14 +491,13 @@ static char *macro_name(canon *c, const pgc_token *t)
     char quote = t->kind == PGC_TOK_STRING ? '\'' : t->kind == PGC_TOK_QIDENT ? '"' : 0;
     if (!quote || t->len < 2 || s[0] != quote)
         return NULL; /* E'..', U&"..", a number, ... */
-    buf b = {c->a, NULL, 0, 0};
+    pgc_strbuf b = {.a = c->a};
     for (size_t i = 1; i + 1 < t->len; i++) {
-        buf_add(&b, s + i, 1);
+        pgc_sb_add(&b, s + i, 1);
         if (s[i] == quote)
             i++; /* doubled */
     }
-    buf_add(&b, "", 0);
-    b.p[b.len] = '\0';
+    pgc_sb_add(&b, "", 0); /* "" for an empty string */
     return b.p;
 }
 
@@ -680,8 +655,7 @@ static bool canonicalize(pgc_arena *a, pgc_arena *scratch, pgc_diags *d, const p
     }
     if (q && !check_positional(&c))
         return false;
-    buf_add(&c.out, c.src + c.copied, len - c.copied);
-    c.out.p[c.out.len] = '\0';
+    pgc_sb_add(&c.out, c.src + c.copied, len - c.copied);
 
     out->file = file;
     out->offset = off;
