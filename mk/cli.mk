@@ -46,9 +46,7 @@ CHECK_STEPS += cli-check
 # check is skipped where it is not installed).
 .PHONY: cli-man
 cli-man:
-	@if command -v groff >/dev/null; then \
-	    out=$$(groff -man -Tutf8 -ww man/pgc.1 2>&1 >/dev/null); \
-	    if [ -n "$$out" ]; then echo "$$out"; echo "man/pgc.1: groff warnings"; exit 1; fi; \
-	    echo "man/pgc.1: renders without warnings"; \
-	else echo "man/pgc.1: groff not installed, not checked"; fi
+	@out=$$(groff -man -Tutf8 -ww man/pgc.1 2>&1 >/dev/null) || { echo "$$out"; exit 1; }; \
+	if [ -n "$$out" ]; then echo "$$out"; echo "man/pgc.1: groff warnings"; exit 1; fi; \
+	echo "man/pgc.1: renders without warnings"
 TEST_STEPS += cli-man

@@ -13,6 +13,8 @@ PACKAGES="$PACKAGES cmake pkgconf"
 PACKAGES="$PACKAGES pgbouncer"
 # make bench: the ECPG reference (the ecpg preprocessor and libecpg).
 PACKAGES="$PACKAGES libecpg-dev"
+# make test: the man page is checked with groff (-ww).
+PACKAGES="$PACKAGES groff-base"
 # make check: libFuzzer's and ThreadSanitizer's runtimes for clang.
 PACKAGES="$PACKAGES libclang-rt-14-dev"
 
