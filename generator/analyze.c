@@ -103,6 +103,9 @@ typedef struct scope {
     PGC_VEC(rte *) rtes;      /* every entry, for qualified names */
     PGC_VEC(cte *) ctes;
     const rcols *outputs;     /* the target list (ORDER BY / GROUP BY names) */
+    bool grouped;             /* GROUP BY without grouping sets: every group has a row */
+    bool has_aggs;            /* an aggregate of this level was seen */
+    bool has_srf;             /* a set-returning function was called here */
 } scope;
 
 typedef struct actx {
@@ -115,6 +118,8 @@ typedef struct actx {
     const pgc_query_src *q;
     size_t embeds_used;
     pgc_rel_list *deps;       /* relations read, when asked (views) */
+    PGC_VEC(const scope *) refs; /* the scope each column reference resolved in */
+    bool one_row;             /* the SELECT just analyzed returns exactly one row */
 } actx;
 
 /* Coercion contexts (primnodes.h CoercionContext). */
@@ -860,6 +865,13 @@ static bool system_column(const rte *r, const char *name, expr *out)
     return false;
 }
 
+/* Records the scope a column reference resolved in: an aggregate belongs
+ * to the innermost level its arguments reference (see agg_is_local). */
+static void note_ref(actx *c, const scope *sc)
+{
+    PGC_PUSH(c->a, c->refs, sc);
+}
+
 static bool column_ref(actx *c, scope *s, const PgQuery__ColumnRef *cr, expr *out)
 {
     size_t n = cr->n_fields;
@@ -874,6 +886,7 @@ static bool column_ref(actx *c, scope *s, const PgQuery__ColumnRef *cr, expr *ou
                 return fail(c, cr->location, "column reference \"%s\" is ambiguous", f0);
             if (matches == 1) {
                 out->location = cr->location;
+                note_ref(c, sc);
                 return true;
             }
             LIST_EACH(i, sc->rtes.len)
@@ -881,6 +894,7 @@ static bool column_ref(actx *c, scope *s, const PgQuery__ColumnRef *cr, expr *ou
                     matches++;
             if (matches == 1) {
                 out->location = cr->location;
+                note_ref(c, sc);
                 return true;
             }
             if (matches > 1)
@@ -894,6 +908,7 @@ static bool column_ref(actx *c, scope *s, const PgQuery__ColumnRef *cr, expr *ou
                 out->notnull = !r->nullable;
                 out->row = r;
                 out->location = cr->location;
+                note_ref(c, sc);
                 return true;
             }
         }
@@ -919,6 +934,7 @@ static bool column_ref(actx *c, scope *s, const PgQuery__ColumnRef *cr, expr *ou
             out->notnull = !r->nullable;
             out->row = r;
             out->location = cr->location;
+            note_ref(c, sc);
             return true;
         }
         int found = 0;
@@ -929,10 +945,12 @@ static bool column_ref(actx *c, scope *s, const PgQuery__ColumnRef *cr, expr *ou
             return fail(c, cr->location, "column reference \"%s\" is ambiguous", col);
         if (found == 1) {
             out->location = cr->location;
+            note_ref(c, sc);
             return true;
         }
         if (system_column(r, col, out)) {
             out->location = cr->location;
+            note_ref(c, sc);
             return true;
         }
         /* composite column's field: t.col.field is an indirection, not here */
@@ -1876,6 +1894,41 @@ static bool candidate_args(actx *c, const pgc_bi_func *f, size_t nargs, const ch
 }
 
 /* A FuncCall as a function, aggregate or window function. */
+/* Whether an aggregate called in scope s belongs to s's query level, as
+ * PostgreSQL decides (check_agg_arguments): the innermost level its
+ * arguments reference, s itself when they reference none.  refs_from is
+ * where the aggregate's column references start in c->refs. */
+static bool agg_is_local(const actx *c, const scope *s, size_t refs_from)
+{
+    bool outer = false;
+    for (size_t i = refs_from; i < c->refs.len; i++) {
+        if (c->refs.items[i] == s)
+            return true;
+        for (const scope *p = s->parent; p; p = p->parent)
+            outer = outer || c->refs.items[i] == p;
+    }
+    return !outer;
+}
+
+/* sum, min, max, avg (and array_agg) of a NOT NULL argument are NOT NULL
+ * in a grouped query: every group has at least one row.  Not without
+ * GROUP BY (an empty input gives one row of NULL), not with grouping sets
+ * (the empty set), not with FILTER (it may leave a group no row), and not
+ * when the aggregate belongs to an enclosing query. */
+static bool grouped_agg_notnull(const actx *c, const scope *s, const PgQuery__FuncCall *fc,
+                                const pgc_bi_func *f, bool args_notnull, size_t refs_from)
+{
+    static const char *const strict_aggs[] = {"sum", "min", "max", "avg"};
+    if (!s->grouped || fc->agg_filter || fc->agg_within_group || !agg_is_local(c, s, refs_from))
+        return false;
+    if (strcmp(f->name, "array_agg") == 0)
+        return true;
+    LIST_EACH(i, sizeof strict_aggs / sizeof *strict_aggs)
+        if (strcmp(f->name, strict_aggs[i]) == 0)
+            return args_notnull;
+    return false;
+}
+
 static bool func_call(actx *c, scope *s, const PgQuery__FuncCall *fc, expr *out,
                       const pgc_bi_func **chosen_out)
 {
@@ -1886,6 +1939,7 @@ static bool func_call(actx *c, scope *s, const PgQuery__FuncCall *fc, expr *out,
         return fail(c, fc->location, "cannot pass more than %d arguments to a function",
                     FUNC_MAX_ARGS);
     expr *args = pgc_arena_alloc(c->a, (nargs ? nargs : 1) * sizeof *args);
+    size_t refs_from = c->refs.len;
     const char **argnames = pgc_arena_alloc(c->a, (nargs ? nargs : 1) * sizeof *argnames);
     uint32_t input[FUNC_MAX_ARGS];
     LIST_EACH(i, fc->n_args) {
@@ -2001,6 +2055,10 @@ static bool func_call(actx *c, scope *s, const PgQuery__FuncCall *fc, expr *out,
     } else if (f->kind == 'w') {
         return fail(c, fc->location, "window function %s requires an OVER clause", name);
     }
+    if (f->retset)
+        s->has_srf = true;
+    if (f->kind == 'a' && !fc->over && agg_is_local(c, s, refs_from))
+        s->has_aggs = true;
     *out = null_expr;
     out->type = rettype;
     out->typmod = -1;
@@ -2013,7 +2071,8 @@ static bool func_call(actx *c, scope *s, const PgQuery__FuncCall *fc, expr *out,
         if (fc->over)
             out->notnull = window_never_null(f->name);
         else if (f->kind == 'a')
-            out->notnull = strcmp(f->name, "count") == 0;
+            out->notnull = strcmp(f->name, "count") == 0
+                           || grouped_agg_notnull(c, s, fc, f, all, refs_from);
         else if (total_function(f->name, &always) && !always) {
             /* the curated names are total on strings, numbers, dates and
              * the like, not on ranges (lower('empty')) or geometry */
@@ -2218,6 +2277,13 @@ static bool sql_value_function(const PgQuery__SQLValueFunction *sv, expr *out)
 static bool sub_link(actx *c, scope *s, const PgQuery__SubLink *sl, expr *out)
 {
     rcols cols = {0};
+    const PgQuery__SelectStmt *sub = sl->subselect->node_case == PG_QUERY__NODE__NODE_SELECT_STMT
+                                         ? sl->subselect->select_stmt
+                                         : NULL;
+    /* analyze_select() sets c->one_row last for a plain SELECT only */
+    bool plain_select = sub && sub->op == PG_QUERY__SET_OPERATION__SETOP_NONE
+                        && sub->n_values_lists == 0;
+    c->one_row = false;
     if (!analyze_stmt(c, s, sl->subselect, true, &cols))
         return false;
     *out = null_expr;
@@ -2235,6 +2301,8 @@ static bool sub_link(actx *c, scope *s, const PgQuery__SubLink *sl, expr *out)
         if (sl->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXPR_SUBLINK) {
             out->type = cols.items[0].e.type;
             out->typmod = cols.items[0].e.typmod;
+            /* a subquery that always returns one row: its value's nullability */
+            out->notnull = plain_select && c->one_row && cols.items[0].e.notnull;
             return true;
         }
         out->type = pgc_cat_array_type(c->cat, cols.items[0].e.type);
@@ -3202,6 +3270,10 @@ static bool analyze_select(actx *c, scope *parent, const PgQuery__SelectStmt *st
         return limit_clause(c, s, st->limit_offset, "OFFSET")
                && limit_clause(c, s, st->limit_count, "LIMIT");
     }
+    s->grouped = st->n_group_clause > 0;
+    LIST_EACH(i, st->n_group_clause)
+        if (st->group_clause[i]->node_case == PG_QUERY__NODE__NODE_GROUPING_SET)
+            s->grouped = false;
     if (!from_clause(c, s, st->from_clause, st->n_from_clause))
         return false;
     if (!target_list(c, s, st->target_list, st->n_target_list, out))
@@ -3252,6 +3324,10 @@ static bool analyze_select(actx *c, scope *parent, const PgQuery__SelectStmt *st
                 return false;
         }
     }
+    /* an aggregate without GROUP BY, HAVING, LIMIT, OFFSET or a set-returning
+     * function returns exactly one row, even from no input */
+    c->one_row = s->has_aggs && !s->has_srf && st->n_group_clause == 0 && !st->having_clause
+                 && !st->limit_count && !st->limit_offset;
     return !resolve || resolve_unknowns(c, out);
 }
 

@@ -1596,7 +1596,7 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
     /* the function */
     if (np) {
         pgc_sb_printf(&b, "    const char *values[%zu];\n", np);
-        if (any_binary) {
+        if (any_binary || narrays) { /* an array writer sets its length, even as text */
             pgc_sb_printf(&b, "    int lengths[%zu] = {", np);
             for (size_t i = 0; i < np; i++)
                 pgc_sb_printf(&b, "%s%d", i ? ", " : "", ps[i].t.size);

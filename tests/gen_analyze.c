@@ -119,8 +119,8 @@ static void select__aggregates(void **state)
                  "SELECT author_id, count(*), sum(price), coalesce(sum(price), 0) AS total, "
                  "max(title), avg(pages) FROM books GROUP BY author_id",
                  "",
-                 "author_id bigint?, count bigint!, sum numeric?, total numeric!, max text?, "
-                 "avg numeric?");
+                 "author_id bigint?, count bigint!, sum numeric!, total numeric!, max text!, "
+                 "avg numeric!");
     assert_query(w,
                  "SELECT count(*) AS n, count(bio), sum(id), min(created_at), bool_and(true), "
                  "string_agg(name, ',') FROM authors",
@@ -179,14 +179,67 @@ static void select__casts_and_typmods(void **state)
                  "int4 integer!, bpchar character(1)!, bpchar bpchar!");
 }
 
-static void select__scalar_subqueries_are_nullable(void **state)
+/* A scalar subquery is NULL when it returns no row: NOT NULL only for an
+ * aggregate without GROUP BY, HAVING, LIMIT, OFFSET or a set-returning
+ * function (exactly one row), whose value is NOT NULL (count, not max). */
+static void select__scalar_subqueries__notnull_only_for_one_row_aggregates(void **state)
 {
     world *w = *state;
     assert_query(w,
                  "SELECT a.id, (SELECT count(*) FROM books WHERE author_id = a.id) AS n, "
                  "(SELECT max(title) FROM books) AS mt, exists(SELECT 1 FROM books), "
+                 "NOT EXISTS (SELECT 1 FROM books WHERE false) AS ne, "
                  "ARRAY(SELECT id FROM books) FROM authors a",
-                 "", "id bigint!, n bigint?, mt text?, exists boolean!, array integer[]!");
+                 "", "id bigint!, n bigint!, mt text?, exists boolean!, ne boolean!, "
+                     "array integer[]!");
+    assert_query(w,
+                 "SELECT (SELECT count(*) + 1 FROM books) AS a, "
+                 "(SELECT coalesce(sum(price), 0) FROM books) AS b, "
+                 "(SELECT count(*) FROM books GROUP BY author_id LIMIT 1) AS c, "
+                 "(SELECT count(*) FROM books HAVING count(*) > 1) AS d, "
+                 "(SELECT count(*) FROM books OFFSET 1) AS e, "
+                 "(SELECT count(*) FROM books LIMIT 0) AS f, "
+                 "(SELECT count(*) + generate_series(1, 0) FROM books) AS g, "
+                 "(SELECT count(*) FROM books INTERSECT SELECT 5) AS h, "
+                 "(SELECT id FROM books WHERE id = 1) AS i",
+                 "",
+                 "a bigint!, b numeric!, c bigint?, d bigint?, e bigint?, f bigint?, "
+                 "g bigint?, h bigint?, i integer?");
+    /* max(a.name) belongs to the outer query (its only column reference):
+     * the subquery is no aggregate, it returns a row per book */
+    assert_query(w,
+                 "SELECT (SELECT coalesce(max(a.name), 'x') FROM books WHERE false) AS v "
+                 "FROM authors a",
+                 "", "v text?");
+}
+
+/* sum, min, max, avg of a NOT NULL argument (and array_agg of anything) are
+ * NOT NULL in a grouped query only: a group has at least one row. */
+static void select__grouped_aggregates__notnull_only_when_every_group_has_a_row(void **state)
+{
+    world *w = *state;
+    assert_query(w,
+                 "SELECT author_id, min(pages), array_agg(title), max(title || 'x') AS mx, "
+                 "sum(price) FILTER (WHERE pages > 100) AS f, avg(pages) FILTER (WHERE true) "
+                 "AS af FROM books GROUP BY author_id",
+                 "",
+                 "author_id bigint?, min smallint!, array_agg text[]!, mx text!, f numeric?, "
+                 "af numeric?");
+    /* nullable arguments; the right side of an outer join */
+    assert_query(w, "SELECT m, max(bio), avg(score), sum(id), array_agg(bio) FROM authors "
+                    "GROUP BY m",
+                 "", "m mood!, max text?, avg numeric?, sum numeric!, array_agg text[]!");
+    assert_query(w,
+                 "SELECT a.id, max(b.title), sum(b.price) FROM authors a LEFT JOIN books b "
+                 "ON b.author_id = a.id GROUP BY a.id",
+                 "", "id bigint!, max text?, sum numeric?");
+    /* no GROUP BY, GROUP BY (), grouping sets: an empty input gives a row */
+    assert_query(w, "SELECT max(title), array_agg(id) FROM books", "",
+                 "max text?, array_agg integer[]?");
+    assert_query(w, "SELECT max(title) FROM books GROUP BY ()", "", "max text?");
+    assert_query(w,
+                 "SELECT author_id, max(title) FROM books GROUP BY GROUPING SETS ((author_id), ())",
+                 "", "author_id bigint?, max text?");
 }
 
 static void select__operators_and_functions(void **state)
@@ -228,7 +281,7 @@ static void select__arrays_and_subscripts(void **state)
                  "SELECT ARRAY[1,2], tags[1], tags[1:2], array_agg(id), unnest(tags) "
                  "FROM authors GROUP BY tags",
                  "",
-                 "array integer[]!, tags text?, tags text[]?, array_agg bigint[]?, unnest "
+                 "array integer[]!, tags text?, tags text[]?, array_agg bigint[]!, unnest "
                  "text?");
 }
 
@@ -252,7 +305,7 @@ static void select__views_and_materialized_views(void **state)
     world *w = *state;
     assert_query(w, "SELECT * FROM author_names", "",
                  "id bigint!, name character varying(17)!, shout text!");
-    assert_query(w, "SELECT * FROM stats", "", "author_id bigint?, n bigint!, total numeric?");
+    assert_query(w, "SELECT * FROM stats", "", "author_id bigint?, n bigint!, total numeric!");
 }
 
 static void select__functions_in_from(void **state)
@@ -752,7 +805,8 @@ int main(void)
         T(select__case),
         T(select__coalesce_greatest_nullif),
         T(select__casts_and_typmods),
-        T(select__scalar_subqueries_are_nullable),
+        T(select__scalar_subqueries__notnull_only_for_one_row_aggregates),
+        T(select__grouped_aggregates__notnull_only_when_every_group_has_a_row),
         T(select__operators_and_functions),
         T(select__sql_value_functions),
         T(select__arrays_and_subscripts),

@@ -741,3 +741,57 @@ SELECT t.id, v.qty FROM t LEFT JOIN v ON v.t_id = t.id;
 
 -- name: NotNullDomainInsertEmptySubquery :one
 INSERT INTO v (id, qty) VALUES (100, (SELECT qty FROM v WHERE false)) RETURNING id, qty;
+
+-- NOT NULL proofs (each checked by execution on the seed: t row 3 has no u
+-- row, u row 3 has no t row, t row 2 is all NULLs), beside the variants
+-- that stay nullable because the seed makes them NULL.
+
+-- name: NotNullScalarAggregateSubqueries :many
+SELECT t.id,
+       (SELECT count(*) FROM u WHERE u.t_id = t.id) AS n_u,
+       (SELECT count(*) + 1 FROM u WHERE false) AS one,
+       (SELECT coalesce(sum(u.weight), 0) FROM u WHERE u.t_id = t.id) AS weight_or_zero,
+       (SELECT max(u.label) FROM u WHERE u.t_id = t.id) AS max_label,
+       (SELECT count(*) FROM u WHERE u.t_id = t.id GROUP BY u.t_id) AS grouped_n,
+       (SELECT count(*) FROM u WHERE u.t_id = t.id HAVING count(*) > 0) AS having_n,
+       (SELECT count(*) FROM u OFFSET 1) AS offset_n,
+       (SELECT count(*) FROM u LIMIT 0) AS limit0_n
+FROM t
+ORDER BY t.id;
+
+-- name: NotNullGroupedAggregates :many
+SELECT t_id, sum(weight) AS total, min(label) AS first_label, max(weight) AS heaviest,
+       avg(weight) AS mean, array_agg(label ORDER BY label) AS labels,
+       sum(weight) FILTER (WHERE weight > 1.5) AS heavy_total, max(t_id) AS max_t_id
+FROM u
+GROUP BY t_id
+ORDER BY t_id;
+
+-- name: NotNullGroupedAggregatesOuterJoin :many
+SELECT t.id, max(u.label) AS max_label, sum(u.weight) AS total, count(u.id) AS n
+FROM t LEFT JOIN u ON u.t_id = t.id
+GROUP BY t.id
+ORDER BY t.id;
+
+-- name: NotNullUngroupedAggregatesEmpty :one
+SELECT max(label) AS max_label, sum(weight) AS total, array_agg(id) AS ids, count(*) AS n
+FROM u WHERE false;
+
+-- name: NotNullGroupingSetsEmpty :many
+SELECT t_id, sum(weight) AS total, count(*) AS n
+FROM u WHERE false
+GROUP BY GROUPING SETS ((t_id), ());
+
+-- name: NotNullExistsCaseCoalesce :many
+-- verify-params: 2
+SELECT id,
+       EXISTS (SELECT 1 FROM u WHERE u.t_id = t.id AND u.weight > i4) AS heavy,
+       NOT EXISTS (SELECT 1 FROM u WHERE u.t_id = t.id) AS unreferenced,
+       CASE WHEN b THEN tx WHEN id = $1 THEN 'two' ELSE 'other' END AS all_branches,
+       CASE WHEN b THEN tx END AS no_else,
+       CASE WHEN b THEN tx ELSE vc END AS nullable_else,
+       CASE i4 WHEN 4 THEN i8 ELSE i2 END AS nullable_branch,
+       coalesce(i4, i8) AS with_notnull, coalesce(i4, i2) AS all_nullable,
+       coalesce(vc, tx, 'x') AS notnull_middle
+FROM t
+ORDER BY id;
