@@ -108,10 +108,14 @@ static void schema__tables_in_schemas(void **state)
     world_ok(w, "CREATE SCHEMA s;\n"
                 "CREATE TABLE s.t (a int);\n"
                 "CREATE TABLE __pgc_home.t (b int);\n"
+                "CREATE TABLE t (p int);\n"
                 "CREATE SCHEMA IF NOT EXISTS s;\n"
                 "CREATE SCHEMA other CREATE TABLE x (c int);\n"
                 "ALTER SCHEMA other RENAME TO other2;\n");
-    assert_string_equal(columns_of(w, "t"), "b integer?");
+    /* unqualified: public's, as at run time; the library's through its schema */
+    assert_string_equal(columns_of(w, "t"), "p integer?");
+    assert_string_equal(columns_of(w, "public.t"), "p integer?");
+    assert_string_equal(columns_of(w, "__pgc_home.t"), "b integer?");
     assert_string_equal(columns_of(w, "s.t"), "a integer?");
     assert_string_equal(columns_of(w, "other2.x"), "c integer?");
     world_ok(w, "DROP SCHEMA s CASCADE");

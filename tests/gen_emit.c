@@ -251,14 +251,14 @@ static void emit__copyfrom__maps_columns_to_parameters(void **state)
 {
     (void)state;
     out o = generate_query("-- name: Put :copyfrom\n"
-                           "INSERT INTO numbers (note, \"n\") VALUES ($2, $1::int);\n",
+                           "INSERT INTO {{tables.numbers}} (note, \"n\") VALUES ($2, $1::int);\n",
                            "store");
     if (!o.ok)
         print_error("%s", o.diag);
     assert_true(o.ok);
     /* the struct in parameter order, the COPY in column order */
     assert_non_null(strstr(o.header, "    int32_t n;\n    const char *note; /* NULL: SQL NULL */\n"));
-    assert_non_null(strstr(o.source, "\"COPY \\\"numbers\\\" (\\\"note\\\", \\\"n\\\") FROM STDIN (FORMAT binary)\""));
+    assert_non_null(strstr(o.source, "\"COPY {{tables.numbers}} (\\\"note\\\", \\\"n\\\") FROM STDIN (FORMAT binary)\""));
     assert_non_null(strstr(o.source, "        pgc_copy_text(c, r->note, NULL);\n"
                                      "        pgc_copy_int4(c, r->n, NULL);\n"));
     out_free(&o);
