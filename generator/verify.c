@@ -400,6 +400,11 @@ static const char *server_type_name(server *s, uint32_t oid, int32_t typmod)
     type_name tn = {oid, typmod, NULL};
     tn.name = res ? pgc_arena_strdup(s->a, PQgetvalue(res, 0, 0))
                   : pgc_arena_printf(s->a, "(type %u)", oid);
+    /* the analysis spells the library's own types without their schema;
+     * the server, whose search_path never holds it, qualifies them */
+    const char *home = PGC_HOME_SCHEMA ".";
+    if (strncmp(tn.name, home, strlen(home)) == 0)
+        tn.name += strlen(home);
     PQclear(res);
     PGC_PUSH(s->a, s->names, tn);
     return tn.name;
