@@ -2606,9 +2606,12 @@ static bool range_var_in(actx *c, scope *s, const PgQuery__RangeVar *rv, bool ct
         if (rel && c->deps)
             PGC_PUSH(c->a, *c->deps, rel);
         if (!rel) {
-            if (schema && strcmp(schema, PGC_HOME_SCHEMA) != 0)
-                return fail(c, rv->location, "relation \"%s.%s\" does not exist", schema,
-                            rv->relname);
+            if (schema && strcmp(schema, PGC_HOME_SCHEMA) != 0) {
+                fail(c, rv->location, "relation \"%s.%s\" does not exist", schema,
+                     rv->relname);
+                pgc_cat_note_unknown_schema(c->cat, c->d, c->t, rv->location, schema);
+                return false;
+            }
             fail(c, rv->location, "relation \"%s\" does not exist", rv->relname);
             if (!schema)
                 pgc_cat_note_home(c->cat, c->d, c->t, rv->location, 'r', rv->relname);

@@ -799,6 +799,18 @@ static const char *creation_schema(replay *r, const char *schema, int32_t locati
     return schema;
 }
 
+bool pgc_cat_note_unknown_schema(const pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
+                                 int32_t location, const char *schema)
+{
+    if (!d || !schema || schema_exists(cat, schema) || strcmp(schema, "information_schema") == 0)
+        return false;
+    pgc_diag_note(d, t->file, pgc_parse_source_offset(t, location),
+                  "no migration creates schema \"%s\": give the DDL of objects the library "
+                  "does not own as a catalog-only input (-c PATH)",
+                  schema);
+    return true;
+}
+
 /* Where in t's canonical text name is first written as a word (for
  * statements whose names the parser gives no location), or -1. */
 static int32_t name_location(const pgc_stmt_text *t, const char *name)
@@ -916,12 +928,20 @@ static pgc_rel *find_rel_kind(replay *r, const PgQuery__RangeVar *rv, const char
         return rel;
     /* IF EXISTS does not excuse naming the library's own relation unqualified:
      * at run time the statement would reach public's */
-    bool home = !rv_schema(rv) && home_object(r->cat, 'r', rv->relname);
-    if (!missing_ok || home) {
+    const char *schema = rv_schema(rv);
+    bool home = !schema && home_object(r->cat, 'r', rv->relname);
+    if (missing_ok && !home)
+        return NULL;
+    if (schema && !schema_exists(r->cat, schema)) {
+        *ok = fail(r->d, r->t, rv->location, "schema \"%s\" does not exist", schema);
+        pgc_cat_note_unknown_schema(r->cat, r->d, r->t, rv->location, schema);
+    } else if (schema && strcmp(schema, PGC_HOME_SCHEMA) != 0)
+        *ok = fail(r->d, r->t, rv->location, "relation \"%s.%s\" does not exist", schema,
+                   rv->relname);
+    else
         *ok = fail(r->d, r->t, rv->location, "relation \"%s\" does not exist", rv->relname);
-        if (!rv_schema(rv))
-            pgc_cat_note_home(r->cat, r->d, r->t, rv->location, 'r', rv->relname);
-    }
+    if (home)
+        pgc_cat_note_home(r->cat, r->d, r->t, rv->location, 'r', rv->relname);
     return NULL;
 }
 

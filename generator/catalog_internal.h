@@ -149,6 +149,12 @@ pgc_rel *pgc_cat_find_rel(pgc_catalog *cat, const char *schema, const char *name
 bool pgc_cat_note_home(const pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
                        int32_t location, char kind, const char *name);
 
+/* After an error for a name in a schema that neither the migrations nor the
+ * catalog-only inputs create: a note that such objects are given with -c.
+ * Returns whether it noted. */
+bool pgc_cat_note_unknown_schema(const pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
+                                 int32_t location, const char *schema);
+
 /* ---- catalog_sys.c: system relations queries may read ------------------ */
 
 typedef struct pgc_sys_rel {

@@ -936,6 +936,23 @@ static void embedded__catalog_only_input__is_read_not_owned(void **state)
     assert_int_equal(pr->p.migrations.len, 1);
     project_free(pr);
 
+    /* without the catalog-only input, the error says where such objects go */
+    pr = project_load(NULL, "CREATE TABLE {{tables.orders}} (id bigint);\n",
+                      "-- name: Totals :many\n"
+                      "SELECT total FROM {{tables.billing.invoices}};\n");
+    assert_false(pr->ok);
+    assert_string_equal(project_diag(pr),
+                        "DIR/queries.sql:2:19: error: relation \"billing.invoices\" does not "
+                        "exist\n"
+                        "    2 | SELECT total FROM {{tables.billing.invoices}};\n"
+                        "      |                   ^\n"
+                        "DIR/queries.sql:2:19: note: no migration creates schema \"billing\": "
+                        "give the DDL of objects the library does not own as a catalog-only "
+                        "input (-c PATH)\n"
+                        "    2 | SELECT total FROM {{tables.billing.invoices}};\n"
+                        "      |                   ^\n");
+    project_free(pr);
+
     pr = project_load("CREATE TABLE {{tables.invoices}} (id bigint);\n",
                       "CREATE TABLE {{tables.orders}} (id bigint);\n",
                       "-- name: N :one\nSELECT 1 AS one;\n");
