@@ -945,6 +945,22 @@ static pgc_rel *find_rel_kind(replay *r, const PgQuery__RangeVar *rv, const char
     return NULL;
 }
 
+/*
+ * The table a statement that pgc otherwise skips acts on (DML in a
+ * migration, an index, a trigger, TRUNCATE): named without a schema, it
+ * must not be the library's own only, for at run time the statement would
+ * reach public's.  False after reporting.
+ */
+static bool named_as_at_run_time(replay *r, const PgQuery__RangeVar *rv)
+{
+    if (!rv || rv_schema(rv) || !home_object(r->cat, 'r', rv->relname)
+        || pgc_cat_find_rel(r->cat, NULL, rv->relname))
+        return true;
+    fail(r->d, r->t, rv->location, "relation \"%s\" does not exist", rv->relname);
+    pgc_cat_note_home(r->cat, r->d, r->t, rv->location, 'r', rv->relname);
+    return false;
+}
+
 /* ---- columns ------------------------------------------------------------- */
 
 static pgc_col *rel_col(pgc_rel *rel, const char *name)
@@ -2357,6 +2373,24 @@ static bool apply(replay *r, PgQuery__Node *stmt)
         return true;
     case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
         return create_function(r, stmt->create_function_stmt);
+    case PG_QUERY__NODE__NODE_INSERT_STMT:
+        return named_as_at_run_time(r, stmt->insert_stmt->relation);
+    case PG_QUERY__NODE__NODE_UPDATE_STMT:
+        return named_as_at_run_time(r, stmt->update_stmt->relation);
+    case PG_QUERY__NODE__NODE_DELETE_STMT:
+        return named_as_at_run_time(r, stmt->delete_stmt->relation);
+    case PG_QUERY__NODE__NODE_INDEX_STMT:
+        return named_as_at_run_time(r, stmt->index_stmt->relation);
+    case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
+        return named_as_at_run_time(r, stmt->create_trig_stmt->relation);
+    case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
+        LIST_EACH(i, stmt->truncate_stmt->n_relations) {
+            const PgQuery__Node *n = stmt->truncate_stmt->relations[i];
+            if (n->node_case == PG_QUERY__NODE__NODE_RANGE_VAR
+                && !named_as_at_run_time(r, n->range_var))
+                return false;
+        }
+        return true;
     case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT: {
         /* sequences are not kept (queries cannot read them yet), but where
          * the library's land is checked */
@@ -2404,16 +2438,11 @@ static bool apply(replay *r, PgQuery__Node *stmt)
     case PG_QUERY__NODE__NODE_RULE_STMT:
         return fail(r->d, r->t, -1, "pgc cannot follow CREATE RULE");
     case PG_QUERY__NODE__NODE_ALTER_TYPE_STMT:
-    case PG_QUERY__NODE__NODE_INSERT_STMT:
-    case PG_QUERY__NODE__NODE_UPDATE_STMT:
-    case PG_QUERY__NODE__NODE_DELETE_STMT:
     case PG_QUERY__NODE__NODE_MERGE_STMT:
     case PG_QUERY__NODE__NODE_GRANT_STMT:
     case PG_QUERY__NODE__NODE_GRANT_ROLE_STMT:
     case PG_QUERY__NODE__NODE_ALTER_DEFAULT_PRIVILEGES_STMT:
     case PG_QUERY__NODE__NODE_COMMENT_STMT:
-    case PG_QUERY__NODE__NODE_INDEX_STMT:
-    case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
     case PG_QUERY__NODE__NODE_CREATE_EVENT_TRIG_STMT:
     case PG_QUERY__NODE__NODE_ALTER_EVENT_TRIG_STMT:
     case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT:
@@ -2435,7 +2464,6 @@ static bool apply(replay *r, PgQuery__Node *stmt)
     case PG_QUERY__NODE__NODE_VACUUM_STMT:
     case PG_QUERY__NODE__NODE_CLUSTER_STMT:
     case PG_QUERY__NODE__NODE_REINDEX_STMT:
-    case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
     case PG_QUERY__NODE__NODE_COPY_STMT:
     case PG_QUERY__NODE__NODE_REFRESH_MAT_VIEW_STMT:
     case PG_QUERY__NODE__NODE_CREATE_STATS_STMT:

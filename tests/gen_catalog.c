@@ -481,11 +481,27 @@ static void embedded__own_names_without_template_in_migrations__are_errors(void 
     assert_false(world_migrate(w, "ALTER TYPE tenant_status ADD VALUE 'closed'"));
     assert_non_null(strstr(world_errors(w), "test.sql:1:12: note: \"tenant_status\" is the "
                                             "library's type"));
+    /* statements pgc otherwise skips are checked for it too */
+    static const char *const skipped[] = {
+        "INSERT INTO orders (id, status) VALUES (1, 'active')",
+        "UPDATE orders SET status = 'active'",
+        "DELETE FROM orders",
+        "CREATE INDEX orders_status ON orders (status)",
+        "TRUNCATE \"__pgc_home\".orders, orders",
+        "CREATE TRIGGER t BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION f()",
+    };
+    for (size_t i = 0; i < sizeof skipped / sizeof *skipped; i++) {
+        if (world_migrate(w, skipped[i]))
+            fail_msg("accepted: %s", skipped[i]);
+        assert_non_null(strstr(world_errors(w), "note: \"orders\" is the library's table"));
+    }
     /* through the template, all of it works */
     world_ok(w, "CREATE TABLE \"__pgc_home\".lines (\n"
                 "  order_id bigint REFERENCES \"__pgc_home\".orders (id),\n"
                 "  s \"__pgc_home\".tenant_status);\n"
                 "ALTER TYPE \"__pgc_home\".tenant_status ADD VALUE 'closed';\n"
+                "INSERT INTO \"__pgc_home\".orders VALUES (1, 'active');\n"
+                "CREATE INDEX ON \"__pgc_home\".orders (status);\n"
                 "DROP TABLE IF EXISTS \"__pgc_home\".lines;\n");
 }
 
