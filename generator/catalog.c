@@ -525,8 +525,12 @@ bool pgc_cat_typename(pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
         const char *rel = str_of(tn->names[tn->n_names - 2]);
         const char *schema = tn->n_names >= 3 ? str_of(tn->names[tn->n_names - 3]) : NULL;
         const pgc_rel *r = pgc_cat_find_rel(cat, schema, rel);
-        if (!r)
-            return fail(d, t, tn->location, "relation \"%s\" does not exist", rel);
+        if (!r) {
+            fail(d, t, tn->location, "relation \"%s\" does not exist", rel);
+            if (!schema)
+                pgc_cat_note_home(cat, d, t, tn->location, 'r', rel);
+            return false;
+        }
         const pgc_col *c = find_col(r, col);
         if (!c)
             return fail(d, t, tn->location, "column \"%s\" of relation \"%s\" does not exist",

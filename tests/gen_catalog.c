@@ -481,6 +481,12 @@ static void embedded__own_names_without_template_in_migrations__are_errors(void 
     assert_false(world_migrate(w, "ALTER TYPE tenant_status ADD VALUE 'closed'"));
     assert_non_null(strstr(world_errors(w), "test.sql:1:12: note: \"tenant_status\" is the "
                                             "library's type"));
+    assert_false(world_migrate(w, "CREATE VIEW \"__pgc_home\".v AS SELECT id FROM orders"));
+    assert_non_null(strstr(world_errors(w), "test.sql:1:46: note: \"orders\" is the library's "
+                                            "table: write {{tables.orders}}\n"));
+    assert_false(world_migrate(w, "CREATE FUNCTION \"__pgc_home\".g(o orders.id%TYPE) "
+                                  "RETURNS int LANGUAGE sql AS 'SELECT 1'"));
+    assert_non_null(strstr(world_errors(w), "note: \"orders\" is the library's table"));
     /* statements pgc otherwise skips are checked for it too */
     static const char *const skipped[] = {
         "INSERT INTO orders (id, status) VALUES (1, 'active')",
