@@ -1833,9 +1833,15 @@ static bool drop_function(replay *r, const PgQuery__ObjectWithArgs *ow, bool mis
         if (!ok)
             return false;
     }
-    /* functions pgc does not keep (trigger functions, procedures) may be dropped */
-    (void)found;
+    /* functions pgc does not keep (trigger functions, procedures) may be
+     * dropped; the library's own named without a template may not */
     (void)missing_ok;
+    if (!found && !schema && home_object(r->cat, 'f', name)) {
+        int32_t at = name_location(r->t, name);
+        fail(r->d, r->t, at, "function %s does not exist", name);
+        pgc_cat_note_home(r->cat, r->d, r->t, at, 'f', name);
+        return false;
+    }
     return true;
 }
 

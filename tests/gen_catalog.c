@@ -487,6 +487,13 @@ static void embedded__own_names_without_template_in_migrations__are_errors(void 
     assert_false(world_migrate(w, "CREATE FUNCTION \"__pgc_home\".g(o orders.id%TYPE) "
                                   "RETURNS int LANGUAGE sql AS 'SELECT 1'"));
     assert_non_null(strstr(world_errors(w), "note: \"orders\" is the library's table"));
+    world_ok(w, "CREATE FUNCTION \"__pgc_home\".touch() RETURNS int LANGUAGE sql "
+                "AS 'SELECT 1'");
+    assert_false(world_migrate(w, "DROP FUNCTION IF EXISTS touch()"));
+    assert_non_null(strstr(world_errors(w), "test.sql:1:25: error: function touch does not "
+                                            "exist\n"));
+    assert_non_null(strstr(world_errors(w), "test.sql:1:25: note: \"touch\" is the library's "
+                                            "function: write {{schema}}.touch\n"));
     /* statements pgc otherwise skips are checked for it too */
     static const char *const skipped[] = {
         "INSERT INTO orders (id, status) VALUES (1, 'active')",
