@@ -469,6 +469,7 @@ static const char *rel_kind_name(char kind)
     case 'f': return "foreign table";
     case 'v': return "view";
     case 'm': return "materialized view";
+    case 'S': return "sequence";
     default: return "composite type";
     }
 }
