@@ -2010,7 +2010,10 @@ static bool func_call(actx *c, scope *s, const PgQuery__FuncCall *fc, expr *out,
             sig = pgc_arena_printf(c->a, "%s(*)", name);
         if (ambiguous)
             return fail(c, fc->location, "function %s is not unique", sig);
-        return fail(c, fc->location, "function %s does not exist", sig);
+        fail(c, fc->location, "function %s does not exist", sig);
+        if (!schema)
+            pgc_cat_note_home(c->cat, c->d, c->t, fc->location, 'f', name);
+        return false;
     }
     const pgc_bi_func *f = best->f;
     uint32_t declared[FUNC_MAX_ARGS];
@@ -2671,10 +2674,16 @@ static bool range_var_in(actx *c, scope *s, const PgQuery__RangeVar *rv, bool ct
         if (rel && c->deps)
             PGC_PUSH(c->a, *c->deps, rel);
         if (!rel) {
-            if (schema && strcmp(schema, PGC_HOME_SCHEMA) != 0)
-                return fail(c, rv->location, "relation \"%s.%s\" does not exist", schema,
-                            rv->relname);
-            return fail(c, rv->location, "relation \"%s\" does not exist", rv->relname);
+            if (schema && strcmp(schema, PGC_HOME_SCHEMA) != 0) {
+                fail(c, rv->location, "relation \"%s.%s\" does not exist", schema,
+                     rv->relname);
+                pgc_cat_note_unknown_schema(c->cat, c->d, c->t, rv->location, schema);
+                return false;
+            }
+            fail(c, rv->location, "relation \"%s\" does not exist", rv->relname);
+            if (!schema)
+                pgc_cat_note_home(c->cat, c->d, c->t, rv->location, 'r', rv->relname);
+            return false;
         }
         r->schema = rel->schema;
         r->rowtype = rel->rowtype;
@@ -3341,8 +3350,12 @@ static bool target_rte(actx *c, scope *s, const PgQuery__RangeVar *rv, const pgc
 {
     const char *schema = rv->schemaname && *rv->schemaname ? rv->schemaname : NULL;
     *rel = pgc_cat_find_rel(c->cat, schema, rv->relname);
-    if (!*rel)
-        return fail(c, rv->location, "relation \"%s\" does not exist", rv->relname);
+    if (!*rel) {
+        fail(c, rv->location, "relation \"%s\" does not exist", rv->relname);
+        if (!schema)
+            pgc_cat_note_home(c->cat, c->d, c->t, rv->location, 'r', rv->relname);
+        return false;
+    }
     if ((*rel)->kind == 'm')
         return fail(c, rv->location, "cannot change materialized view \"%s\"", rv->relname);
     /* the target is always the catalog relation, never a CTE of that name */

@@ -281,31 +281,30 @@ static pgc_utype *new_type(pgc_catalog *cat, const char *schema, const char *nam
     return u;
 }
 
+/* The user-defined objects an unqualified name finds: those in public, the
+ * run-time search path's one schema that can hold them (semantic.h; never
+ * the library's schema, which only templates name). */
 static bool in_search_path(const char *schema)
 {
-    return strcmp(schema, PGC_HOME_SCHEMA) == 0 || strcmp(schema, "public") == 0;
+    return strcmp(schema, "public") == 0;
 }
 
 /* A user type (not an array) by name; schema NULL searches the path. */
 static pgc_utype *find_utype(const pgc_catalog *cat, const char *schema, const char *name)
 {
-    static const char *const path[] = {PGC_HOME_SCHEMA, "public"};
     const named_list *same = types_named(cat, name);
-    LIST_EACH(p, schema ? 1 : 2) {
-        const char *s = schema ? schema : path[p];
-        LIST_EACH(i, same->len) {
-            pgc_utype *u = same->items[i];
-            if (!u->dropped && u->t.elem == 0 && u->name && strcmp(u->name, name) == 0
-                && strcmp(u->schema, s) == 0)
-                return u;
-        }
+    LIST_EACH(i, same->len) {
+        pgc_utype *u = same->items[i];
+        if (!u->dropped && u->t.elem == 0 && u->name && strcmp(u->name, name) == 0
+            && (schema ? strcmp(u->schema, schema) == 0 : in_search_path(u->schema)))
+            return u;
     }
     return NULL;
 }
 
 static bool schema_exists(const pgc_catalog *cat, const char *schema)
 {
-    if (strcmp(schema, "pg_catalog") == 0)
+    if (strcmp(schema, "pg_catalog") == 0 || strcmp(schema, "pg_temp") == 0)
         return true;
     LIST_EACH(i, cat->schemas.len)
         if (strcmp(cat->schemas.items[i], schema) == 0)
@@ -432,24 +431,80 @@ static pgc_rel *system_rel(pgc_catalog *cat, const char *schema, const char *nam
     return NULL;
 }
 
+/* A user relation (not a composite type's) in schema, or NULL. */
+static pgc_rel *user_rel(const pgc_catalog *cat, const char *schema, const char *name)
+{
+    const named_list *same = rels_named(cat, name);
+    LIST_EACH(i, same->len) {
+        pgc_rel *r = same->items[i];
+        if (!r->dropped && !r->system && r->kind != 'c' && strcmp(r->name, name) == 0
+            && strcmp(r->schema, schema) == 0)
+            return r;
+    }
+    return NULL;
+}
+
 pgc_rel *pgc_cat_find_rel(pgc_catalog *cat, const char *schema, const char *name)
 {
-    static const char *const path[] = {PGC_HOME_SCHEMA, "public"};
-    const named_list *same = rels_named(cat, name);
-    LIST_EACH(p, schema ? 1 : 2) {
-        const char *s = schema ? schema : path[p];
-        LIST_EACH(i, same->len) {
-            pgc_rel *r = same->items[i];
-            if (!r->dropped && !r->system && r->kind != 'c' && strcmp(r->name, name) == 0
-                && strcmp(r->schema, s) == 0)
-                return r;
-        }
-    }
-    if (!schema || strcmp(schema, "pg_catalog") == 0)
-        return system_rel(cat, "pg_catalog", name);
-    if (strcmp(schema, "information_schema") == 0)
+    if (schema && (strcmp(schema, "pg_catalog") == 0
+                   || strcmp(schema, "information_schema") == 0))
         return system_rel(cat, schema, name);
+    if (schema)
+        return user_rel(cat, schema, name);
+    /* the server's order: pg_temp, pg_catalog, then the path ("$user", public) */
+    pgc_rel *r = user_rel(cat, "pg_temp", name);
+    if (!r)
+        r = system_rel(cat, "pg_catalog", name);
+    if (!r)
+        r = user_rel(cat, "public", name);
+    return r;
+}
+
+/* What a relation of this kind is called in messages. */
+static const char *rel_kind_name(char kind)
+{
+    switch (kind) {
+    case 'r': return "table";
+    case 'p': return "partitioned table";
+    case 'f': return "foreign table";
+    case 'v': return "view";
+    case 'm': return "materialized view";
+    case 'S': return "sequence";
+    default: return "composite type";
+    }
+}
+
+/* The library's own object of that kind and name (made in PGC_HOME_SCHEMA). */
+static const char *home_object(const pgc_catalog *cat, char kind, const char *name)
+{
+    if (kind == 'r') {
+        const pgc_rel *rel = user_rel(cat, PGC_HOME_SCHEMA, name);
+        return rel ? rel_kind_name(rel->kind) : NULL;
+    }
+    if (kind == 't') {
+        const pgc_utype *u = find_utype(cat, PGC_HOME_SCHEMA, name);
+        return !u ? NULL : u->t.type == 'd' ? "domain" : "type";
+    }
+    LIST_EACH(i, cat->funcs.len) {
+        const pgc_ufunc *f = cat->funcs.items[i];
+        if (!f->dropped && strcmp(f->f.name, name) == 0
+            && strcmp(f->schema, PGC_HOME_SCHEMA) == 0)
+            return "function";
+    }
     return NULL;
+}
+
+bool pgc_cat_note_home(const pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
+                       int32_t location, char kind, const char *name)
+{
+    const char *what = d && name ? home_object(cat, kind, name) : NULL;
+    if (!what)
+        return false;
+    pgc_diag_note(d, t->file, pgc_parse_source_offset(t, location),
+                  kind == 'r' ? "\"%s\" is the library's %s: write {{tables.%s}}"
+                              : "\"%s\" is the library's %s: write {{schema}}.%s",
+                  name, what, kind == 'r' ? name : quote_ident(cat->a, name));
+    return true;
 }
 
 static const pgc_col *find_col(const pgc_rel *r, const char *name)
@@ -471,8 +526,12 @@ bool pgc_cat_typename(pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
         const char *rel = str_of(tn->names[tn->n_names - 2]);
         const char *schema = tn->n_names >= 3 ? str_of(tn->names[tn->n_names - 3]) : NULL;
         const pgc_rel *r = pgc_cat_find_rel(cat, schema, rel);
-        if (!r)
-            return fail(d, t, tn->location, "relation \"%s\" does not exist", rel);
+        if (!r) {
+            fail(d, t, tn->location, "relation \"%s\" does not exist", rel);
+            if (!schema)
+                pgc_cat_note_home(cat, d, t, tn->location, 'r', rel);
+            return false;
+        }
         const pgc_col *c = find_col(r, col);
         if (!c)
             return fail(d, t, tn->location, "column \"%s\" of relation \"%s\" does not exist",
@@ -493,7 +552,10 @@ bool pgc_cat_typename(pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
         if (!bt && !u) {
             if (schema && strcmp(schema, PGC_HOME_SCHEMA) != 0)
                 return fail(d, t, tn->location, "type \"%s.%s\" does not exist", schema, name);
-            return fail(d, t, tn->location, "type \"%s\" does not exist", name);
+            fail(d, t, tn->location, "type \"%s\" does not exist", name);
+            if (!schema)
+                pgc_cat_note_home(cat, d, t, tn->location, 't', name);
+            return false;
         }
         *oid = bt ? bt->oid : u->t.oid;
         *typmod = -1;
@@ -722,7 +784,15 @@ typedef struct replay {
 static const char *creation_schema(replay *r, const char *schema, int32_t location, bool *ok)
 {
     if (!schema)
-        schema = r->default_schema ? r->default_schema : PGC_HOME_SCHEMA;
+        schema = r->default_schema;
+    if (!schema) {
+        /* the first schema of the server's default search_path that exists */
+        if (!schema_exists(r->cat, "public")) {
+            *ok = fail(r->d, r->t, location, "no schema has been selected to create in");
+            return NULL;
+        }
+        schema = "public";
+    }
     if (!schema_exists(r->cat, schema)) {
         *ok = fail(r->d, r->t, location, "schema \"%s\" does not exist", schema);
         return NULL;
@@ -732,6 +802,70 @@ static const char *creation_schema(replay *r, const char *schema, int32_t locati
         return NULL;
     }
     return schema;
+}
+
+bool pgc_cat_note_unknown_schema(const pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
+                                 int32_t location, const char *schema)
+{
+    if (!d || !schema || schema_exists(cat, schema) || strcmp(schema, "information_schema") == 0)
+        return false;
+    pgc_diag_note(d, t->file, pgc_parse_source_offset(t, location),
+                  "no migration creates schema \"%s\": give the DDL of objects the library "
+                  "does not own as a catalog-only input (-c PATH)",
+                  schema);
+    return true;
+}
+
+/* Where in t's canonical text name is first written as a word (for
+ * statements whose names the parser gives no location), or -1. */
+static int32_t name_location(const pgc_stmt_text *t, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = t->canon; n && (p = strstr(p, name)) != NULL; p++) {
+        bool before = p > t->canon && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
+        bool after = isalnum((unsigned char)p[n]) || p[n] == '_';
+        if (!before && !after)
+            return (int32_t)(p - t->canon);
+    }
+    return -1;
+}
+
+/*
+ * creation_schema() for an object the library's migrations create: in a
+ * dual-mode library's (pgc_catalog_set_templated()), one made without a
+ * schema is an error with the fix, for it would land in public, once for
+ * every embedding, and the second embedding fails (42P07, 42710).  kind
+ * names the object in the message ("table"); relations take {{tables.x}},
+ * other objects {{schema}}.x.  location -1 looks the name up in t.
+ */
+static const char *own_creation_schema(replay *r, const char *schema, const char *kind,
+                                       const char *name, bool relation, int32_t location,
+                                       bool *ok)
+{
+    if (location < 0 && name)
+        location = name_location(r->t, name);
+    if (!schema && !r->default_schema && r->cat->templated && name) {
+        fail(r->d, r->t, location,
+             "%s \"%s\" is created without a schema: it would land in public, the same for "
+             "every embedding of the library",
+             kind, name);
+        if (r->d)
+            pgc_diag_note(r->d, r->t->file, pgc_parse_source_offset(r->t, location),
+                          relation ? "create the library's %s as {{tables.%s}}"
+                                   : "create the library's %s as {{schema}}.%s",
+                          kind, relation ? name : quote_ident(r->cat->a, name));
+        *ok = false;
+        return NULL;
+    }
+    return creation_schema(r, schema, location, ok);
+}
+
+/* The schema a CREATE of a relation names, pg_temp for a TEMP one. */
+static const char *rv_create_schema(const PgQuery__RangeVar *rv)
+{
+    if (rv->schemaname && *rv->schemaname)
+        return rv->schemaname;
+    return rv->relpersistence && strcmp(rv->relpersistence, "t") == 0 ? "pg_temp" : NULL;
 }
 
 static bool name_taken(const pgc_catalog *cat, const char *schema, const char *name)
@@ -784,6 +918,11 @@ static void drop_rel(pgc_catalog *cat, pgc_rel *rel)
     }
 }
 
+static const char *rv_schema(const PgQuery__RangeVar *rv)
+{
+    return rv->schemaname && *rv->schemaname ? rv->schemaname : NULL;
+}
+
 static pgc_rel *find_rel_kind(replay *r, const PgQuery__RangeVar *rv, const char *kinds,
                               bool missing_ok, bool *ok)
 {
@@ -792,14 +931,39 @@ static pgc_rel *find_rel_kind(replay *r, const PgQuery__RangeVar *rv, const char
                                     rv->relname);
     if (rel && strchr(kinds, rel->kind))
         return rel;
-    if (!missing_ok)
+    /* IF EXISTS does not excuse naming the library's own relation unqualified:
+     * at run time the statement would reach public's */
+    const char *schema = rv_schema(rv);
+    bool home = !schema && home_object(r->cat, 'r', rv->relname);
+    if (missing_ok && !home)
+        return NULL;
+    if (schema && !schema_exists(r->cat, schema)) {
+        *ok = fail(r->d, r->t, rv->location, "schema \"%s\" does not exist", schema);
+        pgc_cat_note_unknown_schema(r->cat, r->d, r->t, rv->location, schema);
+    } else if (schema && strcmp(schema, PGC_HOME_SCHEMA) != 0)
+        *ok = fail(r->d, r->t, rv->location, "relation \"%s.%s\" does not exist", schema,
+                   rv->relname);
+    else
         *ok = fail(r->d, r->t, rv->location, "relation \"%s\" does not exist", rv->relname);
+    if (home)
+        pgc_cat_note_home(r->cat, r->d, r->t, rv->location, 'r', rv->relname);
     return NULL;
 }
 
-static const char *rv_schema(const PgQuery__RangeVar *rv)
+/*
+ * The table a statement that pgc otherwise skips acts on (DML in a
+ * migration, an index, a trigger, TRUNCATE): named without a schema, it
+ * must not be the library's own only, for at run time the statement would
+ * reach public's.  False after reporting.
+ */
+static bool named_as_at_run_time(replay *r, const PgQuery__RangeVar *rv)
 {
-    return rv->schemaname && *rv->schemaname ? rv->schemaname : NULL;
+    if (!rv || rv_schema(rv) || !home_object(r->cat, 'r', rv->relname)
+        || pgc_cat_find_rel(r->cat, NULL, rv->relname))
+        return true;
+    fail(r->d, r->t, rv->location, "relation \"%s\" does not exist", rv->relname);
+    pgc_cat_note_home(r->cat, r->d, r->t, rv->location, 'r', rv->relname);
+    return false;
 }
 
 /* ---- columns ------------------------------------------------------------- */
@@ -854,6 +1018,16 @@ static void column_constraint(pgc_col *c, const PgQuery__Constraint *k)
     }
 }
 
+/* FOREIGN KEY / REFERENCES: the referenced table must exist (and be named
+ * as at run time: the library's own through a template). */
+static bool references(replay *r, const PgQuery__Constraint *k)
+{
+    bool ok = true;
+    if (k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN && k->pktable)
+        find_rel_kind(r, k->pktable, "rp", false, &ok);
+    return ok;
+}
+
 /* A column from a ColumnDef (CREATE TABLE, ADD COLUMN, composite types). */
 static bool column_def(replay *r, const PgQuery__ColumnDef *cd, pgc_col *c)
 {
@@ -876,8 +1050,11 @@ static bool column_def(replay *r, const PgQuery__ColumnDef *cd, pgc_col *c)
     if (cd->is_not_null)
         c->not_null = true;
     LIST_EACH(i, cd->n_constraints)
-        if (cd->constraints[i]->node_case == PG_QUERY__NODE__NODE_CONSTRAINT)
+        if (cd->constraints[i]->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
+            if (!references(r, cd->constraints[i]->constraint))
+                return false;
             column_constraint(c, cd->constraints[i]->constraint);
+        }
     if (cd->raw_default)
         c->has_default = true;
     /* a NOT NULL domain does not make the column NOT NULL (catalog_internal.h) */
@@ -905,6 +1082,8 @@ static bool add_column(replay *r, pgc_rel *rel, const pgc_col *c, int32_t locati
 /* PRIMARY KEY (a, b) as a table constraint: its columns become NOT NULL. */
 static bool table_constraint(replay *r, pgc_rel *rel, const PgQuery__Constraint *k)
 {
+    if (!references(r, k))
+        return false;
     if (k->contype != PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY)
         return true;
     LIST_EACH(i, k->n_keys) {
@@ -939,7 +1118,9 @@ static bool create_table(replay *r, const PgQuery__CreateStmt *cs, char kind)
 {
     bool ok = true;
     const PgQuery__RangeVar *rv = cs->relation;
-    const char *schema = creation_schema(r, rv_schema(rv), rv->location, &ok);
+    const char *schema = own_creation_schema(r, rv_create_schema(rv),
+                                             kind == 'f' ? "foreign table" : "table",
+                                             rv->relname, true, rv->location, &ok);
     if (!ok)
         return false;
     if (name_taken(r->cat, schema, rv->relname) || type_taken(r->cat, schema, rv->relname)) {
@@ -1185,12 +1366,12 @@ static bool alter_table(replay *r, const PgQuery__AlterTableStmt *as)
 
 /* The schema and name of a type about to be created from a qualified
  * name; false after reporting a missing schema or a name already taken. */
-static bool new_type_name(replay *r, PgQuery__Node **names, size_t n, const char **schema,
-                          const char **name)
+static bool new_type_name(replay *r, PgQuery__Node **names, size_t n, const char *kind,
+                          const char **schema, const char **name)
 {
     bool ok = true;
     split_name(names, n, schema, name);
-    *schema = creation_schema(r, *schema, -1, &ok);
+    *schema = own_creation_schema(r, *schema, kind, *name, false, -1, &ok);
     if (!ok)
         return false;
     if (type_taken(r->cat, *schema, *name))
@@ -1201,7 +1382,7 @@ static bool new_type_name(replay *r, PgQuery__Node **names, size_t n, const char
 static bool create_enum(replay *r, const PgQuery__CreateEnumStmt *es)
 {
     const char *schema, *name;
-    if (!new_type_name(r, es->type_name, es->n_type_name, &schema, &name))
+    if (!new_type_name(r, es->type_name, es->n_type_name, "type", &schema, &name))
         return false;
     pgc_utype *u = new_type(r->cat, schema, name, 'e', 'E');
     LIST_EACH(i, es->n_vals)
@@ -1217,11 +1398,15 @@ static pgc_utype *find_type_by_names(replay *r, PgQuery__Node **names, size_t n,
     pgc_utype *u = name ? find_utype(r->cat, schema, name) : NULL;
     if (u && (!typtype || u->t.type == typtype))
         return u;
-    if (!missing_ok) {
-        if (!u && name && !schema && pgc_bi_type_by_typname(name))
+    if (!missing_ok || (!u && !schema && name && home_object(r->cat, 't', name))) {
+        if (!u && name && !schema && pgc_bi_type_by_typname(name)) {
             *ok = fail(r->d, r->t, -1, "pgc cannot alter built-in type \"%s\"", name);
-        else
-            *ok = fail(r->d, r->t, -1, "type \"%s\" does not exist", name ? name : "?");
+        } else {
+            int32_t at = name ? name_location(r->t, name) : -1;
+            *ok = fail(r->d, r->t, at, "type \"%s\" does not exist", name ? name : "?");
+            if (!schema)
+                pgc_cat_note_home(r->cat, r->d, r->t, at, 't', name);
+        }
     }
     return NULL;
 }
@@ -1268,7 +1453,8 @@ static bool create_composite(replay *r, const PgQuery__CompositeTypeStmt *cs)
 {
     bool ok = true;
     const PgQuery__RangeVar *rv = cs->typevar;
-    const char *schema = creation_schema(r, rv_schema(rv), rv->location, &ok);
+    const char *schema = own_creation_schema(r, rv_schema(rv), "type", rv->relname, false,
+                                             rv->location, &ok);
     if (!ok)
         return false;
     if (type_taken(r->cat, schema, rv->relname) || name_taken(r->cat, schema, rv->relname))
@@ -1290,7 +1476,7 @@ static bool create_composite(replay *r, const PgQuery__CompositeTypeStmt *cs)
 static bool create_domain(replay *r, const PgQuery__CreateDomainStmt *ds)
 {
     const char *schema, *name;
-    if (!new_type_name(r, ds->domainname, ds->n_domainname, &schema, &name))
+    if (!new_type_name(r, ds->domainname, ds->n_domainname, "domain", &schema, &name))
         return false;
     uint32_t base;
     int32_t typmod;
@@ -1319,7 +1505,7 @@ static bool create_domain(replay *r, const PgQuery__CreateDomainStmt *ds)
 static bool create_range(replay *r, const PgQuery__CreateRangeStmt *rs)
 {
     const char *schema, *name;
-    if (!new_type_name(r, rs->type_name, rs->n_type_name, &schema, &name))
+    if (!new_type_name(r, rs->type_name, rs->n_type_name, "type", &schema, &name))
         return false;
     uint32_t subtype = 0;
     int32_t typmod;
@@ -1414,7 +1600,8 @@ static bool create_view(replay *r, const PgQuery__ViewStmt *vs)
 {
     bool ok = true;
     const PgQuery__RangeVar *rv = vs->view;
-    const char *schema = creation_schema(r, rv_schema(rv), rv->location, &ok);
+    const char *schema = own_creation_schema(r, rv_create_schema(rv), "view", rv->relname, true,
+                                             rv->location, &ok);
     if (!ok)
         return false;
     pgc_cols cols = {0};
@@ -1448,7 +1635,9 @@ static bool create_table_as(replay *r, PgQuery__Node *query, const PgQuery__Into
 {
     bool ok = true;
     const PgQuery__RangeVar *rv = into->rel;
-    const char *schema = creation_schema(r, rv_schema(rv), rv->location, &ok);
+    const char *schema = own_creation_schema(r, rv_create_schema(rv),
+                                             matview ? "materialized view" : "table",
+                                             rv->relname, true, rv->location, &ok);
     if (!ok)
         return false;
     if (name_taken(r->cat, schema, rv->relname) || type_taken(r->cat, schema, rv->relname)) {
@@ -1501,14 +1690,15 @@ static bool is_unsupported_pseudo(const PgQuery__TypeName *tn)
 
 static bool create_function(replay *r, const PgQuery__CreateFunctionStmt *fs)
 {
-    if (fs->is_procedure)
-        return true; /* CALL is not a query pgc types */
     bool ok = true;
     const char *schema, *name;
     split_name(fs->funcname, fs->n_funcname, &schema, &name);
-    schema = creation_schema(r, schema, -1, &ok);
+    schema = own_creation_schema(r, schema, fs->is_procedure ? "procedure" : "function", name,
+                                 false, -1, &ok);
     if (!ok)
         return false;
+    if (fs->is_procedure)
+        return true; /* CALL is not a query pgc types */
     if (fs->return_type && is_unsupported_pseudo(fs->return_type))
         return true; /* trigger functions and the like: not callable from queries */
     PGC_VEC(pgc_bi_oid) args = {0};
@@ -1644,9 +1834,15 @@ static bool drop_function(replay *r, const PgQuery__ObjectWithArgs *ow, bool mis
         if (!ok)
             return false;
     }
-    /* functions pgc does not keep (trigger functions, procedures) may be dropped */
-    (void)found;
+    /* functions pgc does not keep (trigger functions, procedures) may be
+     * dropped; the library's own named without a template may not */
     (void)missing_ok;
+    if (!found && !schema && home_object(r->cat, 'f', name)) {
+        int32_t at = name_location(r->t, name);
+        fail(r->d, r->t, at, "function %s does not exist", name);
+        pgc_cat_note_home(r->cat, r->d, r->t, at, 'f', name);
+        return false;
+    }
     return true;
 }
 
@@ -1895,14 +2091,19 @@ static bool drop_stmt(replay *r, const PgQuery__DropStmt *ds)
                                     ? "f"
                                     : "rp";
             if (!rel || !strchr(kinds, rel->kind)) {
-                if (ds->missing_ok)
+                bool home = !rel && !schema && home_object(r->cat, 'r', name);
+                if (ds->missing_ok && !home)
                     break;
-                return fail(r->d, r->t, -1, "%s \"%s\" does not exist",
-                            kinds[0] == 'v' ? "view"
-                            : kinds[0] == 'm' ? "materialized view"
-                            : kinds[0] == 'f' ? "foreign table"
-                                              : "table",
-                            name);
+                int32_t at = home ? name_location(r->t, name) : -1;
+                fail(r->d, r->t, at, "%s \"%s\" does not exist",
+                     kinds[0] == 'v' ? "view"
+                     : kinds[0] == 'm' ? "materialized view"
+                     : kinds[0] == 'f' ? "foreign table"
+                                       : "table",
+                     name);
+                if (home)
+                    pgc_cat_note_home(r->cat, r->d, r->t, at, 'r', name);
+                return false;
             }
             if (!drop_dependents(r, rel, ds->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE))
                 return false;
@@ -2183,6 +2384,33 @@ static bool apply(replay *r, PgQuery__Node *stmt)
         return true;
     case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
         return create_function(r, stmt->create_function_stmt);
+    case PG_QUERY__NODE__NODE_INSERT_STMT:
+        return named_as_at_run_time(r, stmt->insert_stmt->relation);
+    case PG_QUERY__NODE__NODE_UPDATE_STMT:
+        return named_as_at_run_time(r, stmt->update_stmt->relation);
+    case PG_QUERY__NODE__NODE_DELETE_STMT:
+        return named_as_at_run_time(r, stmt->delete_stmt->relation);
+    case PG_QUERY__NODE__NODE_INDEX_STMT:
+        return named_as_at_run_time(r, stmt->index_stmt->relation);
+    case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
+        return named_as_at_run_time(r, stmt->create_trig_stmt->relation);
+    case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
+        LIST_EACH(i, stmt->truncate_stmt->n_relations) {
+            const PgQuery__Node *n = stmt->truncate_stmt->relations[i];
+            if (n->node_case == PG_QUERY__NODE__NODE_RANGE_VAR
+                && !named_as_at_run_time(r, n->range_var))
+                return false;
+        }
+        return true;
+    case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT: {
+        /* sequences are not kept (queries cannot read them yet), but where
+         * the library's land is checked */
+        bool ok = true;
+        const PgQuery__RangeVar *rv = stmt->create_seq_stmt->sequence;
+        own_creation_schema(r, rv_create_schema(rv), "sequence", rv->relname, true,
+                            rv->location, &ok);
+        return ok;
+    }
     case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT:
         return create_extension(r, stmt->create_extension_stmt);
     case PG_QUERY__NODE__NODE_DROP_STMT:
@@ -2221,19 +2449,13 @@ static bool apply(replay *r, PgQuery__Node *stmt)
     case PG_QUERY__NODE__NODE_RULE_STMT:
         return fail(r->d, r->t, -1, "pgc cannot follow CREATE RULE");
     case PG_QUERY__NODE__NODE_ALTER_TYPE_STMT:
-    case PG_QUERY__NODE__NODE_INSERT_STMT:
-    case PG_QUERY__NODE__NODE_UPDATE_STMT:
-    case PG_QUERY__NODE__NODE_DELETE_STMT:
     case PG_QUERY__NODE__NODE_MERGE_STMT:
     case PG_QUERY__NODE__NODE_GRANT_STMT:
     case PG_QUERY__NODE__NODE_GRANT_ROLE_STMT:
     case PG_QUERY__NODE__NODE_ALTER_DEFAULT_PRIVILEGES_STMT:
     case PG_QUERY__NODE__NODE_COMMENT_STMT:
-    case PG_QUERY__NODE__NODE_INDEX_STMT:
-    case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
     case PG_QUERY__NODE__NODE_CREATE_EVENT_TRIG_STMT:
     case PG_QUERY__NODE__NODE_ALTER_EVENT_TRIG_STMT:
-    case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
     case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT:
     case PG_QUERY__NODE__NODE_DO_STMT:
     case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
@@ -2253,7 +2475,6 @@ static bool apply(replay *r, PgQuery__Node *stmt)
     case PG_QUERY__NODE__NODE_VACUUM_STMT:
     case PG_QUERY__NODE__NODE_CLUSTER_STMT:
     case PG_QUERY__NODE__NODE_REINDEX_STMT:
-    case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
     case PG_QUERY__NODE__NODE_COPY_STMT:
     case PG_QUERY__NODE__NODE_REFRESH_MAT_VIEW_STMT:
     case PG_QUERY__NODE__NODE_CREATE_STATS_STMT:
@@ -2327,6 +2548,11 @@ static bool create_schema(replay *r, const PgQuery__CreateSchemaStmt *ss)
     return ok;
 }
 
+void pgc_catalog_set_templated(pgc_catalog *cat, bool templated)
+{
+    cat->templated = templated;
+}
+
 bool pgc_catalog_apply(pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
                        PgQuery__Node *stmt)
 {
@@ -2343,18 +2569,6 @@ static void json_schema(pgc_json *j, const char *schema)
     if (!pgc_cat_schema_hidden(schema)) {
         pgc_json_key(j, "schema");
         pgc_json_string(j, schema);
-    }
-}
-
-static const char *rel_kind_name(char kind)
-{
-    switch (kind) {
-    case 'r': return "table";
-    case 'p': return "partitioned table";
-    case 'f': return "foreign table";
-    case 'v': return "view";
-    case 'm': return "materialized view";
-    default: return "composite type";
     }
 }
 

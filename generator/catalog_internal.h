@@ -102,6 +102,7 @@ struct pgc_catalog {
     PGC_VEC(pgc_bi_cast) casts;      /* user casts (extensions' types) */
     PGC_VEC(const char *) extensions;
     uint32_t next_func_oid;
+    bool templated;                  /* a dual-mode library's migrations (semantic.h) */
 };
 
 /* ---- catalog.c: lookups ------------------------------------------------ */
@@ -125,16 +126,34 @@ const pgc_rel *pgc_cat_type_rel(const pgc_catalog *cat, uint32_t oid);
 
 /*
  * Resolves a TypeName as the server would: built-in names first, then user
- * types in PGC_HOME_SCHEMA and public; array bounds; typmods; %TYPE.
+ * types in public (the run-time search path, semantic.h); array bounds;
+ * typmods; %TYPE.
  * Reports "type \"x\" does not exist" (and typmod errors) at the name's
  * position in t and returns false; with d NULL, returns false quietly.
  */
 bool pgc_cat_typename(pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
                       const PgQuery__TypeName *tn, uint32_t *oid, int32_t *typmod);
 
-/* A relation by (optional) schema and name, search path applied (the
- * system relations of catalog_sys.c last); NULL if none. */
+/* A relation by (optional) schema and name, search path applied (pg_temp,
+ * the system relations of catalog_sys.c, public); NULL if none. */
 pgc_rel *pgc_cat_find_rel(pgc_catalog *cat, const char *schema, const char *name);
+
+/*
+ * After "relation/type/function \"name\" does not exist" for a name given
+ * without a schema: if the library owns an object of that name (one made
+ * in PGC_HOME_SCHEMA through a template), a note at the same place with
+ * the fix ("\"orders\" is the library's table: write {{tables.orders}}").
+ * kind is 'r' (relation), 't' (type) or 'f' (function).  Returns whether
+ * it noted.
+ */
+bool pgc_cat_note_home(const pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
+                       int32_t location, char kind, const char *name);
+
+/* After an error for a name in a schema that neither the migrations nor the
+ * catalog-only inputs create: a note that such objects are given with -c.
+ * Returns whether it noted. */
+bool pgc_cat_note_unknown_schema(const pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
+                                 int32_t location, const char *schema);
 
 /* ---- catalog_sys.c: system relations queries may read ------------------ */
 

@@ -7,7 +7,9 @@
 
 
 #define USAGE                                                                         \
-    "usage: pgc describe [-m MIGRATION...] [-q QUERY...]\n"                           \
+    "usage: pgc describe [-c CATALOG...] [-m MIGRATION...] [-q QUERY...]\n"           \
+    "  -c, --catalog PATH...     catalog-only DDL (objects the library uses but does\n" \
+    "                            not own: another library's tables, the host's)\n"   \
     "  -m, --migrations PATH...  migration files or directories, in any order\n"      \
     "  -q, --queries PATH...     annotated query files or directories\n"              \
     "Prints every query's parameters and result columns, and the catalog, as JSON.\n"
@@ -59,11 +61,32 @@ bool pgc_program_load(pgc_arena *a, pgc_diags *d, const char *const *migrations,
                       size_t nmigrations, const char *const *queries, size_t nqueries,
                       pgc_program *p)
 {
+    return pgc_program_load_with(a, d, NULL, 0, migrations, nmigrations, queries, nqueries, p);
+}
+
+/* Does a migration of the set use a template (a dual-mode library's)? */
+static bool uses_templates(const pgc_migration_files *ms)
+{
+    for (size_t i = 0; i < ms->len; i++)
+        for (size_t k = 0; k < ms->items[i].stmts.len; k++)
+            if (ms->items[i].stmts.items[k].templated)
+                return true;
+    return false;
+}
+
+bool pgc_program_load_with(pgc_arena *a, pgc_diags *d, const char *const *catalogs,
+                           size_t ncatalogs, const char *const *migrations, size_t nmigrations,
+                           const char *const *queries, size_t nqueries, pgc_program *p)
+{
     int errors = d->errors;
     memset(p, 0, sizeof *p);
     p->catalog = pgc_catalog_new(a);
 
-    bool replay = pgc_read_migrations(a, d, migrations, nmigrations, &p->migrations);
+    bool replay = pgc_read_catalog_inputs(a, d, catalogs, ncatalogs, &p->catalogs);
+    for (size_t i = 0; i < p->catalogs.len; i++)
+        replay_migration(p, a, d, &p->catalogs.items[i], &replay);
+    replay = pgc_read_migrations(a, d, migrations, nmigrations, &p->migrations) && replay;
+    pgc_catalog_set_templated(p->catalog, uses_templates(&p->migrations));
     for (size_t i = 0; i < p->migrations.len; i++)
         replay_migration(p, a, d, &p->migrations.items[i], &replay);
 
@@ -189,15 +212,17 @@ void pgc_describe_write(pgc_program *p, FILE *out)
 typedef PGC_VEC(const char *) strings;
 
 /* Returns 0 to go on, 2 on a usage error, -1 after --help. */
-static int parse_options(pgc_arena *a, int argc, char **argv, strings *migrations,
-                         strings *queries)
+static int parse_options(pgc_arena *a, int argc, char **argv, strings *catalogs,
+                         strings *migrations, strings *queries)
 {
     strings *into = NULL;
     bool options = true;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (options && arg[0] == '-' && arg[1] != '\0') {
-            if (strcmp(arg, "-m") == 0 || strcmp(arg, "--migrations") == 0) {
+            if (strcmp(arg, "-c") == 0 || strcmp(arg, "--catalog") == 0) {
+                into = catalogs;
+            } else if (strcmp(arg, "-m") == 0 || strcmp(arg, "--migrations") == 0) {
                 into = migrations;
             } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--queries") == 0) {
                 into = queries;
@@ -214,7 +239,8 @@ static int parse_options(pgc_arena *a, int argc, char **argv, strings *migration
             continue;
         }
         if (!into) {
-            fprintf(stderr, "pgc describe: '%s' must follow -m or -q (try pgc describe --help)\n",
+            fprintf(stderr,
+                    "pgc describe: '%s' must follow -c, -m or -q (try pgc describe --help)\n",
                     arg);
             return 2;
         }
@@ -230,13 +256,13 @@ static int parse_options(pgc_arena *a, int argc, char **argv, strings *migration
 int pgc_describe_main(int argc, char **argv)
 {
     pgc_arena *a = pgc_arena_new();
-    strings migrations = {0}, queries = {0};
-    int rc = parse_options(a, argc, argv, &migrations, &queries);
+    strings catalogs = {0}, migrations = {0}, queries = {0};
+    int rc = parse_options(a, argc, argv, &catalogs, &migrations, &queries);
     if (rc == 0) {
         pgc_diags d = {.out = stderr};
         pgc_program p;
-        if (pgc_program_load(a, &d, migrations.items, migrations.len, queries.items,
-                             queries.len, &p))
+        if (pgc_program_load_with(a, &d, catalogs.items, catalogs.len, migrations.items,
+                                  migrations.len, queries.items, queries.len, &p))
             pgc_describe_write(&p, stdout);
         else
             rc = 1;

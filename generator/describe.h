@@ -1,7 +1,7 @@
 /*
  * describe.h - the generator's front end, and `pgc describe`.
  *
- *   pgc describe -m MIGRATION... -q QUERY...
+ *   pgc describe [-c CATALOG...] -m MIGRATION... -q QUERY...
  *
  * reads the migrations (files or directories, put in version order),
  * parses every statement and replays it into the catalog, reads the
@@ -31,6 +31,7 @@
 
 /* Everything the front end learnt from the inputs. */
 typedef struct pgc_program {
+    pgc_migration_files catalogs;    /* catalog-only inputs (-c), in the order given */
     pgc_migration_files migrations;  /* read without error, in version order */
     pgc_query_srcs queries;          /* read without error, in file order */
     pgc_catalog *catalog;            /* the migrations replayed */
@@ -50,6 +51,15 @@ typedef struct pgc_program {
 bool pgc_program_load(pgc_arena *a, pgc_diags *d, const char *const *migrations,
                       size_t nmigrations, const char *const *queries, size_t nqueries,
                       pgc_program *p);
+/*
+ * The same with catalog-only inputs (source.h: pgc_read_catalog_inputs()):
+ * replayed into the catalog before the migrations, never part of them.
+ * When a migration uses a template, the set is a dual-mode library's
+ * (pgc_catalog_set_templated()).
+ */
+bool pgc_program_load_with(pgc_arena *a, pgc_diags *d, const char *const *catalogs,
+                           size_t ncatalogs, const char *const *migrations, size_t nmigrations,
+                           const char *const *queries, size_t nqueries, pgc_program *p);
 void pgc_program_free(pgc_program *p); /* NULL ok */
 
 /* Writes describe's JSON for a program loaded without error. */

@@ -1936,7 +1936,11 @@ bool pgc_emit_write_file(pgc_diags *d, const char *path, const char *text)
 /* ---- the command ---------------------------------------------------------------------------- */
 
 #define USAGE                                                                         \
-    "usage: pgc generate -m MIGRATION... [-q QUERY...] -n NAME -o OUTDIR\n"           \
+    "usage: pgc generate [-c CATALOG...] -m MIGRATION... [-q QUERY...] -n NAME -o OUTDIR\n" \
+    "  -c, --catalog PATH...     catalog-only DDL: objects the queries use that the\n" \
+    "                            library does not own and does not embed (another\n"  \
+    "                            library's tables, an extension's, the host's),\n"    \
+    "                            files or directories, replayed before the migrations\n" \
     "  -m, --migrations PATH...  migration files or directories, in any order\n"      \
     "  -q, --queries PATH...     annotated query files or directories\n"              \
     "  -n, --name NAME           the C prefix and module name (a C identifier)\n"     \
@@ -1946,7 +1950,7 @@ bool pgc_emit_write_file(pgc_diags *d, const char *path, const char *text)
 typedef PGC_VEC(const char *) strings;
 
 typedef struct options {
-    strings migrations, queries, inputs;
+    strings catalogs, migrations, queries, inputs;
     const char *name, *out;
 } options;
 
@@ -1965,7 +1969,9 @@ static int parse_options(pgc_arena *a, int argc, char **argv, options *o)
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (arg[0] == '-' && arg[1] != '\0') {
-            if (strcmp(arg, "-m") == 0 || strcmp(arg, "--migrations") == 0) {
+            if (strcmp(arg, "-c") == 0 || strcmp(arg, "--catalog") == 0) {
+                into = &o->catalogs;
+            } else if (strcmp(arg, "-m") == 0 || strcmp(arg, "--migrations") == 0) {
                 into = &o->migrations;
             } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--queries") == 0) {
                 into = &o->queries;
@@ -1987,7 +1993,7 @@ static int parse_options(pgc_arena *a, int argc, char **argv, options *o)
             continue;
         }
         if (!into)
-            return usage_error("'%s' must follow -m or -q", arg);
+            return usage_error("'%s' must follow -c, -m or -q", arg);
         PGC_PUSH(a, *into, arg);
     }
     if (o->migrations.len == 0)
@@ -2010,10 +2016,12 @@ int pgc_generate_main(int argc, char **argv)
     pgc_diags d = {.out = stderr};
     pgc_program p;
     char *header = NULL, *source = NULL;
-    bool ok = pgc_program_load(a, &d, o.migrations.items, o.migrations.len, o.queries.items,
-                               o.queries.len, &p);
+    bool ok = pgc_program_load_with(a, &d, o.catalogs.items, o.catalogs.len, o.migrations.items,
+                                    o.migrations.len, o.queries.items, o.queries.len, &p);
     if (ok) {
         /* the banner names every input file, as read (directories expanded) */
+        for (size_t i = 0; i < p.catalogs.len; i++)
+            PGC_PUSH(a, o.inputs, p.catalogs.items[i].file->path);
         for (size_t i = 0; i < p.migrations.len; i++)
             PGC_PUSH(a, o.inputs, p.migrations.items[i].file->path);
         const pgc_file *last = NULL;

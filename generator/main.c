@@ -1,9 +1,9 @@
 /*
  * main.c - the pgc command: dispatches to its subcommands.
  *
- *   pgc describe -m MIGRATION... -q QUERY...   (describe.h)
- *   pgc verify -m MIGRATION... -q QUERY...     (verify.h)
- *   pgc generate -m MIGRATION... -q QUERY... -n NAME -o OUTDIR  (emit.h)
+ *   pgc describe [-c CATALOG...] -m MIGRATION... -q QUERY...   (describe.h)
+ *   pgc verify [-c CATALOG...] -m MIGRATION... -q QUERY...     (verify.h)
+ *   pgc generate [-c CATALOG...] -m MIGRATION... -q QUERY... -n NAME -o OUTDIR  (emit.h)
  *   pgc migrate status|up|dry-run -m MIGRATION... -n NAME --db CONNINFO
  *                                                (migrate_cli.h)
  *   pgc --help | --version;  pgc COMMAND --help

@@ -2,10 +2,15 @@
  * semantic.h - the catalog built by replaying migrations, and the analyzer
  * that types each query against it (catalog.c, analyze.c).
  *
- * Name resolution follows PostgreSQL with search_path = PGC_HOME_SCHEMA,
- * public, pg_catalog (pg_catalog first for types and functions, as the
- * server does).  Built-in types, functions, operators and casts come from
- * builtins.h; user-defined ones from the migrations.
+ * Name resolution is the run time's: the server's default search_path
+ * ("$user", public, pg_catalog implicitly first; pg_temp first for
+ * relations), never the library's schema, which queries and migrations
+ * name through templates only ({{tables.t}} and {{schema}} stand for
+ * PGC_HOME_SCHEMA).  A name given without a schema that would resolve only
+ * in PGC_HOME_SCHEMA is an error with the fix: embedded, it would reach
+ * another schema's object or none.  Unqualified CREATE creates in public.
+ * Built-in types, functions, operators and casts come from builtins.h;
+ * user-defined ones from the migrations.
  */
 #ifndef PGC_SEMANTIC_H
 #define PGC_SEMANTIC_H
@@ -18,6 +23,16 @@ typedef struct pgc_catalog pgc_catalog;
 
 /* An empty catalog (pg_catalog, public and PGC_HOME_SCHEMA exist), in a. */
 pgc_catalog *pgc_catalog_new(pgc_arena *a);
+
+/*
+ * Tells the catalog that the migrations about to be replayed are a
+ * dual-mode library's (some statement uses a template): from then on an
+ * object created without a schema (it would land in public, once for every
+ * embedding) is an error with the fix.  Off for a new catalog, for a set
+ * that uses no templates (a standalone application: its objects live in
+ * public) and for catalog-only inputs.
+ */
+void pgc_catalog_set_templated(pgc_catalog *cat, bool templated);
 
 /*
  * Replays one statement of a migration.  Statements that change what

@@ -614,6 +614,7 @@ static bool canonicalize(pgc_arena *a, pgc_arena *scratch, pgc_diags *d, const p
                          const char *text, size_t off, size_t len, pgc_query_src *q,
                          pgc_stmt_text *out)
 {
+    out->templated = false;
     canon c = {.a = a, .d = d, .file = file, .src = text + off,
                .base = off, .q = q, .positional_at = SIZE_MAX, .named_at = SIZE_MAX};
     c.out.a = a;
@@ -638,6 +639,7 @@ static bool canonicalize(pgc_arena *a, pgc_arena *scratch, pgc_diags *d, const p
         bool ok = true;
         if (k->kind == PGC_TOK_TEMPLATE) {
             ok = canon_template(&c, k);
+            out->templated = true;
         } else if (!q) {
             continue;
         } else if (k->kind == PGC_TOK_PARAM) {
@@ -1022,6 +1024,42 @@ bool pgc_read_migrations(pgc_arena *a, pgc_diags *d, const char *const *paths, s
             continue;
         pgc_migration_file m;
         if (read_migration(a, d, file, files.items[i].version, &m))
+            PGC_PUSH(a, *out, m);
+    }
+    return d->errors == errors;
+}
+
+/* A catalog-only input: read as a migration, without a version; a
+ * template in it is an error at the template. */
+static bool read_catalog_input(pgc_arena *a, pgc_diags *d, const pgc_file *file,
+                               pgc_migration_file *m)
+{
+    if (!read_migration(a, d, file, 0, m))
+        return false;
+    for (size_t i = 0; i < m->stmts.len; i++) {
+        const pgc_stmt_text *t = &m->stmts.items[i];
+        if (!t->templated)
+            continue;
+        const char *at = strstr(t->canon, "\"" PGC_HOME_SCHEMA "\"");
+        pgc_diag_error(d, file, pgc_stmt_text_source(t, at ? (size_t)(at - t->canon) : 0),
+                       "a catalog-only input describes objects the library does not own: "
+                       "name their schema (other.t), not a template");
+        return false;
+    }
+    return true;
+}
+
+bool pgc_read_catalog_inputs(pgc_arena *a, pgc_diags *d, const char *const *paths,
+                             size_t npaths, pgc_migration_files *out)
+{
+    int errors = d->errors;
+    path_list list = {0};
+    for (size_t i = 0; i < npaths; i++)
+        expand_path(a, d, paths[i], &list);
+    for (size_t i = 0; i < list.len; i++) {
+        const pgc_file *file = pgc_file_load(a, d, list.items[i]);
+        pgc_migration_file m;
+        if (file && read_catalog_input(a, d, file, &m))
             PGC_PUSH(a, *out, m);
     }
     return d->errors == errors;

@@ -32,6 +32,7 @@ typedef struct pgc_stmt_text {
     const char *canon;    /* canonical SQL, NUL-terminated */
     size_t canon_len;
     pgc_render_map map;   /* canon offsets -> offsets from `offset` (arena-owned segs) */
+    bool templated;       /* it uses {{tables.t}} or {{schema}} (a dual-mode library's) */
 } pgc_stmt_text;
 
 /* The file offset of a canonical offset (for diagnostics). */
@@ -69,6 +70,18 @@ typedef struct pgc_migration_file {
 typedef PGC_VEC(pgc_migration_file) pgc_migration_files;
 bool pgc_read_migrations(pgc_arena *a, pgc_diags *d, const char *const *paths, size_t npaths,
                          pgc_migration_files *out);
+
+/*
+ * Reads catalog-only inputs (`-c PATH`: files, or directories giving their
+ * *.sql files in name order, in the order given): DDL describing objects
+ * the library uses but does not own or embed (another library's tables,
+ * an extension's objects, the host's tables).  Migration formats are
+ * understood as above (down parts dropped); file names need no version.
+ * Templates are an error: these objects are not the library's.  Returns
+ * false after reporting; out then holds the files read without error.
+ */
+bool pgc_read_catalog_inputs(pgc_arena *a, pgc_diags *d, const char *const *paths,
+                             size_t npaths, pgc_migration_files *out);
 
 /*
  * One migration file already read (tests, tools): its version from its

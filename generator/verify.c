@@ -12,8 +12,10 @@
 #include "pgc_test.h"
 
 #define USAGE                                                                          \
-    "usage: pgc verify -m MIGRATION... [-q QUERY...] [--db CONNINFO]\n"                \
+    "usage: pgc verify [-c CATALOG...] -m MIGRATION... [-q QUERY...] [--db CONNINFO]\n" \
     "                  [--execute] [--seed FILE] [--status]\n"                         \
+    "  -c, --catalog PATH...     catalog-only DDL (objects the library does not own),\n" \
+    "                            run before the migrations\n"                        \
     "  -m, --migrations PATH...  migration files or directories, in any order\n"       \
     "  -q, --queries PATH...     annotated query files or directories\n"               \
     "  --db CONNINFO             make the scratch database on this server\n"           \
@@ -28,7 +30,7 @@
 typedef PGC_VEC(const char *) strings;
 
 typedef struct options {
-    strings migrations, queries;
+    strings catalogs, migrations, queries;
     const char *db, *seed;
     bool execute, status;
 } options;
@@ -104,7 +106,11 @@ static int parse_options(pgc_arena *a, int argc, char **argv, options *o)
     strings *list = NULL; /* the list that operands go to after -m or -q */
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i], *value;
-        if (strcmp(arg, "-m") == 0 || strcmp(arg, "--migrations") == 0) {
+        if (strcmp(arg, "-c") == 0 || strcmp(arg, "--catalog") == 0) {
+            list = &o->catalogs;
+            if (i + 1 >= argc || argv[i + 1][0] == '-')
+                return usage_error("%s needs at least one path", arg);
+        } else if (strcmp(arg, "-m") == 0 || strcmp(arg, "--migrations") == 0) {
             list = &o->migrations;
             if (i + 1 >= argc || argv[i + 1][0] == '-')
                 return usage_error("%s needs at least one path", arg);
@@ -136,7 +142,7 @@ static int parse_options(pgc_arena *a, int argc, char **argv, options *o)
         } else if (list) {
             PGC_PUSH(a, *list, arg);
         } else {
-            return usage_error("'%s': a path must follow -m or -q", arg);
+            return usage_error("'%s': a path must follow -c, -m or -q", arg);
         }
     }
     if (o->queries.len == 0)
@@ -277,10 +283,10 @@ static bool server_open(server *s, const options *o)
         pgc_diag_error(s->d, NULL, 0, "out of memory");
         return false;
     }
-    /* Unqualified names resolve as the analyzer resolves them. */
+    /* The server's default search_path, as at run time and in the analyzer
+     * (semantic.h): unqualified names never reach the library's schema. */
     const char *settings[][2] = {
         {"conninfo", pgc_testdb_conninfo(s->tdb)},
-        {"server.search_path", PGC_HOME_SCHEMA ", public"},
         {"min_connections", "1"},
         {"application_name", "pgc verify"},
         {"statement_timeout_ms", "30000"},
@@ -320,6 +326,21 @@ static bool server_migrate(server *s, const pgc_migration_files *files)
         }
     report_at(s->d, NULL, NULL, &err, "migrations");
     return false;
+}
+
+/* The catalog-only inputs (-c), run as they are before the migrations:
+ * they set up what the library uses and does not own. */
+static bool server_catalog(server *s, const pgc_migration_files *files)
+{
+    for (size_t i = 0; i < files->len; i++) {
+        const pgc_migration_file *m = &files->items[i];
+        pgc_error err = {0};
+        if (pgc_exec(s->db, m->up_sql, NULL, &err) != PGC_OK) {
+            report_at(s->d, m->file, m->up_sql, &err, m->file->path);
+            return false;
+        }
+    }
+    return true;
 }
 
 static bool server_seed(server *s, const char *path)
@@ -379,6 +400,11 @@ static const char *server_type_name(server *s, uint32_t oid, int32_t typmod)
     type_name tn = {oid, typmod, NULL};
     tn.name = res ? pgc_arena_strdup(s->a, PQgetvalue(res, 0, 0))
                   : pgc_arena_printf(s->a, "(type %u)", oid);
+    /* the analysis spells the library's own types without their schema;
+     * the server, whose search_path never holds it, qualifies them */
+    const char *home = PGC_HOME_SCHEMA ".";
+    if (strncmp(tn.name, home, strlen(home)) == 0)
+        tn.name += strlen(home);
     PQclear(res);
     PGC_PUSH(s->a, s->names, tn);
     return tn.name;
@@ -725,8 +751,8 @@ static void execute(server *s, checked *c, exec_stats *st)
 static int verify(pgc_arena *a, pgc_diags *d, const options *o)
 {
     pgc_program p;
-    pgc_program_load(a, d, o->migrations.items, o->migrations.len, o->queries.items,
-                     o->queries.len, &p);
+    pgc_program_load_with(a, d, o->catalogs.items, o->catalogs.len, o->migrations.items,
+                          o->migrations.len, o->queries.items, o->queries.len, &p);
     size_t n = p.queries.len;
     checked *cs = pgc_arena_alloc(a, (n + 1) * sizeof *cs);
     for (size_t i = 0; i < n; i++)
@@ -739,7 +765,8 @@ static int verify(pgc_arena *a, pgc_diags *d, const options *o)
 
     server s = {.a = a, .d = d};
     exec_stats st = {0};
-    bool up = n > 0 && server_open(&s, o) && server_migrate(&s, &p.migrations)
+    bool up = n > 0 && server_open(&s, o) && server_catalog(&s, &p.catalogs)
+              && server_migrate(&s, &p.migrations)
               && (!o->seed || server_seed(&s, o->seed)) && server_connect(&s);
     for (size_t i = 0; up && i < n; i++) {
         checked *c = &cs[i];

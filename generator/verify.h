@@ -2,11 +2,11 @@
  * verify.h - `pgc verify`: the static analysis checked against a real
  * PostgreSQL server.
  *
- *   pgc verify -m MIGRATION... -q QUERY... [--db CONNINFO]
+ *   pgc verify [-c CATALOG...] -m MIGRATION... -q QUERY... [--db CONNINFO]
  *              [--execute] [--seed FILE] [--status]
  *
  * Builds the catalog and analyzes every query as `pgc describe` does, then
- * applies the migrations to a fresh database with the runtime's migration
+ * runs the catalog-only inputs (-c) as they are and applies the migrations to a fresh database with the runtime's migration
  * runner (in schema PGC_HOME_SCHEMA, so templates render as the canonical
  * SQL names them), has the server describe every query (PQprepare,
  * PQdescribePrepared) and reports, in gcc's form at the user's
@@ -14,8 +14,8 @@
  * parameter count and types, result column count, names, types with typmod
  * (format_type(oid, typmod), typmod -1 for none, against
  * pgc_catalog_type_name()) and source table and column where the server
- * traces one.  The migrations run with search_path PGC_HOME_SCHEMA, public,
- * as the analyzer resolves names.
+ * traces one.  Everything runs with the server's default search_path, as
+ * at run time and as the analyzer resolves names (semantic.h).
  *
  * The database: with --db, one made on that server under a unique name
  * (pgc_test_PID_N, by pgc_testdb_create()) and dropped at the end; without,

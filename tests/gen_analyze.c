@@ -4,8 +4,11 @@
  * own (each query checked with `pgc verify` against a real server);
  * nullability is the analyzer's sound approximation.
  */
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "describe.h"
 #include "gen_world.h"
 
 static const char schema_sql[] =
@@ -789,6 +792,232 @@ static void errors__count_mismatches_have_positions(void **state)
                        "test.sql:1:14: error: VALUES lists must all be the same length");
 }
 
+/* ---- embedded mode, through the front end (templates and files) ------------ */
+
+/* A project in a scratch directory: migrations/001_init.sql, queries.sql
+ * and, if given, catalog.sql (a catalog-only input); loaded as `pgc
+ * describe -c catalog.sql -m migrations -q queries.sql` loads it. */
+typedef struct project {
+    char dir[64];
+    pgc_arena *a;
+    pgc_program p;
+    char *diag;
+    size_t len;
+    bool ok;
+} project;
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static project *project_load(const char *catalog, const char *migration, const char *queries)
+{
+    project *pr = calloc(1, sizeof *pr);
+    assert_non_null(pr);
+    snprintf(pr->dir, sizeof pr->dir, "/tmp/pgc-embed-XXXXXX");
+    assert_non_null(mkdtemp(pr->dir));
+    pr->a = pgc_arena_new();
+    const char *mdir = pgc_arena_printf(pr->a, "%s/migrations", pr->dir);
+    assert_int_equal(mkdir(mdir, 0700), 0);
+    write_file(pgc_arena_printf(pr->a, "%s/001_init.sql", mdir), migration);
+    const char *q = pgc_arena_printf(pr->a, "%s/queries.sql", pr->dir);
+    write_file(q, queries);
+    const char *c = pgc_arena_printf(pr->a, "%s/catalog.sql", pr->dir);
+    if (catalog)
+        write_file(c, catalog);
+    FILE *f = open_memstream(&pr->diag, &pr->len);
+    pgc_diags d = {.out = f};
+    pr->ok = pgc_program_load_with(pr->a, &d, &c, catalog ? 1 : 0, &mdir, 1, &q, 1, &pr->p);
+    fclose(f);
+    return pr;
+}
+
+/* The diagnostics, with the scratch directory written as "DIR". */
+static const char *project_diag(project *pr)
+{
+    pgc_strbuf b = {.a = pr->a};
+    pgc_sb_puts(&b, "");
+    size_t n = strlen(pr->dir);
+    for (const char *p = pr->diag; *p;) {
+        if (strncmp(p, pr->dir, n) == 0) {
+            pgc_sb_puts(&b, "DIR");
+            p += n;
+        } else {
+            pgc_sb_add(&b, p++, 1);
+        }
+    }
+    return pgc_sb_take(&b);
+}
+
+static void project_free(project *pr)
+{
+    pgc_program_free(&pr->p);
+    const char *files[] = {"migrations/001_init.sql", "migrations", "queries.sql", "catalog.sql"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        remove(pgc_arena_printf(pr->a, "%s/%s", pr->dir, files[i]));
+    rmdir(pr->dir);
+    free(pr->diag);
+    pgc_arena_free(pr->a);
+    free(pr);
+}
+
+static const char orders_migration[] =
+    "CREATE TYPE {{schema}}.tenant_status AS ENUM ('active', 'suspended');\n"
+    "CREATE TABLE {{tables.orders}} (\n"
+    "  id bigserial PRIMARY KEY,\n"
+    "  order_number text NOT NULL,\n"
+    "  status {{schema}}.tenant_status NOT NULL DEFAULT 'active'\n"
+    ");\n"
+    "CREATE FUNCTION {{schema}}.order_count() RETURNS bigint\n"
+    "  LANGUAGE sql AS 'SELECT 1::bigint';\n";
+
+/* Issue 11, case 1: embedded in schema orders_svc, these reached another
+ * instance's public.orders, or failed with 42704. */
+static void embedded__own_names_without_template__are_errors_with_the_fix(void **state)
+{
+    (void)state;
+    project *pr = project_load(NULL, orders_migration,
+                               "-- name: OrderNumbers :many\n"
+                               "SELECT order_number FROM orders;\n"
+                               "\n"
+                               "-- name: Suspended :many\n"
+                               "SELECT id FROM {{tables.orders}} WHERE status = "
+                               "'suspended'::tenant_status;\n"
+                               "\n"
+                               "-- name: OrderCount :one\n"
+                               "SELECT order_count();\n"
+                               "\n"
+                               "-- name: Fine :many\n"
+                               "SELECT id FROM {{tables.orders}}\n"
+                               "WHERE status = 'suspended'::{{schema}}.tenant_status\n"
+                               "  AND {{schema}}.order_count() > 0;\n");
+    assert_false(pr->ok);
+    assert_string_equal(
+        project_diag(pr),
+        "DIR/queries.sql:2:26: error: relation \"orders\" does not exist\n"
+        "    2 | SELECT order_number FROM orders;\n"
+        "      |                          ^\n"
+        "DIR/queries.sql:2:26: note: \"orders\" is the library's table: write {{tables.orders}}\n"
+        "    2 | SELECT order_number FROM orders;\n"
+        "      |                          ^\n"
+        "DIR/queries.sql:5:62: error: type \"tenant_status\" does not exist\n"
+        "    5 | SELECT id FROM {{tables.orders}} WHERE status = 'suspended'::tenant_status;\n"
+        "      |                                                              ^\n"
+        "DIR/queries.sql:5:62: note: \"tenant_status\" is the library's type: write "
+        "{{schema}}.tenant_status\n"
+        "    5 | SELECT id FROM {{tables.orders}} WHERE status = 'suspended'::tenant_status;\n"
+        "      |                                                              ^\n"
+        "DIR/queries.sql:8:8: error: function order_count() does not exist\n"
+        "    8 | SELECT order_count();\n"
+        "      |        ^\n"
+        "DIR/queries.sql:8:8: note: \"order_count\" is the library's function: write "
+        "{{schema}}.order_count\n"
+        "    8 | SELECT order_count();\n"
+        "      |        ^\n");
+    /* the query written with templates is typed */
+    assert_int_equal(pr->p.infos.len, 1);
+    assert_string_equal(pr->p.infos.items[0].src->name, "Fine");
+    project_free(pr);
+}
+
+static void embedded__unqualified_create_in_a_library__is_an_error(void **state)
+{
+    (void)state;
+    project *pr = project_load(NULL,
+                               "CREATE TABLE {{tables.orders}} (id bigint PRIMARY KEY);\n"
+                               "CREATE TABLE order_notes (order_id bigint, note text);\n",
+                               "-- name: Notes :many\n"
+                               "SELECT note FROM order_notes;\n");
+    assert_false(pr->ok);
+    assert_string_equal(project_diag(pr),
+                        "DIR/migrations/001_init.sql:2:14: error: table \"order_notes\" is created "
+                        "without a schema: it would land in public, the same for every "
+                        "embedding of the library\n"
+                        "    2 | CREATE TABLE order_notes (order_id bigint, note text);\n"
+                        "      |              ^\n"
+                        "DIR/migrations/001_init.sql:2:14: note: create the library's table as "
+                        "{{tables.order_notes}}\n"
+                        "    2 | CREATE TABLE order_notes (order_id bigint, note text);\n"
+                        "      |              ^\n");
+    project_free(pr);
+}
+
+static void embedded__plain_application_without_templates__is_unchanged(void **state)
+{
+    (void)state;
+    project *pr = project_load(NULL,
+                               "CREATE TYPE state AS ENUM ('queued', 'done');\n"
+                               "CREATE TABLE public.jobs (id bigserial PRIMARY KEY, "
+                               "s state NOT NULL);\n"
+                               "CREATE TABLE runs (job bigint NOT NULL REFERENCES jobs (id));\n",
+                               "-- name: Done :many\n"
+                               "SELECT j.id, r.job FROM jobs j JOIN public.runs r ON r.job = j.id\n"
+                               "WHERE j.s = 'done'::state;\n");
+    if (!pr->ok)
+        print_error("%s", pr->diag);
+    assert_true(pr->ok);
+    assert_int_equal(pr->p.infos.len, 1);
+    project_free(pr);
+}
+
+static void embedded__catalog_only_input__is_read_not_owned(void **state)
+{
+    (void)state;
+    project *pr = project_load("CREATE SCHEMA billing;\n"
+                               "CREATE TABLE billing.invoices (id bigint PRIMARY KEY, "
+                               "total numeric(12,2) NOT NULL);\n",
+                               "CREATE TABLE {{tables.orders}} (id bigint PRIMARY KEY, "
+                               "invoice_id bigint REFERENCES billing.invoices (id));\n",
+                               "-- name: OrderTotal :one\n"
+                               "SELECT o.id, i.total FROM {{tables.orders}} o\n"
+                               "JOIN {{tables.billing.invoices}} i ON i.id = o.invoice_id\n"
+                               "WHERE o.id = @id;\n");
+    if (!pr->ok)
+        print_error("%s", pr->diag);
+    assert_true(pr->ok);
+    assert_int_equal(pr->p.infos.len, 1);
+    const pgc_query_info *info = &pr->p.infos.items[0];
+    assert_int_equal(info->columns.len, 2);
+    assert_string_equal(info->columns.items[1].name, "total");
+    assert_false(info->columns.items[1].nullable);
+    /* read, never one of the library's migrations */
+    assert_int_equal(pr->p.catalogs.len, 1);
+    assert_int_equal(pr->p.migrations.len, 1);
+    project_free(pr);
+
+    /* without the catalog-only input, the error says where such objects go */
+    pr = project_load(NULL, "CREATE TABLE {{tables.orders}} (id bigint);\n",
+                      "-- name: Totals :many\n"
+                      "SELECT total FROM {{tables.billing.invoices}};\n");
+    assert_false(pr->ok);
+    assert_string_equal(project_diag(pr),
+                        "DIR/queries.sql:2:19: error: relation \"billing.invoices\" does not "
+                        "exist\n"
+                        "    2 | SELECT total FROM {{tables.billing.invoices}};\n"
+                        "      |                   ^\n"
+                        "DIR/queries.sql:2:19: note: no migration creates schema \"billing\": "
+                        "give the DDL of objects the library does not own as a catalog-only "
+                        "input (-c PATH)\n"
+                        "    2 | SELECT total FROM {{tables.billing.invoices}};\n"
+                        "      |                   ^\n");
+    project_free(pr);
+
+    pr = project_load("CREATE TABLE {{tables.invoices}} (id bigint);\n",
+                      "CREATE TABLE {{tables.orders}} (id bigint);\n",
+                      "-- name: N :one\nSELECT 1 AS one;\n");
+    assert_false(pr->ok);
+    assert_string_equal(project_diag(pr),
+                        "DIR/catalog.sql:1:14: error: a catalog-only input describes objects the "
+                        "library does not own: name their schema (other.t), not a template\n"
+                        "    1 | CREATE TABLE {{tables.invoices}} (id bigint);\n"
+                        "      |              ^\n");
+    project_free(pr);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -852,6 +1081,10 @@ int main(void)
         T(errors__nesting_too_deep),
         T(params__many_of_one_column__named_quickly),
         T(errors__count_mismatches_have_positions),
+        T(embedded__own_names_without_template__are_errors_with_the_fix),
+        T(embedded__unqualified_create_in_a_library__is_an_error),
+        T(embedded__plain_application_without_templates__is_unchanged),
+        T(embedded__catalog_only_input__is_read_not_owned),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     pgc_parse_exit();

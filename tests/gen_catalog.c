@@ -108,10 +108,14 @@ static void schema__tables_in_schemas(void **state)
     world_ok(w, "CREATE SCHEMA s;\n"
                 "CREATE TABLE s.t (a int);\n"
                 "CREATE TABLE __pgc_home.t (b int);\n"
+                "CREATE TABLE t (p int);\n"
                 "CREATE SCHEMA IF NOT EXISTS s;\n"
                 "CREATE SCHEMA other CREATE TABLE x (c int);\n"
                 "ALTER SCHEMA other RENAME TO other2;\n");
-    assert_string_equal(columns_of(w, "t"), "b integer?");
+    /* unqualified: public's, as at run time; the library's through its schema */
+    assert_string_equal(columns_of(w, "t"), "p integer?");
+    assert_string_equal(columns_of(w, "public.t"), "p integer?");
+    assert_string_equal(columns_of(w, "__pgc_home.t"), "b integer?");
     assert_string_equal(columns_of(w, "s.t"), "a integer?");
     assert_string_equal(columns_of(w, "other2.x"), "c integer?");
     world_ok(w, "DROP SCHEMA s CASCADE");
@@ -375,6 +379,166 @@ static void errors__home_schema_is_not_named(void **state)
     assert_null(strstr(world_errors(w), "relation \"__pgc_home"));
 }
 
+/* ---- embedded mode: names as at run time (semantic.h) ---------------------- */
+
+/* The migrations of a dual-mode library: "__pgc_home" is what {{tables.t}}
+ * and {{schema}} become. */
+static const char home_sql[] =
+    "CREATE TYPE \"__pgc_home\".tenant_status AS ENUM ('active', 'suspended');\n"
+    "CREATE TABLE \"__pgc_home\".orders (id bigint PRIMARY KEY, "
+    "status \"__pgc_home\".tenant_status NOT NULL);\n";
+
+static void embedded__unqualified_create_in_a_templated_set__is_an_error(void **state)
+{
+    world *w = *state;
+    pgc_catalog_set_templated(w->cat, true);
+    world_ok(w, home_sql);
+    assert_false(world_migrate(w, "CREATE TABLE audit (a int)"));
+    assert_string_equal(world_errors(w),
+                        "test.sql:1:14: error: table \"audit\" is created without a schema: it "
+                        "would land in public, the same for every embedding of the library\n"
+                        "    1 | CREATE TABLE audit (a int)\n"
+                        "      |              ^\n"
+                        "test.sql:1:14: note: create the library's table as {{tables.audit}}\n"
+                        "    1 | CREATE TABLE audit (a int)\n"
+                        "      |              ^\n");
+    assert_false(world_migrate(w, "CREATE TYPE mood AS ENUM ('a')"));
+    assert_non_null(strstr(world_errors(w),
+                           "test.sql:1:13: error: type \"mood\" is created without a schema"));
+    assert_non_null(strstr(world_errors(w),
+                           "test.sql:1:13: note: create the library's type as {{schema}}.mood\n"));
+    assert_false(world_migrate(w, "CREATE DOMAIN email AS text"));
+    assert_non_null(strstr(world_errors(w), "note: create the library's domain as "
+                                            "{{schema}}.email\n"));
+    assert_false(world_migrate(w, "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'"));
+    assert_non_null(strstr(world_errors(w), "test.sql:1:17: error: function \"f\" is created "
+                                            "without a schema"));
+    assert_false(world_migrate(w, "CREATE SEQUENCE order_numbers"));
+    assert_non_null(strstr(world_errors(w), "note: create the library's sequence as "
+                                            "{{tables.order_numbers}}\n"));
+    assert_false(world_migrate(w, "CREATE VIEW v AS SELECT 1 AS one"));
+    assert_non_null(strstr(world_errors(w), "error: view \"v\" is created without a schema"));
+    /* qualified, temporary, in a named schema, or database-wide: fine */
+    world_ok(w, "CREATE TABLE \"__pgc_home\".audit (a int);\n"
+                "CREATE TEMP TABLE scratch (a int);\n"
+                "CREATE SCHEMA IF NOT EXISTS reports;\n"
+                "CREATE TABLE reports.daily (a int);\n"
+                "CREATE EXTENSION IF NOT EXISTS citext;\n");
+    assert_string_equal(columns_of(w, "scratch"), "a integer?");
+    assert_string_equal(columns_of(w, "pg_temp.scratch"), "a integer?");
+}
+
+static void embedded__plain_set_creates_in_public(void **state)
+{
+    world *w = *state;
+    /* no template anywhere: a standalone application, sqlc style */
+    world_ok(w, "CREATE TYPE state AS ENUM ('queued', 'done');\n"
+                "CREATE TABLE jobs (id bigint PRIMARY KEY, s state NOT NULL);\n"
+                "CREATE TABLE runs (job bigint REFERENCES jobs (id));\n"
+                "CREATE FUNCTION pending() RETURNS bigint LANGUAGE sql "
+                "AS 'SELECT count(*) FROM jobs';\n");
+    assert_string_equal(columns_of(w, "jobs"), "id bigint!, s state!");
+    assert_string_equal(columns_of(w, "public.jobs"), "id bigint!, s state!");
+    assert_true(world_query(w, "SELECT pending(), public.pending(), 'done'::public.state"));
+    assert_false(world_query(w, "SELECT * FROM \"__pgc_home\".jobs"));
+    assert_string_equal(world_errors(w), "test.sql:1:15: error: relation \"jobs\" does not "
+                                         "exist\n"
+                                         "    1 | SELECT * FROM \"__pgc_home\".jobs\n"
+                                         "      |               ^\n");
+}
+
+static void embedded__own_names_without_template_in_migrations__are_errors(void **state)
+{
+    world *w = *state;
+    pgc_catalog_set_templated(w->cat, true);
+    world_ok(w, home_sql);
+    assert_false(world_migrate(w, "ALTER TABLE orders ADD COLUMN note text"));
+    assert_string_equal(world_errors(w),
+                        "test.sql:1:13: error: relation \"orders\" does not exist\n"
+                        "    1 | ALTER TABLE orders ADD COLUMN note text\n"
+                        "      |             ^\n"
+                        "test.sql:1:13: note: \"orders\" is the library's table: write "
+                        "{{tables.orders}}\n"
+                        "    1 | ALTER TABLE orders ADD COLUMN note text\n"
+                        "      |             ^\n");
+    /* IF EXISTS does not excuse it: at run time it would reach public's */
+    assert_false(world_migrate(w, "ALTER TABLE IF EXISTS orders ADD COLUMN note text"));
+    assert_false(world_migrate(w, "DROP TABLE IF EXISTS orders"));
+    assert_non_null(strstr(world_errors(w), "test.sql:1:22: error: table \"orders\" does not "
+                                            "exist\n"));
+    assert_false(world_migrate(w, "CREATE TABLE \"__pgc_home\".lines (\n"
+                                  "  order_id bigint REFERENCES orders (id))"));
+    assert_non_null(strstr(world_errors(w),
+                           "test.sql:2:30: note: \"orders\" is the library's table: write "
+                           "{{tables.orders}}\n"));
+    assert_false(world_migrate(w, "CREATE TABLE \"__pgc_home\".events (\n"
+                                  "  s tenant_status)"));
+    assert_non_null(strstr(world_errors(w),
+                           "test.sql:2:5: error: type \"tenant_status\" does not exist\n"));
+    assert_non_null(strstr(world_errors(w),
+                           "test.sql:2:5: note: \"tenant_status\" is the library's type: write "
+                           "{{schema}}.tenant_status\n"));
+    assert_false(world_migrate(w, "ALTER TYPE tenant_status ADD VALUE 'closed'"));
+    assert_non_null(strstr(world_errors(w), "test.sql:1:12: note: \"tenant_status\" is the "
+                                            "library's type"));
+    assert_false(world_migrate(w, "CREATE VIEW \"__pgc_home\".v AS SELECT id FROM orders"));
+    assert_non_null(strstr(world_errors(w), "test.sql:1:46: note: \"orders\" is the library's "
+                                            "table: write {{tables.orders}}\n"));
+    assert_false(world_migrate(w, "CREATE FUNCTION \"__pgc_home\".g(o orders.id%TYPE) "
+                                  "RETURNS int LANGUAGE sql AS 'SELECT 1'"));
+    assert_non_null(strstr(world_errors(w), "note: \"orders\" is the library's table"));
+    world_ok(w, "CREATE FUNCTION \"__pgc_home\".touch() RETURNS int LANGUAGE sql "
+                "AS 'SELECT 1'");
+    assert_false(world_migrate(w, "DROP FUNCTION IF EXISTS touch()"));
+    assert_non_null(strstr(world_errors(w), "test.sql:1:25: error: function touch does not "
+                                            "exist\n"));
+    assert_non_null(strstr(world_errors(w), "test.sql:1:25: note: \"touch\" is the library's "
+                                            "function: write {{schema}}.touch\n"));
+    /* statements pgc otherwise skips are checked for it too */
+    static const char *const skipped[] = {
+        "INSERT INTO orders (id, status) VALUES (1, 'active')",
+        "UPDATE orders SET status = 'active'",
+        "DELETE FROM orders",
+        "CREATE INDEX orders_status ON orders (status)",
+        "TRUNCATE \"__pgc_home\".orders, orders",
+        "CREATE TRIGGER t BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION f()",
+    };
+    for (size_t i = 0; i < sizeof skipped / sizeof *skipped; i++) {
+        if (world_migrate(w, skipped[i]))
+            fail_msg("accepted: %s", skipped[i]);
+        assert_non_null(strstr(world_errors(w), "note: \"orders\" is the library's table"));
+    }
+    /* through the template, all of it works */
+    world_ok(w, "CREATE TABLE \"__pgc_home\".lines (\n"
+                "  order_id bigint REFERENCES \"__pgc_home\".orders (id),\n"
+                "  s \"__pgc_home\".tenant_status);\n"
+                "ALTER TYPE \"__pgc_home\".tenant_status ADD VALUE 'closed';\n"
+                "INSERT INTO \"__pgc_home\".orders VALUES (1, 'active');\n"
+                "CREATE INDEX ON \"__pgc_home\".orders (status);\n"
+                "DROP TABLE IF EXISTS \"__pgc_home\".lines;\n");
+}
+
+static void resolution__public_pg_catalog_and_other_schemas(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE TABLE \"__pgc_home\".t (home int);\n"
+                "CREATE TABLE public.t (pub int);\n"
+                "CREATE SCHEMA other;\n"
+                "CREATE TABLE other.t (oth int);\n"
+                "CREATE TABLE public.pg_class (mine int);\n");
+    assert_string_equal(columns_of(w, "t"), "pub integer?");
+    assert_string_equal(columns_of(w, "other.t"), "oth integer?");
+    assert_string_equal(columns_of(w, "\"__pgc_home\".t"), "home integer?");
+    /* pg_catalog comes first, as the server searches it */
+    assert_true(world_query(w, "SELECT relname FROM pg_class"));
+    assert_string_equal(world_columns(w), "relname name!");
+    assert_string_equal(columns_of(w, "public.pg_class"), "mine integer?");
+    assert_true(world_query(w, "SELECT '1'::pg_catalog.int4 AS i, pg_catalog.lower('A') AS l"));
+    assert_string_equal(world_columns(w), "i integer!, l text!");
+    assert_false(world_query(w, "SELECT * FROM nowhere.t"));
+    assert_non_null(strstr(world_errors(w), "relation \"nowhere.t\" does not exist"));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -400,6 +564,10 @@ int main(void)
         T(types__domain_not_null_is_not_the_columns),
         T(table__child_drop_not_null_reaches_parent),
         T(errors__home_schema_is_not_named),
+        T(embedded__unqualified_create_in_a_templated_set__is_an_error),
+        T(embedded__plain_set_creates_in_public),
+        T(embedded__own_names_without_template_in_migrations__are_errors),
+        T(resolution__public_pg_catalog_and_other_schemas),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     pgc_parse_exit();

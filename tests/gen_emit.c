@@ -251,16 +251,61 @@ static void emit__copyfrom__maps_columns_to_parameters(void **state)
 {
     (void)state;
     out o = generate_query("-- name: Put :copyfrom\n"
-                           "INSERT INTO numbers (note, \"n\") VALUES ($2, $1::int);\n",
+                           "INSERT INTO {{tables.numbers}} (note, \"n\") VALUES ($2, $1::int);\n",
                            "store");
     if (!o.ok)
         print_error("%s", o.diag);
     assert_true(o.ok);
     /* the struct in parameter order, the COPY in column order */
     assert_non_null(strstr(o.header, "    int32_t n;\n    const char *note; /* NULL: SQL NULL */\n"));
-    assert_non_null(strstr(o.source, "\"COPY \\\"numbers\\\" (\\\"note\\\", \\\"n\\\") FROM STDIN (FORMAT binary)\""));
+    assert_non_null(strstr(o.source, "\"COPY {{tables.numbers}} (\\\"note\\\", \\\"n\\\") FROM STDIN (FORMAT binary)\""));
     assert_non_null(strstr(o.source, "        pgc_copy_text(c, r->note, NULL);\n"
                                      "        pgc_copy_int4(c, r->n, NULL);\n"));
+    out_free(&o);
+}
+
+/* A catalog-only input (-c) types the queries but is never embedded: the
+ * set holds the library's own migrations only. */
+static void emit__catalog_input__is_not_embedded(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/pgc-emit-c-XXXXXX", cat[64], q[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(cat, sizeof cat, "%s/billing.sql", dir);
+    snprintf(q, sizeof q, "%s/q.sql", dir);
+    FILE *f = fopen(cat, "w");
+    assert_non_null(f);
+    fputs("CREATE SCHEMA billing;\n"
+          "CREATE TABLE billing.invoices (id bigint PRIMARY KEY, total numeric NOT NULL);\n", f);
+    fclose(f);
+    f = fopen(q, "w");
+    assert_non_null(f);
+    fputs("-- name: InvoiceTotal :one\n"
+          "SELECT total FROM {{tables.billing.invoices}} WHERE id = @id;\n", f);
+    fclose(f);
+    out o = {.a = pgc_arena_new()};
+    size_t len = 0;
+    FILE *df = open_memstream(&o.diag, &len);
+    pgc_diags d = {.out = df};
+    pgc_program p;
+    const char *cats[] = {cat}, *qs[] = {q};
+    o.ok = pgc_program_load_with(o.a, &d, cats, 1, migrations, 1, qs, 1, &p);
+    if (o.ok) {
+        pgc_emit_options eo = {"store", inputs, sizeof inputs / sizeof inputs[0]};
+        o.ok = pgc_emit(o.a, &d, &p, &eo, &o.header, &o.source);
+    }
+    pgc_program_free(&p);
+    fclose(df);
+    unlink(cat);
+    unlink(q);
+    rmdir(dir);
+    if (!o.ok)
+        print_error("%s", o.diag);
+    assert_true(o.ok);
+    assert_non_null(strstr(o.source, "SELECT total FROM {{tables.billing.invoices}} WHERE id = $1"));
+    assert_non_null(strstr(o.source, "CREATE TABLE {{tables.items}}"));
+    assert_null(strstr(o.source, "CREATE TABLE billing.invoices"));
+    assert_null(strstr(o.source, "CREATE SCHEMA billing"));
     out_free(&o);
 }
 
@@ -337,6 +382,7 @@ int main(void)
         cmocka_unit_test(emit__unsupported_type__is_an_error_naming_it),
         cmocka_unit_test(emit__copyfrom__refuses_other_shapes),
         cmocka_unit_test(emit__copyfrom__maps_columns_to_parameters),
+        cmocka_unit_test(emit__catalog_input__is_not_embedded),
         cmocka_unit_test(emit__batch__needs_columns_for_rows),
         cmocka_unit_test(emit__one_without_columns__is_an_error),
         cmocka_unit_test(emit__bad_name__is_refused),

@@ -562,3 +562,11 @@ LEFT JOIN expensive e ON e.id = b.id;
 -- name: OrderShippingDelay :many
 SELECT id, shipped_at - placed_at AS delay, shipped_at IS NOT NULL AS shipped
 FROM {{tables.orders}};
+
+-- name: CarriersWithOrders :many
+-- a catalog-only table (another library's), read through its schema's template
+SELECT c.name, c.tracking_url, count(o.id) AS orders
+FROM {{tables.shipping.carriers}} c
+LEFT JOIN {{tables.orders}} o ON o.id = c.id
+GROUP BY c.id, c.name, c.tracking_url
+ORDER BY c.id;
