@@ -523,9 +523,21 @@ static bool is_string(const ctype *t)
     return t->kind == V_TEXT || t->kind == V_JSONB || t->kind == V_NUMERIC;
 }
 
-/* ---- C string literals ---------------------------------------------------------------------- */
+/* ---- input text in C: one function per context ------------------------------------------- */
 
-/* Length of a valid UTF-8 sequence at s (at most n bytes), or 0. */
+/*
+ * Every byte of input text (type, label, column, query and file names,
+ * SQL) reaches the C the emitter writes through one of three functions,
+ * one per context, so that no input can change the meaning of the C:
+ *   c_string()   inside a string literal,
+ *   c_comment()  inside a block comment,
+ *   c_name()     as (part of) an identifier (names section above).
+ * No #line directive is written.  Each is fed hostile text by gen_emit's
+ * emit__hostile_* tests and by fuzz/fuzz_emit.c.
+ */
+
+/* Length of a valid UTF-8 sequence at s (at most n bytes), or 0: no
+ * overlong forms, no surrogates, nothing past U+10FFFF. */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
     size_t len = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
@@ -534,14 +546,47 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     for (size_t i = 1; i < len; i++)
         if ((s[i] & 0xC0) != 0x80)
             return 0;
+    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0)
+        || (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))
+        return 0;
     return len;
+}
+
+/* Is the valid UTF-8 sequence at s a bidirectional control (U+061C,
+ * U+200E-F, U+202A-E, U+2066-9), which can make code read otherwise than
+ * it compiles (and fails GCC's -Wbidi-chars with -Werror)? */
+static bool bidi_control(const unsigned char *s, size_t n)
+{
+    if (n == 2)
+        return s[0] == 0xD8 && s[1] == 0x9C;
+    if (n != 3 || s[0] != 0xE2)
+        return false;
+    return (s[1] == 0x80 && (s[2] == 0x8E || s[2] == 0x8F || (s[2] >= 0xAA && s[2] <= 0xAE)))
+           || (s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9);
+}
+
+/* The number of bytes at text[i] kept as they are in a literal or a
+ * comment: 1 for printable ASCII, a valid UTF-8 sequence's length but for
+ * bidirectional controls, else 0 (to be escaped). */
+static size_t plain_len(const char *text, size_t i, size_t len)
+{
+    unsigned char c = (unsigned char)text[i];
+    if (c >= 0x20 && c < 0x7f)
+        return 1;
+    if (c < 0x80)
+        return 0;
+    size_t n = utf8_len((const unsigned char *)text + i, len - i);
+    return n && !bidi_control((const unsigned char *)text + i, n) ? n : 0;
 }
 
 /*
  * text as a C string literal, one source line per line of text, lines
- * after the first indented by `indent` spaces.  Escapes what C needs
- * (quotes, backslashes, "??" trigraphs, control bytes, invalid UTF-8 as
- * octal); valid UTF-8 is kept as it is.
+ * after the first indented by `indent` spaces.  Quotes and backslashes are
+ * escaped, a '?' after a '?' is \? (no trigraph), tab, CR and newline are
+ * \t \r \n, every other byte not kept by plain_len is octal (always three
+ * digits, so a digit after it stays a digit).  Pieces are split only at
+ * newlines; a caller whose text may pass C's 4095 bytes says so to the
+ * compiler (long_literal()).
  */
 static const char *c_string(pgc_arena *a, const char *text, size_t len, int indent)
 {
@@ -549,6 +594,7 @@ static const char *c_string(pgc_arena *a, const char *text, size_t len, int inde
     pgc_sb_puts(&b, "\"");
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)text[i];
+        size_t n = plain_len(text, i, len);
         if (c == '\n') {
             pgc_sb_puts(&b, "\\n");
             if (i + 1 < len)
@@ -561,34 +607,68 @@ static const char *c_string(pgc_arena *a, const char *text, size_t len, int inde
             pgc_sb_puts(&b, "\\t");
         } else if (c == '\r') {
             pgc_sb_puts(&b, "\\r");
-        } else if (c < 0x20 || c == 0x7f) {
+        } else if (n == 0) {
             pgc_sb_printf(&b, "\\%03o", c);
-        } else if (c >= 0x80) {
-            size_t n = utf8_len((const unsigned char *)text + i, len - i);
-            if (n == 0) {
-                pgc_sb_printf(&b, "\\%03o", c);
-            } else {
-                pgc_sb_add(&b, text + i, n);
-                i += n - 1;
-            }
+        } else if (c >= 0x80 && bidi_control((const unsigned char *)text + i, n)) {
+            for (size_t k = 0; k < n; k++)
+                pgc_sb_printf(&b, "\\%03o", (unsigned char)text[i + k]);
+            i += n - 1;
         } else {
-            char ch = (char)c;
-            pgc_sb_add(&b, &ch, 1);
+            pgc_sb_add(&b, text + i, n);
+            i += n - 1;
         }
     }
     pgc_sb_puts(&b, "\"");
     return pgc_sb_take(&b);
 }
 
-/* Text for a C comment: no comment end inside. */
-static const char *comment_text(pgc_arena *a, const char *s)
+/* Past the 4095 bytes C guarantees for a string literal (SQL, as for long
+ * migrations): before (push) and after the code holding it, so that
+ * -Wpedantic's -Woverlength-strings accepts it. */
+static void long_literal(pgc_strbuf *c, bool is_long, bool push)
+{
+    if (is_long && push)
+        pgc_sb_puts(c, "#if defined(__GNUC__)\n#pragma GCC diagnostic push\n"
+                       "#pragma GCC diagnostic ignored \"-Woverlength-strings\"\n#endif\n");
+    else if (is_long)
+        pgc_sb_puts(c, "#if defined(__GNUC__)\n#pragma GCC diagnostic pop\n#endif\n");
+}
+
+/*
+ * Any text as the inside of a C block comment, on one line, inert: what
+ * plain_len keeps stays, but "*" "/" and "/" "*" are split by a space (no
+ * comment end, no -Wcomment) and so is "??" (no trigraph: ??/ is a
+ * backslash); a backslash is \x5c and other bytes \n, \t, \xHH, so no
+ * backslash is ever followed by a newline (a line splice).  The result
+ * neither starts nor ends with '*', '/' or '?', so it stays inert whatever
+ * the template puts beside it.
+ */
+static const char *c_comment(pgc_arena *a, const char *text)
 {
     pgc_strbuf b = {.a = a};
-    for (; *s; s++) {
-        pgc_sb_add(&b, s, 1);
-        if (s[0] == '*' && s[1] == '/')
+    size_t len = strlen(text);
+    if (len && strchr("*/?", text[0]))
+        pgc_sb_puts(&b, " ");
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        size_t n = plain_len(text, i, len);
+        if (c == '\\' || n == 0 || (c >= 0x80 && bidi_control((const unsigned char *)text + i, n))) {
+            if (c == '\n')
+                pgc_sb_puts(&b, "\\n");
+            else if (c == '\t')
+                pgc_sb_puts(&b, "\\t");
+            else
+                pgc_sb_printf(&b, "\\x%02x", c);
+            continue;
+        }
+        pgc_sb_add(&b, text + i, n);
+        i += n - 1;
+        char next = i + 1 < len ? text[i + 1] : '\0';
+        if ((c == '*' && next == '/') || (c == '/' && next == '*') || (c == '?' && next == '?'))
             pgc_sb_puts(&b, " ");
     }
+    if (len && strchr("*/?", text[len - 1]))
+        pgc_sb_puts(&b, " ");
     return pgc_sb_take(&b);
 }
 
@@ -1121,7 +1201,7 @@ static void emit_struct_writer(emitter *e, const cstruct *st, pgc_strbuf *c)
     }
     set(&t, "ctype", st->c);
     set(&t, "writer", st->writer);
-    set(&t, "sqltype", comment_text(a, st->sqltype));
+    set(&t, "sqltype", c_comment(a, st->sqltype));
     set(&t, "nfields", pgc_arena_printf(a, "%zu", st->m.len));
     set(&t, "puts", pgc_sb_take(&b));
     set(&t, "put_locals", pgc_arena_printf(a, "%s%s", need_bin ? "    char bin[16];\n" : "",
@@ -1147,7 +1227,7 @@ static void emit_struct(emitter *e, cstruct *st, pgc_strbuf *h, pgc_strbuf *c)
     set(&t, "ctype", st->c);
     set(&t, "reader", st->reader ? st->reader : "");
     set(&t, "what", st->rel->kind == 'c' ? "composite type" : "row type of");
-    set(&t, "sqltype", comment_text(a, st->sqltype));
+    set(&t, "sqltype", c_comment(a, st->sqltype));
     for (size_t i = 0; i < st->m.len; i++) {
         const member *m = &st->m.items[i];
         const char *type = m->t.c;
@@ -1198,6 +1278,20 @@ static const char *sql_ident(pgc_arena *a, const char *name)
     return pgc_sb_take(&b);
 }
 
+/* text as an SQL string constant: 'it''s'. */
+static const char *sql_literal(pgc_arena *a, const char *text)
+{
+    pgc_strbuf b = {.a = a};
+    pgc_sb_puts(&b, "'");
+    for (const char *s = text; *s; s++) {
+        if (*s == '\'')
+            pgc_sb_puts(&b, "'");
+        pgc_sb_add(&b, s, 1);
+    }
+    pgc_sb_puts(&b, "'");
+    return pgc_sb_take(&b);
+}
+
 /* The table of the INSERT as the user wrote it ("{{tables.t}}" kept), from
  * the canonical offset of its RangeVar. */
 static const char *copy_table(pgc_arena *a, const pgc_stmt_text *t, const PgQuery__RangeVar *rv)
@@ -1234,8 +1328,8 @@ static const char *query_function(emitter *e, const pgc_query_src *q, tmpl *t)
     const char *fn = unique(a, &e->globals,
                             pgc_arena_printf(a, "%s_%s", e->name, snake_case(a, q->name)));
     set(t, "fn", fn);
-    set(t, "query", pgc_arena_printf(a, "%s %s", q->name, pgc_cmd_name(q->cmd)));
-    set(t, "where", comment_text(a, pgc_arena_printf(a, "%s:%d", q->text.file->path,
+    set(t, "query", c_comment(a, pgc_arena_printf(a, "%s %s", q->name, pgc_cmd_name(q->cmd))));
+    set(t, "where", c_comment(a, pgc_arena_printf(a, "%s:%d", q->text.file->path,
                                                      query_line(e, q))));
     return fn;
 }
@@ -1451,7 +1545,9 @@ static void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps
 
     fill(h, &t, "header_copyfrom");
     pgc_sb_puts(h, "\n");
+    long_literal(c, strlen(copy_sql) > 4095, true);
     fill(c, &t, "copyfrom_impl");
+    long_literal(c, strlen(copy_sql) > 4095, false);
     pgc_sb_puts(c, "\n");
 }
 
@@ -1542,15 +1638,10 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
     set(&t, "nparams", pgc_arena_printf(a, "%zu", np));
     set(&t, "param_types", np ? pgc_arena_printf(a, "%s_types", fn) : "NULL");
     set(&t, "result_format", nc ? "1" : "0");
-    /* Past the 4095 bytes C guarantees for a string literal, as for long
-       migrations: -Wpedantic's -Woverlength-strings would refuse it. */
     bool long_sql = strlen(sql) > 4095;
-    if (long_sql)
-        pgc_sb_puts(c, "#if defined(__GNUC__)\n#pragma GCC diagnostic push\n"
-                   "#pragma GCC diagnostic ignored \"-Woverlength-strings\"\n#endif\n");
+    long_literal(c, long_sql, true);
     fill(c, &t, "stmt");
-    if (long_sql)
-        pgc_sb_puts(c, "#if defined(__GNUC__)\n#pragma GCC diagnostic pop\n#endif\n");
+    long_literal(c, long_sql, false);
 
     /* the row */
     bool batch = q->cmd == PGC_CMD_BATCHEXEC || q->cmd == PGC_CMD_BATCHONE
@@ -1564,7 +1655,7 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
             if (col->embed) {
                 if (col->embed_first)
                     pgc_sb_printf(&b, "    %s %s; /* sqlc.embed(%s) */\n", col->embed_st->c,
-                              col->embed, comment_text(a, col->info->embed));
+                              col->embed, c_comment(a, col->info->embed));
                 continue;
             }
             const char *type = col->t.c;
@@ -1706,7 +1797,7 @@ static void emit_enum(emitter *e, uint32_t oid, const char *ctype_name, pgc_strb
     pgc_utype *u = pgc_cat_utype(e->p->catalog, oid);
     tmpl t = {.a = a};
     set(&t, "ctype", ctype_name);
-    set(&t, "sqltype", comment_text(a, pgc_catalog_type_name(e->p->catalog, oid, -1)));
+    set(&t, "sqltype", c_comment(a, pgc_catalog_type_name(e->p->catalog, oid, -1)));
     const char *prefix = c_name(a, ctype_name, true, "ENUM");
     names used = {0};
     pgc_strbuf en = {.a = a}, cases = {.a = a}, labels = {.a = a};
@@ -1717,7 +1808,7 @@ static void emit_enum(emitter *e, uint32_t oid, const char *ctype_name, pgc_strb
         const char *lit = c_string(a, label, strlen(label), 0);
         pgc_sb_printf(&en, "    %s = %zu,%s\n", id, i + 1,
                   strcasecmp(id + strlen(prefix) + 1, label) != 0
-                      ? pgc_arena_printf(a, " /* %s */", comment_text(a, lit))
+                      ? pgc_arena_printf(a, " /* %s */", c_comment(a, sql_literal(a, label)))
                       : "");
         pgc_sb_printf(&cases, "    case %s:\n        return %s;\n", id, lit);
         pgc_sb_printf(&labels, "        {%s, %s},\n", lit, id);
@@ -1856,7 +1947,7 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
     pgc_strbuf b = {.a = a};
     pgc_sb_puts(&b, " * Inputs:\n");
     for (size_t i = 0; i < o->ninputs; i++)
-        pgc_sb_printf(&b, " *   %s\n", comment_text(a, o->inputs[i]));
+        pgc_sb_printf(&b, " *   %s\n", c_comment(a, o->inputs[i]));
     set(&t, "inputs", pgc_sb_take(&b));
     set(&t, "version", PGC_VERSION);
     set(&t, "guard", pgc_arena_printf(a, "%s_H", c_name(a, o->name, true, "PGC")));

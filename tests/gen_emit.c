@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -329,6 +330,201 @@ static void emit__query_named_like_a_type__keeps_its_name(void **state)
     out_free(&o);
 }
 
+/* ---- hostile text: no input changes the meaning of the C -------------------------------- */
+
+/*
+ * Each payload tries to leave the context the emitter copies it into: a
+ * comment (comment end, line splice by backslash or by the ??/ trigraph),
+ * a string literal (quote, backslash), or the code's look (a bidirectional
+ * override).  Each defines a symbol pwnedN if it gets out.
+ */
+static const char *const hostile[] = {
+    "x*\\\n/\nint pwned1;\n/*",
+    "x*/\nint pwned2;\n/*",
+    "x*?\?/\n/\nint pwned3;\n/*",
+    "x\";\nint pwned4;\nstatic const char *y = \"",
+    "x\\\nint pwned5; /*",
+    "x?\?/\nint pwned6; /*",
+    "x\xe2\x80\xae\" int pwned7; //",
+    "*/ int pwned8; /*",
+};
+
+/* Writes text to path. */
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* s as a double-quoted SQL identifier or (quote '\'') a string constant. */
+static char *sql_quote(char quote, const char *s)
+{
+    char *quoted = malloc(2 * strlen(s) + 3), *o = quoted;
+    *o++ = quote;
+    for (; *s; s++) {
+        if (*s == quote)
+            *o++ = quote;
+        *o++ = *s;
+    }
+    *o++ = quote;
+    *o = '\0';
+    return quoted;
+}
+
+/* mkdir -p path (its names may hold any byte). */
+static void make_dirs(const char *path)
+{
+    char *p = strdup(path);
+    for (char *s = strchr(p + 1, '/');; s = strchr(s + 1, '/')) {
+        if (s)
+            *s = '\0';
+        assert_true(mkdir(p, 0700) == 0 || errno == EEXIST);
+        if (!s)
+            break;
+        *s = '/';
+    }
+    free(p);
+}
+
+/* Generates "lib" from one migration and one query file, both under dir/h
+ * (h may hold '/': folders), the migration's file name holding h too ('/'
+ * as '*'), every input named in the banner.  Returns the generator's
+ * output. */
+static out generate_hostile(const char *dir, const char *h, const char *migration,
+                            const char *query)
+{
+    char qdir[1024], mpath[4096], qpath[2048];
+    snprintf(qdir, sizeof qdir, "%s/%s", dir, h);
+    make_dirs(qdir);
+    char *base = strdup(h);
+    for (char *s = base; *s; s++)
+        if (*s == '/')
+            *s = '*';
+    snprintf(mpath, sizeof mpath, "%s/001_%s.sql", qdir, base);
+    free(base);
+    snprintf(qpath, sizeof qpath, "%s/q.sql", qdir);
+    write_text(mpath, migration);
+    write_text(qpath, query);
+    const char *m[] = {mpath}, *q[] = {qpath}, *in[] = {mpath, qpath};
+    out o = {.a = pgc_arena_new()};
+    size_t len = 0;
+    FILE *f = open_memstream(&o.diag, &len);
+    pgc_diags d = {.out = f};
+    pgc_program p;
+    o.ok = pgc_program_load(o.a, &d, m, 1, q, 1, &p);
+    if (o.ok) {
+        pgc_emit_options eo = {"lib", in, 2};
+        o.ok = pgc_emit(o.a, &d, &p, &eo, &o.header, &o.source);
+    }
+    pgc_program_free(&p);
+    fclose(f);
+    return o;
+}
+
+/* Compiles dir/lib.c (and dir/lib.h) as users compile generated code: strict
+ * C11, every warning an error.  Returns the names of the symbols the object
+ * defines or needs, one a line (malloc'd), or NULL if it did not compile. */
+static char *compile_generated(const char *dir, const char *header, const char *source)
+{
+    char path[4096], cmd[8192];
+    snprintf(path, sizeof path, "%s/lib.h", dir);
+    write_text(path, header);
+    snprintf(path, sizeof path, "%s/lib.c", dir);
+    write_text(path, source);
+    snprintf(cmd, sizeof cmd,
+             "cc -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes "
+             "-Wmissing-prototypes -Wswitch-enum -Woverlength-strings -I runtime "
+             "-I \"$(pg_config --includedir)\" -c -o '%s/lib.o' '%s/lib.c' && "
+             "nm -P '%s/lib.o' | cut -d' ' -f1 > '%s/syms'", dir, dir, dir, dir);
+    if (system(cmd) != 0)
+        return NULL;
+    snprintf(path, sizeof path, "%s/syms", dir);
+    return slurp(path);
+}
+
+/* rm -r dir (its names are hostile: no shell). */
+static void remove_tree(const char *dir)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* Generates from a migration and a query file under a folder named h,
+ * compiles the C and checks that no payload's symbol (pwned...) exists. */
+static void check_hostile(const char *what, const char *h, const char *migration,
+                          const char *query)
+{
+    char dir[] = "/tmp/pgc-hostile-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    out o = generate_hostile(dir, h, migration, query);
+    if (!o.ok)
+        print_error("%s: %s", what, o.diag);
+    assert_true(o.ok);
+    char *syms = compile_generated(dir, o.header, o.source);
+    if (!syms)
+        print_error("%s: the generated C does not compile (%s)\n", what, dir);
+    assert_non_null(syms);
+    bool pwned = strncmp(syms, "pwned", 5) == 0 || strstr(syms, "\npwned");
+    if (pwned)
+        print_error("%s: the generated C defines the payload's symbol:\n%s", what, syms);
+    assert_false(pwned);
+    free(syms);
+    out_free(&o);
+    remove_tree(dir);
+}
+
+/* The report's case: an enum's name, and the query file's path. */
+static void emit__hostile_enum_name_and_path__defines_nothing(void **state)
+{
+    (void)state;
+    check_hostile("enum", hostile[0],
+                  "CREATE TYPE {{schema}}.\"x*\\\n/\nint pwned1;\n/*\" AS ENUM ('a');\n"
+                  "CREATE TABLE {{schema}}.t (id int PRIMARY KEY,\n"
+                  "  m {{schema}}.\"x*\\\n/\nint pwned1;\n/*\");\n",
+                  "-- name: GetT :one\nSELECT id, m FROM {{tables.t}} WHERE id = @id;\n");
+}
+
+/* Every payload as every name the C shows: enum, label, composite type
+ * and field, table, column, the file paths and the migration's name. */
+static void emit__hostile_names_and_paths__do_not_change_the_c(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+        const char *h = hostile[i];
+        char *id = sql_quote('"', h), *label = sql_quote('\'', h);
+        char *tname = malloc(strlen(h) + 2), *cname = malloc(strlen(h) + 2);
+        sprintf(tname, "%st", h);
+        sprintf(cname, "%sc", h);
+        char *table = sql_quote('"', tname), *ctype = sql_quote('"', cname);
+        char mig[8192], qry[8192], what[32];
+        snprintf(mig, sizeof mig,
+                 "CREATE TYPE {{schema}}.%s AS ENUM (%s, 'plain');\n"
+                 "CREATE TYPE {{schema}}.%s AS (%s int, b text);\n"
+                 "CREATE TABLE {{schema}}.%s (id int PRIMARY KEY, %s {{schema}}.%s,\n"
+                 "  c {{schema}}.%s);\n",
+                 id, label, ctype, id, table, id, id, ctype);
+        snprintf(qry, sizeof qry,
+                 "-- name: GetT :one\n"
+                 "SELECT id, %s, c, %s AS lit FROM {{schema}}.%s WHERE id = @id;\n"
+                 "-- name: Embed :many\n"
+                 "SELECT sqlc.embed(t) FROM {{schema}}.%s t;\n"
+                 "-- name: Put :copyfrom\n"
+                 "INSERT INTO {{schema}}.%s (id, %s) VALUES (@id, @m);\n",
+                 id, label, table, table, table, id);
+        snprintf(what, sizeof what, "payload %zu", i);
+        check_hostile(what, h, mig, qry);
+        free(id);
+        free(label);
+        free(tname);
+        free(cname);
+        free(table);
+        free(ctype);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -342,6 +538,8 @@ int main(void)
         cmocka_unit_test(emit__bad_name__is_refused),
         cmocka_unit_test(emit__names__are_c_identifiers),
         cmocka_unit_test(emit__query_named_like_a_type__keeps_its_name),
+        cmocka_unit_test(emit__hostile_enum_name_and_path__defines_nothing),
+        cmocka_unit_test(emit__hostile_names_and_paths__do_not_change_the_c),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     pgc_parse_exit();
