@@ -191,9 +191,22 @@ static bool taken(const names *used, const char *s)
     return pgc_strmap_has(used, s);
 }
 
+/*
+ * Who defines a C name at file scope, for the error when a query's names
+ * would clash (emitter.globals maps each name to one): `what` of query q,
+ * or, q NULL, what the module itself defines ("the migrations' function")
+ * or a name the emitter chose to be unique (`what` NULL).
+ */
+typedef struct owner {
+    const char *what;
+    const pgc_query_src *q;
+} owner;
+
+static const owner unique_name = {NULL, NULL};
+
 static void add_name(pgc_arena *a, names *used, const char *s)
 {
-    pgc_strmap_put(a, used, s, s);
+    pgc_strmap_put(a, used, s, &unique_name);
 }
 
 /* base, or base_2, base_3...: a name not in used (nor a C keyword), added to it. */
@@ -263,8 +276,7 @@ typedef struct emitter {
     PGC_VEC(uint32_t) enums;           /* enum oids used, by oid */
     PGC_VEC(const char *) enum_names;  /* their C names, same order */
     PGC_VEC(cstruct *) structs;        /* composite types used, in first-use order */
-    names globals;                     /* C names at file scope */
-    names query_fns;                   /* the queries' function names, known up front */
+    names globals;                     /* C names at file scope, each to its owner */
     const char *free_arrays, *arrays_failed; /* helpers' names, once array parameters need them */
     /* Where query_line() stopped counting: queries come in file order, so
      * counting on from the previous one keeps a file's lines linear. */
@@ -301,10 +313,24 @@ static const char *user_c_name(emitter *e, const pgc_utype *u, const char *fallb
                            ? pgc_arena_printf(e->a, "%s_%s", u->schema, u->name)
                            : u->name;
     const char *c = pgc_arena_printf(e->a, "%s_%s", e->name, c_name(e->a, type, false, fallback));
-    /* a query named like the type keeps its name: the type gives way */
-    if (taken(&e->query_fns, c))
-        c = pgc_arena_printf(e->a, "%s_type", c);
-    return unique(e->a, &e->globals, c);
+    /* A query's names (claimed first) stay: the type gives way, NAME_TYPE_type
+     * (then _2, _3...), until it and its functions' names are free. */
+    bool is_enum = u->t.type == 'e';
+    const char *base = c;
+    for (int k = 1;; k++) {
+        if (!taken(&e->globals, c)
+            && (!is_enum || (!taken(&e->globals, pgc_arena_printf(e->a, "%s_to_text", c))
+                             && !taken(&e->globals, pgc_arena_printf(e->a, "%s_from_text", c)))))
+            break;
+        c = k == 1 ? pgc_arena_printf(e->a, "%s_type", base)
+                   : pgc_arena_printf(e->a, "%s_type_%d", base, k);
+    }
+    add_name(e->a, &e->globals, c);
+    if (is_enum) {
+        add_name(e->a, &e->globals, pgc_arena_printf(e->a, "%s_to_text", c));
+        add_name(e->a, &e->globals, pgc_arena_printf(e->a, "%s_from_text", c));
+    }
+    return c;
 }
 
 static const char *enum_c_name(emitter *e, uint32_t oid)
@@ -730,7 +756,28 @@ static void query_error(emitter *e, const pgc_query_src *q, const char *fmt, ...
 static const char *const param_reserved[] = {
     "db", "row", "it", "err", "affected", "res", "values", "lengths", "formats", "bin", "rc",
     "b", "arrays",
+    /* what the functions' declarations and bodies name besides */
+    "size_t", "int16_t", "int32_t", "int64_t", "uint8_t", "uint32_t", "Oid", "INT_MAX",
+    "memset", "free", "strlen", "snprintf", "strcmp",
 };
+
+/*
+ * A parameter's C name: a local that must not hide a name its function
+ * uses.  Those are the module's (NAME_...), the runtime's (pgc_..., PGC_...),
+ * the array helpers and param_reserved: such a name gets "arg_" in front
+ * ("param_" for a module named arg).
+ */
+static const char *param_c_name(emitter *e, const char *name)
+{
+    const char *c = c_name(e->a, name, false, "param");
+    size_t n = strlen(e->name);
+    bool hides = (strncasecmp(c, e->name, n) == 0 && (c[n] == '_' || !c[n]))
+                 || strncasecmp(c, "pgc_", 4) == 0 || strncmp(c, "free_arrays", 11) == 0;
+    if (!hides)
+        return c;
+    return pgc_arena_printf(e->a, "%s%s", strcasecmp(e->name, "arg") == 0 ? "param_" : "arg_",
+                            c);
+}
 
 /*
  * The number of columns from i on that are one sqlc.embed(t) of a table
@@ -854,7 +901,7 @@ static bool resolve_query(emitter *e, const pgc_query_info *qi, param **params, 
         const pgc_param_info *pi = &qi->params.items[i];
         param *p = &(*params)[i];
         p->info = pi;
-        p->c = unique(e->a, &used, c_name(e->a, pi->name, false, "param"));
+        p->c = unique(e->a, &used, param_c_name(e, pi->name));
         if (!type_of(e, pi->type, &p->t)) {
             query_error(e, q, "parameter %s has type %s, which %s", pi->name,
                         pgc_catalog_type_name(e->p->catalog, pi->type, -1),
@@ -1319,19 +1366,127 @@ static int param_number(const PgQuery__Node *n)
     return 0;
 }
 
-/* A query's function name (NAME_query_name, unique among the file's
- * names), set in t as "fn" beside "query" (its annotation) and "where"
+/* A query's function name (NAME_query_name, claimed with the names made
+ * from it by claim_query_names), set in t as "fn" beside "query" (its annotation) and "where"
  * (file:line), as every query's template wants them. */
 static const char *query_function(emitter *e, const pgc_query_src *q, tmpl *t)
 {
     pgc_arena *a = e->a;
-    const char *fn = unique(a, &e->globals,
-                            pgc_arena_printf(a, "%s_%s", e->name, snake_case(a, q->name)));
+    const char *fn = pgc_arena_printf(a, "%s_%s", e->name, snake_case(a, q->name));
     set(t, "fn", fn);
     set(t, "query", c_comment(a, pgc_arena_printf(a, "%s %s", q->name, pgc_cmd_name(q->cmd))));
     set(t, "where", c_comment(a, pgc_arena_printf(a, "%s:%d", q->text.file->path,
                                                      query_line(e, q))));
     return fn;
+}
+
+enum { MAX_QUERY_NAME = 200 };
+
+/* The names a query defines at file scope, by command: its function
+ * name's suffix and what it is (for errors).  Claimed before anything is
+ * written, so that a clash between two queries is an error, not C that
+ * does not compile. */
+typedef struct derived {
+    const char *suffix, *what;
+} derived;
+
+static const derived *query_names(pgc_cmd cmd, size_t *n)
+{
+#define STMT {"_stmt", "statement"}, {"_types", "parameter types"}, \
+             {"_formats", "parameter formats"}
+#define ROW {"_row", "row type"}, {"_columns", "column types"}, {"_read", "row reader"}
+#define BATCH {"", "name"}, {"_batch", "batch type"}, {"_begin", "function"}, \
+              {"_queue", "function"}, {"_end", "function"}
+    static const derived one[] = {{"", "function"}, STMT, ROW, {"_row_clear", "function"}};
+    static const derived many[] = {{"", "name"}, STMT, ROW, {"_iter", "iterator type"},
+                                   {"_open", "function"}, {"_next", "function"},
+                                   {"_close", "function"}};
+    static const derived exec[] = {{"", "function"}, STMT};
+    static const derived batchexec[] = {BATCH, STMT};
+    static const derived batchone[] = {BATCH, STMT, ROW, {"_result", "function"},
+                                       {"_next", "function"}, {"_row_clear", "function"}};
+    static const derived batchmany[] = {BATCH, STMT, ROW, {"_result", "function"},
+                                        {"_next", "function"}, {"_get", "function"}};
+    static const derived copyfrom[] = {{"", "function"}, {"_stmt", "statement"},
+                                       {"_params", "row type"}};
+#undef STMT
+#undef ROW
+#undef BATCH
+#define N(x) (*n = sizeof x / sizeof x[0], x)
+    switch (cmd) {
+    case PGC_CMD_ONE: return N(one);
+    case PGC_CMD_MANY: return N(many);
+    case PGC_CMD_EXEC: case PGC_CMD_EXECROWS: case PGC_CMD_EXECRESULT: return N(exec);
+    case PGC_CMD_BATCHEXEC: return N(batchexec);
+    case PGC_CMD_BATCHONE: return N(batchone);
+    case PGC_CMD_BATCHMANY: return N(batchmany);
+    case PGC_CMD_COPYFROM: return N(copyfrom);
+    }
+#undef N
+    *n = 0;
+    return NULL;
+}
+
+/*
+ * Claims every name query q defines at file scope in e->globals.  A name
+ * another query (or the module) already has is an error naming both, the
+ * other query's definition in a note; so is a name too long for C's
+ * limits.  False after reporting.
+ */
+static bool claim_query_names(emitter *e, const pgc_query_src *q)
+{
+    pgc_arena *a = e->a;
+    if (strlen(q->name) > MAX_QUERY_NAME) {
+        pgc_diag_error(e->d, q->text.file, q->annotation_offset,
+                       "query %.32s...: the name has %zu characters; pgc generate takes at most "
+                       "%d (C identifiers and string literals are made from it)",
+                       q->name, strlen(q->name), MAX_QUERY_NAME);
+        return false;
+    }
+    const char *fn = pgc_arena_printf(a, "%s_%s", e->name, snake_case(a, q->name));
+    size_t n;
+    const derived *ds = query_names(q->cmd, &n);
+    for (size_t i = 0; i < n; i++) {
+        const char *c = pgc_arena_printf(a, "%s%s", fn, ds[i].suffix);
+        const owner *other = pgc_strmap_get(&e->globals, c);
+        if (other && other->q) {
+            pgc_diag_error(e->d, q->text.file, q->annotation_offset,
+                           "query %s: its %s %s is also the %s of query %s; rename one of them",
+                           q->name, ds[i].what, c, other->what, other->q->name);
+            pgc_diag_note(e->d, other->q->text.file, other->q->annotation_offset,
+                          "%s is defined here", other->q->name);
+            return false;
+        }
+        if (other) {
+            pgc_diag_error(e->d, q->text.file, q->annotation_offset,
+                           "query %s: its %s %s is also %s; rename the query", q->name,
+                           ds[i].what, c, other->what);
+            return false;
+        }
+        owner *o = pgc_arena_alloc(a, sizeof *o);
+        *o = (owner){ds[i].what, q};
+        pgc_strmap_put(a, &e->globals, c, o);
+    }
+    return true;
+}
+
+/* The names the module defines, before any query's: migrations and the
+ * header's guard. */
+static void claim_module_names(emitter *e)
+{
+    static const struct {
+        const char *fmt;
+        owner o;
+    } fixed[] = {
+        {"%s_migrate", {"the migrations' function", NULL}},
+        {"%s_migration_set", {"the migrations' function", NULL}},
+        {"%s_migration_set_", {"the migrations' set", NULL}},
+        {"%s_migrations", {"the migrations' array", NULL}},
+    };
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        pgc_strmap_put(e->a, &e->globals, pgc_arena_printf(e->a, fixed[i].fmt, e->name),
+                       &fixed[i].o);
+    add_name(e->a, &e->globals, pgc_arena_printf(e->a, "%s_H", c_name(e->a, e->name, true, "PGC")));
 }
 
 /*
@@ -1799,12 +1954,11 @@ static void emit_enum(emitter *e, uint32_t oid, const char *ctype_name, pgc_strb
     set(&t, "ctype", ctype_name);
     set(&t, "sqltype", c_comment(a, pgc_catalog_type_name(e->p->catalog, oid, -1)));
     const char *prefix = c_name(a, ctype_name, true, "ENUM");
-    names used = {0};
     pgc_strbuf en = {.a = a}, cases = {.a = a}, labels = {.a = a};
     for (size_t i = 0; i < u->labels.len; i++) {
         const char *label = u->labels.items[i];
-        const char *id = unique(a, &used, pgc_arena_printf(a, "%s_%s", prefix,
-                                                           c_name(a, label, true, "EMPTY")));
+        const char *id = unique(a, &e->globals, pgc_arena_printf(a, "%s_%s", prefix,
+                                                                 c_name(a, label, true, "EMPTY")));
         const char *lit = c_string(a, label, strlen(label), 0);
         pgc_sb_printf(&en, "    %s = %zu,%s\n", id, i + 1,
                   strcasecmp(id + strlen(prefix) + 1, label) != 0
@@ -1924,18 +2078,26 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
         pgc_diag_error(d, NULL, 0, "the name '%s' must be a C identifier", o->name);
         return false;
     }
+    /* every C name is NAME_...: not the runtime's, not reserved, not too long */
+    if (o->name[0] == '_' || strncasecmp(o->name, "pgc", 3) == 0
+        || strlen(o->name) > MAX_QUERY_NAME) {
+        pgc_diag_error(d, NULL, 0, "the name '%.*s' cannot be used: it must not start with '_' "
+                                   "or 'pgc' (the runtime's names), and have at most %d "
+                                   "characters", MAX_QUERY_NAME, o->name, MAX_QUERY_NAME);
+        return false;
+    }
     if (p->migrations.len == 0) {
         pgc_diag_error(d, NULL, 0, "no migrations: give -m MIGRATION...");
         return false;
     }
-    add_name(a, &e.globals, pgc_arena_printf(a, "%s_migrate", o->name));
-    add_name(a, &e.globals, pgc_arena_printf(a, "%s_migration_set", o->name));
-    add_name(a, &e.globals, pgc_arena_printf(a, "%s_migrations", o->name));
+    /* every query's names first: types give way to them */
+    claim_module_names(&e);
+    for (size_t i = 0; i < p->infos.len; i++)
+        claim_query_names(&e, p->infos.items[i].src);
+    if (d->errors != errors)
+        return false;
 
     /* queries first: they decide which enums and structs are used */
-    for (size_t i = 0; i < p->infos.len; i++)
-        add_name(a, &e.query_fns, pgc_arena_printf(a, "%s_%s", o->name,
-                                                  snake_case(a, p->infos.items[i].src->name)));
     plan_structs(&e);
     pgc_strbuf qh = {.a = a}, qc = {.a = a};
     for (size_t i = 0; i < p->infos.len; i++)

@@ -423,21 +423,22 @@ static out generate_hostile(const char *dir, const char *h, const char *migratio
     return o;
 }
 
-/* Compiles dir/lib.c (and dir/lib.h) as users compile generated code: strict
+/* Compiles dir/NAME.c (and dir/NAME.h) as users compile generated code: strict
  * C11, every warning an error.  Returns the names of the symbols the object
  * defines or needs, one a line (malloc'd), or NULL if it did not compile. */
-static char *compile_generated(const char *dir, const char *header, const char *source)
+static char *compile_generated(const char *dir, const char *name, const char *header,
+                               const char *source)
 {
     char path[4096], cmd[8192];
-    snprintf(path, sizeof path, "%s/lib.h", dir);
+    snprintf(path, sizeof path, "%s/%s.h", dir, name);
     write_text(path, header);
-    snprintf(path, sizeof path, "%s/lib.c", dir);
+    snprintf(path, sizeof path, "%s/%s.c", dir, name);
     write_text(path, source);
     snprintf(cmd, sizeof cmd,
              "cc -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes "
              "-Wmissing-prototypes -Wswitch-enum -Woverlength-strings -I runtime "
-             "-I \"$(pg_config --includedir)\" -c -o '%s/lib.o' '%s/lib.c' && "
-             "nm -P '%s/lib.o' | cut -d' ' -f1 > '%s/syms'", dir, dir, dir, dir);
+             "-I \"$(pg_config --includedir)\" -c -o '%s/%s.o' '%s/%s.c' && "
+             "nm -P '%s/%s.o' | cut -d' ' -f1 > '%s/syms'", dir, name, dir, name, dir, name, dir);
     if (system(cmd) != 0)
         return NULL;
     snprintf(path, sizeof path, "%s/syms", dir);
@@ -463,7 +464,7 @@ static void check_hostile(const char *what, const char *h, const char *migration
     if (!o.ok)
         print_error("%s: %s", what, o.diag);
     assert_true(o.ok);
-    char *syms = compile_generated(dir, o.header, o.source);
+    char *syms = compile_generated(dir, "lib", o.header, o.source);
     if (!syms)
         print_error("%s: the generated C does not compile (%s)\n", what, dir);
     assert_non_null(syms);
@@ -525,6 +526,168 @@ static void emit__hostile_names_and_paths__do_not_change_the_c(void **state)
     }
 }
 
+/* ---- names: one registry, no clash ------------------------------------------------------ */
+
+/* o's C compiles with the strict flags. */
+static void assert_compiles(const out *o)
+{
+    char dir[] = "/tmp/pgc-emit-cc-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *syms = compile_generated(dir, "store", o->header, o->source);
+    if (!syms)
+        print_error("the generated C does not compile (%s)\n", dir);
+    assert_non_null(syms);
+    free(syms);
+    remove_tree(dir);
+}
+
+/* Each pair of queries whose names would clash in C: the error names both. */
+static void emit__query_names_clash__is_an_error_naming_both(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *sql, *error, *note;
+    } cases[] = {
+        {"-- name: GetItem :one\nSELECT id FROM {{tables.items}} WHERE id = @id;\n"
+         "-- name: GetItemRow :one\nSELECT id FROM {{tables.items}} WHERE id = @id;\n",
+         "3:1: error: query GetItemRow: its function store_get_item_row is also the row type of "
+         "query GetItem; rename one of them\n",
+         "q.sql:1:1: note: GetItem is defined here\n"},
+        {"-- name: GetItem :one\nSELECT id FROM {{tables.items}} WHERE id = @id;\n"
+         "-- name: GetItemRowClear :exec\nDELETE FROM {{tables.items}};\n",
+         "3:1: error: query GetItemRowClear: its function store_get_item_row_clear is also the "
+         "function of query GetItem; rename one of them\n",
+         "q.sql:1:1: note: GetItem is defined here\n"},
+        {"-- name: ListItems :many\nSELECT id FROM {{tables.items}};\n\n"
+         "-- name: ListItemsNext :exec\nDELETE FROM {{tables.items}};\n",
+         "4:1: error: query ListItemsNext: its function store_list_items_next is also the "
+         "function of query ListItems; rename one of them\n",
+         "q.sql:1:1: note: ListItems is defined here\n"},
+        {"-- name: ListItems :many\nSELECT id FROM {{tables.items}};\n"
+         "-- name: ListItemsIter :exec\nDELETE FROM {{tables.items}};\n",
+         "3:1: error: query ListItemsIter: its function store_list_items_iter is also the "
+         "iterator type of query ListItems; rename one of them\n",
+         "q.sql:1:1: note: ListItems is defined here\n"},
+        {"-- name: Put :batchexec\nDELETE FROM {{tables.items}} WHERE id = @id;\n"
+         "-- name: PutBegin :exec\nDELETE FROM {{tables.items}};\n",
+         "3:1: error: query PutBegin: its function store_put_begin is also the function of "
+         "query Put; rename one of them\n",
+         "q.sql:1:1: note: Put is defined here\n"},
+        {"-- name: PutBegin :exec\nDELETE FROM {{tables.items}};\n"
+         "-- name: Put :batchexec\nDELETE FROM {{tables.items}} WHERE id = @id;\n",
+         "3:1: error: query Put: its function store_put_begin is also the function of query "
+         "PutBegin; rename one of them\n",
+         "q.sql:1:1: note: PutBegin is defined here\n"},
+        {"-- name: get_item :exec\nDELETE FROM {{tables.items}};\n"
+         "-- name: GetItem :exec\nDELETE FROM {{tables.items}};\n",
+         "3:1: error: query GetItem: its function store_get_item is also the function of query "
+         "get_item; rename one of them\n",
+         "q.sql:1:1: note: get_item is defined here\n"},
+        {"-- name: Migrate :exec\nDELETE FROM {{tables.items}};\n",
+         "1:1: error: query Migrate: its function store_migrate is also the migrations' "
+         "function; rename the query\n",
+         ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        out o = generate_query(cases[i].sql, "store");
+        assert_false(o.ok);
+        if (strncmp(o.diag, cases[i].error, strlen(cases[i].error)) != 0
+            || !strstr(o.diag, cases[i].note))
+            print_error("case %zu: %s", i, o.diag);
+        assert_int_equal(strncmp(o.diag, cases[i].error, strlen(cases[i].error)), 0);
+        assert_non_null(strstr(o.diag, cases[i].note));
+        out_free(&o);
+    }
+}
+
+/* An enum whose functions' names a query has gives way (NAME_TYPE_type). */
+static void emit__enum_beside_query_named_like_its_function__gives_way(void **state)
+{
+    (void)state;
+    out o = generate_query("-- name: MoodToText :one\n"
+                           "SELECT mood FROM {{tables.items}} WHERE id = @id;\n",
+                           "store");
+    if (!o.ok)
+        print_error("%s", o.diag);
+    assert_true(o.ok);
+    assert_non_null(strstr(o.header, "typedef enum store_mood_type {\n"
+                                     "    STORE_MOOD_TYPE_SAD = 1,\n"));
+    assert_non_null(strstr(o.header, "const char *store_mood_type_to_text(store_mood_type v);"));
+    assert_non_null(strstr(o.header, "int store_mood_to_text(pgc_db *db, int64_t id, "
+                                     "store_mood_to_text_row *row, pgc_error *err);"));
+    assert_compiles(&o);
+    out_free(&o);
+}
+
+/* A parameter named like a type or function its function uses does not
+ * hide it: arg_ in front. */
+static void emit__param_named_like_a_type__does_not_hide_it(void **state)
+{
+    (void)state;
+    out o = generate_query("-- name: ByMood :many\n"
+                           "SELECT id FROM {{tables.items}} WHERE mood = @store_mood\n"
+                           "  OR mood = @other::{{schema}}.mood OR id = @pgc_result\n"
+                           "  OR id = @int64_t OR id = @free_arrays;\n",
+                           "store");
+    if (!o.ok)
+        print_error("%s", o.diag);
+    assert_true(o.ok);
+    assert_non_null(strstr(o.header,
+                           "int store_by_mood_open(pgc_db *db, store_mood arg_store_mood, "
+                           "store_mood other,\n"
+                           "                       int64_t arg_pgc_result, int64_t int64_t_2, "
+                           "int64_t arg_free_arrays,\n"));
+    assert_compiles(&o);
+    out_free(&o);
+}
+
+/* A 10,000-character query name: a clear limit, not C over C's limits. */
+static void emit__long_query_name__is_refused(void **state)
+{
+    (void)state;
+    char *sql = malloc(10100);
+    strcpy(sql, "-- name: ");
+    memset(sql + 9, 'A', 10000);
+    strcpy(sql + 10009, " :exec\nDELETE FROM {{tables.items}};\n");
+    out o = generate_query(sql, "store");
+    assert_false(o.ok);
+    assert_int_equal(strncmp(o.diag, "1:1: error: query AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA...: the "
+                                     "name has 10000 characters; pgc generate takes at most 200 "
+                                     "(C identifiers and string literals are made from it)\n",
+                             150), 0);
+    out_free(&o);
+    /* 200 is fine, and compiles */
+    memset(sql + 9, 'A', 200);
+    strcpy(sql + 209, " :exec\nDELETE FROM {{tables.items}};\n");
+    o = generate_query(sql, "store");
+    if (!o.ok)
+        print_error("%s", o.diag);
+    assert_true(o.ok);
+    assert_compiles(&o);
+    out_free(&o);
+    free(sql);
+}
+
+/* A module name the runtime's names or C's reserved ones could clash with. */
+static void emit__module_name_like_the_runtime__is_refused(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"pgc", "pgc_lib", "PGCx", "_lib"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        out o = generate(migrations, 1, queries, 1, bad[i]);
+        assert_false(o.ok);
+        char want[256];
+        snprintf(want, sizeof want, "error: the name '%s' cannot be used: it must not start "
+                                    "with '_' or 'pgc' (the runtime's names), and have at most "
+                                    "200 characters\n", bad[i]);
+        if (!strstr(o.diag, want))
+            print_error("%s", o.diag);
+        assert_non_null(strstr(o.diag, want));
+        out_free(&o);
+    }
+}
+
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -540,6 +703,11 @@ int main(void)
         cmocka_unit_test(emit__query_named_like_a_type__keeps_its_name),
         cmocka_unit_test(emit__hostile_enum_name_and_path__defines_nothing),
         cmocka_unit_test(emit__hostile_names_and_paths__do_not_change_the_c),
+        cmocka_unit_test(emit__query_names_clash__is_an_error_naming_both),
+        cmocka_unit_test(emit__enum_beside_query_named_like_its_function__gives_way),
+        cmocka_unit_test(emit__param_named_like_a_type__does_not_hide_it),
+        cmocka_unit_test(emit__long_query_name__is_refused),
+        cmocka_unit_test(emit__module_name_like_the_runtime__is_refused),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     pgc_parse_exit();
