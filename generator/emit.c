@@ -1972,7 +1972,12 @@ static void emit_enum(emitter *e, uint32_t oid, const char *ctype_name, pgc_strb
     set(&t, "labels", pgc_sb_take(&labels));
     fill(h, &t, "header_enum");
     pgc_sb_puts(h, "\n");
+    bool long_label = false;
+    for (size_t i = 0; i < u->labels.len; i++)
+        long_label = long_label || strlen(u->labels.items[i]) > 4095;
+    long_literal(c, long_label, true);
     fill(c, &t, "enum_impl");
+    long_literal(c, long_label, false);
     pgc_sb_puts(c, "\n");
 }
 

@@ -668,6 +668,19 @@ static void emit__long_query_name__is_refused(void **state)
     free(sql);
 }
 
+/* An enum label past C's 4095 bytes for a string literal still compiles. */
+static void emit__long_enum_label__compiles(void **state)
+{
+    (void)state;
+    char *mig = malloc(6000);
+    strcpy(mig, "CREATE TYPE {{schema}}.big AS ENUM ('");
+    size_t n = strlen(mig);
+    memset(mig + n, 'x', 5000);
+    strcpy(mig + n + 5000, "');\nCREATE TABLE {{schema}}.b (id int PRIMARY KEY, v {{schema}}.big);\n");
+    check_hostile("long label", "long", mig, "-- name: GetB :one\nSELECT v FROM {{schema}}.b;\n");
+    free(mig);
+}
+
 /* A module name the runtime's names or C's reserved ones could clash with. */
 static void emit__module_name_like_the_runtime__is_refused(void **state)
 {
@@ -708,6 +721,7 @@ int main(void)
         cmocka_unit_test(emit__param_named_like_a_type__does_not_hide_it),
         cmocka_unit_test(emit__long_query_name__is_refused),
         cmocka_unit_test(emit__module_name_like_the_runtime__is_refused),
+        cmocka_unit_test(emit__long_enum_label__compiles),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     pgc_parse_exit();
