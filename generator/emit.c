@@ -1377,6 +1377,19 @@ static const char *query_function(emitter *e, const pgc_query_src *q, tmpl *t)
     set(t, "query", c_comment(a, pgc_arena_printf(a, "%s %s", q->name, pgc_cmd_name(q->cmd))));
     set(t, "where", c_comment(a, pgc_arena_printf(a, "%s:%d", q->text.file->path,
                                                      query_line(e, q))));
+    /* where the statement starts, for the runtime's errors (pgc_stmt.file) */
+    const pgc_file *f = q->text.file;
+    size_t at = q->text.offset < f->len ? q->text.offset : f->len, start = at;
+    int line = e->line, col;
+    for (size_t i = e->line_offset; i < at; i++)
+        line += f->text[i] == '\n';
+    while (start > 0 && f->text[start - 1] != '\n')
+        start--;
+    int ignored;
+    pgc_text_position(f->text + start, at - start, at - start, &ignored, &col);
+    set(t, "file", c_string(a, f->path, strlen(f->path), 0));
+    set(t, "line", pgc_arena_printf(a, "%d", line));
+    set(t, "column", pgc_arena_printf(a, "%d", col));
     return fn;
 }
 
