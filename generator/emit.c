@@ -191,9 +191,22 @@ static bool taken(const names *used, const char *s)
     return pgc_strmap_has(used, s);
 }
 
+/*
+ * Who defines a C name at file scope, for the error when a query's names
+ * would clash (emitter.globals maps each name to one): `what` of query q,
+ * or, q NULL, what the module itself defines ("the migrations' function")
+ * or a name the emitter chose to be unique (`what` NULL).
+ */
+typedef struct owner {
+    const char *what;
+    const pgc_query_src *q;
+} owner;
+
+static const owner unique_name = {NULL, NULL};
+
 static void add_name(pgc_arena *a, names *used, const char *s)
 {
-    pgc_strmap_put(a, used, s, s);
+    pgc_strmap_put(a, used, s, &unique_name);
 }
 
 /* base, or base_2, base_3...: a name not in used (nor a C keyword), added to it. */
@@ -263,8 +276,7 @@ typedef struct emitter {
     PGC_VEC(uint32_t) enums;           /* enum oids used, by oid */
     PGC_VEC(const char *) enum_names;  /* their C names, same order */
     PGC_VEC(cstruct *) structs;        /* composite types used, in first-use order */
-    names globals;                     /* C names at file scope */
-    names query_fns;                   /* the queries' function names, known up front */
+    names globals;                     /* C names at file scope, each to its owner */
     const char *free_arrays, *arrays_failed; /* helpers' names, once array parameters need them */
     /* Where query_line() stopped counting: queries come in file order, so
      * counting on from the previous one keeps a file's lines linear. */
@@ -301,10 +313,24 @@ static const char *user_c_name(emitter *e, const pgc_utype *u, const char *fallb
                            ? pgc_arena_printf(e->a, "%s_%s", u->schema, u->name)
                            : u->name;
     const char *c = pgc_arena_printf(e->a, "%s_%s", e->name, c_name(e->a, type, false, fallback));
-    /* a query named like the type keeps its name: the type gives way */
-    if (taken(&e->query_fns, c))
-        c = pgc_arena_printf(e->a, "%s_type", c);
-    return unique(e->a, &e->globals, c);
+    /* A query's names (claimed first) stay: the type gives way, NAME_TYPE_type
+     * (then _2, _3...), until it and its functions' names are free. */
+    bool is_enum = u->t.type == 'e';
+    const char *base = c;
+    for (int k = 1;; k++) {
+        if (!taken(&e->globals, c)
+            && (!is_enum || (!taken(&e->globals, pgc_arena_printf(e->a, "%s_to_text", c))
+                             && !taken(&e->globals, pgc_arena_printf(e->a, "%s_from_text", c)))))
+            break;
+        c = k == 1 ? pgc_arena_printf(e->a, "%s_type", base)
+                   : pgc_arena_printf(e->a, "%s_type_%d", base, k);
+    }
+    add_name(e->a, &e->globals, c);
+    if (is_enum) {
+        add_name(e->a, &e->globals, pgc_arena_printf(e->a, "%s_to_text", c));
+        add_name(e->a, &e->globals, pgc_arena_printf(e->a, "%s_from_text", c));
+    }
+    return c;
 }
 
 static const char *enum_c_name(emitter *e, uint32_t oid)
@@ -523,9 +549,21 @@ static bool is_string(const ctype *t)
     return t->kind == V_TEXT || t->kind == V_JSONB || t->kind == V_NUMERIC;
 }
 
-/* ---- C string literals ---------------------------------------------------------------------- */
+/* ---- input text in C: one function per context ------------------------------------------- */
 
-/* Length of a valid UTF-8 sequence at s (at most n bytes), or 0. */
+/*
+ * Every byte of input text (type, label, column, query and file names,
+ * SQL) reaches the C the emitter writes through one of three functions,
+ * one per context, so that no input can change the meaning of the C:
+ *   c_string()   inside a string literal,
+ *   c_comment()  inside a block comment,
+ *   c_name()     as (part of) an identifier (names section above).
+ * No #line directive is written.  Each is fed hostile text by gen_emit's
+ * emit__hostile_* tests and by fuzz/fuzz_emit.c.
+ */
+
+/* Length of a valid UTF-8 sequence at s (at most n bytes), or 0: no
+ * overlong forms, no surrogates, nothing past U+10FFFF. */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
     size_t len = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
@@ -534,14 +572,47 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     for (size_t i = 1; i < len; i++)
         if ((s[i] & 0xC0) != 0x80)
             return 0;
+    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0)
+        || (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))
+        return 0;
     return len;
+}
+
+/* Is the valid UTF-8 sequence at s a bidirectional control (U+061C,
+ * U+200E-F, U+202A-E, U+2066-9), which can make code read otherwise than
+ * it compiles (and fails GCC's -Wbidi-chars with -Werror)? */
+static bool bidi_control(const unsigned char *s, size_t n)
+{
+    if (n == 2)
+        return s[0] == 0xD8 && s[1] == 0x9C;
+    if (n != 3 || s[0] != 0xE2)
+        return false;
+    return (s[1] == 0x80 && (s[2] == 0x8E || s[2] == 0x8F || (s[2] >= 0xAA && s[2] <= 0xAE)))
+           || (s[1] == 0x81 && s[2] >= 0xA6 && s[2] <= 0xA9);
+}
+
+/* The number of bytes at text[i] kept as they are in a literal or a
+ * comment: 1 for printable ASCII, a valid UTF-8 sequence's length but for
+ * bidirectional controls, else 0 (to be escaped). */
+static size_t plain_len(const char *text, size_t i, size_t len)
+{
+    unsigned char c = (unsigned char)text[i];
+    if (c >= 0x20 && c < 0x7f)
+        return 1;
+    if (c < 0x80)
+        return 0;
+    size_t n = utf8_len((const unsigned char *)text + i, len - i);
+    return n && !bidi_control((const unsigned char *)text + i, n) ? n : 0;
 }
 
 /*
  * text as a C string literal, one source line per line of text, lines
- * after the first indented by `indent` spaces.  Escapes what C needs
- * (quotes, backslashes, "??" trigraphs, control bytes, invalid UTF-8 as
- * octal); valid UTF-8 is kept as it is.
+ * after the first indented by `indent` spaces.  Quotes and backslashes are
+ * escaped, a '?' after a '?' is \? (no trigraph), tab, CR and newline are
+ * \t \r \n, every other byte not kept by plain_len is octal (always three
+ * digits, so a digit after it stays a digit).  Pieces are split only at
+ * newlines; a caller whose text may pass C's 4095 bytes says so to the
+ * compiler (long_literal()).
  */
 static const char *c_string(pgc_arena *a, const char *text, size_t len, int indent)
 {
@@ -549,6 +620,7 @@ static const char *c_string(pgc_arena *a, const char *text, size_t len, int inde
     pgc_sb_puts(&b, "\"");
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)text[i];
+        size_t n = plain_len(text, i, len);
         if (c == '\n') {
             pgc_sb_puts(&b, "\\n");
             if (i + 1 < len)
@@ -561,34 +633,68 @@ static const char *c_string(pgc_arena *a, const char *text, size_t len, int inde
             pgc_sb_puts(&b, "\\t");
         } else if (c == '\r') {
             pgc_sb_puts(&b, "\\r");
-        } else if (c < 0x20 || c == 0x7f) {
+        } else if (n == 0) {
             pgc_sb_printf(&b, "\\%03o", c);
-        } else if (c >= 0x80) {
-            size_t n = utf8_len((const unsigned char *)text + i, len - i);
-            if (n == 0) {
-                pgc_sb_printf(&b, "\\%03o", c);
-            } else {
-                pgc_sb_add(&b, text + i, n);
-                i += n - 1;
-            }
+        } else if (c >= 0x80 && bidi_control((const unsigned char *)text + i, n)) {
+            for (size_t k = 0; k < n; k++)
+                pgc_sb_printf(&b, "\\%03o", (unsigned char)text[i + k]);
+            i += n - 1;
         } else {
-            char ch = (char)c;
-            pgc_sb_add(&b, &ch, 1);
+            pgc_sb_add(&b, text + i, n);
+            i += n - 1;
         }
     }
     pgc_sb_puts(&b, "\"");
     return pgc_sb_take(&b);
 }
 
-/* Text for a C comment: no comment end inside. */
-static const char *comment_text(pgc_arena *a, const char *s)
+/* Past the 4095 bytes C guarantees for a string literal (SQL, as for long
+ * migrations): before (push) and after the code holding it, so that
+ * -Wpedantic's -Woverlength-strings accepts it. */
+static void long_literal(pgc_strbuf *c, bool is_long, bool push)
+{
+    if (is_long && push)
+        pgc_sb_puts(c, "#if defined(__GNUC__)\n#pragma GCC diagnostic push\n"
+                       "#pragma GCC diagnostic ignored \"-Woverlength-strings\"\n#endif\n");
+    else if (is_long)
+        pgc_sb_puts(c, "#if defined(__GNUC__)\n#pragma GCC diagnostic pop\n#endif\n");
+}
+
+/*
+ * Any text as the inside of a C block comment, on one line, inert: what
+ * plain_len keeps stays, but "*" "/" and "/" "*" are split by a space (no
+ * comment end, no -Wcomment) and so is "??" (no trigraph: ??/ is a
+ * backslash); a backslash is \x5c and other bytes \n, \t, \xHH, so no
+ * backslash is ever followed by a newline (a line splice).  The result
+ * neither starts nor ends with '*', '/' or '?', so it stays inert whatever
+ * the template puts beside it.
+ */
+static const char *c_comment(pgc_arena *a, const char *text)
 {
     pgc_strbuf b = {.a = a};
-    for (; *s; s++) {
-        pgc_sb_add(&b, s, 1);
-        if (s[0] == '*' && s[1] == '/')
+    size_t len = strlen(text);
+    if (len && strchr("*/?", text[0]))
+        pgc_sb_puts(&b, " ");
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        size_t n = plain_len(text, i, len);
+        if (c == '\\' || n == 0 || (c >= 0x80 && bidi_control((const unsigned char *)text + i, n))) {
+            if (c == '\n')
+                pgc_sb_puts(&b, "\\n");
+            else if (c == '\t')
+                pgc_sb_puts(&b, "\\t");
+            else
+                pgc_sb_printf(&b, "\\x%02x", c);
+            continue;
+        }
+        pgc_sb_add(&b, text + i, n);
+        i += n - 1;
+        char next = i + 1 < len ? text[i + 1] : '\0';
+        if ((c == '*' && next == '/') || (c == '/' && next == '*') || (c == '?' && next == '?'))
             pgc_sb_puts(&b, " ");
     }
+    if (len && strchr("*/?", text[len - 1]))
+        pgc_sb_puts(&b, " ");
     return pgc_sb_take(&b);
 }
 
@@ -650,7 +756,28 @@ static void query_error(emitter *e, const pgc_query_src *q, const char *fmt, ...
 static const char *const param_reserved[] = {
     "db", "row", "it", "err", "affected", "res", "values", "lengths", "formats", "bin", "rc",
     "b", "arrays",
+    /* what the functions' declarations and bodies name besides */
+    "size_t", "int16_t", "int32_t", "int64_t", "uint8_t", "uint32_t", "Oid", "INT_MAX",
+    "memset", "free", "strlen", "snprintf", "strcmp",
 };
+
+/*
+ * A parameter's C name: a local that must not hide a name its function
+ * uses.  Those are the module's (NAME_...), the runtime's (pgc_..., PGC_...),
+ * the array helpers and param_reserved: such a name gets "arg_" in front
+ * ("param_" for a module named arg).
+ */
+static const char *param_c_name(emitter *e, const char *name)
+{
+    const char *c = c_name(e->a, name, false, "param");
+    size_t n = strlen(e->name);
+    bool hides = (strncasecmp(c, e->name, n) == 0 && (c[n] == '_' || !c[n]))
+                 || strncasecmp(c, "pgc_", 4) == 0 || strncmp(c, "free_arrays", 11) == 0;
+    if (!hides)
+        return c;
+    return pgc_arena_printf(e->a, "%s%s", strcasecmp(e->name, "arg") == 0 ? "param_" : "arg_",
+                            c);
+}
 
 /*
  * The number of columns from i on that are one sqlc.embed(t) of a table
@@ -774,7 +901,7 @@ static bool resolve_query(emitter *e, const pgc_query_info *qi, param **params, 
         const pgc_param_info *pi = &qi->params.items[i];
         param *p = &(*params)[i];
         p->info = pi;
-        p->c = unique(e->a, &used, c_name(e->a, pi->name, false, "param"));
+        p->c = unique(e->a, &used, param_c_name(e, pi->name));
         if (!type_of(e, pi->type, &p->t)) {
             query_error(e, q, "parameter %s has type %s, which %s", pi->name,
                         pgc_catalog_type_name(e->p->catalog, pi->type, -1),
@@ -1121,7 +1248,7 @@ static void emit_struct_writer(emitter *e, const cstruct *st, pgc_strbuf *c)
     }
     set(&t, "ctype", st->c);
     set(&t, "writer", st->writer);
-    set(&t, "sqltype", comment_text(a, st->sqltype));
+    set(&t, "sqltype", c_comment(a, st->sqltype));
     set(&t, "nfields", pgc_arena_printf(a, "%zu", st->m.len));
     set(&t, "puts", pgc_sb_take(&b));
     set(&t, "put_locals", pgc_arena_printf(a, "%s%s", need_bin ? "    char bin[16];\n" : "",
@@ -1147,7 +1274,7 @@ static void emit_struct(emitter *e, cstruct *st, pgc_strbuf *h, pgc_strbuf *c)
     set(&t, "ctype", st->c);
     set(&t, "reader", st->reader ? st->reader : "");
     set(&t, "what", st->rel->kind == 'c' ? "composite type" : "row type of");
-    set(&t, "sqltype", comment_text(a, st->sqltype));
+    set(&t, "sqltype", c_comment(a, st->sqltype));
     for (size_t i = 0; i < st->m.len; i++) {
         const member *m = &st->m.items[i];
         const char *type = m->t.c;
@@ -1198,6 +1325,20 @@ static const char *sql_ident(pgc_arena *a, const char *name)
     return pgc_sb_take(&b);
 }
 
+/* text as an SQL string constant: 'it''s'. */
+static const char *sql_literal(pgc_arena *a, const char *text)
+{
+    pgc_strbuf b = {.a = a};
+    pgc_sb_puts(&b, "'");
+    for (const char *s = text; *s; s++) {
+        if (*s == '\'')
+            pgc_sb_puts(&b, "'");
+        pgc_sb_add(&b, s, 1);
+    }
+    pgc_sb_puts(&b, "'");
+    return pgc_sb_take(&b);
+}
+
 /* The table of the INSERT as the user wrote it ("{{tables.t}}" kept), from
  * the canonical offset of its RangeVar. */
 static const char *copy_table(pgc_arena *a, const pgc_stmt_text *t, const PgQuery__RangeVar *rv)
@@ -1225,19 +1366,140 @@ static int param_number(const PgQuery__Node *n)
     return 0;
 }
 
-/* A query's function name (NAME_query_name, unique among the file's
- * names), set in t as "fn" beside "query" (its annotation) and "where"
+/* A query's function name (NAME_query_name, claimed with the names made
+ * from it by claim_query_names), set in t as "fn" beside "query" (its annotation) and "where"
  * (file:line), as every query's template wants them. */
 static const char *query_function(emitter *e, const pgc_query_src *q, tmpl *t)
 {
     pgc_arena *a = e->a;
-    const char *fn = unique(a, &e->globals,
-                            pgc_arena_printf(a, "%s_%s", e->name, snake_case(a, q->name)));
+    const char *fn = pgc_arena_printf(a, "%s_%s", e->name, snake_case(a, q->name));
     set(t, "fn", fn);
-    set(t, "query", pgc_arena_printf(a, "%s %s", q->name, pgc_cmd_name(q->cmd)));
-    set(t, "where", comment_text(a, pgc_arena_printf(a, "%s:%d", q->text.file->path,
+    set(t, "query", c_comment(a, pgc_arena_printf(a, "%s %s", q->name, pgc_cmd_name(q->cmd))));
+    set(t, "where", c_comment(a, pgc_arena_printf(a, "%s:%d", q->text.file->path,
                                                      query_line(e, q))));
+    /* where the statement starts, for the runtime's errors (pgc_stmt.file) */
+    const pgc_file *f = q->text.file;
+    size_t at = q->text.offset < f->len ? q->text.offset : f->len, start = at;
+    int line = e->line, col;
+    for (size_t i = e->line_offset; i < at; i++)
+        line += f->text[i] == '\n';
+    while (start > 0 && f->text[start - 1] != '\n')
+        start--;
+    int ignored;
+    pgc_text_position(f->text + start, at - start, at - start, &ignored, &col);
+    set(t, "file", c_string(a, f->path, strlen(f->path), 0));
+    set(t, "line", pgc_arena_printf(a, "%d", line));
+    set(t, "column", pgc_arena_printf(a, "%d", col));
     return fn;
+}
+
+enum { MAX_QUERY_NAME = 200 };
+
+/* The names a query defines at file scope, by command: its function
+ * name's suffix and what it is (for errors).  Claimed before anything is
+ * written, so that a clash between two queries is an error, not C that
+ * does not compile. */
+typedef struct derived {
+    const char *suffix, *what;
+} derived;
+
+static const derived *query_names(pgc_cmd cmd, size_t *n)
+{
+#define STMT {"_stmt", "statement"}, {"_types", "parameter types"}, \
+             {"_formats", "parameter formats"}
+#define ROW {"_row", "row type"}, {"_columns", "column types"}, {"_read", "row reader"}
+#define BATCH {"", "name"}, {"_batch", "batch type"}, {"_begin", "function"}, \
+              {"_queue", "function"}, {"_end", "function"}
+    static const derived one[] = {{"", "function"}, STMT, ROW, {"_row_clear", "function"}};
+    static const derived many[] = {{"", "name"}, STMT, ROW, {"_iter", "iterator type"},
+                                   {"_open", "function"}, {"_next", "function"},
+                                   {"_close", "function"}};
+    static const derived exec[] = {{"", "function"}, STMT};
+    static const derived batchexec[] = {BATCH, STMT};
+    static const derived batchone[] = {BATCH, STMT, ROW, {"_result", "function"},
+                                       {"_next", "function"}, {"_row_clear", "function"}};
+    static const derived batchmany[] = {BATCH, STMT, ROW, {"_result", "function"},
+                                        {"_next", "function"}, {"_get", "function"}};
+    static const derived copyfrom[] = {{"", "function"}, {"_stmt", "statement"},
+                                       {"_params", "row type"}};
+#undef STMT
+#undef ROW
+#undef BATCH
+#define N(x) (*n = sizeof x / sizeof x[0], x)
+    switch (cmd) {
+    case PGC_CMD_ONE: return N(one);
+    case PGC_CMD_MANY: return N(many);
+    case PGC_CMD_EXEC: case PGC_CMD_EXECROWS: case PGC_CMD_EXECRESULT: return N(exec);
+    case PGC_CMD_BATCHEXEC: return N(batchexec);
+    case PGC_CMD_BATCHONE: return N(batchone);
+    case PGC_CMD_BATCHMANY: return N(batchmany);
+    case PGC_CMD_COPYFROM: return N(copyfrom);
+    }
+#undef N
+    *n = 0;
+    return NULL;
+}
+
+/*
+ * Claims every name query q defines at file scope in e->globals.  A name
+ * another query (or the module) already has is an error naming both, the
+ * other query's definition in a note; so is a name too long for C's
+ * limits.  False after reporting.
+ */
+static bool claim_query_names(emitter *e, const pgc_query_src *q)
+{
+    pgc_arena *a = e->a;
+    if (strlen(q->name) > MAX_QUERY_NAME) {
+        pgc_diag_error(e->d, q->text.file, q->annotation_offset,
+                       "query %.32s...: the name has %zu characters; pgc generate takes at most "
+                       "%d (C identifiers and string literals are made from it)",
+                       q->name, strlen(q->name), MAX_QUERY_NAME);
+        return false;
+    }
+    const char *fn = pgc_arena_printf(a, "%s_%s", e->name, snake_case(a, q->name));
+    size_t n;
+    const derived *ds = query_names(q->cmd, &n);
+    for (size_t i = 0; i < n; i++) {
+        const char *c = pgc_arena_printf(a, "%s%s", fn, ds[i].suffix);
+        const owner *other = pgc_strmap_get(&e->globals, c);
+        if (other && other->q) {
+            pgc_diag_error(e->d, q->text.file, q->annotation_offset,
+                           "query %s: its %s %s is also the %s of query %s; rename one of them",
+                           q->name, ds[i].what, c, other->what, other->q->name);
+            pgc_diag_note(e->d, other->q->text.file, other->q->annotation_offset,
+                          "%s is defined here", other->q->name);
+            return false;
+        }
+        if (other) {
+            pgc_diag_error(e->d, q->text.file, q->annotation_offset,
+                           "query %s: its %s %s is also %s; rename the query", q->name,
+                           ds[i].what, c, other->what);
+            return false;
+        }
+        owner *o = pgc_arena_alloc(a, sizeof *o);
+        *o = (owner){ds[i].what, q};
+        pgc_strmap_put(a, &e->globals, c, o);
+    }
+    return true;
+}
+
+/* The names the module defines, before any query's: migrations and the
+ * header's guard. */
+static void claim_module_names(emitter *e)
+{
+    static const struct {
+        const char *fmt;
+        owner o;
+    } fixed[] = {
+        {"%s_migrate", {"the migrations' function", NULL}},
+        {"%s_migration_set", {"the migrations' function", NULL}},
+        {"%s_migration_set_", {"the migrations' set", NULL}},
+        {"%s_migrations", {"the migrations' array", NULL}},
+    };
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        pgc_strmap_put(e->a, &e->globals, pgc_arena_printf(e->a, fixed[i].fmt, e->name),
+                       &fixed[i].o);
+    add_name(e->a, &e->globals, pgc_arena_printf(e->a, "%s_H", c_name(e->a, e->name, true, "PGC")));
 }
 
 /*
@@ -1451,7 +1713,9 @@ static void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps
 
     fill(h, &t, "header_copyfrom");
     pgc_sb_puts(h, "\n");
+    long_literal(c, strlen(copy_sql) > 4095, true);
     fill(c, &t, "copyfrom_impl");
+    long_literal(c, strlen(copy_sql) > 4095, false);
     pgc_sb_puts(c, "\n");
 }
 
@@ -1542,15 +1806,10 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
     set(&t, "nparams", pgc_arena_printf(a, "%zu", np));
     set(&t, "param_types", np ? pgc_arena_printf(a, "%s_types", fn) : "NULL");
     set(&t, "result_format", nc ? "1" : "0");
-    /* Past the 4095 bytes C guarantees for a string literal, as for long
-       migrations: -Wpedantic's -Woverlength-strings would refuse it. */
     bool long_sql = strlen(sql) > 4095;
-    if (long_sql)
-        pgc_sb_puts(c, "#if defined(__GNUC__)\n#pragma GCC diagnostic push\n"
-                   "#pragma GCC diagnostic ignored \"-Woverlength-strings\"\n#endif\n");
+    long_literal(c, long_sql, true);
     fill(c, &t, "stmt");
-    if (long_sql)
-        pgc_sb_puts(c, "#if defined(__GNUC__)\n#pragma GCC diagnostic pop\n#endif\n");
+    long_literal(c, long_sql, false);
 
     /* the row */
     bool batch = q->cmd == PGC_CMD_BATCHEXEC || q->cmd == PGC_CMD_BATCHONE
@@ -1564,7 +1823,7 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
             if (col->embed) {
                 if (col->embed_first)
                     pgc_sb_printf(&b, "    %s %s; /* sqlc.embed(%s) */\n", col->embed_st->c,
-                              col->embed, comment_text(a, col->info->embed));
+                              col->embed, c_comment(a, col->info->embed));
                 continue;
             }
             const char *type = col->t.c;
@@ -1706,18 +1965,17 @@ static void emit_enum(emitter *e, uint32_t oid, const char *ctype_name, pgc_strb
     pgc_utype *u = pgc_cat_utype(e->p->catalog, oid);
     tmpl t = {.a = a};
     set(&t, "ctype", ctype_name);
-    set(&t, "sqltype", comment_text(a, pgc_catalog_type_name(e->p->catalog, oid, -1)));
+    set(&t, "sqltype", c_comment(a, pgc_catalog_type_name(e->p->catalog, oid, -1)));
     const char *prefix = c_name(a, ctype_name, true, "ENUM");
-    names used = {0};
     pgc_strbuf en = {.a = a}, cases = {.a = a}, labels = {.a = a};
     for (size_t i = 0; i < u->labels.len; i++) {
         const char *label = u->labels.items[i];
-        const char *id = unique(a, &used, pgc_arena_printf(a, "%s_%s", prefix,
-                                                           c_name(a, label, true, "EMPTY")));
+        const char *id = unique(a, &e->globals, pgc_arena_printf(a, "%s_%s", prefix,
+                                                                 c_name(a, label, true, "EMPTY")));
         const char *lit = c_string(a, label, strlen(label), 0);
         pgc_sb_printf(&en, "    %s = %zu,%s\n", id, i + 1,
                   strcasecmp(id + strlen(prefix) + 1, label) != 0
-                      ? pgc_arena_printf(a, " /* %s */", comment_text(a, lit))
+                      ? pgc_arena_printf(a, " /* %s */", c_comment(a, sql_literal(a, label)))
                       : "");
         pgc_sb_printf(&cases, "    case %s:\n        return %s;\n", id, lit);
         pgc_sb_printf(&labels, "        {%s, %s},\n", lit, id);
@@ -1727,7 +1985,12 @@ static void emit_enum(emitter *e, uint32_t oid, const char *ctype_name, pgc_strb
     set(&t, "labels", pgc_sb_take(&labels));
     fill(h, &t, "header_enum");
     pgc_sb_puts(h, "\n");
+    bool long_label = false;
+    for (size_t i = 0; i < u->labels.len; i++)
+        long_label = long_label || strlen(u->labels.items[i]) > 4095;
+    long_literal(c, long_label, true);
     fill(c, &t, "enum_impl");
+    long_literal(c, long_label, false);
     pgc_sb_puts(c, "\n");
 }
 
@@ -1833,18 +2096,26 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
         pgc_diag_error(d, NULL, 0, "the name '%s' must be a C identifier", o->name);
         return false;
     }
+    /* every C name is NAME_...: not the runtime's, not reserved, not too long */
+    if (o->name[0] == '_' || strncasecmp(o->name, "pgc", 3) == 0
+        || strlen(o->name) > MAX_QUERY_NAME) {
+        pgc_diag_error(d, NULL, 0, "the name '%.*s' cannot be used: it must not start with '_' "
+                                   "or 'pgc' (the runtime's names), and have at most %d "
+                                   "characters", MAX_QUERY_NAME, o->name, MAX_QUERY_NAME);
+        return false;
+    }
     if (p->migrations.len == 0) {
         pgc_diag_error(d, NULL, 0, "no migrations: give -m MIGRATION...");
         return false;
     }
-    add_name(a, &e.globals, pgc_arena_printf(a, "%s_migrate", o->name));
-    add_name(a, &e.globals, pgc_arena_printf(a, "%s_migration_set", o->name));
-    add_name(a, &e.globals, pgc_arena_printf(a, "%s_migrations", o->name));
+    /* every query's names first: types give way to them */
+    claim_module_names(&e);
+    for (size_t i = 0; i < p->infos.len; i++)
+        claim_query_names(&e, p->infos.items[i].src);
+    if (d->errors != errors)
+        return false;
 
     /* queries first: they decide which enums and structs are used */
-    for (size_t i = 0; i < p->infos.len; i++)
-        add_name(a, &e.query_fns, pgc_arena_printf(a, "%s_%s", o->name,
-                                                  snake_case(a, p->infos.items[i].src->name)));
     plan_structs(&e);
     pgc_strbuf qh = {.a = a}, qc = {.a = a};
     for (size_t i = 0; i < p->infos.len; i++)
@@ -1856,7 +2127,7 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
     pgc_strbuf b = {.a = a};
     pgc_sb_puts(&b, " * Inputs:\n");
     for (size_t i = 0; i < o->ninputs; i++)
-        pgc_sb_printf(&b, " *   %s\n", comment_text(a, o->inputs[i]));
+        pgc_sb_printf(&b, " *   %s\n", c_comment(a, o->inputs[i]));
     set(&t, "inputs", pgc_sb_take(&b));
     set(&t, "version", PGC_VERSION);
     set(&t, "guard", pgc_arena_printf(a, "%s_H", c_name(a, o->name, true, "PGC")));

@@ -7,7 +7,7 @@
 # libFuzzer (-fsanitize=fuzzer-no-link) and ASan+UBSan; the harnesses link
 # libFuzzer's main() (Debian: libclang-rt-14-dev).
 
-FUZZ_HARNESSES := lex frontend template
+FUZZ_HARNESSES := lex frontend template emit
 FUZZ_SECONDS ?= 60
 FUZZ_B := build/fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -32,9 +32,11 @@ fuzz: fuzz-build
 	    fuzz/run $(FUZZ_B)/fuzz_$$h $(FUZZ_SECONDS) || status=1; \
 	done; exit $${status:-0}
 
+# FUZZ_EMIT_CC=1: fuzz_emit also compiles each corpus input's C (strict
+# flags) and checks its symbols (fuzz/fuzz_emit.c).
 fuzz-regress: fuzz-build
 	@for h in $(FUZZ_HARNESSES); do \
-	    fuzz/run --regress $(FUZZ_B)/fuzz_$$h || status=1; \
+	    FUZZ_EMIT_CC=1 fuzz/run --regress $(FUZZ_B)/fuzz_$$h || status=1; \
 	done; exit $${status:-0}
 
 CHECK_STEPS += fuzz-regress

@@ -75,6 +75,7 @@ static void rendered_free(pgc_rendered *r)
     free(r->name);
     free(r->source);
     free(r->stmt_name);
+    free(r->file);
     free(r->param_types);
     if (r->map) {
         pgc_render_map_free(r->map);
@@ -129,7 +130,8 @@ static uint64_t ptr_hash(const void *p)
 static int same_stmt(const pgc_stmt *a, const pgc_stmt *b)
 {
     return a->name == b->name && a->sql == b->sql && a->nparams == b->nparams
-           && a->param_types == b->param_types && a->result_format == b->result_format;
+           && a->param_types == b->param_types && a->result_format == b->result_format
+           && a->file == b->file && a->line == b->line && a->column == b->column;
 }
 
 static pgc_rendered *cache_find_locked(pgc_db *db, const pgc_stmt *stmt)
@@ -236,7 +238,8 @@ int pgc_db_rendered(pgc_db *db, const pgc_stmt *stmt, const pgc_rendered **out,
     }
     r->addr = stmt;
     r->key = *stmt;
-    if (!(r->source = pgc_strdup(stmt->sql)) || !(r->stmt_name = pgc_strdup(stmt->name))) {
+    if (!(r->source = pgc_strdup(stmt->sql)) || !(r->stmt_name = pgc_strdup(stmt->name))
+        || (stmt->file && !(r->file = pgc_strdup(stmt->file)))) {
         rendered_free(r);
         return pgc_fail(err, PGC_ENOMEM, "out of memory");
     }
@@ -274,6 +277,16 @@ int pgc_db_rendered(pgc_db *db, const pgc_stmt *stmt, const pgc_rendered **out,
     }
     *out = r;
     return PGC_OK;
+}
+
+void pgc_locate_in_file(pgc_error *err, const pgc_rendered *r)
+{
+    if (!err || err->line <= 0 || !r->file || r->key.line <= 0 || r->key.column <= 0)
+        return;
+    if (err->line == 1)
+        err->column += r->key.column - 1;
+    err->line += r->key.line - 1;
+    pgc_error_prefix(err, "%s:%d:%d: ", r->file, err->line, err->column);
 }
 
 void pgc_locate_error(pgc_error *err, const char *source, size_t source_len,

@@ -120,6 +120,7 @@ typedef struct pgc_rendered {
     pgc_stmt key;        /* the statement as first seen (pointers not followed) */
     char *source;        /* copy of key.sql, for error positions */
     char *stmt_name;     /* copy of key.name */
+    char *file;          /* copy of key.file, or NULL */
     Oid *param_types;    /* copy of key.param_types, or NULL */
     char *sql;
     size_t sql_len;
@@ -153,6 +154,10 @@ int pgc_db_rendered(pgc_db *db, const pgc_stmt *stmt, const pgc_rendered **out,
  * Fills err->line/column from err->position (a character offset in
  * `rendered`), through `map` back to `source`.
  */
+/* err's line and column (in r's SQL) as r's source file's, the message
+ * prefixed "FILE:LINE:COLUMN: ", when r's statement names its file
+ * (pgc_stmt.file) and err has a line. */
+void pgc_locate_in_file(pgc_error *err, const pgc_rendered *r);
 void pgc_locate_error(pgc_error *err, const char *source, size_t source_len,
                       const char *rendered, size_t rendered_len,
                       const struct pgc_render_map *map);

@@ -305,6 +305,18 @@ typedef struct pgc_stmt {
     int nparams;
     const Oid *param_types;  /* nparams OIDs, or NULL to let the server infer */
     int result_format;       /* 0 = text, 1 = binary */
+    /*
+     * Where sql was written, for errors (pgc generate sets these; a
+     * statement written by hand leaves them NULL and 0): the file as given
+     * to pgc generate, and the line and column (1-based) of sql's first
+     * character there.  Then an error's line and column count in that file
+     * and its message starts "FILE:LINE:COLUMN: ".  Lines are exact; a
+     * column can be off on a line the generator rewrote (@name as $n, a
+     * parameter's cast, SELECT * spelled out), never by more than that
+     * line's rewrites.
+     */
+    const char *file;
+    int line, column;
 } pgc_stmt;
 
 /*

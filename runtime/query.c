@@ -83,6 +83,7 @@ int pgc_fail_stmt(pgc_error *err, pgc_pconn *c, const PGresult *res,
 {
     int rc = pgc_fail_pq(err, c->pg, res, r->stmt_name);
     pgc_locate_error(err, r->source, strlen(r->source), r->sql, r->sql_len, r->map);
+    pgc_locate_in_file(err, r);
     return rc;
 }
 

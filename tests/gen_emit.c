@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -374,6 +375,377 @@ static void emit__query_named_like_a_type__keeps_its_name(void **state)
     out_free(&o);
 }
 
+/* ---- hostile text: no input changes the meaning of the C -------------------------------- */
+
+/*
+ * Each payload tries to leave the context the emitter copies it into: a
+ * comment (comment end, line splice by backslash or by the ??/ trigraph),
+ * a string literal (quote, backslash), or the code's look (a bidirectional
+ * override).  Each defines a symbol pwnedN if it gets out.
+ */
+static const char *const hostile[] = {
+    "x*\\\n/\nint pwned1;\n/*",
+    "x*/\nint pwned2;\n/*",
+    "x*?\?/\n/\nint pwned3;\n/*",
+    "x\";\nint pwned4;\nstatic const char *y = \"",
+    "x\\\nint pwned5; /*",
+    "x?\?/\nint pwned6; /*",
+    "x\xe2\x80\xae\" int pwned7; //",
+    "*/ int pwned8; /*",
+};
+
+/* Writes text to path. */
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* s as a double-quoted SQL identifier or (quote '\'') a string constant. */
+static char *sql_quote(char quote, const char *s)
+{
+    char *quoted = malloc(2 * strlen(s) + 3), *o = quoted;
+    *o++ = quote;
+    for (; *s; s++) {
+        if (*s == quote)
+            *o++ = quote;
+        *o++ = *s;
+    }
+    *o++ = quote;
+    *o = '\0';
+    return quoted;
+}
+
+/* mkdir -p path (its names may hold any byte). */
+static void make_dirs(const char *path)
+{
+    char *p = strdup(path);
+    for (char *s = strchr(p + 1, '/');; s = strchr(s + 1, '/')) {
+        if (s)
+            *s = '\0';
+        assert_true(mkdir(p, 0700) == 0 || errno == EEXIST);
+        if (!s)
+            break;
+        *s = '/';
+    }
+    free(p);
+}
+
+/* Generates "lib" from one migration and one query file, both under dir/h
+ * (h may hold '/': folders), the migration's file name holding h too ('/'
+ * as '*'), every input named in the banner.  Returns the generator's
+ * output. */
+static out generate_hostile(const char *dir, const char *h, const char *migration,
+                            const char *query)
+{
+    char qdir[1024], mpath[4096], qpath[2048];
+    snprintf(qdir, sizeof qdir, "%s/%s", dir, h);
+    make_dirs(qdir);
+    char *base = strdup(h);
+    for (char *s = base; *s; s++)
+        if (*s == '/')
+            *s = '*';
+    snprintf(mpath, sizeof mpath, "%s/001_%s.sql", qdir, base);
+    free(base);
+    snprintf(qpath, sizeof qpath, "%s/q.sql", qdir);
+    write_text(mpath, migration);
+    write_text(qpath, query);
+    const char *m[] = {mpath}, *q[] = {qpath}, *in[] = {mpath, qpath};
+    out o = {.a = pgc_arena_new()};
+    size_t len = 0;
+    FILE *f = open_memstream(&o.diag, &len);
+    pgc_diags d = {.out = f};
+    pgc_program p;
+    o.ok = pgc_program_load(o.a, &d, m, 1, q, 1, &p);
+    if (o.ok) {
+        pgc_emit_options eo = {"lib", in, 2};
+        o.ok = pgc_emit(o.a, &d, &p, &eo, &o.header, &o.source);
+    }
+    pgc_program_free(&p);
+    fclose(f);
+    return o;
+}
+
+/* Compiles dir/NAME.c (and dir/NAME.h) as users compile generated code: strict
+ * C11, every warning an error.  Returns the names of the symbols the object
+ * defines or needs, one a line (malloc'd), or NULL if it did not compile. */
+static char *compile_generated(const char *dir, const char *name, const char *header,
+                               const char *source)
+{
+    char path[4096], cmd[8192];
+    snprintf(path, sizeof path, "%s/%s.h", dir, name);
+    write_text(path, header);
+    snprintf(path, sizeof path, "%s/%s.c", dir, name);
+    write_text(path, source);
+    snprintf(cmd, sizeof cmd,
+             "cc -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes "
+             "-Wmissing-prototypes -Wswitch-enum -Woverlength-strings -I runtime "
+             "-I \"$(pg_config --includedir)\" -c -o '%s/%s.o' '%s/%s.c' && "
+             "nm -P '%s/%s.o' | cut -d' ' -f1 > '%s/syms'", dir, name, dir, name, dir, name, dir);
+    if (system(cmd) != 0)
+        return NULL;
+    snprintf(path, sizeof path, "%s/syms", dir);
+    return slurp(path);
+}
+
+/* rm -r dir (its names are hostile: no shell). */
+static void remove_tree(const char *dir)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* Generates from a migration and a query file under a folder named h,
+ * compiles the C and checks that no payload's symbol (pwned...) exists. */
+static void check_hostile(const char *what, const char *h, const char *migration,
+                          const char *query)
+{
+    char dir[] = "/tmp/pgc-hostile-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    out o = generate_hostile(dir, h, migration, query);
+    if (!o.ok)
+        print_error("%s: %s", what, o.diag);
+    assert_true(o.ok);
+    char *syms = compile_generated(dir, "lib", o.header, o.source);
+    if (!syms)
+        print_error("%s: the generated C does not compile (%s)\n", what, dir);
+    assert_non_null(syms);
+    bool pwned = strncmp(syms, "pwned", 5) == 0 || strstr(syms, "\npwned");
+    if (pwned)
+        print_error("%s: the generated C defines the payload's symbol:\n%s", what, syms);
+    assert_false(pwned);
+    free(syms);
+    out_free(&o);
+    remove_tree(dir);
+}
+
+/* The report's case: an enum's name, and the query file's path. */
+static void emit__hostile_enum_name_and_path__defines_nothing(void **state)
+{
+    (void)state;
+    check_hostile("enum", hostile[0],
+                  "CREATE TYPE {{schema}}.\"x*\\\n/\nint pwned1;\n/*\" AS ENUM ('a');\n"
+                  "CREATE TABLE {{schema}}.t (id int PRIMARY KEY,\n"
+                  "  m {{schema}}.\"x*\\\n/\nint pwned1;\n/*\");\n",
+                  "-- name: GetT :one\nSELECT id, m FROM {{tables.t}} WHERE id = @id;\n");
+}
+
+/* Every payload as every name the C shows: enum, label, composite type
+ * and field, table, column, the file paths and the migration's name. */
+static void emit__hostile_names_and_paths__do_not_change_the_c(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+        const char *h = hostile[i];
+        char *id = sql_quote('"', h), *label = sql_quote('\'', h);
+        char *tname = malloc(strlen(h) + 2), *cname = malloc(strlen(h) + 2);
+        sprintf(tname, "%st", h);
+        sprintf(cname, "%sc", h);
+        char *table = sql_quote('"', tname), *ctype = sql_quote('"', cname);
+        char mig[8192], qry[8192], what[32];
+        snprintf(mig, sizeof mig,
+                 "CREATE TYPE {{schema}}.%s AS ENUM (%s, 'plain');\n"
+                 "CREATE TYPE {{schema}}.%s AS (%s int, b text);\n"
+                 "CREATE TABLE {{schema}}.%s (id int PRIMARY KEY, %s {{schema}}.%s,\n"
+                 "  c {{schema}}.%s);\n",
+                 id, label, ctype, id, table, id, id, ctype);
+        snprintf(qry, sizeof qry,
+                 "-- name: GetT :one\n"
+                 "SELECT id, %s, c, %s AS lit FROM {{schema}}.%s WHERE id = @id;\n"
+                 "-- name: Embed :many\n"
+                 "SELECT sqlc.embed(t) FROM {{schema}}.%s t;\n"
+                 "-- name: Put :copyfrom\n"
+                 "INSERT INTO {{schema}}.%s (id, %s) VALUES (@id, @m);\n",
+                 id, label, table, table, table, id);
+        snprintf(what, sizeof what, "payload %zu", i);
+        check_hostile(what, h, mig, qry);
+        free(id);
+        free(label);
+        free(tname);
+        free(cname);
+        free(table);
+        free(ctype);
+    }
+}
+
+/* ---- names: one registry, no clash ------------------------------------------------------ */
+
+/* o's C compiles with the strict flags. */
+static void assert_compiles(const out *o)
+{
+    char dir[] = "/tmp/pgc-emit-cc-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *syms = compile_generated(dir, "store", o->header, o->source);
+    if (!syms)
+        print_error("the generated C does not compile (%s)\n", dir);
+    assert_non_null(syms);
+    free(syms);
+    remove_tree(dir);
+}
+
+/* Each pair of queries whose names would clash in C: the error names both. */
+static void emit__query_names_clash__is_an_error_naming_both(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *sql, *error, *note;
+    } cases[] = {
+        {"-- name: GetItem :one\nSELECT id FROM {{tables.items}} WHERE id = @id;\n"
+         "-- name: GetItemRow :one\nSELECT id FROM {{tables.items}} WHERE id = @id;\n",
+         "3:1: error: query GetItemRow: its function store_get_item_row is also the row type of "
+         "query GetItem; rename one of them\n",
+         "q.sql:1:1: note: GetItem is defined here\n"},
+        {"-- name: GetItem :one\nSELECT id FROM {{tables.items}} WHERE id = @id;\n"
+         "-- name: GetItemRowClear :exec\nDELETE FROM {{tables.items}};\n",
+         "3:1: error: query GetItemRowClear: its function store_get_item_row_clear is also the "
+         "function of query GetItem; rename one of them\n",
+         "q.sql:1:1: note: GetItem is defined here\n"},
+        {"-- name: ListItems :many\nSELECT id FROM {{tables.items}};\n\n"
+         "-- name: ListItemsNext :exec\nDELETE FROM {{tables.items}};\n",
+         "4:1: error: query ListItemsNext: its function store_list_items_next is also the "
+         "function of query ListItems; rename one of them\n",
+         "q.sql:1:1: note: ListItems is defined here\n"},
+        {"-- name: ListItems :many\nSELECT id FROM {{tables.items}};\n"
+         "-- name: ListItemsIter :exec\nDELETE FROM {{tables.items}};\n",
+         "3:1: error: query ListItemsIter: its function store_list_items_iter is also the "
+         "iterator type of query ListItems; rename one of them\n",
+         "q.sql:1:1: note: ListItems is defined here\n"},
+        {"-- name: Put :batchexec\nDELETE FROM {{tables.items}} WHERE id = @id;\n"
+         "-- name: PutBegin :exec\nDELETE FROM {{tables.items}};\n",
+         "3:1: error: query PutBegin: its function store_put_begin is also the function of "
+         "query Put; rename one of them\n",
+         "q.sql:1:1: note: Put is defined here\n"},
+        {"-- name: PutBegin :exec\nDELETE FROM {{tables.items}};\n"
+         "-- name: Put :batchexec\nDELETE FROM {{tables.items}} WHERE id = @id;\n",
+         "3:1: error: query Put: its function store_put_begin is also the function of query "
+         "PutBegin; rename one of them\n",
+         "q.sql:1:1: note: PutBegin is defined here\n"},
+        {"-- name: get_item :exec\nDELETE FROM {{tables.items}};\n"
+         "-- name: GetItem :exec\nDELETE FROM {{tables.items}};\n",
+         "3:1: error: query GetItem: its function store_get_item is also the function of query "
+         "get_item; rename one of them\n",
+         "q.sql:1:1: note: get_item is defined here\n"},
+        {"-- name: Migrate :exec\nDELETE FROM {{tables.items}};\n",
+         "1:1: error: query Migrate: its function store_migrate is also the migrations' "
+         "function; rename the query\n",
+         ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        out o = generate_query(cases[i].sql, "store");
+        assert_false(o.ok);
+        if (strncmp(o.diag, cases[i].error, strlen(cases[i].error)) != 0
+            || !strstr(o.diag, cases[i].note))
+            print_error("case %zu: %s", i, o.diag);
+        assert_int_equal(strncmp(o.diag, cases[i].error, strlen(cases[i].error)), 0);
+        assert_non_null(strstr(o.diag, cases[i].note));
+        out_free(&o);
+    }
+}
+
+/* An enum whose functions' names a query has gives way (NAME_TYPE_type). */
+static void emit__enum_beside_query_named_like_its_function__gives_way(void **state)
+{
+    (void)state;
+    out o = generate_query("-- name: MoodToText :one\n"
+                           "SELECT mood FROM {{tables.items}} WHERE id = @id;\n",
+                           "store");
+    if (!o.ok)
+        print_error("%s", o.diag);
+    assert_true(o.ok);
+    assert_non_null(strstr(o.header, "typedef enum store_mood_type {\n"
+                                     "    STORE_MOOD_TYPE_SAD = 1,\n"));
+    assert_non_null(strstr(o.header, "const char *store_mood_type_to_text(store_mood_type v);"));
+    assert_non_null(strstr(o.header, "int store_mood_to_text(pgc_db *db, int64_t id, "
+                                     "store_mood_to_text_row *row, pgc_error *err);"));
+    assert_compiles(&o);
+    out_free(&o);
+}
+
+/* A parameter named like a type or function its function uses does not
+ * hide it: arg_ in front. */
+static void emit__param_named_like_a_type__does_not_hide_it(void **state)
+{
+    (void)state;
+    out o = generate_query("-- name: ByMood :many\n"
+                           "SELECT id FROM {{tables.items}} WHERE mood = @store_mood\n"
+                           "  OR mood = @other::{{schema}}.mood OR id = @pgc_result\n"
+                           "  OR id = @int64_t OR id = @free_arrays;\n",
+                           "store");
+    if (!o.ok)
+        print_error("%s", o.diag);
+    assert_true(o.ok);
+    assert_non_null(strstr(o.header,
+                           "int store_by_mood_open(pgc_db *db, store_mood arg_store_mood, "
+                           "store_mood other,\n"
+                           "                       int64_t arg_pgc_result, int64_t int64_t_2, "
+                           "int64_t arg_free_arrays,\n"));
+    assert_compiles(&o);
+    out_free(&o);
+}
+
+/* A 10,000-character query name: a clear limit, not C over C's limits. */
+static void emit__long_query_name__is_refused(void **state)
+{
+    (void)state;
+    char *sql = malloc(10100);
+    strcpy(sql, "-- name: ");
+    memset(sql + 9, 'A', 10000);
+    strcpy(sql + 10009, " :exec\nDELETE FROM {{tables.items}};\n");
+    out o = generate_query(sql, "store");
+    assert_false(o.ok);
+    assert_int_equal(strncmp(o.diag, "1:1: error: query AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA...: the "
+                                     "name has 10000 characters; pgc generate takes at most 200 "
+                                     "(C identifiers and string literals are made from it)\n",
+                             150), 0);
+    out_free(&o);
+    /* 200 is fine, and compiles */
+    memset(sql + 9, 'A', 200);
+    strcpy(sql + 209, " :exec\nDELETE FROM {{tables.items}};\n");
+    o = generate_query(sql, "store");
+    if (!o.ok)
+        print_error("%s", o.diag);
+    assert_true(o.ok);
+    assert_compiles(&o);
+    out_free(&o);
+    free(sql);
+}
+
+/* An enum label past C's 4095 bytes for a string literal still compiles. */
+static void emit__long_enum_label__compiles(void **state)
+{
+    (void)state;
+    char *mig = malloc(6000);
+    strcpy(mig, "CREATE TYPE {{schema}}.big AS ENUM ('");
+    size_t n = strlen(mig);
+    memset(mig + n, 'x', 5000);
+    strcpy(mig + n + 5000, "');\nCREATE TABLE {{schema}}.b (id int PRIMARY KEY, v {{schema}}.big);\n");
+    check_hostile("long label", "long", mig, "-- name: GetB :one\nSELECT v FROM {{schema}}.b;\n");
+    free(mig);
+}
+
+/* A module name the runtime's names or C's reserved ones could clash with. */
+static void emit__module_name_like_the_runtime__is_refused(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"pgc", "pgc_lib", "PGCx", "_lib"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        out o = generate(migrations, 1, queries, 1, bad[i]);
+        assert_false(o.ok);
+        char want[256];
+        snprintf(want, sizeof want, "error: the name '%s' cannot be used: it must not start "
+                                    "with '_' or 'pgc' (the runtime's names), and have at most "
+                                    "200 characters\n", bad[i]);
+        if (!strstr(o.diag, want))
+            print_error("%s", o.diag);
+        assert_non_null(strstr(o.diag, want));
+        out_free(&o);
+    }
+}
+
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -388,6 +760,14 @@ int main(void)
         cmocka_unit_test(emit__bad_name__is_refused),
         cmocka_unit_test(emit__names__are_c_identifiers),
         cmocka_unit_test(emit__query_named_like_a_type__keeps_its_name),
+        cmocka_unit_test(emit__hostile_enum_name_and_path__defines_nothing),
+        cmocka_unit_test(emit__hostile_names_and_paths__do_not_change_the_c),
+        cmocka_unit_test(emit__query_names_clash__is_an_error_naming_both),
+        cmocka_unit_test(emit__enum_beside_query_named_like_its_function__gives_way),
+        cmocka_unit_test(emit__param_named_like_a_type__does_not_hide_it),
+        cmocka_unit_test(emit__long_query_name__is_refused),
+        cmocka_unit_test(emit__module_name_like_the_runtime__is_refused),
+        cmocka_unit_test(emit__long_enum_label__compiles),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     pgc_parse_exit();

@@ -10,8 +10,8 @@
 static const pgc_stmt copy_all = {
     "copy_all",
     "COPY {{tables.t}} (id, small, i, f4, f8, b, txt, raw) FROM STDIN (FORMAT binary)", 0, NULL,
-    0};
-static const pgc_stmt count_t = {"count_t", "SELECT count(*) FROM {{tables.t}}", 0, NULL, 0};
+    0, NULL, 0, 0};
+static const pgc_stmt count_t = {"count_t", "SELECT count(*) FROM {{tables.t}}", 0, NULL, 0, NULL, 0, 0};
 
 static void create_t(pgc_db *db)
 {
@@ -92,7 +92,7 @@ static void copy__100k_rows_binary_with_nulls__values_checked(void **state)
         "   OR (f8 IS NOT NULL AND f8 <> id / 4.0::float8)"
         "   OR (length(raw) = 3 AND raw <> set_byte('\\x0000ff'::bytea, 0, (id % 256)::int))))"
         " FROM {{tables.t}}",
-        0, NULL, 0};
+        0, NULL, 0, NULL, 0, 0};
     pgc_result *res;
     assert_ok(pgc_query(f->db, &check, NULL, NULL, NULL, &res, &err), &err);
     assert_string_equal(pgc_result_value(res, 0, 0), "10000");
@@ -107,7 +107,7 @@ static void copy__100k_rows_binary_with_nulls__values_checked(void **state)
         "last_row",
         "SELECT small, i, f4, f8, b, length(txt), raw IS NULL FROM {{tables.t}}"
         " WHERE id = 5000000000",
-        0, NULL, 0};
+        0, NULL, 0, NULL, 0, 0};
     assert_ok(pgc_query(f->db, &last, NULL, NULL, NULL, &res, &err), &err);
     assert_int_equal(pgc_result_rows(res), 1);
     assert_string_equal(pgc_result_value(res, 0, 0), "-32768");
@@ -155,7 +155,7 @@ static void copy__server_error_mid_copy__reported_at_end(void **state)
                        NULL, &err),
               &err);
     static const pgc_stmt copy_id = {"copy_id", "COPY {{tables.t}} FROM STDIN (FORMAT binary)",
-                                     0, NULL, 0};
+                                     0, NULL, 0, NULL, 0, 0};
     pgc_copy *c;
     assert_ok(pgc_copy_begin(f->db, &copy_id, &c, &err), &err);
     int rc = PGC_OK;
@@ -228,10 +228,10 @@ static void copy__not_a_binary_copy__refused(void **state)
     fixture *f = *state;
     create_t(f->db);
     static const pgc_stmt text_copy = {"text_copy", "COPY {{tables.t}} (id) FROM STDIN", 0, NULL,
-                                       0};
-    static const pgc_stmt select = {"not_copy", "SELECT 1", 0, NULL, 0};
-    static const pgc_stmt out = {"copy_out", "COPY {{tables.t}} TO STDOUT", 0, NULL, 0};
-    static const pgc_stmt missing = {"missing", "COPY {{tables.nowhere}} FROM STDIN", 0, NULL, 0};
+                                       0, NULL, 0, 0};
+    static const pgc_stmt select = {"not_copy", "SELECT 1", 0, NULL, 0, NULL, 0, 0};
+    static const pgc_stmt out = {"copy_out", "COPY {{tables.t}} TO STDOUT", 0, NULL, 0, NULL, 0, 0};
+    static const pgc_stmt missing = {"missing", "COPY {{tables.nowhere}} FROM STDIN", 0, NULL, 0, NULL, 0, 0};
     pgc_error err = {0};
     pgc_copy *c = (pgc_copy *)1;
     assert_int_equal(pgc_copy_begin(f->db, &text_copy, &c, &err), PGC_EINVAL);

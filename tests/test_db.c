@@ -9,11 +9,11 @@
 
 static const pgc_stmt insert_user = {
     "insert_user", "INSERT INTO {{tables.users}} (id, name, score) VALUES ($1, $2, $3)", 3,
-    NULL, 0};
+    NULL, 0, NULL, 0, 0};
 static const pgc_stmt get_user = {
-    "get_user", "SELECT name, score FROM {{tables.users}} WHERE id = $1", 1, NULL, 0};
+    "get_user", "SELECT name, score FROM {{tables.users}} WHERE id = $1", 1, NULL, 0, NULL, 0, 0};
 static const pgc_stmt count_users = {
-    "count_users", "SELECT count(*) FROM {{tables.users}}", 0, NULL, 0};
+    "count_users", "SELECT count(*) FROM {{tables.users}}", 0, NULL, 0, NULL, 0, 0};
 
 static void create_users(fixture *f)
 {
@@ -89,7 +89,7 @@ static void query__binary_params_and_results(void **state)
 
     static const Oid types[] = {20 /* int8 */};
     static const pgc_stmt get_bin = {
-        "get_user_bin", "SELECT id, score FROM {{tables.users}} WHERE id = $1", 1, types, 1};
+        "get_user_bin", "SELECT id, score FROM {{tables.users}} WHERE id = $1", 1, types, 1, NULL, 0, 0};
     uint64_t id = 5000000000ULL;
     unsigned char wire[8];
     for (int i = 0; i < 8; i++)
@@ -143,7 +143,7 @@ static void query__prepared_once_per_connection(void **state)
     static const pgc_stmt prepared = {
         "list_prepared",
         "SELECT string_agg(name, ',') FROM pg_prepared_statements WHERE statement NOT LIKE '%pg_prepared_statements%'",
-        0, NULL, 0};
+        0, NULL, 0, NULL, 0, 0};
     pgc_result *res;
     assert_ok(pgc_query(db, &prepared, NULL, NULL, NULL, &res, &err), &err);
     const char *names = pgc_result_value(res, 0, 0);
@@ -207,7 +207,7 @@ static void query__syntax_error__has_source_line_and_column(void **state)
     fixture *f = *state;
     create_users(f);
     static const pgc_stmt bad = {
-        "bad", "SELECT id\nFROM {{tables.users}}\nWHERE id = = $1", 1, NULL, 0};
+        "bad", "SELECT id\nFROM {{tables.users}}\nWHERE id = = $1", 1, NULL, 0, NULL, 0, 0};
     const char *values[] = {"1"};
     pgc_error err = {0};
     assert_int_equal(pgc_query(f->db, &bad, values, NULL, NULL, NULL, &err), PGC_ESQL);
@@ -217,10 +217,33 @@ static void query__syntax_error__has_source_line_and_column(void **state)
     assert_int_equal(err.column, 12); /* the second '=' */
 }
 
+/* A statement that names its file (as generated code does): the position
+ * is the file's, on the statement's first line counted from its column. */
+static void query__error_in_a_named_file__has_the_file_position(void **state)
+{
+    fixture *f = *state;
+    create_users(f);
+    static const pgc_stmt bad = {.name = "bad", .sql = "SELECT id\nFROM {{tables.users}}\nWHERE id = = $1",
+                                 .nparams = 1, .file = "sql/q.sql", .line = 40, .column = 5};
+    static const pgc_stmt bad1 = {.name = "bad1", .sql = "SELECT id FROM {{tables.users}} WHERE = 1",
+                                  .file = "sql/q.sql", .line = 7, .column = 3};
+    const char *values[] = {"1"};
+    pgc_error err = {0};
+    assert_int_equal(pgc_query(f->db, &bad, values, NULL, NULL, NULL, &err), PGC_ESQL);
+    assert_int_equal(err.line, 42);
+    assert_int_equal(err.column, 12);
+    assert_string_equal(err.message, "sql/q.sql:42:12: syntax error at or near \"=\"");
+    pgc_error_clear(&err);
+    assert_int_equal(pgc_query(f->db, &bad1, NULL, NULL, NULL, NULL, &err), PGC_ESQL);
+    assert_int_equal(err.line, 7);
+    assert_int_equal(err.column, 3 + 38);
+    assert_string_equal(err.message, "sql/q.sql:7:41: syntax error at or near \"=\"");
+}
+
 static void query__bad_template__is_refused_before_the_server(void **state)
 {
     fixture *f = *state;
-    static const pgc_stmt bad = {"bad_tpl", "SELECT 1 FROM {{tables.a-b}}", 0, NULL, 0};
+    static const pgc_stmt bad = {"bad_tpl", "SELECT 1 FROM {{tables.a-b}}", 0, NULL, 0, NULL, 0, 0};
     pgc_error err = {0};
     int rc = pgc_query(f->db, &bad, NULL, NULL, NULL, NULL, &err);
     assert_true(rc == PGC_ETEMPLATE || rc == PGC_EIDENT);
@@ -247,7 +270,7 @@ static void exec__several_statements__last_result(void **state)
 static const char *run_on_stack(pgc_db *db, const char *name, const char *sql, char *out,
                                 size_t size, pgc_error *err)
 {
-    pgc_stmt stmt = {name, sql, 0, NULL, 0};
+    pgc_stmt stmt = {name, sql, 0, NULL, 0, NULL, 0, 0};
     pgc_result *res;
     if (pgc_query(db, &stmt, NULL, NULL, NULL, &res, err) != PGC_OK)
         return NULL;
@@ -278,7 +301,7 @@ static void query__table_altered__statement_is_prepared_again(void **state)
     create_users(f);
     pgc_error err = {0};
     assert_ok(add_user(f->db, "1", "a", "1", &err), &err);
-    static const pgc_stmt all = {"all_users", "SELECT * FROM {{tables.users}}", 0, NULL, 0};
+    static const pgc_stmt all = {"all_users", "SELECT * FROM {{tables.users}}", 0, NULL, 0, NULL, 0, 0};
     pgc_result *res;
     assert_ok(pgc_query(f->db, &all, NULL, NULL, NULL, &res, &err), &err);
     assert_int_equal(pgc_result_cols(res), 3);
@@ -497,6 +520,7 @@ int main(void)
         BOTH_MODES(query__prepared_once_per_connection),
         BOTH_MODES(query__unique_violation__reports_sqlstate),
         BOTH_MODES(query__syntax_error__has_source_line_and_column),
+        BOTH_MODES(query__error_in_a_named_file__has_the_file_position),
         BOTH_MODES(error__set_and_prefix__may_quote_the_record_itself),
         BOTH_MODES(query__bad_template__is_refused_before_the_server),
         BOTH_MODES(exec__several_statements__last_result),

@@ -11,7 +11,7 @@
 #include "fixture.h"
 
 static const pgc_stmt count_items = {
-    "count_items", "SELECT count(*) FROM {{tables.items}}", 0, NULL, 0};
+    "count_items", "SELECT count(*) FROM {{tables.items}}", 0, NULL, 0, NULL, 0, 0};
 
 static void create_items(pgc_db *db)
 {
@@ -61,7 +61,7 @@ static const pgc_stmt series = {
     "series",
     "SELECT g, 'row ' || g, CASE WHEN g % 7 = 0 THEN NULL ELSE g * 2 END"
     " FROM generate_series(1, $1::int) g ORDER BY g",
-    1, NULL, 0};
+    1, NULL, 0, NULL, 0, 0};
 
 /* ---- counting live PGresults with libpq's event callbacks --------------- */
 
@@ -90,7 +90,7 @@ static void stream__no_rows__ends_at_once(void **state)
     fixture *f = *state;
     create_items(f->db);
     static const pgc_stmt all = {"all_items", "SELECT id, name FROM {{tables.items}}", 0, NULL,
-                                 0};
+                                 0, NULL, 0, 0};
     pgc_error err = {0};
     pgc_stream *s;
     assert_ok(pgc_stream_open(f->db, &all, NULL, NULL, NULL, &s, &err), &err);
@@ -108,11 +108,11 @@ static void stream__one_row__values(void **state)
     fixture *f = *state;
     create_items(f->db);
     static const pgc_stmt ins = {"ins", "INSERT INTO {{tables.items}} VALUES (5000000000, 'x')",
-                                 0, NULL, 0};
+                                 0, NULL, 0, NULL, 0, 0};
     pgc_error err = {0};
     assert_ok(pgc_query(f->db, &ins, NULL, NULL, NULL, NULL, &err), &err);
     /* binary results */
-    static const pgc_stmt get = {"get_bin", "SELECT id, name FROM {{tables.items}}", 0, NULL, 1};
+    static const pgc_stmt get = {"get_bin", "SELECT id, name FROM {{tables.items}}", 0, NULL, 1, NULL, 0, 0};
     pgc_stream *s;
     assert_ok(pgc_stream_open(f->db, &get, NULL, NULL, NULL, &s, &err), &err);
     assert_int_equal(in_use(f->db), 1);
@@ -194,8 +194,8 @@ static void stream__closed_early__connection_reused(void **state)
     pgc_db *db;
     one_connection(f, &pool, &db);
     static const pgc_stmt huge = {
-        "huge", "SELECT generate_series(1, 200000000) AS g", 0, NULL, 0};
-    static const pgc_stmt pid = {"pid", "SELECT pg_backend_pid()", 0, NULL, 0};
+        "huge", "SELECT generate_series(1, 200000000) AS g", 0, NULL, 0, NULL, 0, 0};
+    static const pgc_stmt pid = {"pid", "SELECT pg_backend_pid()", 0, NULL, 0, NULL, 0, 0};
     long before = scalar_long(db, &pid);
     pgc_error err = {0};
     pgc_stream *s;
@@ -235,9 +235,9 @@ static void stream__in_transaction_scope(void **state)
     create_items(f->db);
     static const pgc_stmt fill = {
         "fill", "INSERT INTO {{tables.items}} SELECT g, 'n' || g FROM generate_series(1, 1000) g",
-        0, NULL, 0};
+        0, NULL, 0, NULL, 0, 0};
     static const pgc_stmt ids = {"ids", "SELECT id FROM {{tables.items}} ORDER BY id", 0, NULL,
-                                 0};
+                                 0, NULL, 0, 0};
     pgc_error err = {0};
     pgc_db *tx, *sp = NULL;
     assert_ok(pgc_tx_begin(f->db, &tx, &err), &err);
@@ -290,7 +290,7 @@ static void stream__error_mid_stream__reported_then_usable(void **state)
     create_items(f->db);
     static const pgc_stmt div = {
         "div_at_50k", "SELECT g, 1 / (50000 - g) FROM generate_series(1, 100000) g", 0, NULL,
-        0};
+        0, NULL, 0, 0};
     pgc_error err = {0};
     pgc_stream *s;
     assert_ok(pgc_stream_open(f->db, &div, NULL, NULL, NULL, &s, &err), &err);
@@ -324,7 +324,7 @@ static void stream__error_mid_stream__reported_then_usable(void **state)
 static void stream__open_error__reported_with_position(void **state)
 {
     fixture *f = *state;
-    static const pgc_stmt bad = {"missing", "SELECT x\nFROM {{tables.nowhere}}", 0, NULL, 0};
+    static const pgc_stmt bad = {"missing", "SELECT x\nFROM {{tables.nowhere}}", 0, NULL, 0, NULL, 0, 0};
     pgc_error err = {0};
     pgc_stream *s = (pgc_stream *)1;
     assert_int_equal(pgc_stream_open(f->db, &bad, NULL, NULL, NULL, &s, &err), PGC_ESQL);
@@ -345,9 +345,9 @@ static void stream__stale_statement__prepared_again(void **state)
     pgc_pool *pool;
     pgc_db *db;
     one_connection(f, &pool, &db);
-    static const pgc_stmt star = {"star", "SELECT * FROM {{tables.items}}", 0, NULL, 0};
+    static const pgc_stmt star = {"star", "SELECT * FROM {{tables.items}}", 0, NULL, 0, NULL, 0, 0};
     static const pgc_stmt ins = {"ins1", "INSERT INTO {{tables.items}} VALUES (1, 'a')", 0,
-                                 NULL, 0};
+                                 NULL, 0, NULL, 0, 0};
     pgc_error err = {0};
     assert_ok(pgc_query(db, &ins, NULL, NULL, NULL, NULL, &err), &err);
     pgc_stream *s;

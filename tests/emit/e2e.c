@@ -1164,6 +1164,47 @@ static void emit__composite_parameters__round_trip(void **state)
     assert_string_equal(err.message, "store_put_payment: parameter p: invalid argument");
 }
 
+/*
+ * An error the server places (at prepare: a column changed under the
+ * generated code) names the query file and the line and column there, not
+ * the statement's: PutSpans starts at queries.sql:127, and its third line
+ * holds the value the column no longer takes.
+ */
+static void emit__server_error__names_the_query_file_line_and_column(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    migrate(f);
+    assert_ok(pgc_exec(f->db, "ALTER TABLE {{tables.spans}} ALTER COLUMN stampstz TYPE int "
+                              "USING NULL", NULL, &err),
+              &err);
+    pgc_int4_range ints = {1, 5, {0}};
+    assert_int_equal(store_put_spans(f->db, 1, ints, NULL, NULL, NULL, NULL, NULL, &err),
+                     PGC_ESQL);
+    assert_string_equal(err.sqlstate, "42804");
+    assert_string_equal(err.statement, "store_put_spans");
+    assert_int_equal(err.line, 129);
+    assert_int_equal(err.column, 9);
+    assert_string_equal(err.message, "tests/emit/schema/queries.sql:129:9: column \"stampstz\" is "
+                                     "of type integer but expression is of type tstzrange");
+
+    /* an error on the statement's first line: the column counts from the file's line */
+    assert_ok(pgc_exec(f->db, "ALTER TABLE {{tables.items}} DROP COLUMN n_label", NULL, &err),
+              &err);
+    store_list_items_iter it;
+    int rc = store_list_items_open(f->db, &it, &err);
+    store_list_items_row row;
+    if (rc == PGC_OK)
+        rc = store_list_items_next(&it, &row, &err);
+    store_list_items_close(&it);
+    assert_int_equal(rc, PGC_ESQL);
+    assert_string_equal(err.sqlstate, "42703");
+    assert_int_equal(err.line, 21);
+    assert_int_equal(err.column, 32);
+    assert_string_equal(err.message, "tests/emit/schema/queries.sql:21:32: column \"n_label\" "
+                                     "does not exist");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1182,6 +1223,7 @@ int main(void)
         BOTH_MODES(emit__copyfrom__numeric_jsonb_and_arrays),
         BOTH_MODES(emit__ranges__round_trip),
         BOTH_MODES(emit__composite_parameters__round_trip),
+        BOTH_MODES(emit__server_error__names_the_query_file_line_and_column),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

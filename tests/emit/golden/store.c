@@ -255,6 +255,9 @@ static const pgc_stmt store_create_item_stmt = {
     .nparams = 33,
     .param_types = store_create_item_types,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 2,
+    .column = 1,
 };
 
 static const Oid store_create_item_columns[] = {20};
@@ -396,6 +399,9 @@ static const pgc_stmt store_get_item_stmt = {
     .nparams = 1,
     .param_types = store_get_item_types,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 18,
+    .column = 1,
 };
 
 static const Oid store_get_item_columns[] = {20, 25, 21, 23, 20, 700, 701, 16, 1043, 1042, 17, 2950,
@@ -609,6 +615,9 @@ static const pgc_stmt store_list_items_stmt = {
     .nparams = 0,
     .param_types = NULL,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 21,
+    .column = 1,
 };
 
 static const Oid store_list_items_columns[] = {20, 25, 0, 0, 1043};
@@ -695,6 +704,9 @@ static const pgc_stmt store_items_by_mood_stmt = {
     .nparams = 1,
     .param_types = store_items_by_mood_types,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 24,
+    .column = 1,
 };
 
 static const Oid store_items_by_mood_columns[] = {20, 25};
@@ -774,6 +786,9 @@ static const pgc_stmt store_count_items_stmt = {
     .nparams = 0,
     .param_types = NULL,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 27,
+    .column = 1,
 };
 
 static const Oid store_count_items_columns[] = {20};
@@ -833,6 +848,9 @@ static const pgc_stmt store_item_code_name_stmt = {
     .nparams = 1,
     .param_types = store_item_code_name_types,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 30,
+    .column = 1,
 };
 
 static const Oid store_item_code_name_columns[] = {19, 25};
@@ -903,6 +921,9 @@ static const pgc_stmt store_rename_item_stmt = {
     .nparams = 2,
     .param_types = store_rename_item_types,
     .result_format = 0,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 33,
+    .column = 1,
 };
 
 int store_rename_item(pgc_db *db, const char *new_code, const char *old_code, pgc_error *err)
@@ -930,6 +951,9 @@ static const pgc_stmt store_flag_items_stmt = {
     .nparams = 1,
     .param_types = store_flag_items_types,
     .result_format = 0,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 36,
+    .column = 1,
 };
 
 int store_flag_items(pgc_db *db, bool flag, int64_t *affected, pgc_error *err)
@@ -962,6 +986,9 @@ static const pgc_stmt store_delete_item_stmt = {
     .nparams = 1,
     .param_types = store_delete_item_types,
     .result_format = 0,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 39,
+    .column = 1,
 };
 
 int store_delete_item(pgc_db *db, const char *code, pgc_result **res, pgc_error *err)
@@ -986,6 +1013,9 @@ static const pgc_stmt store_fill_numbers_stmt = {
     .nparams = 1,
     .param_types = store_fill_numbers_types,
     .result_format = 0,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 42,
+    .column = 1,
 };
 
 int store_fill_numbers(pgc_db *db, int32_t count, int64_t *affected, pgc_error *err)
@@ -1019,6 +1049,9 @@ static const pgc_stmt store_list_numbers_stmt = {
     .nparams = 1,
     .param_types = store_list_numbers_types,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 46,
+    .column = 1,
 };
 
 static const Oid store_list_numbers_columns[] = {23, 25};
@@ -1097,6 +1130,9 @@ static const pgc_stmt store_number_note_stmt = {
     .nparams = 1,
     .param_types = store_number_note_types,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 49,
+    .column = 1,
 };
 
 static const Oid store_number_note_columns[] = {25};
@@ -1258,6 +1294,9 @@ static const pgc_stmt store_get_event_stmt = {
     .nparams = 1,
     .param_types = store_get_event_types,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 58,
+    .column = 1,
 };
 
 static const Oid store_get_event_columns[] = {20, 25, 0, 21, 23, 700, 701, 16, 17, 2950, 1082, 1184,
@@ -1364,6 +1403,9 @@ static const pgc_stmt store_count_events_stmt = {
     .nparams = 0,
     .param_types = NULL,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 61,
+    .column = 1,
 };
 
 static const Oid store_count_events_columns[] = {20, 20};
@@ -1428,6 +1470,9 @@ static const pgc_stmt store_add_number_stmt = {
     .nparams = 2,
     .param_types = store_add_number_types,
     .result_format = 0,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 64,
+    .column = 1,
 };
 
 int store_add_number_begin(pgc_db *db, store_add_number_batch *b, pgc_error *err)
@@ -1469,6 +1514,9 @@ static const pgc_stmt store_number_by_n_stmt = {
     .nparams = 1,
     .param_types = store_number_by_n_types,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 67,
+    .column = 1,
 };
 
 static const Oid store_number_by_n_columns[] = {23, 25};
@@ -1573,6 +1621,9 @@ static const pgc_stmt store_numbers_up_to_stmt = {
     .nparams = 1,
     .param_types = store_numbers_up_to_types,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 70,
+    .column = 1,
 };
 
 static const Oid store_numbers_up_to_columns[] = {23, 25};
@@ -1682,6 +1733,9 @@ static const pgc_stmt store_put_list_stmt = {
     .nparams = 13,
     .param_types = store_put_list_types,
     .result_format = 0,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 73,
+    .column = 1,
 };
 
 int store_put_list(pgc_db *db, int32_t id, pgc_int2_array smalls, const pgc_int4_array *ints,
@@ -1761,6 +1815,9 @@ static const pgc_stmt store_get_list_stmt = {
     .nparams = 1,
     .param_types = store_get_list_types,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 79,
+    .column = 1,
 };
 
 static const Oid store_get_list_columns[] = {23, 1005, 1007, 1016, 1021, 1022, 1000, 2951, 1182,
@@ -1888,6 +1945,9 @@ static const pgc_stmt store_lists_by_ids_stmt = {
     .nparams = 1,
     .param_types = store_lists_by_ids_types,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 82,
+    .column = 1,
 };
 
 static const Oid store_lists_by_ids_columns[] = {23, 1009};
@@ -1976,6 +2036,9 @@ static const pgc_stmt store_numbers_in_stmt = {
     .nparams = 2,
     .param_types = store_numbers_in_types,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 85,
+    .column = 1,
 };
 
 static const Oid store_numbers_in_columns[] = {23};
@@ -2059,6 +2122,9 @@ static const pgc_stmt store_grid_stmt = {
     .nparams = 0,
     .param_types = NULL,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 89,
+    .column = 1,
 };
 
 static const Oid store_grid_columns[] = {1007, 1007};
@@ -2128,6 +2194,9 @@ static const pgc_stmt store_later_by_stmt = {
     .nparams = 3,
     .param_types = store_later_by_types,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 92,
+    .column = 1,
 };
 
 static const Oid store_later_by_columns[] = {1186, 1184, 1186};
@@ -2201,6 +2270,9 @@ static const pgc_stmt store_add_author_stmt = {
     .nparams = 7,
     .param_types = store_add_author_types,
     .result_format = 0,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 96,
+    .column = 1,
 };
 
 int store_add_author(pgc_db *db, int64_t id, const char *name, const char *street,
@@ -2245,6 +2317,9 @@ static const pgc_stmt store_author_home_stmt = {
     .nparams = 1,
     .param_types = store_author_home_types,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 101,
+    .column = 1,
 };
 
 static const Oid store_author_home_columns[] = {20, 0};
@@ -2315,6 +2390,9 @@ static const pgc_stmt store_author_row_stmt = {
     .nparams = 1,
     .param_types = store_author_row_types,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 104,
+    .column = 1,
 };
 
 static const Oid store_author_row_columns[] = {0};
@@ -2382,6 +2460,9 @@ static const pgc_stmt store_books_with_authors_stmt = {
     .nparams = 0,
     .param_types = NULL,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 107,
+    .column = 1,
 };
 
 static const Oid store_books_with_authors_columns[] = {20, 20, 25, 1231, 3807, 1001, 1187, 0, 20,
@@ -2508,6 +2589,9 @@ static const pgc_stmt store_put_book_stmt = {
     .nparams = 8,
     .param_types = store_put_book_types,
     .result_format = 0,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 112,
+    .column = 1,
 };
 
 int store_put_book(pgc_db *db, int64_t id, const int64_t *author_id, const char *title,
@@ -2562,6 +2646,9 @@ static const pgc_stmt store_book_lists_stmt = {
     .nparams = 1,
     .param_types = store_book_lists_types,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 117,
+    .column = 1,
 };
 
 static const Oid store_book_lists_columns[] = {1231, 3807, 1001, 1187, 0};
@@ -2726,6 +2813,9 @@ static const pgc_stmt store_get_ledger_stmt = {
     .nparams = 1,
     .param_types = store_get_ledger_types,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 124,
+    .column = 1,
 };
 
 static const Oid store_get_ledger_columns[] = {20, 1700, 3802, 1007, 1001, 1187, 1009};
@@ -2827,6 +2917,9 @@ static const pgc_stmt store_put_spans_stmt = {
     .nparams = 7,
     .param_types = store_put_spans_types,
     .result_format = 0,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 127,
+    .column = 1,
 };
 
 int store_put_spans(pgc_db *db, int32_t id, pgc_int4_range ints, const pgc_int8_range *bigs,
@@ -2880,6 +2973,9 @@ static const pgc_stmt store_get_spans_stmt = {
     .nparams = 1,
     .param_types = store_get_spans_types,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 132,
+    .column = 1,
 };
 
 static const Oid store_get_spans_columns[] = {23, 3904, 3926, 3906, 3912, 3908, 3910};
@@ -3015,6 +3111,9 @@ static const pgc_stmt store_put_payment_stmt = {
     .nparams = 2,
     .param_types = store_put_payment_types,
     .result_format = 0,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 138,
+    .column = 1,
 };
 
 int store_put_payment(pgc_db *db, int32_t id, store_payment p, pgc_error *err)
@@ -3046,6 +3145,9 @@ static const pgc_stmt store_get_payment_stmt = {
     .nparams = 1,
     .param_types = store_get_payment_types,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 141,
+    .column = 1,
 };
 
 static const Oid store_get_payment_columns[] = {0};

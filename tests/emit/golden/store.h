@@ -41,7 +41,7 @@ typedef enum store_mood {
     STORE_MOOD_SAD = 1,
     STORE_MOOD_OK = 2,
     STORE_MOOD_HAPPY = 3,
-    STORE_MOOD_IT_S_FINE = 4, /* "it's \"fine\"" */
+    STORE_MOOD_IT_S_FINE = 4, /* 'it''s "fine"' */
 } store_mood;
 
 /* The label of v, or NULL if v is not one of the type's values. */
