@@ -1059,23 +1059,58 @@ static bool cmd_from_name(const char *s, size_t n, pgc_cmd *out)
     return false;
 }
 
-/* An annotation comment: "--" blank* "name:". */
-static bool is_annotation(const char *text, const pgc_token *t)
+/*
+ * The "name:" line of annotation comment t: [*from, *to) in text, from at
+ * "name:".  sqlc's forms:
+ *     "--" blank* "name:" ...                         a line comment
+ *     "/" "*" blank* "name:" ... "*" "/"              a block comment on one line,
+ * or a block comment over several lines, one of which starts (blanks aside)
+ * with "name:"; *to stops before the comment's end.  False for any other
+ * comment.
+ */
+static bool annotation_line(const char *text, const pgc_token *t, size_t *from, size_t *to)
 {
     const char *s = text + t->off;
-    size_t n = t->len, i = 2;
-    if (n < 2 || s[0] != '-' || s[1] != '-')
+    size_t n = t->len;
+    if (n >= 2 && s[0] == '-' && s[1] == '-') {
+        size_t i = 2;
+        while (i < n && is_blank(s[i]))
+            i++;
+        *from = t->off + i;
+        *to = t->off + n;
+        return n - i >= 5 && memcmp(s + i, "name:", 5) == 0;
+    }
+    if (n < 4 || s[0] != '/' || s[1] != '*')
         return false;
-    while (i < n && is_blank(s[i]))
-        i++;
-    return n - i >= 5 && memcmp(s + i, "name:", 5) == 0;
+    size_t end = s[n - 2] == '*' && s[n - 1] == '/' ? n - 2 : n;
+    for (size_t i = 2; i < end;) {
+        size_t eol = i;
+        while (eol < end && s[eol] != '\n')
+            eol++;
+        size_t k = i;
+        while (k < eol && is_blank(s[k]))
+            k++;
+        if (eol - k >= 5 && memcmp(s + k, "name:", 5) == 0) {
+            *from = t->off + k;
+            *to = t->off + eol;
+            return true;
+        }
+        i = eol + 1;
+    }
+    return false;
+}
+
+static bool is_annotation(const char *text, const pgc_token *t)
+{
+    size_t from, to;
+    return annotation_line(text, t, &from, &to);
 }
 
 #define CMD_LIST ":one, :many, :exec, :execrows, :execresult, :copyfrom, :batchexec, " \
                  ":batchone or :batchmany"
 
 /*
- * annotation = "--" "name:" NAME CMD
+ * annotation = "name:" NAME CMD, on the comment's line annotation_line finds
  * NAME = a C identifier;  CMD = ":one" | ":many" | ...
  * Returns false after reporting.
  */
@@ -1083,9 +1118,8 @@ static bool parse_annotation(pgc_arena *a, pgc_diags *d, const pgc_file *file,
                              const pgc_token *t, pgc_query_src *q)
 {
     const char *s = file->text;
-    size_t i = t->off + 2, end = t->off + t->len;
-    while (i < end && is_blank(s[i]))
-        i++;
+    size_t i = 0, end = 0;
+    annotation_line(s, t, &i, &end);
     i += 5; /* name: */
     pgc_word w[PGC_MAX_WORDS];
     int k = pgc_split_words(s + i, end - i, w);

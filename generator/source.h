@@ -121,7 +121,8 @@ typedef struct pgc_query_src {
 } pgc_query_src;
 
 /*
- * Reads query files: statements each preceded by `-- name: Name :cmd`.
+ * Reads query files: statements each preceded by `-- name: Name :cmd`
+ * (or a block comment with a line "name: Name :cmd", as sqlc allows).
  * Errors (reported with positions): a statement without annotation, an
  * unknown :cmd, a duplicate name (across all files), an annotation with no
  * statement, mixing $n with named parameters in one query, bad templates

@@ -471,6 +471,58 @@ static void query__annotations__name_each_statement(void **state)
     assert_string_equal(qs.items[2].text.canon, "DELETE FROM authors WHERE id = $1");
 }
 
+static void query__block_comment_annotations__name_statements_as_in_sqlc(void **state)
+{
+    env *e = *state;
+    pgc_query_srcs qs = {0};
+    const char *text = "/* name: GetAuthor :one */\n"
+                       "SELECT 1;\n"
+                       "/* name: ListAuthors :many */ SELECT 2;\n"
+                       "/*\n"
+                       "  Every author.\n"
+                       "  name: CountAuthors :one\n"
+                       "*/\n"
+                       "SELECT 3;\n"
+                       "/*name:Drop :exec*/DELETE FROM t;\n"
+                       "/* an ordinary comment */ -- name: Last :exec\n"
+                       "SELECT /* name is: not a note */ 4;\n";
+    assert_true(read_queries(e, "q.sql", text, &qs));
+    assert_no_diags(e);
+    assert_int_equal(qs.len, 5);
+    assert_string_equal(qs.items[0].name, "GetAuthor");
+    assert_int_equal(qs.items[0].cmd, PGC_CMD_ONE);
+    assert_int_equal(qs.items[0].annotation_offset, 0);
+    assert_string_equal(qs.items[0].text.canon, "SELECT 1");
+    assert_string_equal(qs.items[1].name, "ListAuthors");
+    assert_int_equal(qs.items[1].cmd, PGC_CMD_MANY);
+    assert_string_equal(qs.items[1].text.canon, "SELECT 2");
+    assert_int_equal(qs.items[1].text.offset, 37 + 30); /* on the annotation's line */
+    assert_string_equal(qs.items[2].name, "CountAuthors");
+    assert_string_equal(qs.items[2].text.canon, "SELECT 3");
+    assert_string_equal(qs.items[3].name, "Drop");
+    assert_int_equal(qs.items[3].cmd, PGC_CMD_EXEC);
+    assert_string_equal(qs.items[3].text.canon, "DELETE FROM t");
+    assert_string_equal(qs.items[4].name, "Last");
+    assert_string_equal(qs.items[4].text.canon, "SELECT /* name is: not a note */ 4");
+}
+
+static void query__block_comment_annotation_errors__are_reported(void **state)
+{
+    (void)state;
+    assert_query_error("/* name: Q :all */\nSELECT 1",
+                       "q.sql:1:12: error: unknown command \":all\"; expected one of " CMDS "\n"
+                       "    1 | /* name: Q :all */\n"
+                       "      |            ^\n");
+    assert_query_error("/*\n name: Q\n*/ SELECT 1",
+                       "q.sql:2:9: error: query Q has no command; expected one of " CMDS "\n"
+                       "    2 |  name: Q\n"
+                       "      |         ^\n");
+    assert_query_error("/* name: Q :one x */ SELECT 1",
+                       "q.sql:1:17: error: unexpected \"x\" after the command\n"
+                       "    1 | /* name: Q :one x */ SELECT 1\n"
+                       "      |                 ^\n");
+}
+
 static void query__every_command__is_known(void **state)
 {
     env *e = *state;
@@ -1047,6 +1099,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(canon__parameter_errors__are_reported_where_they_are, setup, teardown),
         cmocka_unit_test_setup_teardown(canon__template_errors__are_the_runtimes, setup, teardown),
         cmocka_unit_test_setup_teardown(query__annotations__name_each_statement, setup, teardown),
+        cmocka_unit_test_setup_teardown(query__block_comment_annotations__name_statements_as_in_sqlc, setup, teardown),
+        cmocka_unit_test_setup_teardown(query__block_comment_annotation_errors__are_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(query__every_command__is_known, setup, teardown),
         cmocka_unit_test_setup_teardown(query__annotation_errors__are_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(query__duplicate_names__across_files__are_refused, setup, teardown),
