@@ -21,7 +21,8 @@
  *     @name, sqlc.arg(name), sqlc.narg(name), sqlc.slice(name) -> $n
  *     sqlc.embed(t)                                           -> t.*
  *
- * the same name always giving the same n, in order of first use.
+ * the same name always giving the same n, in order of first use; names
+ * take the numbers that the query's own $n leave free, lowest first (sqlc).
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -316,7 +317,9 @@ typedef struct canon {
     PGC_VEC(pgc_render_seg) segs;
     size_t copied;           /* source bytes before this are in out */
     pgc_query_src *q;        /* NULL for a migration statement */
-    size_t positional_at, named_at; /* first use of each kind, or SIZE_MAX */
+    bool *taken;             /* taken[n]: $n is written in the query (n <= max_taken) */
+    int max_taken;
+    int next_named;          /* no number below this is free for a named parameter */
 } canon;
 
 /* Replaces source bytes [from, to) of the statement by text. */
@@ -372,26 +375,17 @@ static bool canon_template(canon *c, const pgc_token *t)
     return true;
 }
 
-static bool mixed(canon *c, size_t at)
-{
-    pgc_diag_error(c->d, c->file, c->base + at,
-                   "cannot mix positional parameters ($n) and named parameters in one query");
-    return false;
-}
-
-/* Finds or adds a named parameter; returns its index, or 0 after reporting. */
+/*
+ * Finds or adds a named parameter; returns its index, or 0 after reporting.
+ * A new name takes the lowest number that no $n of the query uses and no
+ * earlier name took, as sqlc does: "$1 AND @a AND $3" makes @a $2.
+ */
 static int named_param(canon *c, const char *name, pgc_param_kind kind, size_t at)
 {
-    if (c->positional_at != SIZE_MAX) {
-        mixed(c, at);
-        return 0;
-    }
-    if (c->named_at == SIZE_MAX)
-        c->named_at = at;
     pgc_query_src *q = c->q;
     for (size_t i = 0; i < q->params.len; i++) {
         pgc_param_src *p = &q->params.items[i];
-        if (strcmp(p->name, name) != 0)
+        if (!p->name || strcmp(p->name, name) != 0)
             continue;
         if ((p->kind == PGC_PARAM_SLICE) != (kind == PGC_PARAM_SLICE)) {
             pgc_diag_error(c->d, c->file, c->base + at,
@@ -408,8 +402,14 @@ static int named_param(canon *c, const char *name, pgc_param_kind kind, size_t a
                        MAX_PARAMS);
         return 0;
     }
-    pgc_param_src p = {(int)q->params.len + 1, pgc_arena_strdup(c->a, name), kind,
-                       c->base + at};
+    while (c->next_named <= c->max_taken && c->taken[c->next_named])
+        c->next_named++;
+    if (c->next_named > MAX_PARAMS) {
+        pgc_diag_error(c->d, c->file, c->base + at, "too many parameters (at most %d)",
+                       MAX_PARAMS);
+        return 0;
+    }
+    pgc_param_src p = {c->next_named++, pgc_arena_strdup(c->a, name), kind, c->base + at};
     PGC_PUSH(c->a, q->params, p);
     return p.index;
 }
@@ -421,20 +421,36 @@ static void put_param(canon *c, size_t from, size_t to, int index)
     replace(c, from, to, text, (size_t)n);
 }
 
-/* positional = PARAM token "$n" */
-static bool canon_positional(canon *c, const pgc_token *t)
+/* The n of PARAM token "$n", or 0 when it is not 1..MAX_PARAMS. */
+static int positional_number(const canon *c, const pgc_token *t)
 {
-    if (c->named_at != SIZE_MAX)
-        return mixed(c, t->off);
-    if (c->positional_at == SIZE_MAX)
-        c->positional_at = t->off;
     unsigned long v = 0;
     for (size_t i = 1; i < t->len; i++) {
         v = v * 10 + (unsigned long)(c->src[t->off + i] - '0');
         if (v > MAX_PARAMS)
-            break;
+            return 0;
     }
-    if (v == 0 || v > MAX_PARAMS) {
+    return (int)v;
+}
+
+/* Marks the numbers the query's $n use, before named parameters take theirs. */
+static void take_positional_numbers(canon *c, pgc_arena *scratch)
+{
+    for (size_t i = 0; i < c->ntok; i++)
+        if (c->tok[i].kind == PGC_TOK_PARAM && positional_number(c, &c->tok[i]) > c->max_taken)
+            c->max_taken = positional_number(c, &c->tok[i]);
+    c->taken = pgc_arena_alloc(scratch, (size_t)c->max_taken + 1);
+    memset(c->taken, 0, (size_t)c->max_taken + 1);
+    for (size_t i = 0; i < c->ntok; i++)
+        if (c->tok[i].kind == PGC_TOK_PARAM)
+            c->taken[positional_number(c, &c->tok[i])] = true;
+}
+
+/* positional = PARAM token "$n" */
+static bool canon_positional(canon *c, const pgc_token *t)
+{
+    int v = positional_number(c, t);
+    if (v == 0) {
         pgc_diag_error(c->d, c->file, c->base + t->off,
                        "there is no parameter %.*s (parameters are $1 to $%d)", (int)t->len,
                        c->src + t->off, MAX_PARAMS);
@@ -442,9 +458,9 @@ static bool canon_positional(canon *c, const pgc_token *t)
     }
     pgc_query_src *q = c->q;
     for (size_t i = 0; i < q->params.len; i++)
-        if (q->params.items[i].index == (int)v)
+        if (q->params.items[i].index == v)
             return true;
-    pgc_param_src p = {(int)v, NULL, PGC_PARAM_POSITIONAL, c->base + t->off};
+    pgc_param_src p = {v, NULL, PGC_PARAM_POSITIONAL, c->base + t->off};
     PGC_PUSH(c->a, q->params, p);
     return true;
 }
@@ -586,11 +602,11 @@ static int compare_params(const void *x, const void *y)
     return (a->index > b->index) - (a->index < b->index);
 }
 
-/* Positional parameters by index, numbered from $1 with no gap. */
+/* Parameters by index, numbered from $1 with no gap. */
 static bool check_positional(canon *c)
 {
     pgc_query_src *q = c->q;
-    if (q->params.len == 0 || q->params.items[0].name)
+    if (q->params.len == 0)
         return true;
     qsort(q->params.items, q->params.len, sizeof *q->params.items, compare_params);
     for (size_t i = 0; i < q->params.len; i++) {
@@ -614,8 +630,8 @@ static bool canonicalize(pgc_arena *a, pgc_arena *scratch, pgc_diags *d, const p
                          const char *text, size_t off, size_t len, pgc_query_src *q,
                          pgc_stmt_text *out)
 {
-    canon c = {.a = a, .d = d, .file = file, .src = text + off,
-               .base = off, .q = q, .positional_at = SIZE_MAX, .named_at = SIZE_MAX};
+    canon c = {.a = a, .d = d, .file = file, .src = text + off, .base = off, .q = q,
+               .next_named = 1};
     c.out.a = a;
 
     PGC_VEC(pgc_token) toks = {0};
@@ -631,6 +647,8 @@ static bool canonicalize(pgc_arena *a, pgc_arena *scratch, pgc_diags *d, const p
     }
     c.tok = toks.items;
     c.ntok = toks.len;
+    if (q)
+        take_positional_numbers(&c, scratch);
 
     for (size_t i = 0; i < c.ntok; i++) {
         const pgc_token *k = &c.tok[i];

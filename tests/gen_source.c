@@ -339,21 +339,32 @@ static void canon__positional_parameters__are_kept(void **state)
     assert_param(&q->params.items[1], 2, NULL, PGC_PARAM_POSITIONAL, 16 + 7);
 }
 
+static void canon__named_and_positional__named_take_the_lowest_free_numbers(void **state)
+{
+    env *e = *state;
+    /* as sqlc 1.31: the $n first, then each new name the lowest number left */
+    const pgc_query_src *q = one_query(
+        e, "-- name: Q :one\n"
+           "SELECT @a, $1, sqlc.narg(b), $3, @a, sqlc.slice(c), $5");
+    assert_string_equal(q->text.canon, "SELECT $2, $1, $4, $3, $2, $6, $5");
+    assert_int_equal(q->params.len, 6);
+    assert_param(&q->params.items[0], 1, NULL, PGC_PARAM_POSITIONAL, 16 + 11);
+    assert_param(&q->params.items[1], 2, "a", PGC_PARAM_NAMED, 16 + 7);
+    assert_param(&q->params.items[2], 3, NULL, PGC_PARAM_POSITIONAL, 16 + 29);
+    assert_param(&q->params.items[3], 4, "b", PGC_PARAM_NULLABLE, 16 + 15);
+    assert_param(&q->params.items[4], 5, NULL, PGC_PARAM_POSITIONAL, 16 + 52);
+    assert_param(&q->params.items[5], 6, "c", PGC_PARAM_SLICE, 16 + 37);
+}
+
 static void canon__parameter_errors__are_reported_where_they_are(void **state)
 {
     (void)state;
     assert_query_error(
-        "-- name: Q :one\nSELECT $1, @a",
-        "q.sql:2:12: error: cannot mix positional parameters ($n) and named parameters in one "
-        "query\n"
-        "    2 | SELECT $1, @a\n"
+        "-- name: Q :one\nSELECT @a, $3",
+        "q.sql:2:12: error: parameter $3 is used but $2 is not: number parameters from $1 with "
+        "no gaps\n"
+        "    2 | SELECT @a, $3\n"
         "      |            ^\n");
-    assert_query_error(
-        "-- name: Q :one\nSELECT sqlc.arg(a), $1",
-        "q.sql:2:21: error: cannot mix positional parameters ($n) and named parameters in one "
-        "query\n"
-        "    2 | SELECT sqlc.arg(a), $1\n"
-        "      |                     ^\n");
     assert_query_error(
         "-- name: Q :one\nSELECT $1, $3",
         "q.sql:2:12: error: parameter $3 is used but $2 is not: number parameters from $1 with "
@@ -614,7 +625,7 @@ static void query__an_error__does_not_stop_the_others(void **state)
     pgc_query_srcs qs = {0};
     assert_false(read_queries(e, "q.sql",
                               "-- name: A :one\nSELECT @a;\n"
-                              "-- name: B :one\nSELECT $1, @b;\n"
+                              "-- name: B :one\nSELECT $3, @b;\n"
                               "-- name: C :one\nSELECT sqlc.arg(c);\n",
                               &qs));
     assert_int_equal(e->d.errors, 1);
@@ -1096,6 +1107,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(canon__embed__becomes_star_of_the_table, setup, teardown),
         cmocka_unit_test_setup_teardown(canon__operators_with_at__are_not_parameters, setup, teardown),
         cmocka_unit_test_setup_teardown(canon__positional_parameters__are_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(canon__named_and_positional__named_take_the_lowest_free_numbers, setup, teardown),
         cmocka_unit_test_setup_teardown(canon__parameter_errors__are_reported_where_they_are, setup, teardown),
         cmocka_unit_test_setup_teardown(canon__template_errors__are_the_runtimes, setup, teardown),
         cmocka_unit_test_setup_teardown(query__annotations__name_each_statement, setup, teardown),
