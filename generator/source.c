@@ -341,6 +341,15 @@ static size_t next_code(const canon *c, size_t i)
     return i;
 }
 
+/* Index of the last token before i that is code, or ntok if none. */
+static size_t prev_code(const canon *c, size_t i)
+{
+    while (i-- > 0)
+        if (is_code(c->tok[i].kind))
+            return i;
+    return c->ntok;
+}
+
 static bool tok_is(const canon *c, size_t i, pgc_tok kind)
 {
     return i < c->ntok && c->tok[i].kind == kind;
@@ -518,6 +527,33 @@ static char *macro_name(canon *c, const pgc_token *t)
 }
 
 /*
+ * in_slice = ["NOT"] "IN" "(" slice-macro ")"  ->  "= ANY($n)" / "<> ALL($n)"
+ * sqlc expands sqlc.slice(x) in IN (...) into one parameter per item at run
+ * time; pgc sends the items as one array, so IN's list becomes ANY's array,
+ * in the SQL analysed and the SQL run.  The macro spans tokens i..rp; a
+ * slice elsewhere is just $n.  Returns rp.
+ */
+static size_t canon_slice_in(canon *c, size_t i, size_t rp, int index)
+{
+    size_t lp = prev_code(c, i), in = lp < c->ntok ? prev_code(c, lp) : c->ntok;
+    size_t close = next_code(c, rp);
+    if (!tok_is(c, lp, PGC_TOK_LPAREN) || !tok_keyword(c, in, "in")
+        || !tok_is(c, close, PGC_TOK_RPAREN)) {
+        put_param(c, c->tok[i].off, c->tok[rp].off + c->tok[rp].len, index);
+        return rp;
+    }
+    size_t not = prev_code(c, in), from = c->tok[in].off;
+    const char *op = "= ANY";
+    if (tok_keyword(c, not, "not")) {
+        from = c->tok[not].off;
+        op = "<> ALL";
+    }
+    char *text = pgc_arena_printf(c->a, "%s($%d)", op, index);
+    replace(c, from, c->tok[close].off + c->tok[close].len, text, strlen(text));
+    return close;
+}
+
+/*
  * macro = "sqlc" "." NAME "(" argument ")"
  * NAME  = arg | narg | slice | embed (any case)
  * Spaces and comments may come between the tokens, as SQL allows.
@@ -577,6 +613,8 @@ static size_t canon_macro(canon *c, size_t i, size_t fn)
     int index = named_param(c, name, kind, start->off);
     if (index == 0)
         return 0;
+    if (kind == PGC_PARAM_SLICE)
+        return canon_slice_in(c, i, rp, index);
     put_param(c, start->off, end, index);
     return rp;
 }

@@ -356,6 +356,25 @@ static void canon__named_and_positional__named_take_the_lowest_free_numbers(void
     assert_param(&q->params.items[5], 6, "c", PGC_PARAM_SLICE, 16 + 37);
 }
 
+static void canon__slice_in_a_list__becomes_any_of_an_array(void **state)
+{
+    env *e = *state;
+    const pgc_query_src *q = one_query(
+        e, "-- name: Q :many\n"
+           "SELECT 1 WHERE a IN (sqlc.slice(ids)) AND b NOT IN ( sqlc.slice('xs') ) "
+           "AND c IN (sqlc.slice(ids), 1) AND d = ANY(sqlc.slice(ys))");
+    assert_string_equal(q->text.canon, "SELECT 1 WHERE a = ANY($1) AND b <> ALL($2) "
+                                       "AND c IN ($1, 1) AND d = ANY($3)");
+    /* IN (sqlc.slice(ids)): 20 bytes at 17; NOT IN ( sqlc.slice('xs') ): 27 at 44;
+     * sqlc.slice(ids) alone: 15 at 82; sqlc.slice(ys): 14 at 114 */
+    const pgc_render_seg segs[] = {{17, 9, 17, 20}, {33, 10, 44, 27}, {54, 2, 82, 15},
+                                   {73, 2, 114, 14}};
+    assert_segs(&q->text, segs, COUNT(segs));
+    assert_int_equal(q->params.len, 3);
+    assert_param(&q->params.items[0], 1, "ids", PGC_PARAM_SLICE, 17 + 21);
+    assert_param(&q->params.items[1], 2, "xs", PGC_PARAM_SLICE, 17 + 53);
+}
+
 static void canon__parameter_errors__are_reported_where_they_are(void **state)
 {
     (void)state;
@@ -1108,6 +1127,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(canon__operators_with_at__are_not_parameters, setup, teardown),
         cmocka_unit_test_setup_teardown(canon__positional_parameters__are_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(canon__named_and_positional__named_take_the_lowest_free_numbers, setup, teardown),
+        cmocka_unit_test_setup_teardown(canon__slice_in_a_list__becomes_any_of_an_array, setup, teardown),
         cmocka_unit_test_setup_teardown(canon__parameter_errors__are_reported_where_they_are, setup, teardown),
         cmocka_unit_test_setup_teardown(canon__template_errors__are_the_runtimes, setup, teardown),
         cmocka_unit_test_setup_teardown(query__annotations__name_each_statement, setup, teardown),

@@ -562,3 +562,10 @@ LEFT JOIN expensive e ON e.id = b.id;
 -- name: OrderShippingDelay :many
 SELECT id, shipped_at - placed_at AS delay, shipped_at IS NOT NULL AS shipped
 FROM {{tables.orders}};
+
+-- name: BooksInSlice :many
+-- sqlc.slice in IN (...): one array parameter, the SQL is "= ANY($n)"
+-- verify-params: {1,2,3} | {ebook,audio}
+SELECT id, title FROM {{tables.books}}
+WHERE id IN (sqlc.slice(ids)) AND format NOT IN ( sqlc.slice('formats') )
+ORDER BY id;
