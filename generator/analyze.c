@@ -3269,6 +3269,8 @@ static bool target_rte(actx *c, scope *s, const PgQuery__RangeVar *rv, const pgc
         return fail(c, rv->location, "relation \"%s\" does not exist", rv->relname);
     if ((*rel)->kind == 'm')
         return fail(c, rv->location, "cannot change materialized view \"%s\"", rv->relname);
+    if ((*rel)->kind == 'S')
+        return fail(c, rv->location, "cannot change sequence \"%s\"", rv->relname);
     /* the target is always the catalog relation, never a CTE of that name */
     return range_var_in(c, s, rv, false, out);
 }

@@ -775,6 +775,9 @@ static pgc_rel *new_rel(pgc_catalog *cat, const char *schema, const char *name, 
 static void drop_rel(pgc_catalog *cat, pgc_rel *rel)
 {
     rel->dropped = true;
+    LIST_EACH(i, cat->rels.len) /* its serial and identity sequences */
+        if (cat->rels.items[i]->owned_by == rel && !cat->rels.items[i]->dropped)
+            drop_rel(cat, cat->rels.items[i]);
     pgc_utype *u = pgc_cat_utype(cat, rel->rowtype);
     if (u) {
         u->dropped = true;
@@ -902,6 +905,175 @@ static bool add_column(replay *r, pgc_rel *rel, const pgc_col *c, int32_t locati
     return true;
 }
 
+/* ---- sequences ------------------------------------------------------------ */
+
+/*
+ * A sequence: to queries, a relation of one row, as PostgreSQL shows it
+ * (SELECT last_value, log_cnt, is_called FROM s, every column NOT NULL).
+ */
+static pgc_rel *new_sequence(pgc_catalog *cat, const char *schema, const char *name,
+                             pgc_rel *owner)
+{
+    static const struct {
+        const char *name;
+        uint32_t type;
+    } cols[] = {{"last_value", OID_INT8}, {"log_cnt", OID_INT8}, {"is_called", OID_BOOL}};
+    pgc_rel *seq = new_rel(cat, schema, name, 'S');
+    pgc_utype *u = pgc_cat_utype(cat, seq->rowtype);
+    if (u) { /* PostgreSQL gives a sequence no row type: the name stays free for one */
+        u->dropped = true;
+        pgc_utype *arr = pgc_cat_utype(cat, u->t.array);
+        if (arr)
+            arr->dropped = true;
+    }
+    LIST_EACH(i, sizeof cols / sizeof *cols) {
+        pgc_col c = {0};
+        c.name = cols[i].name;
+        c.type = cols[i].type;
+        c.typmod = -1;
+        c.not_null = true;
+        PGC_PUSH(cat->a, seq->cols, c);
+    }
+    seq->owned_by = owner;
+    return seq;
+}
+
+/*
+ * The name PostgreSQL gives the sequence of a serial or identity column
+ * (ChooseRelationName): TABLE_COLUMN_seq, the longer of the two names cut
+ * until it fits in 63 bytes, then TABLE_COLUMN_seq1, _seq2, ... while taken.
+ */
+static const char *serial_sequence_name(pgc_catalog *cat, const char *schema,
+                                        const char *table, const char *column)
+{
+    for (int pass = 0;; pass++) {
+        char label[16];
+        snprintf(label, sizeof label, pass ? "seq%d" : "seq", pass);
+        size_t n1 = strlen(table), n2 = strlen(column);
+        while (n1 + n2 + strlen(label) + 2 > 63) {
+            if (n1 > n2)
+                n1--;
+            else
+                n2--;
+        }
+        const char *name = pgc_arena_printf(cat->a, "%.*s_%.*s_%s", (int)n1, table, (int)n2,
+                                            column, label);
+        if (!name_taken(cat, schema, name))
+            return name;
+    }
+}
+
+/* The list of names of option `opt` in DefElems opts, or NULL. */
+static const PgQuery__List *option_names(PgQuery__Node **opts, size_t n, const char *opt)
+{
+    LIST_EACH(i, n) {
+        const PgQuery__Node *o = opts[i];
+        if (o->node_case == PG_QUERY__NODE__NODE_DEF_ELEM && o->def_elem->defname
+            && strcmp(o->def_elem->defname, opt) == 0 && o->def_elem->arg
+            && o->def_elem->arg->node_case == PG_QUERY__NODE__NODE_LIST)
+            return o->def_elem->arg->list;
+    }
+    return NULL;
+}
+
+/*
+ * The sequence a serial column, or an identity column (k: its IDENTITY
+ * constraint, whose SEQUENCE NAME option may name it), brings along.
+ */
+static bool column_sequence(replay *r, pgc_rel *rel, const char *column,
+                            const PgQuery__Constraint *k)
+{
+    const PgQuery__List *given = k ? option_names(k->options, k->n_options, "sequence_name")
+                                   : NULL;
+    if (!given) {
+        new_sequence(r->cat, rel->schema,
+                     serial_sequence_name(r->cat, rel->schema, rel->name, column), rel);
+        return true;
+    }
+    const char *schema, *name;
+    split_name(given->items, given->n_items, &schema, &name);
+    if (!name)
+        return fail(r->d, r->t, k->location, "pgc cannot follow this SEQUENCE NAME");
+    schema = schema ? schema : rel->schema;
+    if (!schema_exists(r->cat, schema))
+        return fail(r->d, r->t, k->location, "schema \"%s\" does not exist", schema);
+    if (name_taken(r->cat, schema, name))
+        return fail(r->d, r->t, k->location, "relation \"%s\" already exists", name);
+    new_sequence(r->cat, schema, name, rel);
+    return true;
+}
+
+/* The serial or identity column of ColumnDef cd in rel: its sequence. */
+static bool column_def_sequence(replay *r, pgc_rel *rel, const PgQuery__ColumnDef *cd)
+{
+    const PgQuery__TypeName *tn = cd->type_name;
+    uint32_t oid;
+    if (tn && tn->n_names == 1 && !tn->n_array_bounds && str_of(tn->names[0])
+        && is_serial(str_of(tn->names[0]), &oid))
+        return column_sequence(r, rel, cd->colname, NULL);
+    LIST_EACH(i, cd->n_constraints)
+        if (cd->constraints[i]->node_case == PG_QUERY__NODE__NODE_CONSTRAINT
+            && cd->constraints[i]->constraint->contype
+                   == PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY)
+            return column_sequence(r, rel, cd->colname, cd->constraints[i]->constraint);
+    return true;
+}
+
+/* OWNED BY [schema.]table.column | NONE, among a sequence's options. */
+static bool sequence_options(replay *r, pgc_rel *seq, PgQuery__Node **opts, size_t n,
+                             int32_t location)
+{
+    const PgQuery__List *owner = option_names(opts, n, "owned_by");
+    if (!owner)
+        return true;
+    if (owner->n_items == 1) { /* NONE */
+        seq->owned_by = NULL;
+        return true;
+    }
+    const char *schema = NULL, *table, *column = str_of(owner->items[owner->n_items - 1]);
+    split_name(owner->items, owner->n_items - 1, &schema, &table);
+    pgc_rel *rel = table ? pgc_cat_find_rel(r->cat, schema, table) : NULL;
+    if (!rel || !strchr("rpf", rel->kind))
+        return fail(r->d, r->t, location, "relation \"%s\" does not exist",
+                    table ? table : "?");
+    if (!column || !rel_col(rel, column))
+        return fail(r->d, r->t, location, "column \"%s\" of relation \"%s\" does not exist",
+                    column ? column : "?", rel->name);
+    seq->owned_by = rel;
+    return true;
+}
+
+/* CREATE SEQUENCE [IF NOT EXISTS] name [options] */
+static bool create_sequence(replay *r, const PgQuery__CreateSeqStmt *ss)
+{
+    bool ok = true;
+    const PgQuery__RangeVar *rv = ss->sequence;
+    const char *schema = creation_schema(r, rv_schema(rv), rv->location, &ok);
+    if (!ok)
+        return false;
+    if (name_taken(r->cat, schema, rv->relname)) {
+        if (ss->if_not_exists)
+            return true;
+        return fail(r->d, r->t, rv->location, "relation \"%s\" already exists", rv->relname);
+    }
+    pgc_rel *seq = new_sequence(r->cat, schema, rv->relname, NULL);
+    if (!sequence_options(r, seq, ss->options, ss->n_options, rv->location)) {
+        drop_rel(r->cat, seq);
+        return false;
+    }
+    return true;
+}
+
+/* ALTER SEQUENCE [IF EXISTS] name options: only OWNED BY matters to queries. */
+static bool alter_sequence(replay *r, const PgQuery__AlterSeqStmt *as)
+{
+    bool ok = true;
+    pgc_rel *seq = find_rel_kind(r, as->sequence, "S", as->missing_ok, &ok);
+    if (!seq)
+        return ok;
+    return sequence_options(r, seq, as->options, as->n_options, as->sequence->location);
+}
+
 /* PRIMARY KEY (a, b) as a table constraint: its columns become NOT NULL. */
 static bool table_constraint(replay *r, pgc_rel *rel, const PgQuery__Constraint *k)
 {
@@ -926,6 +1098,10 @@ static bool copy_columns(replay *r, pgc_rel *rel, const pgc_rel *from, bool merg
         c.table = c.column = NULL;
         if (from->kind == 'c' || from->kind == 'v' || from->kind == 'm') {
             c.not_null = false;
+            c.has_default = false;
+        }
+        if (c.identity) { /* PostgreSQL 15: neither partitions nor children inherit it */
+            c.identity = 0;
             c.has_default = false;
         }
         if (!add_column(r, rel, &c, location, merge))
@@ -991,7 +1167,8 @@ static bool create_table(replay *r, const PgQuery__CreateStmt *cs, char kind)
                 continue;
             }
             pgc_col c;
-            if (!column_def(r, cd, &c) || !add_column(r, rel, &c, cd->location, from_parent))
+            if (!column_def(r, cd, &c) || !add_column(r, rel, &c, cd->location, from_parent)
+                || !column_def_sequence(r, rel, cd))
                 goto failed;
         } else if (n->node_case == PG_QUERY__NODE__NODE_TABLE_LIKE_CLAUSE) {
             const PgQuery__RangeVar *lrv = n->table_like_clause->relation;
@@ -1018,11 +1195,13 @@ static bool create_table(replay *r, const PgQuery__CreateStmt *cs, char kind)
                 if (!add_column(r, rel, &c, lrv->location, false))
                     goto failed;
             }
-        } else if (n->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
-            if (!table_constraint(r, rel, n->constraint))
-                goto failed;
         }
     }
+    /* table constraints may name columns listed after them */
+    LIST_EACH(i, cs->n_table_elts)
+        if (cs->table_elts[i]->node_case == PG_QUERY__NODE__NODE_CONSTRAINT
+            && !table_constraint(r, rel, cs->table_elts[i]->constraint))
+            goto failed;
     LIST_EACH(i, cs->n_constraints)
         if (cs->constraints[i]->node_case == PG_QUERY__NODE__NODE_CONSTRAINT
             && !table_constraint(r, rel, cs->constraints[i]->constraint))
@@ -1073,8 +1252,11 @@ static bool alter_table(replay *r, const PgQuery__AlterTableStmt *as)
         if (!rel)
             return fail(r->d, r->t, as->relation->location, "type \"%s\" does not exist",
                         as->relation->relname);
+    } else if (as->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) {
+        return true; /* ALTER INDEX ... ATTACH PARTITION, SET (...): indexes are not kept */
     } else {
-        rel = find_rel_kind(r, as->relation, "rpfvm", as->missing_ok, &ok);
+        /* ALTER TABLE and ALTER SEQUENCE ... OWNER TO (pg_dump) reach sequences */
+        rel = find_rel_kind(r, as->relation, "rpfvmS", as->missing_ok, &ok);
         if (!rel)
             return ok;
     }
@@ -1095,7 +1277,8 @@ static bool alter_table(replay *r, const PgQuery__AlterTableStmt *as)
                             rel->name);
             }
             pgc_col nc;
-            if (!column_def(r, cd, &nc) || !add_column(r, rel, &nc, cd->location, false))
+            if (!column_def(r, cd, &nc) || !add_column(r, rel, &nc, cd->location, false)
+                || !column_def_sequence(r, rel, cd))
                 return false;
             break;
         }
@@ -1138,8 +1321,14 @@ static bool alter_table(replay *r, const PgQuery__AlterTableStmt *as)
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddIdentity:
             if (!(needs_col = !c)) {
-                c->identity = 'd';
+                const PgQuery__Constraint *k =
+                    cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT
+                        ? cmd->def->constraint
+                        : NULL;
+                c->identity = k && k->generated_when && k->generated_when[0] == 'a' ? 'a' : 'd';
                 c->has_default = c->not_null = true;
+                if (!column_sequence(r, rel, c->name, k))
+                    return false;
             }
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_DropIdentity:
@@ -1882,7 +2071,8 @@ static bool drop_stmt(replay *r, const PgQuery__DropStmt *ds)
         case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
         case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
         case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
-        case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE: {
+        case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE: {
             if (obj->node_case != PG_QUERY__NODE__NODE_LIST)
                 break;
             const char *schema, *name;
@@ -1893,6 +2083,8 @@ static bool drop_stmt(replay *r, const PgQuery__DropStmt *ds)
                                     ? "m"
                                 : ds->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE
                                     ? "f"
+                                : ds->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE
+                                    ? "S"
                                     : "rp";
             if (!rel || !strchr(kinds, rel->kind)) {
                 if (ds->missing_ok)
@@ -1901,6 +2093,7 @@ static bool drop_stmt(replay *r, const PgQuery__DropStmt *ds)
                             kinds[0] == 'v' ? "view"
                             : kinds[0] == 'm' ? "materialized view"
                             : kinds[0] == 'f' ? "foreign table"
+                            : kinds[0] == 'S' ? "sequence"
                                               : "table",
                             name);
             }
@@ -1984,8 +2177,9 @@ static bool rename_stmt(replay *r, const PgQuery__RenameStmt *rs)
     case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
     case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
     case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
-    case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE: {
-        pgc_rel *rel = find_rel_kind(r, rs->relation, "rpvmf", rs->missing_ok, &ok);
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE: {
+        pgc_rel *rel = find_rel_kind(r, rs->relation, "rpvmfS", rs->missing_ok, &ok);
         if (!rel)
             return ok;
         if (name_taken(cat, rel->schema, rs->newname))
@@ -2080,6 +2274,17 @@ static bool rename_stmt(replay *r, const PgQuery__RenameStmt *rs)
     }
 }
 
+/* rel and its row type into schema. */
+static void move_rel(pgc_catalog *cat, pgc_rel *rel, const char *schema)
+{
+    rel->schema = schema;
+    pgc_utype *u = pgc_cat_utype(cat, rel->rowtype);
+    if (u) {
+        u->schema = schema;
+        name_type(cat, u);
+    }
+}
+
 static bool set_schema(replay *r, const PgQuery__AlterObjectSchemaStmt *ss)
 {
     bool ok = true;
@@ -2090,16 +2295,15 @@ static bool set_schema(replay *r, const PgQuery__AlterObjectSchemaStmt *ss)
     case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
     case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
     case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
-    case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE: {
-        pgc_rel *rel = find_rel_kind(r, ss->relation, "rpvmf", ss->missing_ok, &ok);
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE: {
+        pgc_rel *rel = find_rel_kind(r, ss->relation, "rpvmfS", ss->missing_ok, &ok);
         if (!rel)
             return ok;
-        rel->schema = newschema;
-        pgc_utype *u = pgc_cat_utype(r->cat, rel->rowtype);
-        if (u) {
-            u->schema = newschema;
-            name_type(r->cat, u);
-        }
+        move_rel(r->cat, rel, newschema);
+        LIST_EACH(i, r->cat->rels.len) /* its sequences go along */
+            if (r->cat->rels.items[i]->owned_by == rel && !r->cat->rels.items[i]->dropped)
+                move_rel(r->cat, r->cat->rels.items[i], newschema);
         return true;
     }
     case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
@@ -2211,6 +2415,10 @@ static bool apply(replay *r, PgQuery__Node *stmt)
     }
     case PG_QUERY__NODE__NODE_CREATE_RANGE_STMT:
         return create_range(r, stmt->create_range_stmt);
+    case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
+        return create_sequence(r, stmt->create_seq_stmt);
+    case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT:
+        return alter_sequence(r, stmt->alter_seq_stmt);
     case PG_QUERY__NODE__NODE_CREATE_CAST_STMT:
         return fail(r->d, r->t, -1, "pgc cannot follow CREATE CAST");
     case PG_QUERY__NODE__NODE_ALTER_EXTENSION_STMT:
@@ -2233,8 +2441,6 @@ static bool apply(replay *r, PgQuery__Node *stmt)
     case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
     case PG_QUERY__NODE__NODE_CREATE_EVENT_TRIG_STMT:
     case PG_QUERY__NODE__NODE_ALTER_EVENT_TRIG_STMT:
-    case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
-    case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT:
     case PG_QUERY__NODE__NODE_DO_STMT:
     case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
     case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT:
@@ -2354,6 +2560,7 @@ static const char *rel_kind_name(char kind)
     case 'f': return "foreign table";
     case 'v': return "view";
     case 'm': return "materialized view";
+    case 'S': return "sequence";
     default: return "composite type";
     }
 }

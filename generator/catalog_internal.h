@@ -64,6 +64,8 @@ typedef struct pgc_rel {
     bool system;             /* pg_catalog / information_schema (catalog_sys.c) */
     PGC_VEC(struct pgc_rel *) deps;  /* views: the relations their query reads */
     PGC_VEC(struct pgc_rel *) parents;  /* INHERITS / PARTITION OF: reading a parent reads us */
+    struct pgc_rel *owned_by; /* a sequence ('S'): the table of its serial or identity
+                                 column, or of OWNED BY; dropped and moved with it */
 } pgc_rel;
 
 /* A user-defined type.  t.name is the spelling of format_type(). */

@@ -314,6 +314,18 @@ static void insert__without_column_list_takes_leading_columns(void **state)
                  "author_id bigint?, title text", "id integer!");
 }
 
+static void sequences__read_as_one_row_never_written(void **state)
+{
+    world *w = *state;
+    assert_query(w, "SELECT last_value, is_called FROM books_id_seq", "",
+                 "last_value bigint!, is_called boolean!");
+    assert_query(w, "SELECT nextval('books_id_seq')", "", "nextval bigint!");
+    assert_query_error(w, "INSERT INTO books_id_seq VALUES (1, 0, true)",
+                       "cannot change sequence \"books_id_seq\"");
+    assert_query_error(w, "UPDATE authors_id_seq SET is_called = false",
+                       "cannot change sequence \"authors_id_seq\"");
+}
+
 static void utility__statements_without_result(void **state)
 {
     world *w = *state;
@@ -765,6 +777,7 @@ int main(void)
         T(select__grouping_sets_make_columns_nullable),
         T(select__whole_row_field_is_the_column),
         T(insert__without_column_list_takes_leading_columns),
+        T(sequences__read_as_one_row_never_written),
         T(utility__statements_without_result),
         T(setop__union_common_type_and_nullability),
         T(cte__columns_and_outer_join),

@@ -15,6 +15,8 @@ PACKAGES="$PACKAGES pgbouncer"
 PACKAGES="$PACKAGES libecpg-dev"
 # make test: the man page is checked with groff (-ww).
 PACKAGES="$PACKAGES groff-base"
+# make test: tests/run-dump compares pgc describe's JSON catalogs with jq.
+PACKAGES="$PACKAGES jq"
 # make check: libFuzzer's and ThreadSanitizer's runtimes for clang.
 PACKAGES="$PACKAGES libclang-rt-14-dev"
 
