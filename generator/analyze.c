@@ -115,6 +115,7 @@ typedef struct actx {
     const pgc_query_src *q;
     size_t embeds_used;
     pgc_rel_list *deps;       /* relations read, when asked (views) */
+    bool calling;             /* resolving CALL's procedure: only procedures match */
 } actx;
 
 /* Coercion contexts (primnodes.h CoercionContext). */
@@ -1916,6 +1917,8 @@ static bool func_call(actx *c, scope *s, const PgQuery__FuncCall *fc, expr *out,
             continue;
         if (fc->agg_within_group != (f->aggkind == 'o' || f->aggkind == 'h'))
             continue;
+        if ((f->kind == 'p') != c->calling)
+            continue; /* procedures only in CALL, and only they */
         cand k = {0};
         k.f = f;
         k.args = pgc_arena_alloc(c->a, (nargs ? nargs : 1) * sizeof *k.args);
@@ -3657,8 +3660,77 @@ static bool with_clause(actx *c, scope *s, const PgQuery__WithClause *w)
     return true;
 }
 
+/*
+ * CALL proc(args): the arguments typed as for a function call, among
+ * procedures only; no result (a procedure with OUT parameters, whose CALL
+ * returns a row, is refused).
+ */
+static bool analyze_call(actx *c, const PgQuery__CallStmt *cs)
+{
+    scope *s = pgc_arena_alloc(c->a, sizeof *s);
+    expr e;
+    const pgc_bi_func *f = NULL;
+    c->calling = true;
+    bool ok = func_call(c, s, cs->funccall, &e, &f);
+    c->calling = false;
+    if (ok && f && f->nouts)
+        return fail(c, cs->funccall->location,
+                    "pgc cannot type CALL of a procedure with OUT or INOUT parameters");
+    return ok;
+}
+
+/* Statements that change the schema or run code: no parameters, no result. */
+static bool is_ddl(const PgQuery__Node *stmt)
+{
+    switch ((int)stmt->node_case) {
+    case PG_QUERY__NODE__NODE_DO_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+    case PG_QUERY__NODE__NODE_INDEX_STMT:
+    case PG_QUERY__NODE__NODE_DROP_STMT:
+    case PG_QUERY__NODE__NODE_RENAME_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_OBJECT_SCHEMA_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_OWNER_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
+    case PG_QUERY__NODE__NODE_VIEW_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_FUNCTION_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT:
+    case PG_QUERY__NODE__NODE_COMPOSITE_TYPE_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_DOMAIN_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_POLICY_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_POLICY_STMT:
+    case PG_QUERY__NODE__NODE_GRANT_STMT:
+    case PG_QUERY__NODE__NODE_GRANT_ROLE_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_DEFAULT_PRIVILEGES_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_ROLE_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_ROLE_STMT:
+    case PG_QUERY__NODE__NODE_DROP_ROLE_STMT:
+    case PG_QUERY__NODE__NODE_COMMENT_STMT:
+    case PG_QUERY__NODE__NODE_CLUSTER_STMT:
+    case PG_QUERY__NODE__NODE_REINDEX_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_STATS_STMT:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static bool analyze_stmt(actx *c, scope *parent, PgQuery__Node *stmt, bool resolve, rcols *out)
 {
+    if (is_ddl(stmt)) {
+        /* the server does not analyze them at PREPARE time; a $n in one is
+         * left untyped (an error below) */
+        if (parent)
+            return fail(c, -1, "pgc cannot type this statement (%s)", node_name(stmt));
+        return true;
+    }
     switch ((int)stmt->node_case) {
     case PG_QUERY__NODE__NODE_SELECT_STMT:
         if (stmt->select_stmt->into_clause)
@@ -3670,6 +3742,10 @@ static bool analyze_stmt(actx *c, scope *parent, PgQuery__Node *stmt, bool resol
         return analyze_update(c, parent, stmt->update_stmt, out);
     case PG_QUERY__NODE__NODE_DELETE_STMT:
         return analyze_delete(c, parent, stmt->delete_stmt, out);
+    case PG_QUERY__NODE__NODE_CALL_STMT:
+        if (parent)
+            return fail(c, -1, "pgc cannot type this statement (%s)", node_name(stmt));
+        return analyze_call(c, stmt->call_stmt);
     case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
     case PG_QUERY__NODE__NODE_REFRESH_MAT_VIEW_STMT:
     case PG_QUERY__NODE__NODE_NOTIFY_STMT:

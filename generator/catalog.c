@@ -305,8 +305,8 @@ static pgc_utype *find_utype(const pgc_catalog *cat, const char *schema, const c
 
 static bool schema_exists(const pgc_catalog *cat, const char *schema)
 {
-    if (strcmp(schema, "pg_catalog") == 0)
-        return true;
+    if (strcmp(schema, "pg_catalog") == 0 || strcmp(schema, "pg_temp") == 0)
+        return true; /* pg_temp: the session's temporary schema */
     LIST_EACH(i, cat->schemas.len)
         if (strcmp(cat->schemas.items[i], schema) == 0)
             return true;
@@ -434,9 +434,10 @@ static pgc_rel *system_rel(pgc_catalog *cat, const char *schema, const char *nam
 
 pgc_rel *pgc_cat_find_rel(pgc_catalog *cat, const char *schema, const char *name)
 {
-    static const char *const path[] = {PGC_HOME_SCHEMA, "public"};
+    /* temporary tables first, as PostgreSQL searches relations */
+    static const char *const path[] = {"pg_temp", PGC_HOME_SCHEMA, "public"};
     const named_list *same = rels_named(cat, name);
-    LIST_EACH(p, schema ? 1 : 2) {
+    LIST_EACH(p, schema ? 1 : 3) {
         const char *s = schema ? schema : path[p];
         LIST_EACH(i, same->len) {
             pgc_rel *r = same->items[i];
@@ -800,9 +801,12 @@ static pgc_rel *find_rel_kind(replay *r, const PgQuery__RangeVar *rv, const char
     return NULL;
 }
 
+/* The schema a RangeVar names; CREATE TEMP ... names pg_temp. */
 static const char *rv_schema(const PgQuery__RangeVar *rv)
 {
-    return rv->schemaname && *rv->schemaname ? rv->schemaname : NULL;
+    if (rv->schemaname && *rv->schemaname)
+        return rv->schemaname;
+    return rv->relpersistence && rv->relpersistence[0] == 't' ? "pg_temp" : NULL;
 }
 
 /* ---- columns ------------------------------------------------------------- */
@@ -1688,10 +1692,10 @@ static bool is_unsupported_pseudo(const PgQuery__TypeName *tn)
     return false;
 }
 
+/* CREATE FUNCTION and CREATE PROCEDURE (kind 'p', for CALL; returns void,
+ * or a record of its OUT and INOUT parameters). */
 static bool create_function(replay *r, const PgQuery__CreateFunctionStmt *fs)
 {
-    if (fs->is_procedure)
-        return true; /* CALL is not a query pgc types */
     bool ok = true;
     const char *schema, *name;
     split_name(fs->funcname, fs->n_funcname, &schema, &name);
@@ -1753,10 +1757,12 @@ static bool create_function(replay *r, const PgQuery__CreateFunctionStmt *fs)
         retset = fs->return_type->setof;
         if (any_table)
             retset = true;
-    } else if (outs.len == 1) {
+    } else if (outs.len == 1 && !fs->is_procedure) {
         rettype = outs.items[0].type;
-    } else if (outs.len > 1) {
+    } else if (outs.len > 0) {
         rettype = OID_RECORD;
+    } else if (fs->is_procedure) {
+        rettype = OID_VOID;
     } else {
         return fail(r->d, r->t, -1, "function result type must be specified");
     }
@@ -1782,8 +1788,8 @@ static bool create_function(replay *r, const PgQuery__CreateFunctionStmt *fs)
                         name);
         old->dropped = true;
     }
-    pgc_ufunc *f = add_func(r->cat, schema, name, 'f', rettype, retset, strict, (int)args.len,
-                            args.items);
+    pgc_ufunc *f = add_func(r->cat, schema, name, fs->is_procedure ? 'p' : 'f', rettype, retset,
+                            strict, (int)args.len, args.items);
     f->rettypmod = rettypmod;
     f->f.argnames = argnames.items;
     f->f.variadic = variadic;
@@ -2131,6 +2137,7 @@ static bool drop_stmt(replay *r, const PgQuery__DropStmt *ds)
         }
         case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION:
         case PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE:
             if (obj->node_case == PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS
                 && !drop_function(r, obj->object_with_args, ds->missing_ok))
                 return false;
@@ -2252,7 +2259,8 @@ static bool rename_stmt(replay *r, const PgQuery__RenameStmt *rs)
         rename_schema(cat, rs->subname, pgc_arena_strdup(cat->a, rs->newname));
         return true;
     case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION:
-    case PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE: {
+    case PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE: {
         const PgQuery__ObjectWithArgs *ow = rs->object->object_with_args;
         const char *schema, *name;
         split_name(ow->objname, ow->n_objname, &schema, &name);
@@ -2321,7 +2329,8 @@ static bool set_schema(replay *r, const PgQuery__AlterObjectSchemaStmt *ss)
         name_type(r->cat, u);
         return true;
     }
-    case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION: {
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE: {
         const PgQuery__ObjectWithArgs *ow = ss->object->object_with_args;
         const char *schema, *name;
         split_name(ow->objname, ow->n_objname, &schema, &name);

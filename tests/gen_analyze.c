@@ -326,6 +326,31 @@ static void sequences__read_as_one_row_never_written(void **state)
                        "cannot change sequence \"authors_id_seq\"");
 }
 
+static void utility__call_do_and_ddl_are_exec_without_result(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE PROCEDURE bump(a bigint, n int DEFAULT 1) LANGUAGE sql AS $$ SELECT 1 $$;\n"
+                "CREATE PROCEDURE outp(INOUT x int) LANGUAGE sql AS $$ SELECT 1 $$;\n");
+    assert_query(w, "CALL bump($1)", "a bigint", "");
+    assert_query(w, "CALL bump($1, n => $2)", "a bigint, n integer", "");
+    assert_query(w, "DO $$ BEGIN PERFORM 1; END $$", "", "");
+    assert_query(w, "CREATE TABLE IF NOT EXISTS archive (LIKE books)", "", "");
+    assert_query(w, "CREATE INDEX IF NOT EXISTS books_title ON books (title)", "", "");
+    assert_query(w, "ALTER TABLE books ADD COLUMN IF NOT EXISTS isbn text", "", "");
+    assert_query(w, "DROP TABLE IF EXISTS archive", "", "");
+    assert_query(w, "GRANT SELECT ON books TO PUBLIC", "", "");
+    assert_query(w, "COMMENT ON TABLE books IS 'x'", "", "");
+    /* procedures only in CALL, and CALL only of procedures */
+    assert_query_error(w, "SELECT bump(1)", "function bump(integer) does not exist");
+    assert_query_error(w, "CALL books_of(1)", "function books_of(integer) does not exist");
+    assert_query_error(w, "CALL outp(1)",
+                       "pgc cannot type CALL of a procedure with OUT or INOUT parameters");
+    /* the server leaves a parameter of a DDL statement untyped */
+    const world_param p1[] = {{1, NULL, PGC_PARAM_POSITIONAL}};
+    assert_false(world_query_named(w, "CREATE TABLE x (a int DEFAULT $1)", p1, 1, NULL));
+    assert_non_null(strstr(world_errors(w), "could not determine data type of parameter $1"));
+}
+
 static void utility__statements_without_result(void **state)
 {
     world *w = *state;
@@ -778,6 +803,7 @@ int main(void)
         T(select__whole_row_field_is_the_column),
         T(insert__without_column_list_takes_leading_columns),
         T(sequences__read_as_one_row_never_written),
+        T(utility__call_do_and_ddl_are_exec_without_result),
         T(utility__statements_without_result),
         T(setop__union_common_type_and_nullability),
         T(cte__columns_and_outer_join),

@@ -176,6 +176,27 @@ static void table__dump_forms(void **state)
     assert_int_equal(pgc_cat_find_rel(w->cat, NULL, "p")->cols.items[0].identity, 'a');
 }
 
+/* Temporary tables live in pg_temp, which PostgreSQL searches first for
+ * relations; a migration may use one and drop it. */
+static void schema__pg_temp(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE TABLE t (a int NOT NULL);\n"
+                "CREATE TEMP TABLE ids AS SELECT a FROM t;\n"
+                "CREATE TEMPORARY TABLE t (b text);\n"
+                "CREATE TABLE pg_temp.more (c int);\n"
+                "CREATE TEMP SEQUENCE n;\n");
+    assert_string_equal(columns_of(w, "t"), "b text?"); /* the temporary one hides it */
+    assert_string_equal(columns_of(w, "pg_temp.ids"), "a integer?");
+    assert_string_equal(columns_of(w, "more"), "c integer?");
+    world_ok(w, "DROP TABLE ids;\n"
+                "DROP TABLE t;\n"
+                "DROP TABLE pg_temp.more;\n"
+                "DROP SEQUENCE pg_temp.n;\n");
+    assert_string_equal(columns_of(w, "t"), "a integer!");
+    assert_false(world_query(w, "SELECT * FROM ids"));
+}
+
 static void schema__tables_in_schemas(void **state)
 {
     world *w = *state;
@@ -459,6 +480,7 @@ int main(void)
         T(table__inheritance_like_partitions),
         T(sequences__are_relations),
         T(table__dump_forms),
+        T(schema__pg_temp),
         T(schema__tables_in_schemas),
         T(drops__follow_dependencies),
         T(types__enum_add_and_rename_values),

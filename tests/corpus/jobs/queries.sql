@@ -309,3 +309,21 @@ SELECT id, kind FROM jobs WHERE queue = $1 ORDER BY id;
 -- verify-params: 5 | default | 0
 SELECT kind FROM jobs WHERE queue = @queue AND attempts < $1 AND priority >= sqlc.arg(min_priority)
 ORDER BY kind;
+
+-- name: RequeueStale :exec
+CALL requeue_stale($1, sqlc.arg(max_attempts));
+
+-- name: RequeueStaleDefault :exec
+CALL requeue_stale(@stale);
+
+-- name: VacuumJobs :exec
+DO $$ BEGIN PERFORM pg_notify('jobs', 'vacuum'); END $$;
+
+-- name: CreateJobArchive :exec
+CREATE TABLE IF NOT EXISTS jobs_archive (LIKE jobs INCLUDING ALL);
+
+-- name: IndexJobKinds :exec
+CREATE INDEX IF NOT EXISTS jobs_kind ON jobs (kind);
+
+-- name: CommentOnJobs :exec
+COMMENT ON TABLE jobs IS 'The job queue';
