@@ -1847,6 +1847,79 @@ static bool drop_function(replay *r, const PgQuery__ObjectWithArgs *ow, bool mis
 
 /* ---- extensions ---------------------------------------------------------------- */
 
+/*
+ * ltree: the types ltree, lquery and ltxtquery, their operators and the
+ * functions of contrib/ltree 1.2 that queries call (every one STRICT).
+ */
+static void add_ltree(pgc_catalog *cat, const char *schema)
+{
+    const uint32_t B = OID_BOOL, I4 = OID_INT4, T = OID_TEXT;
+    pgc_utype *lt = new_type(cat, schema, "ltree", 'b', 'U');
+    pgc_utype *lq = new_type(cat, schema, "lquery", 'b', 'U');
+    pgc_utype *tq = new_type(cat, schema, "ltxtquery", 'b', 'U');
+    const uint32_t L = lt->t.oid, LA = lt->t.array, Q = lq->t.oid, QA = lq->t.array,
+                   X = tq->t.oid;
+    static const char *const cmp[] = {"=", "<>", "<", "<=", ">", ">="};
+    LIST_EACH(i, sizeof cmp / sizeof *cmp)
+        add_oper(cat, schema, cmp[i], L, L, B);
+    /* the boolean operators, each also with a leading ^ (no index use) */
+    static const struct {
+        const char *op;
+        int left, right; /* 0 ltree, 1 ltree[], 2 lquery, 3 lquery[], 4 ltxtquery */
+    } ops[] = {
+        {"@>", 0, 0}, {"<@", 0, 0}, {"@>", 0, 1}, {"<@", 0, 1}, {"@>", 1, 0}, {"<@", 1, 0},
+        {"~", 0, 2},  {"~", 2, 0},  {"~", 1, 2},  {"~", 2, 1},  {"?", 0, 3},  {"?", 3, 0},
+        {"?", 1, 3},  {"?", 3, 1},  {"@", 0, 4},  {"@", 4, 0},  {"@", 1, 4},  {"@", 4, 1},
+    };
+    const uint32_t types[] = {L, LA, Q, QA, X};
+    LIST_EACH(i, sizeof ops / sizeof *ops) {
+        add_oper(cat, schema, ops[i].op, types[ops[i].left], types[ops[i].right], B);
+        add_oper(cat, schema, pgc_arena_printf(cat->a, "^%s", ops[i].op), types[ops[i].left],
+                 types[ops[i].right], B);
+    }
+    add_oper(cat, schema, "||", L, L, L);
+    add_oper(cat, schema, "||", L, T, L);
+    add_oper(cat, schema, "||", T, L, L);
+    add_oper(cat, schema, "?@>", LA, L, L);
+    add_oper(cat, schema, "?<@", LA, L, L);
+    add_oper(cat, schema, "?~", LA, Q, L);
+    add_oper(cat, schema, "?@", LA, X, L);
+    uint32_t lii[3] = {L, I4, I4}, ll[8] = {L, L, L, L, L, L, L, L}, lli[3] = {L, L, I4};
+    add_func(cat, schema, "subltree", 'f', L, false, true, 3, lii);
+    add_func(cat, schema, "subpath", 'f', L, false, true, 3, lii);
+    add_func(cat, schema, "subpath", 'f', L, false, true, 2, lii);
+    add_func(cat, schema, "nlevel", 'f', I4, false, true, 1, &L);
+    add_func(cat, schema, "index", 'f', I4, false, true, 2, lli);
+    add_func(cat, schema, "index", 'f', I4, false, true, 3, lli);
+    add_func(cat, schema, "text2ltree", 'f', L, false, true, 1, &T);
+    add_func(cat, schema, "ltree2text", 'f', T, false, true, 1, &L);
+    for (int n = 2; n <= 8; n++)
+        add_func(cat, schema, "lca", 'f', L, false, true, n, ll);
+    add_func(cat, schema, "lca", 'f', L, false, true, 1, &LA);
+}
+
+/*
+ * Extensions that give queries no types: index methods and operator
+ * classes, trigger functions, administration and inspection, text search
+ * dictionaries, table sampling, foreign data wrappers.  Accepted; their
+ * functions and views are unknown to queries (an error where one is used).
+ */
+static bool is_silent_extension(const char *ext)
+{
+    static const char *const names[] = {
+        "plpgsql", "btree_gin", "btree_gist", "bloom", "pg_stat_statements", "amcheck",
+        "autoinc", "insert_username", "moddatetime", "refint", "tcn", "pg_buffercache",
+        "pg_prewarm", "pgstattuple", "pg_visibility", "pageinspect", "pg_freespacemap",
+        "pg_surgery", "pg_walinspect", "pgrowlocks", "old_snapshot", "adminpack",
+        "tsm_system_rows", "tsm_system_time", "dict_int", "dict_xsyn", "sslinfo", "file_fdw",
+        "postgres_fdw",
+    };
+    LIST_EACH(i, sizeof names / sizeof *names)
+        if (strcmp(names[i], ext) == 0)
+            return true;
+    return false;
+}
+
 static bool create_extension(replay *r, const PgQuery__CreateExtensionStmt *es)
 {
     pgc_catalog *cat = r->cat;
@@ -1983,12 +2056,13 @@ static bool create_extension(replay *r, const PgQuery__CreateExtensionStmt *es)
         add_func(cat, schema, "dmetaphone", 'f', T, false, true, 1, &T);
     } else if (strcmp(ext, "unaccent") == 0) {
         add_func(cat, schema, "unaccent", 'f', T, false, true, 1, &T);
-    } else if (strcmp(ext, "plpgsql") != 0 && strcmp(ext, "btree_gin") != 0
-               && strcmp(ext, "btree_gist") != 0 && strcmp(ext, "pg_stat_statements") != 0) {
+    } else if (strcmp(ext, "ltree") == 0) {
+        add_ltree(cat, schema);
+    } else if (!is_silent_extension(ext)) {
         return fail(r->d, r->t, -1,
-                    "pgc does not know extension \"%s\" (it knows citext, hstore, uuid-ossp, "
-                    "pgcrypto, pg_trgm, fuzzystrmatch, unaccent, btree_gin, btree_gist, "
-                    "plpgsql, pg_stat_statements)",
+                    "pgc does not know extension \"%s\" (it knows citext, hstore, ltree, "
+                    "uuid-ossp, pgcrypto, pg_trgm, fuzzystrmatch, unaccent, and accepts those "
+                    "that add no types, such as btree_gist or moddatetime: README.md lists them)",
                     ext);
     }
     PGC_PUSH(cat->a, cat->extensions, pgc_arena_strdup(cat->a, ext));

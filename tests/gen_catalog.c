@@ -377,6 +377,28 @@ static void extensions__citext_and_uuid(void **state)
     assert_non_null(strstr(world_errors(w), "pgc does not know extension \"postgis\""));
 }
 
+/* ltree's types, operators and functions; extensions that add no types
+ * (trigger functions, index classes) are accepted. */
+static void extensions__ltree_and_those_without_types(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE EXTENSION ltree;\n"
+                "CREATE EXTENSION moddatetime;\n"
+                "CREATE EXTENSION bloom;\n"
+                "CREATE TABLE c (path ltree NOT NULL, q lquery);\n");
+    assert_query(w, "SELECT nlevel(path), path <@ $1, path ~ q, subpath(path, 1), "
+                    "path || 'x' AS child, lca(path, path, path) FROM c WHERE path @ $2",
+                 "path ltree, path_2 ltxtquery",
+                 "nlevel integer?, ?column? boolean?, ?column? boolean?, subpath ltree?, "
+                 "child ltree?, lca ltree?");
+    assert_false(world_migrate(w, "CREATE EXTENSION cube"));
+    assert_non_null(strstr(world_errors(w),
+                           "error: pgc does not know extension \"cube\" (it knows citext, hstore, "
+                           "ltree, uuid-ossp, pgcrypto, pg_trgm, fuzzystrmatch, unaccent, and "
+                           "accepts those that add no types, such as btree_gist or moddatetime: "
+                           "README.md lists them)"));
+}
+
 static void errors__unknown_names_have_positions(void **state)
 {
     world *w = *state;
@@ -490,6 +512,7 @@ int main(void)
         T(views__typed_by_the_analyzer),
         T(functions__result_types),
         T(extensions__citext_and_uuid),
+        T(extensions__ltree_and_those_without_types),
         T(errors__unknown_names_have_positions),
         T(errors__what_cannot_be_followed),
         T(skipped__statements_that_change_nothing),
