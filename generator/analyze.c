@@ -3332,6 +3332,8 @@ static int32_t insert_col_location(const PgQuery__InsertStmt *is, size_t k)
     return k < is->n_cols ? node_location(is->cols[k]) : -1;
 }
 
+static bool conflict_target(actx *c, const pgc_rel *rel, const PgQuery__OnConflictClause *oc);
+
 static bool analyze_insert(actx *c, scope *parent, const PgQuery__InsertStmt *is, rcols *out)
 {
     scope *s = pgc_arena_alloc(c->a, sizeof *s);
@@ -3404,6 +3406,8 @@ static bool analyze_insert(actx *c, scope *parent, const PgQuery__InsertStmt *is
     PGC_PUSH(c->a, s->from, leaf(c, tr));
     if (is->on_conflict_clause) {
         const PgQuery__OnConflictClause *oc = is->on_conflict_clause;
+        if (!conflict_target(c, rel, oc))
+            return false;
         if (oc->action == PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_UPDATE) {
             scope *us = pgc_arena_alloc(c->a, sizeof *us);
             us->parent = s->parent;
@@ -3423,6 +3427,60 @@ static bool analyze_insert(actx *c, scope *parent, const PgQuery__InsertStmt *is
         }
     }
     return returning(c, s, is->returning_list, is->n_returning_list, out);
+}
+
+/* Whether the unique index u is on exactly the columns of infer's list. */
+static bool unique_matches(const pgc_unique *u, const PgQuery__InferClause *infer)
+{
+    LIST_EACH(i, infer->n_index_elems) {
+        bool in = false;
+        LIST_EACH(k, u->cols.len)
+            in = in || strcmp(u->cols.items[k], infer->index_elems[i]->index_elem->name) == 0;
+        if (!in)
+            return false;
+    }
+    LIST_EACH(k, u->cols.len) {
+        bool in = false;
+        LIST_EACH(i, infer->n_index_elems)
+            in = in || strcmp(u->cols.items[k], infer->index_elems[i]->index_elem->name) == 0;
+        if (!in)
+            return false;
+    }
+    return true;
+}
+
+/*
+ * ON CONFLICT (cols): PostgreSQL infers the arbiter among the target's
+ * unique indexes on exactly those columns and refuses a target with none
+ * (42P10); DO UPDATE needs a target.  Checked where the catalog knows every
+ * unique index of a table: not for expressions, WHERE, ON CONSTRAINT,
+ * partitions and inheritance children, or tables marked uniques_unknown.
+ */
+static bool conflict_target(actx *c, const pgc_rel *rel, const PgQuery__OnConflictClause *oc)
+{
+    const PgQuery__InferClause *infer = oc->infer;
+    if (!infer) {
+        if (oc->action == PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_UPDATE)
+            return fail(c, oc->location, "ON CONFLICT DO UPDATE requires inference "
+                                         "specification or constraint name");
+        return true;
+    }
+    if (infer->where_clause || (infer->conname && *infer->conname) || rel->system
+        || rel->uniques_unknown || rel->parents.len || (rel->kind != 'r' && rel->kind != 'p'))
+        return true;
+    LIST_EACH(i, infer->n_index_elems) {
+        const PgQuery__Node *n = infer->index_elems[i];
+        if (n->node_case != PG_QUERY__NODE__NODE_INDEX_ELEM || !n->index_elem->name
+            || !*n->index_elem->name)
+            return true; /* an expression */
+        if (!target_col(c, rel, n->index_elem->name, infer->location))
+            return false;
+    }
+    LIST_EACH(k, rel->uniques.len)
+        if (unique_matches(&rel->uniques.items[k], infer))
+            return true;
+    return fail(c, infer->location, "there is no unique or exclusion constraint matching the "
+                                    "ON CONFLICT specification");
 }
 
 static bool analyze_update(actx *c, scope *parent, const PgQuery__UpdateStmt *us, rcols *out)

@@ -718,6 +718,7 @@ typedef struct replay {
     pgc_diags *d;
     const pgc_stmt_text *t;
     const char *default_schema;  /* CREATE SCHEMA's elements */
+    bool only;                   /* ALTER TABLE ONLY, CREATE INDEX ON ONLY: no partitions */
 } replay;
 
 static const char *creation_schema(replay *r, const char *schema, int32_t location, bool *ok)
@@ -942,27 +943,43 @@ static pgc_rel *new_sequence(pgc_catalog *cat, const char *schema, const char *n
     return seq;
 }
 
+/* Whether a relation, or an index pgc knows (a unique one), is called name. */
+static bool relname_taken(const pgc_catalog *cat, const char *schema, const char *name)
+{
+    if (name_taken(cat, schema, name))
+        return true;
+    LIST_EACH(i, cat->rels.len) {
+        const pgc_rel *rel = cat->rels.items[i];
+        if (!rel->dropped && strcmp(rel->schema, schema) == 0)
+            LIST_EACH(k, rel->uniques.len)
+                if (strcmp(rel->uniques.items[k].name, name) == 0)
+                    return true;
+    }
+    return false;
+}
+
 /*
- * The name PostgreSQL gives the sequence of a serial or identity column
- * (ChooseRelationName): TABLE_COLUMN_seq, the longer of the two names cut
- * until it fits in 63 bytes, then TABLE_COLUMN_seq1, _seq2, ... while taken.
+ * The name PostgreSQL chooses for a sequence, index or key (makeObjectName
+ * and ChooseRelationName): NAME1_NAME2_LABEL (NAME2 may be NULL), the
+ * longer of the two names cut until it fits in 63 bytes, then LABEL1,
+ * LABEL2, ... while the name is taken.
  */
-static const char *serial_sequence_name(pgc_catalog *cat, const char *schema,
-                                        const char *table, const char *column)
+static const char *choose_name(pgc_catalog *cat, const char *schema, const char *name1,
+                               const char *name2, const char *label)
 {
     for (int pass = 0;; pass++) {
-        char label[16];
-        snprintf(label, sizeof label, pass ? "seq%d" : "seq", pass);
-        size_t n1 = strlen(table), n2 = strlen(column);
-        while (n1 + n2 + strlen(label) + 2 > 63) {
+        const char *l = pass ? pgc_arena_printf(cat->a, "%s%d", label, pass) : label;
+        size_t n1 = strlen(name1), n2 = name2 ? strlen(name2) : 0;
+        while (n1 + n2 + strlen(l) + (name2 ? 2 : 1) > 63) {
             if (n1 > n2)
                 n1--;
             else
                 n2--;
         }
-        const char *name = pgc_arena_printf(cat->a, "%.*s_%.*s_%s", (int)n1, table, (int)n2,
-                                            column, label);
-        if (!name_taken(cat, schema, name))
+        const char *name = name2 ? pgc_arena_printf(cat->a, "%.*s_%.*s_%s", (int)n1, name1,
+                                                    (int)n2, name2, l)
+                                 : pgc_arena_printf(cat->a, "%.*s_%s", (int)n1, name1, l);
+        if (!relname_taken(cat, schema, name))
             return name;
     }
 }
@@ -991,7 +1008,7 @@ static bool column_sequence(replay *r, pgc_rel *rel, const char *column,
                                    : NULL;
     if (!given) {
         new_sequence(r->cat, rel->schema,
-                     serial_sequence_name(r->cat, rel->schema, rel->name, column), rel);
+                     choose_name(r->cat, rel->schema, rel->name, column, "seq"), rel);
         return true;
     }
     const char *schema, *name;
@@ -1078,19 +1095,198 @@ static bool alter_sequence(replay *r, const PgQuery__AlterSeqStmt *as)
     return sequence_options(r, seq, as->options, as->n_options, as->sequence->location);
 }
 
-/* PRIMARY KEY (a, b) as a table constraint: its columns become NOT NULL. */
+/* ---- unique indexes and constraints (ON CONFLICT's arbiters) ------------ */
+
+static void clone_uniques_down(pgc_catalog *cat, pgc_rel *rel);
+
+static bool same_columns(const pgc_unique *a, const pgc_unique *b)
+{
+    if (a->cols.len != b->cols.len)
+        return false;
+    LIST_EACH(i, a->cols.len)
+        if (strcmp(a->cols.items[i], b->cols.items[i]) != 0)
+            return false;
+    return true;
+}
+
+/*
+ * A partition has an index of its own for each unique index of its
+ * partitioned parent (PostgreSQL creates them, named for the partition:
+ * PART_pkey, PART_COLS_key, PART_COLS_idx), unless one on the same columns
+ * is there to be attached.
+ */
+static void clone_uniques(pgc_catalog *cat, pgc_rel *part, const pgc_rel *parent)
+{
+    LIST_EACH(i, parent->uniques.len) {
+        const pgc_unique *pu = &parent->uniques.items[i];
+        bool have = false;
+        LIST_EACH(k, part->uniques.len)
+            have = have || same_columns(&part->uniques.items[k], pu);
+        if (have)
+            continue;
+        pgc_unique u = {0};
+        u.kind = pu->kind;
+        const char *joined = NULL;
+        LIST_EACH(k, pu->cols.len) {
+            PGC_PUSH(cat->a, u.cols, pu->cols.items[k]);
+            joined = joined ? pgc_arena_printf(cat->a, "%s_%s", joined, pu->cols.items[k])
+                            : pu->cols.items[k];
+        }
+        u.name = choose_name(cat, part->schema, part->name, u.kind == 'p' ? NULL : joined,
+                             u.kind == 'p' ? "pkey" : u.kind == 'u' ? "key" : "idx");
+        PGC_PUSH(cat->a, part->uniques, u);
+        clone_uniques_down(cat, part);
+    }
+}
+
+/* rel's unique indexes, into each of its partitions (a partitioned table's
+ * children are all partitions). */
+static void clone_uniques_down(pgc_catalog *cat, pgc_rel *rel)
+{
+    if (rel->kind != 'p')
+        return;
+    LIST_EACH(i, cat->rels.len) {
+        pgc_rel *part = cat->rels.items[i];
+        LIST_EACH(k, part->dropped ? 0 : part->parents.len)
+            if (part->parents.items[k] == rel)
+                clone_uniques(cat, part, rel);
+    }
+}
+
+/*
+ * Records a unique index or key of rel on the columns keys (String nodes,
+ * or IndexElems when elems), named name or as PostgreSQL names it
+ * (TABLE_pkey, TABLE_COLS_key, TABLE_COLS_idx: label).  A key on an
+ * expression is not recorded: ON CONFLICT (cols) cannot infer it.
+ */
+static bool add_unique(replay *r, pgc_rel *rel, const char *name, PgQuery__Node **keys,
+                       size_t n, bool elems, const char *label, int32_t location)
+{
+    pgc_unique u = {0};
+    const char *joined = NULL;
+    LIST_EACH(i, n) {
+        const char *col = elems ? (keys[i]->node_case == PG_QUERY__NODE__NODE_INDEX_ELEM
+                                       ? keys[i]->index_elem->name
+                                       : NULL)
+                                : str_of(keys[i]);
+        if (!col || !*col)
+            return true; /* an expression */
+        if (!rel_col(rel, col))
+            return fail(r->d, r->t, location, "column \"%s\" named in key does not exist",
+                        col);
+        PGC_PUSH(r->cat->a, u.cols, col);
+        joined = joined ? pgc_arena_printf(r->cat->a, "%s_%s", joined, col) : col;
+    }
+    u.kind = strcmp(label, "pkey") == 0 ? 'p' : strcmp(label, "key") == 0 ? 'u' : 'i';
+    if (name && *name)
+        u.name = pgc_arena_strdup(r->cat->a, name);
+    else
+        u.name = choose_name(r->cat, rel->schema, rel->name, u.kind == 'p' ? NULL : joined,
+                             label);
+    PGC_PUSH(r->cat->a, rel->uniques, u);
+    if (!r->only)
+        clone_uniques_down(r->cat, rel);
+    return true;
+}
+
+/* Forgets rel's unique indexes named name (NULL: any) or holding column col. */
+static void drop_uniques(pgc_rel *rel, const char *name, const char *col)
+{
+    for (size_t i = 0; i < rel->uniques.len;) {
+        pgc_unique *u = &rel->uniques.items[i];
+        bool gone = name && strcmp(u->name, name) == 0;
+        LIST_EACH(k, u->cols.len)
+            gone = gone || (col && strcmp(u->cols.items[k], col) == 0);
+        if (gone) {
+            memmove(u, u + 1, (rel->uniques.len - i - 1) * sizeof *u);
+            rel->uniques.len--;
+        } else {
+            i++;
+        }
+    }
+}
+
+/* The unique index called name, of a relation in schema (NULL: the path). */
+static pgc_unique *find_unique(pgc_catalog *cat, const char *schema, const char *name)
+{
+    LIST_EACH(i, cat->rels.len) {
+        pgc_rel *rel = cat->rels.items[i];
+        if (rel->dropped
+            || (schema ? strcmp(rel->schema, schema) != 0
+                       : !in_search_path(rel->schema) && strcmp(rel->schema, "pg_temp") != 0))
+            continue;
+        LIST_EACH(k, rel->uniques.len)
+            if (strcmp(rel->uniques.items[k].name, name) == 0)
+                return &rel->uniques.items[k];
+    }
+    return NULL;
+}
+
+/* PRIMARY KEY / UNIQUE column constraints of ColumnDef cd. */
+static bool column_uniques(replay *r, pgc_rel *rel, const PgQuery__ColumnDef *cd)
+{
+    PgQuery__String s = PG_QUERY__STRING__INIT;
+    s.sval = cd->colname;
+    PgQuery__Node key = PG_QUERY__NODE__INIT, *keys[1] = {&key};
+    key.node_case = PG_QUERY__NODE__NODE_STRING;
+    key.string = &s;
+    LIST_EACH(i, cd->n_constraints) {
+        const PgQuery__Node *n = cd->constraints[i];
+        if (n->node_case != PG_QUERY__NODE__NODE_CONSTRAINT)
+            continue;
+        const PgQuery__Constraint *k = n->constraint;
+        bool pk = k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
+        if ((pk || k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE)
+            && !add_unique(r, rel, k->conname, keys, 1, false, pk ? "pkey" : "key",
+                           k->location))
+            return false;
+    }
+    return true;
+}
+
+/* CREATE UNIQUE INDEX [name] ON t (cols): an arbiter when not partial. */
+static bool create_index(replay *r, const PgQuery__IndexStmt *is)
+{
+    if (!is->unique || is->where_clause)
+        return true; /* ON CONFLICT without WHERE cannot infer a partial index */
+    bool ok = true;
+    pgc_rel *rel = find_rel_kind(r, is->relation, "rpm", true, &ok);
+    if (!rel)
+        return true; /* indexes are not followed otherwise */
+    if (is->idxname && relname_taken(r->cat, rel->schema, is->idxname)) {
+        if (is->if_not_exists)
+            return true;
+        return fail(r->d, r->t, is->relation->location, "relation \"%s\" already exists",
+                    is->idxname);
+    }
+    r->only = !is->relation->inh;
+    ok = add_unique(r, rel, is->idxname, is->index_params, is->n_index_params, true, "idx",
+                    is->relation->location);
+    r->only = false;
+    return ok;
+}
+
+/*
+ * Table constraints: PRIMARY KEY (a, b) makes its columns NOT NULL; keys
+ * and unique constraints are recorded for ON CONFLICT.
+ */
 static bool table_constraint(replay *r, pgc_rel *rel, const PgQuery__Constraint *k)
 {
-    if (k->contype != PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY)
+    bool pk = k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
+    if (k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION
+        || ((pk || k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) && k->indexname
+            && *k->indexname)) {
+        rel->uniques_unknown = true; /* EXCLUDE, or USING INDEX of an index not kept */
         return true;
-    LIST_EACH(i, k->n_keys) {
-        const char *name = str_of(k->keys[i]);
-        pgc_col *c = name ? rel_col(rel, name) : NULL;
-        if (!c)
-            return fail(r->d, r->t, k->location,
-                        "column \"%s\" named in key does not exist", name ? name : "?");
-        c->not_null = true;
     }
+    if (!pk && k->contype != PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE)
+        return true;
+    if (!add_unique(r, rel, k->conname, k->keys, k->n_keys, false, pk ? "pkey" : "key",
+                    k->location))
+        return false;
+    LIST_EACH(i, k->n_keys)
+        if (pk)
+            rel_col(rel, str_of(k->keys[i]))->not_null = true;
     return true;
 }
 
@@ -1130,6 +1326,7 @@ static bool create_table(replay *r, const PgQuery__CreateStmt *cs, char kind)
     if (cs->partspec)
         kind = 'p';
     pgc_rel *rel = new_rel(r->cat, schema, rv->relname, kind);
+    rel->uniques_unknown = cs->partbound != NULL; /* the parent's indexes, as they come */
     LIST_EACH(i, cs->n_inh_relations) {
         const PgQuery__Node *n = cs->inh_relations[i];
         if (n->node_case != PG_QUERY__NODE__NODE_RANGE_VAR)
@@ -1172,7 +1369,7 @@ static bool create_table(replay *r, const PgQuery__CreateStmt *cs, char kind)
             }
             pgc_col c;
             if (!column_def(r, cd, &c) || !add_column(r, rel, &c, cd->location, from_parent)
-                || !column_def_sequence(r, rel, cd))
+                || !column_def_sequence(r, rel, cd) || !column_uniques(r, rel, cd))
                 goto failed;
         } else if (n->node_case == PG_QUERY__NODE__NODE_TABLE_LIKE_CLAUSE) {
             const PgQuery__RangeVar *lrv = n->table_like_clause->relation;
@@ -1186,6 +1383,8 @@ static bool create_table(replay *r, const PgQuery__CreateStmt *cs, char kind)
                     c.not_null = false;
                 /* LIKE copies NOT NULL; defaults, identity, generated only when asked */
                 uint32_t opts = n->table_like_clause->options;
+                if (opts & (1u << 6) /* INDEXES */)
+                    rel->uniques_unknown = true;
                 if (!(opts & (1u << 3) /* DEFAULTS */) && !c.identity && !c.generated)
                     c.has_default = false;
                 if (!(opts & (1u << 5) /* IDENTITY */) && c.identity) {
@@ -1210,6 +1409,9 @@ static bool create_table(replay *r, const PgQuery__CreateStmt *cs, char kind)
         if (cs->constraints[i]->node_case == PG_QUERY__NODE__NODE_CONSTRAINT
             && !table_constraint(r, rel, cs->constraints[i]->constraint))
             goto failed;
+    if (cs->partbound)
+        LIST_EACH(i, rel->parents.len)
+            clone_uniques(r->cat, rel, rel->parents.items[i]);
     return true;
 failed:
     drop_rel(r->cat, rel);
@@ -1282,7 +1484,7 @@ static bool alter_table(replay *r, const PgQuery__AlterTableStmt *as)
             }
             pgc_col nc;
             if (!column_def(r, cd, &nc) || !add_column(r, rel, &nc, cd->location, false)
-                || !column_def_sequence(r, rel, cd))
+                || !column_def_sequence(r, rel, cd) || !column_uniques(r, rel, cd))
                 return false;
             break;
         }
@@ -1294,6 +1496,7 @@ static bool alter_table(replay *r, const PgQuery__AlterTableStmt *as)
                 needs_col = true;
                 break;
             }
+            drop_uniques(rel, NULL, c->name); /* PostgreSQL drops their indexes */
             memmove(c, c + 1, (size_t)(rel->cols.items + rel->cols.len - (c + 1)) * sizeof *c);
             rel->cols.len--;
             break;
@@ -1351,9 +1554,29 @@ static bool alter_table(replay *r, const PgQuery__AlterTableStmt *as)
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraintRecurse:
-            if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT
-                && !table_constraint(r, rel, cmd->def->constraint))
+            r->only = !as->relation->inh;
+            ok = !cmd->def || cmd->def->node_case != PG_QUERY__NODE__NODE_CONSTRAINT
+                 || table_constraint(r, rel, cmd->def->constraint);
+            r->only = false;
+            if (!ok)
                 return false;
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraintRecurse:
+            if (cmd->name)
+                drop_uniques(rel, cmd->name, NULL);
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
+            if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD) {
+                bool found = true;
+                pgc_rel *part = find_rel_kind(r, cmd->def->partition_cmd->name, "rpf", true,
+                                              &found);
+                if (part) { /* reading rel reads it; it gets rel's indexes */
+                    PGC_PUSH(r->cat->a, part->parents, rel);
+                    part->uniques_unknown = true;
+                    clone_uniques(r->cat, part, rel);
+                }
+            }
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit:
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddOf:
@@ -2220,6 +2443,22 @@ static bool drop_stmt(replay *r, const PgQuery__DropStmt *ds)
             if (!drop_schema(r, str_of(obj), ds->missing_ok))
                 return false;
             break;
+        case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX:
+            if (obj->node_case == PG_QUERY__NODE__NODE_LIST) {
+                const char *schema, *name;
+                split_name(obj->list->items, obj->list->n_items, &schema, &name);
+                const pgc_unique *u = find_unique(r->cat, schema, name);
+                LIST_EACH(k, u ? r->cat->rels.len : 0) {
+                    pgc_rel *rel = r->cat->rels.items[k];
+                    LIST_EACH(j, rel->uniques.len)
+                        if (&rel->uniques.items[j] == u) {
+                            drop_uniques(rel, name, NULL);
+                            u = NULL;
+                            break;
+                        }
+                }
+            }
+            break;
         case PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION:
             return fail(r->d, r->t, -1, "pgc cannot follow DROP EXTENSION");
         default:
@@ -2298,7 +2537,24 @@ static bool rename_stmt(replay *r, const PgQuery__RenameStmt *rs)
             return fail(r->d, r->t, rs->relation->location,
                         "column \"%s\" of relation \"%s\" already exists", rs->newname,
                         rel->name);
+        LIST_EACH(i, rel->uniques.len)
+            LIST_EACH(k, rel->uniques.items[i].cols.len)
+                if (strcmp(rel->uniques.items[i].cols.items[k], c->name) == 0)
+                    rel->uniques.items[i].cols.items[k] = rs->newname;
         c->name = pgc_arena_strdup(cat->a, rs->newname);
+        return true;
+    }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: {
+        pgc_unique *u = find_unique(cat, rv_schema(rs->relation), rs->relation->relname);
+        if (u)
+            u->name = pgc_arena_strdup(cat->a, rs->newname);
+        return true;
+    }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT: {
+        pgc_rel *rel = find_rel_kind(r, rs->relation, "rpf", true, &ok);
+        LIST_EACH(i, rel ? rel->uniques.len : 0)
+            if (strcmp(rel->uniques.items[i].name, rs->subname) == 0)
+                rel->uniques.items[i].name = pgc_arena_strdup(cat->a, rs->newname);
         return true;
     }
     case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
@@ -2500,6 +2756,8 @@ static bool apply(replay *r, PgQuery__Node *stmt)
         return create_range(r, stmt->create_range_stmt);
     case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
         return create_sequence(r, stmt->create_seq_stmt);
+    case PG_QUERY__NODE__NODE_INDEX_STMT:
+        return create_index(r, stmt->index_stmt);
     case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT:
         return alter_sequence(r, stmt->alter_seq_stmt);
     case PG_QUERY__NODE__NODE_CREATE_CAST_STMT:
@@ -2520,7 +2778,6 @@ static bool apply(replay *r, PgQuery__Node *stmt)
     case PG_QUERY__NODE__NODE_GRANT_ROLE_STMT:
     case PG_QUERY__NODE__NODE_ALTER_DEFAULT_PRIVILEGES_STMT:
     case PG_QUERY__NODE__NODE_COMMENT_STMT:
-    case PG_QUERY__NODE__NODE_INDEX_STMT:
     case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
     case PG_QUERY__NODE__NODE_CREATE_EVENT_TRIG_STMT:
     case PG_QUERY__NODE__NODE_ALTER_EVENT_TRIG_STMT:
@@ -2619,7 +2876,7 @@ static bool create_schema(replay *r, const PgQuery__CreateSchemaStmt *ss)
 bool pgc_catalog_apply(pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
                        PgQuery__Node *stmt)
 {
-    replay r = {cat, d, t, NULL};
+    replay r = {cat, d, t, NULL, false};
     return apply(&r, stmt);
 }
 
@@ -2695,6 +2952,23 @@ void pgc_catalog_write_json(const pgc_catalog *cat, pgc_json *j)
             pgc_json_end_object(j);
         }
         pgc_json_end_array(j);
+        if (rel->uniques.len) { /* ON CONFLICT's possible arbiters */
+            pgc_json_key(j, "unique");
+            pgc_json_begin_array(j);
+            LIST_EACH(k, rel->uniques.len) {
+                const pgc_unique *u = &rel->uniques.items[k];
+                pgc_json_begin_object(j);
+                pgc_json_key(j, "name");
+                pgc_json_string(j, u->name);
+                pgc_json_key(j, "columns");
+                pgc_json_begin_array(j);
+                LIST_EACH(m, u->cols.len)
+                    pgc_json_string(j, u->cols.items[m]);
+                pgc_json_end_array(j);
+                pgc_json_end_object(j);
+            }
+            pgc_json_end_array(j);
+        }
         pgc_json_end_object(j);
     }
     pgc_json_end_array(j);

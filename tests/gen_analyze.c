@@ -549,6 +549,76 @@ static void insert__on_conflict(void **state)
                  "id bigint!, bio text?");
 }
 
+/* ON CONFLICT (cols) needs a unique index or key on exactly those columns,
+ * as PostgreSQL infers its arbiter (42P10 otherwise). */
+static void insert__on_conflict_target_needs_a_unique_index(void **state)
+{
+    world *w = *state;
+    const char *none = "there is no unique or exclusion constraint matching the ON CONFLICT "
+                       "specification";
+    assert_query_error(w, "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) "
+                          "ON CONFLICT (title) DO NOTHING",
+                       none);
+    assert_non_null(strstr(world_errors(w), "test.sql:1:79: error: "));
+    assert_query_error(w, "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) "
+                          "ON CONFLICT (id, title) DO NOTHING",
+                       none);
+    assert_query_error(w, "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) "
+                          "ON CONFLICT DO UPDATE SET title = 'b'",
+                       "ON CONFLICT DO UPDATE requires inference specification or constraint "
+                       "name");
+    assert_query_error(w, "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) "
+                          "ON CONFLICT (nope) DO NOTHING",
+                       "column \"nope\" of relation \"books\" does not exist");
+    world_ok(w, "CREATE UNIQUE INDEX books_title_pages ON books (title, pages);\n"
+                "CREATE UNIQUE INDEX ON books (price) WHERE pages > 0;\n"
+                "CREATE UNIQUE INDEX ON books (lower(title));\n"
+                "ALTER TABLE authors ADD CONSTRAINT one_name UNIQUE (name, born);\n"
+                "ALTER TABLE authors RENAME COLUMN born TO born_on;\n");
+    const char *ok[] = {
+        "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) "
+        "ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) "
+        "ON CONFLICT (pages, title) DO UPDATE SET price = 2",
+        "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) "
+        "ON CONFLICT (price) WHERE pages > 0 DO NOTHING",
+        "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) "
+        "ON CONFLICT ((lower(title))) DO NOTHING",
+        "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) "
+        "ON CONFLICT ON CONSTRAINT books_pkey DO NOTHING",
+        "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) ON CONFLICT DO NOTHING",
+        "INSERT INTO authors (name, born_on) VALUES ('a', NULL) ON CONFLICT (born_on, name) "
+        "DO NOTHING",
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+        if (!world_query(w, ok[i]))
+            fail_msg("%s: %s", ok[i], world_errors(w));
+    /* a partial index needs the ON CONFLICT's WHERE */
+    assert_query_error(w, "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) "
+                          "ON CONFLICT (price) DO NOTHING",
+                       none);
+    /* dropped indexes and keys, and their columns, are no arbiters */
+    world_ok(w, "DROP INDEX books_title_pages;\n"
+                "ALTER TABLE books DROP CONSTRAINT books_pkey;\n"
+                "ALTER TABLE authors DROP COLUMN born_on;\n");
+    assert_query_error(w, "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) "
+                          "ON CONFLICT (title, pages) DO NOTHING",
+                       none);
+    assert_query_error(w, "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) "
+                          "ON CONFLICT (id) DO NOTHING",
+                       none);
+    assert_query_error(w, "INSERT INTO authors (name) VALUES ('a') ON CONFLICT (name) DO NOTHING",
+                       none);
+    /* partitions take their parent's indexes as they come: not checked */
+    world_ok(w, "CREATE TABLE p (id int, at date) PARTITION BY RANGE (at);\n"
+                "CREATE TABLE p1 PARTITION OF p FOR VALUES FROM ('2020-01-01') TO "
+                "('2021-01-01');\n");
+    assert_true(world_query(w, "INSERT INTO p1 VALUES (1, '2020-02-02') ON CONFLICT (id) "
+                               "DO NOTHING"));
+    assert_query_error(w, "INSERT INTO p VALUES (1, '2020-02-02') ON CONFLICT (id) DO NOTHING",
+                       none);
+}
+
 static void update__set_from_returning(void **state)
 {
     world *w = *state;
@@ -822,6 +892,7 @@ int main(void)
         T(insert__values_and_returning),
         T(insert__select_types_params_by_target),
         T(insert__on_conflict),
+        T(insert__on_conflict_target_needs_a_unique_index),
         T(update__set_from_returning),
         T(delete__returning),
         T(errors__name_resolution),

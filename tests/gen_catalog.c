@@ -197,6 +197,49 @@ static void schema__pg_temp(void **state)
     assert_false(world_query(w, "SELECT * FROM ids"));
 }
 
+/* The names of t's unique indexes, in order, joined by spaces. */
+static const char *uniques_of(world *w, const char *t)
+{
+    const pgc_rel *rel = pgc_cat_find_rel(w->cat, NULL, t);
+    assert_non_null(rel);
+    const char *s = "";
+    for (size_t i = 0; i < rel->uniques.len; i++)
+        s = pgc_arena_printf(w->a, "%s%s%s", s, i ? " " : "", rel->uniques.items[i].name);
+    return s;
+}
+
+/* Unique indexes and keys, named as PostgreSQL names them (tests/run-dump
+ * holds the names against pg_dump's), copied into partitions. */
+static void uniques__named_and_partitioned(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE TABLE t (id int PRIMARY KEY, a int UNIQUE, b int, c int, UNIQUE (b, c),\n"
+                "  CONSTRAINT named UNIQUE (c));\n"
+                "CREATE UNIQUE INDEX ON t (a, b);\n"
+                "CREATE UNIQUE INDEX ON t (a, b);\n"
+                "CREATE UNIQUE INDEX t_partial ON t (c) WHERE c > 0;\n"
+                "CREATE UNIQUE INDEX ON t (lower(b::text));\n"
+                "CREATE INDEX ON t (c);\n");
+    assert_string_equal(uniques_of(w, "t"), "t_pkey t_a_key t_b_c_key named t_a_b_idx t_a_b_idx1");
+    world_ok(w, "ALTER TABLE t DROP CONSTRAINT t_a_key;\n"
+                "DROP INDEX t_a_b_idx;\n"
+                "ALTER TABLE t RENAME CONSTRAINT named TO c_once;\n"
+                "ALTER INDEX t_a_b_idx1 RENAME TO t_ab;\n"
+                "ALTER TABLE t DROP COLUMN b;\n");
+    assert_string_equal(uniques_of(w, "t"), "t_pkey c_once");
+    /* partitions get the parent's, but not through ONLY */
+    world_ok(w, "CREATE TABLE p (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);\n"
+                "CREATE TABLE p1 PARTITION OF p FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');\n"
+                "CREATE TABLE p2 (id int NOT NULL, at date NOT NULL);\n"
+                "ALTER TABLE p ATTACH PARTITION p2 FOR VALUES FROM ('2021-01-01') TO "
+                "('2022-01-01');\n"
+                "CREATE UNIQUE INDEX ON p (at, id);\n"
+                "CREATE UNIQUE INDEX p_id_only ON ONLY p (id, at);\n");
+    assert_string_equal(uniques_of(w, "p"), "p_pkey p_at_id_idx p_id_only");
+    assert_string_equal(uniques_of(w, "p1"), "p1_pkey p1_at_id_idx");
+    assert_string_equal(uniques_of(w, "p2"), "p2_pkey p2_at_id_idx");
+}
+
 static void schema__tables_in_schemas(void **state)
 {
     world *w = *state;
@@ -503,6 +546,7 @@ int main(void)
         T(sequences__are_relations),
         T(table__dump_forms),
         T(schema__pg_temp),
+        T(uniques__named_and_partitioned),
         T(schema__tables_in_schemas),
         T(drops__follow_dependencies),
         T(types__enum_add_and_rename_values),
