@@ -1174,6 +1174,7 @@ static bool add_unique(replay *r, pgc_rel *rel, const char *name, PgQuery__Node 
         if (!rel_col(rel, col))
             return fail(r->d, r->t, location, "column \"%s\" named in key does not exist",
                         col);
+        col = pgc_arena_strdup(r->cat->a, col); /* the parse tree does not last */
         PGC_PUSH(r->cat->a, u.cols, col);
         joined = joined ? pgc_arena_printf(r->cat->a, "%s_%s", joined, col) : col;
     }
@@ -2540,7 +2541,7 @@ static bool rename_stmt(replay *r, const PgQuery__RenameStmt *rs)
         LIST_EACH(i, rel->uniques.len)
             LIST_EACH(k, rel->uniques.items[i].cols.len)
                 if (strcmp(rel->uniques.items[i].cols.items[k], c->name) == 0)
-                    rel->uniques.items[i].cols.items[k] = rs->newname;
+                    rel->uniques.items[i].cols.items[k] = pgc_arena_strdup(cat->a, rs->newname);
         c->name = pgc_arena_strdup(cat->a, rs->newname);
         return true;
     }
