@@ -167,7 +167,15 @@ static void table__dump_forms(void **state)
                 "CREATE INDEX p_at ON ONLY p (at);\n"
                 "CREATE INDEX p2_at ON p2 (at);\n"
                 "ALTER INDEX p_at ATTACH PARTITION p2_at;\n"
-                "ALTER INDEX IF EXISTS nope SET (fillfactor = 50);\n");
+                "ALTER INDEX IF EXISTS nope SET (fillfactor = 50);\n"
+                /* IF EXISTS of what is missing: a notice in PostgreSQL, nothing here */
+                "ALTER TABLE IF EXISTS ONLY nope ADD CONSTRAINT c CHECK (x > 0);\n"
+                "ALTER TABLE IF EXISTS nope RENAME CONSTRAINT a TO b;\n"
+                "ALTER TABLE IF EXISTS nope ATTACH PARTITION x FOR VALUES IN (1);\n"
+                "ALTER TABLE IF EXISTS nope OWNER TO CURRENT_USER;\n"
+                "ALTER VIEW IF EXISTS nope RENAME TO x;\n"
+                "ALTER INDEX IF EXISTS nope RENAME TO x;\n"
+                "DROP INDEX IF EXISTS nope;\n");
     assert_string_equal(columns_of(w, "p"), "id bigint!, at date!");
     /* a partition does not inherit the identity (PostgreSQL 15) */
     const pgc_rel *p1 = pgc_cat_find_rel(w->cat, NULL, "p1");
