@@ -120,6 +120,7 @@ typedef struct actx {
     pgc_rel_list *deps;       /* relations read, when asked (views) */
     PGC_VEC(const scope *) refs; /* the scope each column reference resolved in */
     bool one_row;             /* the SELECT just analyzed returns exactly one row */
+    bool calling;             /* resolving CALL's procedure: only procedures match */
 } actx;
 
 /* Coercion contexts (primnodes.h CoercionContext). */
@@ -1970,6 +1971,8 @@ static bool func_call(actx *c, scope *s, const PgQuery__FuncCall *fc, expr *out,
             continue;
         if (fc->agg_within_group != (f->aggkind == 'o' || f->aggkind == 'h'))
             continue;
+        if ((f->kind == 'p') != c->calling)
+            continue; /* procedures only in CALL, and only they */
         cand k = {0};
         k.f = f;
         k.args = pgc_arena_alloc(c->a, (nargs ? nargs : 1) * sizeof *k.args);
@@ -3358,6 +3361,8 @@ static bool target_rte(actx *c, scope *s, const PgQuery__RangeVar *rv, const pgc
     }
     if ((*rel)->kind == 'm')
         return fail(c, rv->location, "cannot change materialized view \"%s\"", rv->relname);
+    if ((*rel)->kind == 'S')
+        return fail(c, rv->location, "cannot change sequence \"%s\"", rv->relname);
     /* the target is always the catalog relation, never a CTE of that name */
     return range_var_in(c, s, rv, false, out);
 }
@@ -3415,6 +3420,8 @@ static int32_t insert_col_location(const PgQuery__InsertStmt *is, size_t k)
 {
     return k < is->n_cols ? node_location(is->cols[k]) : -1;
 }
+
+static bool conflict_target(actx *c, const pgc_rel *rel, const PgQuery__OnConflictClause *oc);
 
 static bool analyze_insert(actx *c, scope *parent, const PgQuery__InsertStmt *is, rcols *out)
 {
@@ -3488,6 +3495,8 @@ static bool analyze_insert(actx *c, scope *parent, const PgQuery__InsertStmt *is
     PGC_PUSH(c->a, s->from, leaf(c, tr));
     if (is->on_conflict_clause) {
         const PgQuery__OnConflictClause *oc = is->on_conflict_clause;
+        if (!conflict_target(c, rel, oc))
+            return false;
         if (oc->action == PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_UPDATE) {
             scope *us = pgc_arena_alloc(c->a, sizeof *us);
             us->parent = s->parent;
@@ -3507,6 +3516,60 @@ static bool analyze_insert(actx *c, scope *parent, const PgQuery__InsertStmt *is
         }
     }
     return returning(c, s, is->returning_list, is->n_returning_list, out);
+}
+
+/* Whether the unique index u is on exactly the columns of infer's list. */
+static bool unique_matches(const pgc_unique *u, const PgQuery__InferClause *infer)
+{
+    LIST_EACH(i, infer->n_index_elems) {
+        bool in = false;
+        LIST_EACH(k, u->cols.len)
+            in = in || strcmp(u->cols.items[k], infer->index_elems[i]->index_elem->name) == 0;
+        if (!in)
+            return false;
+    }
+    LIST_EACH(k, u->cols.len) {
+        bool in = false;
+        LIST_EACH(i, infer->n_index_elems)
+            in = in || strcmp(u->cols.items[k], infer->index_elems[i]->index_elem->name) == 0;
+        if (!in)
+            return false;
+    }
+    return true;
+}
+
+/*
+ * ON CONFLICT (cols): PostgreSQL infers the arbiter among the target's
+ * unique indexes on exactly those columns and refuses a target with none
+ * (42P10); DO UPDATE needs a target.  Checked where the catalog knows every
+ * unique index of a table: not for expressions, WHERE, ON CONSTRAINT,
+ * partitions and inheritance children, or tables marked uniques_unknown.
+ */
+static bool conflict_target(actx *c, const pgc_rel *rel, const PgQuery__OnConflictClause *oc)
+{
+    const PgQuery__InferClause *infer = oc->infer;
+    if (!infer) {
+        if (oc->action == PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_UPDATE)
+            return fail(c, oc->location, "ON CONFLICT DO UPDATE requires inference "
+                                         "specification or constraint name");
+        return true;
+    }
+    if (infer->where_clause || (infer->conname && *infer->conname) || rel->system
+        || rel->uniques_unknown || rel->parents.len || (rel->kind != 'r' && rel->kind != 'p'))
+        return true;
+    LIST_EACH(i, infer->n_index_elems) {
+        const PgQuery__Node *n = infer->index_elems[i];
+        if (n->node_case != PG_QUERY__NODE__NODE_INDEX_ELEM || !n->index_elem->name
+            || !*n->index_elem->name)
+            return true; /* an expression */
+        if (!target_col(c, rel, n->index_elem->name, infer->location))
+            return false;
+    }
+    LIST_EACH(k, rel->uniques.len)
+        if (unique_matches(&rel->uniques.items[k], infer))
+            return true;
+    return fail(c, infer->location, "there is no unique or exclusion constraint matching the "
+                                    "ON CONFLICT specification");
 }
 
 static bool analyze_update(actx *c, scope *parent, const PgQuery__UpdateStmt *us, rcols *out)
@@ -3744,8 +3807,77 @@ static bool with_clause(actx *c, scope *s, const PgQuery__WithClause *w)
     return true;
 }
 
+/*
+ * CALL proc(args): the arguments typed as for a function call, among
+ * procedures only; no result (a procedure with OUT parameters, whose CALL
+ * returns a row, is refused).
+ */
+static bool analyze_call(actx *c, const PgQuery__CallStmt *cs)
+{
+    scope *s = pgc_arena_alloc(c->a, sizeof *s);
+    expr e;
+    const pgc_bi_func *f = NULL;
+    c->calling = true;
+    bool ok = func_call(c, s, cs->funccall, &e, &f);
+    c->calling = false;
+    if (ok && f && f->nouts)
+        return fail(c, cs->funccall->location,
+                    "pgc cannot type CALL of a procedure with OUT or INOUT parameters");
+    return ok;
+}
+
+/* Statements that change the schema or run code: no parameters, no result. */
+static bool is_ddl(const PgQuery__Node *stmt)
+{
+    switch ((int)stmt->node_case) {
+    case PG_QUERY__NODE__NODE_DO_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+    case PG_QUERY__NODE__NODE_INDEX_STMT:
+    case PG_QUERY__NODE__NODE_DROP_STMT:
+    case PG_QUERY__NODE__NODE_RENAME_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_OBJECT_SCHEMA_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_OWNER_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
+    case PG_QUERY__NODE__NODE_VIEW_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_FUNCTION_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT:
+    case PG_QUERY__NODE__NODE_COMPOSITE_TYPE_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_DOMAIN_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_POLICY_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_POLICY_STMT:
+    case PG_QUERY__NODE__NODE_GRANT_STMT:
+    case PG_QUERY__NODE__NODE_GRANT_ROLE_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_DEFAULT_PRIVILEGES_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_ROLE_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_ROLE_STMT:
+    case PG_QUERY__NODE__NODE_DROP_ROLE_STMT:
+    case PG_QUERY__NODE__NODE_COMMENT_STMT:
+    case PG_QUERY__NODE__NODE_CLUSTER_STMT:
+    case PG_QUERY__NODE__NODE_REINDEX_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_STATS_STMT:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static bool analyze_stmt(actx *c, scope *parent, PgQuery__Node *stmt, bool resolve, rcols *out)
 {
+    if (is_ddl(stmt)) {
+        /* the server does not analyze them at PREPARE time; a $n in one is
+         * left untyped (an error below) */
+        if (parent)
+            return fail(c, -1, "pgc cannot type this statement (%s)", node_name(stmt));
+        return true;
+    }
     switch ((int)stmt->node_case) {
     case PG_QUERY__NODE__NODE_SELECT_STMT:
         if (stmt->select_stmt->into_clause)
@@ -3757,6 +3889,10 @@ static bool analyze_stmt(actx *c, scope *parent, PgQuery__Node *stmt, bool resol
         return analyze_update(c, parent, stmt->update_stmt, out);
     case PG_QUERY__NODE__NODE_DELETE_STMT:
         return analyze_delete(c, parent, stmt->delete_stmt, out);
+    case PG_QUERY__NODE__NODE_CALL_STMT:
+        if (parent)
+            return fail(c, -1, "pgc cannot type this statement (%s)", node_name(stmt));
+        return analyze_call(c, stmt->call_stmt);
     case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
     case PG_QUERY__NODE__NODE_REFRESH_MAT_VIEW_STMT:
     case PG_QUERY__NODE__NODE_NOTIFY_STMT:

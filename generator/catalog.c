@@ -305,7 +305,7 @@ static pgc_utype *find_utype(const pgc_catalog *cat, const char *schema, const c
 static bool schema_exists(const pgc_catalog *cat, const char *schema)
 {
     if (strcmp(schema, "pg_catalog") == 0 || strcmp(schema, "pg_temp") == 0)
-        return true;
+        return true; /* pg_temp: the session's temporary schema */
     LIST_EACH(i, cat->schemas.len)
         if (strcmp(cat->schemas.items[i], schema) == 0)
             return true;
@@ -779,6 +779,7 @@ typedef struct replay {
     pgc_diags *d;
     const pgc_stmt_text *t;
     const char *default_schema;  /* CREATE SCHEMA's elements */
+    bool only;                   /* ALTER TABLE ONLY, CREATE INDEX ON ONLY: no partitions */
 } replay;
 
 static const char *creation_schema(replay *r, const char *schema, int32_t location, bool *ok)
@@ -860,14 +861,6 @@ static const char *own_creation_schema(replay *r, const char *schema, const char
     return creation_schema(r, schema, location, ok);
 }
 
-/* The schema a CREATE of a relation names, pg_temp for a TEMP one. */
-static const char *rv_create_schema(const PgQuery__RangeVar *rv)
-{
-    if (rv->schemaname && *rv->schemaname)
-        return rv->schemaname;
-    return rv->relpersistence && strcmp(rv->relpersistence, "t") == 0 ? "pg_temp" : NULL;
-}
-
 static bool name_taken(const pgc_catalog *cat, const char *schema, const char *name)
 {
     const named_list *same = rels_named(cat, name);
@@ -909,6 +902,9 @@ static pgc_rel *new_rel(pgc_catalog *cat, const char *schema, const char *name, 
 static void drop_rel(pgc_catalog *cat, pgc_rel *rel)
 {
     rel->dropped = true;
+    LIST_EACH(i, cat->rels.len) /* its serial and identity sequences */
+        if (cat->rels.items[i]->owned_by == rel && !cat->rels.items[i]->dropped)
+            drop_rel(cat, cat->rels.items[i]);
     pgc_utype *u = pgc_cat_utype(cat, rel->rowtype);
     if (u) {
         u->dropped = true;
@@ -918,9 +914,12 @@ static void drop_rel(pgc_catalog *cat, pgc_rel *rel)
     }
 }
 
+/* The schema a RangeVar names; CREATE TEMP ... names pg_temp. */
 static const char *rv_schema(const PgQuery__RangeVar *rv)
 {
-    return rv->schemaname && *rv->schemaname ? rv->schemaname : NULL;
+    if (rv->schemaname && *rv->schemaname)
+        return rv->schemaname;
+    return rv->relpersistence && rv->relpersistence[0] == 't' ? "pg_temp" : NULL;
 }
 
 static pgc_rel *find_rel_kind(replay *r, const PgQuery__RangeVar *rv, const char *kinds,
@@ -1079,21 +1078,387 @@ static bool add_column(replay *r, pgc_rel *rel, const pgc_col *c, int32_t locati
     return true;
 }
 
-/* PRIMARY KEY (a, b) as a table constraint: its columns become NOT NULL. */
+/* ---- sequences ------------------------------------------------------------ */
+
+/*
+ * A sequence: to queries, a relation of one row, as PostgreSQL shows it
+ * (SELECT last_value, log_cnt, is_called FROM s, every column NOT NULL).
+ */
+static pgc_rel *new_sequence(pgc_catalog *cat, const char *schema, const char *name,
+                             pgc_rel *owner)
+{
+    static const struct {
+        const char *name;
+        uint32_t type;
+    } cols[] = {{"last_value", OID_INT8}, {"log_cnt", OID_INT8}, {"is_called", OID_BOOL}};
+    pgc_rel *seq = new_rel(cat, schema, name, 'S');
+    pgc_utype *u = pgc_cat_utype(cat, seq->rowtype);
+    if (u) { /* PostgreSQL gives a sequence no row type: the name stays free for one */
+        u->dropped = true;
+        pgc_utype *arr = pgc_cat_utype(cat, u->t.array);
+        if (arr)
+            arr->dropped = true;
+    }
+    LIST_EACH(i, sizeof cols / sizeof *cols) {
+        pgc_col c = {0};
+        c.name = cols[i].name;
+        c.type = cols[i].type;
+        c.typmod = -1;
+        c.not_null = true;
+        PGC_PUSH(cat->a, seq->cols, c);
+    }
+    seq->owned_by = owner;
+    return seq;
+}
+
+/* Whether a relation, or an index pgc knows (a unique one), is called name. */
+static bool relname_taken(const pgc_catalog *cat, const char *schema, const char *name)
+{
+    if (name_taken(cat, schema, name))
+        return true;
+    LIST_EACH(i, cat->rels.len) {
+        const pgc_rel *rel = cat->rels.items[i];
+        if (!rel->dropped && strcmp(rel->schema, schema) == 0)
+            LIST_EACH(k, rel->uniques.len)
+                if (strcmp(rel->uniques.items[k].name, name) == 0)
+                    return true;
+    }
+    return false;
+}
+
+/*
+ * The name PostgreSQL chooses for a sequence, index or key (makeObjectName
+ * and ChooseRelationName): NAME1_NAME2_LABEL (NAME2 may be NULL), the
+ * longer of the two names cut until it fits in 63 bytes, then LABEL1,
+ * LABEL2, ... while the name is taken.
+ */
+static const char *choose_name(pgc_catalog *cat, const char *schema, const char *name1,
+                               const char *name2, const char *label)
+{
+    for (int pass = 0;; pass++) {
+        const char *l = pass ? pgc_arena_printf(cat->a, "%s%d", label, pass) : label;
+        size_t n1 = strlen(name1), n2 = name2 ? strlen(name2) : 0;
+        while (n1 + n2 + strlen(l) + (name2 ? 2 : 1) > 63) {
+            if (n1 > n2)
+                n1--;
+            else
+                n2--;
+        }
+        const char *name = name2 ? pgc_arena_printf(cat->a, "%.*s_%.*s_%s", (int)n1, name1,
+                                                    (int)n2, name2, l)
+                                 : pgc_arena_printf(cat->a, "%.*s_%s", (int)n1, name1, l);
+        if (!relname_taken(cat, schema, name))
+            return name;
+    }
+}
+
+/* The list of names of option `opt` in DefElems opts, or NULL. */
+static const PgQuery__List *option_names(PgQuery__Node **opts, size_t n, const char *opt)
+{
+    LIST_EACH(i, n) {
+        const PgQuery__Node *o = opts[i];
+        if (o->node_case == PG_QUERY__NODE__NODE_DEF_ELEM && o->def_elem->defname
+            && strcmp(o->def_elem->defname, opt) == 0 && o->def_elem->arg
+            && o->def_elem->arg->node_case == PG_QUERY__NODE__NODE_LIST)
+            return o->def_elem->arg->list;
+    }
+    return NULL;
+}
+
+/*
+ * The sequence a serial column, or an identity column (k: its IDENTITY
+ * constraint, whose SEQUENCE NAME option may name it), brings along.
+ */
+static bool column_sequence(replay *r, pgc_rel *rel, const char *column,
+                            const PgQuery__Constraint *k)
+{
+    const PgQuery__List *given = k ? option_names(k->options, k->n_options, "sequence_name")
+                                   : NULL;
+    if (!given) {
+        new_sequence(r->cat, rel->schema,
+                     choose_name(r->cat, rel->schema, rel->name, column, "seq"), rel);
+        return true;
+    }
+    const char *schema, *name;
+    split_name(given->items, given->n_items, &schema, &name);
+    if (!name)
+        return fail(r->d, r->t, k->location, "pgc cannot follow this SEQUENCE NAME");
+    schema = schema ? schema : rel->schema;
+    if (!schema_exists(r->cat, schema))
+        return fail(r->d, r->t, k->location, "schema \"%s\" does not exist", schema);
+    if (name_taken(r->cat, schema, name))
+        return fail(r->d, r->t, k->location, "relation \"%s\" already exists", name);
+    new_sequence(r->cat, schema, name, rel);
+    return true;
+}
+
+/* The serial or identity column of ColumnDef cd in rel: its sequence. */
+static bool column_def_sequence(replay *r, pgc_rel *rel, const PgQuery__ColumnDef *cd)
+{
+    const PgQuery__TypeName *tn = cd->type_name;
+    uint32_t oid;
+    if (tn && tn->n_names == 1 && !tn->n_array_bounds && str_of(tn->names[0])
+        && is_serial(str_of(tn->names[0]), &oid))
+        return column_sequence(r, rel, cd->colname, NULL);
+    LIST_EACH(i, cd->n_constraints)
+        if (cd->constraints[i]->node_case == PG_QUERY__NODE__NODE_CONSTRAINT
+            && cd->constraints[i]->constraint->contype
+                   == PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY)
+            return column_sequence(r, rel, cd->colname, cd->constraints[i]->constraint);
+    return true;
+}
+
+/* OWNED BY [schema.]table.column | NONE, among a sequence's options. */
+static bool sequence_options(replay *r, pgc_rel *seq, PgQuery__Node **opts, size_t n,
+                             int32_t location)
+{
+    const PgQuery__List *owner = option_names(opts, n, "owned_by");
+    if (!owner)
+        return true;
+    if (owner->n_items == 1) { /* NONE */
+        seq->owned_by = NULL;
+        return true;
+    }
+    const char *schema = NULL, *table, *column = str_of(owner->items[owner->n_items - 1]);
+    split_name(owner->items, owner->n_items - 1, &schema, &table);
+    pgc_rel *rel = table ? pgc_cat_find_rel(r->cat, schema, table) : NULL;
+    if (!rel || !strchr("rpf", rel->kind))
+        return fail(r->d, r->t, location, "relation \"%s\" does not exist",
+                    table ? table : "?");
+    if (!column || !rel_col(rel, column))
+        return fail(r->d, r->t, location, "column \"%s\" of relation \"%s\" does not exist",
+                    column ? column : "?", rel->name);
+    seq->owned_by = rel;
+    return true;
+}
+
+/* CREATE SEQUENCE [IF NOT EXISTS] name [options] */
+static bool create_sequence(replay *r, const PgQuery__CreateSeqStmt *ss)
+{
+    bool ok = true;
+    const PgQuery__RangeVar *rv = ss->sequence;
+    const char *schema = own_creation_schema(r, rv_schema(rv), "sequence", rv->relname, true,
+                                             rv->location, &ok);
+    if (!ok)
+        return false;
+    if (name_taken(r->cat, schema, rv->relname)) {
+        if (ss->if_not_exists)
+            return true;
+        return fail(r->d, r->t, rv->location, "relation \"%s\" already exists", rv->relname);
+    }
+    pgc_rel *seq = new_sequence(r->cat, schema, rv->relname, NULL);
+    if (!sequence_options(r, seq, ss->options, ss->n_options, rv->location)) {
+        drop_rel(r->cat, seq);
+        return false;
+    }
+    return true;
+}
+
+/* ALTER SEQUENCE [IF EXISTS] name options: only OWNED BY matters to queries. */
+static bool alter_sequence(replay *r, const PgQuery__AlterSeqStmt *as)
+{
+    bool ok = true;
+    pgc_rel *seq = find_rel_kind(r, as->sequence, "S", as->missing_ok, &ok);
+    if (!seq)
+        return ok;
+    return sequence_options(r, seq, as->options, as->n_options, as->sequence->location);
+}
+
+/* ---- unique indexes and constraints (ON CONFLICT's arbiters) ------------ */
+
+static void clone_uniques_down(pgc_catalog *cat, pgc_rel *rel);
+
+static bool same_columns(const pgc_unique *a, const pgc_unique *b)
+{
+    if (a->cols.len != b->cols.len)
+        return false;
+    LIST_EACH(i, a->cols.len)
+        if (strcmp(a->cols.items[i], b->cols.items[i]) != 0)
+            return false;
+    return true;
+}
+
+/*
+ * A partition has an index of its own for each unique index of its
+ * partitioned parent (PostgreSQL creates them, named for the partition:
+ * PART_pkey, PART_COLS_key, PART_COLS_idx), unless one on the same columns
+ * is there to be attached.
+ */
+static void clone_uniques(pgc_catalog *cat, pgc_rel *part, const pgc_rel *parent)
+{
+    LIST_EACH(i, parent->uniques.len) {
+        const pgc_unique *pu = &parent->uniques.items[i];
+        bool have = false;
+        LIST_EACH(k, part->uniques.len)
+            have = have || same_columns(&part->uniques.items[k], pu);
+        if (have)
+            continue;
+        pgc_unique u = {0};
+        u.kind = pu->kind;
+        const char *joined = NULL;
+        LIST_EACH(k, pu->cols.len) {
+            PGC_PUSH(cat->a, u.cols, pu->cols.items[k]);
+            joined = joined ? pgc_arena_printf(cat->a, "%s_%s", joined, pu->cols.items[k])
+                            : pu->cols.items[k];
+        }
+        u.name = choose_name(cat, part->schema, part->name, u.kind == 'p' ? NULL : joined,
+                             u.kind == 'p' ? "pkey" : u.kind == 'u' ? "key" : "idx");
+        PGC_PUSH(cat->a, part->uniques, u);
+        clone_uniques_down(cat, part);
+    }
+}
+
+/* rel's unique indexes, into each of its partitions (a partitioned table's
+ * children are all partitions). */
+static void clone_uniques_down(pgc_catalog *cat, pgc_rel *rel)
+{
+    if (rel->kind != 'p')
+        return;
+    LIST_EACH(i, cat->rels.len) {
+        pgc_rel *part = cat->rels.items[i];
+        LIST_EACH(k, part->dropped ? 0 : part->parents.len)
+            if (part->parents.items[k] == rel)
+                clone_uniques(cat, part, rel);
+    }
+}
+
+/*
+ * Records a unique index or key of rel on the columns keys (String nodes,
+ * or IndexElems when elems), named name or as PostgreSQL names it
+ * (TABLE_pkey, TABLE_COLS_key, TABLE_COLS_idx: label).  A key on an
+ * expression is not recorded: ON CONFLICT (cols) cannot infer it.
+ */
+static bool add_unique(replay *r, pgc_rel *rel, const char *name, PgQuery__Node **keys,
+                       size_t n, bool elems, const char *label, int32_t location)
+{
+    pgc_unique u = {0};
+    const char *joined = NULL;
+    LIST_EACH(i, n) {
+        const char *col = elems ? (keys[i]->node_case == PG_QUERY__NODE__NODE_INDEX_ELEM
+                                       ? keys[i]->index_elem->name
+                                       : NULL)
+                                : str_of(keys[i]);
+        if (!col || !*col)
+            return true; /* an expression */
+        if (!rel_col(rel, col))
+            return fail(r->d, r->t, location, "column \"%s\" named in key does not exist",
+                        col);
+        col = pgc_arena_strdup(r->cat->a, col); /* the parse tree does not last */
+        PGC_PUSH(r->cat->a, u.cols, col);
+        joined = joined ? pgc_arena_printf(r->cat->a, "%s_%s", joined, col) : col;
+    }
+    u.kind = strcmp(label, "pkey") == 0 ? 'p' : strcmp(label, "key") == 0 ? 'u' : 'i';
+    if (name && *name)
+        u.name = pgc_arena_strdup(r->cat->a, name);
+    else
+        u.name = choose_name(r->cat, rel->schema, rel->name, u.kind == 'p' ? NULL : joined,
+                             label);
+    PGC_PUSH(r->cat->a, rel->uniques, u);
+    if (!r->only)
+        clone_uniques_down(r->cat, rel);
+    return true;
+}
+
+/* Forgets rel's unique indexes named name (NULL: any) or holding column col. */
+static void drop_uniques(pgc_rel *rel, const char *name, const char *col)
+{
+    for (size_t i = 0; i < rel->uniques.len;) {
+        pgc_unique *u = &rel->uniques.items[i];
+        bool gone = name && strcmp(u->name, name) == 0;
+        LIST_EACH(k, u->cols.len)
+            gone = gone || (col && strcmp(u->cols.items[k], col) == 0);
+        if (gone) {
+            memmove(u, u + 1, (rel->uniques.len - i - 1) * sizeof *u);
+            rel->uniques.len--;
+        } else {
+            i++;
+        }
+    }
+}
+
+/* The unique index called name, of a relation in schema (NULL: the path). */
+static pgc_unique *find_unique(pgc_catalog *cat, const char *schema, const char *name)
+{
+    LIST_EACH(i, cat->rels.len) {
+        pgc_rel *rel = cat->rels.items[i];
+        if (rel->dropped
+            || (schema ? strcmp(rel->schema, schema) != 0
+                       : !in_search_path(rel->schema) && strcmp(rel->schema, "pg_temp") != 0))
+            continue;
+        LIST_EACH(k, rel->uniques.len)
+            if (strcmp(rel->uniques.items[k].name, name) == 0)
+                return &rel->uniques.items[k];
+    }
+    return NULL;
+}
+
+/* PRIMARY KEY / UNIQUE column constraints of ColumnDef cd. */
+static bool column_uniques(replay *r, pgc_rel *rel, const PgQuery__ColumnDef *cd)
+{
+    PgQuery__String s = PG_QUERY__STRING__INIT;
+    s.sval = cd->colname;
+    PgQuery__Node key = PG_QUERY__NODE__INIT, *keys[1] = {&key};
+    key.node_case = PG_QUERY__NODE__NODE_STRING;
+    key.string = &s;
+    LIST_EACH(i, cd->n_constraints) {
+        const PgQuery__Node *n = cd->constraints[i];
+        if (n->node_case != PG_QUERY__NODE__NODE_CONSTRAINT)
+            continue;
+        const PgQuery__Constraint *k = n->constraint;
+        bool pk = k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
+        if ((pk || k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE)
+            && !add_unique(r, rel, k->conname, keys, 1, false, pk ? "pkey" : "key",
+                           k->location))
+            return false;
+    }
+    return true;
+}
+
+/* CREATE UNIQUE INDEX [name] ON t (cols): an arbiter when not partial. */
+static bool create_index(replay *r, const PgQuery__IndexStmt *is)
+{
+    if (!is->unique || is->where_clause)
+        return true; /* ON CONFLICT without WHERE cannot infer a partial index */
+    bool ok = true;
+    pgc_rel *rel = find_rel_kind(r, is->relation, "rpm", true, &ok);
+    if (!rel)
+        return true; /* indexes are not followed otherwise */
+    if (is->idxname && relname_taken(r->cat, rel->schema, is->idxname)) {
+        if (is->if_not_exists)
+            return true;
+        return fail(r->d, r->t, is->relation->location, "relation \"%s\" already exists",
+                    is->idxname);
+    }
+    r->only = !is->relation->inh;
+    ok = add_unique(r, rel, is->idxname, is->index_params, is->n_index_params, true, "idx",
+                    is->relation->location);
+    r->only = false;
+    return ok;
+}
+
+/*
+ * Table constraints: PRIMARY KEY (a, b) makes its columns NOT NULL; keys
+ * and unique constraints are recorded for ON CONFLICT.
+ */
 static bool table_constraint(replay *r, pgc_rel *rel, const PgQuery__Constraint *k)
 {
     if (!references(r, k))
         return false;
-    if (k->contype != PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY)
+    bool pk = k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
+    if (k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION
+        || ((pk || k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) && k->indexname
+            && *k->indexname)) {
+        rel->uniques_unknown = true; /* EXCLUDE, or USING INDEX of an index not kept */
         return true;
-    LIST_EACH(i, k->n_keys) {
-        const char *name = str_of(k->keys[i]);
-        pgc_col *c = name ? rel_col(rel, name) : NULL;
-        if (!c)
-            return fail(r->d, r->t, k->location,
-                        "column \"%s\" named in key does not exist", name ? name : "?");
-        c->not_null = true;
     }
+    if (!pk && k->contype != PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE)
+        return true;
+    if (!add_unique(r, rel, k->conname, k->keys, k->n_keys, false, pk ? "pkey" : "key",
+                    k->location))
+        return false;
+    LIST_EACH(i, k->n_keys)
+        if (pk)
+            rel_col(rel, str_of(k->keys[i]))->not_null = true;
     return true;
 }
 
@@ -1107,6 +1472,10 @@ static bool copy_columns(replay *r, pgc_rel *rel, const pgc_rel *from, bool merg
             c.not_null = false;
             c.has_default = false;
         }
+        if (c.identity) { /* PostgreSQL 15: neither partitions nor children inherit it */
+            c.identity = 0;
+            c.has_default = false;
+        }
         if (!add_column(r, rel, &c, location, merge))
             return false;
     }
@@ -1118,7 +1487,7 @@ static bool create_table(replay *r, const PgQuery__CreateStmt *cs, char kind)
 {
     bool ok = true;
     const PgQuery__RangeVar *rv = cs->relation;
-    const char *schema = own_creation_schema(r, rv_create_schema(rv),
+    const char *schema = own_creation_schema(r, rv_schema(rv),
                                              kind == 'f' ? "foreign table" : "table",
                                              rv->relname, true, rv->location, &ok);
     if (!ok)
@@ -1131,6 +1500,7 @@ static bool create_table(replay *r, const PgQuery__CreateStmt *cs, char kind)
     if (cs->partspec)
         kind = 'p';
     pgc_rel *rel = new_rel(r->cat, schema, rv->relname, kind);
+    rel->uniques_unknown = cs->partbound != NULL; /* the parent's indexes, as they come */
     LIST_EACH(i, cs->n_inh_relations) {
         const PgQuery__Node *n = cs->inh_relations[i];
         if (n->node_case != PG_QUERY__NODE__NODE_RANGE_VAR)
@@ -1172,7 +1542,8 @@ static bool create_table(replay *r, const PgQuery__CreateStmt *cs, char kind)
                 continue;
             }
             pgc_col c;
-            if (!column_def(r, cd, &c) || !add_column(r, rel, &c, cd->location, from_parent))
+            if (!column_def(r, cd, &c) || !add_column(r, rel, &c, cd->location, from_parent)
+                || !column_def_sequence(r, rel, cd) || !column_uniques(r, rel, cd))
                 goto failed;
         } else if (n->node_case == PG_QUERY__NODE__NODE_TABLE_LIKE_CLAUSE) {
             const PgQuery__RangeVar *lrv = n->table_like_clause->relation;
@@ -1186,6 +1557,8 @@ static bool create_table(replay *r, const PgQuery__CreateStmt *cs, char kind)
                     c.not_null = false;
                 /* LIKE copies NOT NULL; defaults, identity, generated only when asked */
                 uint32_t opts = n->table_like_clause->options;
+                if (opts & (1u << 6) /* INDEXES */)
+                    rel->uniques_unknown = true;
                 if (!(opts & (1u << 3) /* DEFAULTS */) && !c.identity && !c.generated)
                     c.has_default = false;
                 if (!(opts & (1u << 5) /* IDENTITY */) && c.identity) {
@@ -1199,15 +1572,20 @@ static bool create_table(replay *r, const PgQuery__CreateStmt *cs, char kind)
                 if (!add_column(r, rel, &c, lrv->location, false))
                     goto failed;
             }
-        } else if (n->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
-            if (!table_constraint(r, rel, n->constraint))
-                goto failed;
         }
     }
+    /* table constraints may name columns listed after them */
+    LIST_EACH(i, cs->n_table_elts)
+        if (cs->table_elts[i]->node_case == PG_QUERY__NODE__NODE_CONSTRAINT
+            && !table_constraint(r, rel, cs->table_elts[i]->constraint))
+            goto failed;
     LIST_EACH(i, cs->n_constraints)
         if (cs->constraints[i]->node_case == PG_QUERY__NODE__NODE_CONSTRAINT
             && !table_constraint(r, rel, cs->constraints[i]->constraint))
             goto failed;
+    if (cs->partbound)
+        LIST_EACH(i, rel->parents.len)
+            clone_uniques(r->cat, rel, rel->parents.items[i]);
     return true;
 failed:
     drop_rel(r->cat, rel);
@@ -1254,8 +1632,11 @@ static bool alter_table(replay *r, const PgQuery__AlterTableStmt *as)
         if (!rel)
             return fail(r->d, r->t, as->relation->location, "type \"%s\" does not exist",
                         as->relation->relname);
+    } else if (as->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) {
+        return true; /* ALTER INDEX ... ATTACH PARTITION, SET (...): indexes are not kept */
     } else {
-        rel = find_rel_kind(r, as->relation, "rpfvm", as->missing_ok, &ok);
+        /* ALTER TABLE and ALTER SEQUENCE ... OWNER TO (pg_dump) reach sequences */
+        rel = find_rel_kind(r, as->relation, "rpfvmS", as->missing_ok, &ok);
         if (!rel)
             return ok;
     }
@@ -1276,7 +1657,8 @@ static bool alter_table(replay *r, const PgQuery__AlterTableStmt *as)
                             rel->name);
             }
             pgc_col nc;
-            if (!column_def(r, cd, &nc) || !add_column(r, rel, &nc, cd->location, false))
+            if (!column_def(r, cd, &nc) || !add_column(r, rel, &nc, cd->location, false)
+                || !column_def_sequence(r, rel, cd) || !column_uniques(r, rel, cd))
                 return false;
             break;
         }
@@ -1288,6 +1670,7 @@ static bool alter_table(replay *r, const PgQuery__AlterTableStmt *as)
                 needs_col = true;
                 break;
             }
+            drop_uniques(rel, NULL, c->name); /* PostgreSQL drops their indexes */
             memmove(c, c + 1, (size_t)(rel->cols.items + rel->cols.len - (c + 1)) * sizeof *c);
             rel->cols.len--;
             break;
@@ -1319,8 +1702,14 @@ static bool alter_table(replay *r, const PgQuery__AlterTableStmt *as)
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddIdentity:
             if (!(needs_col = !c)) {
-                c->identity = 'd';
+                const PgQuery__Constraint *k =
+                    cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT
+                        ? cmd->def->constraint
+                        : NULL;
+                c->identity = k && k->generated_when && k->generated_when[0] == 'a' ? 'a' : 'd';
                 c->has_default = c->not_null = true;
+                if (!column_sequence(r, rel, c->name, k))
+                    return false;
             }
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_DropIdentity:
@@ -1339,9 +1728,29 @@ static bool alter_table(replay *r, const PgQuery__AlterTableStmt *as)
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraintRecurse:
-            if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT
-                && !table_constraint(r, rel, cmd->def->constraint))
+            r->only = !as->relation->inh;
+            ok = !cmd->def || cmd->def->node_case != PG_QUERY__NODE__NODE_CONSTRAINT
+                 || table_constraint(r, rel, cmd->def->constraint);
+            r->only = false;
+            if (!ok)
                 return false;
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraintRecurse:
+            if (cmd->name)
+                drop_uniques(rel, cmd->name, NULL);
+            break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
+            if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_PARTITION_CMD) {
+                bool found = true;
+                pgc_rel *part = find_rel_kind(r, cmd->def->partition_cmd->name, "rpf", true,
+                                              &found);
+                if (part) { /* reading rel reads it; it gets rel's indexes */
+                    PGC_PUSH(r->cat->a, part->parents, rel);
+                    part->uniques_unknown = true;
+                    clone_uniques(r->cat, part, rel);
+                }
+            }
             break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit:
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddOf:
@@ -1600,7 +2009,7 @@ static bool create_view(replay *r, const PgQuery__ViewStmt *vs)
 {
     bool ok = true;
     const PgQuery__RangeVar *rv = vs->view;
-    const char *schema = own_creation_schema(r, rv_create_schema(rv), "view", rv->relname, true,
+    const char *schema = own_creation_schema(r, rv_schema(rv), "view", rv->relname, true,
                                              rv->location, &ok);
     if (!ok)
         return false;
@@ -1635,7 +2044,7 @@ static bool create_table_as(replay *r, PgQuery__Node *query, const PgQuery__Into
 {
     bool ok = true;
     const PgQuery__RangeVar *rv = into->rel;
-    const char *schema = own_creation_schema(r, rv_create_schema(rv),
+    const char *schema = own_creation_schema(r, rv_schema(rv),
                                              matview ? "materialized view" : "table",
                                              rv->relname, true, rv->location, &ok);
     if (!ok)
@@ -1688,6 +2097,8 @@ static bool is_unsupported_pseudo(const PgQuery__TypeName *tn)
     return false;
 }
 
+/* CREATE FUNCTION and CREATE PROCEDURE (kind 'p', for CALL; returns void,
+ * or a record of its OUT and INOUT parameters). */
 static bool create_function(replay *r, const PgQuery__CreateFunctionStmt *fs)
 {
     bool ok = true;
@@ -1697,8 +2108,6 @@ static bool create_function(replay *r, const PgQuery__CreateFunctionStmt *fs)
                                  false, -1, &ok);
     if (!ok)
         return false;
-    if (fs->is_procedure)
-        return true; /* CALL is not a query pgc types */
     if (fs->return_type && is_unsupported_pseudo(fs->return_type))
         return true; /* trigger functions and the like: not callable from queries */
     PGC_VEC(pgc_bi_oid) args = {0};
@@ -1754,10 +2163,12 @@ static bool create_function(replay *r, const PgQuery__CreateFunctionStmt *fs)
         retset = fs->return_type->setof;
         if (any_table)
             retset = true;
-    } else if (outs.len == 1) {
+    } else if (outs.len == 1 && !fs->is_procedure) {
         rettype = outs.items[0].type;
-    } else if (outs.len > 1) {
+    } else if (outs.len > 0) {
         rettype = OID_RECORD;
+    } else if (fs->is_procedure) {
+        rettype = OID_VOID;
     } else {
         return fail(r->d, r->t, -1, "function result type must be specified");
     }
@@ -1783,8 +2194,8 @@ static bool create_function(replay *r, const PgQuery__CreateFunctionStmt *fs)
                         name);
         old->dropped = true;
     }
-    pgc_ufunc *f = add_func(r->cat, schema, name, 'f', rettype, retset, strict, (int)args.len,
-                            args.items);
+    pgc_ufunc *f = add_func(r->cat, schema, name, fs->is_procedure ? 'p' : 'f', rettype, retset,
+                            strict, (int)args.len, args.items);
     f->rettypmod = rettypmod;
     f->f.argnames = argnames.items;
     f->f.variadic = variadic;
@@ -1847,6 +2258,79 @@ static bool drop_function(replay *r, const PgQuery__ObjectWithArgs *ow, bool mis
 }
 
 /* ---- extensions ---------------------------------------------------------------- */
+
+/*
+ * ltree: the types ltree, lquery and ltxtquery, their operators and the
+ * functions of contrib/ltree 1.2 that queries call (every one STRICT).
+ */
+static void add_ltree(pgc_catalog *cat, const char *schema)
+{
+    const uint32_t B = OID_BOOL, I4 = OID_INT4, T = OID_TEXT;
+    pgc_utype *lt = new_type(cat, schema, "ltree", 'b', 'U');
+    pgc_utype *lq = new_type(cat, schema, "lquery", 'b', 'U');
+    pgc_utype *tq = new_type(cat, schema, "ltxtquery", 'b', 'U');
+    const uint32_t L = lt->t.oid, LA = lt->t.array, Q = lq->t.oid, QA = lq->t.array,
+                   X = tq->t.oid;
+    static const char *const cmp[] = {"=", "<>", "<", "<=", ">", ">="};
+    LIST_EACH(i, sizeof cmp / sizeof *cmp)
+        add_oper(cat, schema, cmp[i], L, L, B);
+    /* the boolean operators, each also with a leading ^ (no index use) */
+    static const struct {
+        const char *op;
+        int left, right; /* 0 ltree, 1 ltree[], 2 lquery, 3 lquery[], 4 ltxtquery */
+    } ops[] = {
+        {"@>", 0, 0}, {"<@", 0, 0}, {"@>", 0, 1}, {"<@", 0, 1}, {"@>", 1, 0}, {"<@", 1, 0},
+        {"~", 0, 2},  {"~", 2, 0},  {"~", 1, 2},  {"~", 2, 1},  {"?", 0, 3},  {"?", 3, 0},
+        {"?", 1, 3},  {"?", 3, 1},  {"@", 0, 4},  {"@", 4, 0},  {"@", 1, 4},  {"@", 4, 1},
+    };
+    const uint32_t types[] = {L, LA, Q, QA, X};
+    LIST_EACH(i, sizeof ops / sizeof *ops) {
+        add_oper(cat, schema, ops[i].op, types[ops[i].left], types[ops[i].right], B);
+        add_oper(cat, schema, pgc_arena_printf(cat->a, "^%s", ops[i].op), types[ops[i].left],
+                 types[ops[i].right], B);
+    }
+    add_oper(cat, schema, "||", L, L, L);
+    add_oper(cat, schema, "||", L, T, L);
+    add_oper(cat, schema, "||", T, L, L);
+    add_oper(cat, schema, "?@>", LA, L, L);
+    add_oper(cat, schema, "?<@", LA, L, L);
+    add_oper(cat, schema, "?~", LA, Q, L);
+    add_oper(cat, schema, "?@", LA, X, L);
+    uint32_t lii[3] = {L, I4, I4}, ll[8] = {L, L, L, L, L, L, L, L}, lli[3] = {L, L, I4};
+    add_func(cat, schema, "subltree", 'f', L, false, true, 3, lii);
+    add_func(cat, schema, "subpath", 'f', L, false, true, 3, lii);
+    add_func(cat, schema, "subpath", 'f', L, false, true, 2, lii);
+    add_func(cat, schema, "nlevel", 'f', I4, false, true, 1, &L);
+    add_func(cat, schema, "index", 'f', I4, false, true, 2, lli);
+    add_func(cat, schema, "index", 'f', I4, false, true, 3, lli);
+    add_func(cat, schema, "text2ltree", 'f', L, false, true, 1, &T);
+    add_func(cat, schema, "ltree2text", 'f', T, false, true, 1, &L);
+    for (int n = 2; n <= 8; n++)
+        add_func(cat, schema, "lca", 'f', L, false, true, n, ll);
+    add_func(cat, schema, "lca", 'f', L, false, true, 1, &LA);
+}
+
+/*
+ * Extensions that give queries no types: index methods and operator
+ * classes, trigger functions, administration and inspection, text search
+ * dictionaries, table sampling, foreign data wrappers.  Accepted; their
+ * functions and views are unknown to queries (an error where one is used).
+ */
+static bool is_silent_extension(const char *ext)
+{
+    static const char *const names[] = {
+        "plpgsql", "btree_gin", "btree_gist", "bloom", "pg_stat_statements", "amcheck",
+        "autoinc", "insert_username", "moddatetime", "refint", "tcn", "pg_buffercache",
+        "pg_prewarm", "pgstattuple", "pg_visibility", "pageinspect", "pg_freespacemap",
+        "pg_surgery", "pg_walinspect", "pgrowlocks", "old_snapshot", "adminpack",
+        "tsm_system_rows", "tsm_system_time", "dict_int", "dict_xsyn", "sslinfo", "file_fdw",
+        "postgres_fdw",
+    };
+    LIST_EACH(i, sizeof names / sizeof *names)
+        if (strcmp(names[i], ext) == 0)
+            return true;
+    return false;
+}
 
 static bool create_extension(replay *r, const PgQuery__CreateExtensionStmt *es)
 {
@@ -1984,12 +2468,13 @@ static bool create_extension(replay *r, const PgQuery__CreateExtensionStmt *es)
         add_func(cat, schema, "dmetaphone", 'f', T, false, true, 1, &T);
     } else if (strcmp(ext, "unaccent") == 0) {
         add_func(cat, schema, "unaccent", 'f', T, false, true, 1, &T);
-    } else if (strcmp(ext, "plpgsql") != 0 && strcmp(ext, "btree_gin") != 0
-               && strcmp(ext, "btree_gist") != 0 && strcmp(ext, "pg_stat_statements") != 0) {
+    } else if (strcmp(ext, "ltree") == 0) {
+        add_ltree(cat, schema);
+    } else if (!is_silent_extension(ext)) {
         return fail(r->d, r->t, -1,
-                    "pgc does not know extension \"%s\" (it knows citext, hstore, uuid-ossp, "
-                    "pgcrypto, pg_trgm, fuzzystrmatch, unaccent, btree_gin, btree_gist, "
-                    "plpgsql, pg_stat_statements)",
+                    "pgc does not know extension \"%s\" (it knows citext, hstore, ltree, "
+                    "uuid-ossp, pgcrypto, pg_trgm, fuzzystrmatch, unaccent, and accepts those "
+                    "that add no types, such as btree_gist or moddatetime: README.md lists them)",
                     ext);
     }
     PGC_PUSH(cat->a, cat->extensions, pgc_arena_strdup(cat->a, ext));
@@ -2078,7 +2563,8 @@ static bool drop_stmt(replay *r, const PgQuery__DropStmt *ds)
         case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
         case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
         case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
-        case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE: {
+        case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE: {
             if (obj->node_case != PG_QUERY__NODE__NODE_LIST)
                 break;
             const char *schema, *name;
@@ -2089,6 +2575,8 @@ static bool drop_stmt(replay *r, const PgQuery__DropStmt *ds)
                                     ? "m"
                                 : ds->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE
                                     ? "f"
+                                : ds->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE
+                                    ? "S"
                                     : "rp";
             if (!rel || !strchr(kinds, rel->kind)) {
                 bool home = !rel && !schema && home_object(r->cat, 'r', name);
@@ -2099,6 +2587,7 @@ static bool drop_stmt(replay *r, const PgQuery__DropStmt *ds)
                      kinds[0] == 'v' ? "view"
                      : kinds[0] == 'm' ? "materialized view"
                      : kinds[0] == 'f' ? "foreign table"
+                     : kinds[0] == 'S' ? "sequence"
                                        : "table",
                      name);
                 if (home)
@@ -2139,6 +2628,7 @@ static bool drop_stmt(replay *r, const PgQuery__DropStmt *ds)
         }
         case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION:
         case PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE:
+        case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE:
             if (obj->node_case == PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS
                 && !drop_function(r, obj->object_with_args, ds->missing_ok))
                 return false;
@@ -2146,6 +2636,22 @@ static bool drop_stmt(replay *r, const PgQuery__DropStmt *ds)
         case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA:
             if (!drop_schema(r, str_of(obj), ds->missing_ok))
                 return false;
+            break;
+        case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX:
+            if (obj->node_case == PG_QUERY__NODE__NODE_LIST) {
+                const char *schema, *name;
+                split_name(obj->list->items, obj->list->n_items, &schema, &name);
+                const pgc_unique *u = find_unique(r->cat, schema, name);
+                LIST_EACH(k, u ? r->cat->rels.len : 0) {
+                    pgc_rel *rel = r->cat->rels.items[k];
+                    LIST_EACH(j, rel->uniques.len)
+                        if (&rel->uniques.items[j] == u) {
+                            drop_uniques(rel, name, NULL);
+                            u = NULL;
+                            break;
+                        }
+                }
+            }
             break;
         case PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION:
             return fail(r->d, r->t, -1, "pgc cannot follow DROP EXTENSION");
@@ -2185,8 +2691,9 @@ static bool rename_stmt(replay *r, const PgQuery__RenameStmt *rs)
     case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
     case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
     case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
-    case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE: {
-        pgc_rel *rel = find_rel_kind(r, rs->relation, "rpvmf", rs->missing_ok, &ok);
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE: {
+        pgc_rel *rel = find_rel_kind(r, rs->relation, "rpvmfS", rs->missing_ok, &ok);
         if (!rel)
             return ok;
         if (name_taken(cat, rel->schema, rs->newname))
@@ -2224,7 +2731,24 @@ static bool rename_stmt(replay *r, const PgQuery__RenameStmt *rs)
             return fail(r->d, r->t, rs->relation->location,
                         "column \"%s\" of relation \"%s\" already exists", rs->newname,
                         rel->name);
+        LIST_EACH(i, rel->uniques.len)
+            LIST_EACH(k, rel->uniques.items[i].cols.len)
+                if (strcmp(rel->uniques.items[i].cols.items[k], c->name) == 0)
+                    rel->uniques.items[i].cols.items[k] = pgc_arena_strdup(cat->a, rs->newname);
         c->name = pgc_arena_strdup(cat->a, rs->newname);
+        return true;
+    }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: {
+        pgc_unique *u = find_unique(cat, rv_schema(rs->relation), rs->relation->relname);
+        if (u)
+            u->name = pgc_arena_strdup(cat->a, rs->newname);
+        return true;
+    }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT: {
+        pgc_rel *rel = find_rel_kind(r, rs->relation, "rpf", true, &ok);
+        LIST_EACH(i, rel ? rel->uniques.len : 0)
+            if (strcmp(rel->uniques.items[i].name, rs->subname) == 0)
+                rel->uniques.items[i].name = pgc_arena_strdup(cat->a, rs->newname);
         return true;
     }
     case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
@@ -2259,7 +2783,8 @@ static bool rename_stmt(replay *r, const PgQuery__RenameStmt *rs)
         rename_schema(cat, rs->subname, pgc_arena_strdup(cat->a, rs->newname));
         return true;
     case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION:
-    case PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE: {
+    case PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE: {
         const PgQuery__ObjectWithArgs *ow = rs->object->object_with_args;
         const char *schema, *name;
         split_name(ow->objname, ow->n_objname, &schema, &name);
@@ -2281,6 +2806,17 @@ static bool rename_stmt(replay *r, const PgQuery__RenameStmt *rs)
     }
 }
 
+/* rel and its row type into schema. */
+static void move_rel(pgc_catalog *cat, pgc_rel *rel, const char *schema)
+{
+    rel->schema = schema;
+    pgc_utype *u = pgc_cat_utype(cat, rel->rowtype);
+    if (u) {
+        u->schema = schema;
+        name_type(cat, u);
+    }
+}
+
 static bool set_schema(replay *r, const PgQuery__AlterObjectSchemaStmt *ss)
 {
     bool ok = true;
@@ -2291,16 +2827,15 @@ static bool set_schema(replay *r, const PgQuery__AlterObjectSchemaStmt *ss)
     case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
     case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
     case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
-    case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE: {
-        pgc_rel *rel = find_rel_kind(r, ss->relation, "rpvmf", ss->missing_ok, &ok);
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE: {
+        pgc_rel *rel = find_rel_kind(r, ss->relation, "rpvmfS", ss->missing_ok, &ok);
         if (!rel)
             return ok;
-        rel->schema = newschema;
-        pgc_utype *u = pgc_cat_utype(r->cat, rel->rowtype);
-        if (u) {
-            u->schema = newschema;
-            name_type(r->cat, u);
-        }
+        move_rel(r->cat, rel, newschema);
+        LIST_EACH(i, r->cat->rels.len) /* its sequences go along */
+            if (r->cat->rels.items[i]->owned_by == rel && !r->cat->rels.items[i]->dropped)
+                move_rel(r->cat, r->cat->rels.items[i], newschema);
         return true;
     }
     case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
@@ -2318,7 +2853,8 @@ static bool set_schema(replay *r, const PgQuery__AlterObjectSchemaStmt *ss)
         name_type(r->cat, u);
         return true;
     }
-    case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION: {
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE: {
         const PgQuery__ObjectWithArgs *ow = ss->object->object_with_args;
         const char *schema, *name;
         split_name(ow->objname, ow->n_objname, &schema, &name);
@@ -2390,8 +2926,6 @@ static bool apply(replay *r, PgQuery__Node *stmt)
         return named_as_at_run_time(r, stmt->update_stmt->relation);
     case PG_QUERY__NODE__NODE_DELETE_STMT:
         return named_as_at_run_time(r, stmt->delete_stmt->relation);
-    case PG_QUERY__NODE__NODE_INDEX_STMT:
-        return named_as_at_run_time(r, stmt->index_stmt->relation);
     case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
         return named_as_at_run_time(r, stmt->create_trig_stmt->relation);
     case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
@@ -2402,15 +2936,6 @@ static bool apply(replay *r, PgQuery__Node *stmt)
                 return false;
         }
         return true;
-    case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT: {
-        /* sequences are not kept (queries cannot read them yet), but where
-         * the library's land is checked */
-        bool ok = true;
-        const PgQuery__RangeVar *rv = stmt->create_seq_stmt->sequence;
-        own_creation_schema(r, rv_create_schema(rv), "sequence", rv->relname, true,
-                            rv->location, &ok);
-        return ok;
-    }
     case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT:
         return create_extension(r, stmt->create_extension_stmt);
     case PG_QUERY__NODE__NODE_DROP_STMT:
@@ -2439,6 +2964,13 @@ static bool apply(replay *r, PgQuery__Node *stmt)
     }
     case PG_QUERY__NODE__NODE_CREATE_RANGE_STMT:
         return create_range(r, stmt->create_range_stmt);
+    case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT:
+        return create_sequence(r, stmt->create_seq_stmt);
+    case PG_QUERY__NODE__NODE_INDEX_STMT:
+        return named_as_at_run_time(r, stmt->index_stmt->relation)
+               && create_index(r, stmt->index_stmt);
+    case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT:
+        return alter_sequence(r, stmt->alter_seq_stmt);
     case PG_QUERY__NODE__NODE_CREATE_CAST_STMT:
         return fail(r->d, r->t, -1, "pgc cannot follow CREATE CAST");
     case PG_QUERY__NODE__NODE_ALTER_EXTENSION_STMT:
@@ -2456,7 +2988,6 @@ static bool apply(replay *r, PgQuery__Node *stmt)
     case PG_QUERY__NODE__NODE_COMMENT_STMT:
     case PG_QUERY__NODE__NODE_CREATE_EVENT_TRIG_STMT:
     case PG_QUERY__NODE__NODE_ALTER_EVENT_TRIG_STMT:
-    case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT:
     case PG_QUERY__NODE__NODE_DO_STMT:
     case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT:
     case PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT:
@@ -2556,7 +3087,7 @@ void pgc_catalog_set_templated(pgc_catalog *cat, bool templated)
 bool pgc_catalog_apply(pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
                        PgQuery__Node *stmt)
 {
-    replay r = {cat, d, t, NULL};
+    replay r = {cat, d, t, NULL, false};
     return apply(&r, stmt);
 }
 
@@ -2619,6 +3150,23 @@ void pgc_catalog_write_json(const pgc_catalog *cat, pgc_json *j)
             pgc_json_end_object(j);
         }
         pgc_json_end_array(j);
+        if (rel->uniques.len) { /* ON CONFLICT's possible arbiters */
+            pgc_json_key(j, "unique");
+            pgc_json_begin_array(j);
+            LIST_EACH(k, rel->uniques.len) {
+                const pgc_unique *u = &rel->uniques.items[k];
+                pgc_json_begin_object(j);
+                pgc_json_key(j, "name");
+                pgc_json_string(j, u->name);
+                pgc_json_key(j, "columns");
+                pgc_json_begin_array(j);
+                LIST_EACH(m, u->cols.len)
+                    pgc_json_string(j, u->cols.items[m]);
+                pgc_json_end_array(j);
+                pgc_json_end_object(j);
+            }
+            pgc_json_end_array(j);
+        }
         pgc_json_end_object(j);
     }
     pgc_json_end_array(j);

@@ -53,6 +53,14 @@ typedef struct pgc_col {
 
 typedef PGC_VEC(pgc_col) pgc_cols;
 
+/* A unique index or constraint on plain columns, non-partial: what
+ * INSERT ... ON CONFLICT (cols) can infer as its arbiter. */
+typedef struct pgc_unique {
+    const char *name;        /* the index's name (a constraint's index has its name) */
+    char kind;               /* 'p' primary key, 'u' unique constraint, 'i' unique index */
+    PGC_VEC(const char *) cols;
+} pgc_unique;
+
 /* A relation: kind 'r' table, 'p' partitioned table, 'v' view,
  * 'm' materialized view, 'c' composite type, 'f' foreign table. */
 typedef struct pgc_rel {
@@ -64,6 +72,12 @@ typedef struct pgc_rel {
     bool system;             /* pg_catalog / information_schema (catalog_sys.c) */
     PGC_VEC(struct pgc_rel *) deps;  /* views: the relations their query reads */
     PGC_VEC(struct pgc_rel *) parents;  /* INHERITS / PARTITION OF: reading a parent reads us */
+    struct pgc_rel *owned_by; /* a sequence ('S'): the table of its serial or identity
+                                 column, or of OWNED BY; dropped and moved with it */
+    PGC_VEC(pgc_unique) uniques; /* its unique indexes and constraints on plain columns */
+    bool uniques_unknown;    /* it may have others pgc does not follow (partitions, LIKE
+                                INCLUDING INDEXES, USING INDEX, EXCLUDE): ON CONFLICT
+                                targets are not checked */
 } pgc_rel;
 
 /* A user-defined type.  t.name is the spelling of format_type(). */

@@ -21,7 +21,8 @@
  *     @name, sqlc.arg(name), sqlc.narg(name), sqlc.slice(name) -> $n
  *     sqlc.embed(t)                                           -> t.*
  *
- * the same name always giving the same n, in order of first use.
+ * the same name always giving the same n, in order of first use; names
+ * take the numbers that the query's own $n leave free, lowest first (sqlc).
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -316,7 +317,9 @@ typedef struct canon {
     PGC_VEC(pgc_render_seg) segs;
     size_t copied;           /* source bytes before this are in out */
     pgc_query_src *q;        /* NULL for a migration statement */
-    size_t positional_at, named_at; /* first use of each kind, or SIZE_MAX */
+    bool *taken;             /* taken[n]: $n is written in the query (n <= max_taken) */
+    int max_taken;
+    int next_named;          /* no number below this is free for a named parameter */
 } canon;
 
 /* Replaces source bytes [from, to) of the statement by text. */
@@ -336,6 +339,15 @@ static size_t next_code(const canon *c, size_t i)
         if (is_code(c->tok[i].kind))
             break;
     return i;
+}
+
+/* Index of the last token before i that is code, or ntok if none. */
+static size_t prev_code(const canon *c, size_t i)
+{
+    while (i-- > 0)
+        if (is_code(c->tok[i].kind))
+            return i;
+    return c->ntok;
 }
 
 static bool tok_is(const canon *c, size_t i, pgc_tok kind)
@@ -372,26 +384,17 @@ static bool canon_template(canon *c, const pgc_token *t)
     return true;
 }
 
-static bool mixed(canon *c, size_t at)
-{
-    pgc_diag_error(c->d, c->file, c->base + at,
-                   "cannot mix positional parameters ($n) and named parameters in one query");
-    return false;
-}
-
-/* Finds or adds a named parameter; returns its index, or 0 after reporting. */
+/*
+ * Finds or adds a named parameter; returns its index, or 0 after reporting.
+ * A new name takes the lowest number that no $n of the query uses and no
+ * earlier name took, as sqlc does: "$1 AND @a AND $3" makes @a $2.
+ */
 static int named_param(canon *c, const char *name, pgc_param_kind kind, size_t at)
 {
-    if (c->positional_at != SIZE_MAX) {
-        mixed(c, at);
-        return 0;
-    }
-    if (c->named_at == SIZE_MAX)
-        c->named_at = at;
     pgc_query_src *q = c->q;
     for (size_t i = 0; i < q->params.len; i++) {
         pgc_param_src *p = &q->params.items[i];
-        if (strcmp(p->name, name) != 0)
+        if (!p->name || strcmp(p->name, name) != 0)
             continue;
         if ((p->kind == PGC_PARAM_SLICE) != (kind == PGC_PARAM_SLICE)) {
             pgc_diag_error(c->d, c->file, c->base + at,
@@ -408,8 +411,14 @@ static int named_param(canon *c, const char *name, pgc_param_kind kind, size_t a
                        MAX_PARAMS);
         return 0;
     }
-    pgc_param_src p = {(int)q->params.len + 1, pgc_arena_strdup(c->a, name), kind,
-                       c->base + at};
+    while (c->next_named <= c->max_taken && c->taken[c->next_named])
+        c->next_named++;
+    if (c->next_named > MAX_PARAMS) {
+        pgc_diag_error(c->d, c->file, c->base + at, "too many parameters (at most %d)",
+                       MAX_PARAMS);
+        return 0;
+    }
+    pgc_param_src p = {c->next_named++, pgc_arena_strdup(c->a, name), kind, c->base + at};
     PGC_PUSH(c->a, q->params, p);
     return p.index;
 }
@@ -421,20 +430,36 @@ static void put_param(canon *c, size_t from, size_t to, int index)
     replace(c, from, to, text, (size_t)n);
 }
 
-/* positional = PARAM token "$n" */
-static bool canon_positional(canon *c, const pgc_token *t)
+/* The n of PARAM token "$n", or 0 when it is not 1..MAX_PARAMS. */
+static int positional_number(const canon *c, const pgc_token *t)
 {
-    if (c->named_at != SIZE_MAX)
-        return mixed(c, t->off);
-    if (c->positional_at == SIZE_MAX)
-        c->positional_at = t->off;
     unsigned long v = 0;
     for (size_t i = 1; i < t->len; i++) {
         v = v * 10 + (unsigned long)(c->src[t->off + i] - '0');
         if (v > MAX_PARAMS)
-            break;
+            return 0;
     }
-    if (v == 0 || v > MAX_PARAMS) {
+    return (int)v;
+}
+
+/* Marks the numbers the query's $n use, before named parameters take theirs. */
+static void take_positional_numbers(canon *c, pgc_arena *scratch)
+{
+    for (size_t i = 0; i < c->ntok; i++)
+        if (c->tok[i].kind == PGC_TOK_PARAM && positional_number(c, &c->tok[i]) > c->max_taken)
+            c->max_taken = positional_number(c, &c->tok[i]);
+    c->taken = pgc_arena_alloc(scratch, (size_t)c->max_taken + 1);
+    memset(c->taken, 0, (size_t)c->max_taken + 1);
+    for (size_t i = 0; i < c->ntok; i++)
+        if (c->tok[i].kind == PGC_TOK_PARAM)
+            c->taken[positional_number(c, &c->tok[i])] = true;
+}
+
+/* positional = PARAM token "$n" */
+static bool canon_positional(canon *c, const pgc_token *t)
+{
+    int v = positional_number(c, t);
+    if (v == 0) {
         pgc_diag_error(c->d, c->file, c->base + t->off,
                        "there is no parameter %.*s (parameters are $1 to $%d)", (int)t->len,
                        c->src + t->off, MAX_PARAMS);
@@ -442,9 +467,9 @@ static bool canon_positional(canon *c, const pgc_token *t)
     }
     pgc_query_src *q = c->q;
     for (size_t i = 0; i < q->params.len; i++)
-        if (q->params.items[i].index == (int)v)
+        if (q->params.items[i].index == v)
             return true;
-    pgc_param_src p = {(int)v, NULL, PGC_PARAM_POSITIONAL, c->base + t->off};
+    pgc_param_src p = {v, NULL, PGC_PARAM_POSITIONAL, c->base + t->off};
     PGC_PUSH(c->a, q->params, p);
     return true;
 }
@@ -499,6 +524,33 @@ static char *macro_name(canon *c, const pgc_token *t)
     }
     pgc_sb_add(&b, "", 0); /* "" for an empty string */
     return b.p;
+}
+
+/*
+ * in_slice = ["NOT"] "IN" "(" slice-macro ")"  ->  "= ANY($n)" / "<> ALL($n)"
+ * sqlc expands sqlc.slice(x) in IN (...) into one parameter per item at run
+ * time; pgc sends the items as one array, so IN's list becomes ANY's array,
+ * in the SQL analysed and the SQL run.  The macro spans tokens i..rp; a
+ * slice elsewhere is just $n.  Returns rp.
+ */
+static size_t canon_slice_in(canon *c, size_t i, size_t rp, int index)
+{
+    size_t lp = prev_code(c, i), in = lp < c->ntok ? prev_code(c, lp) : c->ntok;
+    size_t close = next_code(c, rp);
+    if (!tok_is(c, lp, PGC_TOK_LPAREN) || !tok_keyword(c, in, "in")
+        || !tok_is(c, close, PGC_TOK_RPAREN)) {
+        put_param(c, c->tok[i].off, c->tok[rp].off + c->tok[rp].len, index);
+        return rp;
+    }
+    size_t not = prev_code(c, in), from = c->tok[in].off;
+    const char *op = "= ANY";
+    if (tok_keyword(c, not, "not")) {
+        from = c->tok[not].off;
+        op = "<> ALL";
+    }
+    char *text = pgc_arena_printf(c->a, "%s($%d)", op, index);
+    replace(c, from, c->tok[close].off + c->tok[close].len, text, strlen(text));
+    return close;
 }
 
 /*
@@ -561,6 +613,8 @@ static size_t canon_macro(canon *c, size_t i, size_t fn)
     int index = named_param(c, name, kind, start->off);
     if (index == 0)
         return 0;
+    if (kind == PGC_PARAM_SLICE)
+        return canon_slice_in(c, i, rp, index);
     put_param(c, start->off, end, index);
     return rp;
 }
@@ -586,11 +640,11 @@ static int compare_params(const void *x, const void *y)
     return (a->index > b->index) - (a->index < b->index);
 }
 
-/* Positional parameters by index, numbered from $1 with no gap. */
+/* Parameters by index, numbered from $1 with no gap. */
 static bool check_positional(canon *c)
 {
     pgc_query_src *q = c->q;
-    if (q->params.len == 0 || q->params.items[0].name)
+    if (q->params.len == 0)
         return true;
     qsort(q->params.items, q->params.len, sizeof *q->params.items, compare_params);
     for (size_t i = 0; i < q->params.len; i++) {
@@ -615,8 +669,8 @@ static bool canonicalize(pgc_arena *a, pgc_arena *scratch, pgc_diags *d, const p
                          pgc_stmt_text *out)
 {
     out->templated = false;
-    canon c = {.a = a, .d = d, .file = file, .src = text + off,
-               .base = off, .q = q, .positional_at = SIZE_MAX, .named_at = SIZE_MAX};
+    canon c = {.a = a, .d = d, .file = file, .src = text + off, .base = off, .q = q,
+               .next_named = 1};
     c.out.a = a;
 
     PGC_VEC(pgc_token) toks = {0};
@@ -632,6 +686,8 @@ static bool canonicalize(pgc_arena *a, pgc_arena *scratch, pgc_diags *d, const p
     }
     c.tok = toks.items;
     c.ntok = toks.len;
+    if (q)
+        take_positional_numbers(&c, scratch);
 
     for (size_t i = 0; i < c.ntok; i++) {
         const pgc_token *k = &c.tok[i];
@@ -1097,23 +1153,58 @@ static bool cmd_from_name(const char *s, size_t n, pgc_cmd *out)
     return false;
 }
 
-/* An annotation comment: "--" blank* "name:". */
-static bool is_annotation(const char *text, const pgc_token *t)
+/*
+ * The "name:" line of annotation comment t: [*from, *to) in text, from at
+ * "name:".  sqlc's forms:
+ *     "--" blank* "name:" ...                         a line comment
+ *     "/" "*" blank* "name:" ... "*" "/"              a block comment on one line,
+ * or a block comment over several lines, one of which starts (blanks aside)
+ * with "name:"; *to stops before the comment's end.  False for any other
+ * comment.
+ */
+static bool annotation_line(const char *text, const pgc_token *t, size_t *from, size_t *to)
 {
     const char *s = text + t->off;
-    size_t n = t->len, i = 2;
-    if (n < 2 || s[0] != '-' || s[1] != '-')
+    size_t n = t->len;
+    if (n >= 2 && s[0] == '-' && s[1] == '-') {
+        size_t i = 2;
+        while (i < n && is_blank(s[i]))
+            i++;
+        *from = t->off + i;
+        *to = t->off + n;
+        return n - i >= 5 && memcmp(s + i, "name:", 5) == 0;
+    }
+    if (n < 4 || s[0] != '/' || s[1] != '*')
         return false;
-    while (i < n && is_blank(s[i]))
-        i++;
-    return n - i >= 5 && memcmp(s + i, "name:", 5) == 0;
+    size_t end = s[n - 2] == '*' && s[n - 1] == '/' ? n - 2 : n;
+    for (size_t i = 2; i < end;) {
+        size_t eol = i;
+        while (eol < end && s[eol] != '\n')
+            eol++;
+        size_t k = i;
+        while (k < eol && is_blank(s[k]))
+            k++;
+        if (eol - k >= 5 && memcmp(s + k, "name:", 5) == 0) {
+            *from = t->off + k;
+            *to = t->off + eol;
+            return true;
+        }
+        i = eol + 1;
+    }
+    return false;
+}
+
+static bool is_annotation(const char *text, const pgc_token *t)
+{
+    size_t from, to;
+    return annotation_line(text, t, &from, &to);
 }
 
 #define CMD_LIST ":one, :many, :exec, :execrows, :execresult, :copyfrom, :batchexec, " \
                  ":batchone or :batchmany"
 
 /*
- * annotation = "--" "name:" NAME CMD
+ * annotation = "name:" NAME CMD, on the comment's line annotation_line finds
  * NAME = a C identifier;  CMD = ":one" | ":many" | ...
  * Returns false after reporting.
  */
@@ -1121,9 +1212,8 @@ static bool parse_annotation(pgc_arena *a, pgc_diags *d, const pgc_file *file,
                              const pgc_token *t, pgc_query_src *q)
 {
     const char *s = file->text;
-    size_t i = t->off + 2, end = t->off + t->len;
-    while (i < end && is_blank(s[i]))
-        i++;
+    size_t i = 0, end = 0;
+    annotation_line(s, t, &i, &end);
     i += 5; /* name: */
     pgc_word w[PGC_MAX_WORDS];
     int k = pgc_split_words(s + i, end - i, w);

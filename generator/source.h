@@ -134,11 +134,13 @@ typedef struct pgc_query_src {
 } pgc_query_src;
 
 /*
- * Reads query files: statements each preceded by `-- name: Name :cmd`.
+ * Reads query files: statements each preceded by `-- name: Name :cmd`
+ * (or a block comment with a line "name: Name :cmd", as sqlc allows).
  * Errors (reported with positions): a statement without annotation, an
  * unknown :cmd, a duplicate name (across all files), an annotation with no
- * statement, mixing $n with named parameters in one query, bad templates
- * or macros, lexer errors.  The first error of each query is reported
+ * statement, a gap in the parameter numbers ($1 and $3 but no $2, named
+ * parameters taking the numbers no $n uses, lowest first, as in sqlc), bad
+ * templates or macros, lexer errors.  The first error of each query is reported
  * and reading goes on.  Returns false after reporting errors; out then
  * holds the queries read without error.  A directory gives its *.sql files
  * in name order.

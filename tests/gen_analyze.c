@@ -370,6 +370,43 @@ static void insert__without_column_list_takes_leading_columns(void **state)
                  "author_id bigint?, title text", "id integer!");
 }
 
+static void sequences__read_as_one_row_never_written(void **state)
+{
+    world *w = *state;
+    assert_query(w, "SELECT last_value, is_called FROM books_id_seq", "",
+                 "last_value bigint!, is_called boolean!");
+    assert_query(w, "SELECT nextval('books_id_seq')", "", "nextval bigint!");
+    assert_query_error(w, "INSERT INTO books_id_seq VALUES (1, 0, true)",
+                       "cannot change sequence \"books_id_seq\"");
+    assert_query_error(w, "UPDATE authors_id_seq SET is_called = false",
+                       "cannot change sequence \"authors_id_seq\"");
+}
+
+static void utility__call_do_and_ddl_are_exec_without_result(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE PROCEDURE bump(a bigint, n int DEFAULT 1) LANGUAGE sql AS $$ SELECT 1 $$;\n"
+                "CREATE PROCEDURE outp(INOUT x int) LANGUAGE sql AS $$ SELECT 1 $$;\n");
+    assert_query(w, "CALL bump($1)", "a bigint", "");
+    assert_query(w, "CALL bump($1, n => $2)", "a bigint, n integer", "");
+    assert_query(w, "DO $$ BEGIN PERFORM 1; END $$", "", "");
+    assert_query(w, "CREATE TABLE IF NOT EXISTS archive (LIKE books)", "", "");
+    assert_query(w, "CREATE INDEX IF NOT EXISTS books_title ON books (title)", "", "");
+    assert_query(w, "ALTER TABLE books ADD COLUMN IF NOT EXISTS isbn text", "", "");
+    assert_query(w, "DROP TABLE IF EXISTS archive", "", "");
+    assert_query(w, "GRANT SELECT ON books TO PUBLIC", "", "");
+    assert_query(w, "COMMENT ON TABLE books IS 'x'", "", "");
+    /* procedures only in CALL, and CALL only of procedures */
+    assert_query_error(w, "SELECT bump(1)", "function bump(integer) does not exist");
+    assert_query_error(w, "CALL books_of(1)", "function books_of(integer) does not exist");
+    assert_query_error(w, "CALL outp(1)",
+                       "pgc cannot type CALL of a procedure with OUT or INOUT parameters");
+    /* the server leaves a parameter of a DDL statement untyped */
+    const world_param p1[] = {{1, NULL, PGC_PARAM_POSITIONAL}};
+    assert_false(world_query_named(w, "CREATE TABLE x (a int DEFAULT $1)", p1, 1, NULL));
+    assert_non_null(strstr(world_errors(w), "could not determine data type of parameter $1"));
+}
+
 static void utility__statements_without_result(void **state)
 {
     world *w = *state;
@@ -566,6 +603,76 @@ static void insert__on_conflict(void **state)
                  "DO UPDATE SET name = excluded.name, bio = $4 RETURNING id, bio",
                  "id bigint, name character varying, mail email, bio text?",
                  "id bigint!, bio text?");
+}
+
+/* ON CONFLICT (cols) needs a unique index or key on exactly those columns,
+ * as PostgreSQL infers its arbiter (42P10 otherwise). */
+static void insert__on_conflict_target_needs_a_unique_index(void **state)
+{
+    world *w = *state;
+    const char *none = "there is no unique or exclusion constraint matching the ON CONFLICT "
+                       "specification";
+    assert_query_error(w, "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) "
+                          "ON CONFLICT (title) DO NOTHING",
+                       none);
+    assert_non_null(strstr(world_errors(w), "test.sql:1:79: error: "));
+    assert_query_error(w, "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) "
+                          "ON CONFLICT (id, title) DO NOTHING",
+                       none);
+    assert_query_error(w, "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) "
+                          "ON CONFLICT DO UPDATE SET title = 'b'",
+                       "ON CONFLICT DO UPDATE requires inference specification or constraint "
+                       "name");
+    assert_query_error(w, "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) "
+                          "ON CONFLICT (nope) DO NOTHING",
+                       "column \"nope\" of relation \"books\" does not exist");
+    world_ok(w, "CREATE UNIQUE INDEX books_title_pages ON books (title, pages);\n"
+                "CREATE UNIQUE INDEX ON books (price) WHERE pages > 0;\n"
+                "CREATE UNIQUE INDEX ON books (lower(title));\n"
+                "ALTER TABLE authors ADD CONSTRAINT one_name UNIQUE (name, born);\n"
+                "ALTER TABLE authors RENAME COLUMN born TO born_on;\n");
+    const char *ok[] = {
+        "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) "
+        "ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) "
+        "ON CONFLICT (pages, title) DO UPDATE SET price = 2",
+        "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) "
+        "ON CONFLICT (price) WHERE pages > 0 DO NOTHING",
+        "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) "
+        "ON CONFLICT ((lower(title))) DO NOTHING",
+        "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) "
+        "ON CONFLICT ON CONSTRAINT books_pkey DO NOTHING",
+        "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) ON CONFLICT DO NOTHING",
+        "INSERT INTO authors (name, born_on) VALUES ('a', NULL) ON CONFLICT (born_on, name) "
+        "DO NOTHING",
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+        if (!world_query(w, ok[i]))
+            fail_msg("%s: %s", ok[i], world_errors(w));
+    /* a partial index needs the ON CONFLICT's WHERE */
+    assert_query_error(w, "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) "
+                          "ON CONFLICT (price) DO NOTHING",
+                       none);
+    /* dropped indexes and keys, and their columns, are no arbiters */
+    world_ok(w, "DROP INDEX books_title_pages;\n"
+                "ALTER TABLE books DROP CONSTRAINT books_pkey;\n"
+                "ALTER TABLE authors DROP COLUMN born_on;\n");
+    assert_query_error(w, "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) "
+                          "ON CONFLICT (title, pages) DO NOTHING",
+                       none);
+    assert_query_error(w, "INSERT INTO books (id, title, price, pages) VALUES (1, 'a', 1, 1) "
+                          "ON CONFLICT (id) DO NOTHING",
+                       none);
+    assert_query_error(w, "INSERT INTO authors (name) VALUES ('a') ON CONFLICT (name) DO NOTHING",
+                       none);
+    /* partitions take their parent's indexes as they come: not checked */
+    world_ok(w, "CREATE TABLE p (id int, at date) PARTITION BY RANGE (at);\n"
+                "CREATE TABLE p1 PARTITION OF p FOR VALUES FROM ('2020-01-01') TO "
+                "('2021-01-01');\n");
+    assert_true(world_query(w, "INSERT INTO p1 VALUES (1, '2020-02-02') ON CONFLICT (id) "
+                               "DO NOTHING"));
+    assert_query_error(w, "INSERT INTO p VALUES (1, '2020-02-02') ON CONFLICT (id) DO NOTHING",
+                       none);
 }
 
 static void update__set_from_returning(void **state)
@@ -1048,6 +1155,8 @@ int main(void)
         T(select__grouping_sets_make_columns_nullable),
         T(select__whole_row_field_is_the_column),
         T(insert__without_column_list_takes_leading_columns),
+        T(sequences__read_as_one_row_never_written),
+        T(utility__call_do_and_ddl_are_exec_without_result),
         T(utility__statements_without_result),
         T(setop__union_common_type_and_nullability),
         T(cte__columns_and_outer_join),
@@ -1066,6 +1175,7 @@ int main(void)
         T(insert__values_and_returning),
         T(insert__select_types_params_by_target),
         T(insert__on_conflict),
+        T(insert__on_conflict_target_needs_a_unique_index),
         T(update__set_from_returning),
         T(delete__returning),
         T(errors__name_resolution),

@@ -339,21 +339,51 @@ static void canon__positional_parameters__are_kept(void **state)
     assert_param(&q->params.items[1], 2, NULL, PGC_PARAM_POSITIONAL, 16 + 7);
 }
 
+static void canon__named_and_positional__named_take_the_lowest_free_numbers(void **state)
+{
+    env *e = *state;
+    /* as sqlc 1.31: the $n first, then each new name the lowest number left */
+    const pgc_query_src *q = one_query(
+        e, "-- name: Q :one\n"
+           "SELECT @a, $1, sqlc.narg(b), $3, @a, sqlc.slice(c), $5");
+    assert_string_equal(q->text.canon, "SELECT $2, $1, $4, $3, $2, $6, $5");
+    assert_int_equal(q->params.len, 6);
+    assert_param(&q->params.items[0], 1, NULL, PGC_PARAM_POSITIONAL, 16 + 11);
+    assert_param(&q->params.items[1], 2, "a", PGC_PARAM_NAMED, 16 + 7);
+    assert_param(&q->params.items[2], 3, NULL, PGC_PARAM_POSITIONAL, 16 + 29);
+    assert_param(&q->params.items[3], 4, "b", PGC_PARAM_NULLABLE, 16 + 15);
+    assert_param(&q->params.items[4], 5, NULL, PGC_PARAM_POSITIONAL, 16 + 52);
+    assert_param(&q->params.items[5], 6, "c", PGC_PARAM_SLICE, 16 + 37);
+}
+
+static void canon__slice_in_a_list__becomes_any_of_an_array(void **state)
+{
+    env *e = *state;
+    const pgc_query_src *q = one_query(
+        e, "-- name: Q :many\n"
+           "SELECT 1 WHERE a IN (sqlc.slice(ids)) AND b NOT IN ( sqlc.slice('xs') ) "
+           "AND c IN (sqlc.slice(ids), 1) AND d = ANY(sqlc.slice(ys))");
+    assert_string_equal(q->text.canon, "SELECT 1 WHERE a = ANY($1) AND b <> ALL($2) "
+                                       "AND c IN ($1, 1) AND d = ANY($3)");
+    /* IN (sqlc.slice(ids)): 20 bytes at 17; NOT IN ( sqlc.slice('xs') ): 27 at 44;
+     * sqlc.slice(ids) alone: 15 at 82; sqlc.slice(ys): 14 at 114 */
+    const pgc_render_seg segs[] = {{17, 9, 17, 20}, {33, 10, 44, 27}, {54, 2, 82, 15},
+                                   {73, 2, 114, 14}};
+    assert_segs(&q->text, segs, COUNT(segs));
+    assert_int_equal(q->params.len, 3);
+    assert_param(&q->params.items[0], 1, "ids", PGC_PARAM_SLICE, 17 + 21);
+    assert_param(&q->params.items[1], 2, "xs", PGC_PARAM_SLICE, 17 + 53);
+}
+
 static void canon__parameter_errors__are_reported_where_they_are(void **state)
 {
     (void)state;
     assert_query_error(
-        "-- name: Q :one\nSELECT $1, @a",
-        "q.sql:2:12: error: cannot mix positional parameters ($n) and named parameters in one "
-        "query\n"
-        "    2 | SELECT $1, @a\n"
+        "-- name: Q :one\nSELECT @a, $3",
+        "q.sql:2:12: error: parameter $3 is used but $2 is not: number parameters from $1 with "
+        "no gaps\n"
+        "    2 | SELECT @a, $3\n"
         "      |            ^\n");
-    assert_query_error(
-        "-- name: Q :one\nSELECT sqlc.arg(a), $1",
-        "q.sql:2:21: error: cannot mix positional parameters ($n) and named parameters in one "
-        "query\n"
-        "    2 | SELECT sqlc.arg(a), $1\n"
-        "      |                     ^\n");
     assert_query_error(
         "-- name: Q :one\nSELECT $1, $3",
         "q.sql:2:12: error: parameter $3 is used but $2 is not: number parameters from $1 with "
@@ -471,6 +501,58 @@ static void query__annotations__name_each_statement(void **state)
     assert_string_equal(qs.items[2].text.canon, "DELETE FROM authors WHERE id = $1");
 }
 
+static void query__block_comment_annotations__name_statements_as_in_sqlc(void **state)
+{
+    env *e = *state;
+    pgc_query_srcs qs = {0};
+    const char *text = "/* name: GetAuthor :one */\n"
+                       "SELECT 1;\n"
+                       "/* name: ListAuthors :many */ SELECT 2;\n"
+                       "/*\n"
+                       "  Every author.\n"
+                       "  name: CountAuthors :one\n"
+                       "*/\n"
+                       "SELECT 3;\n"
+                       "/*name:Drop :exec*/DELETE FROM t;\n"
+                       "/* an ordinary comment */ -- name: Last :exec\n"
+                       "SELECT /* name is: not a note */ 4;\n";
+    assert_true(read_queries(e, "q.sql", text, &qs));
+    assert_no_diags(e);
+    assert_int_equal(qs.len, 5);
+    assert_string_equal(qs.items[0].name, "GetAuthor");
+    assert_int_equal(qs.items[0].cmd, PGC_CMD_ONE);
+    assert_int_equal(qs.items[0].annotation_offset, 0);
+    assert_string_equal(qs.items[0].text.canon, "SELECT 1");
+    assert_string_equal(qs.items[1].name, "ListAuthors");
+    assert_int_equal(qs.items[1].cmd, PGC_CMD_MANY);
+    assert_string_equal(qs.items[1].text.canon, "SELECT 2");
+    assert_int_equal(qs.items[1].text.offset, 37 + 30); /* on the annotation's line */
+    assert_string_equal(qs.items[2].name, "CountAuthors");
+    assert_string_equal(qs.items[2].text.canon, "SELECT 3");
+    assert_string_equal(qs.items[3].name, "Drop");
+    assert_int_equal(qs.items[3].cmd, PGC_CMD_EXEC);
+    assert_string_equal(qs.items[3].text.canon, "DELETE FROM t");
+    assert_string_equal(qs.items[4].name, "Last");
+    assert_string_equal(qs.items[4].text.canon, "SELECT /* name is: not a note */ 4");
+}
+
+static void query__block_comment_annotation_errors__are_reported(void **state)
+{
+    (void)state;
+    assert_query_error("/* name: Q :all */\nSELECT 1",
+                       "q.sql:1:12: error: unknown command \":all\"; expected one of " CMDS "\n"
+                       "    1 | /* name: Q :all */\n"
+                       "      |            ^\n");
+    assert_query_error("/*\n name: Q\n*/ SELECT 1",
+                       "q.sql:2:9: error: query Q has no command; expected one of " CMDS "\n"
+                       "    2 |  name: Q\n"
+                       "      |         ^\n");
+    assert_query_error("/* name: Q :one x */ SELECT 1",
+                       "q.sql:1:17: error: unexpected \"x\" after the command\n"
+                       "    1 | /* name: Q :one x */ SELECT 1\n"
+                       "      |                 ^\n");
+}
+
 static void query__every_command__is_known(void **state)
 {
     env *e = *state;
@@ -562,7 +644,7 @@ static void query__an_error__does_not_stop_the_others(void **state)
     pgc_query_srcs qs = {0};
     assert_false(read_queries(e, "q.sql",
                               "-- name: A :one\nSELECT @a;\n"
-                              "-- name: B :one\nSELECT $1, @b;\n"
+                              "-- name: B :one\nSELECT $3, @b;\n"
                               "-- name: C :one\nSELECT sqlc.arg(c);\n",
                               &qs));
     assert_int_equal(e->d.errors, 1);
@@ -1044,9 +1126,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(canon__embed__becomes_star_of_the_table, setup, teardown),
         cmocka_unit_test_setup_teardown(canon__operators_with_at__are_not_parameters, setup, teardown),
         cmocka_unit_test_setup_teardown(canon__positional_parameters__are_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(canon__named_and_positional__named_take_the_lowest_free_numbers, setup, teardown),
+        cmocka_unit_test_setup_teardown(canon__slice_in_a_list__becomes_any_of_an_array, setup, teardown),
         cmocka_unit_test_setup_teardown(canon__parameter_errors__are_reported_where_they_are, setup, teardown),
         cmocka_unit_test_setup_teardown(canon__template_errors__are_the_runtimes, setup, teardown),
         cmocka_unit_test_setup_teardown(query__annotations__name_each_statement, setup, teardown),
+        cmocka_unit_test_setup_teardown(query__block_comment_annotations__name_statements_as_in_sqlc, setup, teardown),
+        cmocka_unit_test_setup_teardown(query__block_comment_annotation_errors__are_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(query__every_command__is_known, setup, teardown),
         cmocka_unit_test_setup_teardown(query__annotation_errors__are_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(query__duplicate_names__across_files__are_refused, setup, teardown),

@@ -17,6 +17,8 @@ PACKAGES="$PACKAGES libecpg-dev"
 PACKAGES="$PACKAGES groff-base"
 # make test: tests/run-differential is a Python 3 script.
 PACKAGES="$PACKAGES python3"
+# make test: tests/run-dump compares pgc describe's JSON catalogs with jq.
+PACKAGES="$PACKAGES jq"
 # make check: libFuzzer's and ThreadSanitizer's runtimes for clang.
 PACKAGES="$PACKAGES libclang-rt-14-dev"
 

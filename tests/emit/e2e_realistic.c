@@ -255,6 +255,21 @@ static void shop__products__arrays_jsonb_bytea_numeric(void **state)
     assert_true(r.discontinued);
     shop_get_product_row_clear(&r);
 
+    /* IN (sqlc.slice(x)) takes an array, as = ANY($n); NOT IN as <> ALL($n) */
+    const int64_t ids[] = {third, 424242, mug, plain};
+    static const char *const skip[] = {"SKU-2"};
+    shop_products_in_slices_iter pit;
+    shop_products_in_slices_row pr;
+    assert_ok(shop_products_in_slices_open(f->db, (pgc_int8_array){ids, 4, NULL},
+                                           (pgc_text_array){skip, 1}, &pit, &err),
+              &err);
+    assert_ok(shop_products_in_slices_next(&pit, &pr, &err), &err);
+    assert_int_equal(pr.id, mug);
+    assert_ok(shop_products_in_slices_next(&pit, &pr, &err), &err);
+    assert_int_equal(pr.id, third);
+    assert_int_equal(shop_products_in_slices_next(&pit, &pr, &err), PGC_ENOROW);
+    shop_products_in_slices_close(&pit);
+
     /* a unique violation on the sku */
     pgc_error_clear(&err);
     assert_int_equal(shop_create_product(f->db, "SKU-2", "again", "1", (pgc_text_array){NULL, 0},

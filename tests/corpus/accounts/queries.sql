@@ -339,3 +339,14 @@ LEFT JOIN LATERAL {{tables.tenant_users}}(t.id) tu ON true;
 -- name: UserDisplay :many
 SELECT id, coalesce(display_name, full_name) AS shown, length(display_name) AS display_length
 FROM {{tables.users}};
+
+-- name: InvoiceNumberState :one
+SELECT last_value, is_called, log_cnt FROM {{tables.invoice_numbers}};
+
+-- name: SerialState :one
+SELECT s.last_value, t.slug FROM {{tables.tenants_id_seq}} s, {{tables.tenants}} t
+ORDER BY t.id LIMIT 1;
+
+-- name: AuditOfTenant :many
+-- verify-params: 1
+SELECT id, at, what FROM {{tables.audit_events}} WHERE tenant_id = @tenant_id ORDER BY id;

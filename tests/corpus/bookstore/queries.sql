@@ -570,3 +570,10 @@ FROM {{tables.shipping.carriers}} c
 LEFT JOIN {{tables.orders}} o ON o.id = c.id
 GROUP BY c.id, c.name, c.tracking_url
 ORDER BY c.id;
+
+-- name: BooksInSlice :many
+-- sqlc.slice in IN (...): one array parameter, the SQL is "= ANY($n)"
+-- verify-params: {1,2,3} | {ebook,audio}
+SELECT id, title FROM {{tables.books}}
+WHERE id IN (sqlc.slice(ids)) AND format NOT IN ( sqlc.slice('formats') )
+ORDER BY id;

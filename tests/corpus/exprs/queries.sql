@@ -795,3 +795,23 @@ SELECT id,
        coalesce(vc, tx, 'x') AS notnull_middle
 FROM t
 ORDER BY id;
+
+-- name: LtreeDescendants :many
+-- verify-params: top.science
+SELECT id, path, nlevel(path) AS depth, subpath(path, 0, 1) AS root, ltree2text(path) AS txt
+FROM cat WHERE path <@ @root ORDER BY path;
+
+-- name: LtreeMatch :many
+-- verify-params: *.science.* | science & !art
+SELECT id, path ~ @pattern AS by_lquery, path @ sqlc.arg(words)::ltxtquery AS by_words,
+       path || 'leaf' AS child, index(path, 'science') AS at
+FROM cat ORDER BY id;
+
+-- name: LtreeAncestors :many
+SELECT c.id, lca(c.path, d.path) AS common, c.alt @> d.path AS alt_above, subltree(d.path, 0, 1) AS first
+FROM cat c JOIN cat d ON d.id = c.id + 1 ORDER BY c.id;
+
+-- name: LtreeArrays :one
+SELECT array_agg(path) ?@> 'top.science.astro.x'::ltree AS nearest, lca(array_agg(path)) AS all_common,
+       array_agg(path) @> 'top.art'::ltree AS holds
+FROM cat;

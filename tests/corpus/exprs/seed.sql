@@ -17,3 +17,6 @@ INSERT INTO v VALUES
     (1, 1, 'abc', 3, '{happy,ok}', 'ok', '2024-01-01 10:00:00.123', '2 days', B'101', B'11',
      12345, 1.5, 'x', 'name'),
     (2, NULL, NULL, 1, '{NULL}', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+
+INSERT INTO cat VALUES (1, 'top', NULL), (2, 'top.science', 'top.sci'), (3, 'top.science.astro', NULL),
+    (4, 'top.art', 'top');

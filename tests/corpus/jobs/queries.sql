@@ -296,3 +296,34 @@ RETURNING jobs.id, old.priority AS old_priority, jobs.priority;
 -- name: MaxPriorityPerQueue :many
 SELECT q.name, (SELECT max(j.priority) FROM jobs j WHERE j.queue = q.name) AS top_priority
 FROM queues q;
+
+/* name: JobsOfQueueBlock :many */
+SELECT id, kind FROM jobs WHERE queue = $1 ORDER BY id;
+
+/* name: CountQueuedInline :one */ SELECT count(*) AS n FROM jobs WHERE state = 'queued';
+
+/*
+  A multi-line block comment with the annotation on a line of its own.
+  name: KindsOfQueueMixed :many
+*/
+-- verify-params: 5 | default | 0
+SELECT kind FROM jobs WHERE queue = @queue AND attempts < $1 AND priority >= sqlc.arg(min_priority)
+ORDER BY kind;
+
+-- name: RequeueStale :exec
+CALL requeue_stale($1, sqlc.arg(max_attempts));
+
+-- name: RequeueStaleDefault :exec
+CALL requeue_stale(@stale);
+
+-- name: VacuumJobs :exec
+DO $$ BEGIN PERFORM pg_notify('jobs', 'vacuum'); END $$;
+
+-- name: CreateJobArchive :exec
+CREATE TABLE IF NOT EXISTS jobs_archive (LIKE jobs INCLUDING ALL);
+
+-- name: IndexJobKinds :exec
+CREATE INDEX IF NOT EXISTS jobs_kind ON jobs (kind);
+
+-- name: CommentOnJobs :exec
+COMMENT ON TABLE jobs IS 'The job queue';

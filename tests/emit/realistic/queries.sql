@@ -25,6 +25,11 @@ SELECT * FROM {{tables.products}} WHERE id = @id;
 UPDATE {{tables.products}} SET discontinued = true
 WHERE sku = ANY(sqlc.slice(skus)) AND NOT discontinued;
 
+-- name: ProductsInSlices :many
+SELECT id FROM {{tables.products}}
+WHERE id IN (sqlc.slice(ids)) AND sku NOT IN (sqlc.slice(skip_skus))
+ORDER BY id;
+
 -- name: CreateOrder :one
 INSERT INTO {{tables.orders}} (customer_id, total, placed_at, note)
 VALUES (@customer_id, @total, @placed_at, sqlc.narg(note))
