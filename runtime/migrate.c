@@ -519,10 +519,14 @@ static const char capture_sql[] =
     " name, current_setting(name)), ', ' ORDER BY name) || '; ' FROM pg_settings"
     " WHERE source = 'session' AND name NOT LIKE 'transaction\\_%'), '')"
     " || CASE current_setting('role') WHEN 'none' THEN ''"
-    " ELSE format('SET ROLE %I; ', current_setting('role')) END"
-    " || 'CLOSE ALL; DEALLOCATE ALL; UNLISTEN *; DISCARD TEMP; DISCARD SEQUENCES; '";
+    " ELSE format('SET ROLE %I; ', current_setting('role')) END";
 
-/* Captures r->restore (once a run, before its first file). */
+/*
+ * Captures r->restore (once a run, before its first file).  Behind a
+ * transaction pooler (statements=unnamed) the server connection is shared:
+ * DEALLOCATE ALL would drop the prepared statements the pooler tracks for
+ * its other clients, so it is left out there.
+ */
 static int capture_session(run *r, pgc_error *err)
 {
     if (r->restore)
@@ -531,7 +535,15 @@ static int capture_session(run *r, pgc_error *err)
     int rc = exec_params(r, capture_sql, 0, NULL, &res, err);
     if (rc != PGC_OK)
         return rc;
-    if (!(r->restore = pgc_strdup(PQgetvalue(res, 0, 0))))
+    const char *tail = r->c->unnamed
+                           ? "CLOSE ALL; UNLISTEN *; DISCARD TEMP; DISCARD SEQUENCES; "
+                           : "CLOSE ALL; DEALLOCATE ALL; UNLISTEN *; DISCARD TEMP; "
+                             "DISCARD SEQUENCES; ";
+    const char *head = PQgetvalue(res, 0, 0);
+    size_t len = strlen(head) + strlen(tail) + 1;
+    if ((r->restore = malloc(len)) != NULL)
+        snprintf(r->restore, len, "%s%s", head, tail);
+    else
         rc = pgc_fail(err, PGC_ENOMEM, "out of memory");
     PQclear(res);
     return rc;

@@ -1615,29 +1615,34 @@ static void drop_role(const fixture *f, const char *role)
 
 /*
  * Four files for module `tag`: 001 (in a transaction) and 003 (without)
- * change the session: search_path, role, a setting, a temporary table; 002
+ * change the session: search_path, role (003: session authorization), a
+ * setting, a temporary table, a prepared statement, a LISTEN; 002
  * and 004 write down the session they find (tables seen_TAG_2, seen_TAG_4)
  * and create an unqualified table (unq_TAG_2, unq_TAG_4).
  */
 typedef struct session_files {
-    char sql[4][512];
+    char sql[4][1024];
     pgc_migration files[4];
 } session_files;
 
 static void session_files_make(session_files *sf, const char *tag)
 {
     static const char *const setter =
-        "%sSET search_path TO side;\nSET ROLE pgc_mig_setter;\nSET work_mem = '%s';\n"
-        "CREATE TEMP TABLE leftover_%d (n int);\n";
+        "%sSET search_path TO side;\n%s pgc_mig_setter;\nSET work_mem = '%s';\n"
+        "CREATE TEMP TABLE leftover_%d (n int);\nPREPARE leftover_%d AS SELECT 1;\n"
+        "LISTEN leftover_%d;\n";
     static const char *const seer =
         "%sCREATE TABLE {{tables.seen_%s_%d}} AS SELECT current_setting('search_path') AS path,"
-        " current_user AS who, current_setting('work_mem') AS mem,"
+        " current_user || '/' || session_user AS who, current_setting('work_mem') AS mem,"
         " to_regclass('pg_temp.leftover_1') IS NULL AND to_regclass('pg_temp.leftover_3') IS NULL"
+        " AND NOT EXISTS (SELECT FROM pg_prepared_statements WHERE name LIKE 'leftover%%')"
+        " AND NOT EXISTS (SELECT FROM pg_listening_channels() c WHERE c LIKE 'leftover%%')"
         " AS clean;\nCREATE TABLE unq_%s_%d (n int);\n";
     static const char notx[] = "-- pgc:no-transaction\n";
-    snprintf(sf->sql[0], sizeof sf->sql[0], setter, "", "1111kB", 1);
+    snprintf(sf->sql[0], sizeof sf->sql[0], setter, "", "SET ROLE", "1111kB", 1, 1, 1);
     snprintf(sf->sql[1], sizeof sf->sql[1], seer, "", tag, 2, tag, 2);
-    snprintf(sf->sql[2], sizeof sf->sql[2], setter, notx, "2222kB", 3);
+    snprintf(sf->sql[2], sizeof sf->sql[2], setter, notx, "SET SESSION AUTHORIZATION",
+             "2222kB", 3, 3, 3);
     snprintf(sf->sql[3], sizeof sf->sql[3], seer, notx, tag, 4, tag, 4);
     static const char *const names[] = {"001_set.sql", "002_seen.sql", "003_set.sql",
                                         "004_seen.sql"};
@@ -1682,7 +1687,7 @@ static void migrate__session_set_in_a_file__does_not_reach_the_next(void **state
     for (int n = 2; n <= 4; n += 2) {
         char *got_one = seen_by(f, "one", n), *got_apart = seen_by(f, "apart", n);
         char expected[256];
-        snprintf(expected, sizeof expected, "\"$user\", public|%s|4MB|t|public", me);
+        snprintf(expected, sizeof expected, "\"$user\", public|%s/%s|4MB|t|public", me, me);
         assert_string_equal(got_apart, expected);
         assert_string_equal(got_one, got_apart);
         free(got_one);
