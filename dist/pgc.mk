@@ -18,8 +18,22 @@
 # The stamp OUTDIR/.NAME.pgc records the last run.  Put the $(eval ...)
 # after your default target: it defines rules, and make's default goal is
 # the first rule it reads.
+#
+# Checking against PostgreSQL (opt-in): with PGC_VERIFY=1 (on make's command
+# line, or set before the $(eval ...)), `pgc verify` runs before `pgc
+# generate`: the migrations are applied to a scratch database and every
+# query is prepared there; a disagreement fails the build and nothing is
+# generated.  It reruns when the generation does, and the first time
+# PGC_VERIFY is set; the stamp OUTDIR/.NAME.verified records the last pass.
+#   PGC_VERIFY_DB     conninfo of a server where pgc may create and drop a
+#                     scratch database; empty (default): pgc starts a
+#                     throwaway cluster (needs PostgreSQL's server binaries)
+#   PGC_VERIFY_FLAGS  more options for pgc verify, e.g. --execute --seed F
 
 PGC ?= pgc
+PGC_VERIFY ?=
+PGC_VERIFY_DB ?=
+PGC_VERIFY_FLAGS ?=
 
 # The files and directories a list of paths stands for.
 pgc__inputs = $(foreach p,$(1),$(if $(wildcard $(p)/.),$(p) $(wildcard $(p)/*.sql),$(p)))
@@ -28,15 +42,22 @@ pgc__tool = $(if $(findstring /,$(PGC)),$(PGC),$(shell command -v $(PGC) 2>/dev/
 # Runs the stamp's rule again when an output is missing (deleted by hand, say).
 # (No rule here: this file is included before the user's default target.)
 pgc__missing = $(if $(and $(wildcard $(1)),$(wildcard $(2))),,pgc__FORCE)
+# The verify stamp of OUTDIR $(1), NAME $(2) when PGC_VERIFY is on (not empty, not 0).
+pgc__verified = $(if $(filter-out 0,$(PGC_VERIFY)),$(1)/.$(2).verified)
 
 define pgc_generate
 $(4)/.$(1).pgc: $(call pgc__inputs,$(2) $(3)) $(pgc__tool) \
-                $(call pgc__missing,$(4)/$(1).c,$(4)/$(1).h)
+                $(call pgc__missing,$(4)/$(1).c,$(4)/$(1).h) $(call pgc__verified,$(4),$(1))
 	@mkdir -p $(4)
 	$$(PGC) generate -m $(2) -q $(3) -n $(1) -o $(4)
 	@touch $$@
 
 $(4)/$(1).c $(4)/$(1).h: $(4)/.$(1).pgc ;
+
+$(4)/.$(1).verified: $(call pgc__inputs,$(2) $(3)) $(pgc__tool)
+	@mkdir -p $(4)
+	$$(PGC) verify -m $(2) -q $(3) $$(if $$(PGC_VERIFY_DB),--db "$$(PGC_VERIFY_DB)") $$(PGC_VERIFY_FLAGS)
+	@touch $$@
 
 .PHONY: pgc__FORCE
 pgc__FORCE:

@@ -317,6 +317,34 @@ static void print_where(const options *o)
 
 /* ---- the actions --------------------------------------------------------------------- */
 
+/*
+ * For a module with no history in the schema (a mistyped -n, say): the
+ * modules that have one there, so that the operator sees the names the
+ * database knows.  Quiet when there is no tracking table or no other module.
+ */
+static void note_other_modules(pgc_db *db, const options *o)
+{
+    static const pgc_stmt modules = {
+        "pgc_migrate_modules",
+        "SELECT string_agg(DISTINCT module, ', ' ORDER BY module) FROM {{schema}}.pgc_migrations",
+        0, NULL, 0};
+    pgc_error err = {0};
+    pgc_result *res = NULL;
+    int rc = pgc_query(db, &modules, NULL, NULL, NULL, &res, &err);
+    if (rc != PGC_OK) {
+        if (strcmp(err.sqlstate, "42P01") != 0) /* undefined_table: nothing applied yet */
+            fprintf(stderr, "pgc migrate: warning: cannot list the modules applied: %s\n",
+                    err.message);
+        return;
+    }
+    if (pgc_result_rows(res) == 1 && !pgc_result_is_null(res, 0, 0))
+        fprintf(stderr,
+                "pgc migrate: note: module %s has no migration applied in schema %s; "
+                "modules applied there: %s\n",
+                o->module, o->schema ? o->schema : "public", pgc_result_value(res, 0, 0));
+    pgc_result_free(res);
+}
+
 static int do_status(pgc_arena *a, pgc_db *db, const cli_set *s, const options *o)
 {
     pgc_error err = {0};
@@ -338,6 +366,10 @@ static int do_status(pgc_arena *a, pgc_db *db, const cli_set *s, const options *
            count[PGC_MIGRATION_APPLIED], count[PGC_MIGRATION_PENDING],
            count[PGC_MIGRATION_EDITED], count[PGC_MIGRATION_MISSING]);
     free(st);
+    if (count[PGC_MIGRATION_PENDING] == n) {
+        fflush(stdout); /* after the summary, when both go to one terminal */
+        note_other_modules(db, o);
+    }
     /* A file applied but no longer in the set (squashed, deleted) is shown,
      * not held against the set: `up` has nothing to do about it either. */
     if (o->check && (count[PGC_MIGRATION_PENDING] || count[PGC_MIGRATION_EDITED]))

@@ -1005,14 +1005,27 @@ static bool read_migration(pgc_arena *a, pgc_diags *d, const pgc_file *file, uin
         size_t up_len;
         char *up = up_text(a, file, &s, &up_len);
         m->up_sql = up;
+        /* The directive counts only in the leading comments, as the
+           runtime's reader sees it (the same function). */
         m->no_transaction = pgc_sql_no_transaction(up, up_len) == 1;
         /* The runtime refuses these at migrate time (each file gets its own
-           transaction); say so at generation, where the file is at hand. */
-        size_t at = 0;
-        if (!m->no_transaction && pgc_find_transaction_control(up, up_len, &at) == 1) {
-            pgc_diag_error(d, file, at,
-                           "transaction control statement in a migration that runs in a "
-                           "transaction; remove it or mark the file \"-- pgc:no-transaction\"");
+           transaction; a no-transaction file runs each statement on its
+           own); say so at generation, where the file is at hand. */
+        size_t at = 0, at_savepoint = 0;
+        bool control = pgc_find_transaction_control(up, up_len, &at) == 1;
+        bool savepoint = m->no_transaction
+                         && pgc_find_savepoint_control(up, up_len, &at_savepoint) == 1;
+        if (savepoint && (!control || at_savepoint < at))
+            at = at_savepoint;
+        if (control || savepoint) {
+            pgc_diag_error(d, file, at, "%s",
+                           m->no_transaction
+                               ? "transaction control statement in a no-transaction migration; "
+                                 "remove it (each statement of the file runs on its own, "
+                                 "outside a transaction)"
+                               : "transaction control statement in a migration that runs in a "
+                                 "transaction; remove it or mark the file "
+                                 "\"-- pgc:no-transaction\"");
             ok = false;
         }
         size_t pos = 0;

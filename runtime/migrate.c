@@ -17,6 +17,14 @@
  *     file and records it.  A file with a no-transaction directive runs
  *     statement by statement under the session-level form of the same
  *     lock, and is recorded after its last statement.
+ *  4. Every file starts from the session state the run began with: the
+ *     statement that records a file first puts back the session's
+ *     authorization, role and settings as they were when the run began
+ *     (captured before the first file), and drops what a file may have left
+ *     behind (temporary tables, cursors, prepared statements, LISTENs), so
+ *     that a `SET search_path` or `SET ROLE` in one file reaches neither
+ *     the record nor the next file, as when each file runs on its own.
+ *     Session-level advisory locks are kept (no DISCARD ALL).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -295,6 +303,42 @@ static int in_file(pgc_error *err, int rc, const char *file)
     return rc;
 }
 
+/*
+ * Refuses, before anything runs, a statement that controls the transaction:
+ * in a file the runner wraps in a transaction (BEGIN, COMMIT, ...), and in
+ * a no-transaction file, where each statement runs on its own (those, and
+ * SAVEPOINT, RELEASE, ROLLBACK TO).  Such a file would otherwise stop half
+ * applied, or commit part of itself.  A lexer error is left to rendering,
+ * which words it with its position.
+ */
+static int check_transaction_control(const pgc_migration *m, size_t len, int no_transaction,
+                                     pgc_error *err)
+{
+    size_t at = 0, at_savepoint = 0;
+    int found = pgc_find_transaction_control(m->sql, len, &at);
+    int savepoint = no_transaction ? pgc_find_savepoint_control(m->sql, len, &at_savepoint) : 0;
+    if (found < 0 || savepoint < 0 || (!found && !savepoint))
+        return PGC_OK;
+    if (savepoint == 1 && (!found || at_savepoint < at))
+        at = at_savepoint;
+    int line, col;
+    pgc_text_position(m->sql, len, at, &line, &col);
+    if (no_transaction)
+        pgc_fail(err, PGC_EMIGRATION,
+                 "transaction control statement in a no-transaction migration; remove it "
+                 "(each statement of the file runs on its own, outside a transaction)");
+    else
+        pgc_fail(err, PGC_EMIGRATION,
+                 "transaction control statement in a migration that runs in a "
+                 "transaction; remove it (each file gets its own transaction) or mark "
+                 "the file \"-- pgc:no-transaction\"");
+    if (err) {
+        err->line = line;
+        err->column = col;
+    }
+    return in_file(err, PGC_EMIGRATION, m->name);
+}
+
 static int plan_make(plan *p, const pgc_migration_set *set, const char *schema,
                      pgc_error *err)
 {
@@ -323,24 +367,10 @@ static int plan_make(plan *p, const pgc_migration_set *set, const char *schema,
                             "%s: the embedded checksum %.12s... does not match its SQL "
                             "(%.12s...)", m->name, m->checksum, f->checksum);
         f->no_transaction = pgc_sql_no_transaction(m->sql, len) == 1;
-        size_t at;
-        int found = pgc_find_transaction_control(m->sql, len, &at);
-        if (found < 0) {
-            /* A lexer error: rendering below words it with its position. */
-        } else if (found && !f->no_transaction) {
-            int line, col;
-            pgc_text_position(m->sql, len, at, &line, &col);
-            pgc_fail(err, PGC_EMIGRATION,
-                     "transaction control statement in a migration that runs in a "
-                     "transaction; remove it (each file gets its own transaction) or mark "
-                     "the file \"-- pgc:no-transaction\"");
-            if (err) {
-                err->line = line;
-                err->column = col;
-            }
-            return in_file(err, PGC_EMIGRATION, m->name);
-        }
-        int rc = pgc_render_ex(m->sql, len, schema, &f->sql, &f->sql_len, &f->map, err);
+        int rc = check_transaction_control(m, len, f->no_transaction, err);
+        if (rc != PGC_OK)
+            return rc;
+        rc = pgc_render_ex(m->sql, len, schema, &f->sql, &f->sql_len, &f->map, err);
         if (rc != PGC_OK)
             return in_file(err, rc, m->name);
     }
@@ -365,6 +395,7 @@ typedef struct run {
     char lock_key[512];        /* hashed into the lock's key: (module, schema) */
     char schema_key[256];      /* the lock for creating the schema and table */
     char *table;               /* the tracking table, rendered: "s".pgc_migrations */
+    char *restore;             /* puts the session back as the run found it, or NULL */
 } run;
 
 static int exec_params(run *r, const char *sql, int n, const char *const *values,
@@ -474,6 +505,50 @@ static int unlock_session(run *r, pgc_error *err)
                        err);
 }
 
+/*
+ * Builds, on the server, the statements that put the session back as it is
+ * now: the session authorization and role, every setting made in the
+ * session (the pool's server.* settings and init statements among them)
+ * after a RESET ALL, and nothing a file may leave behind.  What RESET ALL
+ * does not touch (role, session_authorization) is set explicitly.
+ * Session-level advisory locks stay (pg_advisory_unlock_all is not run).
+ */
+static const char capture_sql[] =
+    "SELECT format('SET SESSION AUTHORIZATION %I; RESET ALL; ', session_user)"
+    " || coalesce((SELECT 'SELECT ' || string_agg(format('set_config(%L, %L, false)',"
+    " name, current_setting(name)), ', ' ORDER BY name) || '; ' FROM pg_settings"
+    " WHERE source = 'session' AND name NOT LIKE 'transaction\\_%'), '')"
+    " || CASE current_setting('role') WHEN 'none' THEN ''"
+    " ELSE format('SET ROLE %I; ', current_setting('role')) END";
+
+/*
+ * Captures r->restore (once a run, before its first file).  Behind a
+ * transaction pooler (statements=unnamed) the server connection is shared:
+ * DEALLOCATE ALL would drop the prepared statements the pooler tracks for
+ * its other clients, so it is left out there.
+ */
+static int capture_session(run *r, pgc_error *err)
+{
+    if (r->restore)
+        return PGC_OK;
+    PGresult *res;
+    int rc = exec_params(r, capture_sql, 0, NULL, &res, err);
+    if (rc != PGC_OK)
+        return rc;
+    const char *tail = r->c->unnamed
+                           ? "CLOSE ALL; UNLISTEN *; DISCARD TEMP; DISCARD SEQUENCES; "
+                           : "CLOSE ALL; DEALLOCATE ALL; UNLISTEN *; DISCARD TEMP; "
+                             "DISCARD SEQUENCES; ";
+    const char *head = PQgetvalue(res, 0, 0);
+    size_t len = strlen(head) + strlen(tail) + 1;
+    if ((r->restore = malloc(len)) != NULL)
+        snprintf(r->restore, len, "%s%s", head, tail);
+    else
+        rc = pgc_fail(err, PGC_ENOMEM, "out of memory");
+    PQclear(res);
+    return rc;
+}
+
 static const char create_table_sql[] =
     "CREATE TABLE IF NOT EXISTS %s (\n"
     "    module text NOT NULL,\n"
@@ -557,15 +632,38 @@ static void applied_free(applied_set *a)
     memset(a, 0, sizeof *a);
 }
 
+/*
+ * The tracking table lives in the schema it tracks, so its rows all name
+ * that schema.  A row naming another one means the schema was renamed (or
+ * restored under another name): its history is keyed by the old name, and
+ * the files would all run again.  Refused, saying how to adopt the history.
+ */
+static int check_schema_name(run *r, const applied_set *a, pgc_error *err)
+{
+    for (size_t i = 0; i < a->count; i++) {
+        const char *recorded = PQgetvalue(a->res, a->rows[i].row, 6);
+        if (strcmp(recorded, r->schema_label) == 0)
+            continue;
+        return pgc_fail(err, PGC_EMIGRATION,
+                        "schema \"%s\" holds the migration history of module \"%s\" in "
+                        "schema \"%s\": was the schema renamed? Nothing was applied; if it "
+                        "is the same schema, adopt the history with UPDATE %s SET "
+                        "schema_name = '%s' WHERE schema_name = '%s'",
+                        r->schema_label, r->module, recorded, r->table, r->schema_label,
+                        recorded);
+    }
+    return PGC_OK;
+}
+
 static int read_applied(run *r, applied_set *a, pgc_error *err)
 {
     memset(a, 0, sizeof *a);
-    const char *v[] = {r->module, r->schema_label};
+    const char *v[] = {r->module};
     int rc = exec_on_table(r,
                            "SELECT version, name, checksum, applied_at::text, applied_by,"
-                           " execution_ms FROM %s WHERE module = $1 AND schema_name = $2"
-                           " ORDER BY version",
-                           2, v, &a->res, err);
+                           " execution_ms, schema_name FROM %s WHERE module = $1"
+                           " ORDER BY version, schema_name",
+                           1, v, &a->res, err);
     if (rc != PGC_OK)
         return rc;
     size_t n = (size_t)PQntuples(a->res);
@@ -576,7 +674,9 @@ static int read_applied(run *r, applied_set *a, pgc_error *err)
     for (size_t i = 0; i < n; i++)
         a->rows[i] = (applied_row){strtoull(PQgetvalue(a->res, (int)i, 0), NULL, 10), (int)i};
     a->count = n;
-    return PGC_OK;
+    if ((rc = check_schema_name(r, a, err)) != PGC_OK)
+        applied_free(a);
+    return rc;
 }
 
 /* The row of `version` in the result, or -1. */
@@ -690,6 +790,9 @@ static int still_pending(run *r, const planned *f, int allow_out_of_order, int *
  * Records f as applied and, with `commit`, commits in the same round trip
  * (the values go in as literals).  A failure of either (a deferred
  * constraint fails the COMMIT) leaves the transaction to be rolled back.
+ * The session is put back first (r->restore), in the same round trip: the
+ * record is written as the run's user whatever role the file set, and the
+ * next file starts where the run began.
  */
 static int record(run *r, const planned *f, int64_t since, int commit, pgc_error *err)
 {
@@ -702,13 +805,14 @@ static int record(run *r, const planned *f, int64_t since, int commit, pgc_error
     char *sql = NULL;
     if (rc == PGC_OK) {
         static const char fmt[] =
-            "INSERT INTO %s (module, schema_name, version, name, checksum, execution_ms)"
+            "%sINSERT INTO %s (module, schema_name, version, name, checksum, execution_ms)"
             " VALUES (%s, %s, %llu, %s, %s, %lld)%s";
-        size_t len = sizeof fmt + strlen(r->table) + 64;
+        const char *restore = r->restore ? r->restore : "";
+        size_t len = sizeof fmt + strlen(restore) + strlen(r->table) + 64;
         for (int i = 0; i < 4; i++)
             len += strlen(lit[i]);
         if ((sql = malloc(len)) != NULL)
-            snprintf(sql, len, fmt, r->table, lit[0], lit[1],
+            snprintf(sql, len, fmt, restore, r->table, lit[0], lit[1],
                      (unsigned long long)f->m->version, lit[2], lit[3],
                      (long long)(pgc_now_ms() - since), commit ? "; COMMIT" : "");
         else
@@ -754,7 +858,10 @@ static int apply_in_transaction(run *r, const planned *f, int allow, int *applie
                                 pgc_error *err)
 {
     int pending = 0;
-    int rc = take_lock(r, r->lock_key, 1, err);
+    *applied = 0;
+    int rc = capture_session(r, err);
+    if (rc == PGC_OK)
+        rc = take_lock(r, r->lock_key, 1, err);
     if (rc == PGC_OK)
         rc = still_pending(r, f, allow, &pending, err);
     if (rc == PGC_OK && pending) {
@@ -779,7 +886,10 @@ static int apply_without_transaction(run *r, const planned *f, int allow, int *a
                                      pgc_error *err)
 {
     int pending = 0;
-    int rc = take_lock(r, r->lock_key, 0, err);
+    *applied = 0;
+    int rc = capture_session(r, err);
+    if (rc == PGC_OK)
+        rc = take_lock(r, r->lock_key, 0, err);
     if (rc != PGC_OK)
         return rc;
     rc = still_pending(r, f, allow, &pending, err);
@@ -802,14 +912,15 @@ static int apply_without_transaction(run *r, const planned *f, int allow, int *a
                 int line, col;
                 pgc_text_position(f->sql, f->sql_len, spans[i].off, &line, &col);
                 rc = pgc_fail(err, PGC_EMIGRATION,
-                              "%s: the statement at line %d leaves a transaction open in a "
-                              "no-transaction migration",
-                              f->m->name, line);
+                              "the statement at line %d leaves a transaction open in a "
+                              "no-transaction migration", line);
+                in_file(err, rc, f->m->name);
             }
         }
         free(spans);
-        if (rc == PGC_OK)
-            rc = record(r, f, t0, 0, err);
+        if (rc == PGC_OK && (rc = record(r, f, t0, 0, err)) != PGC_OK)
+            in_file(err, rc, f->m->name);
+        *applied = rc == PGC_OK;
     }
     rollback_quietly(r);
     pgc_error unlock_err;
@@ -818,10 +929,11 @@ static int apply_without_transaction(run *r, const planned *f, int allow, int *a
         rc = unlocked;
         if (err)
             *err = unlock_err;
+        in_file(err, rc, f->m->name);
     }
     /* A lock that could not be released goes with the connection: run_close
-       closes it rather than pooling it. */
-    *applied = rc == PGC_OK && pending;
+       closes it rather than pooling it.  The file counts as applied once
+       recorded, even then. */
     return rc;
 }
 
@@ -882,6 +994,7 @@ static void run_close(run *r, plan *p, pgc_db *db)
 {
     pgc_pool_discard(db->pool, r->c);
     free(r->table);
+    free(r->restore);
     plan_free(p);
 }
 
@@ -931,7 +1044,7 @@ int pgc_migrate(pgc_db *db, const pgc_migration_set *set, const pgc_migrate_opti
         const planned *f = &p.files[i];
         if (applied_find(&a, f->m->version) >= 0)
             continue;
-        int applied = 1;
+        int applied = 1; /* a dry run counts what it would apply */
         if (!opts->dry_run)
             rc = (f->no_transaction ? apply_without_transaction : apply_in_transaction)(
                 &r, f, opts->allow_out_of_order, &applied, err);

@@ -222,7 +222,23 @@ static int is_transaction_control(const char *src, const stmt *st)
            || keyword(src, st, 0, "abort");
 }
 
-int pgc_find_transaction_control(const char *sql, size_t len, size_t *offset)
+/*
+ * savepoint_control = SAVEPOINT | RELEASE | ROLLBACK [WORK | TRANSACTION] TO
+ */
+static int is_savepoint_control(const char *src, const stmt *st)
+{
+    if (keyword(src, st, 0, "savepoint") || keyword(src, st, 0, "release"))
+        return 1;
+    if (keyword(src, st, 0, "rollback")) {
+        int i = keyword(src, st, 1, "work") || keyword(src, st, 1, "transaction") ? 2 : 1;
+        return keyword(src, st, i, "to");
+    }
+    return 0;
+}
+
+/* The first top-level statement `match` accepts, as the finders return it. */
+static int find_statement(const char *sql, size_t len, size_t *offset,
+                          int (*match)(const char *, const stmt *))
 {
     pgc_lexer lx;
     pgc_token bad;
@@ -230,13 +246,23 @@ int pgc_find_transaction_control(const char *sql, size_t len, size_t *offset)
     int r;
     pgc_lexer_init(&lx, sql, len);
     while ((r = next_statement(&lx, &st, &bad)) == 1) {
-        if (is_transaction_control(sql, &st)) {
+        if (match(sql, &st)) {
             if (offset)
                 *offset = st.head[0].off;
             return 1;
         }
     }
     return r; /* 0 at the end, -1 on a lexer error */
+}
+
+int pgc_find_transaction_control(const char *sql, size_t len, size_t *offset)
+{
+    return find_statement(sql, len, offset, is_transaction_control);
+}
+
+int pgc_find_savepoint_control(const char *sql, size_t len, size_t *offset)
+{
+    return find_statement(sql, len, offset, is_savepoint_control);
 }
 
 /* ------------------------------------------------------------------ */
@@ -319,8 +345,8 @@ int pgc_sql_no_transaction(const char *sql, size_t len)
     pgc_lexer_init(&lx, sql, len);
     for (;;) {
         pgc_tok kind = pgc_lex(&lx, &t);
-        if (kind == PGC_TOK_EOF || kind == PGC_TOK_ERROR)
-            return 0;
+        if (kind == PGC_TOK_EOF || kind == PGC_TOK_ERROR || is_code(kind))
+            return 0; /* only the comments before the first statement count */
         if (kind == PGC_TOK_COMMENT && t.len >= 2 && sql[t.off] == '-'
             && is_no_transaction_directive(sql + t.off + 2, t.len - 2))
             return 1;

@@ -126,7 +126,16 @@ int pgc_split_statements(const char *sql, size_t len, pgc_span **out,
 int pgc_find_transaction_control(const char *sql, size_t len, size_t *offset);
 
 /*
- * 1 if a "--" comment (not text in a string) is a directive to run the
+ * As pgc_find_transaction_control, for the statements that work only
+ * inside a transaction block: SAVEPOINT, RELEASE [SAVEPOINT], ROLLBACK
+ * [WORK | TRANSACTION] TO [SAVEPOINT].  A no-transaction migration runs
+ * each statement on its own, where these fail.
+ */
+int pgc_find_savepoint_control(const char *sql, size_t len, size_t *offset);
+
+/*
+ * 1 if a "--" comment before the file's first statement (not text in a
+ * string, not a comment further down) is a directive to run the
  * migration outside a transaction, else 0:
  *     -- pgc:no-transaction
  *     -- +goose NO TRANSACTION

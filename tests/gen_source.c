@@ -871,6 +871,50 @@ static void migration__pg_dump__meta_commands_and_copy_data_are_skipped(void **s
     assert_no_diags(e);
 }
 
+/* The no-transaction directive counts only in the leading comments, as in
+ * the runtime's reader (runtime/sqltext.c: the same function). */
+static void migration__no_transaction_directive__counts_only_before_the_first_statement(
+    void **state)
+{
+    env *e = *state;
+    pgc_migration_file m = read_migration(e, "001_late.sql",
+                                          "/* first */\n"
+                                          "CREATE TABLE t (x int);\n"
+                                          "-- pgc:no-transaction\n"
+                                          "CREATE INDEX i ON t (x);\n");
+    assert_false(m.no_transaction);
+    m = read_migration(e, "002_early.sql",
+                       "/* first */\n"
+                       "-- pgc:no-transaction\n"
+                       "CREATE INDEX CONCURRENTLY j ON t (x);\n");
+    assert_true(m.no_transaction);
+    assert_int_equal(pgc_sql_no_transaction(m.up_sql, strlen(m.up_sql)), 1);
+}
+
+/* Transaction control is refused in either kind of file, where it is. */
+static void migration__transaction_control__is_refused_in_either_kind(void **state)
+{
+    (void)state;
+    assert_migration_error("CREATE TABLE t (x int);\nCOMMIT;\n",
+                           "001_x.sql:2:1: error: transaction control statement in a migration "
+                           "that runs in a transaction; remove it or mark the file "
+                           "\"-- pgc:no-transaction\"\n"
+                           "    2 | COMMIT;\n"
+                           "      | ^\n");
+    assert_migration_error("-- pgc:no-transaction\nCREATE TABLE t (x int);\n  BEGIN;\n",
+                           "001_x.sql:3:3: error: transaction control statement in a "
+                           "no-transaction migration; remove it (each statement of the file "
+                           "runs on its own, outside a transaction)\n"
+                           "    3 |   BEGIN;\n"
+                           "      |   ^\n");
+    assert_migration_error("-- pgc:no-transaction\nSAVEPOINT s;\nCOMMIT;\n",
+                           "001_x.sql:2:1: error: transaction control statement in a "
+                           "no-transaction migration; remove it (each statement of the file "
+                           "runs on its own, outside a transaction)\n"
+                           "    2 | SAVEPOINT s;\n"
+                           "      | ^\n");
+}
+
 static void migration__errors__are_reported(void **state)
 {
     (void)state;
@@ -1147,6 +1191,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(migration__down_before_up__keeps_offsets, setup, teardown),
         cmocka_unit_test_setup_teardown(migration__pg_dump__meta_commands_and_copy_data_are_skipped, setup, teardown),
         cmocka_unit_test_setup_teardown(migration__errors__are_reported, setup, teardown),
+        cmocka_unit_test_setup_teardown(migration__no_transaction_directive__counts_only_before_the_first_statement, setup, teardown),
+        cmocka_unit_test_setup_teardown(migration__transaction_control__is_refused_in_either_kind, setup, teardown),
         cmocka_unit_test_setup_teardown(migrations__directory__is_read_in_version_order, setup, teardown),
         cmocka_unit_test_setup_teardown(files__missing_and_nul_bytes__are_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(parse__error_after_a_template__is_on_the_users_column, setup, teardown),

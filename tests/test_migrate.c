@@ -70,6 +70,17 @@ static char *vscalar(const fixture *f, const char *fmt, va_list ap)
     return fixture_scalar(f, sql);
 }
 
+/* The first value of a query (printf-style), malloc'd, or NULL. */
+static char *vscalar_of(const fixture *f, const char *fmt, ...) PRINTF_LIKE(2, 3);
+static char *vscalar_of(const fixture *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *got = vscalar(f, fmt, ap);
+    va_end(ap);
+    return got;
+}
+
 /* Asserts that the first value of a query is `expected` (NULL: no value). */
 static void expect_scalar(const fixture *f, const char *expected, const char *fmt, ...)
     PRINTF_LIKE(3, 4);
@@ -1411,30 +1422,91 @@ static void migrate__comment_only_file__applies(void **state)
 }
 
 
-/* A no-transaction file whose statement leaves a transaction open is
- * refused, and the lock does not outlive the run: the next run proceeds. */
-static void migrate__no_transaction_file_left_open__is_refused_and_unlocked(void **state)
+/* A no-transaction file runs statement by statement, outside a
+ * transaction: a statement that controls the transaction (or works only
+ * inside one) is refused before any of its statements runs, naming the file
+ * and where; the lock is not taken, and the fixed file applies. */
+static void migrate__transaction_control_in_no_transaction_file__is_refused_before_it_runs(
+    void **state)
+{
+    fixture *f = *state;
+    static const struct {
+        const char *stmt;
+        int column;
+    } cases[] = {
+        {"BEGIN;", 1},         {"COMMIT;", 1},           {"  START TRANSACTION;", 3},
+        {"END;", 1},           {"ROLLBACK;", 1},         {"SAVEPOINT s;", 1},
+        {"RELEASE s;", 1},     {"ROLLBACK TO s;", 1},    {"rollback work to savepoint s;", 1},
+        {"ABORT;", 1},
+    };
+    for (size_t i = 0; i < COUNT_OF(cases); i++) {
+        char sql[512];
+        snprintf(sql, sizeof sql,
+                 "-- pgc:no-transaction\n"
+                 "CREATE TABLE {{tables.t}} (n int);\n"
+                 "%s\n"
+                 "INSERT INTO {{tables.t}} VALUES (1);\n",
+                 cases[i].stmt);
+        pgc_migration files[] = {{1, "001_open.sql", sql, NULL}};
+        pgc_migration_set set = SET("app", files);
+        pgc_error err = migrate_fails(f->db, &set, NULL, PGC_EMIGRATION, 0);
+        char expected[512];
+        snprintf(expected, sizeof expected,
+                 "001_open.sql:3:%d: transaction control statement in a no-transaction "
+                 "migration; remove it (each statement of the file runs on its own, outside "
+                 "a transaction)",
+                 cases[i].column);
+        if (strcmp(err.message, expected) != 0)
+            print_error("case %zu\n", i);
+        assert_string_equal(err.message, expected);
+        assert_string_equal(err.statement, "001_open.sql");
+        assert_int_equal(err.line, 3);
+        assert_int_equal(err.column, cases[i].column);
+        assert_false(tracking_exists(f));
+        assert_false(relation_exists(f, schema_of(f), "t"));
+        expect_scalar(f, "0", ADVISORY_LOCKS_SQL);
+    }
+
+    pgc_migration files[] = {{1, "001_open.sql",
+                              "-- pgc:no-transaction\n"
+                              "CREATE TABLE {{tables.t}} (n int);\n"
+                              "INSERT INTO {{tables.t}} VALUES (1);\n",
+                              NULL}};
+    pgc_migration_set set = SET("app", files);
+    assert_int_equal(migrate_ok(f->db, &set, NULL), 1);
+    expect_tracked(f, "app", "1");
+    expect_scalar(f, "1", "SELECT count(*) FROM %s.t", schema_of(f));
+}
+
+/* The directive counts only before the file's first statement: further
+ * down, the file runs in a transaction (where CREATE INDEX CONCURRENTLY
+ * fails, and the table before it goes with the transaction). */
+static void migrate__no_transaction_directive_after_a_statement__does_not_count(void **state)
 {
     fixture *f = *state;
     pgc_migration files[] = {
-        {1, "001_open.sql",
-         "-- pgc:no-transaction\n"
+        {1, "001_late.sql",
+         "/* leading block comments count as comments */\n"
          "CREATE TABLE {{tables.t}} (n int);\n"
-         "BEGIN;\n"
-         "INSERT INTO {{tables.t}} VALUES (1);\n",
+         "-- pgc:no-transaction\n"
+         "CREATE INDEX CONCURRENTLY t_n ON {{tables.t}} (n);\n",
          NULL},
     };
     pgc_migration_set set = SET("app", files);
-    pgc_error err = migrate_fails(f->db, &set, NULL, PGC_EMIGRATION, 0);
-    expect_contains(err.message, "001_open.sql");
-    expect_contains(err.message, "leaves a transaction open");
+    pgc_error err = migrate_fails(f->db, &set, NULL, PGC_ESQL, 0);
+    assert_string_equal(err.sqlstate, "25001"); /* active_sql_transaction */
+    assert_string_equal(err.statement, "001_late.sql");
+    assert_string_equal(err.message, "001_late.sql: CREATE INDEX CONCURRENTLY cannot run "
+                                     "inside a transaction block");
+    assert_false(relation_exists(f, schema_of(f), "t"));
     expect_tracked(f, "app", "");
-    expect_scalar(f, "0", "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'");
 
-    files[0].sql = "-- pgc:no-transaction\nCREATE TABLE IF NOT EXISTS {{tables.t}} (n int);\n";
-    pgc_migrate_options opts = {.lock_wait_ms = 5000};
-    assert_int_equal(migrate_ok(f->db, &set, &opts), 1);
-    expect_tracked(f, "app", "1");
+    files[0].sql = "/* leading block comments count as comments */\n"
+                   "-- pgc:no-transaction\n"
+                   "CREATE TABLE {{tables.t}} (n int);\n"
+                   "CREATE INDEX CONCURRENTLY t_n ON {{tables.t}} (n);\n";
+    assert_int_equal(migrate_ok(f->db, &set, NULL), 1);
+    assert_true(relation_exists(f, schema_of(f), "t_n"));
 }
 
 /* What a migration does to its session stays with it: the connection it
@@ -1520,6 +1592,260 @@ static void migrate__owner_of_an_existing_schema__needs_no_create_privilege(void
 }
 
 /* ------------------------------------------------------------------ */
+/* Each file in the session state the run began with                    */
+/* ------------------------------------------------------------------ */
+
+/* A role for a test (roles are the cluster's: made if missing, dropped by
+ * drop_role, with what it owns and was granted in the test's database). */
+static void ensure_role(const fixture *f, const char *role)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "DO $$BEGIN CREATE ROLE %s; EXCEPTION WHEN duplicate_object THEN NULL; END$$",
+             role);
+    free(fixture_scalar(f, sql));
+}
+
+static void drop_role(const fixture *f, const char *role)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "DROP OWNED BY %s; DROP ROLE %s", role, role);
+    free(fixture_scalar(f, sql));
+}
+
+/*
+ * Four files for module `tag`: 001 (in a transaction) and 003 (without)
+ * change the session: search_path, role (003: session authorization), a
+ * setting, a temporary table, a prepared statement, a LISTEN; 002
+ * and 004 write down the session they find (tables seen_TAG_2, seen_TAG_4)
+ * and create an unqualified table (unq_TAG_2, unq_TAG_4).
+ */
+typedef struct session_files {
+    char sql[4][1024];
+    pgc_migration files[4];
+} session_files;
+
+static void session_files_make(session_files *sf, const char *tag)
+{
+    static const char *const setter =
+        "%sSET search_path TO side;\n%s pgc_mig_setter;\nSET work_mem = '%s';\n"
+        "CREATE TEMP TABLE leftover_%d (n int);\nPREPARE leftover_%d AS SELECT 1;\n"
+        "LISTEN leftover_%d;\n";
+    static const char *const seer =
+        "%sCREATE TABLE {{tables.seen_%s_%d}} AS SELECT current_setting('search_path') AS path,"
+        " current_user || '/' || session_user AS who, current_setting('work_mem') AS mem,"
+        " to_regclass('pg_temp.leftover_1') IS NULL AND to_regclass('pg_temp.leftover_3') IS NULL"
+        " AND NOT EXISTS (SELECT FROM pg_prepared_statements WHERE name LIKE 'leftover%%')"
+        " AND NOT EXISTS (SELECT FROM pg_listening_channels() c WHERE c LIKE 'leftover%%')"
+        " AS clean;\nCREATE TABLE unq_%s_%d (n int);\n";
+    static const char notx[] = "-- pgc:no-transaction\n";
+    snprintf(sf->sql[0], sizeof sf->sql[0], setter, "", "SET ROLE", "1111kB", 1, 1, 1);
+    snprintf(sf->sql[1], sizeof sf->sql[1], seer, "", tag, 2, tag, 2);
+    snprintf(sf->sql[2], sizeof sf->sql[2], setter, notx, "SET SESSION AUTHORIZATION",
+             "2222kB", 3, 3, 3);
+    snprintf(sf->sql[3], sizeof sf->sql[3], seer, notx, tag, 4, tag, 4);
+    static const char *const names[] = {"001_set.sql", "002_seen.sql", "003_set.sql",
+                                        "004_seen.sql"};
+    for (int i = 0; i < 4; i++)
+        sf->files[i] = (pgc_migration){(uint64_t)i + 1, names[i], sf->sql[i], NULL};
+}
+
+/* What file n of module tag saw, as "path|who|mem|clean|schema of unq". */
+static char *seen_by(const fixture *f, const char *tag, int n)
+{
+    return vscalar_of(f,
+                      "SELECT concat_ws('|', path, who, mem, clean,"
+                      " (SELECT relnamespace::regnamespace::text FROM pg_class"
+                      " WHERE relname = 'unq_%s_%d')) FROM %s.seen_%s_%d",
+                      tag, n, schema_of(f), tag, n);
+}
+
+/* A SET in one file (search_path, role, a setting, a temporary table) does
+ * not reach the next: every file sees what it sees when run on its own. */
+static void migrate__session_set_in_a_file__does_not_reach_the_next(void **state)
+{
+    fixture *f = *state;
+    ensure_role(f, "pgc_mig_setter");
+    free(fixture_scalar(f, "CREATE SCHEMA side; GRANT ALL ON SCHEMA side, public"
+                           " TO pgc_mig_setter"));
+
+    /* module "one": the four files in one run */
+    session_files one;
+    session_files_make(&one, "one");
+    pgc_migration_set one_set = SET("one", one.files);
+    assert_int_equal(migrate_ok(f->db, &one_set, NULL), 4);
+
+    /* module "apart": one run per file */
+    session_files apart;
+    session_files_make(&apart, "apart");
+    for (size_t n = 1; n <= 4; n++) {
+        pgc_migration_set part = {"apart", n, apart.files};
+        assert_int_equal(migrate_ok(f->db, &part, NULL), 1);
+    }
+
+    char *me = fixture_scalar(f, "SELECT current_user");
+    for (int n = 2; n <= 4; n += 2) {
+        char *got_one = seen_by(f, "one", n), *got_apart = seen_by(f, "apart", n);
+        char expected[256];
+        snprintf(expected, sizeof expected, "\"$user\", public|%s/%s|4MB|t|public", me, me);
+        assert_string_equal(got_apart, expected);
+        assert_string_equal(got_one, got_apart);
+        free(got_one);
+        free(got_apart);
+    }
+    /* the records are the run's, not the role's the files set */
+    expect_scalar(f, "8",
+                  "SELECT count(*) FROM %s.pgc_migrations WHERE applied_by = current_user",
+                  schema_of(f));
+    expect_tracked(f, "one", "1,2,3,4");
+    expect_tracked(f, "apart", "1,2,3,4");
+    free(me);
+    free(fixture_scalar(f, "DROP SCHEMA side CASCADE"));
+    drop_role(f, "pgc_mig_setter");
+}
+
+/* The state a run begins with is the pool's (server.* settings, init
+ * statements), not the server's defaults; two libraries on one pool. */
+static void migrate__session_state__is_the_pools_in_two_schemas(void **state)
+{
+    fixture *f = *state;
+    free(fixture_scalar(f, "CREATE SCHEMA side"));
+    pgc_error err = {0};
+    pgc_config *cfg = fixture_config(f, "max_connections", "4", "server.search_path", "side",
+                                     "init", "SET work_mem = '3333kB'", NULL);
+    pgc_pool *pool = NULL;
+    assert_ok(pgc_pool_open(&pool, cfg, &err), &err);
+    pgc_config_free(cfg);
+    pgc_db *s1 = NULL, *s2 = NULL;
+    assert_ok(pgc_db_attach(&s1, pool, "s1", &err), &err);
+    assert_ok(pgc_db_attach(&s2, pool, "s2", &err), &err);
+    pgc_migration files[] = {
+        {1, "001_set.sql", "SET search_path TO {{schema}};\nRESET work_mem;\n", NULL},
+        {2, "002_seen.sql",
+         "CREATE TABLE {{tables.seen}} AS SELECT current_setting('search_path') AS path,"
+         " current_setting('work_mem') AS mem;\n",
+         NULL},
+    };
+    pgc_migration_set set = SET("lib", files);
+    assert_int_equal(migrate_ok(s1, &set, NULL), 2);
+    assert_int_equal(migrate_ok(s2, &set, NULL), 2);
+    expect_scalar(f, "side|3333kB", "SELECT path || '|' || mem FROM s1.seen");
+    expect_scalar(f, "side|3333kB", "SELECT path || '|' || mem FROM s2.seen");
+    assert_int_equal(pgc_db_close(s1), PGC_OK);
+    assert_int_equal(pgc_db_close(s2), PGC_OK);
+    assert_int_equal(pgc_pool_close(pool), PGC_OK);
+}
+
+/* A no-transaction file that sets a role without rights on the tracking
+ * table is still recorded (as the run's user), and the file after it runs
+ * as the run's user. */
+static void migrate__no_transaction_file_setting_a_role__is_recorded(void **state)
+{
+    fixture *f = *state;
+    ensure_role(f, "pgc_mig_weak");
+    pgc_migration files[] = {
+        {1, "001_t.sql", "CREATE TABLE {{tables.t}} (n int);\n", NULL},
+        {2, "002_role.sql",
+         "-- pgc:no-transaction\nSET ROLE pgc_mig_weak;\nSELECT 1;\n", NULL},
+        {3, "003_u.sql", "CREATE TABLE {{tables.u}} (n int);\n", NULL},
+    };
+    pgc_migration_set set = SET("app", files);
+    assert_int_equal(migrate_ok(f->db, &set, NULL), 3);
+    expect_tracked(f, "app", "1,2,3");
+    expect_scalar(f, "3", "SELECT count(*) FROM %s.pgc_migrations WHERE applied_by = current_user",
+                  schema_of(f));
+    expect_scalar(f, "t", "SELECT tableowner = current_user FROM pg_tables"
+                          " WHERE schemaname = '%s' AND tablename = 'u'", schema_of(f));
+    drop_role(f, "pgc_mig_weak");
+}
+
+/* A failure after a no-transaction file's statements (its record) names
+ * the file; nothing counts as applied. */
+static void migrate__no_transaction_file_whose_record_fails__names_the_file(void **state)
+{
+    fixture *f = *state;
+    pgc_migration files[] = {
+        {1, "001_drop.sql", "-- pgc:no-transaction\nDROP TABLE {{schema}}.pgc_migrations;\n",
+         NULL},
+    };
+    pgc_migration_set set = SET("app", files);
+    pgc_error err = migrate_fails(f->db, &set, NULL, PGC_ESQL, 0);
+    char expected[256];
+    snprintf(expected, sizeof expected,
+             "001_drop.sql: relation \"%s.pgc_migrations\" does not exist", schema_of(f));
+    assert_string_equal(err.message, expected);
+    assert_string_equal(err.statement, "001_drop.sql");
+    assert_string_equal(err.sqlstate, "42P01");
+    expect_scalar(f, "0", ADVISORY_LOCKS_SQL);
+}
+
+/* A no-transaction file whose lock is not taken is not counted. */
+static void migrate__no_transaction_file_not_locked__counts_nothing(void **state)
+{
+    fixture *f = *state;
+    PGconn *holder = PQconnectdb(pgc_testdb_conninfo(f->tdb));
+    assert_int_equal(PQstatus(holder), CONNECTION_OK);
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT pg_advisory_lock(hashtextextended('pgc.migrate:app@%s', 0))",
+             label_of(f));
+    PGresult *res = PQexec(holder, sql);
+    assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+    PQclear(res);
+    pgc_migration files[] = {{1, "001_i.sql", "-- pgc:no-transaction\nSELECT 1;\n", NULL}};
+    pgc_migration_set set = SET("app", files);
+    pgc_migrate_options opts = {.lock_wait_ms = 100};
+    pgc_error err = migrate_fails(f->db, &set, &opts, PGC_ETIMEDOUT, 0);
+    expect_contains(err.message, "100 ms");
+    expect_tracked(f, "app", "");
+    PQfinish(holder);
+    assert_int_equal(migrate_ok(f->db, &set, &opts), 1);
+}
+
+/* A renamed schema keeps its history under the old name: refused, never
+ * applied again, until the history is adopted as the error says; the other
+ * library on the pool is not affected. */
+static void migrate__renamed_schema__is_refused_not_applied_twice(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    pgc_db *a = NULL, *c = NULL, *b = NULL;
+    assert_ok(pgc_db_attach(&a, f->pool, "a", &err), &err);
+    assert_ok(pgc_db_attach(&c, f->pool, "c", &err), &err);
+    pgc_migration files[] = {
+        {1, "001_t.sql", "CREATE TABLE {{tables.t}} (n int);\n", NULL},
+        {2, "002_seed.sql", "INSERT INTO {{tables.t}} VALUES (1);\n", NULL},
+    };
+    pgc_migration_set set = SET("app", files);
+    assert_int_equal(migrate_ok(a, &set, NULL), 2);
+    assert_int_equal(migrate_ok(c, &set, NULL), 2);
+    assert_int_equal(pgc_db_close(a), PGC_OK);
+    free(fixture_scalar(f, "ALTER SCHEMA a RENAME TO b"));
+
+    assert_ok(pgc_db_attach(&b, f->pool, "b", &err), &err);
+    err = migrate_fails(b, &set, NULL, PGC_EMIGRATION, 0);
+    assert_string_equal(err.message,
+                        "schema \"b\" holds the migration history of module \"app\" in schema "
+                        "\"a\": was the schema renamed? Nothing was applied; if it is the same "
+                        "schema, adopt the history with UPDATE \"b\".pgc_migrations SET "
+                        "schema_name = 'b' WHERE schema_name = 'a'");
+    expect_scalar(f, "1", "SELECT count(*) FROM b.t");
+    pgc_migration_status *st = NULL;
+    size_t n = 0;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(pgc_migrate_status(b, &set, &st, &n, &err), PGC_EMIGRATION);
+    expect_prefix(err.message, "schema \"b\" holds the migration history");
+    assert_int_equal(migrate_ok(c, &set, NULL), 0);
+
+    free(fixture_scalar(f, "UPDATE \"b\".pgc_migrations SET schema_name = 'b'"
+                           " WHERE schema_name = 'a'"));
+    assert_int_equal(migrate_ok(b, &set, NULL), 0);
+    expect_scalar(f, "1", "SELECT count(*) FROM b.t");
+    expect_scalar(f, "1", "SELECT count(*) FROM c.t");
+    assert_int_equal(pgc_db_close(b), PGC_OK);
+    assert_int_equal(pgc_db_close(c), PGC_OK);
+}
+
+/* ------------------------------------------------------------------ */
 
 #define RACE_BOTH_MODES(fn)                                                                   \
     {#fn "/standalone", fn, fixture_setup, race_teardown, (void *)&fixture_standalone},       \
@@ -1543,7 +1869,8 @@ int main(void)
         WITH_SCRATCH(migrate__load__refuses_two_files_of_one_version),
         WITH_SCRATCH(migrate__load__refuses_a_missing_folder),
         BOTH_MODES(migrate__versions__sort_as_numbers_not_text),
-        BOTH_MODES(migrate__no_transaction_file_left_open__is_refused_and_unlocked),
+        BOTH_MODES(migrate__transaction_control_in_no_transaction_file__is_refused_before_it_runs),
+        BOTH_MODES(migrate__no_transaction_directive_after_a_statement__does_not_count),
         BOTH_MODES(migrate__session_settings__do_not_leak_into_the_pool),
         BOTH_MODES(migrate__lock_held_elsewhere__times_out),
         BOTH_MODES(migrate__version_beyond_bigint__is_refused),
@@ -1562,6 +1889,12 @@ int main(void)
         BOTH_MODES(migrate__no_transaction_file__applies_and_is_recorded),
         BOTH_MODES(migrate__file_that_changes_search_path__is_still_recorded),
         BOTH_MODES(migrate__comment_only_file__applies),
+        BOTH_MODES(migrate__session_set_in_a_file__does_not_reach_the_next),
+        EMBEDDED_ONLY(migrate__session_state__is_the_pools_in_two_schemas),
+        BOTH_MODES(migrate__no_transaction_file_setting_a_role__is_recorded),
+        BOTH_MODES(migrate__no_transaction_file_whose_record_fails__names_the_file),
+        BOTH_MODES(migrate__no_transaction_file_not_locked__counts_nothing),
+        EMBEDDED_ONLY(migrate__renamed_schema__is_refused_not_applied_twice),
         BOTH_MODES(migrate__status_and_dry_run__report_without_changing),
         EMBEDDED_ONLY(migrate__two_libraries_in_one_pool__keep_separate_histories),
         {"migrate__loaded_set__applies_and_detects_edits/standalone",

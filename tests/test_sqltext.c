@@ -1114,7 +1114,8 @@ static void directive__no_transaction__is_found_in_comments(void **state)
     (void)state;
     assert_int_equal(no_tx("-- pgc:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (a);"), 1);
     assert_int_equal(no_tx("--pgc:no-transaction"), 1);
-    assert_int_equal(no_tx("SELECT 1; -- PGC:No-Transaction  "), 1);
+    assert_int_equal(no_tx("-- PGC:No-Transaction  \nSELECT 1;"), 1);
+    assert_int_equal(no_tx("/* a header */\n\n-- a note\n-- pgc:no-transaction\nSELECT 1;"), 1);
     assert_int_equal(no_tx("-- +goose Up\n-- +goose NO TRANSACTION\nSELECT 1;"), 1);
     assert_int_equal(no_tx("--   +goose no transaction"), 1);
     assert_int_equal(no_tx("-- migrate:up transaction:false\nSELECT 1;"), 1);
@@ -1138,6 +1139,26 @@ static void directive__no_transaction__is_ignored_outside_line_comments(void **s
     assert_int_equal(no_tx("-- +migrate Down notransaction"), 0);
     assert_int_equal(no_tx("-- pgc:transaction"), 0);
     assert_int_equal(no_tx("SELECT 'x\n-- pgc:no-transaction"), 0); /* in an unterminated string */
+    /* only the leading comments count */
+    assert_int_equal(no_tx("SELECT 1; -- pgc:no-transaction"), 0);
+    assert_int_equal(no_tx("SELECT 1;\n-- pgc:no-transaction\nSELECT 2;"), 0);
+    assert_int_equal(no_tx(";\n-- pgc:no-transaction\n"), 0);
+}
+
+static void savepoint_control__is_found_outside_code_bodies(void **state)
+{
+    (void)state;
+    size_t at = 99;
+    assert_int_equal(pgc_find_savepoint_control(S("SELECT 1;\n  SAVEPOINT s;"), &at), 1);
+    assert_int_equal(at, 12);
+    assert_int_equal(pgc_find_savepoint_control(S("release s"), &at), 1);
+    assert_int_equal(at, 0);
+    assert_int_equal(pgc_find_savepoint_control(S("ROLLBACK TO s"), NULL), 1);
+    assert_int_equal(pgc_find_savepoint_control(S("ROLLBACK WORK TO SAVEPOINT s"), NULL), 1);
+    assert_int_equal(pgc_find_savepoint_control(S("ROLLBACK TRANSACTION TO s"), NULL), 1);
+    assert_int_equal(pgc_find_savepoint_control(S("ROLLBACK; COMMIT; BEGIN"), NULL), 0);
+    assert_int_equal(pgc_find_savepoint_control(S("DO $$BEGIN SAVEPOINT s; END$$;"), NULL), 0);
+    assert_int_equal(pgc_find_savepoint_control(S("SELECT 'SAVEPOINT s'"), NULL), 0);
 }
 
 int main(void)
@@ -1214,6 +1235,7 @@ int main(void)
         cmocka_unit_test(txctl__lexer_error__is_minus_one),
         cmocka_unit_test(directive__no_transaction__is_found_in_comments),
         cmocka_unit_test(directive__no_transaction__is_ignored_outside_line_comments),
+        cmocka_unit_test(savepoint_control__is_found_outside_code_bodies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

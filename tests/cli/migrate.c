@@ -661,6 +661,67 @@ static void lock_wait__gives_up_while_another_run_holds_the_lock(void **state)
     outcome_free(&o);
 }
 
+/* A no-transaction file whose lock is never taken is not counted: "0
+ * applied now", not "1". */
+static void lock_wait__no_transaction_file_not_locked__counts_nothing(void **state)
+{
+    PGconn *holder = PQconnectdb(db_of(state));
+    assert_int_equal(PQstatus(holder), CONNECTION_OK);
+    PGresult *res = PQexec(holder, "SELECT pg_advisory_lock(hashtextextended("
+                                   "'pgc.migrate:m@public', 0))");
+    assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+    PQclear(res);
+    char *dir = make_dir();
+    write_file(dir, "1_idx.sql", "-- pgc:no-transaction\nCREATE TABLE idx (x int);\n");
+    outcome o;
+    run_pgc(&o, "migrate", "up", "--lock-wait", "200", "-m", dir, "-n", "m", "--db",
+            db_of(state), NULL);
+    expect_status(&o, 1);
+    assert_string_equal(o.out, "module m, schema public: 0 applied now, then stopped by the "
+                               "error below\n");
+    assert_string_equal(o.err, "pgc migrate: error: migrations of module \"m\" in schema "
+                               "\"public\": another process held the lock for more than "
+                               "200 ms\n");
+    outcome_free(&o);
+    assert_false(relation_exists(state, "public.idx"));
+    PQfinish(holder);
+    run_pgc(&o, "migrate", "up", "-m", dir, "-n", "m", "--db", db_of(state), NULL);
+    expect_status(&o, 0);
+    expect_in(o.out, "module m, schema public: 1 applied now, 1 of 1 applied\n", &o);
+    outcome_free(&o);
+    rm_dir(dir, (const char *const[]){"1_idx.sql", NULL});
+}
+
+/* A module name the database has not seen (a typo): the names it has. */
+static void status__unknown_module__lists_the_modules_there(void **state)
+{
+    outcome o;
+    run_pgc(&o, "migrate", "up", "-m", M, "-n", "clilib", "--db", db_of(state), NULL);
+    expect_status(&o, 0);
+    outcome_free(&o);
+    run_pgc(&o, "migrate", "up", "-m", fixture_dir("other"), "-n", "jobs", "--db", db_of(state),
+            NULL);
+    expect_status(&o, 0);
+    outcome_free(&o);
+    run_pgc(&o, "migrate", "status", "-m", M, "-n", "clilb", "--db", db_of(state), NULL);
+    expect_status(&o, 0);
+    expect_in(o.out, "module clilb, schema public: 0 applied, 6 pending, 0 edited, 0 missing\n",
+              &o);
+    assert_string_equal(o.err, "pgc migrate: note: module clilb has no migration applied in "
+                               "schema public; modules applied there: clilib, jobs\n");
+    outcome_free(&o);
+    /* a known module, or a schema with no tracking table: no note */
+    run_pgc(&o, "migrate", "status", "-m", M, "-n", "clilib", "--db", db_of(state), NULL);
+    expect_status(&o, 0);
+    assert_string_equal(o.err, "");
+    outcome_free(&o);
+    run_pgc(&o, "migrate", "status", "-m", M, "-n", "clilb", "--schema", "empty", "--db",
+            db_of(state), NULL);
+    expect_status(&o, 0);
+    assert_string_equal(o.err, "");
+    outcome_free(&o);
+}
+
 /* ---- embedded mode: schemas and modules ------------------------------------------------- */
 
 static void schema__renders_templates_and_tracks_there(void **state)
@@ -874,6 +935,8 @@ int main(void)
         T(bad_input_files__exit_1_naming_the_file),
         T(out_of_order__refused_unless_allowed),
         T(lock_wait__gives_up_while_another_run_holds_the_lock),
+        T(lock_wait__no_transaction_file_not_locked__counts_nothing),
+        T(status__unknown_module__lists_the_modules_there),
         T(schema__renders_templates_and_tracks_there),
         T(two_modules__share_one_schema),
         T(database_from_environment),
