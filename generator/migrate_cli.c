@@ -325,9 +325,9 @@ static void print_where(const options *o)
 static void note_other_modules(pgc_db *db, const options *o)
 {
     static const pgc_stmt modules = {
-        "pgc_migrate_modules",
-        "SELECT string_agg(DISTINCT module, ', ' ORDER BY module) FROM {{schema}}.pgc_migrations",
-        0, NULL, 0};
+        .name = "pgc_migrate_modules",
+        .sql = "SELECT string_agg(DISTINCT module, ', ' ORDER BY module) "
+               "FROM {{schema}}.pgc_migrations"};
     pgc_error err = {0};
     pgc_result *res = NULL;
     int rc = pgc_query(db, &modules, NULL, NULL, NULL, &res, &err);
