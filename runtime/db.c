@@ -256,6 +256,7 @@ int pgc_db_rendered(pgc_db *db, const pgc_stmt *stmt, const pgc_rendered **out,
         rendered_free(r);
         return rc;
     }
+    r->reads_only = pgc_sql_reads_only(r->sql, r->sql_len);
     if (!(r->name = statement_name(root, stmt, r->sql, &r->name_hash))) {
         rendered_free(r);
         return pgc_fail(err, PGC_ENOMEM, "out of memory");

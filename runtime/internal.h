@@ -126,6 +126,7 @@ typedef struct pgc_rendered {
     char *name;          /* prepared statement name, schema and SQL in its hash */
     uint64_t name_hash;
     struct pgc_render_map *map;  /* rendered offsets back to stmt->sql */
+    int reads_only;      /* pgc_sql_reads_only(sql): a stream needs no guard */
 } pgc_rendered;
 
 struct pgc_db {
@@ -166,6 +167,14 @@ int pgc_conn_command(pgc_pconn *c, const char *sql, pgc_error *err);
  * (PGC_EINVAL); errors are recorded in err.  res stays the caller's.
  */
 int pgc_check_exec(PGconn *pg, PGresult *res, pgc_error *err);
+
+/* ---- stream.c ----------------------------------------------------------- */
+
+/*
+ * 1 if the SQL can only read (first word SELECT, VALUES, TABLE or WITH and
+ * no INSERT, UPDATE, DELETE or MERGE in its code); 0 if it may change data.
+ */
+int pgc_sql_reads_only(const char *sql, size_t len);
 
 /* ---- query.c: shared with stream.c, batch.c and copy.c ------------------ */
 

@@ -425,11 +425,21 @@ int pgc_stream_next(pgc_stream *s, pgc_result **row, pgc_error *err);
  * Frees the stream (NULL is accepted).  Rows not read yet are thrown away:
  *  - on a db, the statement is canceled (PQcancel) and what was already
  *    sent is read and dropped, so the connection goes back to the pool
- *    clean; a data-modifying statement (DELETE ... RETURNING) closed early
- *    is therefore rolled back, as any canceled statement;
+ *    clean;
  *  - on a transaction scope, a cancel would abort the transaction, so the
  *    remaining rows are read to the end and dropped (this takes as long as
  *    the rest of the statement; memory stays flat).
+ * A statement that may change data (any but a SELECT, VALUES, TABLE or WITH
+ * with no INSERT, UPDATE, DELETE or MERGE in it: DELETE/UPDATE/INSERT ...
+ * RETURNING, a data-modifying WITH) is run inside BEGIN on a db, or inside
+ * SAVEPOINT pgc_stream on a scope.  PostgreSQL runs such a statement to its
+ * end before sending the first row, so a cancel comes too late; instead the
+ * stream commits (or releases) only when pgc_stream_next reaches the end
+ * (a failed COMMIT is then its error, not PGC_ENOROW), and closing earlier
+ * rolls the statement back: nothing it changed stays.  After an error on a
+ * scope the savepoint is left: the scope's transaction is failed, as after
+ * any failed statement.  Read-only statements pay nothing for this; a
+ * SELECT calling a function that changes data is not guarded.
  * If the connection cannot be made clean it is retired, never reused.
  */
 void pgc_stream_close(pgc_stream *s);
