@@ -51,6 +51,7 @@ typedef struct pgc_settings {
     char **init;               /* init statements in order */
     size_t ninit;
     int unnamed_statements;    /* "statements=unnamed": no named prepared statements */
+    int reset_discard_all;     /* "reset=discard_all": DISCARD ALL on every give-back */
 } pgc_settings;
 
 /*

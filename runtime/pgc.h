@@ -151,6 +151,13 @@ void pgc_error_prefix(pgc_error *err, const char *fmt, ...) PGC_FORMAT_PRINTF(2,
  *                               connection, e.g. "server.work_mem"
  *   init                        a statement run on every new connection;
  *                               may be given several times, run in order
+ *   reset                       "none" (default) or "discard_all": every
+ *                               connection given back to the pool runs
+ *                               DISCARD ALL, then its server.* settings
+ *                               and init statements again (as PgBouncer's
+ *                               server_reset_query); its statements are
+ *                               prepared again on next use.  Round trips
+ *                               on every call: measured in make bench
  *   statements                  "named" (default): each statement is
  *                               prepared once per connection and run by
  *                               name.  "unnamed": each call parses, binds
@@ -220,9 +227,17 @@ void pgc_pool_stats_get(pgc_pool *pool, pgc_pool_stats *out);
 /*
  * Low-level access to one connection: acquire blocks up to
  * acquire_timeout_ms and fails with PGC_ETIMEDOUT.  The PGconn belongs to
- * the pool: give it back with pgc_pool_release(), never PQfinish() it.  A
- * connection released broken, or inside a transaction that cannot be
- * rolled back, is closed and replaced on demand.
+ * the pool: give it back with pgc_pool_release(), never PQfinish() it.
+ * On release (and on every path that gives a connection back) the pool
+ * frees the notifications libpq has read, leaves pipeline mode if nothing
+ * is pending, turns off non-blocking mode and tracing, sets its notice
+ * processor again and rolls back an open or failed transaction.  A
+ * connection released broken, with a command still running (results not
+ * read, a pipeline with results pending, a COPY not ended), or inside a
+ * transaction that cannot be rolled back, is closed and replaced on demand.
+ * Session state (SET, LISTEN, temporary tables) stays unless
+ * reset=discard_all.  A notice receiver set with PQsetNoticeReceiver is
+ * not undone: do not set one.
  */
 int pgc_pool_acquire(pgc_pool *pool, PGconn **out, pgc_error *err);
 void pgc_pool_release(pgc_pool *pool, PGconn *conn);

@@ -328,6 +328,204 @@ static void config__unreachable_server__refused_at_open(void **state)
     pgc_config_free(cfg);
 }
 
+/* ---- what a holder of a raw connection leaves behind -------------------- */
+
+/* What pgc_pool_acquire's user did to the PGconn before giving it back. */
+typedef enum leftover {
+    LEFT_PIPELINE_IDLE,     /* in pipeline mode, nothing sent */
+    LEFT_PIPELINE_PENDING,  /* in pipeline mode, a query and a sync unread */
+    LEFT_TRANSACTION,       /* BEGIN and an insert */
+    LEFT_FAILED_TRANSACTION,
+    LEFT_COPY_IN,           /* COPY ... FROM STDIN begun */
+    LEFT_COPY_OUT,          /* COPY ... TO STDOUT begun */
+    LEFT_RESULTS_UNREAD,    /* PQsendQuery, nothing read */
+    LEFT_NONBLOCKING,
+    LEFT_COUNT_
+} leftover;
+
+static void leave(PGconn *pg, leftover what)
+{
+    switch (what) {
+    case LEFT_PIPELINE_IDLE:
+        assert_int_equal(PQenterPipelineMode(pg), 1);
+        break;
+    case LEFT_PIPELINE_PENDING:
+        assert_int_equal(PQenterPipelineMode(pg), 1);
+        assert_int_equal(PQsendQueryParams(pg, "SELECT 1", 0, NULL, NULL, NULL, NULL, 0), 1);
+        assert_int_equal(PQpipelineSync(pg), 1);
+        break;
+    case LEFT_TRANSACTION:
+        PQclear(PQexec(pg, "BEGIN"));
+        PQclear(PQexec(pg, "INSERT INTO pool_left VALUES (1)"));
+        assert_int_equal(PQtransactionStatus(pg), PQTRANS_INTRANS);
+        break;
+    case LEFT_FAILED_TRANSACTION:
+        PQclear(PQexec(pg, "BEGIN"));
+        PQclear(PQexec(pg, "INSERT INTO pool_left VALUES (1)"));
+        PQclear(PQexec(pg, "SELECT 1 / 0"));
+        assert_int_equal(PQtransactionStatus(pg), PQTRANS_INERROR);
+        break;
+    case LEFT_COPY_IN: {
+        PGresult *res = PQexec(pg, "COPY pool_left FROM STDIN");
+        assert_int_equal(PQresultStatus(res), PGRES_COPY_IN);
+        PQclear(res);
+        assert_int_equal(PQputCopyData(pg, "7\n", 2), 1);
+        break;
+    }
+    case LEFT_COPY_OUT: {
+        PGresult *res = PQexec(pg, "COPY (SELECT generate_series(1, 100000)) TO STDOUT");
+        assert_int_equal(PQresultStatus(res), PGRES_COPY_OUT);
+        PQclear(res);
+        break;
+    }
+    case LEFT_RESULTS_UNREAD:
+        assert_int_equal(PQsendQuery(pg, "SELECT pg_sleep(0.05); SELECT 2"), 1);
+        break;
+    case LEFT_NONBLOCKING:
+        assert_int_equal(PQsetnonblocking(pg, 1), 0);
+        break;
+    case LEFT_COUNT_:
+        break;
+    }
+}
+
+/* Whether the pool may keep the connection (1) or must close it (0). */
+static int kept_after(leftover what)
+{
+    return what == LEFT_PIPELINE_IDLE || what == LEFT_TRANSACTION
+           || what == LEFT_FAILED_TRANSACTION || what == LEFT_NONBLOCKING;
+}
+
+/*
+ * Every state a user of pgc_pool_acquire can leave a connection in: the
+ * next call on the one-connection pool works, on a clean connection (the
+ * same one when it could be made clean, a new one otherwise), and nothing
+ * of the abandoned transaction or COPY stays.
+ */
+static void pool__released_dirty__next_call_clean(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    free(fixture_scalar(f, "CREATE TABLE pool_left (n int)"));
+    for (int what = 0; what < LEFT_COUNT_; what++) {
+        pgc_pool *pool = open_pool(f, "1", "2000");
+        pgc_db *db;
+        assert_ok(pgc_db_attach(&db, pool, pgc_db_schema(f->db), &err), &err);
+        int pid = pid_of(db, &err);
+        assert_true(pid > 0);
+        PGconn *pg;
+        assert_ok(pgc_pool_acquire(pool, &pg, &err), &err);
+        leave(pg, (leftover)what);
+        pgc_pool_release(pool, pg);
+
+        int again = pid_of(db, &err);
+        if (again <= 0)
+            print_error("leftover %d: %s\n", what, err.message);
+        assert_true(again > 0);
+        assert_int_equal(again == pid, kept_after((leftover)what));
+        assert_ok(pgc_pool_acquire(pool, &pg, &err), &err);
+        assert_int_equal(PQpipelineStatus(pg), PQ_PIPELINE_OFF);
+        assert_int_equal(PQisnonblocking(pg), 0);
+        assert_int_equal(PQtransactionStatus(pg), PQTRANS_IDLE);
+        pgc_pool_release(pool, pg);
+        assert_int_equal(pid_of(db, &err), again);
+        char *rows = fixture_scalar(f, "SELECT count(*) FROM pool_left");
+        assert_string_equal(rows, "0");
+        free(rows);
+        pgc_pool_stats st;
+        pgc_pool_stats_get(pool, &st);
+        assert_int_equal(st.in_use, 0);
+        assert_int_equal(st.total, 1);
+        assert_int_equal(st.closed, kept_after((leftover)what) ? 0 : 1);
+        assert_int_equal(pgc_db_close(db), PGC_OK);
+        assert_int_equal(pgc_pool_close(pool), PGC_OK);
+    }
+}
+
+/* Notifications libpq holds for the connection, read and freed. */
+static int notifies_pending(PGconn *pg)
+{
+    int n = 0;
+    PGnotify *nt;
+    while ((nt = PQnotifies(pg))) {
+        n++;
+        PQfreemem(nt);
+    }
+    return n;
+}
+
+/*
+ * A LISTEN left on a connection: the notifications its calls read are
+ * freed on release, so none are pending at the next acquire (client
+ * memory does not grow with them).  The idle check is not what frees
+ * them: the connection is reused within check_after_idle_ms.
+ */
+static void pool__leftover_listen__notifications_not_kept(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    pgc_config *cfg = fixture_config(f, "max_connections", "1", "check_after_idle_ms", "60000",
+                                     NULL);
+    pgc_pool *pool;
+    assert_ok(pgc_pool_open(&pool, cfg, &err), &err);
+    pgc_config_free(cfg);
+    pgc_db *db;
+    assert_ok(pgc_db_attach(&db, pool, pgc_db_schema(f->db), &err), &err);
+    PGconn *pg;
+    assert_ok(pgc_pool_acquire(pool, &pg, &err), &err);
+    PQclear(PQexec(pg, "LISTEN pgc_left"));
+    pgc_pool_release(pool, pg);
+    for (int round = 0; round < 3; round++) {
+        free(fixture_scalar(f, "SELECT count(pg_notify('pgc_left', g::text))"
+                               " FROM generate_series(1, 1000) g"));
+        assert_true(pid_of(db, &err) > 0); /* reads the 1000 notifications */
+        assert_ok(pgc_pool_acquire(pool, &pg, &err), &err);
+        assert_int_equal(notifies_pending(pg), 0);
+        pgc_pool_release(pool, pg);
+    }
+    assert_int_equal(pgc_db_close(db), PGC_OK);
+    assert_int_equal(pgc_pool_close(pool), PGC_OK);
+}
+
+/*
+ * reset=discard_all: what a connection's user changed in the session
+ * (LISTEN, SET, a temporary table) is gone at the next acquire, while the
+ * configured server settings stay and statements are prepared again.
+ */
+static void pool__reset_discard_all__session_clean(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    pgc_config *cfg = fixture_config(f, "max_connections", "1", "reset", "discard_all",
+                                     "server.work_mem", "7MB", NULL);
+    pgc_pool *pool;
+    assert_ok(pgc_pool_open(&pool, cfg, &err), &err);
+    pgc_config_free(cfg);
+    pgc_db *db;
+    assert_ok(pgc_db_attach(&db, pool, pgc_db_schema(f->db), &err), &err);
+    int pid = pid_of(db, &err);
+    PGconn *pg;
+    assert_ok(pgc_pool_acquire(pool, &pg, &err), &err);
+    PQclear(PQexec(pg, "LISTEN pgc_left; SET statement_timeout = 1234;"
+                       " CREATE TEMP TABLE pgc_tmp (n int)"));
+    pgc_pool_release(pool, pg);
+    assert_int_equal(pid_of(db, &err), pid); /* prepared again after the reset */
+    assert_int_equal(pid_of(db, &err), pid);
+    assert_ok(pgc_pool_acquire(pool, &pg, &err), &err);
+    PGresult *res = PQexec(pg, "SELECT (SELECT count(*) FROM pg_listening_channels()),"
+                     " current_setting('statement_timeout'), current_setting('work_mem'),"
+                     " to_regclass('pg_temp.pgc_tmp') IS NULL");
+    assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+    assert_string_equal(PQgetvalue(res, 0, 0), "0");
+    assert_string_equal(PQgetvalue(res, 0, 1), "0");
+    assert_string_equal(PQgetvalue(res, 0, 2), "7MB");
+    assert_string_equal(PQgetvalue(res, 0, 3), "t");
+    PQclear(res);
+    pgc_pool_release(pool, pg);
+    assert_int_equal(pgc_db_close(db), PGC_OK);
+    assert_int_equal(pgc_pool_close(pool), PGC_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -340,6 +538,9 @@ int main(void)
         BOTH_MODES(pool__recycles_after_max_queries),
         BOTH_MODES(pool__recycles_after_idle_time),
         BOTH_MODES(pool__threads__share_few_connections),
+        BOTH_MODES(pool__released_dirty__next_call_clean),
+        BOTH_MODES(pool__leftover_listen__notifications_not_kept),
+        BOTH_MODES(pool__reset_discard_all__session_clean),
         BOTH_MODES(config__server_settings__apply_to_each_connection),
         BOTH_MODES(config__bad_server_setting__refused_at_open),
         cmocka_unit_test(config__unreachable_server__refused_at_open),
