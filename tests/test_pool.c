@@ -3,9 +3,13 @@
  * exhaustion, broken connections, recycling, threads.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fixture.h"
 
@@ -526,6 +530,138 @@ static void pool__reset_discard_all__session_clean(void **state)
     assert_int_equal(pgc_pool_close(pool), PGC_OK);
 }
 
+/* ---- a backend terminated while connecting ------------------------------ */
+
+/*
+ * A fake server on a Unix socket that accepts one connection, says
+ * "authenticated, ready", then at once "FATAL: terminating connection"
+ * and hangs up, as a backend terminated right after start-up does.
+ */
+typedef struct fake_server {
+    int fd;
+    char dir[64];
+    pthread_t thread;
+} fake_server;
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+static void *fake_serve(void *arg)
+{
+    fake_server *fs = arg;
+    int c = accept(fs->fd, NULL, NULL);
+    if (c < 0)
+        return NULL;
+    unsigned char head[4], body[1024];
+    if (read(c, head, 4) == 4) {
+        uint32_t len = (uint32_t)head[0] << 24 | (uint32_t)head[1] << 16
+                       | (uint32_t)head[2] << 8 | head[3];
+        size_t got = 0;
+        while (len > 4 && got < len - 4 && got < sizeof body) {
+            ssize_t r = read(c, body + got, len - 4 - got);
+            if (r <= 0)
+                break;
+            got += (size_t)r;
+        }
+    }
+    static const char fields[] = "SFATAL\0VFATAL\0C57P01\0"
+                                 "Mterminating connection due to administrator command\0";
+    unsigned char out[256];
+    size_t n = 0;
+    out[n++] = 'R';
+    put32(out + n, 8);
+    put32(out + n + 4, 0); /* AuthenticationOk */
+    n += 8;
+    out[n++] = 'Z';
+    put32(out + n, 5);
+    n += 4;
+    out[n++] = 'I';
+    out[n++] = 'E';
+    put32(out + n, (uint32_t)(4 + sizeof fields)); /* fields, then the final NUL */
+    n += 4;
+    memcpy(out + n, fields, sizeof fields);
+    n += sizeof fields;
+    if (write(c, out, n) != (ssize_t)n)
+        print_error("fake server: short write\n");
+    close(c);
+    return NULL;
+}
+
+static void fake_start(fake_server *fs, int port)
+{
+    snprintf(fs->dir, sizeof fs->dir, "/tmp/pgc-fake-XXXXXX");
+    assert_non_null(mkdtemp(fs->dir));
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s/.s.PGSQL.%d", fs->dir, port);
+    fs->fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_true(fs->fd >= 0);
+    assert_int_equal(bind(fs->fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    assert_int_equal(listen(fs->fd, 4), 0);
+    assert_int_equal(pthread_create(&fs->thread, NULL, fake_serve, fs), 0);
+}
+
+static void fake_stop(fake_server *fs, int port)
+{
+    pthread_join(fs->thread, NULL);
+    close(fs->fd);
+    char path[128];
+    snprintf(path, sizeof path, "%s/.s.PGSQL.%d", fs->dir, port);
+    unlink(path);
+    rmdir(fs->dir);
+}
+
+/*
+ * libpq reads the FATAL after ReadyForQuery while still connecting and
+ * hands it to the notice processor: the pool's must be in place by then,
+ * so nothing reaches stderr.  Standalone (pgc_db_open) and embedded
+ * (pgc_pool_open).
+ */
+static void connect__backend_terminated__nothing_on_stderr(void **state)
+{
+    (void)state;
+    for (int mode = 0; mode < 2; mode++) {
+        fake_server fs;
+        fake_start(&fs, 5999);
+        char conninfo[160];
+        snprintf(conninfo, sizeof conninfo, "host=%s port=5999 user=u dbname=d", fs.dir);
+        pgc_config *cfg = pgc_config_new();
+        pgc_error err = {0};
+        assert_ok(pgc_config_set(cfg, "conninfo", conninfo, &err), &err);
+
+        char path[] = "/tmp/pgc-stderr-XXXXXX";
+        int tmp = mkstemp(path);
+        assert_true(tmp >= 0);
+        unlink(path);
+        fflush(stderr);
+        int saved = dup(2);
+        dup2(tmp, 2);
+        pgc_pool *pool = NULL;
+        pgc_db *db = NULL;
+        int rc = mode == 0 ? pgc_db_open(&db, cfg, NULL, &err)
+                           : pgc_pool_open(&pool, cfg, &err);
+        fflush(stderr);
+        dup2(saved, 2);
+        close(saved);
+        char printed[512] = "";
+        ssize_t n = pread(tmp, printed, sizeof printed - 1, 0);
+        close(tmp);
+        if (n > 0)
+            printed[n] = '\0';
+        assert_string_equal(printed, "");
+        /* the connection looked made; its first use finds it gone */
+        assert_int_equal(rc, PGC_OK);
+        assert_int_equal(pgc_db_close(db), PGC_OK);
+        assert_int_equal(pgc_pool_close(pool), PGC_OK);
+        pgc_config_free(cfg);
+        fake_stop(&fs, 5999);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -544,6 +680,7 @@ int main(void)
         BOTH_MODES(config__server_settings__apply_to_each_connection),
         BOTH_MODES(config__bad_server_setting__refused_at_open),
         cmocka_unit_test(config__unreachable_server__refused_at_open),
+        cmocka_unit_test(connect__backend_terminated__nothing_on_stderr),
     };
     return cmocka_run_group_tests_name("pool", tests, NULL, NULL);
 }
