@@ -136,10 +136,11 @@ struct pgc_db {
     char *schema;        /* NULL: no schema */
     /* a db (root) only: */
     int owns_pool;
-    pthread_mutex_t lock;      /* guards cache and open_scopes */
+    pthread_mutex_t lock;      /* guards cache, open_scopes and open_handles */
     pgc_rendered **cache;      /* open addressing by stmt pointer */
     size_t cache_cap, cache_count;
-    int open_scopes;
+    int open_scopes;           /* transaction scopes (tx.c) */
+    int open_handles;          /* streams, batches, COPYs (pgc_db_count_open) */
     /* a transaction scope only: */
     pgc_db *parent;      /* the enclosing scope, NULL for a top-level transaction */
     pgc_pconn *conn;

@@ -209,8 +209,12 @@ int pgc_pool_open(pgc_pool **out, const pgc_config *cfg, pgc_error *err);
  * Closes every connection and frees the pool.  Refused with PGC_EBUSY,
  * and nothing closed, while a connection is checked out or a db is
  * attached: close those first.  NULL is accepted (PGC_OK).
+ * pgc_pool_close_ex() also says what is still in use in err (counts of
+ * connections checked out or being opened, dbs attached, threads
+ * waiting); check its return: a refused close frees nothing.
  */
 int pgc_pool_close(pgc_pool *pool);
+int pgc_pool_close_ex(pgc_pool *pool, pgc_error *err);
 
 typedef struct pgc_pool_stats {
     int total;      /* open connections, idle and checked out */
@@ -276,8 +280,12 @@ int pgc_db_attach(pgc_db **out, pgc_pool *pool, const char *schema,
  * Closes a db.  Refused with PGC_EBUSY while a transaction scope opened
  * from it is still open.  On a transaction scope it is the same as
  * pgc_tx_rollback().  NULL is accepted (PGC_OK).
+ * pgc_db_close_ex() also says in err what is still open (transaction
+ * scopes; streams, batches and COPYs; for a standalone db, what keeps its
+ * pool busy).  A refused close frees nothing: check the return.
  */
 int pgc_db_close(pgc_db *db);
+int pgc_db_close_ex(pgc_db *db, pgc_error *err);
 
 /* The schema as given, or NULL.  Owned by the db. */
 const char *pgc_db_schema(const pgc_db *db);

@@ -411,12 +411,25 @@ int pgc_pool_open(pgc_pool **out, const pgc_config *cfg, pgc_error *err)
 
 int pgc_pool_close(pgc_pool *pool)
 {
+    return pgc_pool_close_ex(pool, NULL);
+}
+
+int pgc_pool_close_ex(pgc_pool *pool, pgc_error *err)
+{
     if (!pool)
         return PGC_OK;
     pthread_mutex_lock(&pool->lock);
     if (pool->in_use || pool->attached || pool->nwaiting || pool->total != pool->nidle) {
+        /* being opened: reserved by a thread that is connecting */
+        int in_use = pool->in_use, attached = pool->attached, waiting = pool->nwaiting;
+        int opening = pool->total - pool->nidle - pool->in_use;
         pthread_mutex_unlock(&pool->lock);
-        return PGC_EBUSY;
+        return pgc_fail(err, PGC_EBUSY,
+                        "pgc_pool_close: still in use: %d connection%s checked out, "
+                        "%d being opened, %d db%s attached, %d thread%s waiting; "
+                        "close those first",
+                        in_use, in_use == 1 ? "" : "s", opening, attached,
+                        attached == 1 ? "" : "s", waiting, waiting == 1 ? "" : "s");
     }
     pthread_mutex_unlock(&pool->lock);
     while (pool->idle) {
