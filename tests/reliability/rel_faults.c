@@ -745,5 +745,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(faults__statement_timeout__is_its_own_error,
                                         pgc_testdb_setup, pgc_testdb_teardown),
     };
+    if (getenv("REL_ONLY")) /* one test by name (a glob), e.g. to repeat it */
+        cmocka_set_test_filter(getenv("REL_ONLY"));
     return cmocka_run_group_tests_name("rel_faults", tests, NULL, NULL);
 }
