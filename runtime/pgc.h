@@ -458,7 +458,8 @@ int pgc_stream_next(pgc_stream *s, pgc_result **row, pgc_error *err);
  * SAVEPOINT pgc_stream on a scope.  PostgreSQL runs such a statement to its
  * end before sending the first row, so a cancel comes too late; instead the
  * stream commits (or releases) only when pgc_stream_next reaches the end
- * (a failed COMMIT is then its error, not PGC_ENOROW), and closing earlier
+ * (a failed COMMIT, e.g. a deferred constraint, is then its error, not
+ * PGC_ENOROW), and closing earlier
  * rolls the statement back: nothing it changed stays.  After an error on a
  * scope the savepoint is left: the scope's transaction is failed, as after
  * any failed statement.  Read-only statements pay nothing for this; a

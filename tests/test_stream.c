@@ -470,6 +470,40 @@ static void stream__dml_closed_early__nothing_stays(void **state)
     }
 }
 
+/*
+ * A data-changing stream whose COMMIT fails (a deferred unique constraint
+ * is checked there): the end is that error, not PGC_ENOROW, and nothing
+ * stays.  Before the guard, the autocommit's failure came after the rows
+ * and was dropped: PGC_ENOROW with nothing stored.
+ */
+static void stream__dml_commit_fails__reported_at_the_end(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    assert_ok(pgc_exec(f->db,
+                       "CREATE SCHEMA IF NOT EXISTS {{schema}};"
+                       "CREATE TABLE {{tables.uniq}} (n int UNIQUE DEFERRABLE INITIALLY DEFERRED)",
+                       NULL, &err),
+              &err);
+    static const pgc_stmt twice = {
+        "twice", "INSERT INTO {{tables.uniq}} SELECT 1 FROM generate_series(1, 2) RETURNING n",
+        0, NULL, 0};
+    static const pgc_stmt count_uniq = {"count_uniq", "SELECT count(*) FROM {{tables.uniq}}", 0,
+                                        NULL, 0};
+    pgc_stream *s;
+    pgc_result *row;
+    assert_ok(pgc_stream_open(f->db, &twice, NULL, NULL, NULL, &s, &err), &err);
+    assert_ok(pgc_stream_next(s, &row, &err), &err);
+    assert_ok(pgc_stream_next(s, &row, &err), &err);
+    assert_int_equal(pgc_stream_next(s, &row, &err), PGC_ESQL);
+    assert_string_equal(err.sqlstate, "23505");
+    assert_null(row);
+    assert_int_equal(in_use(f->db), 0);
+    assert_int_equal(pgc_stream_next(s, &row, &err), PGC_ENOROW);
+    pgc_stream_close(s);
+    assert_int_equal(scalar_long(f->db, &count_uniq), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -482,6 +516,7 @@ int main(void)
         BOTH_MODES(stream__open_error__reported_with_position),
         BOTH_MODES(stream__stale_statement__prepared_again),
         BOTH_MODES(stream__dml_closed_early__nothing_stays),
+        BOTH_MODES(stream__dml_commit_fails__reported_at_the_end),
     };
     return cmocka_run_group_tests_name("stream", tests, NULL, NULL);
 }
