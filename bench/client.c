@@ -733,7 +733,7 @@ static void case_pool(void)
         die("pgc_db_close", "busy");
 }
 
-/* ---- case 5: what pool hygiene and stream guards cost ----------------------- */
+/* ---- case 7: what pool hygiene and stream guards cost ----------------------- */
 
 static pgc_db *reset_db, *reset_unnamed_db;
 
@@ -829,13 +829,13 @@ static void case_hygiene(void)
         {"pgc lookup, reset=discard_all, statements=unnamed", lookup_reset_unnamed, {0}},
     };
     run_side_by_side(v, 3, HYGIENE_CALLS, 200, NULL);
-    print_table("5a. reset=discard_all: point lookups, 5,000 calls", v, 3, 0);
+    print_table("7a. reset=discard_all: point lookups, 5,000 calls", v, 3, 0);
     variant g[] = {
         {"stream of 1 row, FOR SHARE (read-only: unguarded)", stream_for_share, {0}},
         {"stream of 1 row, FOR UPDATE (guarded: BEGIN/COMMIT)", stream_for_update, {0}},
     };
     run_side_by_side(g, 2, HYGIENE_CALLS, 200, NULL);
-    print_table("5b. The stream guard: one-row streams, 5,000 calls", g, 2, 0);
+    print_table("7b. The stream guard: one-row streams, 5,000 calls", g, 2, 0);
     if (pgc_db_close(reset_db) != PGC_OK || pgc_db_close(reset_unnamed_db) != PGC_OK)
         die("pgc_db_close", "busy");
 }
