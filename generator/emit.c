@@ -547,12 +547,18 @@ static const char *c_string(pgc_arena *a, const char *text, size_t len, int inde
 {
     pgc_strbuf b = {.a = a};
     pgc_sb_puts(&b, "\"");
+    size_t line = 0; /* where the current line of C starts in b */
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)text[i];
         if (c == '\n') {
             pgc_sb_puts(&b, "\\n");
             if (i + 1 < len)
                 pgc_sb_printf(&b, "\"\n%*s\"", indent, "");
+            line = b.len;
+        } else if (c == ' ' && i > 0 && text[i - 1] == ',' && i + 1 < len && b.len - line > 100) {
+            /* a long line (a star spelled out) goes on in the next literal */
+            pgc_sb_printf(&b, " \"\n%*s\"", indent, "");
+            line = b.len;
         } else if (c == '"' || c == '\\') {
             pgc_sb_printf(&b, "\\%c", c);
         } else if (c == '?' && i > 0 && text[i - 1] == '?') {

@@ -245,11 +245,11 @@ static const pgc_stmt store_create_item_stmt = {
            "    n_seen, n_at, n_price, n_docb, n_mood\n"
            ") VALUES (\n"
            "    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,\n"
-           "    $12, $13, $14, $15, $16, $17, $18,\n"
+           "    $12, $13, $14, $15, $16, $17, ($18::{{schema}}.\"mood\"),\n"
            "    $19, $20, $21, $22,\n"
            "    $23, $24, $25, $26,\n"
            "    $27, $28, $29, $30,\n"
-           "    $31, $32, $33\n"
+           "    $31, $32, ($33::{{schema}}.\"mood\")\n"
            ")\n"
            "RETURNING id",
     .nparams = 33,
@@ -392,7 +392,13 @@ void store_create_item_row_clear(store_create_item_row *row)
 static const Oid store_get_item_types[] = {25};
 static const pgc_stmt store_get_item_stmt = {
     .name = "store_get_item",
-    .sql = "SELECT * FROM {{tables.items}} WHERE code = $1",
+    .sql = "SELECT \"items\".\"id\", \"items\".\"code\", \"items\".\"small\", \"items\".\"medium\", \"items\".\"big\", "
+           "\"items\".\"ratio\", \"items\".\"score\", \"items\".\"flag\", \"items\".\"label\", \"items\".\"initials\", "
+           "\"items\".\"data\", \"items\".\"ref\", \"items\".\"born\", \"items\".\"seen\", \"items\".\"at\", \"items\".\"price\", "
+           "\"items\".\"doc\", \"items\".\"docb\", \"items\".\"mood\", \"items\".\"n_small\", \"items\".\"n_medium\", "
+           "\"items\".\"n_big\", \"items\".\"n_ratio\", \"items\".\"n_score\", \"items\".\"n_flag\", \"items\".\"n_label\", "
+           "\"items\".\"n_data\", \"items\".\"n_ref\", \"items\".\"n_born\", \"items\".\"n_seen\", \"items\".\"n_at\", "
+           "\"items\".\"n_price\", \"items\".\"n_docb\", \"items\".\"n_mood\" FROM {{tables.items}} WHERE code = $1",
     .nparams = 1,
     .param_types = store_get_item_types,
     .result_format = 1,
@@ -691,7 +697,7 @@ void store_list_items_close(store_list_items_iter *it)
 static const Oid store_items_by_mood_types[] = {0};
 static const pgc_stmt store_items_by_mood_stmt = {
     .name = "store_items_by_mood",
-    .sql = "SELECT id, code FROM {{tables.items}} WHERE mood = $1 ORDER BY id",
+    .sql = "SELECT id, code FROM {{tables.items}} WHERE mood = ($1::{{schema}}.\"mood\") ORDER BY id",
     .nparams = 1,
     .param_types = store_items_by_mood_types,
     .result_format = 1,
@@ -1254,7 +1260,9 @@ static const Oid store_get_event_types[] = {20};
 static const int store_get_event_formats[] = {1};
 static const pgc_stmt store_get_event_stmt = {
     .name = "store_get_event",
-    .sql = "SELECT * FROM {{tables.events}} WHERE id = $1",
+    .sql = "SELECT \"events\".\"id\", \"events\".\"name\", \"events\".\"mood\", \"events\".\"small\", \"events\".\"medium\", "
+           "\"events\".\"ratio\", \"events\".\"score\", \"events\".\"flag\", \"events\".\"data\", \"events\".\"ref\", "
+           "\"events\".\"born\", \"events\".\"at\", \"events\".\"label\", \"events\".\"span\" FROM {{tables.events}} WHERE id = $1",
     .nparams = 1,
     .param_types = store_get_event_types,
     .result_format = 1,
@@ -1757,7 +1765,9 @@ static const Oid store_get_list_types[] = {23};
 static const int store_get_list_formats[] = {1};
 static const pgc_stmt store_get_list_stmt = {
     .name = "store_get_list",
-    .sql = "SELECT * FROM {{tables.lists}} WHERE id = $1",
+    .sql = "SELECT \"lists\".\"id\", \"lists\".\"smalls\", \"lists\".\"ints\", \"lists\".\"bigs\", \"lists\".\"reals\", "
+           "\"lists\".\"doubles\", \"lists\".\"flags\", \"lists\".\"refs\", \"lists\".\"days\", \"lists\".\"stamps\", "
+           "\"lists\".\"stampstz\", \"lists\".\"words\", \"lists\".\"labels\" FROM {{tables.lists}} WHERE id = $1",
     .nparams = 1,
     .param_types = store_get_list_types,
     .result_format = 1,
@@ -2197,7 +2207,7 @@ static const pgc_stmt store_add_author_stmt = {
     .name = "store_add_author",
     .sql = "INSERT INTO {{tables.authors}} (id, name, home, born)\n"
            "VALUES ($1, $2, ROW($3::text, $4::int, $5::text[],\n"
-           "                        $6::{{schema}}.mood)::{{schema}}.addr, $7)",
+           "                        ($6::{{schema}}.\"mood\")::{{schema}}.mood)::{{schema}}.addr, $7)",
     .nparams = 7,
     .param_types = store_add_author_types,
     .result_format = 0,
@@ -2376,7 +2386,8 @@ void store_author_row_row_clear(store_author_row_row *row)
 /* BooksWithAuthors :many, tests/emit/schema/queries.sql:106 */
 static const pgc_stmt store_books_with_authors_stmt = {
     .name = "store_books_with_authors",
-    .sql = "SELECT b.*, a.*\n"
+    .sql = "SELECT \"b\".\"id\", \"b\".\"author_id\", \"b\".\"title\", \"b\".\"prices\", \"b\".\"docs\", \"b\".\"blobs\", "
+           "\"b\".\"spans\", \"b\".\"moods\", \"a\".\"id\", \"a\".\"name\", \"a\".\"home\", \"a\".\"born\"\n"
            "FROM {{tables.books}} b LEFT JOIN {{tables.authors}} a ON a.id = b.author_id\n"
            "ORDER BY b.id",
     .nparams = 0,
@@ -2504,7 +2515,7 @@ static const pgc_stmt store_put_book_stmt = {
     .name = "store_put_book",
     .sql = "INSERT INTO {{tables.books}} (id, author_id, title, prices, docs, blobs, spans, moods)\n"
            "VALUES ($1, $2, $3, $4, $5, $6,\n"
-           "        $7, $8)",
+           "        $7, ($8::{{schema}}.\"mood\"[]))",
     .nparams = 8,
     .param_types = store_put_book_types,
     .result_format = 0,
@@ -2722,7 +2733,8 @@ static const Oid store_get_ledger_types[] = {20};
 static const int store_get_ledger_formats[] = {1};
 static const pgc_stmt store_get_ledger_stmt = {
     .name = "store_get_ledger",
-    .sql = "SELECT * FROM {{tables.ledger}} WHERE id = $1",
+    .sql = "SELECT \"ledger\".\"id\", \"ledger\".\"amount\", \"ledger\".\"note\", \"ledger\".\"nums\", \"ledger\".\"blobs\", "
+           "\"ledger\".\"spans\", \"ledger\".\"words\" FROM {{tables.ledger}} WHERE id = $1",
     .nparams = 1,
     .param_types = store_get_ledger_types,
     .result_format = 1,
@@ -2876,7 +2888,8 @@ static const Oid store_get_spans_types[] = {23};
 static const int store_get_spans_formats[] = {1};
 static const pgc_stmt store_get_spans_stmt = {
     .name = "store_get_spans",
-    .sql = "SELECT * FROM {{tables.spans}} WHERE id = $1",
+    .sql = "SELECT \"spans\".\"id\", \"spans\".\"ints\", \"spans\".\"bigs\", \"spans\".\"nums\", \"spans\".\"days\", "
+           "\"spans\".\"stamps\", \"spans\".\"stampstz\" FROM {{tables.spans}} WHERE id = $1",
     .nparams = 1,
     .param_types = store_get_spans_types,
     .result_format = 1,
@@ -3011,7 +3024,7 @@ static const Oid store_put_payment_types[] = {23, 0};
 static const int store_put_payment_formats[] = {1, 1};
 static const pgc_stmt store_put_payment_stmt = {
     .name = "store_put_payment",
-    .sql = "INSERT INTO {{tables.payments}} (id, p) VALUES ($1, $2)",
+    .sql = "INSERT INTO {{tables.payments}} (id, p) VALUES ($1, ($2::{{schema}}.\"payment\"))",
     .nparams = 2,
     .param_types = store_put_payment_types,
     .result_format = 0,
