@@ -562,3 +562,10 @@ LEFT JOIN expensive e ON e.id = b.id;
 -- name: OrderShippingDelay :many
 SELECT id, shipped_at - placed_at AS delay, shipped_at IS NOT NULL AS shipped
 FROM {{tables.orders}};
+
+-- name: AddOrderItemPriced :one
+-- Two untyped parameters multiplied: the analysis types them from the
+-- columns, and the generated code sends those types (verify too).
+INSERT INTO {{tables.order_items}} (order_id, book_id, quantity, unit_price)
+VALUES (@order_id, @book_id, @quantity, @unit_price * @quantity)
+RETURNING order_id, unit_price;

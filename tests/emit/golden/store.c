@@ -3150,6 +3150,183 @@ int store_copy_payments(pgc_db *db, const store_copy_payments_params *rows, size
     return pgc_copy_end(c, copied, err);
 }
 
+/* ShipItem :execrows, tests/emit/schema/queries.sql:146 */
+static const Oid store_ship_item_types[] = {0, 25};
+static const pgc_stmt store_ship_item_stmt = {
+    .name = "store_ship_item",
+    .sql = "UPDATE {{tables.items}} SET mood = ($1::{{schema}}.\"mood\"),\n"
+           "    n_at = CASE WHEN ($1::{{schema}}.\"mood\") = 'happy' THEN now() ELSE n_at END\n"
+           "WHERE code = $2",
+    .nparams = 2,
+    .param_types = store_ship_item_types,
+    .result_format = 0,
+};
+
+int store_ship_item(pgc_db *db, store_mood mood, const char *code, int64_t *affected,
+                    pgc_error *err)
+{
+    const char *values[2];
+    pgc_result *res;
+    int rc;
+
+    if (affected)
+        *affected = 0;
+    values[0] = store_mood_to_text(mood);
+    if (!values[0])
+        return pgc_fail_query(err, PGC_EINVAL, &store_ship_item_stmt,
+                              "parameter mood is not a store_mood value");
+    if (!code)
+        return pgc_fail_query(err, PGC_EINVAL, &store_ship_item_stmt,
+                              "parameter code is NULL");
+    values[1] = code;
+
+    rc = pgc_query(db, &store_ship_item_stmt, values, NULL, NULL, &res, err);
+    if (rc != PGC_OK)
+        return rc;
+    if (affected)
+        *affected = pgc_result_affected(res);
+    pgc_result_free(res);
+    return PGC_OK;
+}
+
+/* AllNumbers :many, tests/emit/schema/queries.sql:151 */
+static const pgc_stmt store_all_numbers_stmt = {
+    .name = "store_all_numbers",
+    .sql = "SELECT \"numbers\".\"n\", \"numbers\".\"note\" FROM {{tables.numbers}} ORDER BY n",
+    .nparams = 0,
+    .param_types = NULL,
+    .result_format = 1,
+};
+
+static const Oid store_all_numbers_columns[] = {23, 25};
+
+/* The rows of a stream share their statement's columns: checked once. */
+static int store_all_numbers_read(pgc_result *res, store_all_numbers_row *row, bool *checked,
+                                  pgc_error *err)
+{
+    pgc_field f;
+    int rc;
+
+    if (!*checked) {
+        rc = pgc_result_check(res, &store_all_numbers_stmt, 2, store_all_numbers_columns, err);
+        if (rc != PGC_OK)
+            return rc;
+        *checked = true;
+    }
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_all_numbers_stmt,
+                              "column n is NULL, but was generated as NOT NULL");
+    row->n = pgc_field_int4(f);
+    f = pgc_get_field(res, 0, 1);
+    row->note_is_null = !f.data;
+    row->note = pgc_field_text(f);
+    return PGC_OK;
+}
+
+int store_all_numbers_open(pgc_db *db, store_all_numbers_iter *it, pgc_error *err)
+{
+    it->stream = NULL;
+    it->checked = false;
+    return pgc_stream_open(db, &store_all_numbers_stmt, NULL, NULL, NULL, &it->stream, err);
+}
+
+int store_all_numbers_next(store_all_numbers_iter *it, store_all_numbers_row *row, pgc_error *err)
+{
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    if (!it->stream)
+        return pgc_fail_query(err, PGC_EINVAL, &store_all_numbers_stmt,
+                              "the iterator is not open");
+    rc = pgc_stream_next(it->stream, &res, err);
+    if (rc != PGC_OK)
+        return rc;
+    rc = store_all_numbers_read(res, row, &it->checked, err);
+    if (rc != PGC_OK)
+        memset(row, 0, sizeof *row);
+    return rc;
+}
+
+void store_all_numbers_close(store_all_numbers_iter *it)
+{
+    if (it) {
+        pgc_stream_close(it->stream);
+        it->stream = NULL;
+    }
+}
+
+/* RenoteNumber :one, tests/emit/schema/queries.sql:154 */
+static const Oid store_renote_number_types[] = {25, 23};
+static const int store_renote_number_formats[] = {0, 1};
+static const pgc_stmt store_renote_number_stmt = {
+    .name = "store_renote_number",
+    .sql = "UPDATE {{tables.numbers}} AS x SET note = $1 WHERE x.n = $2 RETURNING \"x\".\"n\", \"x\".\"note\"",
+    .nparams = 2,
+    .param_types = store_renote_number_types,
+    .result_format = 1,
+};
+
+static const Oid store_renote_number_columns[] = {23, 25};
+
+static int store_renote_number_read(pgc_result *res, store_renote_number_row *row, pgc_error *err)
+{
+    pgc_field f;
+    int rc = pgc_result_check(res, &store_renote_number_stmt, 2, store_renote_number_columns, err);
+
+    if (rc != PGC_OK)
+        return rc;
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_renote_number_stmt,
+                              "column n is NULL, but was generated as NOT NULL");
+    row->n = pgc_field_int4(f);
+    f = pgc_get_field(res, 0, 1);
+    row->note_is_null = !f.data;
+    row->note = pgc_field_text(f);
+    return PGC_OK;
+}
+
+int store_renote_number(pgc_db *db, const char *note, int32_t n, store_renote_number_row *row,
+                        pgc_error *err)
+{
+    const char *values[2];
+    int lengths[2] = {0, 4};
+    char bin[2][4];
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    values[0] = note;
+    values[1] = pgc_put_int4(bin[1], n);
+
+    rc = pgc_query(db, &store_renote_number_stmt, values, lengths, store_renote_number_formats,
+                   &res, err);
+    if (rc != PGC_OK)
+        return rc;
+    if (pgc_result_rows(res) == 0) {
+        pgc_result_free(res);
+        return pgc_fail_query(err, PGC_ENOROW, &store_renote_number_stmt, "no row");
+    }
+    rc = store_renote_number_read(res, row, err);
+    if (rc != PGC_OK) {
+        pgc_result_free(res);
+        memset(row, 0, sizeof *row);
+        return rc;
+    }
+    row->result = res;
+    return PGC_OK;
+}
+
+void store_renote_number_row_clear(store_renote_number_row *row)
+{
+    if (row) {
+        pgc_result_free(row->result);
+        memset(row, 0, sizeof *row);
+    }
+}
+
 
 static const char store_migration_001_init[] =
     "-- The emitter's test schema: a column of every type pgc generate supports,\n"

@@ -142,3 +142,14 @@ SELECT p FROM {{tables.payments}} WHERE id = @id;
 
 -- name: CopyPayments :copyfrom
 INSERT INTO {{tables.payments}} (id, p) VALUES (@id, @p);
+
+-- name: ShipItem :execrows
+UPDATE {{tables.items}} SET mood = @mood,
+    n_at = CASE WHEN @mood = 'happy' THEN now() ELSE n_at END
+WHERE code = @code;
+
+-- name: AllNumbers :many
+SELECT * FROM {{tables.numbers}} ORDER BY n;
+
+-- name: RenoteNumber :one
+UPDATE {{tables.numbers}} AS x SET note = @note WHERE x.n = @n RETURNING *;
