@@ -1514,7 +1514,7 @@ static bool param_ref(actx *c, const PgQuery__ParamRef *pr, expr *out)
         size_t len = 1;
         while (c->t->canon[pr->location + len] >= '0' && c->t->canon[pr->location + len] <= '9')
             len++;
-        PGC_PUSH(c->a, c->uses, ((pgc_param_use){(size_t)pr->location, len, pr->number}));
+        PGC_PUSH(c->a, c->uses, ((pgc_param_use){(size_t)pr->location, len, pr->number, false}));
     }
     return true;
 }
@@ -2873,8 +2873,9 @@ static bool join_expr(actx *c, scope *s, const PgQuery__JoinExpr *je, fitem **ou
         rcols cols = {0};
         item_columns(c, f, &cols);
         hide(f);
+        bool open = item_open(f);
         f->alias = rte_from_cols(c, NULL, &cols);
-        f->alias->open = item_open(f);
+        f->alias->open = open;
         LIST_EACH(i, f->alias->cols.len)
             f->alias->cols.items[i].e.notnull = cols.items[i].e.notnull;
         if (!apply_alias(c, f->alias, je->alias))
@@ -3281,6 +3282,9 @@ static bool target_list(actx *c, scope *s, PgQuery__Node **items, size_t n, rcol
         rcol col = {0};
         if (!tx(c, s, v, &col.e))
             return false;
+        if (v->node_case == PG_QUERY__NODE__NODE_PARAM_REF && !(rt->name && *rt->name)
+            && c->uses.len)
+            c->uses.items[c->uses.len - 1].bare_target = true;
         col.name = rt->name && *rt->name ? rt->name : colname_of(v);
         if (col.e.location < 0)
             col.e.location = rt->location;

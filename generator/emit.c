@@ -710,8 +710,10 @@ void pgc_runtime_statement(pgc_arena *a, pgc_catalog *cat, const pgc_query_info 
             continue;
         size_t from = pgc_render_map_source(&t->map, u->offset);
         size_t to = pgc_render_map_source(&t->map, u->offset + u->len);
-        replacement r = {u->offset, u->len, casts[u->index - 1], from, to > from ? to - from : 0,
-                         1};
+        const char *text = u->bare_target
+                               ? pgc_arena_printf(a, "%s AS \"?column?\"", casts[u->index - 1])
+                               : casts[u->index - 1];
+        replacement r = {u->offset, u->len, text, from, to > from ? to - from : 0, 1};
         PGC_PUSH(a, reps, r);
     }
     if (reps.len)

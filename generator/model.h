@@ -52,6 +52,8 @@ typedef struct pgc_sql_edit {
 typedef struct pgc_param_use {
     size_t offset, len;
     int index;
+    bool bare_target;     /* a whole SELECT or RETURNING item with no alias, which
+                             PostgreSQL names "?column?" (a cast would rename it) */
 } pgc_param_use;
 
 typedef struct pgc_query_info {
