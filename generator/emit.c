@@ -803,9 +803,9 @@ static bool check_statement(emitter *e, const pgc_query_info *qi)
         pgc_diag_error(e->d, q->text.file, q->text.offset, "query %s is not accepted as sent",
                        q->name);
     pgc_diag_note(e->d, q->text.file, q->text.offset,
-                  "query %s is checked as the generated code sends it, each parameter with "
-                  "the type its uses gave it (%s): pgc generate refuses what PostgreSQL "
-                  "would then type otherwise",
+                  "query %s is checked as the generated code sends it, each parameter of "
+                  "the type the analysis gave it (%s): pgc generate refuses a query that "
+                  "PostgreSQL would then reject or type otherwise",
                   q->name, sent_types(e, qi));
     return false;
 }
