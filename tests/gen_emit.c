@@ -32,6 +32,7 @@ static const char *const inputs[] = {SCHEMA "/migrations/001_init.sql",
                                      SCHEMA "/migrations/002_numbers.sql",
                                      SCHEMA "/migrations/003_events.sql",
                                      SCHEMA "/migrations/004_composites.sql",
+                                     SCHEMA "/migrations/005_domains.sql",
                                      SCHEMA "/queries.sql"};
 
 typedef struct out {

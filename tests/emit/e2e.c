@@ -343,11 +343,11 @@ static void emit__migrations__embedded(void **state)
     migrate(f);
     const pgc_migration_set *set = store_migration_set();
     assert_string_equal(set->module, "store");
-    assert_int_equal(set->count, 4);
+    assert_int_equal(set->count, 5);
     pgc_migration_status *st = NULL;
     size_t n = 0;
     assert_ok(pgc_migrate_status(f->db, set, &st, &n, &err), &err);
-    assert_int_equal(n, 4);
+    assert_int_equal(n, 5);
     for (size_t i = 0; i < n; i++)
         assert_int_equal(st[i].state, PGC_MIGRATION_APPLIED);
     free(st);
@@ -1258,6 +1258,34 @@ static void emit__enum_parameter__typed_as_analysed(void **state)
     pgc_db_close(dbs[1]);
 }
 
+/* Domain-typed parameters go as the domain (a cast in the SQL), their
+ * values in the base type's form: binary for integer, text for text; the
+ * domain's CHECK applies. */
+static void emit__domain_parameters__checked_by_the_server(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    migrate(f);
+    assert_ok(store_put_weight(f->db, 1, 5, "abc", &err), &err);
+    assert_ok(store_put_weight(f->db, 2, 9, NULL, &err), &err);
+    assert_int_equal(store_put_weight(f->db, 3, -1, NULL, &err), PGC_ESQL);
+    assert_string_equal(err.sqlstate, "23514");
+    assert_int_equal(store_put_weight(f->db, 3, 1, "toolong", &err), PGC_ESQL);
+    assert_string_equal(err.sqlstate, "23514");
+    store_heavier_than_iter it;
+    store_heavier_than_row row;
+    assert_ok(store_heavier_than_open(f->db, 4, &it, &err), &err);
+    assert_ok(store_heavier_than_next(&it, &row, &err), &err);
+    assert_int_equal(row.id, 1);
+    assert_int_equal(row.w, 5);
+    assert_string_equal(row.tag, "abc");
+    assert_ok(store_heavier_than_next(&it, &row, &err), &err);
+    assert_int_equal(row.id, 2);
+    assert_true(row.tag_is_null);
+    assert_int_equal(store_heavier_than_next(&it, &row, &err), PGC_ENOROW);
+    store_heavier_than_close(&it);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1278,6 +1306,7 @@ int main(void)
         BOTH_MODES(emit__composite_parameters__round_trip),
         BOTH_MODES(emit__star__survives_a_column_added_later),
         BOTH_MODES(emit__enum_parameter__typed_as_analysed),
+        BOTH_MODES(emit__domain_parameters__checked_by_the_server),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

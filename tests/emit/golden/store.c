@@ -7,6 +7,7 @@
  *   tests/emit/schema/migrations/002_numbers.sql
  *   tests/emit/schema/migrations/003_events.sql
  *   tests/emit/schema/migrations/004_composites.sql
+ *   tests/emit/schema/migrations/005_domains.sql
  *   tests/emit/schema/queries.sql
  */
 #include "store.h"
@@ -3327,6 +3328,114 @@ void store_renote_number_row_clear(store_renote_number_row *row)
     }
 }
 
+/* PutWeight :exec, tests/emit/schema/queries.sql:157 */
+static const Oid store_put_weight_types[] = {23, 0, 0};
+static const int store_put_weight_formats[] = {1, 1, 0};
+static const pgc_stmt store_put_weight_stmt = {
+    .name = "store_put_weight",
+    .sql = "INSERT INTO {{tables.weights}} (id, w, tag) VALUES ($1, ($2::{{schema}}.\"positive\"), ($3::{{schema}}.\"short_text\"))",
+    .nparams = 3,
+    .param_types = store_put_weight_types,
+    .result_format = 0,
+};
+
+int store_put_weight(pgc_db *db, int32_t id, int32_t w, const char *tag, pgc_error *err)
+{
+    const char *values[3];
+    int lengths[3] = {4, 4, 0};
+    char bin[3][4];
+
+    values[0] = pgc_put_int4(bin[0], id);
+    values[1] = pgc_put_int4(bin[1], w);
+    values[2] = tag;
+
+    return pgc_query(db, &store_put_weight_stmt, values, lengths, store_put_weight_formats, NULL,
+                     err);
+}
+
+/* HeavierThan :many, tests/emit/schema/queries.sql:160 */
+static const Oid store_heavier_than_types[] = {23};
+static const int store_heavier_than_formats[] = {1};
+static const pgc_stmt store_heavier_than_stmt = {
+    .name = "store_heavier_than",
+    .sql = "SELECT \"weights\".\"id\", \"weights\".\"w\", \"weights\".\"tag\" FROM {{tables.weights}} WHERE w > $1 ORDER BY id",
+    .nparams = 1,
+    .param_types = store_heavier_than_types,
+    .result_format = 1,
+};
+
+static const Oid store_heavier_than_columns[] = {23, 23, 25};
+
+/* The rows of a stream share their statement's columns: checked once. */
+static int store_heavier_than_read(pgc_result *res, store_heavier_than_row *row, bool *checked,
+                                   pgc_error *err)
+{
+    pgc_field f;
+    int rc;
+
+    if (!*checked) {
+        rc = pgc_result_check(res, &store_heavier_than_stmt, 3, store_heavier_than_columns, err);
+        if (rc != PGC_OK)
+            return rc;
+        *checked = true;
+    }
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_heavier_than_stmt,
+                              "column id is NULL, but was generated as NOT NULL");
+    row->id = pgc_field_int4(f);
+    f = pgc_get_field(res, 0, 1);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_heavier_than_stmt,
+                              "column w is NULL, but was generated as NOT NULL");
+    row->w = pgc_field_int4(f);
+    f = pgc_get_field(res, 0, 2);
+    row->tag_is_null = !f.data;
+    row->tag = pgc_field_text(f);
+    return PGC_OK;
+}
+
+int store_heavier_than_open(pgc_db *db, int32_t w, store_heavier_than_iter *it, pgc_error *err)
+{
+    const char *values[1];
+    int lengths[1] = {4};
+    char bin[1][4];
+
+    it->stream = NULL;
+    it->checked = false;
+    values[0] = pgc_put_int4(bin[0], w);
+
+    return pgc_stream_open(db, &store_heavier_than_stmt, values, lengths,
+                           store_heavier_than_formats, &it->stream, err);
+}
+
+int store_heavier_than_next(store_heavier_than_iter *it, store_heavier_than_row *row,
+                            pgc_error *err)
+{
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    if (!it->stream)
+        return pgc_fail_query(err, PGC_EINVAL, &store_heavier_than_stmt,
+                              "the iterator is not open");
+    rc = pgc_stream_next(it->stream, &res, err);
+    if (rc != PGC_OK)
+        return rc;
+    rc = store_heavier_than_read(res, row, &it->checked, err);
+    if (rc != PGC_OK)
+        memset(row, 0, sizeof *row);
+    return rc;
+}
+
+void store_heavier_than_close(store_heavier_than_iter *it)
+{
+    if (it) {
+        pgc_stream_close(it->stream);
+        it->stream = NULL;
+    }
+}
+
 
 static const char store_migration_001_init[] =
     "-- The emitter's test schema: a column of every type pgc generate supports,\n"
@@ -3542,6 +3651,18 @@ static const char store_migration_004_composites[] =
     "    p {{schema}}.payment NOT NULL\n"
     ");\n";
 
+static const char store_migration_005_domains[] =
+    "-- Domains over built-in types: parameters of a domain type are sent as the\n"
+    "-- domain (cast in the SQL), values in the base type's binary or text form.\n"
+    "CREATE DOMAIN {{schema}}.positive AS integer CHECK (VALUE > 0);\n"
+    "CREATE DOMAIN {{schema}}.short_text AS text CHECK (length(VALUE) <= 5);\n"
+    "\n"
+    "CREATE TABLE {{tables.weights}} (\n"
+    "    id integer PRIMARY KEY,\n"
+    "    w {{schema}}.positive NOT NULL,\n"
+    "    tag {{schema}}.short_text\n"
+    ");\n";
+
 static const pgc_migration store_migrations[] = {
     {1, "001_init.sql", store_migration_001_init,
      "d66a3f928dfffb48cbdd115fac0acf59320aa77cedda1f1cc4532b6efe8bc0a6"},
@@ -3551,6 +3672,8 @@ static const pgc_migration store_migrations[] = {
      "3ecd37def9baf3be9f46dc970c27bcc7a2cdf30c4dbacc3f73e9afb6fa96b0e2"},
     {4, "004_composites.sql", store_migration_004_composites,
      "e80f740ae5386a6e89eff4a44f6e80f3c8c98a79a2aab39ebd00a1312cf80bdf"},
+    {5, "005_domains.sql", store_migration_005_domains,
+     "896493fcbc4faebf6c0ea1b940146ca7f66e44d71af90eab00ea19048dbc27c2"},
 };
 
 static const pgc_migration_set store_migration_set_ = {

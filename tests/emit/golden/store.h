@@ -7,6 +7,7 @@
  *   tests/emit/schema/migrations/002_numbers.sql
  *   tests/emit/schema/migrations/003_events.sql
  *   tests/emit/schema/migrations/004_composites.sql
+ *   tests/emit/schema/migrations/005_domains.sql
  *   tests/emit/schema/queries.sql
  */
 #ifndef STORE_H
@@ -1034,6 +1035,43 @@ typedef struct store_renote_number_row {
 int store_renote_number(pgc_db *db, const char *note, int32_t n, store_renote_number_row *row,
                         pgc_error *err);
 void store_renote_number_row_clear(store_renote_number_row *row);
+
+/* PutWeight :exec, tests/emit/schema/queries.sql:157 */
+int store_put_weight(pgc_db *db, int32_t id, int32_t w, const char *tag, pgc_error *err);
+
+/* A row of HeavierThan :many. */
+typedef struct store_heavier_than_row {
+    int32_t id;
+    int32_t w;
+    const char *tag;
+    bool tag_is_null;
+} store_heavier_than_row;
+
+/*
+ * HeavierThan :many, tests/emit/schema/queries.sql:160
+ * Row by row:
+ *
+ *     store_heavier_than_iter it;
+ *     store_heavier_than_row row;
+ *     int rc = store_heavier_than_open(db, w, &it, &err);
+ *     while (rc == PGC_OK && (rc = store_heavier_than_next(&it, &row, &err)) == PGC_OK)
+ *         ... row is valid until the next call ...
+ *     store_heavier_than_close(&it);
+ *     if (rc != PGC_ENOROW) ... err says why ...
+ *
+ * _next returns PGC_ENOROW after the last row.  _close is safe after a
+ * failed open.  While open, the iterator holds a pooled connection (on a
+ * transaction scope: the scope).
+ */
+typedef struct store_heavier_than_iter {
+    pgc_stream *stream;
+    bool checked; /* the result's columns were checked, on the first row */
+} store_heavier_than_iter;
+
+int store_heavier_than_open(pgc_db *db, int32_t w, store_heavier_than_iter *it, pgc_error *err);
+int store_heavier_than_next(store_heavier_than_iter *it, store_heavier_than_row *row,
+                            pgc_error *err);
+void store_heavier_than_close(store_heavier_than_iter *it);
 
 #ifdef __cplusplus
 }

@@ -153,3 +153,9 @@ SELECT * FROM {{tables.numbers}} ORDER BY n;
 
 -- name: RenoteNumber :one
 UPDATE {{tables.numbers}} AS x SET note = @note WHERE x.n = @n RETURNING *;
+
+-- name: PutWeight :exec
+INSERT INTO {{tables.weights}} (id, w, tag) VALUES (@id, @w, sqlc.narg(tag));
+
+-- name: HeavierThan :many
+SELECT * FROM {{tables.weights}} WHERE w > @w ORDER BY id;
