@@ -3172,6 +3172,8 @@ static bool expand_fields(actx *c, const PgQuery__AIndirection *ind, const pgc_r
     for (size_t i = 0; simple && i < c->t->map.n; i++)
         if (c->t->map.seg[i].out_off < close && c->t->map.seg[i].out_off + c->t->map.seg[i].out_len > at)
             simple = false;
+    /* the text is copied once per field: no comment (a "--" would swallow
+       what follows it) and no line break in it */
     if (simple)
         for (size_t i = at; i < close; i++)
             if (sql[i] == '\n' || sql[i] == '-' || sql[i] == '/')

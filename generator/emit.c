@@ -600,9 +600,8 @@ static const char *comment_text(pgc_arena *a, const char *s)
 
 /* ---- the query's SQL ------------------------------------------------------------------------ */
 
-uint32_t pgc_param_sent_oid(pgc_catalog *cat, uint32_t type)
+uint32_t pgc_param_sent_oid(uint32_t type)
 {
-    (void)cat;
     return type < PGC_USER_OID_BASE ? type : 0;
 }
 
@@ -677,7 +676,7 @@ void pgc_runtime_statement(pgc_arena *a, pgc_catalog *cat, const pgc_query_info 
     const char **casts = pgc_arena_alloc(a, (np + 1) * sizeof *casts);
     for (size_t i = 0; i < np; i++) {
         uint32_t type = qi->params.items[i].type;
-        oids[i] = pgc_param_sent_oid(cat, type);
+        oids[i] = pgc_param_sent_oid(type);
         if (oids[i] && form != PGC_STMT_CHECK)
             continue;
         /* the check casts every parameter to the type it is sent as */
@@ -779,7 +778,7 @@ static bool check_statement(emitter *e, const pgc_query_info *qi)
     if (same && info.params.len != qi->params.len)
         what = "another number of parameters";
     for (size_t i = 0; same && !what && i < info.params.len; i++)
-        if (pgc_param_sent_oid(e->p->catalog, info.params.items[i].type) != rs.oids[i])
+        if (pgc_param_sent_oid(info.params.items[i].type) != rs.oids[i])
             what = pgc_arena_printf(e->a, "parameter $%zu typed otherwise", i + 1);
     if (same && !what && info.columns.len != qi->columns.len)
         what = "another number of result columns";

@@ -66,7 +66,7 @@ void pgc_runtime_statement(pgc_arena *a, pgc_catalog *cat, const pgc_query_info 
 
 /* The type OID a parameter of this type is sent with: a built-in type's
  * own, 0 for a user type (the SQL casts it). */
-uint32_t pgc_param_sent_oid(pgc_catalog *cat, uint32_t type);
+uint32_t pgc_param_sent_oid(uint32_t type);
 
 /* `pgc generate`: argv[0] is "generate".  Exit status as pgc describe's. */
 int pgc_generate_main(int argc, char **argv);
