@@ -804,16 +804,17 @@ static int stream_one(const pgc_stmt *stmt, int n)
 
 static int stream_for_share(int n)
 {
-    static const pgc_stmt stmt = {"bench_for_share",
-                                  "SELECT id, qty FROM items WHERE id = $1 FOR SHARE", 1, NULL, 0};
+    static const pgc_stmt stmt = {.name = "bench_for_share",
+                                  .sql = "SELECT id, qty FROM items WHERE id = $1 FOR SHARE",
+                                  .nparams = 1};
     return stream_one(&stmt, n);
 }
 
 static int stream_for_update(int n)
 {
-    static const pgc_stmt stmt = {"bench_for_update",
-                                  "SELECT id, qty FROM items WHERE id = $1 FOR UPDATE", 1, NULL,
-                                  0};
+    static const pgc_stmt stmt = {.name = "bench_for_update",
+                                  .sql = "SELECT id, qty FROM items WHERE id = $1 FOR UPDATE",
+                                  .nparams = 1};
     return stream_one(&stmt, n);
 }
 

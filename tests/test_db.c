@@ -476,7 +476,7 @@ static void close__busy__error_says_what_is_open(void **state)
 {
     fixture *f = *state;
     pgc_error err = {0};
-    static const pgc_stmt one = {"one", "SELECT 1", 0, NULL, 0};
+    static const pgc_stmt one = {"one", "SELECT 1", 0, NULL, 0, NULL, 0, 0};
     pgc_db *tx;
     pgc_stream *s;
     assert_ok(pgc_tx_begin(f->db, &tx, &err), &err);

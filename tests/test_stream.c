@@ -375,23 +375,23 @@ typedef struct dml_case {
 } dml_case;
 
 static const dml_case dml_cases[] = {
-    {{"dml_delete", "DELETE FROM {{tables.items}} RETURNING id", 0, NULL, 0},
-     {"dml_delete_n", "SELECT 1000 - count(*) FROM {{tables.items}}", 0, NULL, 0}, 1000},
-    {{"dml_update", "UPDATE {{tables.items}} SET name = 'changed' RETURNING id", 0, NULL, 0},
+    {{"dml_delete", "DELETE FROM {{tables.items}} RETURNING id", 0, NULL, 0, NULL, 0, 0},
+     {"dml_delete_n", "SELECT 1000 - count(*) FROM {{tables.items}}", 0, NULL, 0, NULL, 0, 0}, 1000},
+    {{"dml_update", "UPDATE {{tables.items}} SET name = 'changed' RETURNING id", 0, NULL, 0, NULL, 0, 0},
      {"dml_update_n", "SELECT count(*) FROM {{tables.items}} WHERE name = 'changed'", 0, NULL,
-      0},
+      0, NULL, 0, 0},
      1000},
     {{"dml_insert",
       "INSERT INTO {{tables.items}} SELECT g, 'new' FROM generate_series(1001, 1500) g"
       " RETURNING id",
-      0, NULL, 0},
-     {"dml_insert_n", "SELECT count(*) FROM {{tables.items}} WHERE name = 'new'", 0, NULL, 0},
+      0, NULL, 0, NULL, 0, 0},
+     {"dml_insert_n", "SELECT count(*) FROM {{tables.items}} WHERE name = 'new'", 0, NULL, 0, NULL, 0, 0},
      500},
     {{"dml_cte",
       "WITH gone AS (DELETE FROM {{tables.items}} WHERE id > 10 RETURNING id)"
       " SELECT id FROM gone ORDER BY id",
-      0, NULL, 0},
-     {"dml_cte_n", "SELECT 1000 - count(*) FROM {{tables.items}}", 0, NULL, 0}, 990},
+      0, NULL, 0, NULL, 0, 0},
+     {"dml_cte_n", "SELECT 1000 - count(*) FROM {{tables.items}}", 0, NULL, 0, NULL, 0, 0}, 990},
 };
 
 static void fill_items(pgc_db *db)
@@ -487,9 +487,9 @@ static void stream__dml_commit_fails__reported_at_the_end(void **state)
               &err);
     static const pgc_stmt twice = {
         "twice", "INSERT INTO {{tables.uniq}} SELECT 1 FROM generate_series(1, 2) RETURNING n",
-        0, NULL, 0};
+        0, NULL, 0, NULL, 0, 0};
     static const pgc_stmt count_uniq = {"count_uniq", "SELECT count(*) FROM {{tables.uniq}}", 0,
-                                        NULL, 0};
+                                        NULL, 0, NULL, 0, 0};
     pgc_stream *s;
     pgc_result *row;
     assert_ok(pgc_stream_open(f->db, &twice, NULL, NULL, NULL, &s, &err), &err);
