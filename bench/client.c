@@ -733,6 +733,114 @@ static void case_pool(void)
         die("pgc_db_close", "busy");
 }
 
+/* ---- case 7: what pool hygiene and stream guards cost ----------------------- */
+
+static pgc_db *reset_db, *reset_unnamed_db;
+
+/* A standalone db of one connection with reset=discard_all (and `statements`). */
+static pgc_db *open_reset(const char *statements)
+{
+    pgc_error err = {0};
+    pgc_config *cfg = pgc_config_new();
+    pgc_db *out;
+    if (!cfg || pgc_config_set(cfg, "conninfo", conninfo, &err) != PGC_OK
+        || pgc_config_set(cfg, "max_connections", "1", &err) != PGC_OK
+        || pgc_config_set(cfg, "reset", "discard_all", &err) != PGC_OK
+        || pgc_config_set(cfg, "statements", statements, &err) != PGC_OK
+        || pgc_db_open(&out, cfg, NULL, &err) != PGC_OK)
+        die_pgc("pgc_db_open (reset)", &err);
+    pgc_config_free(cfg);
+    return out;
+}
+
+static int lookup_on(pgc_db *on, int n)
+{
+    pgc_error err = {0};
+    benchq_get_item_row row;
+    for (int i = 0; i < n; i++) {
+        if (benchq_get_item(on, lookup_ids[i], &row, &err) != PGC_OK)
+            die_pgc("benchq_get_item (reset)", &err);
+        sink += (double)row.qty;
+        benchq_get_item_row_clear(&row);
+    }
+    return 0;
+}
+
+static int lookup_reset(int n)
+{
+    return lookup_on(reset_db, n);
+}
+
+static int lookup_reset_unnamed(int n)
+{
+    return lookup_on(reset_unnamed_db, n);
+}
+
+/*
+ * One row streamed by a statement that locks it: FOR SHARE reads only and
+ * runs unguarded; FOR UPDATE names UPDATE, so the stream runs it inside
+ * BEGIN ... COMMIT (pgc_stream_close in pgc.h).  The same server work
+ * otherwise: the difference is the guard's cost.
+ */
+static int stream_one(const pgc_stmt *stmt, int n)
+{
+    pgc_error err = {0};
+    char key[24];
+    const char *values[] = {key};
+    for (int i = 0; i < n; i++) {
+        snprintf(key, sizeof key, "%lld", (long long)lookup_ids[i]);
+        pgc_stream *st;
+        pgc_result *row;
+        if (pgc_stream_open(db, stmt, values, NULL, NULL, &st, &err) != PGC_OK)
+            die_pgc("pgc_stream_open", &err);
+        while (pgc_stream_next(st, &row, &err) == PGC_OK)
+            sink += (double)pgc_result_rows(row);
+        if (err.code != PGC_ENOROW)
+            die_pgc("pgc_stream_next", &err);
+        pgc_stream_close(st);
+    }
+    return 0;
+}
+
+static int stream_for_share(int n)
+{
+    static const pgc_stmt stmt = {.name = "bench_for_share",
+                                  .sql = "SELECT id, qty FROM items WHERE id = $1 FOR SHARE",
+                                  .nparams = 1};
+    return stream_one(&stmt, n);
+}
+
+static int stream_for_update(int n)
+{
+    static const pgc_stmt stmt = {.name = "bench_for_update",
+                                  .sql = "SELECT id, qty FROM items WHERE id = $1 FOR UPDATE",
+                                  .nparams = 1};
+    return stream_one(&stmt, n);
+}
+
+#define HYGIENE_CALLS 5000
+
+static void case_hygiene(void)
+{
+    reset_db = open_reset("named");
+    reset_unnamed_db = open_reset("unnamed");
+    variant v[] = {
+        {"pgc lookup, reset=none (default)", lookup_pgc, {0}},
+        {"pgc lookup, reset=discard_all", lookup_reset, {0}},
+        {"pgc lookup, reset=discard_all, statements=unnamed", lookup_reset_unnamed, {0}},
+    };
+    run_side_by_side(v, 3, HYGIENE_CALLS, 200, NULL);
+    print_table("7a. reset=discard_all: point lookups, 5,000 calls", v, 3, 0);
+    variant g[] = {
+        {"stream of 1 row, FOR SHARE (read-only: unguarded)", stream_for_share, {0}},
+        {"stream of 1 row, FOR UPDATE (guarded: BEGIN/COMMIT)", stream_for_update, {0}},
+    };
+    run_side_by_side(g, 2, HYGIENE_CALLS, 200, NULL);
+    print_table("7b. The stream guard: one-row streams, 5,000 calls", g, 2, 0);
+    if (pgc_db_close(reset_db) != PGC_OK || pgc_db_close(reset_unnamed_db) != PGC_OK)
+        die("pgc_db_close", "busy");
+}
+
 /* ---- setup, peak memory, callgrind ----------------------------------------- */
 
 static void setup(void)
@@ -854,7 +962,7 @@ static int one(const char *case_name, const char *variant_name, int n)
 
 static void usage(void)
 {
-    fputs("usage: client [-r REPS] [-l LAYOUT] setup|lookup|scan|scanmemory|insert|pool ...\n"
+    fputs("usage: client [-r REPS] [-l LAYOUT] setup|lookup|scan|scanmemory|insert|pool|hygiene ...\n"
           "       client scanmem pgc|hand ROWS\n"
           "       client one lookup|scan|seq|batch|copy pgc|hand|... N\n",
           stderr);
@@ -927,6 +1035,8 @@ int main(int argc, char **argv)
             case_insert();
         else if (strcmp(argv[i], "pool") == 0)
             case_pool();
+        else if (strcmp(argv[i], "hygiene") == 0)
+            case_hygiene();
         else
             usage();
         fflush(stdout);

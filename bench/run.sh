@@ -51,6 +51,8 @@ psql -X -q -c "ALTER SYSTEM SET autovacuum = off" -c "SELECT pg_reload_conf()" >
 taskset -c "${BENCH_OTHER_CPU:-0}" "$C" -r "$REPS" -l "cross CPU" insert
 "$C" scanmemory
 "$C" -r "$REPS" -l "same CPU" pool
+# What reset=discard_all and the stream guard of data-changing statements cost.
+"$C" -r "$REPS" -l "same CPU" hygiene
 
 # Client-side cost per operation in instructions (callgrind counts only
 # inside measured(), the loop of one variant): stable under load.

@@ -81,6 +81,8 @@ typedef struct rte {
     uint32_t rowtype;     /* whole-row type: the relation's, or RECORD */
     bool nullable;        /* on the nullable side of an outer join */
     bool hidden;          /* hidden by an enclosing join's alias */
+    bool open;            /* its columns follow a catalog relation's or type's, which a
+                             later migration may extend (not a subquery's, CTE's, ...) */
 } rte;
 
 /* A FROM tree node: a range table entry, or a join of two. */
@@ -121,6 +123,8 @@ typedef struct actx {
     PGC_VEC(const scope *) refs; /* the scope each column reference resolved in */
     bool one_row;             /* the SELECT just analyzed returns exactly one row */
     bool calling;             /* resolving CALL's procedure: only procedures match */
+    PGC_VEC(pgc_sql_edit) edits;  /* stars spelled out (any order, maybe repeated) */
+    PGC_VEC(pgc_param_use) uses;  /* parameters met (likewise) */
 } actx;
 
 /* Coercion contexts (primnodes.h CoercionContext). */
@@ -1524,6 +1528,13 @@ static bool param_ref(actx *c, const PgQuery__ParamRef *pr, expr *out)
     out->typmod = -1;
     out->param = pr->number;
     out->location = pr->location;
+    if (pr->location >= 0 && (size_t)pr->location < c->t->canon_len
+        && c->t->canon[pr->location] == '$') {
+        size_t len = 1;
+        while (c->t->canon[pr->location + len] >= '0' && c->t->canon[pr->location + len] <= '9')
+            len++;
+        PGC_PUSH(c->a, c->uses, ((pgc_param_use){(size_t)pr->location, len, pr->number, false}));
+    }
     return true;
 }
 
@@ -2608,10 +2619,12 @@ static void hide(fitem *f)
 /* The columns of a FROM item as SELECT * gives them. */
 static void item_columns(actx *c, const fitem *f, rcols *out)
 {
-    if (f->r) {
-        LIST_EACH(i, f->r->cols.len) {
-            rcol col = f->r->cols.items[i];
-            col.e = col_expr(f->r, &f->r->cols.items[i]);
+    /* a join with an alias gives the alias's columns (renamed by its list) */
+    const rte *whole = f->r ? f->r : f->alias;
+    if (whole) {
+        LIST_EACH(i, whole->cols.len) {
+            rcol col = whole->cols.items[i];
+            col.e = col_expr(whole, &whole->cols.items[i]);
             PGC_PUSH(c->a, *out, col);
         }
         return;
@@ -2690,6 +2703,7 @@ static bool range_var_in(actx *c, scope *s, const PgQuery__RangeVar *rv, bool ct
         }
         r->schema = rel->schema;
         r->rowtype = rel->rowtype;
+        r->open = true;
         LIST_EACH(i, rel->cols.len) {
             const pgc_col *col = &rel->cols.items[i];
             rcol rc = {0};
@@ -2759,6 +2773,7 @@ static bool range_function(actx *c, scope *s, const PgQuery__RangeFunction *rf, 
                 PGC_PUSH(c->a, r->cols, rc);
             }
         } else if (tr) {
+            r->open = true;
             LIST_EACH(k, tr->cols.len) {
                 rcol rc = {0};
                 rc.name = tr->cols.items[k].name;
@@ -2821,6 +2836,16 @@ static rte *rte_from_cols(actx *c, const char *alias, const rcols *cols)
         PGC_PUSH(c->a, r->cols, rc);
     }
     return r;
+}
+
+/* Does a FROM item hold a column that a later migration may add to? */
+static bool item_open(const fitem *f)
+{
+    if (f->r)
+        return f->r->open;
+    if (f->alias)
+        return f->alias->open;
+    return item_open(f->left) || item_open(f->right);
 }
 
 static bool join_expr(actx *c, scope *s, const PgQuery__JoinExpr *je, fitem **out)
@@ -2928,7 +2953,9 @@ static bool join_expr(actx *c, scope *s, const PgQuery__JoinExpr *je, fitem **ou
         rcols cols = {0};
         item_columns(c, f, &cols);
         hide(f);
+        bool open = item_open(f);
         f->alias = rte_from_cols(c, NULL, &cols);
+        f->alias->open = open;
         LIST_EACH(i, f->alias->cols.len)
             f->alias->cols.items[i].e.notnull = cols.items[i].e.notnull;
         if (!apply_alias(c, f->alias, je->alias))
@@ -3010,6 +3037,244 @@ static bool from_clause(actx *c, scope *s, PgQuery__Node **items, size_t n)
 /* Target lists                                                              */
 /* ------------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------------ */
+/* Stars spelled out                                                         */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * `*`, `t.*`, `(x).*` and RETURNING * are written into the statement sent
+ * at run time as the columns they stand for now (t."a", t."b"), as sqlc
+ * does, so that a column added to a live table changes no deployed call.
+ * A star whose columns cannot be named one by one (a subquery's duplicate
+ * column names, ...) stays when nothing behind it can change after
+ * deployment; otherwise the query is refused.
+ */
+
+/* A column of a star: its name, and how the SELECT list names it. */
+typedef struct star_col {
+    const char *name, *text;
+} star_col;
+typedef PGC_VEC(star_col) star_cols;
+
+static const char *quoted(actx *c, const char *name)
+{
+    pgc_strbuf b = {.a = c->a};
+    pgc_sb_puts(&b, "\"");
+    for (const char *p = name; *p; p++) {
+        if (*p == '"')
+            pgc_sb_puts(&b, "\"\"");
+        else
+            pgc_sb_add(&b, p, 1);
+    }
+    pgc_sb_puts(&b, "\"");
+    return pgc_sb_take(&b);
+}
+
+/* Does r's reference name, looked up from s, find r and only r? */
+static bool names_rte(scope *s, const rte *r)
+{
+    for (scope *sc = s; sc; sc = sc->parent) {
+        int matches = 0;
+        rte *found = find_rte(sc, NULL, r->alias, &matches);
+        if (found)
+            return found == r && matches == 1;
+    }
+    return false;
+}
+
+/* r's columns as ref."col"; false with *why when they cannot be so named. */
+static bool rte_star(actx *c, scope *s, const rte *r, star_cols *out, const char **why)
+{
+    if (!r->alias || !names_rte(s, r)) {
+        *why = r->alias ? pgc_arena_printf(c->a, "\"%s\" names more than one table here",
+                                           r->alias)
+                        : "a table has no name to qualify its columns";
+        return false;
+    }
+    const char *ref = quoted(c, r->alias);
+    LIST_EACH(i, r->cols.len) {
+        const char *name = r->cols.items[i].name;
+        LIST_EACH(k, i)
+            if (strcmp(r->cols.items[k].name, name) == 0) {
+                *why = pgc_arena_printf(c->a, "\"%s\" has two columns named \"%s\"", r->alias,
+                                        name);
+                return false;
+            }
+        if (strchr(name, '\n') || strchr(r->alias, '\n')) {
+            *why = "a name holds a line break";
+            return false;
+        }
+        star_col sc = {name, pgc_arena_printf(c->a, "%s.%s", ref, quoted(c, name))};
+        PGC_PUSH(c->a, *out, sc);
+    }
+    return true;
+}
+
+/* A FROM item's columns as `*` gives them (item_columns' order). */
+static bool item_star(actx *c, scope *s, const fitem *f, star_cols *out, const char **why)
+{
+    if (f->r || f->alias)
+        return rte_star(c, s, f->r ? f->r : f->alias, out, why);
+    star_cols sides[2] = {{0}, {0}};
+    if (!item_star(c, s, f->left, &sides[0], why) || !item_star(c, s, f->right, &sides[1], why))
+        return false;
+    size_t nmerged = f->merged ? f->merged->cols.len : 0;
+    LIST_EACH(i, nmerged) {
+        /* a USING column, unqualified: it must name the merged column alone */
+        const char *name = f->merged->cols.items[i].name;
+        int matches = 0;
+        expr ignored;
+        LIST_EACH(k, s->from.len)
+            find_in_item(s->from.items[k], name, &ignored, &matches);
+        if (matches != 1 || strchr(name, '\n')) {
+            *why = pgc_arena_printf(c->a, "the JOIN USING column \"%s\" is ambiguous here",
+                                    name);
+            return false;
+        }
+        PGC_PUSH(c->a, *out, ((star_col){name, quoted(c, name)}));
+    }
+    LIST_EACH(k, 2)
+        LIST_EACH(i, sides[k].len) {
+            bool merged = false;
+            LIST_EACH(m, nmerged)
+                if (strcmp(f->merged->cols.items[m].name, sides[k].items[i].name) == 0)
+                    merged = true;
+            if (!merged)
+                PGC_PUSH(c->a, *out, sides[k].items[i]);
+        }
+    return true;
+}
+
+/* The offset of the '*' that ends the star starting at canonical offset at
+ * (past quoted names and comments), or the text's length if none. */
+static size_t star_end(const char *sql, size_t len, size_t at)
+{
+    for (size_t i = at; i < len; i++) {
+        if (sql[i] == '*')
+            return i;
+        if (sql[i] == '"') {
+            for (i++; i < len && !(sql[i] == '"' && sql[i + 1] != '"'); i++)
+                if (sql[i] == '"')
+                    i++;
+        } else if (sql[i] == '/' && sql[i + 1] == '*') {
+            const char *e = strstr(sql + i + 2, "*/");
+            i = e ? (size_t)(e - sql) + 1 : len;
+        } else if (sql[i] == '-' && sql[i + 1] == '-') {
+            const char *e = strchr(sql + i, '\n');
+            i = e ? (size_t)(e - sql) : len;
+        }
+    }
+    return len;
+}
+
+/*
+ * Replaces canonical bytes [at, end] (a star ending at its '*') with the
+ * columns; when they could not be named (ok false, *why says why), leaves
+ * the star if nothing behind it can change (open false), else refuses.
+ */
+static bool star_edit(actx *c, int32_t at, size_t end, bool open, bool ok,
+                      const star_cols *cols, const char *why)
+{
+    if (!ok)
+        return !open || fail(c, at, "pgc cannot spell out this * as its columns (%s), and "
+                                    "the columns behind it can change after deployment: list "
+                                    "the columns",
+                             why);
+    if (at < 0 || end >= c->t->canon_len || cols->len == 0)
+        return true;
+    pgc_strbuf b = {.a = c->a};
+    LIST_EACH(i, cols->len)
+        pgc_sb_printf(&b, "%s%s", i ? ", " : "", cols->items[i].text);
+    pgc_sql_edit ed = {(size_t)at, end + 1 - (size_t)at, pgc_sb_take(&b)};
+    PGC_PUSH(c->a, c->edits, ed);
+    return true;
+}
+
+/* SELECT * (or RETURNING *) at location: every FROM item's columns. */
+static bool expand_all(actx *c, scope *s, int32_t location)
+{
+    star_cols cols = {0};
+    const char *why = NULL;
+    bool ok = true, open = false;
+    LIST_EACH(k, s->from.len) {
+        open |= item_open(s->from.items[k]);
+        ok = ok && item_star(c, s, s->from.items[k], &cols, &why);
+    }
+    return star_edit(c, location, star_end(c->t->canon, c->t->canon_len, (size_t)location), open,
+                     ok, &cols, why);
+}
+
+/* t.* at location, t being r. */
+static bool expand_rte(actx *c, scope *s, const rte *r, int32_t location)
+{
+    star_cols cols = {0};
+    const char *why = NULL;
+    bool ok = rte_star(c, s, r, &cols, &why);
+    return star_edit(c, location, star_end(c->t->canon, c->t->canon_len, (size_t)location),
+                     r->open, ok, &cols, why);
+}
+
+/* The offset of the ')' that closes the '(' at sql[at], or len. */
+static size_t closing_paren(const char *sql, size_t len, size_t at)
+{
+    int depth = 0;
+    for (size_t i = at; i < len; i++) {
+        if (sql[i] == '"' || sql[i] == '\'') {
+            char q = sql[i];
+            for (i++; i < len && !(sql[i] == q && sql[i + 1] != q); i++)
+                if (sql[i] == q)
+                    i++;
+        } else if (sql[i] == '(') {
+            depth++;
+        } else if (sql[i] == ')' && --depth == 0) {
+            return i;
+        }
+    }
+    return len;
+}
+
+/*
+ * (x).* at location (its '('), x a column or whole row of composite type
+ * tr: (x)."a", (x)."b".  Other expressions would be evaluated once per
+ * field, so they are refused.
+ */
+static bool expand_fields(actx *c, const PgQuery__AIndirection *ind, const pgc_rel *tr,
+                          int32_t location)
+{
+    const char *sql = c->t->canon;
+    size_t len = c->t->canon_len, at = (size_t)location;
+    size_t close = location >= 0 && at < len && sql[at] == '(' ? closing_paren(sql, len, at) : len;
+    size_t end = close < len ? close + 1 : len;
+    while (end < len && (sql[end] == ' ' || sql[end] == '.'))
+        end++;
+    bool simple = ind->n_indirection == 1 && ind->arg->node_case == PG_QUERY__NODE__NODE_COLUMN_REF
+                  && end < len && sql[end] == '*';
+    for (size_t i = 0; simple && i < c->t->map.n; i++)
+        if (c->t->map.seg[i].out_off < close && c->t->map.seg[i].out_off + c->t->map.seg[i].out_len > at)
+            simple = false;
+    /* the text is copied once per field: no comment (a "--" would swallow
+       what follows it) and no line break in it */
+    if (simple)
+        for (size_t i = at; i < close; i++)
+            if (sql[i] == '\n' || sql[i] == '-' || sql[i] == '/')
+                simple = false;
+    if (!simple)
+        return fail(c, node_location(ind->arg), "pgc cannot spell out this (...).* as its "
+                                                "fields, which can change after deployment: "
+                                                "list the fields");
+    star_cols cols = {0};
+    const char *arg = pgc_arena_strndup(c->a, sql + at, close + 1 - at);
+    LIST_EACH(k, tr->cols.len) {
+        const char *name = tr->cols.items[k].name;
+        if (strchr(name, '\n'))
+            return fail(c, node_location(ind->arg), "pgc cannot spell out this (...).* as its "
+                                                    "fields (a name holds a line break)");
+        PGC_PUSH(c->a, cols, ((star_col){name, pgc_arena_printf(c->a, "%s.%s", arg,
+                                                                 quoted(c, name))}));
+    }
+    return star_edit(c, location, end, true, true, &cols, NULL);
+}
+
 static const char *take_embed(actx *c, const char *table)
 {
     if (!c->q)
@@ -3037,6 +3302,8 @@ static bool target_list(actx *c, scope *s, PgQuery__Node **items, size_t n, rcol
                                                      "not valid");
                     LIST_EACH(k, s->from.len)
                         item_columns(c, s->from.items[k], out);
+                    if (!expand_all(c, s, cr->location))
+                        return false;
                     continue;
                 }
                 const char *schema = cr->n_fields >= 3 ? str_of(cr->fields[cr->n_fields - 3])
@@ -3053,6 +3320,8 @@ static bool target_list(actx *c, scope *s, PgQuery__Node **items, size_t n, rcol
                 if (!r)
                     return fail(c, cr->location, "missing FROM-clause entry for table \"%s\"",
                                 rel);
+                if (!expand_rte(c, s, r, cr->location))
+                    return false;
                 const char *embed = take_embed(c, rel);
                 LIST_EACH(k, r->cols.len) {
                     rcol col = r->cols.items[k];
@@ -3080,6 +3349,8 @@ static bool target_list(actx *c, scope *s, PgQuery__Node **items, size_t n, rcol
                 if (!tr)
                     return fail(c, node_location(ind->arg),
                                 "type %s is not composite", tname(c, e.type));
+                if (!expand_fields(c, ind, tr, rt->location))
+                    return false;
                 LIST_EACH(k, tr->cols.len) {
                     rcol col = {0};
                     col.name = tr->cols.items[k].name;
@@ -3093,6 +3364,9 @@ static bool target_list(actx *c, scope *s, PgQuery__Node **items, size_t n, rcol
         rcol col = {0};
         if (!tx(c, s, v, &col.e))
             return false;
+        if (v->node_case == PG_QUERY__NODE__NODE_PARAM_REF && !(rt->name && *rt->name)
+            && c->uses.len)
+            c->uses.items[c->uses.len - 1].bare_target = true;
         col.name = rt->name && *rt->name ? rt->name : colname_of(v);
         if (col.e.location < 0)
             col.e.location = rt->location;
@@ -3943,6 +4217,34 @@ bool pgc_analyze_relation(pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t
     return true;
 }
 
+static int by_edit_offset(const void *x, const void *y)
+{
+    const pgc_sql_edit *a = x, *b = y;
+    return (a->offset > b->offset) - (a->offset < b->offset);
+}
+
+static int by_use_offset(const void *x, const void *y)
+{
+    const pgc_param_use *a = x, *b = y;
+    return (a->offset > b->offset) - (a->offset < b->offset);
+}
+
+/* The edits and parameter uses met, by offset, each once (a part analysed
+ * twice, as a recursive CTE's term is, met them twice). */
+static void take_edits(actx *c, pgc_query_info *out)
+{
+    if (c->edits.len)
+        qsort(c->edits.items, c->edits.len, sizeof *c->edits.items, by_edit_offset);
+    LIST_EACH(i, c->edits.len)
+        if (i == 0 || c->edits.items[i].offset != c->edits.items[i - 1].offset)
+            PGC_PUSH(c->a, out->edits, c->edits.items[i]);
+    if (c->uses.len)
+        qsort(c->uses.items, c->uses.len, sizeof *c->uses.items, by_use_offset);
+    LIST_EACH(i, c->uses.len)
+        if (i == 0 || c->uses.items[i].offset != c->uses.items[i - 1].offset)
+            PGC_PUSH(c->a, out->uses, c->uses.items[i]);
+}
+
 bool pgc_analyze_query(pgc_catalog *cat, pgc_arena *a, pgc_diags *d, const pgc_query_src *q,
                        PgQuery__RawStmt *stmt, pgc_query_info *out)
 {
@@ -4041,5 +4343,6 @@ bool pgc_analyze_query(pgc_catalog *cat, pgc_arena *a, pgc_diags *d, const pgc_q
         ci.embed_type = rc->embed ? rc->embed_type : 0;
         PGC_PUSH(a, out->columns, ci);
     }
+    take_edits(&c, out);
     return true;
 }

@@ -618,6 +618,7 @@ static const char *c_string(pgc_arena *a, const char *text, size_t len, int inde
 {
     pgc_strbuf b = {.a = a};
     pgc_sb_puts(&b, "\"");
+    size_t line = 0; /* where the current line of C starts in b */
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)text[i];
         size_t n = plain_len(text, i, len);
@@ -625,6 +626,11 @@ static const char *c_string(pgc_arena *a, const char *text, size_t len, int inde
             pgc_sb_puts(&b, "\\n");
             if (i + 1 < len)
                 pgc_sb_printf(&b, "\"\n%*s\"", indent, "");
+            line = b.len;
+        } else if (c == ' ' && i > 0 && text[i - 1] == ',' && i + 1 < len && b.len - line > 100) {
+            /* a long line (a star spelled out) goes on in the next literal */
+            pgc_sb_printf(&b, " \"\n%*s\"", indent, "");
+            line = b.len;
         } else if (c == '"' || c == '\\') {
             pgc_sb_printf(&b, "\\%c", c);
         } else if (c == '?' && i > 0 && text[i - 1] == '?') {
@@ -700,28 +706,213 @@ static const char *c_comment(pgc_arena *a, const char *text)
 
 /* ---- the query's SQL ------------------------------------------------------------------------ */
 
-/*
- * The query as the runtime wants it: parameters as $n (as in canonical
- * SQL) but templates kept as the user wrote them, for the runtime to
- * render per schema.  The canonical text's map says which bytes replaced
- * what: a replaced "{{...}}" goes back to the source.
- */
-static const char *runtime_sql(pgc_arena *a, const pgc_stmt_text *t)
+uint32_t pgc_param_sent_oid(uint32_t type)
 {
-    pgc_strbuf b = {.a = a};
+    return type < PGC_USER_OID_BASE ? type : 0;
+}
+
+static void add_quoted(pgc_strbuf *b, const char *name)
+{
+    pgc_sb_puts(b, "\"");
+    for (const char *p = name; *p; p++) {
+        if (*p == '"')
+            pgc_sb_puts(b, "\"\"");
+        else
+            pgc_sb_add(b, p, 1);
+    }
+    pgc_sb_puts(b, "\"");
+}
+
+/*
+ * Type oid as a cast spells it, with no typmod that a keyword would add
+ * (pg_catalog."bpchar", not character, which is character(1)): built-in
+ * types in pg_catalog, user types in their schema, the library's own as
+ * {{schema}}."t" (or "__pgc_home"."t" when canonical), arrays with [].
+ */
+static void add_type_sql(pgc_strbuf *b, pgc_catalog *cat, uint32_t oid, bool canonical)
+{
+    const pgc_utype *u = pgc_cat_utype(cat, oid);
+    const pgc_bi_type *t = pgc_cat_type(cat, oid);
+    if (t && t->category == 'A' && t->elem && t->type != 'd') {
+        add_type_sql(b, cat, t->elem, canonical);
+        pgc_sb_puts(b, "[]");
+        return;
+    }
+    if (!u) {
+        pgc_sb_puts(b, "pg_catalog.");
+        add_quoted(b, t ? t->typname : "unknown");
+        return;
+    }
+    if (strcmp(u->schema, PGC_HOME_SCHEMA) == 0 && !canonical)
+        pgc_sb_puts(b, "{{schema}}");
+    else
+        add_quoted(b, u->schema);
+    pgc_sb_puts(b, ".");
+    add_quoted(b, u->name);
+}
+
+/* A replacement of canonical bytes [off, off + len), and the source bytes
+ * (from the statement's start) it stands for. */
+typedef struct replacement {
+    size_t off, len;
+    const char *text;
+    size_t src_off, src_len;
+    int kind;             /* at one offset: 0 edit, 1 cast, 2 template or parameter */
+} replacement;
+
+static int by_offset(const void *x, const void *y)
+{
+    const replacement *a = x, *b = y;
+    if (a->off != b->off)
+        return a->off < b->off ? -1 : 1;
+    if (a->len != b->len)
+        return a->len > b->len ? -1 : 1; /* the longer first: it holds the other */
+    return (a->kind > b->kind) - (a->kind < b->kind);
+}
+
+void pgc_runtime_statement(pgc_arena *a, pgc_catalog *cat, const pgc_query_info *qi,
+                           pgc_stmt_form form, pgc_runtime_stmt *out)
+{
+    const pgc_stmt_text *t = &qi->src->text;
     const char *src = t->file->text + t->offset;
-    size_t at = 0;
+    bool canonical = form != PGC_STMT_RUNTIME;
+    memset(out, 0, sizeof *out);
+    size_t np = qi->params.len;
+    uint32_t *oids = pgc_arena_alloc(a, (np + 1) * sizeof *oids);
+    const char **casts = pgc_arena_alloc(a, (np + 1) * sizeof *casts);
+    for (size_t i = 0; i < np; i++) {
+        uint32_t type = qi->params.items[i].type;
+        oids[i] = pgc_param_sent_oid(type);
+        if (oids[i] && form != PGC_STMT_CHECK)
+            continue;
+        /* the check casts every parameter to the type it is sent as */
+        pgc_strbuf b = {.a = a};
+        pgc_sb_printf(&b, "($%zu::", i + 1);
+        add_type_sql(&b, cat, oids[i] ? oids[i] : type, canonical);
+        pgc_sb_puts(&b, ")");
+        casts[i] = pgc_sb_take(&b);
+    }
+    PGC_VEC(replacement) reps = {0};
     for (size_t i = 0; i < t->map.n; i++) {
         const pgc_render_seg *s = &t->map.seg[i];
-        pgc_sb_add(&b, t->canon + at, s->out_off - at);
-        if (s->src_len >= 2 && src[s->src_off] == '{' && src[s->src_off + 1] == '{')
-            pgc_sb_add(&b, src + s->src_off, s->src_len);
-        else
-            pgc_sb_add(&b, t->canon + s->out_off, s->out_len);
-        at = s->out_off + s->out_len;
+        bool is_tmpl = s->src_len >= 2 && src[s->src_off] == '{' && src[s->src_off + 1] == '{';
+        const char *text = is_tmpl && !canonical ? pgc_arena_strndup(a, src + s->src_off, s->src_len)
+                                              : pgc_arena_strndup(a, t->canon + s->out_off,
+                                                                  s->out_len);
+        replacement r = {s->out_off, s->out_len, text, s->src_off, s->src_len, 2};
+        PGC_PUSH(a, reps, r);
+    }
+    for (size_t i = 0; i < qi->edits.len; i++) {
+        const pgc_sql_edit *e = &qi->edits.items[i];
+        size_t from = pgc_render_map_source(&t->map, e->offset);
+        size_t to = pgc_render_map_source(&t->map, e->offset + e->len);
+        replacement r = {e->offset, e->len, e->text, from, to > from ? to - from : 0, 0};
+        PGC_PUSH(a, reps, r);
+    }
+    for (size_t i = 0; i < qi->uses.len; i++) {
+        const pgc_param_use *u = &qi->uses.items[i];
+        if (u->index < 1 || (size_t)u->index > np || !casts[u->index - 1])
+            continue;
+        size_t from = pgc_render_map_source(&t->map, u->offset);
+        size_t to = pgc_render_map_source(&t->map, u->offset + u->len);
+        const char *text = u->bare_target
+                               ? pgc_arena_printf(a, "%s AS \"?column?\"", casts[u->index - 1])
+                               : casts[u->index - 1];
+        replacement r = {u->offset, u->len, text, from, to > from ? to - from : 0, 1};
+        PGC_PUSH(a, reps, r);
+    }
+    if (reps.len)
+        qsort(reps.items, reps.len, sizeof *reps.items, by_offset);
+    pgc_strbuf b = {.a = a};
+    PGC_VEC(pgc_render_seg) segs = {0};
+    size_t at = 0;
+    for (size_t i = 0; i < reps.len; i++) {
+        const replacement *r = &reps.items[i];
+        if (r->off < at)
+            continue; /* inside the edit or cast before it */
+        pgc_sb_add(&b, t->canon + at, r->off - at);
+        pgc_render_seg s = {b.len, strlen(r->text), r->src_off, r->src_len};
+        PGC_PUSH(a, segs, s);
+        pgc_sb_puts(&b, r->text);
+        at = r->off + r->len;
     }
     pgc_sb_add(&b, t->canon + at, t->canon_len - at);
+    out->sql = pgc_sb_take(&b);
+    out->nparams = np;
+    out->oids = oids;
+    out->map.n = segs.len;
+    out->map.seg = segs.items;
+}
+
+/* ---- generate's self-check ------------------------------------------------------------------ */
+
+/* "$1 mood, $2 bigint": each parameter and the type it is sent as. */
+static const char *sent_types(emitter *e, const pgc_query_info *qi)
+{
+    pgc_strbuf b = {.a = e->a};
+    for (size_t i = 0; i < qi->params.len; i++)
+        pgc_sb_printf(&b, "%s$%zu %s", i ? ", " : "", i + 1,
+                      pgc_catalog_type_name(e->p->catalog, qi->params.items[i].type, -1));
     return pgc_sb_take(&b);
+}
+
+/*
+ * The statement as sent, every parameter cast to the type it is sent as,
+ * analysed again: it must be accepted, with the same parameters and result
+ * columns.  Else the server would not run the call as the C code expects
+ * it to, and the query is refused (the analysis' error where it arose).
+ */
+static bool check_statement(emitter *e, const pgc_query_info *qi)
+{
+    const pgc_query_src *q = qi->src;
+    if (q->cmd == PGC_CMD_COPYFROM || (qi->params.len == 0 && qi->edits.len == 0))
+        return true;
+    pgc_runtime_stmt rs;
+    pgc_runtime_statement(e->a, e->p->catalog, qi, PGC_STMT_CHECK, &rs);
+    pgc_query_src again = *q;
+    again.text.canon = rs.sql;
+    again.text.canon_len = strlen(rs.sql);
+    again.text.map = rs.map;
+    int errors = e->d->errors;
+    pgc_query_info info;
+    memset(&info, 0, sizeof info);
+    PgQuery__ParseResult *tree = pgc_parse(e->d, &again.text);
+    bool same = tree && tree->n_stmts == 1
+                && pgc_analyze_query(e->p->catalog, e->a, e->d, &again, tree->stmts[0], &info);
+    pgc_parse_free(tree);
+    const char *what = NULL;
+    if (same && info.params.len != qi->params.len)
+        what = "another number of parameters";
+    for (size_t i = 0; same && !what && i < info.params.len; i++)
+        if (pgc_param_sent_oid(info.params.items[i].type) != rs.oids[i])
+            what = pgc_arena_printf(e->a, "parameter $%zu typed otherwise", i + 1);
+    if (same && !what && info.columns.len != qi->columns.len)
+        what = "another number of result columns";
+    for (size_t i = 0; same && !what && i < info.columns.len; i++) {
+        const pgc_column_info *x = &info.columns.items[i], *y = &qi->columns.items[i];
+        if (x->type != y->type || x->typmod != y->typmod || strcmp(x->name, y->name) != 0)
+            what = pgc_arena_printf(e->a, "column %zu \"%s\" of type %s, not \"%s\" of type %s",
+                                    i + 1, x->name,
+                                    pgc_catalog_type_name(e->p->catalog, x->type, x->typmod),
+                                    y->name,
+                                    pgc_catalog_type_name(e->p->catalog, y->type, y->typmod));
+    }
+    if (same && !what)
+        return true;
+    if (what)
+        pgc_diag_error(e->d, q->text.file, q->text.offset,
+                       "query %s: sent as the generated code sends it, PostgreSQL would give "
+                       "%s",
+                       q->name, what);
+    if (e->d->errors == errors) /* the parser or analyser stopped without a word */
+        pgc_diag_error(e->d, q->text.file, q->text.offset, "query %s is not accepted as sent",
+                       q->name);
+    pgc_diag_note(e->d, q->text.file, q->text.offset,
+                  "query %s is checked as the generated code sends it, each parameter of "
+                  "the type the analysis gave it (%s): pgc generate refuses a query that "
+                  "PostgreSQL would then reject or type otherwise",
+                  q->name, sent_types(e, qi));
+    return false;
 }
 
 /* ---- one query ------------------------------------------------------------------------------ */
@@ -1788,10 +1979,12 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
         e->free_arrays = unique(a, &e->globals, "free_arrays");
         e->arrays_failed = unique(a, &e->globals, "free_arrays_and_fail");
     }
+    pgc_runtime_stmt rs;
+    pgc_runtime_statement(a, e->p->catalog, qi, PGC_STMT_RUNTIME, &rs);
     if (np) {
         pgc_sb_printf(&b, "static const Oid %s_types[] = {", fn);
         for (size_t i = 0; i < np; i++)
-            pgc_sb_printf(&b, "%s%u", i ? ", " : "", ps[i].t.oid);
+            pgc_sb_printf(&b, "%s%u", i ? ", " : "", rs.oids[i]);
         pgc_sb_puts(&b, "};\n");
         if (any_binary) {
             pgc_sb_printf(&b, "static const int %s_formats[] = {", fn);
@@ -1801,7 +1994,7 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
         }
     }
     set(&t, "param_arrays", pgc_sb_take(&b));
-    const char *sql = runtime_sql(a, &q->text);
+    const char *sql = rs.sql;
     set(&t, "sql", c_string(a, sql, strlen(sql), 11));
     set(&t, "nparams", pgc_arena_printf(a, "%zu", np));
     set(&t, "param_types", np ? pgc_arena_printf(a, "%s_types", fn) : "NULL");
@@ -2119,7 +2312,8 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
     plan_structs(&e);
     pgc_strbuf qh = {.a = a}, qc = {.a = a};
     for (size_t i = 0; i < p->infos.len; i++)
-        emit_query(&e, &p->infos.items[i], &qh, &qc);
+        if (check_statement(&e, &p->infos.items[i]))
+            emit_query(&e, &p->infos.items[i], &qh, &qc);
     if (d->errors != errors)
         return false;
 

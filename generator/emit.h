@@ -38,6 +38,36 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
  */
 bool pgc_emit_write_file(pgc_diags *d, const char *path, const char *text);
 
+/*
+ * A query's statement as the generated code sends it, the one truth that
+ * `pgc generate` emits and `pgc verify` prepares:
+ *   - the SQL: templates kept as written, for the runtime to render per
+ *     schema (PGC_STMT_RUNTIME), or rendered for PGC_HOME_SCHEMA as the
+ *     analyzer reads them (PGC_STMT_CANONICAL, PGC_STMT_CHECK); stars
+ *     spelled out (pgc_query_info.edits); every use of a parameter sent
+ *     with no type OID written ($n::TYPE);
+ *   - oids: the type OID sent for each parameter: a built-in type's, or 0
+ *     for a user type (enum, domain, composite, arrays of them), whose uses
+ *     the SQL casts instead, so the server never deduces a type of its own.
+ * PGC_STMT_CHECK casts every parameter, to the type it is sent as: the
+ * analysis of that text must type the query as the original's (generate's
+ * self-check).  map takes an offset in sql to one in the statement's source
+ * text (pgc_render_map_source).  Everything lives in a.
+ */
+typedef enum pgc_stmt_form { PGC_STMT_RUNTIME, PGC_STMT_CANONICAL, PGC_STMT_CHECK } pgc_stmt_form;
+typedef struct pgc_runtime_stmt {
+    const char *sql;
+    size_t nparams;
+    const uint32_t *oids;
+    pgc_render_map map;
+} pgc_runtime_stmt;
+void pgc_runtime_statement(pgc_arena *a, pgc_catalog *cat, const pgc_query_info *qi,
+                           pgc_stmt_form form, pgc_runtime_stmt *out);
+
+/* The type OID a parameter of this type is sent with: a built-in type's
+ * own, 0 for a user type (the SQL casts it). */
+uint32_t pgc_param_sent_oid(uint32_t type);
+
 /* `pgc generate`: argv[0] is "generate".  Exit status as pgc describe's. */
 int pgc_generate_main(int argc, char **argv);
 

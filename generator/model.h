@@ -36,10 +36,32 @@ typedef struct pgc_column_info {
     uint32_t embed_type;  /* for sqlc.embed(t): t's row type (RECORD for a subquery), else 0 */
 } pgc_column_info;
 
+/*
+ * A replacement the analysis makes in a query's canonical SQL so that the
+ * statement sent at run time means what was typed at generation: `*`,
+ * `t.*` and `RETURNING *` spelled out as their columns (t."a", t."b"), so
+ * that a column added to a live table changes no deployed call.  The text
+ * never holds a newline (runtime error positions are mapped by line).
+ */
+typedef struct pgc_sql_edit {
+    size_t offset, len;   /* canonical bytes [offset, offset + len) */
+    const char *text;     /* what replaces them */
+} pgc_sql_edit;
+
+/* One occurrence of a parameter in the canonical SQL: "$index", len bytes. */
+typedef struct pgc_param_use {
+    size_t offset, len;
+    int index;
+    bool bare_target;     /* a whole SELECT or RETURNING item with no alias, which
+                             PostgreSQL names "?column?" (a cast would rename it) */
+} pgc_param_use;
+
 typedef struct pgc_query_info {
     const pgc_query_src *src;
     PGC_VEC(pgc_param_info) params;   /* by index, 1..n with no gaps */
     PGC_VEC(pgc_column_info) columns; /* in order; empty for :exec without RETURNING */
+    PGC_VEC(pgc_sql_edit) edits;      /* by offset, none overlapping */
+    PGC_VEC(pgc_param_use) uses;      /* every parameter the analysis met, by offset */
 } pgc_query_info;
 
 typedef PGC_VEC(pgc_query_info) pgc_query_infos;

@@ -9,11 +9,12 @@
 #include <string.h>
 
 #include "describe.h"
+#include "emit.h"
 #include "pgc_test.h"
 
 #define USAGE                                                                          \
     "usage: pgc verify [-c CATALOG...] -m MIGRATION... [-q QUERY...] [--db CONNINFO]\n" \
-    "                  [--execute] [--seed FILE] [--status]\n"                         \
+    "                  [--execute] [--seed FILE] [--status] [--standalone]\n"          \
     "  -c, --catalog PATH...     catalog-only DDL (objects the library does not own),\n" \
     "                            run before the migrations\n"                        \
     "  -m, --migrations PATH...  migration files or directories, in any order\n"       \
@@ -23,7 +24,9 @@
     "  --seed FILE               SQL run after the migrations (templates allowed)\n"   \
     "  --execute                 run the queries and check that no column declared\n"  \
     "                            NOT NULL comes back NULL\n"                           \
-    "  --status                  print \"ok NAME\" or \"fail NAME\" for each query\n"
+    "  --status                  print \"ok NAME\" or \"fail NAME\" for each query\n"     \
+    "  --standalone              check standalone mode only, not also embedded in\n"  \
+    "                            two schemas (for a program never embedded)\n"
 
 #define PARAMS_DIRECTIVE "-- verify-params:"
 
@@ -32,7 +35,7 @@ typedef PGC_VEC(const char *) strings;
 typedef struct options {
     strings catalogs, migrations, queries;
     const char *db, *seed;
-    bool execute, status;
+    bool execute, status, standalone;
 } options;
 
 /* One query and what is known of it. */
@@ -45,7 +48,23 @@ typedef struct checked {
     int nparams;                /* as the server sees them */
     uint32_t *param_types;
     bool failed;                /* a diagnostic was reported against it */
+    /* the statement as the generated code sends it, in the current mode */
+    char *sql;                  /* rendered for the mode's schema (malloc'd) */
+    pgc_render_map render;      /* sql offsets -> stmt.sql offsets */
+    pgc_runtime_stmt stmt;      /* before rendering */
+    Oid *oids;                  /* the types sent */
 } checked;
+
+/*
+ * A mode the library runs in: standalone (no schema: `{{tables.t}}` is
+ * `t`, `{{schema}}` "public") or embedded in a schema.  All share one
+ * scratch database and one pool, as two embedded libraries share a host's.
+ */
+typedef struct target {
+    const char *schema;         /* NULL: standalone */
+    const char *label;          /* "" or " (embedded in schema \"x\")", after messages */
+    pgc_db *db;
+} target;
 
 typedef struct type_name {
     uint32_t oid;
@@ -63,8 +82,11 @@ typedef struct server {
     pgc_arena *a;
     pgc_diags *d;
     pgc_testdb *tdb;
-    pgc_db *db;
-    PGconn *pg;                 /* from db's pool */
+    pgc_pool *pool;
+    target targets[3];          /* standalone first, then two schemas */
+    size_t ntargets;
+    PGconn *pg;                 /* from the pool */
+    const target *cur;          /* the mode being checked */
     PGC_VEC(type_name) names;   /* format_type() results */
     PGC_VEC(typical) typicals;
 } server;
@@ -133,6 +155,9 @@ static int parse_options(pgc_arena *a, int argc, char **argv, options *o)
             list = NULL;
         } else if (strcmp(arg, "--status") == 0) {
             o->status = true;
+            list = NULL;
+        } else if (strcmp(arg, "--standalone") == 0) {
+            o->standalone = true;
             list = NULL;
         } else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
             fputs(USAGE, stdout);
@@ -251,7 +276,7 @@ static size_t param_offset(const checked *c, int index)
  * text or a part of it; with no place when it has none, naming the file or
  * else `what`. */
 static void report_at(pgc_diags *d, const pgc_file *file, const char *text, const pgc_error *err,
-                      const char *what)
+                      const char *what, const char *label)
 {
     const char *msg = without_prefix(err);
     char state[32] = "";
@@ -259,9 +284,9 @@ static void report_at(pgc_diags *d, const pgc_file *file, const char *text, cons
         snprintf(state, sizeof state, " (SQLSTATE %s)", err->sqlstate);
     if (file && err->line) {
         size_t at = offset_in_file(file, text) + offset_of(text, err->line, err->column);
-        pgc_diag_error(d, file, at, "%s%s", msg, state);
+        pgc_diag_error(d, file, at, "%s%s%s", msg, state, label);
     } else {
-        pgc_diag_error(d, NULL, 0, "%s: %s%s", file ? file->path : what, msg, state);
+        pgc_diag_error(d, NULL, 0, "%s: %s%s%s", file ? file->path : what, msg, state, label);
     }
 }
 
@@ -295,8 +320,19 @@ static bool server_open(server *s, const options *o)
     for (size_t i = 0; rc == PGC_OK && i < sizeof settings / sizeof *settings; i++)
         rc = pgc_config_set(cfg, settings[i][0], settings[i][1], &err);
     if (rc == PGC_OK)
-        rc = pgc_db_open(&s->db, cfg, PGC_HOME_SCHEMA, &err);
+        rc = pgc_pool_open(&s->pool, cfg, &err);
     pgc_config_free(cfg);
+    static const char *const schemas[] = {NULL, "pgc_verify_a", "pgc_verify_b"};
+    size_t n = o->standalone ? 1 : 3;
+    for (size_t i = 0; rc == PGC_OK && i < n; i++) {
+        target *t = &s->targets[i];
+        t->schema = schemas[i];
+        t->label = t->schema ? pgc_arena_printf(s->a, " (embedded in schema \"%s\")", t->schema)
+                             : "";
+        rc = pgc_db_attach(&t->db, s->pool, t->schema, &err);
+        if (rc == PGC_OK)
+            s->ntargets++;
+    }
     if (rc != PGC_OK) {
         pgc_diag_error(s->d, NULL, 0, "cannot open the scratch database: %s",
                        err.message);
@@ -305,6 +341,25 @@ static bool server_open(server *s, const options *o)
     return true;
 }
 
+/* The files of --catalog (objects the library reads but does not own)
+ * go here: applied once, before the migrations of every mode. */
+/* The catalog-only inputs (-c), run as they are, once, before the
+ * migrations of every mode: they set up what the library uses and does
+ * not own (no templates: the front end refuses them there). */
+static bool server_catalog(server *s, const pgc_migration_files *files)
+{
+    for (size_t i = 0; i < files->len; i++) {
+        const pgc_migration_file *m = &files->items[i];
+        pgc_error err = {0};
+        if (pgc_exec(s->targets[0].db, m->up_sql, NULL, &err) != PGC_OK) {
+            report_at(s->d, m->file, m->up_sql, &err, m->file->path, "");
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The migrations, in each mode: standalone, then in each schema. */
 static bool server_migrate(server *s, const pgc_migration_files *files)
 {
     if (files->len == 0)
@@ -316,49 +371,42 @@ static bool server_migrate(server *s, const pgc_migration_files *files)
         ms[i].sql = files->items[i].up_sql;
     }
     const pgc_migration_set set = {.module = "pgc-verify", .count = files->len, .files = ms};
-    pgc_error err = {0};
-    if (pgc_migrate(s->db, &set, NULL, NULL, &err) == PGC_OK)
-        return true;
-    for (size_t i = 0; i < files->len; i++)
-        if (strcmp(ms[i].name, err.statement) == 0) {
-            report_at(s->d, files->items[i].file, ms[i].sql, &err, ms[i].name);
-            return false;
-        }
-    report_at(s->d, NULL, NULL, &err, "migrations");
-    return false;
+    for (size_t k = 0; k < s->ntargets; k++) {
+        const target *t = &s->targets[k];
+        pgc_error err = {0};
+        if (pgc_migrate(t->db, &set, NULL, NULL, &err) == PGC_OK)
+            continue;
+        for (size_t i = 0; i < files->len; i++)
+            if (strcmp(ms[i].name, err.statement) == 0) {
+                report_at(s->d, files->items[i].file, ms[i].sql, &err, ms[i].name, t->label);
+                return false;
+            }
+        report_at(s->d, NULL, NULL, &err, "migrations", t->label);
+        return false;
+    }
+    return true;
 }
 
-/* The catalog-only inputs (-c), run as they are before the migrations:
- * they set up what the library uses and does not own. */
-static bool server_catalog(server *s, const pgc_migration_files *files)
+/* The seed, in each mode (templates rendered for each). */
+static bool server_seed(server *s, const char *path)
 {
-    for (size_t i = 0; i < files->len; i++) {
-        const pgc_migration_file *m = &files->items[i];
+    const pgc_file *f = pgc_file_read(s->a, path);
+    if (!f)
+        return false;
+    for (size_t k = 0; k < s->ntargets; k++) {
         pgc_error err = {0};
-        if (pgc_exec(s->db, m->up_sql, NULL, &err) != PGC_OK) {
-            report_at(s->d, m->file, m->up_sql, &err, m->file->path);
+        if (pgc_exec(s->targets[k].db, f->text, NULL, &err) != PGC_OK) {
+            report_at(s->d, f, f->text, &err, path, s->targets[k].label);
             return false;
         }
     }
     return true;
 }
 
-static bool server_seed(server *s, const char *path)
-{
-    const pgc_file *f = pgc_file_read(s->a, path);
-    if (!f)
-        return false;
-    pgc_error err = {0};
-    if (pgc_exec(s->db, f->text, NULL, &err) == PGC_OK)
-        return true;
-    report_at(s->d, f, f->text, &err, path);
-    return false;
-}
-
 static bool server_connect(server *s)
 {
     pgc_error err = {0};
-    if (pgc_pool_acquire(pgc_db_pool(s->db), &s->pg, &err) == PGC_OK)
+    if (pgc_pool_acquire(s->pool, &s->pg, &err) == PGC_OK)
         return true;
     pgc_diag_error(s->d, NULL, 0, "%s", err.message);
     return false;
@@ -367,8 +415,10 @@ static bool server_connect(server *s)
 static void server_close(server *s)
 {
     if (s->pg)
-        pgc_pool_release(pgc_db_pool(s->db), s->pg);
-    pgc_db_close(s->db);
+        pgc_pool_release(s->pool, s->pg);
+    for (size_t k = 0; k < s->ntargets; k++)
+        pgc_db_close(s->targets[k].db);
+    pgc_pool_close(s->pool);
     pgc_testdb_drop(s->tdb);
 }
 
@@ -410,6 +460,22 @@ static const char *server_type_name(server *s, uint32_t oid, int32_t typmod)
     return tn.name;
 }
 
+/* A type name of the server's as the analysis spells it: the mode's
+ * schema plays the library's own (PGC_HOME_SCHEMA, shown unqualified). */
+static const char *local_type_name(server *s, const char *name)
+{
+    const char *schema = s->cur->schema;
+    if (!schema)
+        return name;
+    size_t n = strlen(schema);
+    if (strncmp(name, schema, n) == 0 && name[n] == '.')
+        return name + n + 1;
+    const char *quoted = pgc_arena_printf(s->a, "\"%s\".", schema);
+    if (strncmp(name, quoted, strlen(quoted)) == 0)
+        return name + strlen(quoted);
+    return name;
+}
+
 /* Table and column names of a result column the server traced to a table. */
 static bool server_origin(server *s, Oid table, int col, const char **rel, const char **att)
 {
@@ -442,16 +508,16 @@ static void compare_params(server *s, pgc_catalog *cat, checked *c)
     const pgc_query_src *q = c->q;
     if ((size_t)c->nparams != c->info.params.len)
         pgc_diag_error(s->d, q->text.file, q->text.offset,
-                       "%s: PostgreSQL sees %d parameter%s, the analysis %zu", q->name,
-                       c->nparams, plural(c->nparams), c->info.params.len);
+                       "%s: PostgreSQL sees %d parameter%s, the analysis %zu%s", q->name,
+                       c->nparams, plural(c->nparams), c->info.params.len, s->cur->label);
     for (size_t i = 0; i < c->info.params.len && i < (size_t)c->nparams; i++) {
         const pgc_param_info *p = &c->info.params.items[i];
         const char *ours = pgc_catalog_type_name(cat, p->type, -1);
-        const char *theirs = server_type_name(s, c->param_types[i], -1);
+        const char *theirs = local_type_name(s, server_type_name(s, c->param_types[i], -1));
         if (strcmp(ours, theirs) != 0)
             pgc_diag_error(s->d, q->text.file, param_offset(c, p->index),
-                           "%s: parameter $%d (%s): the analysis says %s, PostgreSQL says %s",
-                           q->name, p->index, p->name, ours, theirs);
+                           "%s: parameter $%d (%s): the analysis says %s, PostgreSQL says %s%s",
+                           q->name, p->index, p->name, ours, theirs, s->cur->label);
     }
 }
 
@@ -461,28 +527,28 @@ static void compare_columns(server *s, pgc_catalog *cat, checked *c, const PGres
     size_t n = (size_t)PQnfields(desc), ours_n = c->info.columns.len;
     if (n != ours_n)
         pgc_diag_error(s->d, q->text.file, q->text.offset,
-                       "%s: PostgreSQL returns %zu column%s, the analysis %zu", q->name, n,
-                       plural((long)n), ours_n);
+                       "%s: PostgreSQL returns %zu column%s, the analysis %zu%s", q->name, n,
+                       plural((long)n), ours_n, s->cur->label);
     for (size_t i = 0; i < n && i < ours_n; i++) {
         const pgc_column_info *col = &c->info.columns.items[i];
         size_t at = column_offset(c, i, n);
         const char *name = PQfname(desc, (int)i);
         if (strcmp(col->name, name) != 0)
             pgc_diag_error(s->d, q->text.file, at,
-                           "%s: column %zu: the analysis names it \"%s\", PostgreSQL \"%s\"",
-                           q->name, i + 1, col->name, name);
+                           "%s: column %zu: the analysis names it \"%s\", PostgreSQL \"%s\"%s",
+                           q->name, i + 1, col->name, name, s->cur->label);
         int32_t typmod = PQfmod(desc, (int)i);
         const char *ours = pgc_catalog_type_name(cat, col->type, col->typmod);
-        const char *theirs = server_type_name(s, PQftype(desc, (int)i), typmod);
+        const char *theirs = local_type_name(s, server_type_name(s, PQftype(desc, (int)i), typmod));
         if (strcmp(ours, theirs) != 0)
             pgc_diag_error(s->d, q->text.file, at,
-                           "%s: column %zu \"%s\": the analysis says %s, PostgreSQL says %s",
-                           q->name, i + 1, name, ours, theirs);
+                           "%s: column %zu \"%s\": the analysis says %s, PostgreSQL says %s%s",
+                           q->name, i + 1, name, ours, theirs, s->cur->label);
         else if (col->typmod != (typmod < 0 ? -1 : typmod))
             pgc_diag_error(s->d, q->text.file, at,
                            "%s: column %zu \"%s\" (%s): the analysis says typmod %d, "
-                           "PostgreSQL %d",
-                           q->name, i + 1, name, ours, col->typmod, typmod);
+                           "PostgreSQL %d%s",
+                           q->name, i + 1, name, ours, col->typmod, typmod, s->cur->label);
         Oid table = PQftable(desc, (int)i);
         int attnum = PQftablecol(desc, (int)i);
         const char *rel, *att;
@@ -491,43 +557,74 @@ static void compare_columns(server *s, pgc_catalog *cat, checked *c, const PGres
         if (!col->table || !col->column)
             pgc_diag_error(s->d, q->text.file, at,
                            "%s: column %zu \"%s\": PostgreSQL traces it to %s.%s, "
-                           "the analysis to no table column",
-                           q->name, i + 1, name, rel, att);
+                           "the analysis to no table column%s",
+                           q->name, i + 1, name, rel, att, s->cur->label);
         else if (strcmp(col->table, rel) != 0 || strcmp(col->column, att) != 0)
             pgc_diag_error(s->d, q->text.file, at,
                            "%s: column %zu \"%s\": PostgreSQL traces it to %s.%s, "
-                           "the analysis to %s.%s",
-                           q->name, i + 1, name, rel, att, col->table, col->column);
+                           "the analysis to %s.%s%s",
+                           q->name, i + 1, name, rel, att, col->table, col->column,
+                           s->cur->label);
     }
 }
 
-/* The server's primary message at the position it gives, in the user's file. */
-static void report_rejection(pgc_diags *d, const checked *c, const PGresult *res)
+/* The server's primary message at the position it gives, in the user's file:
+ * back through the rendering, then through the statement's own map. */
+static void report_rejection(server *s, const checked *c, const PGresult *res)
 {
     const pgc_stmt_text *t = &c->q->text;
     const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
     const char *pos = PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
     size_t at = t->offset;
-    if (pos)
-        at = pgc_stmt_text_source(t, pgc_char_to_byte_offset(t->canon, t->canon_len, atoi(pos)));
-    pgc_diag_error(d, t->file, at, "%s: PostgreSQL rejects it: %s", c->q->name,
-                   msg ? msg : PQresultErrorMessage(res));
+    if (pos && c->sql) {
+        size_t r = pgc_char_to_byte_offset(c->sql, strlen(c->sql), atoi(pos));
+        size_t rel = pgc_render_map_source(&c->stmt.map, pgc_render_map_source(&c->render, r));
+        at = t->offset + (rel < t->len ? rel : t->len);
+    }
+    pgc_diag_error(s->d, t->file, at, "%s: PostgreSQL rejects it: %s%s", c->q->name,
+                   msg ? msg : PQresultErrorMessage(res), s->cur->label);
 }
 
-/* Prepares the query unnamed and compares the server's description with the
- * analysis (when there is one). */
+/* The statement the generated code sends (the analysis' own, or the SQL as
+ * written with no parameter types when there is none), rendered for the
+ * current mode.  False after reporting. */
+static bool render_statement(server *s, pgc_catalog *cat, checked *c)
+{
+    free(c->sql);
+    pgc_render_map_free(&c->render);
+    c->sql = NULL;
+    pgc_query_info bare = {.src = c->q};
+    pgc_runtime_statement(s->a, cat, c->analyzed ? &c->info : &bare, PGC_STMT_RUNTIME,
+                          &c->stmt);
+    c->oids = pgc_arena_alloc(s->a, (c->stmt.nparams + 1) * sizeof *c->oids);
+    for (size_t i = 0; i < c->stmt.nparams; i++)
+        c->oids[i] = c->stmt.oids[i];
+    pgc_error err = {0};
+    if (pgc_render_ex(c->stmt.sql, strlen(c->stmt.sql), s->cur->schema, &c->sql, NULL,
+                      &c->render, &err) == PGC_OK)
+        return true;
+    pgc_diag_error(s->d, c->q->text.file, c->q->text.offset, "%s: %s%s", c->q->name,
+                   err.message, s->cur->label);
+    return false;
+}
+
+/* Prepares the query unnamed, as the generated code sends it in the current
+ * mode, and compares the server's description with the analysis (when
+ * there is one). */
 static void describe(server *s, pgc_catalog *cat, checked *c)
 {
-    PGresult *res = PQprepare(s->pg, "", c->q->text.canon, 0, NULL);
+    if (!render_statement(s, cat, c))
+        return;
+    PGresult *res = PQprepare(s->pg, "", c->sql, (int)c->stmt.nparams, c->oids);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        report_rejection(s->d, c, res);
+        report_rejection(s, c, res);
         PQclear(res);
         return;
     }
     PQclear(res);
     PGresult *desc = PQdescribePrepared(s->pg, "");
     if (PQresultStatus(desc) != PGRES_COMMAND_OK) {
-        report_rejection(s->d, c, desc);
+        report_rejection(s, c, desc);
         PQclear(desc);
         return;
     }
@@ -537,7 +634,8 @@ static void describe(server *s, pgc_catalog *cat, checked *c)
     for (int i = 0; i < c->nparams; i++)
         c->param_types[i] = PQparamtype(desc, i);
     if (c->analyzed) {
-        c->tree = pgc_parse(s->d, &c->q->text); /* for the columns' positions */
+        if (!c->tree)
+            c->tree = pgc_parse(s->d, &c->q->text); /* for the columns' positions */
         compare_params(s, cat, c);
         compare_columns(s, cat, c, desc);
     }
@@ -715,8 +813,9 @@ static void execute(server *s, checked *c, exec_stats *st)
     for (size_t k = 0; k < b.len; k++) {
         if (!simple(s, "BEGIN"))
             return;
-        PGresult *res = PQexecParams(s->pg, q->text.canon, c->nparams, NULL, b.items[k], NULL,
-                                     NULL, 0);
+        PGresult *res = PQexecParams(s->pg, c->sql, c->nparams,
+                                     (size_t)c->nparams == c->stmt.nparams ? c->oids : NULL,
+                                     b.items[k], NULL, NULL, 0);
         st->bindings++;
         if (PQresultStatus(res) != PGRES_TUPLES_OK) {
             st->refused++;
@@ -766,16 +865,24 @@ static int verify(pgc_arena *a, pgc_diags *d, const options *o)
     server s = {.a = a, .d = d};
     exec_stats st = {0};
     bool up = n > 0 && server_open(&s, o) && server_catalog(&s, &p.catalogs)
-              && server_migrate(&s, &p.migrations)
-              && (!o->seed || server_seed(&s, o->seed)) && server_connect(&s);
+              && server_migrate(&s, &p.migrations) && (!o->seed || server_seed(&s, o->seed))
+              && server_connect(&s);
     for (size_t i = 0; up && i < n; i++) {
         checked *c = &cs[i];
         int before = d->errors;
-        describe(&s, p.catalog, c);
-        if (o->execute && c->analyzed && c->described && c->info.columns.len > 0)
-            execute(&s, c, &st);
+        /* each mode in turn, up to the first that disagrees; rows are
+           checked standalone */
+        for (size_t k = 0; k < s.ntargets && d->errors == before; k++) {
+            s.cur = &s.targets[k];
+            c->described = false;
+            describe(&s, p.catalog, c);
+            if (k == 0 && o->execute && c->analyzed && c->described && c->info.columns.len > 0)
+                execute(&s, c, &st);
+        }
         c->failed = !c->analyzed || d->errors > before;
         pgc_parse_free(c->tree);
+        free(c->sql);
+        pgc_render_map_free(&c->render);
     }
     server_close(&s);
     pgc_program_free(&p);

@@ -63,3 +63,17 @@ reliability-san:
 	env $(REL_SAN_SIZES) build/san/pgc-tmpcluster -q -- tests/run-suites \
 	    $(REL_SUITES:%=build/san/tests/%)
 	env $(REL_SAN_SIZES) CC=clang $(REL)/hostile-cli build/san/pgc
+
+# One fault test run N times on its own (REL_REPEAT, default 50), stopping
+# at the first failure, whose output is kept in build/rel-repeat.log:
+#   make reliability-repeat REL_TEST=faults__server_restarted__pool_recovers
+REL_TEST ?= faults__server_restarted__pool_recovers
+REL_REPEAT ?= 50
+.PHONY: reliability-repeat
+reliability-repeat: reliability-build
+	@for i in $$(seq $(REL_REPEAT)); do \
+	    env $(REL_QUICK) REL_ONLY=$(REL_TEST) $(B)/pgc-tmpcluster -q -- $(B)/tests/rel_faults \
+	        > $(B)/rel-repeat.log 2>&1 || { echo "run $$i of $(REL_REPEAT): FAILED"; \
+	        cat $(B)/rel-repeat.log; exit 1; }; \
+	    echo "run $$i of $(REL_REPEAT): ok"; \
+	done

@@ -76,7 +76,8 @@ void pgc_settings_free(pgc_settings *s)
 /* A whole decimal integer in [min, max], nothing else around it. */
 static int parse_int(const char *value, int64_t min, int64_t max, int64_t *out)
 {
-    if (!*value)
+    /* strtoll would skip leading blanks: " 5" and "\t5" are refused here. */
+    if (!*value || !((*value >= '0' && *value <= '9') || *value == '-' || *value == '+'))
         return -1;
     char *end;
     errno = 0;
@@ -196,6 +197,15 @@ static int config_set(pgc_config *cfg, const char *key, const char *value, pgc_e
         }
         return pgc_fail(err, PGC_ECONFIG,
                         "setting \"statements\": \"%s\" is not \"named\" or \"unnamed\"", value);
+    }
+    if (strcmp(key, "reset") == 0) {
+        /* What the pool runs on a connection given back (pgc.h). */
+        if (strcmp(value, "none") == 0 || strcmp(value, "discard_all") == 0) {
+            s->reset_discard_all = strcmp(value, "discard_all") == 0;
+            return PGC_OK;
+        }
+        return pgc_fail(err, PGC_ECONFIG,
+                        "setting \"reset\": \"%s\" is not \"none\" or \"discard_all\"", value);
     }
     if (strcmp(key, "application_name") == 0)
         return replace_string(&s->application_name, value);

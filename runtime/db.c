@@ -86,19 +86,32 @@ static void rendered_free(pgc_rendered *r)
 
 int pgc_db_close(pgc_db *db)
 {
+    return pgc_db_close_ex(db, NULL);
+}
+
+int pgc_db_close_ex(pgc_db *db, pgc_error *err)
+{
     if (!db)
         return PGC_OK;
     if (db->root != db)
-        return pgc_tx_rollback(db, NULL);
+        return pgc_tx_rollback(db, err);
     pthread_mutex_lock(&db->lock);
-    int busy = db->open_scopes > 0;
+    int scopes = db->open_scopes, handles = db->open_handles;
     pthread_mutex_unlock(&db->lock);
-    if (busy)
-        return PGC_EBUSY;
+    if (scopes || handles)
+        return pgc_fail(err, PGC_EBUSY,
+                        "pgc_db_close: still open from this db: %d transaction scope%s, "
+                        "%d stream%s, batch%s or COPY%s; end them first",
+                        scopes, scopes == 1 ? "" : "s", handles, handles == 1 ? "" : "s",
+                        handles == 1 ? "" : "es", handles == 1 ? "" : "s");
     pgc_pool_detach(db->pool);
-    if (db->owns_pool && pgc_pool_close(db->pool) != PGC_OK) {
-        pgc_pool_attach(db->pool);
-        return PGC_EBUSY;
+    if (db->owns_pool) {
+        int rc = pgc_pool_close_ex(db->pool, err);
+        if (rc != PGC_OK) {
+            pgc_pool_attach(db->pool);
+            pgc_error_prefix(err, "pgc_db_close: ");
+            return rc;
+        }
     }
     for (size_t i = 0; i < db->cache_cap; i++)
         rendered_free(db->cache[i]);
@@ -259,6 +272,7 @@ int pgc_db_rendered(pgc_db *db, const pgc_stmt *stmt, const pgc_rendered **out,
         rendered_free(r);
         return rc;
     }
+    r->reads_only = pgc_sql_reads_only(r->sql, r->sql_len);
     if (!(r->name = statement_name(root, stmt, r->sql, &r->name_hash))) {
         rendered_free(r);
         return pgc_fail(err, PGC_ENOMEM, "out of memory");

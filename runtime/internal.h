@@ -51,6 +51,7 @@ typedef struct pgc_settings {
     char **init;               /* init statements in order */
     size_t ninit;
     int unnamed_statements;    /* "statements=unnamed": no named prepared statements */
+    int reset_discard_all;     /* "reset=discard_all": DISCARD ALL on every give-back */
 } pgc_settings;
 
 /*
@@ -127,6 +128,7 @@ typedef struct pgc_rendered {
     char *name;          /* prepared statement name, schema and SQL in its hash */
     uint64_t name_hash;
     struct pgc_render_map *map;  /* rendered offsets back to stmt->sql */
+    int reads_only;      /* pgc_sql_reads_only(sql): a stream needs no guard */
 } pgc_rendered;
 
 struct pgc_db {
@@ -135,10 +137,11 @@ struct pgc_db {
     char *schema;        /* NULL: no schema */
     /* a db (root) only: */
     int owns_pool;
-    pthread_mutex_t lock;      /* guards cache and open_scopes */
+    pthread_mutex_t lock;      /* guards cache, open_scopes and open_handles */
     pgc_rendered **cache;      /* open addressing by stmt pointer */
     size_t cache_cap, cache_count;
-    int open_scopes;
+    int open_scopes;           /* transaction scopes (tx.c) */
+    int open_handles;          /* streams, batches, COPYs (pgc_db_count_open) */
     /* a transaction scope only: */
     pgc_db *parent;      /* the enclosing scope, NULL for a top-level transaction */
     pgc_pconn *conn;
@@ -171,6 +174,14 @@ int pgc_conn_command(pgc_pconn *c, const char *sql, pgc_error *err);
  * (PGC_EINVAL); errors are recorded in err.  res stays the caller's.
  */
 int pgc_check_exec(PGconn *pg, PGresult *res, pgc_error *err);
+
+/* ---- stream.c ----------------------------------------------------------- */
+
+/*
+ * 1 if the SQL can only read (first word SELECT, VALUES, TABLE or WITH and
+ * no INSERT, UPDATE, DELETE or MERGE in its code); 0 if it may change data.
+ */
+int pgc_sql_reads_only(const char *sql, size_t len);
 
 /* ---- query.c: shared with stream.c, batch.c and copy.c ------------------ */
 

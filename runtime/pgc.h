@@ -151,6 +151,13 @@ void pgc_error_prefix(pgc_error *err, const char *fmt, ...) PGC_FORMAT_PRINTF(2,
  *                               connection, e.g. "server.work_mem"
  *   init                        a statement run on every new connection;
  *                               may be given several times, run in order
+ *   reset                       "none" (default) or "discard_all": every
+ *                               connection given back to the pool runs
+ *                               DISCARD ALL, then its server.* settings
+ *                               and init statements again (as PgBouncer's
+ *                               server_reset_query); its statements are
+ *                               prepared again on next use.  Round trips
+ *                               on every call: measured in make bench
  *   statements                  "named" (default): each statement is
  *                               prepared once per connection and run by
  *                               name.  "unnamed": each call parses, binds
@@ -202,8 +209,12 @@ int pgc_pool_open(pgc_pool **out, const pgc_config *cfg, pgc_error *err);
  * Closes every connection and frees the pool.  Refused with PGC_EBUSY,
  * and nothing closed, while a connection is checked out or a db is
  * attached: close those first.  NULL is accepted (PGC_OK).
+ * pgc_pool_close_ex() also says what is still in use in err (counts of
+ * connections checked out or being opened, dbs attached, threads
+ * waiting); check its return: a refused close frees nothing.
  */
 int pgc_pool_close(pgc_pool *pool);
+int pgc_pool_close_ex(pgc_pool *pool, pgc_error *err);
 
 typedef struct pgc_pool_stats {
     int total;      /* open connections, idle and checked out */
@@ -220,9 +231,17 @@ void pgc_pool_stats_get(pgc_pool *pool, pgc_pool_stats *out);
 /*
  * Low-level access to one connection: acquire blocks up to
  * acquire_timeout_ms and fails with PGC_ETIMEDOUT.  The PGconn belongs to
- * the pool: give it back with pgc_pool_release(), never PQfinish() it.  A
- * connection released broken, or inside a transaction that cannot be
- * rolled back, is closed and replaced on demand.
+ * the pool: give it back with pgc_pool_release(), never PQfinish() it.
+ * On release (and on every path that gives a connection back) the pool
+ * frees the notifications libpq has read, leaves pipeline mode if nothing
+ * is pending, turns off non-blocking mode and tracing, sets its notice
+ * processor again and rolls back an open or failed transaction.  A
+ * connection released broken, with a command still running (results not
+ * read, a pipeline with results pending, a COPY not ended), or inside a
+ * transaction that cannot be rolled back, is closed and replaced on demand.
+ * Session state (SET, LISTEN, temporary tables) stays unless
+ * reset=discard_all.  A notice receiver set with PQsetNoticeReceiver is
+ * not undone: do not set one.
  */
 int pgc_pool_acquire(pgc_pool *pool, PGconn **out, pgc_error *err);
 void pgc_pool_release(pgc_pool *pool, PGconn *conn);
@@ -261,8 +280,12 @@ int pgc_db_attach(pgc_db **out, pgc_pool *pool, const char *schema,
  * Closes a db.  Refused with PGC_EBUSY while a transaction scope opened
  * from it is still open.  On a transaction scope it is the same as
  * pgc_tx_rollback().  NULL is accepted (PGC_OK).
+ * pgc_db_close_ex() also says in err what is still open (transaction
+ * scopes; streams, batches and COPYs; for a standalone db, what keeps its
+ * pool busy).  A refused close frees nothing: check the return.
  */
 int pgc_db_close(pgc_db *db);
+int pgc_db_close_ex(pgc_db *db, pgc_error *err);
 
 /* The schema as given, or NULL.  Owned by the db. */
 const char *pgc_db_schema(const pgc_db *db);
@@ -437,11 +460,22 @@ int pgc_stream_next(pgc_stream *s, pgc_result **row, pgc_error *err);
  * Frees the stream (NULL is accepted).  Rows not read yet are thrown away:
  *  - on a db, the statement is canceled (PQcancel) and what was already
  *    sent is read and dropped, so the connection goes back to the pool
- *    clean; a data-modifying statement (DELETE ... RETURNING) closed early
- *    is therefore rolled back, as any canceled statement;
+ *    clean;
  *  - on a transaction scope, a cancel would abort the transaction, so the
  *    remaining rows are read to the end and dropped (this takes as long as
  *    the rest of the statement; memory stays flat).
+ * A statement that may change data (any but a SELECT, VALUES, TABLE or WITH
+ * with no INSERT, UPDATE, DELETE or MERGE in it: DELETE/UPDATE/INSERT ...
+ * RETURNING, a data-modifying WITH) is run inside BEGIN on a db, or inside
+ * SAVEPOINT pgc_stream on a scope.  PostgreSQL runs such a statement to its
+ * end before sending the first row, so a cancel comes too late; instead the
+ * stream commits (or releases) only when pgc_stream_next reaches the end
+ * (a failed COMMIT, e.g. a deferred constraint, is then its error, not
+ * PGC_ENOROW), and closing earlier
+ * rolls the statement back: nothing it changed stays.  After an error on a
+ * scope the savepoint is left: the scope's transaction is failed, as after
+ * any failed statement.  Read-only statements pay nothing for this; a
+ * SELECT calling a function that changes data is not guarded.
  * If the connection cannot be made clean it is retired, never reused.
  */
 void pgc_stream_close(pgc_stream *s);

@@ -215,6 +215,56 @@ static void ignore_notice(void *arg, const char *message)
     (void)message;
 }
 
+/* The connection's connect_timeout in milliseconds, or -1 for none. */
+static int connect_timeout_ms(PGconn *pg)
+{
+    int ms = -1;
+    PQconninfoOption *opts = PQconninfo(pg);
+    for (PQconninfoOption *o = opts; o && o->keyword; o++)
+        if (strcmp(o->keyword, "connect_timeout") == 0 && o->val && *o->val) {
+            int sec = atoi(o->val);
+            if (sec > 0)
+                ms = (sec < 2 ? 2 : sec) * 1000; /* libpq's minimum is 2 s */
+        }
+    PQconninfoFree(opts);
+    return ms;
+}
+
+/*
+ * Connects as PQconnectdbParams would, but with the notice processor set
+ * before the first byte is read: a backend terminated right after start-up
+ * sends "FATAL: terminating connection" after ReadyForQuery, which libpq
+ * hands to the notice processor while still connecting (the default one
+ * prints it on stderr).  connect_timeout bounds each wait, as libpq's own
+ * loop does per host.
+ */
+static PGconn *connect_quietly(const char *const *keys, const char *const *values,
+                               int *timed_out)
+{
+    *timed_out = 0;
+    PGconn *pg = PQconnectStartParams(keys, values, 1);
+    if (!pg)
+        return NULL;
+    PQsetNoticeProcessor(pg, ignore_notice, NULL);
+    if (PQstatus(pg) == CONNECTION_BAD)
+        return pg;
+    int timeout = connect_timeout_ms(pg);
+    PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+    while (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
+        struct pollfd pfd = {.fd = PQsocket(pg),
+                             .events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT};
+        int r = pfd.fd < 0 ? 1 : poll(&pfd, 1, timeout);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r == 0) {
+            *timed_out = 1;
+            break;
+        }
+        st = PQconnectPoll(pg);
+    }
+    return pg;
+}
+
 static int connect_one(const pgc_settings *s, pgc_pconn **out, pgc_error *err)
 {
     *out = NULL;
@@ -222,9 +272,14 @@ static int connect_one(const pgc_settings *s, pgc_pconn **out, pgc_error *err)
                                                          : "fallback_application_name", NULL};
     const char *values[] = {s->conninfo, s->application_name ? s->application_name : "pgc",
                             NULL};
-    PGconn *pg = PQconnectdbParams(keys, values, 1);
+    int timed_out;
+    PGconn *pg = connect_quietly(keys, values, &timed_out);
     if (!pg)
         return pgc_fail(err, PGC_ENOMEM, "out of memory opening a connection");
+    if (timed_out) {
+        PQfinish(pg);
+        return pgc_fail(err, PGC_ECONNECT, "could not connect: timeout expired");
+    }
     if (PQstatus(pg) != CONNECTION_OK) {
         pgc_fail_pq(err, pg, NULL, NULL);
         pgc_error_prefix(err, "could not connect: ");
@@ -233,7 +288,6 @@ static int connect_one(const pgc_settings *s, pgc_pconn **out, pgc_error *err)
         PQfinish(pg);
         return PGC_ECONNECT;
     }
-    PQsetNoticeProcessor(pg, ignore_notice, NULL);
     int rc = init_session(pg, s, err);
     if (rc != PGC_OK) {
         PQfinish(pg);
@@ -259,6 +313,17 @@ static void close_one(pgc_pconn *c)
     pgc_prepared_clear(&c->prepared);
     pgc_prepared_clear(&c->stale);
     free(c);
+}
+
+/*
+ * Frees the notifications libpq has read: a LISTEN left on a connection
+ * would otherwise pile them up in client memory without bound.
+ */
+static void drop_notifies(PGconn *pg)
+{
+    PGnotify *n;
+    while ((n = PQnotifies(pg)))
+        PQfreemem(n);
 }
 
 /*
@@ -302,9 +367,7 @@ static int still_good(const pgc_settings *s, pgc_pconn *c)
             break;
         if (!PQconsumeInput(c->pg) || PQstatus(c->pg) != CONNECTION_OK)
             return 0;
-        PGnotify *n;
-        while ((n = PQnotifies(c->pg)))
-            PQfreemem(n);
+        drop_notifies(c->pg);
     }
     return PQtransactionStatus(c->pg) == PQTRANS_IDLE;
 }
@@ -348,12 +411,25 @@ int pgc_pool_open(pgc_pool **out, const pgc_config *cfg, pgc_error *err)
 
 int pgc_pool_close(pgc_pool *pool)
 {
+    return pgc_pool_close_ex(pool, NULL);
+}
+
+int pgc_pool_close_ex(pgc_pool *pool, pgc_error *err)
+{
     if (!pool)
         return PGC_OK;
     pthread_mutex_lock(&pool->lock);
     if (pool->in_use || pool->attached || pool->nwaiting || pool->total != pool->nidle) {
+        /* being opened: reserved by a thread that is connecting */
+        int in_use = pool->in_use, attached = pool->attached, waiting = pool->nwaiting;
+        int opening = pool->total - pool->nidle - pool->in_use;
         pthread_mutex_unlock(&pool->lock);
-        return PGC_EBUSY;
+        return pgc_fail(err, PGC_EBUSY,
+                        "pgc_pool_close: still in use: %d connection%s checked out, "
+                        "%d being opened, %d db%s attached, %d thread%s waiting; "
+                        "close those first",
+                        in_use, in_use == 1 ? "" : "s", opening, attached,
+                        attached == 1 ? "" : "s", waiting, waiting == 1 ? "" : "s");
     }
     pthread_mutex_unlock(&pool->lock);
     while (pool->idle) {
@@ -467,6 +543,7 @@ static void unmark_busy_locked(pgc_pool *pool, pgc_pconn *c)
 static int finish_acquire(pgc_pool *pool, pgc_pconn *c, pgc_pconn **out, pgc_error *err)
 {
     if (c && still_good(&pool->s, c)) {
+        drop_notifies(c->pg);
         *out = c;
         return PGC_OK;
     }
@@ -546,21 +623,60 @@ int pgc_pool_get(pgc_pool *pool, pgc_pconn **out, pgc_error *err)
     return finish_acquire(pool, c, out, err);
 }
 
-/* Whether a returned connection should be closed rather than reused. */
+/*
+ * reset=discard_all: DISCARD ALL (session settings, temporary tables,
+ * LISTEN, advisory locks, prepared statements), then the connection's
+ * server settings and init statements again, as on a new connection.  The
+ * connection forgets what it had prepared.  Any failure retires it.
+ */
+static int reset_session(const pgc_settings *s, pgc_pconn *c)
+{
+    PGresult *res = PQexec(c->pg, "DISCARD ALL");
+    int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    pgc_prepared_clear(&c->prepared);
+    pgc_prepared_clear(&c->stale);
+    if (!ok)
+        return PGC_ESQL;
+    return init_session(c->pg, s, NULL);
+}
+
+/*
+ * Whether a returned connection should be closed rather than reused.  On
+ * the way, undoes what a holder of the PGconn (pgc_pool_acquire) may have
+ * left in libpq's state: pipeline mode (left if nothing is pending),
+ * non-blocking mode, a notice processor, tracing, unread notifications.  An
+ * open or failed transaction is rolled back; a command still running
+ * (results not read, a COPY not ended: PQTRANS_ACTIVE) retires the
+ * connection, as does a pipeline with results pending.
+ */
 static int should_retire(const pgc_settings *s, pgc_pconn *c)
 {
     if (c->broken || PQstatus(c->pg) != CONNECTION_OK)
         return 1;
     if (s->max_queries && c->queries >= s->max_queries)
         return 1;
+    drop_notifies(c->pg);
+    if (PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF && !PQexitPipelineMode(c->pg))
+        return 1;
+    if (PQisnonblocking(c->pg) && PQsetnonblocking(c->pg, 0) != 0)
+        return 1;
+    PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
+    PQuntrace(c->pg);
     PGTransactionStatusType ts = PQtransactionStatus(c->pg);
     if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR) {
         PGresult *res = PQexec(c->pg, "ROLLBACK");
         int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
         PQclear(res);
-        return !ok;
+        if (!ok)
+            return 1;
+    } else if (ts != PQTRANS_IDLE) {
+        return 1;
     }
-    return ts != PQTRANS_IDLE;
+    if (s->reset_discard_all && reset_session(s, c) != PGC_OK)
+        return 1;
+    drop_notifies(c->pg); /* read with the ROLLBACK or the reset */
+    return 0;
 }
 
 static void put(pgc_pool *pool, pgc_pconn *c, int retire)

@@ -68,7 +68,7 @@ void pgc_db_unhold(pgc_db *db, pgc_pconn *c)
 void pgc_db_count_open(pgc_db *root, int delta)
 {
     pthread_mutex_lock(&root->lock);
-    root->open_scopes += delta;
+    root->open_handles += delta;
     pthread_mutex_unlock(&root->lock);
 }
 

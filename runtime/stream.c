@@ -7,6 +7,16 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sqllex.h"
+
+/*
+ * What guards a statement that may change data (see pgc_stream_close in
+ * pgc.h): PostgreSQL runs INSERT/UPDATE/DELETE ... RETURNING to completion
+ * before the first row is sent, so a cancel comes too late.  Such a
+ * statement runs inside BEGIN (on a db) or a savepoint (on a scope), which
+ * only reading the stream to its end commits or releases.
+ */
+enum { GUARD_NONE, GUARD_BEGIN, GUARD_SAVEPOINT };
 
 struct pgc_stream {
     pgc_db *db;              /* valid while the connection is held */
@@ -15,7 +25,87 @@ struct pgc_stream {
     const pgc_rendered *r;
     PGresult *row;           /* the row handed out last */
     PGresult *pending;       /* the first result, read by open */
+    int guard;               /* GUARD_*: what the end commits, a close undoes */
 };
+
+/*
+ * (internal.h) 1 if the SQL can only read: its first word is SELECT, VALUES, TABLE or
+ * WITH, and no word anywhere in its code (strings, quoted names and
+ * comments aside) is INSERT, UPDATE, DELETE or MERGE (a data-modifying
+ * WITH, SELECT ... FOR UPDATE).  Anything else, or text the lexer refuses,
+ * counts as changing data.  Functions a SELECT calls are not looked into.
+ */
+int pgc_sql_reads_only(const char *sql, size_t len)
+{
+    static const char *const first[] = {"select", "values", "table", "with"};
+    static const char *const writes[] = {"insert", "update", "delete", "merge"};
+    pgc_lexer lx;
+    pgc_token t;
+    int seen_first = 0;
+    pgc_lexer_init(&lx, sql, len);
+    while (pgc_lex(&lx, &t) != PGC_TOK_EOF) {
+        if (t.kind == PGC_TOK_ERROR)
+            return 0;
+        if (t.kind == PGC_TOK_SPACE || t.kind == PGC_TOK_COMMENT
+            || (!seen_first && t.kind == PGC_TOK_LPAREN))
+            continue;
+        if (!seen_first) {
+            seen_first = 1;
+            int ok = 0;
+            for (size_t i = 0; i < sizeof first / sizeof *first; i++)
+                ok |= pgc_tok_is_keyword(sql, &t, first[i]);
+            if (!ok)
+                return 0;
+            continue;
+        }
+        for (size_t i = 0; i < sizeof writes / sizeof *writes; i++)
+            if (pgc_tok_is_keyword(sql, &t, writes[i]))
+                return 0;
+    }
+    return seen_first;
+}
+
+/* Runs the guard's opening command. */
+static int guard_begin(pgc_stream *s, pgc_error *err)
+{
+    if (s->guard == GUARD_NONE)
+        return PGC_OK;
+    return pgc_conn_command(s->c, s->guard == GUARD_BEGIN ? "BEGIN" : "SAVEPOINT pgc_stream",
+                            err);
+}
+
+/* Commits (or releases) what the guard opened, the stream read to its end. */
+static int guard_commit(pgc_stream *s, pgc_error *err)
+{
+    if (s->guard == GUARD_NONE)
+        return PGC_OK;
+    int rc = pgc_conn_command(
+        s->c, s->guard == GUARD_BEGIN ? "COMMIT" : "RELEASE SAVEPOINT pgc_stream", err);
+    if (rc == PGC_OK && s->guard == GUARD_BEGIN
+        && PQtransactionStatus(s->c->pg) != PQTRANS_IDLE)
+        s->c->broken = 1;
+    s->guard = GUARD_NONE;
+    return rc;
+}
+
+/*
+ * Undoes what the guard opened: the stream was closed early or failed.
+ * After a failure on a scope the savepoint is left alone: the failed
+ * statement has aborted the scope's transaction, as any failure does.
+ */
+static void guard_undo(pgc_stream *s, int failed)
+{
+    if (s->guard == GUARD_BEGIN) {
+        if (pgc_conn_command(s->c, "ROLLBACK", NULL) != PGC_OK)
+            s->c->broken = 1;
+    } else if (s->guard == GUARD_SAVEPOINT && !failed) {
+        if (pgc_conn_command(s->c,
+                             "ROLLBACK TO SAVEPOINT pgc_stream; RELEASE SAVEPOINT pgc_stream",
+                             NULL) != PGC_OK)
+            s->c->broken = 1;
+    }
+    s->guard = GUARD_NONE;
+}
 
 /* Reads and drops whatever the statement has left to say. */
 static void drain(PGconn *pg)
@@ -85,6 +175,7 @@ static int start(pgc_stream *s, const char *const *values, const int *lengths,
         break;
     }
     drain(c->pg); /* to the end, so that the transaction status is known */
+    guard_undo(s, 1); /* out of the guard's transaction: a retry may follow */
     if (attempt == 0 && res && pgc_conn_forget_stale(c, res, r)) {
         PQclear(res);
         *retry = 1;
@@ -121,11 +212,17 @@ int pgc_stream_open(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
     s->root = db->root;
     int retry = 0;
     for (int attempt = 0; attempt < 2; attempt++) {
+        s->guard = s->r->reads_only ? GUARD_NONE : db->conn ? GUARD_SAVEPOINT : GUARD_BEGIN;
+        if ((rc = guard_begin(s, err)) != PGC_OK) {
+            s->guard = GUARD_NONE;
+            break;
+        }
         rc = start(s, values, lengths, formats, attempt, &retry, err);
         if (!retry)
             break;
     }
     if (rc != PGC_OK) { /* the statement is over: nothing to cancel */
+        guard_undo(s, 1);
         give_back(s);
         pgc_db_count_open(s->root, -1);
         free(s);
@@ -159,8 +256,9 @@ int pgc_stream_next(pgc_stream *s, pgc_result **row, pgc_error *err)
     case PGRES_COMMAND_OK:
         PQclear(res);
         drain(s->c->pg);
+        rc = guard_commit(s, err); /* read to its end: what it changed stays */
         give_back(s);
-        return pgc_fail(err, PGC_ENOROW, "no more rows");
+        return rc != PGC_OK ? rc : pgc_fail(err, PGC_ENOROW, "no more rows");
     case PGRES_EMPTY_QUERY:
     case PGRES_COPY_OUT:
     case PGRES_COPY_IN:
@@ -179,6 +277,7 @@ int pgc_stream_next(pgc_stream *s, pgc_result **row, pgc_error *err)
                       s->r->stmt_name);
     PQclear(res);
     drain(s->c->pg);
+    guard_undo(s, 1);
     give_back(s);
     return rc;
 }
@@ -211,6 +310,8 @@ void pgc_stream_close(pgc_stream *s)
         drain(s->c->pg);
         if (PQstatus(s->c->pg) != CONNECTION_OK)
             s->c->broken = 1;
+        else
+            guard_undo(s, 0); /* closed before its end: undo what it changed */
         give_back(s);
     }
     pgc_db_count_open(s->root, -1);

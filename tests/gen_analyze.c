@@ -1127,6 +1127,107 @@ static void embedded__catalog_only_input__is_read_not_owned(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
+/* ---- stars spelled out, parameters' uses ---------------------------------- */
+
+/* The last query's canonical SQL with its edits applied. */
+static const char *edited(world *w)
+{
+    const pgc_stmt_text *t = &w->info.src->text;
+    pgc_strbuf b = {.a = w->a};
+    size_t at = 0;
+    for (size_t i = 0; i < w->info.edits.len; i++) {
+        const pgc_sql_edit *e = &w->info.edits.items[i];
+        assert_true(e->offset >= at);
+        assert_null(strchr(e->text, '\n'));
+        pgc_sb_add(&b, t->canon + at, e->offset - at);
+        pgc_sb_puts(&b, e->text);
+        at = e->offset + e->len;
+    }
+    pgc_sb_add(&b, t->canon + at, t->canon_len - at);
+    return pgc_sb_take(&b);
+}
+
+static void star__spelled_out_at_every_level(void **state)
+{
+    world *w = *state;
+    assert_true(world_query(w, "SELECT * FROM (SELECT * FROM books) s WHERE s.id = $1"));
+    assert_string_equal(edited(w),
+                        "SELECT \"s\".\"id\", \"s\".\"author_id\", \"s\".\"title\", "
+                        "\"s\".\"price\", \"s\".\"pages\" FROM (SELECT \"books\".\"id\", "
+                        "\"books\".\"author_id\", \"books\".\"title\", \"books\".\"price\", "
+                        "\"books\".\"pages\" FROM books) s WHERE s.id = $1");
+    assert_true(world_query(w, "WITH c AS (SELECT * FROM author_names) SELECT c.* FROM c"));
+    assert_string_equal(edited(w),
+                        "WITH c AS (SELECT \"author_names\".\"id\", \"author_names\".\"name\", "
+                        "\"author_names\".\"shout\" FROM author_names) SELECT \"c\".\"id\", "
+                        "\"c\".\"name\", \"c\".\"shout\" FROM c");
+}
+
+static void star__aliases_using_and_returning(void **state)
+{
+    world *w = *state;
+    assert_true(world_query(w, "SELECT b . * FROM books AS b"));
+    assert_string_equal(edited(w), "SELECT \"b\".\"id\", \"b\".\"author_id\", \"b\".\"title\", "
+                                   "\"b\".\"price\", \"b\".\"pages\" FROM books AS b");
+    /* the merged USING column unqualified, first, as * gives it */
+    assert_true(world_query(w, "SELECT * FROM books JOIN author_names USING (id)"));
+    assert_string_equal(edited(w), "SELECT \"id\", \"books\".\"author_id\", \"books\".\"title\", "
+                                   "\"books\".\"price\", \"books\".\"pages\", "
+                                   "\"author_names\".\"name\", \"author_names\".\"shout\" FROM "
+                                   "books JOIN author_names USING (id)");
+    assert_string_equal(world_columns(w),
+                        "id bigint!, author_id bigint?, title text!, price numeric(8,2)!, "
+                        "pages smallint!, name character varying(17)!, shout text!");
+    /* a join's alias renames its columns */
+    assert_true(world_query(w, "SELECT * FROM (author_names a JOIN books b ON b.id = a.id) "
+                               "AS j (x, y)"));
+    assert_string_equal(world_columns(w),
+                        "x bigint!, y character varying(17)!, shout text!, id integer!, "
+                        "author_id bigint?, title text!, price numeric(8,2)!, pages smallint!");
+    assert_int_equal(w->info.edits.len, 1);
+    assert_string_equal(w->info.edits.items[0].text,
+                        "\"j\".\"x\", \"j\".\"y\", \"j\".\"shout\", \"j\".\"id\", "
+                        "\"j\".\"author_id\", \"j\".\"title\", \"j\".\"price\", \"j\".\"pages\"");
+    assert_true(world_query(w, "DELETE FROM books WHERE id = $1 RETURNING *"));
+    assert_string_equal(edited(w), "DELETE FROM books WHERE id = $1 RETURNING \"books\".\"id\", "
+                                   "\"books\".\"author_id\", \"books\".\"title\", "
+                                   "\"books\".\"price\", \"books\".\"pages\"");
+    /* (x).* of a column: each field of it */
+    assert_true(world_query(w, "SELECT (a.home).* FROM authors a"));
+    assert_string_equal(edited(w),
+                        "SELECT (a.home).\"street\", (a.home).\"zip\" FROM authors a");
+}
+
+/* A star whose columns cannot be named one by one stays when nothing
+ * behind it can change, and is refused when a table is behind it. */
+static void star__unnameable_columns(void **state)
+{
+    world *w = *state;
+    assert_true(world_query(w, "SELECT * FROM (SELECT b.id, a.id FROM books b, authors a) s"));
+    assert_string_equal(edited(w), "SELECT * FROM (SELECT b.id, a.id FROM books b, authors a) s");
+    assert_false(world_query(w, "SELECT 1 AS one,\n  * FROM (books b JOIN books c ON true) j"));
+    assert_string_equal(world_errors(w),
+                        "test.sql:2:3: error: pgc cannot spell out this * as its columns (\"j\" "
+                        "has two columns named \"id\"), and the columns behind it can change "
+                        "after deployment: list the columns\n"
+                        "    2 |   * FROM (books b JOIN books c ON true) j\n"
+                        "      |   ^\n");
+}
+
+static void params__every_use_recorded(void **state)
+{
+    world *w = *state;
+    assert_true(world_query(w, "SELECT id FROM books WHERE id = $1 OR pages = $2 OR id = $1"));
+    assert_int_equal(w->info.uses.len, 3);
+    static const size_t offsets[] = {32, 46, 57};
+    static const int indexes[] = {1, 2, 1};
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(w->info.uses.items[i].offset, offsets[i]);
+        assert_int_equal(w->info.uses.items[i].len, 2);
+        assert_int_equal(w->info.uses.items[i].index, indexes[i]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1182,6 +1283,10 @@ int main(void)
         T(errors__operator_resolution),
         T(errors__have_positions),
         T(embed__marks_columns),
+        T(star__spelled_out_at_every_level),
+        T(star__aliases_using_and_returning),
+        T(star__unnameable_columns),
+        T(params__every_use_recorded),
         T(nullability__whole_row_field_through_nullable_copies),
         T(nullability__rows_from_pads_with_nulls),
         T(nullability__recursive_cte_fixpoint),

@@ -33,6 +33,7 @@ static const char *const inputs[] = {SCHEMA "/migrations/001_init.sql",
                                      SCHEMA "/migrations/002_numbers.sql",
                                      SCHEMA "/migrations/003_events.sql",
                                      SCHEMA "/migrations/004_composites.sql",
+                                     SCHEMA "/migrations/005_domains.sql",
                                      SCHEMA "/queries.sql"};
 
 typedef struct out {
@@ -746,6 +747,87 @@ static void emit__module_name_like_the_runtime__is_refused(void **state)
 }
 
 
+/* The analysis of query `name` in a loaded program. */
+static pgc_query_info *info_of(pgc_program *p, const char *name)
+{
+    for (size_t i = 0; i < p->infos.len; i++)
+        if (strcmp(p->infos.items[i].src->name, name) == 0)
+            return &p->infos.items[i];
+    fail_msg("no query %s", name);
+    return NULL;
+}
+
+/* The statement as sent: templates kept, an enum parameter cast (its type
+ * in the library's schema as a template), a built-in one sent by OID; the
+ * self-check's form casts every parameter, canonically, with no typmod. */
+static void emit__runtime_statement__casts_user_typed_parameters(void **state)
+{
+    (void)state;
+    pgc_arena *a = pgc_arena_new();
+    pgc_diags d = {.out = stderr};
+    pgc_program p;
+    assert_true(pgc_program_load(a, &d, migrations, 1, queries, 1, &p));
+    const pgc_query_info *qi = info_of(&p, "ShipItem");
+    pgc_runtime_stmt rs;
+    pgc_runtime_statement(a, p.catalog, qi, PGC_STMT_RUNTIME, &rs);
+    assert_string_equal(rs.sql, "UPDATE {{tables.items}} SET mood = ($1::{{schema}}.\"mood\"),\n"
+                                "    n_at = CASE WHEN ($1::{{schema}}.\"mood\") = 'happy' THEN "
+                                "now() ELSE n_at END\nWHERE code = $2");
+    assert_int_equal(rs.nparams, 2);
+    assert_int_equal(rs.oids[0], 0);
+    assert_int_equal(rs.oids[1], 25);
+    /* an offset in the SQL sent maps back to the user's text: the second
+       cast stands for the second @mood */
+    const char *second = strstr(rs.sql, "WHEN (") + 5;
+    size_t src = pgc_render_map_source(&rs.map, (size_t)(second - rs.sql));
+    const pgc_stmt_text *t = &qi->src->text;
+    assert_memory_equal(t->file->text + t->offset + src, "@mood = 'happy'", 15);
+    pgc_runtime_statement(a, p.catalog, qi, PGC_STMT_CHECK, &rs);
+    assert_string_equal(rs.sql, "UPDATE \"__pgc_home\".items SET mood = "
+                                "($1::\"__pgc_home\".\"mood\"),\n"
+                                "    n_at = CASE WHEN ($1::\"__pgc_home\".\"mood\") = 'happy' "
+                                "THEN now() ELSE n_at END\nWHERE code = ($2::pg_catalog.\"text\")");
+    /* a star: spelled out in every form */
+    pgc_runtime_statement(a, p.catalog, info_of(&p, "AllNumbers"), PGC_STMT_RUNTIME, &rs);
+    assert_string_equal(rs.sql, "SELECT \"numbers\".\"n\", \"numbers\".\"note\" FROM "
+                                "{{tables.numbers}} ORDER BY n");
+    pgc_program_free(&p);
+    pgc_arena_free(a);
+}
+
+/* generate re-analyses the statement as sent, each parameter cast to the
+ * type it is sent as; what that analysis refuses (or types otherwise) is
+ * refused.  An analysis that got a parameter's type wrong is simulated. */
+static void emit__self_check__refuses_what_the_server_would_type_otherwise(void **state)
+{
+    (void)state;
+    pgc_arena *a = pgc_arena_new();
+    char *diag = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&diag, &len);
+    pgc_diags d = {.out = f};
+    pgc_program p;
+    assert_true(pgc_program_load(a, &d, migrations, 1, queries, 1, &p));
+    info_of(&p, "ItemsByMood")->params.items[0].type = 25; /* text, not mood */
+    pgc_emit_options eo = {"store", inputs, sizeof inputs / sizeof inputs[0]};
+    char *h, *c;
+    assert_false(pgc_emit(a, &d, &p, &eo, &h, &c));
+    fclose(f);
+    assert_string_equal(
+        diag,
+        "tests/emit/schema/queries.sql:24:50: error: operator does not exist: mood = text\n"
+        "   24 | SELECT id, code FROM {{tables.items}} WHERE mood = @mood ORDER BY id;\n"
+        "      |                                                  ^\n"
+        "tests/emit/schema/queries.sql:24:1: note: query ItemsByMood is checked as the "
+        "generated code sends it, each parameter of the type the analysis gave it ($1 text): "
+        "pgc generate refuses a query that PostgreSQL would then reject or type otherwise\n"
+        "   24 | SELECT id, code FROM {{tables.items}} WHERE mood = @mood ORDER BY id;\n"
+        "      | ^\n");
+    free(diag);
+    pgc_program_free(&p);
+    pgc_arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -768,6 +850,8 @@ int main(void)
         cmocka_unit_test(emit__long_query_name__is_refused),
         cmocka_unit_test(emit__module_name_like_the_runtime__is_refused),
         cmocka_unit_test(emit__long_enum_label__compiles),
+        cmocka_unit_test(emit__runtime_statement__casts_user_typed_parameters),
+        cmocka_unit_test(emit__self_check__refuses_what_the_server_would_type_otherwise),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     pgc_parse_exit();

@@ -24,6 +24,7 @@ static void config__invalid_values__are_refused_by_name(void **state)
         {"acquire_timeout_ms", "5s"}, {"max_queries", ""},        {"statement_timeout_ms", "1e3"},
         {"conninfo", "host='open"},   {"conninfo", "nosuchkey=1"}, {"server.", "1"},
         {"server.a;b", "1"},          {"init", ""},              {"statements", "maybe"},
+        {"reset", "discard"},         {"reset", ""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         pgc_config *cfg = pgc_config_new();
@@ -38,6 +39,30 @@ static void config__invalid_values__are_refused_by_name(void **state)
         assert_true(n > 0 && err.message[n - 1] != '\n');
         pgc_config_free(cfg);
     }
+}
+
+/* An integer with blanks around it is refused, as a number with a unit is. */
+static void config__integer_with_blanks__is_refused(void **state)
+{
+    (void)state;
+    static const char *const values[] = {" 5", "5 ", "\t5", "5\n", " ", "\n5"};
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+        pgc_config *cfg = pgc_config_new();
+        pgc_error err = {0};
+        assert_int_equal(pgc_config_set(cfg, "max_connections", values[i], &err), PGC_ECONFIG);
+        char want[128];
+        snprintf(want, sizeof want,
+                 "setting \"max_connections\": \"%s\" is not a whole number from 1 to 10000",
+                 values[i]);
+        assert_string_equal(err.message, want);
+        pgc_config_free(cfg);
+    }
+    pgc_config *cfg = pgc_config_new();
+    pgc_error err = {0};
+    assert_ok(pgc_config_set(cfg, "max_connections", "5", &err), &err);
+    assert_ok(pgc_config_set(cfg, "reset", "discard_all", &err), &err);
+    assert_ok(pgc_config_set(cfg, "reset", "none", &err), &err);
+    pgc_config_free(cfg);
 }
 
 /* An ignored failed set still stops the open, naming the same setting. */
@@ -117,6 +142,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(config__unknown_setting__is_refused_by_name),
         cmocka_unit_test(config__invalid_values__are_refused_by_name),
+        cmocka_unit_test(config__integer_with_blanks__is_refused),
         cmocka_unit_test(config__failed_set__is_refused_again_at_open),
         cmocka_unit_test(config__null_value__is_refused_and_sticky),
         cmocka_unit_test(config__missing_conninfo_and_min_above_max__are_refused),

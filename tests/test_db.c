@@ -467,6 +467,49 @@ static void tx__close_db_with_open_scope__is_busy(void **state)
     assert_ok(pgc_db_close(tx), &err); /* closing a scope rolls it back */
 }
 
+/*
+ * A refused close says what is still open, word for word: scopes and
+ * streams on the db; for the pool, connections checked out and dbs
+ * attached (embedded: the fixture's pool; standalone: the db's own).
+ */
+static void close__busy__error_says_what_is_open(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    static const pgc_stmt one = {"one", "SELECT 1", 0, NULL, 0, NULL, 0, 0};
+    pgc_db *tx;
+    pgc_stream *s;
+    assert_ok(pgc_tx_begin(f->db, &tx, &err), &err);
+    assert_ok(pgc_stream_open(f->db, &one, NULL, NULL, NULL, &s, &err), &err);
+    assert_int_equal(pgc_db_close_ex(f->db, &err), PGC_EBUSY);
+    assert_int_equal(err.code, PGC_EBUSY);
+    assert_string_equal(err.message, "pgc_db_close: still open from this db: 1 transaction "
+                                     "scope, 1 stream, batch or COPY; end them first");
+    pgc_stream_close(s);
+    assert_ok(pgc_tx_rollback(tx, &err), &err);
+
+    pgc_pool *pool = f->mode == EMBEDDED ? f->pool : pgc_db_pool(f->db);
+    PGconn *pg;
+    assert_ok(pgc_pool_acquire(pool, &pg, &err), &err);
+    if (f->mode == EMBEDDED) {
+        assert_int_equal(pgc_pool_close_ex(pool, &err), PGC_EBUSY);
+        assert_string_equal(err.message,
+                            "pgc_pool_close: still in use: 1 connection checked out, 0 being "
+                            "opened, 1 db attached, 0 threads waiting; close those first");
+    } else {
+        assert_int_equal(pgc_db_close_ex(f->db, &err), PGC_EBUSY);
+        assert_string_equal(err.message,
+                            "pgc_db_close: pgc_pool_close: still in use: 1 connection checked "
+                            "out, 0 being opened, 0 dbs attached, 0 threads waiting; close "
+                            "those first");
+    }
+    pgc_pool_release(pool, pg);
+    pgc_error_clear(&err);
+    assert_int_equal(pgc_pool_close_ex(NULL, &err), PGC_OK);
+    assert_int_equal(pgc_db_close_ex(NULL, &err), PGC_OK);
+    assert_int_equal(err.code, PGC_OK);
+}
+
 static void tx__commit_on_a_db__is_refused(void **state)
 {
     fixture *f = *state;
@@ -514,6 +557,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         BOTH_MODES(query__text_params__round_trip),
+        BOTH_MODES(close__busy__error_says_what_is_open),
         BOTH_MODES(query__null_param__is_null),
         BOTH_MODES(query__binary_params_and_results),
         BOTH_MODES(query__templates__render_into_the_schema),

@@ -365,6 +365,145 @@ static void stream__stale_statement__prepared_again(void **state)
     close_one_connection(pool, db);
 }
 
+/* ---- streams that change data: closed early, nothing stays ------------- */
+
+/* A statement that changes items, and how to count what it changed. */
+typedef struct dml_case {
+    pgc_stmt stmt;
+    pgc_stmt changed;   /* counts the rows it touched */
+    long all;           /* that count once the stream is read to its end */
+} dml_case;
+
+static const dml_case dml_cases[] = {
+    {{"dml_delete", "DELETE FROM {{tables.items}} RETURNING id", 0, NULL, 0, NULL, 0, 0},
+     {"dml_delete_n", "SELECT 1000 - count(*) FROM {{tables.items}}", 0, NULL, 0, NULL, 0, 0}, 1000},
+    {{"dml_update", "UPDATE {{tables.items}} SET name = 'changed' RETURNING id", 0, NULL, 0, NULL, 0, 0},
+     {"dml_update_n", "SELECT count(*) FROM {{tables.items}} WHERE name = 'changed'", 0, NULL,
+      0, NULL, 0, 0},
+     1000},
+    {{"dml_insert",
+      "INSERT INTO {{tables.items}} SELECT g, 'new' FROM generate_series(1001, 1500) g"
+      " RETURNING id",
+      0, NULL, 0, NULL, 0, 0},
+     {"dml_insert_n", "SELECT count(*) FROM {{tables.items}} WHERE name = 'new'", 0, NULL, 0, NULL, 0, 0},
+     500},
+    {{"dml_cte",
+      "WITH gone AS (DELETE FROM {{tables.items}} WHERE id > 10 RETURNING id)"
+      " SELECT id FROM gone ORDER BY id",
+      0, NULL, 0, NULL, 0, 0},
+     {"dml_cte_n", "SELECT 1000 - count(*) FROM {{tables.items}}", 0, NULL, 0, NULL, 0, 0}, 990},
+};
+
+static void fill_items(pgc_db *db)
+{
+    pgc_error err = {0};
+    assert_ok(pgc_exec(db,
+                       "TRUNCATE {{tables.items}};"
+                       "INSERT INTO {{tables.items}}"
+                       " SELECT g, 'n' || g FROM generate_series(1, 1000) g",
+                       NULL, &err),
+              &err);
+}
+
+/* Opens k's stream on db, reads one row (or all of them) and closes it. */
+static void run_dml(pgc_db *db, const dml_case *k, int to_end)
+{
+    pgc_error err = {0};
+    pgc_stream *s;
+    pgc_result *row;
+    int rc;
+    assert_ok(pgc_stream_open(db, &k->stmt, NULL, NULL, NULL, &s, &err), &err);
+    assert_ok(pgc_stream_next(s, &row, &err), &err);
+    long n = 1;
+    while (to_end && (rc = pgc_stream_next(s, &row, &err)) == PGC_OK)
+        n++;
+    if (to_end) {
+        assert_int_equal(rc, PGC_ENOROW);
+        assert_int_equal(n, k->all);
+    }
+    pgc_stream_close(s);
+}
+
+/* Every kind on db: closed after one row nothing stays; read to the end all does. */
+static void dml_kinds_on(pgc_db *db)
+{
+    create_items(db);
+    for (size_t i = 0; i < sizeof dml_cases / sizeof *dml_cases; i++) {
+        const dml_case *k = &dml_cases[i];
+        fill_items(db);
+        run_dml(db, k, 0);
+        assert_int_equal(in_use(db), 0);
+        assert_int_equal(scalar_long(db, &k->changed), 0);
+        run_dml(db, k, 1);
+        assert_int_equal(scalar_long(db, &k->changed), k->all);
+
+        /* in a transaction scope: the close undoes the statement, the scope goes on */
+        pgc_error err = {0};
+        pgc_db *tx;
+        fill_items(db);
+        assert_ok(pgc_tx_begin(db, &tx, &err), &err);
+        run_dml(tx, k, 0);
+        assert_int_equal(scalar_long(tx, &k->changed), 0);
+        run_dml(tx, k, 1);
+        assert_int_equal(scalar_long(tx, &k->changed), k->all);
+        assert_ok(pgc_tx_rollback(tx, &err), &err);
+        assert_int_equal(scalar_long(db, &k->changed), 0);
+    }
+}
+
+/*
+ * DELETE/UPDATE/INSERT ... RETURNING and a data-modifying WITH, streamed
+ * and closed after the first row: PostgreSQL ran each to completion before
+ * sending that row, and the close undoes it.  Embedded: in two schemas on
+ * the one pool.
+ */
+static void stream__dml_closed_early__nothing_stays(void **state)
+{
+    fixture *f = *state;
+    dml_kinds_on(f->db);
+    if (f->mode == EMBEDDED) {
+        pgc_error err = {0};
+        pgc_db *other;
+        assert_ok(pgc_db_attach(&other, f->pool, "lib2", &err), &err);
+        dml_kinds_on(other);
+        assert_int_equal(pgc_db_close(other), PGC_OK);
+    }
+}
+
+/*
+ * A data-changing stream whose COMMIT fails (a deferred unique constraint
+ * is checked there): the end is that error, not PGC_ENOROW, and nothing
+ * stays.  Before the guard, the autocommit's failure came after the rows
+ * and was dropped: PGC_ENOROW with nothing stored.
+ */
+static void stream__dml_commit_fails__reported_at_the_end(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    assert_ok(pgc_exec(f->db,
+                       "CREATE SCHEMA IF NOT EXISTS {{schema}};"
+                       "CREATE TABLE {{tables.uniq}} (n int UNIQUE DEFERRABLE INITIALLY DEFERRED)",
+                       NULL, &err),
+              &err);
+    static const pgc_stmt twice = {
+        "twice", "INSERT INTO {{tables.uniq}} SELECT 1 FROM generate_series(1, 2) RETURNING n",
+        0, NULL, 0, NULL, 0, 0};
+    static const pgc_stmt count_uniq = {"count_uniq", "SELECT count(*) FROM {{tables.uniq}}", 0,
+                                        NULL, 0, NULL, 0, 0};
+    pgc_stream *s;
+    pgc_result *row;
+    assert_ok(pgc_stream_open(f->db, &twice, NULL, NULL, NULL, &s, &err), &err);
+    assert_ok(pgc_stream_next(s, &row, &err), &err);
+    assert_ok(pgc_stream_next(s, &row, &err), &err);
+    assert_int_equal(pgc_stream_next(s, &row, &err), PGC_ESQL);
+    assert_string_equal(err.sqlstate, "23505");
+    assert_null(row);
+    assert_int_equal(in_use(f->db), 0);
+    assert_int_equal(pgc_stream_next(s, &row, &err), PGC_ENOROW);
+    pgc_stream_close(s);
+    assert_int_equal(scalar_long(f->db, &count_uniq), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -376,6 +515,8 @@ int main(void)
         BOTH_MODES(stream__error_mid_stream__reported_then_usable),
         BOTH_MODES(stream__open_error__reported_with_position),
         BOTH_MODES(stream__stale_statement__prepared_again),
+        BOTH_MODES(stream__dml_closed_early__nothing_stays),
+        BOTH_MODES(stream__dml_commit_fails__reported_at_the_end),
     };
     return cmocka_run_group_tests_name("stream", tests, NULL, NULL);
 }

@@ -25,6 +25,7 @@ static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP};
 static int ignored[NFORWARDED];         /* SIG_IGN when we started (nohup) */
 static volatile sig_atomic_t child_pid;  /* the command, once running */
 static volatile sig_atomic_t got_signal; /* the last signal we were sent */
+static int tty_fd = -1;                  /* our terminal, if we run in its foreground */
 
 static void usage(FILE *out)
 {
@@ -41,10 +42,12 @@ static void usage(FILE *out)
 "  PGUSER, PGDATABASE  postgres\n"
 "\n"
 "so that psql, libpq programs and pgc's test helper (pgc_testdb_create, which\n"
-"makes a database per test on it) use the cluster.  When COMMAND ends, or\n"
-"when pgc-tmpcluster gets SIGINT, SIGTERM or SIGHUP (which it sends on to\n"
-"COMMAND first, and then waits for it), the server is stopped and the folder\n"
-"removed.\n"
+"makes a database per test on it) use the cluster.  COMMAND runs in a\n"
+"process group of its own (given the terminal when pgc-tmpcluster has it).\n"
+"When COMMAND ends, or when pgc-tmpcluster gets SIGINT, SIGTERM or SIGHUP\n"
+"(which it sends on to COMMAND's whole process group first, children\n"
+"included, and then waits for COMMAND), the server is stopped and the\n"
+"folder removed.\n"
 "\n"
 "Options:\n"
 "  -q, --quiet   do not print the line saying the cluster is up (on stderr)\n"
@@ -61,19 +64,18 @@ static void usage(FILE *out)
 "was not found, 2 on a usage error.\n", out);
 }
 
+/*
+ * Sends the signal on to the command's process group: the command and
+ * whatever it started (a script's children), which a signal to the
+ * command alone would leave running.
+ */
 static void on_signal(int sig, siginfo_t *info, void *ctx)
 {
     (void)ctx;
-    got_signal = sig;
-#ifdef SI_KERNEL
-    /* From the terminal (^C): the command, in our process group, has it too. */
-    if (info && info->si_code == SI_KERNEL)
-        return;
-#else
     (void)info;
-#endif
+    got_signal = sig;
     if (child_pid > 0)
-        kill((pid_t)child_pid, sig);
+        kill(-(pid_t)child_pid, sig);
 }
 
 /* Installs on_signal, or (in the command) restores the default; a signal
@@ -118,11 +120,46 @@ static int export_cluster(const pgc_test_cluster *c)
     return 0;
 }
 
+/* Gives the terminal (if we had it) to process group pgrp, as a shell does. */
+static void hand_terminal(pid_t pgrp)
+{
+    if (tty_fd >= 0)
+        tcsetpgrp(tty_fd, pgrp);
+}
+
+/*
+ * Waits for the command.  Stopped (^Z, in its group with the terminal):
+ * takes the terminal back and stops too, so the shell sees the job
+ * stopped; continued in the foreground, hands the terminal back and
+ * continues the command's group.
+ */
+static int wait_command(pid_t pid, int *status)
+{
+    for (;;) {
+        if (waitpid(pid, status, WUNTRACED) < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (!WIFSTOPPED(*status))
+            return 0;
+        hand_terminal(getpgrp());
+        kill(getpid(), SIGSTOP);
+        if (tty_fd >= 0 && tcgetpgrp(tty_fd) == getpgrp())
+            hand_terminal(pid);
+        kill(-pid, SIGCONT);
+    }
+}
+
 /* Runs argv with the forwarded signals handled; returns its exit code. */
 static int run(char **argv)
 {
     pid_t pid = fork();
     if (pid == 0) {
+        setpgid(0, 0); /* its own group, so a signal reaches its children too */
+        hand_terminal(getpid());
+        if (tty_fd >= 0)
+            signal(SIGTTOU, SIG_DFL); /* ignored only by us, above */
         set_handlers(0);
         block_forwarded(SIG_UNBLOCK);
         execvp(argv[0], argv);
@@ -135,17 +172,19 @@ static int run(char **argv)
         block_forwarded(SIG_UNBLOCK);
         return EXIT_CANNOT_RUN;
     }
+    setpgid(pid, pid); /* as the child does: whichever runs first */
+    hand_terminal(pid);
     child_pid = pid;
     block_forwarded(SIG_UNBLOCK); /* a signal that came meanwhile goes on now */
 
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) {
-            fprintf(stderr, "pgc-tmpcluster: waitpid: %s\n", strerror(errno));
-            return EXIT_CANNOT_RUN;
-        }
-    }
+    int waited = wait_command(pid, &status);
+    hand_terminal(getpgrp());
     child_pid = 0;
+    if (waited < 0) {
+        fprintf(stderr, "pgc-tmpcluster: waitpid: %s\n", strerror(errno));
+        return EXIT_CANNOT_RUN;
+    }
     if (WIFSIGNALED(status))
         return 128 + WTERMSIG(status);
     return WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_CANNOT_RUN;
@@ -181,6 +220,12 @@ int main(int argc, char **argv)
         ignored[k] = sigaction(forwarded[k], NULL, &old) == 0 && old.sa_handler == SIG_IGN;
     }
     set_handlers(1);
+    /* In the terminal's foreground: the command's group gets it while it runs
+       (SIGTTOU ignored so that we may take it back from the background). */
+    if (isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp()) {
+        tty_fd = STDIN_FILENO;
+        signal(SIGTTOU, SIG_IGN);
+    }
     pgc_error err = {0};
     pgc_test_cluster *c = NULL;
     if (pgc_test_cluster_start(&c, &err) != PGC_OK) {

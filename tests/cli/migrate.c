@@ -1,7 +1,7 @@
 /*
- * migrate.c - `pgc migrate` as an operator runs it: the pgc binary run as
- * a child process on a fresh database per test, its exit status, stdout
- * and stderr checked, the database looked at over libpq.
+ * migrate.c - `pgc migrate` (and `pgc verify`) as an operator runs it: the
+ * pgc binary run as a child process on a fresh database per test, its exit
+ * status, stdout and stderr checked, the database looked at over libpq.
  *
  * tests/cli/migrations holds one file of each format the generator reads
  * (plain, goose with a Down section and a StatementBegin block, dbmate,
@@ -916,6 +916,68 @@ static void help_and_version(void **state)
     outcome_free(&o);
 }
 
+/* ---- pgc verify: standalone and embedded ----------------------------------------------- */
+
+/* A migration that names its table without a template lands in one place
+ * whatever the schema: verify, which applies the migrations standalone and
+ * then in two schemas on one pool, says so; --standalone checks only the
+ * standalone mode. */
+static void verify__untemplated_table__fails_embedded(void **state)
+{
+    char *dir = make_dir();
+    write_file(dir, "001_t.sql", "CREATE TABLE t (id int NOT NULL);\n");
+    write_file(dir, "q.sql", "-- name: Ids :many\nSELECT * FROM t;\n");
+    char m[4096], q[4096];
+    snprintf(m, sizeof m, "%s/001_t.sql", dir);
+    snprintf(q, sizeof q, "%s/q.sql", dir);
+    outcome o;
+    run_pgc(&o, "verify", "-m", m, "-q", q, "--db", db_of(state), NULL);
+    expect_status(&o, 1);
+    char want[4200];
+    snprintf(want, sizeof want,
+             "pgc: error: %s: relation \"t\" already exists (SQLSTATE 42P07) (embedded in "
+             "schema \"pgc_verify_a\")\n",
+             m);
+    assert_string_equal(o.err, want);
+    assert_string_equal(o.out, "verified 0 of 1 query: the scratch database could not be set up\n");
+    outcome_free(&o);
+    run_pgc(&o, "verify", "--standalone", "-m", m, "-q", q, "--db", db_of(state), NULL);
+    expect_status(&o, 0);
+    assert_string_equal(o.out, "verified 1 query: all agree\n");
+    outcome_free(&o);
+    rm_dir(dir, (const char *const[]){"001_t.sql", "q.sql", NULL});
+}
+
+/* A library written for embedding: every query described as the generated
+ * code sends it (stars spelled out, the enum parameter cast) in each mode. */
+static void verify__templated_library__agrees_in_every_mode(void **state)
+{
+    char *dir = make_dir();
+    write_file(dir, "001_init.sql",
+               "CREATE TYPE {{schema}}.mood AS ENUM ('ok', 'shipped');\n"
+               "CREATE TABLE {{tables.orders}} (id bigserial PRIMARY KEY,\n"
+               "    status {{schema}}.mood NOT NULL, shipped_at timestamptz);\n");
+    write_file(dir, "q.sql",
+               "-- name: Ship :exec\n"
+               "UPDATE {{tables.orders}} SET status = @status,\n"
+               "    shipped_at = CASE WHEN @status = 'shipped' THEN now() ELSE shipped_at END\n"
+               "WHERE id = @id;\n"
+               "-- name: All :many\n"
+               "SELECT * FROM {{tables.orders}} o;\n"
+               "-- name: Add :one\n"
+               "INSERT INTO {{tables.orders}} (status) VALUES (@status) RETURNING *;\n");
+    char m[4096], q[4096];
+    snprintf(m, sizeof m, "%s/001_init.sql", dir);
+    snprintf(q, sizeof q, "%s/q.sql", dir);
+    outcome o;
+    run_pgc(&o, "verify", "--status", "-m", m, "-q", q, "--db", db_of(state), NULL);
+    expect_status(&o, 0);
+    assert_string_equal(o.out, "ok Ship\nok All\nok Add\nverified 3 queries: all agree\n");
+    assert_string_equal(o.err, "");
+    outcome_free(&o);
+    rm_dir(dir, (const char *const[]){"001_init.sql", "q.sql", NULL});
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, pgc_testdb_setup, pgc_testdb_teardown)
 
 int main(void)
@@ -942,6 +1004,8 @@ int main(void)
         T(database_from_environment),
         T(bad_options__exit_2_with_a_usage_message),
         T(help_and_version),
+        T(verify__untemplated_table__fails_embedded),
+        T(verify__templated_library__agrees_in_every_mode),
     };
     return cmocka_run_group_tests_name("pgc migrate", tests, NULL, NULL);
 }

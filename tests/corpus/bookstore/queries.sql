@@ -577,3 +577,10 @@ ORDER BY c.id;
 SELECT id, title FROM {{tables.books}}
 WHERE id IN (sqlc.slice(ids)) AND format NOT IN ( sqlc.slice('formats') )
 ORDER BY id;
+
+-- name: AddOrderItemPriced :one
+-- Two untyped parameters multiplied: the analysis types them from the
+-- columns, and the generated code sends those types (verify too).
+INSERT INTO {{tables.order_items}} (order_id, book_id, quantity, unit_price)
+VALUES (@order_id, @book_id, @quantity, @unit_price * @quantity)
+RETURNING order_id, unit_price;

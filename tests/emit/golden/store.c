@@ -7,6 +7,7 @@
  *   tests/emit/schema/migrations/002_numbers.sql
  *   tests/emit/schema/migrations/003_events.sql
  *   tests/emit/schema/migrations/004_composites.sql
+ *   tests/emit/schema/migrations/005_domains.sql
  *   tests/emit/schema/queries.sql
  */
 #include "store.h"
@@ -245,11 +246,11 @@ static const pgc_stmt store_create_item_stmt = {
            "    n_seen, n_at, n_price, n_docb, n_mood\n"
            ") VALUES (\n"
            "    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,\n"
-           "    $12, $13, $14, $15, $16, $17, $18,\n"
+           "    $12, $13, $14, $15, $16, $17, ($18::{{schema}}.\"mood\"),\n"
            "    $19, $20, $21, $22,\n"
            "    $23, $24, $25, $26,\n"
            "    $27, $28, $29, $30,\n"
-           "    $31, $32, $33\n"
+           "    $31, $32, ($33::{{schema}}.\"mood\")\n"
            ")\n"
            "RETURNING id",
     .nparams = 33,
@@ -395,7 +396,13 @@ void store_create_item_row_clear(store_create_item_row *row)
 static const Oid store_get_item_types[] = {25};
 static const pgc_stmt store_get_item_stmt = {
     .name = "store_get_item",
-    .sql = "SELECT * FROM {{tables.items}} WHERE code = $1",
+    .sql = "SELECT \"items\".\"id\", \"items\".\"code\", \"items\".\"small\", \"items\".\"medium\", \"items\".\"big\", "
+           "\"items\".\"ratio\", \"items\".\"score\", \"items\".\"flag\", \"items\".\"label\", \"items\".\"initials\", "
+           "\"items\".\"data\", \"items\".\"ref\", \"items\".\"born\", \"items\".\"seen\", \"items\".\"at\", \"items\".\"price\", "
+           "\"items\".\"doc\", \"items\".\"docb\", \"items\".\"mood\", \"items\".\"n_small\", \"items\".\"n_medium\", "
+           "\"items\".\"n_big\", \"items\".\"n_ratio\", \"items\".\"n_score\", \"items\".\"n_flag\", \"items\".\"n_label\", "
+           "\"items\".\"n_data\", \"items\".\"n_ref\", \"items\".\"n_born\", \"items\".\"n_seen\", \"items\".\"n_at\", "
+           "\"items\".\"n_price\", \"items\".\"n_docb\", \"items\".\"n_mood\" FROM {{tables.items}} WHERE code = $1",
     .nparams = 1,
     .param_types = store_get_item_types,
     .result_format = 1,
@@ -700,7 +707,7 @@ void store_list_items_close(store_list_items_iter *it)
 static const Oid store_items_by_mood_types[] = {0};
 static const pgc_stmt store_items_by_mood_stmt = {
     .name = "store_items_by_mood",
-    .sql = "SELECT id, code FROM {{tables.items}} WHERE mood = $1 ORDER BY id",
+    .sql = "SELECT id, code FROM {{tables.items}} WHERE mood = ($1::{{schema}}.\"mood\") ORDER BY id",
     .nparams = 1,
     .param_types = store_items_by_mood_types,
     .result_format = 1,
@@ -1290,7 +1297,9 @@ static const Oid store_get_event_types[] = {20};
 static const int store_get_event_formats[] = {1};
 static const pgc_stmt store_get_event_stmt = {
     .name = "store_get_event",
-    .sql = "SELECT * FROM {{tables.events}} WHERE id = $1",
+    .sql = "SELECT \"events\".\"id\", \"events\".\"name\", \"events\".\"mood\", \"events\".\"small\", \"events\".\"medium\", "
+           "\"events\".\"ratio\", \"events\".\"score\", \"events\".\"flag\", \"events\".\"data\", \"events\".\"ref\", "
+           "\"events\".\"born\", \"events\".\"at\", \"events\".\"label\", \"events\".\"span\" FROM {{tables.events}} WHERE id = $1",
     .nparams = 1,
     .param_types = store_get_event_types,
     .result_format = 1,
@@ -1811,7 +1820,9 @@ static const Oid store_get_list_types[] = {23};
 static const int store_get_list_formats[] = {1};
 static const pgc_stmt store_get_list_stmt = {
     .name = "store_get_list",
-    .sql = "SELECT * FROM {{tables.lists}} WHERE id = $1",
+    .sql = "SELECT \"lists\".\"id\", \"lists\".\"smalls\", \"lists\".\"ints\", \"lists\".\"bigs\", \"lists\".\"reals\", "
+           "\"lists\".\"doubles\", \"lists\".\"flags\", \"lists\".\"refs\", \"lists\".\"days\", \"lists\".\"stamps\", "
+           "\"lists\".\"stampstz\", \"lists\".\"words\", \"lists\".\"labels\" FROM {{tables.lists}} WHERE id = $1",
     .nparams = 1,
     .param_types = store_get_list_types,
     .result_format = 1,
@@ -2266,7 +2277,7 @@ static const pgc_stmt store_add_author_stmt = {
     .name = "store_add_author",
     .sql = "INSERT INTO {{tables.authors}} (id, name, home, born)\n"
            "VALUES ($1, $2, ROW($3::text, $4::int, $5::text[],\n"
-           "                        $6::{{schema}}.mood)::{{schema}}.addr, $7)",
+           "                        ($6::{{schema}}.\"mood\")::{{schema}}.mood)::{{schema}}.addr, $7)",
     .nparams = 7,
     .param_types = store_add_author_types,
     .result_format = 0,
@@ -2454,7 +2465,8 @@ void store_author_row_row_clear(store_author_row_row *row)
 /* BooksWithAuthors :many, tests/emit/schema/queries.sql:106 */
 static const pgc_stmt store_books_with_authors_stmt = {
     .name = "store_books_with_authors",
-    .sql = "SELECT b.*, a.*\n"
+    .sql = "SELECT \"b\".\"id\", \"b\".\"author_id\", \"b\".\"title\", \"b\".\"prices\", \"b\".\"docs\", \"b\".\"blobs\", "
+           "\"b\".\"spans\", \"b\".\"moods\", \"a\".\"id\", \"a\".\"name\", \"a\".\"home\", \"a\".\"born\"\n"
            "FROM {{tables.books}} b LEFT JOIN {{tables.authors}} a ON a.id = b.author_id\n"
            "ORDER BY b.id",
     .nparams = 0,
@@ -2585,7 +2597,7 @@ static const pgc_stmt store_put_book_stmt = {
     .name = "store_put_book",
     .sql = "INSERT INTO {{tables.books}} (id, author_id, title, prices, docs, blobs, spans, moods)\n"
            "VALUES ($1, $2, $3, $4, $5, $6,\n"
-           "        $7, $8)",
+           "        $7, ($8::{{schema}}.\"mood\"[]))",
     .nparams = 8,
     .param_types = store_put_book_types,
     .result_format = 0,
@@ -2809,7 +2821,8 @@ static const Oid store_get_ledger_types[] = {20};
 static const int store_get_ledger_formats[] = {1};
 static const pgc_stmt store_get_ledger_stmt = {
     .name = "store_get_ledger",
-    .sql = "SELECT * FROM {{tables.ledger}} WHERE id = $1",
+    .sql = "SELECT \"ledger\".\"id\", \"ledger\".\"amount\", \"ledger\".\"note\", \"ledger\".\"nums\", \"ledger\".\"blobs\", "
+           "\"ledger\".\"spans\", \"ledger\".\"words\" FROM {{tables.ledger}} WHERE id = $1",
     .nparams = 1,
     .param_types = store_get_ledger_types,
     .result_format = 1,
@@ -2969,7 +2982,8 @@ static const Oid store_get_spans_types[] = {23};
 static const int store_get_spans_formats[] = {1};
 static const pgc_stmt store_get_spans_stmt = {
     .name = "store_get_spans",
-    .sql = "SELECT * FROM {{tables.spans}} WHERE id = $1",
+    .sql = "SELECT \"spans\".\"id\", \"spans\".\"ints\", \"spans\".\"bigs\", \"spans\".\"nums\", \"spans\".\"days\", "
+           "\"spans\".\"stamps\", \"spans\".\"stampstz\" FROM {{tables.spans}} WHERE id = $1",
     .nparams = 1,
     .param_types = store_get_spans_types,
     .result_format = 1,
@@ -3107,7 +3121,7 @@ static const Oid store_put_payment_types[] = {23, 0};
 static const int store_put_payment_formats[] = {1, 1};
 static const pgc_stmt store_put_payment_stmt = {
     .name = "store_put_payment",
-    .sql = "INSERT INTO {{tables.payments}} (id, p) VALUES ($1, $2)",
+    .sql = "INSERT INTO {{tables.payments}} (id, p) VALUES ($1, ($2::{{schema}}.\"payment\"))",
     .nparams = 2,
     .param_types = store_put_payment_types,
     .result_format = 0,
@@ -3237,6 +3251,291 @@ int store_copy_payments(pgc_db *db, const store_copy_payments_params *rows, size
         pgc_copy_encoded(c, rc, enc, enc_len, NULL);
     }
     return pgc_copy_end(c, copied, err);
+}
+
+/* ShipItem :execrows, tests/emit/schema/queries.sql:146 */
+static const Oid store_ship_item_types[] = {0, 25};
+static const pgc_stmt store_ship_item_stmt = {
+    .name = "store_ship_item",
+    .sql = "UPDATE {{tables.items}} SET mood = ($1::{{schema}}.\"mood\"),\n"
+           "    n_at = CASE WHEN ($1::{{schema}}.\"mood\") = 'happy' THEN now() ELSE n_at END\n"
+           "WHERE code = $2",
+    .nparams = 2,
+    .param_types = store_ship_item_types,
+    .result_format = 0,
+};
+
+int store_ship_item(pgc_db *db, store_mood mood, const char *code, int64_t *affected,
+                    pgc_error *err)
+{
+    const char *values[2];
+    pgc_result *res;
+    int rc;
+
+    if (affected)
+        *affected = 0;
+    values[0] = store_mood_to_text(mood);
+    if (!values[0])
+        return pgc_fail_query(err, PGC_EINVAL, &store_ship_item_stmt,
+                              "parameter mood is not a store_mood value");
+    if (!code)
+        return pgc_fail_query(err, PGC_EINVAL, &store_ship_item_stmt,
+                              "parameter code is NULL");
+    values[1] = code;
+
+    rc = pgc_query(db, &store_ship_item_stmt, values, NULL, NULL, &res, err);
+    if (rc != PGC_OK)
+        return rc;
+    if (affected)
+        *affected = pgc_result_affected(res);
+    pgc_result_free(res);
+    return PGC_OK;
+}
+
+/* AllNumbers :many, tests/emit/schema/queries.sql:151 */
+static const pgc_stmt store_all_numbers_stmt = {
+    .name = "store_all_numbers",
+    .sql = "SELECT \"numbers\".\"n\", \"numbers\".\"note\" FROM {{tables.numbers}} ORDER BY n",
+    .nparams = 0,
+    .param_types = NULL,
+    .result_format = 1,
+};
+
+static const Oid store_all_numbers_columns[] = {23, 25};
+
+/* The rows of a stream share their statement's columns: checked once. */
+static int store_all_numbers_read(pgc_result *res, store_all_numbers_row *row, bool *checked,
+                                  pgc_error *err)
+{
+    pgc_field f;
+    int rc;
+
+    if (!*checked) {
+        rc = pgc_result_check(res, &store_all_numbers_stmt, 2, store_all_numbers_columns, err);
+        if (rc != PGC_OK)
+            return rc;
+        *checked = true;
+    }
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_all_numbers_stmt,
+                              "column n is NULL, but was generated as NOT NULL");
+    row->n = pgc_field_int4(f);
+    f = pgc_get_field(res, 0, 1);
+    row->note_is_null = !f.data;
+    row->note = pgc_field_text(f);
+    return PGC_OK;
+}
+
+int store_all_numbers_open(pgc_db *db, store_all_numbers_iter *it, pgc_error *err)
+{
+    it->stream = NULL;
+    it->checked = false;
+    return pgc_stream_open(db, &store_all_numbers_stmt, NULL, NULL, NULL, &it->stream, err);
+}
+
+int store_all_numbers_next(store_all_numbers_iter *it, store_all_numbers_row *row, pgc_error *err)
+{
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    if (!it->stream)
+        return pgc_fail_query(err, PGC_EINVAL, &store_all_numbers_stmt,
+                              "the iterator is not open");
+    rc = pgc_stream_next(it->stream, &res, err);
+    if (rc != PGC_OK)
+        return rc;
+    rc = store_all_numbers_read(res, row, &it->checked, err);
+    if (rc != PGC_OK)
+        memset(row, 0, sizeof *row);
+    return rc;
+}
+
+void store_all_numbers_close(store_all_numbers_iter *it)
+{
+    if (it) {
+        pgc_stream_close(it->stream);
+        it->stream = NULL;
+    }
+}
+
+/* RenoteNumber :one, tests/emit/schema/queries.sql:154 */
+static const Oid store_renote_number_types[] = {25, 23};
+static const int store_renote_number_formats[] = {0, 1};
+static const pgc_stmt store_renote_number_stmt = {
+    .name = "store_renote_number",
+    .sql = "UPDATE {{tables.numbers}} AS x SET note = $1 WHERE x.n = $2 RETURNING \"x\".\"n\", \"x\".\"note\"",
+    .nparams = 2,
+    .param_types = store_renote_number_types,
+    .result_format = 1,
+};
+
+static const Oid store_renote_number_columns[] = {23, 25};
+
+static int store_renote_number_read(pgc_result *res, store_renote_number_row *row, pgc_error *err)
+{
+    pgc_field f;
+    int rc = pgc_result_check(res, &store_renote_number_stmt, 2, store_renote_number_columns, err);
+
+    if (rc != PGC_OK)
+        return rc;
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_renote_number_stmt,
+                              "column n is NULL, but was generated as NOT NULL");
+    row->n = pgc_field_int4(f);
+    f = pgc_get_field(res, 0, 1);
+    row->note_is_null = !f.data;
+    row->note = pgc_field_text(f);
+    return PGC_OK;
+}
+
+int store_renote_number(pgc_db *db, const char *note, int32_t n, store_renote_number_row *row,
+                        pgc_error *err)
+{
+    const char *values[2];
+    int lengths[2] = {0, 4};
+    char bin[2][4];
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    values[0] = note;
+    values[1] = pgc_put_int4(bin[1], n);
+
+    rc = pgc_query(db, &store_renote_number_stmt, values, lengths, store_renote_number_formats,
+                   &res, err);
+    if (rc != PGC_OK)
+        return rc;
+    if (pgc_result_rows(res) == 0) {
+        pgc_result_free(res);
+        return pgc_fail_query(err, PGC_ENOROW, &store_renote_number_stmt, "no row");
+    }
+    rc = store_renote_number_read(res, row, err);
+    if (rc != PGC_OK) {
+        pgc_result_free(res);
+        memset(row, 0, sizeof *row);
+        return rc;
+    }
+    row->result = res;
+    return PGC_OK;
+}
+
+void store_renote_number_row_clear(store_renote_number_row *row)
+{
+    if (row) {
+        pgc_result_free(row->result);
+        memset(row, 0, sizeof *row);
+    }
+}
+
+/* PutWeight :exec, tests/emit/schema/queries.sql:157 */
+static const Oid store_put_weight_types[] = {23, 0, 0};
+static const int store_put_weight_formats[] = {1, 1, 0};
+static const pgc_stmt store_put_weight_stmt = {
+    .name = "store_put_weight",
+    .sql = "INSERT INTO {{tables.weights}} (id, w, tag) VALUES ($1, ($2::{{schema}}.\"positive\"), ($3::{{schema}}.\"short_text\"))",
+    .nparams = 3,
+    .param_types = store_put_weight_types,
+    .result_format = 0,
+};
+
+int store_put_weight(pgc_db *db, int32_t id, int32_t w, const char *tag, pgc_error *err)
+{
+    const char *values[3];
+    int lengths[3] = {4, 4, 0};
+    char bin[3][4];
+
+    values[0] = pgc_put_int4(bin[0], id);
+    values[1] = pgc_put_int4(bin[1], w);
+    values[2] = tag;
+
+    return pgc_query(db, &store_put_weight_stmt, values, lengths, store_put_weight_formats, NULL,
+                     err);
+}
+
+/* HeavierThan :many, tests/emit/schema/queries.sql:160 */
+static const Oid store_heavier_than_types[] = {23};
+static const int store_heavier_than_formats[] = {1};
+static const pgc_stmt store_heavier_than_stmt = {
+    .name = "store_heavier_than",
+    .sql = "SELECT \"weights\".\"id\", \"weights\".\"w\", \"weights\".\"tag\" FROM {{tables.weights}} WHERE w > $1 ORDER BY id",
+    .nparams = 1,
+    .param_types = store_heavier_than_types,
+    .result_format = 1,
+};
+
+static const Oid store_heavier_than_columns[] = {23, 23, 25};
+
+/* The rows of a stream share their statement's columns: checked once. */
+static int store_heavier_than_read(pgc_result *res, store_heavier_than_row *row, bool *checked,
+                                   pgc_error *err)
+{
+    pgc_field f;
+    int rc;
+
+    if (!*checked) {
+        rc = pgc_result_check(res, &store_heavier_than_stmt, 3, store_heavier_than_columns, err);
+        if (rc != PGC_OK)
+            return rc;
+        *checked = true;
+    }
+    f = pgc_get_field(res, 0, 0);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_heavier_than_stmt,
+                              "column id is NULL, but was generated as NOT NULL");
+    row->id = pgc_field_int4(f);
+    f = pgc_get_field(res, 0, 1);
+    if (!f.data)
+        return pgc_fail_query(err, PGC_EINVAL, &store_heavier_than_stmt,
+                              "column w is NULL, but was generated as NOT NULL");
+    row->w = pgc_field_int4(f);
+    f = pgc_get_field(res, 0, 2);
+    row->tag_is_null = !f.data;
+    row->tag = pgc_field_text(f);
+    return PGC_OK;
+}
+
+int store_heavier_than_open(pgc_db *db, int32_t w, store_heavier_than_iter *it, pgc_error *err)
+{
+    const char *values[1];
+    int lengths[1] = {4};
+    char bin[1][4];
+
+    it->stream = NULL;
+    it->checked = false;
+    values[0] = pgc_put_int4(bin[0], w);
+
+    return pgc_stream_open(db, &store_heavier_than_stmt, values, lengths,
+                           store_heavier_than_formats, &it->stream, err);
+}
+
+int store_heavier_than_next(store_heavier_than_iter *it, store_heavier_than_row *row,
+                            pgc_error *err)
+{
+    pgc_result *res;
+    int rc;
+
+    memset(row, 0, sizeof *row);
+    if (!it->stream)
+        return pgc_fail_query(err, PGC_EINVAL, &store_heavier_than_stmt,
+                              "the iterator is not open");
+    rc = pgc_stream_next(it->stream, &res, err);
+    if (rc != PGC_OK)
+        return rc;
+    rc = store_heavier_than_read(res, row, &it->checked, err);
+    if (rc != PGC_OK)
+        memset(row, 0, sizeof *row);
+    return rc;
+}
+
+void store_heavier_than_close(store_heavier_than_iter *it)
+{
+    if (it) {
+        pgc_stream_close(it->stream);
+        it->stream = NULL;
+    }
 }
 
 
@@ -3454,6 +3753,18 @@ static const char store_migration_004_composites[] =
     "    p {{schema}}.payment NOT NULL\n"
     ");\n";
 
+static const char store_migration_005_domains[] =
+    "-- Domains over built-in types: parameters of a domain type are sent as the\n"
+    "-- domain (cast in the SQL), values in the base type's binary or text form.\n"
+    "CREATE DOMAIN {{schema}}.positive AS integer CHECK (VALUE > 0);\n"
+    "CREATE DOMAIN {{schema}}.short_text AS text CHECK (length(VALUE) <= 5);\n"
+    "\n"
+    "CREATE TABLE {{tables.weights}} (\n"
+    "    id integer PRIMARY KEY,\n"
+    "    w {{schema}}.positive NOT NULL,\n"
+    "    tag {{schema}}.short_text\n"
+    ");\n";
+
 static const pgc_migration store_migrations[] = {
     {1, "001_init.sql", store_migration_001_init,
      "d66a3f928dfffb48cbdd115fac0acf59320aa77cedda1f1cc4532b6efe8bc0a6"},
@@ -3463,6 +3774,8 @@ static const pgc_migration store_migrations[] = {
      "3ecd37def9baf3be9f46dc970c27bcc7a2cdf30c4dbacc3f73e9afb6fa96b0e2"},
     {4, "004_composites.sql", store_migration_004_composites,
      "e80f740ae5386a6e89eff4a44f6e80f3c8c98a79a2aab39ebd00a1312cf80bdf"},
+    {5, "005_domains.sql", store_migration_005_domains,
+     "896493fcbc4faebf6c0ea1b940146ca7f66e44d71af90eab00ea19048dbc27c2"},
 };
 
 static const pgc_migration_set store_migration_set_ = {

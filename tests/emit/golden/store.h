@@ -7,6 +7,7 @@
  *   tests/emit/schema/migrations/002_numbers.sql
  *   tests/emit/schema/migrations/003_events.sql
  *   tests/emit/schema/migrations/004_composites.sql
+ *   tests/emit/schema/migrations/005_domains.sql
  *   tests/emit/schema/queries.sql
  */
 #ifndef STORE_H
@@ -977,6 +978,100 @@ typedef struct store_copy_payments_params {
  */
 int store_copy_payments(pgc_db *db, const store_copy_payments_params *rows, size_t n,
                         int64_t *copied, pgc_error *err);
+
+/*
+ * ShipItem :execrows, tests/emit/schema/queries.sql:146
+ * *affected (may be NULL) receives the number of rows affected.
+ */
+int store_ship_item(pgc_db *db, store_mood mood, const char *code, int64_t *affected,
+                    pgc_error *err);
+
+/* A row of AllNumbers :many. */
+typedef struct store_all_numbers_row {
+    int32_t n;
+    const char *note;
+    bool note_is_null;
+} store_all_numbers_row;
+
+/*
+ * AllNumbers :many, tests/emit/schema/queries.sql:151
+ * Row by row:
+ *
+ *     store_all_numbers_iter it;
+ *     store_all_numbers_row row;
+ *     int rc = store_all_numbers_open(db, &it, &err);
+ *     while (rc == PGC_OK && (rc = store_all_numbers_next(&it, &row, &err)) == PGC_OK)
+ *         ... row is valid until the next call ...
+ *     store_all_numbers_close(&it);
+ *     if (rc != PGC_ENOROW) ... err says why ...
+ *
+ * _next returns PGC_ENOROW after the last row.  _close is safe after a
+ * failed open.  While open, the iterator holds a pooled connection (on a
+ * transaction scope: the scope).
+ */
+typedef struct store_all_numbers_iter {
+    pgc_stream *stream;
+    bool checked; /* the result's columns were checked, on the first row */
+} store_all_numbers_iter;
+
+int store_all_numbers_open(pgc_db *db, store_all_numbers_iter *it, pgc_error *err);
+int store_all_numbers_next(store_all_numbers_iter *it, store_all_numbers_row *row, pgc_error *err);
+void store_all_numbers_close(store_all_numbers_iter *it);
+
+/* A row of RenoteNumber :one. */
+typedef struct store_renote_number_row {
+    int32_t n;
+    const char *note;
+    bool note_is_null;
+    pgc_result *result; /* the row's: store_renote_number_row_clear() frees it */
+} store_renote_number_row;
+
+/*
+ * RenoteNumber :one, tests/emit/schema/queries.sql:154
+ * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
+ * overwritten (clear a row you reuse first); free it with
+ * store_renote_number_row_clear(), also safe on a zeroed or cleared row.
+ */
+int store_renote_number(pgc_db *db, const char *note, int32_t n, store_renote_number_row *row,
+                        pgc_error *err);
+void store_renote_number_row_clear(store_renote_number_row *row);
+
+/* PutWeight :exec, tests/emit/schema/queries.sql:157 */
+int store_put_weight(pgc_db *db, int32_t id, int32_t w, const char *tag, pgc_error *err);
+
+/* A row of HeavierThan :many. */
+typedef struct store_heavier_than_row {
+    int32_t id;
+    int32_t w;
+    const char *tag;
+    bool tag_is_null;
+} store_heavier_than_row;
+
+/*
+ * HeavierThan :many, tests/emit/schema/queries.sql:160
+ * Row by row:
+ *
+ *     store_heavier_than_iter it;
+ *     store_heavier_than_row row;
+ *     int rc = store_heavier_than_open(db, w, &it, &err);
+ *     while (rc == PGC_OK && (rc = store_heavier_than_next(&it, &row, &err)) == PGC_OK)
+ *         ... row is valid until the next call ...
+ *     store_heavier_than_close(&it);
+ *     if (rc != PGC_ENOROW) ... err says why ...
+ *
+ * _next returns PGC_ENOROW after the last row.  _close is safe after a
+ * failed open.  While open, the iterator holds a pooled connection (on a
+ * transaction scope: the scope).
+ */
+typedef struct store_heavier_than_iter {
+    pgc_stream *stream;
+    bool checked; /* the result's columns were checked, on the first row */
+} store_heavier_than_iter;
+
+int store_heavier_than_open(pgc_db *db, int32_t w, store_heavier_than_iter *it, pgc_error *err);
+int store_heavier_than_next(store_heavier_than_iter *it, store_heavier_than_row *row,
+                            pgc_error *err);
+void store_heavier_than_close(store_heavier_than_iter *it);
 
 #ifdef __cplusplus
 }

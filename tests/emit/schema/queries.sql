@@ -142,3 +142,20 @@ SELECT p FROM {{tables.payments}} WHERE id = @id;
 
 -- name: CopyPayments :copyfrom
 INSERT INTO {{tables.payments}} (id, p) VALUES (@id, @p);
+
+-- name: ShipItem :execrows
+UPDATE {{tables.items}} SET mood = @mood,
+    n_at = CASE WHEN @mood = 'happy' THEN now() ELSE n_at END
+WHERE code = @code;
+
+-- name: AllNumbers :many
+SELECT * FROM {{tables.numbers}} ORDER BY n;
+
+-- name: RenoteNumber :one
+UPDATE {{tables.numbers}} AS x SET note = @note WHERE x.n = @n RETURNING *;
+
+-- name: PutWeight :exec
+INSERT INTO {{tables.weights}} (id, w, tag) VALUES (@id, @w, sqlc.narg(tag));
+
+-- name: HeavierThan :many
+SELECT * FROM {{tables.weights}} WHERE w > @w ORDER BY id;
