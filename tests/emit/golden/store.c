@@ -3263,6 +3263,9 @@ static const pgc_stmt store_ship_item_stmt = {
     .nparams = 2,
     .param_types = store_ship_item_types,
     .result_format = 0,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 147,
+    .column = 1,
 };
 
 int store_ship_item(pgc_db *db, store_mood mood, const char *code, int64_t *affected,
@@ -3299,6 +3302,9 @@ static const pgc_stmt store_all_numbers_stmt = {
     .nparams = 0,
     .param_types = NULL,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 152,
+    .column = 1,
 };
 
 static const Oid store_all_numbers_columns[] = {23, 25};
@@ -3369,6 +3375,9 @@ static const pgc_stmt store_renote_number_stmt = {
     .nparams = 2,
     .param_types = store_renote_number_types,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 155,
+    .column = 1,
 };
 
 static const Oid store_renote_number_columns[] = {23, 25};
@@ -3439,6 +3448,9 @@ static const pgc_stmt store_put_weight_stmt = {
     .nparams = 3,
     .param_types = store_put_weight_types,
     .result_format = 0,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 158,
+    .column = 1,
 };
 
 int store_put_weight(pgc_db *db, int32_t id, int32_t w, const char *tag, pgc_error *err)
@@ -3464,6 +3476,9 @@ static const pgc_stmt store_heavier_than_stmt = {
     .nparams = 1,
     .param_types = store_heavier_than_types,
     .result_format = 1,
+    .file = "tests/emit/schema/queries.sql",
+    .line = 161,
+    .column = 1,
 };
 
 static const Oid store_heavier_than_columns[] = {23, 23, 25};
