@@ -48,7 +48,9 @@ INSERT INTO {{tables.reviews}} (book_id, customer_id, rating, body) VALUES
     (1, NULL, 4, NULL),
     (2, '00000000-0000-0000-0000-000000000002', 3, NULL);
 
--- the catalog-only shipping.carriers (tests/corpus/bookstore/catalog)
+-- the catalog-only shipping.carriers (tests/corpus/bookstore/catalog), one
+-- table for every mode verify seeds (standalone and two schemas)
 INSERT INTO {{tables.shipping.carriers}} (id, name, tracking_url) VALUES
     (1, 'Post', 'https://post.example/track'),
-    (2, 'Courier', NULL);
+    (2, 'Courier', NULL)
+ON CONFLICT (id) DO NOTHING;
