@@ -92,6 +92,10 @@ int pgc_fail_pq(pgc_error *err, PGconn *conn, const PGresult *res,
         code = PGC_ECONNLOST; /* admin shutdown, crash shutdown, cannot connect now */
     else if (state && strcmp(state, "57014") == 0)
         code = PGC_ECANCELED;
+    else if (!state && conn && PQstatus(conn) == CONNECTION_OK && !PQconsumeInput(conn)
+             && PQstatus(conn) == CONNECTION_BAD)
+        code = PGC_ECONNLOST; /* a failed write: libpq marks the connection bad only
+                                 once it reads, which PQconsumeInput just did */
     else if (!state)
         code = PGC_EINVAL; /* no SQLSTATE and still connected: libpq refused the call */
     if (!err)
