@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "internal.h" /* pgc_fail_pq */
 
 static const pgc_stmt backend_pid = {"backend_pid", "SELECT pg_backend_pid()", 0, NULL, 0, NULL, 0, 0};
 
@@ -662,6 +663,40 @@ static void connect__backend_terminated__nothing_on_stderr(void **state)
     }
 }
 
+static void quiet_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+/*
+ * An error result without SQLSTATE on a connection libpq still calls good
+ * (as after a failed write, which libpq notes only in its message) whose
+ * server is gone: pgc_fail_pq probes the connection and says PGC_ECONNLOST,
+ * not PGC_EINVAL ("libpq refused the call").  The fake server hangs up
+ * right after start-up.
+ */
+static void fail_pq__no_sqlstate_on_a_closed_connection__is_connlost(void **state)
+{
+    (void)state;
+    fake_server fs;
+    fake_start(&fs, 5998);
+    char conninfo[160];
+    snprintf(conninfo, sizeof conninfo, "host=%s port=5998 user=u dbname=d", fs.dir);
+    PGconn *pg = PQconnectdb(conninfo);
+    assert_non_null(pg);
+    PQsetNoticeProcessor(pg, quiet_notice, NULL);
+    fake_stop(&fs, 5998); /* the server has written and hung up */
+    assert_int_equal(PQstatus(pg), CONNECTION_OK);
+    PGresult *res = PQmakeEmptyPGresult(pg, PGRES_FATAL_ERROR);
+    pgc_error err = {0};
+    assert_int_equal(pgc_fail_pq(&err, pg, res, "probe"), PGC_ECONNLOST);
+    assert_int_equal(err.code, PGC_ECONNLOST);
+    assert_int_equal(PQstatus(pg), CONNECTION_BAD);
+    PQclear(res);
+    PQfinish(pg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -681,6 +716,7 @@ int main(void)
         BOTH_MODES(config__bad_server_setting__refused_at_open),
         cmocka_unit_test(config__unreachable_server__refused_at_open),
         cmocka_unit_test(connect__backend_terminated__nothing_on_stderr),
+        cmocka_unit_test(fail_pq__no_sqlstate_on_a_closed_connection__is_connlost),
     };
     return cmocka_run_group_tests_name("pool", tests, NULL, NULL);
 }
