@@ -3056,31 +3056,11 @@ typedef struct star_col {
 } star_col;
 typedef PGC_VEC(star_col) star_cols;
 
-/*
- * name as a quoted identifier on one line: "a""b", or, when it holds a
- * control character (a line break), U&"a\000Ab" with that character
- * escaped, so that a spelled-out star never adds a line to the SQL.
- */
+/* name as a quoted identifier (pgc_sb_add_ident: never a line break). */
 static const char *quoted(actx *c, const char *name)
 {
-    bool control = false;
-    for (const char *p = name; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            control = true;
     pgc_strbuf b = {.a = c->a};
-    pgc_sb_puts(&b, control ? "U&\"" : "\"");
-    for (const char *p = name; *p; p++) {
-        unsigned char ch = (unsigned char)*p;
-        if (ch == '"')
-            pgc_sb_puts(&b, "\"\"");
-        else if (control && ch == '\\')
-            pgc_sb_puts(&b, "\\\\");
-        else if (control && (ch < 0x20 || ch == 0x7f))
-            pgc_sb_printf(&b, "\\%04X", ch);
-        else
-            pgc_sb_add(&b, p, 1);
-    }
-    pgc_sb_puts(&b, "\"");
+    pgc_sb_add_ident(&b, name);
     return pgc_sb_take(&b);
 }
 

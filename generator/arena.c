@@ -197,3 +197,24 @@ const char *pgc_sb_take(pgc_strbuf *b)
     b->len = b->cap = 0;
     return s;
 }
+
+void pgc_sb_add_ident(pgc_strbuf *b, const char *name)
+{
+    bool control = false;
+    for (const char *p = name; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            control = true;
+    pgc_sb_puts(b, control ? "U&\"" : "\"");
+    for (const char *p = name; *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (ch == '"')
+            pgc_sb_puts(b, "\"\"");
+        else if (control && ch == '\\')
+            pgc_sb_puts(b, "\\\\");
+        else if (control && (ch < 0x20 || ch == 0x7f))
+            pgc_sb_printf(b, "\\%04X", ch);
+        else
+            pgc_sb_add(b, p, 1);
+    }
+    pgc_sb_puts(b, "\"");
+}

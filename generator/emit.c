@@ -711,18 +711,6 @@ uint32_t pgc_param_sent_oid(uint32_t type)
     return type < PGC_USER_OID_BASE ? type : 0;
 }
 
-static void add_quoted(pgc_strbuf *b, const char *name)
-{
-    pgc_sb_puts(b, "\"");
-    for (const char *p = name; *p; p++) {
-        if (*p == '"')
-            pgc_sb_puts(b, "\"\"");
-        else
-            pgc_sb_add(b, p, 1);
-    }
-    pgc_sb_puts(b, "\"");
-}
-
 /*
  * Type oid as a cast spells it, with no typmod that a keyword would add
  * (pg_catalog."bpchar", not character, which is character(1)): built-in
@@ -740,15 +728,15 @@ static void add_type_sql(pgc_strbuf *b, pgc_catalog *cat, uint32_t oid, bool can
     }
     if (!u) {
         pgc_sb_puts(b, "pg_catalog.");
-        add_quoted(b, t ? t->typname : "unknown");
+        pgc_sb_add_ident(b, t ? t->typname : "unknown");
         return;
     }
     if (strcmp(u->schema, PGC_HOME_SCHEMA) == 0 && !canonical)
         pgc_sb_puts(b, "{{schema}}");
     else
-        add_quoted(b, u->schema);
+        pgc_sb_add_ident(b, u->schema);
     pgc_sb_puts(b, ".");
-    add_quoted(b, u->name);
+    pgc_sb_add_ident(b, u->name);
 }
 
 /* A replacement of canonical bytes [off, off + len), and the source bytes
@@ -1509,10 +1497,7 @@ static void emit_struct(emitter *e, cstruct *st, pgc_strbuf *h, pgc_strbuf *c)
 static const char *sql_ident(pgc_arena *a, const char *name)
 {
     pgc_strbuf b = {.a = a};
-    pgc_sb_puts(&b, "\"");
-    for (const char *s = name; *s; s++)
-        pgc_sb_puts(&b, *s == '"' ? "\"\"" : pgc_arena_printf(a, "%c", *s));
-    pgc_sb_puts(&b, "\"");
+    pgc_sb_add_ident(&b, name);
     return pgc_sb_take(&b);
 }
 

@@ -41,6 +41,10 @@ void pgc_sb_add(pgc_strbuf *b, const char *s, size_t n);
 void pgc_sb_puts(pgc_strbuf *b, const char *s);
 void pgc_sb_printf(pgc_strbuf *b, const char *fmt, ...) PGC_PRINTF(2, 3);
 const char *pgc_sb_take(pgc_strbuf *b);
+/* Adds name as an SQL quoted identifier on one line: "a""b", or, when it
+ * holds a control character (a line break), U&"a\000Ab" with that
+ * character escaped, so generated SQL keeps the user's lines. */
+void pgc_sb_add_ident(pgc_strbuf *b, const char *name);
 
 /* A growable array in an arena: PGC_VEC(T) v = {0}; PGC_PUSH(arena, v, x). */
 #define PGC_VEC(T) struct { T *items; size_t len, cap; }

@@ -175,7 +175,7 @@ int pgc_conn_command(pgc_pconn *c, const char *sql, pgc_error *err);
  */
 int pgc_check_exec(PGconn *pg, PGresult *res, pgc_error *err);
 
-/* ---- stream.c ----------------------------------------------------------- */
+/* ---- sqltext.c: for the stream guard (stream.c) ------------------------- */
 
 /*
  * 1 if the SQL can only read (first word SELECT, VALUES, TABLE or WITH and

@@ -543,7 +543,6 @@ static void unmark_busy_locked(pgc_pool *pool, pgc_pconn *c)
 static int finish_acquire(pgc_pool *pool, pgc_pconn *c, pgc_pconn **out, pgc_error *err)
 {
     if (c && still_good(&pool->s, c)) {
-        drop_notifies(c->pg);
         *out = c;
         return PGC_OK;
     }
@@ -656,7 +655,6 @@ static int should_retire(const pgc_settings *s, pgc_pconn *c)
         return 1;
     if (s->max_queries && c->queries >= s->max_queries)
         return 1;
-    drop_notifies(c->pg);
     if (PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF && !PQexitPipelineMode(c->pg))
         return 1;
     if (PQisnonblocking(c->pg) && PQsetnonblocking(c->pg, 0) != 0)

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "internal.h"
-#include "sqllex.h"
 
 /*
  * What guards a statement that may change data (see pgc_stream_close in
@@ -27,43 +26,6 @@ struct pgc_stream {
     PGresult *pending;       /* the first result, read by open */
     int guard;               /* GUARD_*: what the end commits, a close undoes */
 };
-
-/*
- * (internal.h) 1 if the SQL can only read: its first word is SELECT, VALUES, TABLE or
- * WITH, and no word anywhere in its code (strings, quoted names and
- * comments aside) is INSERT, UPDATE, DELETE or MERGE (a data-modifying
- * WITH, SELECT ... FOR UPDATE).  Anything else, or text the lexer refuses,
- * counts as changing data.  Functions a SELECT calls are not looked into.
- */
-int pgc_sql_reads_only(const char *sql, size_t len)
-{
-    static const char *const first[] = {"select", "values", "table", "with"};
-    static const char *const writes[] = {"insert", "update", "delete", "merge"};
-    pgc_lexer lx;
-    pgc_token t;
-    int seen_first = 0;
-    pgc_lexer_init(&lx, sql, len);
-    while (pgc_lex(&lx, &t) != PGC_TOK_EOF) {
-        if (t.kind == PGC_TOK_ERROR)
-            return 0;
-        if (t.kind == PGC_TOK_SPACE || t.kind == PGC_TOK_COMMENT
-            || (!seen_first && t.kind == PGC_TOK_LPAREN))
-            continue;
-        if (!seen_first) {
-            seen_first = 1;
-            int ok = 0;
-            for (size_t i = 0; i < sizeof first / sizeof *first; i++)
-                ok |= pgc_tok_is_keyword(sql, &t, first[i]);
-            if (!ok)
-                return 0;
-            continue;
-        }
-        for (size_t i = 0; i < sizeof writes / sizeof *writes; i++)
-            if (pgc_tok_is_keyword(sql, &t, writes[i]))
-                return 0;
-    }
-    return seen_first;
-}
 
 /* Runs the guard's opening command. */
 static int guard_begin(pgc_stream *s, pgc_error *err)
