@@ -1,5 +1,6 @@
 # pgc - build, test.  A newcomer's map:
-#   make            libpgc.a, libpgc.so, libpgc-test.a, pgc-tmpcluster
+#   make            pgc (the generator), libpgc.a, libpgc.so, libpgc-test.a
+#                   (test helpers), pgc-tmpcluster
 #   make demo       the dual-mode idea on a throwaway PostgreSQL cluster
 #   make test       every cmocka suite against a throwaway PostgreSQL cluster
 #   make deps       install the Debian packages (as root) or name the missing
@@ -42,8 +43,8 @@ TEST_BINS := $(TESTS:%=$(B)/tests/%)
 
 .PHONY: all test corpus demo check clean deps
 .SECONDARY:
-all: $(B)/libpgc.a $(B)/libpgc.so $(B)/libpgc-test.a $(B)/pgc-tmpcluster \
-     $(B)/generator/builtins.o $(B)/generator/builtins_data.o
+# What README's set-up says `make` builds.
+all: $(B)/pgc $(B)/libpgc.a $(B)/libpgc.so $(B)/libpgc-test.a $(B)/pgc-tmpcluster
 
 $(B)/gen/sqllex.c: runtime/sqllex.re runtime/sqllex.h
 	@mkdir -p $(@D)
@@ -180,7 +181,7 @@ deps:
 
 # All suites share one throwaway cluster started by pgc-tmpcluster.
 test: deps
-	$(MAKE) all $(TEST_BINS) $(B)/pgc
+	$(MAKE) all $(TEST_BINS)
 	$(B)/pgc-tmpcluster -- tests/run-suites $(TEST_BINS)
 	$(B)/pgc-tmpcluster -- tests/run-corpus $(B)/pgc
 	$(if $(strip $(TEST_STEPS)),$(MAKE) $(TEST_STEPS))
@@ -193,7 +194,7 @@ corpus: $(B)/pgc $(B)/pgc-tmpcluster
 # The examples (mk/examples.mk) on a throwaway cluster: the host that embeds
 # two libraries on one pool, then one of them standalone.
 demo: deps
-	$(MAKE) all $(B)/pgc examples
+	$(MAKE) all examples
 	$(B)/pgc-tmpcluster -- examples/demo.sh $(EXAMPLES_OUT)
 
 # The suites again: built by clang with ASan and UBSan (any report fails),
@@ -202,11 +203,10 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
             --errors-for-leak-kinds=definite,indirect --child-silent-after-fork=yes
 check: deps
-	$(MAKE) B=build/san CC=clang CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all $(TESTS:%=build/san/tests/%) \
-	    build/san/pgc
+	$(MAKE) B=build/san CC=clang CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all $(TESTS:%=build/san/tests/%)
 	build/san/pgc-tmpcluster -- tests/run-suites $(TESTS:%=build/san/tests/%)
 	build/san/pgc-tmpcluster -- tests/run-corpus build/san/pgc
-	$(MAKE) all $(TEST_BINS) $(B)/pgc
+	$(MAKE) all $(TEST_BINS)
 	$(B)/pgc-tmpcluster -- tests/run-suites --wrap "$(VALGRIND)" $(TEST_BINS)
 	$(B)/pgc-tmpcluster -- tests/run-corpus --wrap "$(VALGRIND)" $(B)/pgc
 	$(if $(strip $(CHECK_STEPS)),$(MAKE) $(CHECK_STEPS))

@@ -40,7 +40,7 @@ $(REL_BINS): $(B)/tests/%: $(B)/tests/%.o $(B)/tests/rel.o $(B)/rel/ledger.o \
                            $(B)/libpgc-test.a $(B)/libpgc.a
 	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS_RT)
 
-reliability-build: all $(REL_BINS) $(B)/pgc
+reliability-build: all $(REL_BINS)
 
 # Each suite gets its own throwaway cluster (the fault suite also starts
 # and restarts one of its own; the PgBouncer suite puts one in front).
