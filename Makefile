@@ -14,7 +14,10 @@ PG_INC  := $(shell pg_config --includedir 2>/dev/null || echo /usr/include/postg
 WARN    := -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wswitch-enum
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = $(WARN) $(CFLAGS) -D_POSIX_C_SOURCE=200809L -fPIC -pthread \
+# The compiler writes each object's header dependencies beside it (X.d, read
+# at the end of this file); -MP keeps a deleted header from breaking the build.
+DEPFLAGS := -MMD -MP
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(DEPFLAGS) -D_POSIX_C_SOURCE=200809L -fPIC -pthread \
            -I runtime -I generator -I tests -I build/gen -I $(PG_INC)
 LDLIBS_RT := -lpq -lcrypto -pthread
 B       := build
@@ -46,7 +49,7 @@ TEST_BINS := $(TESTS:%=$(B)/tests/%)
 # What README's set-up says `make` builds.
 all: $(B)/pgc $(B)/libpgc.a $(B)/libpgc.so $(B)/libpgc-test.a $(B)/pgc-tmpcluster
 
-$(B)/gen/sqllex.c: runtime/sqllex.re runtime/sqllex.h
+$(B)/gen/sqllex.c: runtime/sqllex.re
 	@mkdir -p $(@D)
 	$(RE2C) -W -Werror --no-generation-date --no-version -o $@ $<
 
@@ -64,7 +67,7 @@ $(B)/gen/templates.c: templates/emit.tmpl
 $(B)/gen/%.o: $(B)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/%.o: %.c runtime/pgc.h $(wildcard runtime/*.h)
+$(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -82,9 +85,6 @@ $(B)/pgc-tmpcluster: $(B)/tools/pgc_tmpcluster.o $(B)/libpgc-test.a $(B)/libpgc.
 
 $(B)/tests/%: $(B)/tests/%.o $(B)/tests/fixture.o $(B)/libpgc-test.a $(B)/libpgc.a
 	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS_RT)
-
-$(GENERATOR_OBJ) $(B)/generator/main.o $(B)/tests/test_builtins.o: $(wildcard generator/*.h)
-$(B)/tests/gen_catalog.o $(B)/tests/gen_analyze.o: $(wildcard generator/*.h) tests/gen_world.h
 
 $(B)/libpgcgen.a: $(GENERATOR_OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -109,10 +109,10 @@ $(B)/emit/store.c $(B)/emit/store.h: $(B)/pgc $(wildcard $(EMIT_SCHEMA)/migratio
 	$(B)/pgc generate -m $(EMIT_SCHEMA)/migrations -q $(EMIT_SCHEMA)/queries.sql -n store \
 	    -o $(B)/emit
 
-$(B)/emit/store.o: $(B)/emit/store.c $(B)/emit/store.h runtime/pgc.h
-	$(CC) $(EMIT_CFLAGS) -I runtime -I $(PG_INC) -c -o $@ $<
+$(B)/emit/store.o: $(B)/emit/store.c $(B)/emit/store.h
+	$(CC) $(EMIT_CFLAGS) $(DEPFLAGS) -I runtime -I $(PG_INC) -c -o $@ $<
 
-$(B)/tests/emit_e2e.o: tests/emit/e2e.c $(B)/emit/store.h runtime/pgc.h tests/fixture.h
+$(B)/tests/emit_e2e.o: tests/emit/e2e.c $(B)/emit/store.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -I $(B)/emit -c -o $@ $<
 
@@ -128,10 +128,10 @@ $(B)/emit/shop.c $(B)/emit/shop.h: $(B)/pgc $(wildcard $(EMIT_REAL)/migrations/*
 	@mkdir -p $(B)/emit
 	$(B)/pgc generate -m $(EMIT_REAL)/migrations -q $(EMIT_REAL)/queries.sql -n shop -o $(B)/emit
 
-$(B)/emit/shop.o: $(B)/emit/shop.c $(B)/emit/shop.h runtime/pgc.h
-	$(CC) $(EMIT_CFLAGS) -I runtime -I $(PG_INC) -c -o $@ $<
+$(B)/emit/shop.o: $(B)/emit/shop.c $(B)/emit/shop.h
+	$(CC) $(EMIT_CFLAGS) $(DEPFLAGS) -I runtime -I $(PG_INC) -c -o $@ $<
 
-$(B)/tests/emit_realistic.o: tests/emit/e2e_realistic.c $(B)/emit/shop.h runtime/pgc.h tests/fixture.h
+$(B)/tests/emit_realistic.o: tests/emit/e2e_realistic.c $(B)/emit/shop.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -I $(B)/emit -c -o $@ $<
 
@@ -155,14 +155,13 @@ $(B)/emit/jobs.c $(B)/emit/jobs.h: $(B)/pgc $(wildcard $(EMIT_LIBS)/jobs/migrati
 	$(B)/pgc generate -m $(EMIT_LIBS)/jobs/migrations -q $(EMIT_LIBS)/jobs/queries.sql -n jobs \
 	    -o $(B)/emit
 
-$(B)/emit/accounts.o: $(B)/emit/accounts.c $(B)/emit/accounts.h runtime/pgc.h
-	$(CC) $(EMIT_CFLAGS) -I runtime -I $(PG_INC) -c -o $@ $<
+$(B)/emit/accounts.o: $(B)/emit/accounts.c $(B)/emit/accounts.h
+	$(CC) $(EMIT_CFLAGS) $(DEPFLAGS) -I runtime -I $(PG_INC) -c -o $@ $<
 
-$(B)/emit/jobs.o: $(B)/emit/jobs.c $(B)/emit/jobs.h runtime/pgc.h
-	$(CC) $(EMIT_CFLAGS) -I runtime -I $(PG_INC) -c -o $@ $<
+$(B)/emit/jobs.o: $(B)/emit/jobs.c $(B)/emit/jobs.h
+	$(CC) $(EMIT_CFLAGS) $(DEPFLAGS) -I runtime -I $(PG_INC) -c -o $@ $<
 
-$(B)/tests/emit_libs.o: tests/emit/e2e_libs.c $(B)/emit/accounts.h $(B)/emit/jobs.h runtime/pgc.h \
-                        tests/fixture.h
+$(B)/tests/emit_libs.o: tests/emit/e2e_libs.c $(B)/emit/accounts.h $(B)/emit/jobs.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -I $(B)/emit -c -o $@ $<
 
@@ -220,3 +219,8 @@ clean:
 TEST_STEPS :=
 CHECK_STEPS :=
 include $(sort $(wildcard mk/*.mk))
+
+# The header dependencies the compiler wrote (DEPFLAGS) for every object
+# built so far; a first build needs none.  Generated headers are still named
+# by hand where they are included (the first build has no .d to name them).
+-include $(wildcard $(B)/*.d $(B)/*/*.d)

@@ -10,10 +10,10 @@ $(B)/cli/clilib.c $(B)/cli/clilib.h: $(B)/pgc $(wildcard $(CLI_MIGRATIONS)/*.sql
 	@mkdir -p $(B)/cli
 	$(B)/pgc generate -m $(CLI_MIGRATIONS) -n clilib -o $(B)/cli
 
-$(B)/cli/clilib.o: $(B)/cli/clilib.c $(B)/cli/clilib.h runtime/pgc.h
-	$(CC) $(EMIT_CFLAGS) -I runtime -I $(PG_INC) -c -o $@ $<
+$(B)/cli/clilib.o: $(B)/cli/clilib.c $(B)/cli/clilib.h
+	$(CC) $(EMIT_CFLAGS) $(DEPFLAGS) -I runtime -I $(PG_INC) -c -o $@ $<
 
-$(B)/tests/cli_migrate.o: tests/cli/migrate.c $(B)/cli/clilib.h runtime/pgc.h runtime/pgc_test.h
+$(B)/tests/cli_migrate.o: tests/cli/migrate.c $(B)/cli/clilib.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -I $(B)/cli -c -o $@ $<
 

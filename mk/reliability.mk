@@ -25,14 +25,14 @@ $(B)/rel/ledger.c $(B)/rel/ledger.h: $(B)/pgc $(wildcard $(REL)/ledger/migration
 	$(B)/pgc generate -m $(REL)/ledger/migrations -q $(REL)/ledger/queries.sql -n ledger \
 	    -o $(B)/rel
 
-$(B)/rel/ledger.o: $(B)/rel/ledger.c $(B)/rel/ledger.h runtime/pgc.h
-	$(CC) $(EMIT_CFLAGS) -I runtime -I $(PG_INC) -c -o $@ $<
+$(B)/rel/ledger.o: $(B)/rel/ledger.c $(B)/rel/ledger.h
+	$(CC) $(EMIT_CFLAGS) $(DEPFLAGS) -I runtime -I $(PG_INC) -c -o $@ $<
 
-$(B)/tests/rel.o: $(REL)/rel.c $(REL)/rel.h runtime/pgc.h runtime/pgc_test.h
+$(B)/tests/rel.o: $(REL)/rel.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/tests/rel_%.o: $(REL)/rel_%.c $(REL)/rel.h $(B)/rel/ledger.h runtime/pgc.h runtime/pgc_test.h
+$(B)/tests/rel_%.o: $(REL)/rel_%.c $(B)/rel/ledger.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -I $(REL) -I $(B)/rel -c -o $@ $<
 
