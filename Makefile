@@ -36,12 +36,11 @@ GEN_SRC := $(filter-out generator/main.c,$(sort $(wildcard generator/*.c)))
 GENERATOR_OBJ := $(GEN_SRC:%.c=$(B)/%.o) $(B)/gen/templates.o
 LDLIBS_GEN := -lpg_query
 
+# The cmocka suites: build/tests/X from tests/X.c (rules below).
 TESTS := test_sqltext test_config test_values test_pool test_db test_stream test_copy test_batch \
          test_migrate test_cluster test_builtins \
-         gen_catalog gen_analyze \
-         gen_source gen_json gen_emit emit_e2e
-# The realistic schema (tests/emit/realistic) and two libraries on one pool (tests/emit/libs).
-TESTS += emit_realistic emit_libs
+         gen_catalog gen_analyze gen_source gen_json gen_emit \
+         emit/e2e emit/e2e_realistic emit/e2e_libs
 TEST_BINS := $(TESTS:%=$(B)/tests/%)
 
 .PHONY: all test corpus demo check clean deps
@@ -83,96 +82,55 @@ $(B)/libpgc-test.a: $(TESTLIB_OBJ)
 $(B)/pgc-tmpcluster: $(B)/tools/pgc_tmpcluster.o $(B)/libpgc-test.a $(B)/libpgc.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_RT)
 
-$(B)/tests/%: $(B)/tests/%.o $(B)/tests/fixture.o $(B)/libpgc-test.a $(B)/libpgc.a
-	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS_RT)
-
 $(B)/libpgcgen.a: $(GENERATOR_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(B)/pgc: $(B)/generator/main.o $(B)/libpgcgen.a $(B)/libpgc-test.a $(B)/libpgc.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_GEN) $(LDLIBS_RT)
 
-# Generator suites (tests/gen_*.c) link the generator's library too.
-$(B)/tests/gen_%: $(B)/tests/gen_%.o $(B)/tests/fixture.o $(B)/libpgcgen.a $(B)/libpgc-test.a \
-                  $(B)/libpgc.a
-	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS_GEN) $(LDLIBS_RT)
-
-# The emitter end to end: pgc generate on tests/emit/schema into build/emit/,
-# the output compiled as users compile it (strict C11, every warning an
-# error), and tests/emit/e2e.c run against it in both dual modes.
-EMIT_SCHEMA := tests/emit/schema
+# Generated code for the suites: `pgc generate` through dist/pgc.mk, the rule
+# users get (make install ships it), into build/emit/; compiled as users
+# compile it (strict C11, every warning an error).
+PGC := $(B)/pgc
+include dist/pgc.mk
 EMIT_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
                -Wmissing-prototypes -Wswitch-enum -Woverlength-strings $(CFLAGS)
-$(B)/emit/store.c $(B)/emit/store.h: $(B)/pgc $(wildcard $(EMIT_SCHEMA)/migrations/*.sql) \
-                                     $(EMIT_SCHEMA)/queries.sql
-	@mkdir -p $(B)/emit
-	$(B)/pgc generate -m $(EMIT_SCHEMA)/migrations -q $(EMIT_SCHEMA)/queries.sql -n store \
-	    -o $(B)/emit
-
-$(B)/emit/store.o: $(B)/emit/store.c $(B)/emit/store.h
+$(B)/emit/%.o: $(B)/emit/%.c
 	$(CC) $(EMIT_CFLAGS) $(DEPFLAGS) -I runtime -I $(PG_INC) -c -o $@ $<
 
-$(B)/tests/emit_e2e.o: tests/emit/e2e.c $(B)/emit/store.h
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -I $(B)/emit -c -o $@ $<
+# Every suite, one rule: build/tests/X is tests/X.c (compiled by the rule for
+# every object, with build/emit/ on the include path), the fixture, what the
+# suite's own line below adds (generated code, libpgcgen.a), the test helpers
+# and libpgc.
+$(B)/tests/%.o: ALL_CFLAGS += -I $(B)/emit
+$(B)/tests/%: $(B)/tests/%.o $(B)/tests/fixture.o $(B)/libpgc-test.a $(B)/libpgc.a
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %/libpgcgen.a,$^) $(B)/libpgc-test.a $(B)/libpgc.a \
+	    -lcmocka $(if $(filter %/libpgcgen.a,$^),$(LDLIBS_GEN)) $(LDLIBS_RT)
 
-$(B)/tests/emit_e2e: $(B)/tests/emit_e2e.o $(B)/emit/store.o $(B)/tests/fixture.o \
-                     $(B)/libpgc-test.a $(B)/libpgc.a
-	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS_RT)
+# The generator's suites link its library.
+$(filter $(B)/tests/gen_%,$(TEST_BINS)) $(B)/tests/test_builtins: $(B)/libpgcgen.a
+
+# The emitter end to end: tests/emit/schema generated as "store", run by
+# tests/emit/e2e.c in both dual modes.  (A suite's object names the generated
+# header it includes: the first build has no .d file to say so.)
+$(eval $(call pgc_generate,store,tests/emit/schema/migrations,tests/emit/schema/queries.sql,$(B)/emit))
+$(B)/tests/emit/e2e: $(B)/emit/store.o
+$(B)/tests/emit/e2e.o: $(B)/emit/store.h
 
 # A second, realistic schema generated as "shop" (several migrations with a
 # rename, a drop, a view and a SQL function), run by tests/emit/e2e_realistic.c.
-EMIT_REAL := tests/emit/realistic
-$(B)/emit/shop.c $(B)/emit/shop.h: $(B)/pgc $(wildcard $(EMIT_REAL)/migrations/*.sql) \
-                                   $(EMIT_REAL)/queries.sql
-	@mkdir -p $(B)/emit
-	$(B)/pgc generate -m $(EMIT_REAL)/migrations -q $(EMIT_REAL)/queries.sql -n shop -o $(B)/emit
-
-$(B)/emit/shop.o: $(B)/emit/shop.c $(B)/emit/shop.h
-	$(CC) $(EMIT_CFLAGS) $(DEPFLAGS) -I runtime -I $(PG_INC) -c -o $@ $<
-
-$(B)/tests/emit_realistic.o: tests/emit/e2e_realistic.c $(B)/emit/shop.h
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -I $(B)/emit -c -o $@ $<
-
-$(B)/tests/emit_realistic: $(B)/tests/emit_realistic.o $(B)/emit/shop.o $(B)/tests/fixture.o \
-                           $(B)/libpgc-test.a $(B)/libpgc.a
-	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS_RT)
+$(eval $(call pgc_generate,shop,tests/emit/realistic/migrations,tests/emit/realistic/queries.sql,$(B)/emit))
+$(B)/tests/emit/e2e_realistic: $(B)/emit/shop.o
+$(B)/tests/emit/e2e_realistic.o: $(B)/emit/shop.h
 
 # Two generated libraries (tests/emit/libs/accounts, tests/emit/libs/jobs)
 # linked into one binary (their symbols must not clash) and used on one pool
 # by tests/emit/e2e_libs.c.
 EMIT_LIBS := tests/emit/libs
-$(B)/emit/accounts.c $(B)/emit/accounts.h: $(B)/pgc $(wildcard $(EMIT_LIBS)/accounts/migrations/*.sql) \
-                                           $(EMIT_LIBS)/accounts/queries.sql
-	@mkdir -p $(B)/emit
-	$(B)/pgc generate -m $(EMIT_LIBS)/accounts/migrations -q $(EMIT_LIBS)/accounts/queries.sql \
-	    -n accounts -o $(B)/emit
-
-$(B)/emit/jobs.c $(B)/emit/jobs.h: $(B)/pgc $(wildcard $(EMIT_LIBS)/jobs/migrations/*.sql) \
-                                   $(EMIT_LIBS)/jobs/queries.sql
-	@mkdir -p $(B)/emit
-	$(B)/pgc generate -m $(EMIT_LIBS)/jobs/migrations -q $(EMIT_LIBS)/jobs/queries.sql -n jobs \
-	    -o $(B)/emit
-
-$(B)/emit/accounts.o: $(B)/emit/accounts.c $(B)/emit/accounts.h
-	$(CC) $(EMIT_CFLAGS) $(DEPFLAGS) -I runtime -I $(PG_INC) -c -o $@ $<
-
-$(B)/emit/jobs.o: $(B)/emit/jobs.c $(B)/emit/jobs.h
-	$(CC) $(EMIT_CFLAGS) $(DEPFLAGS) -I runtime -I $(PG_INC) -c -o $@ $<
-
-$(B)/tests/emit_libs.o: tests/emit/e2e_libs.c $(B)/emit/accounts.h $(B)/emit/jobs.h
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -I $(B)/emit -c -o $@ $<
-
-$(B)/tests/emit_libs: $(B)/tests/emit_libs.o $(B)/emit/accounts.o $(B)/emit/jobs.o \
-                      $(B)/tests/fixture.o $(B)/libpgc-test.a $(B)/libpgc.a
-	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS_RT)
-
-# No server needed: the built-in catalog data and cmocka.
-$(B)/tests/test_builtins: $(B)/tests/test_builtins.o $(B)/generator/builtins.o \
-                        $(B)/generator/builtins_data.o
-	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka
+$(eval $(call pgc_generate,accounts,$(EMIT_LIBS)/accounts/migrations,$(EMIT_LIBS)/accounts/queries.sql,$(B)/emit))
+$(eval $(call pgc_generate,jobs,$(EMIT_LIBS)/jobs/migrations,$(EMIT_LIBS)/jobs/queries.sql,$(B)/emit))
+$(B)/tests/emit/e2e_libs: $(B)/emit/accounts.o $(B)/emit/jobs.o
+$(B)/tests/emit/e2e_libs.o: $(B)/emit/accounts.h $(B)/emit/jobs.h
 
 # Installs missing Debian packages when run as root, else names them.
 deps:
@@ -223,4 +181,4 @@ include $(sort $(wildcard mk/*.mk))
 # The header dependencies the compiler wrote (DEPFLAGS) for every object
 # built so far; a first build needs none.  Generated headers are still named
 # by hand where they are included (the first build has no .d to name them).
--include $(wildcard $(B)/*.d $(B)/*/*.d)
+-include $(wildcard $(B)/*.d $(B)/*/*.d $(B)/tests/*/*.d)

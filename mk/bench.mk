@@ -31,11 +31,7 @@ bench: bench-build
 	mv $(BENCH_B)/results.md.tmp $(BENCH_B)/results.md
 	@echo "written to $(BENCH_B)/results.md"
 
-$(BENCH_B)/gen/benchq.c $(BENCH_B)/gen/benchq.h: $(B)/pgc $(wildcard bench/schema/migrations/*.sql) \
-                                                 bench/schema/queries.sql
-	@mkdir -p $(BENCH_B)/gen
-	$(B)/pgc generate -m bench/schema/migrations -q bench/schema/queries.sql -n benchq \
-	    -o $(BENCH_B)/gen
+$(eval $(call pgc_generate,benchq,bench/schema/migrations,bench/schema/queries.sql,$(BENCH_B)/gen))
 
 $(BENCH_B)/benchq.o: $(BENCH_B)/gen/benchq.c $(BENCH_B)/gen/benchq.h
 	$(CC) $(BENCH_CFLAGS) -Woverlength-strings $(BENCH_INC) -c -o $@ $<
