@@ -176,6 +176,9 @@ clean:
 # `make check` must also run to TEST_STEPS and CHECK_STEPS.
 TEST_STEPS :=
 CHECK_STEPS :=
+# make, for a script that runs it (tests/build/run, tests/install/run): a
+# recipe line naming $(MAKE) itself runs even under `make -n`.
+SCRIPT_MAKE = $(MAKE)
 include $(sort $(wildcard mk/*.mk))
 
 # The header dependencies the compiler wrote (DEPFLAGS) for every object

@@ -5,6 +5,6 @@
 # Part of `make test`; needs no server.
 .PHONY: build-test
 build-test:
-	CC='$(CC)' tests/build/run '$(MAKE)'
+	CC='$(CC)' tests/build/run '$(SCRIPT_MAKE)'
 
 TEST_STEPS += build-test
