@@ -6,7 +6,9 @@
 #   make deps       install the Debian packages (as root) or name the missing
 #   make check      test under clang with ASan+UBSan, then under valgrind
 #   make clean
-# Everything is built in build/.  Generated C (re2c) goes to build/gen/.
+# Everything is built in build/: generated C of the runtime and generator
+# (re2c, the emit template) in build/gen/, pgc's output for the suites in
+# build/emit/.  Header dependencies come from the compiler (DEPFLAGS).
 
 CC      ?= cc
 RE2C    ?= re2c
@@ -18,14 +20,13 @@ CFLAGS  ?= -O2 -g
 # at the end of this file); -MP keeps a deleted header from breaking the build.
 DEPFLAGS := -MMD -MP
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(DEPFLAGS) -D_POSIX_C_SOURCE=200809L -fPIC -pthread \
-           -I runtime -I generator -I tests -I build/gen -I $(PG_INC)
+           -I runtime -I generator -I tests -I $(B)/gen -I $(PG_INC)
 LDLIBS_RT := -lpq -lcrypto -pthread
 B       := build
 
 # Every runtime/*.c but the test helpers (libpgc-test.a) goes into libpgc:
 # a new file needs no edit here.
 RUNTIME_SRC := $(filter-out runtime/pgc_test.c,$(sort $(wildcard runtime/*.c)))
-RUNTIME_GEN := $(B)/gen/sqllex.c
 RUNTIME_OBJ := $(RUNTIME_SRC:%.c=$(B)/%.o) $(B)/gen/sqllex.o
 TESTLIB_OBJ := $(B)/runtime/pgc_test.o
 # The generator: every generator/*.c but main.c goes into libpgcgen.a,
@@ -104,8 +105,9 @@ $(B)/emit/%.o: $(B)/emit/%.c
 # and libpgc.
 $(B)/tests/%.o: ALL_CFLAGS += -I $(B)/emit
 $(B)/tests/%: $(B)/tests/%.o $(B)/tests/fixture.o $(B)/libpgc-test.a $(B)/libpgc.a
-	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %/libpgcgen.a,$^) $(B)/libpgc-test.a $(B)/libpgc.a \
-	    -lcmocka $(if $(filter %/libpgcgen.a,$^),$(LDLIBS_GEN)) $(LDLIBS_RT)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %/libpgcgen.a,$^) \
+	    $(B)/libpgc-test.a $(B)/libpgc.a -lcmocka \
+	    $(if $(filter %/libpgcgen.a,$^),$(LDLIBS_GEN)) $(LDLIBS_RT)
 
 # The generator's suites link its library.
 $(filter $(B)/tests/gen_%,$(TEST_BINS)) $(B)/tests/test_builtins: $(B)/libpgcgen.a

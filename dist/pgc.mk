@@ -15,8 +15,11 @@
 # removing a file regenerates); QUERIES may be empty, for a module that has
 # only migrations (pgc_generate,NAME,MIGRATIONS,,OUTDIR; PGC_VERIFY below
 # skips it: pgc verify checks queries).  They are regenerated when pgc, a
-# migration or a query changes; pgc does not rewrite a file whose content is the same,
-# so what depends on NAME.h recompiles only when the generated code changed.
+# migration or a query changes; pgc does not rewrite a file whose content
+# is the same, so what depends on NAME.h recompiles only when the generated
+# code changed (`make -n` and `make -q` cannot know that: once the stamp is
+# newer than NAME.h they show what includes it as out of date, though make
+# itself compiles nothing).
 # The stamp OUTDIR/.NAME.pgc records the last run.  Put the $(eval ...)
 # after your default target: it defines rules, and make's default goal is
 # the first rule it reads.
