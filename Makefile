@@ -186,4 +186,5 @@ include $(sort $(wildcard mk/*.mk))
 # The header dependencies the compiler wrote (DEPFLAGS) for every object
 # built so far; a first build needs none.  Generated headers are still named
 # by hand where they are included (the first build has no .d to name them).
--include $(wildcard $(B)/*.d $(B)/*/*.d $(B)/tests/*/*.d)
+# build/examples/ has its own Makefile, which reads its own.
+-include $(filter-out $(B)/examples/%,$(wildcard $(B)/*.d $(B)/*/*.d $(B)/tests/*/*.d))
