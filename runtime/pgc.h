@@ -25,9 +25,27 @@
 
 #include <libpq-fe.h>
 
-#ifdef __cplusplus
-extern "C" {
+/*
+ * Declarations between PGC_BEGIN_DECLS and PGC_END_DECLS are libpgc's API:
+ * C linkage, and exported by libpgc.so, whose sources are compiled with
+ * -fvisibility=hidden so that nothing else leaves the library.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define PGC_VISIBLE_PUSH_ _Pragma("GCC visibility push(default)")
+#define PGC_VISIBLE_POP_ _Pragma("GCC visibility pop")
+#else
+#define PGC_VISIBLE_PUSH_
+#define PGC_VISIBLE_POP_
 #endif
+#ifdef __cplusplus
+#define PGC_BEGIN_DECLS extern "C" { PGC_VISIBLE_PUSH_
+#define PGC_END_DECLS PGC_VISIBLE_POP_ }
+#else
+#define PGC_BEGIN_DECLS PGC_VISIBLE_PUSH_
+#define PGC_END_DECLS PGC_VISIBLE_POP_
+#endif
+
+PGC_BEGIN_DECLS
 
 #define PGC_VERSION "0.1.0"
 
@@ -1126,7 +1144,5 @@ int pgc_fail_value(pgc_error *err, int code, const pgc_stmt *stmt, const char *f
 #endif
     ;
 
-#ifdef __cplusplus
-}
-#endif
+PGC_END_DECLS
 #endif /* PGC_H */
