@@ -1,6 +1,8 @@
 /*
  * pgc.h - the pgc runtime (libpgc): pool, dual-mode db, statements,
- * transactions, errors and the migration runner.  Depends on libpq only.
+ * transactions, errors and the migration runner.  Depends on libpq (this
+ * header includes libpq-fe.h) and, inside the library, libcrypto for the
+ * SHA-256 of migration files, which libpq links already.
  *
  * Conventions, the same everywhere in this header:
  *  - Handles are opaque.  Every `_open`/`_new` has a `_close`/`_free` that
