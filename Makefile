@@ -75,7 +75,7 @@ $(B)/libpgc.a: $(RUNTIME_OBJ)
 
 # libpgc.so exports what pgc.h declares (PGC_BEGIN_DECLS) and nothing else:
 # the runtime is compiled with hidden visibility (tests/symbols checks it).
-$(RUNTIME_OBJ) $(TESTLIB_OBJ): ALL_CFLAGS += -fvisibility=hidden
+$(RUNTIME_OBJ): ALL_CFLAGS += -fvisibility=hidden
 $(B)/libpgc.so: $(RUNTIME_OBJ)
 	$(CC) $(LDFLAGS) -shared -Wl,-soname,libpgc.so.0 -Wl,--no-undefined -o $@ $^ $(LDLIBS_RT)
 
