@@ -22,9 +22,11 @@
  * Conventions, the same everywhere in this header (a function says so when
  * it departs from one):
  *
- *  Handles.  Opaque.  Every `_open`/`_new`/`_begin` has one call that ends
- *    it (`_close`/`_free`/`_end`), which accepts NULL.  After a failed open,
- *    *out is NULL and nothing needs freeing.
+ *  Handles.  Opaque.  Whatever opens one (`_open`, `_new`, `_begin`,
+ *    `_attach`, `_load`) has a call that ends it and frees it (`_close`,
+ *    `_free`, `_end`, `_abort`; a transaction scope's commit or rollback);
+ *    `_close`, `_free` and `_abort` accept NULL.  After a failed open, *out
+ *    is NULL and nothing needs freeing.
  *
  *  Errors.  A function that can fail returns an int from the pgc code space
  *    (PGC_OK == 0) and takes `pgc_error *err` last, which may be NULL.  On
@@ -46,12 +48,13 @@
  *    that a statement that should return a row returned none (a generated
  *    :one or :batchone).
  *
- *  Lengths.  Byte lengths of memory the caller passes or receives are
- *    size_t (pgc_copy_bytes, pgc_bytes, array lengths, migration text).
- *    int, as in libpq: row and column indexes and counts, and the byte
- *    lengths that fill or come from libpq's parameter and value slots (the
- *    lengths[] of pgc_query, pgc_result_length, pgc_field.len with -1 for
- *    SQL NULL, the `int *len` of the pgc_put_* encoders).
+ *  Lengths.  size_t for the bytes and items of memory the caller passes
+ *    or receives (pgc_copy_bytes, pgc_bytes, the arrays, migration text,
+ *    pgc_migrate_status's count).  int, as in libpq, for what libpq counts:
+ *    rows, columns, parameters and batch calls, and the byte lengths that
+ *    fill its parameter slots or come from its values (the lengths[] of
+ *    pgc_query, pgc_result_length, pgc_field.len with -1 for SQL NULL, the
+ *    `int *len` of the pgc_put_* encoders, which go into lengths[]).
  *
  *  Threads.  Any function may be called from any thread for distinct
  *    handles.  A pool and a db may be shared by any number of threads; a
@@ -613,8 +616,9 @@ int pgc_copy_text(pgc_copy *c, const char *s, pgc_error *err);
 int pgc_copy_jsonb(pgc_copy *c, const char *s, pgc_error *err);
 int pgc_copy_numeric(pgc_copy *c, const char *s, pgc_error *err);
 /* A value an encoder made (pgc_put_*_array, pgc_put_numeric): rc is the
- * encoder's result; data (malloc'd, may be NULL) is written if rc is
- * PGC_OK, else the COPY fails with rc.  data is freed in either case. */
+ * encoder's result, data and len (int: a parameter slot's length) what it
+ * gave; data (malloc'd, may be NULL) is written if rc is PGC_OK, else the
+ * COPY fails with rc.  data is freed in either case. */
 int pgc_copy_encoded(pgc_copy *c, int rc, char *data, int len, pgc_error *err);
 
 /*
