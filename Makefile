@@ -77,7 +77,7 @@ $(B)/libpgc.a: $(RUNTIME_OBJ)
 # the runtime is compiled with hidden visibility (tests/symbols checks it).
 $(RUNTIME_OBJ): ALL_CFLAGS += -fvisibility=hidden
 $(B)/libpgc.so: $(RUNTIME_OBJ)
-	$(CC) $(LDFLAGS) -shared -Wl,-soname,libpgc.so.0 -Wl,--no-undefined -o $@ $^ $(LDLIBS_RT)
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,libpgc.so.0 -o $@ $^ $(LDLIBS_RT)
 
 $(B)/libpgc-test.a: $(TESTLIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
