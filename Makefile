@@ -21,7 +21,7 @@ B       := build
 RUNTIME_SRC := runtime/error.c runtime/config.c runtime/pool.c runtime/db.c \
                runtime/template.c runtime/query.c runtime/tx.c runtime/migrate.c \
                runtime/sqltext.c runtime/stream.c runtime/copy.c runtime/batch.c \
-               runtime/values.c
+               runtime/values.c runtime/rows.c
 RUNTIME_GEN := $(B)/gen/sqllex.c
 RUNTIME_OBJ := $(RUNTIME_SRC:%.c=$(B)/%.o) $(B)/gen/sqllex.o
 TESTLIB_OBJ := $(B)/runtime/pgc_test.o
@@ -66,7 +66,7 @@ $(B)/gen/templates.c: templates/emit.tmpl
 $(B)/gen/%.o: $(B)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/%.o: %.c runtime/pgc.h $(wildcard runtime/*.h)
+$(B)/%.o: %.c runtime/pgc.h $(wildcard runtime/*.h runtime/*.def)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 

@@ -29,7 +29,7 @@ extern const size_t pgc_emit_template_lines;
 
 /* ---- templates ------------------------------------------------------------------------------ */
 
-enum { MAX_KEYS = 32 };
+enum { MAX_KEYS = 48 };
 
 typedef struct tmpl {
     pgc_arena *a;
@@ -221,9 +221,11 @@ static const char *unique(pgc_arena *a, names *used, const char *base)
 
 /* ---- types ---------------------------------------------------------------------------------- */
 
+/* A value's C form: pgc_types.def's kinds, then the shapes built of them. */
 typedef enum vkind {
-    V_INT2, V_INT4, V_INT8, V_FLOAT4, V_FLOAT8, V_BOOL, V_TEXT, V_JSONB, V_NUMERIC,
-    V_BYTES, V_UUID, V_DATE, V_TIMESTAMP, V_INTERVAL, V_ENUM, V_ARRAY, V_COMPOSITE, V_RANGE
+#define PGC_KIND(KIND, kind, ctype, size) V_##KIND,
+#include "pgc_types.def"
+    V_ENUM, V_ARRAY, V_COMPOSITE, V_RANGE
 } vkind;
 
 typedef struct cstruct cstruct;
@@ -239,6 +241,7 @@ typedef struct ctype {
     uint32_t elem;        /* V_ARRAY: the element type's OID, 0: sent as text ({"a","b"}) */
     const char *decode;   /* V_ARRAY: pgc_field_<decode>_array reads it */
     cstruct *st;          /* V_COMPOSITE: its struct */
+    const char *code;     /* its pgc_type_code (pgc_gen.h), for the column tables */
 } ctype;
 
 /* A member of a struct: a field of a composite type, a column of a table. */
@@ -260,7 +263,8 @@ struct cstruct {
     uint32_t oid;
     const pgc_rel *rel;
     const char *c;        /* the C type */
-    const char *reader;   /* its decoder's name, once a value of the type is read */
+    const char *reader;   /* its pgc_row_type's name, once a value of the type is read */
+    const char *fields;   /* and its pgc_column table's */
     const char *writer;   /* its encoder's name, once a value is a parameter */
     const char *sqltype;
     PGC_VEC(member) m;
@@ -275,6 +279,7 @@ typedef struct emitter {
     const char *name;
     PGC_VEC(uint32_t) enums;           /* enum oids used, by oid */
     PGC_VEC(const char *) enum_names;  /* their C names, same order */
+    PGC_VEC(const char *) enum_types;  /* their pgc_enum_type's names once read, same order */
     PGC_VEC(cstruct *) structs;        /* composite types used, in first-use order */
     names globals;                     /* C names at file scope, each to its owner */
     const char *free_arrays, *arrays_failed; /* helpers' names, once array parameters need them */
@@ -344,13 +349,16 @@ static const char *enum_c_name(emitter *e, uint32_t oid)
     size_t at = e->enums.len;
     PGC_PUSH(e->a, e->enums, oid);
     PGC_PUSH(e->a, e->enum_names, c);
+    PGC_PUSH(e->a, e->enum_types, (const char *)NULL);
     while (at > 0 && e->enums.items[at - 1] > oid) {
         e->enums.items[at] = e->enums.items[at - 1];
         e->enum_names.items[at] = e->enum_names.items[at - 1];
+        e->enum_types.items[at] = e->enum_types.items[at - 1];
         at--;
     }
     e->enums.items[at] = oid;
     e->enum_names.items[at] = c;
+    e->enum_types.items[at] = NULL;
     return c;
 }
 
@@ -410,90 +418,90 @@ static void resolve_struct(emitter *e, cstruct *st)
     }
 }
 
+/* pgc_types.def: the C forms, and the built-in types that take them. */
+static const struct kind_info {
+    const char *name, *c;
+    int size;
+} kinds[] = {
+#define PGC_KIND(KIND, kind, ctype, size) [V_##KIND] = {#kind, #ctype, size},
+#include "pgc_types.def"
+};
+
+static const struct builtin_type {
+    const char *name;
+    uint32_t oid, array_oid;
+    vkind kind;
+} builtin_types[] = {
+#define PGC_TYPE(NAME, oid, array_oid, KIND) {#NAME, oid, array_oid, V_##KIND},
+#include "pgc_types.def"
+}, builtin_ranges[] = {
+#define PGC_RANGE(NAME, oid, KIND) {#NAME, oid, 0, V_##KIND},
+#include "pgc_types.def"
+};
+
+/* The C constant naming a built-in type's OID (PGC_OID_INT8), or its number. */
+static const char *oid_name(pgc_arena *a, uint32_t oid)
+{
+    for (size_t i = 0; i < sizeof builtin_types / sizeof builtin_types[0]; i++) {
+        if (builtin_types[i].oid == oid)
+            return pgc_arena_printf(a, "PGC_OID_%s", builtin_types[i].name);
+        if (builtin_types[i].array_oid == oid)
+            return pgc_arena_printf(a, "PGC_OID_%s_ARRAY", builtin_types[i].name);
+    }
+    for (size_t i = 0; i < sizeof builtin_ranges / sizeof builtin_ranges[0]; i++)
+        if (builtin_ranges[i].oid == oid)
+            return pgc_arena_printf(a, "PGC_OID_%s", builtin_ranges[i].name);
+    return pgc_arena_printf(a, "%u", oid);
+}
+
+/* A value of kind k, of the built-in type `name` (OID oid). */
+static ctype scalar_type(vkind k, const char *name, uint32_t oid, pgc_arena *a)
+{
+    return (ctype){k, kinds[k].c, kinds[k].name, kinds[k].size, oid, NULL, 0, NULL, NULL,
+                   pgc_arena_printf(a, "PGC_T_%s", name)};
+}
+
+/*
+ * A one-dimensional array of kind k: of the kinds that have a binary form,
+ * sent in binary; of numeric and jsonb as text ({"1.5","2"}), so that the
+ * caller's text is what the server parses.  Text-like items are a
+ * pgc_text_array; the decoder is the kind's own.
+ */
+static ctype array_type(vkind k, const char *name, uint32_t oid, uint32_t elem, pgc_arena *a)
+{
+    bool text = k == V_TEXT || k == V_JSONB || k == V_NUMERIC;
+    const char *c = text ? "text" : kinds[k].name;
+    return (ctype){V_ARRAY, pgc_arena_printf(a, "pgc_%s_array", c),
+                   pgc_arena_printf(a, "%s_array", c), 0, oid, NULL,
+                   k == V_JSONB || k == V_NUMERIC ? 0 : elem, kinds[k].name, NULL,
+                   pgc_arena_printf(a, "PGC_T_%s_ARRAY", name)};
+}
+
 /* The handling of type oid, or false if there is none yet. */
 static bool type_of(emitter *e, uint32_t oid, ctype *out)
 {
+    pgc_arena *a = e->a;
     uint32_t base = pgc_cat_base_type(e->p->catalog, oid);
     memset(out, 0, sizeof *out);
     out->oid = base;
-    switch (base) {
-    case 21: *out = (ctype){V_INT2, "int16_t", "int2", 2, base, NULL, 0, NULL, NULL}; return true;
-    case 23: *out = (ctype){V_INT4, "int32_t", "int4", 4, base, NULL, 0, NULL, NULL}; return true;
-    case 20: *out = (ctype){V_INT8, "int64_t", "int8", 8, base, NULL, 0, NULL, NULL}; return true;
-    case 700:
-        *out = (ctype){V_FLOAT4, "float", "float4", 4, base, NULL, 0, NULL, NULL};
-        return true;
-    case 701:
-        *out = (ctype){V_FLOAT8, "double", "float8", 8, base, NULL, 0, NULL, NULL};
-        return true;
-    case 16: *out = (ctype){V_BOOL, "bool", "bool", 1, base, NULL, 0, NULL, NULL}; return true;
-    case 25: case 1043: case 1042: case 19: case 114:
-        *out = (ctype){V_TEXT, "const char *", "text", 0, base, NULL, 0, NULL, NULL};
-        return true;
-    case 3802:
-        *out = (ctype){V_JSONB, "const char *", "jsonb", 0, base, NULL, 0, NULL, NULL};
-        return true;
-    case 1700:
-        *out = (ctype){V_NUMERIC, "const char *", "numeric", 0, base, NULL, 0, NULL, NULL};
-        return true;
-    case 17:
-        *out = (ctype){V_BYTES, "pgc_bytes", "bytes", 0, base, NULL, 0, NULL, NULL};
-        return true;
-    case 2950: *out = (ctype){V_UUID, "pgc_uuid", "uuid", 16, base, NULL, 0, NULL, NULL}; return true;
-    case 1082: *out = (ctype){V_DATE, "pgc_date", "date", 4, base, NULL, 0, NULL, NULL}; return true;
-    case 1114: case 1184:
-        *out = (ctype){V_TIMESTAMP, "pgc_timestamp", "timestamp", 8, base, NULL, 0, NULL, NULL};
-        return true;
-    case 1186:
-        *out = (ctype){V_INTERVAL, "pgc_interval", "interval", 16, base, NULL, 0, NULL, NULL};
-        return true;
-    default:
-        break;
-    }
-    /*
-     * One-dimensional arrays: of the scalars that have a binary form, sent
-     * in binary; of numeric and jsonb as text ({"1.5","2"}), so that the
-     * caller's text is what the server parses.  `name` is the C type's
-     * (pgc_NAME_array) and the encoder's; `decode` the decoder's.
-     */
-    static const struct {
-        uint32_t oid, elem;
-        const char *name, *decode;
-        bool text;
-    } arrays[] = {
-        {1005, 21, "int2", "int2", false}, {1007, 23, "int4", "int4", false},
-        {1016, 20, "int8", "int8", false}, {1021, 700, "float4", "float4", false},
-        {1022, 701, "float8", "float8", false}, {1000, 16, "bool", "bool", false},
-        {2951, 2950, "uuid", "uuid", false}, {1182, 1082, "date", "date", false},
-        {1115, 1114, "timestamp", "timestamp", false},
-        {1185, 1184, "timestamp", "timestamp", false},
-        {1187, 1186, "interval", "interval", false}, {1001, 17, "bytes", "bytes", false},
-        {1009, 25, "text", "text", false}, {1015, 1043, "text", "text", false},
-        {1014, 1042, "text", "text", false}, {1003, 19, "text", "text", false},
-        {199, 114, "text", "text", false}, {1231, 1700, "text", "numeric", true},
-        {3807, 3802, "text", "jsonb", true},
-    };
-    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) {
-        if (arrays[i].oid == base) {
-            *out = (ctype){V_ARRAY, pgc_arena_printf(e->a, "pgc_%s_array", arrays[i].name),
-                           pgc_arena_printf(e->a, "%s_array", arrays[i].name), 0, base, NULL,
-                           arrays[i].text ? 0 : arrays[i].elem, arrays[i].decode, NULL};
+    for (size_t i = 0; i < sizeof builtin_types / sizeof builtin_types[0]; i++) {
+        const struct builtin_type *b = &builtin_types[i];
+        if (b->oid == base) {
+            *out = scalar_type(b->kind, b->name, base, a);
+            return true;
+        }
+        if (b->array_oid == base) {
+            *out = array_type(b->kind, b->name, base, b->oid, a);
             return true;
         }
     }
-    /* ranges of the scalars that have a binary form, sent in binary */
-    static const struct {
-        uint32_t oid;
-        const char *name;
-    } ranges[] = {
-        {3904, "int4"}, {3926, "int8"}, {3906, "numeric"}, {3912, "date"}, {3908, "timestamp"},
-        {3910, "timestamp"},
-    };
-    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
-        if (ranges[i].oid == base) {
-            *out = (ctype){V_RANGE, pgc_arena_printf(e->a, "pgc_%s_range", ranges[i].name),
-                           pgc_arena_printf(e->a, "%s_range", ranges[i].name), 0, base, NULL, 0,
-                           NULL, NULL};
+    /* ranges, sent in binary */
+    for (size_t i = 0; i < sizeof builtin_ranges / sizeof builtin_ranges[0]; i++) {
+        const struct builtin_type *r = &builtin_ranges[i];
+        if (r->oid == base) {
+            *out = (ctype){V_RANGE, pgc_arena_printf(a, "pgc_%s_range", kinds[r->kind].name),
+                           pgc_arena_printf(a, "%s_range", kinds[r->kind].name), 0, base, NULL,
+                           0, NULL, NULL, pgc_arena_printf(a, "PGC_T_%s", r->name)};
             return true;
         }
     }
@@ -502,18 +510,18 @@ static bool type_of(emitter *e, uint32_t oid, ctype *out)
         return false;
     if (u->t.type == 'e') {
         const char *c = enum_c_name(e, base);
-        *out = (ctype){V_ENUM, c, NULL, 0, 0, c, 0, NULL, NULL};
+        *out = (ctype){V_ENUM, c, NULL, 0, 0, c, 0, NULL, NULL, "PGC_T_ENUM"};
         return true;
     }
     if (u->t.type == 'b' && strcmp(u->name, "citext") == 0) {
-        *out = (ctype){V_TEXT, "const char *", "text", 0, 0, NULL, 0, NULL, NULL};
+        *out = (ctype){V_TEXT, "const char *", "text", 0, 0, NULL, 0, NULL, NULL, "PGC_T_CITEXT"};
         return true;
     }
     if (u->t.type == 'c') {
         cstruct *st = struct_of(e, base);
         if (!st)
             return false;
-        *out = (ctype){V_COMPOSITE, st->c, NULL, 0, 0, NULL, 0, NULL, st};
+        *out = (ctype){V_COMPOSITE, st->c, NULL, 0, 0, NULL, 0, NULL, st, "PGC_T_RECORD"};
         return true;
     }
     /* an array of an enum: its labels, as text both ways */
@@ -521,7 +529,7 @@ static bool type_of(emitter *e, uint32_t oid, ctype *out)
     pgc_utype *eu = elem ? pgc_cat_utype(e->p->catalog, elem) : NULL;
     if (eu && !eu->dropped && eu->t.type == 'e') {
         *out = (ctype){V_ARRAY, "pgc_text_array", "text_array", 0, 0, enum_c_name(e, elem), 0,
-                       "label", NULL};
+                       "label", NULL, "PGC_T_ENUM_ARRAY"};
         return true;
     }
     return false;
@@ -1017,8 +1025,10 @@ static bool check_struct(emitter *e, const pgc_query_src *q, const char *colname
         return true;
     cstruct *st = t->st;
     resolve_struct(e, st);
-    if (!st->reader)
-        st->reader = unique(e->a, &e->globals, pgc_arena_printf(e->a, "%s_read", st->c));
+    if (!st->reader) {
+        st->reader = unique(e->a, &e->globals, pgc_arena_printf(e->a, "%s_row_type", st->c));
+        st->fields = unique(e->a, &e->globals, pgc_arena_printf(e->a, "%s_fields", st->c));
+    }
     for (size_t i = 0; i < st->m.len; i++) {
         const member *m = &st->m.items[i];
         if (!m->ok) {
@@ -1251,8 +1261,9 @@ static const char *binds(emitter *e, const char *fn, const param *ps, size_t n)
             : p->t.kind == V_RANGE
                 ? pgc_arena_printf(e->a, "pgc_put_%s(%s%s, &arrays[%zu], &lengths[%zu])",
                                    p->t.suffix, null ? "*" : "", p->c, k, i)
-            : p->t.elem ? pgc_arena_printf(e->a, "pgc_put_%s(%s%s, %u, &arrays[%zu], &lengths[%zu])",
-                                         p->t.suffix, null ? "*" : "", p->c, p->t.elem, k, i)
+            : p->t.elem ? pgc_arena_printf(e->a, "pgc_put_%s(%s%s, %s, &arrays[%zu], &lengths[%zu])",
+                                         p->t.suffix, null ? "*" : "", p->c,
+                                         oid_name(e->a, p->t.elem), k, i)
                       : pgc_arena_printf(e->a, "pgc_put_array_literal(%s%s, &arrays[%zu], "
                                                "&lengths[%zu])", null ? "*" : "", p->c, k, i);
         if (null)
@@ -1268,104 +1279,56 @@ static const char *binds(emitter *e, const char *fn, const param *ps, size_t n)
     return pgc_sb_take(&b);
 }
 
-/*
- * How a value is read: from pgc_field `f` (an expression) into `dest` and
- * its companion `is_null` (NULL: none), in code whose statement is `stmt`
- * (an expression).  `what` names the value in messages: a printf format
- * ("column tags", or "%s, field zip" in a struct's reader) with its
- * arguments in `args` ("" or ", what").
- */
-typedef struct value_read {
-    const char *f, *dest, *is_null, *stmt, *what, *args;
-    bool notnull;         /* a NULL is refused: generated as NOT NULL */
-} value_read;
-
-static void read_value(emitter *e, pgc_strbuf *b, const value_read *v, const ctype *t)
+/* The pgc_enum_type of the C enum enum_c, named on first use (emit_enum
+ * then writes it). */
+static const char *enum_type_name(emitter *e, const char *enum_c)
 {
-    const char *fail_rc = pgc_arena_printf(e->a,
-                                           "    if (rc != PGC_OK)\n"
-                                           "        return pgc_fail_value(err, rc, %s, \"%s\"%s);\n",
-                                           v->stmt, v->what, v->args);
-    if (v->notnull)
-        pgc_sb_printf(b,
-                  "    if (!%s.data)\n"
-                  "        return pgc_fail_query(err, PGC_EINVAL, %s,\n"
-                  "                              \"%s is NULL, but was generated as NOT NULL\"%s);\n",
-                  v->f, v->stmt, v->what, v->args);
-    if (v->is_null)
-        pgc_sb_printf(b, "    %s = !%s.data;\n", v->is_null, v->f);
-    switch (t->kind) {
-    case V_ENUM:
-        pgc_sb_printf(b,
-                  "    if (%s.data && !%s_from_text(%s.data, &%s))\n"
-                  "        return pgc_fail_query(err, PGC_EINVAL, %s,\n"
-                  "                              \"%s: '%%s' is not a %s label\"%s, %s.data);\n",
-                  v->f, t->enum_c, v->f, v->dest, v->stmt, v->what, t->enum_c, v->args, v->f);
-        return;
-    case V_NUMERIC: case V_JSONB:
-        pgc_sb_printf(b, "    rc = pgc_field_%s(%s%s, &%s, err);\n%s", t->suffix,
-                  t->kind == V_NUMERIC ? "res, " : "", v->f, v->dest, fail_rc);
-        return;
-    case V_TEXT: case V_BYTES: case V_INT2: case V_INT4: case V_INT8: case V_FLOAT4:
-    case V_FLOAT8: case V_BOOL: case V_UUID: case V_DATE: case V_TIMESTAMP: case V_INTERVAL:
-        pgc_sb_printf(b, "    %s = pgc_field_%s(%s);\n", v->dest, t->suffix, v->f);
-        return;
-    case V_RANGE:
-        pgc_sb_printf(b, "    rc = pgc_field_%s(res, %s, &%s, err);\n%s", t->suffix, v->f, v->dest,
-                  fail_rc);
-        return;
-    case V_ARRAY:
-        pgc_sb_printf(b, "    rc = pgc_field_%s_array(res, %s, &%s, err);\n%s", t->decode, v->f,
-                  v->dest, fail_rc);
-        if (t->enum_c)
-            pgc_sb_printf(b,
-                      "    for (size_t k = 0; k < %s.len; k++) {\n"
-                      "        %s label;\n"
-                      "        if (%s.items[k] && !%s_from_text(%s.items[k], &label))\n"
-                      "            return pgc_fail_query(err, PGC_EINVAL, %s,\n"
-                      "                                  \"%s: '%%s' is not a %s label\"%s,\n"
-                      "                                  %s.items[k]);\n"
-                      "    }\n",
-                      v->dest, t->enum_c, v->dest, t->enum_c, v->dest, v->stmt, v->what,
-                      t->enum_c, v->args, v->dest);
-        return;
-    case V_COMPOSITE:
-        if (*v->args) {
-            /* in a reader: the nested value's name is made at run time */
-            pgc_sb_printf(b,
-                      "    {\n"
-                      "        char name[256];\n"
-                      "        snprintf(name, sizeof name, \"%s\"%s);\n"
-                      "        rc = %s(res, %s, &%s, %s, name, err);\n"
-                      "    }\n",
-                      v->what, v->args, t->st->reader, v->f, v->dest, v->stmt);
-        } else {
-            pgc_sb_printf(b, "    rc = %s(res, %s, &%s, %s, \"%s\", err);\n", t->st->reader, v->f,
-                      v->dest, v->stmt, v->what);
-        }
-        pgc_sb_puts(b, "    if (rc != PGC_OK)\n        return rc;\n");
-        return;
+    for (size_t i = 0; i < e->enum_names.len; i++) {
+        if (strcmp(e->enum_names.items[i], enum_c) != 0)
+            continue;
+        if (!e->enum_types.items[i])
+            e->enum_types.items[i] = unique(e->a, &e->globals,
+                                            pgc_arena_printf(e->a, "%s_type", enum_c));
+        return e->enum_types.items[i];
     }
+    return NULL;
 }
 
-/* The statements reading column i of row r of res into row. */
-static void read_column(emitter *e, pgc_strbuf *b, const char *fn, const column *c, size_t i,
-                        const char *r)
+/*
+ * The pgc_column line of member `path` of struct `row`, read as type t:
+ * NOT NULL (a NULL refused), or with its companion `is_null`.
+ */
+static void column_entry(emitter *e, pgc_strbuf *b, const char *row, const char *path,
+                         const char *is_null, bool notnull, const ctype *t)
 {
-    const char *path = c->embed ? pgc_arena_printf(e->a, "%s.%s", c->embed, c->c) : c->c;
-    value_read v = {
-        .f = "f",
-        .dest = pgc_arena_printf(e->a, "row->%s", path),
-        .is_null = c->is_null ? pgc_arena_printf(e->a, "row->%s%s%s", c->embed ? c->embed : "",
-                                                 c->embed ? "." : "", c->is_null)
-                              : NULL,
-        .stmt = pgc_arena_printf(e->a, "&%s_stmt", fn),
-        .what = pgc_arena_printf(e->a, "column %s", path),
-        .args = "",
-        .notnull = !c->info->nullable,
-    };
-    pgc_sb_printf(b, "    f = pgc_get_field(res, %s, %zu);\n", r, i);
-    read_value(e, b, &v, &c->t);
+    pgc_arena *a = e->a;
+    const char *info = t->kind == V_COMPOSITE ? pgc_arena_printf(a, "&%s", t->st->reader)
+                       : t->enum_c ? pgc_arena_printf(a, "&%s", enum_type_name(e, t->enum_c))
+                                   : "NULL";
+    if (notnull || !is_null)
+        pgc_sb_printf(b, "    PGC_COLUMN(%s, %s, %s, %s),\n", row, path, t->code, info);
+    else if (strcmp(is_null, pgc_arena_printf(a, "%s_is_null", path)) == 0)
+        pgc_sb_printf(b, "    PGC_COLUMN_NULL(%s, %s, %s, %s),\n", row, path, t->code, info);
+    else
+        pgc_sb_printf(b, "    {\"%s\", %s, offsetof(%s, %s), (ptrdiff_t)offsetof(%s, %s), %s},\n",
+                      path, t->code, row, path, row, is_null, info);
+}
+
+/* Does a row of these columns hold only fixed-size values (nothing that
+ * points into its result)? */
+static bool fixed_size_row(const column *cs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        switch (cs[i].t.kind) {
+        case V_INT2: case V_INT4: case V_INT8: case V_FLOAT4: case V_FLOAT8: case V_BOOL:
+        case V_UUID: case V_DATE: case V_TIMESTAMP: case V_INTERVAL: case V_ENUM:
+            break;
+        case V_TEXT: case V_JSONB: case V_NUMERIC: case V_BYTES: case V_ARRAY: case V_RANGE:
+        case V_COMPOSITE:
+            return false;
+        }
+    }
+    return true;
 }
 
 /* ---- composite types ------------------------------------------------------------------------ */
@@ -1380,34 +1343,34 @@ static void emit_struct_writer(emitter *e, const cstruct *st, pgc_strbuf *c)
     for (size_t i = 0; i < st->m.len; i++) {
         const member *m = &st->m.items[i];
         const ctype *mt = &m->t;
-        uint32_t oid = m->col->type;
+        const char *oid = oid_name(a, m->col->type);
         const char *v = pgc_arena_printf(a, "v->%s", m->c), *put = NULL;
         bool string = is_string(mt);
         switch (mt->kind) {
         case V_INT2: case V_INT4: case V_INT8: case V_FLOAT4: case V_FLOAT8: case V_BOOL:
         case V_UUID: case V_DATE: case V_TIMESTAMP: case V_INTERVAL:
-            put = pgc_arena_printf(a, "pgc_record_add(&r, %u, pgc_put_%s(bin, %s), %d);", oid,
+            put = pgc_arena_printf(a, "pgc_record_add(&r, %s, pgc_put_%s(bin, %s), %d);", oid,
                                    mt->suffix, v, mt->size);
             need_bin = true;
             break;
         case V_TEXT:
-            put = pgc_arena_printf(a, "pgc_record_add(&r, %u, %s, strlen(%s));", oid, v, v);
+            put = pgc_arena_printf(a, "pgc_record_add(&r, %s, %s, strlen(%s));", oid, v, v);
             break;
         case V_BYTES:
-            put = pgc_arena_printf(a, "pgc_record_add(&r, %u, %s.data ? (const char *)%s.data : "
+            put = pgc_arena_printf(a, "pgc_record_add(&r, %s, %s.data ? (const char *)%s.data : "
                                       "\"\", %s.len);", oid, v, v, v);
             break;
         case V_JSONB: case V_NUMERIC:
             put = pgc_arena_printf(a, "rc = pgc_put_%s(%s, &enc, &enc_len);\n        "
-                                      "pgc_record_add_encoded(&r, %u, rc, enc, enc_len);",
+                                      "pgc_record_add_encoded(&r, %s, rc, enc, enc_len);",
                                    mt->suffix, v, oid);
             need_enc = true;
             break;
         case V_ARRAY: case V_RANGE:
             put = pgc_arena_printf(a, "rc = pgc_put_%s(%s%s, &enc, &enc_len);\n        "
-                                      "pgc_record_add_encoded(&r, %u, rc, enc, enc_len);",
+                                      "pgc_record_add_encoded(&r, %s, rc, enc, enc_len);",
                                    mt->suffix, v,
-                                   mt->kind == V_ARRAY ? pgc_arena_printf(a, ", %u", mt->elem) : "",
+                                   mt->kind == V_ARRAY ? pgc_arena_printf(a, ", %s", oid_name(a, mt->elem)) : "",
                                    oid);
             need_enc = true;
             break;
@@ -1420,7 +1383,7 @@ static void emit_struct_writer(emitter *e, const cstruct *st, pgc_strbuf *c)
                            : string     ? pgc_arena_printf(a, "!%s", v)
                                         : NULL;
         if (null)
-            pgc_sb_printf(&b, "    if (%s) {\n        pgc_record_add(&r, %u, NULL, 0);\n"
+            pgc_sb_printf(&b, "    if (%s) {\n        pgc_record_add(&r, %s, NULL, 0);\n"
                           "    } else {\n        %s\n    }\n", null, oid, put);
         else
             pgc_sb_printf(&b, "    %s\n", put);
@@ -1468,24 +1431,12 @@ static void emit_struct(emitter *e, cstruct *st, pgc_strbuf *h, pgc_strbuf *c)
         emit_struct_writer(e, st, c);
     if (!st->reader)
         return;
-    for (size_t i = 0; i < st->m.len; i++)
-        pgc_sb_printf(&b, "%s%u", i ? ", " : "", st->m.items[i].t.oid);
-    set(&t, "oids", pgc_sb_take(&b));
-    set(&t, "nfields", pgc_arena_printf(a, "%zu", st->m.len));
     for (size_t i = 0; i < st->m.len; i++) {
         const member *m = &st->m.items[i];
-        value_read v = {
-            .f = pgc_arena_printf(a, "v[%zu]", i),
-            .dest = pgc_arena_printf(a, "out->%s", m->c),
-            .is_null = m->is_null ? pgc_arena_printf(a, "out->%s", m->is_null) : NULL,
-            .stmt = "stmt",
-            .what = pgc_arena_printf(a, "%%s, field %s", m->c),
-            .args = ", what",
-            .notnull = !m->nullable,
-        };
-        read_value(e, &b, &v, &m->t);
+        column_entry(e, &b, st->c, m->c, m->is_null, !m->nullable, &m->t);
     }
-    set(&t, "reads", pgc_sb_take(&b));
+    set(&t, "fields", st->fields);
+    set(&t, "columns", pgc_sb_take(&b));
     fill(c, &t, "struct_read");
     pgc_sb_puts(c, "\n");
 }
@@ -1583,7 +1534,7 @@ static const derived *query_names(pgc_cmd cmd, size_t *n)
 {
 #define STMT {"_stmt", "statement"}, {"_types", "parameter types"}, \
              {"_formats", "parameter formats"}
-#define ROW {"_row", "row type"}, {"_columns", "column types"}, {"_read", "row reader"}
+#define ROW {"_row", "row type"}, {"_columns", "column table"}, {"_row_type", "row table"}
 #define BATCH {"", "name"}, {"_batch", "batch type"}, {"_begin", "function"}, \
               {"_queue", "function"}, {"_end", "function"}
     static const derived one[] = {{"", "function"}, STMT, ROW, {"_row_clear", "function"}};
@@ -1969,7 +1920,7 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
     if (np) {
         pgc_sb_printf(&b, "static const Oid %s_types[] = {", fn);
         for (size_t i = 0; i < np; i++)
-            pgc_sb_printf(&b, "%s%u", i ? ", " : "", rs.oids[i]);
+            pgc_sb_printf(&b, "%s%s", i ? ", " : "", oid_name(a, rs.oids[i]));
         pgc_sb_puts(&b, "};\n");
         if (any_binary) {
             pgc_sb_printf(&b, "static const int %s_formats[] = {", fn);
@@ -1981,9 +1932,13 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
     set(&t, "param_arrays", pgc_sb_take(&b));
     const char *sql = rs.sql;
     set(&t, "sql", c_string(a, sql, strlen(sql), 11));
-    set(&t, "nparams", pgc_arena_printf(a, "%zu", np));
-    set(&t, "param_types", np ? pgc_arena_printf(a, "%s_types", fn) : "NULL");
-    set(&t, "result_format", nc ? "1" : "0");
+    /* what is not 0: the parameters' count and types, binary results */
+    const char *shape = np ? pgc_arena_printf(a, "    .nparams = %zu, .param_types = %s_types,",
+                                              np, fn)
+                           : "";
+    if (nc)
+        shape = pgc_arena_printf(a, "%s%s.result_format = 1,", shape, np ? " " : "    ");
+    set(&t, "shape", shape);
     bool long_sql = strlen(sql) > 4095;
     long_literal(c, long_sql, true);
     fill(c, &t, "stmt");
@@ -1993,9 +1948,9 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
     bool batch = q->cmd == PGC_CMD_BATCHEXEC || q->cmd == PGC_CMD_BATCHONE
                  || q->cmd == PGC_CMD_BATCHMANY;
     set(&t, "batch", pgc_arena_printf(a, "%s_batch", fn));
+    bool keep = (q->cmd == PGC_CMD_ONE || q->cmd == PGC_CMD_BATCHONE) && !fixed_size_row(cs, nc);
     if (q->cmd == PGC_CMD_ONE || q->cmd == PGC_CMD_MANY || q->cmd == PGC_CMD_BATCHONE
         || q->cmd == PGC_CMD_BATCHMANY) {
-        bool at = q->cmd == PGC_CMD_BATCHMANY;
         for (size_t i = 0; i < nc; i++) {
             const column *col = &cs[i];
             if (col->embed) {
@@ -2010,25 +1965,35 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
             if (col->is_null)
                 pgc_sb_printf(&b, "    bool %s;\n", col->is_null);
         }
-        if (q->cmd == PGC_CMD_ONE || q->cmd == PGC_CMD_BATCHONE)
-            pgc_sb_printf(&b, "    pgc_result *result; /* the row's: %s_row_clear() frees it */\n",
-                          fn);
+        if (keep)
+            pgc_sb_puts(&b, "    pgc_result *result; /* what the row points into */\n");
         set(&t, "members", pgc_sb_take(&b));
         fill(h, &t, "header_row");
         pgc_sb_puts(h, "\n");
 
         pgc_sb_puts(c, "\n");
-        for (size_t i = 0; i < nc; i++)
-            pgc_sb_printf(&b, "%s%u", i ? ", " : "", cs[i].t.oid);
-        set(&t, "oids", pgc_sb_take(&b));
-        fill(c, &t, "column_types");
-        pgc_sb_puts(c, "\n");
-        for (size_t i = 0; i < nc; i++)
-            read_column(e, &b, fn, &cs[i], i, at ? "r" : "0");
-        set(&t, "reads", pgc_sb_take(&b));
-        set(&t, "ncols", pgc_arena_printf(a, "%zu", nc));
-        fill(c, &t, at ? "read_row_at" : q->cmd == PGC_CMD_MANY ? "read_row_stream" : "read_row");
+        const char *row = pgc_arena_printf(a, "%s_row", fn);
+        for (size_t i = 0; i < nc; i++) {
+            const column *col = &cs[i];
+            const char *path = col->embed ? pgc_arena_printf(a, "%s.%s", col->embed, col->c)
+                                          : col->c;
+            const char *is_null = !col->is_null ? NULL
+                                  : col->embed ? pgc_arena_printf(a, "%s.%s", col->embed,
+                                                                  col->is_null)
+                                               : col->is_null;
+            column_entry(e, &b, row, path, is_null, !col->info->nullable, &col->t);
+        }
+        set(&t, "columns", pgc_sb_take(&b));
+        fill(c, &t, "row_type");
     }
+    set(&t, "keep", keep ? "&row->result" : "NULL");
+    set(&t, "clear_decl", keep ? pgc_arena_printf(a, "void %s_row_clear(%s_row *row);", fn, fn) : "");
+    pgc_strbuf clear = {.a = a};
+    if (keep) {
+        pgc_sb_puts(&clear, "\n");
+        fill(&clear, &t, "row_clear");
+    }
+    set(&t, "clear_impl", pgc_sb_take(&clear));
 
     /* the function */
     if (np) {
@@ -2043,9 +2008,7 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
             pgc_sb_printf(&b, "    char bin[%zu][%d];\n", np, bin_size);
         if (narrays) {
             pgc_sb_printf(&b, "    char *arrays[%zu] = {NULL};\n", narrays);
-            /* the shapes that return the runtime's call directly need rc */
-            if (q->cmd != PGC_CMD_ONE && q->cmd != PGC_CMD_EXECROWS)
-                pgc_sb_puts(&b, "    int rc;\n");
+            pgc_sb_puts(&b, "    int rc;\n"); /* the runtime's call's, kept while arrays are freed */
         }
         set(&t, "args", any_binary ? pgc_arena_printf(a, "values, lengths, %s_formats", fn)
                                    : "values, NULL, NULL");
@@ -2064,14 +2027,21 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
     case PGC_CMD_EXECRESULT:
         callee = pgc_arena_printf(a, "pgc_query(db, &%s_stmt, %s, res, err)", fn, args);
         break;
-    case PGC_CMD_MANY:
-        callee = pgc_arena_printf(a, "pgc_stream_open(db, &%s_stmt, %s, &it->stream, err)", fn,
+    case PGC_CMD_ONE:
+        callee = pgc_arena_printf(a, "pgc_query_row(db, &%s_stmt, %s, &%s_row_type, row, %s, err)",
+                                  fn, args, fn, keep ? "&row->result" : "NULL");
+        break;
+    case PGC_CMD_EXECROWS:
+        callee = pgc_arena_printf(a, "pgc_query_affected(db, &%s_stmt, %s, affected, err)", fn,
                                   args);
+        break;
+    case PGC_CMD_MANY:
+        callee = pgc_arena_printf(a, "pgc_rows_open(it, db, &%s_stmt, %s, err)", fn, args);
         break;
     case PGC_CMD_BATCHEXEC: case PGC_CMD_BATCHONE: case PGC_CMD_BATCHMANY:
         callee = pgc_arena_printf(a, "pgc_batch_queue(b->batch, &%s_stmt, %s, err)", fn, args);
         break;
-    case PGC_CMD_ONE: case PGC_CMD_EXECROWS: case PGC_CMD_COPYFROM:
+    case PGC_CMD_COPYFROM:
         break;
     }
     if (narrays == 1)
@@ -2086,6 +2056,12 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
                                      : pgc_arena_printf(a, "    return %s;", callee));
     const char *bind = binds(e, fn, ps, np);
     set(&t, "binds", *bind ? pgc_arena_printf(a, "%s\n", bind) : "");
+    /* outputs are zeroed by the runtime's call; before it only if a
+     * parameter can be refused first */
+    bool refusable = strstr(bind, "return") != NULL;
+    set(&t, "zero_row", refusable ? "    memset(row, 0, sizeof *row);" : "");
+    set(&t, "zero_it", refusable ? "    memset(it, 0, sizeof *it);" : "");
+    set(&t, "zero_affected", refusable ? "    if (affected)\n        *affected = 0;" : "");
     const char *kind = NULL;
     switch (q->cmd) {
     case PGC_CMD_ONE: kind = "one"; break;
@@ -2136,8 +2112,8 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
 
 /* ---- enums ---------------------------------------------------------------------------------- */
 
-static void emit_enum(emitter *e, uint32_t oid, const char *ctype_name, pgc_strbuf *h,
-                      pgc_strbuf *c)
+static void emit_enum(emitter *e, uint32_t oid, const char *ctype_name, const char *type_name,
+                      pgc_strbuf *h, pgc_strbuf *c)
 {
     pgc_arena *a = e->a;
     pgc_utype *u = pgc_cat_utype(e->p->catalog, oid);
@@ -2170,6 +2146,12 @@ static void emit_enum(emitter *e, uint32_t oid, const char *ctype_name, pgc_strb
     fill(c, &t, "enum_impl");
     long_literal(c, long_label, false);
     pgc_sb_puts(c, "\n");
+    if (type_name) { /* read in a result */
+        set(&t, "type", type_name);
+        set(&t, "decode", unique(a, &e->globals, pgc_arena_printf(a, "%s_decode", ctype_name)));
+        fill(c, &t, "enum_type");
+        pgc_sb_puts(c, "\n");
+    }
 }
 
 /* ---- migrations ----------------------------------------------------------------------------- */
@@ -2317,7 +2299,7 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
     fill(&h, &t, "header_top");
     pgc_sb_puts(&h, "\n");
     for (size_t i = 0; i < e.enums.len; i++)
-        emit_enum(&e, e.enums.items[i], e.enum_names.items[i], &h, &ec);
+        emit_enum(&e, e.enums.items[i], e.enum_names.items[i], e.enum_types.items[i], &h, &ec);
     for (size_t i = 0; i < e.structs.len; i++)
         if (e.structs.items[i]->resolved)
             emit_struct(&e, e.structs.items[i], &h, &ec);

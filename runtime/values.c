@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "internal.h"
+#include "pgc_gen.h"
 
 #define PQ(res) ((const PGresult *)pgc_result_pq((pgc_result *)(uintptr_t)(res)))
 
@@ -558,61 +559,6 @@ const char *pgc_get_numeric(pgc_result *res, int row, int col, pgc_error *err)
     const char *s;
     int rc = pgc_field_numeric(res, pgc_get_field(res, row, col), &s, err);
     return name_column(res, col, rc, err) == PGC_OK ? s : NULL;
-}
-
-int pgc_result_check(const pgc_result *res, const pgc_stmt *stmt, int ncols,
-                     const Oid *types, pgc_error *err)
-{
-    const PGresult *r = PQ(res);
-    if (PQnfields(r) != ncols)
-        return pgc_fail_query(err, PGC_EINVAL, stmt,
-                             "the result has %d columns, the generated code expects %d: "
-                             "was the schema changed after generating the code?",
-                             PQnfields(r), ncols);
-    for (int i = 0; i < ncols; i++) {
-        if (PQfformat(r, i) != stmt->result_format)
-            return pgc_fail_query(err, PGC_EINVAL, stmt, "column %d (%s) is not in %s format",
-                                 i + 1, PQfname(r, i),
-                                 stmt->result_format ? "binary" : "text");
-        if (types && types[i] && PQftype(r, i) != types[i])
-            return pgc_fail_query(err, PGC_EINVAL, stmt,
-                                 "column %d (%s) has type oid %u, the generated code expects "
-                                 "%u: was the schema changed after generating the code?",
-                                 i + 1, PQfname(r, i), PQftype(r, i), types[i]);
-    }
-    return PGC_OK;
-}
-
-int pgc_fail_query(pgc_error *err, int code, const pgc_stmt *stmt, const char *fmt, ...)
-{
-    if (!err)
-        return code;
-    char msg[sizeof err->message];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    pgc_fail(err, code, "%s: %s", stmt && stmt->name ? stmt->name : "statement", msg);
-    if (stmt && stmt->name)
-        pgc_strlcpy(err->statement, stmt->name, sizeof err->statement);
-    return code;
-}
-
-
-int pgc_fail_value(pgc_error *err, int code, const pgc_stmt *stmt, const char *fmt, ...)
-{
-    if (!err)
-        return code;
-    char what[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    pgc_error_prefix(err, "%s: %s: ", stmt && stmt->name ? stmt->name : "statement", what);
-    err->code = code;
-    if (stmt && stmt->name)
-        pgc_strlcpy(err->statement, stmt->name, sizeof err->statement);
-    return code;
 }
 
 /* ---- arrays ---------------------------------------------------------------------------------- */

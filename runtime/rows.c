@@ -1,0 +1,376 @@
+/*
+ * rows.c - a query's rows decoded into the structs of generated code
+ * (pgc_gen.h, "rows").  Takes a row type: the struct's size and, per
+ * column, the member it fills, how (a pgc_type_code of pgc_types.def) and
+ * its NULL companion; gives one call per shape of query (:one, :many,
+ * :execrows) that runs it, checks the result's columns against the table
+ * and decodes, with the messages generated code used to spell out itself
+ * ("column id is NULL, but was generated as NOT NULL").
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "pgc_gen.h"
+
+/* ---- the type table -------------------------------------------------------------------------- */
+
+typedef enum kind {
+#define PGC_KIND(KIND, kind, ctype, size) KIND_##KIND,
+#include "pgc_types.def"
+    KIND_NONE
+} kind;
+
+typedef enum shape { SCALAR, ARRAY, RANGE, ENUM, ENUM_ARRAY, RECORD } shape;
+
+/* What each pgc_type_code is: the OID the server reports (0: the
+ * database's own, not checked), its values' kind and its shape. */
+static const struct type_info {
+    Oid oid;
+    unsigned char kind, shape;
+} types[] = {
+#define PGC_TYPE(NAME, oid, array_oid, KIND)                                                   \
+    [PGC_T_##NAME] = {oid, KIND_##KIND, SCALAR},                                               \
+    [PGC_T_##NAME##_ARRAY] = {array_oid, KIND_##KIND, ARRAY},
+#define PGC_RANGE(NAME, oid, KIND) [PGC_T_##NAME] = {oid, KIND_##KIND, RANGE},
+#include "pgc_types.def"
+    [PGC_T_CITEXT] = {0, KIND_TEXT, SCALAR},
+    [PGC_T_ENUM] = {0, KIND_TEXT, ENUM},
+    [PGC_T_ENUM_ARRAY] = {0, KIND_TEXT, ENUM_ARRAY},
+    [PGC_T_RECORD] = {0, KIND_NONE, RECORD},
+};
+
+static Oid type_oid(pgc_type_code t)
+{
+    return (size_t)t < sizeof types / sizeof types[0] ? types[t].oid : 0;
+}
+
+/* ---- checks and messages --------------------------------------------------------------------- */
+
+int pgc_fail_query(pgc_error *err, int code, const pgc_stmt *stmt, const char *fmt, ...)
+{
+    if (!err)
+        return code;
+    char msg[sizeof err->message];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    pgc_fail(err, code, "%s: %s", stmt && stmt->name ? stmt->name : "statement", msg);
+    if (stmt && stmt->name)
+        pgc_strlcpy(err->statement, stmt->name, sizeof err->statement);
+    return code;
+}
+
+int pgc_fail_value(pgc_error *err, int code, const pgc_stmt *stmt, const char *fmt, ...)
+{
+    if (!err)
+        return code;
+    char what[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    pgc_error_prefix(err, "%s: %s: ", stmt && stmt->name ? stmt->name : "statement", what);
+    err->code = code;
+    if (stmt && stmt->name)
+        pgc_strlcpy(err->statement, stmt->name, sizeof err->statement);
+    return code;
+}
+
+/* Column i of r has stmt's format and, unless want is 0, type want. */
+static int check_column(const PGresult *r, const pgc_stmt *stmt, int i, Oid want,
+                        pgc_error *err)
+{
+    if (PQfformat(r, i) != stmt->result_format)
+        return pgc_fail_query(err, PGC_EINVAL, stmt, "column %d (%s) is not in %s format", i + 1,
+                              PQfname(r, i), stmt->result_format ? "binary" : "text");
+    if (want && PQftype(r, i) != want)
+        return pgc_fail_query(err, PGC_EINVAL, stmt,
+                              "column %d (%s) has type oid %u, the generated code expects %u: "
+                              "was the schema changed after generating the code?",
+                              i + 1, PQfname(r, i), PQftype(r, i), want);
+    return PGC_OK;
+}
+
+static int check_count(const PGresult *r, const pgc_stmt *stmt, int ncols, pgc_error *err)
+{
+    if (PQnfields(r) != ncols)
+        return pgc_fail_query(err, PGC_EINVAL, stmt,
+                              "the result has %d columns, the generated code expects %d: "
+                              "was the schema changed after generating the code?",
+                              PQnfields(r), ncols);
+    return PGC_OK;
+}
+
+int pgc_result_check(const pgc_result *res, const pgc_stmt *stmt, int ncols,
+                     const Oid *oids, pgc_error *err)
+{
+    const PGresult *r = pgc_result_pq((pgc_result *)(uintptr_t)res);
+    int rc = check_count(r, stmt, ncols, err);
+    for (int i = 0; rc == PGC_OK && i < ncols; i++)
+        rc = check_column(r, stmt, i, oids ? oids[i] : 0, err);
+    return rc;
+}
+
+static int check_row_type(const pgc_result *res, const pgc_stmt *stmt, const pgc_row_type *rt,
+                          pgc_error *err)
+{
+    const PGresult *r = pgc_result_pq((pgc_result *)(uintptr_t)res);
+    int rc = check_count(r, stmt, (int)rt->ncols, err);
+    for (size_t i = 0; rc == PGC_OK && i < rt->ncols; i++)
+        rc = check_column(r, stmt, (int)i, type_oid(rt->cols[i].type), err);
+    return rc;
+}
+
+/* A value's name in messages: "column id", or "column home, field zip"
+ * for a field of a composite whose own name is outer. */
+static const char *value_name(char *buf, size_t size, const char *outer, const pgc_column *c)
+{
+    if (outer)
+        snprintf(buf, size, "%s, field %s", outer, c->name);
+    else
+        snprintf(buf, size, "column %s", c->name);
+    return buf;
+}
+
+/* ---- decoding -------------------------------------------------------------------------------- */
+
+static int read_value(pgc_result *res, pgc_field f, const pgc_column *c, char *base,
+                      const pgc_stmt *stmt, const char *outer, pgc_error *err);
+
+/* The fields of composite value f into *out by rt (zeroed by the caller). */
+static int read_record(pgc_result *res, pgc_field f, const pgc_row_type *rt, char *out,
+                       const pgc_stmt *stmt, const char *what, pgc_error *err)
+{
+    pgc_field some[32], *v = some;
+    int n = (int)rt->ncols, rc;
+    if (rt->ncols > sizeof some / sizeof some[0] && !(v = malloc(rt->ncols * sizeof *v)))
+        return pgc_fail_value(err, pgc_fail(err, PGC_ENOMEM, "out of memory"), stmt, "%s", what);
+    rc = pgc_field_record(res, f, n, NULL, v, err);
+    for (int i = 0; rc == PGC_OK && i < n; i++) {
+        Oid want = type_oid(rt->cols[i].type);
+        if (want && v[i].type != want)
+            rc = pgc_fail(err, PGC_EINVAL,
+                          "field %d has type oid %u, the generated code expects %u: was the "
+                          "schema changed after generating the code?", i + 1, v[i].type, want);
+    }
+    if (rc != PGC_OK)
+        rc = pgc_fail_value(err, rc, stmt, "%s", what);
+    for (int i = 0; rc == PGC_OK && i < n; i++)
+        rc = read_value(res, v[i], &rt->cols[i], out, stmt, what, err);
+    if (v != some)
+        free(v);
+    return rc;
+}
+
+/* The labels of an array of enums, each one of the type's. */
+static int check_labels(const pgc_text_array *a, const pgc_enum_type *et, const pgc_stmt *stmt,
+                        const char *what, pgc_error *err)
+{
+    union { long l; long long ll; void *p; } value; /* room for any C enum */
+    for (size_t k = 0; k < a->len; k++)
+        if (a->items[k] && !et->from_text(a->items[k], &value))
+            return pgc_fail_query(err, PGC_EINVAL, stmt, "%s: '%s' is not a %s label", what,
+                                  a->items[k], et->name);
+    return PGC_OK;
+}
+
+static int read_scalar(pgc_result *res, pgc_field f, kind k, void *p, pgc_error *err)
+{
+    switch (k) {
+    case KIND_INT2: *(int16_t *)p = pgc_field_int2(f); break;
+    case KIND_INT4: *(int32_t *)p = pgc_field_int4(f); break;
+    case KIND_INT8: *(int64_t *)p = pgc_field_int8(f); break;
+    case KIND_FLOAT4: *(float *)p = pgc_field_float4(f); break;
+    case KIND_FLOAT8: *(double *)p = pgc_field_float8(f); break;
+    case KIND_BOOL: *(bool *)p = pgc_field_bool(f); break;
+    case KIND_TEXT: *(const char **)p = pgc_field_text(f); break;
+    case KIND_JSONB: return pgc_field_jsonb(f, p, err);
+    case KIND_NUMERIC: return pgc_field_numeric(res, f, p, err);
+    case KIND_BYTES: *(pgc_bytes *)p = pgc_field_bytes(f); break;
+    case KIND_UUID: *(pgc_uuid *)p = pgc_field_uuid(f); break;
+    case KIND_DATE: *(pgc_date *)p = pgc_field_date(f); break;
+    case KIND_TIMESTAMP: *(pgc_timestamp *)p = pgc_field_timestamp(f); break;
+    case KIND_INTERVAL: *(pgc_interval *)p = pgc_field_interval(f); break;
+    case KIND_NONE: break;
+    }
+    return PGC_OK;
+}
+
+static int read_array(pgc_result *res, pgc_field f, kind k, void *p, pgc_error *err)
+{
+    switch (k) {
+    case KIND_INT2: return pgc_field_int2_array(res, f, p, err);
+    case KIND_INT4: return pgc_field_int4_array(res, f, p, err);
+    case KIND_INT8: return pgc_field_int8_array(res, f, p, err);
+    case KIND_FLOAT4: return pgc_field_float4_array(res, f, p, err);
+    case KIND_FLOAT8: return pgc_field_float8_array(res, f, p, err);
+    case KIND_BOOL: return pgc_field_bool_array(res, f, p, err);
+    case KIND_TEXT: return pgc_field_text_array(res, f, p, err);
+    case KIND_JSONB: return pgc_field_jsonb_array(res, f, p, err);
+    case KIND_NUMERIC: return pgc_field_numeric_array(res, f, p, err);
+    case KIND_BYTES: return pgc_field_bytes_array(res, f, p, err);
+    case KIND_UUID: return pgc_field_uuid_array(res, f, p, err);
+    case KIND_DATE: return pgc_field_date_array(res, f, p, err);
+    case KIND_TIMESTAMP: return pgc_field_timestamp_array(res, f, p, err);
+    case KIND_INTERVAL: return pgc_field_interval_array(res, f, p, err);
+    case KIND_NONE: break;
+    }
+    return PGC_OK;
+}
+
+static int read_range(pgc_result *res, pgc_field f, kind k, void *p, pgc_error *err)
+{
+    switch (k) {
+    case KIND_INT4: return pgc_field_int4_range(res, f, p, err);
+    case KIND_INT8: return pgc_field_int8_range(res, f, p, err);
+    case KIND_NUMERIC: return pgc_field_numeric_range(res, f, p, err);
+    case KIND_DATE: return pgc_field_date_range(res, f, p, err);
+    case KIND_TIMESTAMP: return pgc_field_timestamp_range(res, f, p, err);
+    case KIND_INT2: case KIND_FLOAT4: case KIND_FLOAT8: case KIND_BOOL: case KIND_TEXT:
+    case KIND_JSONB: case KIND_BYTES: case KIND_UUID: case KIND_INTERVAL: case KIND_NONE:
+        break; /* no such range in pgc_types.def */
+    }
+    return PGC_OK;
+}
+
+/*
+ * Value f into the member c of the struct at base: a NULL sets the
+ * companion or is refused; a value is decoded by its type's shape.
+ */
+static int read_value(pgc_result *res, pgc_field f, const pgc_column *c, char *base,
+                      const pgc_stmt *stmt, const char *outer, pgc_error *err)
+{
+    char name[256];
+    void *p = base + c->offset;
+    if (!f.data) {
+        if (c->is_null == PGC_NOT_NULL)
+            return pgc_fail_query(err, PGC_EINVAL, stmt,
+                                  "%s is NULL, but was generated as NOT NULL",
+                                  value_name(name, sizeof name, outer, c));
+        *(bool *)(base + c->is_null) = true;
+        return PGC_OK; /* the member stays zeroed: NULL, 0, an empty view */
+    }
+    const struct type_info *t = &types[c->type];
+    int rc = PGC_OK;
+    switch ((shape)t->shape) {
+    case SCALAR: rc = read_scalar(res, f, (kind)t->kind, p, err); break;
+    case ARRAY: rc = read_array(res, f, (kind)t->kind, p, err); break;
+    case RANGE: rc = read_range(res, f, (kind)t->kind, p, err); break;
+    case ENUM: {
+        const pgc_enum_type *et = c->info;
+        if (!et->from_text(f.data, p))
+            return pgc_fail_query(err, PGC_EINVAL, stmt, "%s: '%s' is not a %s label",
+                                  value_name(name, sizeof name, outer, c), f.data, et->name);
+        return PGC_OK;
+    }
+    case ENUM_ARRAY:
+        rc = pgc_field_label_array(res, f, p, err);
+        if (rc == PGC_OK)
+            return check_labels(p, c->info, stmt, value_name(name, sizeof name, outer, c), err);
+        break;
+    case RECORD:
+        return read_record(res, f, c->info, p, stmt, value_name(name, sizeof name, outer, c),
+                           err);
+    }
+    if (rc != PGC_OK)
+        return pgc_fail_value(err, rc, stmt, "%s", value_name(name, sizeof name, outer, c));
+    return PGC_OK;
+}
+
+int pgc_read_row(pgc_result *res, int r, const pgc_stmt *stmt, const pgc_row_type *rt,
+                 bool check, void *row, pgc_error *err)
+{
+    memset(row, 0, rt->size);
+    int rc = check ? check_row_type(res, stmt, rt, err) : PGC_OK;
+    for (size_t i = 0; rc == PGC_OK && i < rt->ncols; i++)
+        rc = read_value(res, pgc_get_field(res, r, (int)i), &rt->cols[i], row, stmt, NULL, err);
+    if (rc != PGC_OK)
+        memset(row, 0, rt->size);
+    return rc;
+}
+
+/* ---- one call per shape of query ------------------------------------------------------------- */
+
+int pgc_result_row(pgc_result *res, const pgc_stmt *stmt, const pgc_row_type *rt, void *row,
+                   pgc_result **keep, pgc_error *err)
+{
+    int rc;
+    if (pgc_result_rows(res) == 0) {
+        memset(row, 0, rt->size);
+        rc = pgc_fail_query(err, PGC_ENOROW, stmt, "no row");
+    } else {
+        rc = pgc_read_row(res, 0, stmt, rt, true, row, err);
+    }
+    if (rc == PGC_OK && keep)
+        *keep = res;
+    else
+        pgc_result_free(res);
+    return rc;
+}
+
+int pgc_query_row(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
+                  const int *lengths, const int *formats, const pgc_row_type *rt, void *row,
+                  pgc_result **keep, pgc_error *err)
+{
+    pgc_result *res;
+    int rc = pgc_query(db, stmt, values, lengths, formats, &res, err);
+    if (rc != PGC_OK) {
+        memset(row, 0, rt->size);
+        return rc;
+    }
+    return pgc_result_row(res, stmt, rt, row, keep, err);
+}
+
+int pgc_query_affected(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
+                       const int *lengths, const int *formats, int64_t *affected,
+                       pgc_error *err)
+{
+    pgc_result *res;
+    if (affected)
+        *affected = 0;
+    int rc = pgc_query(db, stmt, values, lengths, formats, &res, err);
+    if (rc != PGC_OK)
+        return rc;
+    if (affected)
+        *affected = pgc_result_affected(res);
+    pgc_result_free(res);
+    return PGC_OK;
+}
+
+int pgc_rows_open(pgc_rows *it, pgc_db *db, const pgc_stmt *stmt, const char *const *values,
+                  const int *lengths, const int *formats, pgc_error *err)
+{
+    it->stream = NULL;
+    it->checked = false;
+    return pgc_stream_open(db, stmt, values, lengths, formats, &it->stream, err);
+}
+
+int pgc_rows_next(pgc_rows *it, const pgc_stmt *stmt, const pgc_row_type *rt, void *row,
+                  pgc_error *err)
+{
+    pgc_result *res;
+    if (!it->stream) {
+        memset(row, 0, rt->size);
+        return pgc_fail_query(err, PGC_EINVAL, stmt, "the iterator is not open");
+    }
+    int rc = pgc_stream_next(it->stream, &res, err);
+    if (rc != PGC_OK) {
+        memset(row, 0, rt->size);
+        return rc;
+    }
+    rc = pgc_read_row(res, 0, stmt, rt, !it->checked, row, err);
+    if (rc == PGC_OK)
+        it->checked = true;
+    return rc;
+}
+
+void pgc_rows_close(pgc_rows *it)
+{
+    if (it) {
+        pgc_stream_close(it->stream);
+        it->stream = NULL;
+    }
+}
