@@ -128,10 +128,10 @@ static int check_row_type(const pgc_result *res, const pgc_stmt *stmt, const pgc
  * for a field of a composite whose own name is outer. */
 static const char *value_name(char *buf, size_t size, const char *outer, const pgc_column *c)
 {
-    if (outer)
-        snprintf(buf, size, "%s, field %s", outer, c->name);
-    else
-        snprintf(buf, size, "column %s", c->name);
+    /* a longer name is cut: the return value says so, and is not needed */
+    int n = outer ? snprintf(buf, size, "%.200s, field %s", outer, c->name)
+                  : snprintf(buf, size, "column %s", c->name);
+    (void)n;
     return buf;
 }
 
@@ -236,24 +236,37 @@ static int read_range(pgc_result *res, pgc_field f, kind k, void *p, pgc_error *
     return PGC_OK;
 }
 
-/*
- * Value f into the member c of the struct at base: a NULL sets the
- * companion or is refused; a value is decoded by its type's shape.
- */
-static int read_value(pgc_result *res, pgc_field f, const pgc_column *c, char *base,
-                      const pgc_stmt *stmt, const char *outer, pgc_error *err)
+/* The failures of read_value, apart so that its common path stays short. */
+static int refuse_null(const pgc_stmt *stmt, const char *outer, const pgc_column *c,
+                       pgc_error *err)
 {
     char name[256];
-    void *p = base + c->offset;
-    if (!f.data) {
-        if (c->is_null == PGC_NOT_NULL)
-            return pgc_fail_query(err, PGC_EINVAL, stmt,
-                                  "%s is NULL, but was generated as NOT NULL",
-                                  value_name(name, sizeof name, outer, c));
-        *(bool *)(base + c->is_null) = true;
-        return PGC_OK; /* the member stays zeroed: NULL, 0, an empty view */
-    }
+    return pgc_fail_query(err, PGC_EINVAL, stmt, "%s is NULL, but was generated as NOT NULL",
+                          value_name(name, sizeof name, outer, c));
+}
+
+static int refuse_label(const pgc_stmt *stmt, const char *outer, const pgc_column *c,
+                        const char *label, pgc_error *err)
+{
+    char name[256];
+    const pgc_enum_type *et = c->info;
+    return pgc_fail_query(err, PGC_EINVAL, stmt, "%s: '%s' is not a %s label",
+                          value_name(name, sizeof name, outer, c), label, et->name);
+}
+
+static int name_failure(int rc, const pgc_stmt *stmt, const char *outer, const pgc_column *c,
+                        pgc_error *err)
+{
+    char name[256];
+    return pgc_fail_value(err, rc, stmt, "%s", value_name(name, sizeof name, outer, c));
+}
+
+/* The values that are neither NULL nor scalars: arrays, ranges, enums' labels, composites. */
+static int read_other(pgc_result *res, pgc_field f, const pgc_column *c, void *p,
+                      const pgc_stmt *stmt, const char *outer, pgc_error *err)
+{
     const struct type_info *t = &types[c->type];
+    char name[256];
     int rc = PGC_OK;
     switch ((shape)t->shape) {
     case SCALAR: rc = read_scalar(res, f, (kind)t->kind, p, err); break;
@@ -261,10 +274,7 @@ static int read_value(pgc_result *res, pgc_field f, const pgc_column *c, char *b
     case RANGE: rc = read_range(res, f, (kind)t->kind, p, err); break;
     case ENUM: {
         const pgc_enum_type *et = c->info;
-        if (!et->from_text(f.data, p))
-            return pgc_fail_query(err, PGC_EINVAL, stmt, "%s: '%s' is not a %s label",
-                                  value_name(name, sizeof name, outer, c), f.data, et->name);
-        return PGC_OK;
+        return et->from_text(f.data, p) ? PGC_OK : refuse_label(stmt, outer, c, f.data, err);
     }
     case ENUM_ARRAY:
         rc = pgc_field_label_array(res, f, p, err);
@@ -275,18 +285,65 @@ static int read_value(pgc_result *res, pgc_field f, const pgc_column *c, char *b
         return read_record(res, f, c->info, p, stmt, value_name(name, sizeof name, outer, c),
                            err);
     }
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, stmt, "%s", value_name(name, sizeof name, outer, c));
-    return PGC_OK;
+    return rc == PGC_OK ? PGC_OK : name_failure(rc, stmt, outer, c, err);
+}
+
+/*
+ * Value f into the member c of the struct at base: a NULL sets the
+ * companion or is refused; a value is decoded by its type's shape (the
+ * fixed-size scalars here, the rest by read_other).
+ */
+static inline int read_value(pgc_result *res, pgc_field f, const pgc_column *c, char *base,
+                             const pgc_stmt *stmt, const char *outer, pgc_error *err)
+{
+    void *p = base + c->offset;
+    if (!f.data) {
+        if (c->is_null == PGC_NOT_NULL)
+            return refuse_null(stmt, outer, c, err);
+        *(bool *)(base + c->is_null) = true;
+        return PGC_OK; /* the member stays zeroed: NULL, 0, an empty view */
+    }
+    const struct type_info *t = &types[c->type];
+    if (t->shape == SCALAR) {
+        switch ((kind)t->kind) {
+        case KIND_INT2: *(int16_t *)p = pgc_field_int2(f); return PGC_OK;
+        case KIND_INT4: *(int32_t *)p = pgc_field_int4(f); return PGC_OK;
+        case KIND_INT8: *(int64_t *)p = pgc_field_int8(f); return PGC_OK;
+        case KIND_FLOAT8: *(double *)p = pgc_field_float8(f); return PGC_OK;
+        case KIND_BOOL: *(bool *)p = pgc_field_bool(f); return PGC_OK;
+        case KIND_TEXT: *(const char **)p = f.data; return PGC_OK; /* pgc_field_text */
+        case KIND_TIMESTAMP: *(pgc_timestamp *)p = pgc_field_timestamp(f); return PGC_OK;
+        case KIND_FLOAT4: case KIND_JSONB: case KIND_NUMERIC: case KIND_BYTES: case KIND_UUID:
+        case KIND_DATE: case KIND_INTERVAL: case KIND_NONE:
+            break;
+        }
+    }
+    return read_other(res, f, c, p, stmt, outer, err);
+}
+
+/* The value at (r, col) of pq, a row libpq has; its type is not needed here. */
+static inline pgc_field field_at(const PGresult *pq, int r, int col)
+{
+    pgc_field f = {0, NULL, -1};
+    /* as pgc_get_field: only an empty value needs PQgetisnull */
+    int len = PQgetlength(pq, r, col);
+    if (len > 0 || !PQgetisnull(pq, r, col)) {
+        f.data = PQgetvalue(pq, r, col);
+        f.len = len;
+    }
+    return f;
 }
 
 int pgc_read_row(pgc_result *res, int r, const pgc_stmt *stmt, const pgc_row_type *rt,
                  bool check, void *row, pgc_error *err)
 {
+    const PGresult *pq = pgc_result_pq(res);
     memset(row, 0, rt->size);
     int rc = check ? check_row_type(res, stmt, rt, err) : PGC_OK;
+    if (rc == PGC_OK && (r < 0 || r >= PQntuples(pq)))
+        rc = pgc_fail_query(err, PGC_EINVAL, stmt, "no row %d in the result", r);
     for (size_t i = 0; rc == PGC_OK && i < rt->ncols; i++)
-        rc = read_value(res, pgc_get_field(res, r, (int)i), &rt->cols[i], row, stmt, NULL, err);
+        rc = read_value(res, field_at(pq, r, (int)i), &rt->cols[i], row, stmt, NULL, err);
     if (rc != PGC_OK)
         memset(row, 0, rt->size);
     return rc;
