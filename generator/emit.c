@@ -282,7 +282,6 @@ typedef struct emitter {
     PGC_VEC(const char *) enum_types;  /* their pgc_enum_type's names once read, same order */
     PGC_VEC(cstruct *) structs;        /* composite types used, in first-use order */
     names globals;                     /* C names at file scope, each to its owner */
-    const char *free_arrays, *arrays_failed; /* helpers' names, once array parameters need them */
     /* Where query_line() stopped counting: queries come in file order, so
      * counting on from the previous one keeps a file's lines linear. */
     const pgc_file *line_file;
@@ -942,7 +941,7 @@ static void query_error(emitter *e, const pgc_query_src *q, const char *fmt, ...
 
 static const char *const param_reserved[] = {
     "db", "row", "it", "err", "affected", "res", "values", "lengths", "formats", "bin", "rc",
-    "b", "arrays",
+    "b", "arrays", "args",
     /* what the functions' declarations and bodies name besides */
     "size_t", "int16_t", "int32_t", "int64_t", "uint8_t", "uint32_t", "Oid", "INT_MAX",
     "memset", "free", "strlen", "snprintf", "strcmp",
@@ -1157,19 +1156,6 @@ static bool resolve_query(emitter *e, const pgc_query_info *qi, param **params, 
     return ok;
 }
 
-/* Is a parameter of type t sent in binary (else as text)? */
-static bool binary_param(const ctype *t)
-{
-    return t->size || t->kind == V_BYTES || t->kind == V_RANGE || t->kind == V_COMPOSITE
-           || (t->kind == V_ARRAY && t->elem);
-}
-
-/* Is a parameter of type t encoded into memory freed after the call (arrays, ranges)? */
-static bool encoded_param(const ctype *t)
-{
-    return t->kind == V_ARRAY || t->kind == V_RANGE || t->kind == V_COMPOSITE;
-}
-
 /* "const int64_t *x" and the like. */
 static const char *param_decl(emitter *e, const param *p)
 {
@@ -1178,105 +1164,6 @@ static const char *param_decl(emitter *e, const param *p)
     if (is_string(&p->t))
         return pgc_arena_printf(e->a, "%s%s", c, p->c);
     return pgc_arena_printf(e->a, "%s%s %s%s", ptr ? "const " : "", c, ptr ? "*" : "", p->c);
-}
-
-/* The statements binding each parameter into values[] (and bin[], lengths[]). */
-static const char *binds(emitter *e, const char *fn, const param *ps, size_t n)
-{
-    pgc_strbuf b = {.a = e->a};
-    for (size_t i = 0; i < n; i++) {
-        const param *p = &ps[i];
-        const char *x = p->c;
-        bool null = p->info->nullable;
-        const char *v = null ? pgc_arena_printf(e->a, "*%s", x) : x;
-        switch (p->t.kind) {
-        case V_TEXT: case V_JSONB: case V_NUMERIC:
-            if (!null)
-                pgc_sb_printf(&b,
-                          "    if (!%s)\n"
-                          "        return pgc_fail_query(err, PGC_EINVAL, &%s_stmt,\n"
-                          "                              \"parameter %s is NULL\");\n",
-                          x, fn, x);
-            pgc_sb_printf(&b, "    values[%zu] = %s;\n", i, x);
-            break;
-        case V_BYTES: {
-            const char *acc = null ? pgc_arena_printf(e->a, "%s->", x)
-                                   : pgc_arena_printf(e->a, "%s.", x);
-            const char *ind = null ? "        " : "    ";
-            if (null)
-                pgc_sb_printf(&b, "    values[%zu] = NULL;\n    if (%s) {\n", i, x);
-            pgc_sb_printf(&b,
-                      "%sif (%slen > INT_MAX || (!%sdata && %slen))\n"
-                      "%s    return pgc_fail_query(err, PGC_EINVAL, &%s_stmt,\n"
-                      "%s                          \"parameter %s: no data or too long\");\n"
-                      "%svalues[%zu] = %sdata ? (const char *)%sdata : \"\";\n"
-                      "%slengths[%zu] = (int)%slen;\n",
-                      ind, acc, acc, acc, ind, fn, ind, x, ind, i, acc, acc, ind, i, acc);
-            if (null)
-                pgc_sb_puts(&b, "    }\n");
-            break;
-        }
-        case V_ENUM:
-            if (null)
-                pgc_sb_printf(&b,
-                          "    values[%zu] = NULL;\n"
-                          "    if (%s && !(values[%zu] = %s_to_text(*%s)))\n",
-                          i, x, i, p->t.enum_c, x);
-            else
-                pgc_sb_printf(&b, "    values[%zu] = %s_to_text(%s);\n    if (!values[%zu])\n", i,
-                          p->t.enum_c, x, i);
-            pgc_sb_printf(&b,
-                      "        return pgc_fail_query(err, PGC_EINVAL, &%s_stmt,\n"
-                      "                              \"parameter %s is not a %s value\");\n",
-                      fn, x, p->t.enum_c);
-            break;
-        case V_INT2: case V_INT4: case V_INT8: case V_FLOAT4: case V_FLOAT8: case V_BOOL:
-        case V_UUID: case V_DATE: case V_TIMESTAMP: case V_INTERVAL:
-            if (null)
-                pgc_sb_printf(&b, "    values[%zu] = %s ? pgc_put_%s(bin[%zu], %s) : NULL;\n", i, x,
-                          p->t.suffix, i, v);
-            else
-                pgc_sb_printf(&b, "    values[%zu] = pgc_put_%s(bin[%zu], %s);\n", i, p->t.suffix,
-                              i, v);
-            break;
-        case V_ARRAY: case V_RANGE: case V_COMPOSITE: /* encoded below */
-            break;
-        }
-    }
-    /* arrays and ranges last, encoded into arrays[] (freed after the call) */
-    size_t k = 0, narrays = 0;
-    for (size_t i = 0; i < n; i++)
-        narrays += encoded_param(&ps[i].t);
-
-    for (size_t i = 0; i < n; i++) {
-        const param *p = &ps[i];
-        if (!encoded_param(&p->t))
-            continue;
-        bool null = p->info->nullable;
-        /* binary, or text ({"a","b"}) for numeric, jsonb and enums */
-        const char *call =
-            p->t.kind == V_COMPOSITE
-                ? pgc_arena_printf(e->a, "%s(%s%s, &arrays[%zu], &lengths[%zu])", p->t.st->writer,
-                                   null ? "" : "&", p->c, k, i)
-            : p->t.kind == V_RANGE
-                ? pgc_arena_printf(e->a, "pgc_put_%s(%s%s, &arrays[%zu], &lengths[%zu])",
-                                   p->t.suffix, null ? "*" : "", p->c, k, i)
-            : p->t.elem ? pgc_arena_printf(e->a, "pgc_put_%s(%s%s, %s, &arrays[%zu], &lengths[%zu])",
-                                         p->t.suffix, null ? "*" : "", p->c,
-                                         oid_name(e->a, p->t.elem), k, i)
-                      : pgc_arena_printf(e->a, "pgc_put_array_literal(%s%s, &arrays[%zu], "
-                                               "&lengths[%zu])", null ? "*" : "", p->c, k, i);
-        if (null)
-            pgc_sb_printf(&b, "    rc = %s ? %s : PGC_OK;\n", p->c, call);
-        else
-            pgc_sb_printf(&b, "    rc = %s;\n", call);
-        pgc_sb_printf(&b, "    if (rc != PGC_OK)\n"
-                      "        return %s(arrays, %zu, rc, &%s_stmt, \"%s\", err);\n"
-                      "    values[%zu] = arrays[%zu];\n",
-                  e->arrays_failed, narrays, fn, p->c, i, k);
-        k++;
-    }
-    return pgc_sb_take(&b);
 }
 
 /* The pgc_enum_type of the C enum enum_c, named on first use (emit_enum
@@ -1312,6 +1199,17 @@ static void column_entry(emitter *e, pgc_strbuf *b, const char *row, const char 
     else
         pgc_sb_printf(b, "    {\"%s\", %s, offsetof(%s, %s), (ptrdiff_t)offsetof(%s, %s), %s},\n",
                       path, t->code, row, path, row, is_null, info);
+}
+
+/* The pgc_param line of parameter p. */
+static void param_entry(emitter *e, pgc_strbuf *b, const param *p)
+{
+    const ctype *t = &p->t;
+    pgc_sb_printf(b, "    {\"%s\", %s, %s, %s, %s},\n", p->c, t->code,
+                  p->info->nullable ? "true" : "false",
+                  t->kind == V_ENUM ? pgc_arena_printf(e->a, "&%s", enum_type_name(e, t->enum_c))
+                                    : "NULL",
+                  t->kind == V_COMPOSITE ? t->st->writer : "NULL");
 }
 
 /* Does a row of these columns hold only fixed-size values (nothing that
@@ -1899,22 +1797,7 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
         pgc_sb_printf(&b, "%s, ", ps[i].c);
     set(&t, "call", pgc_sb_take(&b));
 
-    /* the statement */
-    bool any_binary = false;
-    int bin_size = 0;
-    size_t narrays = 0;
-    for (size_t i = 0; i < np; i++) {
-        if (binary_param(&ps[i].t))
-            any_binary = true;
-        if (encoded_param(&ps[i].t))
-            narrays++;
-        if (ps[i].t.size > bin_size)
-            bin_size = ps[i].t.size;
-    }
-    if (narrays && !e->arrays_failed) {
-        e->free_arrays = unique(a, &e->globals, "free_arrays");
-        e->arrays_failed = unique(a, &e->globals, "free_arrays_and_fail");
-    }
+    /* the statement, and its parameters' table */
     pgc_runtime_stmt rs;
     pgc_runtime_statement(a, e->p->catalog, qi, PGC_STMT_RUNTIME, &rs);
     if (np) {
@@ -1922,12 +1805,10 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
         for (size_t i = 0; i < np; i++)
             pgc_sb_printf(&b, "%s%s", i ? ", " : "", oid_name(a, rs.oids[i]));
         pgc_sb_puts(&b, "};\n");
-        if (any_binary) {
-            pgc_sb_printf(&b, "static const int %s_formats[] = {", fn);
-            for (size_t i = 0; i < np; i++)
-                pgc_sb_printf(&b, "%s%d", i ? ", " : "", binary_param(&ps[i].t) ? 1 : 0);
-            pgc_sb_puts(&b, "};\n");
-        }
+        pgc_sb_printf(&b, "static const pgc_param %s_params[] = {\n", fn);
+        for (size_t i = 0; i < np; i++)
+            param_entry(e, &b, &ps[i]);
+        pgc_sb_puts(&b, "};\n");
     }
     set(&t, "param_arrays", pgc_sb_take(&b));
     const char *sql = rs.sql;
@@ -1995,37 +1876,24 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
     }
     set(&t, "clear_impl", pgc_sb_take(&clear));
 
-    /* the function */
+    /* the function: its arguments in args[], for the runtime's call */
     if (np) {
-        pgc_sb_printf(&b, "    const char *values[%zu];\n", np);
-        if (any_binary || narrays) { /* an array writer sets its length, even as text */
-            pgc_sb_printf(&b, "    int lengths[%zu] = {", np);
-            for (size_t i = 0; i < np; i++)
-                pgc_sb_printf(&b, "%s%d", i ? ", " : "", ps[i].t.size);
-            pgc_sb_puts(&b, "};\n");
+        pgc_sb_puts(&b, "    const void *args[] = {");
+        for (size_t i = 0; i < np; i++) {
+            const param *p = &ps[i];
+            bool by_value = is_string(&p->t) || p->info->nullable; /* a pointer already */
+            pgc_sb_printf(&b, "%s%s%s", i ? ", " : "", by_value ? "" : "&", p->c);
         }
-        if (bin_size)
-            pgc_sb_printf(&b, "    char bin[%zu][%d];\n", np, bin_size);
-        if (narrays) {
-            pgc_sb_printf(&b, "    char *arrays[%zu] = {NULL};\n", narrays);
-            pgc_sb_puts(&b, "    int rc;\n"); /* the runtime's call's, kept while arrays are freed */
-        }
-        set(&t, "args", any_binary ? pgc_arena_printf(a, "values, lengths, %s_formats", fn)
-                                   : "values, NULL, NULL");
-    } else {
-        set(&t, "args", "NULL, NULL, NULL");
+        pgc_sb_puts(&b, "};\n\n");
     }
-    const char *locals = pgc_sb_take(&b);
-    set(&t, "locals", locals);
-    set(&t, "locals_block", *locals ? pgc_arena_printf(a, "%s\n", locals) : "");
-    /* the runtime's call, and the arrays freed after it */
-    const char *args = lookup(&t, "args", 4), *callee = NULL;
+    set(&t, "locals_block", pgc_sb_take(&b));
+    const char *args = np ? pgc_arena_printf(a, "%s_params, args", fn) : "NULL, NULL", *callee = NULL;
     switch (q->cmd) {
     case PGC_CMD_EXEC:
-        callee = pgc_arena_printf(a, "pgc_query(db, &%s_stmt, %s, NULL, err)", fn, args);
+        callee = pgc_arena_printf(a, "pgc_run(db, &%s_stmt, %s, NULL, err)", fn, args);
         break;
     case PGC_CMD_EXECRESULT:
-        callee = pgc_arena_printf(a, "pgc_query(db, &%s_stmt, %s, res, err)", fn, args);
+        callee = pgc_arena_printf(a, "pgc_run(db, &%s_stmt, %s, res, err)", fn, args);
         break;
     case PGC_CMD_ONE:
         callee = pgc_arena_printf(a, "pgc_query_row(db, &%s_stmt, %s, &%s_row_type, row, %s, err)",
@@ -2039,29 +1907,13 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
         callee = pgc_arena_printf(a, "pgc_rows_open(it, db, &%s_stmt, %s, err)", fn, args);
         break;
     case PGC_CMD_BATCHEXEC: case PGC_CMD_BATCHONE: case PGC_CMD_BATCHMANY:
-        callee = pgc_arena_printf(a, "pgc_batch_queue(b->batch, &%s_stmt, %s, err)", fn, args);
+        callee = pgc_arena_printf(a, "pgc_batch_queue_args(b->batch, &%s_stmt, %s, err)", fn,
+                                  args);
         break;
     case PGC_CMD_COPYFROM:
         break;
     }
-    if (narrays == 1)
-        pgc_sb_puts(&b, "    free(arrays[0]);\n");
-    else if (narrays)
-        pgc_sb_printf(&b, "    %s(arrays, %zu);\n", e->free_arrays, narrays);
-    const char *frees = pgc_sb_take(&b);
-    set(&t, "free_arrays", frees);
-    set(&t, "return_call", !callee ? ""
-                           : narrays ? pgc_arena_printf(a, "    rc = %s;\n%s    return rc;", callee,
-                                                        frees)
-                                     : pgc_arena_printf(a, "    return %s;", callee));
-    const char *bind = binds(e, fn, ps, np);
-    set(&t, "binds", *bind ? pgc_arena_printf(a, "%s\n", bind) : "");
-    /* outputs are zeroed by the runtime's call; before it only if a
-     * parameter can be refused first */
-    bool refusable = strstr(bind, "return") != NULL;
-    set(&t, "zero_row", refusable ? "    memset(row, 0, sizeof *row);" : "");
-    set(&t, "zero_it", refusable ? "    memset(it, 0, sizeof *it);" : "");
-    set(&t, "zero_affected", refusable ? "    if (affected)\n        *affected = 0;" : "");
+    set(&t, "return_call", callee ? pgc_arena_printf(a, "    return %s;", callee) : "");
     const char *kind = NULL;
     switch (q->cmd) {
     case PGC_CMD_ONE: kind = "one"; break;
@@ -2146,9 +1998,10 @@ static void emit_enum(emitter *e, uint32_t oid, const char *ctype_name, const ch
     fill(c, &t, "enum_impl");
     long_literal(c, long_label, false);
     pgc_sb_puts(c, "\n");
-    if (type_name) { /* read in a result */
+    if (type_name) { /* read in a result, or a parameter */
         set(&t, "type", type_name);
         set(&t, "decode", unique(a, &e->globals, pgc_arena_printf(a, "%s_decode", ctype_name)));
+        set(&t, "encode", unique(a, &e->globals, pgc_arena_printf(a, "%s_encode", ctype_name)));
         fill(c, &t, "enum_type");
         pgc_sb_puts(c, "\n");
     }
@@ -2312,12 +2165,6 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
     fill(&out, &t, "source_top");
     pgc_sb_puts(&out, "\n");
     pgc_sb_add(&out, ec.p ? ec.p : "", ec.len);
-    if (e.arrays_failed) {
-        set(&t, "arrays_failed", e.arrays_failed);
-        set(&t, "free_arrays", e.free_arrays);
-        fill(&out, &t, "arrays_failed");
-        pgc_sb_puts(&out, "\n");
-    }
     pgc_sb_add(&out, qc.p ? qc.p : "", qc.len);
     pgc_sb_puts(&out, "\n");
     pgc_sb_add(&out, c.p ? c.p : "", c.len);

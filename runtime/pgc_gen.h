@@ -451,12 +451,32 @@ typedef enum pgc_type_code {
     PGC_T_RECORD
 } pgc_type_code;
 
-/* An enum type of the generated code: its C name (for messages) and its
- * from_text, taking a pointer to the C enum. */
+/* An enum type of the generated code: its C name (for messages), its
+ * from_text and to_text, taking a pointer to the C enum. */
 typedef struct pgc_enum_type {
     const char *name;
     bool (*from_text)(const char *label, void *out);
+    const char *(*to_text)(const void *value);
 } pgc_enum_type;
+
+/*
+ * A parameter of a query: its name (messages say "parameter NAME"), its
+ * type, whether it may be SQL NULL, and for an enum its pgc_enum_type,
+ * for a composite its encoder (binary record format, *out malloc'd).
+ * Generated code passes the values in args[], one per parameter: a
+ * string as itself, any other value by address; a NULL is SQL NULL, or
+ * PGC_EINVAL "parameter NAME is NULL" if the parameter is not nullable.
+ * The runtime encodes them (binary where PostgreSQL has a binary form,
+ * text for strings, numeric, jsonb and enums), with the PGC_EINVAL
+ * messages generated code used to spell out.
+ */
+typedef struct pgc_param {
+    const char *name;
+    pgc_type_code type;
+    bool nullable;
+    const pgc_enum_type *enum_type;
+    int (*put)(const void *value, char **out, int *len);
+} pgc_param;
 
 /*
  * A member of a row struct and the column it is read from, in order: its
@@ -490,7 +510,18 @@ typedef struct pgc_row_type {
 #define PGC_ROW_TYPE(row, cols) {sizeof(row), sizeof cols / sizeof cols[0], cols}
 
 /*
- * Runs stmt (pgc_query's arguments) and reads its first row into *row, of
+ * The runners below take stmt's parameters as params[] and args[]
+ * (stmt->nparams of each; NULL for none), and check and encode them before
+ * anything is sent.
+ *
+ * pgc_run runs stmt, as pgc_query (res may be NULL), for :exec and
+ * :execresult.
+ */
+int pgc_run(pgc_db *db, const pgc_stmt *stmt, const pgc_param *params, const void *const *args,
+            pgc_result **res, pgc_error *err);
+
+/*
+ * Runs stmt and reads its first row into *row, of
  * type rt: zeroed first, and again on failure.  No row is PGC_ENOROW "no
  * row"; a result whose columns are not rt's is PGC_EINVAL (the schema
  * changed since the code was generated), as is a value rt refuses.  If
@@ -498,9 +529,9 @@ typedef struct pgc_row_type {
  * bytes and arrays point into (free it with pgc_result_free()); else the
  * result is freed, which suits rows of fixed-size values only.
  */
-int pgc_query_row(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
-                  const int *lengths, const int *formats, const pgc_row_type *rt, void *row,
-                  pgc_result **keep, pgc_error *err);
+int pgc_query_row(pgc_db *db, const pgc_stmt *stmt, const pgc_param *params,
+                  const void *const *args, const pgc_row_type *rt, void *row, pgc_result **keep,
+                  pgc_error *err);
 
 /* The same for the first row of a result already received (freed, or
  * kept in *keep, as above).  For batches. */
@@ -511,14 +542,18 @@ int pgc_result_row(pgc_result *res, const pgc_stmt *stmt, const pgc_row_type *rt
  * Runs stmt and gives the number of rows it affected in *affected (may be
  * NULL; 0 on failure), for :execrows.
  */
-int pgc_query_affected(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
-                       const int *lengths, const int *formats, int64_t *affected,
-                       pgc_error *err);
+int pgc_query_affected(pgc_db *db, const pgc_stmt *stmt, const pgc_param *params,
+                       const void *const *args, int64_t *affected, pgc_error *err);
+
+/* Queues a call of stmt in b (pgc_batch_queue); a call whose parameters
+ * are refused is not queued. */
+int pgc_batch_queue_args(pgc_batch *b, const pgc_stmt *stmt, const pgc_param *params,
+                         const void *const *args, pgc_error *err);
 
 /*
  * A :many iterator: a stream whose rows are decoded into a row struct.
- * pgc_rows_open opens the stream (pgc_stream_open's arguments); it may
- * be called on a zeroed iterator only.  pgc_rows_next fills *row, zeroed
+ * pgc_rows_open opens the stream; the iterator may be closed after it,
+ * whatever it returned.  pgc_rows_next fills *row, zeroed
  * first and on failure, from the next row (valid until the next call: its
  * strings point into the stream's row), checking the columns on the
  * first; PGC_ENOROW after the last.  pgc_rows_close accepts a zeroed or
@@ -529,8 +564,8 @@ typedef struct pgc_rows {
     bool checked; /* the columns were checked, on the first row */
 } pgc_rows;
 
-int pgc_rows_open(pgc_rows *it, pgc_db *db, const pgc_stmt *stmt, const char *const *values,
-                  const int *lengths, const int *formats, pgc_error *err);
+int pgc_rows_open(pgc_rows *it, pgc_db *db, const pgc_stmt *stmt, const pgc_param *params,
+                  const void *const *args, pgc_error *err);
 int pgc_rows_next(pgc_rows *it, const pgc_stmt *stmt, const pgc_row_type *rt, void *row,
                   pgc_error *err);
 void pgc_rows_close(pgc_rows *it);

@@ -7,6 +7,7 @@
  * and decodes, with the messages generated code used to spell out itself
  * ("column id is NULL, but was generated as NOT NULL").
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,23 +23,29 @@ typedef enum kind {
     KIND_NONE
 } kind;
 
+/* The size of each kind's binary form, 0: variable. */
+static const int kind_size[] = {
+#define PGC_KIND(KIND, kind, ctype, size) [KIND_##KIND] = size,
+#include "pgc_types.def"
+};
+
 typedef enum shape { SCALAR, ARRAY, RANGE, ENUM, ENUM_ARRAY, RECORD } shape;
 
 /* What each pgc_type_code is: the OID the server reports (0: the
  * database's own, not checked), its values' kind and its shape. */
 static const struct type_info {
-    Oid oid;
+    Oid oid, elem;              /* elem: an array's element type */
     unsigned char kind, shape;
 } types[] = {
 #define PGC_TYPE(NAME, oid, array_oid, KIND)                                                   \
-    [PGC_T_##NAME] = {oid, KIND_##KIND, SCALAR},                                               \
-    [PGC_T_##NAME##_ARRAY] = {array_oid, KIND_##KIND, ARRAY},
-#define PGC_RANGE(NAME, oid, KIND) [PGC_T_##NAME] = {oid, KIND_##KIND, RANGE},
+    [PGC_T_##NAME] = {oid, 0, KIND_##KIND, SCALAR},                                            \
+    [PGC_T_##NAME##_ARRAY] = {array_oid, oid, KIND_##KIND, ARRAY},
+#define PGC_RANGE(NAME, oid, KIND) [PGC_T_##NAME] = {oid, 0, KIND_##KIND, RANGE},
 #include "pgc_types.def"
-    [PGC_T_CITEXT] = {0, KIND_TEXT, SCALAR},
-    [PGC_T_ENUM] = {0, KIND_TEXT, ENUM},
-    [PGC_T_ENUM_ARRAY] = {0, KIND_TEXT, ENUM_ARRAY},
-    [PGC_T_RECORD] = {0, KIND_NONE, RECORD},
+    [PGC_T_CITEXT] = {0, 0, KIND_TEXT, SCALAR},
+    [PGC_T_ENUM] = {0, 0, KIND_TEXT, ENUM},
+    [PGC_T_ENUM_ARRAY] = {0, 0, KIND_TEXT, ENUM_ARRAY},
+    [PGC_T_RECORD] = {0, 0, KIND_NONE, RECORD},
 };
 
 static Oid type_oid(pgc_type_code t)
@@ -349,7 +356,225 @@ int pgc_read_row(pgc_result *res, int r, const pgc_stmt *stmt, const pgc_row_typ
     return rc;
 }
 
+/* ---- parameters ---------------------------------------------------------------------------- */
+
+enum { ARGS_ON_STACK = 16 };
+
+/* The parameters of one call, encoded for pgc_query: values[i] with its
+ * length and format, in bin[i] for a fixed-size value, in owned memory
+ * for an encoded one (freed by args_free). */
+typedef struct encoded {
+    const char **values;
+    int *lengths, *formats;
+    char (*bin)[16];
+    char **owned;
+    size_t nowned;
+    void *heap;
+    const char *values_[ARGS_ON_STACK];
+    int lengths_[ARGS_ON_STACK], formats_[ARGS_ON_STACK];
+    char bin_[ARGS_ON_STACK][16];
+    char *owned_[ARGS_ON_STACK];
+} encoded;
+
+static void args_free(encoded *e)
+{
+    for (size_t i = 0; i < e->nowned; i++)
+        free(e->owned[i]);
+    free(e->heap);
+    e->nowned = 0;
+    e->heap = NULL;
+}
+
+/* The binary form of a fixed-size value of kind k in buf, or NULL for a
+ * kind that has none. */
+static const char *put_fixed(kind k, char *buf, const void *v)
+{
+    switch (k) {
+    case KIND_INT2: return pgc_put_int2(buf, *(const int16_t *)v);
+    case KIND_INT4: return pgc_put_int4(buf, *(const int32_t *)v);
+    case KIND_INT8: return pgc_put_int8(buf, *(const int64_t *)v);
+    case KIND_FLOAT4: return pgc_put_float4(buf, *(const float *)v);
+    case KIND_FLOAT8: return pgc_put_float8(buf, *(const double *)v);
+    case KIND_BOOL: return pgc_put_bool(buf, *(const bool *)v);
+    case KIND_UUID: return pgc_put_uuid(buf, *(const pgc_uuid *)v);
+    case KIND_DATE: return pgc_put_date(buf, *(const pgc_date *)v);
+    case KIND_TIMESTAMP: return pgc_put_timestamp(buf, *(const pgc_timestamp *)v);
+    case KIND_INTERVAL: return pgc_put_interval(buf, *(const pgc_interval *)v);
+    case KIND_TEXT: case KIND_JSONB: case KIND_NUMERIC: case KIND_BYTES: case KIND_NONE:
+        break;
+    }
+    return NULL;
+}
+
+static int put_range(kind k, const void *v, char **out, int *len)
+{
+    switch (k) {
+    case KIND_INT4: return pgc_put_int4_range(*(const pgc_int4_range *)v, out, len);
+    case KIND_INT8: return pgc_put_int8_range(*(const pgc_int8_range *)v, out, len);
+    case KIND_NUMERIC: return pgc_put_numeric_range(*(const pgc_numeric_range *)v, out, len);
+    case KIND_DATE: return pgc_put_date_range(*(const pgc_date_range *)v, out, len);
+    case KIND_TIMESTAMP: return pgc_put_timestamp_range(*(const pgc_timestamp_range *)v, out, len);
+    case KIND_INT2: case KIND_FLOAT4: case KIND_FLOAT8: case KIND_BOOL: case KIND_TEXT:
+    case KIND_JSONB: case KIND_BYTES: case KIND_UUID: case KIND_INTERVAL: case KIND_NONE:
+        break; /* no such range in pgc_types.def */
+    }
+    return PGC_EINVAL;
+}
+
+/* An array or range of kind k encoded into *out (malloc'd); *format 0 for
+ * the text form of numeric[] and jsonb[]. */
+static int put_encoded(const struct type_info *t, const void *v, char **out, int *len,
+                       int *format)
+{
+    *format = 1;
+    if (t->shape == RANGE)
+        return put_range((kind)t->kind, v, out, len);
+    switch ((kind)t->kind) {
+    case KIND_INT2: return pgc_put_int2_array(*(const pgc_int2_array *)v, t->elem, out, len);
+    case KIND_INT4: return pgc_put_int4_array(*(const pgc_int4_array *)v, t->elem, out, len);
+    case KIND_INT8: return pgc_put_int8_array(*(const pgc_int8_array *)v, t->elem, out, len);
+    case KIND_FLOAT4:
+        return pgc_put_float4_array(*(const pgc_float4_array *)v, t->elem, out, len);
+    case KIND_FLOAT8:
+        return pgc_put_float8_array(*(const pgc_float8_array *)v, t->elem, out, len);
+    case KIND_BOOL: return pgc_put_bool_array(*(const pgc_bool_array *)v, t->elem, out, len);
+    case KIND_UUID: return pgc_put_uuid_array(*(const pgc_uuid_array *)v, t->elem, out, len);
+    case KIND_DATE: return pgc_put_date_array(*(const pgc_date_array *)v, t->elem, out, len);
+    case KIND_TIMESTAMP:
+        return pgc_put_timestamp_array(*(const pgc_timestamp_array *)v, t->elem, out, len);
+    case KIND_INTERVAL:
+        return pgc_put_interval_array(*(const pgc_interval_array *)v, t->elem, out, len);
+    case KIND_BYTES: return pgc_put_bytes_array(*(const pgc_bytes_array *)v, t->elem, out, len);
+    case KIND_TEXT: return pgc_put_text_array(*(const pgc_text_array *)v, t->elem, out, len);
+    case KIND_JSONB: case KIND_NUMERIC: case KIND_NONE: /* as text: {"1.5","2"} */
+        *format = 0;
+        return pgc_put_array_literal(*(const pgc_text_array *)v, out, len);
+    }
+    return PGC_EINVAL;
+}
+
+/* Parameter i (p, its value v, not NULL) into e. */
+static int encode_arg(const pgc_stmt *stmt, const pgc_param *p, const void *v, encoded *e,
+                      size_t i, pgc_error *err)
+{
+    const struct type_info *t = &types[p->type];
+    char *mem = NULL;
+    int rc = PGC_OK, len = 0;
+    switch ((shape)t->shape) {
+    case SCALAR:
+        if (t->kind == KIND_BYTES) {
+            const pgc_bytes *b = v;
+            if (b->len > INT_MAX || (!b->data && b->len))
+                return pgc_fail_query(err, PGC_EINVAL, stmt,
+                                      "parameter %s: no data or too long", p->name);
+            e->values[i] = b->data ? (const char *)b->data : "";
+            e->lengths[i] = (int)b->len;
+            e->formats[i] = 1;
+        } else if ((e->values[i] = put_fixed((kind)t->kind, e->bin[i], v))) {
+            e->lengths[i] = kind_size[t->kind];
+            e->formats[i] = 1;
+        } else {
+            e->values[i] = v; /* text, numeric, jsonb: the string itself */
+        }
+        return PGC_OK;
+    case ENUM:
+        if (!(e->values[i] = p->enum_type->to_text(v)))
+            return pgc_fail_query(err, PGC_EINVAL, stmt, "parameter %s is not a %s value",
+                                  p->name, p->enum_type->name);
+        return PGC_OK;
+    case ENUM_ARRAY:
+        rc = pgc_put_array_literal(*(const pgc_text_array *)v, &mem, &len);
+        break;
+    case ARRAY: case RANGE:
+        rc = put_encoded(t, v, &mem, &len, &e->formats[i]);
+        break;
+    case RECORD:
+        rc = p->put(v, &mem, &len);
+        e->formats[i] = 1;
+        break;
+    }
+    if (rc != PGC_OK)
+        return pgc_fail_query(err, rc, stmt, "parameter %s: %s", p->name, pgc_strerror(rc));
+    e->owned[e->nowned++] = mem;
+    e->values[i] = mem;
+    e->lengths[i] = len;
+    return PGC_OK;
+}
+
+/* stmt's parameters into e, or why not (e then holds nothing). */
+static int args_encode(const pgc_stmt *stmt, const pgc_param *params, const void *const *args,
+                       encoded *e, pgc_error *err)
+{
+    size_t n = stmt->nparams > 0 ? (size_t)stmt->nparams : 0;
+    e->nowned = 0;
+    e->heap = NULL;
+    e->values = e->values_;
+    e->lengths = e->lengths_;
+    e->formats = e->formats_;
+    e->bin = e->bin_;
+    e->owned = e->owned_;
+    if (n > ARGS_ON_STACK) {
+        char *h = e->heap = calloc(n, sizeof(char *) * 2 + sizeof(int) * 2 + 16);
+        if (!h)
+            return pgc_fail_query(err, PGC_ENOMEM, stmt, "out of memory");
+        e->values = (const char **)(void *)h;
+        e->owned = (char **)(void *)(h + n * sizeof(char *));
+        e->bin = (char(*)[16])(void *)(h + n * sizeof(char *) * 2);
+        e->lengths = (int *)(void *)(h + n * (sizeof(char *) * 2 + 16));
+        e->formats = e->lengths + n;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const pgc_param *p = &params[i];
+        int rc = PGC_OK;
+        e->values[i] = NULL;
+        e->lengths[i] = 0;
+        e->formats[i] = 0;
+        if (args[i])
+            rc = encode_arg(stmt, p, args[i], e, i, err);
+        else if (!p->nullable)
+            rc = pgc_fail_query(err, PGC_EINVAL, stmt, "parameter %s is NULL", p->name);
+        if (rc != PGC_OK) {
+            args_free(e);
+            return rc;
+        }
+    }
+    return PGC_OK;
+}
+
 /* ---- one call per shape of query ------------------------------------------------------------- */
+
+/* pgc_query with stmt's parameters encoded. */
+static int run(pgc_db *db, const pgc_stmt *stmt, const pgc_param *params,
+               const void *const *args, pgc_result **res, pgc_error *err)
+{
+    encoded e;
+    int rc = args_encode(stmt, params, args, &e, err);
+    if (rc != PGC_OK)
+        return rc;
+    rc = pgc_query(db, stmt, e.values, e.lengths, e.formats, res, err);
+    args_free(&e);
+    return rc;
+}
+
+int pgc_run(pgc_db *db, const pgc_stmt *stmt, const pgc_param *params, const void *const *args,
+            pgc_result **res, pgc_error *err)
+{
+    if (res)
+        *res = NULL;
+    return run(db, stmt, params, args, res, err);
+}
+
+int pgc_batch_queue_args(pgc_batch *b, const pgc_stmt *stmt, const pgc_param *params,
+                         const void *const *args, pgc_error *err)
+{
+    encoded e;
+    int rc = args_encode(stmt, params, args, &e, err);
+    if (rc != PGC_OK)
+        return rc;
+    rc = pgc_batch_queue(b, stmt, e.values, e.lengths, e.formats, err);
+    args_free(&e);
+    return rc;
+}
 
 int pgc_result_row(pgc_result *res, const pgc_stmt *stmt, const pgc_row_type *rt, void *row,
                    pgc_result **keep, pgc_error *err)
@@ -368,12 +593,12 @@ int pgc_result_row(pgc_result *res, const pgc_stmt *stmt, const pgc_row_type *rt
     return rc;
 }
 
-int pgc_query_row(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
-                  const int *lengths, const int *formats, const pgc_row_type *rt, void *row,
-                  pgc_result **keep, pgc_error *err)
+int pgc_query_row(pgc_db *db, const pgc_stmt *stmt, const pgc_param *params,
+                  const void *const *args, const pgc_row_type *rt, void *row, pgc_result **keep,
+                  pgc_error *err)
 {
     pgc_result *res;
-    int rc = pgc_query(db, stmt, values, lengths, formats, &res, err);
+    int rc = run(db, stmt, params, args, &res, err);
     if (rc != PGC_OK) {
         memset(row, 0, rt->size);
         return rc;
@@ -381,14 +606,13 @@ int pgc_query_row(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
     return pgc_result_row(res, stmt, rt, row, keep, err);
 }
 
-int pgc_query_affected(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
-                       const int *lengths, const int *formats, int64_t *affected,
-                       pgc_error *err)
+int pgc_query_affected(pgc_db *db, const pgc_stmt *stmt, const pgc_param *params,
+                       const void *const *args, int64_t *affected, pgc_error *err)
 {
     pgc_result *res;
     if (affected)
         *affected = 0;
-    int rc = pgc_query(db, stmt, values, lengths, formats, &res, err);
+    int rc = run(db, stmt, params, args, &res, err);
     if (rc != PGC_OK)
         return rc;
     if (affected)
@@ -397,12 +621,18 @@ int pgc_query_affected(pgc_db *db, const pgc_stmt *stmt, const char *const *valu
     return PGC_OK;
 }
 
-int pgc_rows_open(pgc_rows *it, pgc_db *db, const pgc_stmt *stmt, const char *const *values,
-                  const int *lengths, const int *formats, pgc_error *err)
+int pgc_rows_open(pgc_rows *it, pgc_db *db, const pgc_stmt *stmt, const pgc_param *params,
+                  const void *const *args, pgc_error *err)
 {
+    encoded e;
     it->stream = NULL;
     it->checked = false;
-    return pgc_stream_open(db, stmt, values, lengths, formats, &it->stream, err);
+    int rc = args_encode(stmt, params, args, &e, err);
+    if (rc != PGC_OK)
+        return rc;
+    rc = pgc_stream_open(db, stmt, e.values, e.lengths, e.formats, &it->stream, err);
+    args_free(&e);
+    return rc;
 }
 
 int pgc_rows_next(pgc_rows *it, const pgc_stmt *stmt, const pgc_row_type *rt, void *row,

@@ -52,13 +52,18 @@ bool store_mood_from_text(const char *label, store_mood *out)
     return false;
 }
 
-/* How rows read a store_mood (pgc_gen.h). */
+/* store_mood for the runtime (pgc_gen.h): its labels both ways. */
 static bool store_mood_decode(const char *label, void *out)
 {
     return store_mood_from_text(label, out);
 }
 
-static const pgc_enum_type store_mood_type = {"store_mood", store_mood_decode};
+static const char *store_mood_encode(const void *v)
+{
+    return store_mood_to_text(*(const store_mood *)v);
+}
+
+static const pgc_enum_type store_mood_type = {"store_mood", store_mood_decode, store_mood_encode};
 
 /* How rows read a value of addr (binary record format). */
 static const pgc_column store_addr_fields[] = {
@@ -79,9 +84,10 @@ static const pgc_column store_authors_fields[] = {
 static const pgc_row_type store_authors_row_type = PGC_ROW_TYPE(store_authors,
                                                                 store_authors_fields);
 
-/* Encodes *v as a value of payment (binary record format) in *out, malloc'd. */
-static int store_payment_put(const store_payment *v, char **out, int *len)
+/* Encodes *value, a store_payment, as a value of payment (binary record format) in *out, malloc'd. */
+static int store_payment_put(const void *value, char **out, int *len)
 {
+    const store_payment *v = value;
     pgc_record r;
     char bin[16];
     char *enc;
@@ -144,21 +150,6 @@ static const pgc_column store_payment_fields[] = {
 static const pgc_row_type store_payment_row_type = PGC_ROW_TYPE(store_payment,
                                                                 store_payment_fields);
 
-/* Frees the n encoded array parameters (NULL slots allowed). */
-static void free_arrays(char **arrays, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(arrays[i]);
-}
-
-/* Frees the array parameters encoded so far and reports why one could not be. */
-static int free_arrays_and_fail(char **arrays, size_t n, int rc, const pgc_stmt *stmt,
-                                const char *param, pgc_error *err)
-{
-    free_arrays(arrays, n);
-    return pgc_fail_query(err, rc, stmt, "parameter %s: %s", param, pgc_strerror(rc));
-}
-
 /* CreateItem :one, tests/emit/schema/queries.sql:1 */
 static const Oid store_create_item_types[] = {PGC_OID_TEXT, PGC_OID_INT2, PGC_OID_INT4,
                                               PGC_OID_INT8, PGC_OID_FLOAT4, PGC_OID_FLOAT8,
@@ -171,8 +162,41 @@ static const Oid store_create_item_types[] = {PGC_OID_TEXT, PGC_OID_INT2, PGC_OI
                                               PGC_OID_VARCHAR, PGC_OID_BYTEA, PGC_OID_UUID,
                                               PGC_OID_DATE, PGC_OID_TIMESTAMP, PGC_OID_TIMESTAMPTZ,
                                               PGC_OID_NUMERIC, PGC_OID_JSONB, 0};
-static const int store_create_item_formats[] = {0, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0,
-                                                0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 0, 0};
+static const pgc_param store_create_item_params[] = {
+    {"code", PGC_T_TEXT, false, NULL, NULL},
+    {"small", PGC_T_INT2, false, NULL, NULL},
+    {"medium", PGC_T_INT4, false, NULL, NULL},
+    {"big", PGC_T_INT8, false, NULL, NULL},
+    {"ratio", PGC_T_FLOAT4, false, NULL, NULL},
+    {"score", PGC_T_FLOAT8, false, NULL, NULL},
+    {"flag", PGC_T_BOOL, false, NULL, NULL},
+    {"label", PGC_T_VARCHAR, false, NULL, NULL},
+    {"initials", PGC_T_BPCHAR, false, NULL, NULL},
+    {"data", PGC_T_BYTEA, false, NULL, NULL},
+    {"ref", PGC_T_UUID, false, NULL, NULL},
+    {"born", PGC_T_DATE, false, NULL, NULL},
+    {"seen", PGC_T_TIMESTAMP, false, NULL, NULL},
+    {"at", PGC_T_TIMESTAMPTZ, false, NULL, NULL},
+    {"price", PGC_T_NUMERIC, false, NULL, NULL},
+    {"doc", PGC_T_JSON, false, NULL, NULL},
+    {"docb", PGC_T_JSONB, false, NULL, NULL},
+    {"mood", PGC_T_ENUM, false, &store_mood_type, NULL},
+    {"n_small", PGC_T_INT2, true, NULL, NULL},
+    {"n_medium", PGC_T_INT4, true, NULL, NULL},
+    {"n_big", PGC_T_INT8, true, NULL, NULL},
+    {"n_ratio", PGC_T_FLOAT4, true, NULL, NULL},
+    {"n_score", PGC_T_FLOAT8, true, NULL, NULL},
+    {"n_flag", PGC_T_BOOL, true, NULL, NULL},
+    {"n_label", PGC_T_VARCHAR, true, NULL, NULL},
+    {"n_data", PGC_T_BYTEA, true, NULL, NULL},
+    {"n_ref", PGC_T_UUID, true, NULL, NULL},
+    {"n_born", PGC_T_DATE, true, NULL, NULL},
+    {"n_seen", PGC_T_TIMESTAMP, true, NULL, NULL},
+    {"n_at", PGC_T_TIMESTAMPTZ, true, NULL, NULL},
+    {"n_price", PGC_T_NUMERIC, true, NULL, NULL},
+    {"n_docb", PGC_T_JSONB, true, NULL, NULL},
+    {"n_mood", PGC_T_ENUM, true, &store_mood_type, NULL},
+};
 static const pgc_stmt store_create_item_stmt = {
     .name = "store_create_item",
     .sql = "INSERT INTO {{tables.items}} (\n"
@@ -210,87 +234,20 @@ int store_create_item(pgc_db *db, const char *code, int16_t small, int32_t mediu
                       const pgc_timestamp *n_at, const char *n_price, const char *n_docb,
                       const store_mood *n_mood, store_create_item_row *row, pgc_error *err)
 {
-    const char *values[33];
-    int lengths[33] = {0, 2, 4, 8, 4, 8, 1, 0, 0, 0, 16, 4, 8, 8, 0, 0, 0, 0, 2, 4, 8, 4, 8, 1, 0,
-                       0, 16, 4, 8, 8, 0, 0, 0};
-    char bin[33][16];
+    const void *args[] = {code, &small, &medium, &big, &ratio, &score, &flag, label, initials,
+                          &data, &ref, &born, &seen, &at, price, doc, docb, &mood, n_small,
+                          n_medium, n_big, n_ratio, n_score, n_flag, n_label, n_data, n_ref, n_born,
+                          n_seen, n_at, n_price, n_docb, n_mood};
 
-    memset(row, 0, sizeof *row);
-    if (!code)
-        return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
-                              "parameter code is NULL");
-    values[0] = code;
-    values[1] = pgc_put_int2(bin[1], small);
-    values[2] = pgc_put_int4(bin[2], medium);
-    values[3] = pgc_put_int8(bin[3], big);
-    values[4] = pgc_put_float4(bin[4], ratio);
-    values[5] = pgc_put_float8(bin[5], score);
-    values[6] = pgc_put_bool(bin[6], flag);
-    if (!label)
-        return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
-                              "parameter label is NULL");
-    values[7] = label;
-    if (!initials)
-        return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
-                              "parameter initials is NULL");
-    values[8] = initials;
-    if (data.len > INT_MAX || (!data.data && data.len))
-        return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
-                              "parameter data: no data or too long");
-    values[9] = data.data ? (const char *)data.data : "";
-    lengths[9] = (int)data.len;
-    values[10] = pgc_put_uuid(bin[10], ref);
-    values[11] = pgc_put_date(bin[11], born);
-    values[12] = pgc_put_timestamp(bin[12], seen);
-    values[13] = pgc_put_timestamp(bin[13], at);
-    if (!price)
-        return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
-                              "parameter price is NULL");
-    values[14] = price;
-    if (!doc)
-        return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
-                              "parameter doc is NULL");
-    values[15] = doc;
-    if (!docb)
-        return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
-                              "parameter docb is NULL");
-    values[16] = docb;
-    values[17] = store_mood_to_text(mood);
-    if (!values[17])
-        return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
-                              "parameter mood is not a store_mood value");
-    values[18] = n_small ? pgc_put_int2(bin[18], *n_small) : NULL;
-    values[19] = n_medium ? pgc_put_int4(bin[19], *n_medium) : NULL;
-    values[20] = n_big ? pgc_put_int8(bin[20], *n_big) : NULL;
-    values[21] = n_ratio ? pgc_put_float4(bin[21], *n_ratio) : NULL;
-    values[22] = n_score ? pgc_put_float8(bin[22], *n_score) : NULL;
-    values[23] = n_flag ? pgc_put_bool(bin[23], *n_flag) : NULL;
-    values[24] = n_label;
-    values[25] = NULL;
-    if (n_data) {
-        if (n_data->len > INT_MAX || (!n_data->data && n_data->len))
-            return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
-                                  "parameter n_data: no data or too long");
-        values[25] = n_data->data ? (const char *)n_data->data : "";
-        lengths[25] = (int)n_data->len;
-    }
-    values[26] = n_ref ? pgc_put_uuid(bin[26], *n_ref) : NULL;
-    values[27] = n_born ? pgc_put_date(bin[27], *n_born) : NULL;
-    values[28] = n_seen ? pgc_put_timestamp(bin[28], *n_seen) : NULL;
-    values[29] = n_at ? pgc_put_timestamp(bin[29], *n_at) : NULL;
-    values[30] = n_price;
-    values[31] = n_docb;
-    values[32] = NULL;
-    if (n_mood && !(values[32] = store_mood_to_text(*n_mood)))
-        return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
-                              "parameter n_mood is not a store_mood value");
-
-    return pgc_query_row(db, &store_create_item_stmt, values, lengths, store_create_item_formats,
+    return pgc_query_row(db, &store_create_item_stmt, store_create_item_params, args,
                          &store_create_item_row_type, row, NULL, err);
 }
 
 /* GetItem :one, tests/emit/schema/queries.sql:17 */
 static const Oid store_get_item_types[] = {PGC_OID_TEXT};
+static const pgc_param store_get_item_params[] = {
+    {"code", PGC_T_TEXT, false, NULL, NULL},
+};
 static const pgc_stmt store_get_item_stmt = {
     .name = "store_get_item",
     .sql = "SELECT \"items\".\"id\", \"items\".\"code\", \"items\".\"small\", \"items\".\"medium\", \"items\".\"big\", "
@@ -345,16 +302,10 @@ static const pgc_row_type store_get_item_row_type = PGC_ROW_TYPE(store_get_item_
 
 int store_get_item(pgc_db *db, const char *code, store_get_item_row *row, pgc_error *err)
 {
-    const char *values[1];
+    const void *args[] = {code};
 
-    memset(row, 0, sizeof *row);
-    if (!code)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "parameter code is NULL");
-    values[0] = code;
-
-    return pgc_query_row(db, &store_get_item_stmt, values, NULL, NULL, &store_get_item_row_type,
-                         row, &row->result, err);
+    return pgc_query_row(db, &store_get_item_stmt, store_get_item_params, args,
+                         &store_get_item_row_type, row, &row->result, err);
 }
 
 void store_get_item_row_clear(store_get_item_row *row)
@@ -385,7 +336,7 @@ static const pgc_row_type store_list_items_row_type = PGC_ROW_TYPE(store_list_it
 
 int store_list_items_open(pgc_db *db, store_list_items_iter *it, pgc_error *err)
 {
-    return pgc_rows_open(it, db, &store_list_items_stmt, NULL, NULL, NULL, err);
+    return pgc_rows_open(it, db, &store_list_items_stmt, NULL, NULL, err);
 }
 
 int store_list_items_next(store_list_items_iter *it, store_list_items_row *row, pgc_error *err)
@@ -400,6 +351,9 @@ void store_list_items_close(store_list_items_iter *it)
 
 /* ItemsByMood :many, tests/emit/schema/queries.sql:23 */
 static const Oid store_items_by_mood_types[] = {0};
+static const pgc_param store_items_by_mood_params[] = {
+    {"mood", PGC_T_ENUM, false, &store_mood_type, NULL},
+};
 static const pgc_stmt store_items_by_mood_stmt = {
     .name = "store_items_by_mood",
     .sql = "SELECT id, code FROM {{tables.items}} WHERE mood = ($1::{{schema}}.\"mood\") ORDER BY id",
@@ -417,15 +371,9 @@ static const pgc_row_type store_items_by_mood_row_type = PGC_ROW_TYPE(store_item
 int store_items_by_mood_open(pgc_db *db, store_mood mood, store_items_by_mood_iter *it,
                              pgc_error *err)
 {
-    const char *values[1];
+    const void *args[] = {&mood};
 
-    memset(it, 0, sizeof *it);
-    values[0] = store_mood_to_text(mood);
-    if (!values[0])
-        return pgc_fail_query(err, PGC_EINVAL, &store_items_by_mood_stmt,
-                              "parameter mood is not a store_mood value");
-
-    return pgc_rows_open(it, db, &store_items_by_mood_stmt, values, NULL, NULL, err);
+    return pgc_rows_open(it, db, &store_items_by_mood_stmt, store_items_by_mood_params, args, err);
 }
 
 int store_items_by_mood_next(store_items_by_mood_iter *it, store_items_by_mood_row *row,
@@ -455,13 +403,15 @@ static const pgc_row_type store_count_items_row_type = PGC_ROW_TYPE(store_count_
 
 int store_count_items(pgc_db *db, store_count_items_row *row, pgc_error *err)
 {
-    return pgc_query_row(db, &store_count_items_stmt, NULL, NULL, NULL, &store_count_items_row_type,
-                         row, NULL, err);
+    return pgc_query_row(db, &store_count_items_stmt, NULL, NULL, &store_count_items_row_type, row,
+                         NULL, err);
 }
 
 /* ItemCodeName :one, tests/emit/schema/queries.sql:29 */
 static const Oid store_item_code_name_types[] = {PGC_OID_INT8};
-static const int store_item_code_name_formats[] = {1};
+static const pgc_param store_item_code_name_params[] = {
+    {"id", PGC_T_INT8, false, NULL, NULL},
+};
 static const pgc_stmt store_item_code_name_stmt = {
     .name = "store_item_code_name",
     .sql = "SELECT code::name AS code_name, '{{not a template}}' AS literal FROM {{tables.items}} WHERE id = $1",
@@ -478,15 +428,10 @@ static const pgc_row_type store_item_code_name_row_type = PGC_ROW_TYPE(store_ite
 
 int store_item_code_name(pgc_db *db, int64_t id, store_item_code_name_row *row, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {8};
-    char bin[1][8];
+    const void *args[] = {&id};
 
-    values[0] = pgc_put_int8(bin[0], id);
-
-    return pgc_query_row(db, &store_item_code_name_stmt, values, lengths,
-                         store_item_code_name_formats, &store_item_code_name_row_type, row,
-                         &row->result, err);
+    return pgc_query_row(db, &store_item_code_name_stmt, store_item_code_name_params, args,
+                         &store_item_code_name_row_type, row, &row->result, err);
 }
 
 void store_item_code_name_row_clear(store_item_code_name_row *row)
@@ -499,6 +444,10 @@ void store_item_code_name_row_clear(store_item_code_name_row *row)
 
 /* RenameItem :exec, tests/emit/schema/queries.sql:32 */
 static const Oid store_rename_item_types[] = {PGC_OID_TEXT, PGC_OID_TEXT};
+static const pgc_param store_rename_item_params[] = {
+    {"new_code", PGC_T_TEXT, false, NULL, NULL},
+    {"old_code", PGC_T_TEXT, false, NULL, NULL},
+};
 static const pgc_stmt store_rename_item_stmt = {
     .name = "store_rename_item",
     .sql = "UPDATE {{tables.items}} SET code = $1 WHERE code = $2",
@@ -508,23 +457,16 @@ static const pgc_stmt store_rename_item_stmt = {
 
 int store_rename_item(pgc_db *db, const char *new_code, const char *old_code, pgc_error *err)
 {
-    const char *values[2];
+    const void *args[] = {new_code, old_code};
 
-    if (!new_code)
-        return pgc_fail_query(err, PGC_EINVAL, &store_rename_item_stmt,
-                              "parameter new_code is NULL");
-    values[0] = new_code;
-    if (!old_code)
-        return pgc_fail_query(err, PGC_EINVAL, &store_rename_item_stmt,
-                              "parameter old_code is NULL");
-    values[1] = old_code;
-
-    return pgc_query(db, &store_rename_item_stmt, values, NULL, NULL, NULL, err);
+    return pgc_run(db, &store_rename_item_stmt, store_rename_item_params, args, NULL, err);
 }
 
 /* FlagItems :execrows, tests/emit/schema/queries.sql:35 */
 static const Oid store_flag_items_types[] = {PGC_OID_BOOL};
-static const int store_flag_items_formats[] = {1};
+static const pgc_param store_flag_items_params[] = {
+    {"flag", PGC_T_BOOL, false, NULL, NULL},
+};
 static const pgc_stmt store_flag_items_stmt = {
     .name = "store_flag_items",
     .sql = "UPDATE {{tables.items}} SET flag = $1 WHERE flag <> $1",
@@ -534,18 +476,17 @@ static const pgc_stmt store_flag_items_stmt = {
 
 int store_flag_items(pgc_db *db, bool flag, int64_t *affected, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {1};
-    char bin[1][1];
+    const void *args[] = {&flag};
 
-    values[0] = pgc_put_bool(bin[0], flag);
-
-    return pgc_query_affected(db, &store_flag_items_stmt, values, lengths, store_flag_items_formats,
-                              affected, err);
+    return pgc_query_affected(db, &store_flag_items_stmt, store_flag_items_params, args, affected,
+                              err);
 }
 
 /* DeleteItem :execresult, tests/emit/schema/queries.sql:38 */
 static const Oid store_delete_item_types[] = {PGC_OID_TEXT};
+static const pgc_param store_delete_item_params[] = {
+    {"code", PGC_T_TEXT, false, NULL, NULL},
+};
 static const pgc_stmt store_delete_item_stmt = {
     .name = "store_delete_item",
     .sql = "DELETE FROM {{tables.items}} WHERE code = $1",
@@ -555,19 +496,16 @@ static const pgc_stmt store_delete_item_stmt = {
 
 int store_delete_item(pgc_db *db, const char *code, pgc_result **res, pgc_error *err)
 {
-    const char *values[1];
+    const void *args[] = {code};
 
-    if (!code)
-        return pgc_fail_query(err, PGC_EINVAL, &store_delete_item_stmt,
-                              "parameter code is NULL");
-    values[0] = code;
-
-    return pgc_query(db, &store_delete_item_stmt, values, NULL, NULL, res, err);
+    return pgc_run(db, &store_delete_item_stmt, store_delete_item_params, args, res, err);
 }
 
 /* FillNumbers :execrows, tests/emit/schema/queries.sql:41 */
 static const Oid store_fill_numbers_types[] = {PGC_OID_INT4};
-static const int store_fill_numbers_formats[] = {1};
+static const pgc_param store_fill_numbers_params[] = {
+    {"count", PGC_T_INT4, false, NULL, NULL},
+};
 static const pgc_stmt store_fill_numbers_stmt = {
     .name = "store_fill_numbers",
     .sql = "INSERT INTO {{tables.numbers}} (n, note)\n"
@@ -578,19 +516,17 @@ static const pgc_stmt store_fill_numbers_stmt = {
 
 int store_fill_numbers(pgc_db *db, int32_t count, int64_t *affected, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {4};
-    char bin[1][4];
+    const void *args[] = {&count};
 
-    values[0] = pgc_put_int4(bin[0], count);
-
-    return pgc_query_affected(db, &store_fill_numbers_stmt, values, lengths,
-                              store_fill_numbers_formats, affected, err);
+    return pgc_query_affected(db, &store_fill_numbers_stmt, store_fill_numbers_params, args,
+                              affected, err);
 }
 
 /* ListNumbers :many, tests/emit/schema/queries.sql:45 */
 static const Oid store_list_numbers_types[] = {PGC_OID_INT4};
-static const int store_list_numbers_formats[] = {1};
+static const pgc_param store_list_numbers_params[] = {
+    {"max_n", PGC_T_INT4, false, NULL, NULL},
+};
 static const pgc_stmt store_list_numbers_stmt = {
     .name = "store_list_numbers",
     .sql = "SELECT n, note FROM {{tables.numbers}} WHERE n <= $1 ORDER BY n",
@@ -607,14 +543,9 @@ static const pgc_row_type store_list_numbers_row_type = PGC_ROW_TYPE(store_list_
 
 int store_list_numbers_open(pgc_db *db, int32_t max_n, store_list_numbers_iter *it, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {4};
-    char bin[1][4];
+    const void *args[] = {&max_n};
 
-    values[0] = pgc_put_int4(bin[0], max_n);
-
-    return pgc_rows_open(it, db, &store_list_numbers_stmt, values, lengths,
-                         store_list_numbers_formats, err);
+    return pgc_rows_open(it, db, &store_list_numbers_stmt, store_list_numbers_params, args, err);
 }
 
 int store_list_numbers_next(store_list_numbers_iter *it, store_list_numbers_row *row,
@@ -630,7 +561,9 @@ void store_list_numbers_close(store_list_numbers_iter *it)
 
 /* NumberNote :one, tests/emit/schema/queries.sql:48 */
 static const Oid store_number_note_types[] = {PGC_OID_INT4};
-static const int store_number_note_formats[] = {1};
+static const pgc_param store_number_note_params[] = {
+    {"n", PGC_T_INT4, false, NULL, NULL},
+};
 static const pgc_stmt store_number_note_stmt = {
     .name = "store_number_note",
     .sql = "SELECT note FROM {{tables.numbers}} WHERE n = $1",
@@ -646,13 +579,9 @@ static const pgc_row_type store_number_note_row_type = PGC_ROW_TYPE(store_number
 
 int store_number_note(pgc_db *db, int32_t n, store_number_note_row *row, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {4};
-    char bin[1][4];
+    const void *args[] = {&n};
 
-    values[0] = pgc_put_int4(bin[0], n);
-
-    return pgc_query_row(db, &store_number_note_stmt, values, lengths, store_number_note_formats,
+    return pgc_query_row(db, &store_number_note_stmt, store_number_note_params, args,
                          &store_number_note_row_type, row, &row->result, err);
 }
 
@@ -764,7 +693,9 @@ int store_copy_events(pgc_db *db, const store_copy_events_params *rows, size_t n
 
 /* GetEvent :one, tests/emit/schema/queries.sql:57 */
 static const Oid store_get_event_types[] = {PGC_OID_INT8};
-static const int store_get_event_formats[] = {1};
+static const pgc_param store_get_event_params[] = {
+    {"id", PGC_T_INT8, false, NULL, NULL},
+};
 static const pgc_stmt store_get_event_stmt = {
     .name = "store_get_event",
     .sql = "SELECT \"events\".\"id\", \"events\".\"name\", \"events\".\"mood\", \"events\".\"small\", \"events\".\"medium\", "
@@ -795,13 +726,9 @@ static const pgc_row_type store_get_event_row_type = PGC_ROW_TYPE(store_get_even
 
 int store_get_event(pgc_db *db, int64_t id, store_get_event_row *row, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {8};
-    char bin[1][8];
+    const void *args[] = {&id};
 
-    values[0] = pgc_put_int8(bin[0], id);
-
-    return pgc_query_row(db, &store_get_event_stmt, values, lengths, store_get_event_formats,
+    return pgc_query_row(db, &store_get_event_stmt, store_get_event_params, args,
                          &store_get_event_row_type, row, &row->result, err);
 }
 
@@ -830,13 +757,16 @@ static const pgc_row_type store_count_events_row_type = PGC_ROW_TYPE(store_count
 
 int store_count_events(pgc_db *db, store_count_events_row *row, pgc_error *err)
 {
-    return pgc_query_row(db, &store_count_events_stmt, NULL, NULL, NULL,
-                         &store_count_events_row_type, row, NULL, err);
+    return pgc_query_row(db, &store_count_events_stmt, NULL, NULL, &store_count_events_row_type,
+                         row, NULL, err);
 }
 
 /* AddNumber :batchexec, tests/emit/schema/queries.sql:63 */
 static const Oid store_add_number_types[] = {PGC_OID_INT4, PGC_OID_TEXT};
-static const int store_add_number_formats[] = {1, 0};
+static const pgc_param store_add_number_params[] = {
+    {"n", PGC_T_INT4, false, NULL, NULL},
+    {"note", PGC_T_TEXT, true, NULL, NULL},
+};
 static const pgc_stmt store_add_number_stmt = {
     .name = "store_add_number",
     .sql = "INSERT INTO {{tables.numbers}} (n, note) VALUES ($1, $2)",
@@ -852,18 +782,13 @@ int store_add_number_begin(pgc_db *db, store_add_number_batch *b, pgc_error *err
 
 int store_add_number_queue(store_add_number_batch *b, int32_t n, const char *note, pgc_error *err)
 {
-    const char *values[2];
-    int lengths[2] = {4, 0};
-    char bin[2][4];
+    const void *args[] = {&n, note};
 
     if (!b->batch)
         return pgc_fail_query(err, PGC_EINVAL, &store_add_number_stmt,
                               "the batch is not open");
-    values[0] = pgc_put_int4(bin[0], n);
-    values[1] = note;
-
-    return pgc_batch_queue(b->batch, &store_add_number_stmt, values, lengths,
-                           store_add_number_formats, err);
+    return pgc_batch_queue_args(b->batch, &store_add_number_stmt, store_add_number_params, args,
+                                err);
 }
 
 int store_add_number_end(store_add_number_batch *b, pgc_error *err)
@@ -876,7 +801,9 @@ int store_add_number_end(store_add_number_batch *b, pgc_error *err)
 
 /* NumberByN :batchone, tests/emit/schema/queries.sql:66 */
 static const Oid store_number_by_n_types[] = {PGC_OID_INT4};
-static const int store_number_by_n_formats[] = {1};
+static const pgc_param store_number_by_n_params[] = {
+    {"n", PGC_T_INT4, false, NULL, NULL},
+};
 static const pgc_stmt store_number_by_n_stmt = {
     .name = "store_number_by_n",
     .sql = "SELECT n, note FROM {{tables.numbers}} WHERE n = $1",
@@ -899,17 +826,13 @@ int store_number_by_n_begin(pgc_db *db, store_number_by_n_batch *b, pgc_error *e
 
 int store_number_by_n_queue(store_number_by_n_batch *b, int32_t n, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {4};
-    char bin[1][4];
+    const void *args[] = {&n};
 
     if (!b->batch)
         return pgc_fail_query(err, PGC_EINVAL, &store_number_by_n_stmt,
                               "the batch is not open");
-    values[0] = pgc_put_int4(bin[0], n);
-
-    return pgc_batch_queue(b->batch, &store_number_by_n_stmt, values, lengths,
-                           store_number_by_n_formats, err);
+    return pgc_batch_queue_args(b->batch, &store_number_by_n_stmt, store_number_by_n_params, args,
+                                err);
 }
 
 int store_number_by_n_end(store_number_by_n_batch *b, pgc_error *err)
@@ -956,7 +879,9 @@ void store_number_by_n_row_clear(store_number_by_n_row *row)
 
 /* NumbersUpTo :batchmany, tests/emit/schema/queries.sql:69 */
 static const Oid store_numbers_up_to_types[] = {PGC_OID_INT4};
-static const int store_numbers_up_to_formats[] = {1};
+static const pgc_param store_numbers_up_to_params[] = {
+    {"max_n", PGC_T_INT4, false, NULL, NULL},
+};
 static const pgc_stmt store_numbers_up_to_stmt = {
     .name = "store_numbers_up_to",
     .sql = "SELECT n, note FROM {{tables.numbers}} WHERE n <= $1 ORDER BY n",
@@ -979,17 +904,13 @@ int store_numbers_up_to_begin(pgc_db *db, store_numbers_up_to_batch *b, pgc_erro
 
 int store_numbers_up_to_queue(store_numbers_up_to_batch *b, int32_t max_n, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {4};
-    char bin[1][4];
+    const void *args[] = {&max_n};
 
     if (!b->batch)
         return pgc_fail_query(err, PGC_EINVAL, &store_numbers_up_to_stmt,
                               "the batch is not open");
-    values[0] = pgc_put_int4(bin[0], max_n);
-
-    return pgc_batch_queue(b->batch, &store_numbers_up_to_stmt, values, lengths,
-                           store_numbers_up_to_formats, err);
+    return pgc_batch_queue_args(b->batch, &store_numbers_up_to_stmt, store_numbers_up_to_params,
+                                args, err);
 }
 
 int store_numbers_up_to_end(store_numbers_up_to_batch *b, pgc_error *err)
@@ -1047,7 +968,21 @@ static const Oid store_put_list_types[] = {PGC_OID_INT4, PGC_OID_INT2_ARRAY, PGC
                                            PGC_OID_UUID_ARRAY, PGC_OID_DATE_ARRAY,
                                            PGC_OID_TIMESTAMP_ARRAY, PGC_OID_TIMESTAMPTZ_ARRAY,
                                            PGC_OID_TEXT_ARRAY, PGC_OID_VARCHAR_ARRAY};
-static const int store_put_list_formats[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+static const pgc_param store_put_list_params[] = {
+    {"id", PGC_T_INT4, false, NULL, NULL},
+    {"smalls", PGC_T_INT2_ARRAY, false, NULL, NULL},
+    {"ints", PGC_T_INT4_ARRAY, true, NULL, NULL},
+    {"bigs", PGC_T_INT8_ARRAY, true, NULL, NULL},
+    {"reals", PGC_T_FLOAT4_ARRAY, true, NULL, NULL},
+    {"doubles", PGC_T_FLOAT8_ARRAY, true, NULL, NULL},
+    {"flags", PGC_T_BOOL_ARRAY, true, NULL, NULL},
+    {"refs", PGC_T_UUID_ARRAY, true, NULL, NULL},
+    {"days", PGC_T_DATE_ARRAY, true, NULL, NULL},
+    {"stamps", PGC_T_TIMESTAMP_ARRAY, true, NULL, NULL},
+    {"stampstz", PGC_T_TIMESTAMPTZ_ARRAY, true, NULL, NULL},
+    {"words", PGC_T_TEXT_ARRAY, true, NULL, NULL},
+    {"labels", PGC_T_VARCHAR_ARRAY, true, NULL, NULL},
+};
 static const pgc_stmt store_put_list_stmt = {
     .name = "store_put_list",
     .sql = "INSERT INTO {{tables.lists}} (id, smalls, ints, bigs, reals, doubles, flags, refs, days, stamps,\n"
@@ -1065,72 +1000,17 @@ int store_put_list(pgc_db *db, int32_t id, pgc_int2_array smalls, const pgc_int4
                    const pgc_timestamp_array *stamps, const pgc_timestamp_array *stampstz,
                    const pgc_text_array *words, const pgc_text_array *labels, pgc_error *err)
 {
-    const char *values[13];
-    int lengths[13] = {4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-    char bin[13][4];
-    char *arrays[12] = {NULL};
-    int rc;
+    const void *args[] = {&id, &smalls, ints, bigs, reals, doubles, flags, refs, days, stamps,
+                          stampstz, words, labels};
 
-    values[0] = pgc_put_int4(bin[0], id);
-    rc = pgc_put_int2_array(smalls, PGC_OID_INT2, &arrays[0], &lengths[1]);
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "smalls", err);
-    values[1] = arrays[0];
-    rc = ints ? pgc_put_int4_array(*ints, PGC_OID_INT4, &arrays[1], &lengths[2]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "ints", err);
-    values[2] = arrays[1];
-    rc = bigs ? pgc_put_int8_array(*bigs, PGC_OID_INT8, &arrays[2], &lengths[3]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "bigs", err);
-    values[3] = arrays[2];
-    rc = reals ? pgc_put_float4_array(*reals, PGC_OID_FLOAT4, &arrays[3], &lengths[4]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "reals", err);
-    values[4] = arrays[3];
-    rc = doubles ? pgc_put_float8_array(*doubles, PGC_OID_FLOAT8, &arrays[4], &lengths[5]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "doubles", err);
-    values[5] = arrays[4];
-    rc = flags ? pgc_put_bool_array(*flags, PGC_OID_BOOL, &arrays[5], &lengths[6]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "flags", err);
-    values[6] = arrays[5];
-    rc = refs ? pgc_put_uuid_array(*refs, PGC_OID_UUID, &arrays[6], &lengths[7]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "refs", err);
-    values[7] = arrays[6];
-    rc = days ? pgc_put_date_array(*days, PGC_OID_DATE, &arrays[7], &lengths[8]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "days", err);
-    values[8] = arrays[7];
-    rc = stamps ? pgc_put_timestamp_array(*stamps, PGC_OID_TIMESTAMP, &arrays[8],
-                                          &lengths[9]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "stamps", err);
-    values[9] = arrays[8];
-    rc = stampstz ? pgc_put_timestamp_array(*stampstz, PGC_OID_TIMESTAMPTZ, &arrays[9],
-                                            &lengths[10]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "stampstz", err);
-    values[10] = arrays[9];
-    rc = words ? pgc_put_text_array(*words, PGC_OID_TEXT, &arrays[10], &lengths[11]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "words", err);
-    values[11] = arrays[10];
-    rc = labels ? pgc_put_text_array(*labels, PGC_OID_VARCHAR, &arrays[11], &lengths[12]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "labels", err);
-    values[12] = arrays[11];
-
-    rc = pgc_query(db, &store_put_list_stmt, values, lengths, store_put_list_formats, NULL, err);
-    free_arrays(arrays, 12);
-    return rc;
+    return pgc_run(db, &store_put_list_stmt, store_put_list_params, args, NULL, err);
 }
 
 /* GetList :one, tests/emit/schema/queries.sql:78 */
 static const Oid store_get_list_types[] = {PGC_OID_INT4};
-static const int store_get_list_formats[] = {1};
+static const pgc_param store_get_list_params[] = {
+    {"id", PGC_T_INT4, false, NULL, NULL},
+};
 static const pgc_stmt store_get_list_stmt = {
     .name = "store_get_list",
     .sql = "SELECT \"lists\".\"id\", \"lists\".\"smalls\", \"lists\".\"ints\", \"lists\".\"bigs\", \"lists\".\"reals\", "
@@ -1160,13 +1040,9 @@ static const pgc_row_type store_get_list_row_type = PGC_ROW_TYPE(store_get_list_
 
 int store_get_list(pgc_db *db, int32_t id, store_get_list_row *row, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {4};
-    char bin[1][4];
+    const void *args[] = {&id};
 
-    values[0] = pgc_put_int4(bin[0], id);
-
-    return pgc_query_row(db, &store_get_list_stmt, values, lengths, store_get_list_formats,
+    return pgc_query_row(db, &store_get_list_stmt, store_get_list_params, args,
                          &store_get_list_row_type, row, &row->result, err);
 }
 
@@ -1180,7 +1056,9 @@ void store_get_list_row_clear(store_get_list_row *row)
 
 /* ListsByIds :many, tests/emit/schema/queries.sql:81 */
 static const Oid store_lists_by_ids_types[] = {PGC_OID_INT4_ARRAY};
-static const int store_lists_by_ids_formats[] = {1};
+static const pgc_param store_lists_by_ids_params[] = {
+    {"ids", PGC_T_INT4_ARRAY, false, NULL, NULL},
+};
 static const pgc_stmt store_lists_by_ids_stmt = {
     .name = "store_lists_by_ids",
     .sql = "SELECT id, words FROM {{tables.lists}} WHERE id = ANY($1) ORDER BY id",
@@ -1198,21 +1076,9 @@ static const pgc_row_type store_lists_by_ids_row_type = PGC_ROW_TYPE(store_lists
 int store_lists_by_ids_open(pgc_db *db, pgc_int4_array ids, store_lists_by_ids_iter *it,
                             pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {0};
-    char *arrays[1] = {NULL};
-    int rc;
+    const void *args[] = {&ids};
 
-    memset(it, 0, sizeof *it);
-    rc = pgc_put_int4_array(ids, PGC_OID_INT4, &arrays[0], &lengths[0]);
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 1, rc, &store_lists_by_ids_stmt, "ids", err);
-    values[0] = arrays[0];
-
-    rc = pgc_rows_open(it, db, &store_lists_by_ids_stmt, values, lengths,
-                       store_lists_by_ids_formats, err);
-    free(arrays[0]);
-    return rc;
+    return pgc_rows_open(it, db, &store_lists_by_ids_stmt, store_lists_by_ids_params, args, err);
 }
 
 int store_lists_by_ids_next(store_lists_by_ids_iter *it, store_lists_by_ids_row *row,
@@ -1228,7 +1094,10 @@ void store_lists_by_ids_close(store_lists_by_ids_iter *it)
 
 /* NumbersIn :many, tests/emit/schema/queries.sql:84 */
 static const Oid store_numbers_in_types[] = {PGC_OID_INT4_ARRAY, PGC_OID_TEXT_ARRAY};
-static const int store_numbers_in_formats[] = {1, 1};
+static const pgc_param store_numbers_in_params[] = {
+    {"ns", PGC_T_INT4_ARRAY, false, NULL, NULL},
+    {"notes", PGC_T_TEXT_ARRAY, true, NULL, NULL},
+};
 static const pgc_stmt store_numbers_in_stmt = {
     .name = "store_numbers_in",
     .sql = "SELECT n FROM {{tables.numbers}} WHERE n = ANY($1::int[]) AND note = ANY($2::text[])\n"
@@ -1246,25 +1115,9 @@ static const pgc_row_type store_numbers_in_row_type = PGC_ROW_TYPE(store_numbers
 int store_numbers_in_open(pgc_db *db, pgc_int4_array ns, const pgc_text_array *notes,
                           store_numbers_in_iter *it, pgc_error *err)
 {
-    const char *values[2];
-    int lengths[2] = {0, 0};
-    char *arrays[2] = {NULL};
-    int rc;
+    const void *args[] = {&ns, notes};
 
-    memset(it, 0, sizeof *it);
-    rc = pgc_put_int4_array(ns, PGC_OID_INT4, &arrays[0], &lengths[0]);
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 2, rc, &store_numbers_in_stmt, "ns", err);
-    values[0] = arrays[0];
-    rc = notes ? pgc_put_text_array(*notes, PGC_OID_TEXT, &arrays[1], &lengths[1]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 2, rc, &store_numbers_in_stmt, "notes", err);
-    values[1] = arrays[1];
-
-    rc = pgc_rows_open(it, db, &store_numbers_in_stmt, values, lengths, store_numbers_in_formats,
-                       err);
-    free_arrays(arrays, 2);
-    return rc;
+    return pgc_rows_open(it, db, &store_numbers_in_stmt, store_numbers_in_params, args, err);
 }
 
 int store_numbers_in_next(store_numbers_in_iter *it, store_numbers_in_row *row, pgc_error *err)
@@ -1293,8 +1146,8 @@ static const pgc_row_type store_grid_row_type = PGC_ROW_TYPE(store_grid_row, sto
 
 int store_grid(pgc_db *db, store_grid_row *row, pgc_error *err)
 {
-    return pgc_query_row(db, &store_grid_stmt, NULL, NULL, NULL, &store_grid_row_type, row,
-                         &row->result, err);
+    return pgc_query_row(db, &store_grid_stmt, NULL, NULL, &store_grid_row_type, row, &row->result,
+                         err);
 }
 
 void store_grid_row_clear(store_grid_row *row)
@@ -1307,7 +1160,11 @@ void store_grid_row_clear(store_grid_row *row)
 
 /* LaterBy :one, tests/emit/schema/queries.sql:91 */
 static const Oid store_later_by_types[] = {PGC_OID_INTERVAL, PGC_OID_TIMESTAMPTZ, PGC_OID_INTERVAL};
-static const int store_later_by_formats[] = {1, 1, 1};
+static const pgc_param store_later_by_params[] = {
+    {"span", PGC_T_INTERVAL, false, NULL, NULL},
+    {"at", PGC_T_TIMESTAMPTZ, false, NULL, NULL},
+    {"other", PGC_T_INTERVAL, true, NULL, NULL},
+};
 static const pgc_stmt store_later_by_stmt = {
     .name = "store_later_by",
     .sql = "SELECT $1::interval AS span, $2::timestamptz + $1::interval AS later,\n"
@@ -1327,22 +1184,24 @@ static const pgc_row_type store_later_by_row_type = PGC_ROW_TYPE(store_later_by_
 int store_later_by(pgc_db *db, pgc_interval span, pgc_timestamp at, const pgc_interval *other,
                    store_later_by_row *row, pgc_error *err)
 {
-    const char *values[3];
-    int lengths[3] = {16, 8, 16};
-    char bin[3][16];
+    const void *args[] = {&span, &at, other};
 
-    values[0] = pgc_put_interval(bin[0], span);
-    values[1] = pgc_put_timestamp(bin[1], at);
-    values[2] = other ? pgc_put_interval(bin[2], *other) : NULL;
-
-    return pgc_query_row(db, &store_later_by_stmt, values, lengths, store_later_by_formats,
+    return pgc_query_row(db, &store_later_by_stmt, store_later_by_params, args,
                          &store_later_by_row_type, row, NULL, err);
 }
 
 /* AddAuthor :exec, tests/emit/schema/queries.sql:95 */
 static const Oid store_add_author_types[] = {PGC_OID_INT8, PGC_OID_TEXT, PGC_OID_TEXT, PGC_OID_INT4,
                                              PGC_OID_TEXT_ARRAY, 0, PGC_OID_DATE};
-static const int store_add_author_formats[] = {1, 0, 0, 1, 1, 0, 1};
+static const pgc_param store_add_author_params[] = {
+    {"id", PGC_T_INT8, false, NULL, NULL},
+    {"name", PGC_T_TEXT, false, NULL, NULL},
+    {"street", PGC_T_TEXT, true, NULL, NULL},
+    {"zip", PGC_T_INT4, true, NULL, NULL},
+    {"tags", PGC_T_TEXT_ARRAY, true, NULL, NULL},
+    {"mood", PGC_T_ENUM, true, &store_mood_type, NULL},
+    {"born", PGC_T_DATE, true, NULL, NULL},
+};
 static const pgc_stmt store_add_author_stmt = {
     .name = "store_add_author",
     .sql = "INSERT INTO {{tables.authors}} (id, name, home, born)\n"
@@ -1356,38 +1215,16 @@ int store_add_author(pgc_db *db, int64_t id, const char *name, const char *stree
                      const int32_t *zip, const pgc_text_array *tags, const store_mood *mood,
                      const pgc_date *born, pgc_error *err)
 {
-    const char *values[7];
-    int lengths[7] = {8, 0, 0, 4, 0, 0, 4};
-    char bin[7][8];
-    char *arrays[1] = {NULL};
-    int rc;
+    const void *args[] = {&id, name, street, zip, tags, mood, born};
 
-    values[0] = pgc_put_int8(bin[0], id);
-    if (!name)
-        return pgc_fail_query(err, PGC_EINVAL, &store_add_author_stmt,
-                              "parameter name is NULL");
-    values[1] = name;
-    values[2] = street;
-    values[3] = zip ? pgc_put_int4(bin[3], *zip) : NULL;
-    values[5] = NULL;
-    if (mood && !(values[5] = store_mood_to_text(*mood)))
-        return pgc_fail_query(err, PGC_EINVAL, &store_add_author_stmt,
-                              "parameter mood is not a store_mood value");
-    values[6] = born ? pgc_put_date(bin[6], *born) : NULL;
-    rc = tags ? pgc_put_text_array(*tags, PGC_OID_TEXT, &arrays[0], &lengths[4]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 1, rc, &store_add_author_stmt, "tags", err);
-    values[4] = arrays[0];
-
-    rc = pgc_query(db, &store_add_author_stmt, values, lengths, store_add_author_formats, NULL,
-                   err);
-    free(arrays[0]);
-    return rc;
+    return pgc_run(db, &store_add_author_stmt, store_add_author_params, args, NULL, err);
 }
 
 /* AuthorHome :one, tests/emit/schema/queries.sql:100 */
 static const Oid store_author_home_types[] = {PGC_OID_INT8};
-static const int store_author_home_formats[] = {1};
+static const pgc_param store_author_home_params[] = {
+    {"id", PGC_T_INT8, false, NULL, NULL},
+};
 static const pgc_stmt store_author_home_stmt = {
     .name = "store_author_home",
     .sql = "SELECT id, home FROM {{tables.authors}} WHERE id = $1",
@@ -1404,13 +1241,9 @@ static const pgc_row_type store_author_home_row_type = PGC_ROW_TYPE(store_author
 
 int store_author_home(pgc_db *db, int64_t id, store_author_home_row *row, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {8};
-    char bin[1][8];
+    const void *args[] = {&id};
 
-    values[0] = pgc_put_int8(bin[0], id);
-
-    return pgc_query_row(db, &store_author_home_stmt, values, lengths, store_author_home_formats,
+    return pgc_query_row(db, &store_author_home_stmt, store_author_home_params, args,
                          &store_author_home_row_type, row, &row->result, err);
 }
 
@@ -1424,7 +1257,9 @@ void store_author_home_row_clear(store_author_home_row *row)
 
 /* AuthorRow :one, tests/emit/schema/queries.sql:103 */
 static const Oid store_author_row_types[] = {PGC_OID_INT8};
-static const int store_author_row_formats[] = {1};
+static const pgc_param store_author_row_params[] = {
+    {"id", PGC_T_INT8, false, NULL, NULL},
+};
 static const pgc_stmt store_author_row_stmt = {
     .name = "store_author_row",
     .sql = "SELECT a FROM {{tables.authors}} a WHERE a.id = $1",
@@ -1440,13 +1275,9 @@ static const pgc_row_type store_author_row_row_type = PGC_ROW_TYPE(store_author_
 
 int store_author_row(pgc_db *db, int64_t id, store_author_row_row *row, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {8};
-    char bin[1][8];
+    const void *args[] = {&id};
 
-    values[0] = pgc_put_int8(bin[0], id);
-
-    return pgc_query_row(db, &store_author_row_stmt, values, lengths, store_author_row_formats,
+    return pgc_query_row(db, &store_author_row_stmt, store_author_row_params, args,
                          &store_author_row_row_type, row, &row->result, err);
 }
 
@@ -1487,7 +1318,7 @@ static const pgc_row_type store_books_with_authors_row_type = PGC_ROW_TYPE(store
 
 int store_books_with_authors_open(pgc_db *db, store_books_with_authors_iter *it, pgc_error *err)
 {
-    return pgc_rows_open(it, db, &store_books_with_authors_stmt, NULL, NULL, NULL, err);
+    return pgc_rows_open(it, db, &store_books_with_authors_stmt, NULL, NULL, err);
 }
 
 int store_books_with_authors_next(store_books_with_authors_iter *it,
@@ -1506,7 +1337,16 @@ void store_books_with_authors_close(store_books_with_authors_iter *it)
 static const Oid store_put_book_types[] = {PGC_OID_INT8, PGC_OID_INT8, PGC_OID_TEXT,
                                            PGC_OID_NUMERIC_ARRAY, PGC_OID_JSONB_ARRAY,
                                            PGC_OID_BYTEA_ARRAY, PGC_OID_INTERVAL_ARRAY, 0};
-static const int store_put_book_formats[] = {1, 1, 0, 0, 0, 1, 1, 0};
+static const pgc_param store_put_book_params[] = {
+    {"id", PGC_T_INT8, false, NULL, NULL},
+    {"author_id", PGC_T_INT8, true, NULL, NULL},
+    {"title", PGC_T_TEXT, false, NULL, NULL},
+    {"prices", PGC_T_NUMERIC_ARRAY, true, NULL, NULL},
+    {"docs", PGC_T_JSONB_ARRAY, true, NULL, NULL},
+    {"blobs", PGC_T_BYTEA_ARRAY, true, NULL, NULL},
+    {"spans", PGC_T_INTERVAL_ARRAY, true, NULL, NULL},
+    {"moods", PGC_T_ENUM_ARRAY, true, NULL, NULL},
+};
 static const pgc_stmt store_put_book_stmt = {
     .name = "store_put_book",
     .sql = "INSERT INTO {{tables.books}} (id, author_id, title, prices, docs, blobs, spans, moods)\n"
@@ -1521,47 +1361,16 @@ int store_put_book(pgc_db *db, int64_t id, const int64_t *author_id, const char 
                    const pgc_bytes_array *blobs, const pgc_interval_array *spans,
                    const pgc_text_array *moods, pgc_error *err)
 {
-    const char *values[8];
-    int lengths[8] = {8, 8, 0, 0, 0, 0, 0, 0};
-    char bin[8][8];
-    char *arrays[5] = {NULL};
-    int rc;
+    const void *args[] = {&id, author_id, title, prices, docs, blobs, spans, moods};
 
-    values[0] = pgc_put_int8(bin[0], id);
-    values[1] = author_id ? pgc_put_int8(bin[1], *author_id) : NULL;
-    if (!title)
-        return pgc_fail_query(err, PGC_EINVAL, &store_put_book_stmt,
-                              "parameter title is NULL");
-    values[2] = title;
-    rc = prices ? pgc_put_array_literal(*prices, &arrays[0], &lengths[3]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 5, rc, &store_put_book_stmt, "prices", err);
-    values[3] = arrays[0];
-    rc = docs ? pgc_put_array_literal(*docs, &arrays[1], &lengths[4]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 5, rc, &store_put_book_stmt, "docs", err);
-    values[4] = arrays[1];
-    rc = blobs ? pgc_put_bytes_array(*blobs, PGC_OID_BYTEA, &arrays[2], &lengths[5]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 5, rc, &store_put_book_stmt, "blobs", err);
-    values[5] = arrays[2];
-    rc = spans ? pgc_put_interval_array(*spans, PGC_OID_INTERVAL, &arrays[3], &lengths[6]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 5, rc, &store_put_book_stmt, "spans", err);
-    values[6] = arrays[3];
-    rc = moods ? pgc_put_array_literal(*moods, &arrays[4], &lengths[7]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 5, rc, &store_put_book_stmt, "moods", err);
-    values[7] = arrays[4];
-
-    rc = pgc_query(db, &store_put_book_stmt, values, lengths, store_put_book_formats, NULL, err);
-    free_arrays(arrays, 5);
-    return rc;
+    return pgc_run(db, &store_put_book_stmt, store_put_book_params, args, NULL, err);
 }
 
 /* BookLists :one, tests/emit/schema/queries.sql:116 */
 static const Oid store_book_lists_types[] = {PGC_OID_INT8};
-static const int store_book_lists_formats[] = {1};
+static const pgc_param store_book_lists_params[] = {
+    {"id", PGC_T_INT8, false, NULL, NULL},
+};
 static const pgc_stmt store_book_lists_stmt = {
     .name = "store_book_lists",
     .sql = "SELECT prices, docs, blobs, spans, moods FROM {{tables.books}} WHERE id = $1",
@@ -1581,13 +1390,9 @@ static const pgc_row_type store_book_lists_row_type = PGC_ROW_TYPE(store_book_li
 
 int store_book_lists(pgc_db *db, int64_t id, store_book_lists_row *row, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {8};
-    char bin[1][8];
+    const void *args[] = {&id};
 
-    values[0] = pgc_put_int8(bin[0], id);
-
-    return pgc_query_row(db, &store_book_lists_stmt, values, lengths, store_book_lists_formats,
+    return pgc_query_row(db, &store_book_lists_stmt, store_book_lists_params, args,
                          &store_book_lists_row_type, row, &row->result, err);
 }
 
@@ -1673,7 +1478,9 @@ int store_copy_ledger(pgc_db *db, const store_copy_ledger_params *rows, size_t n
 
 /* GetLedger :one, tests/emit/schema/queries.sql:123 */
 static const Oid store_get_ledger_types[] = {PGC_OID_INT8};
-static const int store_get_ledger_formats[] = {1};
+static const pgc_param store_get_ledger_params[] = {
+    {"id", PGC_T_INT8, false, NULL, NULL},
+};
 static const pgc_stmt store_get_ledger_stmt = {
     .name = "store_get_ledger",
     .sql = "SELECT \"ledger\".\"id\", \"ledger\".\"amount\", \"ledger\".\"note\", \"ledger\".\"nums\", \"ledger\".\"blobs\", "
@@ -1696,13 +1503,9 @@ static const pgc_row_type store_get_ledger_row_type = PGC_ROW_TYPE(store_get_led
 
 int store_get_ledger(pgc_db *db, int64_t id, store_get_ledger_row *row, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {8};
-    char bin[1][8];
+    const void *args[] = {&id};
 
-    values[0] = pgc_put_int8(bin[0], id);
-
-    return pgc_query_row(db, &store_get_ledger_stmt, values, lengths, store_get_ledger_formats,
+    return pgc_query_row(db, &store_get_ledger_stmt, store_get_ledger_params, args,
                          &store_get_ledger_row_type, row, &row->result, err);
 }
 
@@ -1718,7 +1521,15 @@ void store_get_ledger_row_clear(store_get_ledger_row *row)
 static const Oid store_put_spans_types[] = {PGC_OID_INT4, PGC_OID_INT4RANGE, PGC_OID_INT8RANGE,
                                             PGC_OID_NUMRANGE, PGC_OID_DATERANGE, PGC_OID_TSRANGE,
                                             PGC_OID_TSTZRANGE};
-static const int store_put_spans_formats[] = {1, 1, 1, 1, 1, 1, 1};
+static const pgc_param store_put_spans_params[] = {
+    {"id", PGC_T_INT4, false, NULL, NULL},
+    {"ints", PGC_T_INT4RANGE, false, NULL, NULL},
+    {"bigs", PGC_T_INT8RANGE, true, NULL, NULL},
+    {"nums", PGC_T_NUMRANGE, true, NULL, NULL},
+    {"days", PGC_T_DATERANGE, true, NULL, NULL},
+    {"stamps", PGC_T_TSRANGE, true, NULL, NULL},
+    {"stampstz", PGC_T_TSTZRANGE, true, NULL, NULL},
+};
 static const pgc_stmt store_put_spans_stmt = {
     .name = "store_put_spans",
     .sql = "INSERT INTO {{tables.spans}} (id, ints, bigs, nums, days, stamps, stampstz)\n"
@@ -1733,46 +1544,16 @@ int store_put_spans(pgc_db *db, int32_t id, pgc_int4_range ints, const pgc_int8_
                     const pgc_timestamp_range *stamps, const pgc_timestamp_range *stampstz,
                     pgc_error *err)
 {
-    const char *values[7];
-    int lengths[7] = {4, 0, 0, 0, 0, 0, 0};
-    char bin[7][4];
-    char *arrays[6] = {NULL};
-    int rc;
+    const void *args[] = {&id, &ints, bigs, nums, days, stamps, stampstz};
 
-    values[0] = pgc_put_int4(bin[0], id);
-    rc = pgc_put_int4_range(ints, &arrays[0], &lengths[1]);
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 6, rc, &store_put_spans_stmt, "ints", err);
-    values[1] = arrays[0];
-    rc = bigs ? pgc_put_int8_range(*bigs, &arrays[1], &lengths[2]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 6, rc, &store_put_spans_stmt, "bigs", err);
-    values[2] = arrays[1];
-    rc = nums ? pgc_put_numeric_range(*nums, &arrays[2], &lengths[3]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 6, rc, &store_put_spans_stmt, "nums", err);
-    values[3] = arrays[2];
-    rc = days ? pgc_put_date_range(*days, &arrays[3], &lengths[4]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 6, rc, &store_put_spans_stmt, "days", err);
-    values[4] = arrays[3];
-    rc = stamps ? pgc_put_timestamp_range(*stamps, &arrays[4], &lengths[5]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 6, rc, &store_put_spans_stmt, "stamps", err);
-    values[5] = arrays[4];
-    rc = stampstz ? pgc_put_timestamp_range(*stampstz, &arrays[5], &lengths[6]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 6, rc, &store_put_spans_stmt, "stampstz", err);
-    values[6] = arrays[5];
-
-    rc = pgc_query(db, &store_put_spans_stmt, values, lengths, store_put_spans_formats, NULL, err);
-    free_arrays(arrays, 6);
-    return rc;
+    return pgc_run(db, &store_put_spans_stmt, store_put_spans_params, args, NULL, err);
 }
 
 /* GetSpans :one, tests/emit/schema/queries.sql:131 */
 static const Oid store_get_spans_types[] = {PGC_OID_INT4};
-static const int store_get_spans_formats[] = {1};
+static const pgc_param store_get_spans_params[] = {
+    {"id", PGC_T_INT4, false, NULL, NULL},
+};
 static const pgc_stmt store_get_spans_stmt = {
     .name = "store_get_spans",
     .sql = "SELECT \"spans\".\"id\", \"spans\".\"ints\", \"spans\".\"bigs\", \"spans\".\"nums\", \"spans\".\"days\", "
@@ -1795,13 +1576,9 @@ static const pgc_row_type store_get_spans_row_type = PGC_ROW_TYPE(store_get_span
 
 int store_get_spans(pgc_db *db, int32_t id, store_get_spans_row *row, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {4};
-    char bin[1][4];
+    const void *args[] = {&id};
 
-    values[0] = pgc_put_int4(bin[0], id);
-
-    return pgc_query_row(db, &store_get_spans_stmt, values, lengths, store_get_spans_formats,
+    return pgc_query_row(db, &store_get_spans_stmt, store_get_spans_params, args,
                          &store_get_spans_row_type, row, &row->result, err);
 }
 
@@ -1854,7 +1631,10 @@ int store_copy_spans(pgc_db *db, const store_copy_spans_params *rows, size_t n, 
 
 /* PutPayment :exec, tests/emit/schema/queries.sql:137 */
 static const Oid store_put_payment_types[] = {PGC_OID_INT4, 0};
-static const int store_put_payment_formats[] = {1, 1};
+static const pgc_param store_put_payment_params[] = {
+    {"id", PGC_T_INT4, false, NULL, NULL},
+    {"p", PGC_T_RECORD, false, NULL, store_payment_put},
+};
 static const pgc_stmt store_put_payment_stmt = {
     .name = "store_put_payment",
     .sql = "INSERT INTO {{tables.payments}} (id, p) VALUES ($1, ($2::{{schema}}.\"payment\"))",
@@ -1864,27 +1644,16 @@ static const pgc_stmt store_put_payment_stmt = {
 
 int store_put_payment(pgc_db *db, int32_t id, store_payment p, pgc_error *err)
 {
-    const char *values[2];
-    int lengths[2] = {4, 0};
-    char bin[2][4];
-    char *arrays[1] = {NULL};
-    int rc;
+    const void *args[] = {&id, &p};
 
-    values[0] = pgc_put_int4(bin[0], id);
-    rc = store_payment_put(&p, &arrays[0], &lengths[1]);
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 1, rc, &store_put_payment_stmt, "p", err);
-    values[1] = arrays[0];
-
-    rc = pgc_query(db, &store_put_payment_stmt, values, lengths, store_put_payment_formats, NULL,
-                   err);
-    free(arrays[0]);
-    return rc;
+    return pgc_run(db, &store_put_payment_stmt, store_put_payment_params, args, NULL, err);
 }
 
 /* GetPayment :one, tests/emit/schema/queries.sql:140 */
 static const Oid store_get_payment_types[] = {PGC_OID_INT4};
-static const int store_get_payment_formats[] = {1};
+static const pgc_param store_get_payment_params[] = {
+    {"id", PGC_T_INT4, false, NULL, NULL},
+};
 static const pgc_stmt store_get_payment_stmt = {
     .name = "store_get_payment",
     .sql = "SELECT p FROM {{tables.payments}} WHERE id = $1",
@@ -1900,13 +1669,9 @@ static const pgc_row_type store_get_payment_row_type = PGC_ROW_TYPE(store_get_pa
 
 int store_get_payment(pgc_db *db, int32_t id, store_get_payment_row *row, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {4};
-    char bin[1][4];
+    const void *args[] = {&id};
 
-    values[0] = pgc_put_int4(bin[0], id);
-
-    return pgc_query_row(db, &store_get_payment_stmt, values, lengths, store_get_payment_formats,
+    return pgc_query_row(db, &store_get_payment_stmt, store_get_payment_params, args,
                          &store_get_payment_row_type, row, &row->result, err);
 }
 
@@ -1953,6 +1718,10 @@ int store_copy_payments(pgc_db *db, const store_copy_payments_params *rows, size
 
 /* ShipItem :execrows, tests/emit/schema/queries.sql:146 */
 static const Oid store_ship_item_types[] = {0, PGC_OID_TEXT};
+static const pgc_param store_ship_item_params[] = {
+    {"mood", PGC_T_ENUM, false, &store_mood_type, NULL},
+    {"code", PGC_T_TEXT, false, NULL, NULL},
+};
 static const pgc_stmt store_ship_item_stmt = {
     .name = "store_ship_item",
     .sql = "UPDATE {{tables.items}} SET mood = ($1::{{schema}}.\"mood\"),\n"
@@ -1965,20 +1734,10 @@ static const pgc_stmt store_ship_item_stmt = {
 int store_ship_item(pgc_db *db, store_mood mood, const char *code, int64_t *affected,
                     pgc_error *err)
 {
-    const char *values[2];
+    const void *args[] = {&mood, code};
 
-    if (affected)
-        *affected = 0;
-    values[0] = store_mood_to_text(mood);
-    if (!values[0])
-        return pgc_fail_query(err, PGC_EINVAL, &store_ship_item_stmt,
-                              "parameter mood is not a store_mood value");
-    if (!code)
-        return pgc_fail_query(err, PGC_EINVAL, &store_ship_item_stmt,
-                              "parameter code is NULL");
-    values[1] = code;
-
-    return pgc_query_affected(db, &store_ship_item_stmt, values, NULL, NULL, affected, err);
+    return pgc_query_affected(db, &store_ship_item_stmt, store_ship_item_params, args, affected,
+                              err);
 }
 
 /* AllNumbers :many, tests/emit/schema/queries.sql:151 */
@@ -1998,7 +1757,7 @@ static const pgc_row_type store_all_numbers_row_type = PGC_ROW_TYPE(store_all_nu
 
 int store_all_numbers_open(pgc_db *db, store_all_numbers_iter *it, pgc_error *err)
 {
-    return pgc_rows_open(it, db, &store_all_numbers_stmt, NULL, NULL, NULL, err);
+    return pgc_rows_open(it, db, &store_all_numbers_stmt, NULL, NULL, err);
 }
 
 int store_all_numbers_next(store_all_numbers_iter *it, store_all_numbers_row *row, pgc_error *err)
@@ -2013,7 +1772,10 @@ void store_all_numbers_close(store_all_numbers_iter *it)
 
 /* RenoteNumber :one, tests/emit/schema/queries.sql:154 */
 static const Oid store_renote_number_types[] = {PGC_OID_TEXT, PGC_OID_INT4};
-static const int store_renote_number_formats[] = {0, 1};
+static const pgc_param store_renote_number_params[] = {
+    {"note", PGC_T_TEXT, true, NULL, NULL},
+    {"n", PGC_T_INT4, false, NULL, NULL},
+};
 static const pgc_stmt store_renote_number_stmt = {
     .name = "store_renote_number",
     .sql = "UPDATE {{tables.numbers}} AS x SET note = $1 WHERE x.n = $2 RETURNING \"x\".\"n\", \"x\".\"note\"",
@@ -2031,16 +1793,10 @@ static const pgc_row_type store_renote_number_row_type = PGC_ROW_TYPE(store_reno
 int store_renote_number(pgc_db *db, const char *note, int32_t n, store_renote_number_row *row,
                         pgc_error *err)
 {
-    const char *values[2];
-    int lengths[2] = {0, 4};
-    char bin[2][4];
+    const void *args[] = {note, &n};
 
-    values[0] = note;
-    values[1] = pgc_put_int4(bin[1], n);
-
-    return pgc_query_row(db, &store_renote_number_stmt, values, lengths,
-                         store_renote_number_formats, &store_renote_number_row_type, row,
-                         &row->result, err);
+    return pgc_query_row(db, &store_renote_number_stmt, store_renote_number_params, args,
+                         &store_renote_number_row_type, row, &row->result, err);
 }
 
 void store_renote_number_row_clear(store_renote_number_row *row)
@@ -2053,7 +1809,11 @@ void store_renote_number_row_clear(store_renote_number_row *row)
 
 /* PutWeight :exec, tests/emit/schema/queries.sql:157 */
 static const Oid store_put_weight_types[] = {PGC_OID_INT4, 0, 0};
-static const int store_put_weight_formats[] = {1, 1, 0};
+static const pgc_param store_put_weight_params[] = {
+    {"id", PGC_T_INT4, false, NULL, NULL},
+    {"w", PGC_T_INT4, false, NULL, NULL},
+    {"tag", PGC_T_TEXT, true, NULL, NULL},
+};
 static const pgc_stmt store_put_weight_stmt = {
     .name = "store_put_weight",
     .sql = "INSERT INTO {{tables.weights}} (id, w, tag) VALUES ($1, ($2::{{schema}}.\"positive\"), ($3::{{schema}}.\"short_text\"))",
@@ -2063,21 +1823,16 @@ static const pgc_stmt store_put_weight_stmt = {
 
 int store_put_weight(pgc_db *db, int32_t id, int32_t w, const char *tag, pgc_error *err)
 {
-    const char *values[3];
-    int lengths[3] = {4, 4, 0};
-    char bin[3][4];
+    const void *args[] = {&id, &w, tag};
 
-    values[0] = pgc_put_int4(bin[0], id);
-    values[1] = pgc_put_int4(bin[1], w);
-    values[2] = tag;
-
-    return pgc_query(db, &store_put_weight_stmt, values, lengths, store_put_weight_formats, NULL,
-                     err);
+    return pgc_run(db, &store_put_weight_stmt, store_put_weight_params, args, NULL, err);
 }
 
 /* HeavierThan :many, tests/emit/schema/queries.sql:160 */
 static const Oid store_heavier_than_types[] = {PGC_OID_INT4};
-static const int store_heavier_than_formats[] = {1};
+static const pgc_param store_heavier_than_params[] = {
+    {"w", PGC_T_INT4, false, NULL, NULL},
+};
 static const pgc_stmt store_heavier_than_stmt = {
     .name = "store_heavier_than",
     .sql = "SELECT \"weights\".\"id\", \"weights\".\"w\", \"weights\".\"tag\" FROM {{tables.weights}} WHERE w > $1 ORDER BY id",
@@ -2095,14 +1850,9 @@ static const pgc_row_type store_heavier_than_row_type = PGC_ROW_TYPE(store_heavi
 
 int store_heavier_than_open(pgc_db *db, int32_t w, store_heavier_than_iter *it, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {4};
-    char bin[1][4];
+    const void *args[] = {&w};
 
-    values[0] = pgc_put_int4(bin[0], w);
-
-    return pgc_rows_open(it, db, &store_heavier_than_stmt, values, lengths,
-                         store_heavier_than_formats, err);
+    return pgc_rows_open(it, db, &store_heavier_than_stmt, store_heavier_than_params, args, err);
 }
 
 int store_heavier_than_next(store_heavier_than_iter *it, store_heavier_than_row *row,
