@@ -182,12 +182,11 @@ int store_migrate(pgc_db *db, pgc_error *err);
  * pgc_migrate_status(). */
 const pgc_migration_set *store_migration_set(void);
 
-/* A row of CreateItem :one. */
+/* CreateItem :one, tests/emit/schema/queries.sql:1 */
 typedef struct store_create_item_row {
     int64_t id;
 } store_create_item_row;
 
-/* CreateItem :one, tests/emit/schema/queries.sql:1 */
 int store_create_item(pgc_db *db, const char *code, int16_t small, int32_t medium, int64_t big,
                       float ratio, double score, bool flag, const char *label, const char *initials,
                       pgc_bytes data, pgc_uuid ref, pgc_date born, pgc_timestamp seen,
@@ -199,7 +198,7 @@ int store_create_item(pgc_db *db, const char *code, int16_t small, int32_t mediu
                       const pgc_timestamp *n_at, const char *n_price, const char *n_docb,
                       const store_mood *n_mood, store_create_item_row *row, pgc_error *err);
 
-/* A row of GetItem :one. */
+/* GetItem :one, tests/emit/schema/queries.sql:17 */
 typedef struct store_get_item_row {
     int64_t id;
     const char *code;
@@ -253,11 +252,10 @@ typedef struct store_get_item_row {
     pgc_result *result; /* what the row points into */
 } store_get_item_row;
 
-/* GetItem :one, tests/emit/schema/queries.sql:17 */
 int store_get_item(pgc_db *db, const char *code, store_get_item_row *row, pgc_error *err);
 void store_get_item_row_clear(store_get_item_row *row);
 
-/* A row of ListItems :many. */
+/* ListItems :many, tests/emit/schema/queries.sql:20 */
 typedef struct store_list_items_row {
     int64_t id;
     const char *code;
@@ -268,19 +266,17 @@ typedef struct store_list_items_row {
     bool n_label_is_null;
 } store_list_items_row;
 
-/* ListItems :many, tests/emit/schema/queries.sql:20 */
 typedef pgc_rows store_list_items_iter;
 int store_list_items_open(pgc_db *db, store_list_items_iter *it, pgc_error *err);
 int store_list_items_next(store_list_items_iter *it, store_list_items_row *row, pgc_error *err);
 void store_list_items_close(store_list_items_iter *it);
 
-/* A row of ItemsByMood :many. */
+/* ItemsByMood :many, tests/emit/schema/queries.sql:23 */
 typedef struct store_items_by_mood_row {
     int64_t id;
     const char *code;
 } store_items_by_mood_row;
 
-/* ItemsByMood :many, tests/emit/schema/queries.sql:23 */
 typedef pgc_rows store_items_by_mood_iter;
 int store_items_by_mood_open(pgc_db *db, store_mood mood, store_items_by_mood_iter *it,
                              pgc_error *err);
@@ -288,22 +284,20 @@ int store_items_by_mood_next(store_items_by_mood_iter *it, store_items_by_mood_r
                              pgc_error *err);
 void store_items_by_mood_close(store_items_by_mood_iter *it);
 
-/* A row of CountItems :one. */
+/* CountItems :one, tests/emit/schema/queries.sql:26 */
 typedef struct store_count_items_row {
     int64_t total;
 } store_count_items_row;
 
-/* CountItems :one, tests/emit/schema/queries.sql:26 */
 int store_count_items(pgc_db *db, store_count_items_row *row, pgc_error *err);
 
-/* A row of ItemCodeName :one. */
+/* ItemCodeName :one, tests/emit/schema/queries.sql:29 */
 typedef struct store_item_code_name_row {
     const char *code_name;
     const char *literal;
     pgc_result *result; /* what the row points into */
 } store_item_code_name_row;
 
-/* ItemCodeName :one, tests/emit/schema/queries.sql:29 */
 int store_item_code_name(pgc_db *db, int64_t id, store_item_code_name_row *row, pgc_error *err);
 void store_item_code_name_row_clear(store_item_code_name_row *row);
 
@@ -319,32 +313,30 @@ int store_delete_item(pgc_db *db, const char *code, pgc_result **res, pgc_error 
 /* FillNumbers :execrows, tests/emit/schema/queries.sql:41 */
 int store_fill_numbers(pgc_db *db, int32_t count, int64_t *affected, pgc_error *err);
 
-/* A row of ListNumbers :many. */
+/* ListNumbers :many, tests/emit/schema/queries.sql:45 */
 typedef struct store_list_numbers_row {
     int32_t n;
     const char *note;
     bool note_is_null;
 } store_list_numbers_row;
 
-/* ListNumbers :many, tests/emit/schema/queries.sql:45 */
 typedef pgc_rows store_list_numbers_iter;
 int store_list_numbers_open(pgc_db *db, int32_t max_n, store_list_numbers_iter *it, pgc_error *err);
 int store_list_numbers_next(store_list_numbers_iter *it, store_list_numbers_row *row,
                             pgc_error *err);
 void store_list_numbers_close(store_list_numbers_iter *it);
 
-/* A row of NumberNote :one. */
+/* NumberNote :one, tests/emit/schema/queries.sql:48 */
 typedef struct store_number_note_row {
     const char *note;
     bool note_is_null;
     pgc_result *result; /* what the row points into */
 } store_number_note_row;
 
-/* NumberNote :one, tests/emit/schema/queries.sql:48 */
 int store_number_note(pgc_db *db, int32_t n, store_number_note_row *row, pgc_error *err);
 void store_number_note_row_clear(store_number_note_row *row);
 
-/* A row for CopyEvents :copyfrom. */
+/* CopyEvents :copyfrom, tests/emit/schema/queries.sql:51 */
 typedef struct store_copy_events_params {
     int64_t id;
     const char *name;
@@ -373,11 +365,10 @@ typedef struct store_copy_events_params {
     bool span_is_null;
 } store_copy_events_params;
 
-/* CopyEvents :copyfrom, tests/emit/schema/queries.sql:51 */
 int store_copy_events(pgc_db *db, const store_copy_events_params *rows, size_t n, int64_t *copied,
                       pgc_error *err);
 
-/* A row of GetEvent :one. */
+/* GetEvent :one, tests/emit/schema/queries.sql:57 */
 typedef struct store_get_event_row {
     int64_t id;
     const char *name;
@@ -408,17 +399,15 @@ typedef struct store_get_event_row {
     pgc_result *result; /* what the row points into */
 } store_get_event_row;
 
-/* GetEvent :one, tests/emit/schema/queries.sql:57 */
 int store_get_event(pgc_db *db, int64_t id, store_get_event_row *row, pgc_error *err);
 void store_get_event_row_clear(store_get_event_row *row);
 
-/* A row of CountEvents :one. */
+/* CountEvents :one, tests/emit/schema/queries.sql:60 */
 typedef struct store_count_events_row {
     int64_t total;
     int64_t with_mood;
 } store_count_events_row;
 
-/* CountEvents :one, tests/emit/schema/queries.sql:60 */
 int store_count_events(pgc_db *db, store_count_events_row *row, pgc_error *err);
 
 /* AddNumber :batchexec, tests/emit/schema/queries.sql:63 */
@@ -430,7 +419,7 @@ int store_add_number_begin(pgc_db *db, store_add_number_batch *b, pgc_error *err
 int store_add_number_queue(store_add_number_batch *b, int32_t n, const char *note, pgc_error *err);
 int store_add_number_end(store_add_number_batch *b, pgc_error *err);
 
-/* A row of NumberByN :batchone. */
+/* NumberByN :batchone, tests/emit/schema/queries.sql:66 */
 typedef struct store_number_by_n_row {
     int32_t n;
     const char *note;
@@ -438,7 +427,6 @@ typedef struct store_number_by_n_row {
     pgc_result *result; /* what the row points into */
 } store_number_by_n_row;
 
-/* NumberByN :batchone, tests/emit/schema/queries.sql:66 */
 typedef struct store_number_by_n_batch {
     pgc_batch *batch;
     int read; /* calls read so far */
@@ -450,14 +438,13 @@ int store_number_by_n_next(store_number_by_n_batch *b, store_number_by_n_row *ro
 void store_number_by_n_row_clear(store_number_by_n_row *row);
 int store_number_by_n_end(store_number_by_n_batch *b, pgc_error *err);
 
-/* A row of NumbersUpTo :batchmany. */
+/* NumbersUpTo :batchmany, tests/emit/schema/queries.sql:69 */
 typedef struct store_numbers_up_to_row {
     int32_t n;
     const char *note;
     bool note_is_null;
 } store_numbers_up_to_row;
 
-/* NumbersUpTo :batchmany, tests/emit/schema/queries.sql:69 */
 typedef struct store_numbers_up_to_batch {
     pgc_batch *batch;
     pgc_result *result; /* the current call's rows */
@@ -479,7 +466,7 @@ int store_put_list(pgc_db *db, int32_t id, pgc_int2_array smalls, const pgc_int4
                    const pgc_timestamp_array *stamps, const pgc_timestamp_array *stampstz,
                    const pgc_text_array *words, const pgc_text_array *labels, pgc_error *err);
 
-/* A row of GetList :one. */
+/* GetList :one, tests/emit/schema/queries.sql:78 */
 typedef struct store_get_list_row {
     int32_t id;
     pgc_int2_array smalls;
@@ -508,18 +495,16 @@ typedef struct store_get_list_row {
     pgc_result *result; /* what the row points into */
 } store_get_list_row;
 
-/* GetList :one, tests/emit/schema/queries.sql:78 */
 int store_get_list(pgc_db *db, int32_t id, store_get_list_row *row, pgc_error *err);
 void store_get_list_row_clear(store_get_list_row *row);
 
-/* A row of ListsByIds :many. */
+/* ListsByIds :many, tests/emit/schema/queries.sql:81 */
 typedef struct store_lists_by_ids_row {
     int32_t id;
     pgc_text_array words;
     bool words_is_null;
 } store_lists_by_ids_row;
 
-/* ListsByIds :many, tests/emit/schema/queries.sql:81 */
 typedef pgc_rows store_lists_by_ids_iter;
 int store_lists_by_ids_open(pgc_db *db, pgc_int4_array ids, store_lists_by_ids_iter *it,
                             pgc_error *err);
@@ -527,30 +512,28 @@ int store_lists_by_ids_next(store_lists_by_ids_iter *it, store_lists_by_ids_row 
                             pgc_error *err);
 void store_lists_by_ids_close(store_lists_by_ids_iter *it);
 
-/* A row of NumbersIn :many. */
+/* NumbersIn :many, tests/emit/schema/queries.sql:84 */
 typedef struct store_numbers_in_row {
     int32_t n;
 } store_numbers_in_row;
 
-/* NumbersIn :many, tests/emit/schema/queries.sql:84 */
 typedef pgc_rows store_numbers_in_iter;
 int store_numbers_in_open(pgc_db *db, pgc_int4_array ns, const pgc_text_array *notes,
                           store_numbers_in_iter *it, pgc_error *err);
 int store_numbers_in_next(store_numbers_in_iter *it, store_numbers_in_row *row, pgc_error *err);
 void store_numbers_in_close(store_numbers_in_iter *it);
 
-/* A row of Grid :one. */
+/* Grid :one, tests/emit/schema/queries.sql:88 */
 typedef struct store_grid_row {
     pgc_int4_array cells;
     pgc_int4_array none;
     pgc_result *result; /* what the row points into */
 } store_grid_row;
 
-/* Grid :one, tests/emit/schema/queries.sql:88 */
 int store_grid(pgc_db *db, store_grid_row *row, pgc_error *err);
 void store_grid_row_clear(store_grid_row *row);
 
-/* A row of LaterBy :one. */
+/* LaterBy :one, tests/emit/schema/queries.sql:91 */
 typedef struct store_later_by_row {
     pgc_interval span;
     bool span_is_null;
@@ -560,7 +543,6 @@ typedef struct store_later_by_row {
     bool other_is_null;
 } store_later_by_row;
 
-/* LaterBy :one, tests/emit/schema/queries.sql:91 */
 int store_later_by(pgc_db *db, pgc_interval span, pgc_timestamp at, const pgc_interval *other,
                    store_later_by_row *row, pgc_error *err);
 
@@ -569,7 +551,7 @@ int store_add_author(pgc_db *db, int64_t id, const char *name, const char *stree
                      const int32_t *zip, const pgc_text_array *tags, const store_mood *mood,
                      const pgc_date *born, pgc_error *err);
 
-/* A row of AuthorHome :one. */
+/* AuthorHome :one, tests/emit/schema/queries.sql:100 */
 typedef struct store_author_home_row {
     int64_t id;
     store_addr home;
@@ -577,27 +559,24 @@ typedef struct store_author_home_row {
     pgc_result *result; /* what the row points into */
 } store_author_home_row;
 
-/* AuthorHome :one, tests/emit/schema/queries.sql:100 */
 int store_author_home(pgc_db *db, int64_t id, store_author_home_row *row, pgc_error *err);
 void store_author_home_row_clear(store_author_home_row *row);
 
-/* A row of AuthorRow :one. */
+/* AuthorRow :one, tests/emit/schema/queries.sql:103 */
 typedef struct store_author_row_row {
     store_authors a;
     pgc_result *result; /* what the row points into */
 } store_author_row_row;
 
-/* AuthorRow :one, tests/emit/schema/queries.sql:103 */
 int store_author_row(pgc_db *db, int64_t id, store_author_row_row *row, pgc_error *err);
 void store_author_row_row_clear(store_author_row_row *row);
 
-/* A row of BooksWithAuthors :many. */
+/* BooksWithAuthors :many, tests/emit/schema/queries.sql:106 */
 typedef struct store_books_with_authors_row {
     store_books b; /* sqlc.embed(b) */
     store_authors a; /* sqlc.embed(a) */
 } store_books_with_authors_row;
 
-/* BooksWithAuthors :many, tests/emit/schema/queries.sql:106 */
 typedef pgc_rows store_books_with_authors_iter;
 int store_books_with_authors_open(pgc_db *db, store_books_with_authors_iter *it, pgc_error *err);
 int store_books_with_authors_next(store_books_with_authors_iter *it,
@@ -610,7 +589,7 @@ int store_put_book(pgc_db *db, int64_t id, const int64_t *author_id, const char 
                    const pgc_bytes_array *blobs, const pgc_interval_array *spans,
                    const pgc_text_array *moods, pgc_error *err);
 
-/* A row of BookLists :one. */
+/* BookLists :one, tests/emit/schema/queries.sql:116 */
 typedef struct store_book_lists_row {
     pgc_text_array prices;
     bool prices_is_null;
@@ -625,11 +604,10 @@ typedef struct store_book_lists_row {
     pgc_result *result; /* what the row points into */
 } store_book_lists_row;
 
-/* BookLists :one, tests/emit/schema/queries.sql:116 */
 int store_book_lists(pgc_db *db, int64_t id, store_book_lists_row *row, pgc_error *err);
 void store_book_lists_row_clear(store_book_lists_row *row);
 
-/* A row for CopyLedger :copyfrom. */
+/* CopyLedger :copyfrom, tests/emit/schema/queries.sql:119 */
 typedef struct store_copy_ledger_params {
     int64_t id;
     const char *amount;
@@ -643,11 +621,10 @@ typedef struct store_copy_ledger_params {
     bool words_is_null;
 } store_copy_ledger_params;
 
-/* CopyLedger :copyfrom, tests/emit/schema/queries.sql:119 */
 int store_copy_ledger(pgc_db *db, const store_copy_ledger_params *rows, size_t n, int64_t *copied,
                       pgc_error *err);
 
-/* A row of GetLedger :one. */
+/* GetLedger :one, tests/emit/schema/queries.sql:123 */
 typedef struct store_get_ledger_row {
     int64_t id;
     const char *amount;
@@ -663,7 +640,6 @@ typedef struct store_get_ledger_row {
     pgc_result *result; /* what the row points into */
 } store_get_ledger_row;
 
-/* GetLedger :one, tests/emit/schema/queries.sql:123 */
 int store_get_ledger(pgc_db *db, int64_t id, store_get_ledger_row *row, pgc_error *err);
 void store_get_ledger_row_clear(store_get_ledger_row *row);
 
@@ -673,7 +649,7 @@ int store_put_spans(pgc_db *db, int32_t id, pgc_int4_range ints, const pgc_int8_
                     const pgc_timestamp_range *stamps, const pgc_timestamp_range *stampstz,
                     pgc_error *err);
 
-/* A row of GetSpans :one. */
+/* GetSpans :one, tests/emit/schema/queries.sql:131 */
 typedef struct store_get_spans_row {
     int32_t id;
     pgc_int4_range ints;
@@ -690,11 +666,10 @@ typedef struct store_get_spans_row {
     pgc_result *result; /* what the row points into */
 } store_get_spans_row;
 
-/* GetSpans :one, tests/emit/schema/queries.sql:131 */
 int store_get_spans(pgc_db *db, int32_t id, store_get_spans_row *row, pgc_error *err);
 void store_get_spans_row_clear(store_get_spans_row *row);
 
-/* A row for CopySpans :copyfrom. */
+/* CopySpans :copyfrom, tests/emit/schema/queries.sql:134 */
 typedef struct store_copy_spans_params {
     int32_t id;
     pgc_int4_range ints;
@@ -702,30 +677,27 @@ typedef struct store_copy_spans_params {
     bool nums_is_null;
 } store_copy_spans_params;
 
-/* CopySpans :copyfrom, tests/emit/schema/queries.sql:134 */
 int store_copy_spans(pgc_db *db, const store_copy_spans_params *rows, size_t n, int64_t *copied,
                      pgc_error *err);
 
 /* PutPayment :exec, tests/emit/schema/queries.sql:137 */
 int store_put_payment(pgc_db *db, int32_t id, store_payment p, pgc_error *err);
 
-/* A row of GetPayment :one. */
+/* GetPayment :one, tests/emit/schema/queries.sql:140 */
 typedef struct store_get_payment_row {
     store_payment p;
     pgc_result *result; /* what the row points into */
 } store_get_payment_row;
 
-/* GetPayment :one, tests/emit/schema/queries.sql:140 */
 int store_get_payment(pgc_db *db, int32_t id, store_get_payment_row *row, pgc_error *err);
 void store_get_payment_row_clear(store_get_payment_row *row);
 
-/* A row for CopyPayments :copyfrom. */
+/* CopyPayments :copyfrom, tests/emit/schema/queries.sql:143 */
 typedef struct store_copy_payments_params {
     int32_t id;
     store_payment p;
 } store_copy_payments_params;
 
-/* CopyPayments :copyfrom, tests/emit/schema/queries.sql:143 */
 int store_copy_payments(pgc_db *db, const store_copy_payments_params *rows, size_t n,
                         int64_t *copied, pgc_error *err);
 
@@ -733,20 +705,19 @@ int store_copy_payments(pgc_db *db, const store_copy_payments_params *rows, size
 int store_ship_item(pgc_db *db, store_mood mood, const char *code, int64_t *affected,
                     pgc_error *err);
 
-/* A row of AllNumbers :many. */
+/* AllNumbers :many, tests/emit/schema/queries.sql:151 */
 typedef struct store_all_numbers_row {
     int32_t n;
     const char *note;
     bool note_is_null;
 } store_all_numbers_row;
 
-/* AllNumbers :many, tests/emit/schema/queries.sql:151 */
 typedef pgc_rows store_all_numbers_iter;
 int store_all_numbers_open(pgc_db *db, store_all_numbers_iter *it, pgc_error *err);
 int store_all_numbers_next(store_all_numbers_iter *it, store_all_numbers_row *row, pgc_error *err);
 void store_all_numbers_close(store_all_numbers_iter *it);
 
-/* A row of RenoteNumber :one. */
+/* RenoteNumber :one, tests/emit/schema/queries.sql:154 */
 typedef struct store_renote_number_row {
     int32_t n;
     const char *note;
@@ -754,7 +725,6 @@ typedef struct store_renote_number_row {
     pgc_result *result; /* what the row points into */
 } store_renote_number_row;
 
-/* RenoteNumber :one, tests/emit/schema/queries.sql:154 */
 int store_renote_number(pgc_db *db, const char *note, int32_t n, store_renote_number_row *row,
                         pgc_error *err);
 void store_renote_number_row_clear(store_renote_number_row *row);
@@ -762,7 +732,7 @@ void store_renote_number_row_clear(store_renote_number_row *row);
 /* PutWeight :exec, tests/emit/schema/queries.sql:157 */
 int store_put_weight(pgc_db *db, int32_t id, int32_t w, const char *tag, pgc_error *err);
 
-/* A row of HeavierThan :many. */
+/* HeavierThan :many, tests/emit/schema/queries.sql:160 */
 typedef struct store_heavier_than_row {
     int32_t id;
     int32_t w;
@@ -770,7 +740,6 @@ typedef struct store_heavier_than_row {
     bool tag_is_null;
 } store_heavier_than_row;
 
-/* HeavierThan :many, tests/emit/schema/queries.sql:160 */
 typedef pgc_rows store_heavier_than_iter;
 int store_heavier_than_open(pgc_db *db, int32_t w, store_heavier_than_iter *it, pgc_error *err);
 int store_heavier_than_next(store_heavier_than_iter *it, store_heavier_than_row *row,
