@@ -334,6 +334,16 @@ static void plan_structs(emitter *e)
     }
 }
 
+/* The names of st's field table and pgc_row_type, which both reading and
+ * sending a value of the type use. */
+static void claim_struct_table(emitter *e, cstruct *st)
+{
+    if (!st->reader) {
+        st->reader = name_unique(e->a, &e->globals, pgc_arena_printf(e->a, "%s_row_type", st->c));
+        st->fields = name_unique(e->a, &e->globals, pgc_arena_printf(e->a, "%s_fields", st->c));
+    }
+}
+
 /* A composite's fields (and theirs) all have C types; else reports the
  * first that has none, naming the column.  Gives the struct a reader. */
 static bool check_struct(emitter *e, const pgc_query_src *q, const char *colname,
@@ -343,10 +353,7 @@ static bool check_struct(emitter *e, const pgc_query_src *q, const char *colname
         return true;
     cstruct *st = t->st;
     resolve_struct(e, st);
-    if (!st->reader) {
-        st->reader = name_unique(e->a, &e->globals, pgc_arena_printf(e->a, "%s_row_type", st->c));
-        st->fields = name_unique(e->a, &e->globals, pgc_arena_printf(e->a, "%s_fields", st->c));
-    }
+    claim_struct_table(e, st);
     for (size_t i = 0; i < st->m.len; i++) {
         const member *m = &st->m.items[i];
         if (!m->ok) {
@@ -390,8 +397,7 @@ static bool check_struct_param(emitter *e, const pgc_query_src *q, const pgc_par
             return false;
         }
     }
-    if (!st->writer)
-        st->writer = name_unique(e->a, &e->globals, pgc_arena_printf(e->a, "%s_put", st->c));
+    claim_struct_table(e, st);
     return true;
 }
 
@@ -528,7 +534,7 @@ static void param_entry(emitter *e, pgc_strbuf *b, const param *p)
                   p->info->nullable ? "true" : "false",
                   t->kind == V_ENUM ? pgc_arena_printf(e->a, "&%s", enum_type_name(e, t->enum_c))
                                     : "NULL",
-                  t->kind == V_COMPOSITE ? t->st->writer : "NULL");
+                  t->kind == V_COMPOSITE ? pgc_arena_printf(e->a, "&%s", t->st->reader) : "NULL");
 }
 
 /* Does a row of these columns hold only fixed-size values (nothing that
@@ -549,74 +555,6 @@ static bool fixed_size_row(const column *cs, size_t n)
 }
 
 /* ---- composite types ------------------------------------------------------------------------ */
-
-/* The encoder of a composite parameter (check_struct_param says which can be). */
-static void emit_struct_writer(emitter *e, const cstruct *st, pgc_strbuf *c)
-{
-    pgc_arena *a = e->a;
-    tmpl t = {.a = a};
-    pgc_strbuf b = {.a = a};
-    bool need_bin = false, need_enc = false;
-    for (size_t i = 0; i < st->m.len; i++) {
-        const member *m = &st->m.items[i];
-        const ctype *mt = &m->t;
-        const char *oid = oid_name(a, m->col->type);
-        const char *v = pgc_arena_printf(a, "v->%s", m->c), *put = NULL;
-        bool string = is_string(mt);
-        switch (mt->kind) {
-        case V_INT2: case V_INT4: case V_INT8: case V_FLOAT4: case V_FLOAT8: case V_BOOL:
-        case V_UUID: case V_DATE: case V_TIMESTAMP: case V_INTERVAL:
-            put = pgc_arena_printf(a, "pgc_record_add(&r, %s, pgc_put_%s(bin, %s), %d);", oid,
-                                   mt->suffix, v, mt->size);
-            need_bin = true;
-            break;
-        case V_TEXT:
-            put = pgc_arena_printf(a, "pgc_record_add(&r, %s, %s, strlen(%s));", oid, v, v);
-            break;
-        case V_BYTES:
-            put = pgc_arena_printf(a, "pgc_record_add(&r, %s, %s.data ? (const char *)%s.data : "
-                                      "\"\", %s.len);", oid, v, v, v);
-            break;
-        case V_JSONB: case V_NUMERIC:
-            put = pgc_arena_printf(a, "rc = pgc_put_%s(%s, &enc, &enc_len);\n        "
-                                      "pgc_record_add_encoded(&r, %s, rc, enc, enc_len);",
-                                   mt->suffix, v, oid);
-            need_enc = true;
-            break;
-        case V_ARRAY: case V_RANGE:
-            put = pgc_arena_printf(a, "rc = pgc_put_%s(%s%s, &enc, &enc_len);\n        "
-                                      "pgc_record_add_encoded(&r, %s, rc, enc, enc_len);",
-                                   mt->suffix, v,
-                                   mt->kind == V_ARRAY ? pgc_arena_printf(a, ", %s", oid_name(a, mt->elem)) : "",
-                                   oid);
-            need_enc = true;
-            break;
-        case V_ENUM: case V_COMPOSITE: /* refused by check_struct_param */
-            break;
-        }
-        const char *null = m->is_null && string
-                               ? pgc_arena_printf(a, "v->%s || !%s", m->is_null, v)
-                           : m->is_null ? pgc_arena_printf(a, "v->%s", m->is_null)
-                           : string     ? pgc_arena_printf(a, "!%s", v)
-                                        : NULL;
-        if (null)
-            pgc_sb_printf(&b, "    if (%s) {\n        pgc_record_add(&r, %s, NULL, 0);\n"
-                          "    } else {\n        %s\n    }\n", null, oid, put);
-        else
-            pgc_sb_printf(&b, "    %s\n", put);
-    }
-    tmpl_set(&t, "ctype", st->c);
-    tmpl_set(&t, "writer", st->writer);
-    tmpl_set(&t, "sqltype", c_comment(a, st->sqltype));
-    tmpl_set(&t, "nfields", pgc_arena_printf(a, "%zu", st->m.len));
-    tmpl_set(&t, "puts", pgc_sb_take(&b));
-    tmpl_set(&t, "put_locals", pgc_arena_printf(a, "%s%s", need_bin ? "    char bin[16];\n" : "",
-                                           need_enc ? "    char *enc;\n    int enc_len;\n"
-                                                      "    int rc;\n"
-                                                    : ""));
-    tmpl_fill(c, &t, "struct_put");
-    pgc_sb_puts(c, "\n");
-}
 
 /* The struct of a composite type, its members' structs first. */
 static void emit_struct(emitter *e, cstruct *st, pgc_strbuf *h, pgc_strbuf *c)
@@ -644,8 +582,6 @@ static void emit_struct(emitter *e, cstruct *st, pgc_strbuf *h, pgc_strbuf *c)
     tmpl_set(&t, "members", pgc_sb_take(&b));
     tmpl_fill(h, &t, "header_struct");
     pgc_sb_puts(h, "\n");
-    if (st->writer)
-        emit_struct_writer(e, st, c);
     if (!st->reader)
         return;
     for (size_t i = 0; i < st->m.len; i++) {

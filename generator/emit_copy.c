@@ -241,9 +241,9 @@ void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps, pgc_s
         }
         case V_COMPOSITE: {
             const char *ind = is_null[order[k]] ? "            " : "        ";
-            call = pgc_arena_printf(a, "rc = %s(&%s, &enc, &enc_len);\n"
+            call = pgc_arena_printf(a, "rc = pgc_put_record(&%s, &%s, &enc, &enc_len);\n"
                                        "%spgc_copy_encoded(c, rc, enc, enc_len, NULL);",
-                                    p->t.st->writer, v, ind);
+                                    p->t.st->reader, v, ind);
             need_enc = true;
             break;
         }

@@ -116,9 +116,8 @@ struct cstruct {
     uint32_t oid;
     const pgc_rel *rel;
     const char *c;        /* the C type */
-    const char *reader;   /* its pgc_row_type's name, once a value of the type is read */
+    const char *reader;   /* its pgc_row_type's name, once a value is read or sent */
     const char *fields;   /* and its pgc_column table's */
-    const char *writer;   /* its encoder's name, once a value is a parameter */
     const char *sqltype;
     PGC_VEC(member) m;
     bool resolved;        /* members' C types known */

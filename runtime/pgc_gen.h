@@ -451,6 +451,8 @@ typedef enum pgc_type_code {
     PGC_T_RECORD
 } pgc_type_code;
 
+typedef struct pgc_row_type pgc_row_type;
+
 /* An enum type of the generated code: its C name (for messages), its
  * from_text and to_text, taking a pointer to the C enum. */
 typedef struct pgc_enum_type {
@@ -462,7 +464,7 @@ typedef struct pgc_enum_type {
 /*
  * A parameter of a query: its name (messages say "parameter NAME"), its
  * type, whether it may be SQL NULL, and for an enum its pgc_enum_type,
- * for a composite its encoder (binary record format, *out malloc'd).
+ * for a composite its pgc_row_type (pgc_put_record).
  * Generated code passes the values in args[], one per parameter: a
  * string as itself, any other value by address; a NULL is SQL NULL, or
  * PGC_EINVAL "parameter NAME is NULL" if the parameter is not nullable.
@@ -475,7 +477,7 @@ typedef struct pgc_param {
     pgc_type_code type;
     bool nullable;
     const pgc_enum_type *enum_type;
-    int (*put)(const void *value, char **out, int *len);
+    const struct pgc_row_type *record;
 } pgc_param;
 
 /*
@@ -501,13 +503,22 @@ typedef struct pgc_column {
     {#m, type, offsetof(row, m), (ptrdiff_t)offsetof(row, m##_is_null), info}
 
 /* A row struct (or a composite type's) and its columns. */
-typedef struct pgc_row_type {
+struct pgc_row_type {
     size_t size;
     size_t ncols;
     const pgc_column *cols;
-} pgc_row_type;
+};
 
 #define PGC_ROW_TYPE(row, cols) {sizeof(row), sizeof cols / sizeof cols[0], cols}
+
+/*
+ * The struct at value, of type rt (a composite type's fields, of built-in
+ * types with a binary form), in record_recv's binary format: *out
+ * malloc'd, *len its length.  A member whose companion is true, or a NULL
+ * string, is SQL NULL.  PGC_EINVAL (a field's encoder refused it, more
+ * than 1 GiB) or PGC_ENOMEM; *out is NULL unless PGC_OK.
+ */
+int pgc_put_record(const pgc_row_type *rt, const void *value, char **out, int *len);
 
 /*
  * The runners below take stmt's parameters as params[] and args[]

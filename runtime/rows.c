@@ -453,6 +453,45 @@ static int put_encoded(const struct type_info *t, const void *v, char **out, int
     return PGC_EINVAL;
 }
 
+int pgc_put_record(const pgc_row_type *rt, const void *value, char **out, int *len)
+{
+    const char *base = value;
+    pgc_record r;
+    pgc_record_begin(&r, (int)rt->ncols);
+    for (size_t i = 0; i < rt->ncols; i++) {
+        const pgc_column *c = &rt->cols[i];
+        const struct type_info *t = &types[c->type];
+        const void *v = base + c->offset;
+        bool string = t->shape == SCALAR
+                      && (t->kind == KIND_TEXT || t->kind == KIND_JSONB || t->kind == KIND_NUMERIC);
+        char bin[16], *enc = NULL;
+        const char *data;
+        int rc, enc_len = 0, format;
+        if ((c->is_null != PGC_NOT_NULL && *(const bool *)(base + c->is_null))
+            || (string && !*(const char *const *)v)) {
+            pgc_record_add(&r, t->oid, NULL, 0);
+        } else if (t->shape != SCALAR) { /* arrays and ranges (pgc generate allows no others) */
+            rc = t->shape == ARRAY || t->shape == RANGE ? put_encoded(t, v, &enc, &enc_len, &format)
+                                                        : PGC_EINVAL;
+            pgc_record_add_encoded(&r, t->oid, rc, enc, enc_len);
+        } else if (t->kind == KIND_BYTES) {
+            const pgc_bytes *b = v;
+            pgc_record_add(&r, t->oid, b->data ? (const char *)b->data : "", b->len);
+        } else if ((data = put_fixed((kind)t->kind, bin, v))) {
+            pgc_record_add(&r, t->oid, data, (size_t)kind_size[t->kind]);
+        } else if (t->kind == KIND_TEXT) {
+            data = *(const char *const *)v;
+            pgc_record_add(&r, t->oid, data, strlen(data));
+        } else {
+            data = *(const char *const *)v;
+            rc = t->kind == KIND_JSONB ? pgc_put_jsonb(data, &enc, &enc_len)
+                                       : pgc_put_numeric(data, &enc, &enc_len);
+            pgc_record_add_encoded(&r, t->oid, rc, enc, enc_len);
+        }
+    }
+    return pgc_record_end(&r, out, len);
+}
+
 /* Parameter i (p, its value v, not NULL) into e. */
 static int encode_arg(const pgc_stmt *stmt, const pgc_param *p, const void *v, encoded *e,
                       size_t i, pgc_error *err)
@@ -489,7 +528,7 @@ static int encode_arg(const pgc_stmt *stmt, const pgc_param *p, const void *v, e
         rc = put_encoded(t, v, &mem, &len, &e->formats[i]);
         break;
     case RECORD:
-        rc = p->put(v, &mem, &len);
+        rc = pgc_put_record(p->record, v, &mem, &len);
         e->formats[i] = 1;
         break;
     }

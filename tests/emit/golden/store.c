@@ -65,7 +65,7 @@ static const char *store_mood_encode(const void *v)
 
 static const pgc_enum_type store_mood_type = {"store_mood", store_mood_decode, store_mood_encode};
 
-/* How rows read a value of addr (binary record format). */
+/* The fields of addr, for pgc_put_record and reading its values (binary record format). */
 static const pgc_column store_addr_fields[] = {
     PGC_COLUMN_NULL(store_addr, street, PGC_T_TEXT, NULL),
     PGC_COLUMN_NULL(store_addr, zip, PGC_T_INT4, NULL),
@@ -74,7 +74,7 @@ static const pgc_column store_addr_fields[] = {
 };
 static const pgc_row_type store_addr_row_type = PGC_ROW_TYPE(store_addr, store_addr_fields);
 
-/* How rows read a value of authors (binary record format). */
+/* The fields of authors, for pgc_put_record and reading its values (binary record format). */
 static const pgc_column store_authors_fields[] = {
     PGC_COLUMN_NULL(store_authors, id, PGC_T_INT8, NULL),
     PGC_COLUMN_NULL(store_authors, name, PGC_T_TEXT, NULL),
@@ -84,60 +84,7 @@ static const pgc_column store_authors_fields[] = {
 static const pgc_row_type store_authors_row_type = PGC_ROW_TYPE(store_authors,
                                                                 store_authors_fields);
 
-/* Encodes *value, a store_payment, as a value of payment (binary record format) in *out, malloc'd. */
-static int store_payment_put(const void *value, char **out, int *len)
-{
-    const store_payment *v = value;
-    pgc_record r;
-    char bin[16];
-    char *enc;
-    int enc_len;
-    int rc;
-
-    pgc_record_begin(&r, 7);
-    if (v->amount_is_null || !v->amount) {
-        pgc_record_add(&r, PGC_OID_NUMERIC, NULL, 0);
-    } else {
-        rc = pgc_put_numeric(v->amount, &enc, &enc_len);
-        pgc_record_add_encoded(&r, PGC_OID_NUMERIC, rc, enc, enc_len);
-    }
-    if (v->at_is_null) {
-        pgc_record_add(&r, PGC_OID_TIMESTAMPTZ, NULL, 0);
-    } else {
-        pgc_record_add(&r, PGC_OID_TIMESTAMPTZ, pgc_put_timestamp(bin, v->at), 8);
-    }
-    if (v->tags_is_null) {
-        pgc_record_add(&r, PGC_OID_TEXT_ARRAY, NULL, 0);
-    } else {
-        rc = pgc_put_text_array(v->tags, PGC_OID_TEXT, &enc, &enc_len);
-        pgc_record_add_encoded(&r, PGC_OID_TEXT_ARRAY, rc, enc, enc_len);
-    }
-    if (v->span_is_null) {
-        pgc_record_add(&r, PGC_OID_INT4RANGE, NULL, 0);
-    } else {
-        rc = pgc_put_int4_range(v->span, &enc, &enc_len);
-        pgc_record_add_encoded(&r, PGC_OID_INT4RANGE, rc, enc, enc_len);
-    }
-    if (v->doc_is_null || !v->doc) {
-        pgc_record_add(&r, PGC_OID_JSONB, NULL, 0);
-    } else {
-        rc = pgc_put_jsonb(v->doc, &enc, &enc_len);
-        pgc_record_add_encoded(&r, PGC_OID_JSONB, rc, enc, enc_len);
-    }
-    if (v->data_is_null) {
-        pgc_record_add(&r, PGC_OID_BYTEA, NULL, 0);
-    } else {
-        pgc_record_add(&r, PGC_OID_BYTEA, v->data.data ? (const char *)v->data.data : "", v->data.len);
-    }
-    if (v->n_is_null) {
-        pgc_record_add(&r, PGC_OID_INT4, NULL, 0);
-    } else {
-        pgc_record_add(&r, PGC_OID_INT4, pgc_put_int4(bin, v->n), 4);
-    }
-    return pgc_record_end(&r, out, len);
-}
-
-/* How rows read a value of payment (binary record format). */
+/* The fields of payment, for pgc_put_record and reading its values (binary record format). */
 static const pgc_column store_payment_fields[] = {
     PGC_COLUMN_NULL(store_payment, amount, PGC_T_NUMERIC, NULL),
     PGC_COLUMN_NULL(store_payment, at, PGC_T_TIMESTAMPTZ, NULL),
@@ -1633,7 +1580,7 @@ int store_copy_spans(pgc_db *db, const store_copy_spans_params *rows, size_t n, 
 static const Oid store_put_payment_types[] = {PGC_OID_INT4, 0};
 static const pgc_param store_put_payment_params[] = {
     {"id", PGC_T_INT4, false, NULL, NULL},
-    {"p", PGC_T_RECORD, false, NULL, store_payment_put},
+    {"p", PGC_T_RECORD, false, NULL, &store_payment_row_type},
 };
 static const pgc_stmt store_put_payment_stmt = {
     .name = "store_put_payment",
@@ -1710,7 +1657,7 @@ int store_copy_payments(pgc_db *db, const store_copy_payments_params *rows, size
         if (pgc_copy_row(c, 2, NULL) != PGC_OK)
             break; /* pgc_copy_end reports it */
         pgc_copy_int4(c, r->id, NULL);
-        rc = store_payment_put(&r->p, &enc, &enc_len);
+        rc = pgc_put_record(&store_payment_row_type, &r->p, &enc, &enc_len);
         pgc_copy_encoded(c, rc, enc, enc_len, NULL);
     }
     return pgc_copy_end(c, copied, err);
