@@ -1,7 +1,8 @@
 /*
  * values.c - C values of PostgreSQL types: the binary encoders and decoders
- * that generated code calls (pgc_gen.h, "values"; the OIDs are pgc_types.def's).  Binary formats are
- * PostgreSQL's send and receive ones: network byte order, times since 2000.
+ * that generated code calls (pgc_gen.h, "values"; OIDs from pgc_types.def).
+ * Binary formats are PostgreSQL's send and receive ones: network byte
+ * order, times since 2000.
  */
 #include <ctype.h>
 #include <errno.h>
