@@ -232,7 +232,9 @@ void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps, pgc_s
             break;
         case V_ARRAY: case V_RANGE: {
             const char *ind = is_null[order[k]] ? "            " : "        ";
-            const char *elem = p->t.kind == V_ARRAY ? pgc_arena_printf(a, ", %u", p->t.elem) : "";
+            const char *elem = p->t.kind == V_ARRAY
+                                   ? pgc_arena_printf(a, ", %s", oid_name(a, p->t.elem))
+                                   : "";
             call = pgc_arena_printf(a, "rc = pgc_put_%s(%s%s, &enc, &enc_len);\n"
                                        "%spgc_copy_encoded(c, rc, enc, enc_len, NULL);",
                                     p->t.suffix, v, elem, ind);

@@ -1399,24 +1399,24 @@ int store_copy_ledger(pgc_db *db, const store_copy_ledger_params *rows, size_t n
         pgc_copy_int8(c, r->id, NULL);
         pgc_copy_numeric(c, r->amount, NULL);
         pgc_copy_jsonb(c, r->note, NULL);
-        rc = pgc_put_int4_array(r->nums, 23, &enc, &enc_len);
+        rc = pgc_put_int4_array(r->nums, PGC_OID_INT4, &enc, &enc_len);
         pgc_copy_encoded(c, rc, enc, enc_len, NULL);
         if (r->blobs_is_null) {
             pgc_copy_null(c, NULL);
         } else {
-            rc = pgc_put_bytes_array(r->blobs, 17, &enc, &enc_len);
+            rc = pgc_put_bytes_array(r->blobs, PGC_OID_BYTEA, &enc, &enc_len);
             pgc_copy_encoded(c, rc, enc, enc_len, NULL);
         }
         if (r->spans_is_null) {
             pgc_copy_null(c, NULL);
         } else {
-            rc = pgc_put_interval_array(r->spans, 1186, &enc, &enc_len);
+            rc = pgc_put_interval_array(r->spans, PGC_OID_INTERVAL, &enc, &enc_len);
             pgc_copy_encoded(c, rc, enc, enc_len, NULL);
         }
         if (r->words_is_null) {
             pgc_copy_null(c, NULL);
         } else {
-            rc = pgc_put_text_array(r->words, 25, &enc, &enc_len);
+            rc = pgc_put_text_array(r->words, PGC_OID_TEXT, &enc, &enc_len);
             pgc_copy_encoded(c, rc, enc, enc_len, NULL);
         }
     }
