@@ -856,7 +856,8 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
         tmpl_fill(c, &t, "row_type");
     }
     tmpl_set(&t, "keep", keep ? "&row->result" : "NULL");
-    tmpl_set(&t, "clear_decl", keep ? pgc_arena_printf(a, "void %s_row_clear(%s_row *row);", fn, fn) : "");
+    tmpl_set(&t, "clear_decl",
+             keep ? pgc_arena_printf(a, "void %s_row_clear(%s_row *row);", fn, fn) : "");
     pgc_strbuf clear = {.a = a};
     if (keep) {
         pgc_sb_puts(&clear, "\n");
@@ -875,7 +876,8 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
         pgc_sb_puts(&b, "};\n\n");
     }
     tmpl_set(&t, "locals_block", pgc_sb_take(&b));
-    const char *args = np ? pgc_arena_printf(a, "%s_params, args", fn) : "NULL, NULL", *callee = NULL;
+    const char *args = np ? pgc_arena_printf(a, "%s_params, args", fn) : "NULL, NULL";
+    const char *callee = NULL;
     switch (q->cmd) {
     case PGC_CMD_EXEC:
         callee = pgc_arena_printf(a, "pgc_run(db, &%s_stmt, %s, NULL, err)", fn, args);
@@ -988,8 +990,9 @@ static void emit_enum(emitter *e, uint32_t oid, const char *ctype_name, const ch
     pgc_sb_puts(c, "\n");
     if (type_name) { /* read in a result, or a parameter */
         tmpl_set(&t, "type", type_name);
-        tmpl_set(&t, "decode", name_unique(a, &e->globals, pgc_arena_printf(a, "%s_decode", ctype_name)));
-        tmpl_set(&t, "encode", name_unique(a, &e->globals, pgc_arena_printf(a, "%s_encode", ctype_name)));
+        names *g = &e->globals;
+        tmpl_set(&t, "decode", name_unique(a, g, pgc_arena_printf(a, "%s_decode", ctype_name)));
+        tmpl_set(&t, "encode", name_unique(a, g, pgc_arena_printf(a, "%s_encode", ctype_name)));
         tmpl_fill(c, &t, "enum_type");
         pgc_sb_puts(c, "\n");
     }
