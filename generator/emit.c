@@ -493,7 +493,7 @@ static const char *param_decl(emitter *e, const param *p)
 
 /* The pgc_enum_type of the C enum enum_c, named on first use (emit_enum
  * then writes it). */
-static const char *enum_type_name(emitter *e, const char *enum_c)
+const char *enum_type_name(emitter *e, const char *enum_c)
 {
     for (size_t i = 0; i < e->enum_names.len; i++) {
         if (strcmp(e->enum_names.items[i], enum_c) != 0)
@@ -651,7 +651,8 @@ static const derived *query_names(pgc_cmd cmd, size_t *n)
     static const derived batchmany[] = {BATCH, STMT, ROW, {"_result", "function"},
                                         {"_next", "function"}, {"_get", "function"}};
     static const derived copyfrom[] = {{"", "function"}, {"_stmt", "statement"},
-                                       {"_params", "row type"}};
+                                       {"_params", "row type"}, {"_columns", "column table"},
+                                       {"_row_type", "row table"}};
 #undef STMT
 #undef ROW
 #undef BATCH

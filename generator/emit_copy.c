@@ -3,8 +3,10 @@
  *
  * Takes a :copyfrom query (INSERT INTO t (a, b) VALUES ($1, $2), parsed
  * again here for its target table and columns, which the analysis does
- * not keep) and its parameters' C types; gives its params struct and a
- * function streaming an array of them with COPY t (a, b) FROM STDIN.
+ * not keep) and its parameters' C types; gives its params struct, the
+ * table of its members in the COPY's column order and a function that
+ * has pgc_copy_rows (runtime/rows.c) stream an array of them with COPY t
+ * (a, b) FROM STDIN.
  */
 #include "emit_internal.h"
 
@@ -169,97 +171,27 @@ void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps, pgc_s
     }
     tmpl_set(&t, "members", pgc_sb_take(&b));
 
-    /* checks before anything is sent, then the fields in column order */
-    for (size_t i = 0; i < np; i++) {
-        const param *p = &ps[i];
-        if (is_string(&p->t) && !p->info->nullable)
-            pgc_sb_printf(&b,
-                      "        if (!rows[i].%s)\n"
-                      "            return pgc_fail_query(err, PGC_EINVAL, &%s_stmt,\n"
-                      "                                  \"row %%zu: %s is NULL\", i);\n",
-                      p->c, fn, p->c);
-        if (p->t.kind == V_ARRAY)
-            pgc_sb_printf(&b,
-                      "        if (%s!rows[i].%s.items && rows[i].%s.len)\n"
-                      "            return pgc_fail_query(err, PGC_EINVAL, &%s_stmt,\n"
-                      "                                  \"row %%zu: %s has no items\", i);\n",
-                      is_null[i] ? pgc_arena_printf(a, "!rows[i].%s && ", is_null[i]) : "",
-                      p->c, p->c, fn, p->c);
-        if (p->t.kind == V_ENUM)
-            pgc_sb_printf(&b,
-                      "        if (%s!%s_to_text(rows[i].%s))\n"
-                      "            return pgc_fail_query(err, PGC_EINVAL, &%s_stmt,\n"
-                      "                                  \"row %%zu: %s is not a %s value\", i);\n",
-                      is_null[i] ? pgc_arena_printf(a, "!rows[i].%s && ", is_null[i]) : "",
-                      p->t.enum_c, p->c, fn, p->c, p->t.enum_c);
-    }
-    const char *checks = pgc_sb_take(&b);
-    tmpl_set(&t, "checks", *checks ? pgc_arena_printf(a, "    for (size_t i = 0; i < n; i++) {\n%s"
-                                                    "    }\n", checks)
-                              : "");
-    bool need_bin = false, need_enc = false;
+    /* the members in the COPY's column order, for pgc_copy_rows */
+    const char *row = pgc_arena_printf(a, "%s_params", fn);
     for (size_t k = 0; k < np; k++) {
         const param *p = &ps[order[k]];
-        const char *v = pgc_arena_printf(a, "r->%s", p->c), *call = NULL;
-        switch (p->t.kind) {
-        case V_INT2: case V_INT4: case V_INT8: case V_FLOAT4: case V_FLOAT8: case V_BOOL:
-            call = pgc_arena_printf(a, "pgc_copy_%s(c, %s, NULL);", p->t.suffix, v);
-            break;
-        case V_TEXT:
-            call = pgc_arena_printf(a, "pgc_copy_text(c, %s, NULL);", v);
-            break;
-        case V_JSONB: case V_NUMERIC:
-            call = pgc_arena_printf(a, "pgc_copy_%s(c, %s, NULL);", p->t.suffix, v);
-            break;
-        case V_ENUM:
-            call = pgc_arena_printf(a, "pgc_copy_text(c, %s_to_text(%s), NULL);", p->t.enum_c, v);
-            break;
-        case V_BYTES:
-            call = pgc_arena_printf(a, "pgc_copy_bytes(c, %s.data, %s.len, NULL);", v, v);
-            break;
-        case V_UUID:
-            call = pgc_arena_printf(a, "pgc_copy_bytes(c, %s.b, sizeof %s.b, NULL);", v, v);
-            break;
-        case V_DATE:
-            call = pgc_arena_printf(a, "pgc_copy_int4(c, %s.days, NULL);", v);
-            break;
-        case V_TIMESTAMP:
-            call = pgc_arena_printf(a, "pgc_copy_int8(c, %s.usec, NULL);", v);
-            break;
-        case V_INTERVAL:
-            call = pgc_arena_printf(a, "pgc_copy_bytes(c, pgc_put_interval(bin, %s), 16, NULL);", v);
-            need_bin = true;
-            break;
-        case V_ARRAY: case V_RANGE: {
-            const char *ind = is_null[order[k]] ? "            " : "        ";
-            const char *elem = p->t.kind == V_ARRAY
-                                   ? pgc_arena_printf(a, ", %s", oid_name(a, p->t.elem))
-                                   : "";
-            call = pgc_arena_printf(a, "rc = pgc_put_%s(%s%s, &enc, &enc_len);\n"
-                                       "%spgc_copy_encoded(c, rc, enc, enc_len, NULL);",
-                                    p->t.suffix, v, elem, ind);
-            need_enc = true;
-            break;
-        }
-        case V_COMPOSITE: {
-            const char *ind = is_null[order[k]] ? "            " : "        ";
-            call = pgc_arena_printf(a, "rc = pgc_put_record(&%s, &%s, &enc, &enc_len);\n"
-                                       "%spgc_copy_encoded(c, rc, enc, enc_len, NULL);",
-                                    p->t.st->reader, v, ind);
-            need_enc = true;
-            break;
-        }
-        }
-        if (is_null[order[k]])
-            pgc_sb_printf(&b, "        if (r->%s) {\n            pgc_copy_null(c, NULL);\n"
-                          "        } else {\n            %s\n        }\n", is_null[order[k]], call);
+        const char *nul = is_null[order[k]];
+        const char *info = p->t.kind == V_COMPOSITE ? pgc_arena_printf(a, "&%s", p->t.st->reader)
+                           : p->t.kind == V_ENUM
+                               ? pgc_arena_printf(a, "&%s", enum_type_name(e, p->t.enum_c))
+                               : "NULL";
+        if (nul && strcmp(nul, pgc_arena_printf(a, "%s_is_null", p->c)) == 0)
+            pgc_sb_printf(&b, "    PGC_COLUMN_NULL(%s, %s, %s, %s),\n", row, p->c, p->t.code, info);
+        else if (nul)
+            pgc_sb_printf(&b, "    {\"%s\", %s, offsetof(%s, %s), (ptrdiff_t)offsetof(%s, %s), %s},\n",
+                          p->c, p->t.code, row, p->c, row, nul, info);
+        else if (p->info->nullable) /* a string: NULL is SQL NULL */
+            pgc_sb_printf(&b, "    {\"%s\", %s, offsetof(%s, %s), PGC_NULL_STRING, %s},\n", p->c,
+                          p->t.code, row, p->c, info);
         else
-            pgc_sb_printf(&b, "        %s\n", call);
+            pgc_sb_printf(&b, "    PGC_COLUMN(%s, %s, %s, %s),\n", row, p->c, p->t.code, info);
     }
-    tmpl_set(&t, "fields", pgc_sb_take(&b));
-    tmpl_set(&t, "copy_locals", pgc_arena_printf(a, "%s%s", need_bin ? "    char bin[16];\n" : "",
-                                            need_enc ? "    char *enc;\n    int enc_len;\n"
-                                                     : ""));
+    tmpl_set(&t, "columns", pgc_sb_take(&b));
 
     tmpl_fill(h, &t, "header_copyfrom");
     pgc_sb_puts(h, "\n");

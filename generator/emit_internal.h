@@ -168,6 +168,8 @@ typedef struct column {
 
 void query_error(emitter *e, const pgc_query_src *q, const char *fmt, ...) PGC_PRINTF(3, 4);
 const char *query_function(emitter *e, const pgc_query_src *q, tmpl *t);
+/* The name of the pgc_enum_type of C enum enum_c, which is then emitted. */
+const char *enum_type_name(emitter *e, const char *enum_c);
 void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps, pgc_strbuf *h,
                    pgc_strbuf *c);
 

@@ -496,6 +496,8 @@ typedef struct pgc_column {
 } pgc_column;
 
 #define PGC_NOT_NULL ((ptrdiff_t)-1)
+/* May be NULL but has no companion: a string whose NULL is SQL NULL. */
+#define PGC_NULL_STRING ((ptrdiff_t)-2)
 
 /* The pgc_column of member m of struct row, NOT NULL or with m_is_null. */
 #define PGC_COLUMN(row, m, type, info) {#m, type, offsetof(row, m), PGC_NOT_NULL, info}
@@ -580,6 +582,19 @@ int pgc_rows_open(pgc_rows *it, pgc_db *db, const pgc_stmt *stmt, const pgc_para
 int pgc_rows_next(pgc_rows *it, const pgc_stmt *stmt, const pgc_row_type *rt, void *row,
                   pgc_error *err);
 void pgc_rows_close(pgc_rows *it);
+
+/*
+ * :copyfrom: stores rows[0..n-1], structs of type rt whose columns are
+ * the COPY's in order, with stmt (COPY t (a, b) FROM STDIN (FORMAT
+ * binary)): pgc_copy_begin, a row per struct, pgc_copy_end.  *copied (may
+ * be NULL) receives the number of rows stored.  Refused with PGC_EINVAL
+ * before anything is sent: rows NULL with n > 0 ("rows is NULL"), a NOT
+ * NULL string that is NULL ("row 3: name is NULL"), an array with no
+ * items but a length ("row 3: tags has no items"), a value that is not
+ * one of its enum's ("row 3: mood is not a NAME_mood value").
+ */
+int pgc_copy_rows(pgc_db *db, const pgc_stmt *stmt, const pgc_row_type *rt, const void *rows,
+                  size_t n, int64_t *copied, pgc_error *err);
 
 /*
  * Decodes row r of res into *row by rt (not zeroed first), checking the

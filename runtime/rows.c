@@ -307,7 +307,8 @@ static inline int read_value(pgc_result *res, pgc_field f, const pgc_column *c, 
     if (!f.data) {
         if (c->is_null == PGC_NOT_NULL)
             return refuse_null(stmt, outer, c, err);
-        *(bool *)(base + c->is_null) = true;
+        if (c->is_null >= 0)
+            *(bool *)(base + c->is_null) = true;
         return PGC_OK; /* the member stays zeroed: NULL, 0, an empty view */
     }
     const struct type_info *t = &types[c->type];
@@ -467,7 +468,7 @@ int pgc_put_record(const pgc_row_type *rt, const void *value, char **out, int *l
         char bin[16], *enc = NULL;
         const char *data;
         int rc, enc_len = 0, format;
-        if ((c->is_null != PGC_NOT_NULL && *(const bool *)(base + c->is_null))
+        if ((c->is_null >= 0 && *(const bool *)(base + c->is_null))
             || (string && !*(const char *const *)v)) {
             pgc_record_add(&r, t->oid, NULL, 0);
         } else if (t->shape != SCALAR) { /* arrays and ranges (pgc generate allows no others) */
@@ -699,4 +700,140 @@ void pgc_rows_close(pgc_rows *it)
         pgc_stream_close(it->stream);
         it->stream = NULL;
     }
+}
+
+/* ---- COPY ------------------------------------------------------------------------------------ */
+
+/* The items and length of an array member of kind k. */
+static void array_view(kind k, const void *v, const void **items, size_t *len)
+{
+    switch (k) {
+#define VIEW(K, T)                                                                             \
+    case KIND_##K:                                                                             \
+        *items = ((const T *)v)->items;                                                        \
+        *len = ((const T *)v)->len;                                                            \
+        return;
+    VIEW(INT2, pgc_int2_array)
+    VIEW(INT4, pgc_int4_array)
+    VIEW(INT8, pgc_int8_array)
+    VIEW(FLOAT4, pgc_float4_array)
+    VIEW(FLOAT8, pgc_float8_array)
+    VIEW(BOOL, pgc_bool_array)
+    VIEW(UUID, pgc_uuid_array)
+    VIEW(DATE, pgc_date_array)
+    VIEW(TIMESTAMP, pgc_timestamp_array)
+    VIEW(INTERVAL, pgc_interval_array)
+    VIEW(BYTES, pgc_bytes_array)
+    case KIND_TEXT: case KIND_JSONB: case KIND_NUMERIC: case KIND_NONE:
+        *items = ((const pgc_text_array *)v)->items;
+        *len = ((const pgc_text_array *)v)->len;
+        return;
+#undef VIEW
+    }
+}
+
+static bool member_is_null(const pgc_column *c, const char *base)
+{
+    return c->is_null >= 0 && *(const bool *)(base + c->is_null);
+}
+
+/* What row i (at base) holds that no server should be sent. */
+static int copy_check(const pgc_stmt *stmt, const pgc_row_type *rt, const char *base, size_t i,
+                      pgc_error *err)
+{
+    for (size_t k = 0; k < rt->ncols; k++) {
+        const pgc_column *c = &rt->cols[k];
+        const struct type_info *t = &types[c->type];
+        const void *v = base + c->offset;
+        if (member_is_null(c, base))
+            continue;
+        if (t->shape == SCALAR && c->is_null == PGC_NOT_NULL
+            && (t->kind == KIND_TEXT || t->kind == KIND_JSONB || t->kind == KIND_NUMERIC)
+            && !*(const char *const *)v)
+            return pgc_fail_query(err, PGC_EINVAL, stmt, "row %zu: %s is NULL", i, c->name);
+        if (t->shape == ARRAY) {
+            const void *items = NULL;
+            size_t len = 0;
+            array_view((kind)t->kind, v, &items, &len);
+            if (!items && len)
+                return pgc_fail_query(err, PGC_EINVAL, stmt, "row %zu: %s has no items", i,
+                                      c->name);
+        }
+        if (t->shape == ENUM) {
+            const pgc_enum_type *et = c->info;
+            if (!et->to_text(v))
+                return pgc_fail_query(err, PGC_EINVAL, stmt, "row %zu: %s is not a %s value", i,
+                                      c->name, et->name);
+        }
+    }
+    return PGC_OK;
+}
+
+/* Member c of the row at base as its COPY field; failures stick to cp. */
+static void copy_field(pgc_copy *cp, const pgc_column *c, const char *base)
+{
+    const struct type_info *t = &types[c->type];
+    const void *v = base + c->offset;
+    char bin[16], *enc = NULL;
+    const char *data;
+    int rc = PGC_EINVAL, len = 0, format;
+    if (member_is_null(c, base)) {
+        pgc_copy_null(cp, NULL);
+        return;
+    }
+    switch ((shape)t->shape) {
+    case SCALAR:
+        if (t->kind == KIND_BYTES) {
+            const pgc_bytes *b = v;
+            pgc_copy_bytes(cp, b->data, b->len, NULL);
+        } else if ((data = put_fixed((kind)t->kind, bin, v))) {
+            pgc_copy_bytes(cp, data, (size_t)kind_size[t->kind], NULL);
+        } else if (t->kind == KIND_JSONB) {
+            pgc_copy_jsonb(cp, *(const char *const *)v, NULL);
+        } else if (t->kind == KIND_NUMERIC) {
+            pgc_copy_numeric(cp, *(const char *const *)v, NULL);
+        } else {
+            pgc_copy_text(cp, *(const char *const *)v, NULL); /* NULL writes NULL */
+        }
+        return;
+    case ENUM:
+        pgc_copy_text(cp, ((const pgc_enum_type *)c->info)->to_text(v), NULL);
+        return;
+    case ARRAY: case RANGE:
+        rc = put_encoded(t, v, &enc, &len, &format);
+        break;
+    case RECORD:
+        rc = pgc_put_record(c->info, v, &enc, &len);
+        break;
+    case ENUM_ARRAY: /* no binary form here: pgc generate refuses it */
+        rc = PGC_EINVAL;
+        break;
+    }
+    pgc_copy_encoded(cp, rc, enc, len, NULL);
+}
+
+int pgc_copy_rows(pgc_db *db, const pgc_stmt *stmt, const pgc_row_type *rt, const void *rows,
+                  size_t n, int64_t *copied, pgc_error *err)
+{
+    const char *base = rows;
+    pgc_copy *cp;
+    if (copied)
+        *copied = 0;
+    if (!rows && n > 0)
+        return pgc_fail_query(err, PGC_EINVAL, stmt, "rows is NULL");
+    for (size_t i = 0; i < n; i++) {
+        int rc = copy_check(stmt, rt, base + i * rt->size, i, err);
+        if (rc != PGC_OK)
+            return rc;
+    }
+    int rc = pgc_copy_begin(db, stmt, &cp, err);
+    if (rc != PGC_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        if (pgc_copy_row(cp, (int)rt->ncols, NULL) != PGC_OK)
+            break; /* pgc_copy_end reports it */
+        for (size_t k = 0; k < rt->ncols; k++)
+            copy_field(cp, &rt->cols[k], base + i * rt->size);
+    }
+    return pgc_copy_end(cp, copied, err);
 }

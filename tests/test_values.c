@@ -477,6 +477,27 @@ static void params__refused_before_anything_is_sent(void **state)
     assert_string_equal(err.message, "test_params: parameter data: no data or too long");
 }
 
+static void copy_rows__refused_before_anything_is_sent(void **state)
+{
+    (void)state;
+    static const pgc_stmt stmt = {.name = "test_copy", .sql = "COPY t (id, note) FROM STDIN"};
+    test_row rows[2] = {{1, "a", false}, {2, NULL, false}};
+    pgc_error err = {0};
+    int64_t copied = 7;
+    assert_int_equal(pgc_copy_rows(NULL, &stmt, &test_row_type, NULL, 1, &copied, &err),
+                     PGC_EINVAL);
+    assert_string_equal(err.message, "test_copy: rows is NULL");
+    assert_int_equal(copied, 0);
+    /* a NOT NULL string that is NULL; its companion set makes it SQL NULL */
+    static const pgc_column cols[] = {
+        PGC_COLUMN(test_row, id, PGC_T_INT8, NULL),
+        PGC_COLUMN(test_row, note, PGC_T_TEXT, NULL),
+    };
+    static const pgc_row_type rt = PGC_ROW_TYPE(test_row, cols);
+    assert_int_equal(pgc_copy_rows(NULL, &stmt, &rt, rows, 2, &copied, &err), PGC_EINVAL);
+    assert_string_equal(err.message, "test_copy: row 1: note is NULL");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -485,6 +506,7 @@ int main(void)
         cmocka_unit_test(rows__null_in_a_not_null_column__is_refused_naming_it),
         cmocka_unit_test(rows__column_of_another_type__is_refused),
         cmocka_unit_test(params__refused_before_anything_is_sent),
+        cmocka_unit_test(copy_rows__refused_before_anything_is_sent),
         cmocka_unit_test(values__null_item_in_an_array_without_nulls__is_refused),
         cmocka_unit_test(values__numeric__decodes_to_text),
         cmocka_unit_test(values__numeric_with_bad_digits__is_refused),

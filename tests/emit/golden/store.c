@@ -549,93 +549,31 @@ static const pgc_stmt store_copy_events_stmt = {
            ") FROM STDIN (FORMAT binary)",
 };
 
+/* The rows' members in the COPY's column order. */
+static const pgc_column store_copy_events_columns[] = {
+    PGC_COLUMN(store_copy_events_params, id, PGC_T_INT8, NULL),
+    PGC_COLUMN(store_copy_events_params, name, PGC_T_TEXT, NULL),
+    PGC_COLUMN_NULL(store_copy_events_params, mood, PGC_T_ENUM, &store_mood_type),
+    PGC_COLUMN_NULL(store_copy_events_params, small, PGC_T_INT2, NULL),
+    PGC_COLUMN_NULL(store_copy_events_params, medium, PGC_T_INT4, NULL),
+    PGC_COLUMN_NULL(store_copy_events_params, ratio, PGC_T_FLOAT4, NULL),
+    PGC_COLUMN_NULL(store_copy_events_params, score, PGC_T_FLOAT8, NULL),
+    PGC_COLUMN_NULL(store_copy_events_params, flag, PGC_T_BOOL, NULL),
+    PGC_COLUMN_NULL(store_copy_events_params, data, PGC_T_BYTEA, NULL),
+    PGC_COLUMN_NULL(store_copy_events_params, ref, PGC_T_UUID, NULL),
+    PGC_COLUMN_NULL(store_copy_events_params, born, PGC_T_DATE, NULL),
+    PGC_COLUMN_NULL(store_copy_events_params, at, PGC_T_TIMESTAMPTZ, NULL),
+    {"label", PGC_T_VARCHAR, offsetof(store_copy_events_params, label), PGC_NULL_STRING, NULL},
+    PGC_COLUMN_NULL(store_copy_events_params, span, PGC_T_INTERVAL, NULL),
+};
+static const pgc_row_type store_copy_events_row_type = PGC_ROW_TYPE(store_copy_events_params,
+                                                                    store_copy_events_columns);
+
 int store_copy_events(pgc_db *db, const store_copy_events_params *rows, size_t n, int64_t *copied,
                       pgc_error *err)
 {
-    pgc_copy *c;
-    int rc;
-    char bin[16];
-
-    if (copied)
-        *copied = 0;
-    if (!rows && n > 0)
-        return pgc_fail_query(err, PGC_EINVAL, &store_copy_events_stmt, "rows is NULL");
-    for (size_t i = 0; i < n; i++) {
-        if (!rows[i].name)
-            return pgc_fail_query(err, PGC_EINVAL, &store_copy_events_stmt,
-                                  "row %zu: name is NULL", i);
-        if (!rows[i].mood_is_null && !store_mood_to_text(rows[i].mood))
-            return pgc_fail_query(err, PGC_EINVAL, &store_copy_events_stmt,
-                                  "row %zu: mood is not a store_mood value", i);
-    }
-    rc = pgc_copy_begin(db, &store_copy_events_stmt, &c, err);
-    if (rc != PGC_OK)
-        return rc;
-    for (size_t i = 0; i < n; i++) {
-        const store_copy_events_params *r = &rows[i];
-
-        if (pgc_copy_row(c, 14, NULL) != PGC_OK)
-            break; /* pgc_copy_end reports it */
-        pgc_copy_int8(c, r->id, NULL);
-        pgc_copy_text(c, r->name, NULL);
-        if (r->mood_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            pgc_copy_text(c, store_mood_to_text(r->mood), NULL);
-        }
-        if (r->small_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            pgc_copy_int2(c, r->small, NULL);
-        }
-        if (r->medium_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            pgc_copy_int4(c, r->medium, NULL);
-        }
-        if (r->ratio_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            pgc_copy_float4(c, r->ratio, NULL);
-        }
-        if (r->score_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            pgc_copy_float8(c, r->score, NULL);
-        }
-        if (r->flag_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            pgc_copy_bool(c, r->flag, NULL);
-        }
-        if (r->data_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            pgc_copy_bytes(c, r->data.data, r->data.len, NULL);
-        }
-        if (r->ref_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            pgc_copy_bytes(c, r->ref.b, sizeof r->ref.b, NULL);
-        }
-        if (r->born_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            pgc_copy_int4(c, r->born.days, NULL);
-        }
-        if (r->at_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            pgc_copy_int8(c, r->at.usec, NULL);
-        }
-        pgc_copy_text(c, r->label, NULL);
-        if (r->span_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            pgc_copy_bytes(c, pgc_put_interval(bin, r->span), 16, NULL);
-        }
-    }
-    return pgc_copy_end(c, copied, err);
+    return pgc_copy_rows(db, &store_copy_events_stmt, &store_copy_events_row_type, rows, n, copied,
+                         err);
 }
 
 /* GetEvent :one, tests/emit/schema/queries.sql:57 */
@@ -1359,68 +1297,24 @@ static const pgc_stmt store_copy_ledger_stmt = {
            ") FROM STDIN (FORMAT binary)",
 };
 
+/* The rows' members in the COPY's column order. */
+static const pgc_column store_copy_ledger_columns[] = {
+    PGC_COLUMN(store_copy_ledger_params, id, PGC_T_INT8, NULL),
+    PGC_COLUMN(store_copy_ledger_params, amount, PGC_T_NUMERIC, NULL),
+    {"note", PGC_T_JSONB, offsetof(store_copy_ledger_params, note), PGC_NULL_STRING, NULL},
+    PGC_COLUMN(store_copy_ledger_params, nums, PGC_T_INT4_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_copy_ledger_params, blobs, PGC_T_BYTEA_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_copy_ledger_params, spans, PGC_T_INTERVAL_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_copy_ledger_params, words, PGC_T_TEXT_ARRAY, NULL),
+};
+static const pgc_row_type store_copy_ledger_row_type = PGC_ROW_TYPE(store_copy_ledger_params,
+                                                                    store_copy_ledger_columns);
+
 int store_copy_ledger(pgc_db *db, const store_copy_ledger_params *rows, size_t n, int64_t *copied,
                       pgc_error *err)
 {
-    pgc_copy *c;
-    int rc;
-    char *enc;
-    int enc_len;
-
-    if (copied)
-        *copied = 0;
-    if (!rows && n > 0)
-        return pgc_fail_query(err, PGC_EINVAL, &store_copy_ledger_stmt, "rows is NULL");
-    for (size_t i = 0; i < n; i++) {
-        if (!rows[i].amount)
-            return pgc_fail_query(err, PGC_EINVAL, &store_copy_ledger_stmt,
-                                  "row %zu: amount is NULL", i);
-        if (!rows[i].nums.items && rows[i].nums.len)
-            return pgc_fail_query(err, PGC_EINVAL, &store_copy_ledger_stmt,
-                                  "row %zu: nums has no items", i);
-        if (!rows[i].blobs_is_null && !rows[i].blobs.items && rows[i].blobs.len)
-            return pgc_fail_query(err, PGC_EINVAL, &store_copy_ledger_stmt,
-                                  "row %zu: blobs has no items", i);
-        if (!rows[i].spans_is_null && !rows[i].spans.items && rows[i].spans.len)
-            return pgc_fail_query(err, PGC_EINVAL, &store_copy_ledger_stmt,
-                                  "row %zu: spans has no items", i);
-        if (!rows[i].words_is_null && !rows[i].words.items && rows[i].words.len)
-            return pgc_fail_query(err, PGC_EINVAL, &store_copy_ledger_stmt,
-                                  "row %zu: words has no items", i);
-    }
-    rc = pgc_copy_begin(db, &store_copy_ledger_stmt, &c, err);
-    if (rc != PGC_OK)
-        return rc;
-    for (size_t i = 0; i < n; i++) {
-        const store_copy_ledger_params *r = &rows[i];
-
-        if (pgc_copy_row(c, 7, NULL) != PGC_OK)
-            break; /* pgc_copy_end reports it */
-        pgc_copy_int8(c, r->id, NULL);
-        pgc_copy_numeric(c, r->amount, NULL);
-        pgc_copy_jsonb(c, r->note, NULL);
-        rc = pgc_put_int4_array(r->nums, PGC_OID_INT4, &enc, &enc_len);
-        pgc_copy_encoded(c, rc, enc, enc_len, NULL);
-        if (r->blobs_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            rc = pgc_put_bytes_array(r->blobs, PGC_OID_BYTEA, &enc, &enc_len);
-            pgc_copy_encoded(c, rc, enc, enc_len, NULL);
-        }
-        if (r->spans_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            rc = pgc_put_interval_array(r->spans, PGC_OID_INTERVAL, &enc, &enc_len);
-            pgc_copy_encoded(c, rc, enc, enc_len, NULL);
-        }
-        if (r->words_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            rc = pgc_put_text_array(r->words, PGC_OID_TEXT, &enc, &enc_len);
-            pgc_copy_encoded(c, rc, enc, enc_len, NULL);
-        }
-    }
-    return pgc_copy_end(c, copied, err);
+    return pgc_copy_rows(db, &store_copy_ledger_stmt, &store_copy_ledger_row_type, rows, n, copied,
+                         err);
 }
 
 /* GetLedger :one, tests/emit/schema/queries.sql:123 */
@@ -1543,37 +1437,20 @@ static const pgc_stmt store_copy_spans_stmt = {
     .sql = "COPY {{tables.spans}} (\"id\", \"ints\", \"nums\") FROM STDIN (FORMAT binary)",
 };
 
+/* The rows' members in the COPY's column order. */
+static const pgc_column store_copy_spans_columns[] = {
+    PGC_COLUMN(store_copy_spans_params, id, PGC_T_INT4, NULL),
+    PGC_COLUMN(store_copy_spans_params, ints, PGC_T_INT4RANGE, NULL),
+    PGC_COLUMN_NULL(store_copy_spans_params, nums, PGC_T_NUMRANGE, NULL),
+};
+static const pgc_row_type store_copy_spans_row_type = PGC_ROW_TYPE(store_copy_spans_params,
+                                                                   store_copy_spans_columns);
+
 int store_copy_spans(pgc_db *db, const store_copy_spans_params *rows, size_t n, int64_t *copied,
                      pgc_error *err)
 {
-    pgc_copy *c;
-    int rc;
-    char *enc;
-    int enc_len;
-
-    if (copied)
-        *copied = 0;
-    if (!rows && n > 0)
-        return pgc_fail_query(err, PGC_EINVAL, &store_copy_spans_stmt, "rows is NULL");
-    rc = pgc_copy_begin(db, &store_copy_spans_stmt, &c, err);
-    if (rc != PGC_OK)
-        return rc;
-    for (size_t i = 0; i < n; i++) {
-        const store_copy_spans_params *r = &rows[i];
-
-        if (pgc_copy_row(c, 3, NULL) != PGC_OK)
-            break; /* pgc_copy_end reports it */
-        pgc_copy_int4(c, r->id, NULL);
-        rc = pgc_put_int4_range(r->ints, &enc, &enc_len);
-        pgc_copy_encoded(c, rc, enc, enc_len, NULL);
-        if (r->nums_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            rc = pgc_put_numeric_range(r->nums, &enc, &enc_len);
-            pgc_copy_encoded(c, rc, enc, enc_len, NULL);
-        }
-    }
-    return pgc_copy_end(c, copied, err);
+    return pgc_copy_rows(db, &store_copy_spans_stmt, &store_copy_spans_row_type, rows, n, copied,
+                         err);
 }
 
 /* PutPayment :exec, tests/emit/schema/queries.sql:137 */
@@ -1636,31 +1513,19 @@ static const pgc_stmt store_copy_payments_stmt = {
     .sql = "COPY {{tables.payments}} (\"id\", \"p\") FROM STDIN (FORMAT binary)",
 };
 
+/* The rows' members in the COPY's column order. */
+static const pgc_column store_copy_payments_columns[] = {
+    PGC_COLUMN(store_copy_payments_params, id, PGC_T_INT4, NULL),
+    PGC_COLUMN(store_copy_payments_params, p, PGC_T_RECORD, &store_payment_row_type),
+};
+static const pgc_row_type store_copy_payments_row_type = PGC_ROW_TYPE(store_copy_payments_params,
+                                                                      store_copy_payments_columns);
+
 int store_copy_payments(pgc_db *db, const store_copy_payments_params *rows, size_t n,
                         int64_t *copied, pgc_error *err)
 {
-    pgc_copy *c;
-    int rc;
-    char *enc;
-    int enc_len;
-
-    if (copied)
-        *copied = 0;
-    if (!rows && n > 0)
-        return pgc_fail_query(err, PGC_EINVAL, &store_copy_payments_stmt, "rows is NULL");
-    rc = pgc_copy_begin(db, &store_copy_payments_stmt, &c, err);
-    if (rc != PGC_OK)
-        return rc;
-    for (size_t i = 0; i < n; i++) {
-        const store_copy_payments_params *r = &rows[i];
-
-        if (pgc_copy_row(c, 2, NULL) != PGC_OK)
-            break; /* pgc_copy_end reports it */
-        pgc_copy_int4(c, r->id, NULL);
-        rc = pgc_put_record(&store_payment_row_type, &r->p, &enc, &enc_len);
-        pgc_copy_encoded(c, rc, enc, enc_len, NULL);
-    }
-    return pgc_copy_end(c, copied, err);
+    return pgc_copy_rows(db, &store_copy_payments_stmt, &store_copy_payments_row_type, rows, n,
+                         copied, err);
 }
 
 /* ShipItem :execrows, tests/emit/schema/queries.sql:146 */
