@@ -477,7 +477,7 @@ typedef struct pgc_param {
     pgc_type_code type;
     bool nullable;
     const pgc_enum_type *enum_type;
-    const struct pgc_row_type *record;
+    const pgc_row_type *record;
 } pgc_param;
 
 /*
@@ -485,7 +485,8 @@ typedef struct pgc_param {
  * name (messages say "column NAME"; in a composite "..., field NAME"), how
  * it is decoded, where it goes, and where its `bool NAME_is_null`
  * companion goes (PGC_NOT_NULL: none, and a NULL is refused with
- * PGC_EINVAL "column NAME is NULL, but was generated as NOT NULL").
+ * PGC_EINVAL "column NAME is NULL, but was generated as NOT NULL";
+ * PGC_NULL_STRING: none, a string whose NULL pointer is SQL NULL).
  */
 typedef struct pgc_column {
     const char *name;
@@ -534,8 +535,8 @@ int pgc_run(pgc_db *db, const pgc_stmt *stmt, const pgc_param *params, const voi
             pgc_result **res, pgc_error *err);
 
 /*
- * Runs stmt and reads its first row into *row, of
- * type rt: zeroed first, and again on failure.  No row is PGC_ENOROW "no
+ * Runs stmt and reads its first row into *row, of type rt: zeroed first,
+ * and again on failure.  No row is PGC_ENOROW "no
  * row"; a result whose columns are not rt's is PGC_EINVAL (the schema
  * changed since the code was generated), as is a value rt refuses.  If
  * keep is not NULL, *keep receives the result, which the row's strings,
@@ -566,11 +567,11 @@ int pgc_batch_queue_args(pgc_batch *b, const pgc_stmt *stmt, const pgc_param *pa
 /*
  * A :many iterator: a stream whose rows are decoded into a row struct.
  * pgc_rows_open opens the stream; the iterator may be closed after it,
- * whatever it returned.  pgc_rows_next fills *row, zeroed
- * first and on failure, from the next row (valid until the next call: its
- * strings point into the stream's row), checking the columns on the
- * first; PGC_ENOROW after the last.  pgc_rows_close accepts a zeroed or
- * closed iterator, and NULL.
+ * whatever it returned.  pgc_rows_next fills *row, zeroed first and on
+ * failure, from the next row (valid until the next call: its strings
+ * point into the stream's row), checking the columns on the first;
+ * PGC_ENOROW after the last.  pgc_rows_close accepts a zeroed or closed
+ * iterator, and NULL.
  */
 typedef struct pgc_rows {
     pgc_stream *stream;
@@ -597,8 +598,9 @@ int pgc_copy_rows(pgc_db *db, const pgc_stmt *stmt, const pgc_row_type *rt, cons
                   size_t n, int64_t *copied, pgc_error *err);
 
 /*
- * Decodes row r of res into *row by rt (not zeroed first), checking the
- * result's columns first when check is true.
+ * Decodes row r of res into *row by rt, zeroed first and again on failure,
+ * checking the result's columns first when check is true.  A row r the
+ * result does not have is PGC_EINVAL.
  */
 int pgc_read_row(pgc_result *res, int r, const pgc_stmt *stmt, const pgc_row_type *rt,
                  bool check, void *row, pgc_error *err);
