@@ -126,8 +126,12 @@ static int check_row_type(const pgc_result *res, const pgc_stmt *stmt, const pgc
 {
     const PGresult *r = pgc_result_pq((pgc_result *)(uintptr_t)res);
     int rc = check_count(r, stmt, (int)rt->ncols, err);
-    for (size_t i = 0; rc == PGC_OK && i < rt->ncols; i++)
-        rc = check_column(r, stmt, (int)i, type_oid(rt->cols[i].type), err);
+    /* the common case without a call per column; check_column words a mismatch */
+    for (size_t i = 0; rc == PGC_OK && i < rt->ncols; i++) {
+        Oid want = types[rt->cols[i].type].oid;
+        if (PQfformat(r, (int)i) != stmt->result_format || (want && PQftype(r, (int)i) != want))
+            rc = check_column(r, stmt, (int)i, want, err);
+    }
     return rc;
 }
 
