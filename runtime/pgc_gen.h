@@ -20,9 +20,7 @@
 
 #include "pgc.h"
 
-#ifdef __cplusplus
-extern "C" {
-#endif
+PGC_BEGIN_DECLS /* exported by libpgc.so, as pgc.h's */
 
 /* The OIDs of the built-in types pgc maps, and of their arrays. */
 enum {
@@ -570,7 +568,7 @@ int pgc_batch_queue_args(pgc_batch *b, const pgc_stmt *stmt, const pgc_param *pa
  * whatever it returned.  pgc_rows_next fills *row, zeroed first and on
  * failure, from the next row (valid until the next call: its strings
  * point into the stream's row), checking the columns on the first;
- * PGC_ENOROW after the last.  pgc_rows_close accepts a zeroed or closed
+ * PGC_DONE after the last.  pgc_rows_close accepts a zeroed or closed
  * iterator, and NULL.
  */
 typedef struct pgc_rows {
@@ -605,7 +603,5 @@ int pgc_copy_rows(pgc_db *db, const pgc_stmt *stmt, const pgc_row_type *rt, cons
 int pgc_read_row(pgc_result *res, int r, const pgc_stmt *stmt, const pgc_row_type *rt,
                  bool check, void *row, pgc_error *err);
 
-#ifdef __cplusplus
-}
-#endif
+PGC_END_DECLS
 #endif /* PGC_GEN_H */

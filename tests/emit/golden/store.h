@@ -51,9 +51,9 @@ extern "C" {
  *                  while (rc == PGC_OK && (rc = <query>_next(&it, &row, &err)) == PGC_OK)
  *                      ... row is valid until the next call ...
  *                  <query>_close(&it);
- *                  if (rc != PGC_ENOROW) ... err says why ...
+ *                  if (rc != PGC_DONE) ... err says why ...
  *
- *              _next returns PGC_ENOROW after the last row.  _close is safe
+ *              _next returns PGC_DONE after the last row.  _close is safe
  *              after a failed open.  While open, the iterator holds a pooled
  *              connection (on a transaction scope: the scope).
  * :execrows    *affected (may be NULL) receives the number of rows affected.
