@@ -21,7 +21,7 @@ B       := build
 RUNTIME_SRC := runtime/error.c runtime/config.c runtime/pool.c runtime/db.c \
                runtime/template.c runtime/query.c runtime/tx.c runtime/migrate.c \
                runtime/sqltext.c runtime/stream.c runtime/copy.c runtime/batch.c \
-               runtime/values.c
+               runtime/values.c runtime/rows.c
 RUNTIME_GEN := $(B)/gen/sqllex.c
 RUNTIME_OBJ := $(RUNTIME_SRC:%.c=$(B)/%.o) $(B)/gen/sqllex.o
 TESTLIB_OBJ := $(B)/runtime/pgc_test.o
@@ -30,7 +30,8 @@ TESTLIB_OBJ := $(B)/runtime/pgc_test.o
 # committed (it needs a server).
 GEN_SRC := generator/arena.c generator/diag.c generator/source.c generator/parse.c \
            generator/json.c generator/catalog.c generator/catalog_sys.c generator/analyze.c generator/describe.c \
-           generator/verify.c generator/builtins.c generator/builtins_data.c generator/emit.c generator/strmap.c
+           generator/verify.c generator/builtins.c generator/builtins_data.c generator/emit.c generator/strmap.c \
+           generator/emit_template.c generator/emit_text.c generator/typemap.c generator/emit_copy.c
 # The emitter's C shapes, templates/emit.tmpl, become build/gen/templates.c.
 GENERATOR_OBJ := $(GEN_SRC:%.c=$(B)/%.o) $(B)/gen/templates.o
 LDLIBS_GEN := -lpg_query
@@ -66,7 +67,7 @@ $(B)/gen/templates.c: templates/emit.tmpl
 $(B)/gen/%.o: $(B)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/%.o: %.c runtime/pgc.h $(wildcard runtime/*.h)
+$(B)/%.o: %.c runtime/pgc.h $(wildcard runtime/*.h runtime/*.def)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
