@@ -855,8 +855,9 @@ static bool check_statement(emitter *e, const pgc_query_info *qi)
     const pgc_query_src *q = qi->src;
     if (q->cmd == PGC_CMD_COPYFROM || (qi->params.len == 0 && qi->edits.len == 0))
         return true;
+    pgc_arena *scratch = pgc_arena_new(); /* what the check alone uses */
     pgc_runtime_stmt rs;
-    pgc_runtime_statement(e->a, e->p->catalog, qi, PGC_STMT_CHECK, &rs);
+    pgc_runtime_statement(scratch, e->p->catalog, qi, PGC_STMT_CHECK, &rs);
     pgc_query_src again = *q;
     again.text.canon = rs.sql;
     again.text.canon_len = strlen(rs.sql);
@@ -866,8 +867,7 @@ static bool check_statement(emitter *e, const pgc_query_info *qi)
     memset(&info, 0, sizeof info);
     PgQuery__ParseResult *tree = pgc_parse(e->d, &again.text);
     bool same = tree && tree->n_stmts == 1
-                && pgc_analyze_query(e->p->catalog, e->a, e->d, &again, tree->stmts[0], &info);
-    pgc_parse_free(tree);
+                && pgc_analyze_query(e->p->catalog, scratch, e->d, &again, tree->stmts[0], &info);
     const char *what = NULL;
     if (same && info.params.len != qi->params.len)
         what = "another number of parameters";
@@ -885,6 +885,8 @@ static bool check_statement(emitter *e, const pgc_query_info *qi)
                                     y->name,
                                     pgc_catalog_type_name(e->p->catalog, y->type, y->typmod));
     }
+    pgc_parse_free(tree);
+    pgc_arena_free(scratch);
     if (same && !what)
         return true;
     if (what)
