@@ -267,6 +267,23 @@ void pgc_sb_printf(pgc_strbuf *b, const char *fmt, ...)
         b->len += (size_t)n;
 }
 
+void pgc_sb_release(pgc_strbuf *b)
+{
+    if (b->alone) {
+        block *old = block_of(b->p);
+        if (old->prev)
+            old->prev->next = old->next;
+        else
+            b->a->head = old->next;
+        if (old->next)
+            old->next->prev = old->prev;
+        free(old);
+    }
+    b->p = NULL;
+    b->len = b->cap = 0;
+    b->alone = false;
+}
+
 const char *pgc_sb_take(pgc_strbuf *b)
 {
     const char *s = b->p ? b->p : "";

@@ -2325,6 +2325,7 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
             emit_struct(&e, e.structs.items[i], &h, &ec);
     emit_migrations(&e, &h, &c);
     pgc_sb_add(&h, qh.p ? qh.p : "", qh.len);
+    pgc_sb_release(&qh);
     fill(&h, &t, "header_bottom");
 
     pgc_strbuf out = {.a = a};
@@ -2332,6 +2333,7 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
     fill(&out, &t, "source_top");
     pgc_sb_puts(&out, "\n");
     pgc_sb_add(&out, ec.p ? ec.p : "", ec.len);
+    pgc_sb_release(&ec);
     if (e.arrays_failed) {
         set(&t, "arrays_failed", e.arrays_failed);
         set(&t, "free_arrays", e.free_arrays);
@@ -2339,10 +2341,14 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
         pgc_sb_puts(&out, "\n");
     }
     pgc_sb_add(&out, qc.p ? qc.p : "", qc.len);
+    pgc_sb_release(&qc);
     pgc_sb_puts(&out, "\n");
     pgc_sb_add(&out, c.p ? c.p : "", c.len);
-    *header = (char *)wrap_lines(a, pgc_sb_take(&h));
-    *source = (char *)wrap_lines(a, pgc_sb_take(&out));
+    pgc_sb_release(&c);
+    *header = (char *)wrap_lines(a, h.p ? h.p : "");
+    pgc_sb_release(&h);
+    *source = (char *)wrap_lines(a, out.p ? out.p : "");
+    pgc_sb_release(&out);
     return true;
 }
 

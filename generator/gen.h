@@ -46,6 +46,9 @@ void pgc_sb_add(pgc_strbuf *b, const char *s, size_t n);
 void pgc_sb_puts(pgc_strbuf *b, const char *s);
 void pgc_sb_printf(pgc_strbuf *b, const char *fmt, ...) PGC_PRINTF(2, 3);
 const char *pgc_sb_take(pgc_strbuf *b);
+/* Empties the buffer, giving a large text's memory back at once (a small
+ * one stays in the arena): for a text copied elsewhere and not needed. */
+void pgc_sb_release(pgc_strbuf *b);
 /* Adds name as an SQL quoted identifier on one line: "a""b", or, when it
  * holds a control character (a line break), U&"a\000Ab" with that
  * character escaped, so generated SQL keeps the user's lines. */
