@@ -8,6 +8,7 @@
 #include "parse.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "sqllex.h"
 
@@ -27,9 +28,10 @@ static int tree_depth(const uint8_t *p, size_t len, int limit)
         size_t end;
         const ProtobufCMessageDescriptor *desc;
     } level;
-    level *stack = malloc(((size_t)limit + 1) * sizeof *stack);
-    if (!stack)
-        return -1;
+    /* most trees are shallow: a stack on ours, on the heap only past it */
+    enum { SHALLOW = 128 };
+    level shallow[SHALLOW], *stack = shallow;
+    int room = SHALLOW;
     int depth = 0, max = 0;
     stack[0].end = len;
     stack[0].desc = &pg_query__parse_result__descriptor;
@@ -77,6 +79,17 @@ static int tree_depth(const uint8_t *p, size_t len, int limit)
                     max = -1;
                     goto done;
                 }
+                if (depth + 1 == room) {
+                    int more = room * 4 < limit + 1 ? room * 4 : limit + 1;
+                    level *bigger = malloc((size_t)more * sizeof *bigger);
+                    if (!bigger)
+                        goto bad;
+                    memcpy(bigger, stack, (size_t)room * sizeof *stack);
+                    if (stack != shallow)
+                        free(stack);
+                    stack = bigger;
+                    room = more;
+                }
                 depth++;
                 stack[depth].end = at + (size_t)v;
                 stack[depth].desc = f->descriptor;
@@ -94,10 +107,12 @@ static int tree_depth(const uint8_t *p, size_t len, int limit)
             goto bad;
     }
 done:
-    free(stack);
+    if (stack != shallow)
+        free(stack);
     return max;
 bad:
-    free(stack);
+    if (stack != shallow)
+        free(stack);
     return -1;
 }
 
