@@ -269,7 +269,8 @@ struct cstruct {
 };
 
 typedef struct emitter {
-    pgc_arena *a;
+    pgc_arena *a;                      /* a query's scratch while it is emitted, else keep */
+    pgc_arena *keep;                   /* what lives until the files are written */
     pgc_diags *d;
     pgc_program *p;
     const char *name;
@@ -306,7 +307,7 @@ static int query_line(emitter *e, const pgc_query_src *q)
 
 /* A user type's name as a C identifier: NAME_type, or NAME_schema_type
  * outside the schemas shown without qualification. */
-static const char *user_c_name(emitter *e, const pgc_utype *u, const char *fallback)
+static const char *user_c_name_kept(emitter *e, const pgc_utype *u, const char *fallback)
 {
     const char *type = u->schema && strcmp(u->schema, PGC_HOME_SCHEMA) != 0
                                && strcmp(u->schema, "public") != 0
@@ -333,7 +334,17 @@ static const char *user_c_name(emitter *e, const pgc_utype *u, const char *fallb
     return c;
 }
 
-static const char *enum_c_name(emitter *e, uint32_t oid)
+/* user_c_name_kept() in the arena that outlives the query being emitted. */
+static const char *user_c_name(emitter *e, const pgc_utype *u, const char *fallback)
+{
+    pgc_arena *scratch = e->a;
+    e->a = e->keep;
+    const char *r = user_c_name_kept(e, u, fallback);
+    e->a = scratch;
+    return r;
+}
+
+static const char *enum_c_name_kept(emitter *e, uint32_t oid)
 {
     for (size_t i = 0; i < e->enums.len; i++)
         if (e->enums.items[i] == oid)
@@ -354,6 +365,16 @@ static const char *enum_c_name(emitter *e, uint32_t oid)
     return c;
 }
 
+/* enum_c_name_kept() in the arena that outlives the query being emitted. */
+static const char *enum_c_name(emitter *e, uint32_t oid)
+{
+    pgc_arena *scratch = e->a;
+    e->a = e->keep;
+    const char *r = enum_c_name_kept(e, oid);
+    e->a = scratch;
+    return r;
+}
+
 static bool type_of(emitter *e, uint32_t oid, ctype *out);
 
 /*
@@ -364,7 +385,7 @@ static bool type_of(emitter *e, uint32_t oid, ctype *out);
  * Members' C types are resolved by resolve_struct, once nullability is
  * final.
  */
-static cstruct *struct_of(emitter *e, uint32_t oid)
+static cstruct *struct_of_kept(emitter *e, uint32_t oid)
 {
     for (size_t i = 0; i < e->structs.len; i++)
         if (e->structs.items[i]->oid == oid)
@@ -393,8 +414,18 @@ static cstruct *struct_of(emitter *e, uint32_t oid)
     return st;
 }
 
+/* struct_of_kept() in the arena that outlives the query being emitted. */
+static cstruct *struct_of(emitter *e, uint32_t oid)
+{
+    pgc_arena *scratch = e->a;
+    e->a = e->keep;
+    cstruct *r = struct_of_kept(e, oid);
+    e->a = scratch;
+    return r;
+}
+
 /* The members' C types and companions' names; call once nullability is final. */
-static void resolve_struct(emitter *e, cstruct *st)
+static void resolve_struct_kept(emitter *e, cstruct *st)
 {
     if (st->resolved)
         return;
@@ -408,6 +439,15 @@ static void resolve_struct(emitter *e, cstruct *st)
         if (m->nullable)
             m->is_null = unique(e->a, &used, pgc_arena_printf(e->a, "%s_is_null", m->c));
     }
+}
+
+/* resolve_struct_kept() in the arena that outlives the query being emitted. */
+static void resolve_struct(emitter *e, cstruct *st)
+{
+    pgc_arena *scratch = e->a;
+    e->a = e->keep;
+    resolve_struct_kept(e, st);
+    e->a = scratch;
 }
 
 /* The handling of type oid, or false if there is none yet. */
@@ -1020,7 +1060,7 @@ static bool check_struct(emitter *e, const pgc_query_src *q, const char *colname
     cstruct *st = t->st;
     resolve_struct(e, st);
     if (!st->reader)
-        st->reader = unique(e->a, &e->globals, pgc_arena_printf(e->a, "%s_read", st->c));
+        st->reader = unique(e->keep, &e->globals, pgc_arena_printf(e->keep, "%s_read", st->c));
     for (size_t i = 0; i < st->m.len; i++) {
         const member *m = &st->m.items[i];
         if (!m->ok) {
@@ -1065,7 +1105,7 @@ static bool check_struct_param(emitter *e, const pgc_query_src *q, const pgc_par
         }
     }
     if (!st->writer)
-        st->writer = unique(e->a, &e->globals, pgc_arena_printf(e->a, "%s_put", st->c));
+        st->writer = unique(e->keep, &e->globals, pgc_arena_printf(e->keep, "%s_put", st->c));
     return true;
 }
 
@@ -1963,8 +2003,8 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
             bin_size = ps[i].t.size;
     }
     if (narrays && !e->arrays_failed) {
-        e->free_arrays = unique(a, &e->globals, "free_arrays");
-        e->arrays_failed = unique(a, &e->globals, "free_arrays_and_fail");
+        e->free_arrays = unique(e->keep, &e->globals, "free_arrays");
+        e->arrays_failed = unique(e->keep, &e->globals, "free_arrays_and_fail");
     }
     pgc_runtime_stmt rs;
     pgc_runtime_statement(a, e->p->catalog, qi, PGC_STMT_RUNTIME, &rs);
@@ -2270,7 +2310,7 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
               char **header, char **source)
 {
     int errors = d->errors;
-    emitter e = {.a = a, .d = d, .p = p, .name = o->name};
+    emitter e = {.a = a, .keep = a, .d = d, .p = p, .name = o->name};
     *header = *source = NULL;
     if (!is_identifier(o->name) || is_c_keyword(o->name)) {
         pgc_diag_error(d, NULL, 0, "the name '%s' must be a C identifier", o->name);
@@ -2298,9 +2338,15 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
     /* queries first: they decide which enums and structs are used */
     plan_structs(&e);
     pgc_strbuf qh = {.a = a}, qc = {.a = a};
-    for (size_t i = 0; i < p->infos.len; i++)
+    pgc_arena *scratch = pgc_arena_new(); /* a query's own, emptied for the next */
+    for (size_t i = 0; i < p->infos.len; i++) {
+        e.a = scratch;
         if (check_statement(&e, &p->infos.items[i]))
             emit_query(&e, &p->infos.items[i], &qh, &qc);
+        e.a = e.keep;
+        pgc_arena_reset(scratch);
+    }
+    pgc_arena_free(scratch);
     if (d->errors != errors)
         return false;
 
