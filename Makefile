@@ -22,6 +22,8 @@ DEPFLAGS := -MMD -MP
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(DEPFLAGS) -D_POSIX_C_SOURCE=200809L -fPIC -pthread \
            -I runtime -I generator -I tests -I $(B)/gen -I $(PG_INC)
 LDLIBS_RT := -lpq -lcrypto -pthread
+# libpgc.so exports what pgc.h declares (PGC_BEGIN_DECLS) and nothing else.
+RUNTIME_CFLAGS := -fvisibility=hidden
 B       := build
 
 # Every runtime/*.c but the test helpers (libpgc-test.a) goes into libpgc:
@@ -64,10 +66,18 @@ $(B)/gen/templates.c: templates/emit.tmpl
 	     { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); print "    \"" $$0 "\"," } \
 	     END { print "};"; print "const size_t pgc_emit_template_lines = " NR ";" }' $< > $@
 
-$(B)/gen/%.o: $(B)/gen/%.c
+# Objects depend on the flags they were compiled with: $(FLAGS_STAMP) is
+# rewritten (at parse time, so `make -q` stays truthful) only when the
+# compiler or its flags change, e.g. `make CFLAGS=-O0` after `make`.
+FLAGS_STAMP := $(B)/cflags.stamp
+FLAGS_NOW = $(CC) $(ALL_CFLAGS) runtime: $(RUNTIME_CFLAGS)
+$(shell mkdir -p $(B) && (printf '%s\n' '$(FLAGS_NOW)' | cmp -s - $(FLAGS_STAMP) || \
+        printf '%s\n' '$(FLAGS_NOW)' > $(FLAGS_STAMP)))
+
+$(B)/gen/%.o: $(B)/gen/%.c $(FLAGS_STAMP)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/%.o: %.c
+$(B)/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -76,7 +86,7 @@ $(B)/libpgc.a: $(RUNTIME_OBJ)
 
 # libpgc.so exports what pgc.h declares (PGC_BEGIN_DECLS) and nothing else:
 # the runtime is compiled with hidden visibility (tests/symbols checks it).
-$(RUNTIME_OBJ): ALL_CFLAGS += -fvisibility=hidden
+$(RUNTIME_OBJ): ALL_CFLAGS += $(RUNTIME_CFLAGS)
 $(B)/libpgc.so: $(RUNTIME_OBJ)
 	$(CC) $(LDFLAGS) -shared -Wl,-soname,libpgc.so.0 -o $@ $^ $(LDLIBS_RT)
 
