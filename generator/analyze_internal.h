@@ -17,6 +17,7 @@
 
 #include <stdarg.h>
 
+#include "analyze.h"
 #include "catalog_internal.h"
 
 #define LIST_EACH(i, n) for (size_t i = 0; i < (n); i++)
@@ -114,7 +115,7 @@ typedef struct actx {
 /* Coercion contexts (primnodes.h CoercionContext). */
 enum { CC_IMPLICIT, CC_ASSIGNMENT, CC_EXPLICIT };
 
-extern const expr null_expr;      /* all zero: the start of every result */
+static const expr null_expr = {0};  /* all zero: the start of every result */
 
 
 /* ---- helpers every file uses ------------------------------------------------- */

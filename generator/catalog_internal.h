@@ -80,6 +80,8 @@ typedef struct pgc_rel {
                                 targets are not checked */
 } pgc_rel;
 
+typedef PGC_VEC(pgc_rel *) pgc_rel_list;
+
 /* A user-defined type.  t.name is the spelling of format_type(). */
 typedef struct pgc_utype {
     pgc_bi_type t;
@@ -169,6 +171,51 @@ bool pgc_cat_note_home(const pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text
 bool pgc_cat_note_unknown_schema(const pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
                                  int32_t location, const char *schema);
 
+/* ---- catalog.c: building blocks (DDL replay, catalog_json.c) --------------- */
+
+/* Relations and types by name: the objects ever given a name, in creation
+ * order (a rename adds, never removes: callers compare name, schema and
+ * dropped). */
+typedef PGC_VEC(void *) pgc_named_list;
+const pgc_named_list *pgc_cat_rels_named(const pgc_catalog *cat, const char *name);
+const pgc_named_list *pgc_cat_types_named(const pgc_catalog *cat, const char *name);
+/* Records that rel / the (non-array) type u is now called by its name. */
+void pgc_cat_index_rel(pgc_catalog *cat, pgc_rel *rel);
+void pgc_cat_index_type(pgc_catalog *cat, pgc_utype *u);
+/* Sets the spelling of a user type and of its array after a create or rename. */
+void pgc_cat_name_type(pgc_catalog *cat, pgc_utype *u);
+
+/* A new relation and its row type. */
+pgc_rel *pgc_cat_new_rel(pgc_catalog *cat, const char *schema, const char *name, char kind);
+/* A new user type (typtype 'e', 'c', 'd' or 'b') and its array type. */
+pgc_utype *pgc_cat_new_type(pgc_catalog *cat, const char *schema, const char *name,
+                            char typtype, char category);
+/* New user functions, operators (over an existing function of that name)
+ * and casts. */
+pgc_ufunc *pgc_cat_add_func(pgc_catalog *cat, const char *schema, const char *name, char kind,
+                            uint32_t rettype, bool retset, bool strict, int nargs,
+                            const uint32_t *args);
+void pgc_cat_add_oper(pgc_catalog *cat, const char *schema, const char *name, uint32_t left,
+                      uint32_t right, uint32_t result);
+void pgc_cat_add_cast(pgc_catalog *cat, uint32_t source, uint32_t target, char context,
+                      char method);
+
+/* Is schema one an unqualified name finds user objects in (public)? */
+bool pgc_cat_in_search_path(const char *schema);
+bool pgc_cat_schema_exists(const pgc_catalog *cat, const char *schema);
+/* A user type (not an array) by name; schema NULL searches the path. */
+pgc_utype *pgc_cat_find_utype(const pgc_catalog *cat, const char *schema, const char *name);
+/* The library's own object of that kind ('r', 't', 'f') and name (made in
+ * PGC_HOME_SCHEMA), as it is spelled, or NULL. */
+const char *pgc_cat_home_object(const pgc_catalog *cat, char kind, const char *name);
+
+/* quote_identifier(): bare when lower-case letters, digits, _ and no keyword. */
+const char *pgc_cat_quote_ident(pgc_arena *a, const char *s);
+/* A qualified name as a list of String nodes: [catalog.][schema.]name. */
+void pgc_cat_split_name(PgQuery__Node **names, size_t n, const char **schema, const char **name);
+/* "table", "view", ... for messages. */
+const char *pgc_cat_rel_kind_name(char kind);
+
 /* ---- catalog_sys.c: system relations queries may read ------------------ */
 
 typedef struct pgc_sys_rel {
@@ -196,17 +243,5 @@ const pgc_bi_cast *pgc_cat_cast(const pgc_catalog *cat, uint32_t source, uint32_
 
 /* Is the schema one that names are shown without (home, public, pg_catalog)? */
 bool pgc_cat_schema_hidden(const char *schema);
-
-/* ---- analyze.c: typing a relation's query (views, CREATE TABLE AS) ------ */
-
-/*
- * The result columns of a query in a migration (a view's, a materialized
- * view's, CREATE TABLE AS): names, types, typmods and nullability as the
- * analyzer types a query, and the catalog relations it reads (deps, which
- * may be NULL).  Parameters are an error.  Returns false after reporting.
- */
-typedef PGC_VEC(pgc_rel *) pgc_rel_list;
-bool pgc_analyze_relation(pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
-                          PgQuery__Node *query, pgc_cols *out, pgc_rel_list *deps);
 
 #endif /* PGC_CATALOG_INTERNAL_H */
