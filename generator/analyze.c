@@ -950,7 +950,7 @@ bool pgc_analyze_relation(pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t
     actx c = {0};
     c.deps = deps;
     c.cat = cat;
-    c.a = cat->a;
+    c.a = pgc_cat_arena(cat);
     c.d = d;
     c.t = t;
     c.allow_params = false;
@@ -960,13 +960,13 @@ bool pgc_analyze_relation(pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t
     LIST_EACH(i, cols.len) {
         const rcol *rc = &cols.items[i];
         pgc_col col = {0};
-        col.name = pgc_arena_strdup(cat->a, rc->name);
+        col.name = pgc_arena_strdup(pgc_cat_arena(cat), rc->name);
         col.type = rc->e.type;
         col.typmod = rc->e.typmod;
         col.not_null = rc->e.notnull;
         col.table = rc->e.table;
         col.column = rc->e.column;
-        PGC_PUSH(cat->a, *out, col);
+        PGC_PUSH(pgc_cat_arena(cat), *out, col);
     }
     return true;
 }

@@ -4,12 +4,12 @@
  * CREATE TABLE AS).  Queries of the project are typed through semantic.h.
  *
  * The layering is one way: ddl.c calls the analyzer, the analyzer calls the
- * catalog's lookups (catalog_internal.h), and the catalog calls neither.
+ * catalog's lookups (catalog.h), and the catalog calls neither.
  */
 #ifndef PGC_ANALYZE_H
 #define PGC_ANALYZE_H
 
-#include "catalog_internal.h"
+#include "catalog.h"
 
 /*
  * The result columns of a query in a migration (a view's, a materialized

@@ -4,7 +4,7 @@
  * references, joins with their nullable sides), column references resolved
  * through the scopes, and stars spelled out as the columns they stand for.
  *
- * Takes: the catalog's relations (catalog_internal.h), expressions
+ * Takes: the catalog's relations (catalog.h), expressions
  * (analyze_expr.c) for ON, function arguments and LATERAL, statements
  * (analyze.c) for subqueries.  Gives: the FROM half of analyze_internal.h.
  */

@@ -2,7 +2,7 @@
  * analyze_internal.h - the query analyzer's insides, shared by its files
  * (not part of the generator's contract: semantic.h is).
  *
- * Takes: the catalog's lookups (catalog_internal.h).  Gives: the analysis
+ * Takes: the catalog's lookups (catalog.h).  Gives: the analysis
  * state (expressions, range table entries, scopes, parameters) and the
  * functions the analyzer's files call across, in pipeline order:
  *   coerce.c, resolve.c  PostgreSQL's type system (typesys.h)
@@ -18,7 +18,7 @@
 #include <stdarg.h>
 
 #include "analyze.h"
-#include "catalog_internal.h"
+#include "catalog.h"
 
 #define LIST_EACH(i, n) for (size_t i = 0; i < (n); i++)
 #define FUNC_MAX_ARGS 100

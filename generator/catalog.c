@@ -124,6 +124,11 @@ void pgc_cat_split_name(PgQuery__Node **names, size_t n, const char **schema, co
 /* Types                                                                     */
 /* ------------------------------------------------------------------------ */
 
+pgc_arena *pgc_cat_arena(const pgc_catalog *cat)
+{
+    return cat->a;
+}
+
 pgc_utype *pgc_cat_utype(const pgc_catalog *cat, uint32_t oid)
 {
     if (oid < PGC_USER_OID_BASE || oid - PGC_USER_OID_BASE >= cat->types.len)

@@ -4,7 +4,7 @@
  * common type of UNION/CASE/COALESCE/ARRAY/VALUES, and coercing an
  * expression (an unknown parameter takes the type it is coerced to).
  *
- * Takes: the catalog's types and casts (catalog_internal.h).  Gives: the
+ * Takes: the catalog's types and casts (catalog.h).  Gives: the
  * coercion half of typesys.h.
  */
 #include "typesys.h"

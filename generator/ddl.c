@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "analyze.h"
+#include "catalog_internal.h"
 
 #define LIST_EACH(i, n) for (size_t i = 0; i < (n); i++)
 
@@ -305,7 +306,7 @@ static bool column_def(replay *r, const PgQuery__ColumnDef *cd, pgc_col *c)
         }
     if (cd->raw_default)
         c->has_default = true;
-    /* a NOT NULL domain does not make the column NOT NULL (catalog_internal.h) */
+    /* a NOT NULL domain does not make the column NOT NULL (catalog.h) */
     return true;
 }
 

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "builtins.h"
-#include "catalog_internal.h"
+#include "catalog.h"
 #include "parse.h"
 #include "pgc.h"
 #include "sqltext.h"

@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <string.h> /* memcpy, for PGC_PUSH */
 
-#include "internal.h" /* PGC_PRINTF, pgc_error */
+#include "pgc.h" /* PGC_FORMAT_PRINTF, pgc_error */
+
+#define PGC_PRINTF PGC_FORMAT_PRINTF
 
 /* ---- arena.c: memory by lifetime ------------------------------------------ */
 

@@ -502,7 +502,7 @@ int pgc_migrate_main(int argc, char **argv)
         status = usage_error("--schema: %s", err.message);
     } else if (rc != PGC_OK) {
         if (rc == PGC_ENOMEM && !err.message[0])
-            pgc_strlcpy(err.message, "out of memory", sizeof err.message);
+            snprintf(err.message, sizeof err.message, "out of memory");
         report(&s, &err);
         status = PGC_MIGRATE_EXIT_FAILED;
     } else if (o.act == ACT_STATUS) {

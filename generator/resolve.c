@@ -5,7 +5,7 @@
  * candidates, preferred types and categories, unknown inputs, then the
  * polymorphic declared and result types (enforce_generic_type_consistency).
  *
- * Takes: the catalog's functions and operators (catalog_internal.h) and
+ * Takes: the catalog's functions and operators (catalog.h) and
  * coercion (coerce.c).  Gives: the resolution half of typesys.h.
  */
 #include <stdint.h>

@@ -4,7 +4,7 @@
  * resolution (resolve.c, as parse_func.c and parse_oper.c).
  *
  * Takes: the catalog's types, casts, functions and operators
- * (catalog_internal.h) and the analysis state (analyze_internal.h).
+ * (catalog.h) and the analysis state (analyze_internal.h).
  * Gives: whether and how a type coerces to another, the common type of a
  * set of expressions, the polymorphic types of a call, the function or
  * operator a call means.  It calls no other part of the analyzer.
