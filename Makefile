@@ -30,7 +30,7 @@ TESTLIB_OBJ := $(B)/runtime/pgc_test.o
 # committed (it needs a server).
 GEN_SRC := generator/arena.c generator/diag.c generator/source.c generator/parse.c \
            generator/json.c generator/catalog.c generator/catalog_sys.c generator/ddl.c generator/catalog_json.c generator/coerce.c generator/resolve.c \
-           generator/analyze_expr.c generator/analyze_from.c generator/analyze.c generator/program.c generator/describe.c \
+           generator/analyze_expr.c generator/analyze_from.c generator/analyze.c generator/program.c generator/describe.c generator/generate.c generator/cli.c \
            generator/verify.c generator/builtins.c generator/builtins_data.c generator/emit.c generator/strmap.c
 # The emitter's C shapes, templates/emit.tmpl, become build/gen/templates.c.
 GENERATOR_OBJ := $(GEN_SRC:%.c=$(B)/%.o) $(B)/gen/templates.o

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "cli.h"
 
 #define USAGE                                                                         \
     "usage: pgc describe [-c CATALOG...] [-m MIGRATION...] [-q QUERY...]\n"           \
@@ -121,54 +122,27 @@ void pgc_describe_write(pgc_program *p, FILE *out)
 
 /* ---- the command --------------------------------------------------------------------------- */
 
-typedef PGC_VEC(const char *) strings;
-
 /* Returns 0 to go on, 2 on a usage error, -1 after --help. */
-static int parse_options(pgc_arena *a, int argc, char **argv, strings *catalogs,
-                         strings *migrations, strings *queries)
+static int parse_options(pgc_arena *a, int argc, char **argv, pgc_cli_list *catalogs,
+                         pgc_cli_list *migrations, pgc_cli_list *queries)
 {
-    strings *into = NULL;
-    bool options = true;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (options && arg[0] == '-' && arg[1] != '\0') {
-            if (strcmp(arg, "-c") == 0 || strcmp(arg, "--catalog") == 0) {
-                into = catalogs;
-            } else if (strcmp(arg, "-m") == 0 || strcmp(arg, "--migrations") == 0) {
-                into = migrations;
-            } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--queries") == 0) {
-                into = queries;
-            } else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-                fputs(USAGE, stdout);
-                return -1;
-            } else if (strcmp(arg, "--") == 0) {
-                options = false;
-            } else {
-                fprintf(stderr, "pgc describe: unknown option '%s' (try pgc describe --help)\n",
-                        arg);
-                return 2;
-            }
-            continue;
-        }
-        if (!into) {
-            fprintf(stderr,
-                    "pgc describe: '%s' must follow -c, -m or -q (try pgc describe --help)\n",
-                    arg);
-            return 2;
-        }
-        PGC_PUSH(a, *into, arg);
-    }
-    if (migrations->len == 0 && queries->len == 0) {
-        fprintf(stderr, "pgc describe: no input: give -m MIGRATION... and/or -q QUERY...\n");
-        return 2;
-    }
-    return 0;
+    const pgc_cli_opt opts[] = {
+        {"-c", "--catalog", NULL, PGC_CLI_PATHS, catalogs, NULL},
+        {"-m", "--migrations", NULL, PGC_CLI_PATHS, migrations, NULL},
+        {"-q", "--queries", NULL, PGC_CLI_PATHS, queries, NULL},
+    };
+    const pgc_cli cli = {"describe", USAGE, opts, sizeof opts / sizeof *opts};
+    int rc = pgc_cli_parse(&cli, a, argc, argv, 1);
+    if (rc == 0 && migrations->len == 0 && queries->len == 0)
+        return pgc_cli_usage_error(cli.command, "%s",
+                                   "no input: give -m MIGRATION... and/or -q QUERY...");
+    return rc;
 }
 
 int pgc_describe_main(int argc, char **argv)
 {
     pgc_arena *a = pgc_arena_new();
-    strings catalogs = {0}, migrations = {0}, queries = {0};
+    pgc_cli_list catalogs = {0}, migrations = {0}, queries = {0};
     int rc = parse_options(a, argc, argv, &catalogs, &migrations, &queries);
     if (rc == 0) {
         pgc_diags d = {.out = stderr};

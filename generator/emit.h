@@ -68,7 +68,4 @@ void pgc_runtime_statement(pgc_arena *a, pgc_catalog *cat, const pgc_query_info 
  * own, 0 for a user type (the SQL casts it). */
 uint32_t pgc_param_sent_oid(uint32_t type);
 
-/* `pgc generate`: argv[0] is "generate".  Exit status as pgc describe's. */
-int pgc_generate_main(int argc, char **argv);
-
 #endif /* PGC_EMIT_H */
