@@ -23,6 +23,9 @@
  * a column that is not a plain table column; a column of sqlc.embed(t) has
  * one more key, "embed": "t".  Types are spelled as format_type() spells
  * them.  On errors nothing is printed on stdout.
+ *
+ * Takes: a loaded pgc_program (program.h).  Gives: describe's JSON and the
+ * command (describe.c).
  */
 #ifndef PGC_DESCRIBE_H
 #define PGC_DESCRIBE_H

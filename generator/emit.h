@@ -1,9 +1,9 @@
 /*
- * emit.h - the emitter, and `pgc generate`.
+ * emit.h - the emitter, which `pgc generate` (generate.h) runs:
  *
  *   pgc generate -m MIGRATION... -q QUERY... -n NAME -o OUTDIR
  *
- * runs the front end (describe.h) and writes OUTDIR/NAME.h and
+ * runs the front end (program.h) and writes OUTDIR/NAME.h and
  * OUTDIR/NAME.c: a typed C function per query, the enums they use, and the
  * migrations embedded with `NAME_migrate()`.  The C shapes are those of
  * templates/emit.tmpl; README "pgc generate" documents the API.  Output is

@@ -11,6 +11,8 @@
  * Exit status: 0 on success, 1 after errors in the inputs, 2 on a usage
  * error (pgc migrate status --check: 3 when not up to date).  man/pgc.1
  * documents all of it.
+ *
+ * Takes: argv.  Gives: the exit status of the command it names.
  */
 #include <stdio.h>
 #include <string.h>

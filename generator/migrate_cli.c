@@ -15,6 +15,9 @@
  * aligned columns (APPLIED_AT is "-" when not applied, and has no blank:
  * "2026-01-02T10:11:12.5+00"), then one line starting with "module".
  * Errors go to stderr as "FILE:LINE:COL: error: MESSAGE (SQLSTATE XXXXX)".
+ *
+ * Takes: the command line, the migration files (source.h).  Gives: the
+ * runtime runner's status or run, printed; the exit status.
  */
 #include <ctype.h>
 #include <errno.h>

@@ -2,6 +2,10 @@
  * verify.c - `pgc verify`: the static analysis against PostgreSQL's own
  * description of every query, and, with --execute, its nullability against
  * what the queries return on seeded data.  See verify.h.
+ *
+ * Takes: the command line; the front end (program.h); a scratch database
+ * (pgc_test.h).  Gives: agreement or disagreement per query, reported; the
+ * exit status.
  */
 #include "verify.h"
 
