@@ -39,7 +39,7 @@ LDLIBS_GEN := -lpg_query
 TESTS := test_sqltext test_config test_values test_pool test_db test_stream test_copy test_batch \
          test_migrate test_cluster test_builtins \
          gen_catalog gen_analyze \
-         gen_source gen_json gen_emit emit_e2e
+         gen_source gen_json gen_cli gen_emit emit_e2e
 # The realistic schema (tests/emit/realistic) and two libraries on one pool (tests/emit/libs).
 TESTS += emit_realistic emit_libs
 TEST_BINS := $(TESTS:%=$(B)/tests/%)
