@@ -1,10 +1,10 @@
 /*
  * analyze.h - what the query analyzer gives the pass above it, DDL replay
- * (ddl.c): the typing of a query a migration stores (a view's body,
+ * (ddl_rel.c): the typing of a query a migration stores (a view's body,
  * CREATE TABLE AS).  Queries of the project are typed through semantic.h.
  *
- * The layering is one way: ddl.c calls the analyzer, the analyzer calls the
- * catalog's lookups (catalog.h), and the catalog calls neither.
+ * The layering is one way: DDL replay calls the analyzer, the analyzer
+ * calls the catalog's lookups (catalog.h), and the catalog calls neither.
  */
 #ifndef PGC_ANALYZE_H
 #define PGC_ANALYZE_H

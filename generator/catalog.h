@@ -1,8 +1,8 @@
 /*
  * catalog.h - the catalog as the passes above it read it: the shapes of
  * relations, columns and user types, and the lookups by oid and by name
- * (catalog.c).  The analyzer, the emitter and verify include this; only
- * the catalog's own files (catalog.c, catalog_sys.c, ddl.c,
+ * (catalog.c).  The analyzer and the emitter include this; only
+ * the catalog's own files (catalog.c, catalog_sys.c, ddl.c, ddl_rel.c,
  * catalog_json.c) include catalog_internal.h.
  *
  * User-defined types, functions and operators are kept in the shapes of

@@ -1,7 +1,7 @@
 /*
  * catalog_internal.h - the catalog's insides, shared by the files that
  * build it: catalog.c (lookups, building blocks), catalog_sys.c (system
- * relations), ddl.c (DDL replay) and catalog_json.c.  The passes above read
+ * relations), ddl.c and ddl_rel.c (DDL replay) and catalog_json.c.  The passes above read
  * the catalog through catalog.h; semantic.h is the generator's contract.
  */
 #ifndef PGC_CATALOG_INTERNAL_H

@@ -12,7 +12,7 @@
  *   typesys.h                   coercion and function/operator resolution
  *   analyze_internal.h          query analysis: expressions, FROM, statements
  *   analyze.h                   what DDL replay asks of the analyzer
- *   semantic.h                  DDL replay (ddl.c) and the analyzer's entry points
+ *   semantic.h                  DDL replay (ddl.c, ddl_rel.c) and the analyzer's entry points
  *   program.h                   the front end: read, parse, replay, analyze
  *   describe.h, emit.h, verify.h, generate.h, migrate_cli.h   the commands
  *   cli.h                       their command line; main.c dispatches
