@@ -117,7 +117,6 @@ enum { CC_IMPLICIT, CC_ASSIGNMENT, CC_EXPLICIT };
 
 static const expr null_expr = {0};  /* all zero: the start of every result */
 
-
 /* ---- helpers every file uses ------------------------------------------------- */
 
 /* An error at a node's location in the statement; returns false. */
@@ -156,46 +155,71 @@ static inline param *get_param(actx *c, int n)
 
 /* ---- analyze_expr.c: expressions --------------------------------------------- */
 
-const char *node_name(const PgQuery__Node *n);
-const char *tname(actx *c, uint32_t oid);
-const char *str_of(const PgQuery__Node *n);
-const char *names_str(actx *c, PgQuery__Node **names, size_t n);
-int32_t node_location(const PgQuery__Node *n);
-param *get_param(actx *c, int n);
-void hint_param(actx *c, const expr *e, const char *name);
-void nullable_param(actx *c, const expr *e);
-const char *colname_of(const PgQuery__Node *n);
+/*
+ * The dispatcher: n typed in scope s into *out (transformExpr()).  Every
+ * clause's expressions go through it.  Returns false after reporting.
+ */
+bool analyze_expr(actx *c, scope *s, PgQuery__Node *n, expr *out);
+/* WHERE cond: typed in s and coerced to boolean; no clause is fine. */
 bool where_clause(actx *c, scope *s, PgQuery__Node *cond);
+/* A literal; a call (*chosen_out, may be NULL, gets the function, NULL for a
+ * function-style cast); a subquery expression; x[i], x[i:j], (x).field. */
 bool a_const(actx *c, const PgQuery__AConst *k, expr *out);
 bool func_call(actx *c, scope *s, const PgQuery__FuncCall *fc, expr *out,
                const pgc_bi_func **chosen_out);
 bool sub_link(actx *c, scope *s, const PgQuery__SubLink *sl, expr *out);
 bool indirection(actx *c, scope *s, const PgQuery__AIndirection *ind, expr *out);
-bool analyze_expr(actx *c, scope *s, PgQuery__Node *n, expr *out);
+
+/* The name PostgreSQL gives a result column of this expression (FigureColname). */
+const char *colname_of(const PgQuery__Node *n);
+/* A node's type name, for messages; "schema.name" of a list of String nodes. */
+const char *node_name(const PgQuery__Node *n);
+const char *names_str(actx *c, PgQuery__Node **names, size_t n);
+/* The location of an expression node, or -1. */
+int32_t node_location(const PgQuery__Node *n);
+/* A derived name for $n (unless it has one); $n may be NULL. */
+void hint_param(actx *c, const expr *e, const char *name);
+void nullable_param(actx *c, const expr *e);
 
 /* ---- analyze_from.c: FROM, column references, stars -------------------------- */
 
-expr col_expr(const rte *r, const rcol *col);
-void find_in_item(const fitem *f, const char *name, expr *out, int *matches);
-rte *find_rte(scope *s, const char *schema, const char *alias, int *matches);
-bool column_ref(actx *c, scope *s, const PgQuery__ColumnRef *cr, expr *out);
-void add_rte(actx *c, scope *s, rte *r);
-fitem *leaf(actx *c, rte *r);
-void item_columns(actx *c, const fitem *f, rcols *out);
+/* FROM's items into s: tables, subqueries, functions, joins (nullable sides). */
+bool from_clause(actx *c, scope *s, PgQuery__Node **items, size_t n);
+bool join_expr(actx *c, scope *s, const PgQuery__JoinExpr *je, fitem **out);
+/* A table, view or CTE reference (ctes: CTEs may match) as a new entry. */
 bool range_var_in(actx *c, scope *s, const PgQuery__RangeVar *rv, bool ctes, rte **out);
 bool range_var(actx *c, scope *s, const PgQuery__RangeVar *rv, rte **out);
+/* An entry over given columns; adding it to s; a FROM tree leaf for it. */
 rte *rte_from_cols(actx *c, const char *alias, const rcols *cols);
-bool join_expr(actx *c, scope *s, const PgQuery__JoinExpr *je, fitem **out);
-bool from_clause(actx *c, scope *s, PgQuery__Node **items, size_t n);
+void add_rte(actx *c, scope *s, rte *r);
+fitem *leaf(actx *c, rte *r);
+/* The columns of a FROM item as SELECT * gives them. */
+void item_columns(actx *c, const fitem *f, rcols *out);
+
+/* A column reference resolved through s and its parents (colNameToVar). */
+bool column_ref(actx *c, scope *s, const PgQuery__ColumnRef *cr, expr *out);
+expr col_expr(const rte *r, const rcol *col);
+/* The column called name in a FROM item (*matches counts them). */
+void find_in_item(const fitem *f, const char *name, expr *out, int *matches);
+/* The visible entry called alias (in schema, unless NULL) in s alone;
+ * *matches counts them. */
+rte *find_rte(scope *s, const char *schema, const char *alias, int *matches);
+
+/* `*`, `t.*` and `(x).*` spelled out in the SQL sent (pgc_query_info.edits). */
 bool expand_all(actx *c, scope *s, int32_t location);
 bool expand_rte(actx *c, scope *s, const rte *r, int32_t location);
 bool expand_fields(actx *c, const PgQuery__AIndirection *ind, const pgc_rel *tr,
                    int32_t location);
+/* table, when the query's next sqlc.embed() names it (the embed is used
+ * up); else NULL. */
 const char *take_embed(actx *c, const char *table);
 
 /* ---- analyze.c: statements --------------------------------------------------- */
 
+/* SELECT list / RETURNING list: expressions, *, t.*, (x).* */
 bool target_list(actx *c, scope *s, PgQuery__Node **items, size_t n, rcols *out);
+/* A statement in scope parent (a subquery, a CTE's body); resolve: unknown
+ * result columns become text. */
 bool analyze_stmt(actx *c, scope *parent, PgQuery__Node *stmt, bool resolve, rcols *out);
 
 #endif /* PGC_ANALYZE_INTERNAL_H */
