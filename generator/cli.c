@@ -42,7 +42,7 @@ static const pgc_cli_opt *find_opt(const pgc_cli *cli, const char *arg, const ch
         const pgc_cli_opt *o = &cli->opts[i];
         if (o->flag && strcmp(arg, o->flag) == 0)
             return o;
-        if (o->kind == PGC_CLI_VALUE || o->kind == PGC_CLI_VALUES) {
+        if (o->kind == PGC_CLI_VALUE || o->kind == PGC_CLI_TEXT || o->kind == PGC_CLI_VALUES) {
             if (long_form(arg, o->name, value) || (o->alias && long_form(arg, o->alias, value)))
                 return o;
         } else if (strcmp(arg, o->name) == 0 || (o->alias && strcmp(arg, o->alias) == 0)) {
@@ -83,12 +83,13 @@ static int take_opt(const pgc_cli *cli, pgc_arena *a, const pgc_cli_opt *o, cons
         *paths = o->dest;
         return 0;
     case PGC_CLI_VALUE:
+    case PGC_CLI_TEXT:
     case PGC_CLI_VALUES:
         if (!value && *i + 1 < argc)
             value = argv[++*i];
-        if (!value || !*value)
+        if (!value || (!*value && o->kind != PGC_CLI_TEXT))
             return pgc_cli_usage_error(cli->command, "%s needs %s", o->name, o->needs);
-        if (o->kind == PGC_CLI_VALUE)
+        if (o->kind != PGC_CLI_VALUES)
             *(const char **)o->dest = value;
         else
             PGC_PUSH(a, *(pgc_cli_list *)o->dest, value);

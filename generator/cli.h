@@ -28,6 +28,7 @@ typedef PGC_VEC(const char *) pgc_cli_list;
 typedef enum pgc_cli_kind {
     PGC_CLI_PATHS,   /* dest pgc_cli_list *: the operands that follow, at least one */
     PGC_CLI_VALUE,   /* dest const char **: one non-empty value; the last one given wins */
+    PGC_CLI_TEXT,    /* as VALUE, but "" too: the command checks it (generate -n '') */
     PGC_CLI_VALUES,  /* dest pgc_cli_list *: one value each time the option is given */
     PGC_CLI_FLAG     /* dest bool *: set when given */
 } pgc_cli_kind;
@@ -38,7 +39,7 @@ typedef struct pgc_cli_opt {
     const char *alias;   /* another long form ("--name" for --module), or NULL */
     pgc_cli_kind kind;
     void *dest;
-    const char *needs;   /* VALUE(S): what a missing value is, "a connection string" */
+    const char *needs;   /* VALUE(S), TEXT: what a missing value is, "a connection string" */
 } pgc_cli_opt;
 
 typedef struct pgc_cli {

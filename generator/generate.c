@@ -36,8 +36,9 @@ static int parse_options(pgc_arena *a, int argc, char **argv, options *o)
         {"-c", "--catalog", NULL, PGC_CLI_PATHS, &o->catalogs, NULL},
         {"-m", "--migrations", NULL, PGC_CLI_PATHS, &o->migrations, NULL},
         {"-q", "--queries", NULL, PGC_CLI_PATHS, &o->queries, NULL},
-        {"-n", "--name", NULL, PGC_CLI_VALUE, &o->name, "a name"},
-        {"-o", "--out", NULL, PGC_CLI_VALUE, &o->out, "a folder"},
+        /* what the name and the folder may be, the emitter and the writer say */
+        {"-n", "--name", NULL, PGC_CLI_TEXT, &o->name, "a name"},
+        {"-o", "--out", NULL, PGC_CLI_TEXT, &o->out, "a folder"},
     };
     const pgc_cli cli = {"generate", USAGE, opts, sizeof opts / sizeof *opts};
     int rc = pgc_cli_parse(&cli, a, argc, argv, 1);

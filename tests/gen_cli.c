@@ -21,7 +21,7 @@
 /* What one parse gave. */
 typedef struct result {
     pgc_cli_list catalogs, migrations, settings;
-    const char *db, *name;
+    const char *db, *name, *folder;
     bool check;
     int rc;
     char out[512], err[512]; /* what it printed on stdout and stderr */
@@ -59,6 +59,7 @@ static void parse(pgc_arena *a, result *r, const char *const *args)
         {NULL, "--db", NULL, PGC_CLI_VALUE, &r->db, "a connection string"},
         {"-n", "--name", "--module", PGC_CLI_VALUE, &r->name, "a name"},
         {NULL, "--set", NULL, PGC_CLI_VALUES, &r->settings, "NAME=VALUE"},
+        {"-o", "--out", NULL, PGC_CLI_TEXT, &r->folder, "a folder"},
         {NULL, "--check", NULL, PGC_CLI_FLAG, &r->check, NULL},
     };
     const pgc_cli cli = {"demo", USAGE, opts, sizeof opts / sizeof *opts};
@@ -154,6 +155,22 @@ static void cli__missing_or_empty_value__names_the_long_form(void **state)
                        "pgc demo: --db needs a connection string (try pgc demo --help)\n");
 }
 
+/* A text option takes "" (its command judges it), but not nothing. */
+static void cli__text_option__takes_an_empty_value(void **state)
+{
+    (void)state;
+    pgc_arena *a = pgc_arena_new();
+    result r;
+    const char *args[] = {"-o", "", NULL};
+    parse(a, &r, args);
+    assert_int_equal(r.rc, 0);
+    assert_non_null(r.folder);
+    assert_string_equal(r.folder, "");
+    pgc_arena_free(a);
+    const char *missing[] = {"--out", NULL};
+    expect_usage_error(missing, "pgc demo: --out needs a folder (try pgc demo --help)\n");
+}
+
 static void cli__operand_before_a_path_option__names_them(void **state)
 {
     (void)state;
@@ -185,6 +202,7 @@ int main(void)
         cmocka_unit_test(cli__unknown_option__is_named),
         cmocka_unit_test(cli__path_option_without_a_path__is_refused),
         cmocka_unit_test(cli__missing_or_empty_value__names_the_long_form),
+        cmocka_unit_test(cli__text_option__takes_an_empty_value),
         cmocka_unit_test(cli__operand_before_a_path_option__names_them),
         cmocka_unit_test(cli__usage_error_of_pgc_itself__has_no_command),
     };
