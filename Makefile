@@ -74,6 +74,9 @@ $(B)/%.o: %.c runtime/pgc.h $(wildcard runtime/*.h)
 $(B)/libpgc.a: $(RUNTIME_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
+# libpgc.so exports what pgc.h declares (PGC_BEGIN_DECLS) and nothing else:
+# the runtime is compiled with hidden visibility (tests/symbols checks it).
+$(RUNTIME_OBJ): ALL_CFLAGS += -fvisibility=hidden
 $(B)/libpgc.so: $(RUNTIME_OBJ)
 	$(CC) $(LDFLAGS) -shared -Wl,-soname,libpgc.so.0 -o $@ $^ $(LDLIBS_RT)
 

@@ -290,7 +290,7 @@ static int scan_pgc(int n)
         sink += (double)row.id + row.qty + row.price + (double)row.created.usec + row.name[0];
         rows++;
     }
-    if (rc != PGC_ENOROW)
+    if (rc != PGC_DONE)
         die_pgc("benchq_scan_items_next", &err);
     benchq_scan_items_close(&it);
     return rows == n ? 0 : -1;
@@ -793,9 +793,10 @@ static int stream_one(const pgc_stmt *stmt, int n)
         pgc_result *row;
         if (pgc_stream_open(db, stmt, values, NULL, NULL, &st, &err) != PGC_OK)
             die_pgc("pgc_stream_open", &err);
-        while (pgc_stream_next(st, &row, &err) == PGC_OK)
+        int rc;
+        while ((rc = pgc_stream_next(st, &row, &err)) == PGC_OK)
             sink += (double)pgc_result_rows(row);
-        if (err.code != PGC_ENOROW)
+        if (rc != PGC_DONE)
             die_pgc("pgc_stream_next", &err);
         pgc_stream_close(st);
     }

@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "pgc.h"
+#include "internal.h" /* pgc_check_identifier */
 #include "sqllex.h"
 #include "sqltext.h"
 

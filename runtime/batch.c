@@ -208,7 +208,7 @@ static int lost(pgc_batch *b, const item *it, pgc_error *err)
 
 /*
  * Reads items up to and including the next call; its result goes to *out
- * (or is dropped with out NULL).  PGC_ENOROW when every call has been read.
+ * (or is dropped with out NULL).  PGC_DONE when every call has been read.
  */
 static int read_call(pgc_batch *b, PGresult **out, pgc_error *err)
 {
@@ -262,7 +262,7 @@ static int read_call(pgc_batch *b, PGresult **out, pgc_error *err)
         end_item(pg);
         return rc;
     }
-    return PGC_ENOROW;
+    return PGC_DONE;
 }
 
 int pgc_batch_next(pgc_batch *b, pgc_result **res, pgc_error *err)
@@ -276,8 +276,6 @@ int pgc_batch_next(pgc_batch *b, pgc_result **res, pgc_error *err)
         return rc;
     PGresult *out = NULL;
     rc = read_call(b, res ? &out : NULL, err);
-    if (rc == PGC_ENOROW)
-        return pgc_fail(err, PGC_ENOROW, "no more results in the batch");
     if (rc == PGC_OK && res)
         *res = (pgc_result *)out;
     return rc;
@@ -318,7 +316,7 @@ int pgc_batch_end(pgc_batch *b, pgc_error *err)
         /* The first failure among the calls not read wins. */
         pgc_error later;
         int r;
-        while ((r = read_call(b, NULL, rc == PGC_OK ? e : &later)) != PGC_ENOROW) {
+        while ((r = read_call(b, NULL, rc == PGC_OK ? e : &later)) != PGC_DONE) {
             if (rc == PGC_OK)
                 rc = r;
             if (b->broken)

@@ -24,6 +24,9 @@
 int pgc_fail_pq(pgc_error *err, PGconn *conn, const PGresult *res,
                 const char *statement);
 
+/* Checks an identifier as a schema name; `what` names it in the message. */
+int pgc_check_identifier(const char *name, const char *what, pgc_error *err);
+
 /* Bounded copy that always terminates dst (dst_size > 0). */
 void pgc_strlcpy(char *dst, const char *src, size_t dst_size);
 

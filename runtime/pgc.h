@@ -1,20 +1,65 @@
 /*
- * pgc.h - the pgc runtime (libpgc): pool, dual-mode db, statements,
- * transactions, errors and the migration runner.  Depends on libpq only.
+ * pgc.h - the pgc runtime (libpgc): what a program or a library built on pgc
+ * calls, and what the code `pgc generate` writes calls.  Depends on libpq
+ * (this header includes libpq-fe.h) and, inside the library, libcrypto for
+ * the SHA-256 of migration files, which libpq links already.
  *
- * Conventions, the same everywhere in this header:
- *  - Handles are opaque.  Every `_open`/`_new` has a `_close`/`_free` that
- *    accepts NULL.  After a failed open, *out is NULL and nothing needs
- *    freeing.
- *  - Functions that can fail return an int from the pgc error space
- *    (PGC_OK == 0) and take a `pgc_error *err` last, which may be NULL.
- *    On failure `err` is filled; on success it is left alone.
- *  - Memory the runtime hands out says who frees it, at the function.
- *  - All functions are thread-safe for distinct handles.  A pool and a db
- *    may be shared by any number of threads; a transaction scope belongs to
- *    one thread at a time.
+ * In the order a program uses it:
  *
- * The header is grouped by the source file that implements each part.
+ *   Errors                  pgc_error, the PGC_* codes, pgc_strerror
+ *   Configuration           pgc_config: settings as text
+ *   Pools                   pgc_pool: thread-safe libpq connections
+ *   Databases               pgc_db: standalone or embedded (dual mode)
+ *   Statements and results  pgc_stmt, pgc_query, pgc_exec, pgc_result
+ *   Transactions            pgc_tx_begin: a scope that is itself a pgc_db
+ *   Streams                 pgc_stream: rows one at a time
+ *   COPY                    pgc_copy: rows into a table in bulk
+ *   Batches                 pgc_batch: many calls in one round trip
+ *   Migrations              pgc_migrate and the tracking table
+ *   SQL templates           pgc_render: {{tables.t}} and {{schema}}
+ *   For generated code      C values of PostgreSQL types (pgc_gen.h)
+ *
+ * Conventions, the same everywhere in this header (a function says so when
+ * it departs from one):
+ *
+ *  Handles.  Opaque.  Whatever opens one (`_open`, `_new`, `_begin`,
+ *    `_attach`, `_load`) has a call that ends it and frees it (`_close`,
+ *    `_free`, `_end`, `_abort`; a transaction scope's commit or rollback);
+ *    `_close`, `_free` and `_abort` accept NULL.  After a failed open, *out
+ *    is NULL and nothing needs freeing.
+ *
+ *  Errors.  A function that can fail returns an int from the pgc code space
+ *    (PGC_OK == 0) and takes `pgc_error *err` last, which may be NULL.  On
+ *    failure err is filled; on success (and on PGC_DONE) it is left alone.
+ *
+ *  Ownership.  Results are given, rows are lent.  What a call hands out
+ *    through an out-parameter is the caller's, to end with the function
+ *    named there: a pgc_result from pgc_query, pgc_exec or pgc_batch_next
+ *    (pgc_result_free), a string or array "malloc'd" (free()).  Lent, and
+ *    never freed by the caller: a row from pgc_stream_next (valid until the
+ *    next call on the stream or its close) and any pointer into a result
+ *    (valid as long as the result).  Strings and arrays the caller passes
+ *    in are copied or used during the call only, unless the function says
+ *    otherwise (a pgc_stmt or pgc_migration_set must outlive its use).
+ *
+ *  Iteration.  A `_next` returns PGC_OK with the next item, PGC_DONE after
+ *    the last one (no failure: err untouched; every later call returns
+ *    PGC_DONE too), or the code of what went wrong.  PGC_ENOROW means only
+ *    that a statement that should return a row returned none (a generated
+ *    :one or :batchone).
+ *
+ *  Lengths.  size_t for the bytes and items of memory the caller passes
+ *    or receives (pgc_copy_bytes, pgc_bytes, the arrays, migration text,
+ *    pgc_migrate_status's count).  int, as in libpq, for what libpq counts:
+ *    rows, columns, parameters and batch calls, and the byte lengths that
+ *    fill its parameter slots or come from its values (the lengths[] of
+ *    pgc_query, pgc_result_length, pgc_field.len with -1 for SQL NULL, the
+ *    `int *len` of the pgc_put_* encoders, which go into lengths[]).
+ *
+ *  Threads.  Any function may be called from any thread for distinct
+ *    handles.  A pool and a db may be shared by any number of threads; a
+ *    transaction scope, stream, batch or COPY belongs to one thread at a
+ *    time.
  */
 #ifndef PGC_H
 #define PGC_H
@@ -25,19 +70,44 @@
 
 #include <libpq-fe.h>
 
-#ifdef __cplusplus
-extern "C" {
+/*
+ * Declarations between PGC_BEGIN_DECLS and PGC_END_DECLS are libpgc's API:
+ * C linkage, and exported by libpgc.so, whose sources are compiled with
+ * -fvisibility=hidden so that nothing else leaves the library.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define PGC_VISIBLE_PUSH_ _Pragma("GCC visibility push(default)")
+#define PGC_VISIBLE_POP_ _Pragma("GCC visibility pop")
+#else
+#define PGC_VISIBLE_PUSH_
+#define PGC_VISIBLE_POP_
 #endif
+#ifdef __cplusplus
+#define PGC_BEGIN_DECLS extern "C" { PGC_VISIBLE_PUSH_
+#define PGC_END_DECLS PGC_VISIBLE_POP_ }
+#else
+#define PGC_BEGIN_DECLS PGC_VISIBLE_PUSH_
+#define PGC_END_DECLS PGC_VISIBLE_POP_
+#endif
+
+PGC_BEGIN_DECLS
 
 #define PGC_VERSION "0.1.0"
 
-/* ------------------------------------------------------------------ */
-/* error.c: one error code space and the error record                  */
-/* ------------------------------------------------------------------ */
+/* ====================================================================== */
+/* Errors                                                                 */
+/* ====================================================================== */
+
+/*
+ * One code space for every failure (and PGC_DONE, the end of an iteration),
+ * and one record, pgc_error, that says what went wrong: the server's
+ * SQLSTATE, message, detail, hint and the place in the user's SQL file.
+ */
 
 /* X(NAME, message).  PGC_OK must stay first (== 0). */
 #define PGC_ERRNO_MAP(X)                                                     \
     X(OK, "success")                                                         \
+    X(DONE, "no more rows: the iteration has ended")                         \
     X(EINVAL, "invalid argument")                                            \
     X(ENOMEM, "out of memory")                                               \
     X(ECONFIG, "invalid configuration setting")                              \
@@ -117,9 +187,13 @@ int pgc_error_set(pgc_error *err, int code, const char *fmt, ...) PGC_FORMAT_PRI
  */
 void pgc_error_prefix(pgc_error *err, const char *fmt, ...) PGC_FORMAT_PRINTF(2, 3);
 
-/* ------------------------------------------------------------------ */
-/* config.c: configuration of a pool                                    */
-/* ------------------------------------------------------------------ */
+/* ====================================================================== */
+/* Configuration                                                          */
+/* ====================================================================== */
+
+/*
+ * Settings of a pool, as text, checked as they are set.
+ */
 
 /*
  * A configuration is a set of named settings, given as text so that they
@@ -192,9 +266,15 @@ void pgc_config_free(pgc_config *cfg);
 int pgc_config_set(pgc_config *cfg, const char *key, const char *value,
                    pgc_error *err);
 
-/* ------------------------------------------------------------------ */
-/* pool.c: a thread-safe pool of libpq connections                      */
-/* ------------------------------------------------------------------ */
+/* ====================================================================== */
+/* Pools                                                                  */
+/* ====================================================================== */
+
+/*
+ * A thread-safe pool of libpq connections.  Most programs open one through
+ * a db (standalone) or hand one to several dbs (embedded); the pool hands
+ * out raw PGconns only to code that asks for them.
+ */
 
 typedef struct pgc_pool pgc_pool;
 
@@ -246,9 +326,13 @@ void pgc_pool_stats_get(pgc_pool *pool, pgc_pool_stats *out);
 int pgc_pool_acquire(pgc_pool *pool, PGconn **out, pgc_error *err);
 void pgc_pool_release(pgc_pool *pool, PGconn *conn);
 
-/* ------------------------------------------------------------------ */
-/* db.c: the dual-mode manager                                          */
-/* ------------------------------------------------------------------ */
+/* ====================================================================== */
+/* Databases                                                              */
+/* ====================================================================== */
+
+/*
+ * The handle every call runs on: a pool and a schema.
+ */
 
 /*
  * A db is the handle that a library's code runs on.  It has a schema (or
@@ -292,30 +376,14 @@ const char *pgc_db_schema(const pgc_db *db);
 /* The pool the db runs on (owned by the db when standalone). */
 pgc_pool *pgc_db_pool(const pgc_db *db);
 
-/* ------------------------------------------------------------------ */
-/* template.c: SQL templates                                            */
-/* ------------------------------------------------------------------ */
+/* ====================================================================== */
+/* Statements and results                                                 */
+/* ====================================================================== */
 
 /*
- * Renders `{{tables.t}}` as `"schema".t` (or `t` with no schema),
- * `{{tables.s.t}}` as `"s".t` and `{{schema}}` as `"schema"` (or
- * `"public"` with no schema).  Text in string literals, quoted identifiers,
- * dollar quotes and comments is never touched.  Table names must be plain
- * identifiers ([A-Za-z_][A-Za-z0-9_$]*, at most 63 bytes).
- *
- * schema may be NULL.  *out is malloc'd; the caller frees it with free().
- * On a malformed template: PGC_ETEMPLATE or PGC_EIDENT with the line and
- * column in err.
+ * A statement is SQL with $n parameters, rendered for the db and prepared
+ * once per connection; a result holds its rows, without a connection.
  */
-int pgc_render(const char *sql, const char *schema, char **out,
-               pgc_error *err);
-
-/* Checks an identifier as a schema name; `what` names it in the message. */
-int pgc_check_identifier(const char *name, const char *what, pgc_error *err);
-
-/* ------------------------------------------------------------------ */
-/* query.c: statements and results                                      */
-/* ------------------------------------------------------------------ */
 
 /*
  * A statement, usually defined `static const` by generated code.  Its SQL
@@ -381,9 +449,9 @@ const char *pgc_result_name(const pgc_result *res, int col);
 Oid pgc_result_type(const pgc_result *res, int col);
 PGresult *pgc_result_pq(pgc_result *res);
 
-/* ------------------------------------------------------------------ */
-/* tx.c: transactions and savepoints                                    */
-/* ------------------------------------------------------------------ */
+/* ====================================================================== */
+/* Transactions                                                           */
+/* ====================================================================== */
 
 /*
  * Begins a transaction on `db` and gives a transaction scope in *tx: a
@@ -403,9 +471,9 @@ int pgc_tx_rollback(pgc_db *tx, pgc_error *err);
 /* 0 for a db, 1 for a transaction, 2+ for nested savepoints. */
 int pgc_tx_depth(const pgc_db *db);
 
-/* ------------------------------------------------------------------ */
-/* stream.c: rows one at a time (single-row mode)                       */
-/* ------------------------------------------------------------------ */
+/* ====================================================================== */
+/* Streams                                                                */
+/* ====================================================================== */
 
 /*
  * A stream runs a prepared statement (rendered and prepared as by
@@ -417,7 +485,7 @@ int pgc_tx_depth(const pgc_db *db);
  *   if (pgc_stream_open(db, &list_users, values, NULL, NULL, &s, &err) == PGC_OK) {
  *       while ((rc = pgc_stream_next(s, &row, &err)) == PGC_OK)
  *           use(pgc_result_value(row, 0, 0));
- *       if (rc != PGC_ENOROW)
+ *       if (rc != PGC_DONE)
  *           ... err says why, with the SQLSTATE ...
  *   }
  *   pgc_stream_close(s);
@@ -445,12 +513,12 @@ int pgc_stream_open(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
                     pgc_error *err);
 
 /*
- * The next row: PGC_OK with *row a one-row result, owned by the stream and
- * valid until the next pgc_stream_next or pgc_stream_close (do not free
- * it); PGC_ENOROW after the last row (err says "no more rows"); or the
+ * The next row: PGC_OK with *row a one-row result, lent: it belongs to
+ * the stream and is valid until the next pgc_stream_next or
+ * pgc_stream_close (do not free it); PGC_DONE after the last row; or the
  * error that ended the statement (err with SQLSTATE; e.g. a division by
  * zero at row 50 000 comes after 49 999 rows).  *row is NULL unless
- * PGC_OK.  After the end or an error, every call returns PGC_ENOROW.  On a
+ * PGC_OK.  After the end or an error, every call returns PGC_DONE.  On a
  * transaction scope an error aborts the transaction, as any failed
  * statement does.
  */
@@ -471,8 +539,7 @@ int pgc_stream_next(pgc_stream *s, pgc_result **row, pgc_error *err);
  * end before sending the first row, so a cancel comes too late; instead the
  * stream commits (or releases) only when pgc_stream_next reaches the end
  * (a failed COMMIT, e.g. a deferred constraint, is then its error, not
- * PGC_ENOROW), and closing earlier
- * rolls the statement back: nothing it changed stays.  After an error on a
+ * PGC_DONE), and closing earlier rolls the statement back: nothing it changed stays.  After an error on a
  * scope the savepoint is left: the scope's transaction is failed, as after
  * any failed statement.  Read-only statements pay nothing for this; a
  * SELECT calling a function that changes data is not guarded.
@@ -480,9 +547,9 @@ int pgc_stream_next(pgc_stream *s, pgc_result **row, pgc_error *err);
  */
 void pgc_stream_close(pgc_stream *s);
 
-/* ------------------------------------------------------------------ */
-/* copy.c: COPY ... FROM STDIN in binary format                         */
-/* ------------------------------------------------------------------ */
+/* ====================================================================== */
+/* COPY                                                                   */
+/* ====================================================================== */
 
 /*
  * Streams rows into a table with COPY FROM STDIN (FORMAT binary).  stmt
@@ -549,8 +616,9 @@ int pgc_copy_text(pgc_copy *c, const char *s, pgc_error *err);
 int pgc_copy_jsonb(pgc_copy *c, const char *s, pgc_error *err);
 int pgc_copy_numeric(pgc_copy *c, const char *s, pgc_error *err);
 /* A value an encoder made (pgc_put_*_array, pgc_put_numeric): rc is the
- * encoder's result; data (malloc'd, may be NULL) is written if rc is
- * PGC_OK, else the COPY fails with rc.  data is freed in either case. */
+ * encoder's result, data and len (int: a parameter slot's length) what it
+ * gave; data (malloc'd, may be NULL) is written if rc is PGC_OK, else the
+ * COPY fails with rc.  data is freed in either case. */
 int pgc_copy_encoded(pgc_copy *c, int rc, char *data, int len, pgc_error *err);
 
 /*
@@ -563,9 +631,9 @@ int pgc_copy_end(pgc_copy *c, int64_t *rows, pgc_error *err);
 /* Abandons the COPY: nothing is stored; frees c.  NULL is accepted. */
 void pgc_copy_abort(pgc_copy *c);
 
-/* ------------------------------------------------------------------ */
-/* batch.c: calls queued and sent together (pipeline mode)              */
-/* ------------------------------------------------------------------ */
+/* ====================================================================== */
+/* Batches                                                                */
+/* ====================================================================== */
 
 /*
  * A batch queues statement calls on one connection in libpq's pipeline
@@ -577,7 +645,7 @@ void pgc_copy_abort(pgc_copy *c);
  *   for (...)
  *       pgc_batch_queue(b, &insert_user, values, NULL, NULL, &err);
  *   pgc_result *res;
- *   while ((rc = pgc_batch_next(b, &res, &err)) != PGC_ENOROW) {
+ *   while ((rc = pgc_batch_next(b, &res, &err)) != PGC_DONE) {
  *       if (rc == PGC_OK) { ... rows or pgc_result_affected(res) ...; pgc_result_free(res); }
  *       else ... this call failed, err says why ...
  *   }
@@ -629,10 +697,11 @@ int pgc_batch_count(const pgc_batch *b);
 int pgc_batch_send(pgc_batch *b, pgc_error *err);
 
 /*
- * The next call's outcome, in queue order: PGC_OK with *res its result
- * (free it with pgc_result_free; res may be NULL to drop it), the call's
- * error (err names the statement), or PGC_ENOROW when every call has been
- * read.  *res is NULL unless PGC_OK.
+ * The next call's outcome, in queue order: PGC_OK with *res its result,
+ * given as pgc_query's is (the caller frees it with pgc_result_free, and
+ * it outlives the batch; res may be NULL to drop it), the call's error
+ * (err names the statement), or PGC_DONE when every call has been read.
+ * *res is NULL unless PGC_OK.
  */
 int pgc_batch_next(pgc_batch *b, pgc_result **res, pgc_error *err);
 
@@ -645,9 +714,14 @@ int pgc_batch_next(pgc_batch *b, pgc_result **res, pgc_error *err);
  */
 int pgc_batch_end(pgc_batch *b, pgc_error *err);
 
-/* ------------------------------------------------------------------ */
-/* migrate.c: the migration runner                                      */
-/* ------------------------------------------------------------------ */
+/* ====================================================================== */
+/* Migrations                                                             */
+/* ====================================================================== */
+
+/*
+ * SQL files applied once each, in version order, tracked per module and
+ * schema in a table the runner creates.
+ */
 
 /*
  * A migration file.  Generated code defines these `static const`; a set
@@ -729,6 +803,40 @@ int pgc_migrate(pgc_db *db, const pgc_migration_set *set,
 int pgc_migrate_status(pgc_db *db, const pgc_migration_set *set,
                        pgc_migration_status **out, size_t *count,
                        pgc_error *err);
+
+/* ====================================================================== */
+/* SQL templates                                                          */
+/* ====================================================================== */
+
+/*
+ * What every statement's SQL goes through before it runs; for SQL built
+ * by hand.
+ */
+
+/*
+ * Renders `{{tables.t}}` as `"schema".t` (or `t` with no schema),
+ * `{{tables.s.t}}` as `"s".t` and `{{schema}}` as `"schema"` (or
+ * `"public"` with no schema).  Text in string literals, quoted identifiers,
+ * dollar quotes and comments is never touched.  Table names must be plain
+ * identifiers ([A-Za-z_][A-Za-z0-9_$]*, at most 63 bytes).
+ *
+ * schema may be NULL.  *out is malloc'd; the caller frees it with free().
+ * On a malformed template: PGC_ETEMPLATE or PGC_EIDENT with the line and
+ * column in err.
+ */
+int pgc_render(const char *sql, const char *schema, char **out,
+               pgc_error *err);
+
+
+/*
+ * ======================================================================
+ * FOR GENERATED CODE ONLY: from here to PGC_END_DECLS, what the code
+ * `pgc generate` writes calls (value codecs, result checks).  This part
+ * moves to runtime/pgc_gen.h, which must wrap its declarations in
+ * PGC_BEGIN_DECLS / PGC_END_DECLS so that libpgc.so exports them
+ * (make symbols-test checks it).
+ * ======================================================================
+ */
 
 /* ------------------------------------------------------------------ */
 /* values.c: C values of PostgreSQL types, for generated code            */
@@ -1126,7 +1234,5 @@ int pgc_fail_value(pgc_error *err, int code, const pgc_stmt *stmt, const char *f
 #endif
     ;
 
-#ifdef __cplusplus
-}
-#endif
+PGC_END_DECLS
 #endif /* PGC_H */

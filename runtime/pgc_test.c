@@ -34,10 +34,33 @@
 
 #include <libpq-fe.h>
 
-#include "internal.h"
+#include "pgc.h"
 #include "pgc_test.h"
 
+/* Only pgc.h: libpgc-test.a may be linked with libpgc.so, which exports
+ * nothing else. */
+#define pgc_fail pgc_error_set
+
 extern char **environ;
+
+/* Bounded copy that always terminates dst (size > 0). */
+static void copy_str(char *dst, const char *src, size_t size)
+{
+    snprintf(dst, size, "%s", src);
+}
+
+/* err from a failed result of conn: PGC_ECONNLOST when the connection is
+ * gone, else PGC_ESQL with the server's SQLSTATE and message. */
+static int fail_result(pgc_error *err, PGconn *conn, const PGresult *res, const char *what)
+{
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+    int code = PQstatus(conn) == CONNECTION_BAD ? PGC_ECONNLOST : PGC_ESQL;
+    pgc_error_set(err, code, "%s: %s", what, msg ? msg : PQerrorMessage(conn));
+    if (err && state)
+        copy_str(err->sqlstate, state, sizeof err->sqlstate);
+    return code;
+}
 
 #define SERVER_USER "postgres"     /* system user the server runs as under root */
 #define START_TIMEOUT_MS 60000
@@ -98,7 +121,7 @@ static void trim_end(char *s)
  */
 static void log_tail(const char *path, char *out, size_t size)
 {
-    pgc_strlcpy(out, "(no log output)", size);
+    copy_str(out, "(no log output)", size);
     FILE *f = fopen(path, "r");
     if (!f)
         return;
@@ -122,7 +145,7 @@ static void log_tail(const char *path, char *out, size_t size)
     }
     trim_end(text);
     if (*text)
-        pgc_strlcpy(out, text, size);
+        copy_str(out, text, size);
 }
 
 static void describe_status(int status, char *out, size_t size)
@@ -166,7 +189,7 @@ static int from_pg_config(char *out, size_t size)
     trim_end(line);
     if (!has_server_programs(line))
         return 0;
-    pgc_strlcpy(out, line, size);
+    copy_str(out, line, size);
     return 1;
 }
 
@@ -195,7 +218,7 @@ static int from_debian_tree(char *out, size_t size)
         if (major > best_major || (major == best_major && minor > best_minor)) {
             best_major = major;
             best_minor = minor;
-            pgc_strlcpy(out, bin, size);
+            copy_str(out, bin, size);
         }
     }
     closedir(d);
@@ -215,9 +238,9 @@ static int from_path(char *out, size_t size)
             memcpy(dir, path, len);
             dir[len] = '\0';
             if (len == 0)
-                pgc_strlcpy(dir, ".", sizeof dir);
+                copy_str(dir, ".", sizeof dir);
             if (has_server_programs(dir)) {
-                pgc_strlcpy(out, dir, size);
+                copy_str(out, dir, size);
                 return 1;
             }
         }
@@ -233,7 +256,7 @@ static int find_bindir(char *out, size_t size, pgc_error *err)
     const char *env = getenv("PGC_PG_BINDIR");
     if (env && *env) {
         if (has_server_programs(env)) {
-            pgc_strlcpy(out, env, size);
+            copy_str(out, env, size);
             return PGC_OK;
         }
         return pgc_fail(err, PGC_ECONFIG,
@@ -512,7 +535,7 @@ static int make_folder(pgc_test_cluster *c, const run_as *ra, pgc_error *err)
     if (!mkdtemp(tmpl))
         return pgc_fail(err, PGC_EIO, "could not create a folder %s: %s", tmpl,
                         strerror(errno));
-    pgc_strlcpy(c->dir, tmpl, sizeof c->dir);
+    copy_str(c->dir, tmpl, sizeof c->dir);
     if (ra->drop && chown(c->dir, ra->uid, ra->gid) != 0)
         return pgc_fail(err, PGC_EIO, "could not give %s to user '%s': %s", c->dir,
                         SERVER_USER, strerror(errno));
@@ -594,7 +617,7 @@ static int run_postgres(pgc_test_cluster *c, const char *bindir, const run_as *r
         return rc;
     }
     const char *v = PQparameterStatus(conn, "server_version");
-    pgc_strlcpy(c->version, v ? v : "?", sizeof c->version);
+    copy_str(c->version, v ? v : "?", sizeof c->version);
     c->version[strcspn(c->version, " ")] = '\0'; /* "15.8 (Debian ...)" */
     PQfinish(conn);
     return PGC_OK;
@@ -757,12 +780,12 @@ static int shared_ensure(pgc_error *err)
             return rc;
         }
         PQconninfoFree(opts);
-        conninfo = pgc_strdup(env);
+        conninfo = strdup(env);
     } else {
         int rc = pgc_test_cluster_start(&c, err);
         if (rc != PGC_OK)
             return rc;
-        conninfo = pgc_strdup(c->conninfo);
+        conninfo = strdup(c->conninfo);
     }
     if (!conninfo) {
         pgc_test_cluster_stop(c);
@@ -852,7 +875,7 @@ int pgc_testdb_create(pgc_testdb **out, pgc_error *err)
         return pgc_fail(err, PGC_ENOMEM, "out of memory");
     pthread_mutex_lock(&shared_lock);
     int rc = shared_ensure(err);
-    if (rc == PGC_OK && !(t->server = pgc_strdup(shared_conninfo)))
+    if (rc == PGC_OK && !(t->server = strdup(shared_conninfo)))
         rc = pgc_fail(err, PGC_ENOMEM, "out of memory");
     pthread_mutex_unlock(&shared_lock);
     if (rc != PGC_OK) {
@@ -883,7 +906,7 @@ int pgc_testdb_create(pgc_testdb **out, pgc_error *err)
             PQclear(res);
             continue;
         }
-        rc = pgc_fail_pq(err, conn, res, "CREATE DATABASE");
+        rc = fail_result(err, conn, res, "CREATE DATABASE");
         PQclear(res);
         goto done;
     }

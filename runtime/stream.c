@@ -203,7 +203,7 @@ int pgc_stream_next(pgc_stream *s, pgc_result **row, pgc_error *err)
     PQclear(s->row);
     s->row = NULL;
     if (!s->c)
-        return pgc_fail(err, PGC_ENOROW, "no more rows");
+        return PGC_DONE;
     PGresult *res = s->pending;
     s->pending = NULL;
     if (!res)
@@ -220,7 +220,7 @@ int pgc_stream_next(pgc_stream *s, pgc_result **row, pgc_error *err)
         drain(s->c->pg);
         rc = guard_commit(s, err); /* read to its end: what it changed stays */
         give_back(s);
-        return rc != PGC_OK ? rc : pgc_fail(err, PGC_ENOROW, "no more rows");
+        return rc != PGC_OK ? rc : PGC_DONE;
     case PGRES_EMPTY_QUERY:
     case PGRES_COPY_OUT:
     case PGRES_COPY_IN:

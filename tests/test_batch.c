@@ -59,7 +59,8 @@ static void batch__1000_inserts__then_count(void **state)
         assert_true(pgc_result_affected(res) == 1);
         pgc_result_free(res);
     }
-    assert_int_equal(rc, PGC_ENOROW);
+    assert_int_equal(rc, PGC_DONE);
+    assert_int_equal(err.code, PGC_OK); /* the end is no failure: err untouched */
     assert_int_equal(n, 1000);
     assert_int_equal(queue_insert(b, 1001, &err), PGC_EINVAL); /* sent already */
     assert_ok(pgc_batch_end(b, &err), &err);
@@ -103,7 +104,7 @@ static void batch__third_call_fails__rest_not_run_nothing_kept(void **state)
         assert_string_equal(err.sqlstate, "");
         assert_non_null(strstr(err.message, "not run: call #3"));
     }
-    assert_int_equal(pgc_batch_next(b, NULL, &err), PGC_ENOROW);
+    assert_int_equal(pgc_batch_next(b, NULL, &err), PGC_DONE);
     assert_ok(pgc_batch_end(b, &err), &err); /* every call was read */
     assert_int_equal(count(f->db), 0);       /* calls 1 and 2 rolled back too */
 
@@ -149,7 +150,7 @@ static void batch__selects__rows_in_order(void **state)
         assert_int_equal(strtol(pgc_result_value(res, 1999, 1), NULL, 10), 2000);
         pgc_result_free(res);
     }
-    assert_int_equal(pgc_batch_next(b, NULL, &err), PGC_ENOROW);
+    assert_int_equal(pgc_batch_next(b, NULL, &err), PGC_DONE);
     assert_ok(pgc_batch_end(b, &err), &err);
 }
 
@@ -309,7 +310,7 @@ static void batch__empty_and_null(void **state)
     pgc_error err = {0};
     pgc_batch *b;
     assert_ok(pgc_batch_begin(f->db, &b, &err), &err);
-    assert_int_equal(pgc_batch_next(b, NULL, &err), PGC_ENOROW);
+    assert_int_equal(pgc_batch_next(b, NULL, &err), PGC_DONE);
     assert_ok(pgc_batch_end(b, &err), &err);
     assert_ok(pgc_batch_begin(f->db, &b, &err), &err);
     assert_ok(pgc_batch_end(b, &err), &err);

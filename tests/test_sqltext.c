@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pgc.h"
+#include "internal.h" /* pgc_check_identifier */
 #include "sqllex.h"
 #include "sqltext.h"
 

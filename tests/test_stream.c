@@ -95,10 +95,13 @@ static void stream__no_rows__ends_at_once(void **state)
     pgc_stream *s;
     assert_ok(pgc_stream_open(f->db, &all, NULL, NULL, NULL, &s, &err), &err);
     pgc_result *row = (pgc_result *)1;
-    assert_int_equal(pgc_stream_next(s, &row, &err), PGC_ENOROW);
+    assert_int_equal(pgc_stream_next(s, &row, &err), PGC_DONE);
     assert_null(row);
+    assert_int_equal(err.code, PGC_OK); /* the end is no failure: err untouched */
+    assert_string_equal(err.message, "");
     assert_int_equal(in_use(f->db), 0); /* given back at the end, before close */
-    assert_int_equal(pgc_stream_next(s, &row, &err), PGC_ENOROW);
+    assert_int_equal(pgc_stream_next(s, &row, &err), PGC_DONE);
+    assert_int_equal(err.code, PGC_OK);
     pgc_stream_close(s);
     pgc_stream_close(NULL);
 }
@@ -128,7 +131,7 @@ static void stream__one_row__values(void **state)
         id = id << 8 | p[i];
     assert_true(id == 5000000000ULL);
     assert_memory_equal(pgc_result_value(row, 0, 1), "x", 1);
-    assert_int_equal(pgc_stream_next(s, &row, &err), PGC_ENOROW);
+    assert_int_equal(pgc_stream_next(s, &row, &err), PGC_DONE);
     assert_null(row);
     pgc_stream_close(s);
     assert_int_equal(in_use(f->db), 0);
@@ -172,7 +175,7 @@ static void stream__100k_rows__memory_flat(void **state)
         }
         assert_true(lc.created - lc.destroyed <= 1);
     }
-    assert_int_equal(rc, PGC_ENOROW);
+    assert_int_equal(rc, PGC_DONE);
     assert_int_equal(g, 100000);
     pgc_stream_close(s);
     assert_true(lc.created >= 100000); /* the events did see the rows */
@@ -260,7 +263,7 @@ static void stream__in_transaction_scope(void **state)
     int rc;
     while ((rc = pgc_stream_next(s, &row, &err)) == PGC_OK)
         assert_int_equal(strtol(pgc_result_value(row, 0, 0), NULL, 10), ++n);
-    assert_int_equal(rc, PGC_ENOROW);
+    assert_int_equal(rc, PGC_DONE);
     assert_int_equal(n, 1000); /* the scope's uncommitted rows */
     /* ended: the scope works again, even before the stream is closed */
     assert_int_equal(scalar_long(tx, &count_items), 1000);
@@ -305,7 +308,7 @@ static void stream__error_mid_stream__reported_then_usable(void **state)
     assert_string_equal(err.statement, "div_at_50k");
     assert_null(row);
     assert_int_equal(in_use(f->db), 0);
-    assert_int_equal(pgc_stream_next(s, &row, &err), PGC_ENOROW);
+    assert_int_equal(pgc_stream_next(s, &row, &err), PGC_DONE);
     pgc_stream_close(s);
     assert_int_equal(scalar_long(f->db, &count_items), 0);
 
@@ -418,7 +421,7 @@ static void run_dml(pgc_db *db, const dml_case *k, int to_end)
     while (to_end && (rc = pgc_stream_next(s, &row, &err)) == PGC_OK)
         n++;
     if (to_end) {
-        assert_int_equal(rc, PGC_ENOROW);
+        assert_int_equal(rc, PGC_DONE);
         assert_int_equal(n, k->all);
     }
     pgc_stream_close(s);
@@ -472,9 +475,9 @@ static void stream__dml_closed_early__nothing_stays(void **state)
 
 /*
  * A data-changing stream whose COMMIT fails (a deferred unique constraint
- * is checked there): the end is that error, not PGC_ENOROW, and nothing
+ * is checked there): the end is that error, not PGC_DONE, and nothing
  * stays.  Before the guard, the autocommit's failure came after the rows
- * and was dropped: PGC_ENOROW with nothing stored.
+ * and was dropped: PGC_DONE with nothing stored.
  */
 static void stream__dml_commit_fails__reported_at_the_end(void **state)
 {
@@ -499,7 +502,7 @@ static void stream__dml_commit_fails__reported_at_the_end(void **state)
     assert_string_equal(err.sqlstate, "23505");
     assert_null(row);
     assert_int_equal(in_use(f->db), 0);
-    assert_int_equal(pgc_stream_next(s, &row, &err), PGC_ENOROW);
+    assert_int_equal(pgc_stream_next(s, &row, &err), PGC_DONE);
     pgc_stream_close(s);
     assert_int_equal(scalar_long(f->db, &count_uniq), 0);
 }

@@ -227,7 +227,7 @@ static void emit__many__zero_one_thousand(void **state)
     store_list_items_row row;
 
     assert_ok(store_list_items_open(f->db, &it, &err), &err);
-    assert_int_equal(store_list_items_next(&it, &row, &err), PGC_ENOROW);
+    assert_int_equal(store_list_items_next(&it, &row, &err), PGC_DONE);
     store_list_items_close(&it);
 
     int64_t id = 0;
@@ -240,8 +240,8 @@ static void emit__many__zero_one_thousand(void **state)
     assert_false(row.n_mood_is_null);
     assert_int_equal(row.n_mood, STORE_MOOD_SAD);
     assert_string_equal(row.n_label, "");
-    assert_int_equal(store_list_items_next(&it, &row, &err), PGC_ENOROW);
-    assert_int_equal(store_list_items_next(&it, &row, &err), PGC_ENOROW);
+    assert_int_equal(store_list_items_next(&it, &row, &err), PGC_DONE);
+    assert_int_equal(store_list_items_next(&it, &row, &err), PGC_DONE);
     store_list_items_close(&it);
     store_list_items_close(&it);
 
@@ -250,7 +250,7 @@ static void emit__many__zero_one_thousand(void **state)
     assert_ok(store_items_by_mood_open(f->db, STORE_MOOD_IT_S_FINE, &bm, &err), &err);
     assert_ok(store_items_by_mood_next(&bm, &bmr, &err), &err);
     assert_int_equal(bmr.id, id);
-    assert_int_equal(store_items_by_mood_next(&bm, &bmr, &err), PGC_ENOROW);
+    assert_int_equal(store_items_by_mood_next(&bm, &bmr, &err), PGC_DONE);
     store_items_by_mood_close(&bm);
 
     int64_t n = 0;
@@ -269,7 +269,7 @@ static void emit__many__zero_one_thousand(void **state)
         else
             assert_null(lr.note);
     }
-    assert_int_equal(rc, PGC_ENOROW);
+    assert_int_equal(rc, PGC_DONE);
     assert_int_equal(count, 1000);
     store_list_numbers_close(&ln);
 
@@ -740,7 +740,7 @@ static void emit__arrays__round_trip(void **state)
     assert_ok(store_lists_by_ids_next(&it, &lr, &err), &err);
     assert_int_equal(lr.id, 2);
     assert_true(lr.words_is_null);
-    assert_int_equal(store_lists_by_ids_next(&it, &lr, &err), PGC_ENOROW);
+    assert_int_equal(store_lists_by_ids_next(&it, &lr, &err), PGC_DONE);
     store_lists_by_ids_close(&it);
 
     int64_t n;
@@ -755,7 +755,7 @@ static void emit__arrays__round_trip(void **state)
     int got = 0, rc;
     while ((rc = store_numbers_in_next(&ni, &nr, &err)) == PGC_OK)
         assert_int_equal(nr.n, (++got) * 2);
-    assert_int_equal(rc, PGC_ENOROW);
+    assert_int_equal(rc, PGC_DONE);
     assert_int_equal(got, 3);
     store_numbers_in_close(&ni);
 
@@ -874,7 +874,7 @@ static void emit__composites_and_embeds__round_trip(void **state)
     assert_true(r.b.author_id_is_null);
     assert_true(r.a.id_is_null && r.a.name_is_null && r.a.home_is_null && r.a.born_is_null);
     assert_null(r.a.name);
-    assert_int_equal(store_books_with_authors_next(&it, &r, &err), PGC_ENOROW);
+    assert_int_equal(store_books_with_authors_next(&it, &r, &err), PGC_DONE);
     store_books_with_authors_close(&it);
 
     /* a composite whose fields changed under the code is refused, naming it */
@@ -1255,7 +1255,7 @@ static void emit__star__survives_a_column_added_later(void **state)
         int count = 0, rc;
         while ((rc = store_all_numbers_next(&it, &row, &err)) == PGC_OK)
             assert_int_equal(row.n, ++count);
-        assert_int_equal(rc, PGC_ENOROW);
+        assert_int_equal(rc, PGC_DONE);
         assert_int_equal(count, 3);
         store_all_numbers_close(&it);
 
@@ -1323,7 +1323,7 @@ static void emit__domain_parameters__checked_by_the_server(void **state)
     assert_ok(store_heavier_than_next(&it, &row, &err), &err);
     assert_int_equal(row.id, 2);
     assert_true(row.tag_is_null);
-    assert_int_equal(store_heavier_than_next(&it, &row, &err), PGC_ENOROW);
+    assert_int_equal(store_heavier_than_next(&it, &row, &err), PGC_DONE);
     store_heavier_than_close(&it);
 }
 

@@ -111,7 +111,7 @@ static void shop__customers__values_nulls_norow_unique(void **state)
     shop_list_customers_iter it;
     shop_list_customers_row lr;
     assert_ok(shop_list_customers_open(f->db, &it, &err), &err);
-    assert_int_equal(shop_list_customers_next(&it, &lr, &err), PGC_ENOROW);
+    assert_int_equal(shop_list_customers_next(&it, &lr, &err), PGC_DONE);
     shop_list_customers_close(&it);
 
     create_customers(f);
@@ -155,7 +155,7 @@ static void shop__customers__values_nulls_norow_unique(void **state)
     assert_ok(shop_list_customers_next(&it, &lr, &err), &err);
     assert_string_equal(lr.email, "bob@example.org");
     assert_memory_equal(lr.id.b, bob_id.b, 16);
-    assert_int_equal(shop_list_customers_next(&it, &lr, &err), PGC_ENOROW);
+    assert_int_equal(shop_list_customers_next(&it, &lr, &err), PGC_DONE);
     shop_list_customers_close(&it);
 
     /* a unique violation: the email again, under a new id */
@@ -267,7 +267,7 @@ static void shop__products__arrays_jsonb_bytea_numeric(void **state)
     assert_int_equal(pr.id, mug);
     assert_ok(shop_products_in_slices_next(&pit, &pr, &err), &err);
     assert_int_equal(pr.id, third);
-    assert_int_equal(shop_products_in_slices_next(&pit, &pr, &err), PGC_ENOROW);
+    assert_int_equal(shop_products_in_slices_next(&pit, &pr, &err), PGC_DONE);
     shop_products_in_slices_close(&pit);
 
     /* a unique violation on the sku */
@@ -450,7 +450,7 @@ static void shop__orders__enum_exec_batches_view_function(void **state)
     assert_string_equal(tr.email, "bob@example.org");
     assert_true(tr.orders == 1);
     assert_string_equal(tr.spent, "999999999999.99");
-    assert_int_equal(shop_customer_totals_next(&ti, &tr, &err), PGC_ENOROW);
+    assert_int_equal(shop_customer_totals_next(&ti, &tr, &err), PGC_DONE);
     shop_customer_totals_close(&ti);
 
     /* :execresult, cascading to the lines */
@@ -508,7 +508,7 @@ static void shop__views__copyfrom_100k_then_many(void **state)
     shop_list_views_iter it;
     shop_list_views_row r;
     assert_ok(shop_list_views_open(f->db, 1, &it, &err), &err);
-    assert_int_equal(shop_list_views_next(&it, &r, &err), PGC_ENOROW);
+    assert_int_equal(shop_list_views_next(&it, &r, &err), PGC_DONE);
     shop_list_views_close(&it);
 
     shop_record_views_params *rows = calloc(NVIEWS, sizeof *rows);
@@ -570,7 +570,7 @@ static void shop__views__copyfrom_100k_then_many(void **state)
         }
         ids += r.id;
     }
-    assert_int_equal(rc, PGC_ENOROW);
+    assert_int_equal(rc, PGC_DONE);
     shop_list_views_close(&it);
     assert_true(count == NVIEWS);
     assert_true(ids == want_ids);
@@ -583,7 +583,7 @@ static void shop__views__copyfrom_100k_then_many(void **state)
     assert_ok(shop_list_views_open(f->db, NVIEWS, &it, &err), &err);
     assert_ok(shop_list_views_next(&it, &r, &err), &err);
     assert_true(r.id == NVIEWS);
-    assert_int_equal(shop_list_views_next(&it, &r, &err), PGC_ENOROW);
+    assert_int_equal(shop_list_views_next(&it, &r, &err), PGC_DONE);
     shop_list_views_close(&it);
 
     /* the COPY of a duplicate id: 23505 and nothing kept */

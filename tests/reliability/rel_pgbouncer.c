@@ -393,7 +393,7 @@ static void *work(void *arg)
                         rc = PGC_EINTERNAL;
                     else
                         last = row.id;
-                if (rc == PGC_ENOROW)
+                if (rc == PGC_DONE)
                     rc = PGC_OK;
                 ledger_entries_for_close(&it);
             }

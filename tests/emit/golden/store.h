@@ -228,9 +228,9 @@ typedef struct store_list_items_row {
  *     while (rc == PGC_OK && (rc = store_list_items_next(&it, &row, &err)) == PGC_OK)
  *         ... row is valid until the next call ...
  *     store_list_items_close(&it);
- *     if (rc != PGC_ENOROW) ... err says why ...
+ *     if (rc != PGC_DONE) ... err says why ...
  *
- * _next returns PGC_ENOROW after the last row.  _close is safe after a
+ * _next returns PGC_DONE after the last row.  _close is safe after a
  * failed open.  While open, the iterator holds a pooled connection (on a
  * transaction scope: the scope).
  */
@@ -259,9 +259,9 @@ typedef struct store_items_by_mood_row {
  *     while (rc == PGC_OK && (rc = store_items_by_mood_next(&it, &row, &err)) == PGC_OK)
  *         ... row is valid until the next call ...
  *     store_items_by_mood_close(&it);
- *     if (rc != PGC_ENOROW) ... err says why ...
+ *     if (rc != PGC_DONE) ... err says why ...
  *
- * _next returns PGC_ENOROW after the last row.  _close is safe after a
+ * _next returns PGC_DONE after the last row.  _close is safe after a
  * failed open.  While open, the iterator holds a pooled connection (on a
  * transaction scope: the scope).
  */
@@ -345,9 +345,9 @@ typedef struct store_list_numbers_row {
  *     while (rc == PGC_OK && (rc = store_list_numbers_next(&it, &row, &err)) == PGC_OK)
  *         ... row is valid until the next call ...
  *     store_list_numbers_close(&it);
- *     if (rc != PGC_ENOROW) ... err says why ...
+ *     if (rc != PGC_DONE) ... err says why ...
  *
- * _next returns PGC_ENOROW after the last row.  _close is safe after a
+ * _next returns PGC_DONE after the last row.  _close is safe after a
  * failed open.  While open, the iterator holds a pooled connection (on a
  * transaction scope: the scope).
  */
@@ -659,9 +659,9 @@ typedef struct store_lists_by_ids_row {
  *     while (rc == PGC_OK && (rc = store_lists_by_ids_next(&it, &row, &err)) == PGC_OK)
  *         ... row is valid until the next call ...
  *     store_lists_by_ids_close(&it);
- *     if (rc != PGC_ENOROW) ... err says why ...
+ *     if (rc != PGC_DONE) ... err says why ...
  *
- * _next returns PGC_ENOROW after the last row.  _close is safe after a
+ * _next returns PGC_DONE after the last row.  _close is safe after a
  * failed open.  While open, the iterator holds a pooled connection (on a
  * transaction scope: the scope).
  */
@@ -691,9 +691,9 @@ typedef struct store_numbers_in_row {
  *     while (rc == PGC_OK && (rc = store_numbers_in_next(&it, &row, &err)) == PGC_OK)
  *         ... row is valid until the next call ...
  *     store_numbers_in_close(&it);
- *     if (rc != PGC_ENOROW) ... err says why ...
+ *     if (rc != PGC_DONE) ... err says why ...
  *
- * _next returns PGC_ENOROW after the last row.  _close is safe after a
+ * _next returns PGC_DONE after the last row.  _close is safe after a
  * failed open.  While open, the iterator holds a pooled connection (on a
  * transaction scope: the scope).
  */
@@ -797,9 +797,9 @@ typedef struct store_books_with_authors_row {
  *     while (rc == PGC_OK && (rc = store_books_with_authors_next(&it, &row, &err)) == PGC_OK)
  *         ... row is valid until the next call ...
  *     store_books_with_authors_close(&it);
- *     if (rc != PGC_ENOROW) ... err says why ...
+ *     if (rc != PGC_DONE) ... err says why ...
  *
- * _next returns PGC_ENOROW after the last row.  _close is safe after a
+ * _next returns PGC_DONE after the last row.  _close is safe after a
  * failed open.  While open, the iterator holds a pooled connection (on a
  * transaction scope: the scope).
  */
@@ -1003,9 +1003,9 @@ typedef struct store_all_numbers_row {
  *     while (rc == PGC_OK && (rc = store_all_numbers_next(&it, &row, &err)) == PGC_OK)
  *         ... row is valid until the next call ...
  *     store_all_numbers_close(&it);
- *     if (rc != PGC_ENOROW) ... err says why ...
+ *     if (rc != PGC_DONE) ... err says why ...
  *
- * _next returns PGC_ENOROW after the last row.  _close is safe after a
+ * _next returns PGC_DONE after the last row.  _close is safe after a
  * failed open.  While open, the iterator holds a pooled connection (on a
  * transaction scope: the scope).
  */
@@ -1057,9 +1057,9 @@ typedef struct store_heavier_than_row {
  *     while (rc == PGC_OK && (rc = store_heavier_than_next(&it, &row, &err)) == PGC_OK)
  *         ... row is valid until the next call ...
  *     store_heavier_than_close(&it);
- *     if (rc != PGC_ENOROW) ... err says why ...
+ *     if (rc != PGC_DONE) ... err says why ...
  *
- * _next returns PGC_ENOROW after the last row.  _close is safe after a
+ * _next returns PGC_DONE after the last row.  _close is safe after a
  * failed open.  While open, the iterator holds a pooled connection (on a
  * transaction scope: the scope).
  */
