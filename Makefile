@@ -21,7 +21,7 @@ B       := build
 RUNTIME_SRC := runtime/error.c runtime/config.c runtime/pool.c runtime/db.c \
                runtime/template.c runtime/query.c runtime/tx.c runtime/migrate.c \
                runtime/sqltext.c runtime/stream.c runtime/copy.c runtime/batch.c \
-               runtime/values.c
+               runtime/values.c runtime/rows.c
 RUNTIME_GEN := $(B)/gen/sqllex.c
 RUNTIME_OBJ := $(RUNTIME_SRC:%.c=$(B)/%.o) $(B)/gen/sqllex.o
 TESTLIB_OBJ := $(B)/runtime/pgc_test.o
@@ -31,7 +31,8 @@ TESTLIB_OBJ := $(B)/runtime/pgc_test.o
 GEN_SRC := generator/arena.c generator/diag.c generator/source.c generator/parse.c \
            generator/json.c generator/catalog.c generator/catalog_sys.c generator/ddl.c generator/ddl_rel.c generator/catalog_json.c generator/coerce.c generator/resolve.c \
            generator/analyze_expr.c generator/analyze_from.c generator/analyze.c generator/program.c generator/describe.c generator/generate.c generator/cli.c \
-           generator/verify.c generator/builtins.c generator/builtins_data.c generator/emit.c generator/strmap.c
+           generator/verify.c generator/builtins.c generator/builtins_data.c generator/emit.c generator/strmap.c \
+           generator/emit_template.c generator/emit_text.c generator/typemap.c generator/emit_copy.c
 # The emitter's C shapes, templates/emit.tmpl, become build/gen/templates.c.
 GENERATOR_OBJ := $(GEN_SRC:%.c=$(B)/%.o) $(B)/gen/templates.o
 LDLIBS_GEN := -lpg_query
@@ -67,7 +68,7 @@ $(B)/gen/templates.c: templates/emit.tmpl
 $(B)/gen/%.o: $(B)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/%.o: %.c runtime/pgc.h $(wildcard runtime/*.h)
+$(B)/%.o: %.c runtime/pgc.h $(wildcard runtime/*.h runtime/*.def)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 

@@ -1,8 +1,10 @@
 /*
  * parse_only.c - the floor for case 5 of the benchmark: libpg_query parsing
  * the synthetic project's text and nothing else (each file parsed whole
- * with pg_query_parse_protobuf and the tree unpacked, the calls pgc's parse
- * bridge makes; no catalog, no analysis, no output).
+ * with pg_query_parse_protobuf and the tree unpacked and freed with
+ * protobuf-c's default allocator, as libpg_query's users do; pgc's parse
+ * bridge makes the same calls per statement, unpacking into an arena; no
+ * catalog, no analysis, no output).
  *
  *   parse_only FILE...
  */

@@ -94,7 +94,7 @@ const char *own_creation_schema(replay *r, const char *schema, const char *kind,
     return creation_schema(r, schema, location, ok);
 }
 
-bool name_taken(const pgc_catalog *cat, const char *schema, const char *name)
+bool ddl_name_taken(const pgc_catalog *cat, const char *schema, const char *name)
 {
     const pgc_named_list *same = pgc_cat_rels_named(cat, name);
     LIST_EACH(i, same->len) {
@@ -278,7 +278,7 @@ static bool create_composite(replay *r, const PgQuery__CompositeTypeStmt *cs)
                                              rv->location, &ok);
     if (!ok)
         return false;
-    if (type_taken(r->cat, schema, rv->relname) || name_taken(r->cat, schema, rv->relname))
+    if (type_taken(r->cat, schema, rv->relname) || ddl_name_taken(r->cat, schema, rv->relname))
         return fail(r->d, r->t, rv->location, "type \"%s\" already exists", rv->relname);
     pgc_rel *rel = pgc_cat_new_rel(r->cat, schema, rv->relname, 'c');
     LIST_EACH(i, cs->n_coldeflist) {
@@ -1012,7 +1012,7 @@ static bool rename_stmt(replay *r, const PgQuery__RenameStmt *rs)
         pgc_rel *rel = find_rel_kind(r, rs->relation, "rpvmfS", rs->missing_ok, &ok);
         if (!rel)
             return ok;
-        if (name_taken(cat, rel->schema, rs->newname))
+        if (ddl_name_taken(cat, rel->schema, rs->newname))
             return fail(r->d, r->t, rs->relation->location, "relation \"%s\" already exists",
                         rs->newname);
         rel->name = pgc_arena_strdup(cat->a, rs->newname);

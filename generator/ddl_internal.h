@@ -61,7 +61,7 @@ const char *own_creation_schema(replay *r, const char *schema, const char *kind,
                                 const char *name, bool relation, int32_t location,
                                 bool *ok);
 
-bool name_taken(const pgc_catalog *cat, const char *schema, const char *name);
+bool ddl_name_taken(const pgc_catalog *cat, const char *schema, const char *name);
 
 bool type_taken(const pgc_catalog *cat, const char *schema, const char *name);
 

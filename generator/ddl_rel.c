@@ -165,7 +165,7 @@ static pgc_rel *new_sequence(pgc_catalog *cat, const char *schema, const char *n
 /* Whether a relation, or an index pgc knows (a unique one), is called name. */
 static bool relname_taken(const pgc_catalog *cat, const char *schema, const char *name)
 {
-    if (name_taken(cat, schema, name))
+    if (ddl_name_taken(cat, schema, name))
         return true;
     LIST_EACH(i, cat->rels.len) {
         const pgc_rel *rel = cat->rels.items[i];
@@ -237,7 +237,7 @@ static bool column_sequence(replay *r, pgc_rel *rel, const char *column,
     schema = schema ? schema : rel->schema;
     if (!pgc_cat_schema_exists(r->cat, schema))
         return fail(r->d, r->t, k->location, "schema \"%s\" does not exist", schema);
-    if (name_taken(r->cat, schema, name))
+    if (ddl_name_taken(r->cat, schema, name))
         return fail(r->d, r->t, k->location, "relation \"%s\" already exists", name);
     new_sequence(r->cat, schema, name, rel);
     return true;
@@ -292,7 +292,7 @@ bool create_sequence(replay *r, const PgQuery__CreateSeqStmt *ss)
                                              rv->location, &ok);
     if (!ok)
         return false;
-    if (name_taken(r->cat, schema, rv->relname)) {
+    if (ddl_name_taken(r->cat, schema, rv->relname)) {
         if (ss->if_not_exists)
             return true;
         return fail(r->d, r->t, rv->location, "relation \"%s\" already exists", rv->relname);
@@ -543,7 +543,7 @@ bool create_table(replay *r, const PgQuery__CreateStmt *cs, char kind)
                                              rv->relname, true, rv->location, &ok);
     if (!ok)
         return false;
-    if (name_taken(r->cat, schema, rv->relname) || type_taken(r->cat, schema, rv->relname)) {
+    if (ddl_name_taken(r->cat, schema, rv->relname) || type_taken(r->cat, schema, rv->relname)) {
         if (cs->if_not_exists)
             return true;
         return fail(r->d, r->t, rv->location, "relation \"%s\" already exists", rv->relname);
@@ -888,7 +888,7 @@ bool create_table_as(replay *r, PgQuery__Node *query, const PgQuery__IntoClause 
                                              rv->relname, true, rv->location, &ok);
     if (!ok)
         return false;
-    if (name_taken(r->cat, schema, rv->relname) || type_taken(r->cat, schema, rv->relname)) {
+    if (ddl_name_taken(r->cat, schema, rv->relname) || type_taken(r->cat, schema, rv->relname)) {
         if (if_not_exists)
             return true;
         return fail(r->d, r->t, rv->location, "relation \"%s\" already exists", rv->relname);

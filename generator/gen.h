@@ -42,6 +42,9 @@ typedef struct pgc_arena pgc_arena;
  * nothing better to do, and callers stay simple. */
 pgc_arena *pgc_arena_new(void);
 void pgc_arena_free(pgc_arena *a);                /* NULL ok */
+/* Frees everything allocated in a, which stays usable: a scratch arena
+ * emptied after each statement keeps one block for the next. */
+void pgc_arena_reset(pgc_arena *a);
 void *pgc_arena_alloc(pgc_arena *a, size_t size); /* zeroed, max-aligned */
 char *pgc_arena_strdup(pgc_arena *a, const char *s);
 char *pgc_arena_strndup(pgc_arena *a, const char *s, size_t n);
@@ -54,12 +57,17 @@ typedef struct pgc_strbuf {
     pgc_arena *a;
     char *p;
     size_t len, cap;
+    bool alone;   /* p is a block of its own, grown in place (arena.c); a
+                     pgc_strbuf is therefore never copied while it grows */
 } pgc_strbuf;
 void pgc_sb_reserve(pgc_strbuf *b, size_t n); /* room for n more bytes and the NUL */
 void pgc_sb_add(pgc_strbuf *b, const char *s, size_t n);
 void pgc_sb_puts(pgc_strbuf *b, const char *s);
 void pgc_sb_printf(pgc_strbuf *b, const char *fmt, ...) PGC_PRINTF(2, 3);
 const char *pgc_sb_take(pgc_strbuf *b);
+/* Empties the buffer, giving a large text's memory back at once (a small
+ * one stays in the arena): for a text copied elsewhere and not needed. */
+void pgc_sb_release(pgc_strbuf *b);
 /* Adds name as an SQL quoted identifier on one line: "a""b", or, when it
  * holds a control character (a line break), U&"a\000Ab" with that
  * character escaped, so generated SQL keeps the user's lines. */

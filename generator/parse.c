@@ -1,13 +1,18 @@
 /*
  * parse.c - the bridge to libpg_query (parse.h).  libpg_query parses the
  * canonical SQL with PostgreSQL 15's grammar and hands back the tree as
- * protobuf; protobuf-c unpacks it into C structs.  A syntax error's
- * position (a 1-based character offset into the canonical SQL) goes back
- * through the statement's map to the user's file.
+ * protobuf; protobuf-c unpacks it into C structs, in an arena of the
+ * tree's own.  A syntax error's position (a 1-based character offset into
+ * the canonical SQL) goes back through the statement's map to the user's
+ * file.
  */
 #include "parse.h"
 
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sqllex.h"
 
@@ -27,9 +32,10 @@ static int tree_depth(const uint8_t *p, size_t len, int limit)
         size_t end;
         const ProtobufCMessageDescriptor *desc;
     } level;
-    level *stack = malloc(((size_t)limit + 1) * sizeof *stack);
-    if (!stack)
-        return -1;
+    /* most trees are shallow: a stack on ours, on the heap only past it */
+    enum { SHALLOW = 128 };
+    level shallow[SHALLOW], *stack = shallow;
+    int room = SHALLOW;
     int depth = 0, max = 0;
     stack[0].end = len;
     stack[0].desc = &pg_query__parse_result__descriptor;
@@ -77,6 +83,17 @@ static int tree_depth(const uint8_t *p, size_t len, int limit)
                     max = -1;
                     goto done;
                 }
+                if (depth + 1 == room) {
+                    int more = room * 4 < limit + 1 ? room * 4 : limit + 1;
+                    level *bigger = malloc((size_t)more * sizeof *bigger);
+                    if (!bigger)
+                        goto bad;
+                    memcpy(bigger, stack, (size_t)room * sizeof *stack);
+                    if (stack != shallow)
+                        free(stack);
+                    stack = bigger;
+                    room = more;
+                }
                 depth++;
                 stack[depth].end = at + (size_t)v;
                 stack[depth].desc = f->descriptor;
@@ -94,10 +111,12 @@ static int tree_depth(const uint8_t *p, size_t len, int limit)
             goto bad;
     }
 done:
-    free(stack);
+    if (stack != shallow)
+        free(stack);
     return max;
 bad:
-    free(stack);
+    if (stack != shallow)
+        free(stack);
     return -1;
 }
 
@@ -135,6 +154,61 @@ static bool run_too_long(const char *sql, size_t len, int limit)
     return false;
 }
 
+/*
+ * A tree is unpacked into an arena of its own (protobuf-c's allocator
+ * hook): one bump per node instead of a malloc, and freeing the tree frees
+ * the arena's few blocks instead of walking every node.  protobuf-c makes
+ * the top message its first allocation; that one is preceded by a header
+ * naming the arena, which pgc_parse_free() finds before the tree.
+ */
+typedef struct tree_header {
+    pgc_arena *a;
+    const void *self; /* the tree that follows: a check that this is a header */
+} tree_header;
+
+#define HEADER_SIZE ((sizeof(tree_header) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1))
+
+typedef struct unpack_ctx {
+    pgc_arena *a;
+    void *first; /* the first allocation (the tree), after its header */
+} unpack_ctx;
+
+static void *tree_alloc(void *data, size_t size)
+{
+    unpack_ctx *c = data;
+    if (c->first)
+        return pgc_arena_alloc(c->a, size);
+    unsigned char *p = pgc_arena_alloc(c->a, HEADER_SIZE + size);
+    tree_header *h = (tree_header *)(void *)p;
+    c->first = p + HEADER_SIZE;
+    h->a = c->a;
+    h->self = c->first;
+    return c->first;
+}
+
+static void tree_free(void *data, void *p)
+{
+    (void)data; /* the arena goes whole */
+    (void)p;
+}
+
+static PgQuery__ParseResult *unpack(const PgQueryProtobufParseResult *r)
+{
+    unpack_ctx c = {pgc_arena_new(), NULL};
+    ProtobufCAllocator alloc = {tree_alloc, tree_free, &c};
+    PgQuery__ParseResult *tree = pg_query__parse_result__unpack(
+        &alloc, r->parse_tree.len, (const uint8_t *)r->parse_tree.data);
+    if (!tree) {
+        pgc_arena_free(c.a);
+        return NULL;
+    }
+    if ((void *)tree != c.first) {
+        fputs("pgc: internal error: protobuf-c did not allocate the tree first\n", stderr);
+        abort();
+    }
+    return tree;
+}
+
 PgQuery__ParseResult *pgc_parse(pgc_diags *d, const pgc_stmt_text *t)
 {
     parsed = true;
@@ -157,8 +231,7 @@ PgQuery__ParseResult *pgc_parse(pgc_diags *d, const pgc_stmt_text *t)
         pgc_diag_error(d, t->file, t->offset, "statement nested too deeply");
         return NULL;
     }
-    PgQuery__ParseResult *tree = pg_query__parse_result__unpack(
-        NULL, r.parse_tree.len, (const uint8_t *)r.parse_tree.data);
+    PgQuery__ParseResult *tree = unpack(&r);
     pg_query_free_protobuf_parse_result(r);
     if (!tree)
         pgc_diag_error(d, t->file, t->offset, "libpg_query returned a tree that cannot be read");
@@ -167,8 +240,14 @@ PgQuery__ParseResult *pgc_parse(pgc_diags *d, const pgc_stmt_text *t)
 
 void pgc_parse_free(PgQuery__ParseResult *tree)
 {
-    if (tree)
-        pg_query__parse_result__free_unpacked(tree, NULL);
+    if (!tree)
+        return;
+    const tree_header *h = (const void *)((const unsigned char *)tree - HEADER_SIZE);
+    if (h->self != tree) {
+        fputs("pgc: internal error: pgc_parse_free of a tree pgc_parse did not make\n", stderr);
+        abort();
+    }
+    pgc_arena_free(h->a);
 }
 
 size_t pgc_parse_source_offset(const pgc_stmt_text *t, int32_t location)

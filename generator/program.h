@@ -19,7 +19,6 @@ typedef struct pgc_program {
     pgc_query_srcs queries;          /* read without error, in file order */
     pgc_catalog *catalog;            /* the migrations replayed */
     pgc_query_infos infos;           /* the queries analysed without error, in order */
-    PGC_VEC(PgQuery__ParseResult *) trees; /* every parse tree, kept alive */
 } pgc_program;
 
 /*
@@ -28,8 +27,8 @@ typedef struct pgc_program {
  * would only cascade), but still parsing every statement; reads and parses
  * every query, and analyzes each if the migrations had no error.  Every
  * statement's first error is reported to d.  Returns true if there was no
- * error.  *p is filled in either case; free it with pgc_program_free()
- * (which frees the parse trees; the rest lives in a).
+ * error.  *p is filled in either case and lives in a: each parse tree is
+ * freed once its statement is replayed or analyzed.
  */
 bool pgc_program_load(pgc_arena *a, pgc_diags *d, const char *const *migrations,
                       size_t nmigrations, const char *const *queries, size_t nqueries,
@@ -43,6 +42,6 @@ bool pgc_program_load(pgc_arena *a, pgc_diags *d, const char *const *migrations,
 bool pgc_program_load_with(pgc_arena *a, pgc_diags *d, const char *const *catalogs,
                            size_t ncatalogs, const char *const *migrations, size_t nmigrations,
                            const char *const *queries, size_t nqueries, pgc_program *p);
-void pgc_program_free(pgc_program *p); /* NULL ok */
+void pgc_program_free(pgc_program *p); /* NULL ok; nothing left to free (kept for callers) */
 
 #endif /* PGC_PROGRAM_H */

@@ -1315,6 +1315,8 @@ static void read_query_file(pgc_arena *a, pgc_arena *scratch, pgc_diags *d,
     for (size_t i = 0; i < spans.len; i++)
         no_annotation(d, file, spans.items[i].off);
 
+    pgc_arena *per_query = pgc_arena_new(); /* a query's tokens, emptied for the next */
+
     for (size_t n = 0; n < notes.len; n++) {
         const pgc_token *note = &notes.items[n];
         size_t start = note->off + note->len;
@@ -1339,11 +1341,13 @@ static void read_query_file(pgc_arena *a, pgc_arena *scratch, pgc_diags *d,
         }
         for (size_t i = 1; i < spans.len; i++)
             no_annotation(d, file, spans.items[i].off);
+        pgc_arena_reset(per_query); /* the previous query's tokens */
         if (ok && spans.len > 0
-            && canonicalize(a, scratch, d, file, text, spans.items[0].off, spans.items[0].len,
+            && canonicalize(a, per_query, d, file, text, spans.items[0].off, spans.items[0].len,
                             &q, &q.text))
             PGC_PUSH(a, *out, q);
     }
+    pgc_arena_free(per_query);
 }
 
 bool pgc_read_queries(pgc_arena *a, pgc_diags *d, const char *const *paths, size_t npaths,

@@ -9,6 +9,8 @@
 # moves the client to CPU 0 for the cross-CPU layout.  Not part of make
 # test: it takes minutes and its figures depend on the machine.
 # `make bench-build` only compiles the programs (with -Werror).
+# `make bench-generator` runs case 5 alone (the generator against
+# libpg_query parsing alone: CPU, peak memory, growth), with no server.
 
 BENCH_B      := $(B)/bench
 BENCH_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
@@ -21,7 +23,7 @@ BENCH_PROGS  := $(BENCH_B)/client $(BENCH_B)/measure $(BENCH_B)/parse_only $(BEN
 BENCH_CPU       ?= 1
 BENCH_OTHER_CPU ?= 0
 
-.PHONY: bench bench-build
+.PHONY: bench bench-build bench-generator
 bench-build: $(BENCH_PROGS) $(B)/pgc $(B)/pgc-tmpcluster
 
 bench: bench-build
@@ -30,6 +32,11 @@ bench: bench-build
 	    bench/run.sh $(B) | tee $(BENCH_B)/results.md.tmp
 	mv $(BENCH_B)/results.md.tmp $(BENCH_B)/results.md
 	@echo "written to $(BENCH_B)/results.md"
+
+bench-generator: $(B)/pgc $(BENCH_B)/measure $(BENCH_B)/parse_only
+	bench/run.sh $(B) generator | tee $(BENCH_B)/generator.md.tmp
+	mv $(BENCH_B)/generator.md.tmp $(BENCH_B)/generator.md
+	@echo "written to $(BENCH_B)/generator.md"
 
 $(BENCH_B)/gen/benchq.c $(BENCH_B)/gen/benchq.h: $(B)/pgc $(wildcard bench/schema/migrations/*.sql) \
                                                  bench/schema/queries.sql

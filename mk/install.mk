@@ -7,7 +7,8 @@
 # What goes where (PREFIX=/usr/local):
 #   bin/pgc                     the generator
 #   bin/pgc-tmpcluster          runs a command against a throwaway cluster
-#   include/pgc.h               the runtime's API (generated code includes it)
+#   include/pgc.h               the runtime's API
+#   include/pgc_gen.h, pgc_types.def  what generated code calls besides (it includes them)
 #   include/pgc_test.h          test helpers: throwaway clusters and databases
 #   lib/libpgc.a                the runtime, static
 #   lib/libpgc.so.X.Y.Z         the runtime, shared; libpgc.so.0 (the soname)
@@ -116,7 +117,7 @@ install: $(B)/pgc $(B)/pgc-tmpcluster $(B)/libpgc.a $(B)/libpgc.so $(B)/libpgc-t
 	$(INSTALL) -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(LIBDIR)' '$(DESTDIR)$(INCLUDEDIR)' \
 	    '$(DESTDIR)$(PKGCONFIGDIR)' '$(DESTDIR)$(CMAKEDIR)' '$(DESTDIR)$(DATADIR)/pgc'
 	$(INSTALL) -m 755 $(B)/pgc $(B)/pgc-tmpcluster '$(DESTDIR)$(BINDIR)/'
-	$(INSTALL) -m 644 runtime/pgc.h runtime/pgc_test.h '$(DESTDIR)$(INCLUDEDIR)/'
+	$(INSTALL) -m 644 runtime/pgc.h runtime/pgc_gen.h runtime/pgc_types.def runtime/pgc_test.h '$(DESTDIR)$(INCLUDEDIR)/'
 	$(INSTALL) -m 644 $(B)/libpgc.a $(B)/libpgc-test.a '$(DESTDIR)$(LIBDIR)/'
 	$(INSTALL) -m 755 $(B)/libpgc.so '$(DESTDIR)$(LIBDIR)/$(PGC_SHLIB)'
 	ln -sfn $(PGC_SHLIB) '$(DESTDIR)$(LIBDIR)/libpgc.so.$(PGC_SOMAJOR)'
@@ -140,7 +141,8 @@ endif
 uninstall:
 	$(pgc__check_paths)
 	rm -f '$(DESTDIR)$(BINDIR)/pgc' '$(DESTDIR)$(BINDIR)/pgc-tmpcluster' \
-	    '$(DESTDIR)$(INCLUDEDIR)/pgc.h' '$(DESTDIR)$(INCLUDEDIR)/pgc_test.h' \
+	    '$(DESTDIR)$(INCLUDEDIR)/pgc.h' '$(DESTDIR)$(INCLUDEDIR)/pgc_gen.h' '$(DESTDIR)$(INCLUDEDIR)/pgc_types.def' \
+	    '$(DESTDIR)$(INCLUDEDIR)/pgc_test.h' \
 	    '$(DESTDIR)$(LIBDIR)/libpgc.a' '$(DESTDIR)$(LIBDIR)/libpgc-test.a' \
 	    '$(DESTDIR)$(LIBDIR)/$(PGC_SHLIB)' '$(DESTDIR)$(LIBDIR)/libpgc.so.$(PGC_SOMAJOR)' \
 	    '$(DESTDIR)$(LIBDIR)/libpgc.so' \

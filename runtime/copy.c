@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "pgc_gen.h"
 
 #define COPY_BUF_SIZE (64 * 1024)
 

@@ -1,7 +1,8 @@
 /*
  * values.c - C values of PostgreSQL types: the binary encoders and decoders
- * that generated code calls (pgc.h, "values").  Binary formats are
- * PostgreSQL's send and receive ones: network byte order, times since 2000.
+ * that generated code calls (pgc_gen.h, "values"; OIDs from pgc_types.def).
+ * Binary formats are PostgreSQL's send and receive ones: network byte
+ * order, times since 2000.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -11,6 +12,7 @@
 #include <strings.h>
 
 #include "internal.h"
+#include "pgc_gen.h"
 
 #define PQ(res) ((const PGresult *)pgc_result_pq((pgc_result *)(uintptr_t)(res)))
 
@@ -560,61 +562,6 @@ const char *pgc_get_numeric(pgc_result *res, int row, int col, pgc_error *err)
     return name_column(res, col, rc, err) == PGC_OK ? s : NULL;
 }
 
-int pgc_result_check(const pgc_result *res, const pgc_stmt *stmt, int ncols,
-                     const Oid *types, pgc_error *err)
-{
-    const PGresult *r = PQ(res);
-    if (PQnfields(r) != ncols)
-        return pgc_fail_query(err, PGC_EINVAL, stmt,
-                             "the result has %d columns, the generated code expects %d: "
-                             "was the schema changed after generating the code?",
-                             PQnfields(r), ncols);
-    for (int i = 0; i < ncols; i++) {
-        if (PQfformat(r, i) != stmt->result_format)
-            return pgc_fail_query(err, PGC_EINVAL, stmt, "column %d (%s) is not in %s format",
-                                 i + 1, PQfname(r, i),
-                                 stmt->result_format ? "binary" : "text");
-        if (types && types[i] && PQftype(r, i) != types[i])
-            return pgc_fail_query(err, PGC_EINVAL, stmt,
-                                 "column %d (%s) has type oid %u, the generated code expects "
-                                 "%u: was the schema changed after generating the code?",
-                                 i + 1, PQfname(r, i), PQftype(r, i), types[i]);
-    }
-    return PGC_OK;
-}
-
-int pgc_fail_query(pgc_error *err, int code, const pgc_stmt *stmt, const char *fmt, ...)
-{
-    if (!err)
-        return code;
-    char msg[sizeof err->message];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    pgc_fail(err, code, "%s: %s", stmt && stmt->name ? stmt->name : "statement", msg);
-    if (stmt && stmt->name)
-        pgc_strlcpy(err->statement, stmt->name, sizeof err->statement);
-    return code;
-}
-
-
-int pgc_fail_value(pgc_error *err, int code, const pgc_stmt *stmt, const char *fmt, ...)
-{
-    if (!err)
-        return code;
-    char what[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    pgc_error_prefix(err, "%s: %s: ", stmt && stmt->name ? stmt->name : "statement", what);
-    err->code = code;
-    if (stmt && stmt->name)
-        pgc_strlcpy(err->statement, stmt->name, sizeof err->statement);
-    return code;
-}
-
 /* ---- arrays ---------------------------------------------------------------------------------- */
 
 /*
@@ -945,11 +892,13 @@ static int get_text_array(PGresult *r, pgc_field f, const Oid *elems, text_item 
     return PGC_OK;
 }
 
-static const Oid text_elems[] = {25, 1043, 1042, 19, 114, 0};
-static const Oid jsonb_elems[] = {3802, 0};
-static const Oid numeric_elems[] = {1700, 0};
+/* The element types each decoder takes: pgc_types.def's types of its kind. */
+static const Oid text_elems[] = {PGC_OID_TEXT, PGC_OID_VARCHAR, PGC_OID_BPCHAR, PGC_OID_NAME,
+                                 PGC_OID_JSON, 0};
+static const Oid jsonb_elems[] = {PGC_OID_JSONB, 0};
+static const Oid numeric_elems[] = {PGC_OID_NUMERIC, 0};
 static const Oid enum_elems[] = {USER_TYPES, 0};
-static const Oid bytes_elems[] = {17, 0};
+static const Oid bytes_elems[] = {PGC_OID_BYTEA, 0};
 
 int pgc_field_text_array(pgc_result *res, pgc_field f, pgc_text_array *out, pgc_error *err)
 {
@@ -1042,20 +991,22 @@ int pgc_get_text_array(pgc_result *res, int row, int col, pgc_text_array *out, p
         return name_column(res, col, rc, err);                                              \
     }
 
-ARRAY_FNS(int2, int16_t, 2, pgc_put_int2(dst, *v), *v = (int16_t)get_be(src, 2), 21)
-ARRAY_FNS(int4, int32_t, 4, pgc_put_int4(dst, *v), *v = (int32_t)get_be(src, 4), 23)
-ARRAY_FNS(int8, int64_t, 8, pgc_put_int8(dst, *v), *v = (int64_t)get_be(src, 8), 20)
+ARRAY_FNS(int2, int16_t, 2, pgc_put_int2(dst, *v), *v = (int16_t)get_be(src, 2), PGC_OID_INT2)
+ARRAY_FNS(int4, int32_t, 4, pgc_put_int4(dst, *v), *v = (int32_t)get_be(src, 4), PGC_OID_INT4)
+ARRAY_FNS(int8, int64_t, 8, pgc_put_int8(dst, *v), *v = (int64_t)get_be(src, 8), PGC_OID_INT8)
 ARRAY_FNS(float4, float, 4, pgc_put_float4(dst, *v),
-          uint32_t u = (uint32_t)get_be(src, 4); memcpy(v, &u, 4), 700)
+          uint32_t u = (uint32_t)get_be(src, 4); memcpy(v, &u, 4), PGC_OID_FLOAT4)
 ARRAY_FNS(float8, double, 8, pgc_put_float8(dst, *v),
-          uint64_t u = get_be(src, 8); memcpy(v, &u, 8), 701)
-ARRAY_FNS(bool, bool, 1, pgc_put_bool(dst, *v), *v = src[0] != 0, 16)
-ARRAY_FNS(uuid, pgc_uuid, 16, pgc_put_uuid(dst, *v), memcpy(v->b, src, 16), 2950)
-ARRAY_FNS(date, pgc_date, 4, pgc_put_date(dst, *v), v->days = (int32_t)get_be(src, 4), 1082)
+          uint64_t u = get_be(src, 8); memcpy(v, &u, 8), PGC_OID_FLOAT8)
+ARRAY_FNS(bool, bool, 1, pgc_put_bool(dst, *v), *v = src[0] != 0, PGC_OID_BOOL)
+ARRAY_FNS(uuid, pgc_uuid, 16, pgc_put_uuid(dst, *v), memcpy(v->b, src, 16), PGC_OID_UUID)
+ARRAY_FNS(date, pgc_date, 4, pgc_put_date(dst, *v), v->days = (int32_t)get_be(src, 4),
+          PGC_OID_DATE)
 ARRAY_FNS(timestamp, pgc_timestamp, 8, pgc_put_timestamp(dst, *v),
-          v->usec = (int64_t)get_be(src, 8), 1114, 1184)
+          v->usec = (int64_t)get_be(src, 8), PGC_OID_TIMESTAMP, PGC_OID_TIMESTAMPTZ)
 ARRAY_FNS(interval, pgc_interval, 16, pgc_put_interval(dst, *v),
-          *v = pgc_field_interval((pgc_field){1186, src, 16}), 1186)
+          *v = pgc_field_interval((pgc_field){PGC_OID_INTERVAL, src, 16}),
+          PGC_OID_INTERVAL)
 
 /* ---- ranges ---------------------------------------------------------------------------------- */
 

@@ -261,8 +261,9 @@ static void emit__copyfrom__maps_columns_to_parameters(void **state)
     /* the struct in parameter order, the COPY in column order */
     assert_non_null(strstr(o.header, "    int32_t n;\n    const char *note; /* NULL: SQL NULL */\n"));
     assert_non_null(strstr(o.source, "\"COPY {{tables.numbers}} (\\\"note\\\", \\\"n\\\") FROM STDIN (FORMAT binary)\""));
-    assert_non_null(strstr(o.source, "        pgc_copy_text(c, r->note, NULL);\n"
-                                     "        pgc_copy_int4(c, r->n, NULL);\n"));
+    assert_non_null(strstr(o.source, "    {\"note\", PGC_T_TEXT, offsetof(store_put_params, note), "
+                                     "PGC_NULL_STRING, NULL},\n"
+                                     "    PGC_COLUMN(store_put_params, n, PGC_T_INT4, NULL),\n"));
     out_free(&o);
 }
 

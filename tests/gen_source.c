@@ -1135,6 +1135,84 @@ static void parse__good_sql__gives_a_tree(void **state)
     assert_no_diags(e);
 }
 
+/* Two trees live apart: freeing one leaves the other whole (each is
+ * unpacked into an arena of its own; ASan and valgrind see any overlap). */
+static void parse__trees__are_freed_apart(void **state)
+{
+    env *e = *state;
+    const pgc_query_src *q1 = one_query(e, "-- name: A :one\nSELECT a FROM t1 WHERE id = @id");
+    const pgc_query_src *q2 = one_query(e, "-- name: B :one\nSELECT b, c FROM t2");
+    PgQuery__ParseResult *first = pgc_parse(&e->d, &q1->text);
+    PgQuery__ParseResult *second = pgc_parse(&e->d, &q2->text);
+    assert_non_null(first);
+    assert_non_null(second);
+    pgc_parse_free(first);
+    PgQuery__SelectStmt *sel = second->stmts[0]->stmt->select_stmt;
+    assert_int_equal(sel->n_target_list, 2);
+    assert_string_equal(sel->from_clause[0]->range_var->relname, "t2");
+    pgc_parse_free(second);
+    assert_no_diags(e);
+}
+
+/* ------------------------------------------------------------------ */
+/* Arenas                                                               */
+/* ------------------------------------------------------------------ */
+
+/* A text grown far past a block, with other allocations (small and large)
+ * between its growths, keeps every byte; released, it is empty. */
+static void arena__long_text__grows_whole_between_other_allocations(void **state)
+{
+    env *e = *state;
+    pgc_strbuf b = {.a = e->a};
+    char *smalls[50]; /* one every 4,000 texts */
+    void *large = NULL;
+    for (int i = 0; i < 200000; i++) {
+        pgc_sb_printf(&b, "%05d;", i % 100000);
+        if (i % 4000 == 0)
+            smalls[i / 4000] = pgc_arena_printf(e->a, "small %d", i);
+        if (i == 100000)
+            large = pgc_arena_alloc(e->a, 100000); /* a block of its own too */
+    }
+    assert_true(b.alone);
+    assert_int_equal(b.len, 200000 * 6);
+    for (int i = 0; i < 200000; i += 997) {
+        char want[8];
+        snprintf(want, sizeof want, "%05d;", i % 100000);
+        assert_memory_equal(b.p + (size_t)i * 6, want, 6);
+    }
+    assert_string_equal(smalls[0], "small 0");
+    assert_string_equal(smalls[49], "small 196000");
+    assert_int_equal(((unsigned char *)large)[99999], 0);
+    pgc_sb_release(&b);
+    assert_null(b.p);
+    assert_int_equal(b.len, 0);
+    assert_false(b.alone);
+    pgc_sb_puts(&b, "again");
+    assert_string_equal(pgc_sb_take(&b), "again");
+}
+
+/* A reset arena is empty and gives zeroed memory again. */
+static void arena__reset__empties_it_for_reuse(void **state)
+{
+    (void)state;
+    pgc_arena *a = pgc_arena_new();
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 1000; i++) {
+            unsigned char *p = pgc_arena_alloc(a, 100);
+            for (int k = 0; k < 100; k++)
+                assert_int_equal(p[k], 0);
+            memset(p, 0xff, 100);
+        }
+        pgc_strbuf b = {.a = a};
+        for (int i = 0; i < 10000; i++)
+            pgc_sb_puts(&b, "0123456789");
+        assert_true(b.alone);
+        pgc_arena_reset(a);
+    }
+    pgc_arena_reset(a);
+    pgc_arena_free(a);
+}
+
 /* ------------------------------------------------------------------ */
 /* Diagnostics                                                          */
 /* ------------------------------------------------------------------ */
@@ -1200,6 +1278,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(parse__error_after_parameters_and_utf8__is_on_the_users_column, setup, teardown),
         cmocka_unit_test_setup_teardown(parse__error_at_end_of_input__is_at_the_statements_end, setup, teardown),
         cmocka_unit_test_setup_teardown(parse__good_sql__gives_a_tree, setup, teardown),
+        cmocka_unit_test_setup_teardown(parse__trees__are_freed_apart, setup, teardown),
+        cmocka_unit_test_setup_teardown(arena__long_text__grows_whole_between_other_allocations,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(arena__reset__empties_it_for_reuse, setup, teardown),
         cmocka_unit_test_setup_teardown(diag__forms__are_gccs, setup, teardown),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);

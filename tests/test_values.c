@@ -1,12 +1,15 @@
 /*
  * test_values.c - the binary decoders on values a server would not send:
  * they must refuse them, never read or write out of bounds.  Results are
- * built by hand with libpq's PQmakeEmptyPGresult; no server needed.
+ * built by hand with libpq's PQmakeEmptyPGresult; no server needed.  Also
+ * rows.c's column and parameter tables, on such results and on refusals
+ * that come before anything is sent.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fixture.h"
+#include "pgc_gen.h"
 
 /* A one-row, one-column binary result of type `type` holding data[0..len). */
 static pgc_result *one_value(Oid type, const char *data, int len)
@@ -363,10 +366,147 @@ static void values__record_builder__round_trips_and_checks_the_count(void **stat
     assert_int_equal(pgc_record_end(&r, &out, &len), PGC_EINVAL);
 }
 
+/* ---- rows.c: column tables and parameter tables ------------------------------------------ */
+
+typedef struct test_row {
+    int64_t id;
+    const char *note;
+    bool note_is_null;
+} test_row;
+
+static const pgc_column test_columns[] = {
+    PGC_COLUMN(test_row, id, PGC_T_INT8, NULL),
+    PGC_COLUMN_NULL(test_row, note, PGC_T_TEXT, NULL),
+};
+static const pgc_row_type test_row_type = PGC_ROW_TYPE(test_row, test_columns);
+static const pgc_stmt test_stmt = {.name = "test_stmt", .sql = "SELECT", .result_format = 1};
+
+/* A one-row binary result of (id int8, note text); NULL data is SQL NULL. */
+static pgc_result *id_note(Oid id_type, const char *id, const char *note)
+{
+    PGresult *r = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
+    assert_non_null(r);
+    PGresAttDesc attrs[2] = {
+        {.name = (char *)"id", .format = 1, .typid = id_type, .typlen = 8, .atttypmod = -1},
+        {.name = (char *)"note", .format = 1, .typid = 25, .typlen = -1, .atttypmod = -1},
+    };
+    assert_true(PQsetResultAttrs(r, 2, attrs));
+    assert_true(PQsetvalue(r, 0, 0, (char *)id, id ? 8 : -1));
+    assert_true(PQsetvalue(r, 0, 1, (char *)note, note ? (int)strlen(note) : -1));
+    return (pgc_result *)r;
+}
+
+static void rows__column_table__decodes_values_and_nulls(void **state)
+{
+    (void)state;
+    pgc_result *res = id_note(PGC_OID_INT8, "\0\0\0\0\0\0\1\2", NULL);
+    test_row row = {.note = "stale"};
+    pgc_error err = {0};
+    assert_ok(pgc_read_row(res, 0, &test_stmt, &test_row_type, true, &row, &err), &err);
+    assert_int_equal(row.id, 258);
+    assert_null(row.note);
+    assert_true(row.note_is_null);
+    pgc_result_free(res);
+}
+
+static void rows__null_in_a_not_null_column__is_refused_naming_it(void **state)
+{
+    (void)state;
+    pgc_result *res = id_note(PGC_OID_INT8, NULL, "x");
+    test_row row;
+    pgc_error err = {0};
+    assert_int_equal(pgc_read_row(res, 0, &test_stmt, &test_row_type, true, &row, &err),
+                     PGC_EINVAL);
+    assert_string_equal(err.message,
+                        "test_stmt: column id is NULL, but was generated as NOT NULL");
+    assert_null(row.note); /* zeroed on failure */
+    pgc_result_free(res);
+}
+
+static void rows__column_of_another_type__is_refused(void **state)
+{
+    (void)state;
+    pgc_result *res = id_note(PGC_OID_FLOAT8, "\0\0\0\0\0\0\1\2", "x");
+    test_row row;
+    pgc_error err = {0};
+    assert_int_equal(pgc_read_row(res, 0, &test_stmt, &test_row_type, true, &row, &err),
+                     PGC_EINVAL);
+    assert_non_null(strstr(err.message, "column 1 (id) has type oid 701, the generated code "
+                                        "expects 20"));
+    pgc_result_free(res);
+}
+
+typedef enum test_color { TEST_RED = 1 } test_color;
+
+static bool color_from_text(const char *label, void *out)
+{
+    if (strcmp(label, "red") != 0)
+        return false;
+    *(test_color *)out = TEST_RED;
+    return true;
+}
+
+static const char *color_to_text(const void *v)
+{
+    return *(const test_color *)v == TEST_RED ? "red" : NULL;
+}
+
+static const pgc_enum_type test_color_type = {"test_color", color_from_text, color_to_text};
+
+static void params__refused_before_anything_is_sent(void **state)
+{
+    (void)state;
+    static const pgc_param params[] = {
+        {"code", PGC_T_TEXT, false, NULL, NULL},
+        {"color", PGC_T_ENUM, false, &test_color_type, NULL},
+        {"data", PGC_T_BYTEA, true, NULL, NULL},
+    };
+    static const pgc_stmt stmt = {.name = "test_params", .sql = "SELECT", .nparams = 3};
+    test_color red = TEST_RED, none = 0;
+    pgc_bytes bad = {NULL, 3};
+    pgc_error err = {0};
+    /* db is NULL: a refusal must come before the query is run */
+    const void *null_code[] = {NULL, &red, NULL};
+    assert_int_equal(pgc_run(NULL, &stmt, params, null_code, NULL, &err), PGC_EINVAL);
+    assert_string_equal(err.message, "test_params: parameter code is NULL");
+    const void *no_color[] = {"c", &none, NULL};
+    assert_int_equal(pgc_run(NULL, &stmt, params, no_color, NULL, &err), PGC_EINVAL);
+    assert_string_equal(err.message, "test_params: parameter color is not a test_color value");
+    const void *no_data[] = {"c", &red, &bad};
+    assert_int_equal(pgc_run(NULL, &stmt, params, no_data, NULL, &err), PGC_EINVAL);
+    assert_string_equal(err.message, "test_params: parameter data: no data or too long");
+}
+
+static void copy_rows__refused_before_anything_is_sent(void **state)
+{
+    (void)state;
+    static const pgc_stmt stmt = {.name = "test_copy", .sql = "COPY t (id, note) FROM STDIN"};
+    test_row rows[2] = {{1, "a", false}, {2, NULL, false}};
+    pgc_error err = {0};
+    int64_t copied = 7;
+    assert_int_equal(pgc_copy_rows(NULL, &stmt, &test_row_type, NULL, 1, &copied, &err),
+                     PGC_EINVAL);
+    assert_string_equal(err.message, "test_copy: rows is NULL");
+    assert_int_equal(copied, 0);
+    /* a NOT NULL string that is NULL; its companion set makes it SQL NULL */
+    static const pgc_column cols[] = {
+        PGC_COLUMN(test_row, id, PGC_T_INT8, NULL),
+        PGC_COLUMN(test_row, note, PGC_T_TEXT, NULL),
+    };
+    static const pgc_row_type rt = PGC_ROW_TYPE(test_row, cols);
+    assert_int_equal(pgc_copy_rows(NULL, &stmt, &rt, rows, 2, &copied, &err), PGC_EINVAL);
+    assert_string_equal(err.message, "test_copy: row 1: note is NULL");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(values__int4_array_with_null__decodes),
+        cmocka_unit_test(rows__column_table__decodes_values_and_nulls),
+        cmocka_unit_test(rows__null_in_a_not_null_column__is_refused_naming_it),
+        cmocka_unit_test(rows__column_of_another_type__is_refused),
+        cmocka_unit_test(params__refused_before_anything_is_sent),
+        cmocka_unit_test(copy_rows__refused_before_anything_is_sent),
         cmocka_unit_test(values__null_item_in_an_array_without_nulls__is_refused),
         cmocka_unit_test(values__numeric__decodes_to_text),
         cmocka_unit_test(values__numeric_with_bad_digits__is_refused),

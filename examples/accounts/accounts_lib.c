@@ -95,7 +95,6 @@ int accounts_lib_add_user(accounts_lib *lib, const char *email, const char *name
     } else {
         pgc_tx_rollback(tx, NULL); /* keep the first error in err */
     }
-    accounts_create_user_row_clear(&user);
     return rc;
 }
 
@@ -105,7 +104,6 @@ int accounts_lib_balance(accounts_lib *lib, int64_t user_id, int64_t *cents, pgc
     int rc = accounts_balance(lib->db, user_id, &row, err);
     if (rc == PGC_OK)
         *cents = row.cents;
-    accounts_balance_row_clear(&row);
     return rc;
 }
 
@@ -115,7 +113,6 @@ int accounts_lib_total(accounts_lib *lib, int64_t *cents, pgc_error *err)
     int rc = accounts_total_cents(lib->db, &row, err);
     if (rc == PGC_OK)
         *cents = row.total;
-    accounts_total_cents_row_clear(&row);
     return rc;
 }
 
@@ -127,7 +124,6 @@ static int find_transfer(accounts_lib *lib, const char *reference, int64_t *tran
     int rc = accounts_transfer_by_reference(lib->db, reference, &row, err);
     if (rc == PGC_OK)
         *transfer_id = row.id;
-    accounts_transfer_by_reference_row_clear(&row);
     return rc;
 }
 
@@ -171,7 +167,6 @@ int accounts_lib_transfer(accounts_lib *lib, int64_t from_user, int64_t to_user,
     } else {
         pgc_tx_rollback(tx, NULL); /* nothing of the transfer is kept */
     }
-    accounts_record_transfer_row_clear(&entry);
     return rc;
 }
 

@@ -82,7 +82,6 @@ int jobqueue_lib_enqueue(jobqueue_lib *q, const char *kind, const char *payload,
     int rc = jobqueue_enqueue(q->db, kind, payload, max_attempts, &row, err);
     if (rc == PGC_OK)
         *id = row.id;
-    jobqueue_enqueue_row_clear(&row);
     return rc;
 }
 
@@ -110,6 +109,5 @@ int jobqueue_lib_fail(jobqueue_lib *q, int64_t id, const char *error, int64_t re
         rc = fail(err, PGC_ENOROW, "fail: the job is not running");
     if (rc == PGC_OK)
         *retrying = row.state == JOBQUEUE_JOB_STATE_QUEUED;
-    jobqueue_fail_row_clear(&row);
     return rc;
 }

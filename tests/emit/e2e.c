@@ -62,8 +62,6 @@ static int create_a(pgc_db *db, int64_t *id, pgc_error *err)
                                &row, err);
     if (rc == PGC_OK)
         *id = row.id;
-    store_create_item_row_clear(&row);
-    store_create_item_row_clear(&row); /* twice is fine */
     return rc;
 }
 
@@ -79,7 +77,6 @@ static int create_plain(pgc_db *db, const char *code, pgc_error *err)
                                "0.05", "null", "null", STORE_MOOD_OK, NULL, NULL, NULL, NULL,
                                NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                                &row, err);
-    store_create_item_row_clear(&row);
     return rc;
 }
 
@@ -145,6 +142,7 @@ static void emit__values__round_trip(void **state)
     assert_false(r.n_mood_is_null);
     assert_int_equal(r.n_mood, STORE_MOOD_SAD);
     store_get_item_row_clear(&r);
+    store_get_item_row_clear(&r); /* twice is fine */
 
     /* the server agrees with what was sent */
     char sql[256];
@@ -306,7 +304,6 @@ static void emit__exec__counts(void **state)
     store_count_items_row c;
     assert_ok(store_count_items(f->db, &c, &err), &err);
     assert_int_equal(c.total, 3);
-    store_count_items_row_clear(&c);
 
     pgc_result *res = NULL;
     assert_ok(store_delete_item(f->db, "uno", &res, &err), &err);
@@ -322,11 +319,9 @@ static void emit__exec__counts(void **state)
     assert_ok(store_delete_item(tx, "two", NULL, &err), &err);
     assert_ok(store_count_items(tx, &c, &err), &err);
     assert_int_equal(c.total, 1);
-    store_count_items_row_clear(&c);
     assert_ok(pgc_tx_rollback(tx, &err), &err);
     assert_ok(store_count_items(f->db, &c, &err), &err);
     assert_int_equal(c.total, 2);
-    store_count_items_row_clear(&c);
 
     /* the tables are where the mode puts them */
     char sql[128];
@@ -462,7 +457,6 @@ static void emit__copyfrom__100k_rows_then_a_unique_violation(void **state)
     assert_ok(store_count_events(f->db, &c, &err), &err);
     assert_true(c.total == NEVENTS);
     assert_true(c.with_mood == NEVENTS - NEVENTS / 7);
-    store_count_events_row_clear(&c);
     static const int64_t sample[] = {1, 2, 3, 7, 14, 999, 50000, 65535, 65536, 99999, NEVENTS};
     for (size_t i = 0; i < sizeof sample / sizeof sample[0]; i++)
         check_event(f, sample[i]);
@@ -507,7 +501,6 @@ static void emit__copyfrom__100k_rows_then_a_unique_violation(void **state)
     assert_true(copied == 10);
     assert_ok(store_count_events(tx, &c, &err), &err);
     assert_true(c.total == NEVENTS + 10);
-    store_count_events_row_clear(&c);
     assert_ok(pgc_tx_rollback(tx, &err), &err);
     assert_true(count_of(f, "events") == NEVENTS);
     free(rows);
@@ -791,12 +784,10 @@ static void emit__interval__round_trip(void **state)
     assert_true(r.other_is_null);
     /* 2001-03-01 - 2 days + 01:02:03.000004 = 2001-02-27 01:02:03.000004 */
     assert_true(r.later.usec == (INT64_C(423) * 86400 + 3723) * 1000000 + 4);
-    store_later_by_row_clear(&r);
     pgc_interval other = {-1, 0, 0};
     assert_ok(store_later_by(f->db, span, at, &other, &r, &err), &err);
     assert_false(r.other_is_null);
     assert_true(r.other.usec == -1);
-    store_later_by_row_clear(&r);
 }
 
 

@@ -64,7 +64,6 @@ static int64_t accounts_total(pgc_db *db)
     accounts_count_row c;
     assert_ok(accounts_count(db, &c, &err), &err);
     int64_t n = c.total;
-    accounts_count_row_clear(&c);
     return n;
 }
 
@@ -74,7 +73,6 @@ static int64_t jobs_total(pgc_db *db)
     jobs_count_row c;
     assert_ok(jobs_count(db, &c, &err), &err);
     int64_t n = c.total;
-    jobs_count_row_clear(&c);
     return n;
 }
 
@@ -103,17 +101,13 @@ static void libs__two_libraries_share_a_pool(void **state)
     assert_ok(accounts_create(acc, "ann@example.org", &ar, &err), &err);
     int64_t ann = ar.id;
     assert_int_equal(ar.state, ACCOUNTS_ACCOUNT_STATE_ACTIVE);
-    accounts_create_row_clear(&ar);
     jobs_create_row jr;
     assert_ok(jobs_create(jb, "email", "{\"to\": \"ann@example.org\"}", &jr, &err), &err);
     int64_t job1 = jr.id;
     assert_int_equal(jr.state, JOBS_JOB_STATE_QUEUED);
-    jobs_create_row_clear(&jr);
     assert_ok(jobs_create(jb, "report", NULL, &jr, &err), &err);
     int64_t job2 = jr.id;
-    jobs_create_row_clear(&jr);
     assert_ok(accounts_create(acc, "bo@example.org", &ar, &err), &err);
-    accounts_create_row_clear(&ar);
 
     /* same query names, different libraries: each reads its own table */
     accounts_get_row ag;
@@ -199,7 +193,6 @@ static void libs__two_libraries_share_a_pool(void **state)
     /* closing one db leaves the other (and the pool) working */
     assert_int_equal(pgc_db_close(acc), PGC_OK);
     assert_ok(jobs_create(jb, "after", NULL, &jr, &err), &err);
-    jobs_create_row_clear(&jr);
     assert_true(jobs_total(jb) == 3);
     int64_t removed = -1;
     assert_ok(jobs_remove(jb, job2, &removed, &err), &err);
@@ -242,16 +235,13 @@ static void libs__one_library_twice_two_histories(void **state)
         snprintf(email, sizeof email, "a%d@example.org", i);
         assert_ok(accounts_create(a, email, &r, &err), &err);
         assert_true(r.id == i + 1);
-        accounts_create_row_clear(&r);
     }
     /* b has its own table and sequence: the same email is no duplicate there */
     assert_ok(accounts_create(b, "a0@example.org", &r, &err), &err);
     assert_true(r.id == 1);
-    accounts_create_row_clear(&r);
     pgc_error_clear(&err);
     assert_int_equal(accounts_create(a, "a0@example.org", &r, &err), PGC_ESQL);
     assert_string_equal(err.sqlstate, "23505");
-    accounts_create_row_clear(&r);
     assert_true(accounts_total(a) == 3);
     assert_true(accounts_total(b) == 1);
 
@@ -281,7 +271,6 @@ static void libs__one_library_twice_two_histories(void **state)
     /* closing one leaves the other working */
     assert_int_equal(pgc_db_close(a), PGC_OK);
     assert_ok(accounts_create(b, "b1@example.org", &r, &err), &err);
-    accounts_create_row_clear(&r);
     assert_true(accounts_total(b) == 2);
     assert_int_equal(pgc_db_close(b), PGC_OK);
     assert_int_equal(pgc_pool_close(pool), PGC_OK);

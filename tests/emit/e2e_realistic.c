@@ -188,18 +188,15 @@ static void shop__products__arrays_jsonb_bytea_numeric(void **state)
               &err);
     int64_t mug = cp.id;
     assert_false(cp.discontinued); /* the column added by migration 3, its default */
-    shop_create_product_row_clear(&cp);
     assert_ok(shop_create_product(f->db, "SKU-2", "Plain", "123456789.99",
                                   (pgc_text_array){NULL, 0}, NULL, NULL, &cp, &err),
               &err);
     int64_t plain = cp.id;
-    shop_create_product_row_clear(&cp);
     pgc_bytes empty = {NULL, 0};
     assert_ok(shop_create_product(f->db, "SKU-3", "Empty image", "0", (pgc_text_array){NULL, 0},
                                   "[]", &empty, &cp, &err),
               &err);
     int64_t third = cp.id;
-    shop_create_product_row_clear(&cp);
 
     shop_get_product_row r;
     assert_ok(shop_get_product(f->db, mug, &r, &err), &err);
@@ -276,7 +273,6 @@ static void shop__products__arrays_jsonb_bytea_numeric(void **state)
                                          NULL, NULL, &cp, &err),
                      PGC_ESQL);
     assert_string_equal(err.sqlstate, "23505");
-    shop_create_product_row_clear(&cp);
 }
 
 /* 2024-05-06 07:08:09.123456 UTC and 2024-05-07 12:00 UTC */
@@ -299,22 +295,18 @@ static void shop__orders__enum_exec_batches_view_function(void **state)
                                       NULL, &cp, &err),
                   &err);
         prod[i] = cp.id;
-        shop_create_product_row_clear(&cp);
     }
 
     shop_create_order_row co;
     assert_ok(shop_create_order(f->db, alice_id, "123.45", placed, NULL, &co, &err), &err);
     int64_t o1 = co.id;
     assert_int_equal(co.status, SHOP_ORDER_STATUS_PENDING); /* the enum's default */
-    shop_create_order_row_clear(&co);
     assert_ok(shop_create_order(f->db, alice_id, "0.55", placed, "leave at the door; ring 'twice'",
                                 &co, &err),
               &err);
     int64_t o2 = co.id;
-    shop_create_order_row_clear(&co);
     assert_ok(shop_create_order(f->db, bob_id, "999999999999.99", shipped, "", &co, &err), &err);
     int64_t o3 = co.id;
-    shop_create_order_row_clear(&co);
 
     /* :exec with an enum and a nullable timestamptz */
     assert_ok(shop_set_order_status(f->db, SHOP_ORDER_STATUS_SHIPPED, &shipped, o1, &err), &err);
@@ -536,7 +528,6 @@ static void shop__views__copyfrom_100k_then_many(void **state)
     assert_true(st.timed == want_timed);
     assert_false(st.total_ms_is_null);
     assert_true(st.total_ms == want_ms);
-    shop_view_stats_row_clear(&st);
 
     /* :many over the 100k rows: every value checked, running sums */
     assert_ok(shop_list_views_open(f->db, 1, &it, &err), &err);

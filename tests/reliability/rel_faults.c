@@ -133,7 +133,6 @@ static void *work(void *arg)
             if (!last_acked) {
                 ledger_count_entries_row row = {0};
                 rc = ledger_count_entries(db, &row, &err);
-                ledger_count_entries_row_clear(&row);
                 break;
             }
             ledger_get_entry_row row = {0};
@@ -396,7 +395,6 @@ static void faults__terminated_backends__acknowledged_writes_kept_no_leak(void *
     for (int attempt = 0; attempt < 5 && rc == PGC_ECONNLOST; attempt++)
         rc = ledger_count_entries(db, &row, &err);
     rel_ok(rc, &err);
-    ledger_count_entries_row_clear(&row);
     assert_int_equal(pgc_db_close(db), PGC_OK);
     check_all_closed(ci);
 }
@@ -634,7 +632,6 @@ static void *try_call(void *arg)
     double t0 = rel_now();
     h->rc = ledger_count_entries(h->db, &row, &err);
     h->waited = rel_now() - t0;
-    ledger_count_entries_row_clear(&row);
     return NULL;
 }
 
@@ -729,7 +726,6 @@ static void faults__statement_timeout__is_its_own_error(void **state)
     assert_string_equal(serr.sqlstate, "23503");
     /* The connection is fine afterwards (the only one: max_connections=1). */
     rel_ok(ledger_sleep(db, 0.01, &row, &err), &err);
-    ledger_sleep_row_clear(&row);
     /* Inside a transaction: the same code, and the transaction must be
        rolled back. */
     pgc_db *tx;
@@ -737,7 +733,6 @@ static void faults__statement_timeout__is_its_own_error(void **state)
     rel_fails(ledger_sleep(tx, 2.0, &row, &terr), PGC_ECANCELED, &terr);
     rel_fails(pgc_tx_commit(tx, &terr), PGC_ETXSTATE, &terr);
     rel_ok(ledger_sleep(db, 0, &row, &err), &err);
-    ledger_sleep_row_clear(&row);
     assert_int_equal(pgc_db_close(db), PGC_OK);
     rel_report("statement_timeout_ms=100 on a 2 s statement: PGC_ECANCELED (57014) after "
                "%.3f s, distinct from PGC_ESQL; the connection stays usable", took);

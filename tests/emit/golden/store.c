@@ -52,191 +52,98 @@ bool store_mood_from_text(const char *label, store_mood *out)
     return false;
 }
 
-/*
- * Reads a value of addr (binary record format) into *out; `what`
- * names it in messages.  Strings point into res.  A NULL value leaves *out
- * zeroed.
- */
-static int store_addr_read(pgc_result *res, pgc_field f, store_addr *out, const pgc_stmt *stmt,
-                           const char *what, pgc_error *err)
+/* store_mood for the runtime (pgc_gen.h): its labels both ways. */
+static bool store_mood_decode(const char *label, void *out)
 {
-    static const Oid types[] = {25, 23, 1009, 0};
-    pgc_field v[4];
-    int rc;
-
-    memset(out, 0, sizeof *out);
-    if (!f.data)
-        return PGC_OK;
-    rc = pgc_field_record(res, f, 4, types, v, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, stmt, "%s", what);
-    out->street_is_null = !v[0].data;
-    out->street = pgc_field_text(v[0]);
-    out->zip_is_null = !v[1].data;
-    out->zip = pgc_field_int4(v[1]);
-    out->tags_is_null = !v[2].data;
-    rc = pgc_field_text_array(res, v[2], &out->tags, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, stmt, "%s, field tags", what);
-    out->mood_is_null = !v[3].data;
-    if (v[3].data && !store_mood_from_text(v[3].data, &out->mood))
-        return pgc_fail_query(err, PGC_EINVAL, stmt,
-                              "%s, field mood: '%s' is not a store_mood label", what, v[3].data);
-    return PGC_OK;
+    return store_mood_from_text(label, out);
 }
 
-/*
- * Reads a value of authors (binary record format) into *out; `what`
- * names it in messages.  Strings point into res.  A NULL value leaves *out
- * zeroed.
- */
-static int store_authors_read(pgc_result *res, pgc_field f, store_authors *out,
-                              const pgc_stmt *stmt, const char *what, pgc_error *err)
+static const char *store_mood_encode(const void *v)
 {
-    static const Oid types[] = {20, 25, 0, 1082};
-    pgc_field v[4];
-    int rc;
-
-    memset(out, 0, sizeof *out);
-    if (!f.data)
-        return PGC_OK;
-    rc = pgc_field_record(res, f, 4, types, v, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, stmt, "%s", what);
-    out->id_is_null = !v[0].data;
-    out->id = pgc_field_int8(v[0]);
-    out->name_is_null = !v[1].data;
-    out->name = pgc_field_text(v[1]);
-    out->home_is_null = !v[2].data;
-    {
-        char name[256];
-        snprintf(name, sizeof name, "%s, field home", what);
-        rc = store_addr_read(res, v[2], &out->home, stmt, name, err);
-    }
-    if (rc != PGC_OK)
-        return rc;
-    out->born_is_null = !v[3].data;
-    out->born = pgc_field_date(v[3]);
-    return PGC_OK;
+    return store_mood_to_text(*(const store_mood *)v);
 }
 
-/* Encodes *v as a value of payment (binary record format) in *out, malloc'd. */
-static int store_payment_put(const store_payment *v, char **out, int *len)
-{
-    pgc_record r;
-    char bin[16];
-    char *enc;
-    int enc_len;
-    int rc;
+static const pgc_enum_type store_mood_type = {"store_mood", store_mood_decode, store_mood_encode};
 
-    pgc_record_begin(&r, 7);
-    if (v->amount_is_null || !v->amount) {
-        pgc_record_add(&r, 1700, NULL, 0);
-    } else {
-        rc = pgc_put_numeric(v->amount, &enc, &enc_len);
-        pgc_record_add_encoded(&r, 1700, rc, enc, enc_len);
-    }
-    if (v->at_is_null) {
-        pgc_record_add(&r, 1184, NULL, 0);
-    } else {
-        pgc_record_add(&r, 1184, pgc_put_timestamp(bin, v->at), 8);
-    }
-    if (v->tags_is_null) {
-        pgc_record_add(&r, 1009, NULL, 0);
-    } else {
-        rc = pgc_put_text_array(v->tags, 25, &enc, &enc_len);
-        pgc_record_add_encoded(&r, 1009, rc, enc, enc_len);
-    }
-    if (v->span_is_null) {
-        pgc_record_add(&r, 3904, NULL, 0);
-    } else {
-        rc = pgc_put_int4_range(v->span, &enc, &enc_len);
-        pgc_record_add_encoded(&r, 3904, rc, enc, enc_len);
-    }
-    if (v->doc_is_null || !v->doc) {
-        pgc_record_add(&r, 3802, NULL, 0);
-    } else {
-        rc = pgc_put_jsonb(v->doc, &enc, &enc_len);
-        pgc_record_add_encoded(&r, 3802, rc, enc, enc_len);
-    }
-    if (v->data_is_null) {
-        pgc_record_add(&r, 17, NULL, 0);
-    } else {
-        pgc_record_add(&r, 17, v->data.data ? (const char *)v->data.data : "", v->data.len);
-    }
-    if (v->n_is_null) {
-        pgc_record_add(&r, 23, NULL, 0);
-    } else {
-        pgc_record_add(&r, 23, pgc_put_int4(bin, v->n), 4);
-    }
-    return pgc_record_end(&r, out, len);
-}
+/* The fields of addr, for pgc_put_record and reading its values (binary record format). */
+static const pgc_column store_addr_fields[] = {
+    PGC_COLUMN_NULL(store_addr, street, PGC_T_TEXT, NULL),
+    PGC_COLUMN_NULL(store_addr, zip, PGC_T_INT4, NULL),
+    PGC_COLUMN_NULL(store_addr, tags, PGC_T_TEXT_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_addr, mood, PGC_T_ENUM, &store_mood_type),
+};
+static const pgc_row_type store_addr_row_type = PGC_ROW_TYPE(store_addr, store_addr_fields);
 
-/*
- * Reads a value of payment (binary record format) into *out; `what`
- * names it in messages.  Strings point into res.  A NULL value leaves *out
- * zeroed.
- */
-static int store_payment_read(pgc_result *res, pgc_field f, store_payment *out,
-                              const pgc_stmt *stmt, const char *what, pgc_error *err)
-{
-    static const Oid types[] = {1700, 1184, 1009, 3904, 3802, 17, 23};
-    pgc_field v[7];
-    int rc;
+/* The fields of authors, for pgc_put_record and reading its values (binary record format). */
+static const pgc_column store_authors_fields[] = {
+    PGC_COLUMN_NULL(store_authors, id, PGC_T_INT8, NULL),
+    PGC_COLUMN_NULL(store_authors, name, PGC_T_TEXT, NULL),
+    PGC_COLUMN_NULL(store_authors, home, PGC_T_RECORD, &store_addr_row_type),
+    PGC_COLUMN_NULL(store_authors, born, PGC_T_DATE, NULL),
+};
+static const pgc_row_type store_authors_row_type = PGC_ROW_TYPE(store_authors,
+                                                                store_authors_fields);
 
-    memset(out, 0, sizeof *out);
-    if (!f.data)
-        return PGC_OK;
-    rc = pgc_field_record(res, f, 7, types, v, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, stmt, "%s", what);
-    out->amount_is_null = !v[0].data;
-    rc = pgc_field_numeric(res, v[0], &out->amount, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, stmt, "%s, field amount", what);
-    out->at_is_null = !v[1].data;
-    out->at = pgc_field_timestamp(v[1]);
-    out->tags_is_null = !v[2].data;
-    rc = pgc_field_text_array(res, v[2], &out->tags, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, stmt, "%s, field tags", what);
-    out->span_is_null = !v[3].data;
-    rc = pgc_field_int4_range(res, v[3], &out->span, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, stmt, "%s, field span", what);
-    out->doc_is_null = !v[4].data;
-    rc = pgc_field_jsonb(v[4], &out->doc, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, stmt, "%s, field doc", what);
-    out->data_is_null = !v[5].data;
-    out->data = pgc_field_bytes(v[5]);
-    out->n_is_null = !v[6].data;
-    out->n = pgc_field_int4(v[6]);
-    return PGC_OK;
-}
-
-/* Frees the n encoded array parameters (NULL slots allowed). */
-static void free_arrays(char **arrays, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(arrays[i]);
-}
-
-/* Frees the array parameters encoded so far and reports why one could not be. */
-static int free_arrays_and_fail(char **arrays, size_t n, int rc, const pgc_stmt *stmt,
-                                const char *param, pgc_error *err)
-{
-    free_arrays(arrays, n);
-    return pgc_fail_query(err, rc, stmt, "parameter %s: %s", param, pgc_strerror(rc));
-}
+/* The fields of payment, for pgc_put_record and reading its values (binary record format). */
+static const pgc_column store_payment_fields[] = {
+    PGC_COLUMN_NULL(store_payment, amount, PGC_T_NUMERIC, NULL),
+    PGC_COLUMN_NULL(store_payment, at, PGC_T_TIMESTAMPTZ, NULL),
+    PGC_COLUMN_NULL(store_payment, tags, PGC_T_TEXT_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_payment, span, PGC_T_INT4RANGE, NULL),
+    PGC_COLUMN_NULL(store_payment, doc, PGC_T_JSONB, NULL),
+    PGC_COLUMN_NULL(store_payment, data, PGC_T_BYTEA, NULL),
+    PGC_COLUMN_NULL(store_payment, n, PGC_T_INT4, NULL),
+};
+static const pgc_row_type store_payment_row_type = PGC_ROW_TYPE(store_payment,
+                                                                store_payment_fields);
 
 /* CreateItem :one, tests/emit/schema/queries.sql:1 */
-static const Oid store_create_item_types[] = {25, 21, 23, 20, 700, 701, 16, 1043, 1042, 17, 2950,
-                                              1082, 1114, 1184, 1700, 114, 3802, 0, 21, 23, 20, 700,
-                                              701, 16, 1043, 17, 2950, 1082, 1114, 1184, 1700, 3802,
-                                              0};
-static const int store_create_item_formats[] = {0, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0,
-                                                0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 0, 0};
+static const Oid store_create_item_types[] = {PGC_OID_TEXT, PGC_OID_INT2, PGC_OID_INT4,
+                                              PGC_OID_INT8, PGC_OID_FLOAT4, PGC_OID_FLOAT8,
+                                              PGC_OID_BOOL, PGC_OID_VARCHAR, PGC_OID_BPCHAR,
+                                              PGC_OID_BYTEA, PGC_OID_UUID, PGC_OID_DATE,
+                                              PGC_OID_TIMESTAMP, PGC_OID_TIMESTAMPTZ,
+                                              PGC_OID_NUMERIC, PGC_OID_JSON, PGC_OID_JSONB, 0,
+                                              PGC_OID_INT2, PGC_OID_INT4, PGC_OID_INT8,
+                                              PGC_OID_FLOAT4, PGC_OID_FLOAT8, PGC_OID_BOOL,
+                                              PGC_OID_VARCHAR, PGC_OID_BYTEA, PGC_OID_UUID,
+                                              PGC_OID_DATE, PGC_OID_TIMESTAMP, PGC_OID_TIMESTAMPTZ,
+                                              PGC_OID_NUMERIC, PGC_OID_JSONB, 0};
+static const pgc_param store_create_item_params[] = {
+    {"code", PGC_T_TEXT, false, NULL, NULL},
+    {"small", PGC_T_INT2, false, NULL, NULL},
+    {"medium", PGC_T_INT4, false, NULL, NULL},
+    {"big", PGC_T_INT8, false, NULL, NULL},
+    {"ratio", PGC_T_FLOAT4, false, NULL, NULL},
+    {"score", PGC_T_FLOAT8, false, NULL, NULL},
+    {"flag", PGC_T_BOOL, false, NULL, NULL},
+    {"label", PGC_T_VARCHAR, false, NULL, NULL},
+    {"initials", PGC_T_BPCHAR, false, NULL, NULL},
+    {"data", PGC_T_BYTEA, false, NULL, NULL},
+    {"ref", PGC_T_UUID, false, NULL, NULL},
+    {"born", PGC_T_DATE, false, NULL, NULL},
+    {"seen", PGC_T_TIMESTAMP, false, NULL, NULL},
+    {"at", PGC_T_TIMESTAMPTZ, false, NULL, NULL},
+    {"price", PGC_T_NUMERIC, false, NULL, NULL},
+    {"doc", PGC_T_JSON, false, NULL, NULL},
+    {"docb", PGC_T_JSONB, false, NULL, NULL},
+    {"mood", PGC_T_ENUM, false, &store_mood_type, NULL},
+    {"n_small", PGC_T_INT2, true, NULL, NULL},
+    {"n_medium", PGC_T_INT4, true, NULL, NULL},
+    {"n_big", PGC_T_INT8, true, NULL, NULL},
+    {"n_ratio", PGC_T_FLOAT4, true, NULL, NULL},
+    {"n_score", PGC_T_FLOAT8, true, NULL, NULL},
+    {"n_flag", PGC_T_BOOL, true, NULL, NULL},
+    {"n_label", PGC_T_VARCHAR, true, NULL, NULL},
+    {"n_data", PGC_T_BYTEA, true, NULL, NULL},
+    {"n_ref", PGC_T_UUID, true, NULL, NULL},
+    {"n_born", PGC_T_DATE, true, NULL, NULL},
+    {"n_seen", PGC_T_TIMESTAMP, true, NULL, NULL},
+    {"n_at", PGC_T_TIMESTAMPTZ, true, NULL, NULL},
+    {"n_price", PGC_T_NUMERIC, true, NULL, NULL},
+    {"n_docb", PGC_T_JSONB, true, NULL, NULL},
+    {"n_mood", PGC_T_ENUM, true, &store_mood_type, NULL},
+};
 static const pgc_stmt store_create_item_stmt = {
     .name = "store_create_item",
     .sql = "INSERT INTO {{tables.items}} (\n"
@@ -253,30 +160,15 @@ static const pgc_stmt store_create_item_stmt = {
            "    $31, $32, ($33::{{schema}}.\"mood\")\n"
            ")\n"
            "RETURNING id",
-    .nparams = 33,
-    .param_types = store_create_item_types,
-    .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 2,
-    .column = 1,
+    .nparams = 33, .param_types = store_create_item_types, .result_format = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 2, .column = 1,
 };
 
-static const Oid store_create_item_columns[] = {20};
-
-static int store_create_item_read(pgc_result *res, store_create_item_row *row, pgc_error *err)
-{
-    pgc_field f;
-    int rc = pgc_result_check(res, &store_create_item_stmt, 1, store_create_item_columns, err);
-
-    if (rc != PGC_OK)
-        return rc;
-    f = pgc_get_field(res, 0, 0);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
-                              "column id is NULL, but was generated as NOT NULL");
-    row->id = pgc_field_int8(f);
-    return PGC_OK;
-}
+static const pgc_column store_create_item_columns[] = {
+    PGC_COLUMN(store_create_item_row, id, PGC_T_INT8, NULL),
+};
+static const pgc_row_type store_create_item_row_type = PGC_ROW_TYPE(store_create_item_row,
+                                                                    store_create_item_columns);
 
 int store_create_item(pgc_db *db, const char *code, int16_t small, int32_t medium, int64_t big,
                       float ratio, double score, bool flag, const char *label, const char *initials,
@@ -289,111 +181,20 @@ int store_create_item(pgc_db *db, const char *code, int16_t small, int32_t mediu
                       const pgc_timestamp *n_at, const char *n_price, const char *n_docb,
                       const store_mood *n_mood, store_create_item_row *row, pgc_error *err)
 {
-    const char *values[33];
-    int lengths[33] = {0, 2, 4, 8, 4, 8, 1, 0, 0, 0, 16, 4, 8, 8, 0, 0, 0, 0, 2, 4, 8, 4, 8, 1, 0,
-                       0, 16, 4, 8, 8, 0, 0, 0};
-    char bin[33][16];
-    pgc_result *res;
-    int rc;
+    const void *args[] = {code, &small, &medium, &big, &ratio, &score, &flag, label, initials,
+                          &data, &ref, &born, &seen, &at, price, doc, docb, &mood, n_small,
+                          n_medium, n_big, n_ratio, n_score, n_flag, n_label, n_data, n_ref, n_born,
+                          n_seen, n_at, n_price, n_docb, n_mood};
 
-    memset(row, 0, sizeof *row);
-    if (!code)
-        return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
-                              "parameter code is NULL");
-    values[0] = code;
-    values[1] = pgc_put_int2(bin[1], small);
-    values[2] = pgc_put_int4(bin[2], medium);
-    values[3] = pgc_put_int8(bin[3], big);
-    values[4] = pgc_put_float4(bin[4], ratio);
-    values[5] = pgc_put_float8(bin[5], score);
-    values[6] = pgc_put_bool(bin[6], flag);
-    if (!label)
-        return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
-                              "parameter label is NULL");
-    values[7] = label;
-    if (!initials)
-        return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
-                              "parameter initials is NULL");
-    values[8] = initials;
-    if (data.len > INT_MAX || (!data.data && data.len))
-        return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
-                              "parameter data: no data or too long");
-    values[9] = data.data ? (const char *)data.data : "";
-    lengths[9] = (int)data.len;
-    values[10] = pgc_put_uuid(bin[10], ref);
-    values[11] = pgc_put_date(bin[11], born);
-    values[12] = pgc_put_timestamp(bin[12], seen);
-    values[13] = pgc_put_timestamp(bin[13], at);
-    if (!price)
-        return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
-                              "parameter price is NULL");
-    values[14] = price;
-    if (!doc)
-        return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
-                              "parameter doc is NULL");
-    values[15] = doc;
-    if (!docb)
-        return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
-                              "parameter docb is NULL");
-    values[16] = docb;
-    values[17] = store_mood_to_text(mood);
-    if (!values[17])
-        return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
-                              "parameter mood is not a store_mood value");
-    values[18] = n_small ? pgc_put_int2(bin[18], *n_small) : NULL;
-    values[19] = n_medium ? pgc_put_int4(bin[19], *n_medium) : NULL;
-    values[20] = n_big ? pgc_put_int8(bin[20], *n_big) : NULL;
-    values[21] = n_ratio ? pgc_put_float4(bin[21], *n_ratio) : NULL;
-    values[22] = n_score ? pgc_put_float8(bin[22], *n_score) : NULL;
-    values[23] = n_flag ? pgc_put_bool(bin[23], *n_flag) : NULL;
-    values[24] = n_label;
-    values[25] = NULL;
-    if (n_data) {
-        if (n_data->len > INT_MAX || (!n_data->data && n_data->len))
-            return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
-                                  "parameter n_data: no data or too long");
-        values[25] = n_data->data ? (const char *)n_data->data : "";
-        lengths[25] = (int)n_data->len;
-    }
-    values[26] = n_ref ? pgc_put_uuid(bin[26], *n_ref) : NULL;
-    values[27] = n_born ? pgc_put_date(bin[27], *n_born) : NULL;
-    values[28] = n_seen ? pgc_put_timestamp(bin[28], *n_seen) : NULL;
-    values[29] = n_at ? pgc_put_timestamp(bin[29], *n_at) : NULL;
-    values[30] = n_price;
-    values[31] = n_docb;
-    values[32] = NULL;
-    if (n_mood && !(values[32] = store_mood_to_text(*n_mood)))
-        return pgc_fail_query(err, PGC_EINVAL, &store_create_item_stmt,
-                              "parameter n_mood is not a store_mood value");
-
-    rc = pgc_query(db, &store_create_item_stmt, values, lengths, store_create_item_formats, &res,
-                   err);
-    if (rc != PGC_OK)
-        return rc;
-    if (pgc_result_rows(res) == 0) {
-        pgc_result_free(res);
-        return pgc_fail_query(err, PGC_ENOROW, &store_create_item_stmt, "no row");
-    }
-    rc = store_create_item_read(res, row, err);
-    if (rc != PGC_OK) {
-        pgc_result_free(res);
-        memset(row, 0, sizeof *row);
-        return rc;
-    }
-    row->result = res;
-    return PGC_OK;
-}
-
-void store_create_item_row_clear(store_create_item_row *row)
-{
-    if (row) {
-        pgc_result_free(row->result);
-        memset(row, 0, sizeof *row);
-    }
+    return pgc_query_row(db, &store_create_item_stmt, store_create_item_params, args,
+                         &store_create_item_row_type, row, NULL, err);
 }
 
 /* GetItem :one, tests/emit/schema/queries.sql:17 */
-static const Oid store_get_item_types[] = {25};
+static const Oid store_get_item_types[] = {PGC_OID_TEXT};
+static const pgc_param store_get_item_params[] = {
+    {"code", PGC_T_TEXT, false, NULL, NULL},
+};
 static const pgc_stmt store_get_item_stmt = {
     .name = "store_get_item",
     .sql = "SELECT \"items\".\"id\", \"items\".\"code\", \"items\".\"small\", \"items\".\"medium\", \"items\".\"big\", "
@@ -403,208 +204,55 @@ static const pgc_stmt store_get_item_stmt = {
            "\"items\".\"n_big\", \"items\".\"n_ratio\", \"items\".\"n_score\", \"items\".\"n_flag\", \"items\".\"n_label\", "
            "\"items\".\"n_data\", \"items\".\"n_ref\", \"items\".\"n_born\", \"items\".\"n_seen\", \"items\".\"n_at\", "
            "\"items\".\"n_price\", \"items\".\"n_docb\", \"items\".\"n_mood\" FROM {{tables.items}} WHERE code = $1",
-    .nparams = 1,
-    .param_types = store_get_item_types,
-    .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 18,
-    .column = 1,
+    .nparams = 1, .param_types = store_get_item_types, .result_format = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 18, .column = 1,
 };
 
-static const Oid store_get_item_columns[] = {20, 25, 21, 23, 20, 700, 701, 16, 1043, 1042, 17, 2950,
-                                             1082, 1114, 1184, 1700, 114, 3802, 0, 21, 23, 20, 700,
-                                             701, 16, 1043, 17, 2950, 1082, 1114, 1184, 1700, 3802,
-                                             0};
-
-static int store_get_item_read(pgc_result *res, store_get_item_row *row, pgc_error *err)
-{
-    pgc_field f;
-    int rc = pgc_result_check(res, &store_get_item_stmt, 34, store_get_item_columns, err);
-
-    if (rc != PGC_OK)
-        return rc;
-    f = pgc_get_field(res, 0, 0);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "column id is NULL, but was generated as NOT NULL");
-    row->id = pgc_field_int8(f);
-    f = pgc_get_field(res, 0, 1);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "column code is NULL, but was generated as NOT NULL");
-    row->code = pgc_field_text(f);
-    f = pgc_get_field(res, 0, 2);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "column small is NULL, but was generated as NOT NULL");
-    row->small = pgc_field_int2(f);
-    f = pgc_get_field(res, 0, 3);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "column medium is NULL, but was generated as NOT NULL");
-    row->medium = pgc_field_int4(f);
-    f = pgc_get_field(res, 0, 4);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "column big is NULL, but was generated as NOT NULL");
-    row->big = pgc_field_int8(f);
-    f = pgc_get_field(res, 0, 5);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "column ratio is NULL, but was generated as NOT NULL");
-    row->ratio = pgc_field_float4(f);
-    f = pgc_get_field(res, 0, 6);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "column score is NULL, but was generated as NOT NULL");
-    row->score = pgc_field_float8(f);
-    f = pgc_get_field(res, 0, 7);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "column flag is NULL, but was generated as NOT NULL");
-    row->flag = pgc_field_bool(f);
-    f = pgc_get_field(res, 0, 8);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "column label is NULL, but was generated as NOT NULL");
-    row->label = pgc_field_text(f);
-    f = pgc_get_field(res, 0, 9);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "column initials is NULL, but was generated as NOT NULL");
-    row->initials = pgc_field_text(f);
-    f = pgc_get_field(res, 0, 10);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "column data is NULL, but was generated as NOT NULL");
-    row->data = pgc_field_bytes(f);
-    f = pgc_get_field(res, 0, 11);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "column ref is NULL, but was generated as NOT NULL");
-    row->ref = pgc_field_uuid(f);
-    f = pgc_get_field(res, 0, 12);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "column born is NULL, but was generated as NOT NULL");
-    row->born = pgc_field_date(f);
-    f = pgc_get_field(res, 0, 13);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "column seen is NULL, but was generated as NOT NULL");
-    row->seen = pgc_field_timestamp(f);
-    f = pgc_get_field(res, 0, 14);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "column at is NULL, but was generated as NOT NULL");
-    row->at = pgc_field_timestamp(f);
-    f = pgc_get_field(res, 0, 15);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "column price is NULL, but was generated as NOT NULL");
-    rc = pgc_field_numeric(res, f, &row->price, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_item_stmt, "column price");
-    f = pgc_get_field(res, 0, 16);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "column doc is NULL, but was generated as NOT NULL");
-    row->doc = pgc_field_text(f);
-    f = pgc_get_field(res, 0, 17);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "column docb is NULL, but was generated as NOT NULL");
-    rc = pgc_field_jsonb(f, &row->docb, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_item_stmt, "column docb");
-    f = pgc_get_field(res, 0, 18);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "column mood is NULL, but was generated as NOT NULL");
-    if (f.data && !store_mood_from_text(f.data, &row->mood))
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "column mood: '%s' is not a store_mood label", f.data);
-    f = pgc_get_field(res, 0, 19);
-    row->n_small_is_null = !f.data;
-    row->n_small = pgc_field_int2(f);
-    f = pgc_get_field(res, 0, 20);
-    row->n_medium_is_null = !f.data;
-    row->n_medium = pgc_field_int4(f);
-    f = pgc_get_field(res, 0, 21);
-    row->n_big_is_null = !f.data;
-    row->n_big = pgc_field_int8(f);
-    f = pgc_get_field(res, 0, 22);
-    row->n_ratio_is_null = !f.data;
-    row->n_ratio = pgc_field_float4(f);
-    f = pgc_get_field(res, 0, 23);
-    row->n_score_is_null = !f.data;
-    row->n_score = pgc_field_float8(f);
-    f = pgc_get_field(res, 0, 24);
-    row->n_flag_is_null = !f.data;
-    row->n_flag = pgc_field_bool(f);
-    f = pgc_get_field(res, 0, 25);
-    row->n_label_is_null = !f.data;
-    row->n_label = pgc_field_text(f);
-    f = pgc_get_field(res, 0, 26);
-    row->n_data_is_null = !f.data;
-    row->n_data = pgc_field_bytes(f);
-    f = pgc_get_field(res, 0, 27);
-    row->n_ref_is_null = !f.data;
-    row->n_ref = pgc_field_uuid(f);
-    f = pgc_get_field(res, 0, 28);
-    row->n_born_is_null = !f.data;
-    row->n_born = pgc_field_date(f);
-    f = pgc_get_field(res, 0, 29);
-    row->n_seen_is_null = !f.data;
-    row->n_seen = pgc_field_timestamp(f);
-    f = pgc_get_field(res, 0, 30);
-    row->n_at_is_null = !f.data;
-    row->n_at = pgc_field_timestamp(f);
-    f = pgc_get_field(res, 0, 31);
-    row->n_price_is_null = !f.data;
-    rc = pgc_field_numeric(res, f, &row->n_price, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_item_stmt, "column n_price");
-    f = pgc_get_field(res, 0, 32);
-    row->n_docb_is_null = !f.data;
-    rc = pgc_field_jsonb(f, &row->n_docb, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_item_stmt, "column n_docb");
-    f = pgc_get_field(res, 0, 33);
-    row->n_mood_is_null = !f.data;
-    if (f.data && !store_mood_from_text(f.data, &row->n_mood))
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "column n_mood: '%s' is not a store_mood label", f.data);
-    return PGC_OK;
-}
+static const pgc_column store_get_item_columns[] = {
+    PGC_COLUMN(store_get_item_row, id, PGC_T_INT8, NULL),
+    PGC_COLUMN(store_get_item_row, code, PGC_T_TEXT, NULL),
+    PGC_COLUMN(store_get_item_row, small, PGC_T_INT2, NULL),
+    PGC_COLUMN(store_get_item_row, medium, PGC_T_INT4, NULL),
+    PGC_COLUMN(store_get_item_row, big, PGC_T_INT8, NULL),
+    PGC_COLUMN(store_get_item_row, ratio, PGC_T_FLOAT4, NULL),
+    PGC_COLUMN(store_get_item_row, score, PGC_T_FLOAT8, NULL),
+    PGC_COLUMN(store_get_item_row, flag, PGC_T_BOOL, NULL),
+    PGC_COLUMN(store_get_item_row, label, PGC_T_VARCHAR, NULL),
+    PGC_COLUMN(store_get_item_row, initials, PGC_T_BPCHAR, NULL),
+    PGC_COLUMN(store_get_item_row, data, PGC_T_BYTEA, NULL),
+    PGC_COLUMN(store_get_item_row, ref, PGC_T_UUID, NULL),
+    PGC_COLUMN(store_get_item_row, born, PGC_T_DATE, NULL),
+    PGC_COLUMN(store_get_item_row, seen, PGC_T_TIMESTAMP, NULL),
+    PGC_COLUMN(store_get_item_row, at, PGC_T_TIMESTAMPTZ, NULL),
+    PGC_COLUMN(store_get_item_row, price, PGC_T_NUMERIC, NULL),
+    PGC_COLUMN(store_get_item_row, doc, PGC_T_JSON, NULL),
+    PGC_COLUMN(store_get_item_row, docb, PGC_T_JSONB, NULL),
+    PGC_COLUMN(store_get_item_row, mood, PGC_T_ENUM, &store_mood_type),
+    PGC_COLUMN_NULL(store_get_item_row, n_small, PGC_T_INT2, NULL),
+    PGC_COLUMN_NULL(store_get_item_row, n_medium, PGC_T_INT4, NULL),
+    PGC_COLUMN_NULL(store_get_item_row, n_big, PGC_T_INT8, NULL),
+    PGC_COLUMN_NULL(store_get_item_row, n_ratio, PGC_T_FLOAT4, NULL),
+    PGC_COLUMN_NULL(store_get_item_row, n_score, PGC_T_FLOAT8, NULL),
+    PGC_COLUMN_NULL(store_get_item_row, n_flag, PGC_T_BOOL, NULL),
+    PGC_COLUMN_NULL(store_get_item_row, n_label, PGC_T_VARCHAR, NULL),
+    PGC_COLUMN_NULL(store_get_item_row, n_data, PGC_T_BYTEA, NULL),
+    PGC_COLUMN_NULL(store_get_item_row, n_ref, PGC_T_UUID, NULL),
+    PGC_COLUMN_NULL(store_get_item_row, n_born, PGC_T_DATE, NULL),
+    PGC_COLUMN_NULL(store_get_item_row, n_seen, PGC_T_TIMESTAMP, NULL),
+    PGC_COLUMN_NULL(store_get_item_row, n_at, PGC_T_TIMESTAMPTZ, NULL),
+    PGC_COLUMN_NULL(store_get_item_row, n_price, PGC_T_NUMERIC, NULL),
+    PGC_COLUMN_NULL(store_get_item_row, n_docb, PGC_T_JSONB, NULL),
+    PGC_COLUMN_NULL(store_get_item_row, n_mood, PGC_T_ENUM, &store_mood_type),
+};
+static const pgc_row_type store_get_item_row_type = PGC_ROW_TYPE(store_get_item_row,
+                                                                 store_get_item_columns);
 
 int store_get_item(pgc_db *db, const char *code, store_get_item_row *row, pgc_error *err)
 {
-    const char *values[1];
-    pgc_result *res;
-    int rc;
+    const void *args[] = {code};
 
-    memset(row, 0, sizeof *row);
-    if (!code)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_item_stmt,
-                              "parameter code is NULL");
-    values[0] = code;
-
-    rc = pgc_query(db, &store_get_item_stmt, values, NULL, NULL, &res, err);
-    if (rc != PGC_OK)
-        return rc;
-    if (pgc_result_rows(res) == 0) {
-        pgc_result_free(res);
-        return pgc_fail_query(err, PGC_ENOROW, &store_get_item_stmt, "no row");
-    }
-    rc = store_get_item_read(res, row, err);
-    if (rc != PGC_OK) {
-        pgc_result_free(res);
-        memset(row, 0, sizeof *row);
-        return rc;
-    }
-    row->result = res;
-    return PGC_OK;
+    return pgc_query_row(db, &store_get_item_stmt, store_get_item_params, args,
+                         &store_get_item_row_type, row, &row->result, err);
 }
 
 void store_get_item_row_clear(store_get_item_row *row)
@@ -619,297 +267,118 @@ void store_get_item_row_clear(store_get_item_row *row)
 static const pgc_stmt store_list_items_stmt = {
     .name = "store_list_items",
     .sql = "SELECT id, code, mood, n_mood, n_label FROM {{tables.items}} ORDER BY id",
-    .nparams = 0,
-    .param_types = NULL,
     .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 21,
-    .column = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 21, .column = 1,
 };
 
-static const Oid store_list_items_columns[] = {20, 25, 0, 0, 1043};
-
-/* The rows of a stream share their statement's columns: checked once. */
-static int store_list_items_read(pgc_result *res, store_list_items_row *row, bool *checked,
-                                 pgc_error *err)
-{
-    pgc_field f;
-    int rc;
-
-    if (!*checked) {
-        rc = pgc_result_check(res, &store_list_items_stmt, 5, store_list_items_columns, err);
-        if (rc != PGC_OK)
-            return rc;
-        *checked = true;
-    }
-    f = pgc_get_field(res, 0, 0);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_list_items_stmt,
-                              "column id is NULL, but was generated as NOT NULL");
-    row->id = pgc_field_int8(f);
-    f = pgc_get_field(res, 0, 1);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_list_items_stmt,
-                              "column code is NULL, but was generated as NOT NULL");
-    row->code = pgc_field_text(f);
-    f = pgc_get_field(res, 0, 2);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_list_items_stmt,
-                              "column mood is NULL, but was generated as NOT NULL");
-    if (f.data && !store_mood_from_text(f.data, &row->mood))
-        return pgc_fail_query(err, PGC_EINVAL, &store_list_items_stmt,
-                              "column mood: '%s' is not a store_mood label", f.data);
-    f = pgc_get_field(res, 0, 3);
-    row->n_mood_is_null = !f.data;
-    if (f.data && !store_mood_from_text(f.data, &row->n_mood))
-        return pgc_fail_query(err, PGC_EINVAL, &store_list_items_stmt,
-                              "column n_mood: '%s' is not a store_mood label", f.data);
-    f = pgc_get_field(res, 0, 4);
-    row->n_label_is_null = !f.data;
-    row->n_label = pgc_field_text(f);
-    return PGC_OK;
-}
+static const pgc_column store_list_items_columns[] = {
+    PGC_COLUMN(store_list_items_row, id, PGC_T_INT8, NULL),
+    PGC_COLUMN(store_list_items_row, code, PGC_T_TEXT, NULL),
+    PGC_COLUMN(store_list_items_row, mood, PGC_T_ENUM, &store_mood_type),
+    PGC_COLUMN_NULL(store_list_items_row, n_mood, PGC_T_ENUM, &store_mood_type),
+    PGC_COLUMN_NULL(store_list_items_row, n_label, PGC_T_VARCHAR, NULL),
+};
+static const pgc_row_type store_list_items_row_type = PGC_ROW_TYPE(store_list_items_row,
+                                                                   store_list_items_columns);
 
 int store_list_items_open(pgc_db *db, store_list_items_iter *it, pgc_error *err)
 {
-    it->stream = NULL;
-    it->checked = false;
-    return pgc_stream_open(db, &store_list_items_stmt, NULL, NULL, NULL, &it->stream, err);
+    return pgc_rows_open(it, db, &store_list_items_stmt, NULL, NULL, err);
 }
 
 int store_list_items_next(store_list_items_iter *it, store_list_items_row *row, pgc_error *err)
 {
-    pgc_result *res;
-    int rc;
-
-    memset(row, 0, sizeof *row);
-    if (!it->stream)
-        return pgc_fail_query(err, PGC_EINVAL, &store_list_items_stmt,
-                              "the iterator is not open");
-    rc = pgc_stream_next(it->stream, &res, err);
-    if (rc != PGC_OK)
-        return rc;
-    rc = store_list_items_read(res, row, &it->checked, err);
-    if (rc != PGC_OK)
-        memset(row, 0, sizeof *row);
-    return rc;
+    return pgc_rows_next(it, &store_list_items_stmt, &store_list_items_row_type, row, err);
 }
 
 void store_list_items_close(store_list_items_iter *it)
 {
-    if (it) {
-        pgc_stream_close(it->stream);
-        it->stream = NULL;
-    }
+    pgc_rows_close(it);
 }
 
 /* ItemsByMood :many, tests/emit/schema/queries.sql:23 */
 static const Oid store_items_by_mood_types[] = {0};
+static const pgc_param store_items_by_mood_params[] = {
+    {"mood", PGC_T_ENUM, false, &store_mood_type, NULL},
+};
 static const pgc_stmt store_items_by_mood_stmt = {
     .name = "store_items_by_mood",
     .sql = "SELECT id, code FROM {{tables.items}} WHERE mood = ($1::{{schema}}.\"mood\") ORDER BY id",
-    .nparams = 1,
-    .param_types = store_items_by_mood_types,
-    .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 24,
-    .column = 1,
+    .nparams = 1, .param_types = store_items_by_mood_types, .result_format = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 24, .column = 1,
 };
 
-static const Oid store_items_by_mood_columns[] = {20, 25};
-
-/* The rows of a stream share their statement's columns: checked once. */
-static int store_items_by_mood_read(pgc_result *res, store_items_by_mood_row *row, bool *checked,
-                                    pgc_error *err)
-{
-    pgc_field f;
-    int rc;
-
-    if (!*checked) {
-        rc = pgc_result_check(res, &store_items_by_mood_stmt, 2, store_items_by_mood_columns, err);
-        if (rc != PGC_OK)
-            return rc;
-        *checked = true;
-    }
-    f = pgc_get_field(res, 0, 0);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_items_by_mood_stmt,
-                              "column id is NULL, but was generated as NOT NULL");
-    row->id = pgc_field_int8(f);
-    f = pgc_get_field(res, 0, 1);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_items_by_mood_stmt,
-                              "column code is NULL, but was generated as NOT NULL");
-    row->code = pgc_field_text(f);
-    return PGC_OK;
-}
+static const pgc_column store_items_by_mood_columns[] = {
+    PGC_COLUMN(store_items_by_mood_row, id, PGC_T_INT8, NULL),
+    PGC_COLUMN(store_items_by_mood_row, code, PGC_T_TEXT, NULL),
+};
+static const pgc_row_type store_items_by_mood_row_type = PGC_ROW_TYPE(store_items_by_mood_row,
+                                                                      store_items_by_mood_columns);
 
 int store_items_by_mood_open(pgc_db *db, store_mood mood, store_items_by_mood_iter *it,
                              pgc_error *err)
 {
-    const char *values[1];
+    const void *args[] = {&mood};
 
-    it->stream = NULL;
-    it->checked = false;
-    values[0] = store_mood_to_text(mood);
-    if (!values[0])
-        return pgc_fail_query(err, PGC_EINVAL, &store_items_by_mood_stmt,
-                              "parameter mood is not a store_mood value");
-
-    return pgc_stream_open(db, &store_items_by_mood_stmt, values, NULL, NULL, &it->stream, err);
+    return pgc_rows_open(it, db, &store_items_by_mood_stmt, store_items_by_mood_params, args, err);
 }
 
 int store_items_by_mood_next(store_items_by_mood_iter *it, store_items_by_mood_row *row,
                              pgc_error *err)
 {
-    pgc_result *res;
-    int rc;
-
-    memset(row, 0, sizeof *row);
-    if (!it->stream)
-        return pgc_fail_query(err, PGC_EINVAL, &store_items_by_mood_stmt,
-                              "the iterator is not open");
-    rc = pgc_stream_next(it->stream, &res, err);
-    if (rc != PGC_OK)
-        return rc;
-    rc = store_items_by_mood_read(res, row, &it->checked, err);
-    if (rc != PGC_OK)
-        memset(row, 0, sizeof *row);
-    return rc;
+    return pgc_rows_next(it, &store_items_by_mood_stmt, &store_items_by_mood_row_type, row, err);
 }
 
 void store_items_by_mood_close(store_items_by_mood_iter *it)
 {
-    if (it) {
-        pgc_stream_close(it->stream);
-        it->stream = NULL;
-    }
+    pgc_rows_close(it);
 }
 
 /* CountItems :one, tests/emit/schema/queries.sql:26 */
 static const pgc_stmt store_count_items_stmt = {
     .name = "store_count_items",
     .sql = "SELECT count(*) AS total FROM {{tables.items}}",
-    .nparams = 0,
-    .param_types = NULL,
     .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 27,
-    .column = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 27, .column = 1,
 };
 
-static const Oid store_count_items_columns[] = {20};
-
-static int store_count_items_read(pgc_result *res, store_count_items_row *row, pgc_error *err)
-{
-    pgc_field f;
-    int rc = pgc_result_check(res, &store_count_items_stmt, 1, store_count_items_columns, err);
-
-    if (rc != PGC_OK)
-        return rc;
-    f = pgc_get_field(res, 0, 0);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_count_items_stmt,
-                              "column total is NULL, but was generated as NOT NULL");
-    row->total = pgc_field_int8(f);
-    return PGC_OK;
-}
+static const pgc_column store_count_items_columns[] = {
+    PGC_COLUMN(store_count_items_row, total, PGC_T_INT8, NULL),
+};
+static const pgc_row_type store_count_items_row_type = PGC_ROW_TYPE(store_count_items_row,
+                                                                    store_count_items_columns);
 
 int store_count_items(pgc_db *db, store_count_items_row *row, pgc_error *err)
 {
-    pgc_result *res;
-    int rc;
-
-    memset(row, 0, sizeof *row);
-    rc = pgc_query(db, &store_count_items_stmt, NULL, NULL, NULL, &res, err);
-    if (rc != PGC_OK)
-        return rc;
-    if (pgc_result_rows(res) == 0) {
-        pgc_result_free(res);
-        return pgc_fail_query(err, PGC_ENOROW, &store_count_items_stmt, "no row");
-    }
-    rc = store_count_items_read(res, row, err);
-    if (rc != PGC_OK) {
-        pgc_result_free(res);
-        memset(row, 0, sizeof *row);
-        return rc;
-    }
-    row->result = res;
-    return PGC_OK;
-}
-
-void store_count_items_row_clear(store_count_items_row *row)
-{
-    if (row) {
-        pgc_result_free(row->result);
-        memset(row, 0, sizeof *row);
-    }
+    return pgc_query_row(db, &store_count_items_stmt, NULL, NULL, &store_count_items_row_type, row,
+                         NULL, err);
 }
 
 /* ItemCodeName :one, tests/emit/schema/queries.sql:29 */
-static const Oid store_item_code_name_types[] = {20};
-static const int store_item_code_name_formats[] = {1};
+static const Oid store_item_code_name_types[] = {PGC_OID_INT8};
+static const pgc_param store_item_code_name_params[] = {
+    {"id", PGC_T_INT8, false, NULL, NULL},
+};
 static const pgc_stmt store_item_code_name_stmt = {
     .name = "store_item_code_name",
     .sql = "SELECT code::name AS code_name, '{{not a template}}' AS literal FROM {{tables.items}} WHERE id = $1",
-    .nparams = 1,
-    .param_types = store_item_code_name_types,
-    .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 30,
-    .column = 1,
+    .nparams = 1, .param_types = store_item_code_name_types, .result_format = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 30, .column = 1,
 };
 
-static const Oid store_item_code_name_columns[] = {19, 25};
-
-static int store_item_code_name_read(pgc_result *res, store_item_code_name_row *row, pgc_error *err)
-{
-    pgc_field f;
-    int rc = pgc_result_check(res, &store_item_code_name_stmt, 2, store_item_code_name_columns,
-                              err);
-
-    if (rc != PGC_OK)
-        return rc;
-    f = pgc_get_field(res, 0, 0);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_item_code_name_stmt,
-                              "column code_name is NULL, but was generated as NOT NULL");
-    row->code_name = pgc_field_text(f);
-    f = pgc_get_field(res, 0, 1);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_item_code_name_stmt,
-                              "column literal is NULL, but was generated as NOT NULL");
-    row->literal = pgc_field_text(f);
-    return PGC_OK;
-}
+static const pgc_column store_item_code_name_columns[] = {
+    PGC_COLUMN(store_item_code_name_row, code_name, PGC_T_NAME, NULL),
+    PGC_COLUMN(store_item_code_name_row, literal, PGC_T_TEXT, NULL),
+};
+static const pgc_row_type store_item_code_name_row_type = PGC_ROW_TYPE(store_item_code_name_row,
+                                                                       store_item_code_name_columns);
 
 int store_item_code_name(pgc_db *db, int64_t id, store_item_code_name_row *row, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {8};
-    char bin[1][8];
-    pgc_result *res;
-    int rc;
+    const void *args[] = {&id};
 
-    memset(row, 0, sizeof *row);
-    values[0] = pgc_put_int8(bin[0], id);
-
-    rc = pgc_query(db, &store_item_code_name_stmt, values, lengths, store_item_code_name_formats,
-                   &res, err);
-    if (rc != PGC_OK)
-        return rc;
-    if (pgc_result_rows(res) == 0) {
-        pgc_result_free(res);
-        return pgc_fail_query(err, PGC_ENOROW, &store_item_code_name_stmt, "no row");
-    }
-    rc = store_item_code_name_read(res, row, err);
-    if (rc != PGC_OK) {
-        pgc_result_free(res);
-        memset(row, 0, sizeof *row);
-        return rc;
-    }
-    row->result = res;
-    return PGC_OK;
+    return pgc_query_row(db, &store_item_code_name_stmt, store_item_code_name_params, args,
+                         &store_item_code_name_row_type, row, &row->result, err);
 }
 
 void store_item_code_name_row_clear(store_item_code_name_row *row)
@@ -921,269 +390,146 @@ void store_item_code_name_row_clear(store_item_code_name_row *row)
 }
 
 /* RenameItem :exec, tests/emit/schema/queries.sql:32 */
-static const Oid store_rename_item_types[] = {25, 25};
+static const Oid store_rename_item_types[] = {PGC_OID_TEXT, PGC_OID_TEXT};
+static const pgc_param store_rename_item_params[] = {
+    {"new_code", PGC_T_TEXT, false, NULL, NULL},
+    {"old_code", PGC_T_TEXT, false, NULL, NULL},
+};
 static const pgc_stmt store_rename_item_stmt = {
     .name = "store_rename_item",
     .sql = "UPDATE {{tables.items}} SET code = $1 WHERE code = $2",
-    .nparams = 2,
-    .param_types = store_rename_item_types,
-    .result_format = 0,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 33,
-    .column = 1,
+    .nparams = 2, .param_types = store_rename_item_types,
+    .file = "tests/emit/schema/queries.sql", .line = 33, .column = 1,
 };
 
 int store_rename_item(pgc_db *db, const char *new_code, const char *old_code, pgc_error *err)
 {
-    const char *values[2];
+    const void *args[] = {new_code, old_code};
 
-    if (!new_code)
-        return pgc_fail_query(err, PGC_EINVAL, &store_rename_item_stmt,
-                              "parameter new_code is NULL");
-    values[0] = new_code;
-    if (!old_code)
-        return pgc_fail_query(err, PGC_EINVAL, &store_rename_item_stmt,
-                              "parameter old_code is NULL");
-    values[1] = old_code;
-
-    return pgc_query(db, &store_rename_item_stmt, values, NULL, NULL, NULL, err);
+    return pgc_run(db, &store_rename_item_stmt, store_rename_item_params, args, NULL, err);
 }
 
 /* FlagItems :execrows, tests/emit/schema/queries.sql:35 */
-static const Oid store_flag_items_types[] = {16};
-static const int store_flag_items_formats[] = {1};
+static const Oid store_flag_items_types[] = {PGC_OID_BOOL};
+static const pgc_param store_flag_items_params[] = {
+    {"flag", PGC_T_BOOL, false, NULL, NULL},
+};
 static const pgc_stmt store_flag_items_stmt = {
     .name = "store_flag_items",
     .sql = "UPDATE {{tables.items}} SET flag = $1 WHERE flag <> $1",
-    .nparams = 1,
-    .param_types = store_flag_items_types,
-    .result_format = 0,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 36,
-    .column = 1,
+    .nparams = 1, .param_types = store_flag_items_types,
+    .file = "tests/emit/schema/queries.sql", .line = 36, .column = 1,
 };
 
 int store_flag_items(pgc_db *db, bool flag, int64_t *affected, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {1};
-    char bin[1][1];
-    pgc_result *res;
-    int rc;
+    const void *args[] = {&flag};
 
-    if (affected)
-        *affected = 0;
-    values[0] = pgc_put_bool(bin[0], flag);
-
-    rc = pgc_query(db, &store_flag_items_stmt, values, lengths, store_flag_items_formats, &res,
-                   err);
-    if (rc != PGC_OK)
-        return rc;
-    if (affected)
-        *affected = pgc_result_affected(res);
-    pgc_result_free(res);
-    return PGC_OK;
+    return pgc_query_affected(db, &store_flag_items_stmt, store_flag_items_params, args, affected,
+                              err);
 }
 
 /* DeleteItem :execresult, tests/emit/schema/queries.sql:38 */
-static const Oid store_delete_item_types[] = {25};
+static const Oid store_delete_item_types[] = {PGC_OID_TEXT};
+static const pgc_param store_delete_item_params[] = {
+    {"code", PGC_T_TEXT, false, NULL, NULL},
+};
 static const pgc_stmt store_delete_item_stmt = {
     .name = "store_delete_item",
     .sql = "DELETE FROM {{tables.items}} WHERE code = $1",
-    .nparams = 1,
-    .param_types = store_delete_item_types,
-    .result_format = 0,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 39,
-    .column = 1,
+    .nparams = 1, .param_types = store_delete_item_types,
+    .file = "tests/emit/schema/queries.sql", .line = 39, .column = 1,
 };
 
 int store_delete_item(pgc_db *db, const char *code, pgc_result **res, pgc_error *err)
 {
-    const char *values[1];
+    const void *args[] = {code};
 
-    if (!code)
-        return pgc_fail_query(err, PGC_EINVAL, &store_delete_item_stmt,
-                              "parameter code is NULL");
-    values[0] = code;
-
-    return pgc_query(db, &store_delete_item_stmt, values, NULL, NULL, res, err);
+    return pgc_run(db, &store_delete_item_stmt, store_delete_item_params, args, res, err);
 }
 
 /* FillNumbers :execrows, tests/emit/schema/queries.sql:41 */
-static const Oid store_fill_numbers_types[] = {23};
-static const int store_fill_numbers_formats[] = {1};
+static const Oid store_fill_numbers_types[] = {PGC_OID_INT4};
+static const pgc_param store_fill_numbers_params[] = {
+    {"count", PGC_T_INT4, false, NULL, NULL},
+};
 static const pgc_stmt store_fill_numbers_stmt = {
     .name = "store_fill_numbers",
     .sql = "INSERT INTO {{tables.numbers}} (n, note)\n"
            "SELECT g, CASE WHEN g % 2 = 0 THEN 'even' END FROM generate_series(1, $1::integer) AS g",
-    .nparams = 1,
-    .param_types = store_fill_numbers_types,
-    .result_format = 0,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 42,
-    .column = 1,
+    .nparams = 1, .param_types = store_fill_numbers_types,
+    .file = "tests/emit/schema/queries.sql", .line = 42, .column = 1,
 };
 
 int store_fill_numbers(pgc_db *db, int32_t count, int64_t *affected, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {4};
-    char bin[1][4];
-    pgc_result *res;
-    int rc;
+    const void *args[] = {&count};
 
-    if (affected)
-        *affected = 0;
-    values[0] = pgc_put_int4(bin[0], count);
-
-    rc = pgc_query(db, &store_fill_numbers_stmt, values, lengths, store_fill_numbers_formats, &res,
-                   err);
-    if (rc != PGC_OK)
-        return rc;
-    if (affected)
-        *affected = pgc_result_affected(res);
-    pgc_result_free(res);
-    return PGC_OK;
+    return pgc_query_affected(db, &store_fill_numbers_stmt, store_fill_numbers_params, args,
+                              affected, err);
 }
 
 /* ListNumbers :many, tests/emit/schema/queries.sql:45 */
-static const Oid store_list_numbers_types[] = {23};
-static const int store_list_numbers_formats[] = {1};
+static const Oid store_list_numbers_types[] = {PGC_OID_INT4};
+static const pgc_param store_list_numbers_params[] = {
+    {"max_n", PGC_T_INT4, false, NULL, NULL},
+};
 static const pgc_stmt store_list_numbers_stmt = {
     .name = "store_list_numbers",
     .sql = "SELECT n, note FROM {{tables.numbers}} WHERE n <= $1 ORDER BY n",
-    .nparams = 1,
-    .param_types = store_list_numbers_types,
-    .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 46,
-    .column = 1,
+    .nparams = 1, .param_types = store_list_numbers_types, .result_format = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 46, .column = 1,
 };
 
-static const Oid store_list_numbers_columns[] = {23, 25};
-
-/* The rows of a stream share their statement's columns: checked once. */
-static int store_list_numbers_read(pgc_result *res, store_list_numbers_row *row, bool *checked,
-                                   pgc_error *err)
-{
-    pgc_field f;
-    int rc;
-
-    if (!*checked) {
-        rc = pgc_result_check(res, &store_list_numbers_stmt, 2, store_list_numbers_columns, err);
-        if (rc != PGC_OK)
-            return rc;
-        *checked = true;
-    }
-    f = pgc_get_field(res, 0, 0);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_list_numbers_stmt,
-                              "column n is NULL, but was generated as NOT NULL");
-    row->n = pgc_field_int4(f);
-    f = pgc_get_field(res, 0, 1);
-    row->note_is_null = !f.data;
-    row->note = pgc_field_text(f);
-    return PGC_OK;
-}
+static const pgc_column store_list_numbers_columns[] = {
+    PGC_COLUMN(store_list_numbers_row, n, PGC_T_INT4, NULL),
+    PGC_COLUMN_NULL(store_list_numbers_row, note, PGC_T_TEXT, NULL),
+};
+static const pgc_row_type store_list_numbers_row_type = PGC_ROW_TYPE(store_list_numbers_row,
+                                                                     store_list_numbers_columns);
 
 int store_list_numbers_open(pgc_db *db, int32_t max_n, store_list_numbers_iter *it, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {4};
-    char bin[1][4];
+    const void *args[] = {&max_n};
 
-    it->stream = NULL;
-    it->checked = false;
-    values[0] = pgc_put_int4(bin[0], max_n);
-
-    return pgc_stream_open(db, &store_list_numbers_stmt, values, lengths,
-                           store_list_numbers_formats, &it->stream, err);
+    return pgc_rows_open(it, db, &store_list_numbers_stmt, store_list_numbers_params, args, err);
 }
 
 int store_list_numbers_next(store_list_numbers_iter *it, store_list_numbers_row *row,
                             pgc_error *err)
 {
-    pgc_result *res;
-    int rc;
-
-    memset(row, 0, sizeof *row);
-    if (!it->stream)
-        return pgc_fail_query(err, PGC_EINVAL, &store_list_numbers_stmt,
-                              "the iterator is not open");
-    rc = pgc_stream_next(it->stream, &res, err);
-    if (rc != PGC_OK)
-        return rc;
-    rc = store_list_numbers_read(res, row, &it->checked, err);
-    if (rc != PGC_OK)
-        memset(row, 0, sizeof *row);
-    return rc;
+    return pgc_rows_next(it, &store_list_numbers_stmt, &store_list_numbers_row_type, row, err);
 }
 
 void store_list_numbers_close(store_list_numbers_iter *it)
 {
-    if (it) {
-        pgc_stream_close(it->stream);
-        it->stream = NULL;
-    }
+    pgc_rows_close(it);
 }
 
 /* NumberNote :one, tests/emit/schema/queries.sql:48 */
-static const Oid store_number_note_types[] = {23};
-static const int store_number_note_formats[] = {1};
+static const Oid store_number_note_types[] = {PGC_OID_INT4};
+static const pgc_param store_number_note_params[] = {
+    {"n", PGC_T_INT4, false, NULL, NULL},
+};
 static const pgc_stmt store_number_note_stmt = {
     .name = "store_number_note",
     .sql = "SELECT note FROM {{tables.numbers}} WHERE n = $1",
-    .nparams = 1,
-    .param_types = store_number_note_types,
-    .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 49,
-    .column = 1,
+    .nparams = 1, .param_types = store_number_note_types, .result_format = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 49, .column = 1,
 };
 
-static const Oid store_number_note_columns[] = {25};
-
-static int store_number_note_read(pgc_result *res, store_number_note_row *row, pgc_error *err)
-{
-    pgc_field f;
-    int rc = pgc_result_check(res, &store_number_note_stmt, 1, store_number_note_columns, err);
-
-    if (rc != PGC_OK)
-        return rc;
-    f = pgc_get_field(res, 0, 0);
-    row->note_is_null = !f.data;
-    row->note = pgc_field_text(f);
-    return PGC_OK;
-}
+static const pgc_column store_number_note_columns[] = {
+    PGC_COLUMN_NULL(store_number_note_row, note, PGC_T_TEXT, NULL),
+};
+static const pgc_row_type store_number_note_row_type = PGC_ROW_TYPE(store_number_note_row,
+                                                                    store_number_note_columns);
 
 int store_number_note(pgc_db *db, int32_t n, store_number_note_row *row, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {4};
-    char bin[1][4];
-    pgc_result *res;
-    int rc;
+    const void *args[] = {&n};
 
-    memset(row, 0, sizeof *row);
-    values[0] = pgc_put_int4(bin[0], n);
-
-    rc = pgc_query(db, &store_number_note_stmt, values, lengths, store_number_note_formats, &res,
-                   err);
-    if (rc != PGC_OK)
-        return rc;
-    if (pgc_result_rows(res) == 0) {
-        pgc_result_free(res);
-        return pgc_fail_query(err, PGC_ENOROW, &store_number_note_stmt, "no row");
-    }
-    rc = store_number_note_read(res, row, err);
-    if (rc != PGC_OK) {
-        pgc_result_free(res);
-        memset(row, 0, sizeof *row);
-        return rc;
-    }
-    row->result = res;
-    return PGC_OK;
+    return pgc_query_row(db, &store_number_note_stmt, store_number_note_params, args,
+                         &store_number_note_row_type, row, &row->result, err);
 }
 
 void store_number_note_row_clear(store_number_note_row *row)
@@ -1203,198 +549,72 @@ static const pgc_stmt store_copy_events_stmt = {
            ") FROM STDIN (FORMAT binary)",
 };
 
+/* The rows' members in the COPY's column order. */
+static const pgc_column store_copy_events_columns[] = {
+    PGC_COLUMN(store_copy_events_params, id, PGC_T_INT8, NULL),
+    PGC_COLUMN(store_copy_events_params, name, PGC_T_TEXT, NULL),
+    PGC_COLUMN_NULL(store_copy_events_params, mood, PGC_T_ENUM, &store_mood_type),
+    PGC_COLUMN_NULL(store_copy_events_params, small, PGC_T_INT2, NULL),
+    PGC_COLUMN_NULL(store_copy_events_params, medium, PGC_T_INT4, NULL),
+    PGC_COLUMN_NULL(store_copy_events_params, ratio, PGC_T_FLOAT4, NULL),
+    PGC_COLUMN_NULL(store_copy_events_params, score, PGC_T_FLOAT8, NULL),
+    PGC_COLUMN_NULL(store_copy_events_params, flag, PGC_T_BOOL, NULL),
+    PGC_COLUMN_NULL(store_copy_events_params, data, PGC_T_BYTEA, NULL),
+    PGC_COLUMN_NULL(store_copy_events_params, ref, PGC_T_UUID, NULL),
+    PGC_COLUMN_NULL(store_copy_events_params, born, PGC_T_DATE, NULL),
+    PGC_COLUMN_NULL(store_copy_events_params, at, PGC_T_TIMESTAMPTZ, NULL),
+    {"label", PGC_T_VARCHAR, offsetof(store_copy_events_params, label), PGC_NULL_STRING, NULL},
+    PGC_COLUMN_NULL(store_copy_events_params, span, PGC_T_INTERVAL, NULL),
+};
+static const pgc_row_type store_copy_events_row_type = PGC_ROW_TYPE(store_copy_events_params,
+                                                                    store_copy_events_columns);
+
 int store_copy_events(pgc_db *db, const store_copy_events_params *rows, size_t n, int64_t *copied,
                       pgc_error *err)
 {
-    pgc_copy *c;
-    int rc;
-    char bin[16];
-
-    if (copied)
-        *copied = 0;
-    if (!rows && n > 0)
-        return pgc_fail_query(err, PGC_EINVAL, &store_copy_events_stmt, "rows is NULL");
-    for (size_t i = 0; i < n; i++) {
-        if (!rows[i].name)
-            return pgc_fail_query(err, PGC_EINVAL, &store_copy_events_stmt,
-                                  "row %zu: name is NULL", i);
-        if (!rows[i].mood_is_null && !store_mood_to_text(rows[i].mood))
-            return pgc_fail_query(err, PGC_EINVAL, &store_copy_events_stmt,
-                                  "row %zu: mood is not a store_mood value", i);
-    }
-    rc = pgc_copy_begin(db, &store_copy_events_stmt, &c, err);
-    if (rc != PGC_OK)
-        return rc;
-    for (size_t i = 0; i < n; i++) {
-        const store_copy_events_params *r = &rows[i];
-
-        if (pgc_copy_row(c, 14, NULL) != PGC_OK)
-            break; /* pgc_copy_end reports it */
-        pgc_copy_int8(c, r->id, NULL);
-        pgc_copy_text(c, r->name, NULL);
-        if (r->mood_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            pgc_copy_text(c, store_mood_to_text(r->mood), NULL);
-        }
-        if (r->small_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            pgc_copy_int2(c, r->small, NULL);
-        }
-        if (r->medium_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            pgc_copy_int4(c, r->medium, NULL);
-        }
-        if (r->ratio_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            pgc_copy_float4(c, r->ratio, NULL);
-        }
-        if (r->score_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            pgc_copy_float8(c, r->score, NULL);
-        }
-        if (r->flag_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            pgc_copy_bool(c, r->flag, NULL);
-        }
-        if (r->data_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            pgc_copy_bytes(c, r->data.data, r->data.len, NULL);
-        }
-        if (r->ref_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            pgc_copy_bytes(c, r->ref.b, sizeof r->ref.b, NULL);
-        }
-        if (r->born_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            pgc_copy_int4(c, r->born.days, NULL);
-        }
-        if (r->at_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            pgc_copy_int8(c, r->at.usec, NULL);
-        }
-        pgc_copy_text(c, r->label, NULL);
-        if (r->span_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            pgc_copy_bytes(c, pgc_put_interval(bin, r->span), 16, NULL);
-        }
-    }
-    return pgc_copy_end(c, copied, err);
+    return pgc_copy_rows(db, &store_copy_events_stmt, &store_copy_events_row_type, rows, n, copied,
+                         err);
 }
 
 /* GetEvent :one, tests/emit/schema/queries.sql:57 */
-static const Oid store_get_event_types[] = {20};
-static const int store_get_event_formats[] = {1};
+static const Oid store_get_event_types[] = {PGC_OID_INT8};
+static const pgc_param store_get_event_params[] = {
+    {"id", PGC_T_INT8, false, NULL, NULL},
+};
 static const pgc_stmt store_get_event_stmt = {
     .name = "store_get_event",
     .sql = "SELECT \"events\".\"id\", \"events\".\"name\", \"events\".\"mood\", \"events\".\"small\", \"events\".\"medium\", "
            "\"events\".\"ratio\", \"events\".\"score\", \"events\".\"flag\", \"events\".\"data\", \"events\".\"ref\", "
            "\"events\".\"born\", \"events\".\"at\", \"events\".\"label\", \"events\".\"span\" FROM {{tables.events}} WHERE id = $1",
-    .nparams = 1,
-    .param_types = store_get_event_types,
-    .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 58,
-    .column = 1,
+    .nparams = 1, .param_types = store_get_event_types, .result_format = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 58, .column = 1,
 };
 
-static const Oid store_get_event_columns[] = {20, 25, 0, 21, 23, 700, 701, 16, 17, 2950, 1082, 1184,
-                                              1043, 1186};
-
-static int store_get_event_read(pgc_result *res, store_get_event_row *row, pgc_error *err)
-{
-    pgc_field f;
-    int rc = pgc_result_check(res, &store_get_event_stmt, 14, store_get_event_columns, err);
-
-    if (rc != PGC_OK)
-        return rc;
-    f = pgc_get_field(res, 0, 0);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_event_stmt,
-                              "column id is NULL, but was generated as NOT NULL");
-    row->id = pgc_field_int8(f);
-    f = pgc_get_field(res, 0, 1);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_event_stmt,
-                              "column name is NULL, but was generated as NOT NULL");
-    row->name = pgc_field_text(f);
-    f = pgc_get_field(res, 0, 2);
-    row->mood_is_null = !f.data;
-    if (f.data && !store_mood_from_text(f.data, &row->mood))
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_event_stmt,
-                              "column mood: '%s' is not a store_mood label", f.data);
-    f = pgc_get_field(res, 0, 3);
-    row->small_is_null = !f.data;
-    row->small = pgc_field_int2(f);
-    f = pgc_get_field(res, 0, 4);
-    row->medium_is_null = !f.data;
-    row->medium = pgc_field_int4(f);
-    f = pgc_get_field(res, 0, 5);
-    row->ratio_is_null = !f.data;
-    row->ratio = pgc_field_float4(f);
-    f = pgc_get_field(res, 0, 6);
-    row->score_is_null = !f.data;
-    row->score = pgc_field_float8(f);
-    f = pgc_get_field(res, 0, 7);
-    row->flag_is_null = !f.data;
-    row->flag = pgc_field_bool(f);
-    f = pgc_get_field(res, 0, 8);
-    row->data_is_null = !f.data;
-    row->data = pgc_field_bytes(f);
-    f = pgc_get_field(res, 0, 9);
-    row->ref_is_null = !f.data;
-    row->ref = pgc_field_uuid(f);
-    f = pgc_get_field(res, 0, 10);
-    row->born_is_null = !f.data;
-    row->born = pgc_field_date(f);
-    f = pgc_get_field(res, 0, 11);
-    row->at_is_null = !f.data;
-    row->at = pgc_field_timestamp(f);
-    f = pgc_get_field(res, 0, 12);
-    row->label_is_null = !f.data;
-    row->label = pgc_field_text(f);
-    f = pgc_get_field(res, 0, 13);
-    row->span_is_null = !f.data;
-    row->span = pgc_field_interval(f);
-    return PGC_OK;
-}
+static const pgc_column store_get_event_columns[] = {
+    PGC_COLUMN(store_get_event_row, id, PGC_T_INT8, NULL),
+    PGC_COLUMN(store_get_event_row, name, PGC_T_TEXT, NULL),
+    PGC_COLUMN_NULL(store_get_event_row, mood, PGC_T_ENUM, &store_mood_type),
+    PGC_COLUMN_NULL(store_get_event_row, small, PGC_T_INT2, NULL),
+    PGC_COLUMN_NULL(store_get_event_row, medium, PGC_T_INT4, NULL),
+    PGC_COLUMN_NULL(store_get_event_row, ratio, PGC_T_FLOAT4, NULL),
+    PGC_COLUMN_NULL(store_get_event_row, score, PGC_T_FLOAT8, NULL),
+    PGC_COLUMN_NULL(store_get_event_row, flag, PGC_T_BOOL, NULL),
+    PGC_COLUMN_NULL(store_get_event_row, data, PGC_T_BYTEA, NULL),
+    PGC_COLUMN_NULL(store_get_event_row, ref, PGC_T_UUID, NULL),
+    PGC_COLUMN_NULL(store_get_event_row, born, PGC_T_DATE, NULL),
+    PGC_COLUMN_NULL(store_get_event_row, at, PGC_T_TIMESTAMPTZ, NULL),
+    PGC_COLUMN_NULL(store_get_event_row, label, PGC_T_VARCHAR, NULL),
+    PGC_COLUMN_NULL(store_get_event_row, span, PGC_T_INTERVAL, NULL),
+};
+static const pgc_row_type store_get_event_row_type = PGC_ROW_TYPE(store_get_event_row,
+                                                                  store_get_event_columns);
 
 int store_get_event(pgc_db *db, int64_t id, store_get_event_row *row, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {8};
-    char bin[1][8];
-    pgc_result *res;
-    int rc;
+    const void *args[] = {&id};
 
-    memset(row, 0, sizeof *row);
-    values[0] = pgc_put_int8(bin[0], id);
-
-    rc = pgc_query(db, &store_get_event_stmt, values, lengths, store_get_event_formats, &res, err);
-    if (rc != PGC_OK)
-        return rc;
-    if (pgc_result_rows(res) == 0) {
-        pgc_result_free(res);
-        return pgc_fail_query(err, PGC_ENOROW, &store_get_event_stmt, "no row");
-    }
-    rc = store_get_event_read(res, row, err);
-    if (rc != PGC_OK) {
-        pgc_result_free(res);
-        memset(row, 0, sizeof *row);
-        return rc;
-    }
-    row->result = res;
-    return PGC_OK;
+    return pgc_query_row(db, &store_get_event_stmt, store_get_event_params, args,
+                         &store_get_event_row_type, row, &row->result, err);
 }
 
 void store_get_event_row_clear(store_get_event_row *row)
@@ -1409,79 +629,34 @@ void store_get_event_row_clear(store_get_event_row *row)
 static const pgc_stmt store_count_events_stmt = {
     .name = "store_count_events",
     .sql = "SELECT count(*) AS total, count(mood) AS with_mood FROM {{tables.events}}",
-    .nparams = 0,
-    .param_types = NULL,
     .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 61,
-    .column = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 61, .column = 1,
 };
 
-static const Oid store_count_events_columns[] = {20, 20};
-
-static int store_count_events_read(pgc_result *res, store_count_events_row *row, pgc_error *err)
-{
-    pgc_field f;
-    int rc = pgc_result_check(res, &store_count_events_stmt, 2, store_count_events_columns, err);
-
-    if (rc != PGC_OK)
-        return rc;
-    f = pgc_get_field(res, 0, 0);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_count_events_stmt,
-                              "column total is NULL, but was generated as NOT NULL");
-    row->total = pgc_field_int8(f);
-    f = pgc_get_field(res, 0, 1);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_count_events_stmt,
-                              "column with_mood is NULL, but was generated as NOT NULL");
-    row->with_mood = pgc_field_int8(f);
-    return PGC_OK;
-}
+static const pgc_column store_count_events_columns[] = {
+    PGC_COLUMN(store_count_events_row, total, PGC_T_INT8, NULL),
+    PGC_COLUMN(store_count_events_row, with_mood, PGC_T_INT8, NULL),
+};
+static const pgc_row_type store_count_events_row_type = PGC_ROW_TYPE(store_count_events_row,
+                                                                     store_count_events_columns);
 
 int store_count_events(pgc_db *db, store_count_events_row *row, pgc_error *err)
 {
-    pgc_result *res;
-    int rc;
-
-    memset(row, 0, sizeof *row);
-    rc = pgc_query(db, &store_count_events_stmt, NULL, NULL, NULL, &res, err);
-    if (rc != PGC_OK)
-        return rc;
-    if (pgc_result_rows(res) == 0) {
-        pgc_result_free(res);
-        return pgc_fail_query(err, PGC_ENOROW, &store_count_events_stmt, "no row");
-    }
-    rc = store_count_events_read(res, row, err);
-    if (rc != PGC_OK) {
-        pgc_result_free(res);
-        memset(row, 0, sizeof *row);
-        return rc;
-    }
-    row->result = res;
-    return PGC_OK;
-}
-
-void store_count_events_row_clear(store_count_events_row *row)
-{
-    if (row) {
-        pgc_result_free(row->result);
-        memset(row, 0, sizeof *row);
-    }
+    return pgc_query_row(db, &store_count_events_stmt, NULL, NULL, &store_count_events_row_type,
+                         row, NULL, err);
 }
 
 /* AddNumber :batchexec, tests/emit/schema/queries.sql:63 */
-static const Oid store_add_number_types[] = {23, 25};
-static const int store_add_number_formats[] = {1, 0};
+static const Oid store_add_number_types[] = {PGC_OID_INT4, PGC_OID_TEXT};
+static const pgc_param store_add_number_params[] = {
+    {"n", PGC_T_INT4, false, NULL, NULL},
+    {"note", PGC_T_TEXT, true, NULL, NULL},
+};
 static const pgc_stmt store_add_number_stmt = {
     .name = "store_add_number",
     .sql = "INSERT INTO {{tables.numbers}} (n, note) VALUES ($1, $2)",
-    .nparams = 2,
-    .param_types = store_add_number_types,
-    .result_format = 0,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 64,
-    .column = 1,
+    .nparams = 2, .param_types = store_add_number_types,
+    .file = "tests/emit/schema/queries.sql", .line = 64, .column = 1,
 };
 
 int store_add_number_begin(pgc_db *db, store_add_number_batch *b, pgc_error *err)
@@ -1492,18 +667,13 @@ int store_add_number_begin(pgc_db *db, store_add_number_batch *b, pgc_error *err
 
 int store_add_number_queue(store_add_number_batch *b, int32_t n, const char *note, pgc_error *err)
 {
-    const char *values[2];
-    int lengths[2] = {4, 0};
-    char bin[2][4];
+    const void *args[] = {&n, note};
 
     if (!b->batch)
         return pgc_fail_query(err, PGC_EINVAL, &store_add_number_stmt,
                               "the batch is not open");
-    values[0] = pgc_put_int4(bin[0], n);
-    values[1] = note;
-
-    return pgc_batch_queue(b->batch, &store_add_number_stmt, values, lengths,
-                           store_add_number_formats, err);
+    return pgc_batch_queue_args(b->batch, &store_add_number_stmt, store_add_number_params, args,
+                                err);
 }
 
 int store_add_number_end(store_add_number_batch *b, pgc_error *err)
@@ -1515,38 +685,23 @@ int store_add_number_end(store_add_number_batch *b, pgc_error *err)
 }
 
 /* NumberByN :batchone, tests/emit/schema/queries.sql:66 */
-static const Oid store_number_by_n_types[] = {23};
-static const int store_number_by_n_formats[] = {1};
+static const Oid store_number_by_n_types[] = {PGC_OID_INT4};
+static const pgc_param store_number_by_n_params[] = {
+    {"n", PGC_T_INT4, false, NULL, NULL},
+};
 static const pgc_stmt store_number_by_n_stmt = {
     .name = "store_number_by_n",
     .sql = "SELECT n, note FROM {{tables.numbers}} WHERE n = $1",
-    .nparams = 1,
-    .param_types = store_number_by_n_types,
-    .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 67,
-    .column = 1,
+    .nparams = 1, .param_types = store_number_by_n_types, .result_format = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 67, .column = 1,
 };
 
-static const Oid store_number_by_n_columns[] = {23, 25};
-
-static int store_number_by_n_read(pgc_result *res, store_number_by_n_row *row, pgc_error *err)
-{
-    pgc_field f;
-    int rc = pgc_result_check(res, &store_number_by_n_stmt, 2, store_number_by_n_columns, err);
-
-    if (rc != PGC_OK)
-        return rc;
-    f = pgc_get_field(res, 0, 0);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_number_by_n_stmt,
-                              "column n is NULL, but was generated as NOT NULL");
-    row->n = pgc_field_int4(f);
-    f = pgc_get_field(res, 0, 1);
-    row->note_is_null = !f.data;
-    row->note = pgc_field_text(f);
-    return PGC_OK;
-}
+static const pgc_column store_number_by_n_columns[] = {
+    PGC_COLUMN(store_number_by_n_row, n, PGC_T_INT4, NULL),
+    PGC_COLUMN_NULL(store_number_by_n_row, note, PGC_T_TEXT, NULL),
+};
+static const pgc_row_type store_number_by_n_row_type = PGC_ROW_TYPE(store_number_by_n_row,
+                                                                    store_number_by_n_columns);
 
 int store_number_by_n_begin(pgc_db *db, store_number_by_n_batch *b, pgc_error *err)
 {
@@ -1556,17 +711,13 @@ int store_number_by_n_begin(pgc_db *db, store_number_by_n_batch *b, pgc_error *e
 
 int store_number_by_n_queue(store_number_by_n_batch *b, int32_t n, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {4};
-    char bin[1][4];
+    const void *args[] = {&n};
 
     if (!b->batch)
         return pgc_fail_query(err, PGC_EINVAL, &store_number_by_n_stmt,
                               "the batch is not open");
-    values[0] = pgc_put_int4(bin[0], n);
-
-    return pgc_batch_queue(b->batch, &store_number_by_n_stmt, values, lengths,
-                           store_number_by_n_formats, err);
+    return pgc_batch_queue_args(b->batch, &store_number_by_n_stmt, store_number_by_n_params, args,
+                                err);
 }
 
 int store_number_by_n_end(store_number_by_n_batch *b, pgc_error *err)
@@ -1593,24 +744,14 @@ static int store_number_by_n_result(store_number_by_n_batch *b, pgc_result **res
 int store_number_by_n_next(store_number_by_n_batch *b, store_number_by_n_row *row, pgc_error *err)
 {
     pgc_result *res;
-    int rc;
+    int rc = store_number_by_n_result(b, &res, err);
 
-    memset(row, 0, sizeof *row);
-    rc = store_number_by_n_result(b, &res, err);
-    if (rc != PGC_OK)
-        return rc;
-    if (pgc_result_rows(res) == 0) {
-        pgc_result_free(res);
-        return pgc_fail_query(err, PGC_ENOROW, &store_number_by_n_stmt, "no row");
-    }
-    rc = store_number_by_n_read(res, row, err);
     if (rc != PGC_OK) {
-        pgc_result_free(res);
         memset(row, 0, sizeof *row);
         return rc;
     }
-    row->result = res;
-    return PGC_OK;
+    return pgc_result_row(res, &store_number_by_n_stmt, &store_number_by_n_row_type, row,
+                          &row->result, err);
 }
 
 void store_number_by_n_row_clear(store_number_by_n_row *row)
@@ -1622,39 +763,23 @@ void store_number_by_n_row_clear(store_number_by_n_row *row)
 }
 
 /* NumbersUpTo :batchmany, tests/emit/schema/queries.sql:69 */
-static const Oid store_numbers_up_to_types[] = {23};
-static const int store_numbers_up_to_formats[] = {1};
+static const Oid store_numbers_up_to_types[] = {PGC_OID_INT4};
+static const pgc_param store_numbers_up_to_params[] = {
+    {"max_n", PGC_T_INT4, false, NULL, NULL},
+};
 static const pgc_stmt store_numbers_up_to_stmt = {
     .name = "store_numbers_up_to",
     .sql = "SELECT n, note FROM {{tables.numbers}} WHERE n <= $1 ORDER BY n",
-    .nparams = 1,
-    .param_types = store_numbers_up_to_types,
-    .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 70,
-    .column = 1,
+    .nparams = 1, .param_types = store_numbers_up_to_types, .result_format = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 70, .column = 1,
 };
 
-static const Oid store_numbers_up_to_columns[] = {23, 25};
-
-static int store_numbers_up_to_read(pgc_result *res, int r, store_numbers_up_to_row *row,
-                                    pgc_error *err)
-{
-    pgc_field f;
-    int rc = pgc_result_check(res, &store_numbers_up_to_stmt, 2, store_numbers_up_to_columns, err);
-
-    if (rc != PGC_OK)
-        return rc;
-    f = pgc_get_field(res, r, 0);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_numbers_up_to_stmt,
-                              "column n is NULL, but was generated as NOT NULL");
-    row->n = pgc_field_int4(f);
-    f = pgc_get_field(res, r, 1);
-    row->note_is_null = !f.data;
-    row->note = pgc_field_text(f);
-    return PGC_OK;
-}
+static const pgc_column store_numbers_up_to_columns[] = {
+    PGC_COLUMN(store_numbers_up_to_row, n, PGC_T_INT4, NULL),
+    PGC_COLUMN_NULL(store_numbers_up_to_row, note, PGC_T_TEXT, NULL),
+};
+static const pgc_row_type store_numbers_up_to_row_type = PGC_ROW_TYPE(store_numbers_up_to_row,
+                                                                      store_numbers_up_to_columns);
 
 int store_numbers_up_to_begin(pgc_db *db, store_numbers_up_to_batch *b, pgc_error *err)
 {
@@ -1664,17 +789,13 @@ int store_numbers_up_to_begin(pgc_db *db, store_numbers_up_to_batch *b, pgc_erro
 
 int store_numbers_up_to_queue(store_numbers_up_to_batch *b, int32_t max_n, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {4};
-    char bin[1][4];
+    const void *args[] = {&max_n};
 
     if (!b->batch)
         return pgc_fail_query(err, PGC_EINVAL, &store_numbers_up_to_stmt,
                               "the batch is not open");
-    values[0] = pgc_put_int4(bin[0], max_n);
-
-    return pgc_batch_queue(b->batch, &store_numbers_up_to_stmt, values, lengths,
-                           store_numbers_up_to_formats, err);
+    return pgc_batch_queue_args(b->batch, &store_numbers_up_to_stmt, store_numbers_up_to_params,
+                                args, err);
 }
 
 int store_numbers_up_to_end(store_numbers_up_to_batch *b, pgc_error *err)
@@ -1717,34 +838,44 @@ int store_numbers_up_to_next(store_numbers_up_to_batch *b, size_t *nrows, pgc_er
 int store_numbers_up_to_get(store_numbers_up_to_batch *b, size_t i, store_numbers_up_to_row *row,
                             pgc_error *err)
 {
-    int rc;
-
-    memset(row, 0, sizeof *row);
-    if (!b->result || i >= (size_t)pgc_result_rows(b->result))
-        return pgc_fail_query(err, PGC_EINVAL, &store_numbers_up_to_stmt,
-                              "no row %zu in this call", i);
-    rc = store_numbers_up_to_read(b->result, (int)i, row, err);
-    if (rc != PGC_OK)
+    if (!b->result || i >= (size_t)pgc_result_rows(b->result)) {
         memset(row, 0, sizeof *row);
-    return rc;
+        return pgc_fail_query(err, PGC_EINVAL, &store_numbers_up_to_stmt, "no row %zu in this call", i);
+    }
+    return pgc_read_row(b->result, (int)i, &store_numbers_up_to_stmt, &store_numbers_up_to_row_type,
+                        true, row, err);
 }
 
 /* PutList :exec, tests/emit/schema/queries.sql:72 */
-static const Oid store_put_list_types[] = {23, 1005, 1007, 1016, 1021, 1022, 1000, 2951, 1182, 1115,
-                                           1185, 1009, 1015};
-static const int store_put_list_formats[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+static const Oid store_put_list_types[] = {PGC_OID_INT4, PGC_OID_INT2_ARRAY, PGC_OID_INT4_ARRAY,
+                                           PGC_OID_INT8_ARRAY, PGC_OID_FLOAT4_ARRAY,
+                                           PGC_OID_FLOAT8_ARRAY, PGC_OID_BOOL_ARRAY,
+                                           PGC_OID_UUID_ARRAY, PGC_OID_DATE_ARRAY,
+                                           PGC_OID_TIMESTAMP_ARRAY, PGC_OID_TIMESTAMPTZ_ARRAY,
+                                           PGC_OID_TEXT_ARRAY, PGC_OID_VARCHAR_ARRAY};
+static const pgc_param store_put_list_params[] = {
+    {"id", PGC_T_INT4, false, NULL, NULL},
+    {"smalls", PGC_T_INT2_ARRAY, false, NULL, NULL},
+    {"ints", PGC_T_INT4_ARRAY, true, NULL, NULL},
+    {"bigs", PGC_T_INT8_ARRAY, true, NULL, NULL},
+    {"reals", PGC_T_FLOAT4_ARRAY, true, NULL, NULL},
+    {"doubles", PGC_T_FLOAT8_ARRAY, true, NULL, NULL},
+    {"flags", PGC_T_BOOL_ARRAY, true, NULL, NULL},
+    {"refs", PGC_T_UUID_ARRAY, true, NULL, NULL},
+    {"days", PGC_T_DATE_ARRAY, true, NULL, NULL},
+    {"stamps", PGC_T_TIMESTAMP_ARRAY, true, NULL, NULL},
+    {"stampstz", PGC_T_TIMESTAMPTZ_ARRAY, true, NULL, NULL},
+    {"words", PGC_T_TEXT_ARRAY, true, NULL, NULL},
+    {"labels", PGC_T_VARCHAR_ARRAY, true, NULL, NULL},
+};
 static const pgc_stmt store_put_list_stmt = {
     .name = "store_put_list",
     .sql = "INSERT INTO {{tables.lists}} (id, smalls, ints, bigs, reals, doubles, flags, refs, days, stamps,\n"
            "                              stampstz, words, labels)\n"
            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,\n"
            "        $12, $13)",
-    .nparams = 13,
-    .param_types = store_put_list_types,
-    .result_format = 0,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 73,
-    .column = 1,
+    .nparams = 13, .param_types = store_put_list_types,
+    .file = "tests/emit/schema/queries.sql", .line = 73, .column = 1,
 };
 
 int store_put_list(pgc_db *db, int32_t id, pgc_int2_array smalls, const pgc_int4_array *ints,
@@ -1754,189 +885,50 @@ int store_put_list(pgc_db *db, int32_t id, pgc_int2_array smalls, const pgc_int4
                    const pgc_timestamp_array *stamps, const pgc_timestamp_array *stampstz,
                    const pgc_text_array *words, const pgc_text_array *labels, pgc_error *err)
 {
-    const char *values[13];
-    int lengths[13] = {4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-    char bin[13][4];
-    char *arrays[12] = {NULL};
-    int rc;
+    const void *args[] = {&id, &smalls, ints, bigs, reals, doubles, flags, refs, days, stamps,
+                          stampstz, words, labels};
 
-    values[0] = pgc_put_int4(bin[0], id);
-    rc = pgc_put_int2_array(smalls, 21, &arrays[0], &lengths[1]);
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "smalls", err);
-    values[1] = arrays[0];
-    rc = ints ? pgc_put_int4_array(*ints, 23, &arrays[1], &lengths[2]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "ints", err);
-    values[2] = arrays[1];
-    rc = bigs ? pgc_put_int8_array(*bigs, 20, &arrays[2], &lengths[3]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "bigs", err);
-    values[3] = arrays[2];
-    rc = reals ? pgc_put_float4_array(*reals, 700, &arrays[3], &lengths[4]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "reals", err);
-    values[4] = arrays[3];
-    rc = doubles ? pgc_put_float8_array(*doubles, 701, &arrays[4], &lengths[5]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "doubles", err);
-    values[5] = arrays[4];
-    rc = flags ? pgc_put_bool_array(*flags, 16, &arrays[5], &lengths[6]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "flags", err);
-    values[6] = arrays[5];
-    rc = refs ? pgc_put_uuid_array(*refs, 2950, &arrays[6], &lengths[7]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "refs", err);
-    values[7] = arrays[6];
-    rc = days ? pgc_put_date_array(*days, 1082, &arrays[7], &lengths[8]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "days", err);
-    values[8] = arrays[7];
-    rc = stamps ? pgc_put_timestamp_array(*stamps, 1114, &arrays[8], &lengths[9]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "stamps", err);
-    values[9] = arrays[8];
-    rc = stampstz ? pgc_put_timestamp_array(*stampstz, 1184, &arrays[9], &lengths[10]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "stampstz", err);
-    values[10] = arrays[9];
-    rc = words ? pgc_put_text_array(*words, 25, &arrays[10], &lengths[11]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "words", err);
-    values[11] = arrays[10];
-    rc = labels ? pgc_put_text_array(*labels, 1043, &arrays[11], &lengths[12]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 12, rc, &store_put_list_stmt, "labels", err);
-    values[12] = arrays[11];
-
-    rc = pgc_query(db, &store_put_list_stmt, values, lengths, store_put_list_formats, NULL, err);
-    free_arrays(arrays, 12);
-    return rc;
+    return pgc_run(db, &store_put_list_stmt, store_put_list_params, args, NULL, err);
 }
 
 /* GetList :one, tests/emit/schema/queries.sql:78 */
-static const Oid store_get_list_types[] = {23};
-static const int store_get_list_formats[] = {1};
+static const Oid store_get_list_types[] = {PGC_OID_INT4};
+static const pgc_param store_get_list_params[] = {
+    {"id", PGC_T_INT4, false, NULL, NULL},
+};
 static const pgc_stmt store_get_list_stmt = {
     .name = "store_get_list",
     .sql = "SELECT \"lists\".\"id\", \"lists\".\"smalls\", \"lists\".\"ints\", \"lists\".\"bigs\", \"lists\".\"reals\", "
            "\"lists\".\"doubles\", \"lists\".\"flags\", \"lists\".\"refs\", \"lists\".\"days\", \"lists\".\"stamps\", "
            "\"lists\".\"stampstz\", \"lists\".\"words\", \"lists\".\"labels\" FROM {{tables.lists}} WHERE id = $1",
-    .nparams = 1,
-    .param_types = store_get_list_types,
-    .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 79,
-    .column = 1,
+    .nparams = 1, .param_types = store_get_list_types, .result_format = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 79, .column = 1,
 };
 
-static const Oid store_get_list_columns[] = {23, 1005, 1007, 1016, 1021, 1022, 1000, 2951, 1182,
-                                             1115, 1185, 1009, 1015};
-
-static int store_get_list_read(pgc_result *res, store_get_list_row *row, pgc_error *err)
-{
-    pgc_field f;
-    int rc = pgc_result_check(res, &store_get_list_stmt, 13, store_get_list_columns, err);
-
-    if (rc != PGC_OK)
-        return rc;
-    f = pgc_get_field(res, 0, 0);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_list_stmt,
-                              "column id is NULL, but was generated as NOT NULL");
-    row->id = pgc_field_int4(f);
-    f = pgc_get_field(res, 0, 1);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_list_stmt,
-                              "column smalls is NULL, but was generated as NOT NULL");
-    rc = pgc_field_int2_array(res, f, &row->smalls, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_list_stmt, "column smalls");
-    f = pgc_get_field(res, 0, 2);
-    row->ints_is_null = !f.data;
-    rc = pgc_field_int4_array(res, f, &row->ints, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_list_stmt, "column ints");
-    f = pgc_get_field(res, 0, 3);
-    row->bigs_is_null = !f.data;
-    rc = pgc_field_int8_array(res, f, &row->bigs, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_list_stmt, "column bigs");
-    f = pgc_get_field(res, 0, 4);
-    row->reals_is_null = !f.data;
-    rc = pgc_field_float4_array(res, f, &row->reals, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_list_stmt, "column reals");
-    f = pgc_get_field(res, 0, 5);
-    row->doubles_is_null = !f.data;
-    rc = pgc_field_float8_array(res, f, &row->doubles, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_list_stmt, "column doubles");
-    f = pgc_get_field(res, 0, 6);
-    row->flags_is_null = !f.data;
-    rc = pgc_field_bool_array(res, f, &row->flags, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_list_stmt, "column flags");
-    f = pgc_get_field(res, 0, 7);
-    row->refs_is_null = !f.data;
-    rc = pgc_field_uuid_array(res, f, &row->refs, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_list_stmt, "column refs");
-    f = pgc_get_field(res, 0, 8);
-    row->days_is_null = !f.data;
-    rc = pgc_field_date_array(res, f, &row->days, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_list_stmt, "column days");
-    f = pgc_get_field(res, 0, 9);
-    row->stamps_is_null = !f.data;
-    rc = pgc_field_timestamp_array(res, f, &row->stamps, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_list_stmt, "column stamps");
-    f = pgc_get_field(res, 0, 10);
-    row->stampstz_is_null = !f.data;
-    rc = pgc_field_timestamp_array(res, f, &row->stampstz, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_list_stmt, "column stampstz");
-    f = pgc_get_field(res, 0, 11);
-    row->words_is_null = !f.data;
-    rc = pgc_field_text_array(res, f, &row->words, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_list_stmt, "column words");
-    f = pgc_get_field(res, 0, 12);
-    row->labels_is_null = !f.data;
-    rc = pgc_field_text_array(res, f, &row->labels, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_list_stmt, "column labels");
-    return PGC_OK;
-}
+static const pgc_column store_get_list_columns[] = {
+    PGC_COLUMN(store_get_list_row, id, PGC_T_INT4, NULL),
+    PGC_COLUMN(store_get_list_row, smalls, PGC_T_INT2_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_get_list_row, ints, PGC_T_INT4_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_get_list_row, bigs, PGC_T_INT8_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_get_list_row, reals, PGC_T_FLOAT4_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_get_list_row, doubles, PGC_T_FLOAT8_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_get_list_row, flags, PGC_T_BOOL_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_get_list_row, refs, PGC_T_UUID_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_get_list_row, days, PGC_T_DATE_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_get_list_row, stamps, PGC_T_TIMESTAMP_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_get_list_row, stampstz, PGC_T_TIMESTAMPTZ_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_get_list_row, words, PGC_T_TEXT_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_get_list_row, labels, PGC_T_VARCHAR_ARRAY, NULL),
+};
+static const pgc_row_type store_get_list_row_type = PGC_ROW_TYPE(store_get_list_row,
+                                                                 store_get_list_columns);
 
 int store_get_list(pgc_db *db, int32_t id, store_get_list_row *row, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {4};
-    char bin[1][4];
-    pgc_result *res;
-    int rc;
+    const void *args[] = {&id};
 
-    memset(row, 0, sizeof *row);
-    values[0] = pgc_put_int4(bin[0], id);
-
-    rc = pgc_query(db, &store_get_list_stmt, values, lengths, store_get_list_formats, &res, err);
-    if (rc != PGC_OK)
-        return rc;
-    if (pgc_result_rows(res) == 0) {
-        pgc_result_free(res);
-        return pgc_fail_query(err, PGC_ENOROW, &store_get_list_stmt, "no row");
-    }
-    rc = store_get_list_read(res, row, err);
-    if (rc != PGC_OK) {
-        pgc_result_free(res);
-        memset(row, 0, sizeof *row);
-        return rc;
-    }
-    row->result = res;
-    return PGC_OK;
+    return pgc_query_row(db, &store_get_list_stmt, store_get_list_params, args,
+                         &store_get_list_row_type, row, &row->result, err);
 }
 
 void store_get_list_row_clear(store_get_list_row *row)
@@ -1948,243 +940,99 @@ void store_get_list_row_clear(store_get_list_row *row)
 }
 
 /* ListsByIds :many, tests/emit/schema/queries.sql:81 */
-static const Oid store_lists_by_ids_types[] = {1007};
-static const int store_lists_by_ids_formats[] = {1};
+static const Oid store_lists_by_ids_types[] = {PGC_OID_INT4_ARRAY};
+static const pgc_param store_lists_by_ids_params[] = {
+    {"ids", PGC_T_INT4_ARRAY, false, NULL, NULL},
+};
 static const pgc_stmt store_lists_by_ids_stmt = {
     .name = "store_lists_by_ids",
     .sql = "SELECT id, words FROM {{tables.lists}} WHERE id = ANY($1) ORDER BY id",
-    .nparams = 1,
-    .param_types = store_lists_by_ids_types,
-    .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 82,
-    .column = 1,
+    .nparams = 1, .param_types = store_lists_by_ids_types, .result_format = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 82, .column = 1,
 };
 
-static const Oid store_lists_by_ids_columns[] = {23, 1009};
-
-/* The rows of a stream share their statement's columns: checked once. */
-static int store_lists_by_ids_read(pgc_result *res, store_lists_by_ids_row *row, bool *checked,
-                                   pgc_error *err)
-{
-    pgc_field f;
-    int rc;
-
-    if (!*checked) {
-        rc = pgc_result_check(res, &store_lists_by_ids_stmt, 2, store_lists_by_ids_columns, err);
-        if (rc != PGC_OK)
-            return rc;
-        *checked = true;
-    }
-    f = pgc_get_field(res, 0, 0);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_lists_by_ids_stmt,
-                              "column id is NULL, but was generated as NOT NULL");
-    row->id = pgc_field_int4(f);
-    f = pgc_get_field(res, 0, 1);
-    row->words_is_null = !f.data;
-    rc = pgc_field_text_array(res, f, &row->words, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_lists_by_ids_stmt, "column words");
-    return PGC_OK;
-}
+static const pgc_column store_lists_by_ids_columns[] = {
+    PGC_COLUMN(store_lists_by_ids_row, id, PGC_T_INT4, NULL),
+    PGC_COLUMN_NULL(store_lists_by_ids_row, words, PGC_T_TEXT_ARRAY, NULL),
+};
+static const pgc_row_type store_lists_by_ids_row_type = PGC_ROW_TYPE(store_lists_by_ids_row,
+                                                                     store_lists_by_ids_columns);
 
 int store_lists_by_ids_open(pgc_db *db, pgc_int4_array ids, store_lists_by_ids_iter *it,
                             pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {0};
-    char *arrays[1] = {NULL};
-    int rc;
+    const void *args[] = {&ids};
 
-    it->stream = NULL;
-    it->checked = false;
-    rc = pgc_put_int4_array(ids, 23, &arrays[0], &lengths[0]);
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 1, rc, &store_lists_by_ids_stmt, "ids", err);
-    values[0] = arrays[0];
-
-    rc = pgc_stream_open(db, &store_lists_by_ids_stmt, values, lengths, store_lists_by_ids_formats,
-                         &it->stream, err);
-    free(arrays[0]);
-    return rc;
+    return pgc_rows_open(it, db, &store_lists_by_ids_stmt, store_lists_by_ids_params, args, err);
 }
 
 int store_lists_by_ids_next(store_lists_by_ids_iter *it, store_lists_by_ids_row *row,
                             pgc_error *err)
 {
-    pgc_result *res;
-    int rc;
-
-    memset(row, 0, sizeof *row);
-    if (!it->stream)
-        return pgc_fail_query(err, PGC_EINVAL, &store_lists_by_ids_stmt,
-                              "the iterator is not open");
-    rc = pgc_stream_next(it->stream, &res, err);
-    if (rc != PGC_OK)
-        return rc;
-    rc = store_lists_by_ids_read(res, row, &it->checked, err);
-    if (rc != PGC_OK)
-        memset(row, 0, sizeof *row);
-    return rc;
+    return pgc_rows_next(it, &store_lists_by_ids_stmt, &store_lists_by_ids_row_type, row, err);
 }
 
 void store_lists_by_ids_close(store_lists_by_ids_iter *it)
 {
-    if (it) {
-        pgc_stream_close(it->stream);
-        it->stream = NULL;
-    }
+    pgc_rows_close(it);
 }
 
 /* NumbersIn :many, tests/emit/schema/queries.sql:84 */
-static const Oid store_numbers_in_types[] = {1007, 1009};
-static const int store_numbers_in_formats[] = {1, 1};
+static const Oid store_numbers_in_types[] = {PGC_OID_INT4_ARRAY, PGC_OID_TEXT_ARRAY};
+static const pgc_param store_numbers_in_params[] = {
+    {"ns", PGC_T_INT4_ARRAY, false, NULL, NULL},
+    {"notes", PGC_T_TEXT_ARRAY, true, NULL, NULL},
+};
 static const pgc_stmt store_numbers_in_stmt = {
     .name = "store_numbers_in",
     .sql = "SELECT n FROM {{tables.numbers}} WHERE n = ANY($1::int[]) AND note = ANY($2::text[])\n"
            "ORDER BY n",
-    .nparams = 2,
-    .param_types = store_numbers_in_types,
-    .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 85,
-    .column = 1,
+    .nparams = 2, .param_types = store_numbers_in_types, .result_format = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 85, .column = 1,
 };
 
-static const Oid store_numbers_in_columns[] = {23};
-
-/* The rows of a stream share their statement's columns: checked once. */
-static int store_numbers_in_read(pgc_result *res, store_numbers_in_row *row, bool *checked,
-                                 pgc_error *err)
-{
-    pgc_field f;
-    int rc;
-
-    if (!*checked) {
-        rc = pgc_result_check(res, &store_numbers_in_stmt, 1, store_numbers_in_columns, err);
-        if (rc != PGC_OK)
-            return rc;
-        *checked = true;
-    }
-    f = pgc_get_field(res, 0, 0);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_numbers_in_stmt,
-                              "column n is NULL, but was generated as NOT NULL");
-    row->n = pgc_field_int4(f);
-    return PGC_OK;
-}
+static const pgc_column store_numbers_in_columns[] = {
+    PGC_COLUMN(store_numbers_in_row, n, PGC_T_INT4, NULL),
+};
+static const pgc_row_type store_numbers_in_row_type = PGC_ROW_TYPE(store_numbers_in_row,
+                                                                   store_numbers_in_columns);
 
 int store_numbers_in_open(pgc_db *db, pgc_int4_array ns, const pgc_text_array *notes,
                           store_numbers_in_iter *it, pgc_error *err)
 {
-    const char *values[2];
-    int lengths[2] = {0, 0};
-    char *arrays[2] = {NULL};
-    int rc;
+    const void *args[] = {&ns, notes};
 
-    it->stream = NULL;
-    it->checked = false;
-    rc = pgc_put_int4_array(ns, 23, &arrays[0], &lengths[0]);
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 2, rc, &store_numbers_in_stmt, "ns", err);
-    values[0] = arrays[0];
-    rc = notes ? pgc_put_text_array(*notes, 25, &arrays[1], &lengths[1]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 2, rc, &store_numbers_in_stmt, "notes", err);
-    values[1] = arrays[1];
-
-    rc = pgc_stream_open(db, &store_numbers_in_stmt, values, lengths, store_numbers_in_formats,
-                         &it->stream, err);
-    free_arrays(arrays, 2);
-    return rc;
+    return pgc_rows_open(it, db, &store_numbers_in_stmt, store_numbers_in_params, args, err);
 }
 
 int store_numbers_in_next(store_numbers_in_iter *it, store_numbers_in_row *row, pgc_error *err)
 {
-    pgc_result *res;
-    int rc;
-
-    memset(row, 0, sizeof *row);
-    if (!it->stream)
-        return pgc_fail_query(err, PGC_EINVAL, &store_numbers_in_stmt,
-                              "the iterator is not open");
-    rc = pgc_stream_next(it->stream, &res, err);
-    if (rc != PGC_OK)
-        return rc;
-    rc = store_numbers_in_read(res, row, &it->checked, err);
-    if (rc != PGC_OK)
-        memset(row, 0, sizeof *row);
-    return rc;
+    return pgc_rows_next(it, &store_numbers_in_stmt, &store_numbers_in_row_type, row, err);
 }
 
 void store_numbers_in_close(store_numbers_in_iter *it)
 {
-    if (it) {
-        pgc_stream_close(it->stream);
-        it->stream = NULL;
-    }
+    pgc_rows_close(it);
 }
 
 /* Grid :one, tests/emit/schema/queries.sql:88 */
 static const pgc_stmt store_grid_stmt = {
     .name = "store_grid",
     .sql = "SELECT '{{1, 2}, {3, 4}}'::int[] AS cells, '{}'::int[] AS none",
-    .nparams = 0,
-    .param_types = NULL,
     .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 89,
-    .column = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 89, .column = 1,
 };
 
-static const Oid store_grid_columns[] = {1007, 1007};
-
-static int store_grid_read(pgc_result *res, store_grid_row *row, pgc_error *err)
-{
-    pgc_field f;
-    int rc = pgc_result_check(res, &store_grid_stmt, 2, store_grid_columns, err);
-
-    if (rc != PGC_OK)
-        return rc;
-    f = pgc_get_field(res, 0, 0);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_grid_stmt,
-                              "column cells is NULL, but was generated as NOT NULL");
-    rc = pgc_field_int4_array(res, f, &row->cells, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_grid_stmt, "column cells");
-    f = pgc_get_field(res, 0, 1);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_grid_stmt,
-                              "column none is NULL, but was generated as NOT NULL");
-    rc = pgc_field_int4_array(res, f, &row->none, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_grid_stmt, "column none");
-    return PGC_OK;
-}
+static const pgc_column store_grid_columns[] = {
+    PGC_COLUMN(store_grid_row, cells, PGC_T_INT4_ARRAY, NULL),
+    PGC_COLUMN(store_grid_row, none, PGC_T_INT4_ARRAY, NULL),
+};
+static const pgc_row_type store_grid_row_type = PGC_ROW_TYPE(store_grid_row, store_grid_columns);
 
 int store_grid(pgc_db *db, store_grid_row *row, pgc_error *err)
 {
-    pgc_result *res;
-    int rc;
-
-    memset(row, 0, sizeof *row);
-    rc = pgc_query(db, &store_grid_stmt, NULL, NULL, NULL, &res, err);
-    if (rc != PGC_OK)
-        return rc;
-    if (pgc_result_rows(res) == 0) {
-        pgc_result_free(res);
-        return pgc_fail_query(err, PGC_ENOROW, &store_grid_stmt, "no row");
-    }
-    rc = store_grid_read(res, row, err);
-    if (rc != PGC_OK) {
-        pgc_result_free(res);
-        memset(row, 0, sizeof *row);
-        return rc;
-    }
-    row->result = res;
-    return PGC_OK;
+    return pgc_query_row(db, &store_grid_stmt, NULL, NULL, &store_grid_row_type, row, &row->result,
+                         err);
 }
 
 void store_grid_row_clear(store_grid_row *row)
@@ -2196,192 +1044,92 @@ void store_grid_row_clear(store_grid_row *row)
 }
 
 /* LaterBy :one, tests/emit/schema/queries.sql:91 */
-static const Oid store_later_by_types[] = {1186, 1184, 1186};
-static const int store_later_by_formats[] = {1, 1, 1};
+static const Oid store_later_by_types[] = {PGC_OID_INTERVAL, PGC_OID_TIMESTAMPTZ, PGC_OID_INTERVAL};
+static const pgc_param store_later_by_params[] = {
+    {"span", PGC_T_INTERVAL, false, NULL, NULL},
+    {"at", PGC_T_TIMESTAMPTZ, false, NULL, NULL},
+    {"other", PGC_T_INTERVAL, true, NULL, NULL},
+};
 static const pgc_stmt store_later_by_stmt = {
     .name = "store_later_by",
     .sql = "SELECT $1::interval AS span, $2::timestamptz + $1::interval AS later,\n"
            "       $3::interval AS other",
-    .nparams = 3,
-    .param_types = store_later_by_types,
-    .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 92,
-    .column = 1,
+    .nparams = 3, .param_types = store_later_by_types, .result_format = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 92, .column = 1,
 };
 
-static const Oid store_later_by_columns[] = {1186, 1184, 1186};
-
-static int store_later_by_read(pgc_result *res, store_later_by_row *row, pgc_error *err)
-{
-    pgc_field f;
-    int rc = pgc_result_check(res, &store_later_by_stmt, 3, store_later_by_columns, err);
-
-    if (rc != PGC_OK)
-        return rc;
-    f = pgc_get_field(res, 0, 0);
-    row->span_is_null = !f.data;
-    row->span = pgc_field_interval(f);
-    f = pgc_get_field(res, 0, 1);
-    row->later_is_null = !f.data;
-    row->later = pgc_field_timestamp(f);
-    f = pgc_get_field(res, 0, 2);
-    row->other_is_null = !f.data;
-    row->other = pgc_field_interval(f);
-    return PGC_OK;
-}
+static const pgc_column store_later_by_columns[] = {
+    PGC_COLUMN_NULL(store_later_by_row, span, PGC_T_INTERVAL, NULL),
+    PGC_COLUMN_NULL(store_later_by_row, later, PGC_T_TIMESTAMPTZ, NULL),
+    PGC_COLUMN_NULL(store_later_by_row, other, PGC_T_INTERVAL, NULL),
+};
+static const pgc_row_type store_later_by_row_type = PGC_ROW_TYPE(store_later_by_row,
+                                                                 store_later_by_columns);
 
 int store_later_by(pgc_db *db, pgc_interval span, pgc_timestamp at, const pgc_interval *other,
                    store_later_by_row *row, pgc_error *err)
 {
-    const char *values[3];
-    int lengths[3] = {16, 8, 16};
-    char bin[3][16];
-    pgc_result *res;
-    int rc;
+    const void *args[] = {&span, &at, other};
 
-    memset(row, 0, sizeof *row);
-    values[0] = pgc_put_interval(bin[0], span);
-    values[1] = pgc_put_timestamp(bin[1], at);
-    values[2] = other ? pgc_put_interval(bin[2], *other) : NULL;
-
-    rc = pgc_query(db, &store_later_by_stmt, values, lengths, store_later_by_formats, &res, err);
-    if (rc != PGC_OK)
-        return rc;
-    if (pgc_result_rows(res) == 0) {
-        pgc_result_free(res);
-        return pgc_fail_query(err, PGC_ENOROW, &store_later_by_stmt, "no row");
-    }
-    rc = store_later_by_read(res, row, err);
-    if (rc != PGC_OK) {
-        pgc_result_free(res);
-        memset(row, 0, sizeof *row);
-        return rc;
-    }
-    row->result = res;
-    return PGC_OK;
-}
-
-void store_later_by_row_clear(store_later_by_row *row)
-{
-    if (row) {
-        pgc_result_free(row->result);
-        memset(row, 0, sizeof *row);
-    }
+    return pgc_query_row(db, &store_later_by_stmt, store_later_by_params, args,
+                         &store_later_by_row_type, row, NULL, err);
 }
 
 /* AddAuthor :exec, tests/emit/schema/queries.sql:95 */
-static const Oid store_add_author_types[] = {20, 25, 25, 23, 1009, 0, 1082};
-static const int store_add_author_formats[] = {1, 0, 0, 1, 1, 0, 1};
+static const Oid store_add_author_types[] = {PGC_OID_INT8, PGC_OID_TEXT, PGC_OID_TEXT, PGC_OID_INT4,
+                                             PGC_OID_TEXT_ARRAY, 0, PGC_OID_DATE};
+static const pgc_param store_add_author_params[] = {
+    {"id", PGC_T_INT8, false, NULL, NULL},
+    {"name", PGC_T_TEXT, false, NULL, NULL},
+    {"street", PGC_T_TEXT, true, NULL, NULL},
+    {"zip", PGC_T_INT4, true, NULL, NULL},
+    {"tags", PGC_T_TEXT_ARRAY, true, NULL, NULL},
+    {"mood", PGC_T_ENUM, true, &store_mood_type, NULL},
+    {"born", PGC_T_DATE, true, NULL, NULL},
+};
 static const pgc_stmt store_add_author_stmt = {
     .name = "store_add_author",
     .sql = "INSERT INTO {{tables.authors}} (id, name, home, born)\n"
            "VALUES ($1, $2, ROW($3::text, $4::int, $5::text[],\n"
            "                        ($6::{{schema}}.\"mood\")::{{schema}}.mood)::{{schema}}.addr, $7)",
-    .nparams = 7,
-    .param_types = store_add_author_types,
-    .result_format = 0,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 96,
-    .column = 1,
+    .nparams = 7, .param_types = store_add_author_types,
+    .file = "tests/emit/schema/queries.sql", .line = 96, .column = 1,
 };
 
 int store_add_author(pgc_db *db, int64_t id, const char *name, const char *street,
                      const int32_t *zip, const pgc_text_array *tags, const store_mood *mood,
                      const pgc_date *born, pgc_error *err)
 {
-    const char *values[7];
-    int lengths[7] = {8, 0, 0, 4, 0, 0, 4};
-    char bin[7][8];
-    char *arrays[1] = {NULL};
-    int rc;
+    const void *args[] = {&id, name, street, zip, tags, mood, born};
 
-    values[0] = pgc_put_int8(bin[0], id);
-    if (!name)
-        return pgc_fail_query(err, PGC_EINVAL, &store_add_author_stmt,
-                              "parameter name is NULL");
-    values[1] = name;
-    values[2] = street;
-    values[3] = zip ? pgc_put_int4(bin[3], *zip) : NULL;
-    values[5] = NULL;
-    if (mood && !(values[5] = store_mood_to_text(*mood)))
-        return pgc_fail_query(err, PGC_EINVAL, &store_add_author_stmt,
-                              "parameter mood is not a store_mood value");
-    values[6] = born ? pgc_put_date(bin[6], *born) : NULL;
-    rc = tags ? pgc_put_text_array(*tags, 25, &arrays[0], &lengths[4]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 1, rc, &store_add_author_stmt, "tags", err);
-    values[4] = arrays[0];
-
-    rc = pgc_query(db, &store_add_author_stmt, values, lengths, store_add_author_formats, NULL,
-                   err);
-    free(arrays[0]);
-    return rc;
+    return pgc_run(db, &store_add_author_stmt, store_add_author_params, args, NULL, err);
 }
 
 /* AuthorHome :one, tests/emit/schema/queries.sql:100 */
-static const Oid store_author_home_types[] = {20};
-static const int store_author_home_formats[] = {1};
+static const Oid store_author_home_types[] = {PGC_OID_INT8};
+static const pgc_param store_author_home_params[] = {
+    {"id", PGC_T_INT8, false, NULL, NULL},
+};
 static const pgc_stmt store_author_home_stmt = {
     .name = "store_author_home",
     .sql = "SELECT id, home FROM {{tables.authors}} WHERE id = $1",
-    .nparams = 1,
-    .param_types = store_author_home_types,
-    .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 101,
-    .column = 1,
+    .nparams = 1, .param_types = store_author_home_types, .result_format = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 101, .column = 1,
 };
 
-static const Oid store_author_home_columns[] = {20, 0};
-
-static int store_author_home_read(pgc_result *res, store_author_home_row *row, pgc_error *err)
-{
-    pgc_field f;
-    int rc = pgc_result_check(res, &store_author_home_stmt, 2, store_author_home_columns, err);
-
-    if (rc != PGC_OK)
-        return rc;
-    f = pgc_get_field(res, 0, 0);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_author_home_stmt,
-                              "column id is NULL, but was generated as NOT NULL");
-    row->id = pgc_field_int8(f);
-    f = pgc_get_field(res, 0, 1);
-    row->home_is_null = !f.data;
-    rc = store_addr_read(res, f, &row->home, &store_author_home_stmt, "column home", err);
-    if (rc != PGC_OK)
-        return rc;
-    return PGC_OK;
-}
+static const pgc_column store_author_home_columns[] = {
+    PGC_COLUMN(store_author_home_row, id, PGC_T_INT8, NULL),
+    PGC_COLUMN_NULL(store_author_home_row, home, PGC_T_RECORD, &store_addr_row_type),
+};
+static const pgc_row_type store_author_home_row_type = PGC_ROW_TYPE(store_author_home_row,
+                                                                    store_author_home_columns);
 
 int store_author_home(pgc_db *db, int64_t id, store_author_home_row *row, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {8};
-    char bin[1][8];
-    pgc_result *res;
-    int rc;
+    const void *args[] = {&id};
 
-    memset(row, 0, sizeof *row);
-    values[0] = pgc_put_int8(bin[0], id);
-
-    rc = pgc_query(db, &store_author_home_stmt, values, lengths, store_author_home_formats, &res,
-                   err);
-    if (rc != PGC_OK)
-        return rc;
-    if (pgc_result_rows(res) == 0) {
-        pgc_result_free(res);
-        return pgc_fail_query(err, PGC_ENOROW, &store_author_home_stmt, "no row");
-    }
-    rc = store_author_home_read(res, row, err);
-    if (rc != PGC_OK) {
-        pgc_result_free(res);
-        memset(row, 0, sizeof *row);
-        return rc;
-    }
-    row->result = res;
-    return PGC_OK;
+    return pgc_query_row(db, &store_author_home_stmt, store_author_home_params, args,
+                         &store_author_home_row_type, row, &row->result, err);
 }
 
 void store_author_home_row_clear(store_author_home_row *row)
@@ -2393,65 +1141,29 @@ void store_author_home_row_clear(store_author_home_row *row)
 }
 
 /* AuthorRow :one, tests/emit/schema/queries.sql:103 */
-static const Oid store_author_row_types[] = {20};
-static const int store_author_row_formats[] = {1};
+static const Oid store_author_row_types[] = {PGC_OID_INT8};
+static const pgc_param store_author_row_params[] = {
+    {"id", PGC_T_INT8, false, NULL, NULL},
+};
 static const pgc_stmt store_author_row_stmt = {
     .name = "store_author_row",
     .sql = "SELECT a FROM {{tables.authors}} a WHERE a.id = $1",
-    .nparams = 1,
-    .param_types = store_author_row_types,
-    .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 104,
-    .column = 1,
+    .nparams = 1, .param_types = store_author_row_types, .result_format = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 104, .column = 1,
 };
 
-static const Oid store_author_row_columns[] = {0};
-
-static int store_author_row_read(pgc_result *res, store_author_row_row *row, pgc_error *err)
-{
-    pgc_field f;
-    int rc = pgc_result_check(res, &store_author_row_stmt, 1, store_author_row_columns, err);
-
-    if (rc != PGC_OK)
-        return rc;
-    f = pgc_get_field(res, 0, 0);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_author_row_stmt,
-                              "column a is NULL, but was generated as NOT NULL");
-    rc = store_authors_read(res, f, &row->a, &store_author_row_stmt, "column a", err);
-    if (rc != PGC_OK)
-        return rc;
-    return PGC_OK;
-}
+static const pgc_column store_author_row_columns[] = {
+    PGC_COLUMN(store_author_row_row, a, PGC_T_RECORD, &store_authors_row_type),
+};
+static const pgc_row_type store_author_row_row_type = PGC_ROW_TYPE(store_author_row_row,
+                                                                   store_author_row_columns);
 
 int store_author_row(pgc_db *db, int64_t id, store_author_row_row *row, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {8};
-    char bin[1][8];
-    pgc_result *res;
-    int rc;
+    const void *args[] = {&id};
 
-    memset(row, 0, sizeof *row);
-    values[0] = pgc_put_int8(bin[0], id);
-
-    rc = pgc_query(db, &store_author_row_stmt, values, lengths, store_author_row_formats, &res,
-                   err);
-    if (rc != PGC_OK)
-        return rc;
-    if (pgc_result_rows(res) == 0) {
-        pgc_result_free(res);
-        return pgc_fail_query(err, PGC_ENOROW, &store_author_row_stmt, "no row");
-    }
-    rc = store_author_row_read(res, row, err);
-    if (rc != PGC_OK) {
-        pgc_result_free(res);
-        memset(row, 0, sizeof *row);
-        return rc;
-    }
-    row->result = res;
-    return PGC_OK;
+    return pgc_query_row(db, &store_author_row_stmt, store_author_row_params, args,
+                         &store_author_row_row_type, row, &row->result, err);
 }
 
 void store_author_row_row_clear(store_author_row_row *row)
@@ -2469,141 +1181,64 @@ static const pgc_stmt store_books_with_authors_stmt = {
            "\"b\".\"spans\", \"b\".\"moods\", \"a\".\"id\", \"a\".\"name\", \"a\".\"home\", \"a\".\"born\"\n"
            "FROM {{tables.books}} b LEFT JOIN {{tables.authors}} a ON a.id = b.author_id\n"
            "ORDER BY b.id",
-    .nparams = 0,
-    .param_types = NULL,
     .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 107,
-    .column = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 107, .column = 1,
 };
 
-static const Oid store_books_with_authors_columns[] = {20, 20, 25, 1231, 3807, 1001, 1187, 0, 20,
-                                                       25, 0, 1082};
-
-/* The rows of a stream share their statement's columns: checked once. */
-static int store_books_with_authors_read(pgc_result *res, store_books_with_authors_row *row,
-                                         bool *checked, pgc_error *err)
-{
-    pgc_field f;
-    int rc;
-
-    if (!*checked) {
-        rc = pgc_result_check(res, &store_books_with_authors_stmt, 12,
-                              store_books_with_authors_columns, err);
-        if (rc != PGC_OK)
-            return rc;
-        *checked = true;
-    }
-    f = pgc_get_field(res, 0, 0);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_books_with_authors_stmt,
-                              "column b.id is NULL, but was generated as NOT NULL");
-    row->b.id = pgc_field_int8(f);
-    f = pgc_get_field(res, 0, 1);
-    row->b.author_id_is_null = !f.data;
-    row->b.author_id = pgc_field_int8(f);
-    f = pgc_get_field(res, 0, 2);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_books_with_authors_stmt,
-                              "column b.title is NULL, but was generated as NOT NULL");
-    row->b.title = pgc_field_text(f);
-    f = pgc_get_field(res, 0, 3);
-    row->b.prices_is_null = !f.data;
-    rc = pgc_field_numeric_array(res, f, &row->b.prices, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_books_with_authors_stmt, "column b.prices");
-    f = pgc_get_field(res, 0, 4);
-    row->b.docs_is_null = !f.data;
-    rc = pgc_field_jsonb_array(res, f, &row->b.docs, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_books_with_authors_stmt, "column b.docs");
-    f = pgc_get_field(res, 0, 5);
-    row->b.blobs_is_null = !f.data;
-    rc = pgc_field_bytes_array(res, f, &row->b.blobs, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_books_with_authors_stmt, "column b.blobs");
-    f = pgc_get_field(res, 0, 6);
-    row->b.spans_is_null = !f.data;
-    rc = pgc_field_interval_array(res, f, &row->b.spans, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_books_with_authors_stmt, "column b.spans");
-    f = pgc_get_field(res, 0, 7);
-    row->b.moods_is_null = !f.data;
-    rc = pgc_field_label_array(res, f, &row->b.moods, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_books_with_authors_stmt, "column b.moods");
-    for (size_t k = 0; k < row->b.moods.len; k++) {
-        store_mood label;
-        if (row->b.moods.items[k] && !store_mood_from_text(row->b.moods.items[k], &label))
-            return pgc_fail_query(err, PGC_EINVAL, &store_books_with_authors_stmt,
-                                  "column b.moods: '%s' is not a store_mood label",
-                                  row->b.moods.items[k]);
-    }
-    f = pgc_get_field(res, 0, 8);
-    row->a.id_is_null = !f.data;
-    row->a.id = pgc_field_int8(f);
-    f = pgc_get_field(res, 0, 9);
-    row->a.name_is_null = !f.data;
-    row->a.name = pgc_field_text(f);
-    f = pgc_get_field(res, 0, 10);
-    row->a.home_is_null = !f.data;
-    rc = store_addr_read(res, f, &row->a.home, &store_books_with_authors_stmt, "column a.home", err);
-    if (rc != PGC_OK)
-        return rc;
-    f = pgc_get_field(res, 0, 11);
-    row->a.born_is_null = !f.data;
-    row->a.born = pgc_field_date(f);
-    return PGC_OK;
-}
+static const pgc_column store_books_with_authors_columns[] = {
+    PGC_COLUMN(store_books_with_authors_row, b.id, PGC_T_INT8, NULL),
+    PGC_COLUMN_NULL(store_books_with_authors_row, b.author_id, PGC_T_INT8, NULL),
+    PGC_COLUMN(store_books_with_authors_row, b.title, PGC_T_TEXT, NULL),
+    PGC_COLUMN_NULL(store_books_with_authors_row, b.prices, PGC_T_NUMERIC_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_books_with_authors_row, b.docs, PGC_T_JSONB_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_books_with_authors_row, b.blobs, PGC_T_BYTEA_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_books_with_authors_row, b.spans, PGC_T_INTERVAL_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_books_with_authors_row, b.moods, PGC_T_ENUM_ARRAY, &store_mood_type),
+    PGC_COLUMN_NULL(store_books_with_authors_row, a.id, PGC_T_INT8, NULL),
+    PGC_COLUMN_NULL(store_books_with_authors_row, a.name, PGC_T_TEXT, NULL),
+    PGC_COLUMN_NULL(store_books_with_authors_row, a.home, PGC_T_RECORD, &store_addr_row_type),
+    PGC_COLUMN_NULL(store_books_with_authors_row, a.born, PGC_T_DATE, NULL),
+};
+static const pgc_row_type store_books_with_authors_row_type = PGC_ROW_TYPE(store_books_with_authors_row, store_books_with_authors_columns);
 
 int store_books_with_authors_open(pgc_db *db, store_books_with_authors_iter *it, pgc_error *err)
 {
-    it->stream = NULL;
-    it->checked = false;
-    return pgc_stream_open(db, &store_books_with_authors_stmt, NULL, NULL, NULL, &it->stream, err);
+    return pgc_rows_open(it, db, &store_books_with_authors_stmt, NULL, NULL, err);
 }
 
 int store_books_with_authors_next(store_books_with_authors_iter *it,
                                   store_books_with_authors_row *row, pgc_error *err)
 {
-    pgc_result *res;
-    int rc;
-
-    memset(row, 0, sizeof *row);
-    if (!it->stream)
-        return pgc_fail_query(err, PGC_EINVAL, &store_books_with_authors_stmt,
-                              "the iterator is not open");
-    rc = pgc_stream_next(it->stream, &res, err);
-    if (rc != PGC_OK)
-        return rc;
-    rc = store_books_with_authors_read(res, row, &it->checked, err);
-    if (rc != PGC_OK)
-        memset(row, 0, sizeof *row);
-    return rc;
+    return pgc_rows_next(it, &store_books_with_authors_stmt, &store_books_with_authors_row_type,
+                         row, err);
 }
 
 void store_books_with_authors_close(store_books_with_authors_iter *it)
 {
-    if (it) {
-        pgc_stream_close(it->stream);
-        it->stream = NULL;
-    }
+    pgc_rows_close(it);
 }
 
 /* PutBook :exec, tests/emit/schema/queries.sql:111 */
-static const Oid store_put_book_types[] = {20, 20, 25, 1231, 3807, 1001, 1187, 0};
-static const int store_put_book_formats[] = {1, 1, 0, 0, 0, 1, 1, 0};
+static const Oid store_put_book_types[] = {PGC_OID_INT8, PGC_OID_INT8, PGC_OID_TEXT,
+                                           PGC_OID_NUMERIC_ARRAY, PGC_OID_JSONB_ARRAY,
+                                           PGC_OID_BYTEA_ARRAY, PGC_OID_INTERVAL_ARRAY, 0};
+static const pgc_param store_put_book_params[] = {
+    {"id", PGC_T_INT8, false, NULL, NULL},
+    {"author_id", PGC_T_INT8, true, NULL, NULL},
+    {"title", PGC_T_TEXT, false, NULL, NULL},
+    {"prices", PGC_T_NUMERIC_ARRAY, true, NULL, NULL},
+    {"docs", PGC_T_JSONB_ARRAY, true, NULL, NULL},
+    {"blobs", PGC_T_BYTEA_ARRAY, true, NULL, NULL},
+    {"spans", PGC_T_INTERVAL_ARRAY, true, NULL, NULL},
+    {"moods", PGC_T_ENUM_ARRAY, true, NULL, NULL},
+};
 static const pgc_stmt store_put_book_stmt = {
     .name = "store_put_book",
     .sql = "INSERT INTO {{tables.books}} (id, author_id, title, prices, docs, blobs, spans, moods)\n"
            "VALUES ($1, $2, $3, $4, $5, $6,\n"
            "        $7, ($8::{{schema}}.\"mood\"[]))",
-    .nparams = 8,
-    .param_types = store_put_book_types,
-    .result_format = 0,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 112,
-    .column = 1,
+    .nparams = 8, .param_types = store_put_book_types,
+    .file = "tests/emit/schema/queries.sql", .line = 112, .column = 1,
 };
 
 int store_put_book(pgc_db *db, int64_t id, const int64_t *author_id, const char *title,
@@ -2611,129 +1246,39 @@ int store_put_book(pgc_db *db, int64_t id, const int64_t *author_id, const char 
                    const pgc_bytes_array *blobs, const pgc_interval_array *spans,
                    const pgc_text_array *moods, pgc_error *err)
 {
-    const char *values[8];
-    int lengths[8] = {8, 8, 0, 0, 0, 0, 0, 0};
-    char bin[8][8];
-    char *arrays[5] = {NULL};
-    int rc;
+    const void *args[] = {&id, author_id, title, prices, docs, blobs, spans, moods};
 
-    values[0] = pgc_put_int8(bin[0], id);
-    values[1] = author_id ? pgc_put_int8(bin[1], *author_id) : NULL;
-    if (!title)
-        return pgc_fail_query(err, PGC_EINVAL, &store_put_book_stmt,
-                              "parameter title is NULL");
-    values[2] = title;
-    rc = prices ? pgc_put_array_literal(*prices, &arrays[0], &lengths[3]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 5, rc, &store_put_book_stmt, "prices", err);
-    values[3] = arrays[0];
-    rc = docs ? pgc_put_array_literal(*docs, &arrays[1], &lengths[4]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 5, rc, &store_put_book_stmt, "docs", err);
-    values[4] = arrays[1];
-    rc = blobs ? pgc_put_bytes_array(*blobs, 17, &arrays[2], &lengths[5]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 5, rc, &store_put_book_stmt, "blobs", err);
-    values[5] = arrays[2];
-    rc = spans ? pgc_put_interval_array(*spans, 1186, &arrays[3], &lengths[6]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 5, rc, &store_put_book_stmt, "spans", err);
-    values[6] = arrays[3];
-    rc = moods ? pgc_put_array_literal(*moods, &arrays[4], &lengths[7]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 5, rc, &store_put_book_stmt, "moods", err);
-    values[7] = arrays[4];
-
-    rc = pgc_query(db, &store_put_book_stmt, values, lengths, store_put_book_formats, NULL, err);
-    free_arrays(arrays, 5);
-    return rc;
+    return pgc_run(db, &store_put_book_stmt, store_put_book_params, args, NULL, err);
 }
 
 /* BookLists :one, tests/emit/schema/queries.sql:116 */
-static const Oid store_book_lists_types[] = {20};
-static const int store_book_lists_formats[] = {1};
+static const Oid store_book_lists_types[] = {PGC_OID_INT8};
+static const pgc_param store_book_lists_params[] = {
+    {"id", PGC_T_INT8, false, NULL, NULL},
+};
 static const pgc_stmt store_book_lists_stmt = {
     .name = "store_book_lists",
     .sql = "SELECT prices, docs, blobs, spans, moods FROM {{tables.books}} WHERE id = $1",
-    .nparams = 1,
-    .param_types = store_book_lists_types,
-    .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 117,
-    .column = 1,
+    .nparams = 1, .param_types = store_book_lists_types, .result_format = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 117, .column = 1,
 };
 
-static const Oid store_book_lists_columns[] = {1231, 3807, 1001, 1187, 0};
-
-static int store_book_lists_read(pgc_result *res, store_book_lists_row *row, pgc_error *err)
-{
-    pgc_field f;
-    int rc = pgc_result_check(res, &store_book_lists_stmt, 5, store_book_lists_columns, err);
-
-    if (rc != PGC_OK)
-        return rc;
-    f = pgc_get_field(res, 0, 0);
-    row->prices_is_null = !f.data;
-    rc = pgc_field_numeric_array(res, f, &row->prices, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_book_lists_stmt, "column prices");
-    f = pgc_get_field(res, 0, 1);
-    row->docs_is_null = !f.data;
-    rc = pgc_field_jsonb_array(res, f, &row->docs, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_book_lists_stmt, "column docs");
-    f = pgc_get_field(res, 0, 2);
-    row->blobs_is_null = !f.data;
-    rc = pgc_field_bytes_array(res, f, &row->blobs, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_book_lists_stmt, "column blobs");
-    f = pgc_get_field(res, 0, 3);
-    row->spans_is_null = !f.data;
-    rc = pgc_field_interval_array(res, f, &row->spans, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_book_lists_stmt, "column spans");
-    f = pgc_get_field(res, 0, 4);
-    row->moods_is_null = !f.data;
-    rc = pgc_field_label_array(res, f, &row->moods, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_book_lists_stmt, "column moods");
-    for (size_t k = 0; k < row->moods.len; k++) {
-        store_mood label;
-        if (row->moods.items[k] && !store_mood_from_text(row->moods.items[k], &label))
-            return pgc_fail_query(err, PGC_EINVAL, &store_book_lists_stmt,
-                                  "column moods: '%s' is not a store_mood label",
-                                  row->moods.items[k]);
-    }
-    return PGC_OK;
-}
+static const pgc_column store_book_lists_columns[] = {
+    PGC_COLUMN_NULL(store_book_lists_row, prices, PGC_T_NUMERIC_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_book_lists_row, docs, PGC_T_JSONB_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_book_lists_row, blobs, PGC_T_BYTEA_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_book_lists_row, spans, PGC_T_INTERVAL_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_book_lists_row, moods, PGC_T_ENUM_ARRAY, &store_mood_type),
+};
+static const pgc_row_type store_book_lists_row_type = PGC_ROW_TYPE(store_book_lists_row,
+                                                                   store_book_lists_columns);
 
 int store_book_lists(pgc_db *db, int64_t id, store_book_lists_row *row, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {8};
-    char bin[1][8];
-    pgc_result *res;
-    int rc;
+    const void *args[] = {&id};
 
-    memset(row, 0, sizeof *row);
-    values[0] = pgc_put_int8(bin[0], id);
-
-    rc = pgc_query(db, &store_book_lists_stmt, values, lengths, store_book_lists_formats, &res,
-                   err);
-    if (rc != PGC_OK)
-        return rc;
-    if (pgc_result_rows(res) == 0) {
-        pgc_result_free(res);
-        return pgc_fail_query(err, PGC_ENOROW, &store_book_lists_stmt, "no row");
-    }
-    rc = store_book_lists_read(res, row, err);
-    if (rc != PGC_OK) {
-        pgc_result_free(res);
-        memset(row, 0, sizeof *row);
-        return rc;
-    }
-    row->result = res;
-    return PGC_OK;
+    return pgc_query_row(db, &store_book_lists_stmt, store_book_lists_params, args,
+                         &store_book_lists_row_type, row, &row->result, err);
 }
 
 void store_book_lists_row_clear(store_book_lists_row *row)
@@ -2752,163 +1297,57 @@ static const pgc_stmt store_copy_ledger_stmt = {
            ") FROM STDIN (FORMAT binary)",
 };
 
+/* The rows' members in the COPY's column order. */
+static const pgc_column store_copy_ledger_columns[] = {
+    PGC_COLUMN(store_copy_ledger_params, id, PGC_T_INT8, NULL),
+    PGC_COLUMN(store_copy_ledger_params, amount, PGC_T_NUMERIC, NULL),
+    {"note", PGC_T_JSONB, offsetof(store_copy_ledger_params, note), PGC_NULL_STRING, NULL},
+    PGC_COLUMN(store_copy_ledger_params, nums, PGC_T_INT4_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_copy_ledger_params, blobs, PGC_T_BYTEA_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_copy_ledger_params, spans, PGC_T_INTERVAL_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_copy_ledger_params, words, PGC_T_TEXT_ARRAY, NULL),
+};
+static const pgc_row_type store_copy_ledger_row_type = PGC_ROW_TYPE(store_copy_ledger_params,
+                                                                    store_copy_ledger_columns);
+
 int store_copy_ledger(pgc_db *db, const store_copy_ledger_params *rows, size_t n, int64_t *copied,
                       pgc_error *err)
 {
-    pgc_copy *c;
-    int rc;
-    char *enc;
-    int enc_len;
-
-    if (copied)
-        *copied = 0;
-    if (!rows && n > 0)
-        return pgc_fail_query(err, PGC_EINVAL, &store_copy_ledger_stmt, "rows is NULL");
-    for (size_t i = 0; i < n; i++) {
-        if (!rows[i].amount)
-            return pgc_fail_query(err, PGC_EINVAL, &store_copy_ledger_stmt,
-                                  "row %zu: amount is NULL", i);
-        if (!rows[i].nums.items && rows[i].nums.len)
-            return pgc_fail_query(err, PGC_EINVAL, &store_copy_ledger_stmt,
-                                  "row %zu: nums has no items", i);
-        if (!rows[i].blobs_is_null && !rows[i].blobs.items && rows[i].blobs.len)
-            return pgc_fail_query(err, PGC_EINVAL, &store_copy_ledger_stmt,
-                                  "row %zu: blobs has no items", i);
-        if (!rows[i].spans_is_null && !rows[i].spans.items && rows[i].spans.len)
-            return pgc_fail_query(err, PGC_EINVAL, &store_copy_ledger_stmt,
-                                  "row %zu: spans has no items", i);
-        if (!rows[i].words_is_null && !rows[i].words.items && rows[i].words.len)
-            return pgc_fail_query(err, PGC_EINVAL, &store_copy_ledger_stmt,
-                                  "row %zu: words has no items", i);
-    }
-    rc = pgc_copy_begin(db, &store_copy_ledger_stmt, &c, err);
-    if (rc != PGC_OK)
-        return rc;
-    for (size_t i = 0; i < n; i++) {
-        const store_copy_ledger_params *r = &rows[i];
-
-        if (pgc_copy_row(c, 7, NULL) != PGC_OK)
-            break; /* pgc_copy_end reports it */
-        pgc_copy_int8(c, r->id, NULL);
-        pgc_copy_numeric(c, r->amount, NULL);
-        pgc_copy_jsonb(c, r->note, NULL);
-        rc = pgc_put_int4_array(r->nums, 23, &enc, &enc_len);
-        pgc_copy_encoded(c, rc, enc, enc_len, NULL);
-        if (r->blobs_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            rc = pgc_put_bytes_array(r->blobs, 17, &enc, &enc_len);
-            pgc_copy_encoded(c, rc, enc, enc_len, NULL);
-        }
-        if (r->spans_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            rc = pgc_put_interval_array(r->spans, 1186, &enc, &enc_len);
-            pgc_copy_encoded(c, rc, enc, enc_len, NULL);
-        }
-        if (r->words_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            rc = pgc_put_text_array(r->words, 25, &enc, &enc_len);
-            pgc_copy_encoded(c, rc, enc, enc_len, NULL);
-        }
-    }
-    return pgc_copy_end(c, copied, err);
+    return pgc_copy_rows(db, &store_copy_ledger_stmt, &store_copy_ledger_row_type, rows, n, copied,
+                         err);
 }
 
 /* GetLedger :one, tests/emit/schema/queries.sql:123 */
-static const Oid store_get_ledger_types[] = {20};
-static const int store_get_ledger_formats[] = {1};
+static const Oid store_get_ledger_types[] = {PGC_OID_INT8};
+static const pgc_param store_get_ledger_params[] = {
+    {"id", PGC_T_INT8, false, NULL, NULL},
+};
 static const pgc_stmt store_get_ledger_stmt = {
     .name = "store_get_ledger",
     .sql = "SELECT \"ledger\".\"id\", \"ledger\".\"amount\", \"ledger\".\"note\", \"ledger\".\"nums\", \"ledger\".\"blobs\", "
            "\"ledger\".\"spans\", \"ledger\".\"words\" FROM {{tables.ledger}} WHERE id = $1",
-    .nparams = 1,
-    .param_types = store_get_ledger_types,
-    .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 124,
-    .column = 1,
+    .nparams = 1, .param_types = store_get_ledger_types, .result_format = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 124, .column = 1,
 };
 
-static const Oid store_get_ledger_columns[] = {20, 1700, 3802, 1007, 1001, 1187, 1009};
-
-static int store_get_ledger_read(pgc_result *res, store_get_ledger_row *row, pgc_error *err)
-{
-    pgc_field f;
-    int rc = pgc_result_check(res, &store_get_ledger_stmt, 7, store_get_ledger_columns, err);
-
-    if (rc != PGC_OK)
-        return rc;
-    f = pgc_get_field(res, 0, 0);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_ledger_stmt,
-                              "column id is NULL, but was generated as NOT NULL");
-    row->id = pgc_field_int8(f);
-    f = pgc_get_field(res, 0, 1);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_ledger_stmt,
-                              "column amount is NULL, but was generated as NOT NULL");
-    rc = pgc_field_numeric(res, f, &row->amount, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_ledger_stmt, "column amount");
-    f = pgc_get_field(res, 0, 2);
-    row->note_is_null = !f.data;
-    rc = pgc_field_jsonb(f, &row->note, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_ledger_stmt, "column note");
-    f = pgc_get_field(res, 0, 3);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_ledger_stmt,
-                              "column nums is NULL, but was generated as NOT NULL");
-    rc = pgc_field_int4_array(res, f, &row->nums, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_ledger_stmt, "column nums");
-    f = pgc_get_field(res, 0, 4);
-    row->blobs_is_null = !f.data;
-    rc = pgc_field_bytes_array(res, f, &row->blobs, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_ledger_stmt, "column blobs");
-    f = pgc_get_field(res, 0, 5);
-    row->spans_is_null = !f.data;
-    rc = pgc_field_interval_array(res, f, &row->spans, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_ledger_stmt, "column spans");
-    f = pgc_get_field(res, 0, 6);
-    row->words_is_null = !f.data;
-    rc = pgc_field_text_array(res, f, &row->words, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_ledger_stmt, "column words");
-    return PGC_OK;
-}
+static const pgc_column store_get_ledger_columns[] = {
+    PGC_COLUMN(store_get_ledger_row, id, PGC_T_INT8, NULL),
+    PGC_COLUMN(store_get_ledger_row, amount, PGC_T_NUMERIC, NULL),
+    PGC_COLUMN_NULL(store_get_ledger_row, note, PGC_T_JSONB, NULL),
+    PGC_COLUMN(store_get_ledger_row, nums, PGC_T_INT4_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_get_ledger_row, blobs, PGC_T_BYTEA_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_get_ledger_row, spans, PGC_T_INTERVAL_ARRAY, NULL),
+    PGC_COLUMN_NULL(store_get_ledger_row, words, PGC_T_TEXT_ARRAY, NULL),
+};
+static const pgc_row_type store_get_ledger_row_type = PGC_ROW_TYPE(store_get_ledger_row,
+                                                                   store_get_ledger_columns);
 
 int store_get_ledger(pgc_db *db, int64_t id, store_get_ledger_row *row, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {8};
-    char bin[1][8];
-    pgc_result *res;
-    int rc;
+    const void *args[] = {&id};
 
-    memset(row, 0, sizeof *row);
-    values[0] = pgc_put_int8(bin[0], id);
-
-    rc = pgc_query(db, &store_get_ledger_stmt, values, lengths, store_get_ledger_formats, &res,
-                   err);
-    if (rc != PGC_OK)
-        return rc;
-    if (pgc_result_rows(res) == 0) {
-        pgc_result_free(res);
-        return pgc_fail_query(err, PGC_ENOROW, &store_get_ledger_stmt, "no row");
-    }
-    rc = store_get_ledger_read(res, row, err);
-    if (rc != PGC_OK) {
-        pgc_result_free(res);
-        memset(row, 0, sizeof *row);
-        return rc;
-    }
-    row->result = res;
-    return PGC_OK;
+    return pgc_query_row(db, &store_get_ledger_stmt, store_get_ledger_params, args,
+                         &store_get_ledger_row_type, row, &row->result, err);
 }
 
 void store_get_ledger_row_clear(store_get_ledger_row *row)
@@ -2920,19 +1359,25 @@ void store_get_ledger_row_clear(store_get_ledger_row *row)
 }
 
 /* PutSpans :exec, tests/emit/schema/queries.sql:126 */
-static const Oid store_put_spans_types[] = {23, 3904, 3926, 3906, 3912, 3908, 3910};
-static const int store_put_spans_formats[] = {1, 1, 1, 1, 1, 1, 1};
+static const Oid store_put_spans_types[] = {PGC_OID_INT4, PGC_OID_INT4RANGE, PGC_OID_INT8RANGE,
+                                            PGC_OID_NUMRANGE, PGC_OID_DATERANGE, PGC_OID_TSRANGE,
+                                            PGC_OID_TSTZRANGE};
+static const pgc_param store_put_spans_params[] = {
+    {"id", PGC_T_INT4, false, NULL, NULL},
+    {"ints", PGC_T_INT4RANGE, false, NULL, NULL},
+    {"bigs", PGC_T_INT8RANGE, true, NULL, NULL},
+    {"nums", PGC_T_NUMRANGE, true, NULL, NULL},
+    {"days", PGC_T_DATERANGE, true, NULL, NULL},
+    {"stamps", PGC_T_TSRANGE, true, NULL, NULL},
+    {"stampstz", PGC_T_TSTZRANGE, true, NULL, NULL},
+};
 static const pgc_stmt store_put_spans_stmt = {
     .name = "store_put_spans",
     .sql = "INSERT INTO {{tables.spans}} (id, ints, bigs, nums, days, stamps, stampstz)\n"
            "VALUES ($1, $2, $3, $4, $5, $6,\n"
            "        $7)",
-    .nparams = 7,
-    .param_types = store_put_spans_types,
-    .result_format = 0,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 127,
-    .column = 1,
+    .nparams = 7, .param_types = store_put_spans_types,
+    .file = "tests/emit/schema/queries.sql", .line = 127, .column = 1,
 };
 
 int store_put_spans(pgc_db *db, int32_t id, pgc_int4_range ints, const pgc_int8_range *bigs,
@@ -2940,133 +1385,42 @@ int store_put_spans(pgc_db *db, int32_t id, pgc_int4_range ints, const pgc_int8_
                     const pgc_timestamp_range *stamps, const pgc_timestamp_range *stampstz,
                     pgc_error *err)
 {
-    const char *values[7];
-    int lengths[7] = {4, 0, 0, 0, 0, 0, 0};
-    char bin[7][4];
-    char *arrays[6] = {NULL};
-    int rc;
+    const void *args[] = {&id, &ints, bigs, nums, days, stamps, stampstz};
 
-    values[0] = pgc_put_int4(bin[0], id);
-    rc = pgc_put_int4_range(ints, &arrays[0], &lengths[1]);
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 6, rc, &store_put_spans_stmt, "ints", err);
-    values[1] = arrays[0];
-    rc = bigs ? pgc_put_int8_range(*bigs, &arrays[1], &lengths[2]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 6, rc, &store_put_spans_stmt, "bigs", err);
-    values[2] = arrays[1];
-    rc = nums ? pgc_put_numeric_range(*nums, &arrays[2], &lengths[3]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 6, rc, &store_put_spans_stmt, "nums", err);
-    values[3] = arrays[2];
-    rc = days ? pgc_put_date_range(*days, &arrays[3], &lengths[4]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 6, rc, &store_put_spans_stmt, "days", err);
-    values[4] = arrays[3];
-    rc = stamps ? pgc_put_timestamp_range(*stamps, &arrays[4], &lengths[5]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 6, rc, &store_put_spans_stmt, "stamps", err);
-    values[5] = arrays[4];
-    rc = stampstz ? pgc_put_timestamp_range(*stampstz, &arrays[5], &lengths[6]) : PGC_OK;
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 6, rc, &store_put_spans_stmt, "stampstz", err);
-    values[6] = arrays[5];
-
-    rc = pgc_query(db, &store_put_spans_stmt, values, lengths, store_put_spans_formats, NULL, err);
-    free_arrays(arrays, 6);
-    return rc;
+    return pgc_run(db, &store_put_spans_stmt, store_put_spans_params, args, NULL, err);
 }
 
 /* GetSpans :one, tests/emit/schema/queries.sql:131 */
-static const Oid store_get_spans_types[] = {23};
-static const int store_get_spans_formats[] = {1};
+static const Oid store_get_spans_types[] = {PGC_OID_INT4};
+static const pgc_param store_get_spans_params[] = {
+    {"id", PGC_T_INT4, false, NULL, NULL},
+};
 static const pgc_stmt store_get_spans_stmt = {
     .name = "store_get_spans",
     .sql = "SELECT \"spans\".\"id\", \"spans\".\"ints\", \"spans\".\"bigs\", \"spans\".\"nums\", \"spans\".\"days\", "
            "\"spans\".\"stamps\", \"spans\".\"stampstz\" FROM {{tables.spans}} WHERE id = $1",
-    .nparams = 1,
-    .param_types = store_get_spans_types,
-    .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 132,
-    .column = 1,
+    .nparams = 1, .param_types = store_get_spans_types, .result_format = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 132, .column = 1,
 };
 
-static const Oid store_get_spans_columns[] = {23, 3904, 3926, 3906, 3912, 3908, 3910};
-
-static int store_get_spans_read(pgc_result *res, store_get_spans_row *row, pgc_error *err)
-{
-    pgc_field f;
-    int rc = pgc_result_check(res, &store_get_spans_stmt, 7, store_get_spans_columns, err);
-
-    if (rc != PGC_OK)
-        return rc;
-    f = pgc_get_field(res, 0, 0);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_spans_stmt,
-                              "column id is NULL, but was generated as NOT NULL");
-    row->id = pgc_field_int4(f);
-    f = pgc_get_field(res, 0, 1);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_spans_stmt,
-                              "column ints is NULL, but was generated as NOT NULL");
-    rc = pgc_field_int4_range(res, f, &row->ints, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_spans_stmt, "column ints");
-    f = pgc_get_field(res, 0, 2);
-    row->bigs_is_null = !f.data;
-    rc = pgc_field_int8_range(res, f, &row->bigs, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_spans_stmt, "column bigs");
-    f = pgc_get_field(res, 0, 3);
-    row->nums_is_null = !f.data;
-    rc = pgc_field_numeric_range(res, f, &row->nums, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_spans_stmt, "column nums");
-    f = pgc_get_field(res, 0, 4);
-    row->days_is_null = !f.data;
-    rc = pgc_field_date_range(res, f, &row->days, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_spans_stmt, "column days");
-    f = pgc_get_field(res, 0, 5);
-    row->stamps_is_null = !f.data;
-    rc = pgc_field_timestamp_range(res, f, &row->stamps, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_spans_stmt, "column stamps");
-    f = pgc_get_field(res, 0, 6);
-    row->stampstz_is_null = !f.data;
-    rc = pgc_field_timestamp_range(res, f, &row->stampstz, err);
-    if (rc != PGC_OK)
-        return pgc_fail_value(err, rc, &store_get_spans_stmt, "column stampstz");
-    return PGC_OK;
-}
+static const pgc_column store_get_spans_columns[] = {
+    PGC_COLUMN(store_get_spans_row, id, PGC_T_INT4, NULL),
+    PGC_COLUMN(store_get_spans_row, ints, PGC_T_INT4RANGE, NULL),
+    PGC_COLUMN_NULL(store_get_spans_row, bigs, PGC_T_INT8RANGE, NULL),
+    PGC_COLUMN_NULL(store_get_spans_row, nums, PGC_T_NUMRANGE, NULL),
+    PGC_COLUMN_NULL(store_get_spans_row, days, PGC_T_DATERANGE, NULL),
+    PGC_COLUMN_NULL(store_get_spans_row, stamps, PGC_T_TSRANGE, NULL),
+    PGC_COLUMN_NULL(store_get_spans_row, stampstz, PGC_T_TSTZRANGE, NULL),
+};
+static const pgc_row_type store_get_spans_row_type = PGC_ROW_TYPE(store_get_spans_row,
+                                                                  store_get_spans_columns);
 
 int store_get_spans(pgc_db *db, int32_t id, store_get_spans_row *row, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {4};
-    char bin[1][4];
-    pgc_result *res;
-    int rc;
+    const void *args[] = {&id};
 
-    memset(row, 0, sizeof *row);
-    values[0] = pgc_put_int4(bin[0], id);
-
-    rc = pgc_query(db, &store_get_spans_stmt, values, lengths, store_get_spans_formats, &res, err);
-    if (rc != PGC_OK)
-        return rc;
-    if (pgc_result_rows(res) == 0) {
-        pgc_result_free(res);
-        return pgc_fail_query(err, PGC_ENOROW, &store_get_spans_stmt, "no row");
-    }
-    rc = store_get_spans_read(res, row, err);
-    if (rc != PGC_OK) {
-        pgc_result_free(res);
-        memset(row, 0, sizeof *row);
-        return rc;
-    }
-    row->result = res;
-    return PGC_OK;
+    return pgc_query_row(db, &store_get_spans_stmt, store_get_spans_params, args,
+                         &store_get_spans_row_type, row, &row->result, err);
 }
 
 void store_get_spans_row_clear(store_get_spans_row *row)
@@ -3083,133 +1437,66 @@ static const pgc_stmt store_copy_spans_stmt = {
     .sql = "COPY {{tables.spans}} (\"id\", \"ints\", \"nums\") FROM STDIN (FORMAT binary)",
 };
 
+/* The rows' members in the COPY's column order. */
+static const pgc_column store_copy_spans_columns[] = {
+    PGC_COLUMN(store_copy_spans_params, id, PGC_T_INT4, NULL),
+    PGC_COLUMN(store_copy_spans_params, ints, PGC_T_INT4RANGE, NULL),
+    PGC_COLUMN_NULL(store_copy_spans_params, nums, PGC_T_NUMRANGE, NULL),
+};
+static const pgc_row_type store_copy_spans_row_type = PGC_ROW_TYPE(store_copy_spans_params,
+                                                                   store_copy_spans_columns);
+
 int store_copy_spans(pgc_db *db, const store_copy_spans_params *rows, size_t n, int64_t *copied,
                      pgc_error *err)
 {
-    pgc_copy *c;
-    int rc;
-    char *enc;
-    int enc_len;
-
-    if (copied)
-        *copied = 0;
-    if (!rows && n > 0)
-        return pgc_fail_query(err, PGC_EINVAL, &store_copy_spans_stmt, "rows is NULL");
-    rc = pgc_copy_begin(db, &store_copy_spans_stmt, &c, err);
-    if (rc != PGC_OK)
-        return rc;
-    for (size_t i = 0; i < n; i++) {
-        const store_copy_spans_params *r = &rows[i];
-
-        if (pgc_copy_row(c, 3, NULL) != PGC_OK)
-            break; /* pgc_copy_end reports it */
-        pgc_copy_int4(c, r->id, NULL);
-        rc = pgc_put_int4_range(r->ints, &enc, &enc_len);
-        pgc_copy_encoded(c, rc, enc, enc_len, NULL);
-        if (r->nums_is_null) {
-            pgc_copy_null(c, NULL);
-        } else {
-            rc = pgc_put_numeric_range(r->nums, &enc, &enc_len);
-            pgc_copy_encoded(c, rc, enc, enc_len, NULL);
-        }
-    }
-    return pgc_copy_end(c, copied, err);
+    return pgc_copy_rows(db, &store_copy_spans_stmt, &store_copy_spans_row_type, rows, n, copied,
+                         err);
 }
 
 /* PutPayment :exec, tests/emit/schema/queries.sql:137 */
-static const Oid store_put_payment_types[] = {23, 0};
-static const int store_put_payment_formats[] = {1, 1};
+static const Oid store_put_payment_types[] = {PGC_OID_INT4, 0};
+static const pgc_param store_put_payment_params[] = {
+    {"id", PGC_T_INT4, false, NULL, NULL},
+    {"p", PGC_T_RECORD, false, NULL, &store_payment_row_type},
+};
 static const pgc_stmt store_put_payment_stmt = {
     .name = "store_put_payment",
     .sql = "INSERT INTO {{tables.payments}} (id, p) VALUES ($1, ($2::{{schema}}.\"payment\"))",
-    .nparams = 2,
-    .param_types = store_put_payment_types,
-    .result_format = 0,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 138,
-    .column = 1,
+    .nparams = 2, .param_types = store_put_payment_types,
+    .file = "tests/emit/schema/queries.sql", .line = 138, .column = 1,
 };
 
 int store_put_payment(pgc_db *db, int32_t id, store_payment p, pgc_error *err)
 {
-    const char *values[2];
-    int lengths[2] = {4, 0};
-    char bin[2][4];
-    char *arrays[1] = {NULL};
-    int rc;
+    const void *args[] = {&id, &p};
 
-    values[0] = pgc_put_int4(bin[0], id);
-    rc = store_payment_put(&p, &arrays[0], &lengths[1]);
-    if (rc != PGC_OK)
-        return free_arrays_and_fail(arrays, 1, rc, &store_put_payment_stmt, "p", err);
-    values[1] = arrays[0];
-
-    rc = pgc_query(db, &store_put_payment_stmt, values, lengths, store_put_payment_formats, NULL,
-                   err);
-    free(arrays[0]);
-    return rc;
+    return pgc_run(db, &store_put_payment_stmt, store_put_payment_params, args, NULL, err);
 }
 
 /* GetPayment :one, tests/emit/schema/queries.sql:140 */
-static const Oid store_get_payment_types[] = {23};
-static const int store_get_payment_formats[] = {1};
+static const Oid store_get_payment_types[] = {PGC_OID_INT4};
+static const pgc_param store_get_payment_params[] = {
+    {"id", PGC_T_INT4, false, NULL, NULL},
+};
 static const pgc_stmt store_get_payment_stmt = {
     .name = "store_get_payment",
     .sql = "SELECT p FROM {{tables.payments}} WHERE id = $1",
-    .nparams = 1,
-    .param_types = store_get_payment_types,
-    .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 141,
-    .column = 1,
+    .nparams = 1, .param_types = store_get_payment_types, .result_format = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 141, .column = 1,
 };
 
-static const Oid store_get_payment_columns[] = {0};
-
-static int store_get_payment_read(pgc_result *res, store_get_payment_row *row, pgc_error *err)
-{
-    pgc_field f;
-    int rc = pgc_result_check(res, &store_get_payment_stmt, 1, store_get_payment_columns, err);
-
-    if (rc != PGC_OK)
-        return rc;
-    f = pgc_get_field(res, 0, 0);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_get_payment_stmt,
-                              "column p is NULL, but was generated as NOT NULL");
-    rc = store_payment_read(res, f, &row->p, &store_get_payment_stmt, "column p", err);
-    if (rc != PGC_OK)
-        return rc;
-    return PGC_OK;
-}
+static const pgc_column store_get_payment_columns[] = {
+    PGC_COLUMN(store_get_payment_row, p, PGC_T_RECORD, &store_payment_row_type),
+};
+static const pgc_row_type store_get_payment_row_type = PGC_ROW_TYPE(store_get_payment_row,
+                                                                    store_get_payment_columns);
 
 int store_get_payment(pgc_db *db, int32_t id, store_get_payment_row *row, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {4};
-    char bin[1][4];
-    pgc_result *res;
-    int rc;
+    const void *args[] = {&id};
 
-    memset(row, 0, sizeof *row);
-    values[0] = pgc_put_int4(bin[0], id);
-
-    rc = pgc_query(db, &store_get_payment_stmt, values, lengths, store_get_payment_formats, &res,
-                   err);
-    if (rc != PGC_OK)
-        return rc;
-    if (pgc_result_rows(res) == 0) {
-        pgc_result_free(res);
-        return pgc_fail_query(err, PGC_ENOROW, &store_get_payment_stmt, "no row");
-    }
-    rc = store_get_payment_read(res, row, err);
-    if (rc != PGC_OK) {
-        pgc_result_free(res);
-        memset(row, 0, sizeof *row);
-        return rc;
-    }
-    row->result = res;
-    return PGC_OK;
+    return pgc_query_row(db, &store_get_payment_stmt, store_get_payment_params, args,
+                         &store_get_payment_row_type, row, &row->result, err);
 }
 
 void store_get_payment_row_clear(store_get_payment_row *row)
@@ -3226,209 +1513,102 @@ static const pgc_stmt store_copy_payments_stmt = {
     .sql = "COPY {{tables.payments}} (\"id\", \"p\") FROM STDIN (FORMAT binary)",
 };
 
+/* The rows' members in the COPY's column order. */
+static const pgc_column store_copy_payments_columns[] = {
+    PGC_COLUMN(store_copy_payments_params, id, PGC_T_INT4, NULL),
+    PGC_COLUMN(store_copy_payments_params, p, PGC_T_RECORD, &store_payment_row_type),
+};
+static const pgc_row_type store_copy_payments_row_type = PGC_ROW_TYPE(store_copy_payments_params,
+                                                                      store_copy_payments_columns);
+
 int store_copy_payments(pgc_db *db, const store_copy_payments_params *rows, size_t n,
                         int64_t *copied, pgc_error *err)
 {
-    pgc_copy *c;
-    int rc;
-    char *enc;
-    int enc_len;
-
-    if (copied)
-        *copied = 0;
-    if (!rows && n > 0)
-        return pgc_fail_query(err, PGC_EINVAL, &store_copy_payments_stmt, "rows is NULL");
-    rc = pgc_copy_begin(db, &store_copy_payments_stmt, &c, err);
-    if (rc != PGC_OK)
-        return rc;
-    for (size_t i = 0; i < n; i++) {
-        const store_copy_payments_params *r = &rows[i];
-
-        if (pgc_copy_row(c, 2, NULL) != PGC_OK)
-            break; /* pgc_copy_end reports it */
-        pgc_copy_int4(c, r->id, NULL);
-        rc = store_payment_put(&r->p, &enc, &enc_len);
-        pgc_copy_encoded(c, rc, enc, enc_len, NULL);
-    }
-    return pgc_copy_end(c, copied, err);
+    return pgc_copy_rows(db, &store_copy_payments_stmt, &store_copy_payments_row_type, rows, n,
+                         copied, err);
 }
 
 /* ShipItem :execrows, tests/emit/schema/queries.sql:146 */
-static const Oid store_ship_item_types[] = {0, 25};
+static const Oid store_ship_item_types[] = {0, PGC_OID_TEXT};
+static const pgc_param store_ship_item_params[] = {
+    {"mood", PGC_T_ENUM, false, &store_mood_type, NULL},
+    {"code", PGC_T_TEXT, false, NULL, NULL},
+};
 static const pgc_stmt store_ship_item_stmt = {
     .name = "store_ship_item",
     .sql = "UPDATE {{tables.items}} SET mood = ($1::{{schema}}.\"mood\"),\n"
            "    n_at = CASE WHEN ($1::{{schema}}.\"mood\") = 'happy' THEN now() ELSE n_at END\n"
            "WHERE code = $2",
-    .nparams = 2,
-    .param_types = store_ship_item_types,
-    .result_format = 0,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 147,
-    .column = 1,
+    .nparams = 2, .param_types = store_ship_item_types,
+    .file = "tests/emit/schema/queries.sql", .line = 147, .column = 1,
 };
 
 int store_ship_item(pgc_db *db, store_mood mood, const char *code, int64_t *affected,
                     pgc_error *err)
 {
-    const char *values[2];
-    pgc_result *res;
-    int rc;
+    const void *args[] = {&mood, code};
 
-    if (affected)
-        *affected = 0;
-    values[0] = store_mood_to_text(mood);
-    if (!values[0])
-        return pgc_fail_query(err, PGC_EINVAL, &store_ship_item_stmt,
-                              "parameter mood is not a store_mood value");
-    if (!code)
-        return pgc_fail_query(err, PGC_EINVAL, &store_ship_item_stmt,
-                              "parameter code is NULL");
-    values[1] = code;
-
-    rc = pgc_query(db, &store_ship_item_stmt, values, NULL, NULL, &res, err);
-    if (rc != PGC_OK)
-        return rc;
-    if (affected)
-        *affected = pgc_result_affected(res);
-    pgc_result_free(res);
-    return PGC_OK;
+    return pgc_query_affected(db, &store_ship_item_stmt, store_ship_item_params, args, affected,
+                              err);
 }
 
 /* AllNumbers :many, tests/emit/schema/queries.sql:151 */
 static const pgc_stmt store_all_numbers_stmt = {
     .name = "store_all_numbers",
     .sql = "SELECT \"numbers\".\"n\", \"numbers\".\"note\" FROM {{tables.numbers}} ORDER BY n",
-    .nparams = 0,
-    .param_types = NULL,
     .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 152,
-    .column = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 152, .column = 1,
 };
 
-static const Oid store_all_numbers_columns[] = {23, 25};
-
-/* The rows of a stream share their statement's columns: checked once. */
-static int store_all_numbers_read(pgc_result *res, store_all_numbers_row *row, bool *checked,
-                                  pgc_error *err)
-{
-    pgc_field f;
-    int rc;
-
-    if (!*checked) {
-        rc = pgc_result_check(res, &store_all_numbers_stmt, 2, store_all_numbers_columns, err);
-        if (rc != PGC_OK)
-            return rc;
-        *checked = true;
-    }
-    f = pgc_get_field(res, 0, 0);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_all_numbers_stmt,
-                              "column n is NULL, but was generated as NOT NULL");
-    row->n = pgc_field_int4(f);
-    f = pgc_get_field(res, 0, 1);
-    row->note_is_null = !f.data;
-    row->note = pgc_field_text(f);
-    return PGC_OK;
-}
+static const pgc_column store_all_numbers_columns[] = {
+    PGC_COLUMN(store_all_numbers_row, n, PGC_T_INT4, NULL),
+    PGC_COLUMN_NULL(store_all_numbers_row, note, PGC_T_TEXT, NULL),
+};
+static const pgc_row_type store_all_numbers_row_type = PGC_ROW_TYPE(store_all_numbers_row,
+                                                                    store_all_numbers_columns);
 
 int store_all_numbers_open(pgc_db *db, store_all_numbers_iter *it, pgc_error *err)
 {
-    it->stream = NULL;
-    it->checked = false;
-    return pgc_stream_open(db, &store_all_numbers_stmt, NULL, NULL, NULL, &it->stream, err);
+    return pgc_rows_open(it, db, &store_all_numbers_stmt, NULL, NULL, err);
 }
 
 int store_all_numbers_next(store_all_numbers_iter *it, store_all_numbers_row *row, pgc_error *err)
 {
-    pgc_result *res;
-    int rc;
-
-    memset(row, 0, sizeof *row);
-    if (!it->stream)
-        return pgc_fail_query(err, PGC_EINVAL, &store_all_numbers_stmt,
-                              "the iterator is not open");
-    rc = pgc_stream_next(it->stream, &res, err);
-    if (rc != PGC_OK)
-        return rc;
-    rc = store_all_numbers_read(res, row, &it->checked, err);
-    if (rc != PGC_OK)
-        memset(row, 0, sizeof *row);
-    return rc;
+    return pgc_rows_next(it, &store_all_numbers_stmt, &store_all_numbers_row_type, row, err);
 }
 
 void store_all_numbers_close(store_all_numbers_iter *it)
 {
-    if (it) {
-        pgc_stream_close(it->stream);
-        it->stream = NULL;
-    }
+    pgc_rows_close(it);
 }
 
 /* RenoteNumber :one, tests/emit/schema/queries.sql:154 */
-static const Oid store_renote_number_types[] = {25, 23};
-static const int store_renote_number_formats[] = {0, 1};
+static const Oid store_renote_number_types[] = {PGC_OID_TEXT, PGC_OID_INT4};
+static const pgc_param store_renote_number_params[] = {
+    {"note", PGC_T_TEXT, true, NULL, NULL},
+    {"n", PGC_T_INT4, false, NULL, NULL},
+};
 static const pgc_stmt store_renote_number_stmt = {
     .name = "store_renote_number",
     .sql = "UPDATE {{tables.numbers}} AS x SET note = $1 WHERE x.n = $2 RETURNING \"x\".\"n\", \"x\".\"note\"",
-    .nparams = 2,
-    .param_types = store_renote_number_types,
-    .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 155,
-    .column = 1,
+    .nparams = 2, .param_types = store_renote_number_types, .result_format = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 155, .column = 1,
 };
 
-static const Oid store_renote_number_columns[] = {23, 25};
-
-static int store_renote_number_read(pgc_result *res, store_renote_number_row *row, pgc_error *err)
-{
-    pgc_field f;
-    int rc = pgc_result_check(res, &store_renote_number_stmt, 2, store_renote_number_columns, err);
-
-    if (rc != PGC_OK)
-        return rc;
-    f = pgc_get_field(res, 0, 0);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_renote_number_stmt,
-                              "column n is NULL, but was generated as NOT NULL");
-    row->n = pgc_field_int4(f);
-    f = pgc_get_field(res, 0, 1);
-    row->note_is_null = !f.data;
-    row->note = pgc_field_text(f);
-    return PGC_OK;
-}
+static const pgc_column store_renote_number_columns[] = {
+    PGC_COLUMN(store_renote_number_row, n, PGC_T_INT4, NULL),
+    PGC_COLUMN_NULL(store_renote_number_row, note, PGC_T_TEXT, NULL),
+};
+static const pgc_row_type store_renote_number_row_type = PGC_ROW_TYPE(store_renote_number_row,
+                                                                      store_renote_number_columns);
 
 int store_renote_number(pgc_db *db, const char *note, int32_t n, store_renote_number_row *row,
                         pgc_error *err)
 {
-    const char *values[2];
-    int lengths[2] = {0, 4};
-    char bin[2][4];
-    pgc_result *res;
-    int rc;
+    const void *args[] = {note, &n};
 
-    memset(row, 0, sizeof *row);
-    values[0] = note;
-    values[1] = pgc_put_int4(bin[1], n);
-
-    rc = pgc_query(db, &store_renote_number_stmt, values, lengths, store_renote_number_formats,
-                   &res, err);
-    if (rc != PGC_OK)
-        return rc;
-    if (pgc_result_rows(res) == 0) {
-        pgc_result_free(res);
-        return pgc_fail_query(err, PGC_ENOROW, &store_renote_number_stmt, "no row");
-    }
-    rc = store_renote_number_read(res, row, err);
-    if (rc != PGC_OK) {
-        pgc_result_free(res);
-        memset(row, 0, sizeof *row);
-        return rc;
-    }
-    row->result = res;
-    return PGC_OK;
+    return pgc_query_row(db, &store_renote_number_stmt, store_renote_number_params, args,
+                         &store_renote_number_row_type, row, &row->result, err);
 }
 
 void store_renote_number_row_clear(store_renote_number_row *row)
@@ -3440,117 +1620,62 @@ void store_renote_number_row_clear(store_renote_number_row *row)
 }
 
 /* PutWeight :exec, tests/emit/schema/queries.sql:157 */
-static const Oid store_put_weight_types[] = {23, 0, 0};
-static const int store_put_weight_formats[] = {1, 1, 0};
+static const Oid store_put_weight_types[] = {PGC_OID_INT4, 0, 0};
+static const pgc_param store_put_weight_params[] = {
+    {"id", PGC_T_INT4, false, NULL, NULL},
+    {"w", PGC_T_INT4, false, NULL, NULL},
+    {"tag", PGC_T_TEXT, true, NULL, NULL},
+};
 static const pgc_stmt store_put_weight_stmt = {
     .name = "store_put_weight",
     .sql = "INSERT INTO {{tables.weights}} (id, w, tag) VALUES ($1, ($2::{{schema}}.\"positive\"), ($3::{{schema}}.\"short_text\"))",
-    .nparams = 3,
-    .param_types = store_put_weight_types,
-    .result_format = 0,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 158,
-    .column = 1,
+    .nparams = 3, .param_types = store_put_weight_types,
+    .file = "tests/emit/schema/queries.sql", .line = 158, .column = 1,
 };
 
 int store_put_weight(pgc_db *db, int32_t id, int32_t w, const char *tag, pgc_error *err)
 {
-    const char *values[3];
-    int lengths[3] = {4, 4, 0};
-    char bin[3][4];
+    const void *args[] = {&id, &w, tag};
 
-    values[0] = pgc_put_int4(bin[0], id);
-    values[1] = pgc_put_int4(bin[1], w);
-    values[2] = tag;
-
-    return pgc_query(db, &store_put_weight_stmt, values, lengths, store_put_weight_formats, NULL,
-                     err);
+    return pgc_run(db, &store_put_weight_stmt, store_put_weight_params, args, NULL, err);
 }
 
 /* HeavierThan :many, tests/emit/schema/queries.sql:160 */
-static const Oid store_heavier_than_types[] = {23};
-static const int store_heavier_than_formats[] = {1};
+static const Oid store_heavier_than_types[] = {PGC_OID_INT4};
+static const pgc_param store_heavier_than_params[] = {
+    {"w", PGC_T_INT4, false, NULL, NULL},
+};
 static const pgc_stmt store_heavier_than_stmt = {
     .name = "store_heavier_than",
     .sql = "SELECT \"weights\".\"id\", \"weights\".\"w\", \"weights\".\"tag\" FROM {{tables.weights}} WHERE w > $1 ORDER BY id",
-    .nparams = 1,
-    .param_types = store_heavier_than_types,
-    .result_format = 1,
-    .file = "tests/emit/schema/queries.sql",
-    .line = 161,
-    .column = 1,
+    .nparams = 1, .param_types = store_heavier_than_types, .result_format = 1,
+    .file = "tests/emit/schema/queries.sql", .line = 161, .column = 1,
 };
 
-static const Oid store_heavier_than_columns[] = {23, 23, 25};
-
-/* The rows of a stream share their statement's columns: checked once. */
-static int store_heavier_than_read(pgc_result *res, store_heavier_than_row *row, bool *checked,
-                                   pgc_error *err)
-{
-    pgc_field f;
-    int rc;
-
-    if (!*checked) {
-        rc = pgc_result_check(res, &store_heavier_than_stmt, 3, store_heavier_than_columns, err);
-        if (rc != PGC_OK)
-            return rc;
-        *checked = true;
-    }
-    f = pgc_get_field(res, 0, 0);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_heavier_than_stmt,
-                              "column id is NULL, but was generated as NOT NULL");
-    row->id = pgc_field_int4(f);
-    f = pgc_get_field(res, 0, 1);
-    if (!f.data)
-        return pgc_fail_query(err, PGC_EINVAL, &store_heavier_than_stmt,
-                              "column w is NULL, but was generated as NOT NULL");
-    row->w = pgc_field_int4(f);
-    f = pgc_get_field(res, 0, 2);
-    row->tag_is_null = !f.data;
-    row->tag = pgc_field_text(f);
-    return PGC_OK;
-}
+static const pgc_column store_heavier_than_columns[] = {
+    PGC_COLUMN(store_heavier_than_row, id, PGC_T_INT4, NULL),
+    PGC_COLUMN(store_heavier_than_row, w, PGC_T_INT4, NULL),
+    PGC_COLUMN_NULL(store_heavier_than_row, tag, PGC_T_TEXT, NULL),
+};
+static const pgc_row_type store_heavier_than_row_type = PGC_ROW_TYPE(store_heavier_than_row,
+                                                                     store_heavier_than_columns);
 
 int store_heavier_than_open(pgc_db *db, int32_t w, store_heavier_than_iter *it, pgc_error *err)
 {
-    const char *values[1];
-    int lengths[1] = {4};
-    char bin[1][4];
+    const void *args[] = {&w};
 
-    it->stream = NULL;
-    it->checked = false;
-    values[0] = pgc_put_int4(bin[0], w);
-
-    return pgc_stream_open(db, &store_heavier_than_stmt, values, lengths,
-                           store_heavier_than_formats, &it->stream, err);
+    return pgc_rows_open(it, db, &store_heavier_than_stmt, store_heavier_than_params, args, err);
 }
 
 int store_heavier_than_next(store_heavier_than_iter *it, store_heavier_than_row *row,
                             pgc_error *err)
 {
-    pgc_result *res;
-    int rc;
-
-    memset(row, 0, sizeof *row);
-    if (!it->stream)
-        return pgc_fail_query(err, PGC_EINVAL, &store_heavier_than_stmt,
-                              "the iterator is not open");
-    rc = pgc_stream_next(it->stream, &res, err);
-    if (rc != PGC_OK)
-        return rc;
-    rc = store_heavier_than_read(res, row, &it->checked, err);
-    if (rc != PGC_OK)
-        memset(row, 0, sizeof *row);
-    return rc;
+    return pgc_rows_next(it, &store_heavier_than_stmt, &store_heavier_than_row_type, row, err);
 }
 
 void store_heavier_than_close(store_heavier_than_iter *it)
 {
-    if (it) {
-        pgc_stream_close(it->stream);
-        it->stream = NULL;
-    }
+    pgc_rows_close(it);
 }
 
 

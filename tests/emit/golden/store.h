@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <pgc.h>
+#include <pgc_gen.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -26,15 +26,77 @@ extern "C" {
 /*
  * The functions below take a pgc_db (a db, standalone or attached in a
  * schema, or a transaction scope from pgc_tx_begin) and a pgc_error that
- * may be NULL, and return a pgc code (PGC_OK == 0).
+ * may be NULL, and return a pgc code (PGC_OK == 0).  A query's functions
+ * are named after it and take its parameters after db.
  *
  * Parameters: a nullable parameter is passed by pointer, NULL meaning SQL
  * NULL; a string parameter that may not be NULL gives PGC_EINVAL if it is.
+ *
  * Rows: a nullable column has a companion `bool <column>_is_null`; its
- * strings are NULL then (so for a composite's fields).  Strings, bytes,
- * arrays and what composites hold point into the result that the row
- * belongs to: a :one row owns its result until <query>_row_clear(); a
- * :many row is the iterator's until the next call.
+ * strings are NULL then (so for a composite's fields).  A row is zeroed
+ * first, and again on failure.  Strings, bytes, arrays and what
+ * composites hold point into the result the row came in: a :one or
+ * :batchone row that has them owns that result (its `result` member)
+ * until <query>_row_clear(), also safe on a zeroed or cleared row; a row
+ * of fixed-size values only (numbers, times, uuids, enums) owns nothing
+ * and has no _row_clear.  A :many row is the iterator's until the next
+ * call, a :batchmany row the batch's until the next _next.
+ *
+ * :one         fills *row from the first row; PGC_ENOROW if there is none.
+ * :many        row by row:
+ *
+ *                  <query>_iter it;
+ *                  <query>_row row;
+ *                  int rc = <query>_open(db, ..., &it, &err);
+ *                  while (rc == PGC_OK && (rc = <query>_next(&it, &row, &err)) == PGC_OK)
+ *                      ... row is valid until the next call ...
+ *                  <query>_close(&it);
+ *                  if (rc != PGC_DONE) ... err says why ...
+ *
+ *              _next returns PGC_DONE after the last row.  _close is safe
+ *              after a failed open.  While open, the iterator holds a pooled
+ *              connection (on a transaction scope: the scope).
+ * :execrows    *affected (may be NULL) receives the number of rows affected.
+ * :execresult  *res receives the result (NULL on failure); free it with
+ *              pgc_result_free().
+ * :copyfrom    stores rows[0..n-1] with a binary COPY (one statement: on a
+ *              db, all of them or, on any failure, none; a unique violation
+ *              is PGC_ESQL with SQLSTATE 23505).  *copied (may be NULL)
+ *              receives the number of rows stored.  A non-null string
+ *              member that is NULL is PGC_EINVAL naming the row, found
+ *              before anything is sent.
+ * :batchexec, :batchone, :batchmany
+ *              calls queued with _queue are sent together in one round trip
+ *              and run in one transaction (pgx's SendBatch; README "Streams,
+ *              COPY and batches"): if one fails, none is kept.
+ *
+ *                  <query>_batch b;
+ *                  if ((rc = <query>_begin(db, &b, &err)) == PGC_OK) {
+ *                      for (i = 0; i < n; i++)
+ *                          <query>_queue(&b, ..., &err);
+ *                      for (i = 0; i < n; i++) {          (not for :batchexec)
+ *                          :batchone:  rc = <query>_next(&b, &row, &err);
+ *                                      ... PGC_OK: row; PGC_ENOROW: no row for
+ *                                      this call; else its error ...
+ *                          :batchmany: rc = <query>_next(&b, &nrows, &err);
+ *                                      for (r = 0; rc == PGC_OK && r < nrows; r++)
+ *                                          rc = <query>_get(&b, r, &row, &err);
+ *                      }
+ *                      rc = <query>_end(&b, &err);
+ *                  }
+ *
+ *              _begin holds a pooled connection (on a transaction scope: the
+ *              scope) until _end, which frees the batch, also on failure.
+ *              _queue refuses a call (a NULL string parameter) without
+ *              queuing it; the batch goes on.  The first _next sends the
+ *              batch and each _next moves to the next call, in queue order:
+ *              :batchone fills *row from its first row (a row that owns its
+ *              result outlives the batch); :batchmany gives its row count,
+ *              and the batch holds its rows until the next _next or _end.
+ *              Reading past the last call is PGC_EINVAL.  _end drops the
+ *              calls not read and returns the first failure among them (err
+ *              names the statement; the calls after it are "not run"), or
+ *              the commit's.
  */
 
 /* The enum type mood; 0 is no value. */
@@ -120,18 +182,11 @@ int store_migrate(pgc_db *db, pgc_error *err);
  * pgc_migrate_status(). */
 const pgc_migration_set *store_migration_set(void);
 
-/* A row of CreateItem :one. */
+/* CreateItem :one, tests/emit/schema/queries.sql:1 */
 typedef struct store_create_item_row {
     int64_t id;
-    pgc_result *result; /* the row's: store_create_item_row_clear() frees it */
 } store_create_item_row;
 
-/*
- * CreateItem :one, tests/emit/schema/queries.sql:1
- * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
- * overwritten (clear a row you reuse first); free it with
- * store_create_item_row_clear(), also safe on a zeroed or cleared row.
- */
 int store_create_item(pgc_db *db, const char *code, int16_t small, int32_t medium, int64_t big,
                       float ratio, double score, bool flag, const char *label, const char *initials,
                       pgc_bytes data, pgc_uuid ref, pgc_date born, pgc_timestamp seen,
@@ -142,9 +197,8 @@ int store_create_item(pgc_db *db, const char *code, int16_t small, int32_t mediu
                       const pgc_uuid *n_ref, const pgc_date *n_born, const pgc_timestamp *n_seen,
                       const pgc_timestamp *n_at, const char *n_price, const char *n_docb,
                       const store_mood *n_mood, store_create_item_row *row, pgc_error *err);
-void store_create_item_row_clear(store_create_item_row *row);
 
-/* A row of GetItem :one. */
+/* GetItem :one, tests/emit/schema/queries.sql:17 */
 typedef struct store_get_item_row {
     int64_t id;
     const char *code;
@@ -195,19 +249,13 @@ typedef struct store_get_item_row {
     bool n_docb_is_null;
     store_mood n_mood;
     bool n_mood_is_null;
-    pgc_result *result; /* the row's: store_get_item_row_clear() frees it */
+    pgc_result *result; /* what the row points into */
 } store_get_item_row;
 
-/*
- * GetItem :one, tests/emit/schema/queries.sql:17
- * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
- * overwritten (clear a row you reuse first); free it with
- * store_get_item_row_clear(), also safe on a zeroed or cleared row.
- */
 int store_get_item(pgc_db *db, const char *code, store_get_item_row *row, pgc_error *err);
 void store_get_item_row_clear(store_get_item_row *row);
 
-/* A row of ListItems :many. */
+/* ListItems :many, tests/emit/schema/queries.sql:20 */
 typedef struct store_list_items_row {
     int64_t id;
     const char *code;
@@ -218,166 +266,77 @@ typedef struct store_list_items_row {
     bool n_label_is_null;
 } store_list_items_row;
 
-/*
- * ListItems :many, tests/emit/schema/queries.sql:20
- * Row by row:
- *
- *     store_list_items_iter it;
- *     store_list_items_row row;
- *     int rc = store_list_items_open(db, &it, &err);
- *     while (rc == PGC_OK && (rc = store_list_items_next(&it, &row, &err)) == PGC_OK)
- *         ... row is valid until the next call ...
- *     store_list_items_close(&it);
- *     if (rc != PGC_DONE) ... err says why ...
- *
- * _next returns PGC_DONE after the last row.  _close is safe after a
- * failed open.  While open, the iterator holds a pooled connection (on a
- * transaction scope: the scope).
- */
-typedef struct store_list_items_iter {
-    pgc_stream *stream;
-    bool checked; /* the result's columns were checked, on the first row */
-} store_list_items_iter;
-
+typedef pgc_rows store_list_items_iter;
 int store_list_items_open(pgc_db *db, store_list_items_iter *it, pgc_error *err);
 int store_list_items_next(store_list_items_iter *it, store_list_items_row *row, pgc_error *err);
 void store_list_items_close(store_list_items_iter *it);
 
-/* A row of ItemsByMood :many. */
+/* ItemsByMood :many, tests/emit/schema/queries.sql:23 */
 typedef struct store_items_by_mood_row {
     int64_t id;
     const char *code;
 } store_items_by_mood_row;
 
-/*
- * ItemsByMood :many, tests/emit/schema/queries.sql:23
- * Row by row:
- *
- *     store_items_by_mood_iter it;
- *     store_items_by_mood_row row;
- *     int rc = store_items_by_mood_open(db, mood, &it, &err);
- *     while (rc == PGC_OK && (rc = store_items_by_mood_next(&it, &row, &err)) == PGC_OK)
- *         ... row is valid until the next call ...
- *     store_items_by_mood_close(&it);
- *     if (rc != PGC_DONE) ... err says why ...
- *
- * _next returns PGC_DONE after the last row.  _close is safe after a
- * failed open.  While open, the iterator holds a pooled connection (on a
- * transaction scope: the scope).
- */
-typedef struct store_items_by_mood_iter {
-    pgc_stream *stream;
-    bool checked; /* the result's columns were checked, on the first row */
-} store_items_by_mood_iter;
-
+typedef pgc_rows store_items_by_mood_iter;
 int store_items_by_mood_open(pgc_db *db, store_mood mood, store_items_by_mood_iter *it,
                              pgc_error *err);
 int store_items_by_mood_next(store_items_by_mood_iter *it, store_items_by_mood_row *row,
                              pgc_error *err);
 void store_items_by_mood_close(store_items_by_mood_iter *it);
 
-/* A row of CountItems :one. */
+/* CountItems :one, tests/emit/schema/queries.sql:26 */
 typedef struct store_count_items_row {
     int64_t total;
-    pgc_result *result; /* the row's: store_count_items_row_clear() frees it */
 } store_count_items_row;
 
-/*
- * CountItems :one, tests/emit/schema/queries.sql:26
- * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
- * overwritten (clear a row you reuse first); free it with
- * store_count_items_row_clear(), also safe on a zeroed or cleared row.
- */
 int store_count_items(pgc_db *db, store_count_items_row *row, pgc_error *err);
-void store_count_items_row_clear(store_count_items_row *row);
 
-/* A row of ItemCodeName :one. */
+/* ItemCodeName :one, tests/emit/schema/queries.sql:29 */
 typedef struct store_item_code_name_row {
     const char *code_name;
     const char *literal;
-    pgc_result *result; /* the row's: store_item_code_name_row_clear() frees it */
+    pgc_result *result; /* what the row points into */
 } store_item_code_name_row;
 
-/*
- * ItemCodeName :one, tests/emit/schema/queries.sql:29
- * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
- * overwritten (clear a row you reuse first); free it with
- * store_item_code_name_row_clear(), also safe on a zeroed or cleared row.
- */
 int store_item_code_name(pgc_db *db, int64_t id, store_item_code_name_row *row, pgc_error *err);
 void store_item_code_name_row_clear(store_item_code_name_row *row);
 
 /* RenameItem :exec, tests/emit/schema/queries.sql:32 */
 int store_rename_item(pgc_db *db, const char *new_code, const char *old_code, pgc_error *err);
 
-/*
- * FlagItems :execrows, tests/emit/schema/queries.sql:35
- * *affected (may be NULL) receives the number of rows affected.
- */
+/* FlagItems :execrows, tests/emit/schema/queries.sql:35 */
 int store_flag_items(pgc_db *db, bool flag, int64_t *affected, pgc_error *err);
 
-/*
- * DeleteItem :execresult, tests/emit/schema/queries.sql:38
- * *res receives the result (NULL on failure); free it with pgc_result_free().
- */
+/* DeleteItem :execresult, tests/emit/schema/queries.sql:38 */
 int store_delete_item(pgc_db *db, const char *code, pgc_result **res, pgc_error *err);
 
-/*
- * FillNumbers :execrows, tests/emit/schema/queries.sql:41
- * *affected (may be NULL) receives the number of rows affected.
- */
+/* FillNumbers :execrows, tests/emit/schema/queries.sql:41 */
 int store_fill_numbers(pgc_db *db, int32_t count, int64_t *affected, pgc_error *err);
 
-/* A row of ListNumbers :many. */
+/* ListNumbers :many, tests/emit/schema/queries.sql:45 */
 typedef struct store_list_numbers_row {
     int32_t n;
     const char *note;
     bool note_is_null;
 } store_list_numbers_row;
 
-/*
- * ListNumbers :many, tests/emit/schema/queries.sql:45
- * Row by row:
- *
- *     store_list_numbers_iter it;
- *     store_list_numbers_row row;
- *     int rc = store_list_numbers_open(db, max_n, &it, &err);
- *     while (rc == PGC_OK && (rc = store_list_numbers_next(&it, &row, &err)) == PGC_OK)
- *         ... row is valid until the next call ...
- *     store_list_numbers_close(&it);
- *     if (rc != PGC_DONE) ... err says why ...
- *
- * _next returns PGC_DONE after the last row.  _close is safe after a
- * failed open.  While open, the iterator holds a pooled connection (on a
- * transaction scope: the scope).
- */
-typedef struct store_list_numbers_iter {
-    pgc_stream *stream;
-    bool checked; /* the result's columns were checked, on the first row */
-} store_list_numbers_iter;
-
+typedef pgc_rows store_list_numbers_iter;
 int store_list_numbers_open(pgc_db *db, int32_t max_n, store_list_numbers_iter *it, pgc_error *err);
 int store_list_numbers_next(store_list_numbers_iter *it, store_list_numbers_row *row,
                             pgc_error *err);
 void store_list_numbers_close(store_list_numbers_iter *it);
 
-/* A row of NumberNote :one. */
+/* NumberNote :one, tests/emit/schema/queries.sql:48 */
 typedef struct store_number_note_row {
     const char *note;
     bool note_is_null;
-    pgc_result *result; /* the row's: store_number_note_row_clear() frees it */
+    pgc_result *result; /* what the row points into */
 } store_number_note_row;
 
-/*
- * NumberNote :one, tests/emit/schema/queries.sql:48
- * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
- * overwritten (clear a row you reuse first); free it with
- * store_number_note_row_clear(), also safe on a zeroed or cleared row.
- */
 int store_number_note(pgc_db *db, int32_t n, store_number_note_row *row, pgc_error *err);
 void store_number_note_row_clear(store_number_note_row *row);
 
-/* A row for CopyEvents :copyfrom. */
+/* CopyEvents :copyfrom, tests/emit/schema/queries.sql:51 */
 typedef struct store_copy_events_params {
     int64_t id;
     const char *name;
@@ -406,18 +365,10 @@ typedef struct store_copy_events_params {
     bool span_is_null;
 } store_copy_events_params;
 
-/*
- * CopyEvents :copyfrom, tests/emit/schema/queries.sql:51
- * Stores rows[0..n-1] with a binary COPY (one statement: on a db, all of
- * them or, on any failure, none; a unique violation is PGC_ESQL with
- * SQLSTATE 23505).  *copied (may be NULL) receives the number of rows
- * stored.  A non-null string member that is NULL is PGC_EINVAL naming the
- * row, found before anything is sent.
- */
 int store_copy_events(pgc_db *db, const store_copy_events_params *rows, size_t n, int64_t *copied,
                       pgc_error *err);
 
-/* A row of GetEvent :one. */
+/* GetEvent :one, tests/emit/schema/queries.sql:57 */
 typedef struct store_get_event_row {
     int64_t id;
     const char *name;
@@ -445,53 +396,21 @@ typedef struct store_get_event_row {
     bool label_is_null;
     pgc_interval span;
     bool span_is_null;
-    pgc_result *result; /* the row's: store_get_event_row_clear() frees it */
+    pgc_result *result; /* what the row points into */
 } store_get_event_row;
 
-/*
- * GetEvent :one, tests/emit/schema/queries.sql:57
- * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
- * overwritten (clear a row you reuse first); free it with
- * store_get_event_row_clear(), also safe on a zeroed or cleared row.
- */
 int store_get_event(pgc_db *db, int64_t id, store_get_event_row *row, pgc_error *err);
 void store_get_event_row_clear(store_get_event_row *row);
 
-/* A row of CountEvents :one. */
+/* CountEvents :one, tests/emit/schema/queries.sql:60 */
 typedef struct store_count_events_row {
     int64_t total;
     int64_t with_mood;
-    pgc_result *result; /* the row's: store_count_events_row_clear() frees it */
 } store_count_events_row;
 
-/*
- * CountEvents :one, tests/emit/schema/queries.sql:60
- * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
- * overwritten (clear a row you reuse first); free it with
- * store_count_events_row_clear(), also safe on a zeroed or cleared row.
- */
 int store_count_events(pgc_db *db, store_count_events_row *row, pgc_error *err);
-void store_count_events_row_clear(store_count_events_row *row);
 
-/*
- * AddNumber :batchexec, tests/emit/schema/queries.sql:63
- * Calls queued with _queue are sent together in one round trip and run in
- * one transaction (pgx's SendBatch; README "Streams, COPY and batches"):
- * if one fails, none is kept.
- *
- *     store_add_number_batch b;
- *     if ((rc = store_add_number_begin(db, &b, &err)) == PGC_OK) {
- *         for (...)
- *             store_add_number_queue(&b, ..., &err);
- *         rc = store_add_number_end(&b, &err);
- *     }
- *
- * _begin holds a pooled connection (on a transaction scope: the scope)
- * until _end, which frees the batch, also on failure.  _queue refuses a
- * call (a NULL string parameter) without queuing it; the batch goes on.
- * _end sends the calls, waits for them and returns the first failure (err
- * names the statement; the calls after it are "not run"), or the commit's.
- */
+/* AddNumber :batchexec, tests/emit/schema/queries.sql:63 */
 typedef struct store_add_number_batch {
     pgc_batch *batch;
 } store_add_number_batch;
@@ -500,42 +419,14 @@ int store_add_number_begin(pgc_db *db, store_add_number_batch *b, pgc_error *err
 int store_add_number_queue(store_add_number_batch *b, int32_t n, const char *note, pgc_error *err);
 int store_add_number_end(store_add_number_batch *b, pgc_error *err);
 
-/* A row of NumberByN :batchone. */
+/* NumberByN :batchone, tests/emit/schema/queries.sql:66 */
 typedef struct store_number_by_n_row {
     int32_t n;
     const char *note;
     bool note_is_null;
-    pgc_result *result; /* the row's: store_number_by_n_row_clear() frees it */
+    pgc_result *result; /* what the row points into */
 } store_number_by_n_row;
 
-/*
- * NumberByN :batchone, tests/emit/schema/queries.sql:66
- * Calls queued with _queue are sent together in one round trip and run in
- * one transaction (pgx's SendBatch; README "Streams, COPY and batches"):
- * if one fails, none is kept.  Each call's row is read in queue order:
- *
- *     store_number_by_n_batch b;
- *     store_number_by_n_row row;
- *     if ((rc = store_number_by_n_begin(db, &b, &err)) == PGC_OK) {
- *         for (i = 0; i < n; i++)
- *             store_number_by_n_queue(&b, ..., &err);
- *         for (i = 0; i < n; i++) {
- *             rc = store_number_by_n_next(&b, &row, &err);
- *             ... PGC_OK: row; PGC_ENOROW: no row for this call; else its error ...
- *             store_number_by_n_row_clear(&row);
- *         }
- *         rc = store_number_by_n_end(&b, &err);
- *     }
- *
- * _begin holds a pooled connection (on a transaction scope: the scope)
- * until _end, which frees the batch, also on failure.  _queue refuses a
- * call (a NULL string parameter) without queuing it; the batch goes on.
- * _next fills *row from the next call's first row (the first _next sends
- * the batch); the row owns its result, outlives the batch, and is freed
- * with _row_clear() (safe on a zeroed row).  Reading past the last call is
- * PGC_EINVAL.  _end drops the calls not read and returns the first failure
- * among them, or the commit's.
- */
 typedef struct store_number_by_n_batch {
     pgc_batch *batch;
     int read; /* calls read so far */
@@ -547,42 +438,13 @@ int store_number_by_n_next(store_number_by_n_batch *b, store_number_by_n_row *ro
 void store_number_by_n_row_clear(store_number_by_n_row *row);
 int store_number_by_n_end(store_number_by_n_batch *b, pgc_error *err);
 
-/* A row of NumbersUpTo :batchmany. */
+/* NumbersUpTo :batchmany, tests/emit/schema/queries.sql:69 */
 typedef struct store_numbers_up_to_row {
     int32_t n;
     const char *note;
     bool note_is_null;
 } store_numbers_up_to_row;
 
-/*
- * NumbersUpTo :batchmany, tests/emit/schema/queries.sql:69
- * Calls queued with _queue are sent together in one round trip and run in
- * one transaction (pgx's SendBatch; README "Streams, COPY and batches"):
- * if one fails, none is kept.  Each call's rows are read in queue order:
- *
- *     store_numbers_up_to_batch b;
- *     store_numbers_up_to_row row;
- *     size_t nrows;
- *     if ((rc = store_numbers_up_to_begin(db, &b, &err)) == PGC_OK) {
- *         for (i = 0; i < n; i++)
- *             store_numbers_up_to_queue(&b, ..., &err);
- *         for (i = 0; i < n; i++) {
- *             rc = store_numbers_up_to_next(&b, &nrows, &err);
- *             for (size_t r = 0; rc == PGC_OK && r < nrows; r++)
- *                 rc = store_numbers_up_to_get(&b, r, &row, &err);
- *         }
- *         rc = store_numbers_up_to_end(&b, &err);
- *     }
- *
- * _begin holds a pooled connection (on a transaction scope: the scope)
- * until _end, which frees the batch, also on failure.  _queue refuses a
- * call (a NULL string parameter) without queuing it; the batch goes on.
- * _next moves to the next call (the first _next sends the batch) and gives
- * its row count, or its error; the batch holds that call's rows, and the
- * rows _get fills are valid, until the next _next or _end.  Reading past
- * the last call is PGC_EINVAL.  _end drops the calls not read and returns
- * the first failure among them, or the commit's.
- */
 typedef struct store_numbers_up_to_batch {
     pgc_batch *batch;
     pgc_result *result; /* the current call's rows */
@@ -604,7 +466,7 @@ int store_put_list(pgc_db *db, int32_t id, pgc_int2_array smalls, const pgc_int4
                    const pgc_timestamp_array *stamps, const pgc_timestamp_array *stampstz,
                    const pgc_text_array *words, const pgc_text_array *labels, pgc_error *err);
 
-/* A row of GetList :one. */
+/* GetList :one, tests/emit/schema/queries.sql:78 */
 typedef struct store_get_list_row {
     int32_t id;
     pgc_int2_array smalls;
@@ -630,100 +492,48 @@ typedef struct store_get_list_row {
     bool words_is_null;
     pgc_text_array labels;
     bool labels_is_null;
-    pgc_result *result; /* the row's: store_get_list_row_clear() frees it */
+    pgc_result *result; /* what the row points into */
 } store_get_list_row;
 
-/*
- * GetList :one, tests/emit/schema/queries.sql:78
- * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
- * overwritten (clear a row you reuse first); free it with
- * store_get_list_row_clear(), also safe on a zeroed or cleared row.
- */
 int store_get_list(pgc_db *db, int32_t id, store_get_list_row *row, pgc_error *err);
 void store_get_list_row_clear(store_get_list_row *row);
 
-/* A row of ListsByIds :many. */
+/* ListsByIds :many, tests/emit/schema/queries.sql:81 */
 typedef struct store_lists_by_ids_row {
     int32_t id;
     pgc_text_array words;
     bool words_is_null;
 } store_lists_by_ids_row;
 
-/*
- * ListsByIds :many, tests/emit/schema/queries.sql:81
- * Row by row:
- *
- *     store_lists_by_ids_iter it;
- *     store_lists_by_ids_row row;
- *     int rc = store_lists_by_ids_open(db, ids, &it, &err);
- *     while (rc == PGC_OK && (rc = store_lists_by_ids_next(&it, &row, &err)) == PGC_OK)
- *         ... row is valid until the next call ...
- *     store_lists_by_ids_close(&it);
- *     if (rc != PGC_DONE) ... err says why ...
- *
- * _next returns PGC_DONE after the last row.  _close is safe after a
- * failed open.  While open, the iterator holds a pooled connection (on a
- * transaction scope: the scope).
- */
-typedef struct store_lists_by_ids_iter {
-    pgc_stream *stream;
-    bool checked; /* the result's columns were checked, on the first row */
-} store_lists_by_ids_iter;
-
+typedef pgc_rows store_lists_by_ids_iter;
 int store_lists_by_ids_open(pgc_db *db, pgc_int4_array ids, store_lists_by_ids_iter *it,
                             pgc_error *err);
 int store_lists_by_ids_next(store_lists_by_ids_iter *it, store_lists_by_ids_row *row,
                             pgc_error *err);
 void store_lists_by_ids_close(store_lists_by_ids_iter *it);
 
-/* A row of NumbersIn :many. */
+/* NumbersIn :many, tests/emit/schema/queries.sql:84 */
 typedef struct store_numbers_in_row {
     int32_t n;
 } store_numbers_in_row;
 
-/*
- * NumbersIn :many, tests/emit/schema/queries.sql:84
- * Row by row:
- *
- *     store_numbers_in_iter it;
- *     store_numbers_in_row row;
- *     int rc = store_numbers_in_open(db, ns, notes, &it, &err);
- *     while (rc == PGC_OK && (rc = store_numbers_in_next(&it, &row, &err)) == PGC_OK)
- *         ... row is valid until the next call ...
- *     store_numbers_in_close(&it);
- *     if (rc != PGC_DONE) ... err says why ...
- *
- * _next returns PGC_DONE after the last row.  _close is safe after a
- * failed open.  While open, the iterator holds a pooled connection (on a
- * transaction scope: the scope).
- */
-typedef struct store_numbers_in_iter {
-    pgc_stream *stream;
-    bool checked; /* the result's columns were checked, on the first row */
-} store_numbers_in_iter;
-
+typedef pgc_rows store_numbers_in_iter;
 int store_numbers_in_open(pgc_db *db, pgc_int4_array ns, const pgc_text_array *notes,
                           store_numbers_in_iter *it, pgc_error *err);
 int store_numbers_in_next(store_numbers_in_iter *it, store_numbers_in_row *row, pgc_error *err);
 void store_numbers_in_close(store_numbers_in_iter *it);
 
-/* A row of Grid :one. */
+/* Grid :one, tests/emit/schema/queries.sql:88 */
 typedef struct store_grid_row {
     pgc_int4_array cells;
     pgc_int4_array none;
-    pgc_result *result; /* the row's: store_grid_row_clear() frees it */
+    pgc_result *result; /* what the row points into */
 } store_grid_row;
 
-/*
- * Grid :one, tests/emit/schema/queries.sql:88
- * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
- * overwritten (clear a row you reuse first); free it with
- * store_grid_row_clear(), also safe on a zeroed or cleared row.
- */
 int store_grid(pgc_db *db, store_grid_row *row, pgc_error *err);
 void store_grid_row_clear(store_grid_row *row);
 
-/* A row of LaterBy :one. */
+/* LaterBy :one, tests/emit/schema/queries.sql:91 */
 typedef struct store_later_by_row {
     pgc_interval span;
     bool span_is_null;
@@ -731,83 +541,43 @@ typedef struct store_later_by_row {
     bool later_is_null;
     pgc_interval other;
     bool other_is_null;
-    pgc_result *result; /* the row's: store_later_by_row_clear() frees it */
 } store_later_by_row;
 
-/*
- * LaterBy :one, tests/emit/schema/queries.sql:91
- * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
- * overwritten (clear a row you reuse first); free it with
- * store_later_by_row_clear(), also safe on a zeroed or cleared row.
- */
 int store_later_by(pgc_db *db, pgc_interval span, pgc_timestamp at, const pgc_interval *other,
                    store_later_by_row *row, pgc_error *err);
-void store_later_by_row_clear(store_later_by_row *row);
 
 /* AddAuthor :exec, tests/emit/schema/queries.sql:95 */
 int store_add_author(pgc_db *db, int64_t id, const char *name, const char *street,
                      const int32_t *zip, const pgc_text_array *tags, const store_mood *mood,
                      const pgc_date *born, pgc_error *err);
 
-/* A row of AuthorHome :one. */
+/* AuthorHome :one, tests/emit/schema/queries.sql:100 */
 typedef struct store_author_home_row {
     int64_t id;
     store_addr home;
     bool home_is_null;
-    pgc_result *result; /* the row's: store_author_home_row_clear() frees it */
+    pgc_result *result; /* what the row points into */
 } store_author_home_row;
 
-/*
- * AuthorHome :one, tests/emit/schema/queries.sql:100
- * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
- * overwritten (clear a row you reuse first); free it with
- * store_author_home_row_clear(), also safe on a zeroed or cleared row.
- */
 int store_author_home(pgc_db *db, int64_t id, store_author_home_row *row, pgc_error *err);
 void store_author_home_row_clear(store_author_home_row *row);
 
-/* A row of AuthorRow :one. */
+/* AuthorRow :one, tests/emit/schema/queries.sql:103 */
 typedef struct store_author_row_row {
     store_authors a;
-    pgc_result *result; /* the row's: store_author_row_row_clear() frees it */
+    pgc_result *result; /* what the row points into */
 } store_author_row_row;
 
-/*
- * AuthorRow :one, tests/emit/schema/queries.sql:103
- * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
- * overwritten (clear a row you reuse first); free it with
- * store_author_row_row_clear(), also safe on a zeroed or cleared row.
- */
 int store_author_row(pgc_db *db, int64_t id, store_author_row_row *row, pgc_error *err);
 void store_author_row_row_clear(store_author_row_row *row);
 
-/* A row of BooksWithAuthors :many. */
+/* BooksWithAuthors :many, tests/emit/schema/queries.sql:106 */
 typedef struct store_books_with_authors_row {
     store_books b; /* sqlc.embed(b) */
     store_authors a; /* sqlc.embed(a) */
 } store_books_with_authors_row;
 
-/*
- * BooksWithAuthors :many, tests/emit/schema/queries.sql:106
- * Row by row:
- *
- *     store_books_with_authors_iter it;
- *     store_books_with_authors_row row;
- *     int rc = store_books_with_authors_open(db, &it, &err);
- *     while (rc == PGC_OK && (rc = store_books_with_authors_next(&it, &row, &err)) == PGC_OK)
- *         ... row is valid until the next call ...
- *     store_books_with_authors_close(&it);
- *     if (rc != PGC_DONE) ... err says why ...
- *
- * _next returns PGC_DONE after the last row.  _close is safe after a
- * failed open.  While open, the iterator holds a pooled connection (on a
- * transaction scope: the scope).
- */
-typedef struct store_books_with_authors_iter {
-    pgc_stream *stream;
-    bool checked; /* the result's columns were checked, on the first row */
-} store_books_with_authors_iter;
-
+typedef pgc_rows store_books_with_authors_iter;
 int store_books_with_authors_open(pgc_db *db, store_books_with_authors_iter *it, pgc_error *err);
 int store_books_with_authors_next(store_books_with_authors_iter *it,
                                   store_books_with_authors_row *row, pgc_error *err);
@@ -819,7 +589,7 @@ int store_put_book(pgc_db *db, int64_t id, const int64_t *author_id, const char 
                    const pgc_bytes_array *blobs, const pgc_interval_array *spans,
                    const pgc_text_array *moods, pgc_error *err);
 
-/* A row of BookLists :one. */
+/* BookLists :one, tests/emit/schema/queries.sql:116 */
 typedef struct store_book_lists_row {
     pgc_text_array prices;
     bool prices_is_null;
@@ -831,19 +601,13 @@ typedef struct store_book_lists_row {
     bool spans_is_null;
     pgc_text_array moods;
     bool moods_is_null;
-    pgc_result *result; /* the row's: store_book_lists_row_clear() frees it */
+    pgc_result *result; /* what the row points into */
 } store_book_lists_row;
 
-/*
- * BookLists :one, tests/emit/schema/queries.sql:116
- * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
- * overwritten (clear a row you reuse first); free it with
- * store_book_lists_row_clear(), also safe on a zeroed or cleared row.
- */
 int store_book_lists(pgc_db *db, int64_t id, store_book_lists_row *row, pgc_error *err);
 void store_book_lists_row_clear(store_book_lists_row *row);
 
-/* A row for CopyLedger :copyfrom. */
+/* CopyLedger :copyfrom, tests/emit/schema/queries.sql:119 */
 typedef struct store_copy_ledger_params {
     int64_t id;
     const char *amount;
@@ -857,18 +621,10 @@ typedef struct store_copy_ledger_params {
     bool words_is_null;
 } store_copy_ledger_params;
 
-/*
- * CopyLedger :copyfrom, tests/emit/schema/queries.sql:119
- * Stores rows[0..n-1] with a binary COPY (one statement: on a db, all of
- * them or, on any failure, none; a unique violation is PGC_ESQL with
- * SQLSTATE 23505).  *copied (may be NULL) receives the number of rows
- * stored.  A non-null string member that is NULL is PGC_EINVAL naming the
- * row, found before anything is sent.
- */
 int store_copy_ledger(pgc_db *db, const store_copy_ledger_params *rows, size_t n, int64_t *copied,
                       pgc_error *err);
 
-/* A row of GetLedger :one. */
+/* GetLedger :one, tests/emit/schema/queries.sql:123 */
 typedef struct store_get_ledger_row {
     int64_t id;
     const char *amount;
@@ -881,15 +637,9 @@ typedef struct store_get_ledger_row {
     bool spans_is_null;
     pgc_text_array words;
     bool words_is_null;
-    pgc_result *result; /* the row's: store_get_ledger_row_clear() frees it */
+    pgc_result *result; /* what the row points into */
 } store_get_ledger_row;
 
-/*
- * GetLedger :one, tests/emit/schema/queries.sql:123
- * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
- * overwritten (clear a row you reuse first); free it with
- * store_get_ledger_row_clear(), also safe on a zeroed or cleared row.
- */
 int store_get_ledger(pgc_db *db, int64_t id, store_get_ledger_row *row, pgc_error *err);
 void store_get_ledger_row_clear(store_get_ledger_row *row);
 
@@ -899,7 +649,7 @@ int store_put_spans(pgc_db *db, int32_t id, pgc_int4_range ints, const pgc_int8_
                     const pgc_timestamp_range *stamps, const pgc_timestamp_range *stampstz,
                     pgc_error *err);
 
-/* A row of GetSpans :one. */
+/* GetSpans :one, tests/emit/schema/queries.sql:131 */
 typedef struct store_get_spans_row {
     int32_t id;
     pgc_int4_range ints;
@@ -913,19 +663,13 @@ typedef struct store_get_spans_row {
     bool stamps_is_null;
     pgc_timestamp_range stampstz;
     bool stampstz_is_null;
-    pgc_result *result; /* the row's: store_get_spans_row_clear() frees it */
+    pgc_result *result; /* what the row points into */
 } store_get_spans_row;
 
-/*
- * GetSpans :one, tests/emit/schema/queries.sql:131
- * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
- * overwritten (clear a row you reuse first); free it with
- * store_get_spans_row_clear(), also safe on a zeroed or cleared row.
- */
 int store_get_spans(pgc_db *db, int32_t id, store_get_spans_row *row, pgc_error *err);
 void store_get_spans_row_clear(store_get_spans_row *row);
 
-/* A row for CopySpans :copyfrom. */
+/* CopySpans :copyfrom, tests/emit/schema/queries.sql:134 */
 typedef struct store_copy_spans_params {
     int32_t id;
     pgc_int4_range ints;
@@ -933,105 +677,54 @@ typedef struct store_copy_spans_params {
     bool nums_is_null;
 } store_copy_spans_params;
 
-/*
- * CopySpans :copyfrom, tests/emit/schema/queries.sql:134
- * Stores rows[0..n-1] with a binary COPY (one statement: on a db, all of
- * them or, on any failure, none; a unique violation is PGC_ESQL with
- * SQLSTATE 23505).  *copied (may be NULL) receives the number of rows
- * stored.  A non-null string member that is NULL is PGC_EINVAL naming the
- * row, found before anything is sent.
- */
 int store_copy_spans(pgc_db *db, const store_copy_spans_params *rows, size_t n, int64_t *copied,
                      pgc_error *err);
 
 /* PutPayment :exec, tests/emit/schema/queries.sql:137 */
 int store_put_payment(pgc_db *db, int32_t id, store_payment p, pgc_error *err);
 
-/* A row of GetPayment :one. */
+/* GetPayment :one, tests/emit/schema/queries.sql:140 */
 typedef struct store_get_payment_row {
     store_payment p;
-    pgc_result *result; /* the row's: store_get_payment_row_clear() frees it */
+    pgc_result *result; /* what the row points into */
 } store_get_payment_row;
 
-/*
- * GetPayment :one, tests/emit/schema/queries.sql:140
- * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
- * overwritten (clear a row you reuse first); free it with
- * store_get_payment_row_clear(), also safe on a zeroed or cleared row.
- */
 int store_get_payment(pgc_db *db, int32_t id, store_get_payment_row *row, pgc_error *err);
 void store_get_payment_row_clear(store_get_payment_row *row);
 
-/* A row for CopyPayments :copyfrom. */
+/* CopyPayments :copyfrom, tests/emit/schema/queries.sql:143 */
 typedef struct store_copy_payments_params {
     int32_t id;
     store_payment p;
 } store_copy_payments_params;
 
-/*
- * CopyPayments :copyfrom, tests/emit/schema/queries.sql:143
- * Stores rows[0..n-1] with a binary COPY (one statement: on a db, all of
- * them or, on any failure, none; a unique violation is PGC_ESQL with
- * SQLSTATE 23505).  *copied (may be NULL) receives the number of rows
- * stored.  A non-null string member that is NULL is PGC_EINVAL naming the
- * row, found before anything is sent.
- */
 int store_copy_payments(pgc_db *db, const store_copy_payments_params *rows, size_t n,
                         int64_t *copied, pgc_error *err);
 
-/*
- * ShipItem :execrows, tests/emit/schema/queries.sql:146
- * *affected (may be NULL) receives the number of rows affected.
- */
+/* ShipItem :execrows, tests/emit/schema/queries.sql:146 */
 int store_ship_item(pgc_db *db, store_mood mood, const char *code, int64_t *affected,
                     pgc_error *err);
 
-/* A row of AllNumbers :many. */
+/* AllNumbers :many, tests/emit/schema/queries.sql:151 */
 typedef struct store_all_numbers_row {
     int32_t n;
     const char *note;
     bool note_is_null;
 } store_all_numbers_row;
 
-/*
- * AllNumbers :many, tests/emit/schema/queries.sql:151
- * Row by row:
- *
- *     store_all_numbers_iter it;
- *     store_all_numbers_row row;
- *     int rc = store_all_numbers_open(db, &it, &err);
- *     while (rc == PGC_OK && (rc = store_all_numbers_next(&it, &row, &err)) == PGC_OK)
- *         ... row is valid until the next call ...
- *     store_all_numbers_close(&it);
- *     if (rc != PGC_DONE) ... err says why ...
- *
- * _next returns PGC_DONE after the last row.  _close is safe after a
- * failed open.  While open, the iterator holds a pooled connection (on a
- * transaction scope: the scope).
- */
-typedef struct store_all_numbers_iter {
-    pgc_stream *stream;
-    bool checked; /* the result's columns were checked, on the first row */
-} store_all_numbers_iter;
-
+typedef pgc_rows store_all_numbers_iter;
 int store_all_numbers_open(pgc_db *db, store_all_numbers_iter *it, pgc_error *err);
 int store_all_numbers_next(store_all_numbers_iter *it, store_all_numbers_row *row, pgc_error *err);
 void store_all_numbers_close(store_all_numbers_iter *it);
 
-/* A row of RenoteNumber :one. */
+/* RenoteNumber :one, tests/emit/schema/queries.sql:154 */
 typedef struct store_renote_number_row {
     int32_t n;
     const char *note;
     bool note_is_null;
-    pgc_result *result; /* the row's: store_renote_number_row_clear() frees it */
+    pgc_result *result; /* what the row points into */
 } store_renote_number_row;
 
-/*
- * RenoteNumber :one, tests/emit/schema/queries.sql:154
- * Fills *row from the first row; PGC_ENOROW if there is none.  *row is
- * overwritten (clear a row you reuse first); free it with
- * store_renote_number_row_clear(), also safe on a zeroed or cleared row.
- */
 int store_renote_number(pgc_db *db, const char *note, int32_t n, store_renote_number_row *row,
                         pgc_error *err);
 void store_renote_number_row_clear(store_renote_number_row *row);
@@ -1039,7 +732,7 @@ void store_renote_number_row_clear(store_renote_number_row *row);
 /* PutWeight :exec, tests/emit/schema/queries.sql:157 */
 int store_put_weight(pgc_db *db, int32_t id, int32_t w, const char *tag, pgc_error *err);
 
-/* A row of HeavierThan :many. */
+/* HeavierThan :many, tests/emit/schema/queries.sql:160 */
 typedef struct store_heavier_than_row {
     int32_t id;
     int32_t w;
@@ -1047,27 +740,7 @@ typedef struct store_heavier_than_row {
     bool tag_is_null;
 } store_heavier_than_row;
 
-/*
- * HeavierThan :many, tests/emit/schema/queries.sql:160
- * Row by row:
- *
- *     store_heavier_than_iter it;
- *     store_heavier_than_row row;
- *     int rc = store_heavier_than_open(db, w, &it, &err);
- *     while (rc == PGC_OK && (rc = store_heavier_than_next(&it, &row, &err)) == PGC_OK)
- *         ... row is valid until the next call ...
- *     store_heavier_than_close(&it);
- *     if (rc != PGC_DONE) ... err says why ...
- *
- * _next returns PGC_DONE after the last row.  _close is safe after a
- * failed open.  While open, the iterator holds a pooled connection (on a
- * transaction scope: the scope).
- */
-typedef struct store_heavier_than_iter {
-    pgc_stream *stream;
-    bool checked; /* the result's columns were checked, on the first row */
-} store_heavier_than_iter;
-
+typedef pgc_rows store_heavier_than_iter;
 int store_heavier_than_open(pgc_db *db, int32_t w, store_heavier_than_iter *it, pgc_error *err);
 int store_heavier_than_next(store_heavier_than_iter *it, store_heavier_than_row *row,
                             pgc_error *err);

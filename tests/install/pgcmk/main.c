@@ -41,7 +41,6 @@ static int run(pgc_pool *pool)
         fprintf(stderr, "consumer_mk: a new task is done already\n");
         bad = 1;
     }
-    tasks_add_task_row_clear(&added);
 
     int64_t rows = 0;
     if (tasks_finish_task(db, id, &rows, &err) != PGC_OK) {

@@ -59,8 +59,6 @@ int main(void)
         bad = 1;
     }
     notes_get_note_row_clear(&got);
-    notes_add_note_row_clear(&added);
-    notes_add_note_row_clear(&added_null);
     pgc_db_close(db);
     if (!bad)
         printf("consumer_pc: round trip ok\n");
