@@ -24,23 +24,6 @@
  * every one of their hundreds of values named. */
 
 /* ------------------------------------------------------------------------ */
-/* Diagnostics                                                               */
-/* ------------------------------------------------------------------------ */
-
-/* Reports at a node's location; d NULL reports nothing (a quiet lookup). */
-PGC_PRINTF(4, 5)
-static bool fail(pgc_diags *d, const pgc_stmt_text *t, int32_t location, const char *fmt, ...)
-{
-    if (!d)
-        return false;
-    va_list ap;
-    va_start(ap, fmt);
-    pgc_diag_verror(d, t->file, pgc_parse_source_offset(t, location), fmt, ap);
-    va_end(ap);
-    return false;
-}
-
-/* ------------------------------------------------------------------------ */
 /* Names                                                                     */
 /* ------------------------------------------------------------------------ */
 
@@ -337,18 +320,18 @@ static bool compute_typmod(pgc_diags *d, const pgc_stmt_text *t, const PgQuery__
     int32_t m0 = const_int(tn->typmods[0], &ok);
     int32_t m1 = tn->n_typmods > 1 ? const_int(tn->typmods[1], &ok) : 0;
     if (!ok)
-        return fail(d, t, tn->location, "type modifiers must be simple constants");
+        return cat_fail(d, t, tn->location, "type modifiers must be simple constants");
     switch (oid) {
     case OID_VARCHAR:
     case OID_BPCHAR:
         if (tn->n_typmods != 1 || m0 < 1)
-            return fail(d, t, tn->location, "length for type %s must be at least 1",
+            return cat_fail(d, t, tn->location, "length for type %s must be at least 1",
                         oid == OID_VARCHAR ? "varchar" : "char");
         *typmod = m0 + 4;
         return true;
     case OID_NUMERIC:
         if (tn->n_typmods > 2 || m0 < 1 || m0 > 1000)
-            return fail(d, t, tn->location, "NUMERIC precision %d must be between 1 and 1000",
+            return cat_fail(d, t, tn->location, "NUMERIC precision %d must be between 1 and 1000",
                         m0);
         *typmod = (int32_t)((((uint32_t)m0 << 16) | ((uint32_t)m1 & 0x7ff)) + 4);
         return true;
@@ -357,7 +340,7 @@ static bool compute_typmod(pgc_diags *d, const pgc_stmt_text *t, const PgQuery__
     case OID_TIMESTAMP:
     case OID_TIMESTAMPTZ:
         if (tn->n_typmods != 1 || m0 < 0)
-            return fail(d, t, tn->location, "invalid type modifier");
+            return cat_fail(d, t, tn->location, "invalid type modifier");
         *typmod = m0 > 6 ? 6 : m0;
         return true;
     case OID_INTERVAL: {
@@ -373,12 +356,12 @@ static bool compute_typmod(pgc_diags *d, const pgc_stmt_text *t, const PgQuery__
     case OID_BIT:
     case OID_VARBIT:
         if (tn->n_typmods != 1 || m0 < 1)
-            return fail(d, t, tn->location, "length for type %s must be at least 1",
+            return cat_fail(d, t, tn->location, "length for type %s must be at least 1",
                         oid == OID_BIT ? "bit" : "varbit");
         *typmod = m0;
         return true;
     default:
-        return fail(d, t, tn->location, "type modifier is not allowed for this type");
+        return cat_fail(d, t, tn->location, "type modifier is not allowed for this type");
     }
 }
 
@@ -523,20 +506,20 @@ bool pgc_cat_typename(pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
     if (tn->pct_type) {
         /* table.column%TYPE or schema.table.column%TYPE */
         if (tn->n_names < 2)
-            return fail(d, t, tn->location, "improper %%TYPE reference");
+            return cat_fail(d, t, tn->location, "improper %%TYPE reference");
         const char *col = str_of(tn->names[tn->n_names - 1]);
         const char *rel = str_of(tn->names[tn->n_names - 2]);
         const char *schema = tn->n_names >= 3 ? str_of(tn->names[tn->n_names - 3]) : NULL;
         const pgc_rel *r = pgc_cat_find_rel(cat, schema, rel);
         if (!r) {
-            fail(d, t, tn->location, "relation \"%s\" does not exist", rel);
+            cat_fail(d, t, tn->location, "relation \"%s\" does not exist", rel);
             if (!schema)
                 pgc_cat_note_home(cat, d, t, tn->location, 'r', rel);
             return false;
         }
         const pgc_col *c = find_col(r, col);
         if (!c)
-            return fail(d, t, tn->location, "column \"%s\" of relation \"%s\" does not exist",
+            return cat_fail(d, t, tn->location, "column \"%s\" of relation \"%s\" does not exist",
                         col, rel);
         *oid = c->type;
         *typmod = c->typmod;
@@ -544,7 +527,7 @@ bool pgc_cat_typename(pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
         const char *schema, *name;
         pgc_cat_split_name(tn->names, tn->n_names, &schema, &name);
         if (!name)
-            return fail(d, t, tn->location, "improper type name");
+            return cat_fail(d, t, tn->location, "improper type name");
         const pgc_bi_type *bt = NULL;
         pgc_utype *u = NULL;
         if (!schema || strcmp(schema, "pg_catalog") == 0)
@@ -553,8 +536,8 @@ bool pgc_cat_typename(pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
             u = pgc_cat_find_utype(cat, schema, name);
         if (!bt && !u) {
             if (schema && strcmp(schema, PGC_HOME_SCHEMA) != 0)
-                return fail(d, t, tn->location, "type \"%s.%s\" does not exist", schema, name);
-            fail(d, t, tn->location, "type \"%s\" does not exist", name);
+                return cat_fail(d, t, tn->location, "type \"%s.%s\" does not exist", schema, name);
+            cat_fail(d, t, tn->location, "type \"%s\" does not exist", name);
             if (!schema)
                 pgc_cat_note_home(cat, d, t, tn->location, 't', name);
             return false;
@@ -564,13 +547,13 @@ bool pgc_cat_typename(pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
         if (bt && !compute_typmod(d, t, tn, bt->oid, typmod))
             return false;
         if (u && tn->n_typmods)
-            return fail(d, t, tn->location, "type modifier is not allowed for type \"%s\"",
+            return cat_fail(d, t, tn->location, "type modifier is not allowed for type \"%s\"",
                         u->t.name);
     }
     if (tn->n_array_bounds) {
         uint32_t arr = pgc_cat_array_type(cat, *oid);
         if (!arr)
-            return fail(d, t, tn->location, "could not find array type for data type %s",
+            return cat_fail(d, t, tn->location, "could not find array type for data type %s",
                         pgc_catalog_type_name(cat, *oid, -1));
         *oid = arr;
     }

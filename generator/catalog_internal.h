@@ -7,6 +7,8 @@
 #ifndef PGC_CATALOG_INTERNAL_H
 #define PGC_CATALOG_INTERNAL_H
 
+#include <stdarg.h>
+
 #include "catalog.h"
 #include "strmap.h"
 
@@ -80,5 +82,20 @@ typedef struct pgc_sys_rel {
 
 extern const pgc_sys_rel pgc_sys_rels[];
 extern const size_t pgc_sys_nrels;
+
+/* Reports at a node's location; d NULL reports nothing (a quiet
+ * lookup).  Catalog lookups and DDL replay report through it. */
+PGC_PRINTF(4, 5)
+static inline bool cat_fail(pgc_diags *d, const pgc_stmt_text *t, int32_t location,
+                            const char *fmt, ...)
+{
+    if (!d)
+        return false;
+    va_list ap;
+    va_start(ap, fmt);
+    pgc_diag_verror(d, t->file, pgc_parse_source_offset(t, location), fmt, ap);
+    va_end(ap);
+    return false;
+}
 
 #endif /* PGC_CATALOG_INTERNAL_H */

@@ -34,17 +34,17 @@ static const char *creation_schema(replay *r, const char *schema, int32_t locati
     if (!schema) {
         /* the first schema of the server's default search_path that exists */
         if (!pgc_cat_schema_exists(r->cat, "public")) {
-            *ok = fail(r->d, r->t, location, "no schema has been selected to create in");
+            *ok = cat_fail(r->d, r->t, location, "no schema has been selected to create in");
             return NULL;
         }
         schema = "public";
     }
     if (!pgc_cat_schema_exists(r->cat, schema)) {
-        *ok = fail(r->d, r->t, location, "schema \"%s\" does not exist", schema);
+        *ok = cat_fail(r->d, r->t, location, "schema \"%s\" does not exist", schema);
         return NULL;
     }
     if (strcmp(schema, "pg_catalog") == 0) {
-        *ok = fail(r->d, r->t, location, "permission denied to create \"pg_catalog.*\"");
+        *ok = cat_fail(r->d, r->t, location, "permission denied to create \"pg_catalog.*\"");
         return NULL;
     }
     return schema;
@@ -79,7 +79,7 @@ const char *own_creation_schema(replay *r, const char *schema, const char *kind,
     if (location < 0 && name)
         location = name_location(r->t, name);
     if (!schema && !r->default_schema && r->cat->templated && name) {
-        fail(r->d, r->t, location,
+        cat_fail(r->d, r->t, location,
              "%s \"%s\" is created without a schema: it would land in public, the same for "
              "every embedding of the library",
              kind, name);
@@ -155,13 +155,13 @@ pgc_rel *find_rel_kind(replay *r, const PgQuery__RangeVar *rv, const char *kinds
     if (missing_ok && !home)
         return NULL;
     if (schema && !pgc_cat_schema_exists(r->cat, schema)) {
-        *ok = fail(r->d, r->t, rv->location, "schema \"%s\" does not exist", schema);
+        *ok = cat_fail(r->d, r->t, rv->location, "schema \"%s\" does not exist", schema);
         pgc_cat_note_unknown_schema(r->cat, r->d, r->t, rv->location, schema);
     } else if (schema && strcmp(schema, PGC_HOME_SCHEMA) != 0)
-        *ok = fail(r->d, r->t, rv->location, "relation \"%s.%s\" does not exist", schema,
+        *ok = cat_fail(r->d, r->t, rv->location, "relation \"%s.%s\" does not exist", schema,
                    rv->relname);
     else
-        *ok = fail(r->d, r->t, rv->location, "relation \"%s\" does not exist", rv->relname);
+        *ok = cat_fail(r->d, r->t, rv->location, "relation \"%s\" does not exist", rv->relname);
     if (home)
         pgc_cat_note_home(r->cat, r->d, r->t, rv->location, 'r', rv->relname);
     return NULL;
@@ -178,7 +178,7 @@ static bool named_as_at_run_time(replay *r, const PgQuery__RangeVar *rv)
     if (!rv || rv_schema(rv) || !pgc_cat_home_object(r->cat, 'r', rv->relname)
         || pgc_cat_find_rel(r->cat, NULL, rv->relname))
         return true;
-    fail(r->d, r->t, rv->location, "relation \"%s\" does not exist", rv->relname);
+    cat_fail(r->d, r->t, rv->location, "relation \"%s\" does not exist", rv->relname);
     pgc_cat_note_home(r->cat, r->d, r->t, rv->location, 'r', rv->relname);
     return false;
 }
@@ -196,7 +196,7 @@ static bool new_type_name(replay *r, PgQuery__Node **names, size_t n, const char
     if (!ok)
         return false;
     if (type_taken(r->cat, *schema, *name))
-        return fail(r->d, r->t, -1, "type \"%s\" already exists", *name);
+        return cat_fail(r->d, r->t, -1, "type \"%s\" already exists", *name);
     return true;
 }
 
@@ -221,10 +221,10 @@ static pgc_utype *find_type_by_names(replay *r, PgQuery__Node **names, size_t n,
         return u;
     if (!missing_ok || (!u && !schema && name && pgc_cat_home_object(r->cat, 't', name))) {
         if (!u && name && !schema && pgc_bi_type_by_typname(name)) {
-            *ok = fail(r->d, r->t, -1, "pgc cannot alter built-in type \"%s\"", name);
+            *ok = cat_fail(r->d, r->t, -1, "pgc cannot alter built-in type \"%s\"", name);
         } else {
             int32_t at = name ? name_location(r->t, name) : -1;
-            *ok = fail(r->d, r->t, at, "type \"%s\" does not exist", name ? name : "?");
+            *ok = cat_fail(r->d, r->t, at, "type \"%s\" does not exist", name ? name : "?");
             if (!schema)
                 pgc_cat_note_home(r->cat, r->d, r->t, at, 't', name);
         }
@@ -244,13 +244,13 @@ static bool alter_enum(replay *r, const PgQuery__AlterEnumStmt *es)
                 u->labels.items[i] = pgc_arena_strdup(r->cat->a, es->new_val);
                 return true;
             }
-        return fail(r->d, r->t, -1, "\"%s\" is not an existing enum label", es->old_val);
+        return cat_fail(r->d, r->t, -1, "\"%s\" is not an existing enum label", es->old_val);
     }
     LIST_EACH(i, u->labels.len)
         if (strcmp(u->labels.items[i], es->new_val) == 0) {
             if (es->skip_if_new_val_exists)
                 return true;
-            return fail(r->d, r->t, -1, "enum label \"%s\" already exists", es->new_val);
+            return cat_fail(r->d, r->t, -1, "enum label \"%s\" already exists", es->new_val);
         }
     size_t at = u->labels.len;
     if (es->new_val_neighbor && *es->new_val_neighbor) {
@@ -259,7 +259,7 @@ static bool alter_enum(replay *r, const PgQuery__AlterEnumStmt *es)
             if (strcmp(u->labels.items[i], es->new_val_neighbor) == 0)
                 at = es->new_val_is_after ? i + 1 : i;
         if (at == SIZE_MAX)
-            return fail(r->d, r->t, -1, "\"%s\" is not an existing enum label",
+            return cat_fail(r->d, r->t, -1, "\"%s\" is not an existing enum label",
                         es->new_val_neighbor);
     }
     const char *label = pgc_arena_strdup(r->cat->a, es->new_val);
@@ -279,7 +279,7 @@ static bool create_composite(replay *r, const PgQuery__CompositeTypeStmt *cs)
     if (!ok)
         return false;
     if (type_taken(r->cat, schema, rv->relname) || ddl_name_taken(r->cat, schema, rv->relname))
-        return fail(r->d, r->t, rv->location, "type \"%s\" already exists", rv->relname);
+        return cat_fail(r->d, r->t, rv->location, "type \"%s\" already exists", rv->relname);
     pgc_rel *rel = pgc_cat_new_rel(r->cat, schema, rv->relname, 'c');
     LIST_EACH(i, cs->n_coldeflist) {
         const PgQuery__ColumnDef *cd = cs->coldeflist[i]->column_def;
@@ -352,7 +352,7 @@ static bool create_range(replay *r, const PgQuery__CreateRangeStmt *rs)
         }
     }
     if (!subtype)
-        return fail(r->d, r->t, -1, "type attribute \"subtype\" is required");
+        return cat_fail(r->d, r->t, -1, "type attribute \"subtype\" is required");
     if (!mrname) {
         /* makeMultirangeTypeName(): "range" becomes "multirange", else a suffix */
         const char *at = strstr(name, "range");
@@ -458,7 +458,7 @@ static bool create_function(replay *r, const PgQuery__CreateFunctionStmt *fs)
             if (p->mode == PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_VARIADIC) {
                 variadic = oid == OID_ANY ? OID_ANY : pgc_cat_elem_type(r->cat, oid);
                 if (!variadic)
-                    return fail(r->d, r->t, p->arg_type->location,
+                    return cat_fail(r->d, r->t, p->arg_type->location,
                                 "VARIADIC parameter must be an array");
             }
             PGC_PUSH(r->cat->a, args, oid);
@@ -486,7 +486,7 @@ static bool create_function(replay *r, const PgQuery__CreateFunctionStmt *fs)
     } else if (fs->is_procedure) {
         rettype = OID_VOID;
     } else {
-        return fail(r->d, r->t, -1, "function result type must be specified");
+        return cat_fail(r->d, r->t, -1, "function result type must be specified");
     }
     bool strict = false;
     LIST_EACH(i, fs->n_options) {
@@ -506,7 +506,7 @@ static bool create_function(replay *r, const PgQuery__CreateFunctionStmt *fs)
             || (args.len && memcmp(old->f.args, args.items, args.len * sizeof *args.items)))
             continue;
         if (!fs->replace)
-            return fail(r->d, r->t, -1, "function \"%s\" already exists with same argument types",
+            return cat_fail(r->d, r->t, -1, "function \"%s\" already exists with same argument types",
                         name);
         old->dropped = true;
     }
@@ -566,7 +566,7 @@ static bool drop_function(replay *r, const PgQuery__ObjectWithArgs *ow, bool mis
     (void)missing_ok;
     if (!found && !schema && pgc_cat_home_object(r->cat, 'f', name)) {
         int32_t at = name_location(r->t, name);
-        fail(r->d, r->t, at, "function %s does not exist", name);
+        cat_fail(r->d, r->t, at, "function %s does not exist", name);
         pgc_cat_note_home(r->cat, r->d, r->t, at, 'f', name);
         return false;
     }
@@ -656,7 +656,7 @@ static bool create_extension(replay *r, const PgQuery__CreateExtensionStmt *es)
         if (strcmp(cat->extensions.items[i], ext) == 0) {
             if (es->if_not_exists)
                 return true;
-            return fail(r->d, r->t, -1, "extension \"%s\" already exists", ext);
+            return cat_fail(r->d, r->t, -1, "extension \"%s\" already exists", ext);
         }
     const char *schema = NULL;
     LIST_EACH(i, es->n_options) {
@@ -787,7 +787,7 @@ static bool create_extension(replay *r, const PgQuery__CreateExtensionStmt *es)
     } else if (strcmp(ext, "ltree") == 0) {
         add_ltree(cat, schema);
     } else if (!is_silent_extension(ext)) {
-        return fail(r->d, r->t, -1,
+        return cat_fail(r->d, r->t, -1,
                     "pgc does not know extension \"%s\" (it knows citext, hstore, ltree, "
                     "uuid-ossp, pgcrypto, pg_trgm, fuzzystrmatch, unaccent, and accepts those "
                     "that add no types, such as btree_gist or moddatetime: README.md lists them)",
@@ -807,7 +807,7 @@ static bool drop_schema(replay *r, const char *name, bool missing_ok)
         if (strcmp(cat->schemas.items[i], name) == 0)
             at = i;
     if (at == SIZE_MAX)
-        return missing_ok ? true : fail(r->d, r->t, -1, "schema \"%s\" does not exist", name);
+        return missing_ok ? true : cat_fail(r->d, r->t, -1, "schema \"%s\" does not exist", name);
     memmove(&cat->schemas.items[at], &cat->schemas.items[at + 1],
             (cat->schemas.len - at - 1) * sizeof *cat->schemas.items);
     cat->schemas.len--;
@@ -837,7 +837,7 @@ static bool drop_dependents(replay *r, const pgc_rel *rel, bool cascade)
         if (!depends)
             continue;
         if (!cascade)
-            return fail(r->d, r->t, -1, "cannot drop %s because other objects depend on it "
+            return cat_fail(r->d, r->t, -1, "cannot drop %s because other objects depend on it "
                                         "(view %s)", rel->name, v->name);
         if (!drop_dependents(r, v, true))
             return false;
@@ -860,7 +860,7 @@ static bool drop_type_users(replay *r, const pgc_utype *u, bool cascade)
                 continue;
             }
             if (!cascade)
-                return fail(r->d, r->t, -1, "cannot drop type %s because other objects depend "
+                return cat_fail(r->d, r->t, -1, "cannot drop type %s because other objects depend "
                                             "on it (column %s of %s)",
                             u->t.name, col->name, rel->name);
             memmove(col, col + 1, (rel->cols.len - k - 1) * sizeof *col);
@@ -899,7 +899,7 @@ static bool drop_stmt(replay *r, const PgQuery__DropStmt *ds)
                 if (ds->missing_ok && !home)
                     break;
                 int32_t at = home ? name_location(r->t, name) : -1;
-                fail(r->d, r->t, at, "%s \"%s\" does not exist",
+                cat_fail(r->d, r->t, at, "%s \"%s\" does not exist",
                      kinds[0] == 'v' ? "view"
                      : kinds[0] == 'm' ? "materialized view"
                      : kinds[0] == 'f' ? "foreign table"
@@ -929,7 +929,7 @@ static bool drop_stmt(replay *r, const PgQuery__DropStmt *ds)
             if (!u)
                 break;
             if (u->rel && u->rel->kind != 'c')
-                return fail(r->d, r->t, tn->location,
+                return cat_fail(r->d, r->t, tn->location,
                             "cannot drop type %s because table %s requires it", u->t.name,
                             u->t.name);
             if (!drop_type_users(r, u, ds->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE))
@@ -970,7 +970,7 @@ static bool drop_stmt(replay *r, const PgQuery__DropStmt *ds)
             }
             break;
         case PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION:
-            return fail(r->d, r->t, -1, "pgc cannot follow DROP EXTENSION");
+            return cat_fail(r->d, r->t, -1, "pgc cannot follow DROP EXTENSION");
         default:
             /* indexes, sequences, triggers, policies, procedures, ... */
             break;
@@ -1013,7 +1013,7 @@ static bool rename_stmt(replay *r, const PgQuery__RenameStmt *rs)
         if (!rel)
             return ok;
         if (ddl_name_taken(cat, rel->schema, rs->newname))
-            return fail(r->d, r->t, rs->relation->location, "relation \"%s\" already exists",
+            return cat_fail(r->d, r->t, rs->relation->location, "relation \"%s\" already exists",
                         rs->newname);
         rel->name = pgc_arena_strdup(cat->a, rs->newname);
         pgc_cat_index_rel(cat, rel);
@@ -1032,7 +1032,7 @@ static bool rename_stmt(replay *r, const PgQuery__RenameStmt *rs)
             pgc_utype *u = pgc_cat_find_utype(cat, rv_schema(rs->relation), rs->relation->relname);
             rel = u ? u->rel : NULL;
             if (!rel)
-                return fail(r->d, r->t, rs->relation->location, "type \"%s\" does not exist",
+                return cat_fail(r->d, r->t, rs->relation->location, "type \"%s\" does not exist",
                             rs->relation->relname);
         } else {
             rel = find_rel_kind(r, rs->relation, "rpvmf", rs->missing_ok, &ok);
@@ -1041,10 +1041,10 @@ static bool rename_stmt(replay *r, const PgQuery__RenameStmt *rs)
         }
         pgc_col *c = rel_col(rel, rs->subname);
         if (!c)
-            return fail(r->d, r->t, rs->relation->location,
+            return cat_fail(r->d, r->t, rs->relation->location,
                         "column \"%s\" does not exist", rs->subname);
         if (rel_col(rel, rs->newname))
-            return fail(r->d, r->t, rs->relation->location,
+            return cat_fail(r->d, r->t, rs->relation->location,
                         "column \"%s\" of relation \"%s\" already exists", rs->newname,
                         rel->name);
         LIST_EACH(i, rel->uniques.len)
@@ -1083,7 +1083,7 @@ static bool rename_stmt(replay *r, const PgQuery__RenameStmt *rs)
         if (!u)
             return false;
         if (type_taken(cat, u->schema, rs->newname))
-            return fail(r->d, r->t, -1, "type \"%s\" already exists", rs->newname);
+            return cat_fail(r->d, r->t, -1, "type \"%s\" already exists", rs->newname);
         u->name = pgc_arena_strdup(cat->a, rs->newname);
         pgc_cat_name_type(cat, u);
         pgc_cat_index_type(cat, u);
@@ -1095,7 +1095,7 @@ static bool rename_stmt(replay *r, const PgQuery__RenameStmt *rs)
     }
     case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA:
         if (!pgc_cat_schema_exists(cat, rs->subname))
-            return fail(r->d, r->t, -1, "schema \"%s\" does not exist", rs->subname);
+            return cat_fail(r->d, r->t, -1, "schema \"%s\" does not exist", rs->subname);
         rename_schema(cat, rs->subname, pgc_arena_strdup(cat->a, rs->newname));
         return true;
     case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION:
@@ -1137,7 +1137,7 @@ static bool set_schema(replay *r, const PgQuery__AlterObjectSchemaStmt *ss)
 {
     bool ok = true;
     if (!pgc_cat_schema_exists(r->cat, ss->newschema))
-        return fail(r->d, r->t, -1, "schema \"%s\" does not exist", ss->newschema);
+        return cat_fail(r->d, r->t, -1, "schema \"%s\" does not exist", ss->newschema);
     const char *newschema = pgc_arena_strdup(r->cat->a, ss->newschema);
     switch ((int)ss->object_type) {
     case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
@@ -1158,7 +1158,7 @@ static bool set_schema(replay *r, const PgQuery__AlterObjectSchemaStmt *ss)
     case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN: {
         const PgQuery__Node *obj = ss->object;
         if (!obj || obj->node_case != PG_QUERY__NODE__NODE_LIST)
-            return fail(r->d, r->t, -1, "pgc cannot follow this ALTER ... SET SCHEMA");
+            return cat_fail(r->d, r->t, -1, "pgc cannot follow this ALTER ... SET SCHEMA");
         pgc_utype *u = find_type_by_names(r, obj->list->items, obj->list->n_items, 0, false,
                                           &ok);
         if (!u)
@@ -1219,7 +1219,7 @@ static bool apply(replay *r, PgQuery__Node *stmt)
     case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT: {
         const PgQuery__CreateTableAsStmt *cs = stmt->create_table_as_stmt;
         if (cs->query && cs->query->node_case == PG_QUERY__NODE__NODE_EXECUTE_STMT)
-            return fail(r->d, r->t, -1, "pgc cannot follow CREATE TABLE AS EXECUTE");
+            return cat_fail(r->d, r->t, -1, "pgc cannot follow CREATE TABLE AS EXECUTE");
         return create_table_as(r, cs->query, cs->into,
                                cs->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW,
                                cs->if_not_exists);
@@ -1270,11 +1270,11 @@ static bool apply(replay *r, PgQuery__Node *stmt)
         case PG_QUERY__OBJECT_TYPE__OBJECT_TSTEMPLATE:
             return true;
         case PG_QUERY__OBJECT_TYPE__OBJECT_AGGREGATE:
-            return fail(r->d, r->t, -1, "pgc cannot follow CREATE AGGREGATE");
+            return cat_fail(r->d, r->t, -1, "pgc cannot follow CREATE AGGREGATE");
         case PG_QUERY__OBJECT_TYPE__OBJECT_OPERATOR:
-            return fail(r->d, r->t, -1, "pgc cannot follow CREATE OPERATOR");
+            return cat_fail(r->d, r->t, -1, "pgc cannot follow CREATE OPERATOR");
         default:
-            return fail(r->d, r->t, -1,
+            return cat_fail(r->d, r->t, -1,
                         "pgc cannot follow CREATE TYPE for base or shell types");
         }
     }
@@ -1288,14 +1288,14 @@ static bool apply(replay *r, PgQuery__Node *stmt)
     case PG_QUERY__NODE__NODE_ALTER_SEQ_STMT:
         return alter_sequence(r, stmt->alter_seq_stmt);
     case PG_QUERY__NODE__NODE_CREATE_CAST_STMT:
-        return fail(r->d, r->t, -1, "pgc cannot follow CREATE CAST");
+        return cat_fail(r->d, r->t, -1, "pgc cannot follow CREATE CAST");
     case PG_QUERY__NODE__NODE_ALTER_EXTENSION_STMT:
     case PG_QUERY__NODE__NODE_ALTER_EXTENSION_CONTENTS_STMT:
-        return fail(r->d, r->t, -1, "pgc cannot follow ALTER EXTENSION");
+        return cat_fail(r->d, r->t, -1, "pgc cannot follow ALTER EXTENSION");
     case PG_QUERY__NODE__NODE_IMPORT_FOREIGN_SCHEMA_STMT:
-        return fail(r->d, r->t, -1, "pgc cannot follow IMPORT FOREIGN SCHEMA");
+        return cat_fail(r->d, r->t, -1, "pgc cannot follow IMPORT FOREIGN SCHEMA");
     case PG_QUERY__NODE__NODE_RULE_STMT:
-        return fail(r->d, r->t, -1, "pgc cannot follow CREATE RULE");
+        return cat_fail(r->d, r->t, -1, "pgc cannot follow CREATE RULE");
     case PG_QUERY__NODE__NODE_ALTER_TYPE_STMT:
     case PG_QUERY__NODE__NODE_MERGE_STMT:
     case PG_QUERY__NODE__NODE_GRANT_STMT:
@@ -1367,7 +1367,7 @@ static bool apply(replay *r, PgQuery__Node *stmt)
          * AlterTypeStmt: storage options only) */
         return true;
     default:
-        return fail(r->d, r->t, -1, "pgc cannot follow this statement in a migration");
+        return cat_fail(r->d, r->t, -1, "pgc cannot follow this statement in a migration");
     }
 }
 
@@ -1377,11 +1377,11 @@ static bool create_schema(replay *r, const PgQuery__CreateSchemaStmt *ss)
     if (!name && ss->authrole && ss->authrole->rolename)
         name = ss->authrole->rolename;
     if (!name)
-        return fail(r->d, r->t, -1, "pgc cannot follow CREATE SCHEMA without a name");
+        return cat_fail(r->d, r->t, -1, "pgc cannot follow CREATE SCHEMA without a name");
     if (pgc_cat_schema_exists(r->cat, name)) {
         if (ss->if_not_exists)
             return true;
-        return fail(r->d, r->t, -1, "schema \"%s\" already exists", name);
+        return cat_fail(r->d, r->t, -1, "schema \"%s\" already exists", name);
     }
     name = pgc_arena_strdup(r->cat->a, name);
     PGC_PUSH(r->cat->a, r->cat->schemas, name);

@@ -19,20 +19,6 @@
 /* libpg_query's enums are switched on as int: -Wswitch-enum would want
  * every one of their hundreds of values named. */
 
-/* Reports at a node's location; d NULL reports nothing. */
-PGC_PRINTF(4, 5)
-static inline bool fail(pgc_diags *d, const pgc_stmt_text *t, int32_t location, const char *fmt,
-                        ...)
-{
-    if (!d)
-        return false;
-    va_list ap;
-    va_start(ap, fmt);
-    pgc_diag_verror(d, t->file, pgc_parse_source_offset(t, location), fmt, ap);
-    va_end(ap);
-    return false;
-}
-
 static inline const char *str_of(const PgQuery__Node *n)
 {
     return n && n->node_case == PG_QUERY__NODE__NODE_STRING ? n->string->sval : NULL;

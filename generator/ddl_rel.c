@@ -86,7 +86,7 @@ bool column_def(replay *r, const PgQuery__ColumnDef *cd, pgc_col *c)
     c->typmod = -1;
     const PgQuery__TypeName *tn = cd->type_name;
     if (!tn)
-        return fail(r->d, r->t, cd->location, "column \"%s\" has no type", cd->colname);
+        return cat_fail(r->d, r->t, cd->location, "column \"%s\" has no type", cd->colname);
     const char *schema, *name;
     pgc_cat_split_name(tn->names, tn->n_names, &schema, &name);
     uint32_t serial;
@@ -117,10 +117,10 @@ bool add_column(replay *r, pgc_rel *rel, const pgc_col *c, int32_t location, boo
     pgc_col *old = rel_col(rel, c->name);
     if (old) {
         if (!merge)
-            return fail(r->d, r->t, location, "column \"%s\" specified more than once",
+            return cat_fail(r->d, r->t, location, "column \"%s\" specified more than once",
                         c->name);
         if (old->type != c->type)
-            return fail(r->d, r->t, location, "column \"%s\" has a type conflict", c->name);
+            return cat_fail(r->d, r->t, location, "column \"%s\" has a type conflict", c->name);
         old->not_null = old->not_null || c->not_null;
         old->has_default = old->has_default || c->has_default;
         return true;
@@ -233,12 +233,12 @@ static bool column_sequence(replay *r, pgc_rel *rel, const char *column,
     const char *schema, *name;
     pgc_cat_split_name(given->items, given->n_items, &schema, &name);
     if (!name)
-        return fail(r->d, r->t, k->location, "pgc cannot follow this SEQUENCE NAME");
+        return cat_fail(r->d, r->t, k->location, "pgc cannot follow this SEQUENCE NAME");
     schema = schema ? schema : rel->schema;
     if (!pgc_cat_schema_exists(r->cat, schema))
-        return fail(r->d, r->t, k->location, "schema \"%s\" does not exist", schema);
+        return cat_fail(r->d, r->t, k->location, "schema \"%s\" does not exist", schema);
     if (ddl_name_taken(r->cat, schema, name))
-        return fail(r->d, r->t, k->location, "relation \"%s\" already exists", name);
+        return cat_fail(r->d, r->t, k->location, "relation \"%s\" already exists", name);
     new_sequence(r->cat, schema, name, rel);
     return true;
 }
@@ -274,10 +274,10 @@ static bool sequence_options(replay *r, pgc_rel *seq, PgQuery__Node **opts, size
     pgc_cat_split_name(owner->items, owner->n_items - 1, &schema, &table);
     pgc_rel *rel = table ? pgc_cat_find_rel(r->cat, schema, table) : NULL;
     if (!rel || !strchr("rpf", rel->kind))
-        return fail(r->d, r->t, location, "relation \"%s\" does not exist",
+        return cat_fail(r->d, r->t, location, "relation \"%s\" does not exist",
                     table ? table : "?");
     if (!column || !rel_col(rel, column))
-        return fail(r->d, r->t, location, "column \"%s\" of relation \"%s\" does not exist",
+        return cat_fail(r->d, r->t, location, "column \"%s\" of relation \"%s\" does not exist",
                     column ? column : "?", rel->name);
     seq->owned_by = rel;
     return true;
@@ -295,7 +295,7 @@ bool create_sequence(replay *r, const PgQuery__CreateSeqStmt *ss)
     if (ddl_name_taken(r->cat, schema, rv->relname)) {
         if (ss->if_not_exists)
             return true;
-        return fail(r->d, r->t, rv->location, "relation \"%s\" already exists", rv->relname);
+        return cat_fail(r->d, r->t, rv->location, "relation \"%s\" already exists", rv->relname);
     }
     pgc_rel *seq = new_sequence(r->cat, schema, rv->relname, NULL);
     if (!sequence_options(r, seq, ss->options, ss->n_options, rv->location)) {
@@ -392,7 +392,7 @@ static bool add_unique(replay *r, pgc_rel *rel, const char *name, PgQuery__Node 
         if (!col || !*col)
             return true; /* an expression */
         if (!rel_col(rel, col))
-            return fail(r->d, r->t, location, "column \"%s\" named in key does not exist",
+            return cat_fail(r->d, r->t, location, "column \"%s\" named in key does not exist",
                         col);
         col = pgc_arena_strdup(r->cat->a, col); /* the parse tree does not last */
         PGC_PUSH(r->cat->a, u.cols, col);
@@ -477,7 +477,7 @@ bool create_index(replay *r, const PgQuery__IndexStmt *is)
     if (is->idxname && relname_taken(r->cat, rel->schema, is->idxname)) {
         if (is->if_not_exists)
             return true;
-        return fail(r->d, r->t, is->relation->location, "relation \"%s\" already exists",
+        return cat_fail(r->d, r->t, is->relation->location, "relation \"%s\" already exists",
                     is->idxname);
     }
     r->only = !is->relation->inh;
@@ -546,7 +546,7 @@ bool create_table(replay *r, const PgQuery__CreateStmt *cs, char kind)
     if (ddl_name_taken(r->cat, schema, rv->relname) || type_taken(r->cat, schema, rv->relname)) {
         if (cs->if_not_exists)
             return true;
-        return fail(r->d, r->t, rv->location, "relation \"%s\" already exists", rv->relname);
+        return cat_fail(r->d, r->t, rv->location, "relation \"%s\" already exists", rv->relname);
     }
     if (cs->partspec)
         kind = 'p';
@@ -568,7 +568,7 @@ bool create_table(replay *r, const PgQuery__CreateStmt *cs, char kind)
             goto failed;
         const pgc_rel *of = pgc_cat_type_rel(r->cat, oid);
         if (!of) {
-            fail(r->d, r->t, cs->of_typename->location, "type %s is not a composite type",
+            cat_fail(r->d, r->t, cs->of_typename->location, "type %s is not a composite type",
                  pgc_catalog_type_name(r->cat, oid, -1));
             goto failed;
         }
@@ -681,7 +681,7 @@ bool alter_table(replay *r, const PgQuery__AlterTableStmt *as)
         pgc_utype *u = pgc_cat_find_utype(r->cat, rv_schema(as->relation), as->relation->relname);
         rel = u && u->t.type == 'c' ? u->rel : NULL;
         if (!rel)
-            return fail(r->d, r->t, as->relation->location, "type \"%s\" does not exist",
+            return cat_fail(r->d, r->t, as->relation->location, "type \"%s\" does not exist",
                         as->relation->relname);
     } else if (as->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) {
         return true; /* ALTER INDEX ... ATTACH PARTITION, SET (...): indexes are not kept */
@@ -703,7 +703,7 @@ bool alter_table(replay *r, const PgQuery__AlterTableStmt *as)
             if (rel_col(rel, cd->colname)) {
                 if (cmd->missing_ok)
                     break;
-                return fail(r->d, r->t, cd->location,
+                return cat_fail(r->d, r->t, cd->location,
                             "column \"%s\" of relation \"%s\" already exists", cd->colname,
                             rel->name);
             }
@@ -806,7 +806,7 @@ bool alter_table(replay *r, const PgQuery__AlterTableStmt *as)
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit:
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddOf:
         case PG_QUERY__ALTER_TABLE_TYPE__AT_DropOf:
-            return fail(r->d, r->t, as->relation->location,
+            return cat_fail(r->d, r->t, as->relation->location,
                         "pgc cannot follow this ALTER TABLE form (INHERIT / OF)");
         default:
             /* constraints other than PRIMARY KEY, indexes, storage, statistics,
@@ -815,7 +815,7 @@ bool alter_table(replay *r, const PgQuery__AlterTableStmt *as)
             break;
         }
         if (needs_col)
-            return fail(r->d, r->t, as->relation->location,
+            return cat_fail(r->d, r->t, as->relation->location,
                         "column \"%s\" of relation \"%s\" does not exist",
                         cmd->name ? cmd->name : "?", rel->name);
     }
@@ -828,7 +828,7 @@ bool alter_table(replay *r, const PgQuery__AlterTableStmt *as)
 static bool alias_columns(replay *r, pgc_cols *cols, PgQuery__Node **aliases, size_t n)
 {
     if (n > cols->len)
-        return fail(r->d, r->t, -1, "too many column names were specified");
+        return cat_fail(r->d, r->t, -1, "too many column names were specified");
     LIST_EACH(i, n)
         cols->items[i].name = pgc_arena_strdup(r->cat->a, str_of(aliases[i]));
     return true;
@@ -839,7 +839,7 @@ static bool check_duplicate_columns(replay *r, const pgc_cols *cols)
     LIST_EACH(i, cols->len)
         LIST_EACH(k, i)
             if (strcmp(cols->items[i].name, cols->items[k].name) == 0)
-                return fail(r->d, r->t, -1, "column \"%s\" specified more than once",
+                return cat_fail(r->d, r->t, -1, "column \"%s\" specified more than once",
                             cols->items[i].name);
     return true;
 }
@@ -861,7 +861,7 @@ bool create_view(replay *r, const PgQuery__ViewStmt *vs)
     pgc_rel *old = pgc_cat_find_rel(r->cat, schema, rv->relname);
     if (old) {
         if (!vs->replace || old->kind != 'v')
-            return fail(r->d, r->t, rv->location, "relation \"%s\" already exists",
+            return cat_fail(r->d, r->t, rv->location, "relation \"%s\" already exists",
                         rv->relname);
         old->cols = cols; /* CREATE OR REPLACE VIEW */
         old->deps.len = 0;
@@ -870,7 +870,7 @@ bool create_view(replay *r, const PgQuery__ViewStmt *vs)
         return true;
     }
     if (type_taken(r->cat, schema, rv->relname))
-        return fail(r->d, r->t, rv->location, "type \"%s\" already exists", rv->relname);
+        return cat_fail(r->d, r->t, rv->location, "type \"%s\" already exists", rv->relname);
     pgc_rel *view = pgc_cat_new_rel(r->cat, schema, rv->relname, 'v');
     view->cols = cols;
     LIST_EACH(i, deps.len)
@@ -891,7 +891,7 @@ bool create_table_as(replay *r, PgQuery__Node *query, const PgQuery__IntoClause 
     if (ddl_name_taken(r->cat, schema, rv->relname) || type_taken(r->cat, schema, rv->relname)) {
         if (if_not_exists)
             return true;
-        return fail(r->d, r->t, rv->location, "relation \"%s\" already exists", rv->relname);
+        return cat_fail(r->d, r->t, rv->location, "relation \"%s\" already exists", rv->relname);
     }
     pgc_cols cols = {0};
     pgc_rel_list deps = {0};

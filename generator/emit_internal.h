@@ -15,7 +15,7 @@
 #include "emit.h"
 
 #include "builtins.h"
-#include "catalog_internal.h"
+#include "catalog.h"
 #include "pgc.h"
 #include "sqltext.h"
 #include "strmap.h"
