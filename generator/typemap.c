@@ -5,7 +5,9 @@
  * decoder names, pgc_type_code) from runtime/pgc_types.def, the one list
  * of built-in types the runtime expands too, or the enum or composite
  * struct the emitter names for a user type (enum_c_name, struct_of), or
- * why there is none yet (unsupported_why).
+ * why there is none yet (unsupported_why).  What it keeps across queries
+ * (those names, structs, members' types) is made in the emitter's lasting
+ * arena, e->keep; a query's own ctype texts in its scratch, e->a.
  */
 #include "emit_internal.h"
 
