@@ -12,9 +12,14 @@
 # pgc_generate,NAME,MIGRATIONS,QUERIES,OUTDIR defines OUTDIR/NAME.c and
 # OUTDIR/NAME.h.  MIGRATIONS and QUERIES are files or directories (a
 # directory stands for the *.sql files in it, and for itself, so adding or
-# removing a file regenerates).  They are regenerated when pgc, a migration
-# or a query changes; pgc does not rewrite a file whose content is the same,
-# so what depends on NAME.h recompiles only when the generated code changed.
+# removing a file regenerates); QUERIES may be empty, for a module that has
+# only migrations (pgc_generate,NAME,MIGRATIONS,,OUTDIR; PGC_VERIFY below
+# skips it: pgc verify checks queries).  They are regenerated when pgc, a
+# migration or a query changes; pgc does not rewrite a file whose content
+# is the same, so what depends on NAME.h recompiles only when the generated
+# code changed (`make -n` and `make -q` cannot know that: once the stamp is
+# newer than NAME.h they show what includes it as out of date, though make
+# itself compiles nothing).
 # The stamp OUTDIR/.NAME.pgc records the last run.  Put the $(eval ...)
 # after your default target: it defines rules, and make's default goal is
 # the first rule it reads.
@@ -47,9 +52,9 @@ pgc__verified = $(if $(filter-out 0,$(PGC_VERIFY)),$(1)/.$(2).verified)
 
 define pgc_generate
 $(4)/.$(1).pgc: $(call pgc__inputs,$(2) $(3)) $(pgc__tool) \
-                $(call pgc__missing,$(4)/$(1).c,$(4)/$(1).h) $(call pgc__verified,$(4),$(1))
+                $(call pgc__missing,$(4)/$(1).c,$(4)/$(1).h) $(if $(3),$(call pgc__verified,$(4),$(1)))
 	@mkdir -p $(4)
-	$$(PGC) generate -m $(2) -q $(3) -n $(1) -o $(4)
+	$$(PGC) generate -m $(2) $(if $(3),-q $(3)) -n $(1) -o $(4)
 	@touch $$@
 
 $(4)/$(1).c $(4)/$(1).h: $(4)/.$(1).pgc ;

@@ -12,6 +12,9 @@
  * Oids are PostgreSQL's own (20 is int8), so rows refer to one another by oid;
  * 0 means "none".  Every oid in a row names a row of pgc_bi_types, and every
  * operator's func a row of pgc_bi_funcs (tests/test_builtins.c checks it).
+ *
+ * Takes: PostgreSQL 15's pg_catalog, through tools/gen-builtins.  Gives:
+ * the built-in rows and lookups by oid and name (builtins.c).
  */
 #ifndef PGC_BUILTINS_H
 #define PGC_BUILTINS_H

@@ -18,6 +18,9 @@
  *      AND NOT a.attisdropped;
  *
  * Each column is "name:type oid:typmod:not null", separated by spaces.
+ *
+ * Takes: (nothing: data).  Gives: pgc_sys_rels, which catalog.c turns into
+ * relations on first lookup.
  */
 #include "catalog_internal.h"
 

@@ -8,6 +8,9 @@
  * Columns count UTF-8 characters, as everywhere in pgc (sqltext.h).  The
  * caret line repeats the tabs of the source line so that the caret sits
  * under the character whatever the tab width.
+ *
+ * Takes: pgc_diags and positions in pgc_files.  Gives: gcc-style errors,
+ * warnings and notes with the source line and a caret.
  */
 #include <string.h>
 

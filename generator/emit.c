@@ -17,11 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "builtins.h"
-#include "catalog_internal.h"
+#include "catalog.h"
 #include "parse.h"
 #include "pgc.h"
 #include "sqltext.h"
@@ -1168,122 +1167,4 @@ bool pgc_emit_write_file(pgc_diags *d, const char *path, const char *text)
     }
     free(tmp);
     return ok;
-}
-
-/* ---- the command ---------------------------------------------------------------------------- */
-
-#define USAGE                                                                         \
-    "usage: pgc generate [-c CATALOG...] -m MIGRATION... [-q QUERY...] -n NAME -o OUTDIR\n" \
-    "  -c, --catalog PATH...     catalog-only DDL: objects the queries use that the\n" \
-    "                            library does not own and does not embed (another\n"  \
-    "                            library's tables, an extension's, the host's),\n"    \
-    "                            files or directories, replayed before the migrations\n" \
-    "  -m, --migrations PATH...  migration files or directories, in any order\n"      \
-    "  -q, --queries PATH...     annotated query files or directories\n"              \
-    "  -n, --name NAME           the C prefix and module name (a C identifier)\n"     \
-    "  -o, --out OUTDIR          where NAME.h and NAME.c are written\n"               \
-    "Writes a typed C function per query and the migrations, embedded.\n"
-
-typedef PGC_VEC(const char *) strings;
-
-typedef struct options {
-    strings catalogs, migrations, queries, inputs;
-    const char *name, *out;
-} options;
-
-static int usage_error(const char *fmt, const char *arg)
-{
-    fputs("pgc generate: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs(" (try pgc generate --help)\n", stderr);
-    return 2;
-}
-
-/* Returns 0 to go on, 2 on a usage error, -1 after --help. */
-static int parse_options(pgc_arena *a, int argc, char **argv, options *o)
-{
-    strings *into = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (arg[0] == '-' && arg[1] != '\0') {
-            if (strcmp(arg, "-c") == 0 || strcmp(arg, "--catalog") == 0) {
-                into = &o->catalogs;
-            } else if (strcmp(arg, "-m") == 0 || strcmp(arg, "--migrations") == 0) {
-                into = &o->migrations;
-            } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--queries") == 0) {
-                into = &o->queries;
-            } else if (strcmp(arg, "-n") == 0 || strcmp(arg, "--name") == 0
-                       || strcmp(arg, "-o") == 0 || strcmp(arg, "--out") == 0) {
-                if (i + 1 >= argc)
-                    return usage_error("'%s' needs a value", arg);
-                if (arg[1] == 'n' || arg[2] == 'n')
-                    o->name = argv[++i];
-                else
-                    o->out = argv[++i];
-                into = NULL;
-            } else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-                fputs(USAGE, stdout);
-                return -1;
-            } else {
-                return usage_error("unknown option '%s'", arg);
-            }
-            continue;
-        }
-        if (!into)
-            return usage_error("'%s' must follow -c, -m or -q", arg);
-        PGC_PUSH(a, *into, arg);
-    }
-    if (o->migrations.len == 0)
-        return usage_error("%s", "no migrations: give -m MIGRATION...");
-    if (!o->name || !o->out)
-        return usage_error("%s", "give -n NAME and -o OUTDIR");
-    return 0;
-}
-
-int pgc_generate_main(int argc, char **argv)
-{
-    pgc_arena *a = pgc_arena_new();
-    options o;
-    memset(&o, 0, sizeof o);
-    int rc = parse_options(a, argc, argv, &o);
-    if (rc != 0) {
-        pgc_arena_free(a);
-        return rc < 0 ? 0 : rc;
-    }
-    pgc_diags d = {.out = stderr};
-    pgc_program p;
-    char *header = NULL, *source = NULL;
-    bool ok = pgc_program_load_with(a, &d, o.catalogs.items, o.catalogs.len, o.migrations.items,
-                                    o.migrations.len, o.queries.items, o.queries.len, &p);
-    if (ok) {
-        /* the banner names every input file, as read (directories expanded) */
-        for (size_t i = 0; i < p.catalogs.len; i++)
-            PGC_PUSH(a, o.inputs, p.catalogs.items[i].file->path);
-        for (size_t i = 0; i < p.migrations.len; i++)
-            PGC_PUSH(a, o.inputs, p.migrations.items[i].file->path);
-        const pgc_file *last = NULL;
-        for (size_t i = 0; i < p.queries.len; i++) {
-            if (p.queries.items[i].text.file != last) {
-                last = p.queries.items[i].text.file;
-                PGC_PUSH(a, o.inputs, last->path);
-            }
-        }
-        pgc_emit_options eo = {o.name, o.inputs.items, o.inputs.len};
-        ok = pgc_emit(a, &d, &p, &eo, &header, &source);
-    }
-    if (ok) {
-        struct stat st;
-        if (stat(o.out, &st) != 0 || !S_ISDIR(st.st_mode)) {
-            pgc_diag_error(&d, NULL, 0, "the output folder %s does not exist", o.out);
-            ok = false;
-        }
-    }
-    if (ok) {
-        char *hpath = pgc_arena_printf(a, "%s/%s.h", o.out, o.name);
-        char *cpath = pgc_arena_printf(a, "%s/%s.c", o.out, o.name);
-        ok = pgc_emit_write_file(&d, hpath, header) && pgc_emit_write_file(&d, cpath, source);
-    }
-    pgc_program_free(&p);
-    pgc_arena_free(a);
-    return ok ? 0 : 1;
 }

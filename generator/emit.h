@@ -1,9 +1,9 @@
 /*
- * emit.h - the emitter, and `pgc generate`.
+ * emit.h - the emitter, which `pgc generate` (generate.h) runs:
  *
  *   pgc generate -m MIGRATION... -q QUERY... -n NAME -o OUTDIR
  *
- * runs the front end (describe.h) and writes OUTDIR/NAME.h and
+ * runs the front end (program.h) and writes OUTDIR/NAME.h and
  * OUTDIR/NAME.c: a typed C function per query, the enums they use, and the
  * migrations embedded with `NAME_migrate()`.  The C shapes are those of
  * templates/emit.tmpl; README "pgc generate" documents the API.  Output is
@@ -67,8 +67,5 @@ void pgc_runtime_statement(pgc_arena *a, pgc_catalog *cat, const pgc_query_info 
 /* The type OID a parameter of this type is sent with: a built-in type's
  * own, 0 for a user type (the SQL casts it). */
 uint32_t pgc_param_sent_oid(uint32_t type);
-
-/* `pgc generate`: argv[0] is "generate".  Exit status as pgc describe's. */
-int pgc_generate_main(int argc, char **argv);
 
 #endif /* PGC_EMIT_H */

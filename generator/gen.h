@@ -2,6 +2,23 @@
  * gen.h - what every part of the generator shares: arenas, input files,
  * diagnostics.  The generator is a build-time command: it allocates from
  * arenas freed whole at exit, and reports errors in gcc's form.
+ *
+ * The generator is a pipeline; each layer calls only the layers above it
+ * in this list, never one below (README "How the code is laid out"):
+ *   gen.h, strmap.h, json.h     arenas, diagnostics, maps, JSON
+ *   source.h                    input files cut into statements, canonical SQL
+ *   parse.h                     the bridge to libpg_query
+ *   builtins.h, catalog.h       the built-in catalog; the catalog's lookups
+ *   typesys.h                   coercion and function/operator resolution
+ *   analyze_internal.h          query analysis: expressions, FROM, statements
+ *   analyze.h                   what DDL replay asks of the analyzer
+ *   semantic.h                  DDL replay (ddl.c, ddl_rel.c) and the analyzer's entry points
+ *   program.h                   the front end: read, parse, replay, analyze
+ *   describe.h, emit.h, verify.h, generate.h, migrate_cli.h   the commands
+ *   cli.h                       their command line; main.c dispatches
+ * The shared lexical layer (runtime/sqllex.h, template.h, sqltext.h) sits
+ * beside the first rows; the generator includes no other runtime header but
+ * pgc.h (and pgc_test.h, for verify's scratch database).
  */
 #ifndef PGC_GEN_H
 #define PGC_GEN_H
@@ -13,7 +30,9 @@
 #include <stdio.h>
 #include <string.h> /* memcpy, for PGC_PUSH */
 
-#include "internal.h" /* PGC_PRINTF, pgc_error */
+#include "pgc.h" /* PGC_FORMAT_PRINTF, pgc_error */
+
+#define PGC_PRINTF PGC_FORMAT_PRINTF
 
 /* ---- arena.c: memory by lifetime ------------------------------------------ */
 

@@ -3,6 +3,9 @@
  * written, two spaces per level, empty containers as {} and [], strings
  * escaped per RFC 8259 (and bytes that are not UTF-8 written as U+FFFD, so
  * that the document is always valid).
+ *
+ * Takes: values from describe and the catalog.  Gives: the JSON text on a
+ * FILE, byte for byte stable.
  */
 #include <inttypes.h>
 #include <string.h>

@@ -1,6 +1,8 @@
 /*
  * json.h - a small JSON writer with stable output: keys come out in the
  * order written, two-space indentation, strings escaped per RFC 8259.
+ *
+ * Takes: values.  Gives: stable JSON text (json.c).
  */
 #ifndef PGC_JSON_H
 #define PGC_JSON_H

@@ -3,7 +3,7 @@
  *
  *   pgc describe [-c CATALOG...] -m MIGRATION... -q QUERY...   (describe.h)
  *   pgc verify [-c CATALOG...] -m MIGRATION... -q QUERY...     (verify.h)
- *   pgc generate [-c CATALOG...] -m MIGRATION... -q QUERY... -n NAME -o OUTDIR  (emit.h)
+ *   pgc generate [-c CATALOG...] -m MIGRATION... -q QUERY... -n NAME -o OUTDIR  (generate.h)
  *   pgc migrate status|up|dry-run -m MIGRATION... -n NAME --db CONNINFO
  *                                                (migrate_cli.h)
  *   pgc --help | --version;  pgc COMMAND --help
@@ -11,14 +11,17 @@
  * Exit status: 0 on success, 1 after errors in the inputs, 2 on a usage
  * error (pgc migrate status --check: 3 when not up to date).  man/pgc.1
  * documents all of it.
+ *
+ * Takes: argv.  Gives: the exit status of the command it names.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include <pg_query.h> /* PG_VERSION */
 
+#include "cli.h"
 #include "describe.h"
-#include "emit.h"
+#include "generate.h"
 #include "migrate_cli.h"
 #include "pgc.h"
 #include "verify.h"
@@ -69,10 +72,8 @@ int main(int argc, char **argv)
         printf("pgc %s (PostgreSQL %s grammar)\n", PGC_VERSION, PG_VERSION);
         return 0;
     }
-    if (arg[0] == '-') {
-        fprintf(stderr, "pgc: unknown option '%s' (try pgc --help)\n", arg);
-        return 2;
-    }
+    if (arg[0] == '-')
+        return pgc_cli_usage_error(NULL, "unknown option '%s'", arg);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(arg, commands[i].name) == 0) {
             rc = commands[i].main(argc - 1, argv + 1);
@@ -80,6 +81,5 @@ int main(int argc, char **argv)
             return rc;
         }
     }
-    fprintf(stderr, "pgc: unknown command '%s' (try pgc --help)\n", arg);
-    return 2;
+    return pgc_cli_usage_error(NULL, "unknown command '%s'", arg);
 }

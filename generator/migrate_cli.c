@@ -15,12 +15,16 @@
  * aligned columns (APPLIED_AT is "-" when not applied, and has no blank:
  * "2026-01-02T10:11:12.5+00"), then one line starting with "module".
  * Errors go to stderr as "FILE:LINE:COL: error: MESSAGE (SQLSTATE XXXXX)".
+ *
+ * Takes: the command line, the migration files (source.h).  Gives: the
+ * runtime runner's status or run, printed; the exit status.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "migrate_cli.h"
 #include "pgc.h"
 #include "source.h"
@@ -46,48 +50,19 @@
     "  --lock-wait MS            up: give up after waiting MS ms for the migration lock\n"     \
     "Exit status: 0 done, 1 refused or failed, 2 usage error, 3 not up to date (--check).\n"
 
-typedef enum action { ACT_STATUS, ACT_UP, ACT_DRY_RUN } action;
+/* "pgc migrate: ... (try pgc migrate --help)"; the exit status of a usage error. */
+#define usage_error(...) pgc_cli_usage_error("migrate", __VA_ARGS__)
 
-typedef PGC_VEC(const char *) strings;
+typedef enum action { ACT_STATUS, ACT_UP, ACT_DRY_RUN } action;
 
 typedef struct options {
     action act;
-    strings migrations;
+    pgc_cli_list migrations;
     const char *db, *schema, *module;
-    strings settings; /* NAME=VALUE, in order */
+    pgc_cli_list settings; /* NAME=VALUE, in order */
     bool check, allow_out_of_order, lock_wait_given;
     int64_t lock_wait_ms;
 } options;
-
-static int usage_error(const char *fmt, const char *arg)
-{
-    fputs("pgc migrate: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs(" (try pgc migrate --help)\n", stderr);
-    return PGC_MIGRATE_EXIT_USAGE;
-}
-
-/* --name VALUE or --name=VALUE; *value is NULL when VALUE is missing. */
-static bool value_option(char **argv, int argc, int *i, const char *name, const char *alias,
-                         const char **value)
-{
-    const char *arg = argv[*i];
-    if (alias && strcmp(arg, alias) == 0) {
-        *value = *i + 1 < argc ? argv[++*i] : NULL;
-        return true;
-    }
-    size_t n = strlen(name);
-    if (strncmp(arg, name, n) != 0)
-        return false;
-    if (arg[n] == '=') {
-        *value = arg + n + 1;
-        return true;
-    }
-    if (arg[n] != '\0')
-        return false;
-    *value = *i + 1 < argc ? argv[++*i] : NULL;
-    return true;
-}
 
 /* Returns 0 to go on, an exit status on a usage error, or -1 after --help. */
 static int parse_options(pgc_arena *a, int argc, char **argv, options *o)
@@ -108,60 +83,35 @@ static int parse_options(pgc_arena *a, int argc, char **argv, options *o)
     else
         return usage_error("unknown action '%s' (status, up or dry-run)", act);
 
-    bool paths = false; /* operands are paths after -m */
-    for (int i = 2; i < argc; i++) {
-        const char *arg = argv[i], *value = NULL;
-        if (strcmp(arg, "-m") == 0 || strcmp(arg, "--migrations") == 0) {
-            if (i + 1 >= argc || argv[i + 1][0] == '-')
-                return usage_error("%s needs at least one path", arg);
-            paths = true;
-            continue;
-        }
-        if (arg[0] != '-' || arg[1] == '\0') {
-            if (!paths)
-                return usage_error("'%s': a path must follow -m", arg);
-            PGC_PUSH(a, o->migrations, arg);
-            continue;
-        }
-        paths = false;
-        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-            fputs(USAGE, stdout);
-            return -1;
-        } else if (value_option(argv, argc, &i, "--db", NULL, &value)) {
-            if (!value || !*value)
-                return usage_error("%s needs a connection string", "--db");
-            o->db = value;
-        } else if (value_option(argv, argc, &i, "--schema", NULL, &value)) {
-            if (!value || !*value)
-                return usage_error("%s needs a schema name", "--schema");
-            o->schema = value;
-        } else if (value_option(argv, argc, &i, "--module", "-n", &value)
-                   || value_option(argv, argc, &i, "--name", NULL, &value)) {
-            if (!value || !*value)
-                return usage_error("%s needs a module name", "--module");
-            if (strlen(value) > 200)
-                return usage_error("%s: a module name has at most 200 bytes", "--module");
-            o->module = value;
-        } else if (value_option(argv, argc, &i, "--lock-wait", NULL, &value)) {
-            char *end = NULL;
-            errno = 0;
-            long long ms = value ? strtoll(value, &end, 10) : -1;
-            if (!value || !*value || *end || errno || ms < 0)
-                return usage_error("%s needs a number of milliseconds", "--lock-wait");
-            o->lock_wait_ms = ms;
-            o->lock_wait_given = true;
-        } else if (value_option(argv, argc, &i, "--set", NULL, &value)) {
-            if (!value || !strchr(value, '=') || value[0] == '=')
-                return usage_error("%s needs NAME=VALUE", "--set");
-            PGC_PUSH(a, o->settings, value);
-        } else if (strcmp(arg, "--check") == 0) {
-            o->check = true;
-        } else if (strcmp(arg, "--allow-out-of-order") == 0) {
-            o->allow_out_of_order = true;
-        } else {
-            return usage_error("unknown option '%s'", arg);
-        }
+    const char *lock_wait = NULL;
+    const pgc_cli_opt opts[] = {
+        {"-m", "--migrations", NULL, PGC_CLI_PATHS, &o->migrations, NULL},
+        {"-n", "--module", "--name", PGC_CLI_VALUE, &o->module, "a module name"},
+        {NULL, "--db", NULL, PGC_CLI_VALUE, &o->db, "a connection string"},
+        {NULL, "--schema", NULL, PGC_CLI_VALUE, &o->schema, "a schema name"},
+        {NULL, "--set", NULL, PGC_CLI_VALUES, &o->settings, "NAME=VALUE"},
+        {NULL, "--lock-wait", NULL, PGC_CLI_VALUE, &lock_wait, "a number of milliseconds"},
+        {NULL, "--check", NULL, PGC_CLI_FLAG, &o->check, NULL},
+        {NULL, "--allow-out-of-order", NULL, PGC_CLI_FLAG, &o->allow_out_of_order, NULL},
+    };
+    const pgc_cli cli = {"migrate", USAGE, opts, sizeof opts / sizeof *opts};
+    int rc = pgc_cli_parse(&cli, a, argc, argv, 2);
+    if (rc != 0)
+        return rc;
+    if (o->module && strlen(o->module) > 200)
+        return usage_error("%s: a module name has at most 200 bytes", "--module");
+    if (lock_wait) {
+        char *end = NULL;
+        errno = 0;
+        long long ms = strtoll(lock_wait, &end, 10);
+        if (*end || errno || ms < 0)
+            return usage_error("%s needs a number of milliseconds", "--lock-wait");
+        o->lock_wait_ms = ms;
+        o->lock_wait_given = true;
     }
+    for (size_t i = 0; i < o->settings.len; i++)
+        if (!strchr(o->settings.items[i], '=') || o->settings.items[i][0] == '=')
+            return usage_error("%s needs NAME=VALUE", "--set");
     if (o->migrations.len == 0)
         return usage_error("%s", "no migrations: give -m PATH...");
     if (!o->module)
@@ -502,7 +452,7 @@ int pgc_migrate_main(int argc, char **argv)
         status = usage_error("--schema: %s", err.message);
     } else if (rc != PGC_OK) {
         if (rc == PGC_ENOMEM && !err.message[0])
-            pgc_strlcpy(err.message, "out of memory", sizeof err.message);
+            snprintf(err.message, sizeof err.message, "out of memory");
         report(&s, &err);
         status = PGC_MIGRATE_EXIT_FAILED;
     } else if (o.act == ACT_STATUS) {

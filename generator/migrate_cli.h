@@ -2,6 +2,8 @@
  * migrate_cli.h - `pgc migrate`: a library's migrations inspected and
  * applied from a shell, with the runtime's runner (runtime/migrate.c) and
  * the files cut exactly as `pgc generate` embeds them.
+ *
+ * Takes: the command line.  Gives: pgc_migrate_main() (migrate_cli.c).
  */
 #ifndef PGC_MIGRATE_CLI_H
 #define PGC_MIGRATE_CLI_H

@@ -9,6 +9,9 @@
  * tables' row types, their arrays) numbered by the catalog from
  * PGC_USER_OID_BASE up.  pgc_catalog_type_name() spells any of them as
  * PostgreSQL's format_type() would.
+ *
+ * Takes: (nothing: data only).  Gives: pgc_query_info, what the analyzer
+ * fills and the commands read.
  */
 #ifndef PGC_MODEL_H
 #define PGC_MODEL_H

@@ -2,6 +2,9 @@
  * parse.h - the bridge to libpg_query (PostgreSQL 15's own grammar): parses
  * a statement's canonical SQL into libpg_query's protobuf-c tree, and puts
  * a syntax error on the user's line and column.
+ *
+ * Takes: a statement's canonical SQL (source.h).  Gives: libpg_query's
+ * tree, or a syntax error on the user's line (parse.c).
  */
 #ifndef PGC_PARSE_H
 #define PGC_PARSE_H

@@ -1,6 +1,9 @@
 /*
  * semantic.h - the catalog built by replaying migrations, and the analyzer
- * that types each query against it (catalog.c, analyze.c).
+ * that types each query against it: the generator's contract for the
+ * passes above (program.c, describe, verify, generate).  Implemented by
+ * catalog.c (lookups, format_type), ddl.c and ddl_rel.c (replay),
+ * catalog_json.c and analyze.c.
  *
  * Name resolution is the run time's: the server's default search_path
  * ("$user", public, pg_catalog implicitly first; pg_temp first for

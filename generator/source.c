@@ -23,6 +23,10 @@
  *
  * the same name always giving the same n, in order of first use; names
  * take the numbers that the query's own $n leave free, lowest first (sqlc).
+ *
+ * Takes: paths of migration and query files (gen.h reads them).  Gives:
+ * pgc_migration_files and pgc_query_srcs: statements as canonical SQL with
+ * their maps, query annotations and parameters.
  */
 #include <ctype.h>
 #include <dirent.h>

@@ -14,6 +14,9 @@
  * or analyzer error lands on the user's line and column.  Text inside
  * strings, comments, dollar quotes and quoted identifiers is never touched
  * (the runtime's lexer, runtime/sqllex.re, decides).
+ *
+ * Takes: paths.  Gives: migrations and queries cut into statements, as
+ * canonical SQL with a map back (source.c).
  */
 #ifndef PGC_SOURCE_H
 #define PGC_SOURCE_H

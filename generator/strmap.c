@@ -1,6 +1,8 @@
 /*
  * strmap.c - a hash map from strings to pointers (strmap.h): open
  * addressing with linear probing, FNV-1a hashes, at most half full.
+ *
+ * Takes: string keys that live in an arena.  Gives: their values by hash.
  */
 #include <stdint.h>
 #include <string.h>

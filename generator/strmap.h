@@ -10,6 +10,9 @@
  *     pgc_strmap m = {0};
  *     pgc_strmap_put(arena, &m, name, value);
  *     void *v = pgc_strmap_get(&m, name);   // NULL if absent
+ *
+ * Takes: string keys that live in an arena.  Gives: their values by hash
+ * (strmap.c).
  */
 #ifndef PGC_STRMAP_H
 #define PGC_STRMAP_H

@@ -2,12 +2,17 @@
  * verify.c - `pgc verify`: the static analysis against PostgreSQL's own
  * description of every query, and, with --execute, its nullability against
  * what the queries return on seeded data.  See verify.h.
+ *
+ * Takes: the command line; the front end (program.h); a scratch database
+ * (pgc_test.h).  Gives: agreement or disagreement per query, reported; the
+ * exit status.
  */
 #include "verify.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "describe.h"
 #include "emit.h"
 #include "pgc_test.h"
@@ -30,10 +35,8 @@
 
 #define PARAMS_DIRECTIVE "-- verify-params:"
 
-typedef PGC_VEC(const char *) strings;
-
 typedef struct options {
-    strings catalogs, migrations, queries;
+    pgc_cli_list catalogs, migrations, queries;
     const char *db, *seed;
     bool execute, status, standalone;
 } options;
@@ -98,81 +101,24 @@ typedef struct exec_stats {
 
 /* ---- command line ------------------------------------------------------------------ */
 
-static int usage_error(const char *fmt, const char *arg)
-{
-    fputs("pgc verify: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs(" (try pgc verify --help)\n", stderr);
-    return 2;
-}
-
-/* --name VALUE or --name=VALUE; *value NULL when it is missing. */
-static bool long_option(char **argv, int argc, int *i, const char *name, const char **value)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0)
-        return false;
-    if (argv[*i][n] == '=') {
-        *value = argv[*i] + n + 1;
-        return true;
-    }
-    if (argv[*i][n] != '\0')
-        return false;
-    *value = *i + 1 < argc ? argv[++*i] : NULL;
-    return true;
-}
-
 /* Returns 0, or the exit status of a usage error (or -1 after --help). */
 static int parse_options(pgc_arena *a, int argc, char **argv, options *o)
 {
-    strings *list = NULL; /* the list that operands go to after -m or -q */
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i], *value;
-        if (strcmp(arg, "-c") == 0 || strcmp(arg, "--catalog") == 0) {
-            list = &o->catalogs;
-            if (i + 1 >= argc || argv[i + 1][0] == '-')
-                return usage_error("%s needs at least one path", arg);
-        } else if (strcmp(arg, "-m") == 0 || strcmp(arg, "--migrations") == 0) {
-            list = &o->migrations;
-            if (i + 1 >= argc || argv[i + 1][0] == '-')
-                return usage_error("%s needs at least one path", arg);
-        } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--queries") == 0) {
-            list = &o->queries;
-            if (i + 1 >= argc || argv[i + 1][0] == '-')
-                return usage_error("%s needs at least one path", arg);
-        } else if (long_option(argv, argc, &i, "--db", &value)) {
-            if (!value || !*value)
-                return usage_error("%s needs a connection string", "--db");
-            o->db = value;
-            list = NULL;
-        } else if (long_option(argv, argc, &i, "--seed", &value)) {
-            if (!value || !*value)
-                return usage_error("%s needs a file", "--seed");
-            o->seed = value;
-            list = NULL;
-        } else if (strcmp(arg, "--execute") == 0) {
-            o->execute = true;
-            list = NULL;
-        } else if (strcmp(arg, "--status") == 0) {
-            o->status = true;
-            list = NULL;
-        } else if (strcmp(arg, "--standalone") == 0) {
-            o->standalone = true;
-            list = NULL;
-        } else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-            fputs(USAGE, stdout);
-            return -1;
-        } else if (arg[0] == '-' && arg[1] != '\0') {
-            return usage_error("unknown option '%s'", arg);
-        } else if (list) {
-            PGC_PUSH(a, *list, arg);
-        } else {
-            return usage_error("'%s': a path must follow -c, -m or -q", arg);
-        }
-    }
-    if (o->queries.len == 0)
-        return usage_error("%s", "no query files (-q)");
-    return 0;
+    const pgc_cli_opt opts[] = {
+        {"-c", "--catalog", NULL, PGC_CLI_PATHS, &o->catalogs, NULL},
+        {"-m", "--migrations", NULL, PGC_CLI_PATHS, &o->migrations, NULL},
+        {"-q", "--queries", NULL, PGC_CLI_PATHS, &o->queries, NULL},
+        {NULL, "--db", NULL, PGC_CLI_VALUE, &o->db, "a connection string"},
+        {NULL, "--seed", NULL, PGC_CLI_VALUE, &o->seed, "a file"},
+        {NULL, "--execute", NULL, PGC_CLI_FLAG, &o->execute, NULL},
+        {NULL, "--status", NULL, PGC_CLI_FLAG, &o->status, NULL},
+        {NULL, "--standalone", NULL, PGC_CLI_FLAG, &o->standalone, NULL},
+    };
+    const pgc_cli cli = {"verify", USAGE, opts, sizeof opts / sizeof *opts};
+    int rc = pgc_cli_parse(&cli, a, argc, argv, 1);
+    if (rc == 0 && o->queries.len == 0)
+        return pgc_cli_usage_error(cli.command, "%s", "no query files (-q)");
+    return rc;
 }
 
 /* ---- positions ----------------------------------------------------------------------- */

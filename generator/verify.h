@@ -31,6 +31,8 @@
  * then a typical value of each parameter's type (1, true, 'a', the first
  * enum label, ...).  A binding the server refuses is skipped.
  * --status prints one line per query to stdout, "ok NAME" or "fail NAME".
+ *
+ * Takes: the command line.  Gives: pgc_verify_main() (verify.c).
  */
 #ifndef PGC_VERIFY_H
 #define PGC_VERIFY_H

@@ -14,7 +14,7 @@
 
 BENCH_B      := $(B)/bench
 BENCH_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
-                -Wmissing-prototypes -O2 -g -D_POSIX_C_SOURCE=200809L -pthread
+                -Wmissing-prototypes -O2 -g -D_POSIX_C_SOURCE=200809L -pthread $(DEPFLAGS)
 BENCH_INC    := -I bench -I runtime -I $(BENCH_B)/gen -I $(PG_INC)
 BENCH_PROGS  := $(BENCH_B)/client $(BENCH_B)/measure $(BENCH_B)/parse_only $(BENCH_B)/migrate_run
 
@@ -38,13 +38,9 @@ bench-generator: $(B)/pgc $(BENCH_B)/measure $(BENCH_B)/parse_only
 	mv $(BENCH_B)/generator.md.tmp $(BENCH_B)/generator.md
 	@echo "written to $(BENCH_B)/generator.md"
 
-$(BENCH_B)/gen/benchq.c $(BENCH_B)/gen/benchq.h: $(B)/pgc $(wildcard bench/schema/migrations/*.sql) \
-                                                 bench/schema/queries.sql
-	@mkdir -p $(BENCH_B)/gen
-	$(B)/pgc generate -m bench/schema/migrations -q bench/schema/queries.sql -n benchq \
-	    -o $(BENCH_B)/gen
+$(eval $(call pgc_generate,benchq,bench/schema/migrations,bench/schema/queries.sql,$(BENCH_B)/gen))
 
-$(BENCH_B)/benchq.o: $(BENCH_B)/gen/benchq.c $(BENCH_B)/gen/benchq.h runtime/pgc.h
+$(BENCH_B)/benchq.o: $(BENCH_B)/gen/benchq.c $(BENCH_B)/gen/benchq.h
 	$(CC) $(BENCH_CFLAGS) -Woverlength-strings $(BENCH_INC) -c -o $@ $<
 
 # ECPG's output is not -Wpedantic clean (it is not ours to fix): the other
@@ -54,11 +50,12 @@ $(BENCH_B)/ecpg_%.c: bench/ecpg_cases.pgc
 	sed 's/VARIANT/$*/g' $< > $(BENCH_B)/ecpg_$*.pgc
 	ecpg $(if $(filter prepare,$*),-r prepare) -o $@ $(BENCH_B)/ecpg_$*.pgc
 
-$(BENCH_B)/ecpg_%.o: $(BENCH_B)/ecpg_%.c bench/ecpg_cases.h
+$(BENCH_B)/ecpg_%.o: $(BENCH_B)/ecpg_%.c
 	$(CC) $(filter-out -Wpedantic -Wmissing-prototypes -Wstrict-prototypes,$(BENCH_CFLAGS)) \
 	    $(BENCH_INC) -c -o $@ $<
 
-$(BENCH_B)/%.o: bench/%.c bench/bench.h runtime/pgc.h $(BENCH_B)/gen/benchq.h bench/ecpg_cases.h
+# (benchq.h is generated: it exists before any of them compiles.)
+$(BENCH_B)/%.o: bench/%.c | $(BENCH_B)/gen/benchq.h
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) $(BENCH_INC) -c -o $@ $<
 

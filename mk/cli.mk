@@ -1,43 +1,29 @@
 # pgc migrate (generator/migrate_cli.c) and its suite (tests/cli/migrate.c).
 #
-# migrate_cli.o goes into libpgcgen.a, which pgc links after main.o (GEN_SRC
-# is expanded before this fragment is read, so the archive's rule gets the
-# extra prerequisite instead).
-$(B)/libpgcgen.a: $(B)/generator/migrate_cli.o
-$(B)/generator/migrate_cli.o: $(wildcard generator/*.h)
+# migrate_cli.o goes into libpgcgen.a with the rest of generator/*.c.
 
-# The suite runs build/pgc as a child process.  tests/cli/migrations is also
-# generated as the library "clilib" and linked in, so the suite can check
-# that the CLI and the embedded set agree on every file and checksum.
-CLI_MIGRATIONS := tests/cli/migrations
-$(B)/cli/clilib.c $(B)/cli/clilib.h: $(B)/pgc $(wildcard $(CLI_MIGRATIONS)/*.sql)
-	@mkdir -p $(B)/cli
-	$(B)/pgc generate -m $(CLI_MIGRATIONS) -n clilib -o $(B)/cli
-
-$(B)/cli/clilib.o: $(B)/cli/clilib.c $(B)/cli/clilib.h runtime/pgc.h
-	$(CC) $(EMIT_CFLAGS) -I runtime -I $(PG_INC) -c -o $@ $<
-
-$(B)/tests/cli_migrate.o: tests/cli/migrate.c $(B)/cli/clilib.h runtime/pgc.h runtime/pgc_test.h
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -I $(B)/cli -c -o $@ $<
-
-$(B)/tests/cli_migrate: $(B)/tests/cli_migrate.o $(B)/cli/clilib.o $(B)/libpgc-test.a $(B)/libpgc.a
-	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS_RT)
+# The suite (build/tests/cli/migrate, linked by the Makefile's suite rule)
+# runs build/pgc as a child process.  tests/cli/migrations is also generated
+# as the library "clilib" (migrations only) and linked in, so the suite can
+# check that the CLI and the embedded set agree on every file and checksum.
+$(eval $(call pgc_generate,clilib,tests/cli/migrations,,$(B)/emit))
+$(B)/tests/cli/migrate: $(B)/emit/clilib.o
+$(B)/tests/cli/migrate.o: $(B)/emit/clilib.h
 
 # make test: the suite on a throwaway cluster.  make check: the suite and
 # every pgc it runs built with ASan+UBSan, then every pgc run under valgrind.
 .PHONY: cli-test cli-check
 cli-test:
-	$(MAKE) $(B)/pgc $(B)/pgc-tmpcluster $(B)/tests/cli_migrate
-	PGC_BIN=$(B)/pgc $(B)/pgc-tmpcluster -- tests/run-suites $(B)/tests/cli_migrate
+	$(MAKE) $(B)/pgc $(B)/pgc-tmpcluster $(B)/tests/cli/migrate
+	PGC_BIN=$(B)/pgc $(B)/pgc-tmpcluster -- tests/run-suites $(B)/tests/cli/migrate
 
 cli-check:
 	$(MAKE) B=build/san CC=clang CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" build/san/pgc \
-	    build/san/pgc-tmpcluster build/san/tests/cli_migrate
-	PGC_BIN=build/san/pgc build/san/pgc-tmpcluster -- tests/run-suites build/san/tests/cli_migrate
-	$(MAKE) $(B)/pgc $(B)/pgc-tmpcluster $(B)/tests/cli_migrate
+	    build/san/pgc-tmpcluster build/san/tests/cli/migrate
+	PGC_BIN=build/san/pgc build/san/pgc-tmpcluster -- tests/run-suites build/san/tests/cli/migrate
+	$(MAKE) $(B)/pgc $(B)/pgc-tmpcluster $(B)/tests/cli/migrate
 	PGC_BIN=$(B)/pgc PGC_CLI_WRAP="$(VALGRIND)" $(B)/pgc-tmpcluster -- \
-	    tests/run-suites --wrap "$(VALGRIND)" $(B)/tests/cli_migrate
+	    tests/run-suites --wrap "$(VALGRIND)" $(B)/tests/cli/migrate
 
 TEST_STEPS += cli-test
 CHECK_STEPS += cli-check

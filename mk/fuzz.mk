@@ -20,8 +20,7 @@ fuzz-build: deps
 	$(MAKE) B=$(FUZZ_B) CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
 	    LDFLAGS="-fsanitize=fuzzer $(FUZZ_SAN)" $(FUZZ_BINS)
 
-$(FUZZ_B)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_B)/libpgcgen.a $(FUZZ_B)/libpgc.a \
-                  $(wildcard runtime/*.h generator/*.h)
+$(FUZZ_B)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_B)/libpgcgen.a $(FUZZ_B)/libpgc.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(FUZZ_B)/libpgcgen.a $(FUZZ_B)/libpgc.a \
 	    $(LDLIBS_GEN) $(LDLIBS_RT)
 

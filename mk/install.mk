@@ -156,7 +156,7 @@ uninstall:
 # (pkg-config + make, pgc.mk, CMake), runs them on a throwaway cluster,
 # and checks staging, relocation and uninstall.
 install-test: $(B)/pgc $(B)/pgc-tmpcluster $(B)/libpgc.a $(B)/libpgc.so $(B)/libpgc-test.a
-	$(B)/pgc-tmpcluster -- tests/install/run '$(MAKE)' '$(CURDIR)' '$(abspath $(B))' \
+	$(B)/pgc-tmpcluster -- tests/install/run '$(SCRIPT_MAKE)' '$(CURDIR)' '$(abspath $(B))' \
 	    '$(PGC_SHLIB)' 'libpgc.so.$(PGC_SOMAJOR)' '$(PGC_MANPAGE)'
 
 TEST_STEPS += install-test

@@ -11,7 +11,7 @@
 # REL_BIG_MB, REL_QUERY_MB); the suites' defaults are the full ones.
 
 REL := tests/reliability
-REL_SUITES := rel_concurrency rel_faults rel_hostile rel_pgbouncer
+REL_SUITES := $(addprefix reliability/,rel_concurrency rel_faults rel_hostile rel_pgbouncer)
 REL_BINS := $(REL_SUITES:%=$(B)/tests/%)
 REL_QUICK := REL_ROUNDS=10 REL_PROCS=16 REL_CALLS=5000 REL_BIG_MB=20 REL_QUERY_MB=10
 REL_FULL := REL_ROUNDS=50 REL_PROCS=16 REL_CALLS=10000 REL_BIG_MB=50 REL_QUERY_MB=10
@@ -19,28 +19,13 @@ REL_FULL := REL_ROUNDS=50 REL_PROCS=16 REL_CALLS=10000 REL_BIG_MB=50 REL_QUERY_M
 .PHONY: reliability reliability-quick reliability-build
 TEST_STEPS += reliability-quick
 
-$(B)/rel/ledger.c $(B)/rel/ledger.h: $(B)/pgc $(wildcard $(REL)/ledger/migrations/*.sql) \
-                                     $(REL)/ledger/queries.sql
-	@mkdir -p $(B)/rel
-	$(B)/pgc generate -m $(REL)/ledger/migrations -q $(REL)/ledger/queries.sql -n ledger \
-	    -o $(B)/rel
+# The suites (linked by the Makefile's suite rule) share tests/reliability/rel.c
+# and the generated library "ledger".
+$(eval $(call pgc_generate,ledger,$(REL)/ledger/migrations,$(REL)/ledger/queries.sql,$(B)/emit))
+$(REL_BINS): $(B)/tests/reliability/rel.o $(B)/emit/ledger.o
+$(REL_BINS:=.o): $(B)/emit/ledger.h
 
-$(B)/rel/ledger.o: $(B)/rel/ledger.c $(B)/rel/ledger.h runtime/pgc.h
-	$(CC) $(EMIT_CFLAGS) -I runtime -I $(PG_INC) -c -o $@ $<
-
-$(B)/tests/rel.o: $(REL)/rel.c $(REL)/rel.h runtime/pgc.h runtime/pgc_test.h
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
-
-$(B)/tests/rel_%.o: $(REL)/rel_%.c $(REL)/rel.h $(B)/rel/ledger.h runtime/pgc.h runtime/pgc_test.h
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -I $(REL) -I $(B)/rel -c -o $@ $<
-
-$(REL_BINS): $(B)/tests/%: $(B)/tests/%.o $(B)/tests/rel.o $(B)/rel/ledger.o \
-                           $(B)/libpgc-test.a $(B)/libpgc.a
-	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS_RT)
-
-reliability-build: all $(REL_BINS) $(B)/pgc
+reliability-build: all $(REL_BINS)
 
 # Each suite gets its own throwaway cluster (the fault suite also starts
 # and restarts one of its own; the PgBouncer suite puts one in front).
@@ -72,7 +57,7 @@ REL_REPEAT ?= 50
 .PHONY: reliability-repeat
 reliability-repeat: reliability-build
 	@for i in $$(seq $(REL_REPEAT)); do \
-	    env $(REL_QUICK) REL_ONLY=$(REL_TEST) $(B)/pgc-tmpcluster -q -- $(B)/tests/rel_faults \
+	    env $(REL_QUICK) REL_ONLY=$(REL_TEST) $(B)/pgc-tmpcluster -q -- $(B)/tests/reliability/rel_faults \
 	        > $(B)/rel-repeat.log 2>&1 || { echo "run $$i of $(REL_REPEAT): FAILED"; \
 	        cat $(B)/rel-repeat.log; exit 1; }; \
 	    echo "run $$i of $(REL_REPEAT): ok"; \

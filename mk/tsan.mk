@@ -10,7 +10,7 @@ TSAN_TESTS += test_pool
 # fuzz/threads.c: a randomized workload of 8 threads on one pool, built
 # like a test suite (its binary is build/tsan/tests/threads).
 TSAN_TESTS += threads
-build/tsan/tests/threads.o: fuzz/threads.c tests/fixture.h runtime/pgc.h
+build/tsan/tests/threads.o: fuzz/threads.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer

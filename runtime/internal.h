@@ -7,6 +7,7 @@
 #include <stdarg.h>
 
 #include "pgc.h"
+#include "template.h" /* pgc_render_map, for rendered statements */
 
 #define PGC_PRINTF PGC_FORMAT_PRINTF
 

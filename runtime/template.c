@@ -18,6 +18,7 @@
 #include "internal.h"
 #include "sqllex.h"
 #include "sqltext.h"
+#include "template.h"
 
 #define NAME_MAX_BYTES 63  /* PostgreSQL's NAMEDATALEN - 1 */
 #define SHOWN_MAX_BYTES 80 /* longest name quoted whole in a message */

@@ -7,7 +7,7 @@
  * (plain, goose with a Down section and a StatementBegin block, dbmate,
  * tern, golang-migrate .up/.down, a no-transaction file); the down parts
  * create a table *_down_ran, which must never exist.  The same folder is
- * generated as the library "clilib" (build/cli/clilib.c, linked here), so
+ * generated as the library "clilib" (build/emit/clilib.c, linked here), so
  * that the CLI and the embedded set can be checked against each other.
  *
  * Environment: PGC_BIN (default build/pgc), PGC_CLI_FIXTURES (default
