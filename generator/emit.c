@@ -196,8 +196,9 @@ static bool check_statement(emitter *e, const pgc_query_info *qi)
     const pgc_query_src *q = qi->src;
     if (q->cmd == PGC_CMD_COPYFROM || (qi->params.len == 0 && qi->edits.len == 0))
         return true;
+    pgc_arena *scratch = pgc_arena_new(); /* what the check alone uses */
     pgc_runtime_stmt rs;
-    pgc_runtime_statement(e->a, e->p->catalog, qi, PGC_STMT_CHECK, &rs);
+    pgc_runtime_statement(scratch, e->p->catalog, qi, PGC_STMT_CHECK, &rs);
     pgc_query_src again = *q;
     again.text.canon = rs.sql;
     again.text.canon_len = strlen(rs.sql);
@@ -207,8 +208,7 @@ static bool check_statement(emitter *e, const pgc_query_info *qi)
     memset(&info, 0, sizeof info);
     PgQuery__ParseResult *tree = pgc_parse(e->d, &again.text);
     bool same = tree && tree->n_stmts == 1
-                && pgc_analyze_query(e->p->catalog, e->a, e->d, &again, tree->stmts[0], &info);
-    pgc_parse_free(tree);
+                && pgc_analyze_query(e->p->catalog, scratch, e->d, &again, tree->stmts[0], &info);
     const char *what = NULL;
     if (same && info.params.len != qi->params.len)
         what = "another number of parameters";
@@ -226,6 +226,8 @@ static bool check_statement(emitter *e, const pgc_query_info *qi)
                                     y->name,
                                     pgc_catalog_type_name(e->p->catalog, y->type, y->typmod));
     }
+    pgc_parse_free(tree);
+    pgc_arena_free(scratch);
     if (same && !what)
         return true;
     if (what)
@@ -338,8 +340,9 @@ static void plan_structs(emitter *e)
 static void claim_struct_table(emitter *e, cstruct *st)
 {
     if (!st->reader) {
-        st->reader = name_unique(e->a, &e->globals, pgc_arena_printf(e->a, "%s_row_type", st->c));
-        st->fields = name_unique(e->a, &e->globals, pgc_arena_printf(e->a, "%s_fields", st->c));
+        pgc_arena *keep = e->keep;
+        st->reader = name_unique(keep, &e->globals, pgc_arena_printf(keep, "%s_row_type", st->c));
+        st->fields = name_unique(keep, &e->globals, pgc_arena_printf(keep, "%s_fields", st->c));
     }
 }
 
@@ -498,8 +501,8 @@ const char *enum_type_name(emitter *e, const char *enum_c)
         if (strcmp(e->enum_names.items[i], enum_c) != 0)
             continue;
         if (!e->enum_types.items[i])
-            e->enum_types.items[i] = name_unique(e->a, &e->globals,
-                                            pgc_arena_printf(e->a, "%s_type", enum_c));
+            e->enum_types.items[i] = name_unique(e->keep, &e->globals,
+                                            pgc_arena_printf(e->keep, "%s_type", enum_c));
         return e->enum_types.items[i];
     }
     return NULL;
@@ -1044,7 +1047,7 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
               char **header, char **source)
 {
     int errors = d->errors;
-    emitter e = {.a = a, .d = d, .p = p, .name = o->name};
+    emitter e = {.a = a, .keep = a, .d = d, .p = p, .name = o->name};
     *header = *source = NULL;
     if (!is_identifier(o->name) || is_c_keyword(o->name)) {
         pgc_diag_error(d, NULL, 0, "the name '%s' must be a C identifier", o->name);
@@ -1072,9 +1075,15 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
     /* queries first: they decide which enums and structs are used */
     plan_structs(&e);
     pgc_strbuf qh = {.a = a}, qc = {.a = a};
-    for (size_t i = 0; i < p->infos.len; i++)
+    pgc_arena *scratch = pgc_arena_new(); /* a query's own, emptied for the next */
+    for (size_t i = 0; i < p->infos.len; i++) {
+        e.a = scratch;
         if (check_statement(&e, &p->infos.items[i]))
             emit_query(&e, &p->infos.items[i], &qh, &qc);
+        e.a = e.keep;
+        pgc_arena_reset(scratch);
+    }
+    pgc_arena_free(scratch);
     if (d->errors != errors)
         return false;
 
@@ -1099,6 +1108,7 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
             emit_struct(&e, e.structs.items[i], &h, &ec);
     emit_migrations(&e, &h, &c);
     pgc_sb_add(&h, qh.p ? qh.p : "", qh.len);
+    pgc_sb_release(&qh);
     tmpl_fill(&h, &t, "header_bottom");
 
     pgc_strbuf out = {.a = a};
@@ -1106,11 +1116,17 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
     tmpl_fill(&out, &t, "source_top");
     pgc_sb_puts(&out, "\n");
     pgc_sb_add(&out, ec.p ? ec.p : "", ec.len);
+    pgc_sb_release(&ec);
     pgc_sb_add(&out, qc.p ? qc.p : "", qc.len);
+    pgc_sb_release(&qc);
     pgc_sb_puts(&out, "\n");
     pgc_sb_add(&out, c.p ? c.p : "", c.len);
-    *header = (char *)wrap_lines(a, pgc_sb_take(&h));
-    *source = (char *)wrap_lines(a, pgc_sb_take(&out));
+    pgc_sb_release(&c);
+    /* each text given back once copied: the peak is the source and its wrapped copy */
+    *header = (char *)wrap_lines(a, h.p ? h.p : "");
+    pgc_sb_release(&h);
+    *source = (char *)wrap_lines(a, out.p ? out.p : "");
+    pgc_sb_release(&out);
     return true;
 }
 

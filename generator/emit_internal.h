@@ -124,8 +124,15 @@ struct cstruct {
     bool emitted;
 };
 
+/*
+ * Two arenas: `a`, a query's scratch while it is emitted (emptied after
+ * it), else the same as `keep`; `keep`, what lives until the files are
+ * written: everything the emitter keeps across queries (the lists below,
+ * the globals map and its names, the structs and their members' types).
+ */
 typedef struct emitter {
     pgc_arena *a;
+    pgc_arena *keep;
     pgc_diags *d;
     pgc_program *p;
     const char *name;
@@ -144,6 +151,8 @@ typedef struct emitter {
 cstruct *struct_of(emitter *e, uint32_t oid);
 void resolve_struct(emitter *e, cstruct *st);
 const char *oid_name(pgc_arena *a, uint32_t oid);
+/* ctype_of's texts are in e->a: what outlives the query is made in e->keep
+ * (enum names, structs and their members' types). */
 bool ctype_of(emitter *e, uint32_t oid, ctype *out);
 const char *unsupported_why(emitter *e, uint32_t oid);
 bool is_string(const ctype *t);

@@ -5,7 +5,9 @@
  * decoder names, pgc_type_code) from runtime/pgc_types.def, the one list
  * of built-in types the runtime expands too, or the enum or composite
  * struct the emitter names for a user type (enum_c_name, struct_of), or
- * why there is none yet (unsupported_why).
+ * why there is none yet (unsupported_why).  What it keeps across queries
+ * (those names, structs, members' types) is made in the emitter's lasting
+ * arena, e->keep; a query's own ctype texts in its scratch, e->a.
  */
 #include "emit_internal.h"
 
@@ -16,33 +18,35 @@
  * outside the schemas shown without qualification. */
 static const char *user_c_name(emitter *e, const pgc_utype *u, const char *fallback)
 {
+    pgc_arena *a = e->keep; /* what it makes outlives the query */
     const char *type = u->schema && strcmp(u->schema, PGC_HOME_SCHEMA) != 0
                                && strcmp(u->schema, "public") != 0
-                           ? pgc_arena_printf(e->a, "%s_%s", u->schema, u->name)
+                           ? pgc_arena_printf(a, "%s_%s", u->schema, u->name)
                            : u->name;
-    const char *c = pgc_arena_printf(e->a, "%s_%s", e->name, c_name(e->a, type, false, fallback));
+    const char *c = pgc_arena_printf(a, "%s_%s", e->name, c_name(a, type, false, fallback));
     /* A query's names (claimed first) stay: the type gives way, NAME_TYPE_type
      * (then _2, _3...), until it and its functions' names are free. */
     bool is_enum = u->t.type == 'e';
     const char *base = c;
     for (int k = 1;; k++) {
         if (!name_taken(&e->globals, c)
-            && (!is_enum || (!name_taken(&e->globals, pgc_arena_printf(e->a, "%s_to_text", c))
-                             && !name_taken(&e->globals, pgc_arena_printf(e->a, "%s_from_text", c)))))
+            && (!is_enum || (!name_taken(&e->globals, pgc_arena_printf(a, "%s_to_text", c))
+                             && !name_taken(&e->globals, pgc_arena_printf(a, "%s_from_text", c)))))
             break;
-        c = k == 1 ? pgc_arena_printf(e->a, "%s_type", base)
-                   : pgc_arena_printf(e->a, "%s_type_%d", base, k);
+        c = k == 1 ? pgc_arena_printf(a, "%s_type", base)
+                   : pgc_arena_printf(a, "%s_type_%d", base, k);
     }
-    name_add(e->a, &e->globals, c);
+    name_add(a, &e->globals, c);
     if (is_enum) {
-        name_add(e->a, &e->globals, pgc_arena_printf(e->a, "%s_to_text", c));
-        name_add(e->a, &e->globals, pgc_arena_printf(e->a, "%s_from_text", c));
+        name_add(a, &e->globals, pgc_arena_printf(a, "%s_to_text", c));
+        name_add(a, &e->globals, pgc_arena_printf(a, "%s_from_text", c));
     }
     return c;
 }
 
 static const char *enum_c_name(emitter *e, uint32_t oid)
 {
+    pgc_arena *a = e->keep; /* what it makes outlives the query */
     for (size_t i = 0; i < e->enums.len; i++)
         if (e->enums.items[i] == oid)
             return e->enum_names.items[i];
@@ -50,9 +54,9 @@ static const char *enum_c_name(emitter *e, uint32_t oid)
     const char *c = user_c_name(e, u, "enum");
     /* keep the list sorted by oid, for a stable order */
     size_t at = e->enums.len;
-    PGC_PUSH(e->a, e->enums, oid);
-    PGC_PUSH(e->a, e->enum_names, c);
-    PGC_PUSH(e->a, e->enum_types, (const char *)NULL);
+    PGC_PUSH(a, e->enums, oid);
+    PGC_PUSH(a, e->enum_names, c);
+    PGC_PUSH(a, e->enum_types, (const char *)NULL);
     while (at > 0 && e->enums.items[at - 1] > oid) {
         e->enums.items[at] = e->enums.items[at - 1];
         e->enum_names.items[at] = e->enum_names.items[at - 1];
@@ -76,6 +80,7 @@ static const char *enum_c_name(emitter *e, uint32_t oid)
  */
 cstruct *struct_of(emitter *e, uint32_t oid)
 {
+    pgc_arena *a = e->keep; /* what it makes outlives the query */
     for (size_t i = 0; i < e->structs.len; i++)
         if (e->structs.items[i]->oid == oid)
             return e->structs.items[i];
@@ -83,7 +88,7 @@ cstruct *struct_of(emitter *e, uint32_t oid)
     const pgc_rel *rel = pgc_cat_type_rel(e->p->catalog, oid);
     if (!u || !rel || u->dropped)
         return NULL;
-    cstruct *st = pgc_arena_alloc(e->a, sizeof *st);
+    cstruct *st = pgc_arena_alloc(a, sizeof *st);
     memset(st, 0, sizeof *st);
     st->oid = oid;
     st->rel = rel;
@@ -95,13 +100,15 @@ cstruct *struct_of(emitter *e, uint32_t oid)
         m.col = &rel->cols.items[i];
         char fallback[32];
         snprintf(fallback, sizeof fallback, "field_%zu", i + 1);
-        m.c = name_unique(e->a, &used, c_name(e->a, m.col->name, false, fallback));
+        m.c = name_unique(a, &used, c_name(a, m.col->name, false, fallback));
         m.nullable = rel->kind == 'c' || !m.col->not_null;
-        PGC_PUSH(e->a, st->m, m);
+        PGC_PUSH(a, st->m, m);
     }
-    PGC_PUSH(e->a, e->structs, st);
+    PGC_PUSH(a, e->structs, st);
     return st;
 }
+
+static bool ctype_in(emitter *e, pgc_arena *a, uint32_t oid, ctype *out);
 
 /* The members' C types and companions' names; call once nullability is final. */
 void resolve_struct(emitter *e, cstruct *st)
@@ -109,14 +116,15 @@ void resolve_struct(emitter *e, cstruct *st)
     if (st->resolved)
         return;
     st->resolved = true;
+    pgc_arena *a = e->keep;
     names used = {0};
     for (size_t i = 0; i < st->m.len; i++)
-        name_add(e->a, &used, st->m.items[i].c);
+        name_add(a, &used, st->m.items[i].c);
     for (size_t i = 0; i < st->m.len; i++) {
         member *m = &st->m.items[i];
-        m->ok = ctype_of(e, m->col->type, &m->t);
+        m->ok = ctype_in(e, a, m->col->type, &m->t);
         if (m->nullable)
-            m->is_null = name_unique(e->a, &used, pgc_arena_printf(e->a, "%s_is_null", m->c));
+            m->is_null = name_unique(a, &used, pgc_arena_printf(a, "%s_is_null", m->c));
     }
 }
 
@@ -179,10 +187,9 @@ static ctype array_type(vkind k, const char *name, uint32_t oid, uint32_t elem, 
                    pgc_arena_printf(a, "PGC_T_%s_ARRAY", name)};
 }
 
-/* The handling of type oid, or false if there is none yet. */
-bool ctype_of(emitter *e, uint32_t oid, ctype *out)
+/* The handling of type oid, its texts in a, or false if there is none yet. */
+static bool ctype_in(emitter *e, pgc_arena *a, uint32_t oid, ctype *out)
 {
-    pgc_arena *a = e->a;
     uint32_t base = pgc_cat_base_type(e->p->catalog, oid);
     memset(out, 0, sizeof *out);
     out->oid = base;
@@ -235,6 +242,11 @@ bool ctype_of(emitter *e, uint32_t oid, ctype *out)
         return true;
     }
     return false;
+}
+
+bool ctype_of(emitter *e, uint32_t oid, ctype *out)
+{
+    return ctype_in(e, e->a, oid, out);
 }
 
 /* Why type oid has no C mapping, for a message ending "... which <why>". */
