@@ -145,25 +145,6 @@ int pgc_field_numeric(pgc_result *res, pgc_field f, const char **out, pgc_error 
 int pgc_field_record(pgc_result *res, pgc_field f, int nfields, const Oid *types,
                      pgc_field *fields, pgc_error *err);
 
-/* The same scalars by (row, col) of a result. */
-int16_t pgc_get_int2(const pgc_result *res, int row, int col);
-int32_t pgc_get_int4(const pgc_result *res, int row, int col);
-int64_t pgc_get_int8(const pgc_result *res, int row, int col);
-float pgc_get_float4(const pgc_result *res, int row, int col);
-double pgc_get_float8(const pgc_result *res, int row, int col);
-bool pgc_get_bool(const pgc_result *res, int row, int col);
-pgc_uuid pgc_get_uuid(const pgc_result *res, int row, int col);
-pgc_date pgc_get_date(const pgc_result *res, int row, int col);
-pgc_timestamp pgc_get_timestamp(const pgc_result *res, int row, int col);
-pgc_bytes pgc_get_bytes(const pgc_result *res, int row, int col);
-pgc_interval pgc_get_interval(const pgc_result *res, int row, int col);
-const char *pgc_get_text(const pgc_result *res, int row, int col);
-/* jsonb (its version byte skipped): NULL for NULL or a malformed value. */
-const char *pgc_get_jsonb(const pgc_result *res, int row, int col);
-/* numeric as text, as pgc_field_numeric; NULL for NULL or on failure
- * (err filled, naming the column). */
-const char *pgc_get_numeric(pgc_result *res, int row, int col, pgc_error *err);
-
 /*
  * One-dimensional arrays of the scalars above (int2[] ... interval[];
  * text[], varchar[], char[], name[], json[], jsonb[], numeric[] and arrays
@@ -293,29 +274,6 @@ int pgc_field_numeric_array(pgc_result *res, pgc_field f, pgc_text_array *out,
                             pgc_error *err);
 int pgc_field_label_array(pgc_result *res, pgc_field f, pgc_text_array *out, pgc_error *err);
 
-/* The same by (row, col) of a result; err's message names the column. */
-int pgc_get_int2_array(pgc_result *res, int row, int col, pgc_int2_array *out,
-                       pgc_error *err);
-int pgc_get_int4_array(pgc_result *res, int row, int col, pgc_int4_array *out,
-                       pgc_error *err);
-int pgc_get_int8_array(pgc_result *res, int row, int col, pgc_int8_array *out,
-                       pgc_error *err);
-int pgc_get_float4_array(pgc_result *res, int row, int col, pgc_float4_array *out,
-                         pgc_error *err);
-int pgc_get_float8_array(pgc_result *res, int row, int col, pgc_float8_array *out,
-                         pgc_error *err);
-int pgc_get_bool_array(pgc_result *res, int row, int col, pgc_bool_array *out,
-                       pgc_error *err);
-int pgc_get_uuid_array(pgc_result *res, int row, int col, pgc_uuid_array *out,
-                       pgc_error *err);
-int pgc_get_date_array(pgc_result *res, int row, int col, pgc_date_array *out,
-                       pgc_error *err);
-int pgc_get_timestamp_array(pgc_result *res, int row, int col, pgc_timestamp_array *out,
-                            pgc_error *err);
-int pgc_get_interval_array(pgc_result *res, int row, int col, pgc_interval_array *out,
-                           pgc_error *err);
-int pgc_get_text_array(pgc_result *res, int row, int col, pgc_text_array *out,
-                       pgc_error *err);
 
 
 /*

@@ -222,7 +222,7 @@ int pgc_put_numeric(const char *text, char **out, int *len)
  * Every decoder reads a pgc_field: a column of a result row, or a field of
  * a composite value split by pgc_field_record.  Failures are reported
  * without naming the value; generated code names the statement and the
- * column with pgc_fail_value, the pgc_get_* wrappers name the column.
+ * column (rows.c).
  */
 
 pgc_field pgc_get_field(const pgc_result *res, int row, int col)
@@ -475,91 +475,6 @@ int pgc_field_record(pgc_result *res, pgc_field f, int nfields, const Oid *types
         p += len;
     }
     return PGC_OK;
-}
-
-/* ---- the decoders by (row, col) ------------------------------------------------------------- */
-
-int16_t pgc_get_int2(const pgc_result *res, int row, int col)
-{
-    return pgc_field_int2(pgc_get_field(res, row, col));
-}
-
-int32_t pgc_get_int4(const pgc_result *res, int row, int col)
-{
-    return pgc_field_int4(pgc_get_field(res, row, col));
-}
-
-int64_t pgc_get_int8(const pgc_result *res, int row, int col)
-{
-    return pgc_field_int8(pgc_get_field(res, row, col));
-}
-
-float pgc_get_float4(const pgc_result *res, int row, int col)
-{
-    return pgc_field_float4(pgc_get_field(res, row, col));
-}
-
-double pgc_get_float8(const pgc_result *res, int row, int col)
-{
-    return pgc_field_float8(pgc_get_field(res, row, col));
-}
-
-bool pgc_get_bool(const pgc_result *res, int row, int col)
-{
-    return pgc_field_bool(pgc_get_field(res, row, col));
-}
-
-pgc_uuid pgc_get_uuid(const pgc_result *res, int row, int col)
-{
-    return pgc_field_uuid(pgc_get_field(res, row, col));
-}
-
-pgc_date pgc_get_date(const pgc_result *res, int row, int col)
-{
-    return pgc_field_date(pgc_get_field(res, row, col));
-}
-
-pgc_timestamp pgc_get_timestamp(const pgc_result *res, int row, int col)
-{
-    return pgc_field_timestamp(pgc_get_field(res, row, col));
-}
-
-pgc_interval pgc_get_interval(const pgc_result *res, int row, int col)
-{
-    return pgc_field_interval(pgc_get_field(res, row, col));
-}
-
-pgc_bytes pgc_get_bytes(const pgc_result *res, int row, int col)
-{
-    return pgc_field_bytes(pgc_get_field(res, row, col));
-}
-
-const char *pgc_get_text(const pgc_result *res, int row, int col)
-{
-    return pgc_field_text(pgc_get_field(res, row, col));
-}
-
-const char *pgc_get_jsonb(const pgc_result *res, int row, int col)
-{
-    const char *s;
-    return pgc_field_jsonb(pgc_get_field(res, row, col), &s, NULL) == PGC_OK ? s : NULL;
-}
-
-/* The column named in a decoder's message, for the pgc_get_* wrappers. */
-static int name_column(pgc_result *res, int col, int rc, pgc_error *err)
-{
-    if (rc != PGC_OK)
-        pgc_error_prefix(err, "column %d (%s): ", col + 1,
-                         PQfname(pgc_result_pq(res), col) ? PQfname(pgc_result_pq(res), col)
-                                                          : "?");
-    return rc;
-}
-
-const char *pgc_get_numeric(pgc_result *res, int row, int col, pgc_error *err)
-{
-    const char *s;
-    int rc = pgc_field_numeric(res, pgc_get_field(res, row, col), &s, err);
-    return name_column(res, col, rc, err) == PGC_OK ? s : NULL;
 }
 
 /* ---- arrays ---------------------------------------------------------------------------------- */
@@ -948,12 +863,6 @@ int pgc_field_bytes_array(pgc_result *res, pgc_field f, pgc_bytes_array *out, pg
     return PGC_OK;
 }
 
-int pgc_get_text_array(pgc_result *res, int row, int col, pgc_text_array *out, pgc_error *err)
-{
-    int rc = pgc_field_text_array(res, pgc_get_field(res, row, col), out, err);
-    return name_column(res, col, rc, err);
-}
-
 #define ARRAY_FNS(name, ctype, size, PUT, GET, ...)                                          \
     static void put_##name(char *dst, const void *items, size_t i)                          \
     {                                                                                       \
@@ -983,12 +892,6 @@ int pgc_get_text_array(pgc_result *res, int row, int col, pgc_text_array *out, p
             out->nulls = NULL;                                                              \
         }                                                                                   \
         return rc;                                                                          \
-    }                                                                                       \
-    int pgc_get_##name##_array(pgc_result *res, int row, int col, pgc_##name##_array *out,  \
-                               pgc_error *err)                                              \
-    {                                                                                       \
-        int rc = pgc_field_##name##_array(res, pgc_get_field(res, row, col), out, err);     \
-        return name_column(res, col, rc, err);                                              \
     }
 
 ARRAY_FNS(int2, int16_t, 2, pgc_put_int2(dst, *v), *v = (int16_t)get_be(src, 2), PGC_OID_INT2)
