@@ -357,7 +357,7 @@ int32_t common_typmod(const expr *es, size_t n, uint32_t type)
 bool common_type(actx *c, expr *es, size_t n, const char *context, uint32_t *type,
                  int32_t *typmod)
 {
-    uint32_t types[FUNC_MAX_ARGS * 4];
+    uint32_t types[FUNC_MAX_ARGS * 4] = {0}; /* gcc -O1 cannot see n == 0 reads none */
     uint32_t *tp = n <= sizeof types / sizeof *types ? types
                                                       : pgc_arena_alloc(c->a, n * sizeof *tp);
     LIST_EACH(i, n)

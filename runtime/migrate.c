@@ -531,7 +531,7 @@ static int capture_session(run *r, pgc_error *err)
 {
     if (r->restore)
         return PGC_OK;
-    PGresult *res;
+    PGresult *res = NULL;
     int rc = exec_params(r, capture_sql, 0, NULL, &res, err);
     if (rc != PGC_OK)
         return rc;
@@ -566,7 +566,7 @@ static const char create_table_sql[] =
 static int table_exists(run *r, int *exists, pgc_error *err)
 {
     const char *v[] = {r->table};
-    PGresult *res;
+    PGresult *res = NULL;
     int rc = exec_params(r, "SELECT to_regclass($1) IS NOT NULL", 1, v, &res, err);
     if (rc == PGC_OK) {
         *exists = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
@@ -586,7 +586,7 @@ static int ensure_table(run *r, pgc_error *err)
     int rc = take_lock(r, r->schema_key, 1, err);
     if (rc == PGC_OK && r->schema) {
         const char *v[] = {r->schema};
-        PGresult *res;
+        PGresult *res = NULL;
         if ((rc = exec_params(r, "SELECT to_regnamespace(quote_ident($1)) IS NULL", 1, v, &res,
                               err)) == PGC_OK) {
             int missing = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
@@ -760,7 +760,7 @@ static int still_pending(run *r, const planned *f, int allow_out_of_order, int *
     char version[24];
     snprintf(version, sizeof version, "%llu", (unsigned long long)f->m->version);
     const char *v[] = {r->module, r->schema_label, version};
-    PGresult *res;
+    PGresult *res = NULL;
     static const char fmt[] =
         "SELECT (SELECT checksum FROM %s WHERE module = $1 AND schema_name = $2"
         " AND version = $3), (SELECT max(version) FROM %s"

@@ -737,7 +737,7 @@ static int get_array(PGresult *r, pgc_field f, const Oid *elems, int size, get_i
         return pgc_fail(err, PGC_ENOMEM, "out of memory decoding an array");
     memset(out, 0, *n * csize);
     for (size_t i = 0; i < *n; i++) {
-        int32_t l;
+        int32_t l = 0;
         if ((rc = array_item(&p, end, has_nulls, &l, err)) != PGC_OK)
             return rc;
         if (isnull)
@@ -777,7 +777,7 @@ static int get_text_array(PGresult *r, pgc_field f, const Oid *elems, text_item 
         return pgc_fail(err, PGC_ENOMEM, "out of memory decoding an array");
     char *s = (char *)(items + n);
     for (size_t i = 0; i < n; i++) {
-        int32_t l;
+        int32_t l = 0;
         if ((rc = array_item(&p, end, has_nulls, &l, err)) != PGC_OK)
             return rc;
         items[i] = NULL;
@@ -850,7 +850,7 @@ int pgc_field_bytes_array(pgc_result *res, pgc_field f, pgc_bytes_array *out, pg
     if (!items || (has_nulls && !isnull))
         return pgc_fail(err, PGC_ENOMEM, "out of memory decoding an array");
     for (size_t i = 0; i < n; i++) {
-        int32_t l;
+        int32_t l = 0;
         if ((rc = array_item(&p, end, has_nulls, &l, err)) != PGC_OK)
             return rc;
         if (isnull)
