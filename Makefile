@@ -109,7 +109,7 @@ PGC := $(B)/pgc
 include dist/pgc.mk
 EMIT_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
                -Wmissing-prototypes -Wswitch-enum -Woverlength-strings $(CFLAGS)
-$(B)/emit/%.o: $(B)/emit/%.c
+$(B)/emit/%.o: $(B)/emit/%.c $(FLAGS_STAMP)
 	$(CC) $(EMIT_CFLAGS) $(DEPFLAGS) -I runtime -I $(PG_INC) -c -o $@ $<
 
 # Every suite, one rule: build/tests/X is tests/X.c (compiled by the rule for

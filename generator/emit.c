@@ -365,6 +365,8 @@ static bool check_struct(emitter *e, const pgc_query_src *q, const char *colname
                         unsupported_why(e, m->col->type));
             return false;
         }
+        if (m->t.enum_c) /* named now: the enums are written before the structs */
+            enum_type_name(e, m->t.enum_c);
         if (!check_struct(e, q, colname, &m->t))
             return false;
     }

@@ -104,10 +104,10 @@ PGC_BEGIN_DECLS
  * SQLSTATE, message, detail, hint and the place in the user's SQL file.
  */
 
-/* X(NAME, message).  PGC_OK must stay first (== 0). */
+/* X(NAME, message).  PGC_OK must stay first (== 0); new codes go last, so
+ * that a code's number never changes. */
 #define PGC_ERRNO_MAP(X)                                                     \
     X(OK, "success")                                                         \
-    X(DONE, "no more rows: the iteration has ended")                         \
     X(EINVAL, "invalid argument")                                            \
     X(ENOMEM, "out of memory")                                               \
     X(ECONFIG, "invalid configuration setting")                              \
@@ -126,7 +126,8 @@ PGC_BEGIN_DECLS
     X(EMIGRATION, "invalid migration")                                       \
     X(EEDITED, "an applied migration was edited")                            \
     X(EORDER, "migration is older than the newest applied one")              \
-    X(EINTERNAL, "internal error")
+    X(EINTERNAL, "internal error")                                           \
+    X(DONE, "no more rows: the iteration has ended")
 
 typedef enum pgc_code {
 #define PGC_ENUM_(name, msg) PGC_##name,

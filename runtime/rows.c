@@ -481,7 +481,10 @@ int pgc_put_record(const pgc_row_type *rt, const void *value, char **out, int *l
             pgc_record_add_encoded(&r, t->oid, rc, enc, enc_len);
         } else if (t->kind == KIND_BYTES) {
             const pgc_bytes *b = v;
-            pgc_record_add(&r, t->oid, b->data ? (const char *)b->data : "", b->len);
+            if (!b->data && b->len) /* as encode_arg: no bytes to read */
+                pgc_record_add_encoded(&r, t->oid, PGC_EINVAL, NULL, 0);
+            else
+                pgc_record_add(&r, t->oid, b->data ? (const char *)b->data : "", b->len);
         } else if ((data = put_fixed((kind)t->kind, bin, v))) {
             pgc_record_add(&r, t->oid, data, (size_t)kind_size[t->kind]);
         } else if (t->kind == KIND_TEXT) {
@@ -624,6 +627,8 @@ int pgc_result_row(pgc_result *res, const pgc_stmt *stmt, const pgc_row_type *rt
                    pgc_result **keep, pgc_error *err)
 {
     int rc;
+    if (keep)
+        *keep = NULL;
     if (pgc_result_rows(res) == 0) {
         memset(row, 0, rt->size);
         rc = pgc_fail_query(err, PGC_ENOROW, stmt, "no row");

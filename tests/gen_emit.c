@@ -728,6 +728,19 @@ static void emit__long_enum_label__compiles(void **state)
     free(mig);
 }
 
+/* An enum whose only use is a field of a composite read in a result: its
+ * pgc_enum_type is written although no column or parameter names it. */
+static void emit__enum_only_inside_a_composite__compiles(void **state)
+{
+    (void)state;
+    check_hostile("enum in a composite", "tone",
+                  "CREATE TYPE {{schema}}.mood AS ENUM ('happy', 'sad');\n"
+                  "CREATE TYPE {{schema}}.person AS (name text, feel {{schema}}.mood);\n"
+                  "CREATE TABLE {{schema}}.people (id bigint PRIMARY KEY, p {{schema}}.person);\n",
+                  "-- name: GetPerson :one\nSELECT p FROM {{schema}}.people WHERE id = @id;\n"
+                  "-- name: ListPeople :many\nSELECT p FROM {{schema}}.people;\n");
+}
+
 /* A module name the runtime's names or C's reserved ones could clash with. */
 static void emit__module_name_like_the_runtime__is_refused(void **state)
 {
@@ -851,6 +864,7 @@ int main(void)
         cmocka_unit_test(emit__long_query_name__is_refused),
         cmocka_unit_test(emit__module_name_like_the_runtime__is_refused),
         cmocka_unit_test(emit__long_enum_label__compiles),
+        cmocka_unit_test(emit__enum_only_inside_a_composite__compiles),
         cmocka_unit_test(emit__runtime_statement__casts_user_typed_parameters),
         cmocka_unit_test(emit__self_check__refuses_what_the_server_would_type_otherwise),
     };

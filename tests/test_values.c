@@ -339,6 +339,32 @@ static void values__range__decodes_or_is_refused(void **state)
 }
 
 /* A record built field by field reads back with pgc_field_record. */
+/* A bytea field that claims bytes it has not (data NULL, len > 0) is
+ * refused, not read past "" (ASan saw 4096 bytes read). */
+typedef struct blob_pair {
+    int32_t n;
+    pgc_bytes b;
+} blob_pair;
+
+static void values__record_with_bytes_of_no_data__is_refused(void **state)
+{
+    (void)state;
+    static const pgc_column cols[] = {
+        PGC_COLUMN(blob_pair, n, PGC_T_INT4, NULL),
+        PGC_COLUMN(blob_pair, b, PGC_T_BYTEA, NULL),
+    };
+    static const pgc_row_type rt = PGC_ROW_TYPE(blob_pair, cols);
+    char *out = NULL;
+    int len = 0;
+    blob_pair v = {7, {NULL, 4096}};
+    assert_int_equal(pgc_put_record(&rt, &v, &out, &len), PGC_EINVAL);
+    assert_null(out);
+    v.b.len = 0; /* no bytes at all is an empty bytea */
+    assert_int_equal(pgc_put_record(&rt, &v, &out, &len), PGC_OK);
+    assert_non_null(out);
+    free(out);
+}
+
 static void values__record_builder__round_trips_and_checks_the_count(void **state)
 {
     (void)state;
@@ -525,6 +551,7 @@ int main(void)
         cmocka_unit_test(values__numeric_text__encodes_or_is_refused),
         cmocka_unit_test(values__range__decodes_or_is_refused),
         cmocka_unit_test(values__record_builder__round_trips_and_checks_the_count),
+        cmocka_unit_test(values__record_with_bytes_of_no_data__is_refused),
     };
     return cmocka_run_group_tests_name("values", tests, NULL, NULL);
 }
