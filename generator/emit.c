@@ -511,18 +511,23 @@ const char *enum_type_name(emitter *e, const char *enum_c)
 }
 
 /*
- * The pgc_column line of member `path` of struct `row`, read as type t:
- * NOT NULL (a NULL refused), or with its companion `is_null`.
+ * The pgc_column line of member `path` of struct `row`, of type t: NOT NULL
+ * (a NULL refused), with its companion `is_null`, or, nullable with no
+ * companion, a string whose NULL pointer is SQL NULL.  Row readers and
+ * :copyfrom's parameter rows both write their tables with it.
  */
-static void column_entry(emitter *e, pgc_strbuf *b, const char *row, const char *path,
-                         const char *is_null, bool notnull, const ctype *t)
+void emit_column_entry(emitter *e, pgc_strbuf *b, const char *row, const char *path,
+                       const char *is_null, bool notnull, const ctype *t)
 {
     pgc_arena *a = e->a;
     const char *info = t->kind == V_COMPOSITE ? pgc_arena_printf(a, "&%s", t->st->reader)
                        : t->enum_c ? pgc_arena_printf(a, "&%s", enum_type_name(e, t->enum_c))
                                    : "NULL";
-    if (notnull || !is_null)
+    if (notnull)
         pgc_sb_printf(b, "    PGC_COLUMN(%s, %s, %s, %s),\n", row, path, t->code, info);
+    else if (!is_null)
+        pgc_sb_printf(b, "    {\"%s\", %s, offsetof(%s, %s), PGC_NULL_STRING, %s},\n", path,
+                      t->code, row, path, info);
     else if (strcmp(is_null, pgc_arena_printf(a, "%s_is_null", path)) == 0)
         pgc_sb_printf(b, "    PGC_COLUMN_NULL(%s, %s, %s, %s),\n", row, path, t->code, info);
     else
@@ -590,7 +595,7 @@ static void emit_struct(emitter *e, cstruct *st, pgc_strbuf *h, pgc_strbuf *c)
         return;
     for (size_t i = 0; i < st->m.len; i++) {
         const member *m = &st->m.items[i];
-        column_entry(e, &b, st->c, m->c, m->is_null, !m->nullable, &m->t);
+        emit_column_entry(e, &b, st->c, m->c, m->is_null, !m->nullable, &m->t);
     }
     tmpl_set(&t, "fields", st->fields);
     tmpl_set(&t, "columns", pgc_sb_take(&b));
@@ -855,7 +860,7 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
                                   : col->embed ? pgc_arena_printf(a, "%s.%s", col->embed,
                                                                   col->is_null)
                                                : col->is_null;
-            column_entry(e, &b, row, path, is_null, !col->info->nullable, &col->t);
+            emit_column_entry(e, &b, row, path, is_null, !col->info->nullable, &col->t);
         }
         tmpl_set(&t, "columns", pgc_sb_take(&b));
         tmpl_fill(c, &t, "row_type");

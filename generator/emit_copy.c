@@ -175,21 +175,7 @@ void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps, pgc_s
     const char *row = pgc_arena_printf(a, "%s_params", fn);
     for (size_t k = 0; k < np; k++) {
         const param *p = &ps[order[k]];
-        const char *nul = is_null[order[k]];
-        const char *info = p->t.kind == V_COMPOSITE ? pgc_arena_printf(a, "&%s", p->t.st->reader)
-                           : p->t.kind == V_ENUM
-                               ? pgc_arena_printf(a, "&%s", enum_type_name(e, p->t.enum_c))
-                               : "NULL";
-        if (nul && strcmp(nul, pgc_arena_printf(a, "%s_is_null", p->c)) == 0)
-            pgc_sb_printf(&b, "    PGC_COLUMN_NULL(%s, %s, %s, %s),\n", row, p->c, p->t.code, info);
-        else if (nul)
-            pgc_sb_printf(&b, "    {\"%s\", %s, offsetof(%s, %s), (ptrdiff_t)offsetof(%s, %s), %s},\n",
-                          p->c, p->t.code, row, p->c, row, nul, info);
-        else if (p->info->nullable) /* a string: NULL is SQL NULL */
-            pgc_sb_printf(&b, "    {\"%s\", %s, offsetof(%s, %s), PGC_NULL_STRING, %s},\n", p->c,
-                          p->t.code, row, p->c, info);
-        else
-            pgc_sb_printf(&b, "    PGC_COLUMN(%s, %s, %s, %s),\n", row, p->c, p->t.code, info);
+        emit_column_entry(e, &b, row, p->c, is_null[order[k]], !p->info->nullable, &p->t);
     }
     tmpl_set(&t, "columns", pgc_sb_take(&b));
 

@@ -179,6 +179,10 @@ void query_error(emitter *e, const pgc_query_src *q, const char *fmt, ...) PGC_P
 const char *query_function(emitter *e, const pgc_query_src *q, tmpl *t);
 /* The name of the pgc_enum_type of C enum enum_c, which is then emitted. */
 const char *enum_type_name(emitter *e, const char *enum_c);
+
+/* The pgc_column line of member path of struct row (emit.c). */
+void emit_column_entry(emitter *e, pgc_strbuf *b, const char *row, const char *path,
+                       const char *is_null, bool notnull, const ctype *t);
 void emit_copyfrom(emitter *e, const pgc_query_info *qi, const param *qps, pgc_strbuf *h,
                    pgc_strbuf *c);
 
