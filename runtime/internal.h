@@ -151,6 +151,9 @@ struct pgc_db {
     pgc_pconn *conn;
     int depth;           /* 1 = transaction, 2+ = savepoint */
     int child_open;
+    /* a db (root) only: its trace hook (trace.c) */
+    pgc_trace_fn trace;
+    void *trace_ud;
 };
 
 /* The statement rendered for db->root, rendering it on first use. */
@@ -231,5 +234,29 @@ int pgc_fail_stmt(pgc_error *err, pgc_pconn *c, const PGresult *res,
                   const pgc_rendered *r);
 /* "DEALLOCATE <quoted name>" into buf. */
 int pgc_deallocate_sql(PGconn *pg, const char *name, char *buf, size_t size);
+
+/* ---- trace.c: the one statement hook (pgc_trace_fn) --------------------- */
+
+/* The pool's hook (pool.c keeps it). */
+pgc_trace_fn pgc_pool_trace(const pgc_pool *pool, void **ud);
+
+/* True when a hook would see db's statements: test it before reading the
+ * clock, so that an unset hook costs nothing more. */
+bool pgc_tracing(const pgc_db *db);
+
+/* Nanoseconds on the monotonic clock. */
+int64_t pgc_trace_now_ns(void);
+
+/*
+ * Reports one statement to the hooks of db's root and pool: r the rendered
+ * statement (NULL for a text of SQL: then sql), c the connection, started
+ * the pgc_trace_now_ns() when it was sent, res its result (may be NULL;
+ * gives rows and SQLSTATE), rc its outcome with err (may be NULL) holding
+ * the SQLSTATE of a failure when res has none.  Call only when
+ * pgc_tracing(db).
+ */
+void pgc_trace(pgc_db *db, pgc_trace_via via, const pgc_rendered *r, const char *sql,
+               const pgc_pconn *c, int64_t started, const PGresult *res, int rc,
+               const pgc_error *err, bool prepared_now);
 
 #endif /* PGC_INTERNAL_H */

@@ -15,6 +15,10 @@
  *   Streams                 pgc_stream: rows one at a time
  *   COPY                    pgc_copy: rows into a table in bulk
  *   Batches                 pgc_batch: many calls in one round trip
+ *   Non-blocking calls      pgc_async, pgc_call: the caller's event loop
+ *                           drives them; pgc_pipe_*: different calls in
+ *                           one round trip
+ *   Tracing                 pgc_trace_fn: a hook for every statement
  *   Migrations              pgc_migrate and the tracking table
  *   SQL templates           pgc_render: {{tables.t}} and {{schema}}
  *   For generated code      C values of PostgreSQL types (pgc_gen.h)
@@ -113,7 +117,7 @@ PGC_BEGIN_DECLS
     X(ECONFIG, "invalid configuration setting")                              \
     X(ECONNECT, "could not connect to the server")                           \
     X(ECONNLOST, "connection to the server was lost")                        \
-    X(ETIMEDOUT, "timed out waiting for a connection or a lock")             \
+    X(ETIMEDOUT, "timed out (a connection, a lock or a call's deadline)")     \
     X(EBUSY, "resource busy: still in use")                                  \
     X(ESQL, "the server reported an error")                                  \
     X(ECANCELED, "statement canceled (statement timeout or cancel request)") \
@@ -127,7 +131,8 @@ PGC_BEGIN_DECLS
     X(EEDITED, "an applied migration was edited")                            \
     X(EORDER, "migration is older than the newest applied one")              \
     X(EINTERNAL, "internal error")                                           \
-    X(DONE, "no more rows: the iteration has ended")
+    X(DONE, "no more rows: the iteration has ended")                      \
+    X(ECLOSED, "closed with the call still in flight")
 
 typedef enum pgc_code {
 #define PGC_ENUM_(name, msg) PGC_##name,
@@ -714,6 +719,266 @@ int pgc_batch_next(pgc_batch *b, pgc_result **res, pgc_error *err);
  * or a failure of the commit itself (a deferred constraint, on a db).
  */
 int pgc_batch_end(pgc_batch *b, pgc_error *err);
+
+/* ====================================================================== */
+/* Non-blocking calls and pipelines                                       */
+/* ====================================================================== */
+
+/*
+ * A pgc_async sends calls without waiting for them: for a program whose
+ * thread runs an event loop (poll, epoll, libuv, libev).  It holds its own
+ * connections from the db's pool (or, opened on a transaction scope, the
+ * scope's connection), each in libpq's pipeline mode, and never blocks
+ * after it is open: the caller's loop watches the descriptors it names and
+ * calls pgc_async_process() when one is ready or a deadline passes.  It
+ * never starts a thread.  One pgc_async belongs to one thread at a time.
+ *
+ *   pgc_async *a;
+ *   pgc_async_options opt = {.connections = 4, .watch = on_watch, .watch_ud = loop};
+ *   pgc_async_open(db, &opt, &a, &err);
+ *   pgc_call *call;
+ *   get_user_send(a, 42, &call, &err);          (generated: one per query)
+ *   pgc_call_on_done(call, user_loaded, ctx);
+ *   ... in the loop: pgc_async_process(a, fd, events, &err);
+ *   static void user_loaded(pgc_call *call, void *ctx)
+ *   {
+ *       get_user_row row;
+ *       if (get_user_recv(call, &row, &err) == PGC_OK) ...
+ *       pgc_call_free(call);
+ *   }
+ *
+ * Calls are spread over the connections (the least busy first) and
+ * pipelined on each: many in flight at once, their results delivered in
+ * send order per connection.  Outside a transaction each call is its own
+ * implicit transaction: one that fails does not affect the others.
+ * Statements are rendered per db (embedded mode: the db's schema) and
+ * prepared once per connection, as by pgc_query.
+ *
+ * A call completes exactly once: with its result, its error, PGC_ECANCELED
+ * (pgc_call_cancel), PGC_ETIMEDOUT (its timeout passed; the server is asked
+ * to cancel it), PGC_ECONNLOST (its connection died; every call on it
+ * completes so), or PGC_ECLOSED (pgc_async_close, or pgc_db_close, with the
+ * call in flight).  Its done function, if set, runs then, from inside
+ * pgc_async_process, pgc_async_wait, pgc_pipe_run, pgc_call_cancel or
+ * pgc_async_close.  The caller owns every pgc_call it is given and frees
+ * it with pgc_call_free(), in the done function or later; a call freed
+ * before it completes is cancelled and its done function is not run.
+ */
+typedef struct pgc_async pgc_async;
+typedef struct pgc_call pgc_call;
+
+/* What to watch a descriptor for, and what was seen on it. */
+enum { PGC_WANT_READ = 1, PGC_WANT_WRITE = 2 };
+
+/*
+ * Told whenever what the runtime wants of fd changes: events is a mix of
+ * PGC_WANT_READ and PGC_WANT_WRITE, or 0 to stop watching fd (it may be
+ * closed right after).  Called from inside the pgc_async_* functions.
+ */
+typedef void (*pgc_watch_fn)(int fd, int events, void *ud);
+
+/* Run when a call completes (see above). */
+typedef void (*pgc_call_fn)(pgc_call *call, void *ud);
+
+typedef struct pgc_async_options {
+    int connections;        /* connections to spread calls over; 0: 1.
+                               On a transaction scope: its one connection */
+    int64_t timeout_ms;     /* each call's timeout from its send; 0: none */
+    pgc_watch_fn watch;     /* NULL: ask with pgc_async_watches() instead */
+    void *watch_ud;
+} pgc_async_options;
+
+/*
+ * Takes opt->connections connections from db's pool (this may wait, as
+ * any checkout does: open at start-up, not in the loop), or holds the
+ * scope's connection when db is a transaction scope (every other call on
+ * the scope fails with PGC_ETXSTATE until pgc_async_close).  opt may be
+ * NULL.  pgc_db_close() on db closes its pgc_asyncs first.
+ */
+int pgc_async_open(pgc_db *db, const pgc_async_options *opt, pgc_async **out,
+                   pgc_error *err);
+
+/*
+ * Completes every call still in flight with PGC_ECLOSED (running their
+ * done functions), gives the connections back (a connection with a call
+ * in flight is closed, not reused) and frees a.  NULL is accepted.  The
+ * calls stay the caller's to free.
+ */
+void pgc_async_close(pgc_async *a);
+
+/* A descriptor to watch and for what. */
+typedef struct pgc_watch {
+    int fd;
+    int events; /* PGC_WANT_READ | PGC_WANT_WRITE */
+} pgc_watch;
+
+/*
+ * For a loop built on poll(): fills out[0..max-1] with what to watch now
+ * and returns how many there are (which may exceed max).
+ */
+int pgc_async_watches(const pgc_async *a, pgc_watch *out, int max);
+
+/*
+ * Does the work that fd's readiness for `events` allows (read results,
+ * send what is queued), then completes the calls whose results are in and
+ * those whose deadline passed.  fd -1: deadlines only (the loop's timer
+ * fired).  Never blocks.  Returns PGC_OK, or PGC_EINVAL for an fd that is
+ * not a's; a connection's failure is reported on its calls, not here.
+ */
+int pgc_async_process(pgc_async *a, int fd, int events, pgc_error *err);
+
+/* Milliseconds until the earliest deadline of a call in flight (0: past
+ * already), or -1 when none: what the loop's timer should be set to. */
+int64_t pgc_async_timeout(const pgc_async *a);
+
+/* Calls sent and not yet completed. */
+int pgc_async_pending(const pgc_async *a);
+
+/*
+ * Blocks (poll()) processing a until no call is pending or timeout_ms
+ * passes (-1: no limit; then PGC_ETIMEDOUT, the calls still in flight).
+ * For programs and tests without a loop of their own.
+ */
+int pgc_async_wait(pgc_async *a, int64_t timeout_ms, pgc_error *err);
+
+/*
+ * Sends stmt (values/lengths/formats as for pgc_query, copied at once) and
+ * gives the call in *out.  A statement that cannot be rendered, or a's
+ * connections all lost, fail here: nothing is sent and *out is NULL.
+ * Generated code calls pgc_send() instead, with typed parameters.
+ */
+int pgc_async_query(pgc_async *a, const pgc_stmt *stmt, const char *const *values,
+                    const int *lengths, const int *formats, pgc_call **out, pgc_error *err);
+
+/* Sets the function run when call completes; if it has completed already,
+ * runs it now. */
+void pgc_call_on_done(pgc_call *call, pgc_call_fn fn, void *ud);
+
+/* Replaces the call's deadline: ms from now (0: none). */
+void pgc_call_set_timeout(pgc_call *call, int64_t ms);
+
+/* True once the call has completed. */
+bool pgc_call_done(const pgc_call *call);
+
+/*
+ * The outcome of a completed call: PGC_OK, or its code with its error
+ * copied to err; PGC_EBUSY while it is in flight.
+ */
+int pgc_call_status(const pgc_call *call, pgc_error *err);
+
+/*
+ * The result of a completed call, given to the caller (free it with
+ * pgc_result_free); a second take gives PGC_EINVAL.  On failure, the
+ * call's error.  Generated NAME_recv() functions decode it instead.
+ */
+int pgc_call_result(pgc_call *call, pgc_result **res, pgc_error *err);
+
+/*
+ * Cancels a call in flight: it completes now with PGC_ECANCELED (its done
+ * function runs) and its result, when it comes, is dropped.  A call the
+ * server is running is cancelled there too (libpq's cancel request; with
+ * libpq 15 this opens a short connection to the server, which is the one
+ * moment pgc_async waits).  Does nothing to a completed call.
+ */
+void pgc_call_cancel(pgc_call *call);
+
+/* Frees call (cancelling it first if in flight).  NULL is accepted. */
+void pgc_call_free(pgc_call *call);
+
+/*
+ * A transaction on one of a's connections, as a pgc_async of its own whose
+ * calls all go to that connection, in order, after a BEGIN.  A failed call
+ * fails the transaction (the later calls fail, and COMMIT reports that
+ * the transaction was rolled back: PGC_ETXSTATE).  pgc_async_commit and
+ * pgc_async_rollback send the end, give the call that reports it in *out
+ * (may be NULL), and free tx at once; the connection serves a's other
+ * calls again after it.  Closing a ends its open transactions (rolled
+ * back).
+ */
+int pgc_async_begin(pgc_async *a, pgc_async **tx, pgc_error *err);
+int pgc_async_commit(pgc_async *tx, pgc_call **out, pgc_error *err);
+int pgc_async_rollback(pgc_async *tx, pgc_call **out, pgc_error *err);
+
+/*
+ * Pipelines of different calls in one round trip, for blocking code:
+ *
+ *   pgc_async *p;
+ *   pgc_pipe_begin(db, PGC_PIPE_ATOMIC, &p, &err);
+ *   pgc_call *u, *o;
+ *   get_user_send(p, 42, &u, &err);
+ *   list_orders_send(p, 42, &o, &err);
+ *   rc = pgc_pipe_run(p, &err);             (sends and waits for all)
+ *   get_user_recv(u, &user, &err);
+ *   for (int i = 0; list_orders_recv(o, i, &order, &err) == PGC_OK; i++) ...
+ *   pgc_call_free(u); pgc_call_free(o);
+ *   pgc_async_close(p);
+ *
+ * A pipe is a pgc_async on one connection whose calls are sent when
+ * pgc_pipe_run is called.  PGC_PIPE_ATOMIC: the calls run in one implicit
+ * transaction (as pgx's SendBatch): if one fails nothing is kept, the
+ * calls after it complete with PGC_ESQL "not run: ...", and pgc_pipe_run
+ * returns that failure.  PGC_PIPE_INDEPENDENT: each call is its own
+ * transaction, and pgc_pipe_run returns PGC_OK once all have completed,
+ * whatever each one's outcome.  On a transaction scope, the calls run in
+ * the scope's transaction either way.  A pipe may be run again with new
+ * calls.
+ */
+enum { PGC_PIPE_ATOMIC = 0, PGC_PIPE_INDEPENDENT = 1 };
+
+int pgc_pipe_begin(pgc_db *db, int mode, pgc_async **out, pgc_error *err);
+int pgc_pipe_run(pgc_async *p, pgc_error *err);
+
+/* ====================================================================== */
+/* Tracing                                                                */
+/* ====================================================================== */
+
+/*
+ * A hook called after every statement pgc runs for a db or pool: generated
+ * calls, pgc_query, pgc_exec, streams, batches, COPY, non-blocking calls,
+ * pipes and migrations.  The event and its strings are valid during the
+ * call only.  Unset, it costs one test of a pointer per statement.
+ *
+ *   static void slow_log(const pgc_trace_event *ev, void *ud)
+ *   {
+ *       if (ev->duration_ns > 100 * 1000000)
+ *           fprintf(stderr, "slow: %s %.1f ms\n", ev->statement, ev->duration_ns / 1e6);
+ *   }
+ *   pgc_pool_set_trace(pool, slow_log, NULL);
+ */
+typedef enum pgc_trace_via {
+    PGC_VIA_QUERY,   /* pgc_query and the generated blocking calls */
+    PGC_VIA_EXEC,    /* pgc_exec: a text of SQL */
+    PGC_VIA_STREAM,
+    PGC_VIA_BATCH,
+    PGC_VIA_COPY,
+    PGC_VIA_ASYNC,   /* pgc_async and pipes */
+    PGC_VIA_MIGRATE
+} pgc_trace_via;
+
+typedef struct pgc_trace_event {
+    const char *statement;  /* the query's name (pgc_stmt.name), NULL for pgc_exec */
+    const char *schema;     /* the db's schema; NULL standalone */
+    const char *sql;        /* as sent, rendered for the schema */
+    int64_t duration_ns;    /* from sending to the last of the result */
+    int64_t rows;           /* rows returned, or affected by a command */
+    int code;               /* PGC_OK or the failure's code */
+    const char *sqlstate;   /* the server's SQLSTATE, "" on success */
+    const PGconn *conn;     /* the connection it ran on */
+    int backend_pid;        /* PQbackendPID of conn */
+    bool prepared_now;      /* prepared on conn for this call */
+    pgc_trace_via via;
+} pgc_trace_event;
+
+typedef void (*pgc_trace_fn)(const pgc_trace_event *ev, void *ud);
+
+/*
+ * Sets (fn NULL: removes) the hook of a pool (every db on it, embedded
+ * libraries included) or of one db.  When both are set both run, the
+ * pool's first.  Set it before the pool or db is shared between threads;
+ * it is called on the thread that ran the statement.
+ */
+void pgc_pool_set_trace(pgc_pool *pool, pgc_trace_fn fn, void *ud);
+void pgc_db_set_trace(pgc_db *db, pgc_trace_fn fn, void *ud);
 
 /* ====================================================================== */
 /* Migrations                                                             */

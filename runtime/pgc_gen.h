@@ -521,6 +521,29 @@ int pgc_batch_queue_args(pgc_batch *b, const pgc_stmt *stmt, const pgc_param *pa
                          const void *const *args, pgc_error *err);
 
 /*
+ * Non-blocking and pipelined calls (pgc.h, "Non-blocking calls and
+ * pipelines"): pgc_send is pgc_async_query with stmt's parameters checked
+ * and encoded as by pgc_run.  Generated NAME_send() calls it.
+ */
+int pgc_send(pgc_async *a, const pgc_stmt *stmt, const pgc_param *params,
+             const void *const *args, pgc_call **out, pgc_error *err);
+
+/*
+ * Reading a completed call (generated NAME_recv()); each gives the call's
+ * own failure first, and PGC_EBUSY for a call still in flight.
+ * pgc_call_row: its first row into *row, as pgc_result_row (the result
+ * is taken into *keep when keep is not NULL: the call no longer has it).
+ * pgc_call_read_row: row i into *row (valid while the call is), PGC_DONE
+ * when i is past the last row.  pgc_call_affected: the rows a command
+ * affected.
+ */
+int pgc_call_row(pgc_call *call, const pgc_stmt *stmt, const pgc_row_type *rt, void *row,
+                 pgc_result **keep, pgc_error *err);
+int pgc_call_read_row(pgc_call *call, int i, const pgc_stmt *stmt, const pgc_row_type *rt,
+                      void *row, pgc_error *err);
+int pgc_call_affected(pgc_call *call, int64_t *affected, pgc_error *err);
+
+/*
  * A :many iterator: a stream whose rows are decoded into a row struct.
  * pgc_rows_open opens the stream; the iterator may be closed after it,
  * whatever it returned.  pgc_rows_next fills *row, zeroed first and on

@@ -39,6 +39,8 @@ struct pgc_pool {
     waiter *head, *tail;
     int nwaiting;
     uint64_t opened, closed;
+    pgc_trace_fn trace;    /* pgc_pool_set_trace */
+    void *trace_ud;
 };
 
 int64_t pgc_now_ms(void)
@@ -740,4 +742,18 @@ void pgc_pool_release(pgc_pool *pool, PGconn *pg)
     pthread_mutex_unlock(&pool->lock);
     if (c)
         pgc_pool_put(pool, c);
+}
+
+void pgc_pool_set_trace(pgc_pool *pool, pgc_trace_fn fn, void *ud)
+{
+    if (!pool)
+        return;
+    pool->trace = fn;
+    pool->trace_ud = ud;
+}
+
+pgc_trace_fn pgc_pool_trace(const pgc_pool *pool, void **ud)
+{
+    *ud = pool->trace_ud;
+    return pool->trace;
 }
