@@ -235,6 +235,17 @@ int pgc_fail_stmt(pgc_error *err, pgc_pconn *c, const PGresult *res,
 /* "DEALLOCATE <quoted name>" into buf. */
 int pgc_deallocate_sql(PGconn *pg, const char *name, char *buf, size_t size);
 
+/* ---- async.c: what rows.c's call decoders (pgc_call_row...) need ------- */
+
+/*
+ * The result of a completed call, still the call's (NULL if taken by
+ * pgc_call_result or failed); PGC_EBUSY for a call in flight, else the
+ * call's outcome, its error copied to err.
+ */
+int pgc_call_peek(pgc_call *call, PGresult **res, pgc_error *err);
+/* Takes the result from the call (the call then has none). */
+PGresult *pgc_call_take(pgc_call *call);
+
 /* ---- trace.c: the one statement hook (pgc_trace_fn) --------------------- */
 
 /* The pool's hook (pool.c keeps it). */
