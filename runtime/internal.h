@@ -248,12 +248,28 @@ PGresult *pgc_call_take(pgc_call *call);
 
 /* ---- trace.c: the one statement hook (pgc_trace_fn) --------------------- */
 
-/* The pool's hook (pool.c keeps it). */
+/* A hook and its user data.  A pool's is the first member of struct
+ * pgc_pool (pool.c checks it), so that pgc_tracing reads it inline. */
+typedef struct pgc_trace_hook {
+    pgc_trace_fn fn;
+    void *ud;
+} pgc_trace_hook;
+
+/* The pool's hook (pool.c keeps it), fn and ud. */
 pgc_trace_fn pgc_pool_trace(const pgc_pool *pool, void **ud);
 
+/* The pool's hook, inline. */
+static inline const pgc_trace_hook *pgc_pool_hook(const pgc_pool *pool)
+{
+    return (const pgc_trace_hook *)(const void *)pool;
+}
+
 /* True when a hook would see db's statements: test it before reading the
- * clock, so that an unset hook costs nothing more. */
-bool pgc_tracing(const pgc_db *db);
+ * clock, so that an unset hook costs two tests of a pointer. */
+static inline bool pgc_tracing(const pgc_db *db)
+{
+    return db->root->trace || pgc_pool_hook(db->pool)->fn;
+}
 
 /* Nanoseconds on the monotonic clock. */
 int64_t pgc_trace_now_ns(void);
@@ -269,5 +285,14 @@ int64_t pgc_trace_now_ns(void);
 void pgc_trace(pgc_db *db, pgc_trace_via via, const pgc_rendered *r, const char *sql,
                const pgc_pconn *c, int64_t started, const PGresult *res, int rc,
                const pgc_error *err, bool prepared_now);
+
+/*
+ * pgc_trace for what has no pgc_rendered (a migration file: statement is
+ * its name) or counts its own rows (a stream's rows come one result each,
+ * a COPY's from its end): rows >= 0 is reported as is, < 0 read from res.
+ */
+void pgc_trace_as(pgc_db *db, pgc_trace_via via, const char *statement, const char *sql,
+                  const pgc_pconn *c, int64_t started, const PGresult *res, int64_t rows,
+                  int rc, const pgc_error *err, bool prepared_now);
 
 #endif /* PGC_INTERNAL_H */

@@ -28,6 +28,7 @@ typedef struct waiter {
 } waiter;
 
 struct pgc_pool {
+    pgc_trace_hook trace;  /* first: pgc_pool_hook (internal.h) reads it */
     pthread_mutex_t lock;
     pgc_settings s;
     int total;             /* open or being opened */
@@ -39,9 +40,8 @@ struct pgc_pool {
     waiter *head, *tail;
     int nwaiting;
     uint64_t opened, closed;
-    pgc_trace_fn trace;    /* pgc_pool_set_trace */
-    void *trace_ud;
 };
+_Static_assert(offsetof(struct pgc_pool, trace) == 0, "pgc_pool_hook reads the pool's start");
 
 int64_t pgc_now_ms(void)
 {
@@ -748,12 +748,12 @@ void pgc_pool_set_trace(pgc_pool *pool, pgc_trace_fn fn, void *ud)
 {
     if (!pool)
         return;
-    pool->trace = fn;
-    pool->trace_ud = ud;
+    pool->trace.fn = fn;
+    pool->trace.ud = ud;
 }
 
 pgc_trace_fn pgc_pool_trace(const pgc_pool *pool, void **ud)
 {
-    *ud = pool->trace_ud;
-    return pool->trace;
+    *ud = pool->trace.ud;
+    return pool->trace.fn;
 }
