@@ -936,7 +936,7 @@ int pgc_pipe_run(pgc_async *p, pgc_error *err);
  * A hook called after every statement pgc runs for a db or pool: generated
  * calls, pgc_query, pgc_exec, streams, batches, COPY, non-blocking calls,
  * pipes and migrations.  The event and its strings are valid during the
- * call only.  Unset, it costs one test of a pointer per statement.
+ * call only.  Unset, it costs two tests of a pointer per statement.
  *
  *   static void slow_log(const pgc_trace_event *ev, void *ud)
  *   {
