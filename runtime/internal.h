@@ -69,6 +69,15 @@ void pgc_settings_free(pgc_settings *s);
 
 /* ---- pool.c ------------------------------------------------------------ */
 
+/* A trace hook and its user data (pgc_pool_set_trace). */
+typedef struct pgc_trace_hook {
+    pgc_trace_fn fn;
+    void *ud;
+} pgc_trace_hook;
+
+/* The pool's hook, where a db reads it (pgc_tracing). */
+const pgc_trace_hook *pgc_pool_hook(const pgc_pool *pool);
+
 /* A statement name prepared on one connection. */
 typedef struct pgc_prepared_set {
     char **names;     /* open addressing, NULL = empty */
@@ -151,9 +160,10 @@ struct pgc_db {
     pgc_pconn *conn;
     int depth;           /* 1 = transaction, 2+ = savepoint */
     int child_open;
-    /* a db (root) only: its trace hook (trace.c) */
+    /* a db (root) only: its trace hook (trace.c), and its pool's */
     pgc_trace_fn trace;
     void *trace_ud;
+    const pgc_trace_hook *pool_trace;
 };
 
 /* The statement rendered for db->root, rendering it on first use. */
@@ -248,27 +258,14 @@ PGresult *pgc_call_take(pgc_call *call);
 
 /* ---- trace.c: the one statement hook (pgc_trace_fn) --------------------- */
 
-/* A hook and its user data.  A pool's is the first member of struct
- * pgc_pool (pool.c checks it), so that pgc_tracing reads it inline. */
-typedef struct pgc_trace_hook {
-    pgc_trace_fn fn;
-    void *ud;
-} pgc_trace_hook;
-
 /* The pool's hook (pool.c keeps it), fn and ud. */
 pgc_trace_fn pgc_pool_trace(const pgc_pool *pool, void **ud);
 
-/* The pool's hook, inline. */
-static inline const pgc_trace_hook *pgc_pool_hook(const pgc_pool *pool)
-{
-    return (const pgc_trace_hook *)(const void *)pool;
-}
-
 /* True when a hook would see db's statements: test it before reading the
- * clock, so that an unset hook costs two tests of a pointer. */
+ * clock, so that an unset hook costs two tests of a pointer and no call. */
 static inline bool pgc_tracing(const pgc_db *db)
 {
-    return db->root->trace || pgc_pool_hook(db->pool)->fn;
+    return db->root->trace || db->root->pool_trace->fn;
 }
 
 /* Nanoseconds on the monotonic clock. */

@@ -28,7 +28,6 @@ typedef struct waiter {
 } waiter;
 
 struct pgc_pool {
-    pgc_trace_hook trace;  /* first: pgc_pool_hook (internal.h) reads it */
     pthread_mutex_t lock;
     pgc_settings s;
     int total;             /* open or being opened */
@@ -40,8 +39,8 @@ struct pgc_pool {
     waiter *head, *tail;
     int nwaiting;
     uint64_t opened, closed;
+    pgc_trace_hook trace;  /* pgc_pool_set_trace */
 };
-_Static_assert(offsetof(struct pgc_pool, trace) == 0, "pgc_pool_hook reads the pool's start");
 
 int64_t pgc_now_ms(void)
 {
@@ -750,6 +749,11 @@ void pgc_pool_set_trace(pgc_pool *pool, pgc_trace_fn fn, void *ud)
         return;
     pool->trace.fn = fn;
     pool->trace.ud = ud;
+}
+
+const pgc_trace_hook *pgc_pool_hook(const pgc_pool *pool)
+{
+    return &pool->trace;
 }
 
 pgc_trace_fn pgc_pool_trace(const pgc_pool *pool, void **ud)

@@ -60,7 +60,7 @@ void pgc_trace_as(pgc_db *db, pgc_trace_via via, const char *statement, const ch
     }
     ev.prepared_now = prepared_now;
     ev.via = via;
-    const pgc_trace_hook *pool = pgc_pool_hook(db->pool);
+    const pgc_trace_hook *pool = db->root->pool_trace;
     if (pool->fn)
         pool->fn(&ev, pool->ud);
     if (db->root->trace)
