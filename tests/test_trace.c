@@ -641,7 +641,7 @@ static void trace__latency_histogram__counts_per_statement(void **state)
 
     latency_stat s;
     const char *key = f->mode == EMBEDDED ? "lib.insert_item" : "insert_item";
-    assert_true(latency_hist_get(h, key, &s));
+    assert_true(latency_hist_get(h, lib_schema(f), "insert_item", &s));
     assert_int_equal(s.count, 151);
     assert_int_equal(s.failed, 1);
     uint64_t in_buckets = 0;
@@ -652,9 +652,10 @@ static void trace__latency_histogram__counts_per_statement(void **state)
     assert_true(p50 > 0 && p50 <= p100);
     assert_true(p100 >= s.max_ns && p100 <= 2 * s.max_ns); /* the max's bucket's bound */
     assert_true(s.total_ns >= s.max_ns);
-    assert_true(latency_hist_get(h, f->mode == EMBEDDED ? "lib.(exec)" : "(exec)", &s));
+    assert_true(latency_hist_get(h, lib_schema(f), "(exec)", &s));
     assert_int_equal(s.count, 1);
-    assert_false(latency_hist_get(h, "nothing", &s));
+    assert_false(latency_hist_get(h, lib_schema(f), "nothing", &s));
+    assert_false(latency_hist_get(h, f->mode == EMBEDDED ? NULL : "lib", "insert_item", &s));
     assert_int_equal(bucket_of(1), 0);
     assert_int_equal(bucket_of(1024), 10);
     assert_int_equal(bucket_of(2047), 10);

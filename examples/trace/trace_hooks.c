@@ -45,38 +45,42 @@ static int bucket_of(int64_t ns)
     return b;
 }
 
-/* The statement's slot, claimed if new; NULL when every slot is taken. */
-static latency_stat *slot_of(latency_hist *h, const char *key)
+/* Whether slot s is the statement's (names cut as the slot cuts them). */
+static int is_slot_of(const latency_stat *s, const char *schema, const char *statement)
 {
-    uint32_t hash = 2166136261u; /* FNV-1a */
-    for (const char *p = key; *p; p++)
+    return strncmp(s->statement, statement, sizeof s->statement - 1) == 0
+           && strncmp(s->schema, schema, sizeof s->schema - 1) == 0;
+}
+
+/* The statement's slot, claimed if new; NULL when every slot is taken. */
+static latency_stat *slot_of(latency_hist *h, const char *schema, const char *statement)
+{
+    uint32_t hash = 2166136261u; /* FNV-1a of both names */
+    for (const char *p = schema; *p; p++)
+        hash = (hash ^ (unsigned char)*p) * 16777619u;
+    for (const char *p = statement; *p; p++)
         hash = (hash ^ (unsigned char)*p) * 16777619u;
     for (uint32_t i = 0; i < LATENCY_SLOTS; i++) {
         latency_stat *s = &h->slots[(hash + i) % LATENCY_SLOTS];
-        if (!s->key[0]) {
-            snprintf(s->key, sizeof s->key, "%s", key);
+        if (!s->statement[0]) {
+            snprintf(s->schema, sizeof s->schema, "%s", schema);
+            snprintf(s->statement, sizeof s->statement, "%s", statement);
             return s;
         }
-        if (strcmp(s->key, key) == 0)
+        if (is_slot_of(s, schema, statement))
             return s;
     }
     return NULL;
 }
 
-static void key_of(const pgc_trace_event *ev, char *key, size_t size)
-{
-    snprintf(key, size, "%s%s%s", ev->schema ? ev->schema : "", ev->schema ? "." : "",
-             ev->statement ? ev->statement : "(exec)");
-}
-
 void latency_hist_hook(const pgc_trace_event *ev, void *ud)
 {
     latency_hist *h = ud;
-    char key[sizeof h->slots[0].key];
-    key_of(ev, key, sizeof key);
+    const char *schema = ev->schema ? ev->schema : "";
+    const char *statement = ev->statement ? ev->statement : "(exec)";
     int b = bucket_of(ev->duration_ns);
     pthread_mutex_lock(&h->lock);
-    latency_stat *s = slot_of(h, key);
+    latency_stat *s = slot_of(h, schema, statement);
     if (s) {
         s->count++;
         s->failed += ev->code != PGC_OK;
@@ -90,12 +94,14 @@ void latency_hist_hook(const pgc_trace_event *ev, void *ud)
     pthread_mutex_unlock(&h->lock);
 }
 
-int latency_hist_get(latency_hist *h, const char *key, latency_stat *out)
+int latency_hist_get(latency_hist *h, const char *schema, const char *statement,
+                     latency_stat *out)
 {
     int found = 0;
     pthread_mutex_lock(&h->lock);
     for (int i = 0; i < LATENCY_SLOTS && !found; i++)
-        if (h->slots[i].key[0] && strcmp(h->slots[i].key, key) == 0) {
+        if (h->slots[i].statement[0]
+            && is_slot_of(&h->slots[i], schema ? schema : "", statement)) {
             *out = h->slots[i];
             found = 1;
         }
@@ -121,9 +127,11 @@ void latency_hist_print(latency_hist *h, FILE *out)
             "mean us", "p50 us <=", "p99 us <=", "max us");
     for (int i = 0; i < LATENCY_SLOTS; i++) {
         const latency_stat *s = &h->slots[i];
-        if (!s->key[0])
+        if (!s->statement[0])
             continue;
-        fprintf(out, "%-40s %10llu %8llu %12.1f %12.1f %12.1f %12.1f\n", s->key,
+        char key[sizeof s->schema + sizeof s->statement];
+        snprintf(key, sizeof key, "%s%s%s", s->schema, s->schema[0] ? "." : "", s->statement);
+        fprintf(out, "%-40s %10llu %8llu %12.1f %12.1f %12.1f %12.1f\n", key,
                 (unsigned long long)s->count, (unsigned long long)s->failed,
                 s->total_ns / 1e3 / (double)s->count, latency_quantile_ns(s, 0.5) / 1e3,
                 latency_quantile_ns(s, 0.99) / 1e3, s->max_ns / 1e3);

@@ -31,7 +31,8 @@ void slow_log_hook(const pgc_trace_event *ev, void *ud);
 #define LATENCY_SLOTS 128
 
 typedef struct latency_stat {
-    char key[96];           /* "schema.statement", "statement", or "(exec)" */
+    char schema[32];        /* "" standalone; longer names are cut */
+    char statement[64];     /* the query's name, "(exec)" for pgc_exec */
     uint64_t count;
     uint64_t failed;
     int64_t total_ns, max_ns;
@@ -40,7 +41,7 @@ typedef struct latency_stat {
 
 typedef struct latency_hist {
     pthread_mutex_t lock;
-    latency_stat slots[LATENCY_SLOTS];  /* open addressing by key; key[0] == 0: free */
+    latency_stat slots[LATENCY_SLOTS];  /* open addressing; statement[0] == 0: free */
     uint64_t dropped;
 } latency_hist;
 
@@ -50,9 +51,10 @@ void latency_hist_destroy(latency_hist *h);
 /* The hook: ud is a latency_hist. */
 void latency_hist_hook(const pgc_trace_event *ev, void *ud);
 
-/* Copies the figures of one statement ("schema.name" or "name") into *out;
+/* Copies the figures of one statement (schema NULL standalone) into *out;
  * 0 if it has none. */
-int latency_hist_get(latency_hist *h, const char *key, latency_stat *out);
+int latency_hist_get(latency_hist *h, const char *schema, const char *statement,
+                     latency_stat *out);
 
 /* The upper bound in ns of the bucket holding quantile q (0..1) of s. */
 int64_t latency_quantile_ns(const latency_stat *s, double q);
