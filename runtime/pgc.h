@@ -956,7 +956,8 @@ typedef enum pgc_trace_via {
 } pgc_trace_via;
 
 typedef struct pgc_trace_event {
-    const char *statement;  /* the query's name (pgc_stmt.name), NULL for pgc_exec */
+    const char *statement;  /* the query's name (pgc_stmt.name), a migration's file
+                               name; NULL for pgc_exec */
     const char *schema;     /* the db's schema; NULL standalone */
     const char *sql;        /* as sent, rendered for the schema */
     int64_t duration_ns;    /* from sending to the last of the result */
