@@ -941,7 +941,8 @@ int pgc_pipe_run(pgc_async *p, pgc_error *err);
  *   static void slow_log(const pgc_trace_event *ev, void *ud)
  *   {
  *       if (ev->duration_ns > 100 * 1000000)
- *           fprintf(stderr, "slow: %s %.1f ms\n", ev->statement, ev->duration_ns / 1e6);
+ *           fprintf(stderr, "slow: %s %.1f ms\n", ev->statement ? ev->statement : ev->sql,
+ *                   ev->duration_ns / 1e6);
  *   }
  *   pgc_pool_set_trace(pool, slow_log, NULL);
  */
