@@ -152,6 +152,24 @@ echo "|---|---:|---:|---:|---:|"
 echo "| point lookup | 2000 | $(instr lookup naive 2000) | $(instr lookup ecpg 2000) | $(instr lookup ecpg-prepare 2000) |"
 echo "| scan, per row (ECPG: cursor, FETCH 1000) | 100000 | $(instr scan naive 100000) | $(instr scan ecpg 100000) | |"
 
+# What the trace hook costs (README's "Tracing"): the same point lookups
+# with no hook, a pool hook that does nothing, and README's latency
+# histogram (examples/trace/trace_hooks.c).
+echo
+echo "#### Tracing: client instructions per point lookup (callgrind)"
+echo
+echo "| pool hook | instructions | over no hook |"
+echo "|---|---:|---:|"
+none=$(instr lookup pgc 2000)
+echo "| none | $none | |"
+for spec in "pgc-trace-empty an empty function" "pgc-trace-histogram latency histogram (examples/trace)"; do
+    set -- $spec
+    v=$1
+    shift
+    t=$(instr lookup "$v" 2000)
+    echo "| $* | $t | +$((t - none)) |"
+done
+
 generator_case
 
 # Case 6: 1,000 small migration files applied by pgc's runner (a

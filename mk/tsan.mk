@@ -6,7 +6,7 @@
 # A suite that starts threads belongs in TSAN_TESTS (a fragment may add
 # its own with +=).
 
-TSAN_TESTS += test_pool
+TSAN_TESTS += test_pool test_trace
 # fuzz/threads.c: a randomized workload of 8 threads on one pool, built
 # like a test suite (its binary is build/tsan/tests/threads).
 TSAN_TESTS += threads
