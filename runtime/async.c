@@ -1105,8 +1105,8 @@ static void release_conns(pgc_async *a)
         ac->lost = 1;
         tell_watch(a, ac);
         int in_flight = ac->count != 0; /* the await list was collected: its syncs are items */
-        if (a->on_scope && !ac->broken && PQstatus(ac->c->pg) == CONNECTION_OK && in_flight)
-            drain(ac);
+        if (a->on_scope && !ac->broken && PQstatus(ac->c->pg) == CONNECTION_OK)
+            drain(ac); /* also leaves pipeline and non-blocking mode */
         give_back(a, ac, ac->broken || (in_flight && !a->on_scope));
         ac->count = ac->head = 0;
         pgc_prepared_clear(&ac->preparing);

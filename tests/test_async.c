@@ -596,6 +596,13 @@ static void async__on_a_transaction_scope(void **state)
     assert_int_equal(pgc_call_status(c, &err), PGC_ECLOSED);
     pgc_call_free(c);
     assert_int_equal(count(scope), 3);
+    /* closed with nothing in flight: the scope's connection is itself again */
+    assert_ok(pgc_async_open(scope, NULL, &a, &err), &err);
+    assert_ok(send_insert(a, 4, &c, &err), &err);
+    assert_ok(pgc_async_wait(a, 10000, &err), &err);
+    pgc_call_free(c);
+    pgc_async_close(a);
+    assert_int_equal(count(scope), 4);
     assert_ok(pgc_tx_rollback(scope, &err), &err);
     assert_int_equal(count(f->db), 0);
     assert_pool_idle(f->db);
