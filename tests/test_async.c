@@ -5,6 +5,7 @@
  * "other" on the same pool).
  */
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -928,6 +929,55 @@ static void async__unnamed_statements(void **state)
     assert_int_equal(pgc_db_close(db), PGC_OK);
 }
 
+/* Two threads, each with its own pgc_async on one shared db (TSan: make check). */
+typedef struct worker {
+    pgc_db *db;
+    int ok;
+} worker;
+
+static void *drive(void *arg)
+{
+    worker *w = arg;
+    pgc_error err = {0};
+    pgc_async *a;
+    pgc_async_options opt = {.connections = 2};
+    if (pgc_async_open(w->db, &opt, &a, &err) != PGC_OK)
+        return NULL;
+    for (int round = 0; round < 5; round++) {
+        pgc_call *calls[40];
+        int sent = 0;
+        for (; sent < 40; sent++)
+            if (send_int(a, &get_item, sent + 1, &calls[sent], &err) != PGC_OK)
+                break;
+        pgc_async_wait(a, 20000, &err);
+        for (int i = 0; i < sent; i++) {
+            pgc_result *res;
+            if (pgc_call_result(calls[i], &res, &err) == PGC_OK) {
+                w->ok += atoi(pgc_result_value(res, 0, 0)) == i + 1;
+                pgc_result_free(res);
+            }
+            pgc_call_free(calls[i]);
+        }
+    }
+    pgc_async_close(a);
+    return NULL;
+}
+
+static void async__two_threads_on_one_db(void **state)
+{
+    fixture *f = *state;
+    create_items(f->db, 40, "item");
+    worker w[2] = {{f->db, 0}, {f->db, 0}};
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, drive, &w[i]), 0);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+    assert_int_equal(w[0].ok, 200);
+    assert_int_equal(w[1].ok, 200);
+    assert_pool_idle(f->db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -945,6 +995,7 @@ int main(void)
         BOTH_MODES(async__poll_loop_with_watches),
         BOTH_MODES(async__done_functions_send_free_and_close),
         BOTH_MODES(async__unnamed_statements),
+        BOTH_MODES(async__two_threads_on_one_db),
     };
     return cmocka_run_group_tests_name("async", tests, NULL, NULL);
 }
