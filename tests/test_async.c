@@ -697,6 +697,39 @@ static void pipe__atomic_and_independent__run_twice(void **state)
     assert_pool_idle(f->db);
 }
 
+/* On a transaction scope a pipe's calls run in the scope's transaction. */
+static void pipe__on_a_transaction_scope(void **state)
+{
+    fixture *f = *state;
+    create_items(f->db, 1, "item");
+    pgc_error err = {0};
+    pgc_db *scope;
+    pgc_async *p;
+    pgc_call *calls[5];
+    assert_ok(pgc_tx_begin(f->db, &scope, &err), &err);
+    assert_ok(pgc_pipe_begin(scope, PGC_PIPE_INDEPENDENT, &p, &err), &err);
+    assert_int_equal(pgc_tx_commit(scope, &err), PGC_ETXSTATE); /* held by the pipe */
+    pipe_calls(p, 10, 0, calls);
+    assert_ok(pgc_pipe_run(p, &err), &err);
+    for (int i = 0; i < 5; i++)
+        assert_ok(pgc_call_status(calls[i], &err), &err);
+    free_calls(calls, 5);
+    pgc_async_close(p);
+    assert_ok(pgc_tx_rollback(scope, &err), &err); /* nothing of the pipe stays */
+    assert_int_equal(count(f->db), 1);
+
+    assert_ok(pgc_tx_begin(f->db, &scope, &err), &err);
+    assert_ok(pgc_pipe_begin(scope, PGC_PIPE_ATOMIC, &p, &err), &err);
+    pipe_calls(p, 10, 1, calls);
+    assert_int_equal(pgc_pipe_run(p, &err), PGC_ESQL);
+    assert_string_equal(err.sqlstate, "22012");
+    free_calls(calls, 5);
+    pgc_async_close(p);
+    assert_int_equal(pgc_tx_commit(scope, &err), PGC_ETXSTATE); /* the scope failed */
+    assert_int_equal(count(f->db), 1);
+    assert_pool_idle(f->db);
+}
+
 /* ---- driving it from a loop ------------------------------------------------------------ */
 
 typedef struct watch_log {
@@ -898,6 +931,49 @@ static void async__done_functions_send_free_and_close(void **state)
     assert_pool_idle(f->db);
 }
 
+/* A plan gone stale fails the calls in flight, once each; the next is prepared again. */
+static void async__stale_statement__fails_then_prepared_again(void **state)
+{
+    fixture *f = *state;
+    create_items(f->db, 3, "item");
+    pgc_error err = {0};
+    static const pgc_stmt star = {"star", "SELECT * FROM {{tables.items}} ORDER BY id", 0, NULL, 0, NULL, 0, 0};
+    pgc_async *a;
+    assert_ok(pgc_async_open(f->db, NULL, &a, &err), &err);
+    pgc_call *c[2];
+    pgc_result *res;
+    assert_ok(pgc_async_query(a, &star, NULL, NULL, NULL, &c[0], &err), &err);
+    assert_ok(pgc_async_wait(a, 10000, &err), &err);
+    assert_ok(pgc_call_result(c[0], &res, &err), &err);
+    assert_int_equal(pgc_result_cols(res), 2);
+    pgc_result_free(res);
+    pgc_call_free(c[0]);
+    /* through another connection of the pool */
+    assert_ok(pgc_exec(f->db, "ALTER TABLE {{tables.items}} ADD COLUMN extra int", NULL, &err), &err);
+    for (int i = 0; i < 2; i++)
+        assert_ok(pgc_async_query(a, &star, NULL, NULL, NULL, &c[i], &err), &err);
+    assert_ok(pgc_async_wait(a, 10000, &err), &err);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(pgc_call_status(c[i], &err), PGC_ESQL);
+        assert_string_equal(err.sqlstate, "0A000");
+        pgc_call_free(c[i]);
+    }
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < 2; i++)
+            assert_ok(pgc_async_query(a, &star, NULL, NULL, NULL, &c[i], &err), &err);
+        assert_ok(pgc_async_wait(a, 10000, &err), &err);
+        for (int i = 0; i < 2; i++) {
+            assert_ok(pgc_call_result(c[i], &res, &err), &err);
+            assert_int_equal(pgc_result_cols(res), 3);
+            assert_int_equal(pgc_result_rows(res), 3);
+            pgc_result_free(res);
+            pgc_call_free(c[i]);
+        }
+    }
+    pgc_async_close(a);
+    assert_pool_idle(f->db);
+}
+
 /* statements=unnamed: no Parse, every call parsed with its execution. */
 static void async__unnamed_statements(void **state)
 {
@@ -991,10 +1067,12 @@ int main(void)
         BOTH_MODES(async__transaction__commit_rollback_and_failure),
         BOTH_MODES(async__on_a_transaction_scope),
         BOTH_MODES(pipe__atomic_and_independent__run_twice),
+        BOTH_MODES(pipe__on_a_transaction_scope),
         BOTH_MODES(async__watch_fn_sequence),
         BOTH_MODES(async__poll_loop_with_watches),
         BOTH_MODES(async__done_functions_send_free_and_close),
         BOTH_MODES(async__unnamed_statements),
+        BOTH_MODES(async__stale_statement__fails_then_prepared_again),
         BOTH_MODES(async__two_threads_on_one_db),
     };
     return cmocka_run_group_tests_name("async", tests, NULL, NULL);
