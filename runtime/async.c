@@ -870,7 +870,8 @@ static int copy_params(pgc_call *call, int n, const char *const *values, const i
     size_t size = (size_t)n * (sizeof(char *) + 2 * sizeof(int)), data = 0;
     for (int i = 0; i < n; i++)
         if (values[i])
-            data += formats && formats[i] ? (size_t)(lengths ? lengths[i] : 0) : strlen(values[i]) + 1;
+            data += formats && formats[i] ? (size_t)(lengths ? lengths[i] : 0)
+                                          : strlen(values[i]) + 1;
     char *blob = malloc(size + data);
     if (!blob)
         return PGC_ENOMEM;
@@ -1042,7 +1043,8 @@ static int async_new(pgc_db *db, enum async_kind kind, int n, pgc_async **out, p
     int rc = PGC_OK;
     for (; a->nconns < n && rc == PGC_OK; a->nconns++) {
         pgc_pconn *c;
-        rc = a->on_scope ? pgc_db_hold(db, PGC_HELD_ASYNC, &c, err) : pgc_pool_get(db->pool, &c, err);
+        rc = a->on_scope ? pgc_db_hold(db, PGC_HELD_ASYNC, &c, err)
+                         : pgc_pool_get(db->pool, &c, err);
         if (rc != PGC_OK)
             break;
         rc = conn_setup(&a->conns[a->nconns], c, err);
@@ -1326,8 +1328,9 @@ static int wait_loop(pgc_async *root, int64_t until, pgc_error *err)
         for (int i = 0; i < n && r > 0 && !root->closed; i++) {
             if (!pfds[i].revents)
                 continue;
-            int events = (pfds[i].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL) ? PGC_WANT_READ : 0)
-                         | (pfds[i].revents & POLLOUT ? PGC_WANT_WRITE : 0);
+            short re = pfds[i].revents;
+            int events = (re & (POLLIN | POLLHUP | POLLERR | POLLNVAL) ? PGC_WANT_READ : 0)
+                         | (re & POLLOUT ? PGC_WANT_WRITE : 0);
             aconn *ac = conn_by_fd(root, pfds[i].fd);
             if (ac)
                 process_conn(root, ac, events);
