@@ -13,7 +13,8 @@
 #include "emit.h"
 
 #define USAGE                                                                         \
-    "usage: pgc generate [-c CATALOG...] -m MIGRATION... [-q QUERY...] -n NAME -o OUTDIR\n" \
+    "usage: pgc generate [-c CATALOG...] -m MIGRATION... [-q QUERY...] -n NAME -o OUTDIR\n"   \
+    "                    [--no-async]\n"                                           \
     "  -c, --catalog PATH...     catalog-only DDL: objects the queries use that the\n" \
     "                            library does not own and does not embed (another\n"  \
     "                            library's tables, an extension's, the host's),\n"    \
