@@ -5,6 +5,7 @@
  * "other" on the same pool).
  */
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -379,23 +380,32 @@ static void async__backend_killed__its_calls_lost_others_fine(void **state)
     assert_string_equal(t, "t");
     free(t);
     assert_ok(pgc_async_wait(a, 20000, &err), &err);
-    int lost = 0, fine = 0;
+    /* Each completed once, fine or lost; a call that ended on the victim
+       before it died is fine, so on it successes precede the first loss. */
+    int lost = 0, fine = 0, first_lost = 1 << 30, last_fine_on_victim = -1;
     for (int i = 0; i < 20; i++) {
         assert_int_equal(times_done(&log, calls[i]), 1);
+        int pos;
+        for (pos = 0; log.order[pos] != calls[i]; pos++)
+            ;
         int rc = pgc_call_status(calls[i], &err);
-        if (rc == PGC_OK && i == 0) {
-            fine++;
-        } else if (rc == PGC_OK) {
-            assert_ok(pgc_call_result(calls[i], &res, &err), &err);
-            assert_int_not_equal(atoi(pgc_result_value(res, 0, 1)), victim);
-            pgc_result_free(res);
+        if (rc == PGC_OK) {
+            if (i > 0) {
+                assert_ok(pgc_call_result(calls[i], &res, &err), &err);
+                if (atoi(pgc_result_value(res, 0, 1)) == victim && pos > last_fine_on_victim)
+                    last_fine_on_victim = pos;
+                pgc_result_free(res);
+            }
             fine++;
         } else {
             assert_int_equal(rc, PGC_ECONNLOST);
+            if (pos < first_lost)
+                first_lost = pos;
             lost++;
         }
         pgc_call_free(calls[i]);
     }
+    assert_true(last_fine_on_victim < first_lost);
     assert_true(lost > 0);
     assert_true(fine > 1);
     assert_int_equal(pgc_async_watches(a, NULL, 0), 1);
@@ -687,6 +697,39 @@ static void pipe__atomic_and_independent__run_twice(void **state)
     assert_pool_idle(f->db);
 }
 
+/* On a transaction scope a pipe's calls run in the scope's transaction. */
+static void pipe__on_a_transaction_scope(void **state)
+{
+    fixture *f = *state;
+    create_items(f->db, 1, "item");
+    pgc_error err = {0};
+    pgc_db *scope;
+    pgc_async *p;
+    pgc_call *calls[5];
+    assert_ok(pgc_tx_begin(f->db, &scope, &err), &err);
+    assert_ok(pgc_pipe_begin(scope, PGC_PIPE_INDEPENDENT, &p, &err), &err);
+    assert_int_equal(pgc_tx_commit(scope, &err), PGC_ETXSTATE); /* held by the pipe */
+    pipe_calls(p, 10, 0, calls);
+    assert_ok(pgc_pipe_run(p, &err), &err);
+    for (int i = 0; i < 5; i++)
+        assert_ok(pgc_call_status(calls[i], &err), &err);
+    free_calls(calls, 5);
+    pgc_async_close(p);
+    assert_ok(pgc_tx_rollback(scope, &err), &err); /* nothing of the pipe stays */
+    assert_int_equal(count(f->db), 1);
+
+    assert_ok(pgc_tx_begin(f->db, &scope, &err), &err);
+    assert_ok(pgc_pipe_begin(scope, PGC_PIPE_ATOMIC, &p, &err), &err);
+    pipe_calls(p, 10, 1, calls);
+    assert_int_equal(pgc_pipe_run(p, &err), PGC_ESQL);
+    assert_string_equal(err.sqlstate, "22012");
+    free_calls(calls, 5);
+    pgc_async_close(p);
+    assert_int_equal(pgc_tx_commit(scope, &err), PGC_ETXSTATE); /* the scope failed */
+    assert_int_equal(count(f->db), 1);
+    assert_pool_idle(f->db);
+}
+
 /* ---- driving it from a loop ------------------------------------------------------------ */
 
 typedef struct watch_log {
@@ -888,6 +931,72 @@ static void async__done_functions_send_free_and_close(void **state)
     assert_pool_idle(f->db);
 }
 
+/* A plan gone stale fails the calls in flight, once each; the next is prepared again. */
+static void async__stale_statement__fails_then_prepared_again(void **state)
+{
+    fixture *f = *state;
+    create_items(f->db, 3, "item");
+    pgc_error err = {0};
+    static const pgc_stmt star = {"star", "SELECT * FROM {{tables.items}} ORDER BY id", 0, NULL, 0, NULL, 0, 0};
+    pgc_async *a;
+    assert_ok(pgc_async_open(f->db, NULL, &a, &err), &err);
+    pgc_call *c[2];
+    pgc_result *res;
+    assert_ok(pgc_async_query(a, &star, NULL, NULL, NULL, &c[0], &err), &err);
+    assert_ok(pgc_async_wait(a, 10000, &err), &err);
+    assert_ok(pgc_call_result(c[0], &res, &err), &err);
+    assert_int_equal(pgc_result_cols(res), 2);
+    pgc_result_free(res);
+    pgc_call_free(c[0]);
+    /* through another connection of the pool */
+    assert_ok(pgc_exec(f->db, "ALTER TABLE {{tables.items}} ADD COLUMN extra int", NULL, &err), &err);
+    for (int i = 0; i < 2; i++)
+        assert_ok(pgc_async_query(a, &star, NULL, NULL, NULL, &c[i], &err), &err);
+    assert_ok(pgc_async_wait(a, 10000, &err), &err);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(pgc_call_status(c[i], &err), PGC_ESQL);
+        assert_string_equal(err.sqlstate, "0A000");
+        pgc_call_free(c[i]);
+    }
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < 2; i++)
+            assert_ok(pgc_async_query(a, &star, NULL, NULL, NULL, &c[i], &err), &err);
+        assert_ok(pgc_async_wait(a, 10000, &err), &err);
+        for (int i = 0; i < 2; i++) {
+            assert_ok(pgc_call_result(c[i], &res, &err), &err);
+            assert_int_equal(pgc_result_cols(res), 3);
+            assert_int_equal(pgc_result_rows(res), 3);
+            pgc_result_free(res);
+            pgc_call_free(c[i]);
+        }
+    }
+    pgc_async_close(a);
+    assert_pool_idle(f->db);
+}
+
+/* A COPY cannot run as a non-blocking call: it fails, its connection goes, the rest goes on. */
+static void async__copy_call__refused_the_rest_goes_on(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    static const pgc_stmt copy_out = {"copy_out", "COPY (SELECT 1) TO STDOUT", 0, NULL, 0, NULL, 0, 0};
+    pgc_async *a;
+    pgc_async_options opt = {.connections = 2};
+    assert_ok(pgc_async_open(f->db, &opt, &a, &err), &err);
+    pgc_call *c, *other;
+    assert_ok(pgc_async_query(a, &copy_out, NULL, NULL, NULL, &c, &err), &err);
+    assert_ok(pgc_async_wait(a, 10000, &err), &err);
+    assert_int_equal(pgc_call_status(c, &err), PGC_EINVAL);
+    assert_non_null(strstr(err.message, "COPY"));
+    pgc_call_free(c);
+    assert_ok(send1(a, &backend_pid, NULL, &other, &err), &err);
+    assert_ok(pgc_async_wait(a, 10000, &err), &err);
+    assert_ok(pgc_call_status(other, &err), &err);
+    pgc_call_free(other);
+    pgc_async_close(a);
+    assert_pool_idle(f->db);
+}
+
 /* statements=unnamed: no Parse, every call parsed with its execution. */
 static void async__unnamed_statements(void **state)
 {
@@ -919,6 +1028,55 @@ static void async__unnamed_statements(void **state)
     assert_int_equal(pgc_db_close(db), PGC_OK);
 }
 
+/* Two threads, each with its own pgc_async on one shared db (TSan: make check). */
+typedef struct worker {
+    pgc_db *db;
+    int ok;
+} worker;
+
+static void *drive(void *arg)
+{
+    worker *w = arg;
+    pgc_error err = {0};
+    pgc_async *a;
+    pgc_async_options opt = {.connections = 2};
+    if (pgc_async_open(w->db, &opt, &a, &err) != PGC_OK)
+        return NULL;
+    for (int round = 0; round < 5; round++) {
+        pgc_call *calls[40];
+        int sent = 0;
+        for (; sent < 40; sent++)
+            if (send_int(a, &get_item, sent + 1, &calls[sent], &err) != PGC_OK)
+                break;
+        pgc_async_wait(a, 20000, &err);
+        for (int i = 0; i < sent; i++) {
+            pgc_result *res;
+            if (pgc_call_result(calls[i], &res, &err) == PGC_OK) {
+                w->ok += atoi(pgc_result_value(res, 0, 0)) == i + 1;
+                pgc_result_free(res);
+            }
+            pgc_call_free(calls[i]);
+        }
+    }
+    pgc_async_close(a);
+    return NULL;
+}
+
+static void async__two_threads_on_one_db(void **state)
+{
+    fixture *f = *state;
+    create_items(f->db, 40, "item");
+    worker w[2] = {{f->db, 0}, {f->db, 0}};
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, drive, &w[i]), 0);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+    assert_int_equal(w[0].ok, 200);
+    assert_int_equal(w[1].ok, 200);
+    assert_pool_idle(f->db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -932,10 +1090,14 @@ int main(void)
         BOTH_MODES(async__transaction__commit_rollback_and_failure),
         BOTH_MODES(async__on_a_transaction_scope),
         BOTH_MODES(pipe__atomic_and_independent__run_twice),
+        BOTH_MODES(pipe__on_a_transaction_scope),
         BOTH_MODES(async__watch_fn_sequence),
         BOTH_MODES(async__poll_loop_with_watches),
         BOTH_MODES(async__done_functions_send_free_and_close),
         BOTH_MODES(async__unnamed_statements),
+        BOTH_MODES(async__copy_call__refused_the_rest_goes_on),
+        BOTH_MODES(async__stale_statement__fails_then_prepared_again),
+        BOTH_MODES(async__two_threads_on_one_db),
     };
     return cmocka_run_group_tests_name("async", tests, NULL, NULL);
 }
