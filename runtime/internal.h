@@ -34,6 +34,60 @@ void pgc_strlcpy(char *dst, const char *src, size_t dst_size);
 char *pgc_strdup(const char *s);
 
 
+/*
+ * Big-endian integers in and out of bytes (PostgreSQL's binary formats).
+ * Spelled out byte by byte, which compilers turn into one load or store and
+ * a byte swap: the decoders and COPY run these for every value.
+ */
+static inline uint16_t pgc_get_be16(const void *p)
+{
+    const unsigned char *u = p;
+    return (uint16_t)(u[0] << 8 | u[1]);
+}
+
+static inline uint32_t pgc_get_be32(const void *p)
+{
+    const unsigned char *u = p;
+    return (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 | (uint32_t)u[3];
+}
+
+static inline uint64_t pgc_get_be64(const void *p)
+{
+    const unsigned char *u = p;
+    return (uint64_t)u[0] << 56 | (uint64_t)u[1] << 48 | (uint64_t)u[2] << 40
+           | (uint64_t)u[3] << 32 | (uint64_t)u[4] << 24 | (uint64_t)u[5] << 16
+           | (uint64_t)u[6] << 8 | (uint64_t)u[7];
+}
+
+static inline void pgc_put_be16(void *p, uint16_t v)
+{
+    unsigned char *u = p;
+    u[0] = (unsigned char)(v >> 8);
+    u[1] = (unsigned char)v;
+}
+
+static inline void pgc_put_be32(void *p, uint32_t v)
+{
+    unsigned char *u = p;
+    u[0] = (unsigned char)(v >> 24);
+    u[1] = (unsigned char)(v >> 16);
+    u[2] = (unsigned char)(v >> 8);
+    u[3] = (unsigned char)v;
+}
+
+static inline void pgc_put_be64(void *p, uint64_t v)
+{
+    unsigned char *u = p;
+    u[0] = (unsigned char)(v >> 56);
+    u[1] = (unsigned char)(v >> 48);
+    u[2] = (unsigned char)(v >> 40);
+    u[3] = (unsigned char)(v >> 32);
+    u[4] = (unsigned char)(v >> 24);
+    u[5] = (unsigned char)(v >> 16);
+    u[6] = (unsigned char)(v >> 8);
+    u[7] = (unsigned char)v;
+}
+
 /* ---- config.c ---------------------------------------------------------- */
 
 /* One NAME=VALUE pair (server settings). */
