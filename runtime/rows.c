@@ -31,21 +31,36 @@ static const int kind_size[] = {
 
 typedef enum shape { SCALAR, ARRAY, RANGE, ENUM, ENUM_ARRAY, RECORD } shape;
 
+/*
+ * How a scalar's value is read and written in place, without a call:
+ * as a big-endian integer of 8, 4 or 2 bytes (int64_t, double,
+ * pgc_timestamp...), a bool byte, or a string in place (text).  SLOW: by
+ * the type's own function (arrays, numeric, uuid, ...).
+ */
+enum { SLOW, FIXED8, FIXED4, FIXED2, BOOL1, STRING };
+enum {
+    FAST_INT2 = FIXED2, FAST_INT4 = FIXED4, FAST_INT8 = FIXED8, FAST_FLOAT4 = FIXED4,
+    FAST_FLOAT8 = FIXED8, FAST_BOOL = BOOL1, FAST_TEXT = STRING, FAST_JSONB = SLOW,
+    FAST_NUMERIC = SLOW, FAST_BYTES = SLOW, FAST_UUID = SLOW, FAST_DATE = FIXED4,
+    FAST_TIMESTAMP = FIXED8, FAST_INTERVAL = SLOW
+};
+
 /* What each pgc_type_code is: the OID the server reports (0: the
- * database's own, not checked), its values' kind and its shape. */
+ * database's own, not checked), its values' kind and its shape, and for
+ * the scalars that have one their fast form. */
 static const struct type_info {
     Oid oid, elem;              /* elem: an array's element type */
-    unsigned char kind, shape;
+    unsigned char kind, shape, fast;
 } types[] = {
 #define PGC_TYPE(NAME, oid, array_oid, KIND)                                                   \
-    [PGC_T_##NAME] = {oid, 0, KIND_##KIND, SCALAR},                                            \
-    [PGC_T_##NAME##_ARRAY] = {array_oid, oid, KIND_##KIND, ARRAY},
-#define PGC_RANGE(NAME, oid, KIND) [PGC_T_##NAME] = {oid, 0, KIND_##KIND, RANGE},
+    [PGC_T_##NAME] = {oid, 0, KIND_##KIND, SCALAR, FAST_##KIND},                               \
+    [PGC_T_##NAME##_ARRAY] = {array_oid, oid, KIND_##KIND, ARRAY, SLOW},
+#define PGC_RANGE(NAME, oid, KIND) [PGC_T_##NAME] = {oid, 0, KIND_##KIND, RANGE, SLOW},
 #include "pgc_types.def"
-    [PGC_T_CITEXT] = {0, 0, KIND_TEXT, SCALAR},
-    [PGC_T_ENUM] = {0, 0, KIND_TEXT, ENUM},
-    [PGC_T_ENUM_ARRAY] = {0, 0, KIND_TEXT, ENUM_ARRAY},
-    [PGC_T_RECORD] = {0, 0, KIND_NONE, RECORD},
+    [PGC_T_CITEXT] = {0, 0, KIND_TEXT, SCALAR, STRING},
+    [PGC_T_ENUM] = {0, 0, KIND_TEXT, ENUM, SLOW},
+    [PGC_T_ENUM_ARRAY] = {0, 0, KIND_TEXT, ENUM_ARRAY, SLOW},
+    [PGC_T_RECORD] = {0, 0, KIND_NONE, RECORD, SLOW},
 };
 
 static Oid type_oid(pgc_type_code t)
@@ -300,6 +315,38 @@ static int read_other(pgc_result *res, pgc_field f, const pgc_column *c, void *p
 }
 
 /*
+ * The value of a fixed-size scalar or text column, decoded in place: the
+ * common columns, without the pgc_field and the calls read_value makes.
+ * Returns 0 for a type it leaves to read_value.  A value of the wrong size
+ * reads as 0, as pgc_field_int8 and the others read it.
+ */
+static inline int read_fast(const struct type_info *t, const char *v, int len, void *p)
+{
+    uint64_t u8;
+    uint32_t u4;
+    switch (t->fast) {
+    case FIXED8: /* int64_t, double, pgc_timestamp */
+        u8 = len == 8 ? pgc_get_be64(v) : 0;
+        memcpy(p, &u8, sizeof u8);
+        return 1;
+    case FIXED4: /* int32_t, float, pgc_date */
+        u4 = len == 4 ? pgc_get_be32(v) : 0;
+        memcpy(p, &u4, sizeof u4);
+        return 1;
+    case FIXED2:
+        *(int16_t *)p = (int16_t)(len == 2 ? pgc_get_be16(v) : 0);
+        return 1;
+    case BOOL1:
+        *(bool *)p = len == 1 && *v != 0;
+        return 1;
+    case STRING:
+        *(const char **)p = v; /* pgc_field_text */
+        return 1;
+    }
+    return 0;
+}
+
+/*
  * Value f into the member c of the struct at base: a NULL sets the
  * companion or is refused; a value is decoded by its type's shape (the
  * fixed-size scalars here, the rest by read_other).
@@ -315,47 +362,38 @@ static inline int read_value(pgc_result *res, pgc_field f, const pgc_column *c, 
             *(bool *)(base + c->is_null) = true;
         return PGC_OK; /* the member stays zeroed: NULL, 0, an empty view */
     }
-    const struct type_info *t = &types[c->type];
-    if (t->shape == SCALAR) {
-        switch ((kind)t->kind) {
-        case KIND_INT2: *(int16_t *)p = pgc_field_int2(f); return PGC_OK;
-        case KIND_INT4: *(int32_t *)p = pgc_field_int4(f); return PGC_OK;
-        case KIND_INT8: *(int64_t *)p = pgc_field_int8(f); return PGC_OK;
-        case KIND_FLOAT8: *(double *)p = pgc_field_float8(f); return PGC_OK;
-        case KIND_BOOL: *(bool *)p = pgc_field_bool(f); return PGC_OK;
-        case KIND_TEXT: *(const char **)p = f.data; return PGC_OK; /* pgc_field_text */
-        case KIND_TIMESTAMP: *(pgc_timestamp *)p = pgc_field_timestamp(f); return PGC_OK;
-        case KIND_FLOAT4: case KIND_JSONB: case KIND_NUMERIC: case KIND_BYTES: case KIND_UUID:
-        case KIND_DATE: case KIND_INTERVAL: case KIND_NONE:
-            break;
-        }
-    }
+    if (read_fast(&types[c->type], f.data, f.len, p))
+        return PGC_OK;
     return read_other(res, f, c, p, stmt, outer, err);
-}
-
-/* The value at (r, col) of pq, a row libpq has; its type is not needed here. */
-static inline pgc_field field_at(const PGresult *pq, int r, int col)
-{
-    pgc_field f = {0, NULL, -1};
-    /* as pgc_get_field: only an empty value needs PQgetisnull */
-    int len = PQgetlength(pq, r, col);
-    if (len > 0 || !PQgetisnull(pq, r, col)) {
-        f.data = PQgetvalue(pq, r, col);
-        f.len = len;
-    }
-    return f;
 }
 
 int pgc_read_row(pgc_result *res, int r, const pgc_stmt *stmt, const pgc_row_type *rt,
                  bool check, void *row, pgc_error *err)
 {
     const PGresult *pq = pgc_result_pq(res);
+    char *base = row;
     memset(row, 0, rt->size);
     int rc = check ? check_row_type(res, stmt, rt, err) : PGC_OK;
     if (rc == PGC_OK && (r < 0 || r >= PQntuples(pq)))
         rc = pgc_fail_query(err, PGC_EINVAL, stmt, "no row %d in the result", r);
-    for (size_t i = 0; rc == PGC_OK && i < rt->ncols; i++)
-        rc = read_value(res, field_at(pq, r, (int)i), &rt->cols[i], row, stmt, NULL, err);
+    int ncols = (int)rt->ncols;
+    for (int i = 0; rc == PGC_OK && i < ncols; i++) {
+        const pgc_column *c = &rt->cols[i];
+        /* as pgc_get_field: only an empty value needs PQgetisnull */
+        int len = PQgetlength(pq, r, i);
+        if (len == 0 && PQgetisnull(pq, r, i)) {
+            if (c->is_null == PGC_NOT_NULL)
+                rc = refuse_null(stmt, NULL, c, err);
+            else if (c->is_null >= 0)
+                *(bool *)(base + c->is_null) = true;
+            continue; /* the member stays zeroed: NULL, 0, an empty view */
+        }
+        const char *v = PQgetvalue(pq, r, i);
+        if (!read_fast(&types[c->type], v, len, base + c->offset)) {
+            pgc_field f = {0, v, len};
+            rc = read_value(res, f, c, base, stmt, NULL, err);
+        }
+    }
     if (rc != PGC_OK)
         memset(row, 0, rt->size);
     return rc;
