@@ -167,6 +167,7 @@ int64_t pgc_now_ms(void);
 /* ---- db.c -------------------------------------------------------------- */
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 /*
  * A statement rendered for one db: its SQL and its prepared name.  Found by
@@ -195,9 +196,11 @@ struct pgc_db {
     char *schema;        /* NULL: no schema */
     /* a db (root) only: */
     int owns_pool;
-    pthread_mutex_t lock;      /* guards cache, open_scopes and open_handles */
-    pgc_rendered **cache;      /* open addressing by stmt pointer */
-    size_t cache_cap, cache_count;
+    pthread_mutex_t lock;      /* guards writing cache, open_scopes and open_handles */
+    /* statements rendered for this db, by stmt pointer (db.c): read without
+     * the lock, written under it */
+    struct pgc_rendered_table *_Atomic cache;
+    size_t cache_count;
     int open_scopes;           /* transaction scopes (tx.c) */
     int open_handles;          /* streams, batches, COPYs (pgc_db_count_open) */
     /* a transaction scope only: */
