@@ -127,6 +127,7 @@ void pgc_settings_free(pgc_settings *s);
 typedef struct pgc_prepared_set {
     char **names;     /* open addressing, NULL = empty */
     uint64_t *hashes;
+    const void **checked; /* the row type its result's columns matched, or NULL */
     size_t cap, count;
 } pgc_prepared_set;
 
@@ -153,6 +154,12 @@ void pgc_pool_attach(pgc_pool *pool);
 void pgc_pool_detach(pgc_pool *pool);
 
 int pgc_prepared_has(const pgc_prepared_set *s, const char *name, uint64_t hash);
+/*
+ * Where the set records, for name, the row type its result's columns were
+ * found to match (NULL until checked; the set forgets it with the name), or
+ * NULL if name is not in the set.  Valid until the set next changes.
+ */
+const void **pgc_prepared_checked(pgc_prepared_set *s, const char *name, uint64_t hash);
 int pgc_prepared_add(pgc_prepared_set *s, const char *name, uint64_t hash);
 void pgc_prepared_remove(pgc_prepared_set *s, const char *name, uint64_t hash);
 void pgc_prepared_clear(pgc_prepared_set *s);
@@ -291,6 +298,26 @@ int pgc_fail_stmt(pgc_error *err, pgc_pconn *c, const PGresult *res,
                   const pgc_rendered *r);
 /* "DEALLOCATE <quoted name>" into buf. */
 int pgc_deallocate_sql(PGconn *pg, const char *name, char *buf, size_t size);
+
+/* ---- query.c and rows.c: results read into row types ------------------- */
+
+struct pgc_row_type;
+
+/* res's columns are rt's (their count, types and format), or why not. */
+int pgc_row_type_check(const PGresult *res, const pgc_stmt *stmt,
+                       const struct pgc_row_type *rt, pgc_error *err);
+
+/*
+ * pgc_query for a caller that reads the result's rows into rt (NULL: as
+ * pgc_query): a result with rows has its columns checked against rt, once
+ * per prepared statement and connection.  The server keeps a prepared
+ * statement's result columns for its life, or fails its execution with
+ * 0A000 (pgc_conn_forget_stale), which makes the connection forget it and
+ * its check; statements=unnamed checks every result.
+ */
+int pgc_query_rows(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
+                   const int *lengths, const int *formats, const struct pgc_row_type *rt,
+                   pgc_result **out, pgc_error *err);
 
 /* ---- async.c: what rows.c's call decoders (pgc_call_row...) need ------- */
 

@@ -63,16 +63,28 @@ uint64_t pgc_hash64(const void *data, size_t len, uint64_t seed)
 
 /* ---- the per-connection set of prepared statement names ---------------- */
 
-int pgc_prepared_has(const pgc_prepared_set *s, const char *name, uint64_t hash)
+/* The slot of name, or -1. */
+static long prepared_find(const pgc_prepared_set *s, const char *name, uint64_t hash)
 {
     if (!s->cap)
-        return 0;
+        return -1;
     for (size_t i = hash & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
         if (!s->names[i])
-            return 0;
+            return -1;
         if (s->hashes[i] == hash && strcmp(s->names[i], name) == 0)
-            return 1;
+            return (long)i;
     }
+}
+
+int pgc_prepared_has(const pgc_prepared_set *s, const char *name, uint64_t hash)
+{
+    return prepared_find(s, name, hash) >= 0;
+}
+
+const void **pgc_prepared_checked(pgc_prepared_set *s, const char *name, uint64_t hash)
+{
+    long i = prepared_find(s, name, hash);
+    return i >= 0 ? &s->checked[i] : NULL;
 }
 
 static int prepared_grow(pgc_prepared_set *s)
@@ -80,9 +92,11 @@ static int prepared_grow(pgc_prepared_set *s)
     size_t cap = s->cap ? s->cap * 2 : 16;
     char **names = calloc(cap, sizeof *names);
     uint64_t *hashes = calloc(cap, sizeof *hashes);
-    if (!names || !hashes) {
+    const void **checked = calloc(cap, sizeof *checked);
+    if (!names || !hashes || !checked) {
         free(names);
         free(hashes);
+        free(checked);
         return PGC_ENOMEM;
     }
     for (size_t i = 0; i < s->cap; i++) {
@@ -93,11 +107,14 @@ static int prepared_grow(pgc_prepared_set *s)
             j = (j + 1) & (cap - 1);
         names[j] = s->names[i];
         hashes[j] = s->hashes[i];
+        checked[j] = s->checked[i];
     }
     free(s->names);
     free(s->hashes);
+    free(s->checked);
     s->names = names;
     s->hashes = hashes;
+    s->checked = checked;
     s->cap = cap;
     return PGC_OK;
 }
@@ -112,6 +129,7 @@ int pgc_prepared_add(pgc_prepared_set *s, const char *name, uint64_t hash)
     if (!(s->names[i] = pgc_strdup(name)))
         return PGC_ENOMEM;
     s->hashes[i] = hash;
+    s->checked[i] = NULL;
     s->count++;
     return PGC_OK;
 }
@@ -128,16 +146,20 @@ void pgc_prepared_remove(pgc_prepared_set *s, const char *name, uint64_t hash)
         return;
     free(s->names[i]);
     s->names[i] = NULL;
+    s->checked[i] = NULL;
     s->count--;
     for (size_t j = (i + 1) & mask; s->names[j]; j = (j + 1) & mask) {
         char *moved = s->names[j];
         uint64_t h = s->hashes[j];
+        const void *checked = s->checked[j];
         s->names[j] = NULL;
+        s->checked[j] = NULL;
         size_t k = h & mask;
         while (s->names[k])
             k = (k + 1) & mask;
         s->names[k] = moved;
         s->hashes[k] = h;
+        s->checked[k] = checked;
     }
 }
 
@@ -147,6 +169,7 @@ void pgc_prepared_clear(pgc_prepared_set *s)
         free(s->names[i]);
     free(s->names);
     free(s->hashes);
+    free(s->checked);
     memset(s, 0, sizeof *s);
 }
 

@@ -136,10 +136,9 @@ int pgc_result_check(const pgc_result *res, const pgc_stmt *stmt, int ncols,
     return rc;
 }
 
-static int check_row_type(const pgc_result *res, const pgc_stmt *stmt, const pgc_row_type *rt,
-                          pgc_error *err)
+int pgc_row_type_check(const PGresult *r, const pgc_stmt *stmt, const pgc_row_type *rt,
+                       pgc_error *err)
 {
-    const PGresult *r = pgc_result_pq((pgc_result *)(uintptr_t)res);
     int rc = check_count(r, stmt, (int)rt->ncols, err);
     /* the common case without a call per column; check_column words a mismatch */
     for (size_t i = 0; rc == PGC_OK && i < rt->ncols; i++) {
@@ -373,7 +372,7 @@ int pgc_read_row(pgc_result *res, int r, const pgc_stmt *stmt, const pgc_row_typ
     const PGresult *pq = pgc_result_pq(res);
     char *base = row;
     memset(row, 0, rt->size);
-    int rc = check ? check_row_type(res, stmt, rt, err) : PGC_OK;
+    int rc = check ? pgc_row_type_check(pq, stmt, rt, err) : PGC_OK;
     if (rc == PGC_OK && (r < 0 || r >= PQntuples(pq)))
         rc = pgc_fail_query(err, PGC_EINVAL, stmt, "no row %d in the result", r);
     int ncols = (int)rt->ncols;
@@ -628,15 +627,17 @@ static int args_encode(const pgc_stmt *stmt, const pgc_param *params, const void
 
 /* ---- one call per shape of query ------------------------------------------------------------- */
 
-/* pgc_query with stmt's parameters encoded. */
+/* pgc_query with stmt's parameters encoded; with rt, the result's columns
+ * checked against it (pgc_query_rows). */
 static int run(pgc_db *db, const pgc_stmt *stmt, const pgc_param *params,
-               const void *const *args, pgc_result **res, pgc_error *err)
+               const void *const *args, const pgc_row_type *rt, pgc_result **res,
+               pgc_error *err)
 {
     encoded e;
     int rc = args_encode(stmt, params, args, &e, err);
     if (rc != PGC_OK)
         return rc;
-    rc = pgc_query(db, stmt, e.values, e.lengths, e.formats, res, err);
+    rc = pgc_query_rows(db, stmt, e.values, e.lengths, e.formats, rt, res, err);
     args_free(&e);
     return rc;
 }
@@ -646,7 +647,7 @@ int pgc_run(pgc_db *db, const pgc_stmt *stmt, const pgc_param *params, const voi
 {
     if (res)
         *res = NULL;
-    return run(db, stmt, params, args, res, err);
+    return run(db, stmt, params, args, NULL, res, err);
 }
 
 int pgc_batch_queue_args(pgc_batch *b, const pgc_stmt *stmt, const pgc_param *params,
@@ -661,8 +662,9 @@ int pgc_batch_queue_args(pgc_batch *b, const pgc_stmt *stmt, const pgc_param *pa
     return rc;
 }
 
-int pgc_result_row(pgc_result *res, const pgc_stmt *stmt, const pgc_row_type *rt, void *row,
-                   pgc_result **keep, pgc_error *err)
+/* pgc_result_row; check false: the columns were checked already. */
+static int result_row(pgc_result *res, const pgc_stmt *stmt, const pgc_row_type *rt, bool check,
+                      void *row, pgc_result **keep, pgc_error *err)
 {
     int rc;
     if (keep)
@@ -671,7 +673,7 @@ int pgc_result_row(pgc_result *res, const pgc_stmt *stmt, const pgc_row_type *rt
         memset(row, 0, rt->size);
         rc = pgc_fail_query(err, PGC_ENOROW, stmt, "no row");
     } else {
-        rc = pgc_read_row(res, 0, stmt, rt, true, row, err);
+        rc = pgc_read_row(res, 0, stmt, rt, check, row, err);
     }
     if (rc == PGC_OK && keep)
         *keep = res;
@@ -680,17 +682,25 @@ int pgc_result_row(pgc_result *res, const pgc_stmt *stmt, const pgc_row_type *rt
     return rc;
 }
 
+int pgc_result_row(pgc_result *res, const pgc_stmt *stmt, const pgc_row_type *rt, void *row,
+                   pgc_result **keep, pgc_error *err)
+{
+    return result_row(res, stmt, rt, true, row, keep, err);
+}
+
 int pgc_query_row(pgc_db *db, const pgc_stmt *stmt, const pgc_param *params,
                   const void *const *args, const pgc_row_type *rt, void *row, pgc_result **keep,
                   pgc_error *err)
 {
     pgc_result *res;
-    int rc = run(db, stmt, params, args, &res, err);
+    int rc = run(db, stmt, params, args, rt, &res, err);
     if (rc != PGC_OK) {
+        if (keep)
+            *keep = NULL;
         memset(row, 0, rt->size);
         return rc;
     }
-    return pgc_result_row(res, stmt, rt, row, keep, err);
+    return result_row(res, stmt, rt, false, row, keep, err);
 }
 
 int pgc_query_affected(pgc_db *db, const pgc_stmt *stmt, const pgc_param *params,
@@ -699,7 +709,7 @@ int pgc_query_affected(pgc_db *db, const pgc_stmt *stmt, const pgc_param *params
     pgc_result *res;
     if (affected)
         *affected = 0;
-    int rc = run(db, stmt, params, args, &res, err);
+    int rc = run(db, stmt, params, args, NULL, &res, err);
     if (rc != PGC_OK)
         return rc;
     if (affected)
