@@ -319,6 +319,21 @@ int pgc_query_rows(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
                    const int *lengths, const int *formats, const struct pgc_row_type *rt,
                    pgc_result **out, pgc_error *err);
 
+/* ---- copy.c: whole rows written in place (rows.c's pgc_copy_rows) ------- */
+
+/*
+ * The free part of c's buffer, [returned, *limit), for whole rows of ncols
+ * fields (their field count included) that the caller writes in place and
+ * hands over with pgc_copy_wrote(c, end of what it wrote); the buffer is
+ * sent first if fewer than min bytes are free.  NULL when rows must go
+ * through pgc_copy_row and the field calls instead, which report why: the
+ * copy failed already, a row is incomplete, ncols is not the COPY's column
+ * count, or min is more than the buffer holds.  Between this call and
+ * pgc_copy_wrote, no other call on c.
+ */
+unsigned char *pgc_copy_room(pgc_copy *c, int ncols, size_t min, unsigned char **limit);
+void pgc_copy_wrote(pgc_copy *c, const unsigned char *end);
+
 /* ---- async.c: what rows.c's call decoders (pgc_call_row...) need ------- */
 
 /*

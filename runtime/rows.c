@@ -794,34 +794,39 @@ static bool member_is_null(const pgc_column *c, const char *base)
     return c->is_null >= 0 && *(const bool *)(base + c->is_null);
 }
 
-/* What row i (at base) holds that no server should be sent. */
-static int copy_check(const pgc_stmt *stmt, const pgc_row_type *rt, const char *base, size_t i,
+/* Whether member c may hold what no server should be sent (copy_check). */
+static bool copy_checks(const pgc_column *c)
+{
+    const struct type_info *t = &types[c->type];
+    return (t->shape == SCALAR && c->is_null == PGC_NOT_NULL
+            && (t->kind == KIND_TEXT || t->kind == KIND_JSONB || t->kind == KIND_NUMERIC))
+           || t->shape == ARRAY || t->shape == ENUM;
+}
+
+/* What member c of row i (at base) holds that no server should be sent. */
+static int copy_check(const pgc_stmt *stmt, const pgc_column *c, const char *base, size_t i,
                       pgc_error *err)
 {
-    for (size_t k = 0; k < rt->ncols; k++) {
-        const pgc_column *c = &rt->cols[k];
-        const struct type_info *t = &types[c->type];
-        const void *v = base + c->offset;
-        if (member_is_null(c, base))
-            continue;
-        if (t->shape == SCALAR && c->is_null == PGC_NOT_NULL
-            && (t->kind == KIND_TEXT || t->kind == KIND_JSONB || t->kind == KIND_NUMERIC)
-            && !*(const char *const *)v)
-            return pgc_fail_query(err, PGC_EINVAL, stmt, "row %zu: %s is NULL", i, c->name);
-        if (t->shape == ARRAY) {
-            const void *items = NULL;
-            size_t len = 0;
-            array_view((kind)t->kind, v, &items, &len);
-            if (!items && len)
-                return pgc_fail_query(err, PGC_EINVAL, stmt, "row %zu: %s has no items", i,
-                                      c->name);
-        }
-        if (t->shape == ENUM) {
-            const pgc_enum_type *et = c->info;
-            if (!et->to_text(v))
-                return pgc_fail_query(err, PGC_EINVAL, stmt, "row %zu: %s is not a %s value", i,
-                                      c->name, et->name);
-        }
+    const struct type_info *t = &types[c->type];
+    const void *v = base + c->offset;
+    if (member_is_null(c, base))
+        return PGC_OK;
+    if (t->shape == SCALAR && c->is_null == PGC_NOT_NULL
+        && (t->kind == KIND_TEXT || t->kind == KIND_JSONB || t->kind == KIND_NUMERIC)
+        && !*(const char *const *)v)
+        return pgc_fail_query(err, PGC_EINVAL, stmt, "row %zu: %s is NULL", i, c->name);
+    if (t->shape == ARRAY) {
+        const void *items = NULL;
+        size_t len = 0;
+        array_view((kind)t->kind, v, &items, &len);
+        if (!items && len)
+            return pgc_fail_query(err, PGC_EINVAL, stmt, "row %zu: %s has no items", i, c->name);
+    }
+    if (t->shape == ENUM) {
+        const pgc_enum_type *et = c->info;
+        if (!et->to_text(v))
+            return pgc_fail_query(err, PGC_EINVAL, stmt, "row %zu: %s is not a %s value", i,
+                                  c->name, et->name);
     }
     return PGC_OK;
 }
@@ -869,6 +874,141 @@ static void copy_field(pgc_copy *cp, const pgc_column *c, const char *base)
     pgc_copy_encoded(cp, rc, enc, len, NULL);
 }
 
+enum { COPY_PLAN_COLS = 64 };
+
+/*
+ * What pgc_copy_rows works out once for a row type: the columns it checks
+ * before sending (a NOT NULL string's pointer is tested in place, the rest
+ * by copy_check), and whether every column has a fast form, so that a row
+ * is written in place (copy_row_fast) in at most `fixed` bytes plus its
+ * strings' lengths.
+ */
+typedef struct copy_plan {
+    size_t nchecks, checks[COPY_PLAN_COLS];         /* by copy_check */
+    size_t nnot_null, not_null[COPY_PLAN_COLS];     /* offsets of NOT NULL strings */
+    bool lists;                                     /* the lists hold every column */
+    bool fast;
+    size_t fixed, nstrings, strings[COPY_PLAN_COLS]; /* columns of strings */
+    struct copy_col {
+        size_t offset;
+        ptrdiff_t is_null;
+        unsigned char fast;
+        bool nullable; /* has a companion: is_null is its offset */
+    } col[COPY_PLAN_COLS];
+} copy_plan;
+
+static void copy_plan_make(copy_plan *p, const pgc_row_type *rt)
+{
+    static const size_t field_max[] = {[FIXED8] = 12, [FIXED4] = 8, [FIXED2] = 6, [BOOL1] = 5,
+                                       [STRING] = 4};
+    p->nchecks = p->nnot_null = p->nstrings = 0;
+    p->fast = p->lists = rt->ncols <= COPY_PLAN_COLS;
+    p->fixed = 2;
+    for (size_t k = 0; rt->ncols <= COPY_PLAN_COLS && k < rt->ncols; k++) {
+        const pgc_column *c = &rt->cols[k];
+        unsigned char fast = types[c->type].fast;
+        if (fast == STRING && c->is_null == PGC_NOT_NULL)
+            p->not_null[p->nnot_null++] = c->offset;
+        else if (copy_checks(c))
+            p->checks[p->nchecks++] = k;
+        p->fast = p->fast && fast != SLOW;
+        p->fixed += field_max[fast];
+        if (fast == STRING)
+            p->strings[p->nstrings++] = k;
+        p->col[k] = (struct copy_col){c->offset, c->is_null, fast, c->is_null >= 0};
+    }
+}
+
+/* Row i (at base) may be sent, or why not. */
+static int copy_row_check(const pgc_stmt *stmt, const pgc_row_type *rt, const copy_plan *p,
+                          const char *base, size_t i, pgc_error *err)
+{
+    int rc = PGC_OK;
+    if (!p->lists) { /* every column */
+        for (size_t k = 0; rc == PGC_OK && k < rt->ncols; k++)
+            if (copy_checks(&rt->cols[k]))
+                rc = copy_check(stmt, &rt->cols[k], base, i, err);
+        return rc;
+    }
+    for (size_t k = 0; k < p->nnot_null; k++)
+        if (!*(const char *const *)(base + p->not_null[k]))
+            rc = PGC_EINVAL;
+    if (p->nchecks)
+        for (size_t k = 0; rc == PGC_OK && k < p->nchecks; k++)
+            rc = copy_check(stmt, &rt->cols[p->checks[k]], base, i, err);
+    if (rc != PGC_OK) /* copy_check words it, in column order */
+        for (size_t k = 0; k < rt->ncols; k++)
+            if (copy_checks(&rt->cols[k]) && copy_check(stmt, &rt->cols[k], base, i, err))
+                break;
+    return rc;
+}
+
+/* How many bytes the row at base takes at most by plan p; its strings'
+ * lengths in lens, by column. */
+static size_t copy_row_max(const copy_plan *p, const char *base, size_t *lens)
+{
+    size_t max = p->fixed;
+    for (size_t j = 0; j < p->nstrings; j++) {
+        size_t k = p->strings[j];
+        const char *s = *(const char *const *)(base + p->col[k].offset);
+        max += lens[k] = s ? strlen(s) : 0;
+    }
+    return max;
+}
+
+/* The row at base written at out by plan p (room for copy_row_max bytes);
+ * returns the end of what it wrote. */
+static unsigned char *copy_row_fast(unsigned char *out, const copy_plan *p,
+                                    const pgc_row_type *rt, const char *base,
+                                    const size_t *lens)
+{
+    pgc_put_be16(out, (uint16_t)rt->ncols);
+    out += 2;
+    for (size_t k = 0; k < rt->ncols; k++) {
+        const struct copy_col *c = &p->col[k];
+        const char *v = base + c->offset, *s;
+        uint64_t u8;
+        uint32_t u4;
+        if (c->nullable && *(const bool *)(base + c->is_null))
+            goto null;
+        switch (c->fast) {
+        case FIXED8:
+            memcpy(&u8, v, sizeof u8);
+            pgc_put_be32(out, 8);
+            pgc_put_be64(out + 4, u8);
+            out += 12;
+            continue;
+        case FIXED4:
+            memcpy(&u4, v, sizeof u4);
+            pgc_put_be32(out, 4);
+            pgc_put_be32(out + 4, u4);
+            out += 8;
+            continue;
+        case FIXED2:
+            pgc_put_be32(out, 2);
+            pgc_put_be16(out + 4, (uint16_t)*(const int16_t *)v);
+            out += 6;
+            continue;
+        case BOOL1:
+            pgc_put_be32(out, 1);
+            out[4] = *(const bool *)v ? 1 : 0;
+            out += 5;
+            continue;
+        case STRING:
+            if (!(s = *(const char *const *)v))
+                goto null;
+            pgc_put_be32(out, (uint32_t)lens[k]);
+            memcpy(out + 4, s, lens[k]);
+            out += 4 + lens[k];
+            continue;
+        }
+    null:
+        pgc_put_be32(out, 0xffffffffu);
+        out += 4;
+    }
+    return out;
+}
+
 int pgc_copy_rows(pgc_db *db, const pgc_stmt *stmt, const pgc_row_type *rt, const void *rows,
                   size_t n, int64_t *copied, pgc_error *err)
 {
@@ -878,19 +1018,37 @@ int pgc_copy_rows(pgc_db *db, const pgc_stmt *stmt, const pgc_row_type *rt, cons
         *copied = 0;
     if (!rows && n > 0)
         return pgc_fail_query(err, PGC_EINVAL, stmt, "rows is NULL");
+    copy_plan plan;
+    copy_plan_make(&plan, rt);
     for (size_t i = 0; i < n; i++) {
-        int rc = copy_check(stmt, rt, base + i * rt->size, i, err);
+        int rc = copy_row_check(stmt, rt, &plan, base + i * rt->size, i, err);
         if (rc != PGC_OK)
             return rc;
     }
     int rc = pgc_copy_begin(db, stmt, &cp, err);
     if (rc != PGC_OK)
         return rc;
+    unsigned char *out = NULL, *limit = NULL; /* pgc_copy_room's, while rows go fast */
+    size_t lens[COPY_PLAN_COLS];
     for (size_t i = 0; i < n; i++) {
+        const char *row = base + i * rt->size;
+        if (plan.fast) {
+            size_t max = copy_row_max(&plan, row, lens);
+            if (out && (size_t)(limit - out) < max) {
+                pgc_copy_wrote(cp, out);
+                out = NULL;
+            }
+            if (out || (out = pgc_copy_room(cp, (int)rt->ncols, max, &limit))) {
+                out = copy_row_fast(out, &plan, rt, row, lens);
+                continue;
+            }
+        }
         if (pgc_copy_row(cp, (int)rt->ncols, NULL) != PGC_OK)
             break; /* pgc_copy_end reports it */
         for (size_t k = 0; k < rt->ncols; k++)
-            copy_field(cp, &rt->cols[k], base + i * rt->size);
+            copy_field(cp, &rt->cols[k], row);
     }
+    if (out)
+        pgc_copy_wrote(cp, out);
     return pgc_copy_end(cp, copied, err);
 }
