@@ -140,8 +140,9 @@ typedef struct pgc_pconn {
     pgc_prepared_set stale;    /* prepared, but to deallocate before reuse */
     int broken;                /* retire on release whatever its state */
     int unnamed;               /* run statements unnamed (PQexecParams), prepare nothing */
-    struct pgc_pconn *next;    /* idle stack, or checked-out list */
-    struct pgc_pconn *prev;    /* checked-out list */
+    int exposed;               /* handed out as a PGconn (pgc_pool_acquire): on the busy list */
+    struct pgc_pconn *next;    /* idle stack, or busy list */
+    struct pgc_pconn *prev;    /* busy list */
 } pgc_pconn;
 
 int pgc_pool_get(pgc_pool *pool, pgc_pconn **out, pgc_error *err);

@@ -6,6 +6,14 @@
  * outside the mutex: a thread that wants a new connection first reserves a
  * slot (total++), then connects unlocked.
  *
+ * The hot slot: a connection given back while no thread waits is parked in
+ * one atomic slot instead of the idle stack, and the next acquire takes it
+ * from there, so a call on a quiet pool takes no lock.  A waiter counts
+ * itself (nwaiting) before it looks at the slot, and a release looks at
+ * nwaiting after it parks; both sequentially consistent, so at least one of
+ * them sees the other: the waiter takes the parked connection, or the
+ * release takes it back under the lock and hands it to the oldest waiter.
+ *
  * Fairness: a released connection goes straight to the oldest waiter, and a
  * freed slot lets the oldest waiter connect, so no thread starves while
  * others keep arriving.
@@ -13,6 +21,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -31,13 +40,14 @@ struct pgc_pool {
     pthread_mutex_t lock;
     pgc_settings s;
     int total;             /* open or being opened */
-    int in_use;
+    atomic_int in_use;     /* checked out (changed with or without the lock) */
     int attached;
+    pgc_pconn *_Atomic hot; /* an idle connection parked outside the lock, or NULL */
     pgc_pconn *idle;       /* LIFO: the warmest connection first */
-    int nidle;
-    pgc_pconn *busy;       /* checked out, doubly linked */
+    int nidle;             /* on the idle stack (the hot slot not counted) */
+    pgc_pconn *busy;       /* handed out as a PGconn (pgc_pool_acquire), doubly linked */
     waiter *head, *tail;
-    int nwaiting;
+    atomic_int nwaiting;   /* changed under the lock, read without it */
     uint64_t opened, closed;
     pgc_trace_fn trace;    /* pgc_pool_set_trace */
     void *trace_ud;
@@ -365,8 +375,6 @@ static void drop_notifies(PGconn *pg)
  */
 static int still_good(const pgc_settings *s, pgc_pconn *c)
 {
-    if (PQstatus(c->pg) != CONNECTION_OK)
-        return 0;
     /* The clock is read only when a limit needs it (it is on every call's path). */
     int64_t now = s->max_idle_ms || s->max_lifetime_ms || s->check_after_idle_ms
                       ? pgc_now_ms()
@@ -375,8 +383,12 @@ static int still_good(const pgc_settings *s, pgc_pconn *c)
         return 0;
     if (s->max_lifetime_ms && now - c->created_ms >= s->max_lifetime_ms)
         return 0;
+    /* Given back connected and idle (should_retire), and no call on its
+       PGconn since: nothing to ask libpq. */
     if (s->check_after_idle_ms && now - c->last_used_ms < s->check_after_idle_ms)
-        return PQtransactionStatus(c->pg) == PQTRANS_IDLE;
+        return 1;
+    if (PQstatus(c->pg) != CONNECTION_OK)
+        return 0;
     /*
      * Read until the socket is quiet: a terminated backend's FATAL message
      * and its EOF may arrive in two reads (over TCP they usually do).
@@ -444,6 +456,12 @@ int pgc_pool_close_ex(pgc_pool *pool, pgc_error *err)
     if (!pool)
         return PGC_OK;
     pthread_mutex_lock(&pool->lock);
+    pgc_pconn *hot = atomic_exchange(&pool->hot, NULL);
+    if (hot) {
+        hot->next = pool->idle;
+        pool->idle = hot;
+        pool->nidle++;
+    }
     if (pool->in_use || pool->attached || pool->nwaiting || pool->total != pool->nidle) {
         /* being opened: reserved by a thread that is connecting */
         int in_use = pool->in_use, attached = pool->attached, waiting = pool->nwaiting;
@@ -475,7 +493,7 @@ void pgc_pool_stats_get(pgc_pool *pool, pgc_pool_stats *st)
         return;
     pthread_mutex_lock(&pool->lock);
     st->total = pool->total;
-    st->idle = pool->nidle;
+    st->idle = pool->nidle + (atomic_load(&pool->hot) ? 1 : 0);
     st->in_use = pool->in_use;
     st->waiting = pool->nwaiting;
     st->attached = pool->attached;
@@ -537,18 +555,22 @@ static void deadline_after(struct timespec *ts, int64_t ms)
     }
 }
 
+/* c is handed out as a PGconn: pgc_pool_release finds it on the busy list. */
 static void mark_busy_locked(pgc_pool *pool, pgc_pconn *c)
 {
+    c->exposed = 1;
     c->prev = NULL;
     c->next = pool->busy;
     if (pool->busy)
         pool->busy->prev = c;
     pool->busy = c;
-    pool->in_use++;
 }
 
 static void unmark_busy_locked(pgc_pool *pool, pgc_pconn *c)
 {
+    if (!c->exposed)
+        return;
+    c->exposed = 0;
     if (c->prev)
         c->prev->next = c->next;
     else
@@ -556,7 +578,11 @@ static void unmark_busy_locked(pgc_pool *pool, pgc_pconn *c)
     if (c->next)
         c->next->prev = c->prev;
     c->prev = c->next = NULL;
-    pool->in_use--;
+}
+
+static void count_in_use(pgc_pool *pool, int delta)
+{
+    atomic_fetch_add_explicit(&pool->in_use, delta, memory_order_relaxed);
 }
 
 /*
@@ -572,8 +598,8 @@ static int finish_acquire(pgc_pool *pool, pgc_pconn *c, pgc_pconn **out, pgc_err
         return PGC_OK;
     }
     if (c) {
+        count_in_use(pool, -1);
         pthread_mutex_lock(&pool->lock);
-        unmark_busy_locked(pool, c);
         pool->closed++;
         pthread_mutex_unlock(&pool->lock);
         close_one(c);
@@ -588,7 +614,7 @@ static int finish_acquire(pgc_pool *pool, pgc_pconn *c, pgc_pconn **out, pgc_err
         return rc;
     }
     pool->opened++;
-    mark_busy_locked(pool, c);
+    count_in_use(pool, 1);
     pthread_mutex_unlock(&pool->lock);
     *out = c;
     return PGC_OK;
@@ -597,12 +623,22 @@ static int finish_acquire(pgc_pool *pool, pgc_pconn *c, pgc_pconn **out, pgc_err
 int pgc_pool_get(pgc_pool *pool, pgc_pconn **out, pgc_error *err)
 {
     *out = NULL;
+    pgc_pconn *c = atomic_exchange(&pool->hot, NULL);
+    if (c) {
+        count_in_use(pool, 1);
+        return finish_acquire(pool, c, out, err);
+    }
     pthread_mutex_lock(&pool->lock);
+    if (!pool->head && (c = atomic_exchange(&pool->hot, NULL))) { /* parked meanwhile */
+        count_in_use(pool, 1);
+        pthread_mutex_unlock(&pool->lock);
+        return finish_acquire(pool, c, out, err);
+    }
     if (!pool->head && pool->idle) {
-        pgc_pconn *c = pool->idle;
+        c = pool->idle;
         pool->idle = c->next;
         pool->nidle--;
-        mark_busy_locked(pool, c);
+        count_in_use(pool, 1);
         pthread_mutex_unlock(&pool->lock);
         return finish_acquire(pool, c, out, err);
     }
@@ -624,6 +660,15 @@ int pgc_pool_get(pgc_pool *pool, pgc_pconn **out, pgc_error *err)
         pool->head = &w;
     pool->tail = &w;
     pool->nwaiting++;
+    /* Parked before this thread counted itself: its release saw no waiter. */
+    if ((c = atomic_exchange(&pool->hot, NULL))) {
+        remove_waiter_locked(pool, &w);
+        pool->nwaiting--;
+        count_in_use(pool, 1);
+        pthread_mutex_unlock(&pool->lock);
+        pthread_cond_destroy(&w.cv);
+        return finish_acquire(pool, c, out, err);
+    }
 
     struct timespec deadline;
     deadline_after(&deadline, pool->s.acquire_timeout_ms);
@@ -636,7 +681,7 @@ int pgc_pool_get(pgc_pool *pool, pgc_pconn **out, pgc_error *err)
         }
     }
     pool->nwaiting--;
-    pgc_pconn *c = w.handed;
+    c = w.handed;
     pthread_mutex_unlock(&pool->lock);
     pthread_cond_destroy(&w.cv);
     if (timed_out)
@@ -684,8 +729,10 @@ static int should_retire(const pgc_settings *s, pgc_pconn *c)
         return 1;
     if (PQisnonblocking(c->pg) && PQsetnonblocking(c->pg, 0) != 0)
         return 1;
-    PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
-    PQuntrace(c->pg);
+    if (c->exposed) { /* only a holder of the PGconn sets these */
+        PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
+        PQuntrace(c->pg);
+    }
     PGTransactionStatusType ts = PQtransactionStatus(c->pg);
     if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR) {
         PGresult *res = PQexec(c->pg, "ROLLBACK");
@@ -702,10 +749,50 @@ static int should_retire(const pgc_settings *s, pgc_pconn *c)
     return 0;
 }
 
+/* Called with the lock held: c, idle, to the oldest waiter or the idle stack. */
+static void give_idle_locked(pgc_pool *pool, pgc_pconn *c)
+{
+    waiter *w = pool->head;
+    if (w) {
+        pool->head = w->next;
+        if (!pool->head)
+            pool->tail = NULL;
+        w->handed = c;
+        count_in_use(pool, 1); /* the waiter's now, as finish_acquire expects */
+        pthread_cond_signal(&w->cv);
+    } else {
+        c->next = pool->idle;
+        pool->idle = c;
+        pool->nidle++;
+    }
+}
+
 static void put(pgc_pool *pool, pgc_pconn *c, int retire)
 {
     if (pool->s.max_idle_ms || pool->s.check_after_idle_ms) /* only they read it */
         c->last_used_ms = pgc_now_ms();
+    if (!retire && !c->exposed) {
+        count_in_use(pool, -1);
+        if (atomic_load(&pool->nwaiting) == 0) {
+            pgc_pconn *was = atomic_exchange(&pool->hot, c);
+            if (!was && atomic_load(&pool->nwaiting) == 0)
+                return; /* parked: no lock taken */
+            /* another connection was parked (it goes to the stack), or a
+               thread began to wait meanwhile (it gets the parked one) */
+            pthread_mutex_lock(&pool->lock);
+            if (was)
+                give_idle_locked(pool, was);
+            if (pool->nwaiting && (was = atomic_exchange(&pool->hot, NULL)))
+                give_idle_locked(pool, was);
+            pthread_mutex_unlock(&pool->lock);
+            return;
+        }
+        pthread_mutex_lock(&pool->lock);
+        give_idle_locked(pool, c);
+        pthread_mutex_unlock(&pool->lock);
+        return;
+    }
+    count_in_use(pool, -1);
     pthread_mutex_lock(&pool->lock);
     unmark_busy_locked(pool, c);
     if (retire) {
@@ -716,19 +803,7 @@ static void put(pgc_pool *pool, pgc_pconn *c, int retire)
         close_one(c);
         return;
     }
-    waiter *w = pool->head;
-    if (w) {
-        pool->head = w->next;
-        if (!pool->head)
-            pool->tail = NULL;
-        w->handed = c;
-        mark_busy_locked(pool, c); /* the waiter's now, as finish_acquire expects */
-        pthread_cond_signal(&w->cv);
-    } else {
-        c->next = pool->idle;
-        pool->idle = c;
-        pool->nidle++;
-    }
+    give_idle_locked(pool, c);
     pthread_mutex_unlock(&pool->lock);
 }
 
@@ -750,6 +825,11 @@ int pgc_pool_acquire(pgc_pool *pool, PGconn **out, pgc_error *err)
         return pgc_fail(err, PGC_EINVAL, "pgc_pool_acquire: NULL argument");
     pgc_pconn *c;
     int rc = pgc_pool_get(pool, &c, err);
+    if (rc == PGC_OK) {
+        pthread_mutex_lock(&pool->lock);
+        mark_busy_locked(pool, c);
+        pthread_mutex_unlock(&pool->lock);
+    }
     *out = rc == PGC_OK ? c->pg : NULL;
     return rc;
 }
