@@ -537,6 +537,31 @@ int pgc_put_record(const pgc_row_type *rt, const void *value, char **out, int *l
     return pgc_record_end(&r, out, len);
 }
 
+/* The binary form of v in buf by its fast form (see read_fast), and its
+ * length; 0 for a form it leaves to encode_arg (strings, SLOW). */
+static inline int put_fast(unsigned char fast, char *buf, const void *v)
+{
+    uint64_t u8;
+    uint32_t u4;
+    switch (fast) {
+    case FIXED8:
+        memcpy(&u8, v, sizeof u8);
+        pgc_put_be64(buf, u8);
+        return 8;
+    case FIXED4:
+        memcpy(&u4, v, sizeof u4);
+        pgc_put_be32(buf, u4);
+        return 4;
+    case FIXED2:
+        pgc_put_be16(buf, (uint16_t)*(const int16_t *)v);
+        return 2;
+    case BOOL1:
+        buf[0] = *(const bool *)v ? 1 : 0;
+        return 1;
+    }
+    return 0;
+}
+
 /* Parameter i (p, its value v, not NULL) into e. */
 static int encode_arg(const pgc_stmt *stmt, const pgc_param *p, const void *v, encoded *e,
                       size_t i, pgc_error *err)
@@ -609,7 +634,13 @@ static int args_encode(const pgc_stmt *stmt, const pgc_param *params, const void
     }
     for (size_t i = 0; i < n; i++) {
         const pgc_param *p = &params[i];
-        int rc = PGC_OK;
+        int rc = PGC_OK, size;
+        if (args[i] && (size = put_fast(types[p->type].fast, e->bin[i], args[i])) > 0) {
+            e->values[i] = e->bin[i];
+            e->lengths[i] = size;
+            e->formats[i] = 1;
+            continue;
+        }
         e->values[i] = NULL;
         e->lengths[i] = 0;
         e->formats[i] = 0;
@@ -629,9 +660,9 @@ static int args_encode(const pgc_stmt *stmt, const pgc_param *params, const void
 
 /* pgc_query with stmt's parameters encoded; with rt, the result's columns
  * checked against it (pgc_query_rows). */
-static int run(pgc_db *db, const pgc_stmt *stmt, const pgc_param *params,
-               const void *const *args, const pgc_row_type *rt, pgc_result **res,
-               pgc_error *err)
+static inline int run(pgc_db *db, const pgc_stmt *stmt, const pgc_param *params,
+                      const void *const *args, const pgc_row_type *rt, pgc_result **res,
+                      pgc_error *err)
 {
     encoded e;
     int rc = args_encode(stmt, params, args, &e, err);
@@ -663,8 +694,8 @@ int pgc_batch_queue_args(pgc_batch *b, const pgc_stmt *stmt, const pgc_param *pa
 }
 
 /* pgc_result_row; check false: the columns were checked already. */
-static int result_row(pgc_result *res, const pgc_stmt *stmt, const pgc_row_type *rt, bool check,
-                      void *row, pgc_result **keep, pgc_error *err)
+static inline int result_row(pgc_result *res, const pgc_stmt *stmt, const pgc_row_type *rt,
+                             bool check, void *row, pgc_result **keep, pgc_error *err)
 {
     int rc;
     if (keep)
