@@ -207,8 +207,16 @@ static int cache_insert_locked(pgc_db *db, pgc_rendered *r)
     return PGC_OK;
 }
 
+static atomic_uint_fast64_t rendered_epoch;
+
+uint64_t pgc_rendered_epoch(void)
+{
+    return atomic_load(&rendered_epoch);
+}
+
 static void cache_free(pgc_db *db)
 {
+    atomic_fetch_add(&rendered_epoch, 1); /* before the addresses can be reused */
     struct pgc_rendered_table *t = atomic_load_explicit(&db->cache, memory_order_relaxed);
     for (size_t i = 0; t && i < t->cap; i++)
         rendered_free(atomic_load_explicit(&t->slot[i], memory_order_relaxed));

@@ -129,6 +129,7 @@ typedef struct pgc_prepared_set {
     uint64_t *hashes;
     const void **checked; /* the row type its result's columns matched, or NULL */
     size_t cap, count;
+    uint64_t version;  /* counts every change (add, remove, clear) */
 } pgc_prepared_set;
 
 /* One pooled connection and what the runtime knows about it. */
@@ -141,6 +142,12 @@ typedef struct pgc_pconn {
     int broken;                /* retire on release whatever its state */
     int unnamed;               /* run statements unnamed (PQexecParams), prepare nothing */
     int exposed;               /* handed out as a PGconn (pgc_pool_acquire): on the busy list */
+    /* The statement last run prepared on it (query.c), and where its
+     * prepared-set slot records its check: valid while prepared.version
+     * and pgc_rendered_epoch() are what they were. */
+    const struct pgc_rendered *last;
+    const void **last_checked;
+    uint64_t last_version, last_epoch;
     struct pgc_pconn *next;    /* idle stack, or busy list */
     struct pgc_pconn *prev;    /* busy list */
 } pgc_pconn;
@@ -220,6 +227,13 @@ struct pgc_db {
     pgc_trace_fn trace;
     void *trace_ud;
 };
+
+/*
+ * Counts the db closes that freed rendered statements: a pointer to a
+ * pgc_rendered recorded under another count may point to a new one at the
+ * same address.
+ */
+uint64_t pgc_rendered_epoch(void);
 
 /* The statement rendered for db->root, rendering it on first use. */
 int pgc_db_rendered(pgc_db *db, const pgc_stmt *stmt, const pgc_rendered **out,

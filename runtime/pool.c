@@ -141,6 +141,7 @@ int pgc_prepared_add(pgc_prepared_set *s, const char *name, uint64_t hash)
     s->hashes[i] = hash;
     s->checked[i] = NULL;
     s->count++;
+    s->version++;
     return PGC_OK;
 }
 
@@ -158,6 +159,7 @@ void pgc_prepared_remove(pgc_prepared_set *s, const char *name, uint64_t hash)
     s->names[i] = NULL;
     s->checked[i] = NULL;
     s->count--;
+    s->version++;
     for (size_t j = (i + 1) & mask; s->names[j]; j = (j + 1) & mask) {
         char *moved = s->names[j];
         uint64_t h = s->hashes[j];
@@ -180,7 +182,9 @@ void pgc_prepared_clear(pgc_prepared_set *s)
     free(s->names);
     free(s->hashes);
     free(s->checked);
+    uint64_t version = s->version;
     memset(s, 0, sizeof *s);
+    s->version = version + 1;
 }
 
 /* ---- opening and closing one connection --------------------------------- */

@@ -185,11 +185,18 @@ int pgc_query_rows(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
                                                               : pgc_fail_stmt(err, c, res, r);
     }
     for (int attempt = 0; !c->unnamed && attempt < 2; attempt++) {
-        if (!(checked = pgc_prepared_checked(&c->prepared, r->name, r->name_hash))) {
+        uint64_t epoch = pgc_rendered_epoch();
+        if (c->last == r && c->last_version == c->prepared.version && c->last_epoch == epoch) {
+            checked = c->last_checked; /* the last statement on c again */
+        } else if (!(checked = pgc_prepared_checked(&c->prepared, r->name, r->name_hash))) {
             if ((rc = pgc_conn_prepare(c, r, err)) != PGC_OK)
                 break;
             checked = pgc_prepared_checked(&c->prepared, r->name, r->name_hash);
         }
+        c->last = r;
+        c->last_checked = checked;
+        c->last_version = c->prepared.version;
+        c->last_epoch = epoch;
         c->queries++;
         res = PQexecPrepared(c->pg, r->name, stmt->nparams, values, lengths, formats,
                              stmt->result_format);

@@ -2,6 +2,7 @@
  * test_db.c - statements, results and transactions on a db, in both modes.
  */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -569,6 +570,42 @@ static void db__row_columns__checked_again_when_prepared_again(void **state)
     }
 }
 
+/* A statement run on a connection is found again without a lookup
+ * (query.c), but not once its db has closed: another db's statement may
+ * then be rendered at the same address, for another schema. */
+static void db__statement_of_a_closed_db__not_taken_for_another(void **state)
+{
+    fixture *f = *state;
+    static const pgc_stmt get_v = {.name = "get_v", .sql = "SELECT v FROM {{tables.t}}"};
+    pgc_pool *pool = pgc_db_pool(f->db);
+    pgc_error err = {0};
+    const char *schemas[] = {"sa", "sb"};
+    for (int i = 0; i < 2; i++) {
+        pgc_db *db;
+        assert_ok(pgc_db_attach(&db, pool, schemas[i], &err), &err);
+        char sql[160];
+        snprintf(sql, sizeof sql,
+                 "CREATE SCHEMA {{schema}}; CREATE TABLE {{tables.t}} (v int);"
+                 " INSERT INTO {{tables.t}} VALUES (%d)", i + 1);
+        assert_ok(pgc_exec(db, sql, NULL, &err), &err);
+        assert_int_equal(pgc_db_close(db), PGC_OK);
+    }
+    for (int round = 0; round < 20; round++) {
+        int i = round % 2;
+        pgc_db *db, *tx;
+        pgc_result *res;
+        assert_ok(pgc_db_attach(&db, pool, schemas[i], &err), &err);
+        /* in a transaction: a statement taken as prepared when it is not
+           fails there (26000), where it cannot be prepared and run again */
+        assert_ok(pgc_tx_begin(db, &tx, &err), &err);
+        assert_ok(pgc_query(tx, &get_v, NULL, NULL, NULL, &res, &err), &err);
+        assert_int_equal(atoi(pgc_result_value(res, 0, 0)), i + 1);
+        pgc_result_free(res);
+        assert_ok(pgc_tx_commit(tx, &err), &err);
+        assert_int_equal(pgc_db_close(db), PGC_OK);
+    }
+}
+
 static void db__hostile_schema_names__are_refused(void **state)
 {
     fixture *f = *state;
@@ -630,6 +667,7 @@ int main(void)
         BOTH_MODES(tx__commit_on_a_db__is_refused),
         BOTH_MODES(db__hostile_schema_names__are_refused),
         BOTH_MODES(db__row_columns__checked_again_when_prepared_again),
+        BOTH_MODES(db__statement_of_a_closed_db__not_taken_for_another),
     };
     return cmocka_run_group_tests_name("db", tests, NULL, NULL);
 }
