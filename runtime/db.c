@@ -160,7 +160,7 @@ static int same_stmt(const pgc_stmt *a, const pgc_stmt *b)
            && a->file == b->file && a->line == b->line && a->column == b->column;
 }
 
-static pgc_rendered *cache_find(pgc_db *db, const pgc_stmt *stmt)
+static inline pgc_rendered *cache_find(pgc_db *db, const pgc_stmt *stmt)
 {
     struct pgc_rendered_table *t = atomic_load_explicit(&db->cache, memory_order_acquire);
     if (!t)

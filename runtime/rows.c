@@ -63,6 +63,16 @@ static const struct type_info {
     [PGC_T_RECORD] = {0, 0, KIND_NONE, RECORD, SLOW},
 };
 
+/* types[t].fast alone, one byte a type: what each value read or written
+ * looks up. */
+static const unsigned char fast_of[] = {
+#define PGC_TYPE(NAME, oid, array_oid, KIND) [PGC_T_##NAME] = FAST_##KIND,
+#include "pgc_types.def"
+    [PGC_T_CITEXT] = STRING,
+    [PGC_T_RECORD] = SLOW,
+};
+_Static_assert(sizeof fast_of == PGC_T_RECORD + 1, "fast_of covers every pgc_type_code");
+
 static Oid type_oid(pgc_type_code t)
 {
     return (size_t)t < sizeof types / sizeof types[0] ? types[t].oid : 0;
@@ -319,11 +329,11 @@ static int read_other(pgc_result *res, pgc_field f, const pgc_column *c, void *p
  * Returns 0 for a type it leaves to read_value.  A value of the wrong size
  * reads as 0, as pgc_field_int8 and the others read it.
  */
-static inline int read_fast(const struct type_info *t, const char *v, int len, void *p)
+static inline int read_fast(pgc_type_code t, const char *v, int len, void *p)
 {
     uint64_t u8;
     uint32_t u4;
-    switch (t->fast) {
+    switch (fast_of[t]) {
     case FIXED8: /* int64_t, double, pgc_timestamp */
         u8 = len == 8 ? pgc_get_be64(v) : 0;
         memcpy(p, &u8, sizeof u8);
@@ -361,7 +371,7 @@ static inline int read_value(pgc_result *res, pgc_field f, const pgc_column *c, 
             *(bool *)(base + c->is_null) = true;
         return PGC_OK; /* the member stays zeroed: NULL, 0, an empty view */
     }
-    if (read_fast(&types[c->type], f.data, f.len, p))
+    if (read_fast(c->type, f.data, f.len, p))
         return PGC_OK;
     return read_other(res, f, c, p, stmt, outer, err);
 }
@@ -369,28 +379,32 @@ static inline int read_value(pgc_result *res, pgc_field f, const pgc_column *c, 
 int pgc_read_row(pgc_result *res, int r, const pgc_stmt *stmt, const pgc_row_type *rt,
                  bool check, void *row, pgc_error *err)
 {
-    const PGresult *pq = pgc_result_pq(res);
+    const PGresult *pq = (const PGresult *)res; /* pgc_result_pq */
     char *base = row;
     memset(row, 0, rt->size);
     int rc = check ? pgc_row_type_check(pq, stmt, rt, err) : PGC_OK;
     if (rc == PGC_OK && (r < 0 || r >= PQntuples(pq)))
         rc = pgc_fail_query(err, PGC_EINVAL, stmt, "no row %d in the result", r);
-    int ncols = (int)rt->ncols;
-    for (int i = 0; rc == PGC_OK && i < ncols; i++) {
-        const pgc_column *c = &rt->cols[i];
+    if (rc != PGC_OK)
+        return rc;
+    const pgc_column *c = rt->cols;
+    for (int i = 0, ncols = (int)rt->ncols; i < ncols; i++, c++) {
         /* as pgc_get_field: only an empty value needs PQgetisnull */
         int len = PQgetlength(pq, r, i);
         if (len == 0 && PQgetisnull(pq, r, i)) {
-            if (c->is_null == PGC_NOT_NULL)
+            if (c->is_null == PGC_NOT_NULL) {
                 rc = refuse_null(stmt, NULL, c, err);
-            else if (c->is_null >= 0)
+                break;
+            }
+            if (c->is_null >= 0)
                 *(bool *)(base + c->is_null) = true;
             continue; /* the member stays zeroed: NULL, 0, an empty view */
         }
         const char *v = PQgetvalue(pq, r, i);
-        if (!read_fast(&types[c->type], v, len, base + c->offset)) {
+        if (!read_fast(c->type, v, len, base + c->offset)) {
             pgc_field f = {0, v, len};
-            rc = read_value(res, f, c, base, stmt, NULL, err);
+            if ((rc = read_value(res, f, c, base, stmt, NULL, err)) != PGC_OK)
+                break;
         }
     }
     if (rc != PGC_OK)
@@ -724,7 +738,12 @@ int pgc_query_row(pgc_db *db, const pgc_stmt *stmt, const pgc_param *params,
                   pgc_error *err)
 {
     pgc_result *res;
-    int rc = run(db, stmt, params, args, rt, &res, err);
+    encoded e; /* run's steps, spelled out: the call a point lookup makes */
+    int rc = args_encode(stmt, params, args, &e, err);
+    if (rc == PGC_OK) {
+        rc = pgc_query_rows(db, stmt, e.values, e.lengths, e.formats, rt, &res, err);
+        args_free(&e);
+    }
     if (rc != PGC_OK) {
         if (keep)
             *keep = NULL;
