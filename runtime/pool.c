@@ -725,9 +725,8 @@ static int reset_session(const pgc_settings *s, pgc_pconn *c)
  */
 static int should_retire(const pgc_settings *s, pgc_pconn *c)
 {
-    if (c->broken || PQstatus(c->pg) != CONNECTION_OK)
-        return 1;
-    if (s->max_queries && c->queries >= s->max_queries)
+    /* A bad connection (PQstatus) shows as PQTRANS_UNKNOWN below. */
+    if (c->broken || (s->max_queries && c->queries >= s->max_queries))
         return 1;
     if (PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF && !PQexitPipelineMode(c->pg))
         return 1;

@@ -213,7 +213,7 @@ int pgc_query_rows(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
         rc = pgc_fail_stmt(err, c, res, r);
         break;
     }
-    if (rc == PGC_OK && rt && PQntuples(res) > 0 && !(checked && *checked == rt)) {
+    if (rc == PGC_OK && rt && !(checked && *checked == rt) && PQntuples(res) > 0) {
         rc = pgc_row_type_check(res, stmt, rt, err);
         if (rc == PGC_OK && checked)
             *checked = rt;
