@@ -269,16 +269,22 @@ static char *statement_name(const pgc_db *db, const pgc_stmt *stmt, const char *
     return name;
 }
 
+/* pgc_db_rendered the first time: renders stmt for root and publishes it. */
+static int render(pgc_db *root, const pgc_stmt *stmt, const pgc_rendered **out, pgc_error *err);
+
 int pgc_db_rendered(pgc_db *db, const pgc_stmt *stmt, const pgc_rendered **out,
                     pgc_error *err)
 {
-    pgc_db *root = db->root;
-    pgc_rendered *r = cache_find(root, stmt);
-    if (r) {
-        *out = r;
-        return PGC_OK;
-    }
+    pgc_rendered *r = cache_find(db->root, stmt);
+    if (!r)
+        return render(db->root, stmt, out, err);
+    *out = r;
+    return PGC_OK;
+}
 
+static int render(pgc_db *root, const pgc_stmt *stmt, const pgc_rendered **out, pgc_error *err)
+{
+    pgc_rendered *r;
     /* Render unlocked; if another thread got there first, keep theirs. */
     if (!stmt->name || !stmt->sql)
         return pgc_fail(err, PGC_EINVAL, "statement without a name or SQL");

@@ -595,12 +595,20 @@ static void count_in_use(pgc_pool *pool, int delta)
  * the lock once), or open one in a reserved slot (reconnect == the slot of
  * a connection that failed its check).
  */
-static int finish_acquire(pgc_pool *pool, pgc_pconn *c, pgc_pconn **out, pgc_error *err)
+static int finish_acquire_slow(pgc_pool *pool, pgc_pconn *c, pgc_pconn **out, pgc_error *err);
+
+static inline int finish_acquire(pgc_pool *pool, pgc_pconn *c, pgc_pconn **out, pgc_error *err)
 {
     if (c && still_good(&pool->s, c)) {
         *out = c;
         return PGC_OK;
     }
+    return finish_acquire_slow(pool, c, out, err);
+}
+
+/* finish_acquire for c that failed its check, or for a new connection (c NULL). */
+static int finish_acquire_slow(pgc_pool *pool, pgc_pconn *c, pgc_pconn **out, pgc_error *err)
+{
     if (c) {
         count_in_use(pool, -1);
         pthread_mutex_lock(&pool->lock);

@@ -436,7 +436,8 @@ static void args_free(encoded *e)
 {
     for (size_t i = 0; i < e->nowned; i++)
         free(e->owned[i]);
-    free(e->heap);
+    if (e->heap)
+        free(e->heap);
     e->nowned = 0;
     e->heap = NULL;
 }
@@ -714,7 +715,7 @@ static inline int result_row(pgc_result *res, const pgc_stmt *stmt, const pgc_ro
     int rc;
     if (keep)
         *keep = NULL;
-    if (pgc_result_rows(res) == 0) {
+    if (PQntuples((const PGresult *)res) == 0) { /* pgc_result_rows */
         memset(row, 0, rt->size);
         rc = pgc_fail_query(err, PGC_ENOROW, stmt, "no row");
     } else {
