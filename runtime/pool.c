@@ -365,32 +365,10 @@ static void drop_notifies(PGconn *pg)
         PQfreemem(n);
 }
 
-/*
- * An idle connection is worth handing out if it is young enough and its
- * socket has nothing to say.  A backend that was terminated (or a server
- * that went away) leaves a FATAL message or EOF on the socket: poll() sees
- * it without a round trip, and PQconsumeInput() turns it into a bad status.
- * The poll is skipped for a connection released less than
- * check_after_idle_ms ago (HikariCP's "alive bypass window", PgBouncer's
- * server_check_delay): on a busy pool it is a system call on every call's
- * path (measured: a tenth of a point lookup), and a backend that died in
- * that window fails its next call with PGC_ECONNLOST, as one that dies
- * during a call does.
- */
-static int still_good(const pgc_settings *s, pgc_pconn *c)
+/* still_good past the window: the connection's socket has nothing to say
+ * (a terminated backend's FATAL message or EOF). */
+static int socket_quiet(pgc_pconn *c)
 {
-    /* The clock is read only when a limit needs it (it is on every call's path). */
-    int64_t now = s->max_idle_ms || s->max_lifetime_ms || s->check_after_idle_ms
-                      ? pgc_now_ms()
-                      : 0;
-    if (s->max_idle_ms && now - c->last_used_ms >= s->max_idle_ms)
-        return 0;
-    if (s->max_lifetime_ms && now - c->created_ms >= s->max_lifetime_ms)
-        return 0;
-    /* Given back connected and idle (should_retire), and no call on its
-       PGconn since: nothing to ask libpq. */
-    if (s->check_after_idle_ms && now - c->last_used_ms < s->check_after_idle_ms)
-        return 1;
     if (PQstatus(c->pg) != CONNECTION_OK)
         return 0;
     /*
@@ -411,6 +389,35 @@ static int still_good(const pgc_settings *s, pgc_pconn *c)
         drop_notifies(c->pg);
     }
     return PQtransactionStatus(c->pg) == PQTRANS_IDLE;
+}
+
+/*
+ * An idle connection is worth handing out if it is young enough and its
+ * socket has nothing to say.  A backend that was terminated (or a server
+ * that went away) leaves a FATAL message or EOF on the socket: poll() sees
+ * it without a round trip, and PQconsumeInput() turns it into a bad status.
+ * The poll is skipped for a connection released less than
+ * check_after_idle_ms ago (HikariCP's "alive bypass window", PgBouncer's
+ * server_check_delay): on a busy pool it is a system call on every call's
+ * path (measured: a tenth of a point lookup), and a backend that died in
+ * that window fails its next call with PGC_ECONNLOST, as one that dies
+ * during a call does.
+ */
+static inline int still_good(const pgc_settings *s, pgc_pconn *c)
+{
+    /* The clock is read only when a limit needs it (it is on every call's path). */
+    int64_t now = s->max_idle_ms || s->max_lifetime_ms || s->check_after_idle_ms
+                      ? pgc_now_ms()
+                      : 0;
+    if (s->max_idle_ms && now - c->last_used_ms >= s->max_idle_ms)
+        return 0;
+    if (s->max_lifetime_ms && now - c->created_ms >= s->max_lifetime_ms)
+        return 0;
+    /* Given back connected and idle (should_retire), and no call on its
+       PGconn since: nothing to ask libpq. */
+    if (s->check_after_idle_ms && now - c->last_used_ms < s->check_after_idle_ms)
+        return 1;
+    return socket_quiet(c);
 }
 
 /* ---- the pool ------------------------------------------------------------ */
@@ -731,7 +738,7 @@ static int reset_session(const pgc_settings *s, pgc_pconn *c)
  * (results not read, a COPY not ended: PQTRANS_ACTIVE) retires the
  * connection, as does a pipeline with results pending.
  */
-static int should_retire(const pgc_settings *s, pgc_pconn *c)
+static inline int should_retire(const pgc_settings *s, pgc_pconn *c)
 {
     /* A bad connection (PQstatus) shows as PQTRANS_UNKNOWN below. */
     if (c->broken || (s->max_queries && c->queries >= s->max_queries))
@@ -778,7 +785,7 @@ static void give_idle_locked(pgc_pool *pool, pgc_pconn *c)
     }
 }
 
-static void put(pgc_pool *pool, pgc_pconn *c, int retire)
+static inline void put(pgc_pool *pool, pgc_pconn *c, int retire)
 {
     if (pool->s.max_idle_ms || pool->s.check_after_idle_ms) /* only they read it */
         c->last_used_ms = pgc_now_ms();
