@@ -7,6 +7,8 @@
 #   bench/run.sh BUILD_DIR             every case
 #   bench/run.sh BUILD_DIR generator   case 5 only (no server needed:
 #                                      `make bench-generator`)
+#   bench/run.sh BUILD_DIR instr       the client instruction counts only
+#                                      (`make bench-instr`)
 #
 # BENCH_REPS (default 5) sets the repetitions of every case; BENCH_OTHER_CPU
 # (default 0) the client's CPU in the cross-CPU layout.
@@ -90,6 +92,57 @@ generator_case() {
     echo "| 5. generator | CPU at full size / (4 x CPU at 1/4 size) | $r | <= 1.20 | $(verdict "$r" "<=" 1.2) |"
 }
 
+# Client-side cost per operation in instructions (callgrind counts only
+# inside measured(), the loop of one variant): stable under load.
+instr() { # CASE VARIANT N -> instructions per op
+    out=$WORK/cg.out
+    valgrind --tool=callgrind --toggle-collect=measured --callgrind-out-file="$out" \
+        "$C" one "$1" "$2" "$3" >/dev/null 2>"$WORK/cg.err" || { cat "$WORK/cg.err" >&2; exit 1; }
+    awk -v n="$3" '/^(summary|totals):/ { t = $2 } END { printf "%.0f", t / n }' "$out"
+}
+
+# The instruction table, and issue 14's three targets: pgc within 1.10x
+# of hand-written libpq per point lookup, per scanned row (against libpq's
+# single-row mode, the way pgc streams) and per COPY row.
+instr_case() {
+    echo
+    echo "#### Client instructions per operation (callgrind, client process only; server excluded)"
+    echo
+    echo "| case | ops | pgc | libpq hand-written | pgc / libpq |"
+    echo "|---|---:|---:|---:|---:|"
+    for spec in "lookup 2000 point lookup" "scan 100000 scan, per row" "seq 2000 insert, one transaction" \
+                "batch 10000 insert, pipeline batch" "copy 10000 insert, COPY"; do
+        set -- $spec
+        case_name=$1 n=$2
+        shift 2
+        p=$(instr "$case_name" pgc "$n")
+        h=$(instr "$case_name" hand "$n")
+        eval "instr_pgc_$case_name=$p instr_hand_$case_name=$h"
+        echo "| $* | $n | $p | $h | $(ratio "$p" "$h") |"
+    done
+    instr_single=$(instr scan single 100000)
+    echo "| scan, per row: libpq single-row mode (pgc streams this way) | 100000 | | $instr_single | |"
+    echo
+    echo "| target | ratio | measured | goal | |"
+    echo "|---|---|---:|---:|---|"
+    r=$(ratio "$instr_pgc_lookup" "$instr_hand_lookup")
+    echo "| 14. client instructions | point lookup: pgc $instr_pgc_lookup / libpq $instr_hand_lookup | $r | <= 1.10 | $(verdict "$r" "<=" 1.1) |"
+    r=$(ratio "$instr_pgc_scan" "$instr_single")
+    echo "| 14. client instructions | scan, per row: pgc $instr_pgc_scan / libpq single-row mode $instr_single | $r | <= 1.10 | $(verdict "$r" "<=" 1.1) |"
+    r=$(ratio "$instr_pgc_copy" "$instr_hand_copy")
+    echo "| 14. client instructions | COPY, per row: pgc $instr_pgc_copy / libpq $instr_hand_copy | $r | <= 1.10 | $(verdict "$r" "<=" 1.1) |"
+}
+
+if [ "${2:-}" = instr ]; then
+    echo "## pgc benchmarks: client instructions"
+    echo
+    echo "Run $(date -u '+%Y-%m-%d %H:%M') UTC, $(pg_config --version | sed 's/PostgreSQL /libpq /'), $(${CC:-cc} --version | head -1)."
+    psql -X -q -c "ALTER SYSTEM SET autovacuum = off" -c "SELECT pg_reload_conf()" >/dev/null
+    "$C" setup
+    instr_case
+    exit 0
+fi
+
 if [ "${2:-}" = generator ]; then
     echo "## pgc benchmarks: the generator"
     echo
@@ -119,30 +172,8 @@ taskset -c "${BENCH_OTHER_CPU:-0}" "$C" -r "$REPS" -l "cross CPU" insert
 # What reset=discard_all and the stream guard of data-changing statements cost.
 "$C" -r "$REPS" -l "same CPU" hygiene
 
-# Client-side cost per operation in instructions (callgrind counts only
-# inside measured(), the loop of one variant): stable under load.
-echo
-echo "#### Client instructions per operation (callgrind, client process only; server excluded)"
-echo
-echo "| case | ops | pgc | libpq hand-written | pgc / libpq |"
-echo "|---|---:|---:|---:|---:|"
-instr() { # CASE VARIANT N -> instructions per op
-    out=$WORK/cg.out
-    valgrind --tool=callgrind --toggle-collect=measured --callgrind-out-file="$out" \
-        "$C" one "$1" "$2" "$3" >/dev/null 2>"$WORK/cg.err" || { cat "$WORK/cg.err" >&2; exit 1; }
-    awk -v n="$3" '/^(summary|totals):/ { t = $2 } END { printf "%.0f", t / n }' "$out"
-}
-for spec in "lookup 2000 point lookup" "scan 100000 scan, per row" "seq 2000 insert, one transaction" \
-            "batch 10000 insert, pipeline batch" "copy 10000 insert, COPY"; do
-    set -- $spec
-    case_name=$1 n=$2
-    shift 2
-    p=$(instr "$case_name" pgc "$n")
-    h=$(instr "$case_name" hand "$n")
-    echo "| $* | $n | $p | $h | $(ratio "$p" "$h") |"
-done
-p=$(instr scan single 100000)
-echo "| scan, per row: libpq single-row mode (pgc streams this way) | 100000 | | $p | |"
+instr_case
+
 echo
 echo "The other references, client instructions per operation (the server's work, such as ECPG's"
 echo "default mode parsing every statement again, is not in these):"

@@ -11,6 +11,9 @@
 # `make bench-build` only compiles the programs (with -Werror).
 # `make bench-generator` runs case 5 alone (the generator against
 # libpg_query parsing alone: CPU, peak memory, growth), with no server.
+# `make bench-instr` runs the client instruction counts alone (callgrind,
+# pgc against hand-written libpq, issue 14's three targets), in a minute
+# or two.
 
 BENCH_B      := $(B)/bench
 BENCH_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
@@ -23,7 +26,7 @@ BENCH_PROGS  := $(BENCH_B)/client $(BENCH_B)/measure $(BENCH_B)/parse_only $(BEN
 BENCH_CPU       ?= 1
 BENCH_OTHER_CPU ?= 0
 
-.PHONY: bench bench-build bench-generator
+.PHONY: bench bench-build bench-generator bench-instr
 bench-build: $(BENCH_PROGS) $(B)/pgc $(B)/pgc-tmpcluster
 
 bench: bench-build
@@ -32,6 +35,13 @@ bench: bench-build
 	    bench/run.sh $(B) | tee $(BENCH_B)/results.md.tmp
 	mv $(BENCH_B)/results.md.tmp $(BENCH_B)/results.md
 	@echo "written to $(BENCH_B)/results.md"
+
+bench-instr: bench-build
+	@mkdir -p $(BENCH_B)
+	taskset -c $(BENCH_CPU) $(B)/pgc-tmpcluster -q -- bench/run.sh $(B) instr \
+	    | tee $(BENCH_B)/instr.md.tmp
+	mv $(BENCH_B)/instr.md.tmp $(BENCH_B)/instr.md
+	@echo "written to $(BENCH_B)/instr.md"
 
 bench-generator: $(B)/pgc $(BENCH_B)/measure $(BENCH_B)/parse_only
 	bench/run.sh $(B) generator | tee $(BENCH_B)/generator.md.tmp

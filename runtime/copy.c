@@ -183,6 +183,21 @@ int pgc_copy_row(pgc_copy *c, int ncols, pgc_error *err)
     return rc;
 }
 
+unsigned char *pgc_copy_room(pgc_copy *c, int ncols, size_t min, unsigned char **limit)
+{
+    if (c->rc != PGC_OK || c->left != 0 || ncols != c->ncols || min > sizeof c->buf)
+        return NULL;
+    if (c->len + min > sizeof c->buf && flush(c, NULL) != PGC_OK)
+        return NULL;
+    *limit = c->buf + sizeof c->buf;
+    return c->buf + c->len;
+}
+
+void pgc_copy_wrote(pgc_copy *c, const unsigned char *end)
+{
+    c->len = (size_t)(end - c->buf);
+}
+
 int pgc_copy_null(pgc_copy *c, pgc_error *err)
 {
     int rc;

@@ -85,6 +85,8 @@ static void rendered_free(pgc_rendered *r)
     free(r);
 }
 
+static void cache_free(pgc_db *db);
+
 int pgc_db_close(pgc_db *db)
 {
     return pgc_db_close_ex(db, NULL);
@@ -115,9 +117,7 @@ int pgc_db_close_ex(pgc_db *db, pgc_error *err)
             return rc;
         }
     }
-    for (size_t i = 0; i < db->cache_cap; i++)
-        rendered_free(db->cache[i]);
-    free(db->cache);
+    cache_free(db);
     pthread_mutex_destroy(&db->lock);
     free(db->schema);
     free(db);
@@ -136,10 +136,23 @@ pgc_pool *pgc_db_pool(const pgc_db *db)
 
 /* ---- statements rendered for this db ----------------------------------- */
 
-static uint64_t ptr_hash(const void *p)
+/*
+ * The rendered statements by the stmt's address, open addressing.  Every
+ * call looks its statement up here, so readers take no lock: a writer
+ * (under db->lock) fills a slot with a rendered statement complete before
+ * it is published, or publishes a grown table whole; a slot once filled
+ * never changes, and an outgrown table stays (on the new one's retired
+ * list) until the db closes, for readers still probing it.
+ */
+struct pgc_rendered_table {
+    struct pgc_rendered_table *retired; /* the next older table */
+    size_t cap;                         /* a power of two */
+    pgc_rendered *_Atomic slot[];
+};
+
+static size_t ptr_hash(const void *p)
 {
-    uintptr_t v = (uintptr_t)p;
-    return pgc_hash64(&v, sizeof v, PGC_HASH_SEED);
+    return (size_t)(((uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL) >> 32);
 }
 
 static int same_stmt(const pgc_stmt *a, const pgc_stmt *b)
@@ -149,44 +162,71 @@ static int same_stmt(const pgc_stmt *a, const pgc_stmt *b)
            && a->file == b->file && a->line == b->line && a->column == b->column;
 }
 
-static pgc_rendered *cache_find_locked(pgc_db *db, const pgc_stmt *stmt)
+static inline pgc_rendered *cache_find(pgc_db *db, const pgc_stmt *stmt)
 {
-    if (!db->cache_cap)
+    struct pgc_rendered_table *t = atomic_load_explicit(&db->cache, memory_order_acquire);
+    if (!t)
         return NULL;
-    for (size_t i = ptr_hash(stmt) & (db->cache_cap - 1);; i = (i + 1) & (db->cache_cap - 1)) {
-        if (!db->cache[i])
+    for (size_t i = ptr_hash(stmt) & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+        pgc_rendered *r = atomic_load_explicit(&t->slot[i], memory_order_acquire);
+        if (!r)
             return NULL;
-        if (db->cache[i]->addr == stmt && same_stmt(&db->cache[i]->key, stmt))
-            return db->cache[i];
+        if (r->addr == stmt && same_stmt(&r->key, stmt))
+            return r;
     }
+}
+
+static void table_put(struct pgc_rendered_table *t, pgc_rendered *r)
+{
+    size_t i = ptr_hash(r->addr) & (t->cap - 1);
+    while (atomic_load_explicit(&t->slot[i], memory_order_relaxed))
+        i = (i + 1) & (t->cap - 1);
+    atomic_store_explicit(&t->slot[i], r, memory_order_release);
 }
 
 static int cache_insert_locked(pgc_db *db, pgc_rendered *r)
 {
-    if ((db->cache_count + 1) * 2 > db->cache_cap) {
-        size_t cap = db->cache_cap ? db->cache_cap * 2 : 32;
-        pgc_rendered **grown = calloc(cap, sizeof *grown);
+    struct pgc_rendered_table *t = atomic_load_explicit(&db->cache, memory_order_relaxed);
+    if (!t || (db->cache_count + 1) * 2 > t->cap) {
+        size_t cap = t ? t->cap * 2 : 32;
+        struct pgc_rendered_table *grown = malloc(sizeof *grown + cap * sizeof grown->slot[0]);
         if (!grown)
             return PGC_ENOMEM;
-        for (size_t i = 0; i < db->cache_cap; i++) {
-            pgc_rendered *e = db->cache[i];
-            if (!e)
-                continue;
-            size_t j = ptr_hash(e->addr) & (cap - 1);
-            while (grown[j])
-                j = (j + 1) & (cap - 1);
-            grown[j] = e;
+        grown->cap = cap;
+        for (size_t i = 0; i < cap; i++)
+            atomic_init(&grown->slot[i], NULL);
+        for (size_t i = 0; t && i < t->cap; i++) {
+            pgc_rendered *e = atomic_load_explicit(&t->slot[i], memory_order_relaxed);
+            if (e)
+                table_put(grown, e);
         }
-        free(db->cache);
-        db->cache = grown;
-        db->cache_cap = cap;
+        grown->retired = t;
+        atomic_store_explicit(&db->cache, grown, memory_order_release);
+        t = grown;
     }
-    size_t i = ptr_hash(r->addr) & (db->cache_cap - 1);
-    while (db->cache[i])
-        i = (i + 1) & (db->cache_cap - 1);
-    db->cache[i] = r;
+    table_put(t, r);
     db->cache_count++;
     return PGC_OK;
+}
+
+static atomic_uint_fast64_t rendered_epoch;
+
+uint64_t pgc_rendered_epoch(void)
+{
+    return atomic_load(&rendered_epoch);
+}
+
+static void cache_free(pgc_db *db)
+{
+    atomic_fetch_add(&rendered_epoch, 1); /* before the addresses can be reused */
+    struct pgc_rendered_table *t = atomic_load_explicit(&db->cache, memory_order_relaxed);
+    for (size_t i = 0; t && i < t->cap; i++)
+        rendered_free(atomic_load_explicit(&t->slot[i], memory_order_relaxed));
+    while (t) {
+        struct pgc_rendered_table *older = t->retired;
+        free(t);
+        t = older;
+    }
 }
 
 /* Appends at most max bytes of s to dst, as [A-Za-z0-9_] only. */
@@ -231,18 +271,22 @@ static char *statement_name(const pgc_db *db, const pgc_stmt *stmt, const char *
     return name;
 }
 
+/* pgc_db_rendered the first time: renders stmt for root and publishes it. */
+static int render(pgc_db *root, const pgc_stmt *stmt, const pgc_rendered **out, pgc_error *err);
+
 int pgc_db_rendered(pgc_db *db, const pgc_stmt *stmt, const pgc_rendered **out,
                     pgc_error *err)
 {
-    pgc_db *root = db->root;
-    pthread_mutex_lock(&root->lock);
-    pgc_rendered *r = cache_find_locked(root, stmt);
-    pthread_mutex_unlock(&root->lock);
-    if (r) {
-        *out = r;
-        return PGC_OK;
-    }
+    pgc_rendered *r = cache_find(db->root, stmt);
+    if (!r)
+        return render(db->root, stmt, out, err);
+    *out = r;
+    return PGC_OK;
+}
 
+static int render(pgc_db *root, const pgc_stmt *stmt, const pgc_rendered **out, pgc_error *err)
+{
+    pgc_rendered *r;
     /* Render unlocked; if another thread got there first, keep theirs. */
     if (!stmt->name || !stmt->sql)
         return pgc_fail(err, PGC_EINVAL, "statement without a name or SQL");
@@ -280,7 +324,7 @@ int pgc_db_rendered(pgc_db *db, const pgc_stmt *stmt, const pgc_rendered **out,
         return pgc_fail(err, PGC_ENOMEM, "out of memory");
     }
     pthread_mutex_lock(&root->lock);
-    pgc_rendered *other = cache_find_locked(root, stmt);
+    pgc_rendered *other = cache_find(root, stmt);
     if (!other)
         rc = cache_insert_locked(root, r);
     pthread_mutex_unlock(&root->lock);

@@ -34,6 +34,60 @@ void pgc_strlcpy(char *dst, const char *src, size_t dst_size);
 char *pgc_strdup(const char *s);
 
 
+/*
+ * Big-endian integers in and out of bytes (PostgreSQL's binary formats).
+ * Spelled out byte by byte, which compilers turn into one load or store and
+ * a byte swap: the decoders and COPY run these for every value.
+ */
+static inline uint16_t pgc_get_be16(const void *p)
+{
+    const unsigned char *u = p;
+    return (uint16_t)(u[0] << 8 | u[1]);
+}
+
+static inline uint32_t pgc_get_be32(const void *p)
+{
+    const unsigned char *u = p;
+    return (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 | (uint32_t)u[3];
+}
+
+static inline uint64_t pgc_get_be64(const void *p)
+{
+    const unsigned char *u = p;
+    return (uint64_t)u[0] << 56 | (uint64_t)u[1] << 48 | (uint64_t)u[2] << 40
+           | (uint64_t)u[3] << 32 | (uint64_t)u[4] << 24 | (uint64_t)u[5] << 16
+           | (uint64_t)u[6] << 8 | (uint64_t)u[7];
+}
+
+static inline void pgc_put_be16(void *p, uint16_t v)
+{
+    unsigned char *u = p;
+    u[0] = (unsigned char)(v >> 8);
+    u[1] = (unsigned char)v;
+}
+
+static inline void pgc_put_be32(void *p, uint32_t v)
+{
+    unsigned char *u = p;
+    u[0] = (unsigned char)(v >> 24);
+    u[1] = (unsigned char)(v >> 16);
+    u[2] = (unsigned char)(v >> 8);
+    u[3] = (unsigned char)v;
+}
+
+static inline void pgc_put_be64(void *p, uint64_t v)
+{
+    unsigned char *u = p;
+    u[0] = (unsigned char)(v >> 56);
+    u[1] = (unsigned char)(v >> 48);
+    u[2] = (unsigned char)(v >> 40);
+    u[3] = (unsigned char)(v >> 32);
+    u[4] = (unsigned char)(v >> 24);
+    u[5] = (unsigned char)(v >> 16);
+    u[6] = (unsigned char)(v >> 8);
+    u[7] = (unsigned char)v;
+}
+
 /* ---- config.c ---------------------------------------------------------- */
 
 /* One NAME=VALUE pair (server settings). */
@@ -82,7 +136,9 @@ const pgc_trace_hook *pgc_pool_hook(const pgc_pool *pool);
 typedef struct pgc_prepared_set {
     char **names;     /* open addressing, NULL = empty */
     uint64_t *hashes;
+    const void **checked; /* the row type its result's columns matched, or NULL */
     size_t cap, count;
+    uint64_t version;  /* counts every change (add, remove, clear) */
 } pgc_prepared_set;
 
 /* One pooled connection and what the runtime knows about it. */
@@ -94,8 +150,15 @@ typedef struct pgc_pconn {
     pgc_prepared_set stale;    /* prepared, but to deallocate before reuse */
     int broken;                /* retire on release whatever its state */
     int unnamed;               /* run statements unnamed (PQexecParams), prepare nothing */
-    struct pgc_pconn *next;    /* idle stack, or checked-out list */
-    struct pgc_pconn *prev;    /* checked-out list */
+    int exposed;               /* handed out as a PGconn (pgc_pool_acquire): on the busy list */
+    /* The statement last run prepared on it (query.c), and where its
+     * prepared-set slot records its check: valid while prepared.version
+     * and pgc_rendered_epoch() are what they were. */
+    const struct pgc_rendered *last;
+    const void **last_checked;
+    uint64_t last_version, last_epoch;
+    struct pgc_pconn *next;    /* idle stack, or busy list */
+    struct pgc_pconn *prev;    /* busy list */
 } pgc_pconn;
 
 int pgc_pool_get(pgc_pool *pool, pgc_pconn **out, pgc_error *err);
@@ -108,6 +171,12 @@ void pgc_pool_attach(pgc_pool *pool);
 void pgc_pool_detach(pgc_pool *pool);
 
 int pgc_prepared_has(const pgc_prepared_set *s, const char *name, uint64_t hash);
+/*
+ * Where the set records, for name, the row type its result's columns were
+ * found to match (NULL until checked; the set forgets it with the name), or
+ * NULL if name is not in the set.  Valid until the set next changes.
+ */
+const void **pgc_prepared_checked(pgc_prepared_set *s, const char *name, uint64_t hash);
 int pgc_prepared_add(pgc_prepared_set *s, const char *name, uint64_t hash);
 void pgc_prepared_remove(pgc_prepared_set *s, const char *name, uint64_t hash);
 void pgc_prepared_clear(pgc_prepared_set *s);
@@ -122,6 +191,7 @@ int64_t pgc_now_ms(void);
 /* ---- db.c -------------------------------------------------------------- */
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 /*
  * A statement rendered for one db: its SQL and its prepared name.  Found by
@@ -150,9 +220,11 @@ struct pgc_db {
     char *schema;        /* NULL: no schema */
     /* a db (root) only: */
     int owns_pool;
-    pthread_mutex_t lock;      /* guards cache, open_scopes and open_handles */
-    pgc_rendered **cache;      /* open addressing by stmt pointer */
-    size_t cache_cap, cache_count;
+    pthread_mutex_t lock;      /* guards writing cache, open_scopes and open_handles */
+    /* statements rendered for this db, by stmt pointer (db.c): read without
+     * the lock, written under it */
+    struct pgc_rendered_table *_Atomic cache;
+    size_t cache_count;
     int open_scopes;           /* transaction scopes (tx.c) */
     int open_handles;          /* streams, batches, COPYs (pgc_db_count_open) */
     /* a transaction scope only: */
@@ -167,6 +239,13 @@ struct pgc_db {
     /* a db (root) only, under lock: its open pgc_asyncs and pipes (async.c) */
     pgc_async *asyncs;
 };
+
+/*
+ * Counts the db closes that freed rendered statements: a pointer to a
+ * pgc_rendered recorded under another count may point to a new one at the
+ * same address.
+ */
+uint64_t pgc_rendered_epoch(void);
 
 /* The statement rendered for db->root, rendering it on first use. */
 int pgc_db_rendered(pgc_db *db, const pgc_stmt *stmt, const pgc_rendered **out,
@@ -246,6 +325,41 @@ int pgc_fail_stmt(pgc_error *err, pgc_pconn *c, const PGresult *res,
                   const pgc_rendered *r);
 /* "DEALLOCATE <quoted name>" into buf. */
 int pgc_deallocate_sql(PGconn *pg, const char *name, char *buf, size_t size);
+
+/* ---- query.c and rows.c: results read into row types ------------------- */
+
+struct pgc_row_type;
+
+/* res's columns are rt's (their count, types and format), or why not. */
+int pgc_row_type_check(const PGresult *res, const pgc_stmt *stmt,
+                       const struct pgc_row_type *rt, pgc_error *err);
+
+/*
+ * pgc_query for a caller that reads the result's rows into rt (NULL: as
+ * pgc_query): a result with rows has its columns checked against rt, once
+ * per prepared statement and connection.  The server keeps a prepared
+ * statement's result columns for its life, or fails its execution with
+ * 0A000 (pgc_conn_forget_stale), which makes the connection forget it and
+ * its check; statements=unnamed checks every result.
+ */
+int pgc_query_rows(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
+                   const int *lengths, const int *formats, const struct pgc_row_type *rt,
+                   pgc_result **out, pgc_error *err);
+
+/* ---- copy.c: whole rows written in place (rows.c's pgc_copy_rows) ------- */
+
+/*
+ * The free part of c's buffer, [returned, *limit), for whole rows of ncols
+ * fields (their field count included) that the caller writes in place and
+ * hands over with pgc_copy_wrote(c, end of what it wrote); the buffer is
+ * sent first if fewer than min bytes are free.  NULL when rows must go
+ * through pgc_copy_row and the field calls instead, which report why: the
+ * copy failed already, a row is incomplete, ncols is not the COPY's column
+ * count, or min is more than the buffer holds.  Between this call and
+ * pgc_copy_wrote, no other call on c.
+ */
+unsigned char *pgc_copy_room(pgc_copy *c, int ncols, size_t min, unsigned char **limit);
+void pgc_copy_wrote(pgc_copy *c, const unsigned char *end);
 
 /* ---- async.c: what rows.c's call decoders (pgc_call_row...) need ------- */
 

@@ -6,6 +6,14 @@
  * outside the mutex: a thread that wants a new connection first reserves a
  * slot (total++), then connects unlocked.
  *
+ * The hot slot: a connection given back while no thread waits is parked in
+ * one atomic slot instead of the idle stack, and the next acquire takes it
+ * from there, so a call on a quiet pool takes no lock.  A waiter counts
+ * itself (nwaiting) before it looks at the slot, and a release looks at
+ * nwaiting after it parks; both sequentially consistent, so at least one of
+ * them sees the other: the waiter takes the parked connection, or the
+ * release takes it back under the lock and hands it to the oldest waiter.
+ *
  * Fairness: a released connection goes straight to the oldest waiter, and a
  * freed slot lets the oldest waiter connect, so no thread starves while
  * others keep arriving.
@@ -13,6 +21,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -31,13 +40,14 @@ struct pgc_pool {
     pthread_mutex_t lock;
     pgc_settings s;
     int total;             /* open or being opened */
-    int in_use;
+    atomic_int in_use;     /* checked out (changed with or without the lock) */
     int attached;
+    pgc_pconn *_Atomic hot; /* an idle connection parked outside the lock, or NULL */
     pgc_pconn *idle;       /* LIFO: the warmest connection first */
-    int nidle;
-    pgc_pconn *busy;       /* checked out, doubly linked */
+    int nidle;             /* on the idle stack (the hot slot not counted) */
+    pgc_pconn *busy;       /* handed out as a PGconn (pgc_pool_acquire), doubly linked */
     waiter *head, *tail;
-    int nwaiting;
+    atomic_int nwaiting;   /* changed under the lock, read without it */
     uint64_t opened, closed;
     pgc_trace_hook trace;  /* pgc_pool_set_trace */
 };
@@ -62,16 +72,28 @@ uint64_t pgc_hash64(const void *data, size_t len, uint64_t seed)
 
 /* ---- the per-connection set of prepared statement names ---------------- */
 
-int pgc_prepared_has(const pgc_prepared_set *s, const char *name, uint64_t hash)
+/* The slot of name, or -1. */
+static long prepared_find(const pgc_prepared_set *s, const char *name, uint64_t hash)
 {
     if (!s->cap)
-        return 0;
+        return -1;
     for (size_t i = hash & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
         if (!s->names[i])
-            return 0;
+            return -1;
         if (s->hashes[i] == hash && strcmp(s->names[i], name) == 0)
-            return 1;
+            return (long)i;
     }
+}
+
+int pgc_prepared_has(const pgc_prepared_set *s, const char *name, uint64_t hash)
+{
+    return prepared_find(s, name, hash) >= 0;
+}
+
+const void **pgc_prepared_checked(pgc_prepared_set *s, const char *name, uint64_t hash)
+{
+    long i = prepared_find(s, name, hash);
+    return i >= 0 ? &s->checked[i] : NULL;
 }
 
 static int prepared_grow(pgc_prepared_set *s)
@@ -79,9 +101,11 @@ static int prepared_grow(pgc_prepared_set *s)
     size_t cap = s->cap ? s->cap * 2 : 16;
     char **names = calloc(cap, sizeof *names);
     uint64_t *hashes = calloc(cap, sizeof *hashes);
-    if (!names || !hashes) {
+    const void **checked = calloc(cap, sizeof *checked);
+    if (!names || !hashes || !checked) {
         free(names);
         free(hashes);
+        free(checked);
         return PGC_ENOMEM;
     }
     for (size_t i = 0; i < s->cap; i++) {
@@ -92,11 +116,14 @@ static int prepared_grow(pgc_prepared_set *s)
             j = (j + 1) & (cap - 1);
         names[j] = s->names[i];
         hashes[j] = s->hashes[i];
+        checked[j] = s->checked[i];
     }
     free(s->names);
     free(s->hashes);
+    free(s->checked);
     s->names = names;
     s->hashes = hashes;
+    s->checked = checked;
     s->cap = cap;
     return PGC_OK;
 }
@@ -111,7 +138,9 @@ int pgc_prepared_add(pgc_prepared_set *s, const char *name, uint64_t hash)
     if (!(s->names[i] = pgc_strdup(name)))
         return PGC_ENOMEM;
     s->hashes[i] = hash;
+    s->checked[i] = NULL;
     s->count++;
+    s->version++;
     return PGC_OK;
 }
 
@@ -127,16 +156,21 @@ void pgc_prepared_remove(pgc_prepared_set *s, const char *name, uint64_t hash)
         return;
     free(s->names[i]);
     s->names[i] = NULL;
+    s->checked[i] = NULL;
     s->count--;
+    s->version++;
     for (size_t j = (i + 1) & mask; s->names[j]; j = (j + 1) & mask) {
         char *moved = s->names[j];
         uint64_t h = s->hashes[j];
+        const void *checked = s->checked[j];
         s->names[j] = NULL;
+        s->checked[j] = NULL;
         size_t k = h & mask;
         while (s->names[k])
             k = (k + 1) & mask;
         s->names[k] = moved;
         s->hashes[k] = h;
+        s->checked[k] = checked;
     }
 }
 
@@ -146,7 +180,10 @@ void pgc_prepared_clear(pgc_prepared_set *s)
         free(s->names[i]);
     free(s->names);
     free(s->hashes);
+    free(s->checked);
+    uint64_t version = s->version;
     memset(s, 0, sizeof *s);
+    s->version = version + 1;
 }
 
 /* ---- opening and closing one connection --------------------------------- */
@@ -327,32 +364,12 @@ static void drop_notifies(PGconn *pg)
         PQfreemem(n);
 }
 
-/*
- * An idle connection is worth handing out if it is young enough and its
- * socket has nothing to say.  A backend that was terminated (or a server
- * that went away) leaves a FATAL message or EOF on the socket: poll() sees
- * it without a round trip, and PQconsumeInput() turns it into a bad status.
- * The poll is skipped for a connection released less than
- * check_after_idle_ms ago (HikariCP's "alive bypass window", PgBouncer's
- * server_check_delay): on a busy pool it is a system call on every call's
- * path (measured: a tenth of a point lookup), and a backend that died in
- * that window fails its next call with PGC_ECONNLOST, as one that dies
- * during a call does.
- */
-static int still_good(const pgc_settings *s, pgc_pconn *c)
+/* still_good past the window: the connection's socket has nothing to say
+ * (a terminated backend's FATAL message or EOF). */
+static int socket_quiet(pgc_pconn *c)
 {
     if (PQstatus(c->pg) != CONNECTION_OK)
         return 0;
-    /* The clock is read only when a limit needs it (it is on every call's path). */
-    int64_t now = s->max_idle_ms || s->max_lifetime_ms || s->check_after_idle_ms
-                      ? pgc_now_ms()
-                      : 0;
-    if (s->max_idle_ms && now - c->last_used_ms >= s->max_idle_ms)
-        return 0;
-    if (s->max_lifetime_ms && now - c->created_ms >= s->max_lifetime_ms)
-        return 0;
-    if (s->check_after_idle_ms && now - c->last_used_ms < s->check_after_idle_ms)
-        return PQtransactionStatus(c->pg) == PQTRANS_IDLE;
     /*
      * Read until the socket is quiet: a terminated backend's FATAL message
      * and its EOF may arrive in two reads (over TCP they usually do).
@@ -371,6 +388,35 @@ static int still_good(const pgc_settings *s, pgc_pconn *c)
         drop_notifies(c->pg);
     }
     return PQtransactionStatus(c->pg) == PQTRANS_IDLE;
+}
+
+/*
+ * An idle connection is worth handing out if it is young enough and its
+ * socket has nothing to say.  A backend that was terminated (or a server
+ * that went away) leaves a FATAL message or EOF on the socket: poll() sees
+ * it without a round trip, and PQconsumeInput() turns it into a bad status.
+ * The poll is skipped for a connection released less than
+ * check_after_idle_ms ago (HikariCP's "alive bypass window", PgBouncer's
+ * server_check_delay): on a busy pool it is a system call on every call's
+ * path (measured: a tenth of a point lookup), and a backend that died in
+ * that window fails its next call with PGC_ECONNLOST, as one that dies
+ * during a call does.
+ */
+static inline int still_good(const pgc_settings *s, pgc_pconn *c)
+{
+    /* The clock is read only when a limit needs it (it is on every call's path). */
+    int64_t now = s->max_idle_ms || s->max_lifetime_ms || s->check_after_idle_ms
+                      ? pgc_now_ms()
+                      : 0;
+    if (s->max_idle_ms && now - c->last_used_ms >= s->max_idle_ms)
+        return 0;
+    if (s->max_lifetime_ms && now - c->created_ms >= s->max_lifetime_ms)
+        return 0;
+    /* Given back connected and idle (should_retire), and no call on its
+       PGconn since: nothing to ask libpq. */
+    if (s->check_after_idle_ms && now - c->last_used_ms < s->check_after_idle_ms)
+        return 1;
+    return socket_quiet(c);
 }
 
 /* ---- the pool ------------------------------------------------------------ */
@@ -420,6 +466,12 @@ int pgc_pool_close_ex(pgc_pool *pool, pgc_error *err)
     if (!pool)
         return PGC_OK;
     pthread_mutex_lock(&pool->lock);
+    pgc_pconn *hot = atomic_exchange(&pool->hot, NULL);
+    if (hot) {
+        hot->next = pool->idle;
+        pool->idle = hot;
+        pool->nidle++;
+    }
     if (pool->in_use || pool->attached || pool->nwaiting || pool->total != pool->nidle) {
         /* being opened: reserved by a thread that is connecting */
         int in_use = pool->in_use, attached = pool->attached, waiting = pool->nwaiting;
@@ -451,7 +503,7 @@ void pgc_pool_stats_get(pgc_pool *pool, pgc_pool_stats *st)
         return;
     pthread_mutex_lock(&pool->lock);
     st->total = pool->total;
-    st->idle = pool->nidle;
+    st->idle = pool->nidle + (atomic_load(&pool->hot) ? 1 : 0);
     st->in_use = pool->in_use;
     st->waiting = pool->nwaiting;
     st->attached = pool->attached;
@@ -513,18 +565,22 @@ static void deadline_after(struct timespec *ts, int64_t ms)
     }
 }
 
+/* c is handed out as a PGconn: pgc_pool_release finds it on the busy list. */
 static void mark_busy_locked(pgc_pool *pool, pgc_pconn *c)
 {
+    c->exposed = 1;
     c->prev = NULL;
     c->next = pool->busy;
     if (pool->busy)
         pool->busy->prev = c;
     pool->busy = c;
-    pool->in_use++;
 }
 
 static void unmark_busy_locked(pgc_pool *pool, pgc_pconn *c)
 {
+    if (!c->exposed)
+        return;
+    c->exposed = 0;
     if (c->prev)
         c->prev->next = c->next;
     else
@@ -532,7 +588,11 @@ static void unmark_busy_locked(pgc_pool *pool, pgc_pconn *c)
     if (c->next)
         c->next->prev = c->prev;
     c->prev = c->next = NULL;
-    pool->in_use--;
+}
+
+static void count_in_use(pgc_pool *pool, int delta)
+{
+    atomic_fetch_add_explicit(&pool->in_use, delta, memory_order_relaxed);
 }
 
 /*
@@ -541,15 +601,23 @@ static void unmark_busy_locked(pgc_pool *pool, pgc_pconn *c)
  * the lock once), or open one in a reserved slot (reconnect == the slot of
  * a connection that failed its check).
  */
-static int finish_acquire(pgc_pool *pool, pgc_pconn *c, pgc_pconn **out, pgc_error *err)
+static int finish_acquire_slow(pgc_pool *pool, pgc_pconn *c, pgc_pconn **out, pgc_error *err);
+
+static inline int finish_acquire(pgc_pool *pool, pgc_pconn *c, pgc_pconn **out, pgc_error *err)
 {
     if (c && still_good(&pool->s, c)) {
         *out = c;
         return PGC_OK;
     }
+    return finish_acquire_slow(pool, c, out, err);
+}
+
+/* finish_acquire for c that failed its check, or for a new connection (c NULL). */
+static int finish_acquire_slow(pgc_pool *pool, pgc_pconn *c, pgc_pconn **out, pgc_error *err)
+{
     if (c) {
+        count_in_use(pool, -1);
         pthread_mutex_lock(&pool->lock);
-        unmark_busy_locked(pool, c);
         pool->closed++;
         pthread_mutex_unlock(&pool->lock);
         close_one(c);
@@ -564,7 +632,7 @@ static int finish_acquire(pgc_pool *pool, pgc_pconn *c, pgc_pconn **out, pgc_err
         return rc;
     }
     pool->opened++;
-    mark_busy_locked(pool, c);
+    count_in_use(pool, 1);
     pthread_mutex_unlock(&pool->lock);
     *out = c;
     return PGC_OK;
@@ -573,12 +641,22 @@ static int finish_acquire(pgc_pool *pool, pgc_pconn *c, pgc_pconn **out, pgc_err
 int pgc_pool_get(pgc_pool *pool, pgc_pconn **out, pgc_error *err)
 {
     *out = NULL;
+    pgc_pconn *c = atomic_exchange(&pool->hot, NULL);
+    if (c) {
+        count_in_use(pool, 1);
+        return finish_acquire(pool, c, out, err);
+    }
     pthread_mutex_lock(&pool->lock);
+    if (!pool->head && (c = atomic_exchange(&pool->hot, NULL))) { /* parked meanwhile */
+        count_in_use(pool, 1);
+        pthread_mutex_unlock(&pool->lock);
+        return finish_acquire(pool, c, out, err);
+    }
     if (!pool->head && pool->idle) {
-        pgc_pconn *c = pool->idle;
+        c = pool->idle;
         pool->idle = c->next;
         pool->nidle--;
-        mark_busy_locked(pool, c);
+        count_in_use(pool, 1);
         pthread_mutex_unlock(&pool->lock);
         return finish_acquire(pool, c, out, err);
     }
@@ -600,6 +678,15 @@ int pgc_pool_get(pgc_pool *pool, pgc_pconn **out, pgc_error *err)
         pool->head = &w;
     pool->tail = &w;
     pool->nwaiting++;
+    /* Parked before this thread counted itself: its release saw no waiter. */
+    if ((c = atomic_exchange(&pool->hot, NULL))) {
+        remove_waiter_locked(pool, &w);
+        pool->nwaiting--;
+        count_in_use(pool, 1);
+        pthread_mutex_unlock(&pool->lock);
+        pthread_cond_destroy(&w.cv);
+        return finish_acquire(pool, c, out, err);
+    }
 
     struct timespec deadline;
     deadline_after(&deadline, pool->s.acquire_timeout_ms);
@@ -612,7 +699,7 @@ int pgc_pool_get(pgc_pool *pool, pgc_pconn **out, pgc_error *err)
         }
     }
     pool->nwaiting--;
-    pgc_pconn *c = w.handed;
+    c = w.handed;
     pthread_mutex_unlock(&pool->lock);
     pthread_cond_destroy(&w.cv);
     if (timed_out)
@@ -650,18 +737,19 @@ static int reset_session(const pgc_settings *s, pgc_pconn *c)
  * (results not read, a COPY not ended: PQTRANS_ACTIVE) retires the
  * connection, as does a pipeline with results pending.
  */
-static int should_retire(const pgc_settings *s, pgc_pconn *c)
+static inline int should_retire(const pgc_settings *s, pgc_pconn *c)
 {
-    if (c->broken || PQstatus(c->pg) != CONNECTION_OK)
-        return 1;
-    if (s->max_queries && c->queries >= s->max_queries)
+    /* A bad connection (PQstatus) shows as PQTRANS_UNKNOWN below. */
+    if (c->broken || (s->max_queries && c->queries >= s->max_queries))
         return 1;
     if (PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF && !PQexitPipelineMode(c->pg))
         return 1;
     if (PQisnonblocking(c->pg) && PQsetnonblocking(c->pg, 0) != 0)
         return 1;
-    PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
-    PQuntrace(c->pg);
+    if (c->exposed) { /* only a holder of the PGconn sets these */
+        PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
+        PQuntrace(c->pg);
+    }
     PGTransactionStatusType ts = PQtransactionStatus(c->pg);
     if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR) {
         PGresult *res = PQexec(c->pg, "ROLLBACK");
@@ -678,10 +766,50 @@ static int should_retire(const pgc_settings *s, pgc_pconn *c)
     return 0;
 }
 
-static void put(pgc_pool *pool, pgc_pconn *c, int retire)
+/* Called with the lock held: c, idle, to the oldest waiter or the idle stack. */
+static void give_idle_locked(pgc_pool *pool, pgc_pconn *c)
+{
+    waiter *w = pool->head;
+    if (w) {
+        pool->head = w->next;
+        if (!pool->head)
+            pool->tail = NULL;
+        w->handed = c;
+        count_in_use(pool, 1); /* the waiter's now, as finish_acquire expects */
+        pthread_cond_signal(&w->cv);
+    } else {
+        c->next = pool->idle;
+        pool->idle = c;
+        pool->nidle++;
+    }
+}
+
+static inline void put(pgc_pool *pool, pgc_pconn *c, int retire)
 {
     if (pool->s.max_idle_ms || pool->s.check_after_idle_ms) /* only they read it */
         c->last_used_ms = pgc_now_ms();
+    if (!retire && !c->exposed) {
+        count_in_use(pool, -1);
+        if (atomic_load(&pool->nwaiting) == 0) {
+            pgc_pconn *was = atomic_exchange(&pool->hot, c);
+            if (!was && atomic_load(&pool->nwaiting) == 0)
+                return; /* parked: no lock taken */
+            /* another connection was parked (it goes to the stack), or a
+               thread began to wait meanwhile (it gets the parked one) */
+            pthread_mutex_lock(&pool->lock);
+            if (was)
+                give_idle_locked(pool, was);
+            if (pool->nwaiting && (was = atomic_exchange(&pool->hot, NULL)))
+                give_idle_locked(pool, was);
+            pthread_mutex_unlock(&pool->lock);
+            return;
+        }
+        pthread_mutex_lock(&pool->lock);
+        give_idle_locked(pool, c);
+        pthread_mutex_unlock(&pool->lock);
+        return;
+    }
+    count_in_use(pool, -1);
     pthread_mutex_lock(&pool->lock);
     unmark_busy_locked(pool, c);
     if (retire) {
@@ -692,19 +820,7 @@ static void put(pgc_pool *pool, pgc_pconn *c, int retire)
         close_one(c);
         return;
     }
-    waiter *w = pool->head;
-    if (w) {
-        pool->head = w->next;
-        if (!pool->head)
-            pool->tail = NULL;
-        w->handed = c;
-        mark_busy_locked(pool, c); /* the waiter's now, as finish_acquire expects */
-        pthread_cond_signal(&w->cv);
-    } else {
-        c->next = pool->idle;
-        pool->idle = c;
-        pool->nidle++;
-    }
+    give_idle_locked(pool, c);
     pthread_mutex_unlock(&pool->lock);
 }
 
@@ -726,6 +842,11 @@ int pgc_pool_acquire(pgc_pool *pool, PGconn **out, pgc_error *err)
         return pgc_fail(err, PGC_EINVAL, "pgc_pool_acquire: NULL argument");
     pgc_pconn *c;
     int rc = pgc_pool_get(pool, &c, err);
+    if (rc == PGC_OK) {
+        pthread_mutex_lock(&pool->lock);
+        mark_busy_locked(pool, c);
+        pthread_mutex_unlock(&pool->lock);
+    }
     *out = rc == PGC_OK ? c->pg : NULL;
     return rc;
 }

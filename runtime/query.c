@@ -152,6 +152,13 @@ int pgc_conn_forget_stale(pgc_pconn *c, const PGresult *res, const pgc_rendered 
 int pgc_query(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
               const int *lengths, const int *formats, pgc_result **out, pgc_error *err)
 {
+    return pgc_query_rows(db, stmt, values, lengths, formats, NULL, out, err);
+}
+
+int pgc_query_rows(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
+                   const int *lengths, const int *formats, const struct pgc_row_type *rt,
+                   pgc_result **out, pgc_error *err)
+{
     if (out)
         *out = NULL;
     if (!db || !stmt)
@@ -170,6 +177,7 @@ int pgc_query(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
     int64_t started = pgc_tracing(db) ? pgc_trace_now_ns() : 0;
     bool prepared_now = false;
     PGresult *res = NULL;
+    const void **checked = NULL; /* rt, when res's statement was checked against it */
     if (c->unnamed) {
         /* statements=unnamed: parse, bind and execute in one call, so
            nothing outlives it on the server connection (see pgc.h). */
@@ -181,11 +189,19 @@ int pgc_query(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
                                                               : pgc_fail_stmt(err, c, res, r);
     }
     for (int attempt = 0; !c->unnamed && attempt < 2; attempt++) {
-        if (!pgc_prepared_has(&c->prepared, r->name, r->name_hash)) {
+        uint64_t epoch = pgc_rendered_epoch();
+        if (c->last == r && c->last_version == c->prepared.version && c->last_epoch == epoch) {
+            checked = c->last_checked; /* the last statement on c again */
+        } else if (!(checked = pgc_prepared_checked(&c->prepared, r->name, r->name_hash))) {
             prepared_now = true;
             if ((rc = pgc_conn_prepare(c, r, err)) != PGC_OK)
                 break;
+            checked = pgc_prepared_checked(&c->prepared, r->name, r->name_hash);
         }
+        c->last = r;
+        c->last_checked = checked;
+        c->last_version = c->prepared.version;
+        c->last_epoch = epoch;
         c->queries++;
         res = PQexecPrepared(c->pg, r->name, stmt->nparams, values, lengths, formats,
                              stmt->result_format);
@@ -201,6 +217,11 @@ int pgc_query(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
         }
         rc = pgc_fail_stmt(err, c, res, r);
         break;
+    }
+    if (rc == PGC_OK && rt && !(checked && *checked == rt) && PQntuples(res) > 0) {
+        rc = pgc_row_type_check(res, stmt, rt, err);
+        if (rc == PGC_OK && checked)
+            *checked = rt;
     }
     if (started)
         pgc_trace(db, PGC_VIA_QUERY, r, NULL, c, started, res, rc, err, prepared_now);

@@ -33,22 +33,47 @@ static const int kind_size[] = {
 
 typedef enum shape { SCALAR, ARRAY, RANGE, ENUM, ENUM_ARRAY, RECORD } shape;
 
+/*
+ * How a scalar's value is read and written in place, without a call:
+ * as a big-endian integer of 8, 4 or 2 bytes (int64_t, double,
+ * pgc_timestamp...), a bool byte, or a string in place (text).  SLOW: by
+ * the type's own function (arrays, numeric, uuid, ...).
+ */
+enum { SLOW, FIXED8, FIXED4, FIXED2, BOOL1, STRING };
+enum {
+    FAST_INT2 = FIXED2, FAST_INT4 = FIXED4, FAST_INT8 = FIXED8, FAST_FLOAT4 = FIXED4,
+    FAST_FLOAT8 = FIXED8, FAST_BOOL = BOOL1, FAST_TEXT = STRING, FAST_JSONB = SLOW,
+    FAST_NUMERIC = SLOW, FAST_BYTES = SLOW, FAST_UUID = SLOW, FAST_DATE = FIXED4,
+    FAST_TIMESTAMP = FIXED8, FAST_INTERVAL = SLOW
+};
+
 /* What each pgc_type_code is: the OID the server reports (0: the
- * database's own, not checked), its values' kind and its shape. */
+ * database's own, not checked), its values' kind and its shape, and for
+ * the scalars that have one their fast form. */
 static const struct type_info {
     Oid oid, elem;              /* elem: an array's element type */
-    unsigned char kind, shape;
+    unsigned char kind, shape, fast;
 } types[] = {
 #define PGC_TYPE(NAME, oid, array_oid, KIND)                                                   \
-    [PGC_T_##NAME] = {oid, 0, KIND_##KIND, SCALAR},                                            \
-    [PGC_T_##NAME##_ARRAY] = {array_oid, oid, KIND_##KIND, ARRAY},
-#define PGC_RANGE(NAME, oid, KIND) [PGC_T_##NAME] = {oid, 0, KIND_##KIND, RANGE},
+    [PGC_T_##NAME] = {oid, 0, KIND_##KIND, SCALAR, FAST_##KIND},                               \
+    [PGC_T_##NAME##_ARRAY] = {array_oid, oid, KIND_##KIND, ARRAY, SLOW},
+#define PGC_RANGE(NAME, oid, KIND) [PGC_T_##NAME] = {oid, 0, KIND_##KIND, RANGE, SLOW},
 #include "pgc_types.def"
-    [PGC_T_CITEXT] = {0, 0, KIND_TEXT, SCALAR},
-    [PGC_T_ENUM] = {0, 0, KIND_TEXT, ENUM},
-    [PGC_T_ENUM_ARRAY] = {0, 0, KIND_TEXT, ENUM_ARRAY},
-    [PGC_T_RECORD] = {0, 0, KIND_NONE, RECORD},
+    [PGC_T_CITEXT] = {0, 0, KIND_TEXT, SCALAR, STRING},
+    [PGC_T_ENUM] = {0, 0, KIND_TEXT, ENUM, SLOW},
+    [PGC_T_ENUM_ARRAY] = {0, 0, KIND_TEXT, ENUM_ARRAY, SLOW},
+    [PGC_T_RECORD] = {0, 0, KIND_NONE, RECORD, SLOW},
 };
+
+/* types[t].fast alone, one byte a type: what each value read or written
+ * looks up. */
+static const unsigned char fast_of[] = {
+#define PGC_TYPE(NAME, oid, array_oid, KIND) [PGC_T_##NAME] = FAST_##KIND,
+#include "pgc_types.def"
+    [PGC_T_CITEXT] = STRING,
+    [PGC_T_RECORD] = SLOW,
+};
+_Static_assert(sizeof fast_of == PGC_T_RECORD + 1, "fast_of covers every pgc_type_code");
 
 static Oid type_oid(pgc_type_code t)
 {
@@ -123,10 +148,9 @@ int pgc_result_check(const pgc_result *res, const pgc_stmt *stmt, int ncols,
     return rc;
 }
 
-static int check_row_type(const pgc_result *res, const pgc_stmt *stmt, const pgc_row_type *rt,
-                          pgc_error *err)
+int pgc_row_type_check(const PGresult *r, const pgc_stmt *stmt, const pgc_row_type *rt,
+                       pgc_error *err)
 {
-    const PGresult *r = pgc_result_pq((pgc_result *)(uintptr_t)res);
     int rc = check_count(r, stmt, (int)rt->ncols, err);
     /* the common case without a call per column; check_column words a mismatch */
     for (size_t i = 0; rc == PGC_OK && i < rt->ncols; i++) {
@@ -302,6 +326,38 @@ static int read_other(pgc_result *res, pgc_field f, const pgc_column *c, void *p
 }
 
 /*
+ * The value of a fixed-size scalar or text column, decoded in place: the
+ * common columns, without the pgc_field and the calls read_value makes.
+ * Returns 0 for a type it leaves to read_value.  A value of the wrong size
+ * reads as 0, as pgc_field_int8 and the others read it.
+ */
+static inline int read_fast(pgc_type_code t, const char *v, int len, void *p)
+{
+    uint64_t u8;
+    uint32_t u4;
+    switch (fast_of[t]) {
+    case FIXED8: /* int64_t, double, pgc_timestamp */
+        u8 = len == 8 ? pgc_get_be64(v) : 0;
+        memcpy(p, &u8, sizeof u8);
+        return 1;
+    case FIXED4: /* int32_t, float, pgc_date */
+        u4 = len == 4 ? pgc_get_be32(v) : 0;
+        memcpy(p, &u4, sizeof u4);
+        return 1;
+    case FIXED2:
+        *(int16_t *)p = (int16_t)(len == 2 ? pgc_get_be16(v) : 0);
+        return 1;
+    case BOOL1:
+        *(bool *)p = len == 1 && *v != 0;
+        return 1;
+    case STRING:
+        *(const char **)p = v; /* pgc_field_text */
+        return 1;
+    }
+    return 0;
+}
+
+/*
  * Value f into the member c of the struct at base: a NULL sets the
  * companion or is refused; a value is decoded by its type's shape (the
  * fixed-size scalars here, the rest by read_other).
@@ -317,47 +373,42 @@ static inline int read_value(pgc_result *res, pgc_field f, const pgc_column *c, 
             *(bool *)(base + c->is_null) = true;
         return PGC_OK; /* the member stays zeroed: NULL, 0, an empty view */
     }
-    const struct type_info *t = &types[c->type];
-    if (t->shape == SCALAR) {
-        switch ((kind)t->kind) {
-        case KIND_INT2: *(int16_t *)p = pgc_field_int2(f); return PGC_OK;
-        case KIND_INT4: *(int32_t *)p = pgc_field_int4(f); return PGC_OK;
-        case KIND_INT8: *(int64_t *)p = pgc_field_int8(f); return PGC_OK;
-        case KIND_FLOAT8: *(double *)p = pgc_field_float8(f); return PGC_OK;
-        case KIND_BOOL: *(bool *)p = pgc_field_bool(f); return PGC_OK;
-        case KIND_TEXT: *(const char **)p = f.data; return PGC_OK; /* pgc_field_text */
-        case KIND_TIMESTAMP: *(pgc_timestamp *)p = pgc_field_timestamp(f); return PGC_OK;
-        case KIND_FLOAT4: case KIND_JSONB: case KIND_NUMERIC: case KIND_BYTES: case KIND_UUID:
-        case KIND_DATE: case KIND_INTERVAL: case KIND_NONE:
-            break;
-        }
-    }
+    if (read_fast(c->type, f.data, f.len, p))
+        return PGC_OK;
     return read_other(res, f, c, p, stmt, outer, err);
-}
-
-/* The value at (r, col) of pq, a row libpq has; its type is not needed here. */
-static inline pgc_field field_at(const PGresult *pq, int r, int col)
-{
-    pgc_field f = {0, NULL, -1};
-    /* as pgc_get_field: only an empty value needs PQgetisnull */
-    int len = PQgetlength(pq, r, col);
-    if (len > 0 || !PQgetisnull(pq, r, col)) {
-        f.data = PQgetvalue(pq, r, col);
-        f.len = len;
-    }
-    return f;
 }
 
 int pgc_read_row(pgc_result *res, int r, const pgc_stmt *stmt, const pgc_row_type *rt,
                  bool check, void *row, pgc_error *err)
 {
-    const PGresult *pq = pgc_result_pq(res);
+    const PGresult *pq = (const PGresult *)res; /* pgc_result_pq */
+    char *base = row;
     memset(row, 0, rt->size);
-    int rc = check ? check_row_type(res, stmt, rt, err) : PGC_OK;
+    int rc = check ? pgc_row_type_check(pq, stmt, rt, err) : PGC_OK;
     if (rc == PGC_OK && (r < 0 || r >= PQntuples(pq)))
         rc = pgc_fail_query(err, PGC_EINVAL, stmt, "no row %d in the result", r);
-    for (size_t i = 0; rc == PGC_OK && i < rt->ncols; i++)
-        rc = read_value(res, field_at(pq, r, (int)i), &rt->cols[i], row, stmt, NULL, err);
+    if (rc != PGC_OK)
+        return rc;
+    const pgc_column *c = rt->cols;
+    for (int i = 0, ncols = (int)rt->ncols; i < ncols; i++, c++) {
+        /* as pgc_get_field: only an empty value needs PQgetisnull */
+        int len = PQgetlength(pq, r, i);
+        if (len == 0 && PQgetisnull(pq, r, i)) {
+            if (c->is_null == PGC_NOT_NULL) {
+                rc = refuse_null(stmt, NULL, c, err);
+                break;
+            }
+            if (c->is_null >= 0)
+                *(bool *)(base + c->is_null) = true;
+            continue; /* the member stays zeroed: NULL, 0, an empty view */
+        }
+        const char *v = PQgetvalue(pq, r, i);
+        if (!read_fast(c->type, v, len, base + c->offset)) {
+            pgc_field f = {0, v, len};
+            if ((rc = read_value(res, f, c, base, stmt, NULL, err)) != PGC_OK)
+                break;
+        }
+    }
     if (rc != PGC_OK)
         memset(row, 0, rt->size);
     return rc;
@@ -387,7 +438,8 @@ static void args_free(encoded *e)
 {
     for (size_t i = 0; i < e->nowned; i++)
         free(e->owned[i]);
-    free(e->heap);
+    if (e->heap)
+        free(e->heap);
     e->nowned = 0;
     e->heap = NULL;
 }
@@ -502,6 +554,31 @@ int pgc_put_record(const pgc_row_type *rt, const void *value, char **out, int *l
     return pgc_record_end(&r, out, len);
 }
 
+/* The binary form of v in buf by its fast form (see read_fast), and its
+ * length; 0 for a form it leaves to encode_arg (strings, SLOW). */
+static inline int put_fast(unsigned char fast, char *buf, const void *v)
+{
+    uint64_t u8;
+    uint32_t u4;
+    switch (fast) {
+    case FIXED8:
+        memcpy(&u8, v, sizeof u8);
+        pgc_put_be64(buf, u8);
+        return 8;
+    case FIXED4:
+        memcpy(&u4, v, sizeof u4);
+        pgc_put_be32(buf, u4);
+        return 4;
+    case FIXED2:
+        pgc_put_be16(buf, (uint16_t)*(const int16_t *)v);
+        return 2;
+    case BOOL1:
+        buf[0] = *(const bool *)v ? 1 : 0;
+        return 1;
+    }
+    return 0;
+}
+
 /* Parameter i (p, its value v, not NULL) into e. */
 static int encode_arg(const pgc_stmt *stmt, const pgc_param *p, const void *v, encoded *e,
                       size_t i, pgc_error *err)
@@ -574,7 +651,13 @@ static int args_encode(const pgc_stmt *stmt, const pgc_param *params, const void
     }
     for (size_t i = 0; i < n; i++) {
         const pgc_param *p = &params[i];
-        int rc = PGC_OK;
+        int rc = PGC_OK, size;
+        if (args[i] && (size = put_fast(types[p->type].fast, e->bin[i], args[i])) > 0) {
+            e->values[i] = e->bin[i];
+            e->lengths[i] = size;
+            e->formats[i] = 1;
+            continue;
+        }
         e->values[i] = NULL;
         e->lengths[i] = 0;
         e->formats[i] = 0;
@@ -592,15 +675,17 @@ static int args_encode(const pgc_stmt *stmt, const pgc_param *params, const void
 
 /* ---- one call per shape of query ------------------------------------------------------------- */
 
-/* pgc_query with stmt's parameters encoded. */
-static int run(pgc_db *db, const pgc_stmt *stmt, const pgc_param *params,
-               const void *const *args, pgc_result **res, pgc_error *err)
+/* pgc_query with stmt's parameters encoded; with rt, the result's columns
+ * checked against it (pgc_query_rows). */
+static inline int run(pgc_db *db, const pgc_stmt *stmt, const pgc_param *params,
+                      const void *const *args, const pgc_row_type *rt, pgc_result **res,
+                      pgc_error *err)
 {
     encoded e;
     int rc = args_encode(stmt, params, args, &e, err);
     if (rc != PGC_OK)
         return rc;
-    rc = pgc_query(db, stmt, e.values, e.lengths, e.formats, res, err);
+    rc = pgc_query_rows(db, stmt, e.values, e.lengths, e.formats, rt, res, err);
     args_free(&e);
     return rc;
 }
@@ -610,7 +695,7 @@ int pgc_run(pgc_db *db, const pgc_stmt *stmt, const pgc_param *params, const voi
 {
     if (res)
         *res = NULL;
-    return run(db, stmt, params, args, res, err);
+    return run(db, stmt, params, args, NULL, res, err);
 }
 
 int pgc_batch_queue_args(pgc_batch *b, const pgc_stmt *stmt, const pgc_param *params,
@@ -693,17 +778,18 @@ int pgc_call_affected(pgc_call *call, int64_t *affected, pgc_error *err)
     return rc;
 }
 
-int pgc_result_row(pgc_result *res, const pgc_stmt *stmt, const pgc_row_type *rt, void *row,
-                   pgc_result **keep, pgc_error *err)
+/* pgc_result_row; check false: the columns were checked already. */
+static inline int result_row(pgc_result *res, const pgc_stmt *stmt, const pgc_row_type *rt,
+                             bool check, void *row, pgc_result **keep, pgc_error *err)
 {
     int rc;
     if (keep)
         *keep = NULL;
-    if (pgc_result_rows(res) == 0) {
+    if (PQntuples((const PGresult *)res) == 0) { /* pgc_result_rows */
         memset(row, 0, rt->size);
         rc = pgc_fail_query(err, PGC_ENOROW, stmt, "no row");
     } else {
-        rc = pgc_read_row(res, 0, stmt, rt, true, row, err);
+        rc = pgc_read_row(res, 0, stmt, rt, check, row, err);
     }
     if (rc == PGC_OK && keep)
         *keep = res;
@@ -712,17 +798,30 @@ int pgc_result_row(pgc_result *res, const pgc_stmt *stmt, const pgc_row_type *rt
     return rc;
 }
 
+int pgc_result_row(pgc_result *res, const pgc_stmt *stmt, const pgc_row_type *rt, void *row,
+                   pgc_result **keep, pgc_error *err)
+{
+    return result_row(res, stmt, rt, true, row, keep, err);
+}
+
 int pgc_query_row(pgc_db *db, const pgc_stmt *stmt, const pgc_param *params,
                   const void *const *args, const pgc_row_type *rt, void *row, pgc_result **keep,
                   pgc_error *err)
 {
     pgc_result *res;
-    int rc = run(db, stmt, params, args, &res, err);
+    encoded e; /* run's steps, spelled out: the call a point lookup makes */
+    int rc = args_encode(stmt, params, args, &e, err);
+    if (rc == PGC_OK) {
+        rc = pgc_query_rows(db, stmt, e.values, e.lengths, e.formats, rt, &res, err);
+        args_free(&e);
+    }
     if (rc != PGC_OK) {
+        if (keep)
+            *keep = NULL;
         memset(row, 0, rt->size);
         return rc;
     }
-    return pgc_result_row(res, stmt, rt, row, keep, err);
+    return result_row(res, stmt, rt, false, row, keep, err);
 }
 
 int pgc_query_affected(pgc_db *db, const pgc_stmt *stmt, const pgc_param *params,
@@ -731,7 +830,7 @@ int pgc_query_affected(pgc_db *db, const pgc_stmt *stmt, const pgc_param *params
     pgc_result *res;
     if (affected)
         *affected = 0;
-    int rc = run(db, stmt, params, args, &res, err);
+    int rc = run(db, stmt, params, args, NULL, &res, err);
     if (rc != PGC_OK)
         return rc;
     if (affected)
@@ -816,34 +915,39 @@ static bool member_is_null(const pgc_column *c, const char *base)
     return c->is_null >= 0 && *(const bool *)(base + c->is_null);
 }
 
-/* What row i (at base) holds that no server should be sent. */
-static int copy_check(const pgc_stmt *stmt, const pgc_row_type *rt, const char *base, size_t i,
+/* Whether member c may hold what no server should be sent (copy_check). */
+static bool copy_checks(const pgc_column *c)
+{
+    const struct type_info *t = &types[c->type];
+    return (t->shape == SCALAR && c->is_null == PGC_NOT_NULL
+            && (t->kind == KIND_TEXT || t->kind == KIND_JSONB || t->kind == KIND_NUMERIC))
+           || t->shape == ARRAY || t->shape == ENUM;
+}
+
+/* What member c of row i (at base) holds that no server should be sent. */
+static int copy_check(const pgc_stmt *stmt, const pgc_column *c, const char *base, size_t i,
                       pgc_error *err)
 {
-    for (size_t k = 0; k < rt->ncols; k++) {
-        const pgc_column *c = &rt->cols[k];
-        const struct type_info *t = &types[c->type];
-        const void *v = base + c->offset;
-        if (member_is_null(c, base))
-            continue;
-        if (t->shape == SCALAR && c->is_null == PGC_NOT_NULL
-            && (t->kind == KIND_TEXT || t->kind == KIND_JSONB || t->kind == KIND_NUMERIC)
-            && !*(const char *const *)v)
-            return pgc_fail_query(err, PGC_EINVAL, stmt, "row %zu: %s is NULL", i, c->name);
-        if (t->shape == ARRAY) {
-            const void *items = NULL;
-            size_t len = 0;
-            array_view((kind)t->kind, v, &items, &len);
-            if (!items && len)
-                return pgc_fail_query(err, PGC_EINVAL, stmt, "row %zu: %s has no items", i,
-                                      c->name);
-        }
-        if (t->shape == ENUM) {
-            const pgc_enum_type *et = c->info;
-            if (!et->to_text(v))
-                return pgc_fail_query(err, PGC_EINVAL, stmt, "row %zu: %s is not a %s value", i,
-                                      c->name, et->name);
-        }
+    const struct type_info *t = &types[c->type];
+    const void *v = base + c->offset;
+    if (member_is_null(c, base))
+        return PGC_OK;
+    if (t->shape == SCALAR && c->is_null == PGC_NOT_NULL
+        && (t->kind == KIND_TEXT || t->kind == KIND_JSONB || t->kind == KIND_NUMERIC)
+        && !*(const char *const *)v)
+        return pgc_fail_query(err, PGC_EINVAL, stmt, "row %zu: %s is NULL", i, c->name);
+    if (t->shape == ARRAY) {
+        const void *items = NULL;
+        size_t len = 0;
+        array_view((kind)t->kind, v, &items, &len);
+        if (!items && len)
+            return pgc_fail_query(err, PGC_EINVAL, stmt, "row %zu: %s has no items", i, c->name);
+    }
+    if (t->shape == ENUM) {
+        const pgc_enum_type *et = c->info;
+        if (!et->to_text(v))
+            return pgc_fail_query(err, PGC_EINVAL, stmt, "row %zu: %s is not a %s value", i,
+                                  c->name, et->name);
     }
     return PGC_OK;
 }
@@ -891,6 +995,141 @@ static void copy_field(pgc_copy *cp, const pgc_column *c, const char *base)
     pgc_copy_encoded(cp, rc, enc, len, NULL);
 }
 
+enum { COPY_PLAN_COLS = 64 };
+
+/*
+ * What pgc_copy_rows works out once for a row type: the columns it checks
+ * before sending (a NOT NULL string's pointer is tested in place, the rest
+ * by copy_check), and whether every column has a fast form, so that a row
+ * is written in place (copy_row_fast) in at most `fixed` bytes plus its
+ * strings' lengths.
+ */
+typedef struct copy_plan {
+    size_t nchecks, checks[COPY_PLAN_COLS];         /* by copy_check */
+    size_t nnot_null, not_null[COPY_PLAN_COLS];     /* offsets of NOT NULL strings */
+    bool lists;                                     /* the lists hold every column */
+    bool fast;
+    size_t fixed, nstrings, strings[COPY_PLAN_COLS]; /* columns of strings */
+    struct copy_col {
+        size_t offset;
+        ptrdiff_t is_null;
+        unsigned char fast;
+        bool nullable; /* has a companion: is_null is its offset */
+    } col[COPY_PLAN_COLS];
+} copy_plan;
+
+static void copy_plan_make(copy_plan *p, const pgc_row_type *rt)
+{
+    static const size_t field_max[] = {[FIXED8] = 12, [FIXED4] = 8, [FIXED2] = 6, [BOOL1] = 5,
+                                       [STRING] = 4};
+    p->nchecks = p->nnot_null = p->nstrings = 0;
+    p->fast = p->lists = rt->ncols <= COPY_PLAN_COLS;
+    p->fixed = 2;
+    for (size_t k = 0; rt->ncols <= COPY_PLAN_COLS && k < rt->ncols; k++) {
+        const pgc_column *c = &rt->cols[k];
+        unsigned char fast = types[c->type].fast;
+        if (fast == STRING && c->is_null == PGC_NOT_NULL)
+            p->not_null[p->nnot_null++] = c->offset;
+        else if (copy_checks(c))
+            p->checks[p->nchecks++] = k;
+        p->fast = p->fast && fast != SLOW;
+        p->fixed += field_max[fast];
+        if (fast == STRING)
+            p->strings[p->nstrings++] = k;
+        p->col[k] = (struct copy_col){c->offset, c->is_null, fast, c->is_null >= 0};
+    }
+}
+
+/* Row i (at base) may be sent, or why not. */
+static int copy_row_check(const pgc_stmt *stmt, const pgc_row_type *rt, const copy_plan *p,
+                          const char *base, size_t i, pgc_error *err)
+{
+    int rc = PGC_OK;
+    if (!p->lists) { /* every column */
+        for (size_t k = 0; rc == PGC_OK && k < rt->ncols; k++)
+            if (copy_checks(&rt->cols[k]))
+                rc = copy_check(stmt, &rt->cols[k], base, i, err);
+        return rc;
+    }
+    for (size_t k = 0; k < p->nnot_null; k++)
+        if (!*(const char *const *)(base + p->not_null[k]))
+            rc = PGC_EINVAL;
+    if (p->nchecks)
+        for (size_t k = 0; rc == PGC_OK && k < p->nchecks; k++)
+            rc = copy_check(stmt, &rt->cols[p->checks[k]], base, i, err);
+    if (rc != PGC_OK) /* copy_check words it, in column order */
+        for (size_t k = 0; k < rt->ncols; k++)
+            if (copy_checks(&rt->cols[k]) && copy_check(stmt, &rt->cols[k], base, i, err))
+                break;
+    return rc;
+}
+
+/* How many bytes the row at base takes at most by plan p; its strings'
+ * lengths in lens, by column. */
+static size_t copy_row_max(const copy_plan *p, const char *base, size_t *lens)
+{
+    size_t max = p->fixed;
+    for (size_t j = 0; j < p->nstrings; j++) {
+        size_t k = p->strings[j];
+        const char *s = *(const char *const *)(base + p->col[k].offset);
+        max += lens[k] = s ? strlen(s) : 0;
+    }
+    return max;
+}
+
+/* The row at base written at out by plan p (room for copy_row_max bytes);
+ * returns the end of what it wrote. */
+static unsigned char *copy_row_fast(unsigned char *out, const copy_plan *p,
+                                    const pgc_row_type *rt, const char *base,
+                                    const size_t *lens)
+{
+    pgc_put_be16(out, (uint16_t)rt->ncols);
+    out += 2;
+    for (size_t k = 0; k < rt->ncols; k++) {
+        const struct copy_col *c = &p->col[k];
+        const char *v = base + c->offset, *s;
+        uint64_t u8;
+        uint32_t u4;
+        if (c->nullable && *(const bool *)(base + c->is_null))
+            goto null;
+        switch (c->fast) {
+        case FIXED8:
+            memcpy(&u8, v, sizeof u8);
+            pgc_put_be32(out, 8);
+            pgc_put_be64(out + 4, u8);
+            out += 12;
+            continue;
+        case FIXED4:
+            memcpy(&u4, v, sizeof u4);
+            pgc_put_be32(out, 4);
+            pgc_put_be32(out + 4, u4);
+            out += 8;
+            continue;
+        case FIXED2:
+            pgc_put_be32(out, 2);
+            pgc_put_be16(out + 4, (uint16_t)*(const int16_t *)v);
+            out += 6;
+            continue;
+        case BOOL1:
+            pgc_put_be32(out, 1);
+            out[4] = *(const bool *)v ? 1 : 0;
+            out += 5;
+            continue;
+        case STRING:
+            if (!(s = *(const char *const *)v))
+                goto null;
+            pgc_put_be32(out, (uint32_t)lens[k]);
+            memcpy(out + 4, s, lens[k]);
+            out += 4 + lens[k];
+            continue;
+        }
+    null:
+        pgc_put_be32(out, 0xffffffffu);
+        out += 4;
+    }
+    return out;
+}
+
 int pgc_copy_rows(pgc_db *db, const pgc_stmt *stmt, const pgc_row_type *rt, const void *rows,
                   size_t n, int64_t *copied, pgc_error *err)
 {
@@ -900,19 +1139,37 @@ int pgc_copy_rows(pgc_db *db, const pgc_stmt *stmt, const pgc_row_type *rt, cons
         *copied = 0;
     if (!rows && n > 0)
         return pgc_fail_query(err, PGC_EINVAL, stmt, "rows is NULL");
+    copy_plan plan;
+    copy_plan_make(&plan, rt);
     for (size_t i = 0; i < n; i++) {
-        int rc = copy_check(stmt, rt, base + i * rt->size, i, err);
+        int rc = copy_row_check(stmt, rt, &plan, base + i * rt->size, i, err);
         if (rc != PGC_OK)
             return rc;
     }
     int rc = pgc_copy_begin(db, stmt, &cp, err);
     if (rc != PGC_OK)
         return rc;
+    unsigned char *out = NULL, *limit = NULL; /* pgc_copy_room's, while rows go fast */
+    size_t lens[COPY_PLAN_COLS];
     for (size_t i = 0; i < n; i++) {
+        const char *row = base + i * rt->size;
+        if (plan.fast) {
+            size_t max = copy_row_max(&plan, row, lens);
+            if (out && (size_t)(limit - out) < max) {
+                pgc_copy_wrote(cp, out);
+                out = NULL;
+            }
+            if (out || (out = pgc_copy_room(cp, (int)rt->ncols, max, &limit))) {
+                out = copy_row_fast(out, &plan, rt, row, lens);
+                continue;
+            }
+        }
         if (pgc_copy_row(cp, (int)rt->ncols, NULL) != PGC_OK)
             break; /* pgc_copy_end reports it */
         for (size_t k = 0; k < rt->ncols; k++)
-            copy_field(cp, &rt->cols[k], base + i * rt->size);
+            copy_field(cp, &rt->cols[k], row);
     }
+    if (out)
+        pgc_copy_wrote(cp, out);
     return pgc_copy_end(cp, copied, err);
 }

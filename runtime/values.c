@@ -16,20 +16,35 @@
 
 #define PQ(res) ((const PGresult *)pgc_result_pq((pgc_result *)(uintptr_t)(res)))
 
-static void put_be(char *buf, uint64_t v, int n)
+/* n is 1, 2, 4 or 8 wherever these are called: each call folds to one
+ * store or load and a byte swap. */
+static inline void put_be(char *buf, uint64_t v, int n)
 {
-    for (int i = n - 1; i >= 0; i--) {
-        buf[i] = (char)(unsigned char)(v & 0xff);
-        v >>= 8;
+    switch (n) {
+    case 8: pgc_put_be64(buf, v); return;
+    case 4: pgc_put_be32(buf, (uint32_t)v); return;
+    case 2: pgc_put_be16(buf, (uint16_t)v); return;
+    default:
+        for (int i = n - 1; i >= 0; i--) {
+            buf[i] = (char)(unsigned char)(v & 0xff);
+            v >>= 8;
+        }
     }
 }
 
-static uint64_t get_be(const char *p, int n)
+static inline uint64_t get_be(const char *p, int n)
 {
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++)
-        v = v << 8 | (unsigned char)p[i];
-    return v;
+    switch (n) {
+    case 8: return pgc_get_be64(p);
+    case 4: return pgc_get_be32(p);
+    case 2: return pgc_get_be16(p);
+    default: {
+        uint64_t v = 0;
+        for (int i = 0; i < n; i++)
+            v = v << 8 | (unsigned char)p[i];
+        return v;
+    }
+    }
 }
 
 const char *pgc_put_int2(char *buf, int16_t v)

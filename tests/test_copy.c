@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "pgc_gen.h"
 
 static const pgc_stmt copy_all = {
     "copy_all",
@@ -291,6 +292,98 @@ static void copy__in_transaction_scope(void **state)
     assert_int_equal(count(f->db), 1000);
 }
 
+/* ---- pgc_copy_rows: rows by a column table, written in place ----------------------------- */
+
+typedef struct all_row {
+    int64_t id;
+    int16_t small;
+    bool small_is_null;
+    int32_t i;
+    float f4;
+    double f8;
+    bool f8_is_null;
+    bool b;
+    const char *txt; /* NULL: SQL NULL */
+    pgc_date d;
+    pgc_timestamp ts;
+} all_row;
+
+static const pgc_column all_columns[] = {
+    PGC_COLUMN(all_row, id, PGC_T_INT8, NULL),
+    PGC_COLUMN_NULL(all_row, small, PGC_T_INT2, NULL),
+    PGC_COLUMN(all_row, i, PGC_T_INT4, NULL),
+    PGC_COLUMN(all_row, f4, PGC_T_FLOAT4, NULL),
+    PGC_COLUMN_NULL(all_row, f8, PGC_T_FLOAT8, NULL),
+    PGC_COLUMN(all_row, b, PGC_T_BOOL, NULL),
+    {"txt", PGC_T_TEXT, offsetof(all_row, txt), PGC_NULL_STRING, NULL},
+    PGC_COLUMN(all_row, d, PGC_T_DATE, NULL),
+    PGC_COLUMN(all_row, ts, PGC_T_TIMESTAMPTZ, NULL),
+};
+static const pgc_row_type all_row_type = PGC_ROW_TYPE(all_row, all_columns);
+
+/* Every kind pgc_copy_rows writes in place, NULLs by companion and by NULL
+ * pointer, 100k rows over many buffers, and in the middle one row larger
+ * than the buffer, which goes field by field. */
+static void copy_rows__fixed_size_and_text__written_in_place(void **state)
+{
+    fixture *f = *state;
+    static const pgc_stmt copy_t2 = {
+        .name = "copy_t2",
+        .sql = "COPY {{tables.t2}} (id, small, i, f4, f8, b, txt, d, ts) FROM STDIN (FORMAT binary)"};
+    pgc_error err = {0};
+    assert_ok(pgc_exec(f->db,
+                       "CREATE SCHEMA IF NOT EXISTS {{schema}};"
+                       "CREATE TABLE {{tables.t2}} (id bigint PRIMARY KEY, small smallint, i int,"
+                       " f4 real, f8 double precision, b boolean, txt text, d date,"
+                       " ts timestamptz)",
+                       NULL, &err),
+              &err);
+    enum { N = 100000, BIG = 50000 };
+    all_row *rows = calloc(N, sizeof *rows);
+    char (*txt)[24] = calloc(N, sizeof *txt);
+    char *big = malloc(200001);
+    assert_true(rows && txt && big);
+    memset(big, 'z', 200000);
+    big[200000] = '\0';
+    for (int64_t k = 1; k <= N; k++) {
+        all_row *r = &rows[k - 1];
+        snprintf(txt[k - 1], sizeof txt[k - 1], "name %lld", (long long)k);
+        *r = (all_row){.id = k, .small = (int16_t)(k % 30000 - 15000),
+                       .small_is_null = k % 10 == 1, .i = (int32_t)(k * -3),
+                       .f4 = (float)k + 0.5f, .f8 = (double)k / 4.0, .f8_is_null = k % 10 == 2,
+                       .b = k % 2 == 0, .txt = k % 10 == 3 ? NULL : txt[k - 1],
+                       .d = {(int32_t)(k % 1000)}, .ts = {k * 1000000}};
+    }
+    rows[BIG - 1].txt = big;
+    int64_t copied = -1;
+    assert_ok(pgc_copy_rows(f->db, &copy_t2, &all_row_type, rows, N, &copied, &err), &err);
+    assert_true(copied == N);
+    static const pgc_stmt check = {
+        .name = "check_t2",
+        .sql = "SELECT count(*), count(*) FILTER (WHERE small IS NULL),"
+               " count(*) FILTER (WHERE f8 IS NULL), count(*) FILTER (WHERE txt IS NULL),"
+               " count(*) FILTER (WHERE i <> id * -3 OR f4 <> id + 0.5 OR b <> (id % 2 = 0)"
+               "   OR (txt IS NOT NULL AND id <> 50000 AND txt <> 'name ' || id)"
+               "   OR (small IS NOT NULL AND small <> id % 30000 - 15000)"
+               "   OR (f8 IS NOT NULL AND f8 <> id / 4.0::float8)"
+               "   OR d <> date '2000-01-01' + (id % 1000)::int"
+               "   OR ts <> timestamptz '2000-01-01 00:00:00+00' + id * interval '1 second'),"
+               " (SELECT length(txt) FROM {{tables.t2}} WHERE id = 50000)"
+               " FROM {{tables.t2}}"};
+    pgc_result *res;
+    assert_ok(pgc_query(f->db, &check, NULL, NULL, NULL, &res, &err), &err);
+    assert_string_equal(pgc_result_value(res, 0, 0), "100000");
+    assert_string_equal(pgc_result_value(res, 0, 1), "10000");
+    assert_string_equal(pgc_result_value(res, 0, 2), "10000");
+    assert_string_equal(pgc_result_value(res, 0, 3), "10000");
+    assert_string_equal(pgc_result_value(res, 0, 4), "0"); /* no row differs */
+    assert_string_equal(pgc_result_value(res, 0, 5), "200000");
+    pgc_result_free(res);
+    free(big);
+    free(txt);
+    free(rows);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,6 +394,7 @@ int main(void)
         BOTH_MODES(copy__wrong_field_count__refused),
         BOTH_MODES(copy__not_a_binary_copy__refused),
         BOTH_MODES(copy__in_transaction_scope),
+        BOTH_MODES(copy_rows__fixed_size_and_text__written_in_place),
     };
     return cmocka_run_group_tests_name("copy", tests, NULL, NULL);
 }

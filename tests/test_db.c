@@ -2,10 +2,12 @@
  * test_db.c - statements, results and transactions on a db, in both modes.
  */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fixture.h"
+#include "pgc_gen.h"
 
 static const pgc_stmt insert_user = {
     "insert_user", "INSERT INTO {{tables.users}} (id, name, score) VALUES ($1, $2, $3)", 3,
@@ -520,6 +522,90 @@ static void tx__commit_on_a_db__is_refused(void **state)
 
 /* ---- schema names ------------------------------------------------------------ */
 
+/* ---- the result's columns, checked once per prepared statement ---------------------------- */
+
+typedef struct chk_row {
+    int64_t id;
+    const char *note;
+    bool note_is_null;
+} chk_row;
+
+static const pgc_column chk_columns[] = {
+    PGC_COLUMN(chk_row, id, PGC_T_INT8, NULL),
+    PGC_COLUMN_NULL(chk_row, note, PGC_T_TEXT, NULL),
+};
+static const pgc_row_type chk_row_type = PGC_ROW_TYPE(chk_row, chk_columns);
+
+/* A :one call checks the columns the first time its statement runs on a
+ * connection and skips the check after; the table changed, the statement
+ * is prepared again (0A000) and checked again, every time it fails. */
+static void db__row_columns__checked_again_when_prepared_again(void **state)
+{
+    fixture *f = *state;
+    static const pgc_stmt stmt = {.name = "chk", .sql = "SELECT id, note FROM {{tables.chk}}",
+                                  .result_format = 1};
+    pgc_error err = {0};
+    assert_ok(pgc_exec(f->db,
+                       "CREATE SCHEMA IF NOT EXISTS {{schema}};"
+                       "CREATE TABLE {{tables.chk}} (id int8, note text);"
+                       "INSERT INTO {{tables.chk}} VALUES (7, NULL)",
+                       NULL, &err),
+              &err);
+    chk_row row;
+    for (int i = 0; i < 3; i++) {
+        assert_ok(pgc_query_row(f->db, &stmt, NULL, NULL, &chk_row_type, &row, NULL, &err), &err);
+        assert_int_equal(row.id, 7);
+        assert_true(row.note_is_null);
+    }
+    assert_ok(pgc_exec(f->db, "ALTER TABLE {{tables.chk}} ALTER COLUMN id TYPE float8", NULL,
+                       &err),
+              &err);
+    for (int i = 0; i < 2; i++) {
+        err = (pgc_error){0};
+        assert_int_equal(pgc_query_row(f->db, &stmt, NULL, NULL, &chk_row_type, &row, NULL, &err),
+                         PGC_EINVAL);
+        assert_non_null(strstr(err.message, "column 1 (id) has type oid 701, the generated code "
+                                            "expects 20"));
+        assert_int_equal(row.id, 0);
+    }
+}
+
+/* A statement run on a connection is found again without a lookup
+ * (query.c), but not once its db has closed: another db's statement may
+ * then be rendered at the same address, for another schema. */
+static void db__statement_of_a_closed_db__not_taken_for_another(void **state)
+{
+    fixture *f = *state;
+    static const pgc_stmt get_v = {.name = "get_v", .sql = "SELECT v FROM {{tables.t}}"};
+    pgc_pool *pool = pgc_db_pool(f->db);
+    pgc_error err = {0};
+    const char *schemas[] = {"sa", "sb"};
+    for (int i = 0; i < 2; i++) {
+        pgc_db *db;
+        assert_ok(pgc_db_attach(&db, pool, schemas[i], &err), &err);
+        char sql[160];
+        snprintf(sql, sizeof sql,
+                 "CREATE SCHEMA {{schema}}; CREATE TABLE {{tables.t}} (v int);"
+                 " INSERT INTO {{tables.t}} VALUES (%d)", i + 1);
+        assert_ok(pgc_exec(db, sql, NULL, &err), &err);
+        assert_int_equal(pgc_db_close(db), PGC_OK);
+    }
+    for (int round = 0; round < 20; round++) {
+        int i = round % 2;
+        pgc_db *db, *tx;
+        pgc_result *res;
+        assert_ok(pgc_db_attach(&db, pool, schemas[i], &err), &err);
+        /* in a transaction: a statement taken as prepared when it is not
+           fails there (26000), where it cannot be prepared and run again */
+        assert_ok(pgc_tx_begin(db, &tx, &err), &err);
+        assert_ok(pgc_query(tx, &get_v, NULL, NULL, NULL, &res, &err), &err);
+        assert_int_equal(atoi(pgc_result_value(res, 0, 0)), i + 1);
+        pgc_result_free(res);
+        assert_ok(pgc_tx_commit(tx, &err), &err);
+        assert_int_equal(pgc_db_close(db), PGC_OK);
+    }
+}
+
 static void db__hostile_schema_names__are_refused(void **state)
 {
     fixture *f = *state;
@@ -580,6 +666,8 @@ int main(void)
         BOTH_MODES(tx__close_db_with_open_scope__is_busy),
         BOTH_MODES(tx__commit_on_a_db__is_refused),
         BOTH_MODES(db__hostile_schema_names__are_refused),
+        BOTH_MODES(db__row_columns__checked_again_when_prepared_again),
+        BOTH_MODES(db__statement_of_a_closed_db__not_taken_for_another),
     };
     return cmocka_run_group_tests_name("db", tests, NULL, NULL);
 }

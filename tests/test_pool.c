@@ -74,6 +74,47 @@ static void pool__close_with_connection_checked_out__is_busy(void **state)
     assert_int_equal(pgc_pool_close(pool), PGC_OK);
 }
 
+/* A connection given back with no thread waiting is parked outside the
+ * lock (pool.c's hot slot): it still counts as idle, is handed out by
+ * pgc_pool_acquire like any other (and found again by pgc_pool_release),
+ * and closes with the pool. */
+static void pool__parked_connection__counted_handed_out_and_closed(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    pgc_pool *pool = open_pool(f, "2", "300");
+    PGconn *a, *b, *c;
+    assert_ok(pgc_pool_acquire(pool, &a, &err), &err);
+    assert_ok(pgc_pool_acquire(pool, &b, &err), &err);
+    pgc_pool_release(pool, a);
+    pgc_pool_release(pool, b);
+    pgc_db *db;
+    assert_ok(pgc_db_attach(&db, pool, NULL, &err), &err);
+    int pid = pid_of(db, &err); /* takes one and parks it */
+    assert_true(pid > 0);
+    assert_true(pid_of(db, &err) == pid); /* the parked one again */
+    pgc_pool_stats st;
+    pgc_pool_stats_get(pool, &st);
+    assert_int_equal(st.total, 2);
+    assert_int_equal(st.idle, 2);
+    assert_int_equal(st.in_use, 0);
+    assert_ok(pgc_pool_acquire(pool, &a, &err), &err);
+    assert_ok(pgc_pool_acquire(pool, &b, &err), &err);
+    assert_int_equal(pgc_pool_acquire(pool, &c, &err), PGC_ETIMEDOUT);
+    pgc_pool_stats_get(pool, &st);
+    assert_int_equal(st.idle, 0);
+    assert_int_equal(st.in_use, 2);
+    assert_true(PQbackendPID(a) == pid || PQbackendPID(b) == pid);
+    pgc_pool_release(pool, a);
+    pgc_pool_release(pool, b);
+    pgc_pool_stats_get(pool, &st);
+    assert_int_equal(st.idle, 2);
+    assert_int_equal(st.in_use, 0);
+    assert_true(pid_of(db, &err) > 0); /* parked again */
+    assert_int_equal(pgc_db_close(db), PGC_OK);
+    assert_int_equal(pgc_pool_close(pool), PGC_OK);
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -702,6 +743,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         BOTH_MODES(pool__close_embedded_db__leaves_pool_and_others_working),
         BOTH_MODES(pool__close_with_connection_checked_out__is_busy),
+        BOTH_MODES(pool__parked_connection__counted_handed_out_and_closed),
         BOTH_MODES(pool__exhausted__times_out),
         BOTH_MODES(pool__killed_backend__is_replaced),
         BOTH_MODES(pool__backend_killed_in_use__call_fails_then_recovers),
