@@ -981,6 +981,7 @@ static int conn_setup(aconn *ac, pgc_pconn *c, pgc_error *err)
 {
     ac->c = c;
     ac->fd = PQsocket(c->pg);
+    c->moded = 1;
     if (PQsetnonblocking(c->pg, 1) != 0 || !PQenterPipelineMode(c->pg)) {
         int rc = pgc_fail_pq(err, c->pg, NULL, NULL);
         pgc_error_prefix(err, "could not enter non-blocking pipeline mode: ");

@@ -56,6 +56,7 @@ int pgc_batch_begin(pgc_db *db, pgc_batch **out, pgc_error *err)
         return rc;
     }
     b->db = db;
+    b->c->moded = 1;
     if (!PQenterPipelineMode(b->c->pg)) {
         rc = pgc_fail_pq(err, b->c->pg, NULL, NULL);
         pgc_error_prefix(err, "could not enter pipeline mode: ");

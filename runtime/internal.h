@@ -151,6 +151,10 @@ typedef struct pgc_pconn {
     int broken;                /* retire on release whatever its state */
     int unnamed;               /* run statements unnamed (PQexecParams), prepare nothing */
     int exposed;               /* handed out as a PGconn (pgc_pool_acquire): on the busy list */
+    int moded;                 /* pipeline or non-blocking mode was entered (batch.c,
+                                  async.c): the pool checks both on give-back */
+    int may_listen;            /* ran a text of SQL or was held as a PGconn: may LISTEN */
+    unsigned gives_back;       /* times given back to the pool (pool.c: notifications) */
     /* The statement last run prepared on it (query.c), and where its
      * prepared-set slot records its check: valid while prepared.version
      * and pgc_rendered_epoch() are what they were. */

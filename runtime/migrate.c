@@ -989,8 +989,8 @@ static int run_open(run *r, plan *p, pgc_db *db, const pgc_migration_set *set,
        search_path cannot send the record elsewhere. */
     static const char table[] = "{{schema}}." TRACKING_TABLE;
     rc = pgc_render_ex(table, sizeof table - 1, db->schema, &r->table, NULL, NULL, err);
-    if (rc == PGC_OK)
-        rc = pgc_pool_get(db->pool, &r->c, err);
+    if (rc == PGC_OK && (rc = pgc_pool_get(db->pool, &r->c, err)) == PGC_OK)
+        r->c->may_listen = 1; /* runs files' text (pool.c: notifications) */
     if (rc != PGC_OK) {
         free(r->table);
         plan_free(p);

@@ -569,6 +569,7 @@ static void deadline_after(struct timespec *ts, int64_t ms)
 static void mark_busy_locked(pgc_pool *pool, pgc_pconn *c)
 {
     c->exposed = 1;
+    c->may_listen = 1;
     c->prev = NULL;
     c->next = pool->busy;
     if (pool->busy)
@@ -742,10 +743,13 @@ static inline int should_retire(const pgc_settings *s, pgc_pconn *c)
     /* A bad connection (PQstatus) shows as PQTRANS_UNKNOWN below. */
     if (c->broken || (s->max_queries && c->queries >= s->max_queries))
         return 1;
-    if (PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF && !PQexitPipelineMode(c->pg))
-        return 1;
-    if (PQisnonblocking(c->pg) && PQsetnonblocking(c->pg, 0) != 0)
-        return 1;
+    if (c->exposed || c->moded) { /* libpq's modes: only these set them */
+        c->moded = 0;
+        if (PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF && !PQexitPipelineMode(c->pg))
+            return 1;
+        if (PQisnonblocking(c->pg) && PQsetnonblocking(c->pg, 0) != 0)
+            return 1;
+    }
     if (c->exposed) { /* only a holder of the PGconn sets these */
         PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
         PQuntrace(c->pg);
@@ -762,7 +766,13 @@ static inline int should_retire(const pgc_settings *s, pgc_pconn *c)
     }
     if (s->reset_discard_all && reset_session(s, c) != PGC_OK)
         return 1;
-    drop_notifies(c->pg); /* read with the ROLLBACK or the reset */
+    /* Notifications come only to a connection that ran LISTEN: one that
+       ran a text of SQL or was held as a PGconn (may_listen) is asked on
+       every give-back.  Asking costs ~50 instructions (PQnotifies parses
+       input), so any other connection (whose prepared statements cannot
+       LISTEN, but a function they call could) is asked every 16th. */
+    if (c->may_listen || (++c->gives_back & 15) == 0)
+        drop_notifies(c->pg);
     return 0;
 }
 

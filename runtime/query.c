@@ -304,6 +304,7 @@ int pgc_exec(pgc_db *db, const char *sql, pgc_result **out, pgc_error *err)
     if ((rc = pgc_db_conn_get(db, &c, err)) == PGC_OK) {
         int64_t started = pgc_tracing(db) ? pgc_trace_now_ns() : 0;
         c->queries++;
+        c->may_listen = 1; /* pool.c: its notifications dropped at each give-back */
         PGresult *res = PQexec(c->pg, rendered);
         rc = pgc_check_exec(c->pg, res, err);
         if (started)
