@@ -6,6 +6,8 @@
  */
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1110,8 +1112,114 @@ static void async__two_threads_on_one_db(void **state)
     assert_pool_idle(f->db);
 }
 
+/* ---- review: defects found reading the diff ----------------------------------------- */
+
+typedef struct rchain {
+    pgc_async *p;
+    pgc_call *next;
+    int sent_rc;
+} rchain;
+
+static void review_send_next(pgc_call *call, void *ud)
+{
+    (void)call;
+    rchain *c = ud;
+    pgc_error e = {0};
+    if (!c->next)
+        c->sent_rc = send_int(c->p, &divide, 5, &c->next, &e);
+}
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    static const char m[] = "review: pgc_pipe_run never returned: a call sent on the pipe "
+                            "from a done function is counted pending but never sent\n";
+    ssize_t w = write(2, m, sizeof m - 1);
+    (void)w;
+    _exit(1);
+}
+
+/* pgc.h: "A done function may send ... calls".  On a pipe during pgc_pipe_run the
+   call goes to the unsent list, npending counts it, and wait_loop polls forever. */
+static void review__pipe__send_from_a_done_function_during_run(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    pgc_async *p;
+    assert_ok(pgc_pipe_begin(f->db, PGC_PIPE_INDEPENDENT, &p, &err), &err);
+    rchain c = {p, NULL, -1};
+    pgc_call *first;
+    assert_ok(send_int(p, &divide, 4, &first, &err), &err);
+    pgc_call_on_done(first, review_send_next, &c);
+    signal(SIGALRM, on_alarm);
+    alarm(10);
+    int rc = pgc_pipe_run(p, &err);
+    alarm(0);
+    assert_ok(rc, &err);
+    assert_ok(c.sent_rc, &err);
+    assert_ok(pgc_call_status(c.next, &err), &err);
+    pgc_call_free(first);
+    pgc_call_free(c.next);
+    pgc_async_close(p);
+}
+
+/* pgc.h on PGC_PIPE_ATOMIC: "if one fails nothing is kept ... pgc_pipe_run returns that
+   failure".  A call that times out while queued behind a slow one is completed with
+   PGC_ETIMEDOUT (no cancel request: it is not running), run returns PGC_ETIMEDOUT, but
+   the call still runs and the sync commits it. */
+static void review__atomic_pipe__queued_call_times_out__yet_committed(void **state)
+{
+    fixture *f = *state;
+    create_items(f->db, 0, "item");
+    pgc_error err = {0};
+    pgc_async *p;
+    assert_ok(pgc_pipe_begin(f->db, PGC_PIPE_ATOMIC, &p, &err), &err);
+    pgc_call *slow, *ins;
+    assert_ok(send1(p, &sleep_for, "0.5", &slow, &err), &err);
+    assert_ok(send_insert(p, 1, &ins, &err), &err);
+    pgc_call_set_timeout(ins, 100);
+    int rc = pgc_pipe_run(p, &err);
+    assert_int_equal(rc, PGC_ETIMEDOUT);
+    assert_int_equal(pgc_call_status(ins, &err), PGC_ETIMEDOUT);
+    long kept = count(f->db);
+    pgc_call_free(slow);
+    pgc_call_free(ins);
+    pgc_async_close(p);
+    assert_int_equal(kept, 0); /* fails: 1, the "failed" call's row was committed */
+}
+
+/* The same in a pgc_async transaction: a queued call cancelled (PGC_ECANCELED) still
+   runs in the transaction and the COMMIT reports success with its effects kept. */
+static void review__tx__cancelled_queued_call__commit_keeps_it(void **state)
+{
+    fixture *f = *state;
+    create_items(f->db, 0, "item");
+    pgc_error err = {0};
+    pgc_async *a, *tx;
+    pgc_async_options opt = {.connections = 1};
+    assert_ok(pgc_async_open(f->db, &opt, &a, &err), &err);
+    assert_ok(pgc_async_begin(a, &tx, &err), &err);
+    pgc_call *slow, *ins, *end;
+    assert_ok(send1(tx, &sleep_for, "0.3", &slow, &err), &err);
+    assert_ok(send_insert(tx, 1, &ins, &err), &err);
+    pgc_call_cancel(ins);
+    assert_int_equal(pgc_call_status(ins, &err), PGC_ECANCELED);
+    assert_ok(pgc_async_commit(tx, &end, &err), &err);
+    assert_ok(pgc_async_wait(a, 10000, &err), &err);
+    int commit_rc = pgc_call_status(end, &err);
+    long kept = count(f->db);
+    pgc_call_free(slow);
+    pgc_call_free(ins);
+    pgc_call_free(end);
+    pgc_async_close(a);
+    /* fails: the commit is PGC_OK and the cancelled insert is kept */
+    assert_true(commit_rc != PGC_OK || kept == 0);
+}
+
 int main(void)
 {
+    if (getenv("REVIEW_FILTER"))
+        cmocka_set_test_filter(getenv("REVIEW_FILTER"));
     const struct CMUnitTest tests[] = {
         BOTH_MODES(async__200_calls_over_1_and_4_connections__in_order),
         BOTH_MODES(async__failure_in_the_middle__others_fine),
@@ -1131,6 +1239,9 @@ int main(void)
         BOTH_MODES(async__copy_call__refused_the_rest_goes_on),
         BOTH_MODES(async__stale_statement__fails_then_prepared_again),
         BOTH_MODES(async__two_threads_on_one_db),
+        BOTH_MODES(review__pipe__send_from_a_done_function_during_run),
+        BOTH_MODES(review__atomic_pipe__queued_call_times_out__yet_committed),
+        BOTH_MODES(review__tx__cancelled_queued_call__commit_keeps_it),
     };
     return cmocka_run_group_tests_name("async", tests, NULL, NULL);
 }
