@@ -1216,6 +1216,55 @@ static void review__tx__cancelled_queued_call__commit_keeps_it(void **state)
     assert_true(commit_rc != PGC_OK || kept == 0);
 }
 
+typedef struct closer {
+    fixture *f;
+    int n;
+} closer;
+
+static void close_db_on_first(pgc_call *call, void *ud)
+{
+    (void)call;
+    closer *c = ud;
+    if (c->n++ == 0) {
+        pgc_db_close(c->f->db); /* frees the db; the pgc_async is closed, freed later */
+        c->f->db = NULL;
+    }
+}
+
+/* A connection dies with 3 calls on it: lose() completes them one by one
+   (complete_all).  The first one's done function closes the db: the next
+   complete() reads a->db (pgc_tracing) after it was freed.  Run under
+   valgrind to see the invalid read (async.c complete -> pgc_tracing). */
+static void review__db_closed_in_a_done_function_while_a_connection_is_lost(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    pgc_async *a;
+    pgc_async_options opt = {.connections = 1};
+    assert_ok(pgc_async_open(f->db, &opt, &a, &err), &err);
+    pgc_call *first, *calls[3];
+    assert_ok(send1(a, &backend_pid, NULL, &first, &err), &err);
+    assert_ok(pgc_async_wait(a, 10000, &err), &err);
+    pgc_result *res;
+    assert_ok(pgc_call_result(first, &res, &err), &err);
+    int pid = atoi(pgc_result_value(res, 0, 0));
+    pgc_result_free(res);
+    pgc_call_free(first);
+    closer cl = {f, 0};
+    for (int i = 0; i < 3; i++) {
+        assert_ok(send1(a, &sleep_for, "5", &calls[i], &err), &err);
+        pgc_call_on_done(calls[i], close_db_on_first, &cl);
+    }
+    char *t = terminate(f, pid);
+    free(t);
+    pgc_async_wait(a, 20000, &err); /* a is freed when this returns */
+    assert_int_equal(cl.n, 3);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(pgc_call_status(calls[i], &err), PGC_ECONNLOST);
+        pgc_call_free(calls[i]);
+    }
+}
+
 int main(void)
 {
     if (getenv("REVIEW_FILTER"))
@@ -1242,6 +1291,7 @@ int main(void)
         BOTH_MODES(review__pipe__send_from_a_done_function_during_run),
         BOTH_MODES(review__atomic_pipe__queued_call_times_out__yet_committed),
         BOTH_MODES(review__tx__cancelled_queued_call__commit_keeps_it),
+        BOTH_MODES(review__db_closed_in_a_done_function_while_a_connection_is_lost),
     };
     return cmocka_run_group_tests_name("async", tests, NULL, NULL);
 }
