@@ -103,6 +103,8 @@ struct pgc_async {
     /* pipe: */
     int mode;
     pgc_call *unsent_head, *unsent_tail;
+    int running;            /* in pgc_pipe_run: calls sent meanwhile go out as a new segment */
+    int run_index;          /* the last index given in the run */
     int run_rc;             /* the first failure of the run */
     pgc_error run_err;
 };
@@ -1292,6 +1294,8 @@ int pgc_async_pending(const pgc_async *a)
     return a ? a->npending : 0;
 }
 
+static void pipe_send(pgc_async *p, pgc_error *err);
+
 /* Polls root's connections until no call is pending or `until` (-1: never). */
 static int wait_loop(pgc_async *root, int64_t until, pgc_error *err)
 {
@@ -1300,6 +1304,18 @@ static int wait_loop(pgc_async *root, int64_t until, pgc_error *err)
         return pgc_fail(err, PGC_ENOMEM, "out of memory");
     int rc = PGC_OK;
     while (!root->closed && root->npending > 0) {
+        /* A pipe's calls sent by done functions during its run: a new segment. */
+        if (root->kind == ASYNC_PIPE && root->running && root->unsent_head) {
+            pipe_send(root, NULL);
+            if (!root->closed)
+                process(root, -1, 0, NULL);
+            continue;
+        }
+        if (root->kind == ASYNC_PIPE && root->unsent_head) {
+            rc = pgc_fail(err, PGC_EINVAL, "pgc_async_wait: the pipe's calls are not sent "
+                                           "until pgc_pipe_run");
+            break;
+        }
         int n = 0;
         for (int i = 0; i < root->nconns; i++) {
             aconn *ac = &root->conns[i];
@@ -1511,7 +1527,7 @@ int pgc_pipe_begin(pgc_db *db, int mode, pgc_async **out, pgc_error *err)
 static void pipe_send(pgc_async *p, pgc_error *err)
 {
     aconn *ac = &p->conns[0];
-    int index = 0, sent = 0;
+    int sent = 0;
     pgc_call *call;
     while ((call = p->unsent_head)) {
         p->unsent_head = call->next;
@@ -1524,7 +1540,7 @@ static void pipe_send(pgc_async *p, pgc_error *err)
                 call_free(call);
             continue;
         }
-        call->index = ++index;
+        call->index = ++p->run_index;
         if (pgc_tracing(p->db))
             call->started_ns = pgc_trace_now_ns();
         int rc = live(ac) && !ac->broken
@@ -1562,10 +1578,13 @@ int pgc_pipe_run(pgc_async *p, pgc_error *err)
         return pgc_fail(err, PGC_EINVAL, "pgc_pipe_run: called from a done function");
     enter(p);
     p->run_rc = PGC_OK;
+    p->run_index = 0;
+    p->running = 1;
     pipe_send(p, NULL);
     int rc = p->closed ? PGC_OK : process(p, -1, 0, NULL);
     if (!p->closed && rc == PGC_OK)
         rc = wait_loop(p, -1, err);
+    p->running = 0;
     if (rc == PGC_OK && p->mode == PGC_PIPE_ATOMIC && p->run_rc != PGC_OK) {
         rc = p->run_rc;
         if (err)

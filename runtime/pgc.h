@@ -951,7 +951,11 @@ int pgc_async_rollback(pgc_async *tx, pgc_call **out, pgc_error *err);
  * transaction, and pgc_pipe_run returns PGC_OK once all have completed,
  * whatever each one's outcome.  On a transaction scope, the calls run in
  * the scope's transaction either way.  A pipe may be run again with new
- * calls.
+ * calls.  Calls sent on the pipe by done functions during pgc_pipe_run are
+ * sent by that run as a new segment (with PGC_PIPE_ATOMIC: a transaction of
+ * their own, after the first has committed) and waited for too.  Before
+ * pgc_pipe_run nothing is sent: pgc_async_wait on a pipe with calls not
+ * yet run returns PGC_EINVAL at once.
  */
 enum { PGC_PIPE_ATOMIC = 0, PGC_PIPE_INDEPENDENT = 1 };
 

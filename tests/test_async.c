@@ -1141,7 +1141,7 @@ static void on_alarm(int sig)
 
 /* pgc.h: "A done function may send ... calls".  On a pipe during pgc_pipe_run the
    call goes to the unsent list, npending counts it, and wait_loop polls forever. */
-static void review__pipe__send_from_a_done_function_during_run(void **state)
+static void async__pipe__send_from_a_done_function_during_run__sent_as_a_new_segment(void **state)
 {
     fixture *f = *state;
     pgc_error err = {0};
@@ -1160,6 +1160,14 @@ static void review__pipe__send_from_a_done_function_during_run(void **state)
     assert_ok(pgc_call_status(c.next, &err), &err);
     pgc_call_free(first);
     pgc_call_free(c.next);
+    /* Waiting on a pipe never run does not hang: its calls are not sent until run. */
+    pgc_call *unsent;
+    assert_ok(send_int(p, &divide, 2, &unsent, &err), &err);
+    assert_int_equal(pgc_async_wait(p, -1, &err), PGC_EINVAL);
+    assert_false(pgc_call_done(unsent));
+    assert_ok(pgc_pipe_run(p, &err), &err);
+    assert_ok(pgc_call_status(unsent, &err), &err);
+    pgc_call_free(unsent);
     pgc_async_close(p);
 }
 
@@ -1288,7 +1296,7 @@ int main(void)
         BOTH_MODES(async__copy_call__refused_the_rest_goes_on),
         BOTH_MODES(async__stale_statement__fails_then_prepared_again),
         BOTH_MODES(async__two_threads_on_one_db),
-        BOTH_MODES(review__pipe__send_from_a_done_function_during_run),
+        BOTH_MODES(async__pipe__send_from_a_done_function_during_run__sent_as_a_new_segment),
         BOTH_MODES(review__atomic_pipe__queued_call_times_out__yet_committed),
         BOTH_MODES(review__tx__cancelled_queued_call__commit_keeps_it),
         BOTH_MODES(review__db_closed_in_a_done_function_while_a_connection_is_lost),
