@@ -259,7 +259,7 @@ static void complete(pgc_async *a, pgc_call *call, int release_it)
         call->has_deadline = 0;
         a->ndeadlines--;
     }
-    if (pgc_tracing(a->db))
+    if (a->db && pgc_tracing(a->db))
         pgc_trace(a->db, PGC_VIA_ASYNC, call->r, call->sql,
                   call->ac && call->ac->c ? call->ac->c : NULL,
                   call->started_ns ? call->started_ns : pgc_trace_now_ns(), call->res, call->rc,
@@ -369,6 +369,11 @@ static void complete_all(pgc_async *a, pgc_call *list, int rc, const char *why)
         if (call->done) {
             release(call);
             continue;
+        }
+        if (a->closed) { /* by a done function: the db and its statements may be gone */
+            call->a = NULL;
+            call->ac = NULL;
+            call->r = NULL;
         }
         /* A failure read before its sync keeps its error (a 57P01, say). */
         if (call->rc == PGC_OK || rc == PGC_ECLOSED)
@@ -1187,6 +1192,9 @@ void pgc_async_close(pgc_async *a)
         set_errorf(call, PGC_ECLOSED, "closed with the call still in flight");
         complete(a, call, 1);
     }
+    /* Closed from a done function, a outlives this call, and the db may not
+       (pgc_db_close): what still completes (lose's list) must not touch it. */
+    a->db = NULL;
     leave(a);
 }
 

@@ -1243,7 +1243,7 @@ static void close_db_on_first(pgc_call *call, void *ud)
    (complete_all).  The first one's done function closes the db: the next
    complete() reads a->db (pgc_tracing) after it was freed.  Run under
    valgrind to see the invalid read (async.c complete -> pgc_tracing). */
-static void review__db_closed_in_a_done_function_while_a_connection_is_lost(void **state)
+static void async__db_closed_in_a_done_function_while_a_connection_is_lost__no_use_after_free(void **state)
 {
     fixture *f = *state;
     pgc_error err = {0};
@@ -1299,7 +1299,7 @@ int main(void)
         BOTH_MODES(async__pipe__send_from_a_done_function_during_run__sent_as_a_new_segment),
         BOTH_MODES(review__atomic_pipe__queued_call_times_out__yet_committed),
         BOTH_MODES(review__tx__cancelled_queued_call__commit_keeps_it),
-        BOTH_MODES(review__db_closed_in_a_done_function_while_a_connection_is_lost),
+        BOTH_MODES(async__db_closed_in_a_done_function_while_a_connection_is_lost__no_use_after_free),
     };
     return cmocka_run_group_tests_name("async", tests, NULL, NULL);
 }
