@@ -897,8 +897,22 @@ int pgc_call_result(pgc_call *call, pgc_result **res, pgc_error *err);
  * libpq 15 this opens a short connection to the server, which is the one
  * moment pgc_async waits).  Does nothing to a completed call.  A call
  * queued behind others on its connection is not running yet: it still runs
- * on the server when its turn comes (outside a transaction its effects
- * stay), its result dropped.  The cancel request names the backend, not
+ * on the server when its turn comes (outside an atomic unit its effects
+ * stay), its result dropped.
+ * Inside an atomic unit (a pgc_async transaction, a PGC_PIPE_ATOMIC run, a
+ * pgc_async opened on a transaction scope) a cancel or a timeout fails the
+ * unit: in an open pgc_async transaction the transaction is marked failed
+ * (its later sends fail with PGC_ETXSTATE, its COMMIT sends ROLLBACK and
+ * completes with PGC_ETXSTATE); otherwise (an atomic pipe, a scope, a
+ * transaction whose COMMIT is already sent) a cancel request is sent for
+ * the call of the unit the server is running, which aborts the unit.  A
+ * cancel request that reaches the server after the unit committed cannot
+ * undo it: the call still reports PGC_ECANCELED (PGC_ETIMEDOUT), but
+ * pgc_pipe_run and the COMMIT report what happened (PGC_OK): neither ever
+ * reports a failure for work that was committed.  pgc_call_free of a call
+ * in flight is not a cancel of its unit: in a unit the call runs on and
+ * commits with the rest (no cancel request), only its result is dropped.
+ * The cancel request names the backend, not
  * the call: one that reaches the server just after the call ended cancels
  * the next call on that connection, which then fails with PGC_ECANCELED
  * and a message that says so.
@@ -912,8 +926,10 @@ void pgc_call_free(pgc_call *call);
 /*
  * A transaction on one of a's connections, as a pgc_async of its own whose
  * calls all go to that connection, in order, after a BEGIN.  A failed call
- * fails the transaction (the later calls fail, and COMMIT reports that
- * the transaction was rolled back: PGC_ETXSTATE).  pgc_async_commit and
+ * (or a failed BEGIN, or a call cancelled or timed out) fails the
+ * transaction: the calls already sent fail on the server, sends after the
+ * failure is known fail at once with PGC_ETXSTATE, and COMMIT sends
+ * ROLLBACK and completes with PGC_ETXSTATE; ROLLBACK is fine.  pgc_async_commit and
  * pgc_async_rollback send the end, give the call that reports it in *out
  * (may be NULL), and free tx at once; the connection serves a's other
  * calls again after it.  Closing a ends its open transactions (rolled

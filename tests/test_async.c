@@ -1175,7 +1175,7 @@ static void async__pipe__send_from_a_done_function_during_run__sent_as_a_new_seg
    failure".  A call that times out while queued behind a slow one is completed with
    PGC_ETIMEDOUT (no cancel request: it is not running), run returns PGC_ETIMEDOUT, but
    the call still runs and the sync commits it. */
-static void review__atomic_pipe__queued_call_times_out__yet_committed(void **state)
+static void async__atomic_pipe__queued_call_times_out__nothing_committed(void **state)
 {
     fixture *f = *state;
     create_items(f->db, 0, "item");
@@ -1193,12 +1193,12 @@ static void review__atomic_pipe__queued_call_times_out__yet_committed(void **sta
     pgc_call_free(slow);
     pgc_call_free(ins);
     pgc_async_close(p);
-    assert_int_equal(kept, 0); /* fails: 1, the "failed" call's row was committed */
+    assert_int_equal(kept, 0);
 }
 
 /* The same in a pgc_async transaction: a queued call cancelled (PGC_ECANCELED) still
    runs in the transaction and the COMMIT reports success with its effects kept. */
-static void review__tx__cancelled_queued_call__commit_keeps_it(void **state)
+static void async__transaction__cancelled_queued_call__commit_fails(void **state)
 {
     fixture *f = *state;
     create_items(f->db, 0, "item");
@@ -1220,8 +1220,46 @@ static void review__tx__cancelled_queued_call__commit_keeps_it(void **state)
     pgc_call_free(ins);
     pgc_call_free(end);
     pgc_async_close(a);
-    /* fails: the commit is PGC_OK and the cancelled insert is kept */
-    assert_true(commit_rc != PGC_OK || kept == 0);
+    assert_int_equal(commit_rc, PGC_ETXSTATE);
+    assert_int_equal(kept, 0);
+}
+
+/* A call that fails marks its transaction failed: once that is known, later sends
+   fail at once (PGC_ETXSTATE), COMMIT sends ROLLBACK and reports PGC_ETXSTATE. */
+static void async__transaction__failure_known__later_sends_and_commit_fail(void **state)
+{
+    fixture *f = *state;
+    create_items(f->db, 0, "item");
+    pgc_error err = {0};
+    pgc_async *a, *tx;
+    pgc_async_options opt = {.connections = 1};
+    assert_ok(pgc_async_open(f->db, &opt, &a, &err), &err);
+    assert_ok(pgc_async_begin(a, &tx, &err), &err);
+    pgc_call *ok, *bad, *later, *end;
+    assert_ok(send_insert(tx, 1, &ok, &err), &err);
+    assert_ok(send_int(tx, &divide, 0, &bad, &err), &err); /* division by zero */
+    assert_ok(pgc_async_wait(a, 10000, &err), &err);
+    assert_ok(pgc_call_status(ok, &err), &err);
+    assert_int_equal(pgc_call_status(bad, &err), PGC_ESQL);
+    assert_int_equal(send_insert(tx, 2, &later, &err), PGC_ETXSTATE);
+    assert_null(later);
+    assert_ok(pgc_async_commit(tx, &end, &err), &err);
+    assert_ok(pgc_async_wait(a, 10000, &err), &err);
+    assert_int_equal(pgc_call_status(end, &err), PGC_ETXSTATE);
+    assert_int_equal(count(f->db), 0);
+    pgc_call_free(ok);
+    pgc_call_free(bad);
+    pgc_call_free(end);
+    /* the connection serves a new transaction after it */
+    assert_ok(pgc_async_begin(a, &tx, &err), &err);
+    assert_ok(send_insert(tx, 3, &ok, &err), &err);
+    assert_ok(pgc_async_commit(tx, &end, &err), &err);
+    assert_ok(pgc_async_wait(a, 10000, &err), &err);
+    assert_ok(pgc_call_status(end, &err), &err);
+    assert_int_equal(count(f->db), 1);
+    pgc_call_free(ok);
+    pgc_call_free(end);
+    pgc_async_close(a);
 }
 
 typedef struct closer {
@@ -1297,8 +1335,9 @@ int main(void)
         BOTH_MODES(async__stale_statement__fails_then_prepared_again),
         BOTH_MODES(async__two_threads_on_one_db),
         BOTH_MODES(async__pipe__send_from_a_done_function_during_run__sent_as_a_new_segment),
-        BOTH_MODES(review__atomic_pipe__queued_call_times_out__yet_committed),
-        BOTH_MODES(review__tx__cancelled_queued_call__commit_keeps_it),
+        BOTH_MODES(async__atomic_pipe__queued_call_times_out__nothing_committed),
+        BOTH_MODES(async__transaction__cancelled_queued_call__commit_fails),
+        BOTH_MODES(async__transaction__failure_known__later_sends_and_commit_fail),
         BOTH_MODES(async__db_closed_in_a_done_function_while_a_connection_is_lost__no_use_after_free),
     };
     return cmocka_run_group_tests_name("async", tests, NULL, NULL);
