@@ -1216,12 +1216,13 @@ static void release_conns(pgc_async *a)
         aconn *ac = &a->conns[i];
         if (!ac->c)
             continue;
+        int was_lost = ac->lost; /* lost while closing: its connection failed */
         ac->lost = 1;
         tell_watch(a, ac);
         int in_flight = ac->count != 0; /* the await list was collected: its syncs are items */
-        if (a->on_scope && !ac->broken && PQstatus(ac->c->pg) == CONNECTION_OK)
+        if (a->on_scope && !was_lost && !ac->broken && PQstatus(ac->c->pg) == CONNECTION_OK)
             drain(ac); /* also leaves pipeline and non-blocking mode */
-        give_back(a, ac, ac->broken || (in_flight && !a->on_scope));
+        give_back(a, ac, was_lost || ac->broken || (in_flight && !a->on_scope));
         ac->count = ac->head = 0;
         pgc_prepared_clear(&ac->preparing);
     }
