@@ -861,6 +861,7 @@ static int send_call(aconn *ac, pgc_call *call, const char *const *values, const
     pgc_pconn *c = ac->c;
     PGconn *pg = c->pg;
     const pgc_rendered *r = call->r;
+    call->prepared_now = 0; /* a send that failed on another connection may have set it */
     if (items_reserve(ac, 4) != PGC_OK)
         return pgc_fail(err, PGC_ENOMEM, "out of memory");
     int relies = 0;

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "fixture.h"
+#include "pgc_gen.h"
 
 static const pgc_stmt get_item = {
     "get_item", "SELECT id, name, pg_backend_pid() FROM {{tables.items}} WHERE id = $1", 1, NULL,
@@ -1262,6 +1263,22 @@ static void async__transaction__failure_known__later_sends_and_commit_fail(void 
     pgc_async_close(a);
 }
 
+/* pgc_send checks out before writing it: NULL is PGC_EINVAL, not a crash. */
+static void async__pgc_send__null_out_is_einval(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    pgc_async *a;
+    assert_ok(pgc_async_open(f->db, NULL, &a, &err), &err);
+    static const pgc_stmt one = {"one", "SELECT 1", 0, NULL, 0, NULL, 0, 0};
+    assert_int_equal(pgc_send(a, &one, NULL, NULL, NULL, &err), PGC_EINVAL);
+    pgc_call *call = (pgc_call *)&err;
+    assert_int_equal(pgc_send(a, NULL, NULL, NULL, &call, &err), PGC_EINVAL);
+    assert_null(call);
+    assert_int_equal(pgc_async_pending(a), 0);
+    pgc_async_close(a);
+}
+
 typedef struct closer {
     fixture *f;
     int n;
@@ -1338,6 +1355,7 @@ int main(void)
         BOTH_MODES(async__atomic_pipe__queued_call_times_out__nothing_committed),
         BOTH_MODES(async__transaction__cancelled_queued_call__commit_fails),
         BOTH_MODES(async__transaction__failure_known__later_sends_and_commit_fail),
+        BOTH_MODES(async__pgc_send__null_out_is_einval),
         BOTH_MODES(async__db_closed_in_a_done_function_while_a_connection_is_lost__no_use_after_free),
     };
     return cmocka_run_group_tests_name("async", tests, NULL, NULL);
