@@ -1627,7 +1627,7 @@ int pgc_pipe_begin(pgc_db *db, int mode, pgc_async **out, pgc_error *err)
 static void pipe_send(pgc_async *p, pgc_error *err)
 {
     aconn *ac = &p->conns[0];
-    int sent = 0;
+    int sent = 0, failed = 0;
     pgc_call *call;
     while ((call = p->unsent_head)) {
         p->unsent_head = call->next;
@@ -1643,6 +1643,14 @@ static void pipe_send(pgc_async *p, pgc_error *err)
         call->index = ++p->run_index;
         if (pgc_tracing(p->db))
             call->started_ns = pgc_trace_now_ns();
+        if (failed && p->mode == PGC_PIPE_ATOMIC) { /* atomic: the rest is not sent either */
+            set_errorf(call, PGC_ESQL, "not sent: call #%d of the atomic pipe could not be sent",
+                       failed);
+            complete(p, call, 1);
+            if (p->closed)
+                return;
+            continue;
+        }
         int rc = live(ac) && !ac->broken
                      ? send_call(ac, call, (const char *const *)call->values, call->lengths,
                                  call->formats, call->nparams, call->result_format,
@@ -1652,7 +1660,13 @@ static void pipe_send(pgc_async *p, pgc_error *err)
             sent++;
             continue;
         }
-        /* Not sent: it completes now (the connection is lost at the next process). */
+        /* Not sent: it completes now (the connection is lost at the next process).
+           Atomic: the calls sent before it are in the pipeline without their
+           sync; only dropping the connection aborts them. */
+        if (!failed)
+            failed = call->index;
+        if (p->mode == PGC_PIPE_ATOMIC && sent)
+            ac->broken = 1;
         set_errorf(call, rc == PGC_ENOMEM ? rc : PGC_ECONNLOST, "could not send the call");
         complete(p, call, 1);
         if (p->closed)
