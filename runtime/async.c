@@ -1079,6 +1079,16 @@ static int conn_setup(aconn *ac, pgc_pconn *c, pgc_error *err)
     return PGC_OK;
 }
 
+/* An open pgc_async on a scope, for pgc_db_close's refusal: counted open, and as one. */
+static void count_scope_async(pgc_db *root, int delta)
+{
+    pthread_mutex_lock(&root->lock);
+    root->open_scope_asyncs += delta;
+    if (delta < 0)
+        root->open_handles += delta;
+    pthread_mutex_unlock(&root->lock);
+}
+
 static void async_free(pgc_async *a)
 {
     for (int i = 0; i < a->nconns; i++) {
@@ -1148,6 +1158,8 @@ static int async_new(pgc_db *db, enum async_kind kind, int n, pgc_async **out, p
     }
     if (!a->on_scope)
         db_link(a);
+    else
+        count_scope_async(db->root, 1); /* pgc_db_hold counted it open already */
     *out = a;
     return PGC_OK;
 }
@@ -1228,7 +1240,7 @@ static void release_conns(pgc_async *a)
         pgc_prepared_clear(&ac->preparing);
     }
     if (a->on_scope)
-        pgc_db_count_open(a->db->root, -1);
+        count_scope_async(a->db->root, -1);
 }
 
 static void tx_free(pgc_async *tx);

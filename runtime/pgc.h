@@ -752,7 +752,11 @@ int pgc_batch_end(pgc_batch *b, pgc_error *err);
  * send order per connection.  Outside a transaction each call is its own
  * implicit transaction: one that fails does not affect the others.
  * Statements are rendered per db (embedded mode: the db's schema) and
- * prepared once per connection, as by pgc_query.
+ * prepared once per connection, as by pgc_query, but a call whose plan went
+ * stale (a table changed under it: 0A000 "cached plan must not change
+ * result type", or the statement is gone) is not retried: the call fails
+ * with that error, the connection forgets the statement, and the next call
+ * of it prepares it again.
  *
  * A call completes exactly once: with its result, its error, PGC_ECANCELED
  * (pgc_call_cancel), PGC_ETIMEDOUT (its timeout passed; the server is asked
@@ -820,6 +824,11 @@ int pgc_async_open(pgc_db *db, const pgc_async_options *opt, pgc_async **out,
  * to end on the server (their results dropped) and gives the connection
  * back to the scope out of pipeline mode.  May be called from a done
  * function (a is freed when the loop's call returns).
+ * It may block: handing an idle connection back to the pool runs the pool's
+ * blocking reset (ROLLBACK if needed, DISCARD ALL if so configured), and on
+ * a transaction scope it waits for the calls in flight to end on the server
+ * (no cancel request is sent: cancelling would abort the scope's
+ * transaction).  Close outside the loop's hot path.
  */
 void pgc_async_close(pgc_async *a);
 
@@ -852,8 +861,10 @@ int64_t pgc_async_timeout(const pgc_async *a);
 int pgc_async_pending(const pgc_async *a);
 
 /*
- * Blocks (poll()) processing a until no call is pending or timeout_ms
- * passes (-1: no limit; then PGC_ETIMEDOUT, the calls still in flight).
+ * Blocks (poll()) processing a until no call is pending (PGC_OK) or
+ * timeout_ms passes (PGC_ETIMEDOUT, the calls still in flight).  A
+ * negative timeout_ms waits with no limit.  On a pipe whose calls are not
+ * run yet it returns PGC_EINVAL at once (they are sent by pgc_pipe_run).
  * For programs and tests without a loop of their own.
  */
 int pgc_async_wait(pgc_async *a, int64_t timeout_ms, pgc_error *err);

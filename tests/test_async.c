@@ -632,6 +632,11 @@ static void async__on_a_transaction_scope(void **state)
     assert_ok(pgc_async_open(scope, NULL, &a, &err), &err);
     assert_int_equal(pgc_query(scope, &count_items, NULL, NULL, NULL, NULL, &err), PGC_ETXSTATE);
     assert_int_equal(pgc_async_begin(a, &tx, &err), PGC_ETXSTATE);
+    /* the db's close refuses, and says what is open */
+    assert_int_equal(pgc_db_close_ex(f->db, &err), PGC_EBUSY);
+    assert_string_equal(err.message, "pgc_db_close: still open from this db: 1 transaction scope, "
+                                     "1 pgc_async or pipe on a scope, 0 streams, batches or "
+                                     "COPYs; end them first");
     pgc_call *c;
     for (int i = 1; i <= 3; i++) {
         assert_ok(send_insert(a, i, &c, &err), &err);
@@ -1113,7 +1118,7 @@ static void async__two_threads_on_one_db(void **state)
     assert_pool_idle(f->db);
 }
 
-/* ---- review: defects found reading the diff ----------------------------------------- */
+/* ---- defects found in review ------------------------------------------------------- */
 
 typedef struct rchain {
     pgc_async *p;
@@ -1121,7 +1126,7 @@ typedef struct rchain {
     int sent_rc;
 } rchain;
 
-static void review_send_next(pgc_call *call, void *ud)
+static void send_next_from_done(pgc_call *call, void *ud)
 {
     (void)call;
     rchain *c = ud;
@@ -1133,7 +1138,7 @@ static void review_send_next(pgc_call *call, void *ud)
 static void on_alarm(int sig)
 {
     (void)sig;
-    static const char m[] = "review: pgc_pipe_run never returned: a call sent on the pipe "
+    static const char m[] = "pgc_pipe_run never returned: a call sent on the pipe "
                             "from a done function is counted pending but never sent\n";
     ssize_t w = write(2, m, sizeof m - 1);
     (void)w;
@@ -1151,7 +1156,7 @@ static void async__pipe__send_from_a_done_function_during_run__sent_as_a_new_seg
     rchain c = {p, NULL, -1};
     pgc_call *first;
     assert_ok(send_int(p, &divide, 4, &first, &err), &err);
-    pgc_call_on_done(first, review_send_next, &c);
+    pgc_call_on_done(first, send_next_from_done, &c);
     signal(SIGALRM, on_alarm);
     alarm(10);
     int rc = pgc_pipe_run(p, &err);
@@ -1330,8 +1335,9 @@ static void async__db_closed_in_a_done_function_while_a_connection_is_lost__no_u
 
 int main(void)
 {
-    if (getenv("REVIEW_FILTER"))
-        cmocka_set_test_filter(getenv("REVIEW_FILTER"));
+    /* PGC_TEST_FILTER: a cmocka pattern ("async__pipe*") to run only those tests. */
+    if (getenv("PGC_TEST_FILTER"))
+        cmocka_set_test_filter(getenv("PGC_TEST_FILTER"));
     const struct CMUnitTest tests[] = {
         BOTH_MODES(async__200_calls_over_1_and_4_connections__in_order),
         BOTH_MODES(async__failure_in_the_middle__others_fine),
