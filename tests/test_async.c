@@ -1284,6 +1284,31 @@ static void async__pgc_send__null_out_is_einval(void **state)
     pgc_async_close(a);
 }
 
+/* On a transaction scope, a queued call cancelled behind a running one aborts the
+   scope's transaction (a cancel request for the running call): the scope cannot commit. */
+static void async__scope__cancelled_queued_call__scope_cannot_commit(void **state)
+{
+    fixture *f = *state;
+    create_items(f->db, 0, "item");
+    pgc_error err = {0};
+    pgc_db *scope;
+    assert_ok(pgc_tx_begin(f->db, &scope, &err), &err);
+    pgc_async *a;
+    assert_ok(pgc_async_open(scope, NULL, &a, &err), &err);
+    pgc_call *slow, *ins;
+    assert_ok(send1(a, &sleep_for, "2", &slow, &err), &err);
+    assert_ok(send_insert(a, 1, &ins, &err), &err);
+    pgc_call_cancel(ins);
+    assert_int_equal(pgc_call_status(ins, &err), PGC_ECANCELED);
+    assert_ok(pgc_async_wait(a, 10000, &err), &err);
+    assert_int_equal(pgc_call_status(slow, &err), PGC_ECANCELED); /* on the server: 57014 */
+    pgc_call_free(slow);
+    pgc_call_free(ins);
+    pgc_async_close(a);
+    assert_int_not_equal(pgc_tx_commit(scope, &err), PGC_OK);
+    assert_int_equal(count(f->db), 0);
+}
+
 typedef struct closer {
     fixture *f;
     int n;
@@ -1362,6 +1387,7 @@ int main(void)
         BOTH_MODES(async__transaction__cancelled_queued_call__commit_fails),
         BOTH_MODES(async__transaction__failure_known__later_sends_and_commit_fail),
         BOTH_MODES(async__pgc_send__null_out_is_einval),
+        BOTH_MODES(async__scope__cancelled_queued_call__scope_cannot_commit),
         BOTH_MODES(async__db_closed_in_a_done_function_while_a_connection_is_lost__no_use_after_free),
     };
     return cmocka_run_group_tests_name("async", tests, NULL, NULL);
