@@ -69,6 +69,7 @@ typedef struct aconn {
     PGcancel *cancel;
     int prep_failed;        /* the Parse before the next call failed: */
     pgc_error prep_err;     /* why */
+    int seg_error;          /* a result of the segment was an error: it did not commit */
     int seg_failed;         /* the segment's commit failed (at its sync): */
     pgc_error seg_err;
     pgc_call *cancel_target; /* a cancel request was sent for it, its result not read */
@@ -100,20 +101,27 @@ struct pgc_async {
     /* transaction: */
     aconn *ac;
     pgc_async *tx_next;
+    int failed;             /* a call of it (or its BEGIN) failed: it cannot commit */
+    pgc_error fail_err;     /* the first such failure */
     /* pipe: */
     int mode;
     pgc_call *unsent_head, *unsent_tail;
+    int running;            /* in pgc_pipe_run: calls sent meanwhile go out as a new segment */
+    int run_index;          /* the last index given in the run */
     int run_rc;             /* the first failure of the run */
+    int run_rc_early;       /* run_rc is a call's cancel or timeout (the segment may yet commit) */
     pgc_error run_err;
 };
 
 struct pgc_call {
     pgc_async *a;           /* the root; NULL once a is closed */
     pgc_async *tx;          /* the transaction it was sent in, until that ends */
+    pgc_async *begin_of;    /* BEGIN: the transaction its failure fails, until that ends */
     aconn *ac;
     const pgc_rendered *r;
     const char *sql;        /* r NULL: BEGIN, COMMIT or ROLLBACK */
     unsigned char done, engine, user_freed, commit, prepared_now, has_deadline;
+    unsigned char dropped;  /* freed in flight: its end is no failure of its unit */
     int rc;
     int index;              /* pipes: 1-based within the run */
     PGresult *res;
@@ -245,10 +253,28 @@ static void leave(pgc_async *a)
  * done function.  release: the engine lets go of it too.  call may be
  * freed when this returns.
  */
+static void tx_fail(pgc_async *tx, const pgc_call *call)
+{
+    if (tx->failed)
+        return;
+    tx->failed = 1;
+    if (call->err)
+        tx->fail_err = *call->err;
+    else
+        pgc_error_set(&tx->fail_err, call->rc, "%s", pgc_strerror(call->rc));
+}
+
 static void complete(pgc_async *a, pgc_call *call, int release_it)
 {
     call->done = 1;
     a->npending--;
+    if (call->rc != PGC_OK && !call->dropped) {
+        if (call->tx)
+            tx_fail(call->tx, call);
+        if (call->begin_of)
+            tx_fail(call->begin_of, call);
+    }
+    call->begin_of = NULL;
     if (call->tx) {
         call->tx->npending--;
         call->tx = NULL;
@@ -257,13 +283,14 @@ static void complete(pgc_async *a, pgc_call *call, int release_it)
         call->has_deadline = 0;
         a->ndeadlines--;
     }
-    if (pgc_tracing(a->db))
+    if (a->db && pgc_tracing(a->db))
         pgc_trace(a->db, PGC_VIA_ASYNC, call->r, call->sql,
                   call->ac && call->ac->c ? call->ac->c : NULL,
                   call->started_ns ? call->started_ns : pgc_trace_now_ns(), call->res, call->rc,
                   call->err, call->prepared_now);
-    if (a->kind == ASYNC_PIPE && call->rc != PGC_OK && a->run_rc == PGC_OK) {
+    if (a->kind == ASYNC_PIPE && call->rc != PGC_OK && !call->dropped && a->run_rc == PGC_OK) {
         a->run_rc = call->rc;
+        a->run_rc_early = call->ac && (call->rc == PGC_ECANCELED || call->rc == PGC_ETIMEDOUT);
         if (call->err)
             a->run_err = *call->err;
         else
@@ -343,6 +370,7 @@ static pgc_call *detach_calls(aconn *ac)
     pgc_call *head = NULL;
     collect_calls(ac, &head);
     for (pgc_call *call = head; call; call = call->next) {
+        call->begin_of = NULL;
         if (call->tx) { /* the transaction may end while they complete */
             call->tx->npending--;
             call->tx = NULL;
@@ -350,7 +378,7 @@ static pgc_call *detach_calls(aconn *ac)
     }
     ac->count = ac->head = 0;
     ac->ncalls = 0;
-    ac->prep_failed = ac->seg_failed = 0;
+    ac->prep_failed = ac->seg_failed = ac->seg_error = 0;
     ac->cancel_target = NULL;
     ac->stray_cancel = 0;
     pgc_prepared_clear(&ac->preparing);
@@ -367,6 +395,11 @@ static void complete_all(pgc_async *a, pgc_call *list, int rc, const char *why)
         if (call->done) {
             release(call);
             continue;
+        }
+        if (a->closed) { /* by a done function: the db and its statements may be gone */
+            call->a = NULL;
+            call->ac = NULL;
+            call->r = NULL;
         }
         /* A failure read before its sync keeps its error (a 57P01, say). */
         if (call->rc == PGC_OK || rc == PGC_ECLOSED)
@@ -554,6 +587,14 @@ static void end_item(aconn *ac)
 static void end_segment(pgc_async *a, aconn *ac)
 {
     items_pop(ac);
+    /* A cancel (or timeout) in an atomic pipe came too late: the segment
+       committed, so the run does not report a failure. */
+    if (a->kind == ASYNC_PIPE && a->mode == PGC_PIPE_ATOMIC && a->run_rc_early
+        && !ac->seg_error && !ac->seg_failed) {
+        a->run_rc = PGC_OK;
+        a->run_rc_early = 0;
+    }
+    ac->seg_error = 0;
     pgc_call *call;
     while (!a->closed && (call = ac->await_head)) {
         ac->await_head = call->next;
@@ -611,6 +652,8 @@ static void on_result(pgc_async *a, aconn *ac, PGresult *res)
         PQclear(res);
         return;
     }
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        ac->seg_error = 1;
     if (it->got) { /* a second result for one item: not expected, dropped */
         PQclear(res);
         return;
@@ -682,6 +725,40 @@ static int running_on_server(aconn *ac, const pgc_call *call)
 }
 
 /*
+ * Whether call belongs to an atomic unit a cancel must fail: a pgc_async
+ * transaction (open, or ended by a COMMIT queued after call), an atomic
+ * pipe's segment, a transaction scope's transaction.
+ */
+static int in_unit(const pgc_async *a, aconn *ac, const pgc_call *call)
+{
+    if (call->tx || a->on_scope || (a->kind == ASYNC_PIPE && a->mode == PGC_PIPE_ATOMIC))
+        return 1;
+    int after = 0;
+    for (size_t i = 0; i < ac->count; i++) {
+        const item *it = items_at(ac, i);
+        if (it->kind != ITEM_CALL)
+            continue;
+        if (it->call == call)
+            after = 1;
+        else if (after && it->call->commit && it->call->sql && strcmp(it->call->sql, "COMMIT") == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The call whose item the server is on (the first not answered), or NULL. */
+static pgc_call *first_unanswered(aconn *ac)
+{
+    for (size_t i = 0; i < ac->count; i++) {
+        const item *it = items_at(ac, i);
+        if (it->kind == ITEM_SYNC || it->got)
+            continue;
+        return it->call; /* a Parse's: the call it is for */
+    }
+    return NULL;
+}
+
+/*
  * Completes call now with rc, asking the server to cancel it if it is
  * running it (libpq 15's PQcancel: a short blocking connection).  Its
  * result, when it comes, is dropped.  run_fn 0: silently (pgc_call_free).
@@ -690,14 +767,22 @@ static void cancel_call(pgc_call *call, int rc, const char *why, int run_fn)
 {
     pgc_async *a = call->a;
     aconn *ac = call->ac;
-    if (ac && live(ac) && ac->cancel && running_on_server(ac, call)) {
+    int unit = ac && in_unit(a, ac, call);
+    if (ac && live(ac) && ac->cancel && (run_fn || !unit)) {
+        pgc_call *target = NULL;
+        if (running_on_server(ac, call))
+            target = call;
+        else if (unit && !call->tx) /* abort the unit: the server runs an earlier call of it */
+            target = first_unanswered(ac);
         char errbuf[256];
-        if (PQcancel(ac->cancel, errbuf, sizeof errbuf)) /* failing, the result just comes */
-            ac->cancel_target = call;
+        if (target && PQcancel(ac->cancel, errbuf, sizeof errbuf)) /* failing, the result just comes */
+            ac->cancel_target = target;
     }
     set_errorf(call, rc, "%s", why);
-    if (!run_fn)
+    if (!run_fn) {
         call->fn = NULL;
+        call->dropped = 1; /* freed: it runs on, and is no failure of its unit */
+    }
     complete(a, call, 0);
 }
 
@@ -776,6 +861,7 @@ static int send_call(aconn *ac, pgc_call *call, const char *const *values, const
     pgc_pconn *c = ac->c;
     PGconn *pg = c->pg;
     const pgc_rendered *r = call->r;
+    call->prepared_now = 0; /* a send that failed on another connection may have set it */
     if (items_reserve(ac, 4) != PGC_OK)
         return pgc_fail(err, PGC_ENOMEM, "out of memory");
     int relies = 0;
@@ -914,6 +1000,9 @@ int pgc_async_query(pgc_async *a, const pgc_stmt *stmt, const char *const *value
     pgc_async *root = a->root;
     if (root->closed)
         return pgc_fail(err, PGC_EINVAL, "pgc_async_query: the pgc_async is closed");
+    if (a->kind == ASYNC_TX && a->failed)
+        return pgc_fail(err, PGC_ETXSTATE, "the transaction failed (%s): roll it back",
+                        a->fail_err.message);
     if (stmt->nparams < 0 || (stmt->nparams > 0 && !values))
         return pgc_fail(err, PGC_EINVAL, "statement \"%s\": %d parameters but no values",
                         stmt->name ? stmt->name : "?", stmt->nparams);
@@ -991,6 +1080,16 @@ static int conn_setup(aconn *ac, pgc_pconn *c, pgc_error *err)
     return PGC_OK;
 }
 
+/* An open pgc_async on a scope, for pgc_db_close's refusal: counted open, and as one. */
+static void count_scope_async(pgc_db *root, int delta)
+{
+    pthread_mutex_lock(&root->lock);
+    root->open_scope_asyncs += delta;
+    if (delta < 0)
+        root->open_handles += delta;
+    pthread_mutex_unlock(&root->lock);
+}
+
 static void async_free(pgc_async *a)
 {
     for (int i = 0; i < a->nconns; i++) {
@@ -1060,6 +1159,8 @@ static int async_new(pgc_db *db, enum async_kind kind, int n, pgc_async **out, p
     }
     if (!a->on_scope)
         db_link(a);
+    else
+        count_scope_async(db->root, 1); /* pgc_db_hold counted it open already */
     *out = a;
     return PGC_OK;
 }
@@ -1129,17 +1230,18 @@ static void release_conns(pgc_async *a)
         aconn *ac = &a->conns[i];
         if (!ac->c)
             continue;
+        int was_lost = ac->lost; /* lost while closing: its connection failed */
         ac->lost = 1;
         tell_watch(a, ac);
         int in_flight = ac->count != 0; /* the await list was collected: its syncs are items */
-        if (a->on_scope && !ac->broken && PQstatus(ac->c->pg) == CONNECTION_OK)
+        if (a->on_scope && !was_lost && !ac->broken && PQstatus(ac->c->pg) == CONNECTION_OK)
             drain(ac); /* also leaves pipeline and non-blocking mode */
-        give_back(a, ac, ac->broken || (in_flight && !a->on_scope));
+        give_back(a, ac, was_lost || ac->broken || (in_flight && !a->on_scope));
         ac->count = ac->head = 0;
         pgc_prepared_clear(&ac->preparing);
     }
     if (a->on_scope)
-        pgc_db_count_open(a->db->root, -1);
+        count_scope_async(a->db->root, -1);
 }
 
 static void tx_free(pgc_async *tx);
@@ -1165,6 +1267,7 @@ void pgc_async_close(pgc_async *a)
     *tailp = a->unsent_head;
     a->unsent_head = a->unsent_tail = NULL;
     for (pgc_call *call = list; call; call = call->next) {
+        call->begin_of = NULL;
         if (call->tx) {
             call->tx->npending--;
             call->tx = NULL;
@@ -1186,6 +1289,9 @@ void pgc_async_close(pgc_async *a)
         set_errorf(call, PGC_ECLOSED, "closed with the call still in flight");
         complete(a, call, 1);
     }
+    /* Closed from a done function, a outlives this call, and the db may not
+       (pgc_db_close): what still completes (lose's list) must not touch it. */
+    a->db = NULL;
     leave(a);
 }
 
@@ -1293,6 +1399,8 @@ int pgc_async_pending(const pgc_async *a)
     return a ? a->npending : 0;
 }
 
+static void pipe_send(pgc_async *p, pgc_error *err);
+
 /* Polls root's connections until no call is pending or `until` (-1: never). */
 static int wait_loop(pgc_async *root, int64_t until, pgc_error *err)
 {
@@ -1301,6 +1409,18 @@ static int wait_loop(pgc_async *root, int64_t until, pgc_error *err)
         return pgc_fail(err, PGC_ENOMEM, "out of memory");
     int rc = PGC_OK;
     while (!root->closed && root->npending > 0) {
+        /* A pipe's calls sent by done functions during its run: a new segment. */
+        if (root->kind == ASYNC_PIPE && root->running && root->unsent_head) {
+            pipe_send(root, NULL);
+            if (!root->closed)
+                process(root, -1, 0, NULL);
+            continue;
+        }
+        if (root->kind == ASYNC_PIPE && root->unsent_head) {
+            rc = pgc_fail(err, PGC_EINVAL, "pgc_async_wait: the pipe's calls are not sent "
+                                           "until pgc_pipe_run");
+            break;
+        }
         int n = 0;
         for (int i = 0; i < root->nconns; i++) {
             aconn *ac = &root->conns[i];
@@ -1417,6 +1537,7 @@ int pgc_async_begin(pgc_async *a, pgc_async **tx, pgc_error *err)
         return rc;
     }
     begin->user_freed = 1; /* the engine's alone: its failure fails what follows */
+    begin->begin_of = t;
     t->kind = ASYNC_TX;
     t->db = a->db;
     t->root = a;
@@ -1435,13 +1556,18 @@ static void tx_free(pgc_async *tx)
     aconn *ac = tx->ac;
     if (ac->pinned == tx)
         ac->pinned = NULL;
-    for (pgc_call *call = ac->await_head; call; call = call->next)
+    for (pgc_call *call = ac->await_head; call; call = call->next) {
         if (call->tx == tx)
             call->tx = NULL;
+        if (call->begin_of == tx)
+            call->begin_of = NULL;
+    }
     for (size_t i = 0; i < ac->count; i++) {
         item *it = items_at(ac, i);
         if (it->kind == ITEM_CALL && it->call->tx == tx)
             it->call->tx = NULL;
+        if (it->kind == ITEM_CALL && it->call->begin_of == tx)
+            it->call->begin_of = NULL;
     }
     for (pgc_call *call = root->unsent_head; call; call = call->next)
         if (call->tx == tx)
@@ -1463,6 +1589,8 @@ static int end_tx(pgc_async *tx, const char *sql, int commit, pgc_call **out, pg
                         commit ? "pgc_async_commit" : "pgc_async_rollback");
     pgc_async *root = tx->root;
     pgc_call *call = NULL;
+    if (commit && tx->failed)
+        sql = "ROLLBACK"; /* its status "ROLLBACK" makes the commit call PGC_ETXSTATE */
     int rc = root->closed ? pgc_fail(err, PGC_EINVAL, "the pgc_async is closed")
                           : send_command(root, tx->ac, sql, commit, &call, err);
     if (rc == PGC_OK && root->timeout_ms > 0)
@@ -1512,7 +1640,7 @@ int pgc_pipe_begin(pgc_db *db, int mode, pgc_async **out, pgc_error *err)
 static void pipe_send(pgc_async *p, pgc_error *err)
 {
     aconn *ac = &p->conns[0];
-    int index = 0, sent = 0;
+    int sent = 0, failed = 0;
     pgc_call *call;
     while ((call = p->unsent_head)) {
         p->unsent_head = call->next;
@@ -1525,9 +1653,17 @@ static void pipe_send(pgc_async *p, pgc_error *err)
                 call_free(call);
             continue;
         }
-        call->index = ++index;
+        call->index = ++p->run_index;
         if (pgc_tracing(p->db))
             call->started_ns = pgc_trace_now_ns();
+        if (failed && p->mode == PGC_PIPE_ATOMIC) { /* atomic: the rest is not sent either */
+            set_errorf(call, PGC_ESQL, "not sent: call #%d of the atomic pipe could not be sent",
+                       failed);
+            complete(p, call, 1);
+            if (p->closed)
+                return;
+            continue;
+        }
         int rc = live(ac) && !ac->broken
                      ? send_call(ac, call, (const char *const *)call->values, call->lengths,
                                  call->formats, call->nparams, call->result_format,
@@ -1537,7 +1673,13 @@ static void pipe_send(pgc_async *p, pgc_error *err)
             sent++;
             continue;
         }
-        /* Not sent: it completes now (the connection is lost at the next process). */
+        /* Not sent: it completes now (the connection is lost at the next process).
+           Atomic: the calls sent before it are in the pipeline without their
+           sync; only dropping the connection aborts them. */
+        if (!failed)
+            failed = call->index;
+        if (p->mode == PGC_PIPE_ATOMIC && sent)
+            ac->broken = 1;
         set_errorf(call, rc == PGC_ENOMEM ? rc : PGC_ECONNLOST, "could not send the call");
         complete(p, call, 1);
         if (p->closed)
@@ -1563,10 +1705,14 @@ int pgc_pipe_run(pgc_async *p, pgc_error *err)
         return pgc_fail(err, PGC_EINVAL, "pgc_pipe_run: called from a done function");
     enter(p);
     p->run_rc = PGC_OK;
+    p->run_rc_early = 0;
+    p->run_index = 0;
+    p->running = 1;
     pipe_send(p, NULL);
     int rc = p->closed ? PGC_OK : process(p, -1, 0, NULL);
     if (!p->closed && rc == PGC_OK)
         rc = wait_loop(p, -1, err);
+    p->running = 0;
     if (rc == PGC_OK && p->mode == PGC_PIPE_ATOMIC && p->run_rc != PGC_OK) {
         rc = p->run_rc;
         if (err)

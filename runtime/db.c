@@ -99,8 +99,16 @@ int pgc_db_close_ex(pgc_db *db, pgc_error *err)
     if (db->root != db)
         return pgc_tx_rollback(db, err);
     pthread_mutex_lock(&db->lock);
-    int scopes = db->open_scopes, handles = db->open_handles;
+    int scopes = db->open_scopes, handles = db->open_handles, asyncs = db->open_scope_asyncs;
     pthread_mutex_unlock(&db->lock);
+    if (asyncs)
+        return pgc_fail(err, PGC_EBUSY,
+                        "pgc_db_close: still open from this db: %d transaction scope%s, "
+                        "%d pgc_async%s or pipe%s on a scope, %d stream%s, batch%s or COPY%s; "
+                        "end them first",
+                        scopes, scopes == 1 ? "" : "s", asyncs, asyncs == 1 ? "" : "s",
+                        asyncs == 1 ? "" : "s", handles - asyncs, handles - asyncs == 1 ? "" : "s",
+                        handles - asyncs == 1 ? "" : "es", handles - asyncs == 1 ? "" : "s");
     if (scopes || handles)
         return pgc_fail(err, PGC_EBUSY,
                         "pgc_db_close: still open from this db: %d transaction scope%s, "

@@ -231,6 +231,7 @@ struct pgc_db {
     size_t cache_count;
     int open_scopes;           /* transaction scopes (tx.c) */
     int open_handles;          /* streams, batches, COPYs (pgc_db_count_open) */
+    int open_scope_asyncs;     /* of those, pgc_asyncs and pipes on a scope (async.c) */
     /* a transaction scope only: */
     pgc_db *parent;      /* the enclosing scope, NULL for a top-level transaction */
     pgc_pconn *conn;

@@ -752,7 +752,11 @@ int pgc_batch_end(pgc_batch *b, pgc_error *err);
  * send order per connection.  Outside a transaction each call is its own
  * implicit transaction: one that fails does not affect the others.
  * Statements are rendered per db (embedded mode: the db's schema) and
- * prepared once per connection, as by pgc_query.
+ * prepared once per connection, as by pgc_query, but a call whose plan went
+ * stale (a table changed under it: 0A000 "cached plan must not change
+ * result type", or the statement is gone) is not retried: the call fails
+ * with that error, the connection forgets the statement, and the next call
+ * of it prepares it again.
  *
  * A call completes exactly once: with its result, its error, PGC_ECANCELED
  * (pgc_call_cancel), PGC_ETIMEDOUT (its timeout passed; the server is asked
@@ -820,6 +824,11 @@ int pgc_async_open(pgc_db *db, const pgc_async_options *opt, pgc_async **out,
  * to end on the server (their results dropped) and gives the connection
  * back to the scope out of pipeline mode.  May be called from a done
  * function (a is freed when the loop's call returns).
+ * It may block: handing an idle connection back to the pool runs the pool's
+ * blocking reset (ROLLBACK if needed, DISCARD ALL if so configured), and on
+ * a transaction scope it waits for the calls in flight to end on the server
+ * (no cancel request is sent: cancelling would abort the scope's
+ * transaction).  Close outside the loop's hot path.
  */
 void pgc_async_close(pgc_async *a);
 
@@ -852,8 +861,10 @@ int64_t pgc_async_timeout(const pgc_async *a);
 int pgc_async_pending(const pgc_async *a);
 
 /*
- * Blocks (poll()) processing a until no call is pending or timeout_ms
- * passes (-1: no limit; then PGC_ETIMEDOUT, the calls still in flight).
+ * Blocks (poll()) processing a until no call is pending (PGC_OK) or
+ * timeout_ms passes (PGC_ETIMEDOUT, the calls still in flight).  A
+ * negative timeout_ms waits with no limit.  On a pipe whose calls are not
+ * run yet it returns PGC_EINVAL at once (they are sent by pgc_pipe_run).
  * For programs and tests without a loop of their own.
  */
 int pgc_async_wait(pgc_async *a, int64_t timeout_ms, pgc_error *err);
@@ -897,8 +908,22 @@ int pgc_call_result(pgc_call *call, pgc_result **res, pgc_error *err);
  * libpq 15 this opens a short connection to the server, which is the one
  * moment pgc_async waits).  Does nothing to a completed call.  A call
  * queued behind others on its connection is not running yet: it still runs
- * on the server when its turn comes (outside a transaction its effects
- * stay), its result dropped.  The cancel request names the backend, not
+ * on the server when its turn comes (outside an atomic unit its effects
+ * stay), its result dropped.
+ * Inside an atomic unit (a pgc_async transaction, a PGC_PIPE_ATOMIC run, a
+ * pgc_async opened on a transaction scope) a cancel or a timeout fails the
+ * unit: in an open pgc_async transaction the transaction is marked failed
+ * (its later sends fail with PGC_ETXSTATE, its COMMIT sends ROLLBACK and
+ * completes with PGC_ETXSTATE); otherwise (an atomic pipe, a scope, a
+ * transaction whose COMMIT is already sent) a cancel request is sent for
+ * the call of the unit the server is running, which aborts the unit.  A
+ * cancel request that reaches the server after the unit committed cannot
+ * undo it: the call still reports PGC_ECANCELED (PGC_ETIMEDOUT), but
+ * pgc_pipe_run and the COMMIT report what happened (PGC_OK): neither ever
+ * reports a failure for work that was committed.  pgc_call_free of a call
+ * in flight is not a cancel of its unit: in a unit the call runs on and
+ * commits with the rest (no cancel request), only its result is dropped.
+ * The cancel request names the backend, not
  * the call: one that reaches the server just after the call ended cancels
  * the next call on that connection, which then fails with PGC_ECANCELED
  * and a message that says so.
@@ -912,8 +937,10 @@ void pgc_call_free(pgc_call *call);
 /*
  * A transaction on one of a's connections, as a pgc_async of its own whose
  * calls all go to that connection, in order, after a BEGIN.  A failed call
- * fails the transaction (the later calls fail, and COMMIT reports that
- * the transaction was rolled back: PGC_ETXSTATE).  pgc_async_commit and
+ * (or a failed BEGIN, or a call cancelled or timed out) fails the
+ * transaction: the calls already sent fail on the server, sends after the
+ * failure is known fail at once with PGC_ETXSTATE, and COMMIT sends
+ * ROLLBACK and completes with PGC_ETXSTATE; ROLLBACK is fine.  pgc_async_commit and
  * pgc_async_rollback send the end, give the call that reports it in *out
  * (may be NULL), and free tx at once; the connection serves a's other
  * calls again after it.  Closing a ends its open transactions (rolled
@@ -951,7 +978,11 @@ int pgc_async_rollback(pgc_async *tx, pgc_call **out, pgc_error *err);
  * transaction, and pgc_pipe_run returns PGC_OK once all have completed,
  * whatever each one's outcome.  On a transaction scope, the calls run in
  * the scope's transaction either way.  A pipe may be run again with new
- * calls.
+ * calls.  Calls sent on the pipe by done functions during pgc_pipe_run are
+ * sent by that run as a new segment (with PGC_PIPE_ATOMIC: a transaction of
+ * their own, after the first has committed) and waited for too.  Before
+ * pgc_pipe_run nothing is sent: pgc_async_wait on a pipe with calls not
+ * yet run returns PGC_EINVAL at once.
  */
 enum { PGC_PIPE_ATOMIC = 0, PGC_PIPE_INDEPENDENT = 1 };
 

@@ -713,8 +713,12 @@ int pgc_batch_queue_args(pgc_batch *b, const pgc_stmt *stmt, const pgc_param *pa
 int pgc_send(pgc_async *a, const pgc_stmt *stmt, const pgc_param *params,
              const void *const *args, pgc_call **out, pgc_error *err)
 {
-    encoded e;
+    if (!out)
+        return pgc_fail(err, PGC_EINVAL, "pgc_send: out is NULL");
     *out = NULL;
+    if (!a || !stmt)
+        return pgc_fail(err, PGC_EINVAL, "pgc_send: NULL argument");
+    encoded e;
     int rc = args_encode(stmt, params, args, &e, err);
     if (rc != PGC_OK)
         return rc;

@@ -6,12 +6,15 @@
  */
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "fixture.h"
+#include "pgc_gen.h"
 
 static const pgc_stmt get_item = {
     "get_item", "SELECT id, name, pg_backend_pid() FROM {{tables.items}} WHERE id = $1", 1, NULL,
@@ -629,6 +632,11 @@ static void async__on_a_transaction_scope(void **state)
     assert_ok(pgc_async_open(scope, NULL, &a, &err), &err);
     assert_int_equal(pgc_query(scope, &count_items, NULL, NULL, NULL, NULL, &err), PGC_ETXSTATE);
     assert_int_equal(pgc_async_begin(a, &tx, &err), PGC_ETXSTATE);
+    /* the db's close refuses, and says what is open */
+    assert_int_equal(pgc_db_close_ex(f->db, &err), PGC_EBUSY);
+    assert_string_equal(err.message, "pgc_db_close: still open from this db: 1 transaction scope, "
+                                     "1 pgc_async or pipe on a scope, 0 streams, batches or "
+                                     "COPYs; end them first");
     pgc_call *c;
     for (int i = 1; i <= 3; i++) {
         assert_ok(send_insert(a, i, &c, &err), &err);
@@ -1110,8 +1118,251 @@ static void async__two_threads_on_one_db(void **state)
     assert_pool_idle(f->db);
 }
 
+/* ---- defects found in review ------------------------------------------------------- */
+
+typedef struct rchain {
+    pgc_async *p;
+    pgc_call *next;
+    int sent_rc;
+} rchain;
+
+static void send_next_from_done(pgc_call *call, void *ud)
+{
+    (void)call;
+    rchain *c = ud;
+    pgc_error e = {0};
+    if (!c->next)
+        c->sent_rc = send_int(c->p, &divide, 5, &c->next, &e);
+}
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    static const char m[] = "pgc_pipe_run never returned: a call sent on the pipe "
+                            "from a done function is counted pending but never sent\n";
+    ssize_t w = write(2, m, sizeof m - 1);
+    (void)w;
+    _exit(1);
+}
+
+/* pgc.h: "A done function may send ... calls".  On a pipe during pgc_pipe_run the
+   call goes to the unsent list, npending counts it, and wait_loop polls forever. */
+static void async__pipe__send_from_a_done_function_during_run__sent_as_a_new_segment(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    pgc_async *p;
+    assert_ok(pgc_pipe_begin(f->db, PGC_PIPE_INDEPENDENT, &p, &err), &err);
+    rchain c = {p, NULL, -1};
+    pgc_call *first;
+    assert_ok(send_int(p, &divide, 4, &first, &err), &err);
+    pgc_call_on_done(first, send_next_from_done, &c);
+    signal(SIGALRM, on_alarm);
+    alarm(10);
+    int rc = pgc_pipe_run(p, &err);
+    alarm(0);
+    assert_ok(rc, &err);
+    assert_ok(c.sent_rc, &err);
+    assert_ok(pgc_call_status(c.next, &err), &err);
+    pgc_call_free(first);
+    pgc_call_free(c.next);
+    /* Waiting on a pipe never run does not hang: its calls are not sent until run. */
+    pgc_call *unsent;
+    assert_ok(send_int(p, &divide, 2, &unsent, &err), &err);
+    assert_int_equal(pgc_async_wait(p, -1, &err), PGC_EINVAL);
+    assert_false(pgc_call_done(unsent));
+    assert_ok(pgc_pipe_run(p, &err), &err);
+    assert_ok(pgc_call_status(unsent, &err), &err);
+    pgc_call_free(unsent);
+    pgc_async_close(p);
+}
+
+/* pgc.h on PGC_PIPE_ATOMIC: "if one fails nothing is kept ... pgc_pipe_run returns that
+   failure".  A call that times out while queued behind a slow one is completed with
+   PGC_ETIMEDOUT (no cancel request: it is not running), run returns PGC_ETIMEDOUT, but
+   the call still runs and the sync commits it. */
+static void async__atomic_pipe__queued_call_times_out__nothing_committed(void **state)
+{
+    fixture *f = *state;
+    create_items(f->db, 0, "item");
+    pgc_error err = {0};
+    pgc_async *p;
+    assert_ok(pgc_pipe_begin(f->db, PGC_PIPE_ATOMIC, &p, &err), &err);
+    pgc_call *slow, *ins;
+    assert_ok(send1(p, &sleep_for, "0.5", &slow, &err), &err);
+    assert_ok(send_insert(p, 1, &ins, &err), &err);
+    pgc_call_set_timeout(ins, 100);
+    int rc = pgc_pipe_run(p, &err);
+    assert_int_equal(rc, PGC_ETIMEDOUT);
+    assert_int_equal(pgc_call_status(ins, &err), PGC_ETIMEDOUT);
+    long kept = count(f->db);
+    pgc_call_free(slow);
+    pgc_call_free(ins);
+    pgc_async_close(p);
+    assert_int_equal(kept, 0);
+}
+
+/* The same in a pgc_async transaction: a queued call cancelled (PGC_ECANCELED) still
+   runs in the transaction and the COMMIT reports success with its effects kept. */
+static void async__transaction__cancelled_queued_call__commit_fails(void **state)
+{
+    fixture *f = *state;
+    create_items(f->db, 0, "item");
+    pgc_error err = {0};
+    pgc_async *a, *tx;
+    pgc_async_options opt = {.connections = 1};
+    assert_ok(pgc_async_open(f->db, &opt, &a, &err), &err);
+    assert_ok(pgc_async_begin(a, &tx, &err), &err);
+    pgc_call *slow, *ins, *end;
+    assert_ok(send1(tx, &sleep_for, "0.3", &slow, &err), &err);
+    assert_ok(send_insert(tx, 1, &ins, &err), &err);
+    pgc_call_cancel(ins);
+    assert_int_equal(pgc_call_status(ins, &err), PGC_ECANCELED);
+    assert_ok(pgc_async_commit(tx, &end, &err), &err);
+    assert_ok(pgc_async_wait(a, 10000, &err), &err);
+    int commit_rc = pgc_call_status(end, &err);
+    long kept = count(f->db);
+    pgc_call_free(slow);
+    pgc_call_free(ins);
+    pgc_call_free(end);
+    pgc_async_close(a);
+    assert_int_equal(commit_rc, PGC_ETXSTATE);
+    assert_int_equal(kept, 0);
+}
+
+/* A call that fails marks its transaction failed: once that is known, later sends
+   fail at once (PGC_ETXSTATE), COMMIT sends ROLLBACK and reports PGC_ETXSTATE. */
+static void async__transaction__failure_known__later_sends_and_commit_fail(void **state)
+{
+    fixture *f = *state;
+    create_items(f->db, 0, "item");
+    pgc_error err = {0};
+    pgc_async *a, *tx;
+    pgc_async_options opt = {.connections = 1};
+    assert_ok(pgc_async_open(f->db, &opt, &a, &err), &err);
+    assert_ok(pgc_async_begin(a, &tx, &err), &err);
+    pgc_call *ok, *bad, *later, *end;
+    assert_ok(send_insert(tx, 1, &ok, &err), &err);
+    assert_ok(send_int(tx, &divide, 0, &bad, &err), &err); /* division by zero */
+    assert_ok(pgc_async_wait(a, 10000, &err), &err);
+    assert_ok(pgc_call_status(ok, &err), &err);
+    assert_int_equal(pgc_call_status(bad, &err), PGC_ESQL);
+    assert_int_equal(send_insert(tx, 2, &later, &err), PGC_ETXSTATE);
+    assert_null(later);
+    assert_ok(pgc_async_commit(tx, &end, &err), &err);
+    assert_ok(pgc_async_wait(a, 10000, &err), &err);
+    assert_int_equal(pgc_call_status(end, &err), PGC_ETXSTATE);
+    assert_int_equal(count(f->db), 0);
+    pgc_call_free(ok);
+    pgc_call_free(bad);
+    pgc_call_free(end);
+    /* the connection serves a new transaction after it */
+    assert_ok(pgc_async_begin(a, &tx, &err), &err);
+    assert_ok(send_insert(tx, 3, &ok, &err), &err);
+    assert_ok(pgc_async_commit(tx, &end, &err), &err);
+    assert_ok(pgc_async_wait(a, 10000, &err), &err);
+    assert_ok(pgc_call_status(end, &err), &err);
+    assert_int_equal(count(f->db), 1);
+    pgc_call_free(ok);
+    pgc_call_free(end);
+    pgc_async_close(a);
+}
+
+/* pgc_send checks out before writing it: NULL is PGC_EINVAL, not a crash. */
+static void async__pgc_send__null_out_is_einval(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    pgc_async *a;
+    assert_ok(pgc_async_open(f->db, NULL, &a, &err), &err);
+    static const pgc_stmt one = {"one", "SELECT 1", 0, NULL, 0, NULL, 0, 0};
+    assert_int_equal(pgc_send(a, &one, NULL, NULL, NULL, &err), PGC_EINVAL);
+    pgc_call *call = (pgc_call *)&err;
+    assert_int_equal(pgc_send(a, NULL, NULL, NULL, &call, &err), PGC_EINVAL);
+    assert_null(call);
+    assert_int_equal(pgc_async_pending(a), 0);
+    pgc_async_close(a);
+}
+
+/* On a transaction scope, a queued call cancelled behind a running one aborts the
+   scope's transaction (a cancel request for the running call): the scope cannot commit. */
+static void async__scope__cancelled_queued_call__scope_cannot_commit(void **state)
+{
+    fixture *f = *state;
+    create_items(f->db, 0, "item");
+    pgc_error err = {0};
+    pgc_db *scope;
+    assert_ok(pgc_tx_begin(f->db, &scope, &err), &err);
+    pgc_async *a;
+    assert_ok(pgc_async_open(scope, NULL, &a, &err), &err);
+    pgc_call *slow, *ins;
+    assert_ok(send1(a, &sleep_for, "2", &slow, &err), &err);
+    assert_ok(send_insert(a, 1, &ins, &err), &err);
+    pgc_call_cancel(ins);
+    assert_int_equal(pgc_call_status(ins, &err), PGC_ECANCELED);
+    assert_ok(pgc_async_wait(a, 10000, &err), &err);
+    assert_int_equal(pgc_call_status(slow, &err), PGC_ECANCELED); /* on the server: 57014 */
+    pgc_call_free(slow);
+    pgc_call_free(ins);
+    pgc_async_close(a);
+    assert_int_not_equal(pgc_tx_commit(scope, &err), PGC_OK);
+    assert_int_equal(count(f->db), 0);
+}
+
+typedef struct closer {
+    fixture *f;
+    int n;
+} closer;
+
+static void close_db_on_first(pgc_call *call, void *ud)
+{
+    (void)call;
+    closer *c = ud;
+    if (c->n++ == 0) {
+        pgc_db_close(c->f->db); /* frees the db; the pgc_async is closed, freed later */
+        c->f->db = NULL;
+    }
+}
+
+/* A connection dies with 3 calls on it: lose() completes them one by one
+   (complete_all).  The first one's done function closes the db: the next
+   complete() reads a->db (pgc_tracing) after it was freed.  Run under
+   valgrind to see the invalid read (async.c complete -> pgc_tracing). */
+static void async__db_closed_in_a_done_function_while_a_connection_is_lost__no_use_after_free(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    pgc_async *a;
+    pgc_async_options opt = {.connections = 1};
+    assert_ok(pgc_async_open(f->db, &opt, &a, &err), &err);
+    pgc_call *first, *calls[3];
+    assert_ok(send1(a, &backend_pid, NULL, &first, &err), &err);
+    assert_ok(pgc_async_wait(a, 10000, &err), &err);
+    pgc_result *res;
+    assert_ok(pgc_call_result(first, &res, &err), &err);
+    int pid = atoi(pgc_result_value(res, 0, 0));
+    pgc_result_free(res);
+    pgc_call_free(first);
+    closer cl = {f, 0};
+    for (int i = 0; i < 3; i++) {
+        assert_ok(send1(a, &sleep_for, "5", &calls[i], &err), &err);
+        pgc_call_on_done(calls[i], close_db_on_first, &cl);
+    }
+    char *t = terminate(f, pid);
+    free(t);
+    pgc_async_wait(a, 20000, &err); /* a is freed when this returns */
+    assert_int_equal(cl.n, 3);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(pgc_call_status(calls[i], &err), PGC_ECONNLOST);
+        pgc_call_free(calls[i]);
+    }
+}
+
 int main(void)
 {
+    /* PGC_TEST_FILTER: a cmocka pattern ("async__pipe*") to run only those tests. */
+    if (getenv("PGC_TEST_FILTER"))
+        cmocka_set_test_filter(getenv("PGC_TEST_FILTER"));
     const struct CMUnitTest tests[] = {
         BOTH_MODES(async__200_calls_over_1_and_4_connections__in_order),
         BOTH_MODES(async__failure_in_the_middle__others_fine),
@@ -1131,6 +1382,13 @@ int main(void)
         BOTH_MODES(async__copy_call__refused_the_rest_goes_on),
         BOTH_MODES(async__stale_statement__fails_then_prepared_again),
         BOTH_MODES(async__two_threads_on_one_db),
+        BOTH_MODES(async__pipe__send_from_a_done_function_during_run__sent_as_a_new_segment),
+        BOTH_MODES(async__atomic_pipe__queued_call_times_out__nothing_committed),
+        BOTH_MODES(async__transaction__cancelled_queued_call__commit_fails),
+        BOTH_MODES(async__transaction__failure_known__later_sends_and_commit_fail),
+        BOTH_MODES(async__pgc_send__null_out_is_einval),
+        BOTH_MODES(async__scope__cancelled_queued_call__scope_cannot_commit),
+        BOTH_MODES(async__db_closed_in_a_done_function_while_a_connection_is_lost__no_use_after_free),
     };
     return cmocka_run_group_tests_name("async", tests, NULL, NULL);
 }
