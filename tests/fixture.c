@@ -71,3 +71,32 @@ char *fixture_scalar(const fixture *f, const char *sql)
     PQfinish(pg);
     return out;
 }
+
+void fixture_create_items(pgc_db *db, int rows, const char *label)
+{
+    pgc_error err = {0};
+    assert_ok(pgc_exec(db,
+                       "CREATE SCHEMA IF NOT EXISTS {{schema}};"
+                       "CREATE TABLE {{tables.items}} (id bigint PRIMARY KEY, name text)",
+                       NULL, &err),
+              &err);
+    if (rows <= 0)
+        return;
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO {{tables.items}} SELECT i, '%s ' || i FROM generate_series(1, %d) i",
+             label, rows);
+    assert_ok(pgc_exec(db, sql, NULL, &err), &err);
+}
+
+long fixture_count_items(pgc_db *db)
+{
+    static const pgc_stmt count_items = {
+        "fixture_count_items", "SELECT count(*) FROM {{tables.items}}", 0, NULL, 0, NULL, 0, 0};
+    pgc_error err = {0};
+    pgc_result *res;
+    assert_ok(pgc_query(db, &count_items, NULL, NULL, NULL, &res, &err), &err);
+    long n = strtol(pgc_result_value(res, 0, 0), NULL, 10);
+    pgc_result_free(res);
+    return n;
+}

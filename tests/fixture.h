@@ -41,6 +41,14 @@ pgc_config *fixture_config(const fixture *f, ...);
  * NULL if no row or NULL.  Fails the test on a server error. */
 char *fixture_scalar(const fixture *f, const char *sql);
 
+/*
+ * The suites' common table: {{tables.items}} (id bigint PRIMARY KEY, name
+ * text) in db's schema, with rows 1..rows named "LABEL i" (rows 0: empty).
+ * fixture_count_items counts its rows through db (a scope sees its own).
+ */
+void fixture_create_items(pgc_db *db, int rows, const char *label);
+long fixture_count_items(pgc_db *db);
+
 /* Both modes of one test, named "name/standalone" and "name/embedded". */
 #define BOTH_MODES(fn)                                                                 \
     {#fn "/standalone", fn, fixture_setup, fixture_teardown, (void *)&fixture_standalone}, \

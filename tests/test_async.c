@@ -30,31 +30,9 @@ static const pgc_stmt backend_pid = {"backend_pid", "SELECT pg_backend_pid()", 0
 static const pgc_stmt no_such_table = {
     "no_such_table", "SELECT x FROM {{tables.nowhere}} WHERE x = $1", 1, NULL, 0, NULL, 0, 0};
 
-static void create_items(pgc_db *db, int rows, const char *label)
-{
-    pgc_error err = {0};
-    assert_ok(pgc_exec(db,
-                       "CREATE SCHEMA IF NOT EXISTS {{schema}};"
-                       "CREATE TABLE {{tables.items}} (id bigint PRIMARY KEY, name text)",
-                       NULL, &err),
-              &err);
-    char sql[256];
-    snprintf(sql, sizeof sql,
-             "INSERT INTO {{tables.items}} SELECT i, '%s ' || i FROM generate_series(1, %d) i",
-             label, rows);
-    if (rows)
-        assert_ok(pgc_exec(db, sql, NULL, &err), &err);
-}
+#define create_items fixture_create_items
 
-static long count(pgc_db *db)
-{
-    pgc_error err = {0};
-    pgc_result *res;
-    assert_ok(pgc_query(db, &count_items, NULL, NULL, NULL, &res, &err), &err);
-    long n = strtol(pgc_result_value(res, 0, 0), NULL, 10);
-    pgc_result_free(res);
-    return n;
-}
+#define count fixture_count_items
 
 static int send1(pgc_async *a, const pgc_stmt *stmt, const char *value, pgc_call **out,
                  pgc_error *err)

@@ -13,25 +13,13 @@ static const pgc_stmt insert_item = {
 static const pgc_stmt count_items = {
     "count_items", "SELECT count(*) FROM {{tables.items}}", 0, NULL, 0, NULL, 0, 0};
 
+/* The items table, empty (fixture.c). */
 static void create_items(pgc_db *db)
 {
-    pgc_error err = {0};
-    assert_ok(pgc_exec(db,
-                       "CREATE SCHEMA IF NOT EXISTS {{schema}};"
-                       "CREATE TABLE {{tables.items}} (id bigint PRIMARY KEY, name text)",
-                       NULL, &err),
-              &err);
+    fixture_create_items(db, 0, NULL);
 }
 
-static long count(pgc_db *db)
-{
-    pgc_error err = {0};
-    pgc_result *res;
-    assert_ok(pgc_query(db, &count_items, NULL, NULL, NULL, &res, &err), &err);
-    long n = strtol(pgc_result_value(res, 0, 0), NULL, 10);
-    pgc_result_free(res);
-    return n;
-}
+#define count fixture_count_items
 
 static int queue_insert(pgc_batch *b, long id, pgc_error *err)
 {

@@ -13,14 +13,10 @@
 static const pgc_stmt count_items = {
     "count_items", "SELECT count(*) FROM {{tables.items}}", 0, NULL, 0, NULL, 0, 0};
 
+/* The items table, empty (fixture.c). */
 static void create_items(pgc_db *db)
 {
-    pgc_error err = {0};
-    assert_ok(pgc_exec(db,
-                       "CREATE SCHEMA IF NOT EXISTS {{schema}};"
-                       "CREATE TABLE {{tables.items}} (id bigint PRIMARY KEY, name text)",
-                       NULL, &err),
-              &err);
+    fixture_create_items(db, 0, NULL);
 }
 
 static long scalar_long(pgc_db *db, const pgc_stmt *stmt)

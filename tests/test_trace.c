@@ -133,14 +133,10 @@ static const pgc_stmt rename_small = {
 static const pgc_stmt backend_pid = {
     "backend_pid", "SELECT pg_backend_pid()", 0, NULL, 0, NULL, 0, 0};
 
+/* The items table, empty (fixture.c). */
 static void create_items(pgc_db *db)
 {
-    pgc_error err = {0};
-    assert_ok(pgc_exec(db,
-                       "CREATE SCHEMA IF NOT EXISTS {{schema}};"
-                       "CREATE TABLE {{tables.items}} (id bigint PRIMARY KEY, name text)",
-                       NULL, &err),
-              &err);
+    fixture_create_items(db, 0, NULL);
 }
 
 static int insert(pgc_db *db, long id, pgc_error *err)
