@@ -43,13 +43,13 @@ static const char *layout = "same CPU";
 static double sink;        /* results are summed here so no work is optimised away */
 static int64_t ids[IDS];
 
-static void die(const char *what, const char *why)
+static _Noreturn void die(const char *what, const char *why)
 {
     fprintf(stderr, "bench async: %s: %s\n", what, why);
     exit(1);
 }
 
-static void die_pgc(const char *what, const pgc_error *err)
+static _Noreturn void die_pgc(const char *what, const pgc_error *err)
 {
     fprintf(stderr, "bench async: %s: %s: %s\n", what, pgc_code_name(err->code), err->message);
     exit(1);
