@@ -104,6 +104,7 @@ int pgc_db_close_ex(pgc_db *db, pgc_error *err)
                         "%d stream%s, batch%s or COPY%s; end them first",
                         scopes, scopes == 1 ? "" : "s", handles, handles == 1 ? "" : "s",
                         handles == 1 ? "" : "es", handles == 1 ? "" : "s");
+    pgc_db_close_asyncs(db);
     pgc_pool_detach(db->pool);
     if (db->owns_pool) {
         int rc = pgc_pool_close_ex(db->pool, err);

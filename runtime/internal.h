@@ -154,6 +154,8 @@ struct pgc_db {
     /* a db (root) only: its trace hook (trace.c) */
     pgc_trace_fn trace;
     void *trace_ud;
+    /* a db (root) only, under lock: its open pgc_asyncs and pipes (async.c) */
+    pgc_async *asyncs;
 };
 
 /* The statement rendered for db->root, rendering it on first use. */
@@ -198,7 +200,7 @@ int pgc_sql_reads_only(const char *sql, size_t len);
  * several API calls.  While held, other calls on the scope fail with
  * PGC_ETXSTATE.
  */
-enum { PGC_HELD_SAVEPOINT = 1, PGC_HELD_STREAM, PGC_HELD_BATCH, PGC_HELD_COPY };
+enum { PGC_HELD_SAVEPOINT = 1, PGC_HELD_STREAM, PGC_HELD_BATCH, PGC_HELD_COPY, PGC_HELD_ASYNC };
 
 /* "a stream opened on this transaction scope is still open", ... */
 const char *pgc_held_by(int what);
@@ -245,6 +247,9 @@ int pgc_deallocate_sql(PGconn *pg, const char *name, char *buf, size_t size);
 int pgc_call_peek(pgc_call *call, PGresult **res, pgc_error *err);
 /* Takes the result from the call (the call then has none). */
 PGresult *pgc_call_take(pgc_call *call);
+
+/* Closes every pgc_async and pipe opened on root (pgc_db_close). */
+void pgc_db_close_asyncs(pgc_db *root);
 
 /* ---- trace.c: the one statement hook (pgc_trace_fn) --------------------- */
 

@@ -24,6 +24,8 @@ const char *pgc_held_by(int what)
         return "a batch begun on this transaction scope has not ended";
     case PGC_HELD_COPY:
         return "a COPY begun on this transaction scope has not ended";
+    case PGC_HELD_ASYNC:
+        return "a pgc_async or pipe opened on this transaction scope is still open";
     default:
         return "a savepoint opened from this transaction scope is still open";
     }
