@@ -44,7 +44,7 @@ TESTS := test_sqltext test_config test_values test_pool test_db test_stream test
          test_async \
          test_migrate test_cluster test_builtins \
          gen_catalog gen_analyze gen_source gen_json gen_cli gen_emit \
-         emit/e2e emit/e2e_realistic emit/e2e_libs
+         emit/e2e emit/e2e_realistic emit/e2e_libs emit/e2e_async
 TEST_BINS := $(TESTS:%=$(B)/tests/%)
 
 .PHONY: all test corpus demo check clean deps
@@ -132,6 +132,9 @@ $(filter $(B)/tests/gen_%,$(TEST_BINS)) $(B)/tests/test_builtins: $(B)/libpgcgen
 $(eval $(call pgc_generate,store,tests/emit/schema/migrations,tests/emit/schema/queries.sql,$(B)/emit))
 $(B)/tests/emit/e2e: $(B)/emit/store.o
 $(B)/tests/emit/e2e.o: $(B)/emit/store.h
+# Its non-blocking forms (NAME_send, NAME_recv), by tests/emit/e2e_async.c.
+$(B)/tests/emit/e2e_async: $(B)/emit/store.o
+$(B)/tests/emit/e2e_async.o: $(B)/emit/store.h
 
 # A second, realistic schema generated as "shop" (several migrations with a
 # rename, a drop, a view and a SQL function), run by tests/emit/e2e_realistic.c.

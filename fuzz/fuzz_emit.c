@@ -187,7 +187,7 @@ static output generate(pgc_arena *a, char *const *names, int run)
     o.ok = pgc_program_load(a, &d, m, 1, q, 1, &p);
     FUZZ_CHECK(o.ok == (d.errors == 0));
     if (o.ok) {
-        pgc_emit_options eo = {"fuzz", in, 2};
+        pgc_emit_options eo = {"fuzz", in, 2, false};
         o.ok = pgc_emit(a, &d, &p, &eo, &o.header, &o.source);
         FUZZ_CHECK(o.ok == (d.errors == 0));
     }

@@ -261,7 +261,7 @@ void query_error(emitter *e, const pgc_query_src *q, const char *fmt, ...)
 
 static const char *const param_reserved[] = {
     "db", "row", "it", "err", "affected", "res", "values", "lengths", "formats", "bin", "rc",
-    "b", "arrays", "args",
+    "b", "arrays", "args", "a", "call",
     /* what the functions' declarations and bodies name besides */
     "size_t", "int16_t", "int32_t", "int64_t", "uint8_t", "uint32_t", "Oid", "INT_MAX",
     "memset", "free", "strlen", "snprintf", "strcmp",
@@ -647,17 +647,19 @@ static const derived *query_names(pgc_cmd cmd, size_t *n)
 #define STMT {"_stmt", "statement"}, {"_types", "parameter types"}, \
              {"_params", "parameter table"}
 #define ROW {"_row", "row type"}, {"_columns", "column table"}, {"_row_type", "row table"}
+#define ASYNC {"_send", "function"}, {"_recv", "function"}
 #define BATCH {"", "name"}, {"_batch", "batch type"}, {"_begin", "function"}, \
               {"_queue", "function"}, {"_end", "function"}
-    static const derived one[] = {{"", "function"}, STMT, ROW, {"_row_clear", "function"}};
-    static const derived many[] = {{"", "name"}, STMT, ROW, {"_iter", "iterator type"},
+    static const derived one[] = {{"", "function"}, STMT, ROW, ASYNC,
+                                  {"_row_clear", "function"}};
+    static const derived many[] = {{"", "name"}, STMT, ROW, ASYNC, {"_iter", "iterator type"},
                                    {"_open", "function"}, {"_next", "function"},
                                    {"_close", "function"}};
-    static const derived exec[] = {{"", "function"}, STMT};
-    static const derived batchexec[] = {BATCH, STMT};
-    static const derived batchone[] = {BATCH, STMT, ROW, {"_result", "function"},
+    static const derived exec[] = {{"", "function"}, STMT, ASYNC};
+    static const derived batchexec[] = {BATCH, STMT, ASYNC};
+    static const derived batchone[] = {BATCH, STMT, ROW, ASYNC, {"_result", "function"},
                                        {"_next", "function"}, {"_row_clear", "function"}};
-    static const derived batchmany[] = {BATCH, STMT, ROW, {"_result", "function"},
+    static const derived batchmany[] = {BATCH, STMT, ROW, ASYNC, {"_result", "function"},
                                         {"_next", "function"}, {"_get", "function"}};
     static const derived copyfrom[] = {{"", "function"}, {"_stmt", "statement"},
                                        {"_params", "row type"}, {"_columns", "column table"},
@@ -665,6 +667,7 @@ static const derived *query_names(pgc_cmd cmd, size_t *n)
 #undef STMT
 #undef ROW
 #undef BATCH
+#undef ASYNC
 #define N(x) (*n = sizeof x / sizeof x[0], x)
     switch (cmd) {
     case PGC_CMD_ONE: return N(one);
@@ -742,6 +745,51 @@ static void claim_module_names(emitter *e)
     name_add(e->a, &e->globals, pgc_arena_printf(e->a, "%s_H", c_name(e->a, e->name, true, "PGC")));
 }
 
+/*
+ * The non-blocking forms' values in t: NAME_send takes the parameters
+ * after a pgc_async and sends them as the blocking function would
+ * (pgc_send); NAME_recv decodes the completed call as the blocking
+ * function returns its result.  Empty declarations when they are left out.
+ */
+static void set_async(emitter *e, tmpl *t, pgc_cmd cmd, const char *fn, const char *args,
+                      bool keep)
+{
+    pgc_arena *a = e->a;
+    const char *params = "", *call = "";
+    switch (cmd) {
+    case PGC_CMD_ONE: case PGC_CMD_BATCHONE:
+        params = pgc_arena_printf(a, "%s_row *row, ", fn);
+        call = pgc_arena_printf(a, "pgc_call_row(call, &%s_stmt, &%s_row_type, row, %s, err)", fn,
+                                fn, keep ? "&row->result" : "NULL");
+        break;
+    case PGC_CMD_MANY: case PGC_CMD_BATCHMANY:
+        params = pgc_arena_printf(a, "int i, %s_row *row, ", fn);
+        call = pgc_arena_printf(a, "pgc_call_read_row(call, i, &%s_stmt, &%s_row_type, row, err)",
+                                fn, fn);
+        break;
+    case PGC_CMD_EXEC: case PGC_CMD_BATCHEXEC:
+        call = "pgc_call_status(call, err)";
+        break;
+    case PGC_CMD_EXECROWS:
+        params = "int64_t *affected, ";
+        call = "pgc_call_affected(call, affected, err)";
+        break;
+    case PGC_CMD_EXECRESULT:
+        params = "pgc_result **res, ";
+        call = "pgc_call_result(call, res, err)";
+        break;
+    case PGC_CMD_COPYFROM:
+        break;
+    }
+    tmpl_set(t, "recv_params", params);
+    tmpl_set(t, "recv_call", call);
+    tmpl_set(t, "call_args", args);
+    pgc_strbuf decls = {.a = a};
+    if (!e->no_async)
+        tmpl_fill(&decls, t, "header_async");
+    tmpl_set(t, "async_decls", pgc_sb_take(&decls));
+}
+
 static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_strbuf *c)
 {
     const pgc_query_src *q = qi->src;
@@ -790,6 +838,10 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
     for (size_t i = 0; i < np; i++)
         pgc_sb_printf(&b, "%s, ", param_decl(e, &ps[i]));
     tmpl_set(&t, "qparams", pgc_sb_take(&b));
+    pgc_sb_puts(&b, "pgc_async *a, ");
+    for (size_t i = 0; i < np; i++)
+        pgc_sb_printf(&b, "%s, ", param_decl(e, &ps[i]));
+    tmpl_set(&t, "sparams", pgc_sb_take(&b));
     pgc_sb_puts(&b, "db, ");
     for (size_t i = 0; i < np; i++)
         pgc_sb_printf(&b, "%s, ", ps[i].c);
@@ -914,6 +966,7 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
         break;
     }
     tmpl_set(&t, "return_call", callee ? pgc_arena_printf(a, "    return %s;", callee) : "");
+    set_async(e, &t, q->cmd, fn, args, keep);
     const char *kind = NULL;
     switch (q->cmd) {
     case PGC_CMD_ONE: kind = "one"; break;
@@ -953,13 +1006,17 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
             tmpl_fill(c, &t, pgc_arena_printf(a, "%s_impl", kind));
             pgc_sb_puts(c, "\n");
         }
-        return;
+    } else {
+        tmpl_fill(h, &t, pgc_arena_printf(a, "header_%s", kind));
+        pgc_sb_puts(h, "\n");
+        pgc_sb_puts(c, "\n");
+        tmpl_fill(c, &t, pgc_arena_printf(a, "%s_impl", kind));
+        pgc_sb_puts(c, "\n");
     }
-    tmpl_fill(h, &t, pgc_arena_printf(a, "header_%s", kind));
-    pgc_sb_puts(h, "\n");
-    pgc_sb_puts(c, "\n");
-    tmpl_fill(c, &t, pgc_arena_printf(a, "%s_impl", kind));
-    pgc_sb_puts(c, "\n");
+    if (!e->no_async) {
+        tmpl_fill(c, &t, "async_impl");
+        pgc_sb_puts(c, "\n");
+    }
 }
 
 /* ---- enums ---------------------------------------------------------------------------------- */
@@ -1054,7 +1111,7 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
               char **header, char **source)
 {
     int errors = d->errors;
-    emitter e = {.a = a, .keep = a, .d = d, .p = p, .name = o->name};
+    emitter e = {.a = a, .keep = a, .d = d, .p = p, .name = o->name, .no_async = o->no_async};
     *header = *source = NULL;
     if (!is_identifier(o->name) || is_c_keyword(o->name)) {
         pgc_diag_error(d, NULL, 0, "the name '%s' must be a C identifier", o->name);
@@ -1106,6 +1163,10 @@ bool pgc_emit(pgc_arena *a, pgc_diags *d, pgc_program *p, const pgc_emit_options
 
     pgc_strbuf h = {.a = a}, c = {.a = a}, ec = {.a = a};
     tmpl_fill(&h, &t, "banner");
+    pgc_strbuf doc = {.a = a};
+    if (!o->no_async)
+        tmpl_fill(&doc, &t, "async_doc");
+    tmpl_set(&t, "async_doc", pgc_sb_take(&doc));
     tmpl_fill(&h, &t, "header_top");
     pgc_sb_puts(&h, "\n");
     for (size_t i = 0; i < e.enums.len; i++)

@@ -19,6 +19,7 @@ typedef struct pgc_emit_options {
     const char *name;                /* NAME: a C identifier, the module's prefix */
     const char *const *inputs;       /* the input paths as given, for the banner */
     size_t ninputs;
+    bool no_async;                   /* no NAME_send/NAME_recv (--no-async) */
 } pgc_emit_options;
 
 /*

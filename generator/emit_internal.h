@@ -136,6 +136,7 @@ typedef struct emitter {
     pgc_diags *d;
     pgc_program *p;
     const char *name;
+    bool no_async;                     /* leave out NAME_send, NAME_recv */
     PGC_VEC(uint32_t) enums;           /* enum oids used, by oid */
     PGC_VEC(const char *) enum_names;  /* their C names, same order */
     PGC_VEC(const char *) enum_types;  /* their pgc_enum_type's names once read, same order */

@@ -13,7 +13,8 @@
 #include "emit.h"
 
 #define USAGE                                                                         \
-    "usage: pgc generate [-c CATALOG...] -m MIGRATION... [-q QUERY...] -n NAME -o OUTDIR\n" \
+    "usage: pgc generate [-c CATALOG...] -m MIGRATION... [-q QUERY...] -n NAME -o OUTDIR\n"   \
+    "                    [--no-async]\n"                                           \
     "  -c, --catalog PATH...     catalog-only DDL: objects the queries use that the\n" \
     "                            library does not own and does not embed (another\n"  \
     "                            library's tables, an extension's, the host's),\n"    \
@@ -22,11 +23,13 @@
     "  -q, --queries PATH...     annotated query files or directories\n"              \
     "  -n, --name NAME           the C prefix and module name (a C identifier)\n"     \
     "  -o, --out OUTDIR          where NAME.h and NAME.c are written\n"               \
+    "      --no-async            no non-blocking forms (NAME_send, NAME_recv)\n"      \
     "Writes a typed C function per query and the migrations, embedded.\n"
 
 typedef struct options {
     pgc_cli_list catalogs, migrations, queries, inputs;
     const char *name, *out;
+    bool no_async;
 } options;
 
 /* Returns 0 to go on, 2 on a usage error, -1 after --help. */
@@ -39,6 +42,7 @@ static int parse_options(pgc_arena *a, int argc, char **argv, options *o)
         /* what the name and the folder may be, the emitter and the writer say */
         {"-n", "--name", NULL, PGC_CLI_TEXT, &o->name, "a name"},
         {"-o", "--out", NULL, PGC_CLI_TEXT, &o->out, "a folder"},
+        {NULL, "--no-async", NULL, PGC_CLI_FLAG, &o->no_async, NULL},
     };
     const pgc_cli cli = {"generate", USAGE, opts, sizeof opts / sizeof *opts};
     int rc = pgc_cli_parse(&cli, a, argc, argv, 1);
@@ -79,7 +83,7 @@ int pgc_generate_main(int argc, char **argv)
                 PGC_PUSH(a, o.inputs, last->path);
             }
         }
-        pgc_emit_options eo = {o.name, o.inputs.items, o.inputs.len};
+        pgc_emit_options eo = {o.name, o.inputs.items, o.inputs.len, o.no_async};
         ok = pgc_emit(a, &d, &p, &eo, &header, &source);
     }
     if (ok) {

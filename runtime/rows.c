@@ -5,7 +5,9 @@
  * its NULL companion; gives one call per shape of query (:one, :many,
  * :execrows) that runs it, checks the result's columns against the table
  * and decodes, with the messages generated code used to spell out itself
- * ("column id is NULL, but was generated as NOT NULL").
+ * ("column id is NULL, but was generated as NOT NULL"); the same for a
+ * non-blocking call (pgc_send, and pgc_call_row... on the completed call,
+ * whose result async.c keeps).
  */
 #include <limits.h>
 #include <stdio.h>
@@ -620,6 +622,74 @@ int pgc_batch_queue_args(pgc_batch *b, const pgc_stmt *stmt, const pgc_param *pa
         return rc;
     rc = pgc_batch_queue(b, stmt, e.values, e.lengths, e.formats, err);
     args_free(&e);
+    return rc;
+}
+
+int pgc_send(pgc_async *a, const pgc_stmt *stmt, const pgc_param *params,
+             const void *const *args, pgc_call **out, pgc_error *err)
+{
+    encoded e;
+    *out = NULL;
+    int rc = args_encode(stmt, params, args, &e, err);
+    if (rc != PGC_OK)
+        return rc;
+    rc = pgc_async_query(a, stmt, e.values, e.lengths, e.formats, out, err);
+    args_free(&e);
+    return rc;
+}
+
+/* The result of a completed call, still the call's, or why there is none. */
+static int call_result(pgc_call *call, const pgc_stmt *stmt, PGresult **res, pgc_error *err)
+{
+    int rc = pgc_call_peek(call, res, err);
+    if (rc == PGC_OK && !*res)
+        rc = pgc_fail_query(err, PGC_EINVAL, stmt, "the call's result was taken already");
+    return rc;
+}
+
+int pgc_call_row(pgc_call *call, const pgc_stmt *stmt, const pgc_row_type *rt, void *row,
+                 pgc_result **keep, pgc_error *err)
+{
+    PGresult *res;
+    if (keep)
+        *keep = NULL;
+    int rc = call_result(call, stmt, &res, err);
+    if (rc == PGC_OK && PQntuples(res) == 0)
+        rc = pgc_fail_query(err, PGC_ENOROW, stmt, "no row");
+    if (rc != PGC_OK) {
+        memset(row, 0, rt->size);
+        return rc;
+    }
+    rc = pgc_read_row((pgc_result *)res, 0, stmt, rt, true, row, err);
+    if (rc == PGC_OK && keep)
+        *keep = (pgc_result *)pgc_call_take(call);
+    return rc;
+}
+
+int pgc_call_read_row(pgc_call *call, int i, const pgc_stmt *stmt, const pgc_row_type *rt,
+                      void *row, pgc_error *err)
+{
+    PGresult *res;
+    int rc = call_result(call, stmt, &res, err);
+    if (rc == PGC_OK && i >= 0 && i >= PQntuples(res))
+        rc = PGC_DONE;
+    if (rc != PGC_OK) {
+        memset(row, 0, rt->size);
+        return rc;
+    }
+    /* the columns are checked on every row: a few comparisons, and a
+     * caller may read the rows in any order */
+    return pgc_read_row((pgc_result *)res, i, stmt, rt, true, row, err);
+}
+
+int pgc_call_affected(pgc_call *call, int64_t *affected, pgc_error *err)
+{
+    PGresult *res;
+    if (affected)
+        *affected = 0;
+    int rc = call_result(call, NULL, &res, err);
+    if (rc == PGC_OK && affected)
+        *affected = pgc_result_affected((pgc_result *)res);
     return rc;
 }
 

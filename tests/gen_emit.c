@@ -43,6 +43,9 @@ typedef struct out {
     bool ok;
 } out;
 
+/* pgc generate --no-async, for the next generate() */
+static bool no_async;
+
 static out generate(const char *const *m, size_t nm, const char *const *q, size_t nq,
                     const char *name)
 {
@@ -53,7 +56,7 @@ static out generate(const char *const *m, size_t nm, const char *const *q, size_
     pgc_program p;
     o.ok = pgc_program_load(o.a, &d, m, nm, q, nq, &p);
     if (o.ok) {
-        pgc_emit_options eo = {name, inputs, sizeof inputs / sizeof inputs[0]};
+        pgc_emit_options eo = {name, inputs, sizeof inputs / sizeof inputs[0], no_async};
         o.ok = pgc_emit(o.a, &d, &p, &eo, &o.header, &o.source);
     }
     pgc_program_free(&p);
@@ -294,7 +297,7 @@ static void emit__catalog_input__is_not_embedded(void **state)
     const char *cats[] = {cat}, *qs[] = {q};
     o.ok = pgc_program_load_with(o.a, &d, cats, 1, migrations, 1, qs, 1, &p);
     if (o.ok) {
-        pgc_emit_options eo = {"store", inputs, sizeof inputs / sizeof inputs[0]};
+        pgc_emit_options eo = {"store", inputs, sizeof inputs / sizeof inputs[0], false};
         o.ok = pgc_emit(o.a, &d, &p, &eo, &o.header, &o.source);
     }
     pgc_program_free(&p);
@@ -462,7 +465,7 @@ static out generate_hostile(const char *dir, const char *h, const char *migratio
     pgc_program p;
     o.ok = pgc_program_load(o.a, &d, m, 1, q, 1, &p);
     if (o.ok) {
-        pgc_emit_options eo = {"lib", in, 2};
+        pgc_emit_options eo = {"lib", in, 2, false};
         o.ok = pgc_emit(o.a, &d, &p, &eo, &o.header, &o.source);
     }
     pgc_program_free(&p);
@@ -630,6 +633,11 @@ static void emit__query_names_clash__is_an_error_naming_both(void **state)
          "3:1: error: query GetItem: its function store_get_item is also the function of query "
          "get_item; rename one of them\n",
          "q.sql:1:1: note: get_item is defined here\n"},
+        {"-- name: GetItem :one\nSELECT id FROM {{tables.items}} WHERE id = @id;\n"
+         "-- name: GetItemSend :exec\nDELETE FROM {{tables.items}};\n",
+         "3:1: error: query GetItemSend: its function store_get_item_send is also the function "
+         "of query GetItem; rename one of them\n",
+         "q.sql:1:1: note: GetItem is defined here\n"},
         {"-- name: Migrate :exec\nDELETE FROM {{tables.items}};\n",
          "1:1: error: query Migrate: its function store_migrate is also the migrations' "
          "function; rename the query\n",
@@ -684,6 +692,72 @@ static void emit__param_named_like_a_type__does_not_hide_it(void **state)
                            "store_mood other,\n"
                            "                       int64_t arg_pgc_result, int64_t int64_t_2, "
                            "int64_t arg_free_arrays,\n"));
+    assert_compiles(&o);
+    out_free(&o);
+}
+
+/* Every kind but :copyfrom gets NAME_send (the blocking function's
+ * parameters after a pgc_async; one named a or call is renamed a_2, call_2) and
+ * NAME_recv (the kind's own result); --no-async leaves both out. */
+static const char async_queries[] =
+    "-- name: One :one\nSELECT code FROM {{tables.items}} WHERE id = @a AND code = @call;\n"
+    "-- name: Fixed :one\nSELECT id FROM {{tables.items}} WHERE id = @id;\n"
+    "-- name: Many :many\nSELECT id, code FROM {{tables.items}};\n"
+    "-- name: Exec :exec\nDELETE FROM {{tables.items}} WHERE id = @id;\n"
+    "-- name: Rows :execrows\nDELETE FROM {{tables.items}} WHERE id = @id;\n"
+    "-- name: Res :execresult\nDELETE FROM {{tables.items}} WHERE id = @id;\n"
+    "-- name: Bexec :batchexec\nDELETE FROM {{tables.items}} WHERE id = @id;\n"
+    "-- name: Bone :batchone\nSELECT code FROM {{tables.items}} WHERE id = @id;\n"
+    "-- name: Bmany :batchmany\nSELECT code FROM {{tables.items}} WHERE id > @id;\n"
+    "-- name: Copy :copyfrom\nINSERT INTO {{tables.numbers}} (n, note) VALUES (@n, @note);\n";
+
+static void emit__async_forms__for_every_kind_but_copyfrom(void **state)
+{
+    (void)state;
+    out o = generate_query(async_queries, "store");
+    if (!o.ok)
+        print_error("%s", o.diag);
+    assert_true(o.ok);
+    static const char *const decls[] = {
+        "int store_one_send(pgc_async *a, int64_t a_2, const char *call_2, pgc_call **call, "
+        "pgc_error *err);\n"
+        "int store_one_recv(pgc_call *call, store_one_row *row, pgc_error *err);\n"
+        "void store_one_row_clear(store_one_row *row);\n",
+        "int store_fixed_recv(pgc_call *call, store_fixed_row *row, pgc_error *err);\n",
+        "int store_many_send(pgc_async *a, pgc_call **call, pgc_error *err);\n"
+        "int store_many_recv(pgc_call *call, int i, store_many_row *row, pgc_error *err);\n",
+        "int store_exec_send(pgc_async *a, int64_t id, pgc_call **call, pgc_error *err);\n"
+        "int store_exec_recv(pgc_call *call, pgc_error *err);\n",
+        "int store_rows_recv(pgc_call *call, int64_t *affected, pgc_error *err);\n",
+        "int store_res_recv(pgc_call *call, pgc_result **res, pgc_error *err);\n",
+        "int store_bexec_send(pgc_async *a, int64_t id, pgc_call **call, pgc_error *err);\n"
+        "int store_bexec_recv(pgc_call *call, pgc_error *err);\n",
+        "int store_bone_recv(pgc_call *call, store_bone_row *row, pgc_error *err);\n",
+        "int store_bmany_recv(pgc_call *call, int i, store_bmany_row *row, pgc_error *err);\n",
+    };
+    for (size_t i = 0; i < sizeof decls / sizeof decls[0]; i++) {
+        if (!strstr(o.header, decls[i]))
+            print_error("not in the header:\n%s", decls[i]);
+        assert_non_null(strstr(o.header, decls[i]));
+    }
+    /* a row of fixed-size values leaves the result with the call */
+    assert_non_null(strstr(o.source, "return pgc_call_row(call, &store_fixed_stmt, "
+                                     "&store_fixed_row_type, row, NULL, err);"));
+    assert_non_null(strstr(o.source, "&store_one_row_type, row, &row->result,"));
+    assert_null(strstr(o.header, "store_copy_send"));
+    assert_null(strstr(o.header, "store_copy_recv"));
+    assert_compiles(&o);
+    out_free(&o);
+
+    no_async = true;
+    o = generate_query(async_queries, "store");
+    no_async = false;
+    assert_true(o.ok);
+    assert_null(strstr(o.header, "_send("));
+    assert_null(strstr(o.header, "_recv("));
+    assert_null(strstr(o.source, "_send("));
+    assert_null(strstr(o.source, "pgc_call"));
+    assert_non_null(strstr(o.header, "int store_one(pgc_db *db, int64_t a_2, "));
     assert_compiles(&o);
     out_free(&o);
 }
@@ -823,7 +897,7 @@ static void emit__self_check__refuses_what_the_server_would_type_otherwise(void 
     pgc_program p;
     assert_true(pgc_program_load(a, &d, migrations, 1, queries, 1, &p));
     info_of(&p, "ItemsByMood")->params.items[0].type = 25; /* text, not mood */
-    pgc_emit_options eo = {"store", inputs, sizeof inputs / sizeof inputs[0]};
+    pgc_emit_options eo = {"store", inputs, sizeof inputs / sizeof inputs[0], false};
     char *h, *c;
     assert_false(pgc_emit(a, &d, &p, &eo, &h, &c));
     fclose(f);
@@ -867,6 +941,7 @@ int main(void)
         cmocka_unit_test(emit__enum_only_inside_a_composite__compiles),
         cmocka_unit_test(emit__runtime_statement__casts_user_typed_parameters),
         cmocka_unit_test(emit__self_check__refuses_what_the_server_would_type_otherwise),
+        cmocka_unit_test(emit__async_forms__for_every_kind_but_copyfrom),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     pgc_parse_exit();

@@ -190,6 +190,31 @@ int store_create_item(pgc_db *db, const char *code, int16_t small, int32_t mediu
                          &store_create_item_row_type, row, NULL, err);
 }
 
+int store_create_item_send(pgc_async *a, const char *code, int16_t small, int32_t medium,
+                           int64_t big, float ratio, double score, bool flag, const char *label,
+                           const char *initials, pgc_bytes data, pgc_uuid ref, pgc_date born,
+                           pgc_timestamp seen, pgc_timestamp at, const char *price, const char *doc,
+                           const char *docb, store_mood mood, const int16_t *n_small,
+                           const int32_t *n_medium, const int64_t *n_big, const float *n_ratio,
+                           const double *n_score, const bool *n_flag, const char *n_label,
+                           const pgc_bytes *n_data, const pgc_uuid *n_ref, const pgc_date *n_born,
+                           const pgc_timestamp *n_seen, const pgc_timestamp *n_at,
+                           const char *n_price, const char *n_docb, const store_mood *n_mood,
+                           pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {code, &small, &medium, &big, &ratio, &score, &flag, label, initials,
+                          &data, &ref, &born, &seen, &at, price, doc, docb, &mood, n_small,
+                          n_medium, n_big, n_ratio, n_score, n_flag, n_label, n_data, n_ref, n_born,
+                          n_seen, n_at, n_price, n_docb, n_mood};
+
+    return pgc_send(a, &store_create_item_stmt, store_create_item_params, args, call, err);
+}
+
+int store_create_item_recv(pgc_call *call, store_create_item_row *row, pgc_error *err)
+{
+    return pgc_call_row(call, &store_create_item_stmt, &store_create_item_row_type, row, NULL, err);
+}
+
 /* GetItem :one, tests/emit/schema/queries.sql:17 */
 static const Oid store_get_item_types[] = {PGC_OID_TEXT};
 static const pgc_param store_get_item_params[] = {
@@ -263,6 +288,19 @@ void store_get_item_row_clear(store_get_item_row *row)
     }
 }
 
+int store_get_item_send(pgc_async *a, const char *code, pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {code};
+
+    return pgc_send(a, &store_get_item_stmt, store_get_item_params, args, call, err);
+}
+
+int store_get_item_recv(pgc_call *call, store_get_item_row *row, pgc_error *err)
+{
+    return pgc_call_row(call, &store_get_item_stmt, &store_get_item_row_type, row, &row->result,
+                        err);
+}
+
 /* ListItems :many, tests/emit/schema/queries.sql:20 */
 static const pgc_stmt store_list_items_stmt = {
     .name = "store_list_items",
@@ -294,6 +332,16 @@ int store_list_items_next(store_list_items_iter *it, store_list_items_row *row, 
 void store_list_items_close(store_list_items_iter *it)
 {
     pgc_rows_close(it);
+}
+
+int store_list_items_send(pgc_async *a, pgc_call **call, pgc_error *err)
+{
+    return pgc_send(a, &store_list_items_stmt, NULL, NULL, call, err);
+}
+
+int store_list_items_recv(pgc_call *call, int i, store_list_items_row *row, pgc_error *err)
+{
+    return pgc_call_read_row(call, i, &store_list_items_stmt, &store_list_items_row_type, row, err);
 }
 
 /* ItemsByMood :many, tests/emit/schema/queries.sql:23 */
@@ -334,6 +382,19 @@ void store_items_by_mood_close(store_items_by_mood_iter *it)
     pgc_rows_close(it);
 }
 
+int store_items_by_mood_send(pgc_async *a, store_mood mood, pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {&mood};
+
+    return pgc_send(a, &store_items_by_mood_stmt, store_items_by_mood_params, args, call, err);
+}
+
+int store_items_by_mood_recv(pgc_call *call, int i, store_items_by_mood_row *row, pgc_error *err)
+{
+    return pgc_call_read_row(call, i, &store_items_by_mood_stmt, &store_items_by_mood_row_type, row,
+                             err);
+}
+
 /* CountItems :one, tests/emit/schema/queries.sql:26 */
 static const pgc_stmt store_count_items_stmt = {
     .name = "store_count_items",
@@ -352,6 +413,16 @@ int store_count_items(pgc_db *db, store_count_items_row *row, pgc_error *err)
 {
     return pgc_query_row(db, &store_count_items_stmt, NULL, NULL, &store_count_items_row_type, row,
                          NULL, err);
+}
+
+int store_count_items_send(pgc_async *a, pgc_call **call, pgc_error *err)
+{
+    return pgc_send(a, &store_count_items_stmt, NULL, NULL, call, err);
+}
+
+int store_count_items_recv(pgc_call *call, store_count_items_row *row, pgc_error *err)
+{
+    return pgc_call_row(call, &store_count_items_stmt, &store_count_items_row_type, row, NULL, err);
 }
 
 /* ItemCodeName :one, tests/emit/schema/queries.sql:29 */
@@ -389,6 +460,19 @@ void store_item_code_name_row_clear(store_item_code_name_row *row)
     }
 }
 
+int store_item_code_name_send(pgc_async *a, int64_t id, pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {&id};
+
+    return pgc_send(a, &store_item_code_name_stmt, store_item_code_name_params, args, call, err);
+}
+
+int store_item_code_name_recv(pgc_call *call, store_item_code_name_row *row, pgc_error *err)
+{
+    return pgc_call_row(call, &store_item_code_name_stmt, &store_item_code_name_row_type, row,
+                        &row->result, err);
+}
+
 /* RenameItem :exec, tests/emit/schema/queries.sql:32 */
 static const Oid store_rename_item_types[] = {PGC_OID_TEXT, PGC_OID_TEXT};
 static const pgc_param store_rename_item_params[] = {
@@ -407,6 +491,19 @@ int store_rename_item(pgc_db *db, const char *new_code, const char *old_code, pg
     const void *args[] = {new_code, old_code};
 
     return pgc_run(db, &store_rename_item_stmt, store_rename_item_params, args, NULL, err);
+}
+
+int store_rename_item_send(pgc_async *a, const char *new_code, const char *old_code,
+                           pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {new_code, old_code};
+
+    return pgc_send(a, &store_rename_item_stmt, store_rename_item_params, args, call, err);
+}
+
+int store_rename_item_recv(pgc_call *call, pgc_error *err)
+{
+    return pgc_call_status(call, err);
 }
 
 /* FlagItems :execrows, tests/emit/schema/queries.sql:35 */
@@ -429,6 +526,18 @@ int store_flag_items(pgc_db *db, bool flag, int64_t *affected, pgc_error *err)
                               err);
 }
 
+int store_flag_items_send(pgc_async *a, bool flag, pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {&flag};
+
+    return pgc_send(a, &store_flag_items_stmt, store_flag_items_params, args, call, err);
+}
+
+int store_flag_items_recv(pgc_call *call, int64_t *affected, pgc_error *err)
+{
+    return pgc_call_affected(call, affected, err);
+}
+
 /* DeleteItem :execresult, tests/emit/schema/queries.sql:38 */
 static const Oid store_delete_item_types[] = {PGC_OID_TEXT};
 static const pgc_param store_delete_item_params[] = {
@@ -446,6 +555,18 @@ int store_delete_item(pgc_db *db, const char *code, pgc_result **res, pgc_error 
     const void *args[] = {code};
 
     return pgc_run(db, &store_delete_item_stmt, store_delete_item_params, args, res, err);
+}
+
+int store_delete_item_send(pgc_async *a, const char *code, pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {code};
+
+    return pgc_send(a, &store_delete_item_stmt, store_delete_item_params, args, call, err);
+}
+
+int store_delete_item_recv(pgc_call *call, pgc_result **res, pgc_error *err)
+{
+    return pgc_call_result(call, res, err);
 }
 
 /* FillNumbers :execrows, tests/emit/schema/queries.sql:41 */
@@ -467,6 +588,18 @@ int store_fill_numbers(pgc_db *db, int32_t count, int64_t *affected, pgc_error *
 
     return pgc_query_affected(db, &store_fill_numbers_stmt, store_fill_numbers_params, args,
                               affected, err);
+}
+
+int store_fill_numbers_send(pgc_async *a, int32_t count, pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {&count};
+
+    return pgc_send(a, &store_fill_numbers_stmt, store_fill_numbers_params, args, call, err);
+}
+
+int store_fill_numbers_recv(pgc_call *call, int64_t *affected, pgc_error *err)
+{
+    return pgc_call_affected(call, affected, err);
 }
 
 /* ListNumbers :many, tests/emit/schema/queries.sql:45 */
@@ -506,6 +639,19 @@ void store_list_numbers_close(store_list_numbers_iter *it)
     pgc_rows_close(it);
 }
 
+int store_list_numbers_send(pgc_async *a, int32_t max_n, pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {&max_n};
+
+    return pgc_send(a, &store_list_numbers_stmt, store_list_numbers_params, args, call, err);
+}
+
+int store_list_numbers_recv(pgc_call *call, int i, store_list_numbers_row *row, pgc_error *err)
+{
+    return pgc_call_read_row(call, i, &store_list_numbers_stmt, &store_list_numbers_row_type, row,
+                             err);
+}
+
 /* NumberNote :one, tests/emit/schema/queries.sql:48 */
 static const Oid store_number_note_types[] = {PGC_OID_INT4};
 static const pgc_param store_number_note_params[] = {
@@ -538,6 +684,19 @@ void store_number_note_row_clear(store_number_note_row *row)
         pgc_result_free(row->result);
         memset(row, 0, sizeof *row);
     }
+}
+
+int store_number_note_send(pgc_async *a, int32_t n, pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {&n};
+
+    return pgc_send(a, &store_number_note_stmt, store_number_note_params, args, call, err);
+}
+
+int store_number_note_recv(pgc_call *call, store_number_note_row *row, pgc_error *err)
+{
+    return pgc_call_row(call, &store_number_note_stmt, &store_number_note_row_type, row,
+                        &row->result, err);
 }
 
 /* CopyEvents :copyfrom, tests/emit/schema/queries.sql:51 */
@@ -625,6 +784,19 @@ void store_get_event_row_clear(store_get_event_row *row)
     }
 }
 
+int store_get_event_send(pgc_async *a, int64_t id, pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {&id};
+
+    return pgc_send(a, &store_get_event_stmt, store_get_event_params, args, call, err);
+}
+
+int store_get_event_recv(pgc_call *call, store_get_event_row *row, pgc_error *err)
+{
+    return pgc_call_row(call, &store_get_event_stmt, &store_get_event_row_type, row, &row->result,
+                        err);
+}
+
 /* CountEvents :one, tests/emit/schema/queries.sql:60 */
 static const pgc_stmt store_count_events_stmt = {
     .name = "store_count_events",
@@ -644,6 +816,17 @@ int store_count_events(pgc_db *db, store_count_events_row *row, pgc_error *err)
 {
     return pgc_query_row(db, &store_count_events_stmt, NULL, NULL, &store_count_events_row_type,
                          row, NULL, err);
+}
+
+int store_count_events_send(pgc_async *a, pgc_call **call, pgc_error *err)
+{
+    return pgc_send(a, &store_count_events_stmt, NULL, NULL, call, err);
+}
+
+int store_count_events_recv(pgc_call *call, store_count_events_row *row, pgc_error *err)
+{
+    return pgc_call_row(call, &store_count_events_stmt, &store_count_events_row_type, row, NULL,
+                        err);
 }
 
 /* AddNumber :batchexec, tests/emit/schema/queries.sql:63 */
@@ -682,6 +865,19 @@ int store_add_number_end(store_add_number_batch *b, pgc_error *err)
 
     memset(b, 0, sizeof *b);
     return rc;
+}
+
+int store_add_number_send(pgc_async *a, int32_t n, const char *note, pgc_call **call,
+                          pgc_error *err)
+{
+    const void *args[] = {&n, note};
+
+    return pgc_send(a, &store_add_number_stmt, store_add_number_params, args, call, err);
+}
+
+int store_add_number_recv(pgc_call *call, pgc_error *err)
+{
+    return pgc_call_status(call, err);
 }
 
 /* NumberByN :batchone, tests/emit/schema/queries.sql:66 */
@@ -760,6 +956,19 @@ void store_number_by_n_row_clear(store_number_by_n_row *row)
         pgc_result_free(row->result);
         memset(row, 0, sizeof *row);
     }
+}
+
+int store_number_by_n_send(pgc_async *a, int32_t n, pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {&n};
+
+    return pgc_send(a, &store_number_by_n_stmt, store_number_by_n_params, args, call, err);
+}
+
+int store_number_by_n_recv(pgc_call *call, store_number_by_n_row *row, pgc_error *err)
+{
+    return pgc_call_row(call, &store_number_by_n_stmt, &store_number_by_n_row_type, row,
+                        &row->result, err);
 }
 
 /* NumbersUpTo :batchmany, tests/emit/schema/queries.sql:69 */
@@ -846,6 +1055,19 @@ int store_numbers_up_to_get(store_numbers_up_to_batch *b, size_t i, store_number
                         true, row, err);
 }
 
+int store_numbers_up_to_send(pgc_async *a, int32_t max_n, pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {&max_n};
+
+    return pgc_send(a, &store_numbers_up_to_stmt, store_numbers_up_to_params, args, call, err);
+}
+
+int store_numbers_up_to_recv(pgc_call *call, int i, store_numbers_up_to_row *row, pgc_error *err)
+{
+    return pgc_call_read_row(call, i, &store_numbers_up_to_stmt, &store_numbers_up_to_row_type, row,
+                             err);
+}
+
 /* PutList :exec, tests/emit/schema/queries.sql:72 */
 static const Oid store_put_list_types[] = {PGC_OID_INT4, PGC_OID_INT2_ARRAY, PGC_OID_INT4_ARRAY,
                                            PGC_OID_INT8_ARRAY, PGC_OID_FLOAT4_ARRAY,
@@ -889,6 +1111,25 @@ int store_put_list(pgc_db *db, int32_t id, pgc_int2_array smalls, const pgc_int4
                           stampstz, words, labels};
 
     return pgc_run(db, &store_put_list_stmt, store_put_list_params, args, NULL, err);
+}
+
+int store_put_list_send(pgc_async *a, int32_t id, pgc_int2_array smalls, const pgc_int4_array *ints,
+                        const pgc_int8_array *bigs, const pgc_float4_array *reals,
+                        const pgc_float8_array *doubles, const pgc_bool_array *flags,
+                        const pgc_uuid_array *refs, const pgc_date_array *days,
+                        const pgc_timestamp_array *stamps, const pgc_timestamp_array *stampstz,
+                        const pgc_text_array *words, const pgc_text_array *labels, pgc_call **call,
+                        pgc_error *err)
+{
+    const void *args[] = {&id, &smalls, ints, bigs, reals, doubles, flags, refs, days, stamps,
+                          stampstz, words, labels};
+
+    return pgc_send(a, &store_put_list_stmt, store_put_list_params, args, call, err);
+}
+
+int store_put_list_recv(pgc_call *call, pgc_error *err)
+{
+    return pgc_call_status(call, err);
 }
 
 /* GetList :one, tests/emit/schema/queries.sql:78 */
@@ -939,6 +1180,19 @@ void store_get_list_row_clear(store_get_list_row *row)
     }
 }
 
+int store_get_list_send(pgc_async *a, int32_t id, pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {&id};
+
+    return pgc_send(a, &store_get_list_stmt, store_get_list_params, args, call, err);
+}
+
+int store_get_list_recv(pgc_call *call, store_get_list_row *row, pgc_error *err)
+{
+    return pgc_call_row(call, &store_get_list_stmt, &store_get_list_row_type, row, &row->result,
+                        err);
+}
+
 /* ListsByIds :many, tests/emit/schema/queries.sql:81 */
 static const Oid store_lists_by_ids_types[] = {PGC_OID_INT4_ARRAY};
 static const pgc_param store_lists_by_ids_params[] = {
@@ -975,6 +1229,19 @@ int store_lists_by_ids_next(store_lists_by_ids_iter *it, store_lists_by_ids_row 
 void store_lists_by_ids_close(store_lists_by_ids_iter *it)
 {
     pgc_rows_close(it);
+}
+
+int store_lists_by_ids_send(pgc_async *a, pgc_int4_array ids, pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {&ids};
+
+    return pgc_send(a, &store_lists_by_ids_stmt, store_lists_by_ids_params, args, call, err);
+}
+
+int store_lists_by_ids_recv(pgc_call *call, int i, store_lists_by_ids_row *row, pgc_error *err)
+{
+    return pgc_call_read_row(call, i, &store_lists_by_ids_stmt, &store_lists_by_ids_row_type, row,
+                             err);
 }
 
 /* NumbersIn :many, tests/emit/schema/queries.sql:84 */
@@ -1015,6 +1282,19 @@ void store_numbers_in_close(store_numbers_in_iter *it)
     pgc_rows_close(it);
 }
 
+int store_numbers_in_send(pgc_async *a, pgc_int4_array ns, const pgc_text_array *notes,
+                          pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {&ns, notes};
+
+    return pgc_send(a, &store_numbers_in_stmt, store_numbers_in_params, args, call, err);
+}
+
+int store_numbers_in_recv(pgc_call *call, int i, store_numbers_in_row *row, pgc_error *err)
+{
+    return pgc_call_read_row(call, i, &store_numbers_in_stmt, &store_numbers_in_row_type, row, err);
+}
+
 /* Grid :one, tests/emit/schema/queries.sql:88 */
 static const pgc_stmt store_grid_stmt = {
     .name = "store_grid",
@@ -1041,6 +1321,16 @@ void store_grid_row_clear(store_grid_row *row)
         pgc_result_free(row->result);
         memset(row, 0, sizeof *row);
     }
+}
+
+int store_grid_send(pgc_async *a, pgc_call **call, pgc_error *err)
+{
+    return pgc_send(a, &store_grid_stmt, NULL, NULL, call, err);
+}
+
+int store_grid_recv(pgc_call *call, store_grid_row *row, pgc_error *err)
+{
+    return pgc_call_row(call, &store_grid_stmt, &store_grid_row_type, row, &row->result, err);
 }
 
 /* LaterBy :one, tests/emit/schema/queries.sql:91 */
@@ -1075,6 +1365,19 @@ int store_later_by(pgc_db *db, pgc_interval span, pgc_timestamp at, const pgc_in
                          &store_later_by_row_type, row, NULL, err);
 }
 
+int store_later_by_send(pgc_async *a, pgc_interval span, pgc_timestamp at,
+                        const pgc_interval *other, pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {&span, &at, other};
+
+    return pgc_send(a, &store_later_by_stmt, store_later_by_params, args, call, err);
+}
+
+int store_later_by_recv(pgc_call *call, store_later_by_row *row, pgc_error *err)
+{
+    return pgc_call_row(call, &store_later_by_stmt, &store_later_by_row_type, row, NULL, err);
+}
+
 /* AddAuthor :exec, tests/emit/schema/queries.sql:95 */
 static const Oid store_add_author_types[] = {PGC_OID_INT8, PGC_OID_TEXT, PGC_OID_TEXT, PGC_OID_INT4,
                                              PGC_OID_TEXT_ARRAY, 0, PGC_OID_DATE};
@@ -1103,6 +1406,20 @@ int store_add_author(pgc_db *db, int64_t id, const char *name, const char *stree
     const void *args[] = {&id, name, street, zip, tags, mood, born};
 
     return pgc_run(db, &store_add_author_stmt, store_add_author_params, args, NULL, err);
+}
+
+int store_add_author_send(pgc_async *a, int64_t id, const char *name, const char *street,
+                          const int32_t *zip, const pgc_text_array *tags, const store_mood *mood,
+                          const pgc_date *born, pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {&id, name, street, zip, tags, mood, born};
+
+    return pgc_send(a, &store_add_author_stmt, store_add_author_params, args, call, err);
+}
+
+int store_add_author_recv(pgc_call *call, pgc_error *err)
+{
+    return pgc_call_status(call, err);
 }
 
 /* AuthorHome :one, tests/emit/schema/queries.sql:100 */
@@ -1140,6 +1457,19 @@ void store_author_home_row_clear(store_author_home_row *row)
     }
 }
 
+int store_author_home_send(pgc_async *a, int64_t id, pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {&id};
+
+    return pgc_send(a, &store_author_home_stmt, store_author_home_params, args, call, err);
+}
+
+int store_author_home_recv(pgc_call *call, store_author_home_row *row, pgc_error *err)
+{
+    return pgc_call_row(call, &store_author_home_stmt, &store_author_home_row_type, row,
+                        &row->result, err);
+}
+
 /* AuthorRow :one, tests/emit/schema/queries.sql:103 */
 static const Oid store_author_row_types[] = {PGC_OID_INT8};
 static const pgc_param store_author_row_params[] = {
@@ -1172,6 +1502,19 @@ void store_author_row_row_clear(store_author_row_row *row)
         pgc_result_free(row->result);
         memset(row, 0, sizeof *row);
     }
+}
+
+int store_author_row_send(pgc_async *a, int64_t id, pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {&id};
+
+    return pgc_send(a, &store_author_row_stmt, store_author_row_params, args, call, err);
+}
+
+int store_author_row_recv(pgc_call *call, store_author_row_row *row, pgc_error *err)
+{
+    return pgc_call_row(call, &store_author_row_stmt, &store_author_row_row_type, row, &row->result,
+                        err);
 }
 
 /* BooksWithAuthors :many, tests/emit/schema/queries.sql:106 */
@@ -1218,6 +1561,18 @@ void store_books_with_authors_close(store_books_with_authors_iter *it)
     pgc_rows_close(it);
 }
 
+int store_books_with_authors_send(pgc_async *a, pgc_call **call, pgc_error *err)
+{
+    return pgc_send(a, &store_books_with_authors_stmt, NULL, NULL, call, err);
+}
+
+int store_books_with_authors_recv(pgc_call *call, int i, store_books_with_authors_row *row,
+                                  pgc_error *err)
+{
+    return pgc_call_read_row(call, i, &store_books_with_authors_stmt,
+                             &store_books_with_authors_row_type, row, err);
+}
+
 /* PutBook :exec, tests/emit/schema/queries.sql:111 */
 static const Oid store_put_book_types[] = {PGC_OID_INT8, PGC_OID_INT8, PGC_OID_TEXT,
                                            PGC_OID_NUMERIC_ARRAY, PGC_OID_JSONB_ARRAY,
@@ -1249,6 +1604,21 @@ int store_put_book(pgc_db *db, int64_t id, const int64_t *author_id, const char 
     const void *args[] = {&id, author_id, title, prices, docs, blobs, spans, moods};
 
     return pgc_run(db, &store_put_book_stmt, store_put_book_params, args, NULL, err);
+}
+
+int store_put_book_send(pgc_async *a, int64_t id, const int64_t *author_id, const char *title,
+                        const pgc_text_array *prices, const pgc_text_array *docs,
+                        const pgc_bytes_array *blobs, const pgc_interval_array *spans,
+                        const pgc_text_array *moods, pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {&id, author_id, title, prices, docs, blobs, spans, moods};
+
+    return pgc_send(a, &store_put_book_stmt, store_put_book_params, args, call, err);
+}
+
+int store_put_book_recv(pgc_call *call, pgc_error *err)
+{
+    return pgc_call_status(call, err);
 }
 
 /* BookLists :one, tests/emit/schema/queries.sql:116 */
@@ -1287,6 +1657,19 @@ void store_book_lists_row_clear(store_book_lists_row *row)
         pgc_result_free(row->result);
         memset(row, 0, sizeof *row);
     }
+}
+
+int store_book_lists_send(pgc_async *a, int64_t id, pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {&id};
+
+    return pgc_send(a, &store_book_lists_stmt, store_book_lists_params, args, call, err);
+}
+
+int store_book_lists_recv(pgc_call *call, store_book_lists_row *row, pgc_error *err)
+{
+    return pgc_call_row(call, &store_book_lists_stmt, &store_book_lists_row_type, row, &row->result,
+                        err);
 }
 
 /* CopyLedger :copyfrom, tests/emit/schema/queries.sql:119 */
@@ -1358,6 +1741,19 @@ void store_get_ledger_row_clear(store_get_ledger_row *row)
     }
 }
 
+int store_get_ledger_send(pgc_async *a, int64_t id, pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {&id};
+
+    return pgc_send(a, &store_get_ledger_stmt, store_get_ledger_params, args, call, err);
+}
+
+int store_get_ledger_recv(pgc_call *call, store_get_ledger_row *row, pgc_error *err)
+{
+    return pgc_call_row(call, &store_get_ledger_stmt, &store_get_ledger_row_type, row, &row->result,
+                        err);
+}
+
 /* PutSpans :exec, tests/emit/schema/queries.sql:126 */
 static const Oid store_put_spans_types[] = {PGC_OID_INT4, PGC_OID_INT4RANGE, PGC_OID_INT8RANGE,
                                             PGC_OID_NUMRANGE, PGC_OID_DATERANGE, PGC_OID_TSRANGE,
@@ -1388,6 +1784,21 @@ int store_put_spans(pgc_db *db, int32_t id, pgc_int4_range ints, const pgc_int8_
     const void *args[] = {&id, &ints, bigs, nums, days, stamps, stampstz};
 
     return pgc_run(db, &store_put_spans_stmt, store_put_spans_params, args, NULL, err);
+}
+
+int store_put_spans_send(pgc_async *a, int32_t id, pgc_int4_range ints, const pgc_int8_range *bigs,
+                         const pgc_numeric_range *nums, const pgc_date_range *days,
+                         const pgc_timestamp_range *stamps, const pgc_timestamp_range *stampstz,
+                         pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {&id, &ints, bigs, nums, days, stamps, stampstz};
+
+    return pgc_send(a, &store_put_spans_stmt, store_put_spans_params, args, call, err);
+}
+
+int store_put_spans_recv(pgc_call *call, pgc_error *err)
+{
+    return pgc_call_status(call, err);
 }
 
 /* GetSpans :one, tests/emit/schema/queries.sql:131 */
@@ -1429,6 +1840,19 @@ void store_get_spans_row_clear(store_get_spans_row *row)
         pgc_result_free(row->result);
         memset(row, 0, sizeof *row);
     }
+}
+
+int store_get_spans_send(pgc_async *a, int32_t id, pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {&id};
+
+    return pgc_send(a, &store_get_spans_stmt, store_get_spans_params, args, call, err);
+}
+
+int store_get_spans_recv(pgc_call *call, store_get_spans_row *row, pgc_error *err)
+{
+    return pgc_call_row(call, &store_get_spans_stmt, &store_get_spans_row_type, row, &row->result,
+                        err);
 }
 
 /* CopySpans :copyfrom, tests/emit/schema/queries.sql:134 */
@@ -1473,6 +1897,19 @@ int store_put_payment(pgc_db *db, int32_t id, store_payment p, pgc_error *err)
     return pgc_run(db, &store_put_payment_stmt, store_put_payment_params, args, NULL, err);
 }
 
+int store_put_payment_send(pgc_async *a, int32_t id, store_payment p, pgc_call **call,
+                           pgc_error *err)
+{
+    const void *args[] = {&id, &p};
+
+    return pgc_send(a, &store_put_payment_stmt, store_put_payment_params, args, call, err);
+}
+
+int store_put_payment_recv(pgc_call *call, pgc_error *err)
+{
+    return pgc_call_status(call, err);
+}
+
 /* GetPayment :one, tests/emit/schema/queries.sql:140 */
 static const Oid store_get_payment_types[] = {PGC_OID_INT4};
 static const pgc_param store_get_payment_params[] = {
@@ -1505,6 +1942,19 @@ void store_get_payment_row_clear(store_get_payment_row *row)
         pgc_result_free(row->result);
         memset(row, 0, sizeof *row);
     }
+}
+
+int store_get_payment_send(pgc_async *a, int32_t id, pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {&id};
+
+    return pgc_send(a, &store_get_payment_stmt, store_get_payment_params, args, call, err);
+}
+
+int store_get_payment_recv(pgc_call *call, store_get_payment_row *row, pgc_error *err)
+{
+    return pgc_call_row(call, &store_get_payment_stmt, &store_get_payment_row_type, row,
+                        &row->result, err);
 }
 
 /* CopyPayments :copyfrom, tests/emit/schema/queries.sql:143 */
@@ -1552,6 +2002,19 @@ int store_ship_item(pgc_db *db, store_mood mood, const char *code, int64_t *affe
                               err);
 }
 
+int store_ship_item_send(pgc_async *a, store_mood mood, const char *code, pgc_call **call,
+                         pgc_error *err)
+{
+    const void *args[] = {&mood, code};
+
+    return pgc_send(a, &store_ship_item_stmt, store_ship_item_params, args, call, err);
+}
+
+int store_ship_item_recv(pgc_call *call, int64_t *affected, pgc_error *err)
+{
+    return pgc_call_affected(call, affected, err);
+}
+
 /* AllNumbers :many, tests/emit/schema/queries.sql:151 */
 static const pgc_stmt store_all_numbers_stmt = {
     .name = "store_all_numbers",
@@ -1580,6 +2043,17 @@ int store_all_numbers_next(store_all_numbers_iter *it, store_all_numbers_row *ro
 void store_all_numbers_close(store_all_numbers_iter *it)
 {
     pgc_rows_close(it);
+}
+
+int store_all_numbers_send(pgc_async *a, pgc_call **call, pgc_error *err)
+{
+    return pgc_send(a, &store_all_numbers_stmt, NULL, NULL, call, err);
+}
+
+int store_all_numbers_recv(pgc_call *call, int i, store_all_numbers_row *row, pgc_error *err)
+{
+    return pgc_call_read_row(call, i, &store_all_numbers_stmt, &store_all_numbers_row_type, row,
+                             err);
 }
 
 /* RenoteNumber :one, tests/emit/schema/queries.sql:154 */
@@ -1619,6 +2093,20 @@ void store_renote_number_row_clear(store_renote_number_row *row)
     }
 }
 
+int store_renote_number_send(pgc_async *a, const char *note, int32_t n, pgc_call **call,
+                             pgc_error *err)
+{
+    const void *args[] = {note, &n};
+
+    return pgc_send(a, &store_renote_number_stmt, store_renote_number_params, args, call, err);
+}
+
+int store_renote_number_recv(pgc_call *call, store_renote_number_row *row, pgc_error *err)
+{
+    return pgc_call_row(call, &store_renote_number_stmt, &store_renote_number_row_type, row,
+                        &row->result, err);
+}
+
 /* PutWeight :exec, tests/emit/schema/queries.sql:157 */
 static const Oid store_put_weight_types[] = {PGC_OID_INT4, 0, 0};
 static const pgc_param store_put_weight_params[] = {
@@ -1638,6 +2126,19 @@ int store_put_weight(pgc_db *db, int32_t id, int32_t w, const char *tag, pgc_err
     const void *args[] = {&id, &w, tag};
 
     return pgc_run(db, &store_put_weight_stmt, store_put_weight_params, args, NULL, err);
+}
+
+int store_put_weight_send(pgc_async *a, int32_t id, int32_t w, const char *tag, pgc_call **call,
+                          pgc_error *err)
+{
+    const void *args[] = {&id, &w, tag};
+
+    return pgc_send(a, &store_put_weight_stmt, store_put_weight_params, args, call, err);
+}
+
+int store_put_weight_recv(pgc_call *call, pgc_error *err)
+{
+    return pgc_call_status(call, err);
 }
 
 /* HeavierThan :many, tests/emit/schema/queries.sql:160 */
@@ -1676,6 +2177,19 @@ int store_heavier_than_next(store_heavier_than_iter *it, store_heavier_than_row 
 void store_heavier_than_close(store_heavier_than_iter *it)
 {
     pgc_rows_close(it);
+}
+
+int store_heavier_than_send(pgc_async *a, int32_t w, pgc_call **call, pgc_error *err)
+{
+    const void *args[] = {&w};
+
+    return pgc_send(a, &store_heavier_than_stmt, store_heavier_than_params, args, call, err);
+}
+
+int store_heavier_than_recv(pgc_call *call, int i, store_heavier_than_row *row, pgc_error *err)
+{
+    return pgc_call_read_row(call, i, &store_heavier_than_stmt, &store_heavier_than_row_type, row,
+                             err);
 }
 
 

@@ -97,6 +97,24 @@ extern "C" {
  *              calls not read and returns the first failure among them (err
  *              names the statement; the calls after it are "not run"), or
  *              the commit's.
+ *
+ * Non-blocking (pgc.h, "Non-blocking calls and pipelines"): every query but
+ * :copyfrom also has <query>_send(a, ..., &call, &err), which takes the
+ * parameters after a pgc_async (from pgc_async_open, or a pipe from
+ * pgc_pipe_begin), sends the call without waiting and gives it in *call,
+ * and <query>_recv(call, ..., &err), which reads the completed call as the
+ * blocking function gives its result (PGC_EBUSY while in flight; else the
+ * call's own failure first):
+ *
+ *   :one, :batchone     _recv(call, &row, &err): PGC_ENOROW if no row; a
+ *                       row that owns its result takes it from the call
+ *   :many, :batchmany   _recv(call, i, &row, &err): row i, valid while the
+ *                       call is; PGC_DONE past the last
+ *   :exec, :batchexec   _recv(call, &err)
+ *   :execrows           _recv(call, &affected, &err)
+ *   :execresult         _recv(call, &res, &err): the result, yours to free
+ *
+ * The call is the caller's: pgc_call_free() it once read.
  */
 
 /* The enum type mood; 0 is no value. */
@@ -197,6 +215,18 @@ int store_create_item(pgc_db *db, const char *code, int16_t small, int32_t mediu
                       const pgc_uuid *n_ref, const pgc_date *n_born, const pgc_timestamp *n_seen,
                       const pgc_timestamp *n_at, const char *n_price, const char *n_docb,
                       const store_mood *n_mood, store_create_item_row *row, pgc_error *err);
+int store_create_item_send(pgc_async *a, const char *code, int16_t small, int32_t medium,
+                           int64_t big, float ratio, double score, bool flag, const char *label,
+                           const char *initials, pgc_bytes data, pgc_uuid ref, pgc_date born,
+                           pgc_timestamp seen, pgc_timestamp at, const char *price, const char *doc,
+                           const char *docb, store_mood mood, const int16_t *n_small,
+                           const int32_t *n_medium, const int64_t *n_big, const float *n_ratio,
+                           const double *n_score, const bool *n_flag, const char *n_label,
+                           const pgc_bytes *n_data, const pgc_uuid *n_ref, const pgc_date *n_born,
+                           const pgc_timestamp *n_seen, const pgc_timestamp *n_at,
+                           const char *n_price, const char *n_docb, const store_mood *n_mood,
+                           pgc_call **call, pgc_error *err);
+int store_create_item_recv(pgc_call *call, store_create_item_row *row, pgc_error *err);
 
 /* GetItem :one, tests/emit/schema/queries.sql:17 */
 typedef struct store_get_item_row {
@@ -253,6 +283,8 @@ typedef struct store_get_item_row {
 } store_get_item_row;
 
 int store_get_item(pgc_db *db, const char *code, store_get_item_row *row, pgc_error *err);
+int store_get_item_send(pgc_async *a, const char *code, pgc_call **call, pgc_error *err);
+int store_get_item_recv(pgc_call *call, store_get_item_row *row, pgc_error *err);
 void store_get_item_row_clear(store_get_item_row *row);
 
 /* ListItems :many, tests/emit/schema/queries.sql:20 */
@@ -270,6 +302,8 @@ typedef pgc_rows store_list_items_iter;
 int store_list_items_open(pgc_db *db, store_list_items_iter *it, pgc_error *err);
 int store_list_items_next(store_list_items_iter *it, store_list_items_row *row, pgc_error *err);
 void store_list_items_close(store_list_items_iter *it);
+int store_list_items_send(pgc_async *a, pgc_call **call, pgc_error *err);
+int store_list_items_recv(pgc_call *call, int i, store_list_items_row *row, pgc_error *err);
 
 /* ItemsByMood :many, tests/emit/schema/queries.sql:23 */
 typedef struct store_items_by_mood_row {
@@ -283,6 +317,8 @@ int store_items_by_mood_open(pgc_db *db, store_mood mood, store_items_by_mood_it
 int store_items_by_mood_next(store_items_by_mood_iter *it, store_items_by_mood_row *row,
                              pgc_error *err);
 void store_items_by_mood_close(store_items_by_mood_iter *it);
+int store_items_by_mood_send(pgc_async *a, store_mood mood, pgc_call **call, pgc_error *err);
+int store_items_by_mood_recv(pgc_call *call, int i, store_items_by_mood_row *row, pgc_error *err);
 
 /* CountItems :one, tests/emit/schema/queries.sql:26 */
 typedef struct store_count_items_row {
@@ -290,6 +326,8 @@ typedef struct store_count_items_row {
 } store_count_items_row;
 
 int store_count_items(pgc_db *db, store_count_items_row *row, pgc_error *err);
+int store_count_items_send(pgc_async *a, pgc_call **call, pgc_error *err);
+int store_count_items_recv(pgc_call *call, store_count_items_row *row, pgc_error *err);
 
 /* ItemCodeName :one, tests/emit/schema/queries.sql:29 */
 typedef struct store_item_code_name_row {
@@ -299,19 +337,30 @@ typedef struct store_item_code_name_row {
 } store_item_code_name_row;
 
 int store_item_code_name(pgc_db *db, int64_t id, store_item_code_name_row *row, pgc_error *err);
+int store_item_code_name_send(pgc_async *a, int64_t id, pgc_call **call, pgc_error *err);
+int store_item_code_name_recv(pgc_call *call, store_item_code_name_row *row, pgc_error *err);
 void store_item_code_name_row_clear(store_item_code_name_row *row);
 
 /* RenameItem :exec, tests/emit/schema/queries.sql:32 */
 int store_rename_item(pgc_db *db, const char *new_code, const char *old_code, pgc_error *err);
+int store_rename_item_send(pgc_async *a, const char *new_code, const char *old_code,
+                           pgc_call **call, pgc_error *err);
+int store_rename_item_recv(pgc_call *call, pgc_error *err);
 
 /* FlagItems :execrows, tests/emit/schema/queries.sql:35 */
 int store_flag_items(pgc_db *db, bool flag, int64_t *affected, pgc_error *err);
+int store_flag_items_send(pgc_async *a, bool flag, pgc_call **call, pgc_error *err);
+int store_flag_items_recv(pgc_call *call, int64_t *affected, pgc_error *err);
 
 /* DeleteItem :execresult, tests/emit/schema/queries.sql:38 */
 int store_delete_item(pgc_db *db, const char *code, pgc_result **res, pgc_error *err);
+int store_delete_item_send(pgc_async *a, const char *code, pgc_call **call, pgc_error *err);
+int store_delete_item_recv(pgc_call *call, pgc_result **res, pgc_error *err);
 
 /* FillNumbers :execrows, tests/emit/schema/queries.sql:41 */
 int store_fill_numbers(pgc_db *db, int32_t count, int64_t *affected, pgc_error *err);
+int store_fill_numbers_send(pgc_async *a, int32_t count, pgc_call **call, pgc_error *err);
+int store_fill_numbers_recv(pgc_call *call, int64_t *affected, pgc_error *err);
 
 /* ListNumbers :many, tests/emit/schema/queries.sql:45 */
 typedef struct store_list_numbers_row {
@@ -325,6 +374,8 @@ int store_list_numbers_open(pgc_db *db, int32_t max_n, store_list_numbers_iter *
 int store_list_numbers_next(store_list_numbers_iter *it, store_list_numbers_row *row,
                             pgc_error *err);
 void store_list_numbers_close(store_list_numbers_iter *it);
+int store_list_numbers_send(pgc_async *a, int32_t max_n, pgc_call **call, pgc_error *err);
+int store_list_numbers_recv(pgc_call *call, int i, store_list_numbers_row *row, pgc_error *err);
 
 /* NumberNote :one, tests/emit/schema/queries.sql:48 */
 typedef struct store_number_note_row {
@@ -334,6 +385,8 @@ typedef struct store_number_note_row {
 } store_number_note_row;
 
 int store_number_note(pgc_db *db, int32_t n, store_number_note_row *row, pgc_error *err);
+int store_number_note_send(pgc_async *a, int32_t n, pgc_call **call, pgc_error *err);
+int store_number_note_recv(pgc_call *call, store_number_note_row *row, pgc_error *err);
 void store_number_note_row_clear(store_number_note_row *row);
 
 /* CopyEvents :copyfrom, tests/emit/schema/queries.sql:51 */
@@ -400,6 +453,8 @@ typedef struct store_get_event_row {
 } store_get_event_row;
 
 int store_get_event(pgc_db *db, int64_t id, store_get_event_row *row, pgc_error *err);
+int store_get_event_send(pgc_async *a, int64_t id, pgc_call **call, pgc_error *err);
+int store_get_event_recv(pgc_call *call, store_get_event_row *row, pgc_error *err);
 void store_get_event_row_clear(store_get_event_row *row);
 
 /* CountEvents :one, tests/emit/schema/queries.sql:60 */
@@ -409,6 +464,8 @@ typedef struct store_count_events_row {
 } store_count_events_row;
 
 int store_count_events(pgc_db *db, store_count_events_row *row, pgc_error *err);
+int store_count_events_send(pgc_async *a, pgc_call **call, pgc_error *err);
+int store_count_events_recv(pgc_call *call, store_count_events_row *row, pgc_error *err);
 
 /* AddNumber :batchexec, tests/emit/schema/queries.sql:63 */
 typedef struct store_add_number_batch {
@@ -418,6 +475,9 @@ typedef struct store_add_number_batch {
 int store_add_number_begin(pgc_db *db, store_add_number_batch *b, pgc_error *err);
 int store_add_number_queue(store_add_number_batch *b, int32_t n, const char *note, pgc_error *err);
 int store_add_number_end(store_add_number_batch *b, pgc_error *err);
+int store_add_number_send(pgc_async *a, int32_t n, const char *note, pgc_call **call,
+                          pgc_error *err);
+int store_add_number_recv(pgc_call *call, pgc_error *err);
 
 /* NumberByN :batchone, tests/emit/schema/queries.sql:66 */
 typedef struct store_number_by_n_row {
@@ -437,6 +497,8 @@ int store_number_by_n_queue(store_number_by_n_batch *b, int32_t n, pgc_error *er
 int store_number_by_n_next(store_number_by_n_batch *b, store_number_by_n_row *row, pgc_error *err);
 void store_number_by_n_row_clear(store_number_by_n_row *row);
 int store_number_by_n_end(store_number_by_n_batch *b, pgc_error *err);
+int store_number_by_n_send(pgc_async *a, int32_t n, pgc_call **call, pgc_error *err);
+int store_number_by_n_recv(pgc_call *call, store_number_by_n_row *row, pgc_error *err);
 
 /* NumbersUpTo :batchmany, tests/emit/schema/queries.sql:69 */
 typedef struct store_numbers_up_to_row {
@@ -457,6 +519,8 @@ int store_numbers_up_to_next(store_numbers_up_to_batch *b, size_t *nrows, pgc_er
 int store_numbers_up_to_get(store_numbers_up_to_batch *b, size_t i, store_numbers_up_to_row *row,
                             pgc_error *err);
 int store_numbers_up_to_end(store_numbers_up_to_batch *b, pgc_error *err);
+int store_numbers_up_to_send(pgc_async *a, int32_t max_n, pgc_call **call, pgc_error *err);
+int store_numbers_up_to_recv(pgc_call *call, int i, store_numbers_up_to_row *row, pgc_error *err);
 
 /* PutList :exec, tests/emit/schema/queries.sql:72 */
 int store_put_list(pgc_db *db, int32_t id, pgc_int2_array smalls, const pgc_int4_array *ints,
@@ -465,6 +529,14 @@ int store_put_list(pgc_db *db, int32_t id, pgc_int2_array smalls, const pgc_int4
                    const pgc_uuid_array *refs, const pgc_date_array *days,
                    const pgc_timestamp_array *stamps, const pgc_timestamp_array *stampstz,
                    const pgc_text_array *words, const pgc_text_array *labels, pgc_error *err);
+int store_put_list_send(pgc_async *a, int32_t id, pgc_int2_array smalls, const pgc_int4_array *ints,
+                        const pgc_int8_array *bigs, const pgc_float4_array *reals,
+                        const pgc_float8_array *doubles, const pgc_bool_array *flags,
+                        const pgc_uuid_array *refs, const pgc_date_array *days,
+                        const pgc_timestamp_array *stamps, const pgc_timestamp_array *stampstz,
+                        const pgc_text_array *words, const pgc_text_array *labels, pgc_call **call,
+                        pgc_error *err);
+int store_put_list_recv(pgc_call *call, pgc_error *err);
 
 /* GetList :one, tests/emit/schema/queries.sql:78 */
 typedef struct store_get_list_row {
@@ -496,6 +568,8 @@ typedef struct store_get_list_row {
 } store_get_list_row;
 
 int store_get_list(pgc_db *db, int32_t id, store_get_list_row *row, pgc_error *err);
+int store_get_list_send(pgc_async *a, int32_t id, pgc_call **call, pgc_error *err);
+int store_get_list_recv(pgc_call *call, store_get_list_row *row, pgc_error *err);
 void store_get_list_row_clear(store_get_list_row *row);
 
 /* ListsByIds :many, tests/emit/schema/queries.sql:81 */
@@ -511,6 +585,8 @@ int store_lists_by_ids_open(pgc_db *db, pgc_int4_array ids, store_lists_by_ids_i
 int store_lists_by_ids_next(store_lists_by_ids_iter *it, store_lists_by_ids_row *row,
                             pgc_error *err);
 void store_lists_by_ids_close(store_lists_by_ids_iter *it);
+int store_lists_by_ids_send(pgc_async *a, pgc_int4_array ids, pgc_call **call, pgc_error *err);
+int store_lists_by_ids_recv(pgc_call *call, int i, store_lists_by_ids_row *row, pgc_error *err);
 
 /* NumbersIn :many, tests/emit/schema/queries.sql:84 */
 typedef struct store_numbers_in_row {
@@ -522,6 +598,9 @@ int store_numbers_in_open(pgc_db *db, pgc_int4_array ns, const pgc_text_array *n
                           store_numbers_in_iter *it, pgc_error *err);
 int store_numbers_in_next(store_numbers_in_iter *it, store_numbers_in_row *row, pgc_error *err);
 void store_numbers_in_close(store_numbers_in_iter *it);
+int store_numbers_in_send(pgc_async *a, pgc_int4_array ns, const pgc_text_array *notes,
+                          pgc_call **call, pgc_error *err);
+int store_numbers_in_recv(pgc_call *call, int i, store_numbers_in_row *row, pgc_error *err);
 
 /* Grid :one, tests/emit/schema/queries.sql:88 */
 typedef struct store_grid_row {
@@ -531,6 +610,8 @@ typedef struct store_grid_row {
 } store_grid_row;
 
 int store_grid(pgc_db *db, store_grid_row *row, pgc_error *err);
+int store_grid_send(pgc_async *a, pgc_call **call, pgc_error *err);
+int store_grid_recv(pgc_call *call, store_grid_row *row, pgc_error *err);
 void store_grid_row_clear(store_grid_row *row);
 
 /* LaterBy :one, tests/emit/schema/queries.sql:91 */
@@ -545,11 +626,18 @@ typedef struct store_later_by_row {
 
 int store_later_by(pgc_db *db, pgc_interval span, pgc_timestamp at, const pgc_interval *other,
                    store_later_by_row *row, pgc_error *err);
+int store_later_by_send(pgc_async *a, pgc_interval span, pgc_timestamp at,
+                        const pgc_interval *other, pgc_call **call, pgc_error *err);
+int store_later_by_recv(pgc_call *call, store_later_by_row *row, pgc_error *err);
 
 /* AddAuthor :exec, tests/emit/schema/queries.sql:95 */
 int store_add_author(pgc_db *db, int64_t id, const char *name, const char *street,
                      const int32_t *zip, const pgc_text_array *tags, const store_mood *mood,
                      const pgc_date *born, pgc_error *err);
+int store_add_author_send(pgc_async *a, int64_t id, const char *name, const char *street,
+                          const int32_t *zip, const pgc_text_array *tags, const store_mood *mood,
+                          const pgc_date *born, pgc_call **call, pgc_error *err);
+int store_add_author_recv(pgc_call *call, pgc_error *err);
 
 /* AuthorHome :one, tests/emit/schema/queries.sql:100 */
 typedef struct store_author_home_row {
@@ -560,6 +648,8 @@ typedef struct store_author_home_row {
 } store_author_home_row;
 
 int store_author_home(pgc_db *db, int64_t id, store_author_home_row *row, pgc_error *err);
+int store_author_home_send(pgc_async *a, int64_t id, pgc_call **call, pgc_error *err);
+int store_author_home_recv(pgc_call *call, store_author_home_row *row, pgc_error *err);
 void store_author_home_row_clear(store_author_home_row *row);
 
 /* AuthorRow :one, tests/emit/schema/queries.sql:103 */
@@ -569,6 +659,8 @@ typedef struct store_author_row_row {
 } store_author_row_row;
 
 int store_author_row(pgc_db *db, int64_t id, store_author_row_row *row, pgc_error *err);
+int store_author_row_send(pgc_async *a, int64_t id, pgc_call **call, pgc_error *err);
+int store_author_row_recv(pgc_call *call, store_author_row_row *row, pgc_error *err);
 void store_author_row_row_clear(store_author_row_row *row);
 
 /* BooksWithAuthors :many, tests/emit/schema/queries.sql:106 */
@@ -582,12 +674,20 @@ int store_books_with_authors_open(pgc_db *db, store_books_with_authors_iter *it,
 int store_books_with_authors_next(store_books_with_authors_iter *it,
                                   store_books_with_authors_row *row, pgc_error *err);
 void store_books_with_authors_close(store_books_with_authors_iter *it);
+int store_books_with_authors_send(pgc_async *a, pgc_call **call, pgc_error *err);
+int store_books_with_authors_recv(pgc_call *call, int i, store_books_with_authors_row *row,
+                                  pgc_error *err);
 
 /* PutBook :exec, tests/emit/schema/queries.sql:111 */
 int store_put_book(pgc_db *db, int64_t id, const int64_t *author_id, const char *title,
                    const pgc_text_array *prices, const pgc_text_array *docs,
                    const pgc_bytes_array *blobs, const pgc_interval_array *spans,
                    const pgc_text_array *moods, pgc_error *err);
+int store_put_book_send(pgc_async *a, int64_t id, const int64_t *author_id, const char *title,
+                        const pgc_text_array *prices, const pgc_text_array *docs,
+                        const pgc_bytes_array *blobs, const pgc_interval_array *spans,
+                        const pgc_text_array *moods, pgc_call **call, pgc_error *err);
+int store_put_book_recv(pgc_call *call, pgc_error *err);
 
 /* BookLists :one, tests/emit/schema/queries.sql:116 */
 typedef struct store_book_lists_row {
@@ -605,6 +705,8 @@ typedef struct store_book_lists_row {
 } store_book_lists_row;
 
 int store_book_lists(pgc_db *db, int64_t id, store_book_lists_row *row, pgc_error *err);
+int store_book_lists_send(pgc_async *a, int64_t id, pgc_call **call, pgc_error *err);
+int store_book_lists_recv(pgc_call *call, store_book_lists_row *row, pgc_error *err);
 void store_book_lists_row_clear(store_book_lists_row *row);
 
 /* CopyLedger :copyfrom, tests/emit/schema/queries.sql:119 */
@@ -641,6 +743,8 @@ typedef struct store_get_ledger_row {
 } store_get_ledger_row;
 
 int store_get_ledger(pgc_db *db, int64_t id, store_get_ledger_row *row, pgc_error *err);
+int store_get_ledger_send(pgc_async *a, int64_t id, pgc_call **call, pgc_error *err);
+int store_get_ledger_recv(pgc_call *call, store_get_ledger_row *row, pgc_error *err);
 void store_get_ledger_row_clear(store_get_ledger_row *row);
 
 /* PutSpans :exec, tests/emit/schema/queries.sql:126 */
@@ -648,6 +752,11 @@ int store_put_spans(pgc_db *db, int32_t id, pgc_int4_range ints, const pgc_int8_
                     const pgc_numeric_range *nums, const pgc_date_range *days,
                     const pgc_timestamp_range *stamps, const pgc_timestamp_range *stampstz,
                     pgc_error *err);
+int store_put_spans_send(pgc_async *a, int32_t id, pgc_int4_range ints, const pgc_int8_range *bigs,
+                         const pgc_numeric_range *nums, const pgc_date_range *days,
+                         const pgc_timestamp_range *stamps, const pgc_timestamp_range *stampstz,
+                         pgc_call **call, pgc_error *err);
+int store_put_spans_recv(pgc_call *call, pgc_error *err);
 
 /* GetSpans :one, tests/emit/schema/queries.sql:131 */
 typedef struct store_get_spans_row {
@@ -667,6 +776,8 @@ typedef struct store_get_spans_row {
 } store_get_spans_row;
 
 int store_get_spans(pgc_db *db, int32_t id, store_get_spans_row *row, pgc_error *err);
+int store_get_spans_send(pgc_async *a, int32_t id, pgc_call **call, pgc_error *err);
+int store_get_spans_recv(pgc_call *call, store_get_spans_row *row, pgc_error *err);
 void store_get_spans_row_clear(store_get_spans_row *row);
 
 /* CopySpans :copyfrom, tests/emit/schema/queries.sql:134 */
@@ -682,6 +793,9 @@ int store_copy_spans(pgc_db *db, const store_copy_spans_params *rows, size_t n, 
 
 /* PutPayment :exec, tests/emit/schema/queries.sql:137 */
 int store_put_payment(pgc_db *db, int32_t id, store_payment p, pgc_error *err);
+int store_put_payment_send(pgc_async *a, int32_t id, store_payment p, pgc_call **call,
+                           pgc_error *err);
+int store_put_payment_recv(pgc_call *call, pgc_error *err);
 
 /* GetPayment :one, tests/emit/schema/queries.sql:140 */
 typedef struct store_get_payment_row {
@@ -690,6 +804,8 @@ typedef struct store_get_payment_row {
 } store_get_payment_row;
 
 int store_get_payment(pgc_db *db, int32_t id, store_get_payment_row *row, pgc_error *err);
+int store_get_payment_send(pgc_async *a, int32_t id, pgc_call **call, pgc_error *err);
+int store_get_payment_recv(pgc_call *call, store_get_payment_row *row, pgc_error *err);
 void store_get_payment_row_clear(store_get_payment_row *row);
 
 /* CopyPayments :copyfrom, tests/emit/schema/queries.sql:143 */
@@ -704,6 +820,9 @@ int store_copy_payments(pgc_db *db, const store_copy_payments_params *rows, size
 /* ShipItem :execrows, tests/emit/schema/queries.sql:146 */
 int store_ship_item(pgc_db *db, store_mood mood, const char *code, int64_t *affected,
                     pgc_error *err);
+int store_ship_item_send(pgc_async *a, store_mood mood, const char *code, pgc_call **call,
+                         pgc_error *err);
+int store_ship_item_recv(pgc_call *call, int64_t *affected, pgc_error *err);
 
 /* AllNumbers :many, tests/emit/schema/queries.sql:151 */
 typedef struct store_all_numbers_row {
@@ -716,6 +835,8 @@ typedef pgc_rows store_all_numbers_iter;
 int store_all_numbers_open(pgc_db *db, store_all_numbers_iter *it, pgc_error *err);
 int store_all_numbers_next(store_all_numbers_iter *it, store_all_numbers_row *row, pgc_error *err);
 void store_all_numbers_close(store_all_numbers_iter *it);
+int store_all_numbers_send(pgc_async *a, pgc_call **call, pgc_error *err);
+int store_all_numbers_recv(pgc_call *call, int i, store_all_numbers_row *row, pgc_error *err);
 
 /* RenoteNumber :one, tests/emit/schema/queries.sql:154 */
 typedef struct store_renote_number_row {
@@ -727,10 +848,16 @@ typedef struct store_renote_number_row {
 
 int store_renote_number(pgc_db *db, const char *note, int32_t n, store_renote_number_row *row,
                         pgc_error *err);
+int store_renote_number_send(pgc_async *a, const char *note, int32_t n, pgc_call **call,
+                             pgc_error *err);
+int store_renote_number_recv(pgc_call *call, store_renote_number_row *row, pgc_error *err);
 void store_renote_number_row_clear(store_renote_number_row *row);
 
 /* PutWeight :exec, tests/emit/schema/queries.sql:157 */
 int store_put_weight(pgc_db *db, int32_t id, int32_t w, const char *tag, pgc_error *err);
+int store_put_weight_send(pgc_async *a, int32_t id, int32_t w, const char *tag, pgc_call **call,
+                          pgc_error *err);
+int store_put_weight_recv(pgc_call *call, pgc_error *err);
 
 /* HeavierThan :many, tests/emit/schema/queries.sql:160 */
 typedef struct store_heavier_than_row {
@@ -745,6 +872,8 @@ int store_heavier_than_open(pgc_db *db, int32_t w, store_heavier_than_iter *it, 
 int store_heavier_than_next(store_heavier_than_iter *it, store_heavier_than_row *row,
                             pgc_error *err);
 void store_heavier_than_close(store_heavier_than_iter *it);
+int store_heavier_than_send(pgc_async *a, int32_t w, pgc_call **call, pgc_error *err);
+int store_heavier_than_recv(pgc_call *call, int i, store_heavier_than_row *row, pgc_error *err);
 
 #ifdef __cplusplus
 }
