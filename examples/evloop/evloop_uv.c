@@ -11,6 +11,8 @@
  *
  *   usage: evloop_uv [CONNINFO]   (default: $PGC_TEST_CONNINFO)
  */
+#define _POSIX_C_SOURCE 200809L /* uv.h uses POSIX threads' types */
+
 #include <stdio.h>
 #include <stdlib.h>
 
