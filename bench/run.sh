@@ -115,7 +115,7 @@ pgbench_case() {
     echo
     echo "#### 8b. The server's reference: pgbench, 4 connections, one thread (median of $REPS runs of 3 s)"
     echo
-    echo "| command | layout | tps median | min | max | µs/op (median) |"
+    echo "| command | layout | tps median | min | max | µs per transaction (1 / median tps) |"
     echo "|---|---|---:|---:|---:|---:|"
     for f in s_same s_cross f_same f_cross; do
         case $f in
