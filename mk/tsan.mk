@@ -7,6 +7,8 @@
 # its own with +=).
 
 TSAN_TESTS += test_pool
+# non-blocking calls: pgc_asyncs of two threads on one db
+TSAN_TESTS += test_async
 # fuzz/threads.c: a randomized workload of 8 threads on one pool, built
 # like a test suite (its binary is build/tsan/tests/threads).
 TSAN_TESTS += threads

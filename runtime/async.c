@@ -435,12 +435,18 @@ static void note_failure(aconn *ac, const pgc_call *call)
     }
 }
 
+static int is_sqlstate(const PGresult *res, const char *state)
+{
+    const char *s = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    return s && strcmp(s, state) == 0;
+}
+
 static void on_prepare_result(aconn *ac, item *it, const PGresult *res, ExecStatusType st)
 {
     const pgc_rendered *r = it->r;
     int ok = st == PGRES_COMMAND_OK;
     if (it->kind == ITEM_DEALLOCATE) {
-        if (ok)
+        if (ok || is_sqlstate(res, "26000")) /* gone either way */
             pgc_prepared_remove(&ac->c->stale, r->name, r->name_hash);
     } else {
         pgc_prepared_remove(&ac->preparing, r->name, r->name_hash);
@@ -454,12 +460,6 @@ static void on_prepare_result(aconn *ac, item *it, const PGresult *res, ExecStat
     }
 }
 
-static int is_sqlstate(const PGresult *res, const char *state)
-{
-    const char *s = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-    return s && strcmp(s, state) == 0;
-}
-
 /* The result of a call's execution: kept on the call until its sync. */
 static void on_call_result(aconn *ac, item *it, PGresult *res, ExecStatusType st)
 {
@@ -467,8 +467,14 @@ static void on_call_result(aconn *ac, item *it, PGresult *res, ExecStatusType st
     int prep_failed = ac->prep_failed;
     ac->prep_failed = 0;
     int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
-    if (!ok && st != PGRES_PIPELINE_ABORTED && call->r && !(it->relies && is_sqlstate(res, "26000")))
-        pgc_conn_forget_stale(ac->c, res, call->r); /* no retry: the call fails */
+    /* A stale plan or a forgotten statement: the connection forgets it (no
+       retry: the call fails).  Only once: other calls of it already in
+       flight fail alike, and a call relying on another's Parse that failed
+       finds it "does not exist" (26000) without the connection forgetting
+       the rest. */
+    if (!ok && st != PGRES_PIPELINE_ABORTED && call->r && !it->relies
+        && pgc_prepared_has(&ac->c->prepared, call->r->name, call->r->name_hash))
+        pgc_conn_forget_stale(ac->c, res, call->r);
     if (call->done) { /* completed early: the result is dropped */
         PQclear(res);
         return;
@@ -1105,8 +1111,8 @@ static void release_conns(pgc_async *a)
         ac->lost = 1;
         tell_watch(a, ac);
         int in_flight = ac->count != 0; /* the await list was collected: its syncs are items */
-        if (a->on_scope && !ac->broken && PQstatus(ac->c->pg) == CONNECTION_OK && in_flight)
-            drain(ac);
+        if (a->on_scope && !ac->broken && PQstatus(ac->c->pg) == CONNECTION_OK)
+            drain(ac); /* also leaves pipeline and non-blocking mode */
         give_back(a, ac, ac->broken || (in_flight && !a->on_scope));
         ac->count = ac->head = 0;
         pgc_prepared_clear(&ac->preparing);

@@ -763,6 +763,19 @@ int pgc_batch_end(pgc_batch *b, pgc_error *err);
  * pgc_async_close.  The caller owns every pgc_call it is given and frees
  * it with pgc_call_free(), in the done function or later; a call freed
  * before it completes is cancelled and its done function is not run.
+ *
+ * A call completes when its sync has been read, so its outcome includes
+ * its commit (a deferred constraint that fails at commit is the call's
+ * error).  A done function may send, cancel and free calls and close the
+ * pgc_async, but not call pgc_async_process, pgc_async_wait or
+ * pgc_pipe_run (PGC_EINVAL).  The descriptors are for a level-triggered
+ * loop (poll, epoll's default, libuv, libev).
+ *
+ * A connection that dies completes its calls (PGC_ECONNLOST, or the error
+ * already read for one) and leaves the pgc_async, which goes on with the
+ * others; no connection replaces it.  Once none is left every send fails
+ * with PGC_ECONNLOST: close the pgc_async and open another (the pool then
+ * opens new connections).
  */
 typedef struct pgc_async pgc_async;
 typedef struct pgc_call pgc_call;
@@ -802,7 +815,11 @@ int pgc_async_open(pgc_db *db, const pgc_async_options *opt, pgc_async **out,
  * Completes every call still in flight with PGC_ECLOSED (running their
  * done functions), gives the connections back (a connection with a call
  * in flight is closed, not reused) and frees a.  NULL is accepted.  The
- * calls stay the caller's to free.
+ * calls stay the caller's to free.  Opened on a transaction scope, whose
+ * connection cannot be closed, it waits instead for the calls in flight
+ * to end on the server (their results dropped) and gives the connection
+ * back to the scope out of pipeline mode.  May be called from a done
+ * function (a is freed when the loop's call returns).
  */
 void pgc_async_close(pgc_async *a);
 
@@ -878,7 +895,13 @@ int pgc_call_result(pgc_call *call, pgc_result **res, pgc_error *err);
  * function runs) and its result, when it comes, is dropped.  A call the
  * server is running is cancelled there too (libpq's cancel request; with
  * libpq 15 this opens a short connection to the server, which is the one
- * moment pgc_async waits).  Does nothing to a completed call.
+ * moment pgc_async waits).  Does nothing to a completed call.  A call
+ * queued behind others on its connection is not running yet: it still runs
+ * on the server when its turn comes (outside a transaction its effects
+ * stay), its result dropped.  The cancel request names the backend, not
+ * the call: one that reaches the server just after the call ended cancels
+ * the next call on that connection, which then fails with PGC_ECANCELED.
+ * A timeout cancels as this does.
  */
 void pgc_call_cancel(pgc_call *call);
 
@@ -893,7 +916,13 @@ void pgc_call_free(pgc_call *call);
  * pgc_async_rollback send the end, give the call that reports it in *out
  * (may be NULL), and free tx at once; the connection serves a's other
  * calls again after it.  Closing a ends its open transactions (rolled
- * back).
+ * back; the transaction handles are freed with a).  While every
+ * connection of a serves a transaction, a's own sends and another begin
+ * fail with PGC_EBUSY.  Not nested (a transaction is begun on a pgc_async
+ * opened on a db: PGC_EINVAL on a transaction or a pipe, PGC_ETXSTATE on
+ * one opened on a transaction scope).  pgc_async_pending(tx) counts tx's
+ * calls; pgc_async_wait and pgc_async_process on tx act on a as a whole.
+ * pgc_async_close(tx) is pgc_async_rollback(tx, NULL, NULL).
  */
 int pgc_async_begin(pgc_async *a, pgc_async **tx, pgc_error *err);
 int pgc_async_commit(pgc_async *tx, pgc_call **out, pgc_error *err);
