@@ -400,8 +400,12 @@ static void async__atomic_pipe__a_failure_in_the_middle_keeps_nothing(void **sta
 
     pgc_async *p;
     pgc_call *add, *dup, *read;
+    pgc_call *del, *rows, *list;
     assert_ok(pgc_pipe_begin(f->db, PGC_PIPE_ATOMIC, &p, &err), &err);
     send_three(p, &add, &dup, &read);
+    assert_ok(store_delete_item_send(p, "x", &del, &err), &err);
+    assert_ok(store_fill_numbers_send(p, 2, &rows, &err), &err);
+    assert_ok(store_list_numbers_send(p, 2, &list, &err), &err);
     assert_int_equal(pgc_pipe_run(p, &err), PGC_ESQL);
     assert_string_equal(err.sqlstate, "23505");
 
@@ -414,9 +418,22 @@ static void async__atomic_pipe__a_failure_in_the_middle_keeps_nothing(void **sta
     assert_int_equal(store_number_by_n_recv(read, &row, &err), PGC_ESQL);
     assert_non_null(strstr(err.message, "not run"));
     assert_null(row.result);
+    /* the other kinds after it: their outputs cleared */
+    pgc_result *res = (pgc_result *)&err;
+    assert_int_equal(store_delete_item_recv(del, &res, &err), PGC_ESQL);
+    assert_null(res);
+    int64_t n = -1;
+    assert_int_equal(store_fill_numbers_recv(rows, &n, &err), PGC_ESQL);
+    assert_int_equal(n, 0);
+    store_list_numbers_row lr = {.n = 7};
+    assert_int_equal(store_list_numbers_recv(list, 0, &lr, &err), PGC_ESQL);
+    assert_int_equal(lr.n, 0);
     pgc_call_free(add);
     pgc_call_free(dup);
     pgc_call_free(read);
+    pgc_call_free(del);
+    pgc_call_free(rows);
+    pgc_call_free(list);
 
     /* nothing was kept; the pipe runs again */
     pgc_call *again;
