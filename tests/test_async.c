@@ -974,6 +974,29 @@ static void async__stale_statement__fails_then_prepared_again(void **state)
     assert_pool_idle(f->db);
 }
 
+/* A COPY cannot run as a non-blocking call: it fails, its connection goes, the rest goes on. */
+static void async__copy_call__refused_the_rest_goes_on(void **state)
+{
+    fixture *f = *state;
+    pgc_error err = {0};
+    static const pgc_stmt copy_out = {"copy_out", "COPY (SELECT 1) TO STDOUT", 0, NULL, 0, NULL, 0, 0};
+    pgc_async *a;
+    pgc_async_options opt = {.connections = 2};
+    assert_ok(pgc_async_open(f->db, &opt, &a, &err), &err);
+    pgc_call *c, *other;
+    assert_ok(pgc_async_query(a, &copy_out, NULL, NULL, NULL, &c, &err), &err);
+    assert_ok(pgc_async_wait(a, 10000, &err), &err);
+    assert_int_equal(pgc_call_status(c, &err), PGC_EINVAL);
+    assert_non_null(strstr(err.message, "COPY"));
+    pgc_call_free(c);
+    assert_ok(send1(a, &backend_pid, NULL, &other, &err), &err);
+    assert_ok(pgc_async_wait(a, 10000, &err), &err);
+    assert_ok(pgc_call_status(other, &err), &err);
+    pgc_call_free(other);
+    pgc_async_close(a);
+    assert_pool_idle(f->db);
+}
+
 /* statements=unnamed: no Parse, every call parsed with its execution. */
 static void async__unnamed_statements(void **state)
 {
@@ -1072,6 +1095,7 @@ int main(void)
         BOTH_MODES(async__poll_loop_with_watches),
         BOTH_MODES(async__done_functions_send_free_and_close),
         BOTH_MODES(async__unnamed_statements),
+        BOTH_MODES(async__copy_call__refused_the_rest_goes_on),
         BOTH_MODES(async__stale_statement__fails_then_prepared_again),
         BOTH_MODES(async__two_threads_on_one_db),
     };
