@@ -6,8 +6,8 @@
  * repeated.  Prints markdown tables on stdout.  Uses the items table
  * `client setup` loaded.
  *
- *   async [-r REPS] [-l LAYOUT] throughput   8. 256 lookups in flight over 4 connections
- *   async [-r REPS] [-l LAYOUT] pipe         9. 3 different queries: one round trip or 3
+ *   async [-r REPS] [-l LAYOUT] throughput   9. 256 lookups in flight over 4 connections
+ *   async [-r REPS] [-l LAYOUT] pipe        10. 3 different queries: one round trip or 3
  *   async one CASE VARIANT N                 one variant once, for callgrind
  *
  * Connects with $PGC_TEST_CONNINFO (pgc-tmpcluster sets it).
@@ -29,11 +29,11 @@
 
 #define ITEMS 1000000      /* rows in items (client setup) */
 #define IDS 20000          /* the keys looked up, in this order, again and again */
-#define CONNS 4            /* case 8: connections */
-#define WINDOW 256         /* case 8: calls in flight */
+#define CONNS 4            /* case 9: connections */
+#define WINDOW 256         /* case 9: calls in flight */
 #define PER_CONN (WINDOW / CONNS)
 #define THROUGHPUT_CALLS 50000
-#define PIPE_OPS 1000      /* case 9: pages of 3 queries */
+#define PIPE_OPS 1000      /* case 10: pages of 3 queries */
 #define PAGE_ROWS 10       /* ItemsAfter's LIMIT */
 #define COUNT_SPAN 100     /* CountItemsBetween's hi - lo + 1 */
 
@@ -119,7 +119,7 @@ static int64_t decode_lookup(const PGresult *res)
     return id;
 }
 
-/* ---- case 8: non-blocking throughput, hand-written libpq ------------------ */
+/* ---- case 9: non-blocking throughput, hand-written libpq ------------------ */
 
 /*
  * Four non-blocking connections in pipeline mode, 64 calls in flight on
@@ -249,7 +249,7 @@ static int hand_throughput_burst(int n)
     return hand_throughput(n);
 }
 
-/* ---- case 8: non-blocking throughput, pgc --------------------------------- */
+/* ---- case 9: non-blocking throughput, pgc --------------------------------- */
 
 /*
  * The generated benchq_get_item_send on a pgc_async of 4 connections, 256
@@ -334,7 +334,7 @@ static int pgc_throughput(int n)
     return 0;
 }
 
-/* ---- case 9: a pipeline of 3 different queries ---------------------------- */
+/* ---- case 10: a pipeline of 3 different queries --------------------------- */
 
 /*
  * One "page": an item, the 10 items after it, and how many items lie in
@@ -599,11 +599,11 @@ static void case_throughput(void)
          {0}},
     };
     run_side_by_side(v, 3, THROUGHPUT_CALLS, 2000);
-    print_table("8. Non-blocking throughput: point lookups, 256 in flight over 4 connections, one "
+    print_table("9. Non-blocking throughput: point lookups, 256 in flight over 4 connections, one "
                 "thread, 50,000 calls",
                 v, 3, 1);
     print_target_header();
-    print_speed_target("8. async throughput", &v[0], &v[1], 0.95);
+    print_speed_target("9. async throughput", &v[0], &v[1], 0.95);
     pgc_async_close(async_a);
     if (pgc_db_close(async_db) != PGC_OK)
         die("pgc_db_close", "busy");
@@ -621,13 +621,13 @@ static void case_pipe(void)
         {"libpq pipeline mode, 3 PQsendQueryPrepared, one Sync", hand_page_pipe, {0}},
     };
     run_side_by_side(v, 4, PIPE_OPS, 50);
-    print_table("9. A pipeline of 3 different queries (an item, the 10 after it, a count), 1,000 "
+    print_table("10. A pipeline of 3 different queries (an item, the 10 after it, a count), 1,000 "
                 "pages; per page",
                 v, 4, 0);
     print_target_header();
-    print_speed_target("9. pipeline", &v[1], &v[0], 2.5);
-    print_speed_target("9. pipeline (limit)", &v[3], &v[2], 2.5);
-    printf("| 9. pipeline, pgc against libpq (%s) | time of %s / %s | %.2f | | |\n", layout,
+    print_speed_target("10. pipeline", &v[1], &v[0], 2.5);
+    print_speed_target("10. pipeline (limit)", &v[3], &v[2], 2.5);
+    printf("| 10. pipeline, pgc against libpq (%s) | time of %s / %s | %.2f | | |\n", layout,
            v[1].name, v[3].name,
            bench_summarise(v[1].samples, reps).median / bench_summarise(v[3].samples, reps).median);
     PQfinish(pipe_pg);

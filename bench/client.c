@@ -33,6 +33,7 @@
 #include "benchq.h"
 #include "ecpg_cases.h"
 #include "pgc.h"
+#include "trace_hooks.h"
 
 #define ITEMS 1000000       /* rows in items */
 #define LOOKUPS 20000       /* case 1 */
@@ -179,6 +180,33 @@ static int lookup_pgc(int n)
         benchq_get_item_row_clear(&row);
     }
     return 0;
+}
+
+/*
+ * What the trace hook costs (BENCHMARKS.md, "Tracing"): the same lookups
+ * with a pool hook that does nothing, and with README's latency histogram
+ * (examples/trace/trace_hooks.c).  Set before the warm-up and again before
+ * the measured run.
+ */
+static void empty_hook(const pgc_trace_event *ev, void *ud)
+{
+    (void)ev;
+    (void)ud;
+}
+
+static void trace_empty(void)
+{
+    pgc_pool_set_trace(pgc_db_pool(db), empty_hook, NULL);
+}
+
+static void trace_histogram(void)
+{
+    static latency_hist hist;
+    static int ready;
+    if (!ready)
+        latency_hist_init(&hist);
+    ready = 1;
+    pgc_pool_set_trace(pgc_db_pool(db), latency_hist_hook, &hist);
 }
 
 /* The physical limit: a named prepared statement, binary in and out. */
@@ -888,6 +916,8 @@ static int one(const char *case_name, const char *variant_name, int n)
         void (*before)(void);
     } all[] = {
         {"lookup", "pgc", lookup_pgc, NULL},
+        {"lookup", "pgc-trace-empty", lookup_pgc, trace_empty},
+        {"lookup", "pgc-trace-histogram", lookup_pgc, trace_histogram},
         {"lookup", "hand", lookup_hand, NULL},
         {"lookup", "naive", lookup_naive, NULL},
         {"lookup", "ecpg", lookup_ecpg_default, NULL},

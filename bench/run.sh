@@ -91,9 +91,9 @@ generator_case() {
     echo "| 5. generator | CPU at full size / (4 x CPU at 1/4 size) | $r | <= 1.20 | $(verdict "$r" "<=" 1.2) |"
 }
 
-# Case 8's server reference: pgbench with the same 4 connections (one
+# Case 9's server reference: pgbench with the same 4 connections (one
 # call in flight on each, not pipelined), -S on its own table at scale 10
-# (1,000,000 accounts, as items) and the same lookup as case 8 on items;
+# (1,000,000 accounts, as items) and the same lookup as case 9 on items;
 # each in both layouts, 3 s per run, runs alternated.
 pgbench_case() {
     pgbench -i -s 10 -q >/dev/null 2>&1
@@ -113,14 +113,14 @@ pgbench_case() {
             | tps >> "$WORK/pgb_f_cross.txt"
     done
     echo
-    echo "#### 8b. The server's reference: pgbench, 4 connections, one thread (median of $REPS runs of 3 s)"
+    echo "#### 9b. The server's reference: pgbench, 4 connections, one thread (median of $REPS runs of 3 s)"
     echo
     echo "| command | layout | tps median | min | max | µs per transaction (1 / median tps) |"
     echo "|---|---|---:|---:|---:|---:|"
     for f in s_same s_cross f_same f_cross; do
         case $f in
         s_*) what='`pgbench -S -M prepared -c 4 -j 1` (scale 10)' ;;
-        f_*) what='`pgbench -f lookup.sql -M prepared -c 4 -j 1` (case 8'"'"'s lookup on items)' ;;
+        f_*) what='`pgbench -f lookup.sql -M prepared -c 4 -j 1` (case 9'"'"'s lookup on items)' ;;
         esac
         case $f in *_same) where="same CPU" ;; *) where="cross CPU" ;; esac
         stats < "$WORK/pgb_$f.txt" | awk -v what="$what" -v where="$where" \
@@ -157,7 +157,7 @@ taskset -c "${BENCH_OTHER_CPU:-0}" "$C" -r "$REPS" -l "cross CPU" insert
 # What reset=discard_all and the stream guard of data-changing statements cost.
 "$C" -r "$REPS" -l "same CPU" hygiene
 
-# Cases 8 and 9 (issue 14): pgc_async and pipes against hand-written
+# Cases 9 and 10 (issue 14): pgc_async and pipes against hand-written
 # libpq, in both layouts, and pgbench as the server's reference.
 "$A" -r "$REPS" -l "same CPU" throughput pipe
 taskset -c "${BENCH_OTHER_CPU:-0}" "$A" -r "$REPS" -l "cross CPU" throughput pipe
@@ -190,10 +190,10 @@ p=$(instr scan single 100000)
 echo "| scan, per row: libpq single-row mode (pgc streams this way) | 100000 | | $p | |"
 p=$(instr_of "$A" throughput pgc 20000)
 h=$(instr_of "$A" throughput hand 20000)
-echo "| 8. async point lookup, 256 in flight over 4 connections (libpq: a Sync per call) | 20000 | $p | $h | $(ratio "$p" "$h") |"
+echo "| 9. async point lookup, 256 in flight over 4 connections (libpq: a Sync per call) | 20000 | $p | $h | $(ratio "$p" "$h") |"
 p=$(instr_of "$A" pipe pgc 2000)
 h=$(instr_of "$A" pipe hand 2000)
-echo "| 9. pipeline of 3 different queries, per page (libpq: pipeline mode) | 2000 | $p | $h | $(ratio "$p" "$h") |"
+echo "| 10. pipeline of 3 different queries, per page (libpq: pipeline mode) | 2000 | $p | $h | $(ratio "$p" "$h") |"
 echo
 echo "The other references, client instructions per operation (the server's work, such as ECPG's"
 echo "default mode parsing every statement again, is not in these):"
@@ -202,6 +202,24 @@ echo "| case | ops | libpq naive | ECPG default | ECPG -r prepare |"
 echo "|---|---:|---:|---:|---:|"
 echo "| point lookup | 2000 | $(instr lookup naive 2000) | $(instr lookup ecpg 2000) | $(instr lookup ecpg-prepare 2000) |"
 echo "| scan, per row (ECPG: cursor, FETCH 1000) | 100000 | $(instr scan naive 100000) | $(instr scan ecpg 100000) | |"
+
+# What the trace hook costs (README's "Tracing"): the same point lookups
+# with no hook, a pool hook that does nothing, and README's latency
+# histogram (examples/trace/trace_hooks.c).
+echo
+echo "#### Tracing: client instructions per point lookup (callgrind)"
+echo
+echo "| pool hook | instructions | over no hook |"
+echo "|---|---:|---:|"
+none=$(instr lookup pgc 2000)
+echo "| none | $none | |"
+for spec in "pgc-trace-empty an empty function" "pgc-trace-histogram latency histogram (examples/trace)"; do
+    set -- $spec
+    v=$1
+    shift
+    t=$(instr lookup "$v" 2000)
+    echo "| $* | $t | +$((t - none)) |"
+done
 
 generator_case
 

@@ -16,7 +16,7 @@
 BENCH_B      := $(B)/bench
 BENCH_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
                 -Wmissing-prototypes -O2 -g -D_POSIX_C_SOURCE=200809L -pthread $(DEPFLAGS)
-BENCH_INC    := -I bench -I runtime -I $(BENCH_B)/gen -I $(PG_INC)
+BENCH_INC    := -I bench -I runtime -I $(BENCH_B)/gen -I examples/trace -I $(PG_INC)
 BENCH_PROGS  := $(BENCH_B)/client $(BENCH_B)/async $(BENCH_B)/measure $(BENCH_B)/parse_only \
                 $(BENCH_B)/migrate_run
 
@@ -61,8 +61,13 @@ $(BENCH_B)/%.o: bench/%.c | $(BENCH_B)/gen/benchq.h
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) $(BENCH_INC) -c -o $@ $<
 
+# README's trace hooks, whose cost the lookup case measures.
+$(BENCH_B)/trace_hooks.o: examples/trace/trace_hooks.c
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) $(BENCH_INC) -c -o $@ $<
+
 $(BENCH_B)/client: $(BENCH_B)/client.o $(BENCH_B)/benchq.o $(BENCH_B)/ecpg_default.o \
-                   $(BENCH_B)/ecpg_prepare.o $(B)/libpgc.a
+                   $(BENCH_B)/ecpg_prepare.o $(BENCH_B)/trace_hooks.o $(B)/libpgc.a
 	$(CC) $(LDFLAGS) -o $@ $^ -lecpg -lpgtypes $(LDLIBS_RT)
 
 # Issue 14's cases: pgc_async and pipes against hand-written libpq.

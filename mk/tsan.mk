@@ -6,7 +6,7 @@
 # A suite that starts threads belongs in TSAN_TESTS (a fragment may add
 # its own with +=).
 
-TSAN_TESTS += test_pool
+TSAN_TESTS += test_pool test_trace
 # non-blocking calls: pgc_asyncs of two threads on one db
 TSAN_TESTS += test_async
 # fuzz/threads.c: a randomized workload of 8 threads on one pool, built

@@ -36,6 +36,8 @@ struct pgc_batch {
     int prep_failed_call;    /* a call whose Parse failed, and why */
     pgc_error prep_err;
     pgc_prepared_set preparing; /* Parse queued in this batch */
+    int64_t started;         /* pgc_trace_now_ns() at send when traced, else 0 */
+    int prepared_call;       /* the last call whose Parse succeeded, for the trace */
 };
 
 int pgc_batch_begin(pgc_db *db, pgc_batch **out, pgc_error *err)
@@ -158,6 +160,7 @@ int pgc_batch_send(pgc_batch *b, pgc_error *err)
     b->sent = 1;
     if (b->broken)
         return pgc_fail(err, PGC_ECONNLOST, "the batch failed while calls were queued");
+    b->started = pgc_tracing(b->db) ? pgc_trace_now_ns() : 0;
     if (PQpipelineSync(b->c->pg) != 1 || PQflush(b->c->pg) != 0) {
         b->broken = 1;
         int rc = pgc_fail_pq(err, b->c->pg, NULL, NULL);
@@ -196,6 +199,15 @@ static void note_failure(pgc_batch *b, const item *it)
     }
 }
 
+/* Reports a call's outcome to the trace hooks, as its result is read. */
+static void traced(pgc_batch *b, const item *it, const PGresult *res, int rc,
+                   const pgc_error *err)
+{
+    if (b->started && it && it->kind == ITEM_CALL)
+        pgc_trace(b->db, PGC_VIA_BATCH, it->r, NULL, b->c, b->started, res, rc, err,
+                  b->prepared_call == it->call);
+}
+
 /* The connection stopped answering in the middle of the batch. */
 static int lost(pgc_batch *b, const item *it, pgc_error *err)
 {
@@ -203,6 +215,7 @@ static int lost(pgc_batch *b, const item *it, pgc_error *err)
     int rc = pgc_fail_pq(err, b->c->pg, NULL, it ? it->r->stmt_name : NULL);
     if (rc == PGC_EINVAL)
         rc = pgc_fail(err, PGC_EINTERNAL, "the batch's results ended early");
+    traced(b, it, NULL, rc, err);
     return rc;
 }
 
@@ -225,6 +238,7 @@ static int read_call(pgc_batch *b, PGresult **out, pgc_error *err)
         int aborted = st == PGRES_PIPELINE_ABORTED;
         if (it->kind != ITEM_CALL) {
             if (ok && it->kind == ITEM_PREPARE) {
+                b->prepared_call = it->call;
                 if (pgc_prepared_add(&b->c->prepared, it->r->name, it->r->name_hash) != PGC_OK)
                     b->c->broken = 1; /* cannot remember it: retire the connection */
             } else if (ok) {
@@ -240,25 +254,26 @@ static int read_call(pgc_batch *b, PGresult **out, pgc_error *err)
             continue;
         }
         int rc = PGC_OK;
+        const pgc_error *why = err;
         if (ok) {
-            if (out)
-                *out = res;
-            else
-                PQclear(res);
+            /* handed out (or dropped) once traced */
         } else if (aborted && b->prep_failed_call == it->call) {
             rc = b->prep_err.code;
+            why = &b->prep_err;
             if (err)
                 *err = b->prep_err;
-            PQclear(res);
         } else if (aborted) {
             rc = not_run(b, it, err);
-            PQclear(res);
         } else {
             pgc_conn_forget_stale(b->c, res, it->r);
             rc = pgc_fail_stmt(err, b->c, res, it->r);
             note_failure(b, it);
-            PQclear(res);
         }
+        traced(b, it, res, rc, why);
+        if (ok && out)
+            *out = res;
+        else
+            PQclear(res);
         end_item(pg);
         return rc;
     }

@@ -23,6 +23,7 @@ struct pgc_copy {
     int in_copy;          /* the server is still in COPY IN */
     int rc;               /* first failure (sticky), PGC_OK if none */
     pgc_error first;      /* its record */
+    int64_t started;      /* pgc_trace_now_ns() at begin when traced, else 0 */
     size_t len;
     unsigned char buf[COPY_BUF_SIZE];
 };
@@ -375,6 +376,7 @@ int pgc_copy_begin(pgc_db *db, const pgc_stmt *stmt, pgc_copy **out, pgc_error *
         return rc;
     }
     c->c->queries++;
+    c->started = pgc_tracing(db) ? pgc_trace_now_ns() : 0;
     /* The extended protocol runs exactly one statement. */
     PGresult *res = PQexecParams(c->c->pg, c->r->sql, 0, NULL, NULL, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(res);
@@ -396,6 +398,8 @@ int pgc_copy_begin(pgc_db *db, const pgc_stmt *stmt, pgc_copy **out, pgc_error *
     } else {
         rc = pgc_fail_stmt(err, c->c, res, c->r);
     }
+    if (rc != PGC_OK && c->started)
+        pgc_trace(db, PGC_VIA_COPY, c->r, NULL, c->c, c->started, res, rc, err, false);
     PQclear(res);
     if (rc == PGC_OK) {
         unsigned char header[19];
@@ -413,6 +417,7 @@ int pgc_copy_begin(pgc_db *db, const pgc_stmt *stmt, pgc_copy **out, pgc_error *
 
 int pgc_copy_end(pgc_copy *c, int64_t *rows, pgc_error *err)
 {
+    int64_t copied = 0;
     if (rows)
         *rows = 0;
     if (!c)
@@ -428,8 +433,9 @@ int pgc_copy_end(pgc_copy *c, int64_t *rows, pgc_error *err)
                 c->in_copy = 0;
                 PGresult *res = PQgetResult(c->c->pg);
                 if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+                    copied = strtoll(PQcmdTuples(res), NULL, 10);
                     if (rows)
-                        *rows = strtoll(PQcmdTuples(res), NULL, 10);
+                        *rows = copied;
                 } else {
                     c->rc = pgc_fail_stmt(&c->first, c->c, res, c->r);
                 }
@@ -438,6 +444,9 @@ int pgc_copy_end(pgc_copy *c, int64_t *rows, pgc_error *err)
         }
     }
     int rc = c->rc;
+    if (c->started)
+        pgc_trace_as(c->db, PGC_VIA_COPY, c->r->stmt_name, c->r->sql, c->c, c->started, NULL,
+                     rc == PGC_OK ? copied : 0, rc, &c->first, false);
     if (rc != PGC_OK) {
         if (rows)
             *rows = 0;
@@ -450,6 +459,10 @@ int pgc_copy_end(pgc_copy *c, int64_t *rows, pgc_error *err)
 
 void pgc_copy_abort(pgc_copy *c)
 {
-    if (c)
-        finish(c, "aborted by pgc_copy_abort");
+    if (!c)
+        return;
+    if (c->started) /* ended by the client: canceled, unless it failed before */
+        pgc_trace_as(c->db, PGC_VIA_COPY, c->r->stmt_name, c->r->sql, c->c, c->started, NULL, 0,
+                     c->rc != PGC_OK ? c->rc : PGC_ECANCELED, &c->first, false);
+    finish(c, "aborted by pgc_copy_abort");
 }

@@ -69,6 +69,15 @@ void pgc_settings_free(pgc_settings *s);
 
 /* ---- pool.c ------------------------------------------------------------ */
 
+/* A trace hook and its user data (pgc_pool_set_trace). */
+typedef struct pgc_trace_hook {
+    pgc_trace_fn fn;
+    void *ud;
+} pgc_trace_hook;
+
+/* The pool's hook, where a db reads it (pgc_tracing). */
+const pgc_trace_hook *pgc_pool_hook(const pgc_pool *pool);
+
 /* A statement name prepared on one connection. */
 typedef struct pgc_prepared_set {
     char **names;     /* open addressing, NULL = empty */
@@ -151,9 +160,10 @@ struct pgc_db {
     pgc_pconn *conn;
     int depth;           /* 1 = transaction, 2+ = savepoint */
     int child_open;
-    /* a db (root) only: its trace hook (trace.c) */
+    /* a db (root) only: its trace hook (trace.c), and its pool's */
     pgc_trace_fn trace;
     void *trace_ud;
+    const pgc_trace_hook *pool_trace;
     /* a db (root) only, under lock: its open pgc_asyncs and pipes (async.c) */
     pgc_async *asyncs;
 };
@@ -253,12 +263,15 @@ void pgc_db_close_asyncs(pgc_db *root);
 
 /* ---- trace.c: the one statement hook (pgc_trace_fn) --------------------- */
 
-/* The pool's hook (pool.c keeps it). */
+/* The pool's hook (pool.c keeps it), fn and ud. */
 pgc_trace_fn pgc_pool_trace(const pgc_pool *pool, void **ud);
 
 /* True when a hook would see db's statements: test it before reading the
- * clock, so that an unset hook costs nothing more. */
-bool pgc_tracing(const pgc_db *db);
+ * clock, so that an unset hook costs two tests of a pointer and no call. */
+static inline bool pgc_tracing(const pgc_db *db)
+{
+    return db->root->trace || db->root->pool_trace->fn;
+}
 
 /* Nanoseconds on the monotonic clock. */
 int64_t pgc_trace_now_ns(void);
@@ -274,5 +287,14 @@ int64_t pgc_trace_now_ns(void);
 void pgc_trace(pgc_db *db, pgc_trace_via via, const pgc_rendered *r, const char *sql,
                const pgc_pconn *c, int64_t started, const PGresult *res, int rc,
                const pgc_error *err, bool prepared_now);
+
+/*
+ * pgc_trace for what has no pgc_rendered (a migration file: statement is
+ * its name) or counts its own rows (a stream's rows come one result each,
+ * a COPY's from its end): rows >= 0 is reported as is, < 0 read from res.
+ */
+void pgc_trace_as(pgc_db *db, pgc_trace_via via, const char *statement, const char *sql,
+                  const pgc_pconn *c, int64_t started, const PGresult *res, int64_t rows,
+                  int rc, const pgc_error *err, bool prepared_now);
 
 #endif /* PGC_INTERNAL_H */

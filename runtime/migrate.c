@@ -387,6 +387,7 @@ static int plan_make(plan *p, const pgc_migration_set *set, const char *schema,
 
 /* What a run needs to talk about its module and schema. */
 typedef struct run {
+    pgc_db *db;
     pgc_pconn *c;
     const char *module;
     const char *schema;        /* the db's, or NULL */
@@ -831,6 +832,15 @@ static int record(run *r, const planned *f, int64_t since, int commit, pgc_error
 
 /* ---- applying a file ------------------------------------------------------------- */
 
+/* Reports a file applied (or failing) to the trace hooks: its name for the
+ * statement, its rendered text for the SQL. */
+static void traced(run *r, const planned *f, int64_t started, int rc, const pgc_error *err)
+{
+    if (started)
+        pgc_trace_as(r->db, PGC_VIA_MIGRATE, f->m->name, f->sql, r->c, started, NULL, 0, rc,
+                     err, false);
+}
+
 /*
  * Runs text (part of f's rendered SQL from byte `base`) and reports a
  * failure by file, SQLSTATE and the line and column in the file.
@@ -865,10 +875,11 @@ static int apply_in_transaction(run *r, const planned *f, int allow, int *applie
     if (rc == PGC_OK)
         rc = still_pending(r, f, allow, &pending, err);
     if (rc == PGC_OK && pending) {
-        int64_t t0 = pgc_now_ms();
+        int64_t t0 = pgc_now_ms(), started = pgc_tracing(r->db) ? pgc_trace_now_ns() : 0;
         rc = run_text(r, f, f->sql, 0, err);
         if (rc == PGC_OK && (rc = record(r, f, t0, 1, err)) != PGC_OK)
             in_file(err, rc, f->m->name);
+        traced(r, f, started, rc, err);
     } else if (rc == PGC_OK && (rc = pgc_conn_command(r->c, "COMMIT", err)) != PGC_OK) {
         in_file(err, rc, f->m->name);
     }
@@ -896,7 +907,7 @@ static int apply_without_transaction(run *r, const planned *f, int allow, int *a
     if (rc == PGC_OK && pending) {
         pgc_span *spans = NULL;
         size_t n = 0;
-        int64_t t0 = pgc_now_ms();
+        int64_t t0 = pgc_now_ms(), started = pgc_tracing(r->db) ? pgc_trace_now_ns() : 0;
         rc = pgc_split_statements(f->sql, f->sql_len, &spans, &n, err);
         for (size_t i = 0; rc == PGC_OK && i < n; i++) {
             char *one = malloc(spans[i].len + 1);
@@ -920,6 +931,7 @@ static int apply_without_transaction(run *r, const planned *f, int allow, int *a
         free(spans);
         if (rc == PGC_OK && (rc = record(r, f, t0, 0, err)) != PGC_OK)
             in_file(err, rc, f->m->name);
+        traced(r, f, started, rc, err);
         *applied = rc == PGC_OK;
     }
     rollback_quietly(r);
@@ -967,6 +979,7 @@ static int run_open(run *r, plan *p, pgc_db *db, const pgc_migration_set *set,
         plan_free(p);
         return rc;
     }
+    r->db = db;
     r->module = set->module;
     r->schema = db->schema;
     r->schema_label = db->schema ? db->schema : "public";

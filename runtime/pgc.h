@@ -965,12 +965,13 @@ int pgc_pipe_run(pgc_async *p, pgc_error *err);
  * A hook called after every statement pgc runs for a db or pool: generated
  * calls, pgc_query, pgc_exec, streams, batches, COPY, non-blocking calls,
  * pipes and migrations.  The event and its strings are valid during the
- * call only.  Unset, it costs one test of a pointer per statement.
+ * call only.  Unset, it costs two tests of a pointer per statement.
  *
  *   static void slow_log(const pgc_trace_event *ev, void *ud)
  *   {
  *       if (ev->duration_ns > 100 * 1000000)
- *           fprintf(stderr, "slow: %s %.1f ms\n", ev->statement, ev->duration_ns / 1e6);
+ *           fprintf(stderr, "slow: %s %.1f ms\n", ev->statement ? ev->statement : ev->sql,
+ *                   ev->duration_ns / 1e6);
  *   }
  *   pgc_pool_set_trace(pool, slow_log, NULL);
  */
@@ -985,7 +986,8 @@ typedef enum pgc_trace_via {
 } pgc_trace_via;
 
 typedef struct pgc_trace_event {
-    const char *statement;  /* the query's name (pgc_stmt.name), NULL for pgc_exec */
+    const char *statement;  /* the query's name (pgc_stmt.name), a migration's file
+                               name; NULL for pgc_exec */
     const char *schema;     /* the db's schema; NULL standalone */
     const char *sql;        /* as sent, rendered for the schema */
     int64_t duration_ns;    /* from sending to the last of the result */

@@ -39,8 +39,7 @@ struct pgc_pool {
     waiter *head, *tail;
     int nwaiting;
     uint64_t opened, closed;
-    pgc_trace_fn trace;    /* pgc_pool_set_trace */
-    void *trace_ud;
+    pgc_trace_hook trace;  /* pgc_pool_set_trace */
 };
 
 int64_t pgc_now_ms(void)
@@ -748,12 +747,17 @@ void pgc_pool_set_trace(pgc_pool *pool, pgc_trace_fn fn, void *ud)
 {
     if (!pool)
         return;
-    pool->trace = fn;
-    pool->trace_ud = ud;
+    pool->trace.fn = fn;
+    pool->trace.ud = ud;
+}
+
+const pgc_trace_hook *pgc_pool_hook(const pgc_pool *pool)
+{
+    return &pool->trace;
 }
 
 pgc_trace_fn pgc_pool_trace(const pgc_pool *pool, void **ud)
 {
-    *ud = pool->trace_ud;
-    return pool->trace;
+    *ud = pool->trace.ud;
+    return pool->trace.fn;
 }

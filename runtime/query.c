@@ -167,6 +167,8 @@ int pgc_query(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
     if ((rc = pgc_db_conn_get(db, &c, err)) != PGC_OK)
         return rc;
 
+    int64_t started = pgc_tracing(db) ? pgc_trace_now_ns() : 0;
+    bool prepared_now = false;
     PGresult *res = NULL;
     if (c->unnamed) {
         /* statements=unnamed: parse, bind and execute in one call, so
@@ -179,9 +181,11 @@ int pgc_query(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
                                                               : pgc_fail_stmt(err, c, res, r);
     }
     for (int attempt = 0; !c->unnamed && attempt < 2; attempt++) {
-        if (!pgc_prepared_has(&c->prepared, r->name, r->name_hash)
-            && (rc = pgc_conn_prepare(c, r, err)) != PGC_OK)
-            break;
+        if (!pgc_prepared_has(&c->prepared, r->name, r->name_hash)) {
+            prepared_now = true;
+            if ((rc = pgc_conn_prepare(c, r, err)) != PGC_OK)
+                break;
+        }
         c->queries++;
         res = PQexecPrepared(c->pg, r->name, stmt->nparams, values, lengths, formats,
                              stmt->result_format);
@@ -198,6 +202,8 @@ int pgc_query(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
         rc = pgc_fail_stmt(err, c, res, r);
         break;
     }
+    if (started)
+        pgc_trace(db, PGC_VIA_QUERY, r, NULL, c, started, res, rc, err, prepared_now);
     pgc_db_conn_put(db, c);
     if (rc != PGC_OK) {
         PQclear(res);
@@ -275,9 +281,13 @@ int pgc_exec(pgc_db *db, const char *sql, pgc_result **out, pgc_error *err)
         return rc;
     pgc_pconn *c;
     if ((rc = pgc_db_conn_get(db, &c, err)) == PGC_OK) {
+        int64_t started = pgc_tracing(db) ? pgc_trace_now_ns() : 0;
         c->queries++;
         PGresult *res = PQexec(c->pg, rendered);
-        if ((rc = pgc_check_exec(c->pg, res, err)) != PGC_OK) {
+        rc = pgc_check_exec(c->pg, res, err);
+        if (started)
+            pgc_trace(db, PGC_VIA_EXEC, NULL, rendered, c, started, res, rc, err, false);
+        if (rc != PGC_OK) {
             pgc_locate_error(err, sql, len, rendered, rendered_len, &map);
             PQclear(res);
         } else if (out) {

@@ -25,7 +25,19 @@ struct pgc_stream {
     PGresult *row;           /* the row handed out last */
     PGresult *pending;       /* the first result, read by open */
     int guard;               /* GUARD_*: what the end commits, a close undoes */
+    int64_t started;         /* pgc_trace_now_ns() at open when traced, else 0 */
+    int64_t rows;            /* rows handed out */
+    bool prepared_now;       /* for the trace: prepared on c by this stream */
 };
+
+/* Reports the stream's statement to the trace hooks once it is over. */
+static void traced(pgc_stream *s, const PGresult *res, int rc, const pgc_error *err)
+{
+    if (s->started)
+        pgc_trace_as(s->root, PGC_VIA_STREAM, s->r->stmt_name, s->r->sql, s->c, s->started,
+                     res, s->rows, rc, err, s->prepared_now);
+    s->started = 0;
+}
 
 /* Runs the guard's opening command. */
 static int guard_begin(pgc_stream *s, pgc_error *err)
@@ -100,9 +112,11 @@ static int start(pgc_stream *s, const char *const *values, const int *lengths,
     const pgc_rendered *r = s->r;
     *retry = 0;
     int rc;
-    if (!c->unnamed && !pgc_prepared_has(&c->prepared, r->name, r->name_hash)
-        && (rc = pgc_conn_prepare(c, r, err)) != PGC_OK)
-        return rc;
+    if (!c->unnamed && !pgc_prepared_has(&c->prepared, r->name, r->name_hash)) {
+        s->prepared_now = true;
+        if ((rc = pgc_conn_prepare(c, r, err)) != PGC_OK)
+            return rc;
+    }
     c->queries++;
     int sent = c->unnamed
                    ? PQsendQueryParams(c->pg, r->sql, r->key.nparams, r->param_types, values,
@@ -144,6 +158,7 @@ static int start(pgc_stream *s, const char *const *values, const int *lengths,
         return PGC_OK;
     }
     rc = pgc_fail_stmt(err, c, res, r);
+    traced(s, res, rc, err);
     PQclear(res);
     return rc;
 }
@@ -172,6 +187,7 @@ int pgc_stream_open(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
     }
     s->db = db;
     s->root = db->root;
+    s->started = pgc_tracing(db) ? pgc_trace_now_ns() : 0;
     int retry = 0;
     for (int attempt = 0; attempt < 2; attempt++) {
         s->guard = s->r->reads_only ? GUARD_NONE : db->conn ? GUARD_SAVEPOINT : GUARD_BEGIN;
@@ -184,6 +200,7 @@ int pgc_stream_open(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
             break;
     }
     if (rc != PGC_OK) { /* the statement is over: nothing to cancel */
+        traced(s, NULL, rc, err);
         guard_undo(s, 1);
         give_back(s);
         pgc_db_count_open(s->root, -1);
@@ -213,12 +230,16 @@ int pgc_stream_next(pgc_stream *s, pgc_result **row, pgc_error *err)
     case PGRES_SINGLE_TUPLE:
         s->row = res;
         *row = (pgc_result *)res;
+        s->rows++;
         return PGC_OK;
     case PGRES_TUPLES_OK:
     case PGRES_COMMAND_OK:
+        if (s->started && PQresultStatus(res) == PGRES_COMMAND_OK)
+            s->rows = pgc_result_affected((pgc_result *)res); /* no RETURNING */
         PQclear(res);
         drain(s->c->pg);
         rc = guard_commit(s, err); /* read to its end: what it changed stays */
+        traced(s, NULL, rc, err);
         give_back(s);
         return rc != PGC_OK ? rc : PGC_DONE;
     case PGRES_EMPTY_QUERY:
@@ -237,6 +258,7 @@ int pgc_stream_next(pgc_stream *s, pgc_result **row, pgc_error *err)
     if (rc == PGC_OK || rc == PGC_EINVAL)
         rc = pgc_fail(err, PGC_ECONNLOST, "statement \"%s\": the stream ended without a result",
                       s->r->stmt_name);
+    traced(s, res, rc, err);
     PQclear(res);
     drain(s->c->pg);
     guard_undo(s, 1);
@@ -264,6 +286,7 @@ void pgc_stream_close(pgc_stream *s)
         return;
     PQclear(s->row);
     if (s->c) {
+        traced(s, NULL, PGC_OK, NULL); /* closed before its end */
         /* Rows are left unless open read the statement's end already. */
         int rows_left = !s->pending || PQresultStatus(s->pending) == PGRES_SINGLE_TUPLE;
         PQclear(s->pending);

@@ -17,12 +17,6 @@ void pgc_db_set_trace(pgc_db *db, pgc_trace_fn fn, void *ud)
     db->root->trace_ud = ud;
 }
 
-bool pgc_tracing(const pgc_db *db)
-{
-    void *ud;
-    return db->root->trace || pgc_pool_trace(db->pool, &ud);
-}
-
 int64_t pgc_trace_now_ns(void)
 {
     struct timespec ts;
@@ -30,28 +24,33 @@ int64_t pgc_trace_now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-void pgc_trace(pgc_db *db, pgc_trace_via via, const pgc_rendered *r, const char *sql,
-               const pgc_pconn *c, int64_t started, const PGresult *res, int rc,
-               const pgc_error *err, bool prepared_now)
+/* Rows returned by res, or affected by its command. */
+static int64_t rows_of(const PGresult *res)
+{
+    ExecStatusType st = PQresultStatus(res);
+    if (st == PGRES_TUPLES_OK || st == PGRES_SINGLE_TUPLE)
+        return PQntuples(res);
+    const char *n = PQcmdTuples((PGresult *)(uintptr_t)res);
+    return n && *n ? strtoll(n, NULL, 10) : 0;
+}
+
+void pgc_trace_as(pgc_db *db, pgc_trace_via via, const char *statement, const char *sql,
+                  const pgc_pconn *c, int64_t started, const PGresult *res, int64_t rows,
+                  int rc, const pgc_error *err, bool prepared_now)
 {
     pgc_trace_event ev;
     memset(&ev, 0, sizeof ev);
     ev.duration_ns = pgc_trace_now_ns() - started;
-    ev.statement = r ? r->stmt_name : NULL;
+    ev.statement = statement;
     ev.schema = db->root->schema;
-    ev.sql = r ? r->sql : sql;
+    ev.sql = sql;
     ev.code = rc;
     ev.sqlstate = "";
-    if (res) {
+    ev.rows = rows >= 0 ? rows : res ? rows_of(res) : 0;
+    if (res && rc != PGC_OK) {
         const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-        if (state && rc != PGC_OK)
+        if (state)
             ev.sqlstate = state;
-        if (PQresultStatus(res) == PGRES_TUPLES_OK || PQresultStatus(res) == PGRES_SINGLE_TUPLE)
-            ev.rows = PQntuples(res);
-        else {
-            const char *n = PQcmdTuples((PGresult *)(uintptr_t)res);
-            ev.rows = n && *n ? strtoll(n, NULL, 10) : 0;
-        }
     }
     if (rc != PGC_OK && !*ev.sqlstate && err && err->code == rc)
         ev.sqlstate = err->sqlstate;
@@ -61,10 +60,17 @@ void pgc_trace(pgc_db *db, pgc_trace_via via, const pgc_rendered *r, const char 
     }
     ev.prepared_now = prepared_now;
     ev.via = via;
-    void *ud;
-    pgc_trace_fn pool_fn = pgc_pool_trace(db->pool, &ud);
-    if (pool_fn)
-        pool_fn(&ev, ud);
+    const pgc_trace_hook *pool = db->root->pool_trace;
+    if (pool->fn)
+        pool->fn(&ev, pool->ud);
     if (db->root->trace)
         db->root->trace(&ev, db->root->trace_ud);
+}
+
+void pgc_trace(pgc_db *db, pgc_trace_via via, const pgc_rendered *r, const char *sql,
+               const pgc_pconn *c, int64_t started, const PGresult *res, int rc,
+               const pgc_error *err, bool prepared_now)
+{
+    pgc_trace_as(db, via, r ? r->stmt_name : NULL, r ? r->sql : sql, c, started, res, -1, rc,
+                 err, prepared_now);
 }
