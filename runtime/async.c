@@ -71,6 +71,8 @@ typedef struct aconn {
     pgc_error prep_err;     /* why */
     int seg_failed;         /* the segment's commit failed (at its sync): */
     pgc_error seg_err;
+    pgc_call *cancel_target; /* a cancel request was sent for it, its result not read */
+    int stray_cancel;       /* that request came after it ended: it may hit the next */
     int failed_index;       /* the first failed call of the segment (pipes) */
     char failed_name[128];
 } aconn;
@@ -349,6 +351,8 @@ static pgc_call *detach_calls(aconn *ac)
     ac->count = ac->head = 0;
     ac->ncalls = 0;
     ac->prep_failed = ac->seg_failed = 0;
+    ac->cancel_target = NULL;
+    ac->stray_cancel = 0;
     pgc_prepared_clear(&ac->preparing);
     return head;
 }
@@ -466,6 +470,16 @@ static void on_call_result(aconn *ac, item *it, PGresult *res, ExecStatusType st
     pgc_call *call = it->call;
     int prep_failed = ac->prep_failed;
     ac->prep_failed = 0;
+    /* A cancel request names the backend: one that came after its call
+       ended cancels whatever runs next (or nothing).  Said in that error. */
+    int stray = 0;
+    if (ac->cancel_target == call) {
+        ac->cancel_target = NULL;
+        ac->stray_cancel = st != PGRES_PIPELINE_ABORTED && !is_sqlstate(res, "57014");
+    } else if (ac->stray_cancel && st != PGRES_PIPELINE_ABORTED) {
+        stray = is_sqlstate(res, "57014");
+        ac->stray_cancel = 0;
+    }
     int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
     /* A stale plan or a forgotten statement: the connection forgets it (no
        retry: the call fails).  Only once: other calls of it already in
@@ -506,6 +520,9 @@ static void on_call_result(aconn *ac, item *it, PGresult *res, ExecStatusType st
                          : pgc_fail_pq(&e, ac->c->pg, res, call->sql);
         if (rc == PGC_EINVAL) /* no SQLSTATE: an empty query, a COPY */
             rc = e.code = PGC_ESQL;
+        if (stray)
+            pgc_error_prefix(&e, "a cancel request sent for an earlier call on this connection "
+                                 "arrived after that call ended: ");
         set_error(call, rc, &e);
         note_failure(ac, call);
     }
@@ -675,7 +692,8 @@ static void cancel_call(pgc_call *call, int rc, const char *why, int run_fn)
     aconn *ac = call->ac;
     if (ac && live(ac) && ac->cancel && running_on_server(ac, call)) {
         char errbuf[256];
-        PQcancel(ac->cancel, errbuf, sizeof errbuf); /* failing, the result just comes */
+        if (PQcancel(ac->cancel, errbuf, sizeof errbuf)) /* failing, the result just comes */
+            ac->cancel_target = call;
     }
     set_errorf(call, rc, "%s", why);
     if (!run_fn)
@@ -852,7 +870,8 @@ static int copy_params(pgc_call *call, int n, const char *const *values, const i
     size_t size = (size_t)n * (sizeof(char *) + 2 * sizeof(int)), data = 0;
     for (int i = 0; i < n; i++)
         if (values[i])
-            data += formats && formats[i] ? (size_t)(lengths ? lengths[i] : 0) : strlen(values[i]) + 1;
+            data += formats && formats[i] ? (size_t)(lengths ? lengths[i] : 0)
+                                          : strlen(values[i]) + 1;
     char *blob = malloc(size + data);
     if (!blob)
         return PGC_ENOMEM;
@@ -1024,7 +1043,8 @@ static int async_new(pgc_db *db, enum async_kind kind, int n, pgc_async **out, p
     int rc = PGC_OK;
     for (; a->nconns < n && rc == PGC_OK; a->nconns++) {
         pgc_pconn *c;
-        rc = a->on_scope ? pgc_db_hold(db, PGC_HELD_ASYNC, &c, err) : pgc_pool_get(db->pool, &c, err);
+        rc = a->on_scope ? pgc_db_hold(db, PGC_HELD_ASYNC, &c, err)
+                         : pgc_pool_get(db->pool, &c, err);
         if (rc != PGC_OK)
             break;
         rc = conn_setup(&a->conns[a->nconns], c, err);
@@ -1308,8 +1328,9 @@ static int wait_loop(pgc_async *root, int64_t until, pgc_error *err)
         for (int i = 0; i < n && r > 0 && !root->closed; i++) {
             if (!pfds[i].revents)
                 continue;
-            int events = (pfds[i].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL) ? PGC_WANT_READ : 0)
-                         | (pfds[i].revents & POLLOUT ? PGC_WANT_WRITE : 0);
+            short re = pfds[i].revents;
+            int events = (re & (POLLIN | POLLHUP | POLLERR | POLLNVAL) ? PGC_WANT_READ : 0)
+                         | (re & POLLOUT ? PGC_WANT_WRITE : 0);
             aconn *ac = conn_by_fd(root, pfds[i].fd);
             if (ac)
                 process_conn(root, ac, events);

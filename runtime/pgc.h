@@ -900,7 +900,8 @@ int pgc_call_result(pgc_call *call, pgc_result **res, pgc_error *err);
  * on the server when its turn comes (outside a transaction its effects
  * stay), its result dropped.  The cancel request names the backend, not
  * the call: one that reaches the server just after the call ended cancels
- * the next call on that connection, which then fails with PGC_ECANCELED.
+ * the next call on that connection, which then fails with PGC_ECANCELED
+ * and a message that says so.
  * A timeout cancels as this does.
  */
 void pgc_call_cancel(pgc_call *call);

@@ -302,6 +302,39 @@ static void async__cancel_running_and_queued(void **state)
     assert_int_equal(times_done(&log, queued), 1);
     pgc_call_free(running);
     pgc_call_free(queued);
+    /* the race the cancel request has: a call that ended on the server but
+       whose result is not read yet; the request hits the call after it */
+    pgc_call *ended, *victim;
+    pgc_result *res;
+    assert_ok(send1(a, &backend_pid, NULL, &ended, &err), &err);
+    assert_ok(pgc_async_wait(a, 10000, &err), &err);
+    assert_ok(pgc_call_result(ended, &res, &err), &err);
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM pg_stat_activity WHERE pid = %s AND state = 'active' "
+             "AND query LIKE '%%pg_sleep%%'", pgc_result_value(res, 0, 0));
+    pgc_result_free(res);
+    pgc_call_free(ended);
+    assert_ok(send1(a, &backend_pid, NULL, &ended, &err), &err);
+    assert_ok(send1(a, &sleep_for, "5", &victim, &err), &err);
+    /* nothing processed: ended's result waits unread while the server sleeps */
+    char *running_now = NULL;
+    for (int64_t t2 = now_ms(); now_ms() - t2 < 5000; ) {
+        free(running_now);
+        running_now = fixture_scalar(f, sql);
+        if (strcmp(running_now, "1") == 0)
+            break;
+    }
+    assert_string_equal(running_now, "1");
+    free(running_now);
+    pgc_call_cancel(ended);
+    int64_t t1 = now_ms();
+    assert_ok(pgc_async_wait(a, 10000, &err), &err);
+    assert_true(now_ms() - t1 < 4000);
+    assert_int_equal(pgc_call_status(victim, &err), PGC_ECANCELED);
+    assert_non_null(strstr(err.message, "arrived after that call ended"));
+    pgc_call_free(ended);
+    pgc_call_free(victim);
     /* the connection is fine */
     pgc_call *c;
     assert_ok(send1(a, &backend_pid, NULL, &c, &err), &err);
