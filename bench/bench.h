@@ -1,6 +1,7 @@
 /*
  * bench.h - what the benchmark programs share: the clock, repetitions
- * summarised as median/min/max, and the table rows they print.
+ * summarised as median/min/max, and PostgreSQL's binary (big-endian) forms
+ * of the integers and doubles they send and decode by hand.
  */
 #ifndef PGC_BENCH_H
 #define PGC_BENCH_H
@@ -42,6 +43,49 @@ static inline bench_stats bench_summarise(const double *samples, int n)
     s.max = sorted[n - 1];
     s.median = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     return s;
+}
+
+/* Big-endian integers and doubles: libpq's binary parameters and results. */
+static inline uint64_t get_be64(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | u[i];
+    return v;
+}
+
+static inline uint32_t get_be32(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    return (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 | u[3];
+}
+
+static inline void put_be64(char *p, uint64_t v)
+{
+    for (int i = 7; i >= 0; i--, v >>= 8)
+        p[i] = (char)(v & 0xff);
+}
+
+static inline void put_be32(char *p, uint32_t v)
+{
+    for (int i = 3; i >= 0; i--, v >>= 8)
+        p[i] = (char)(v & 0xff);
+}
+
+static inline double get_float8(const char *p)
+{
+    uint64_t u = get_be64(p);
+    double d;
+    memcpy(&d, &u, sizeof d);
+    return d;
+}
+
+static inline void put_float8(char *p, double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    put_be64(p, u);
 }
 
 #endif /* PGC_BENCH_H */

@@ -83,48 +83,6 @@ static void prepare_or_die(const char *name, const char *sql, int n, const Oid *
     PQclear(res);
 }
 
-static uint64_t get_be64(const char *p)
-{
-    const unsigned char *u = (const unsigned char *)p;
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = v << 8 | u[i];
-    return v;
-}
-
-static uint32_t get_be32(const char *p)
-{
-    const unsigned char *u = (const unsigned char *)p;
-    return (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 | u[3];
-}
-
-static void put_be64(char *p, uint64_t v)
-{
-    for (int i = 7; i >= 0; i--, v >>= 8)
-        p[i] = (char)(v & 0xff);
-}
-
-static void put_be32(char *p, uint32_t v)
-{
-    for (int i = 3; i >= 0; i--, v >>= 8)
-        p[i] = (char)(v & 0xff);
-}
-
-static double get_float8(const char *p)
-{
-    uint64_t u = get_be64(p);
-    double d;
-    memcpy(&d, &u, sizeof d);
-    return d;
-}
-
-static void put_float8(char *p, double d)
-{
-    uint64_t u;
-    memcpy(&u, &d, sizeof u);
-    put_be64(p, u);
-}
-
 /* Days from 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
 static int64_t days_from_civil(int64_t y, int m, int d)
 {

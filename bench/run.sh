@@ -16,6 +16,7 @@ set -eu
 B=${1:-build}
 BB=$B/bench
 C=$BB/client
+A=$BB/async
 M=$BB/measure
 REPS=${BENCH_REPS:-5}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pgc-bench-XXXXXX")
@@ -94,12 +95,13 @@ generator_case() {
 
 # Client-side cost per operation in instructions (callgrind counts only
 # inside measured(), the loop of one variant): stable under load.
-instr() { # CASE VARIANT N -> instructions per op
+instr_of() { # PROGRAM CASE VARIANT N -> instructions per op
     out=$WORK/cg.out
     valgrind --tool=callgrind --toggle-collect=measured --callgrind-out-file="$out" \
-        "$C" one "$1" "$2" "$3" >/dev/null 2>"$WORK/cg.err" || { cat "$WORK/cg.err" >&2; exit 1; }
-    awk -v n="$3" '/^(summary|totals):/ { t = $2 } END { printf "%.0f", t / n }' "$out"
+        "$1" one "$2" "$3" "$4" >/dev/null 2>"$WORK/cg.err" || { cat "$WORK/cg.err" >&2; exit 1; }
+    awk -v n="$4" '/^(summary|totals):/ { t = $2 } END { printf "%.0f", t / n }' "$out"
 }
+instr() { instr_of "$C" "$@"; } # CASE VARIANT N, of bench/client.c
 
 # The instruction table, and issue 14's three targets: pgc within 1.10x
 # of hand-written libpq per point lookup, per scanned row (against libpq's
@@ -122,6 +124,12 @@ instr_case() {
     done
     instr_single=$(instr scan single 100000)
     echo "| scan, per row: libpq single-row mode (pgc streams this way) | 100000 | | $instr_single | |"
+    p=$(instr_of "$A" throughput pgc 20000)
+    h=$(instr_of "$A" throughput hand 20000)
+    echo "| 9. async point lookup, 256 in flight over 4 connections (libpq: a Sync per call) | 20000 | $p | $h | $(ratio "$p" "$h") |"
+    p=$(instr_of "$A" pipe pgc 2000)
+    h=$(instr_of "$A" pipe hand 2000)
+    echo "| 10. pipeline of 3 different queries, per page (libpq: pipeline mode) | 2000 | $p | $h | $(ratio "$p" "$h") |"
     echo
     echo "| target | ratio | measured | goal | |"
     echo "|---|---|---:|---:|---|"
@@ -142,6 +150,43 @@ if [ "${2:-}" = instr ]; then
     instr_case
     exit 0
 fi
+
+# Case 9's server reference: pgbench with the same 4 connections (one
+# call in flight on each, not pipelined), -S on its own table at scale 10
+# (1,000,000 accounts, as items) and the same lookup as case 9 on items;
+# each in both layouts, 3 s per run, runs alternated.
+pgbench_case() {
+    pgbench -i -s 10 -q >/dev/null 2>&1
+    psql -X -q -c "VACUUM ANALYZE" >/dev/null
+    printf '\\set id random(1, 1000000)\nSELECT id, name, qty, price, created FROM items WHERE id = :id;\n' \
+        > "$WORK/lookup.sql"
+    other=${BENCH_OTHER_CPU:-0}
+    for f in s_same s_cross f_same f_cross; do : > "$WORK/pgb_$f.txt"; done
+    tps() { sed -n 's/^tps = \([0-9.]*\) .*/\1/p'; }
+    for r in $(seq "$REPS"); do
+        pgbench -n -S -M prepared -c 4 -j 1 -T 3 2>/dev/null | tps >> "$WORK/pgb_s_same.txt"
+        taskset -c "$other" pgbench -n -S -M prepared -c 4 -j 1 -T 3 2>/dev/null | tps \
+            >> "$WORK/pgb_s_cross.txt"
+        pgbench -n -f "$WORK/lookup.sql" -M prepared -c 4 -j 1 -T 3 2>/dev/null | tps \
+            >> "$WORK/pgb_f_same.txt"
+        taskset -c "$other" pgbench -n -f "$WORK/lookup.sql" -M prepared -c 4 -j 1 -T 3 2>/dev/null \
+            | tps >> "$WORK/pgb_f_cross.txt"
+    done
+    echo
+    echo "#### 9b. The server's reference: pgbench, 4 connections, one thread (median of $REPS runs of 3 s)"
+    echo
+    echo "| command | layout | tps median | min | max | µs per transaction (1 / median tps) |"
+    echo "|---|---|---:|---:|---:|---:|"
+    for f in s_same s_cross f_same f_cross; do
+        case $f in
+        s_*) what='`pgbench -S -M prepared -c 4 -j 1` (scale 10)' ;;
+        f_*) what='`pgbench -f lookup.sql -M prepared -c 4 -j 1` (case 9'"'"'s lookup on items)' ;;
+        esac
+        case $f in *_same) where="same CPU" ;; *) where="cross CPU" ;; esac
+        stats < "$WORK/pgb_$f.txt" | awk -v what="$what" -v where="$where" \
+            '{ printf "| %s | %s | %.0f | %.0f | %.0f | %.2f |\n", what, where, $1, $2, $3, 1e6 / $1 }'
+    done
+}
 
 if [ "${2:-}" = generator ]; then
     echo "## pgc benchmarks: the generator"
@@ -171,6 +216,12 @@ taskset -c "${BENCH_OTHER_CPU:-0}" "$C" -r "$REPS" -l "cross CPU" insert
 "$C" -r "$REPS" -l "same CPU" pool
 # What reset=discard_all and the stream guard of data-changing statements cost.
 "$C" -r "$REPS" -l "same CPU" hygiene
+
+# Cases 9 and 10 (issue 14): pgc_async and pipes against hand-written
+# libpq, in both layouts, and pgbench as the server's reference.
+"$A" -r "$REPS" -l "same CPU" throughput pipe
+taskset -c "${BENCH_OTHER_CPU:-0}" "$A" -r "$REPS" -l "cross CPU" throughput pipe
+pgbench_case
 
 instr_case
 

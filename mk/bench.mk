@@ -1,4 +1,5 @@
-# mk/bench.mk - `make bench`: the benchmarks of issue 6 (see BENCHMARKS.md).
+# mk/bench.mk - `make bench`: the benchmarks of issues 6 and 14 (see
+# BENCHMARKS.md).
 #
 # pgc's side runs the code `pgc generate` writes from bench/schema (what
 # users get), compiled -O2 with the strict flags users compile it with; the
@@ -19,7 +20,8 @@ BENCH_B      := $(B)/bench
 BENCH_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
                 -Wmissing-prototypes -O2 -g -D_POSIX_C_SOURCE=200809L -pthread $(DEPFLAGS)
 BENCH_INC    := -I bench -I runtime -I $(BENCH_B)/gen -I examples/trace -I $(PG_INC)
-BENCH_PROGS  := $(BENCH_B)/client $(BENCH_B)/measure $(BENCH_B)/parse_only $(BENCH_B)/migrate_run
+BENCH_PROGS  := $(BENCH_B)/client $(BENCH_B)/async $(BENCH_B)/measure $(BENCH_B)/parse_only \
+                $(BENCH_B)/migrate_run
 
 # The CPU the server and the client share; bench/run.sh puts the client on
 # BENCH_OTHER_CPU for the cross-CPU layout.
@@ -77,6 +79,10 @@ $(BENCH_B)/trace_hooks.o: examples/trace/trace_hooks.c
 $(BENCH_B)/client: $(BENCH_B)/client.o $(BENCH_B)/benchq.o $(BENCH_B)/ecpg_default.o \
                    $(BENCH_B)/ecpg_prepare.o $(BENCH_B)/trace_hooks.o $(B)/libpgc.a
 	$(CC) $(LDFLAGS) -o $@ $^ -lecpg -lpgtypes $(LDLIBS_RT)
+
+# Issue 14's cases: pgc_async and pipes against hand-written libpq.
+$(BENCH_B)/async: $(BENCH_B)/async.o $(BENCH_B)/benchq.o $(B)/libpgc.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_RT)
 
 $(BENCH_B)/measure: $(BENCH_B)/measure.o
 	$(CC) $(LDFLAGS) -o $@ $^

@@ -13,12 +13,15 @@ PACKAGES="$PACKAGES cmake pkgconf"
 PACKAGES="$PACKAGES pgbouncer"
 # make bench: the ECPG reference (the ecpg preprocessor and libecpg).
 PACKAGES="$PACKAGES libecpg-dev"
+# make bench: pgbench, the server's reference, comes with postgresql (in postgresql-15 on Debian 12).
 # make test: the man page is checked with groff (-ww).
 PACKAGES="$PACKAGES groff-base"
 # make test: tests/run-differential is a Python 3 script.
 PACKAGES="$PACKAGES python3"
 # make test: tests/run-dump compares pgc describe's JSON catalogs with jq.
 PACKAGES="$PACKAGES jq"
+# make test: the event-loop examples (examples/evloop) run on libuv and libev.
+PACKAGES="$PACKAGES libuv1-dev libev-dev"
 # make check: libFuzzer's and ThreadSanitizer's runtimes for clang.
 PACKAGES="$PACKAGES libclang-rt-14-dev"
 

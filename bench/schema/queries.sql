@@ -18,3 +18,12 @@ VALUES (@id, @name, @qty, @price, @created);
 -- name: CopyItems :copyfrom
 INSERT INTO {{tables.ins}} (id, name, qty, price, created)
 VALUES (@id, @name, @qty, @price, @created);
+
+-- Issue 14's pipeline case (bench/async.c): three different queries a page
+-- might need at once, sent in one round trip or one after another.
+
+-- name: ItemsAfter :many
+SELECT id, name, qty FROM {{tables.items}} WHERE id > @after ORDER BY id LIMIT 10;
+
+-- name: CountItemsBetween :one
+SELECT count(*) AS n FROM {{tables.items}} WHERE id BETWEEN @lo AND @hi;
