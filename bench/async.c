@@ -23,6 +23,7 @@
 
 #include <libpq-fe.h>
 
+#define PGC_BENCH_MEASURED /* bench.h defines measured() */
 #include "bench.h"
 #include "benchq.h"
 #include "pgc.h"
@@ -636,17 +637,6 @@ static void case_pipe(void)
 }
 
 /* ---- callgrind -------------------------------------------------------------- */
-
-#if defined(__GNUC__) || defined(__clang__)
-#define NOINLINE __attribute__((noinline))
-#else
-#define NOINLINE
-#endif
-NOINLINE int measured(int (*run)(int), int n);
-NOINLINE int measured(int (*run)(int), int n)
-{
-    return run(n);
-}
 
 /* One variant once (after a warm-up), for `valgrind --toggle-collect=measured`;
  * only what it uses is opened. */

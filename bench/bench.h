@@ -88,4 +88,23 @@ static inline void put_float8(char *p, double d)
     put_be64(p, u);
 }
 
+/*
+ * The function callgrind counts (valgrind --toggle-collect=measured): n
+ * operations of one variant, nothing else of the process.  Kept out of
+ * line so that callgrind sees it; defined once per program, in the one
+ * source file of client.c and async.c that defines PGC_BENCH_MEASURED.
+ */
+#ifdef PGC_BENCH_MEASURED
+#if defined(__GNUC__) || defined(__clang__)
+#define PGC_NOINLINE __attribute__((noinline))
+#else
+#define PGC_NOINLINE
+#endif
+PGC_NOINLINE int measured(int (*run)(int), int n);
+PGC_NOINLINE int measured(int (*run)(int), int n)
+{
+    return run(n);
+}
+#endif
+
 #endif /* PGC_BENCH_H */

@@ -29,6 +29,7 @@
 
 #include <libpq-fe.h>
 
+#define PGC_BENCH_MEASURED /* bench.h defines measured() */
 #include "bench.h"
 #include "benchq.h"
 #include "ecpg_cases.h"
@@ -728,7 +729,7 @@ static pgc_db *open_reset(const char *statements)
 {
     pgc_error err = {0};
     pgc_config *cfg = pgc_config_new();
-    pgc_db *out;
+    pgc_db *out = NULL;
     if (!cfg || pgc_config_set(cfg, "conninfo", conninfo, &err) != PGC_OK
         || pgc_config_set(cfg, "max_connections", "1", &err) != PGC_OK
         || pgc_config_set(cfg, "reset", "discard_all", &err) != PGC_OK
@@ -891,21 +892,6 @@ static void case_scan_memory(void)
            "| 2. scan memory | pgc peak 1M rows / 100k rows | %.2f | <= 1.10 | %s |\n",
            (double)pgc_large / (double)pgc_small,
            pgc_large <= pgc_small * 1.1 ? "met" : "**missed**");
-}
-
-/*
- * The function callgrind counts (--toggle-collect=measured): n operations
- * of one variant, nothing else of the process.
- */
-#if defined(__GNUC__) || defined(__clang__)
-#define NOINLINE __attribute__((noinline))
-#else
-#define NOINLINE
-#endif
-NOINLINE int measured(int (*run)(int), int n);
-NOINLINE int measured(int (*run)(int), int n)
-{
-    return run(n);
 }
 
 static int one(const char *case_name, const char *variant_name, int n)
