@@ -382,9 +382,6 @@ void pgc_db_close_asyncs(pgc_db *root);
 
 /* ---- trace.c: the one statement hook (pgc_trace_fn) --------------------- */
 
-/* The pool's hook (pool.c keeps it), fn and ud. */
-pgc_trace_fn pgc_pool_trace(const pgc_pool *pool, void **ud);
-
 /* True when a hook would see db's statements: test it before reading the
  * clock, so that an unset hook costs two tests of a pointer and no call. */
 static inline bool pgc_tracing(const pgc_db *db)

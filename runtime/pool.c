@@ -886,9 +886,3 @@ const pgc_trace_hook *pgc_pool_hook(const pgc_pool *pool)
 {
     return &pool->trace;
 }
-
-pgc_trace_fn pgc_pool_trace(const pgc_pool *pool, void **ud)
-{
-    *ud = pool->trace.ud;
-    return pool->trace.fn;
-}
