@@ -259,6 +259,62 @@ void pgc_error_prefix(pgc_error *err, const char *fmt, ...) PGC_FORMAT_PRINTF(2,
  *                               such a pool (PGC_EMIGRATION) before
  *                               applying anything.  See RELIABILITY.md.
  *
+ *
+ * Replicas and failover (README "Replicas, failover and poolers"):
+ *
+ *   require_writable            "on" (default) or "off".  On: a new
+ *                               connection must accept writes; one that
+ *                               lands on a standby (the server reports
+ *                               in_hot_standby=on) or on a server with
+ *                               default_transaction_read_only=on is closed
+ *                               and the connect fails with PGC_ECONNECT
+ *                               ("... is a standby: read-only").  When
+ *                               conninfo lists several hosts and sets no
+ *                               target_session_attrs, pgc asks libpq for
+ *                               target_session_attrs=read-write, so libpq
+ *                               tries the next host.  Whatever the
+ *                               setting, a connection whose statement
+ *                               fails with SQLSTATE 25006 (read-only
+ *                               transaction: a primary demoted under it)
+ *                               is retired when given back, never reused.
+ *                               Off: for a pool meant to read a standby
+ *   read_conninfo               a second target for statements that only
+ *                               read (PGC_STMT_READS): standbys, as libpq
+ *                               keywords or a URI, e.g. "host=r1,r2
+ *                               target_session_attrs=prefer-standby".
+ *                               Such statements outside a transaction
+ *                               scope run there; everything else, and
+ *                               everything in a scope, on the primary
+ *                               (a scope's reads see its writes).  Its
+ *                               connections are opened on demand, up to
+ *                               max_connections, with the same settings
+ *                               (server.*, init, timeouts, statements);
+ *                               require_writable does not apply to them.
+ *                               When no read connection can be had
+ *                               (PGC_ECONNECT), the read runs on the
+ *                               primary.  A standby lags its primary: a
+ *                               read outside a scope may not see a write
+ *                               made just before (use a scope, or
+ *                               -- pgc:primary on the query)
+ *   retry_timeout_ms            the retry policy, off by default (0).
+ *                               When > 0, a call on a db (not on a
+ *                               scope) that fails is run again, with
+ *                               back-off, until it succeeds or this
+ *                               long has passed since the first try, if
+ *                               pgc_error_retry() classes its failure
+ *                               PGC_RETRY_TRANSACTION or
+ *                               PGC_RETRY_RECONNECT, or PGC_RETRY_UNKNOWN
+ *                               for a statement that only reads
+ *                               (PGC_STMT_READS): never a write whose
+ *                               outcome is unknown.  Applies to pgc_query and
+ *                               the generated blocking calls but :many
+ *                               streams, batches, COPY and non-blocking
+ *                               calls (their caller has seen rows or
+ *                               sent more); and to pgc_tx_run's body.
+ *   retry_delay_ms              the first back-off (default 20); each
+ *                               next one doubles, up to 1000, with
+ *                               random jitter of up to half
+ *
  * pgc_config_set() checks the name and the value at once and says which is
  * wrong.  A config whose set failed is also refused by every open, naming
  * the same setting, so an ignored return value cannot slip through.
@@ -313,6 +369,9 @@ typedef struct pgc_pool_stats {
 } pgc_pool_stats;
 
 void pgc_pool_stats_get(pgc_pool *pool, pgc_pool_stats *out);
+/* The same counts for the read target's connections (read_conninfo); all
+ * zero when the pool has none. */
+void pgc_pool_read_stats_get(pgc_pool *pool, pgc_pool_stats *out);
 
 /*
  * Low-level access to one connection: acquire blocks up to
@@ -414,7 +473,31 @@ typedef struct pgc_stmt {
      */
     const char *file;
     int line, column;
+    /*
+     * PGC_STMT_* bits; 0 (a statement written by hand) always runs on the
+     * primary and is never retried by the retry policy unless its failure
+     * shows it did not run.  pgc generate sets them from its analysis of
+     * the query and the query's annotations (README "Replicas, failover
+     * and poolers").
+     */
+    unsigned flags;
 } pgc_stmt;
+
+/*
+ * The statement only reads: a SELECT (or VALUES, TABLE, WITH of SELECTs)
+ * with no data-modifying WITH, no FOR UPDATE/SHARE, no call of a function
+ * that may write (nextval, setval, a user's VOLATILE function...), or
+ * annotated `-- pgc:reads`.  Outside a transaction scope it runs on the
+ * db's read target when the pool has one (setting read_conninfo), and the
+ * retry policy may run it again whatever its failure (it is idempotent).
+ */
+#define PGC_STMT_READS 1u
+/*
+ * Run on the primary even though it reads (`-- pgc:primary` on a query
+ * that reads: it must see the latest writes).  Set with PGC_STMT_READS,
+ * which still makes it idempotent for the retry policy.
+ */
+#define PGC_STMT_PRIMARY 2u
 
 /*
  * A result.  Free with pgc_result_free().  It does not hold a connection.
@@ -476,6 +559,62 @@ int pgc_tx_commit(pgc_db *tx, pgc_error *err);
 int pgc_tx_rollback(pgc_db *tx, pgc_error *err);
 /* 0 for a db, 1 for a transaction, 2+ for nested savepoints. */
 int pgc_tx_depth(const pgc_db *db);
+
+/* ====================================================================== */
+/* Retries                                                                */
+/* ====================================================================== */
+
+/*
+ * Which failures are worth another try, and a transaction run as a
+ * function so that it can be run again.
+ */
+
+/* What a failure allows (pgc_error_retry). */
+typedef enum pgc_retry {
+    PGC_RETRY_NO = 0,      /* it would fail again (a constraint, bad SQL, a
+                              bad argument) or is not a failure */
+    PGC_RETRY_TRANSACTION, /* 40001 serialization failure, 40P01 deadlock:
+                              the server rolled the transaction back; run
+                              the whole transaction again */
+    PGC_RETRY_RECONNECT,   /* the statement did not run: no connection
+                              could be made (PGC_ECONNECT, 08001, 08004,
+                              57P03 cannot connect now) or the server is
+                              read-only (25006: a primary demoted, the
+                              connection retired); run it again on a new
+                              connection */
+    PGC_RETRY_UNKNOWN      /* the connection was lost during the call
+                              (PGC_ECONNLOST, other 08xxx, 57P01, 57P02):
+                              a new connection may succeed, but whether
+                              the call took effect is unknown; run again
+                              only what is idempotent (a read, a
+                              transaction whose COMMIT was never sent) */
+} pgc_retry;
+
+/*
+ * Classes err (as filled by any pgc call) by its code and SQLSTATE.  NULL
+ * or PGC_OK: PGC_RETRY_NO.
+ */
+pgc_retry pgc_error_retry(const pgc_error *err);
+
+/*
+ * The body of a transaction: run on the scope `tx`; return PGC_OK to
+ * commit, any other code (with err filled) to roll back.  It may be run
+ * several times: keep its effects outside the database idempotent.
+ */
+typedef int (*pgc_tx_fn)(pgc_db *tx, void *ud, pgc_error *err);
+
+/*
+ * Begins a transaction on db, runs body, commits if body returned PGC_OK
+ * and rolls back otherwise; returns the outcome (body's code, or the
+ * commit's).  With the retry policy on (retry_timeout_ms), the whole of it
+ * is run again while the failure is PGC_RETRY_TRANSACTION or
+ * PGC_RETRY_RECONNECT, or PGC_RETRY_UNKNOWN before COMMIT was sent; a
+ * connection lost while COMMIT was in flight is reported as is
+ * (PGC_ECONNLOST, "... outcome unknown"), never retried.  On a
+ * transaction scope, body runs once in a savepoint (no retry: the failure
+ * belongs to the enclosing transaction).
+ */
+int pgc_tx_run(pgc_db *db, pgc_tx_fn body, void *ud, pgc_error *err);
 
 /* ====================================================================== */
 /* Streams                                                                */
@@ -1030,6 +1169,7 @@ typedef struct pgc_trace_event {
     int backend_pid;        /* PQbackendPID of conn */
     bool prepared_now;      /* prepared on conn for this call */
     pgc_trace_via via;
+    bool read_target;       /* ran on the read target (read_conninfo) */
 } pgc_trace_event;
 
 typedef void (*pgc_trace_fn)(const pgc_trace_event *ev, void *ud);
@@ -1118,6 +1258,9 @@ typedef struct pgc_migration_status {
  * (set->module, schema).  See README "Migrations" for the guarantees.
  * *applied (may be NULL) receives how many files were applied (or would
  * be, with dry_run).  opts may be NULL.  Not on a transaction scope.
+ * Always on the primary (never the read target); a server in recovery (a
+ * standby, reached with require_writable=off) is refused with
+ * PGC_EMIGRATION before anything runs.
  */
 int pgc_migrate(pgc_db *db, const pgc_migration_set *set,
                 const pgc_migrate_options *opts, size_t *applied,

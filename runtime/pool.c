@@ -512,6 +512,12 @@ void pgc_pool_stats_get(pgc_pool *pool, pgc_pool_stats *st)
     pthread_mutex_unlock(&pool->lock);
 }
 
+void pgc_pool_read_stats_get(pgc_pool *pool, pgc_pool_stats *st)
+{
+    (void)pool;
+    memset(st, 0, sizeof *st); /* contract only: the route helper fills this in */
+}
+
 void pgc_pool_attach(pgc_pool *pool)
 {
     pthread_mutex_lock(&pool->lock);

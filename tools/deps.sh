@@ -22,6 +22,9 @@ PACKAGES="$PACKAGES python3"
 PACKAGES="$PACKAGES jq"
 # make test: the event-loop examples (examples/evloop) run on libuv and libev.
 PACKAGES="$PACKAGES libuv1-dev libev-dev"
+# make reliability (and its quick failover check in make test): a pg_auto_failover formation
+# (monitor + two nodes) started by tests/reliability/formation.
+PACKAGES="$PACKAGES postgresql-15-auto-failover pg-auto-failover-cli"
 # make check: libFuzzer's and ThreadSanitizer's runtimes for clang.
 PACKAGES="$PACKAGES libclang-rt-14-dev"
 
