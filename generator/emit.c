@@ -870,6 +870,9 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
     if (nc)
         shape = pgc_arena_printf(a, "%s%s.result_format = 1,", shape, np ? " " : "    ");
     tmpl_set(&t, "shape", shape);
+    tmpl_set(&t, "flags", !qi->reads_only ? ""
+                          : qi->primary ? "    .flags = PGC_STMT_READS | PGC_STMT_PRIMARY,"
+                                        : "    .flags = PGC_STMT_READS,");
     bool long_sql = strlen(sql) > 4095;
     long_literal(c, long_sql, true);
     tmpl_fill(c, &t, "stmt");
