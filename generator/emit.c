@@ -203,6 +203,7 @@ static bool check_statement(emitter *e, const pgc_query_info *qi)
     again.text.canon = rs.sql;
     again.text.canon_len = strlen(rs.sql);
     again.text.map = rs.map;
+    again.route = PGC_ROUTE_AUTO; /* its annotation was judged (and reported) once */
     int errors = e->d->errors;
     pgc_query_info info;
     memset(&info, 0, sizeof info);
