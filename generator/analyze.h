@@ -37,6 +37,11 @@ typedef struct pgc_access {
 } pgc_access;
 void pgc_analyze_access(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Node *stmt,
                         pgc_access *out);
+/* The same for a view's query, leaving out the relations it reads: a query
+ * that reads the view follows them (pgc_rel.deps) as the catalog is then,
+ * after later ALTER TABLE ... SET UNLOGGED or ATTACH PARTITION. */
+void pgc_analyze_view_access(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Node *query,
+                             pgc_access *out);
 
 /* The built-in functions that make a SELECT a write, by name (tests). */
 size_t pgc_access_deny_count(void);

@@ -12,13 +12,15 @@
  *   - no SELECT INTO, no locking clause (FOR UPDATE, NO KEY UPDATE, SHARE,
  *     KEY SHARE) anywhere: a standby refuses them;
  *   - it reads no temporary table (the session's, made on the primary) and
- *     no UNLOGGED table (a standby refuses to read them);
+ *     no UNLOGGED table (a standby refuses to read them), also through a
+ *     view, a partitioned table or an inheritance parent (catalog as it is
+ *     after every migration);
  *   - it calls (select list, WHERE, FROM functions, subqueries, LATERAL,
  *     any clause) no function that may write or that must run on the
  *     primary: a user's VOLATILE function (PostgreSQL's default when a
  *     CREATE FUNCTION says none of IMMUTABLE, STABLE; ALTER FUNCTION may
  *     change it), a built-in of deny_list below, or a name the catalog
- *     does not know; nor reads a view whose query calls one.
+ *     does not know; nor reads a view whose query calls one (or locks rows).
  * A function is judged by its name: when a user function of that name is
  * VOLATILE, any call of the name counts (overloads are not told apart:
  * the conservative side).  The functions pgc defines itself (extensions'
@@ -30,8 +32,8 @@
  * (the first three rules above).  `-- pgc:primary` keeps a read on the
  * primary.
  *
- * Takes: a parse tree and the catalog.  Gives: pgc_analyze_access() (for
- * views, analyze.h) and access_route() (a query's reads_only and primary,
+ * Takes: a parse tree and the catalog.  Gives: pgc_analyze_access() and
+ * pgc_analyze_view_access() (analyze.h) and access_route() (a query's reads_only and primary,
  * analyze_internal.h).
  */
 #include <string.h>
@@ -173,6 +175,7 @@ typedef struct walker {
     const pgc_catalog *cat;
     pgc_arena *a;
     pgc_access *out;
+    bool relations;          /* judge the relations read (not for a view's query) */
 } walker;
 
 /* Records a reason the statement writes; the first of each kind is kept. */
@@ -221,24 +224,52 @@ static void call(walker *w, PgQuery__Node *const *names, size_t n, int32_t locat
     }
 }
 
-/* A relation read (or a CTE of that name: the conservative side). */
+/* Deep enough for any inheritance tree or stack of views (neither has
+ * cycles; the bound is a guard). */
+enum { MAX_READ_DEPTH = 32 };
+
+/*
+ * Reading r (at location; through, the relation the query names, when r is
+ * read because of it): a temporary or unlogged table; a view whose query
+ * may write; and what reading r reads in turn, as the catalog is now: a
+ * table's partitions and inheritance children (not with ONLY), a view's
+ * relations.
+ */
+static void read_rel(walker *w, const pgc_rel *r, bool inh, const pgc_rel *through,
+                     int32_t location, int depth)
+{
+    const char *via = through ? pgc_arena_printf(w->a, " (through %s)", through->name) : "";
+    if (strcmp(r->schema, "pg_temp") == 0)
+        writes(w, true, location,
+               pgc_arena_printf(w->a, "reads the temporary table %s%s, which only the "
+                                      "primary's session has", r->name, via));
+    else if (r->unlogged)
+        writes(w, true, location,
+               pgc_arena_printf(w->a, "reads the unlogged table %s%s, which a standby "
+                                      "cannot read", r->name, via));
+    else if (r->writes)
+        writes(w, r->writes_definite, location,
+               pgc_arena_printf(w->a, "reads the view %s%s, which %s", r->name, via,
+                                r->writes));
+    if (depth >= MAX_READ_DEPTH)
+        return;
+    pgc_rel_list next = {0};
+    if (r->kind == 'v')
+        LIST_EACH(i, r->deps.len)
+            PGC_PUSH(w->a, next, r->deps.items[i]);
+    else if (inh)
+        pgc_cat_rel_children(w->cat, w->a, r, &next);
+    LIST_EACH(i, next.len)
+        read_rel(w, next.items[i], true, through ? through : r, location, depth + 1);
+}
+
+/* A relation the query names (or a CTE of that name: the conservative side). */
 static void relation(walker *w, const PgQuery__RangeVar *rv)
 {
     const char *schema = rv->schemaname && *rv->schemaname ? rv->schemaname : NULL;
     pgc_rel *r = pgc_cat_find_rel((pgc_catalog *)w->cat, schema, rv->relname);
-    if (!r)
-        return;
-    if (strcmp(r->schema, "pg_temp") == 0)
-        writes(w, true, rv->location,
-               pgc_arena_printf(w->a, "reads the temporary table %s, which only the "
-                                      "primary's session has", r->name));
-    else if (r->unlogged)
-        writes(w, true, rv->location,
-               pgc_arena_printf(w->a, "reads the unlogged table %s, which a standby "
-                                      "cannot read", r->name));
-    else if (r->writes)
-        writes(w, false, rv->location,
-               pgc_arena_printf(w->a, "reads the view %s, which %s", r->name, r->writes));
+    if (r && w->relations)
+        read_rel(w, r, rv->inh, NULL, rv->location, 0);
 }
 
 static int32_t target_location(const PgQuery__RangeVar *rv)
@@ -307,11 +338,11 @@ static void visit(walker *w, const ProtobufCMessage *m)
     children(w, m);
 }
 
-void pgc_analyze_access(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Node *stmt,
-                        pgc_access *out)
+static void analyze(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Node *stmt,
+                    bool relations, pgc_access *out)
 {
     *out = (pgc_access){.reads_only = true, .location = -1};
-    walker w = {cat, a, out};
+    walker w = {cat, a, out, relations};
     const char *kind = NULL;
     switch ((int)stmt->node_case) {
     case PG_QUERY__NODE__NODE_SELECT_STMT:
@@ -337,6 +368,18 @@ void pgc_analyze_access(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Nod
         return;
     }
     visit(&w, &stmt->base);
+}
+
+void pgc_analyze_access(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Node *stmt,
+                        pgc_access *out)
+{
+    analyze(cat, a, stmt, true, out);
+}
+
+void pgc_analyze_view_access(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Node *query,
+                             pgc_access *out)
+{
+    analyze(cat, a, query, false, out);
 }
 
 /* ---- a query: its annotation applied ------------------------------------------------ */

@@ -82,6 +82,7 @@ typedef struct pgc_rel {
     bool unlogged;           /* CREATE UNLOGGED TABLE (a standby cannot read it) */
     const char *writes;      /* a view whose query may write: why ("calls nextval(), ..."),
                                 else NULL */
+    bool writes_definite;    /* ...for a reason -- pgc:reads cannot lift (locks rows) */
 } pgc_rel;
 
 typedef PGC_VEC(pgc_rel *) pgc_rel_list;
@@ -149,6 +150,11 @@ bool pgc_cat_typename(pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
 /* A relation by (optional) schema and name, search path applied (pg_temp,
  * the system relations of catalog_sys.c, public); NULL if none. */
 pgc_rel *pgc_cat_find_rel(pgc_catalog *cat, const char *schema, const char *name);
+
+/* The live relations that name rel a parent (INHERITS, PARTITION OF,
+ * ATTACH PARTITION): reading rel reads them too. */
+void pgc_cat_rel_children(const pgc_catalog *cat, pgc_arena *a, const pgc_rel *rel,
+                          pgc_rel_list *out);
 
 /*
  * After "relation/type/function \"name\" does not exist" for a name given

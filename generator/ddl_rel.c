@@ -864,7 +864,7 @@ bool create_view(replay *r, const PgQuery__ViewStmt *vs)
         || !check_duplicate_columns(r, &cols))
         return false;
     pgc_access access; /* reading the view runs its query */
-    pgc_analyze_access(r->cat, r->cat->a, vs->query, &access);
+    pgc_analyze_view_access(r->cat, r->cat->a, vs->query, &access);
     const char *writes = access.reads_only ? NULL : access.why;
     pgc_rel *old = pgc_cat_find_rel(r->cat, schema, rv->relname);
     if (old) {
@@ -873,6 +873,7 @@ bool create_view(replay *r, const PgQuery__ViewStmt *vs)
                         rv->relname);
         old->cols = cols; /* CREATE OR REPLACE VIEW */
         old->writes = writes;
+        old->writes_definite = access.definite;
         old->deps.len = 0;
         LIST_EACH(i, deps.len)
             PGC_PUSH(r->cat->a, old->deps, deps.items[i]);
@@ -883,6 +884,7 @@ bool create_view(replay *r, const PgQuery__ViewStmt *vs)
     pgc_rel *view = pgc_cat_new_rel(r->cat, schema, rv->relname, 'v');
     view->cols = cols;
     view->writes = writes;
+    view->writes_definite = access.definite;
     LIST_EACH(i, deps.len)
         PGC_PUSH(r->cat->a, view->deps, deps.items[i]);
     return true;

@@ -28,7 +28,15 @@ static const char schema_sql[] =
     "CREATE UNLOGGED TABLE scratch (id int);\n"
     "CREATE UNLOGGED TABLE kept (id int);\n"
     "ALTER TABLE kept SET LOGGED;\n"
-    "CREATE TEMP TABLE mine (id int);\n";
+    "CREATE TEMP TABLE mine (id int);\n"
+    "CREATE TABLE events (id int) PARTITION BY RANGE (id);\n"
+    "CREATE TABLE events_old PARTITION OF events FOR VALUES FROM (0) TO (10);\n"
+    "CREATE UNLOGGED TABLE events_new PARTITION OF events FOR VALUES FROM (10) TO (20);\n"
+    "CREATE TABLE animals (id int);\n"
+    "CREATE UNLOGGED TABLE cats () INHERITS (animals);\n"
+    "CREATE VIEW scratch_view AS SELECT id FROM scratch;\n"
+    "CREATE VIEW scratch_view_view AS SELECT id FROM scratch_view;\n"
+    "CREATE VIEW locked_view AS SELECT id FROM t FOR UPDATE;\n";
 
 static int setup(void **state)
 {
@@ -237,6 +245,38 @@ static void access__relations__temporary_unlogged_and_views(void **state)
     assert_reads(w, "SELECT id, n FROM numbering");
 }
 
+/* Reading a table reads its partitions and inheritance children, and a
+ * view the relations of its query: an unlogged one among them is refused
+ * on a standby ("cannot access temporary or unlogged relations during
+ * recovery"), whatever an annotation says. */
+static void access__relations__what_reading_them_reads(void **state)
+{
+    world *w = *state;
+    assert_writes(w, "SELECT id FROM events", true,
+                  "reads the unlogged table events_new (through events)");
+    assert_reads(w, "SELECT id FROM events_old");
+    assert_writes(w, "SELECT id FROM animals", true, "unlogged table cats (through animals)");
+    assert_reads(w, "SELECT id FROM ONLY animals");
+    assert_writes(w, "SELECT id FROM scratch_view_view", true,
+                  "reads the unlogged table scratch (through scratch_view_view)");
+    /* a partition attached later, a table made unlogged after the view */
+    world_ok(w, "CREATE TABLE logs (id int) PARTITION BY LIST (id);\n"
+                "CREATE TABLE logs_1 PARTITION OF logs FOR VALUES IN (1);\n"
+                "ALTER TABLE events_old SET UNLOGGED;\n"
+                "CREATE VIEW old_events AS SELECT id FROM events_old;\n"
+                "ALTER TABLE events_old SET LOGGED;\n"
+                "CREATE VIEW all_logs AS SELECT id FROM logs;\n");
+    assert_reads(w, "SELECT id FROM logs");
+    assert_reads(w, "SELECT id FROM old_events");
+    world_ok(w, "CREATE UNLOGGED TABLE logs_2 (id int);\n"
+                "ALTER TABLE logs ATTACH PARTITION logs_2 FOR VALUES IN (2);\n");
+    assert_writes(w, "SELECT id FROM logs WHERE id = 1", true, "logs_2 (through logs)");
+    assert_writes(w, "SELECT id FROM all_logs", true, "logs_2 (through all_logs)");
+    /* a view's locking clause is definite too */
+    assert_writes(w, "SELECT id FROM locked_view", true, "reads the view locked_view, which "
+                                                          "locks rows");
+}
+
 /* ---- a query: the analysis and its annotation ----------------------------------- */
 
 /* Analyzes sql as query Q (cmd, route at the file's first byte); false
@@ -336,6 +376,7 @@ int main(void)
         T(access__user_functions__by_volatility),
         T(access__catalog__follows_volatility),
         T(access__relations__temporary_unlogged_and_views),
+        T(access__relations__what_reading_them_reads),
         T(route__analysis__fills_the_query),
         T(route__reads__forces_a_read_over_functions_only),
         T(route__reads__refuses_a_data_modifying_with_where_it_is),
