@@ -96,8 +96,25 @@ static const struct {
     {"pg_advisory_unlock_shared", "releases an advisory lock"},
     {"pg_advisory_unlock_all", "releases advisory locks"},
     /* set_config works on a standby, but changes the session it runs on for
-     * the statements after it, which may be writes on the primary's */
+     * the statements after it, which may be writes on the primary's; so does
+     * setseed (the session's random() sequence) */
     {"set_config", "changes a setting of its session"},
+    {"setseed", "seeds its session's random()"},
+    /* a query given as text, run with the caller's rights: pgc cannot see
+     * what it calls (query_to_xml('SELECT nextval(''s'')', ...) advances the
+     * sequence) nor which tables it reads (the *_to_xml of a table, schema
+     * or database read unlogged ones too); a cursor is its session's */
+    {"query_to_xml", "runs a query given as text"},
+    {"query_to_xmlschema", "runs a query given as text"},
+    {"query_to_xml_and_xmlschema", "runs a query given as text"},
+    {"ts_stat", "runs a query given as text"},
+    {"table_to_xml", "reads a table pgc cannot see (it may be unlogged)"},
+    {"table_to_xml_and_xmlschema", "reads a table pgc cannot see (it may be unlogged)"},
+    {"schema_to_xml", "reads tables pgc cannot see (they may be unlogged)"},
+    {"schema_to_xml_and_xmlschema", "reads tables pgc cannot see (they may be unlogged)"},
+    {"database_to_xml", "reads tables pgc cannot see (they may be unlogged)"},
+    {"database_to_xml_and_xmlschema", "reads tables pgc cannot see (they may be unlogged)"},
+    {"cursor_to_xml", "fetches from a cursor of its session"},
     /* WAL: written, or its position asked of a server in recovery, which
      * refuses ("WAL control functions cannot be executed during recovery") */
     {"pg_switch_wal", "switches the WAL file"},
@@ -119,6 +136,8 @@ static const struct {
     {"pg_replication_slot_advance", "advances a replication slot"},
     {"pg_logical_slot_get_changes", "consumes a replication slot"},
     {"pg_logical_slot_get_binary_changes", "consumes a replication slot"},
+    {"pg_logical_slot_peek_changes", "is refused during recovery (logical decoding)"},
+    {"pg_logical_slot_peek_binary_changes", "is refused during recovery (logical decoding)"},
     {"pg_replication_origin_create", "creates a replication origin"},
     {"pg_replication_origin_drop", "drops a replication origin"},
     {"pg_replication_origin_advance", "advances a replication origin"},

@@ -161,6 +161,17 @@ static void access__denied_builtins__do_not_read(void **state)
     assert_writes(w, "SELECT lo_create(0)", false, "creates a large object");
     assert_writes(w, "SELECT * FROM pg_create_physical_replication_slot('x')", false,
                   "replication slot");
+    /* built-ins that run a query given as text (pgc cannot see what it calls:
+     * query_to_xml('SELECT nextval(''s'')', ...) advances the sequence) */
+    assert_writes(w, "SELECT query_to_xml('SELECT nextval(''s'')', true, false, '')", false,
+                  "runs a query given as text");
+    assert_writes(w, "SELECT * FROM ts_stat('SELECT to_tsvector(v) FROM t')", false,
+                  "runs a query given as text");
+    assert_writes(w, "SELECT table_to_xml('scratch', true, false, '')", false, "table_to_xml()");
+    assert_writes(w, "SELECT cursor_to_xml('c', 1, true, false, '')", false, "cursor");
+    assert_writes(w, "SELECT setseed(0.5)", false, "setseed()");
+    assert_writes(w, "SELECT * FROM pg_logical_slot_peek_changes('x', NULL, NULL)", false,
+                  "is refused during recovery");
     /* in a subquery, CASE, ORDER BY, a LATERAL FROM function */
     assert_writes(w, "SELECT (SELECT nextval('s'))", false, "nextval()");
     assert_writes(w, "SELECT id FROM t ORDER BY CASE WHEN id > 0 THEN nextval('s') END",
