@@ -43,6 +43,11 @@ void pgc_analyze_access(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Nod
 void pgc_analyze_view_access(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Node *query,
                              pgc_access *out);
 
+/* The same for an expression (a parameter default, a domain's CHECK): only
+ * what it calls and reads counts. */
+void pgc_analyze_expr_access(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Node *expr,
+                             pgc_access *out);
+
 /* The built-in functions that make a SELECT a write, by name (tests). */
 size_t pgc_access_deny_count(void);
 const char *pgc_access_deny_name(size_t i);

@@ -20,7 +20,10 @@
  *     primary: a user's VOLATILE function (PostgreSQL's default when a
  *     CREATE FUNCTION says none of IMMUTABLE, STABLE; ALTER FUNCTION may
  *     change it), a built-in of deny_list below, or a name the catalog
- *     does not know; nor reads a view whose query calls one (or locks rows).
+ *     does not know, or a STABLE or IMMUTABLE function whose parameter
+ *     default or SQL body calls one (PostgreSQL refuses only write commands
+ *     there; PL/pgSQL bodies are trusted); nor reads a view whose query
+ *     calls one (or locks rows).
  * A function is judged by its name: when a user function of that name is
  * VOLATILE, any call of the name counts (overloads are not told apart:
  * the conservative side).  The functions pgc defines itself (extensions'
@@ -240,6 +243,10 @@ static void call(walker *w, PgQuery__Node *const *names, size_t n, int32_t locat
                    pgc_arena_printf(w->a, "calls %s(), which is VOLATILE (it may write)", name));
             return;
         }
+        if (u->writes) {
+            writes(w, false, location, pgc_arena_printf(w->a, "calls %s(), %s", name, u->writes));
+            return;
+        }
     }
 }
 
@@ -393,6 +400,14 @@ void pgc_analyze_access(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Nod
                         pgc_access *out)
 {
     analyze(cat, a, stmt, true, out);
+}
+
+void pgc_analyze_expr_access(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Node *node,
+                             pgc_access *out)
+{
+    *out = (pgc_access){.reads_only = true, .location = -1};
+    walker w = {cat, a, out, true};
+    visit(&w, &node->base);
 }
 
 void pgc_analyze_view_access(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Node *query,

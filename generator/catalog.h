@@ -108,6 +108,8 @@ typedef struct pgc_ufunc {
                                 default), as ALTER FUNCTION leaves it; 0 for the
                                 functions pgc defines (extensions', range
                                 constructors), none of which writes */
+    const char *writes;      /* why a call may write whatever its volatility
+                                ("whose body calls nextval(), ..."), else NULL */
 } pgc_ufunc;
 
 typedef struct pgc_uoper {

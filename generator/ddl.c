@@ -424,6 +424,64 @@ static void option_volatility(const PgQuery__DefElem *de, char *volatility)
         *volatility = v[0];
 }
 
+/* The function's SQL body, a string (LANGUAGE sql AS '...'), or NULL. */
+static const char *sql_body_text(const PgQuery__CreateFunctionStmt *fs)
+{
+    bool sql = false;
+    const char *body = NULL;
+    LIST_EACH(i, fs->n_options) {
+        const PgQuery__Node *n = fs->options[i];
+        if (n->node_case != PG_QUERY__NODE__NODE_DEF_ELEM || !n->def_elem->arg)
+            continue;
+        const PgQuery__DefElem *de = n->def_elem;
+        if (strcmp(de->defname, "language") == 0)
+            sql = str_of(de->arg) && strcmp(str_of(de->arg), "sql") == 0;
+        else if (strcmp(de->defname, "as") == 0 && de->arg->node_case == PG_QUERY__NODE__NODE_LIST
+                 && de->arg->list->n_items == 1)
+            body = str_of(de->arg->list->items[0]);
+    }
+    return sql ? body : NULL;
+}
+
+/*
+ * Why a call of the function may write whatever its volatility says, for
+ * read routing (analyze_access.c), or NULL: a parameter default, or a SQL
+ * body, that calls a function that may write.  PostgreSQL refuses write
+ * commands in a STABLE or IMMUTABLE function, not calls (a STABLE SQL
+ * function may call nextval()).  A body in another language is trusted; a
+ * SQL body that does not parse counts as writing.
+ */
+static const char *function_writes(replay *r, const PgQuery__CreateFunctionStmt *fs)
+{
+    pgc_arena *a = r->cat->a;
+    pgc_access acc;
+    LIST_EACH(i, fs->n_parameters) {
+        const PgQuery__FunctionParameter *p = fs->parameters[i]->function_parameter;
+        if (!p->defexpr)
+            continue;
+        pgc_analyze_expr_access(r->cat, a, p->defexpr, &acc);
+        if (!acc.reads_only)
+            return pgc_arena_printf(a, "whose default for %s %s",
+                                    p->name ? p->name : "a parameter", acc.why);
+    }
+    if (fs->sql_body) { /* BEGIN ATOMIC ... END, RETURN expr */
+        pgc_analyze_expr_access(r->cat, a, fs->sql_body, &acc);
+        return acc.reads_only ? NULL : pgc_arena_printf(a, "whose body %s", acc.why);
+    }
+    const char *body = sql_body_text(fs);
+    if (!body)
+        return NULL;
+    PgQuery__ParseResult *tree = pgc_parse_quiet(body);
+    const char *why = tree ? NULL : "whose body pgc cannot read";
+    for (size_t i = 0; tree && !why && i < tree->n_stmts; i++) {
+        pgc_analyze_access(r->cat, a, tree->stmts[i]->stmt, &acc);
+        if (!acc.reads_only)
+            why = pgc_arena_printf(a, "whose body %s", acc.why);
+    }
+    pgc_parse_free(tree);
+    return why;
+}
+
 /* CREATE FUNCTION and CREATE PROCEDURE (kind 'p', for CALL; returns void,
  * or a record of its OUT and INOUT parameters). */
 static bool create_function(replay *r, const PgQuery__CreateFunctionStmt *fs)
@@ -532,6 +590,7 @@ static bool create_function(replay *r, const PgQuery__CreateFunctionStmt *fs)
     f->f.nouts = (uint8_t)outs.len;
     f->f.outs = outs.items;
     f->volatility = volatility;
+    f->writes = function_writes(r, fs); /* after f: a body may call itself */
     return true;
 }
 

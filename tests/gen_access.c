@@ -215,6 +215,35 @@ static void access__user_functions__by_volatility(void **state)
     assert_writes(w, "SELECT nobody_knows(1)", false, "pgc does not know");
 }
 
+/* PostgreSQL refuses a write command in a STABLE or IMMUTABLE function
+ * ("INSERT is not allowed in a non-volatile function"), but not a call:
+ * such a SQL function whose body calls nextval() or a VOLATILE function
+ * writes (a standby refuses it), and so does one whose parameter default
+ * does, when a call leaves the argument out.  A PL/pgSQL body is trusted. */
+static void access__sql_function_bodies_and_defaults(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE FUNCTION next_id() RETURNS bigint LANGUAGE sql STABLE\n"
+                "  AS $$ SELECT nextval('s') $$;\n"
+                "CREATE FUNCTION via_vol(x int) RETURNS int LANGUAGE sql IMMUTABLE\n"
+                "  AS 'SELECT 1; SELECT vol(x)';\n"
+                "CREATE FUNCTION atomic_next() RETURNS bigint LANGUAGE sql STABLE\n"
+                "  BEGIN ATOMIC SELECT nextval('s'); END;\n"
+                "CREATE FUNCTION with_default(x bigint DEFAULT nextval('s')) RETURNS bigint\n"
+                "  LANGUAGE sql STABLE AS $$ SELECT x $$;\n"
+                "CREATE FUNCTION clean(x int DEFAULT 1) RETURNS int LANGUAGE sql STABLE\n"
+                "  AS $$ SELECT x + sta(x) FROM t WHERE id = clean.x $$;\n"
+                "CREATE FUNCTION fact(n int) RETURNS int LANGUAGE sql IMMUTABLE\n"
+                "  AS $$ SELECT CASE WHEN n < 2 THEN 1 ELSE n * fact(n - 1) END $$;\n"
+                "CREATE FUNCTION pl(x int) RETURNS int LANGUAGE plpgsql STABLE\n"
+                "  AS $$ BEGIN RETURN x; END $$;\n");
+    assert_writes(w, "SELECT next_id()", false, "next_id(), whose body calls nextval()");
+    assert_writes(w, "SELECT via_vol(1)", false, "via_vol(), whose body calls vol()");
+    assert_writes(w, "SELECT atomic_next()", false, "atomic_next(), whose body calls nextval()");
+    assert_writes(w, "SELECT with_default()", false, "with_default(), whose default for x calls nextval()");
+    assert_reads(w, "SELECT clean(), fact(5), pl(1)");
+}
+
 /* The catalog: CREATE FUNCTION's volatility, PostgreSQL's default when none
  * is said; ALTER FUNCTION by name and argument types. */
 static void access__catalog__follows_volatility(void **state)
@@ -385,6 +414,7 @@ int main(void)
         T(access__denied_builtins__do_not_read),
         T(access__deny_list__names_builtins),
         T(access__user_functions__by_volatility),
+        T(access__sql_function_bodies_and_defaults),
         T(access__catalog__follows_volatility),
         T(access__relations__temporary_unlogged_and_views),
         T(access__relations__what_reading_them_reads),
