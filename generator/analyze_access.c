@@ -23,7 +23,8 @@
  *     does not know, or a STABLE or IMMUTABLE function whose parameter
  *     default or SQL body calls one (PostgreSQL refuses only write commands
  *     there; PL/pgSQL bodies are trusted); nor reads a view whose query
- *     calls one (or locks rows).
+ *     calls one (or locks rows); nor makes a value of a domain whose CHECK
+ *     calls one (a cast, a function's parameter or result).
  * A function is judged by its name: when a user function of that name is
  * VOLATILE, any call of the name counts (overloads are not told apart:
  * the conservative side).  The functions pgc defines itself (extensions'
@@ -215,6 +216,51 @@ static void writes(walker *w, bool definite, int32_t location, const char *why)
     o->reads_only = false;
 }
 
+/* Why a value becoming type oid (an array's elements, a domain over a
+ * domain) may write: a domain's CHECK that may; NULL if not.  *domain gets
+ * the domain's name. */
+static const char *type_writes(const pgc_catalog *cat, uint32_t oid, const char **domain)
+{
+    uint32_t elem = pgc_cat_elem_type(cat, oid);
+    if (elem)
+        oid = elem;
+    for (int depth = 0; depth < 32; depth++) {
+        const pgc_utype *u = pgc_cat_utype(cat, oid);
+        if (!u || u->t.type != 'd')
+            return NULL;
+        if (u->writes) {
+            *domain = u->name;
+            return u->writes;
+        }
+        oid = u->t.base;
+    }
+    return NULL;
+}
+
+/* A user function's arguments and result: a domain whose CHECK may write. */
+static const char *signature_writes(const pgc_catalog *cat, pgc_arena *a, const pgc_bi_func *f)
+{
+    const char *domain = NULL, *why = type_writes(cat, f->rettype, &domain);
+    LIST_EACH(i, why ? 0 : f->nargs)
+        if ((why = type_writes(cat, f->args[i], &domain)) != NULL)
+            break;
+    return why ? pgc_arena_printf(a, "whose parameter or result is the domain %s, %s", domain,
+                                  why)
+               : NULL;
+}
+
+/* A cast to tn: a domain whose CHECK may write. */
+static void cast(walker *w, const PgQuery__TypeName *tn)
+{
+    uint32_t oid;
+    int32_t typmod;
+    const char *domain = NULL, *why;
+    if (pgc_cat_typename((pgc_catalog *)w->cat, NULL, NULL, tn, &oid, &typmod)
+        && (why = type_writes(w->cat, oid, &domain)) != NULL)
+        writes(w, false, tn->location,
+               pgc_arena_printf(w->a, "casts to the domain %s, %s", domain, why));
+}
+
 /* A call of funcname (a list of String nodes: [schema,] name). */
 static void call(walker *w, PgQuery__Node *const *names, size_t n, int32_t location)
 {
@@ -243,8 +289,9 @@ static void call(walker *w, PgQuery__Node *const *names, size_t n, int32_t locat
                    pgc_arena_printf(w->a, "calls %s(), which is VOLATILE (it may write)", name));
             return;
         }
-        if (u->writes) {
-            writes(w, false, location, pgc_arena_printf(w->a, "calls %s(), %s", name, u->writes));
+        const char *why_f = u->writes ? u->writes : signature_writes(w->cat, w->a, &u->f);
+        if (why_f) {
+            writes(w, false, location, pgc_arena_printf(w->a, "calls %s(), %s", name, why_f));
             return;
         }
     }
@@ -360,6 +407,10 @@ static void visit(walker *w, const ProtobufCMessage *m)
         call(w, fc->funcname, fc->n_funcname, fc->location);
     } else if (d == &pg_query__range_var__descriptor) {
         relation(w, (const PgQuery__RangeVar *)m);
+    } else if (d == &pg_query__type_cast__descriptor) {
+        const PgQuery__TypeCast *tc = (const PgQuery__TypeCast *)m;
+        if (tc->type_name)
+            cast(w, tc->type_name);
     }
     children(w, m);
 }

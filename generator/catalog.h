@@ -95,6 +95,8 @@ typedef struct pgc_utype {
     pgc_rel *rel;            /* composite: its attributes (also tables' row types) */
     int32_t base_typmod;     /* domain: the base type's typmod */
     bool not_null;           /* domain NOT NULL */
+    const char *writes;      /* domain: a CHECK that may write, why ("whose CHECK calls
+                                vol(), ..."), for read routing; else NULL */
     bool dropped;
 } pgc_utype;
 

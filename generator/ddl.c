@@ -294,6 +294,20 @@ static bool create_composite(replay *r, const PgQuery__CompositeTypeStmt *cs)
     return true;
 }
 
+/* A domain's CHECK constraint n: whether it may write (it runs wherever a
+ * value becomes the domain), into u->writes for read routing. */
+static void domain_check(replay *r, pgc_utype *u, const PgQuery__Node *n)
+{
+    if (u->writes || !n || n->node_case != PG_QUERY__NODE__NODE_CONSTRAINT
+        || n->constraint->contype != PG_QUERY__CONSTR_TYPE__CONSTR_CHECK
+        || !n->constraint->raw_expr)
+        return;
+    pgc_access acc;
+    pgc_analyze_expr_access(r->cat, r->cat->a, n->constraint->raw_expr, &acc);
+    if (!acc.reads_only)
+        u->writes = pgc_arena_printf(r->cat->a, "whose CHECK %s", acc.why);
+}
+
 static bool create_domain(replay *r, const PgQuery__CreateDomainStmt *ds)
 {
     const char *schema, *name;
@@ -317,6 +331,7 @@ static bool create_domain(replay *r, const PgQuery__CreateDomainStmt *ds)
             u->not_null = true;
         else if (n->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_NULL)
             u->not_null = false;
+        domain_check(r, u, n);
     }
     return true;
 }
@@ -392,6 +407,8 @@ static bool alter_domain(replay *r, const PgQuery__AlterDomainStmt *ds)
              && ds->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT
              && ds->def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL)
         u->not_null = true;
+    else if (ds->subtype && ds->subtype[0] == 'C')
+        domain_check(r, u, ds->def);
     return true;
 }
 

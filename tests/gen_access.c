@@ -244,6 +244,31 @@ static void access__sql_function_bodies_and_defaults(void **state)
     assert_reads(w, "SELECT clean(), fact(5), pl(1)");
 }
 
+/* A domain's CHECK runs wherever a value becomes the domain: a cast, a
+ * parameter of that type, an argument of a function that takes it.  One
+ * that calls a function that may write makes that a write (checked on a
+ * standby: "cannot execute INSERT in a read-only transaction"). */
+static void access__domain_checks(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE DOMAIN checked AS int CHECK (vol(VALUE) > 0);\n"
+                "CREATE DOMAIN over_checked AS checked;\n"
+                "CREATE DOMAIN fine AS int CHECK (VALUE > 0 AND imm(VALUE) > 0);\n"
+                "CREATE DOMAIN later AS int;\n"
+                "CREATE FUNCTION takes(x checked) RETURNS int LANGUAGE sql STABLE\n"
+                "  AS $$ SELECT 1 $$;\n"
+                "CREATE FUNCTION takes_later(x later) RETURNS int LANGUAGE sql STABLE\n"
+                "  AS $$ SELECT 1 $$;\n");
+    assert_writes(w, "SELECT $1::checked", false, "casts to the domain checked, whose CHECK "
+                                                  "calls vol()");
+    assert_writes(w, "SELECT CAST(id AS over_checked) FROM t", false, "domain checked");
+    assert_writes(w, "SELECT '{1}'::checked[]", false, "domain checked");
+    assert_writes(w, "SELECT takes(id) FROM t", false, "takes(), whose parameter");
+    assert_reads(w, "SELECT $1::fine, takes_later(1)");
+    world_ok(w, "ALTER DOMAIN later ADD CONSTRAINT c CHECK (vol(VALUE) > 0);\n");
+    assert_writes(w, "SELECT takes_later(1)", false, "domain later");
+}
+
 /* The catalog: CREATE FUNCTION's volatility, PostgreSQL's default when none
  * is said; ALTER FUNCTION by name and argument types. */
 static void access__catalog__follows_volatility(void **state)
@@ -415,6 +440,7 @@ int main(void)
         T(access__deny_list__names_builtins),
         T(access__user_functions__by_volatility),
         T(access__sql_function_bodies_and_defaults),
+        T(access__domain_checks),
         T(access__catalog__follows_volatility),
         T(access__relations__temporary_unlogged_and_views),
         T(access__relations__what_reading_them_reads),
