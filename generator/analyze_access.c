@@ -23,7 +23,8 @@
  *     does not know, or a STABLE or IMMUTABLE function whose parameter
  *     default or SQL body calls one (PostgreSQL refuses only write commands
  *     there; PL/pgSQL bodies are trusted); nor reads a view whose query
- *     calls one (or locks rows); nor makes a value of a domain whose CHECK
+ *     calls one (or locks rows), or a table whose row security policy
+ *     (USING, for SELECT) calls one; nor makes a value of a domain whose CHECK
  *     calls one (a cast, a function's parameter or result).
  * A function is judged by its name: when a user function of that name is
  * VOLATILE, any call of the name counts (overloads are not told apart:
@@ -320,10 +321,13 @@ static void read_rel(walker *w, const pgc_rel *r, bool inh, const pgc_rel *throu
         writes(w, true, location,
                pgc_arena_printf(w->a, "reads the unlogged table %s%s, which a standby "
                                       "cannot read", r->name, via));
-    else if (r->writes)
+    else if (r->writes && r->kind == 'v')
         writes(w, r->writes_definite, location,
                pgc_arena_printf(w->a, "reads the view %s%s, which %s", r->name, via,
                                 r->writes));
+    else if (r->writes)
+        writes(w, r->writes_definite, location,
+               pgc_arena_printf(w->a, "reads the table %s%s, %s", r->name, via, r->writes));
     if (depth >= MAX_READ_DEPTH)
         return;
     pgc_rel_list next = {0};

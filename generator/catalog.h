@@ -80,8 +80,9 @@ typedef struct pgc_rel {
                                 INCLUDING INDEXES, USING INDEX, EXCLUDE): ON CONFLICT
                                 targets are not checked */
     bool unlogged;           /* CREATE UNLOGGED TABLE (a standby cannot read it) */
-    const char *writes;      /* a view whose query may write: why ("calls nextval(), ..."),
-                                else NULL */
+    const char *writes;      /* reading it may write: a view's query, why ("calls
+                                nextval(), ..."); a table's row security policy
+                                ("whose row security policy calls ..."); else NULL */
     bool writes_definite;    /* ...for a reason -- pgc:reads cannot lift (locks rows) */
 } pgc_rel;
 

@@ -1309,6 +1309,21 @@ static bool set_schema(replay *r, const PgQuery__AlterObjectSchemaStmt *ss)
 
 static bool create_schema(replay *r, const PgQuery__CreateSchemaStmt *ss);
 
+/* A row security policy's USING for SELECT on table (CREATE or ALTER
+ * POLICY): it runs for each row read, so reading the table writes when it
+ * calls a function that may (pgc_rel.writes, for read routing).  Kept when
+ * the policy is dropped or RLS is off: the conservative side. */
+static void policy_reads(replay *r, const PgQuery__RangeVar *table, const PgQuery__Node *qual)
+{
+    pgc_rel *rel = table ? pgc_cat_find_rel(r->cat, rv_schema(table), table->relname) : NULL;
+    if (!rel || rel->writes || !qual)
+        return;
+    pgc_access acc;
+    pgc_analyze_expr_access(r->cat, r->cat->a, qual, &acc);
+    if (!acc.reads_only)
+        rel->writes = pgc_arena_printf(r->cat->a, "whose row security policy %s", acc.why);
+}
+
 static bool apply(replay *r, PgQuery__Node *stmt)
 {
     switch ((int)stmt->node_case) {
@@ -1349,6 +1364,16 @@ static bool apply(replay *r, PgQuery__Node *stmt)
             stmt->select_stmt->into_clause = into;
             return ok;
         }
+        return true;
+    case PG_QUERY__NODE__NODE_CREATE_POLICY_STMT: {
+        const PgQuery__CreatePolicyStmt *ps = stmt->create_policy_stmt;
+        const char *cmd = ps->cmd_name ? ps->cmd_name : "all";
+        if (strcmp(cmd, "all") == 0 || strcmp(cmd, "select") == 0)
+            policy_reads(r, ps->table, ps->qual);
+        return true;
+    }
+    case PG_QUERY__NODE__NODE_ALTER_POLICY_STMT: /* its command is not said: maybe SELECT */
+        policy_reads(r, stmt->alter_policy_stmt->table, stmt->alter_policy_stmt->qual);
         return true;
     case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
         return create_function(r, stmt->create_function_stmt);
@@ -1430,8 +1455,6 @@ static bool apply(replay *r, PgQuery__Node *stmt)
     case PG_QUERY__NODE__NODE_ALTER_ROLE_STMT:
     case PG_QUERY__NODE__NODE_ALTER_ROLE_SET_STMT:
     case PG_QUERY__NODE__NODE_DROP_ROLE_STMT:
-    case PG_QUERY__NODE__NODE_CREATE_POLICY_STMT:
-    case PG_QUERY__NODE__NODE_ALTER_POLICY_STMT:
     case PG_QUERY__NODE__NODE_ALTER_OWNER_STMT:
     case PG_QUERY__NODE__NODE_NOTIFY_STMT:
     case PG_QUERY__NODE__NODE_LISTEN_STMT:

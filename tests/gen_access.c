@@ -342,6 +342,28 @@ static void access__relations__what_reading_them_reads(void **state)
                                                           "locks rows");
 }
 
+/* A row security policy's USING runs for each row a SELECT reads: one that
+ * calls a function that may write makes reading the table a write. */
+static void access__relations__row_security_policies(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE TABLE guarded (id int);\n"
+                "CREATE TABLE checked_rows (id int);\n"
+                "CREATE TABLE insert_only (id int);\n"
+                "ALTER TABLE guarded ENABLE ROW LEVEL SECURITY;\n"
+                "CREATE POLICY p ON guarded USING (imm(id) > 0);\n"
+                "CREATE POLICY q ON checked_rows FOR SELECT USING (id > 0);\n"
+                "CREATE POLICY r ON insert_only FOR INSERT WITH CHECK (vol(id) > 0);\n"
+                "CREATE VIEW guarded_view AS SELECT id FROM guarded;\n");
+    assert_reads(w, "SELECT id FROM guarded JOIN checked_rows USING (id) JOIN insert_only USING (id)");
+    world_ok(w, "ALTER POLICY p ON guarded USING (vol(id) > 0);\n"
+                "CREATE POLICY s ON checked_rows USING (nextval('s') > 0);\n");
+    assert_writes(w, "SELECT id FROM guarded", false,
+                  "reads the table guarded, whose row security policy calls vol()");
+    assert_writes(w, "SELECT id FROM guarded_view", false, "guarded (through guarded_view)");
+    assert_writes(w, "SELECT id FROM checked_rows", false, "nextval()");
+}
+
 /* ---- a query: the analysis and its annotation ----------------------------------- */
 
 /* Analyzes sql as query Q (cmd, route at the file's first byte); false
@@ -444,6 +466,7 @@ int main(void)
         T(access__catalog__follows_volatility),
         T(access__relations__temporary_unlogged_and_views),
         T(access__relations__what_reading_them_reads),
+        T(access__relations__row_security_policies),
         T(route__analysis__fills_the_query),
         T(route__reads__forces_a_read_over_functions_only),
         T(route__reads__refuses_a_data_modifying_with_where_it_is),
