@@ -1265,14 +1265,23 @@ static bool parse_annotation(pgc_arena *a, pgc_diags *d, const pgc_file *file,
     return true;
 }
 
+/* Does s start with "pgc:", in any case (a misspelt PGC:PRIMARY is then an
+ * unknown directive, not a comment left alone)? */
+static bool is_pgc_prefix(const char *s)
+{
+    return lower(s[0]) == 'p' && lower(s[1]) == 'g' && lower(s[2]) == 'c' && s[3] == ':';
+}
+
 /*
  * The `-- pgc:` directives in the comments between a query's name line and
  * its statement, [from, to) of the file:
  *     "--" blank* "pgc:reads"    it only reads, whatever it calls
  *     "--" blank* "pgc:primary"  it reads, but runs on the primary
- * Other comments are left alone (sqlc's own, the user's).  An unknown
- * directive, words after one, or both in one query are errors.  Returns
- * false after reporting.
+ * also in a block comment ("/" "*" pgc:primary "*" "/", its words ending
+ * with their line; blanks, newlines and stars before them), as sqlc allows
+ * the name line to be.  Other comments are left alone (sqlc's own, the
+ * user's).  An unknown directive, words after one, or both in one query
+ * are errors.  Returns false after reporting.
  */
 static bool read_directives(pgc_diags *d, const pgc_file *file, size_t from, size_t to,
                             pgc_query_src *q)
@@ -1282,15 +1291,22 @@ static bool read_directives(pgc_diags *d, const pgc_file *file, size_t from, siz
     pgc_token t;
     pgc_lexer_init(&lx, text + from, to - from);
     while (pgc_lex(&lx, &t) != PGC_TOK_EOF) {
-        if (t.kind != PGC_TOK_COMMENT || t.len < 2 || text[from + t.off] != '-')
+        if (t.kind != PGC_TOK_COMMENT || t.len < 2)
             continue;
-        size_t at = from + t.off, i = 2;
-        while (i < t.len && is_blank(text[at + i]))
+        size_t at = from + t.off, i = 2, end = t.len;
+        bool block = text[at] == '/';
+        if (block && end >= 4 && text[at + end - 2] == '*' && text[at + end - 1] == '/')
+            end -= 2;
+        while (i < end && (is_blank(text[at + i])
+                           || (block && (text[at + i] == '\n' || text[at + i] == '*'))))
             i++;
-        if (t.len - i < 4 || memcmp(text + at + i, "pgc:", 4) != 0)
+        if (end - i < 4 || !is_pgc_prefix(text + at + i))
             continue;
+        size_t line_end = i; /* the directive's words end with its line */
+        while (line_end < end && text[at + line_end] != '\n')
+            line_end++;
         pgc_word w[PGC_MAX_WORDS];
-        int k = pgc_split_words(text + at + i, t.len - i, w);
+        int k = pgc_split_words(text + at + i, line_end - i, w);
         size_t word_off = at + i;
         pgc_route_hint hint;
         if (w[0].n == 9 && memcmp(w[0].s, "pgc:reads", 9) == 0) {
