@@ -37,16 +37,16 @@ typedef struct pgc_access {
 } pgc_access;
 void pgc_analyze_access(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Node *stmt,
                         pgc_access *out);
-/* The same for a view's query, leaving out the relations it reads: a query
- * that reads the view follows them (pgc_rel.deps) as the catalog is then,
- * after later ALTER TABLE ... SET UNLOGGED or ATTACH PARTITION. */
-void pgc_analyze_view_access(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Node *query,
-                             pgc_access *out);
-
-/* The same for an expression (a parameter default, a domain's CHECK): only
- * what it calls and reads counts. */
-void pgc_analyze_expr_access(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Node *expr,
-                             pgc_access *out);
+/*
+ * Records into *reach (catalog.h) what node may do when an object's SQL
+ * runs: statement, a statement (else an expression, or a BEGIN ATOMIC
+ * body); relations, judge the relations it reads (a view's are followed
+ * through pgc_rel.deps instead); label names the part in messages
+ * ("which", "whose body", "whose CHECK").  Calls are recorded, judged
+ * when a query reaches the object.  Adds to what reach holds.
+ */
+void pgc_access_record(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Node *node,
+                       bool statement, bool relations, const char *label, pgc_reach *reach);
 
 /* The built-in functions that make a SELECT a write, by name (tests). */
 size_t pgc_access_deny_count(void);

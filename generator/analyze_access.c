@@ -38,7 +38,7 @@
  * primary.
  *
  * Takes: a parse tree and the catalog.  Gives: pgc_analyze_access() and
- * pgc_analyze_view_access() (analyze.h) and access_route() (a query's reads_only and primary,
+ * pgc_access_record() (analyze.h) and access_route() (a query's reads_only and primary,
  * analyze_internal.h).
  */
 #include <string.h>
@@ -195,11 +195,29 @@ static const char *denied(const char *name)
 
 /* ---- the walk ----------------------------------------------------------------------- */
 
+/* Objects being judged (a recursive SQL function reaches itself), and how
+ * deep a chain of calls pgc follows. */
+enum { MAX_REACH_DEPTH = 32 };
+typedef struct reach_judged {
+    const void *obj;
+    const char *why; /* what its calls do, NULL: they only read */
+} reach_judged;
+typedef struct reach_stack {
+    const void *items[MAX_REACH_DEPTH];
+    int len;
+    PGC_VEC(reach_judged) judged; /* each object's calls judged once per walk (a
+                                     stack of functions that call each other
+                                     twice would otherwise take 2^depth) */
+} reach_stack;
+
 typedef struct walker {
     const pgc_catalog *cat;
     pgc_arena *a;
     pgc_access *out;
     bool relations;          /* judge the relations read (not for a view's query) */
+    pgc_reach *record;       /* recording an object's SQL: calls go here, unjudged */
+    const char *label;       /* ...named so in messages */
+    reach_stack *stack;
 } walker;
 
 /* Records a reason the statement writes; the first of each kind is kept. */
@@ -217,58 +235,96 @@ static void writes(walker *w, bool definite, int32_t location, const char *why)
     o->reads_only = false;
 }
 
-/* Why a value becoming type oid (an array's elements, a domain over a
- * domain) may write: a domain's CHECK that may; NULL if not.  *domain gets
- * the domain's name. */
-static const char *type_writes(const pgc_catalog *cat, uint32_t oid, const char **domain)
+static void call_name(walker *w, const char *schema, const char *name, int32_t location);
+
+/*
+ * Reaching obj (a view read, a function called, a domain made) runs its SQL,
+ * r: its recorded reason, and the functions it calls judged now.  what says
+ * how the query reaches it ("reads the view v", "calls f()").
+ */
+static void reach(walker *w, const void *obj, const pgc_reach *r, const char *what,
+                  int32_t location)
 {
-    uint32_t elem = pgc_cat_elem_type(cat, oid);
+    if (r->writes) {
+        writes(w, r->definite, location, pgc_arena_printf(w->a, "%s, %s", what, r->writes));
+        return;
+    }
+    if (!r->calls.len)
+        return;
+    reach_stack *st = w->stack;
+    LIST_EACH(i, st->judged.len)
+        if (st->judged.items[i].obj == obj) {
+            if (st->judged.items[i].why)
+                writes(w, false, location,
+                       pgc_arena_printf(w->a, "%s, %s", what, st->judged.items[i].why));
+            return;
+        }
+    LIST_EACH(i, (size_t)st->len)
+        if (st->items[i] == obj)
+            return; /* being judged: a recursive call */
+    if (st->len == MAX_REACH_DEPTH) {
+        writes(w, false, location,
+               pgc_arena_printf(w->a, "%s, which calls functions nested deeper than pgc "
+                                      "follows", what));
+        return;
+    }
+    st->items[st->len++] = obj;
+    const char *why = NULL;
+    LIST_EACH(i, r->calls.len) {
+        const pgc_called *c = &r->calls.items[i];
+        pgc_access sub = {.reads_only = true, .location = -1};
+        walker sw = {w->cat, w->a, &sub, true, NULL, NULL, st};
+        call_name(&sw, c->schema, c->name, location);
+        if (!sub.reads_only) {
+            why = pgc_arena_printf(w->a, "%s %s", c->label, sub.why);
+            break;
+        }
+    }
+    st->len--;
+    reach_judged j = {obj, why};
+    PGC_PUSH(w->a, st->judged, j);
+    if (why)
+        writes(w, false, location, pgc_arena_printf(w->a, "%s, %s", what, why));
+}
+
+/* A value becoming type oid (an array's elements, a domain over a domain):
+ * each domain's CHECK runs.  what says how ("casts to"). */
+static void make_value(walker *w, uint32_t oid, const char *what, int32_t location)
+{
+    uint32_t elem = pgc_cat_elem_type(w->cat, oid);
     if (elem)
         oid = elem;
-    for (int depth = 0; depth < 32; depth++) {
-        const pgc_utype *u = pgc_cat_utype(cat, oid);
+    for (int depth = 0; depth < MAX_REACH_DEPTH; depth++) {
+        const pgc_utype *u = pgc_cat_utype(w->cat, oid);
         if (!u || u->t.type != 'd')
-            return NULL;
-        if (u->writes) {
-            *domain = u->name;
-            return u->writes;
-        }
+            return;
+        reach(w, u, &u->reach, pgc_arena_printf(w->a, "%s the domain %s", what, u->name),
+              location);
         oid = u->t.base;
     }
-    return NULL;
 }
 
-/* A user function's arguments and result: a domain whose CHECK may write. */
-static const char *signature_writes(const pgc_catalog *cat, pgc_arena *a, const pgc_bi_func *f)
-{
-    const char *domain = NULL, *why = type_writes(cat, f->rettype, &domain);
-    LIST_EACH(i, why ? 0 : f->nargs)
-        if ((why = type_writes(cat, f->args[i], &domain)) != NULL)
-            break;
-    return why ? pgc_arena_printf(a, "whose parameter or result is the domain %s, %s", domain,
-                                  why)
-               : NULL;
-}
-
-/* A cast to tn: a domain whose CHECK may write. */
+/* A cast to tn. */
 static void cast(walker *w, const PgQuery__TypeName *tn)
 {
     uint32_t oid;
     int32_t typmod;
-    const char *domain = NULL, *why;
-    if (pgc_cat_typename((pgc_catalog *)w->cat, NULL, NULL, tn, &oid, &typmod)
-        && (why = type_writes(w->cat, oid, &domain)) != NULL)
-        writes(w, false, tn->location,
-               pgc_arena_printf(w->a, "casts to the domain %s, %s", domain, why));
+    if (pgc_cat_typename((pgc_catalog *)w->cat, NULL, NULL, tn, &oid, &typmod))
+        make_value(w, oid, "casts to", tn->location);
 }
 
-/* A call of funcname (a list of String nodes: [schema,] name). */
-static void call(walker *w, PgQuery__Node *const *names, size_t n, int32_t location)
+/* A call of [schema.]name, as written. */
+static void call_name(walker *w, const char *schema, const char *name, int32_t location)
 {
-    const char *name = n ? str_of(names[n - 1]) : NULL;
-    const char *schema = n >= 2 ? str_of(names[n - 2]) : NULL;
-    if (!name) {
-        writes(w, false, location, "calls a function pgc does not know");
+    if (w->record) {
+        LIST_EACH(i, w->record->calls.len) {
+            const pgc_called *c = &w->record->calls.items[i];
+            if (strcmp(c->name, name) == 0 && strcmp(c->label, w->label) == 0
+                && (c->schema && schema ? strcmp(c->schema, schema) == 0 : c->schema == schema))
+                return;
+        }
+        pgc_called c = {schema, name, w->label};
+        PGC_PUSH(w->a, w->record->calls, c);
         return;
     }
     const char *why = (!schema || strcmp(schema, "pg_catalog") == 0) ? denied(name) : NULL;
@@ -290,12 +346,25 @@ static void call(walker *w, PgQuery__Node *const *names, size_t n, int32_t locat
                    pgc_arena_printf(w->a, "calls %s(), which is VOLATILE (it may write)", name));
             return;
         }
-        const char *why_f = u->writes ? u->writes : signature_writes(w->cat, w->a, &u->f);
-        if (why_f) {
-            writes(w, false, location, pgc_arena_printf(w->a, "calls %s(), %s", name, why_f));
-            return;
-        }
+        const char *what = pgc_arena_printf(w->a, "calls %s()", name);
+        reach(w, u, &u->reach, what, location);
+        const char *as_param = pgc_arena_printf(w->a, "%s, whose parameter or result is", what);
+        make_value(w, u->f.rettype, as_param, location);
+        LIST_EACH(k, u->f.nargs)
+            make_value(w, u->f.args[k], as_param, location);
     }
+}
+
+/* A call of funcname (a list of String nodes: [schema,] name). */
+static void call(walker *w, PgQuery__Node *const *names, size_t n, int32_t location)
+{
+    const char *name = n ? str_of(names[n - 1]) : NULL;
+    const char *schema = n >= 2 ? str_of(names[n - 2]) : NULL;
+    if (!name)
+        writes(w, false, location, "calls a function pgc does not know");
+    else
+        call_name(w, schema ? pgc_arena_strdup(w->a, schema) : NULL,
+                  pgc_arena_strdup(w->a, name), location);
 }
 
 /* Deep enough for any inheritance tree or stack of views (neither has
@@ -321,13 +390,11 @@ static void read_rel(walker *w, const pgc_rel *r, bool inh, const pgc_rel *throu
         writes(w, true, location,
                pgc_arena_printf(w->a, "reads the unlogged table %s%s, which a standby "
                                       "cannot read", r->name, via));
-    else if (r->writes && r->kind == 'v')
-        writes(w, r->writes_definite, location,
-               pgc_arena_printf(w->a, "reads the view %s%s, which %s", r->name, via,
-                                r->writes));
-    else if (r->writes)
-        writes(w, r->writes_definite, location,
-               pgc_arena_printf(w->a, "reads the table %s%s, %s", r->name, via, r->writes));
+    else
+        reach(w, r, &r->reach,
+              pgc_arena_printf(w->a, "reads the %s %s%s", r->kind == 'v' ? "view" : "table",
+                               r->name, via),
+              location);
     if (depth >= MAX_READ_DEPTH)
         return;
     pgc_rel_list next = {0};
@@ -419,56 +486,55 @@ static void visit(walker *w, const ProtobufCMessage *m)
     children(w, m);
 }
 
-static void analyze(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Node *stmt,
-                    bool relations, pgc_access *out)
+/* The kind of statement: NULL for a SELECT, else why it writes. */
+static const char *statement_kind(const PgQuery__Node *stmt)
 {
-    *out = (pgc_access){.reads_only = true, .location = -1};
-    walker w = {cat, a, out, relations};
-    const char *kind = NULL;
     switch ((int)stmt->node_case) {
     case PG_QUERY__NODE__NODE_SELECT_STMT:
-        break;
+        return NULL;
     case PG_QUERY__NODE__NODE_INSERT_STMT:
-        kind = "is an INSERT";
-        break;
+        return "is an INSERT";
     case PG_QUERY__NODE__NODE_UPDATE_STMT:
-        kind = "is an UPDATE";
-        break;
+        return "is an UPDATE";
     case PG_QUERY__NODE__NODE_DELETE_STMT:
-        kind = "is a DELETE";
-        break;
+        return "is a DELETE";
     case PG_QUERY__NODE__NODE_MERGE_STMT:
-        kind = "is a MERGE";
-        break;
+        return "is a MERGE";
     default:
-        kind = "is not a SELECT";
-        break;
+        return "is not a SELECT";
     }
-    if (kind) {
-        writes(&w, true, -1, kind);
-        return;
-    }
-    visit(&w, &stmt->base);
+}
+
+/* Walks node (a statement when statement) with w. */
+static void walk(walker *w, const PgQuery__Node *node, bool statement)
+{
+    const char *kind = statement ? statement_kind(node) : NULL;
+    if (kind)
+        writes(w, true, -1, kind);
+    else
+        visit(w, &node->base);
 }
 
 void pgc_analyze_access(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Node *stmt,
                         pgc_access *out)
 {
-    analyze(cat, a, stmt, true, out);
-}
-
-void pgc_analyze_expr_access(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Node *node,
-                             pgc_access *out)
-{
     *out = (pgc_access){.reads_only = true, .location = -1};
-    walker w = {cat, a, out, true};
-    visit(&w, &node->base);
+    reach_stack stack = {.len = 0};
+    walker w = {cat, a, out, true, NULL, NULL, &stack};
+    walk(&w, stmt, true);
 }
 
-void pgc_analyze_view_access(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Node *query,
-                             pgc_access *out)
+void pgc_access_record(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Node *node,
+                       bool statement, bool relations, const char *label, pgc_reach *r)
 {
-    analyze(cat, a, query, false, out);
+    pgc_access acc = {.reads_only = true, .location = -1};
+    reach_stack stack = {.len = 0};
+    walker w = {cat, a, &acc, relations, r, label, &stack};
+    walk(&w, node, statement);
+    if (!acc.reads_only && (!r->writes || (acc.definite && !r->definite))) {
+        r->writes = pgc_arena_printf(a, "%s %s", label, acc.why);
+        r->definite = acc.definite;
+    }
 }
 
 /* ---- a query: its annotation applied ------------------------------------------------ */

@@ -62,6 +62,24 @@ typedef struct pgc_unique {
     PGC_VEC(const char *) cols;
 } pgc_unique;
 
+/*
+ * What running an object's SQL may do, for read routing (analyze_access.c):
+ * a view's query, a SQL function's body and parameter defaults, a domain's
+ * CHECK, a table's row security policy.  A reason judged when the object
+ * was made (writes: "whose body is an INSERT", "which locks rows ..."), and
+ * the functions it calls, judged when a query reaches the object, as the
+ * catalog is then (a function made VOLATILE by a later migration counts).
+ */
+typedef struct pgc_called {
+    const char *schema, *name; /* as written (schema NULL: unqualified) */
+    const char *label;         /* where, for messages: "which", "whose body" */
+} pgc_called;
+typedef struct pgc_reach {
+    const char *writes;        /* the label and why, or NULL */
+    bool definite;             /* -- pgc:reads cannot lift it */
+    PGC_VEC(pgc_called) calls;
+} pgc_reach;
+
 /* A relation: kind 'r' table, 'p' partitioned table, 'v' view,
  * 'm' materialized view, 'c' composite type, 'f' foreign table. */
 typedef struct pgc_rel {
@@ -80,10 +98,8 @@ typedef struct pgc_rel {
                                 INCLUDING INDEXES, USING INDEX, EXCLUDE): ON CONFLICT
                                 targets are not checked */
     bool unlogged;           /* CREATE UNLOGGED TABLE (a standby cannot read it) */
-    const char *writes;      /* reading it may write: a view's query, why ("calls
-                                nextval(), ..."); a table's row security policy
-                                ("whose row security policy calls ..."); else NULL */
-    bool writes_definite;    /* ...for a reason -- pgc:reads cannot lift (locks rows) */
+    pgc_reach reach;         /* what reading it runs: a view's query (its relations are
+                                deps), a table's row security policy (read routing) */
 } pgc_rel;
 
 typedef PGC_VEC(pgc_rel *) pgc_rel_list;
@@ -96,8 +112,7 @@ typedef struct pgc_utype {
     pgc_rel *rel;            /* composite: its attributes (also tables' row types) */
     int32_t base_typmod;     /* domain: the base type's typmod */
     bool not_null;           /* domain NOT NULL */
-    const char *writes;      /* domain: a CHECK that may write, why ("whose CHECK calls
-                                vol(), ..."), for read routing; else NULL */
+    pgc_reach reach;         /* domain: its CHECK constraints */
     bool dropped;
 } pgc_utype;
 
@@ -111,8 +126,8 @@ typedef struct pgc_ufunc {
                                 default), as ALTER FUNCTION leaves it; 0 for the
                                 functions pgc defines (extensions', range
                                 constructors), none of which writes */
-    const char *writes;      /* why a call may write whatever its volatility
-                                ("whose body calls nextval(), ..."), else NULL */
+    pgc_reach reach;         /* its parameter defaults and SQL body (a call may write
+                                whatever its volatility says) */
 } pgc_ufunc;
 
 typedef struct pgc_uoper {

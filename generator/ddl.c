@@ -294,18 +294,15 @@ static bool create_composite(replay *r, const PgQuery__CompositeTypeStmt *cs)
     return true;
 }
 
-/* A domain's CHECK constraint n: whether it may write (it runs wherever a
- * value becomes the domain), into u->writes for read routing. */
+/* A domain's CHECK constraint n, into u->reach for read routing (it runs
+ * wherever a value becomes the domain). */
 static void domain_check(replay *r, pgc_utype *u, const PgQuery__Node *n)
 {
-    if (u->writes || !n || n->node_case != PG_QUERY__NODE__NODE_CONSTRAINT
-        || n->constraint->contype != PG_QUERY__CONSTR_TYPE__CONSTR_CHECK
-        || !n->constraint->raw_expr)
-        return;
-    pgc_access acc;
-    pgc_analyze_expr_access(r->cat, r->cat->a, n->constraint->raw_expr, &acc);
-    if (!acc.reads_only)
-        u->writes = pgc_arena_printf(r->cat->a, "whose CHECK %s", acc.why);
+    if (n && n->node_case == PG_QUERY__NODE__NODE_CONSTRAINT
+        && n->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK
+        && n->constraint->raw_expr)
+        pgc_access_record(r->cat, r->cat->a, n->constraint->raw_expr, false, true,
+                          "whose CHECK", &u->reach);
 }
 
 static bool create_domain(replay *r, const PgQuery__CreateDomainStmt *ds)
@@ -461,42 +458,37 @@ static const char *sql_body_text(const PgQuery__CreateFunctionStmt *fs)
 }
 
 /*
- * Why a call of the function may write whatever its volatility says, for
- * read routing (analyze_access.c), or NULL: a parameter default, or a SQL
- * body, that calls a function that may write.  PostgreSQL refuses write
- * commands in a STABLE or IMMUTABLE function, not calls (a STABLE SQL
- * function may call nextval()).  A body in another language is trusted; a
- * SQL body that does not parse counts as writing.
+ * What a call of the function runs besides its volatility, into f->reach
+ * for read routing (analyze_access.c): its parameter defaults and a SQL
+ * body.  PostgreSQL refuses write commands in a STABLE or IMMUTABLE
+ * function, not calls (a STABLE SQL function may call nextval()).  A body
+ * in another language is trusted; a SQL body that does not parse counts as
+ * writing.
  */
-static const char *function_writes(replay *r, const PgQuery__CreateFunctionStmt *fs)
+static void function_reach(replay *r, const PgQuery__CreateFunctionStmt *fs, pgc_ufunc *f)
 {
     pgc_arena *a = r->cat->a;
-    pgc_access acc;
     LIST_EACH(i, fs->n_parameters) {
         const PgQuery__FunctionParameter *p = fs->parameters[i]->function_parameter;
-        if (!p->defexpr)
-            continue;
-        pgc_analyze_expr_access(r->cat, a, p->defexpr, &acc);
-        if (!acc.reads_only)
-            return pgc_arena_printf(a, "whose default for %s %s",
-                                    p->name ? p->name : "a parameter", acc.why);
+        if (p->defexpr)
+            pgc_access_record(r->cat, a, p->defexpr, false, true,
+                              pgc_arena_printf(a, "whose default for %s",
+                                               p->name ? p->name : "a parameter"),
+                              &f->reach);
     }
     if (fs->sql_body) { /* BEGIN ATOMIC ... END, RETURN expr */
-        pgc_analyze_expr_access(r->cat, a, fs->sql_body, &acc);
-        return acc.reads_only ? NULL : pgc_arena_printf(a, "whose body %s", acc.why);
+        pgc_access_record(r->cat, a, fs->sql_body, false, true, "whose body", &f->reach);
+        return;
     }
     const char *body = sql_body_text(fs);
     if (!body)
-        return NULL;
+        return;
     PgQuery__ParseResult *tree = pgc_parse_quiet(body);
-    const char *why = tree ? NULL : "whose body pgc cannot read";
-    for (size_t i = 0; tree && !why && i < tree->n_stmts; i++) {
-        pgc_analyze_access(r->cat, a, tree->stmts[i]->stmt, &acc);
-        if (!acc.reads_only)
-            why = pgc_arena_printf(a, "whose body %s", acc.why);
-    }
+    if (!tree && !f->reach.writes)
+        f->reach.writes = "whose body pgc cannot read";
+    for (size_t i = 0; tree && i < tree->n_stmts; i++)
+        pgc_access_record(r->cat, a, tree->stmts[i]->stmt, true, true, "whose body", &f->reach);
     pgc_parse_free(tree);
-    return why;
 }
 
 /* CREATE FUNCTION and CREATE PROCEDURE (kind 'p', for CALL; returns void,
@@ -607,7 +599,7 @@ static bool create_function(replay *r, const PgQuery__CreateFunctionStmt *fs)
     f->f.nouts = (uint8_t)outs.len;
     f->f.outs = outs.items;
     f->volatility = volatility;
-    f->writes = function_writes(r, fs); /* after f: a body may call itself */
+    function_reach(r, fs, f);
     return true;
 }
 
@@ -1310,18 +1302,15 @@ static bool set_schema(replay *r, const PgQuery__AlterObjectSchemaStmt *ss)
 static bool create_schema(replay *r, const PgQuery__CreateSchemaStmt *ss);
 
 /* A row security policy's USING for SELECT on table (CREATE or ALTER
- * POLICY): it runs for each row read, so reading the table writes when it
- * calls a function that may (pgc_rel.writes, for read routing).  Kept when
- * the policy is dropped or RLS is off: the conservative side. */
+ * POLICY): it runs for each row read, into the table's reach for read
+ * routing.  Kept when the policy is dropped or RLS is off: the
+ * conservative side. */
 static void policy_reads(replay *r, const PgQuery__RangeVar *table, const PgQuery__Node *qual)
 {
     pgc_rel *rel = table ? pgc_cat_find_rel(r->cat, rv_schema(table), table->relname) : NULL;
-    if (!rel || rel->writes || !qual)
-        return;
-    pgc_access acc;
-    pgc_analyze_expr_access(r->cat, r->cat->a, qual, &acc);
-    if (!acc.reads_only)
-        rel->writes = pgc_arena_printf(r->cat->a, "whose row security policy %s", acc.why);
+    if (rel && qual)
+        pgc_access_record(r->cat, r->cat->a, qual, false, true, "whose row security policy",
+                          &rel->reach);
 }
 
 static bool apply(replay *r, PgQuery__Node *stmt)

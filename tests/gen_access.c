@@ -269,6 +269,47 @@ static void access__domain_checks(void **state)
     assert_writes(w, "SELECT takes_later(1)", false, "domain later");
 }
 
+/* A function's volatility is judged as the catalog is after every
+ * migration, wherever the call is: a view's query, a SQL body, a
+ * parameter default, a domain's CHECK, a policy made before a CREATE OR
+ * REPLACE FUNCTION (VOLATILE by default) or an ALTER FUNCTION. */
+static void access__functions__judged_after_every_migration(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql STABLE AS $$ SELECT x $$;\n"
+                "CREATE FUNCTION g(x int) RETURNS int LANGUAGE sql STABLE AS $$ SELECT x $$;\n"
+                "CREATE FUNCTION h(x int) RETURNS int LANGUAGE sql STABLE AS $$ SELECT x $$;\n"
+                "CREATE VIEW of_f AS SELECT f(id) AS x FROM t;\n"
+                "CREATE FUNCTION calls_g(x int) RETURNS int LANGUAGE sql STABLE\n"
+                "  AS $$ SELECT g(x) $$;\n"
+                "CREATE FUNCTION defaults_h(x int DEFAULT h(1)) RETURNS int LANGUAGE sql STABLE\n"
+                "  AS $$ SELECT x $$;\n"
+                "CREATE DOMAIN by_h AS int CHECK (h(VALUE) > 0);\n"
+                "CREATE VIEW of_vol AS SELECT vol(id) AS x FROM t;\n");
+    assert_reads(w, "SELECT x FROM of_f");
+    assert_reads(w, "SELECT calls_g(1), defaults_h(), 1::by_h");
+    world_ok(w, "CREATE OR REPLACE FUNCTION f(x int) RETURNS int LANGUAGE sql AS $$ SELECT x $$;\n"
+                "ALTER FUNCTION g(int) VOLATILE;\n"
+                "ALTER FUNCTION h VOLATILE;\n"
+                "ALTER FUNCTION vol(int) STABLE;\n");
+    assert_writes(w, "SELECT x FROM of_f", false, "reads the view of_f, which calls f(), which "
+                                                   "is VOLATILE");
+    assert_writes(w, "SELECT calls_g(1)", false, "calls calls_g(), whose body calls g()");
+    assert_writes(w, "SELECT defaults_h()", false, "whose default for x calls h()");
+    assert_writes(w, "SELECT 1::by_h", false, "casts to the domain by_h, whose CHECK calls h()");
+    assert_reads(w, "SELECT x FROM of_vol");
+    /* functions that call each other: judged once each, a cycle cut */
+    world_ok(w, "CREATE FUNCTION even(n int) RETURNS bool LANGUAGE sql STABLE AS $$ SELECT 1 $$;\n"
+                "CREATE FUNCTION odd(n int) RETURNS bool LANGUAGE sql STABLE\n"
+                "  AS $$ SELECT n = 1 OR even(n - 1) OR even(n - 2) $$;\n"
+                "CREATE OR REPLACE FUNCTION even(n int) RETURNS bool LANGUAGE sql STABLE\n"
+                "  AS $$ SELECT n = 0 OR odd(n - 1) OR odd(n - 2) $$;\n");
+    assert_reads(w, "SELECT odd(7), even(8)");
+    world_ok(w, "ALTER FUNCTION even(int) VOLATILE;\n");
+    assert_writes(w, "SELECT odd(7)", false, "calls odd(), whose body calls even(), which is "
+                                            "VOLATILE");
+}
+
 /* The catalog: CREATE FUNCTION's volatility, PostgreSQL's default when none
  * is said; ALTER FUNCTION by name and argument types. */
 static void access__catalog__follows_volatility(void **state)
@@ -463,6 +504,7 @@ int main(void)
         T(access__user_functions__by_volatility),
         T(access__sql_function_bodies_and_defaults),
         T(access__domain_checks),
+        T(access__functions__judged_after_every_migration),
         T(access__catalog__follows_volatility),
         T(access__relations__temporary_unlogged_and_views),
         T(access__relations__what_reading_them_reads),
