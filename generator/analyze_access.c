@@ -388,8 +388,9 @@ static void read_rel(walker *w, const pgc_rel *r, bool inh, const pgc_rel *throu
                                       "primary's session has", r->name, via));
     else if (r->unlogged)
         writes(w, true, location,
-               pgc_arena_printf(w->a, "reads the unlogged table %s%s, which a standby "
-                                      "cannot read", r->name, via));
+               pgc_arena_printf(w->a, "reads the unlogged %s %s%s, which a standby "
+                                      "cannot read", r->kind == 'S' ? "sequence" : "table",
+                                r->name, via));
     else
         reach(w, r, &r->reach,
               pgc_arena_printf(w->a, "reads the %s %s%s", r->kind == 'v' ? "view" : "table",

@@ -298,6 +298,7 @@ bool create_sequence(replay *r, const PgQuery__CreateSeqStmt *ss)
         return cat_fail(r->d, r->t, rv->location, "relation \"%s\" already exists", rv->relname);
     }
     pgc_rel *seq = new_sequence(r->cat, schema, rv->relname, NULL);
+    seq->unlogged = rv->relpersistence && strcmp(rv->relpersistence, "u") == 0;
     if (!sequence_options(r, seq, ss->options, ss->n_options, rv->location)) {
         drop_rel(r->cat, seq);
         return false;

@@ -378,6 +378,13 @@ static void access__relations__what_reading_them_reads(void **state)
                 "ALTER TABLE logs ATTACH PARTITION logs_2 FOR VALUES IN (2);\n");
     assert_writes(w, "SELECT id FROM logs WHERE id = 1", true, "logs_2 (through logs)");
     assert_writes(w, "SELECT id FROM all_logs", true, "logs_2 (through all_logs)");
+    /* an unlogged sequence (PostgreSQL 15) is an unlogged relation */
+    world_ok(w, "CREATE UNLOGGED SEQUENCE ticket;\nCREATE SEQUENCE kept_seq;\n");
+    assert_writes(w, "SELECT last_value FROM ticket", true, "unlogged sequence ticket");
+    assert_reads(w, "SELECT last_value FROM kept_seq");
+    world_ok(w, "ALTER SEQUENCE ticket SET LOGGED;\nALTER SEQUENCE kept_seq SET UNLOGGED;\n");
+    assert_reads(w, "SELECT last_value FROM ticket");
+    assert_writes(w, "SELECT last_value FROM kept_seq", true, "unlogged sequence kept_seq");
     /* a view's locking clause is definite too */
     assert_writes(w, "SELECT id FROM locked_view", true, "reads the view locked_view, which "
                                                           "locks rows");
