@@ -25,7 +25,9 @@
  *     there; PL/pgSQL bodies are trusted); nor reads a view whose query
  *     calls one (or locks rows), or a table whose row security policy
  *     (USING, for SELECT) calls one; nor makes a value of a domain whose CHECK
- *     calls one (a cast, a function's parameter or result).
+ *     calls one (a type named: a cast, a column definition list; a
+ *     function's parameter or result; also as a composite's attribute or an
+ *     array's element).
  * A function is judged by its name: when a user function of that name is
  * VOLATILE, any call of the name counts (overloads are not told apart:
  * the conservative side).  The functions pgc defines itself (extensions'
@@ -287,14 +289,21 @@ static void reach(walker *w, const void *obj, const pgc_reach *r, const char *wh
         writes(w, false, location, pgc_arena_printf(w->a, "%s, %s", what, why));
 }
 
-/* A value becoming type oid (an array's elements, a domain over a domain):
- * each domain's CHECK runs.  what says how ("casts to"). */
-static void make_value(walker *w, uint32_t oid, const char *what, int32_t location)
+/* A value becoming type oid (an array's elements, a domain over a
+ * domain, a composite's attributes): each domain's CHECK runs.  what says
+ * how ("casts to"). */
+static void make_value(walker *w, uint32_t oid, const char *what, int32_t location, int depth)
 {
-    uint32_t elem = pgc_cat_elem_type(w->cat, oid);
-    if (elem)
-        oid = elem;
-    for (int depth = 0; depth < MAX_REACH_DEPTH; depth++) {
+    for (; depth < MAX_REACH_DEPTH; depth++) {
+        uint32_t elem = pgc_cat_elem_type(w->cat, oid);
+        if (elem)
+            oid = elem;
+        const pgc_rel *row = pgc_cat_type_rel(w->cat, oid);
+        if (row) {
+            LIST_EACH(i, row->cols.len)
+                make_value(w, row->cols.items[i].type, what, location, depth + 1);
+            return;
+        }
         const pgc_utype *u = pgc_cat_utype(w->cat, oid);
         if (!u || u->t.type != 'd')
             return;
@@ -304,13 +313,14 @@ static void make_value(walker *w, uint32_t oid, const char *what, int32_t locati
     }
 }
 
-/* A cast to tn. */
-static void cast(walker *w, const PgQuery__TypeName *tn)
+/* A type named in the query (a cast, a column definition list): a value
+ * becomes that type. */
+static void type_named(walker *w, const PgQuery__TypeName *tn)
 {
     uint32_t oid;
     int32_t typmod;
     if (pgc_cat_typename((pgc_catalog *)w->cat, NULL, NULL, tn, &oid, &typmod))
-        make_value(w, oid, "casts to", tn->location);
+        make_value(w, oid, "makes a value of", tn->location, 0);
 }
 
 /* A call of [schema.]name, as written. */
@@ -349,9 +359,9 @@ static void call_name(walker *w, const char *schema, const char *name, int32_t l
         const char *what = pgc_arena_printf(w->a, "calls %s()", name);
         reach(w, u, &u->reach, what, location);
         const char *as_param = pgc_arena_printf(w->a, "%s, whose parameter or result is", what);
-        make_value(w, u->f.rettype, as_param, location);
+        make_value(w, u->f.rettype, as_param, location, 0);
         LIST_EACH(k, u->f.nargs)
-            make_value(w, u->f.args[k], as_param, location);
+            make_value(w, u->f.args[k], as_param, location, 0);
     }
 }
 
@@ -479,10 +489,8 @@ static void visit(walker *w, const ProtobufCMessage *m)
         call(w, fc->funcname, fc->n_funcname, fc->location);
     } else if (d == &pg_query__range_var__descriptor) {
         relation(w, (const PgQuery__RangeVar *)m);
-    } else if (d == &pg_query__type_cast__descriptor) {
-        const PgQuery__TypeCast *tc = (const PgQuery__TypeCast *)m;
-        if (tc->type_name)
-            cast(w, tc->type_name);
+    } else if (d == &pg_query__type_name__descriptor) {
+        type_named(w, (const PgQuery__TypeName *)m);
     }
     children(w, m);
 }

@@ -259,12 +259,24 @@ static void access__domain_checks(void **state)
                 "  AS $$ SELECT 1 $$;\n"
                 "CREATE FUNCTION takes_later(x later) RETURNS int LANGUAGE sql STABLE\n"
                 "  AS $$ SELECT 1 $$;\n");
-    assert_writes(w, "SELECT $1::checked", false, "casts to the domain checked, whose CHECK "
+    assert_writes(w, "SELECT $1::checked", false, "makes a value of the domain checked, whose CHECK "
                                                   "calls vol()");
     assert_writes(w, "SELECT CAST(id AS over_checked) FROM t", false, "domain checked");
     assert_writes(w, "SELECT '{1}'::checked[]", false, "domain checked");
     assert_writes(w, "SELECT takes(id) FROM t", false, "takes(), whose parameter");
     assert_reads(w, "SELECT $1::fine, takes_later(1)");
+    /* a composite with such an attribute: its input, a row cast, a record
+     * built from JSON with a column definition list */
+    world_ok(w, "CREATE TYPE pair AS (a checked, b int);\n"
+                "CREATE TYPE nested AS (p pair[]);\n"
+                "CREATE TYPE plain_pair AS (a fine, b int);\n");
+    assert_writes(w, "SELECT '(1,2)'::pair", false, "domain checked");
+    assert_writes(w, "SELECT '(\"{\"\"(1,2)\"\"}\")'::nested", false, "domain checked");
+    assert_writes(w, "SELECT * FROM jsonb_populate_record(NULL::pair, '{\"a\": 1}')", false,
+                  "domain checked");
+    assert_writes(w, "SELECT a FROM jsonb_to_record('{\"a\": 1}') AS x(a checked)", false,
+                  "domain checked");
+    assert_reads(w, "SELECT '(1,2)'::plain_pair, a FROM jsonb_to_record('{}') AS x(a fine)");
     world_ok(w, "ALTER DOMAIN later ADD CONSTRAINT c CHECK (vol(VALUE) > 0);\n");
     assert_writes(w, "SELECT takes_later(1)", false, "domain later");
 }
@@ -296,7 +308,7 @@ static void access__functions__judged_after_every_migration(void **state)
                                                    "is VOLATILE");
     assert_writes(w, "SELECT calls_g(1)", false, "calls calls_g(), whose body calls g()");
     assert_writes(w, "SELECT defaults_h()", false, "whose default for x calls h()");
-    assert_writes(w, "SELECT 1::by_h", false, "casts to the domain by_h, whose CHECK calls h()");
+    assert_writes(w, "SELECT 1::by_h", false, "makes a value of the domain by_h, whose CHECK calls h()");
     assert_reads(w, "SELECT x FROM of_vol");
     /* functions that call each other: judged once each, a cycle cut */
     world_ok(w, "CREATE FUNCTION even(n int) RETURNS bool LANGUAGE sql STABLE AS $$ SELECT 1 $$;\n"
