@@ -48,6 +48,12 @@ void pgc_analyze_access(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Nod
 void pgc_access_record(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Node *node,
                        bool statement, bool relations, const char *label, pgc_reach *reach);
 
+/* The same for the body of fs, a LANGUAGE plpgsql CREATE FUNCTION: every
+ * expression and statement in it (pg_query_parse_plpgsql); EXECUTE, or a
+ * body that does not parse, counts as writing. */
+void pgc_access_record_plpgsql(const pgc_catalog *cat, pgc_arena *a,
+                               const PgQuery__CreateFunctionStmt *fs, pgc_reach *reach);
+
 /* The built-in functions that make a SELECT a write, by name (tests). */
 size_t pgc_access_deny_count(void);
 const char *pgc_access_deny_name(size_t i);

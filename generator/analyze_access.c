@@ -21,8 +21,8 @@
  *     CREATE FUNCTION says none of IMMUTABLE, STABLE; ALTER FUNCTION may
  *     change it), a built-in of deny_list below, or a name the catalog
  *     does not know, or a STABLE or IMMUTABLE function whose parameter
- *     default or SQL body calls one (PostgreSQL refuses only write commands
- *     there; PL/pgSQL bodies are trusted); nor reads a view whose query
+ *     default or SQL or PL/pgSQL body calls one (PostgreSQL refuses only
+ *     write commands there; EXECUTE counts; other languages are trusted); nor reads a view whose query
  *     calls one (or locks rows), or a table whose row security policy
  *     (USING, for SELECT) calls one; nor makes a value of a domain whose CHECK
  *     calls one (a type named: a cast, a column definition list; a
@@ -43,6 +43,7 @@
  * pgc_access_record() (analyze.h) and access_route() (a query's reads_only and primary,
  * analyze_internal.h).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "analyze_internal.h"
@@ -544,6 +545,108 @@ void pgc_access_record(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Node
         r->writes = pgc_arena_printf(a, "%s %s", label, acc.why);
         r->definite = acc.definite;
     }
+}
+
+/* ---- PL/pgSQL bodies ----------------------------------------------------------------- */
+
+/* The next "query":"..." string of PL/pgSQL's JSON from *at, decoded into
+ * a, or NULL at the end.  (A \\u escape becomes '?': only names and
+ * strings can hold one, and a misread one reads as a name pgc does not
+ * know, the conservative side.) */
+static char *next_plpgsql_query(pgc_arena *a, const char **at)
+{
+    static const char key[] = "\"query\":\"";
+    const char *p = strstr(*at, key);
+    if (!p)
+        return NULL;
+    p += sizeof key - 1;
+    size_t n = 0;
+    for (const char *q = p; *q && *q != '"'; q += *q == '\\' && q[1] ? 2 : 1)
+        n++;
+    char *out = pgc_arena_alloc(a, n + 1), *o = out;
+    while (*p && *p != '"') {
+        char c = *p++;
+        if (c == '\\' && *p) {
+            c = *p++;
+            c = c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c == 'b' ? '\b'
+              : c == 'f' ? '\f' : c == 'u' ? '?' : c;
+            if (p[-1] == 'u')
+                for (int k = 0; k < 4 && *p; k++)
+                    p++;
+        }
+        *o++ = c;
+    }
+    *o = 0;
+    *at = p;
+    return out;
+}
+
+/* One PL/pgSQL expression or statement: a statement, an expression, or an
+ * assignment (y := expr); false if it parses as none. */
+static bool record_plpgsql_query(const pgc_catalog *cat, pgc_arena *a, const char *q,
+                                 pgc_reach *r)
+{
+    const char *assign = strstr(q, ":=");
+    const char *tries[3] = {q, pgc_arena_printf(a, "SELECT %s", q),
+                            assign ? pgc_arena_printf(a, "SELECT %s", assign + 2) : NULL};
+    for (int i = 0; i < 3; i++) {
+        PgQuery__ParseResult *tree = tries[i] ? pgc_parse_quiet(tries[i]) : NULL;
+        if (!tree)
+            continue;
+        for (size_t k = 0; k < tree->n_stmts; k++)
+            pgc_access_record(cat, a, tree->stmts[k]->stmt, true, true, "whose body", r);
+        pgc_parse_free(tree);
+        return true;
+    }
+    return false;
+}
+
+/* fs alone as SQL text (libpg_query deparses it), malloc'd; NULL on failure.
+ * The statement's own text may share its string with others (a migration's
+ * statement block), which pg_query_parse_plpgsql would read too. */
+static char *create_function_text(const PgQuery__CreateFunctionStmt *fs)
+{
+    PgQuery__Node node = PG_QUERY__NODE__INIT;
+    node.node_case = PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT;
+    node.create_function_stmt = (PgQuery__CreateFunctionStmt *)fs;
+    PgQuery__RawStmt raw = PG_QUERY__RAW_STMT__INIT, *raws[1] = {&raw};
+    raw.stmt = &node;
+    PgQuery__ParseResult tree = PG_QUERY__PARSE_RESULT__INIT;
+    tree.version = PG_VERSION_NUM;
+    tree.n_stmts = 1;
+    tree.stmts = raws;
+    size_t len = pg_query__parse_result__get_packed_size(&tree);
+    uint8_t *buf = malloc(len ? len : 1);
+    if (!buf)
+        return NULL;
+    pg_query__parse_result__pack(&tree, buf);
+    PgQueryProtobuf packed = {len, (char *)buf};
+    PgQueryDeparseResult d = pg_query_deparse_protobuf(packed);
+    free(buf);
+    char *sql = !d.error && d.query ? strdup(d.query) : NULL;
+    pg_query_free_deparse_result(d);
+    return sql;
+}
+
+void pgc_access_record_plpgsql(const pgc_catalog *cat, pgc_arena *a,
+                               const PgQuery__CreateFunctionStmt *fs, pgc_reach *r)
+{
+    char *sql = create_function_text(fs);
+    PgQueryPlpgsqlParseResult pr = pg_query_parse_plpgsql(sql ? sql : "");
+    free(sql);
+    const char *json = pr.error ? NULL : pr.plpgsql_funcs;
+    const char *why = NULL;
+    if (!json)
+        why = "whose body pgc cannot read";
+    else if (strstr(json, "PLpgSQL_stmt_dynexecute") || strstr(json, "PLpgSQL_stmt_dynfors")
+             || strstr(json, "\"dynquery\""))
+        why = "whose body runs a query given as text (EXECUTE), which pgc cannot see";
+    for (const char *at = json, *q; !why && (q = next_plpgsql_query(a, &at)) != NULL;)
+        if (!record_plpgsql_query(cat, a, q, r))
+            why = "whose body pgc cannot read";
+    if (why && !r->writes)
+        r->writes = why;
+    pg_query_free_plpgsql_parse_result(pr);
 }
 
 /* ---- a query: its annotation applied ------------------------------------------------ */

@@ -438,32 +438,32 @@ static void option_volatility(const PgQuery__DefElem *de, char *volatility)
         *volatility = v[0];
 }
 
-/* The function's SQL body, a string (LANGUAGE sql AS '...'), or NULL. */
-static const char *sql_body_text(const PgQuery__CreateFunctionStmt *fs)
+/* The function's LANGUAGE (lower case) and body string (AS '...'); NULL
+ * when not said. */
+static void function_source(const PgQuery__CreateFunctionStmt *fs, const char **language,
+                            const char **body)
 {
-    bool sql = false;
-    const char *body = NULL;
+    *language = *body = NULL;
     LIST_EACH(i, fs->n_options) {
         const PgQuery__Node *n = fs->options[i];
         if (n->node_case != PG_QUERY__NODE__NODE_DEF_ELEM || !n->def_elem->arg)
             continue;
         const PgQuery__DefElem *de = n->def_elem;
         if (strcmp(de->defname, "language") == 0)
-            sql = str_of(de->arg) && strcmp(str_of(de->arg), "sql") == 0;
+            *language = str_of(de->arg);
         else if (strcmp(de->defname, "as") == 0 && de->arg->node_case == PG_QUERY__NODE__NODE_LIST
                  && de->arg->list->n_items == 1)
-            body = str_of(de->arg->list->items[0]);
+            *body = str_of(de->arg->list->items[0]);
     }
-    return sql ? body : NULL;
 }
 
 /*
  * What a call of the function runs besides its volatility, into f->reach
  * for read routing (analyze_access.c): its parameter defaults and a SQL
  * body.  PostgreSQL refuses write commands in a STABLE or IMMUTABLE
- * function, not calls (a STABLE SQL function may call nextval()).  A body
- * in another language is trusted; a SQL body that does not parse counts as
- * writing.
+ * function, not calls (a STABLE SQL function may call nextval()).  A SQL
+ * or PL/pgSQL body that does not parse counts as writing; a body in
+ * another language (C, PL/Python...) is trusted.
  */
 static void function_reach(replay *r, const PgQuery__CreateFunctionStmt *fs, pgc_ufunc *f)
 {
@@ -480,8 +480,11 @@ static void function_reach(replay *r, const PgQuery__CreateFunctionStmt *fs, pgc
         pgc_access_record(r->cat, a, fs->sql_body, false, true, "whose body", &f->reach);
         return;
     }
-    const char *body = sql_body_text(fs);
-    if (!body)
+    const char *language, *body;
+    function_source(fs, &language, &body);
+    if (body && language && strcmp(language, "plpgsql") == 0)
+        pgc_access_record_plpgsql(r->cat, a, fs, &f->reach);
+    if (!body || !language || strcmp(language, "sql") != 0)
         return;
     PgQuery__ParseResult *tree = pgc_parse_quiet(body);
     if (!tree && !f->reach.writes)

@@ -219,7 +219,7 @@ static void access__user_functions__by_volatility(void **state)
  * ("INSERT is not allowed in a non-volatile function"), but not a call:
  * such a SQL function whose body calls nextval() or a VOLATILE function
  * writes (a standby refuses it), and so does one whose parameter default
- * does, when a call leaves the argument out.  A PL/pgSQL body is trusted. */
+ * does, when a call leaves the argument out. */
 static void access__sql_function_bodies_and_defaults(void **state)
 {
     world *w = *state;
@@ -242,6 +242,39 @@ static void access__sql_function_bodies_and_defaults(void **state)
     assert_writes(w, "SELECT atomic_next()", false, "atomic_next(), whose body calls nextval()");
     assert_writes(w, "SELECT with_default()", false, "with_default(), whose default for x calls nextval()");
     assert_reads(w, "SELECT clean(), fact(5), pl(1)");
+}
+
+/* The same for a PL/pgSQL body (pg_query_parse_plpgsql): each expression
+ * and statement in it; EXECUTE runs a query pgc cannot see. */
+static void access__plpgsql_bodies(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE FUNCTION pl_next() RETURNS bigint LANGUAGE plpgsql STABLE\n"
+                "  AS $$ BEGIN RETURN nextval('s'); END $$;\n"
+                "CREATE FUNCTION pl_perform(x int) RETURNS int LANGUAGE plpgsql STABLE\n"
+                "  AS $$ BEGIN PERFORM vol(x); RETURN x; END $$;\n"
+                "CREATE FUNCTION pl_assign(x int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$\n"
+                "DECLARE y int;\n"
+                "BEGIN y := x + vol(x); RETURN y; END $$;\n"
+                "CREATE FUNCTION pl_default() RETURNS int LANGUAGE plpgsql STABLE AS $body$\n"
+                "DECLARE y bigint := nextval('s');\n"
+                "BEGIN RETURN 1; END $body$;\n"
+                "CREATE FUNCTION pl_exec(q text) RETURNS int LANGUAGE plpgsql STABLE AS $$\n"
+                "DECLARE y int;\n"
+                "BEGIN EXECUTE q INTO y; RETURN y; END $$;\n"
+                "CREATE FUNCTION pl_fine(x int) RETURNS SETOF int LANGUAGE plpgsql STABLE AS $$\n"
+                "DECLARE y int := sta(x); r record;\n"
+                "BEGIN\n"
+                "  IF lower('A') = 'a' AND y IN (1, 2) THEN y := y + imm(1); END IF;\n"
+                "  FOR r IN SELECT id FROM t WHERE id > y LOOP RETURN NEXT r.id; END LOOP;\n"
+                "  RETURN QUERY SELECT id FROM t;\n"
+                "END $$;\n");
+    assert_writes(w, "SELECT pl_next()", false, "pl_next(), whose body calls nextval()");
+    assert_writes(w, "SELECT pl_perform(1)", false, "pl_perform(), whose body calls vol()");
+    assert_writes(w, "SELECT pl_assign(1)", false, "pl_assign(), whose body calls vol()");
+    assert_writes(w, "SELECT pl_default()", false, "pl_default(), whose body calls nextval()");
+    assert_writes(w, "SELECT pl_exec('SELECT 1')", false, "runs a query given as text");
+    assert_reads(w, "SELECT * FROM pl_fine(1)");
 }
 
 /* A domain's CHECK runs wherever a value becomes the domain: a cast, a
@@ -522,6 +555,7 @@ int main(void)
         T(access__deny_list__names_builtins),
         T(access__user_functions__by_volatility),
         T(access__sql_function_bodies_and_defaults),
+        T(access__plpgsql_bodies),
         T(access__domain_checks),
         T(access__functions__judged_after_every_migration),
         T(access__catalog__follows_volatility),
