@@ -405,7 +405,7 @@ static int exec_params(run *r, const char *sql, int n, const char *const *values
     PGresult *res = PQexecParams(r->c->pg, sql, n, NULL, values, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        int rc = pgc_fail_pq(err, r->c->pg, res, NULL);
+        int rc = pgc_fail_conn(err, r->c, res, NULL);
         PQclear(res);
         return rc;
     }
@@ -460,7 +460,7 @@ static int try_lock(run *r, const char *fn, const char *key, int begin, int *got
     PQfreemem(lit);
     PGresult *res = PQexec(r->c->pg, sql);
     free(sql);
-    int rc = pgc_check_exec(r->c->pg, res, err);
+    int rc = pgc_conn_check_exec(r->c, res, err);
     if (rc == PGC_OK)
         *got = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
     PQclear(res);
@@ -823,7 +823,7 @@ static int record(run *r, const planned *f, int64_t since, int commit, pgc_error
         PQfreemem(lit[i]);
     if (rc == PGC_OK) {
         PGresult *res = PQexec(r->c->pg, sql);
-        rc = pgc_check_exec(r->c->pg, res, err);
+        rc = pgc_conn_check_exec(r->c, res, err);
         PQclear(res);
     }
     free(sql);
@@ -848,7 +848,7 @@ static void traced(run *r, const planned *f, int64_t started, int rc, const pgc_
 static int run_text(run *r, const planned *f, const char *text, size_t base, pgc_error *err)
 {
     PGresult *res = PQexec(r->c->pg, text);
-    int rc = pgc_check_exec(r->c->pg, res, err);
+    int rc = pgc_conn_check_exec(r->c, res, err);
     if (rc != PGC_OK && err && err->position > 0) {
         /* The position counts characters from the start of what was sent. */
         for (size_t i = 0; i < base; i++)
