@@ -1011,6 +1011,32 @@ static void run_close(run *r, plan *p, pgc_db *db)
     plan_free(p);
 }
 
+/*
+ * Migrations run on the primary: a server in recovery (a standby, reached
+ * by a db with require_writable=off) is refused before anything runs.
+ * PostgreSQL 14 and later report in_hot_standby at start-up and when it
+ * changes (no round trip); an older server is asked.
+ */
+static int refuse_standby(run *r, pgc_error *err)
+{
+    const char *hs = PQparameterStatus(r->c->pg, "in_hot_standby");
+    int standby = hs && strcmp(hs, "on") == 0;
+    if (!hs) {
+        PGresult *res = PQexec(r->c->pg, "SELECT pg_is_in_recovery()");
+        int rc = pgc_conn_check_exec(r->c, res, err);
+        standby = rc == PGC_OK && PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+        PQclear(res);
+        if (rc != PGC_OK)
+            return rc;
+    }
+    if (!standby)
+        return PGC_OK;
+    const char *host = PQhost(r->c->pg), *port = PQport(r->c->pg);
+    return pgc_fail(err, PGC_EMIGRATION,
+                    "pgc_migrate: %s:%s is a standby (in recovery): migrations run on the "
+                    "primary; nothing was applied", host ? host : "?", port ? port : "?");
+}
+
 int pgc_migrate(pgc_db *db, const pgc_migration_set *set, const pgc_migrate_options *opts,
                 size_t *applied_out, pgc_error *err)
 {
@@ -1028,10 +1054,9 @@ int pgc_migrate(pgc_db *db, const pgc_migration_set *set, const pgc_migrate_opti
 
     applied_set a = {0};
     int exists = 1;
-    if (opts->dry_run)
-        rc = table_exists(&r, &exists, err);
-    else
-        rc = ensure_table(&r, err);
+    rc = refuse_standby(&r, err);
+    if (rc == PGC_OK)
+        rc = opts->dry_run ? table_exists(&r, &exists, err) : ensure_table(&r, err);
     if (rc == PGC_OK && exists)
         rc = read_applied(&r, &a, err);
     if (rc == PGC_OK)
