@@ -206,6 +206,21 @@ static void primary_address(const fixture *f, char *host, size_t hsize, char *po
     PQconninfoFree(opts);
 }
 
+/* s with '/' as %2F, for a socket folder in a URI's host. */
+static void percent_encode(const char *s, char *out, size_t size)
+{
+    size_t n = 0;
+    for (; *s && n + 4 < size; s++) {
+        if (*s == '/') {
+            memcpy(out + n, "%2F", 3);
+            n += 3;
+        } else {
+            out[n++] = *s;
+        }
+    }
+    out[n] = '\0';
+}
+
 static void multihost__standby_first__lands_on_primary(void **state)
 {
     fixture *f = *state;
@@ -221,6 +236,20 @@ static void multihost__standby_first__lands_on_primary(void **state)
     opened o;
     assert_ok(open_mode(f, cfg, &o, &err), &err);
     pgc_db *dbs[2];
+    for (int i = 0, n = dbs_of(&o, dbs); i < n; i++)
+        assert_value(dbs[i], &in_recovery_plain, "false");
+    close_mode(&o);
+    pgc_config_free(cfg);
+
+    /* The same as a multi-host URI (socket folders percent-encoded). */
+    char uri[1024], rdir[256], pdir[256];
+    percent_encode(pgc_test_cluster_dir(replica), rdir, sizeof rdir);
+    percent_encode(host, pdir, sizeof pdir);
+    snprintf(uri, sizeof uri, "postgresql://%s:%d,%s:%s/%s?user=postgres", rdir,
+             pgc_test_cluster_port(replica), pdir, port, pgc_testdb_name(f->tdb));
+    cfg = pgc_config_new();
+    assert_ok(pgc_config_set(cfg, "conninfo", uri, &err), &err);
+    assert_ok(open_mode(f, cfg, &o, &err), &err);
     for (int i = 0, n = dbs_of(&o, dbs); i < n; i++)
         assert_value(dbs[i], &in_recovery_plain, "false");
     close_mode(&o);
