@@ -189,6 +189,19 @@ static void require_writable__standby__refused_off_accepts(void **state)
     close_mode(&o);
     pgc_config_free(cfg);
     free(conninfo);
+
+    /* A primary whose sessions start read-only is refused too. */
+    char ro[768];
+    snprintf(ro, sizeof ro, "%s options='-c default_transaction_read_only=on'",
+             pgc_testdb_conninfo(f->tdb));
+    cfg = pgc_config_new();
+    assert_ok(pgc_config_set(cfg, "conninfo", ro, &err), &err);
+    assert_int_equal(open_mode(f, cfg, &o, &err), PGC_ECONNECT);
+    if (!strstr(err.message, "is read-only: default_transaction_read_only=on"))
+        print_error("message: %s\n", err.message);
+    assert_non_null(strstr(err.message, "is read-only: default_transaction_read_only=on"));
+    close_mode(&o);
+    pgc_config_free(cfg);
 }
 
 /* host and port of f's database on the primary. */
