@@ -110,6 +110,8 @@ typedef struct pgc_settings {
     size_t ninit;
     int unnamed_statements;    /* "statements=unnamed": no named prepared statements */
     int reset_discard_all;     /* "reset=discard_all": DISCARD ALL on every give-back */
+    int64_t retry_timeout_ms;  /* the retry policy (retry.c): 0 = off */
+    int64_t retry_delay_ms;    /* its first back-off */
 } pgc_settings;
 
 /*

@@ -327,6 +327,11 @@ static int connect_one(const pgc_settings *s, pgc_pconn **out, pgc_error *err)
         return PGC_ECONNECT;
     }
     int rc = init_session(pg, s, err);
+    if (rc == PGC_ECONNLOST) { /* lost while setting up: none of the caller's calls was sent */
+        rc = PGC_ECONNECT;
+        if (err)
+            err->code = rc;
+    }
     if (rc != PGC_OK) {
         PQfinish(pg);
         return rc;
