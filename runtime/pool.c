@@ -70,6 +70,11 @@ uint64_t pgc_hash64(const void *data, size_t len, uint64_t seed)
     return h;
 }
 
+const pgc_settings *pgc_pool_settings(const pgc_pool *pool)
+{
+    return &pool->s;
+}
+
 /* ---- the per-connection set of prepared statement names ---------------- */
 
 /* The slot of name, or -1. */

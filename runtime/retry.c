@@ -6,9 +6,13 @@
  * Takes: a filled pgc_error; a db and a body.  Gives: the class of a
  * failure; a committed transaction, run again while its failure allows.
  */
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
+
+enum { MAX_DELAY_MS = 1000 }; /* the back-off doubles up to this */
 
 /* The class a SQLSTATE gives, or -1 when it says nothing about retrying. */
 static int retry_by_sqlstate(const char *s)
@@ -48,6 +52,79 @@ pgc_retry pgc_error_retry(const pgc_error *err)
      *   statement; running it again overrides the bound someone set.
      */
     return err->code == PGC_ECONNLOST ? PGC_RETRY_UNKNOWN : PGC_RETRY_NO;
+}
+
+/* A random number for the jitter: xorshift64*, one state per thread. */
+static uint64_t jitter_random(void)
+{
+    static _Thread_local uint64_t x;
+    if (!x)
+        x = (uint64_t)pgc_trace_now_ns() ^ (uint64_t)(uintptr_t)&x ^ 0x9e3779b97f4a7c15ULL;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    return x * 0x2545f4914f6cdd1dULL;
+}
+
+static void sleep_ms(int64_t ms)
+{
+    struct timespec ts = {.tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0)
+        ; /* EINTR: sleep the rest */
+}
+
+/* Ends err's message with how many tries the policy made. */
+static void say_tries(pgc_error *err, const pgc_retry_state *st)
+{
+    char note[96];
+    int n = snprintf(note, sizeof note, " (after %d tries in %lld ms)", st->tries,
+                     (long long)(pgc_now_ms() - st->started_ms));
+    size_t len = strlen(err->message);
+    if (n > 0 && len + (size_t)n < sizeof err->message)
+        memcpy(err->message + len, note, (size_t)n + 1);
+}
+
+/* Whether the policy may run a call that failed with err again. */
+static bool retry_allowed(const pgc_error *err, bool idempotent)
+{
+    switch (pgc_error_retry(err)) {
+    case PGC_RETRY_TRANSACTION:
+    case PGC_RETRY_RECONNECT:
+        return true;
+    case PGC_RETRY_UNKNOWN:
+        return idempotent;
+    case PGC_RETRY_NO:
+        break;
+    }
+    return false;
+}
+
+int pgc_retry_next(pgc_db *db, bool idempotent, pgc_error *err, pgc_retry_state *st)
+{
+    /* Not retried: the failure does not allow it (a NULL db or statement
+       is PGC_EINVAL, never retried), a scope, the policy is off. */
+    const pgc_settings *s;
+    if (!retry_allowed(err, idempotent) || db->root != db
+        || (s = pgc_pool_settings(db->pool))->retry_timeout_ms <= 0) {
+        if (st->tries)
+            say_tries(err, st);
+        return 0;
+    }
+    int64_t now = pgc_now_ms();
+    if (st->tries++ == 0) {
+        st->started_ms = now;
+        st->delay_ms = s->retry_delay_ms;
+    }
+    int64_t left = st->started_ms + s->retry_timeout_ms - now;
+    if (left <= 0) {
+        say_tries(err, st);
+        return 0;
+    }
+    /* The back-off less a random part of up to half: [delay/2, delay]. */
+    int64_t wait = st->delay_ms - (int64_t)(jitter_random() % (uint64_t)(st->delay_ms / 2 + 1));
+    sleep_ms(wait < left ? wait : left);
+    st->delay_ms = st->delay_ms * 2 < MAX_DELAY_MS ? st->delay_ms * 2 : MAX_DELAY_MS;
+    return 1;
 }
 
 int pgc_tx_run(pgc_db *db, pgc_tx_fn body, void *ud, pgc_error *err)
