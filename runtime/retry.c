@@ -127,10 +127,53 @@ int pgc_retry_next(pgc_db *db, bool idempotent, pgc_error *err, pgc_retry_state 
     return 1;
 }
 
+/*
+ * One try of a transaction (or, on a scope, a savepoint): begin, body,
+ * then commit if body returned PGC_OK, else roll back and return body's
+ * error as body left it.  *commit_sent: COMMIT (or RELEASE) went out, so
+ * a failure now may come after the server committed.
+ */
+static int tx_once(pgc_db *db, pgc_tx_fn body, void *ud, pgc_error *err, bool *commit_sent)
+{
+    *commit_sent = false;
+    pgc_db *tx;
+    int rc = pgc_tx_begin(db, &tx, err);
+    if (rc != PGC_OK)
+        return rc;
+    if ((rc = body(tx, ud, err)) != PGC_OK) {
+        if (err->code != rc) /* body returned a code without filling err */
+            pgc_fail(err, rc, "%s", pgc_strerror(rc));
+        pgc_error ignored; /* a lost connection also fails the rollback */
+        pgc_tx_rollback(tx, &ignored);
+        return rc;
+    }
+    /* pgc_tx_commit sends COMMIT unless something holds the scope or a
+       statement failed in it (then it rolls back and says so). */
+    *commit_sent = !tx->child_open && PQtransactionStatus(tx->conn->pg) == PQTRANS_INTRANS;
+    return pgc_tx_commit(tx, err);
+}
+
 int pgc_tx_run(pgc_db *db, pgc_tx_fn body, void *ud, pgc_error *err)
 {
-    (void)db;
-    (void)body;
-    (void)ud;
-    return pgc_fail(err, PGC_EINTERNAL, "pgc_tx_run: not built yet");
+    if (!db || !body)
+        return pgc_fail(err, PGC_EINVAL, "pgc_tx_run: NULL argument");
+    pgc_error spare;
+    if (!err)
+        err = &spare;
+    pgc_error_clear(err);
+    /* On a scope, tx_once makes a savepoint and pgc_retry_next declines. */
+    pgc_retry_state st;
+    st.tries = 0;
+    bool commit_sent;
+    int rc;
+    while ((rc = tx_once(db, body, ud, err, &commit_sent)) != PGC_OK
+           && pgc_retry_next(db, !commit_sent, err, &st))
+        pgc_error_clear(err);
+    if (rc != PGC_OK && commit_sent && !db->conn
+        && pgc_error_retry(err) == PGC_RETRY_UNKNOWN) {
+        pgc_error_prefix(err, "COMMIT was sent but the connection was lost, "
+                              "the transaction's outcome is unknown: ");
+        rc = err->code = PGC_ECONNLOST;
+    }
+    return rc;
 }
