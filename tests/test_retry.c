@@ -291,6 +291,27 @@ static void policy__connect_refused__retried_until_the_timeout(void **state)
     pgc_config_free(cfg);
 }
 
+/*
+ * A connection lost while its session is set up (here an init statement
+ * that terminates its own backend) fails the call with PGC_ECONNECT: the
+ * call's statement was never sent, so even a write may be retried.
+ */
+static void connect__lost_during_session_setup__is_econnect(void **state)
+{
+    fixture *f = *state;
+    static const char *const self_killing[] = {
+        "min_connections", "0", "init", "SELECT pg_terminate_backend(pg_backend_pid())", NULL};
+    dbs d;
+    dbs_open(f, &d, self_killing);
+    for (int i = 0; i < d.n; i++) {
+        pgc_error err = {0};
+        assert_int_equal(insert(d.db[i], "1", "never sent", &err), PGC_ECONNECT);
+        assert_int_equal(pgc_error_retry(&err), PGC_RETRY_RECONNECT);
+        assert_non_null(strstr(err.message, "init"));
+    }
+    dbs_close(&d);
+}
+
 /* ---- the policy on blocking calls ------------------------------------------- */
 
 /* Runs the READS statement on each db after its pooled backend was killed. */
@@ -779,6 +800,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(error_retry__classes__by_sqlstate_then_code),
         cmocka_unit_test(policy__connect_refused__retried_until_the_timeout),
+        BOTH_MODES(connect__lost_during_session_setup__is_econnect),
         BOTH_MODES(policy__read_on_killed_backend__retried),
         BOTH_MODES(policy__write_killed_mid_call__not_retried),
         BOTH_MODES(policy__write_without_connection__retried_and_lands_once),
