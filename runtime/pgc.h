@@ -616,8 +616,9 @@ typedef int (*pgc_tx_fn)(pgc_db *tx, void *ud, pgc_error *err);
  * Begins a transaction on db, runs body, commits if body returned PGC_OK
  * and rolls back otherwise; returns the outcome: body's code and err as
  * body left them, or the commit's.  body must not commit or roll back tx
- * itself.  With the retry policy on (retry_timeout_ms), the whole of it
- * is run again while the failure (body's or the commit's) is
+ * itself, and must end what it opens on tx (streams, batches, savepoints)
+ * before it returns.  With the retry policy on (retry_timeout_ms), the
+ * whole of it is run again while the failure (body's or the commit's) is
  * PGC_RETRY_TRANSACTION or PGC_RETRY_RECONNECT, or PGC_RETRY_UNKNOWN
  * before COMMIT was sent.  A connection lost while COMMIT was in flight
  * is never retried, policy or not: PGC_ECONNLOST, the message beginning
