@@ -320,27 +320,16 @@ static PGconn *connect_quietly(const char *const *keys, const char *const *value
 /*
  * require_writable: a server that reports itself a hot standby or read-only
  * is refused, naming it.  PostgreSQL 14 and later report in_hot_standby and
- * default_transaction_read_only at start-up (no round trip); an older
- * server is asked.
+ * default_transaction_read_only at start-up, so this costs no round trip;
+ * an older server reports neither and is not checked (libpq's
+ * target_session_attrs=read-write asks it, for a multi-host conninfo).
  */
 static int refuse_read_only(PGconn *pg, pgc_error *err)
 {
     const char *standby = PQparameterStatus(pg, "in_hot_standby");
     const char *read_only = PQparameterStatus(pg, "default_transaction_read_only");
-    PGresult *res = NULL;
-    if (!standby || !read_only) {
-        res = PQexec(pg, "SELECT CASE WHEN pg_is_in_recovery() THEN 'on' ELSE 'off' END, "
-                         "current_setting('default_transaction_read_only')");
-        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-            int rc = pgc_fail_pq(err, pg, res, NULL);
-            PQclear(res);
-            return rc == PGC_ESQL ? rc : PGC_ECONNECT;
-        }
-        standby = PQgetvalue(res, 0, 0);
-        read_only = PQgetvalue(res, 0, 1);
-    }
-    int is_standby = strcmp(standby, "on") == 0, is_read_only = strcmp(read_only, "on") == 0;
-    PQclear(res);
+    int is_standby = standby && strcmp(standby, "on") == 0;
+    int is_read_only = read_only && strcmp(read_only, "on") == 0;
     if (!is_standby && !is_read_only)
         return PGC_OK;
     const char *host = PQhost(pg), *port = PQport(pg);
