@@ -40,8 +40,8 @@ GENERATOR_OBJ := $(GEN_SRC:%.c=$(B)/%.o) $(B)/gen/templates.o
 LDLIBS_GEN := -lpg_query
 
 # The cmocka suites: build/tests/X from tests/X.c (rules below).
-TESTS := test_sqltext test_config test_values test_pool test_db test_stream test_copy test_batch \
-         test_async test_migrate test_trace test_cluster test_builtins \
+TESTS := test_sqltext test_config test_retry test_values test_pool test_db test_stream test_copy test_batch \
+         test_async test_migrate test_trace test_cluster test_builtins test_replica \
          gen_catalog gen_analyze gen_access gen_source gen_json gen_cli gen_emit \
          emit/e2e emit/e2e_realistic emit/e2e_libs emit/e2e_async
 TEST_BINS := $(TESTS:%=$(B)/tests/%)
@@ -137,6 +137,9 @@ $(B)/tests/emit/e2e.o: $(B)/emit/store.h
 # Its non-blocking forms (NAME_send, NAME_recv), by tests/emit/e2e_async.c.
 $(B)/tests/emit/e2e_async: $(B)/emit/store.o
 $(B)/tests/emit/e2e_async.o: $(B)/emit/store.h
+# A generated library's reads on a replica, by tests/test_replica.c.
+$(B)/tests/test_replica: $(B)/emit/store.o
+$(B)/tests/test_replica.o: $(B)/emit/store.h
 
 # A second, realistic schema generated as "shop" (several migrations with a
 # rename, a drop, a view and a SQL function), run by tests/emit/e2e_realistic.c.

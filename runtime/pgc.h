@@ -263,13 +263,15 @@ void pgc_error_prefix(pgc_error *err, const char *fmt, ...) PGC_FORMAT_PRINTF(2,
  * Replicas and failover (README "Replicas, failover and poolers"):
  *
  *   require_writable            "on" (default) or "off".  On: a new
- *                               connection must accept writes; one that
- *                               lands on a standby (the server reports
- *                               in_hot_standby=on) or on a server with
- *                               default_transaction_read_only=on is closed
- *                               and the connect fails with PGC_ECONNECT
- *                               ("... is a standby: read-only").  When
- *                               conninfo lists several hosts and sets no
+ *                               connection must accept writes; one to a
+ *                               server that reports in_hot_standby=on (a
+ *                               standby) or default_transaction_read_only
+ *                               =on (reported by PostgreSQL 14 and
+ *                               later; older servers are not checked) is
+ *                               closed and the connect fails with
+ *                               PGC_ECONNECT ("HOST:PORT is a standby
+ *                               (read-only): ...").  When conninfo lists
+ *                               several hosts and sets no
  *                               target_session_attrs, pgc asks libpq for
  *                               target_session_attrs=read-write, so libpq
  *                               tries the next host.  Whatever the
@@ -282,38 +284,45 @@ void pgc_error_prefix(pgc_error *err, const char *fmt, ...) PGC_FORMAT_PRINTF(2,
  *                               read (PGC_STMT_READS): standbys, as libpq
  *                               keywords or a URI, e.g. "host=r1,r2
  *                               target_session_attrs=prefer-standby".
- *                               Such statements outside a transaction
- *                               scope run there; everything else, and
- *                               everything in a scope, on the primary
- *                               (a scope's reads see its writes).  Its
- *                               connections are opened on demand, up to
- *                               max_connections, with the same settings
- *                               (server.*, init, timeouts, statements);
- *                               require_writable does not apply to them.
- *                               When no read connection can be had
- *                               (PGC_ECONNECT), the read runs on the
- *                               primary.  A standby lags its primary: a
- *                               read outside a scope may not see a write
- *                               made just before (use a scope, or
- *                               -- pgc:primary on the query)
+ *                               Such statements run there when run on a
+ *                               db (pgc_query, generated blocking calls,
+ *                               streams); everything else, everything in
+ *                               a transaction scope (a scope's reads see
+ *                               its writes), batches, COPY and
+ *                               non-blocking calls run on the primary.
+ *                               Its connections are opened on demand (no
+ *                               minimum), up to max_connections, with the
+ *                               same settings (server.*, init, timeouts,
+ *                               statements); require_writable does not
+ *                               apply to them.  When no read connection
+ *                               can be had (PGC_ECONNECT), the read runs
+ *                               on the primary, and reads go there
+ *                               without trying for the next second.  A
+ *                               standby lags its primary: a read outside
+ *                               a scope may not see a write made just
+ *                               before (use a scope, or -- pgc:primary)
  *   retry_timeout_ms            the retry policy, off by default (0).
  *                               When > 0, a call on a db (not on a
- *                               scope) that fails is run again, with
- *                               back-off, until it succeeds or this
- *                               long has passed since the first try, if
+ *                               scope) that fails is run again if
  *                               pgc_error_retry() classes its failure
  *                               PGC_RETRY_TRANSACTION or
  *                               PGC_RETRY_RECONNECT, or PGC_RETRY_UNKNOWN
- *                               for a statement that only reads
- *                               (PGC_STMT_READS): never a write whose
- *                               outcome is unknown.  Applies to pgc_query and
- *                               the generated blocking calls but :many
- *                               streams, batches, COPY and non-blocking
- *                               calls (their caller has seen rows or
- *                               sent more); and to pgc_tx_run's body.
- *   retry_delay_ms              the first back-off (default 20); each
- *                               next one doubles, up to 1000, with
- *                               random jitter of up to half
+ *                               for a statement with PGC_STMT_READS:
+ *                               never a write whose outcome is unknown.
+ *                               No try starts later than this long after
+ *                               the first failed; the last error is
+ *                               returned, its message ending "(after N
+ *                               tries in M ms)".  Covers pgc_query and
+ *                               the generated :one, :exec, :execrows and
+ *                               :execresult calls, and pgc_tx_run; not
+ *                               pgc_exec, :many iterators and streams,
+ *                               batches, COPY or non-blocking calls
+ *                               (their caller has seen rows or sent
+ *                               more).  0 to 2147483647
+ *   retry_delay_ms              the first back-off (default 20, 1 to
+ *                               1000); each next one doubles, up to 1000
+ *                               ms; each wait is the back-off less a
+ *                               random part of up to half
  *
  * pgc_config_set() checks the name and the value at once and says which is
  * wrong.  A config whose set failed is also refused by every open, naming
@@ -591,8 +600,13 @@ typedef enum pgc_retry {
 } pgc_retry;
 
 /*
- * Classes err (as filled by any pgc call) by its code and SQLSTATE.  NULL
- * or PGC_OK: PGC_RETRY_NO.
+ * Classes err (as filled by any pgc call): PGC_ECONNECT is RECONNECT
+ * whatever its SQLSTATE (nothing was sent: a connection lost while the
+ * pool set it up fails the call with PGC_ECONNECT too); then by SQLSTATE
+ * as above; then PGC_ECONNLOST is UNKNOWN.  Everything else is NO, among
+ * them PGC_ETIMEDOUT (the pool had no free connection: more tries would
+ * add load where there is too much) and PGC_ECANCELED (a statement
+ * timeout or cancel someone set).  NULL or PGC_OK: PGC_RETRY_NO.
  */
 pgc_retry pgc_error_retry(const pgc_error *err);
 
@@ -605,14 +619,17 @@ typedef int (*pgc_tx_fn)(pgc_db *tx, void *ud, pgc_error *err);
 
 /*
  * Begins a transaction on db, runs body, commits if body returned PGC_OK
- * and rolls back otherwise; returns the outcome (body's code, or the
- * commit's).  With the retry policy on (retry_timeout_ms), the whole of it
- * is run again while the failure is PGC_RETRY_TRANSACTION or
- * PGC_RETRY_RECONNECT, or PGC_RETRY_UNKNOWN before COMMIT was sent; a
- * connection lost while COMMIT was in flight is reported as is
- * (PGC_ECONNLOST, "... outcome unknown"), never retried.  On a
- * transaction scope, body runs once in a savepoint (no retry: the failure
- * belongs to the enclosing transaction).
+ * and rolls back otherwise; returns the outcome: body's code and err as
+ * body left them, or the commit's.  body must not commit or roll back tx
+ * itself, and must end what it opens on tx (streams, batches, savepoints)
+ * before it returns.  With the retry policy on (retry_timeout_ms), the
+ * whole of it is run again while the failure (body's or the commit's) is
+ * PGC_RETRY_TRANSACTION or PGC_RETRY_RECONNECT, or PGC_RETRY_UNKNOWN
+ * before COMMIT was sent.  A connection lost while COMMIT was in flight
+ * is never retried, policy or not: PGC_ECONNLOST, the message beginning
+ * "COMMIT was sent but the connection was lost, the transaction's outcome
+ * is unknown: ".  On a transaction scope, body runs once in a savepoint
+ * (no retry: the failure belongs to the enclosing transaction).
  */
 int pgc_tx_run(pgc_db *db, pgc_tx_fn body, void *ud, pgc_error *err);
 
