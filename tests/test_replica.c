@@ -280,6 +280,35 @@ static void multihost__standby_first__lands_on_primary(void **state)
     pgc_config_free(cfg);
 }
 
+/* PGHOST and PGPORT listing the standby then the primary, and a conninfo that
+ * names no host: libpq reads the hosts from the environment, so pgc asks for
+ * read-write there too (it looked only at the conninfo, and libpq took the
+ * standby, which require_writable refused: PGC_ECONNECT). */
+static void multihost_in_pghost__standby_first__lands_on_primary(void **state)
+{
+    fixture *f = *state;
+    char host[256] = "", port[16] = "", hosts[600], ports[64], conninfo[300];
+    primary_address(f, host, sizeof host, port, sizeof port);
+    snprintf(hosts, sizeof hosts, "%s,%s", pgc_test_cluster_dir(replica), host);
+    snprintf(ports, sizeof ports, "%d,%s", pgc_test_cluster_port(replica), port);
+    snprintf(conninfo, sizeof conninfo, "user=postgres dbname=%s", pgc_testdb_name(f->tdb));
+    setenv("PGHOST", hosts, 1);
+    setenv("PGPORT", ports, 1);
+    pgc_config *cfg = pgc_config_new();
+    pgc_error err = {0};
+    assert_ok(pgc_config_set(cfg, "conninfo", conninfo, &err), &err);
+    opened o;
+    int rc = open_mode(f, cfg, &o, &err);
+    unsetenv("PGHOST");
+    unsetenv("PGPORT");
+    assert_ok(rc, &err);
+    pgc_db *dbs[2];
+    for (int i = 0, n = dbs_of(&o, dbs); i < n; i++)
+        assert_value(dbs[i], &in_recovery_plain, "false");
+    close_mode(&o);
+    pgc_config_free(cfg);
+}
+
 /* ---- 25006: a read-only connection is retired ------------------------------- */
 
 static void read_only_connection__25006__retired(void **state)
@@ -578,6 +607,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         CASE(require_writable__standby__refused_off_accepts),
         CASE(multihost__standby_first__lands_on_primary),
+        CASE(multihost_in_pghost__standby_first__lands_on_primary),
         CASE(read_only_connection__25006__retired),
         CASE(reads__on_the_replica_writes_and_scopes_on_the_primary),
         CASE(read_stats__no_read_target__zero),
