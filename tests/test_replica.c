@@ -515,6 +515,47 @@ static void replica_down__reads_on_the_primary(void **state)
     free(rc_info);
 }
 
+/* A statement flagged PGC_STMT_READS that writes (a wrong -- pgc:reads) runs
+ * on the read target and fails there with 25006, as it will every time:
+ * the standby is read-only by design.  Its connection is fine (not retired)
+ * and the retry policy does not run it again (it did, on fresh connections
+ * each time, for the whole retry_timeout_ms). */
+static void reads_flag_on_a_write__25006_on_the_replica__not_retried_not_retired(void **state)
+{
+    fixture *f = *state;
+    char *rc_info = REPLICA(f);
+    pgc_config *cfg = fixture_config(f, "max_connections", "3", "read_conninfo", rc_info,
+                                     "retry_timeout_ms", "3000", NULL);
+    const pgc_stmt write_flagged_reads = {.name = "write_flagged_reads",
+                                          .sql = insert_item.sql, .flags = PGC_STMT_READS};
+    pgc_error err = {0};
+    opened o;
+    assert_ok(open_mode(f, cfg, &o, &err), &err);
+    pgc_db *dbs[2];
+    int n = dbs_of(&o, dbs);
+    for (int i = 1; i < n; i++)
+        fixture_create_items(dbs[i], 0, "x");
+    fixture_replica_catch_up(f, replica);
+    for (int i = 0; i < n; i++) {
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        assert_int_equal(pgc_query(dbs[i], &write_flagged_reads, NULL, NULL, NULL, NULL, &err),
+                         PGC_ESQL);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        assert_string_equal(err.sqlstate, "25006");
+        assert_null(strstr(err.message, "tries in"));
+        long ms = (long)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+        assert_true(ms < 1000);
+    }
+    pgc_pool_stats rst;
+    pgc_pool_read_stats_get(pool_of(&o), &rst);
+    assert_int_equal(rst.opened, 1);
+    assert_int_equal(rst.closed, 0);
+    close_mode(&o);
+    pgc_config_free(cfg);
+    free(rc_info);
+}
+
 /* ---- migrations ---------------------------------------------------------------- */
 
 static void migrate__standby__refused_nothing_changed(void **state)
@@ -612,6 +653,7 @@ int main(void)
         CASE(reads__on_the_replica_writes_and_scopes_on_the_primary),
         CASE(read_stats__no_read_target__zero),
         CASE(replica_down__reads_on_the_primary),
+        CASE(reads_flag_on_a_write__25006_on_the_replica__not_retried_not_retired),
         CASE(migrate__standby__refused_nothing_changed),
         {"generated__reads_on_the_replica__no_change_by_the_caller/standalone",
          generated__reads_on_the_replica__no_change_by_the_caller, plain_setup, case_teardown,
