@@ -9,6 +9,7 @@
  * replica is down; pgc_migrate refuses a standby.  Each case runs
  * standalone and embedded (two schemas on one shared pool).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -556,6 +557,94 @@ static void reads_flag_on_a_write__25006_on_the_replica__not_retried_not_retired
     free(rc_info);
 }
 
+/* ---- threads: both sets of connections shared (run under TSan: mk/tsan.mk) --- */
+
+typedef struct mixer {
+    pgc_db *db;
+    int iterations, failed;
+    pgc_error err; /* the last failure */
+} mixer;
+
+static const pgc_stmt touch_item = {
+    .name = "touch_item", .sql = "UPDATE {{tables.items}} SET id = id WHERE id = 1"};
+
+/* Reads, writes and streams of reads, interleaved. */
+static void *mix_work(void *arg)
+{
+    mixer *m = arg;
+    pgc_error err = {0};
+    for (int i = 0; i < m->iterations; i++) {
+        pgc_result *res = NULL;
+        if (pgc_query(m->db, i % 3 ? &in_recovery_reads : &touch_item, NULL, NULL, NULL,
+                      &res, &err) != PGC_OK) {
+            m->failed++;
+            m->err = err;
+        }
+        pgc_result_free(res);
+        pgc_stream *s;
+        if (i % 4 == 0 && pgc_stream_open(m->db, &series_reads, NULL, NULL, NULL, &s, &err)
+                              == PGC_OK) {
+            pgc_result *row;
+            while (pgc_stream_next(s, &row, &err) == PGC_OK)
+                ;
+            pgc_stream_close(s);
+        }
+    }
+    return NULL;
+}
+
+static void run_mixers(pgc_db *const *dbs, int n)
+{
+    enum { N = 4 };
+    pthread_t t[N];
+    mixer m[N];
+    for (int i = 0; i < N; i++) {
+        m[i] = (mixer){.db = dbs[i % n], .iterations = 30};
+        assert_int_equal(pthread_create(&t[i], NULL, mix_work, &m[i]), 0);
+    }
+    for (int i = 0; i < N; i++) {
+        pthread_join(t[i], NULL);
+        if (m[i].failed)
+            print_error("thread %d: %d failed, last: %s: %s [%s]\n", i, m[i].failed,
+                        pgc_code_name(m[i].err.code), m[i].err.message, m[i].err.sqlstate);
+        assert_int_equal(m[i].failed, 0);
+    }
+}
+
+/* Four threads on two connections of each set, the replica up then down
+ * (reads fall back, the hold-off raced): every call succeeds, and every
+ * connection is back in the set it came from. */
+static void threads__reads_and_writes__both_sets_consistent(void **state)
+{
+    fixture *f = *state;
+    char *rc_info = REPLICA(f);
+    pgc_config *cfg = fixture_config(f, "max_connections", "2", "read_conninfo", rc_info,
+                                     "check_after_idle_ms", "0", NULL);
+    pgc_error err = {0};
+    opened o;
+    assert_ok(open_mode(f, cfg, &o, &err), &err);
+    pgc_db *dbs[2];
+    int n = dbs_of(&o, dbs);
+    for (int i = 1; i < n; i++)
+        fixture_create_items(dbs[i], 0, "x");
+    fixture_replica_catch_up(f, replica);
+    run_mixers(dbs, n);
+    assert_ok(pgc_test_cluster_halt(replica, 0, &err), &err);
+    run_mixers(dbs, n);
+    pgc_pool_stats st, rst;
+    pgc_pool_stats_get(pool_of(&o), &st);
+    pgc_pool_read_stats_get(pool_of(&o), &rst);
+    assert_int_equal(st.in_use, 0);
+    assert_int_equal(st.total, st.idle);
+    assert_true(st.total <= 2);
+    assert_int_equal(rst.in_use, 0);
+    assert_int_equal(rst.total, rst.idle);
+    assert_true(rst.opened >= 1);
+    close_mode(&o);
+    pgc_config_free(cfg);
+    free(rc_info);
+}
+
 /* ---- migrations ---------------------------------------------------------------- */
 
 static void migrate__standby__refused_nothing_changed(void **state)
@@ -654,6 +743,7 @@ int main(void)
         CASE(read_stats__no_read_target__zero),
         CASE(replica_down__reads_on_the_primary),
         CASE(reads_flag_on_a_write__25006_on_the_replica__not_retried_not_retired),
+        CASE(threads__reads_and_writes__both_sets_consistent),
         CASE(migrate__standby__refused_nothing_changed),
         {"generated__reads_on_the_replica__no_change_by_the_caller/standalone",
          generated__reads_on_the_replica__no_change_by_the_caller, plain_setup, case_teardown,
