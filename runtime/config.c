@@ -313,24 +313,28 @@ oom:
 /*
  * Whether pgc should ask libpq for target_session_attrs=read-write: conninfo
  * lists several hosts (host or hostaddr with a comma, as a multi-host URI
- * also gives) and neither it nor the environment (PGTARGETSESSIONATTRS)
- * chooses.  libpq then skips a host that is a standby and tries the next.
+ * also gives; or PGHOST, PGHOSTADDR where it sets neither) and neither it
+ * nor the environment (PGTARGETSESSIONATTRS) chooses.  libpq then skips a
+ * host that is a standby and tries the next.
  */
 static int wants_read_write(const char *conninfo)
 {
     if (getenv("PGTARGETSESSIONATTRS"))
         return 0;
     PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
-    int several = 0, chosen = 0;
+    const char *host = getenv("PGHOST"), *hostaddr = getenv("PGHOSTADDR");
+    int chosen = 0;
     for (PQconninfoOption *o = opts; o && o->keyword; o++) {
         if (!o->val)
             continue;
-        if ((strcmp(o->keyword, "host") == 0 || strcmp(o->keyword, "hostaddr") == 0)
-            && strchr(o->val, ','))
-            several = 1;
+        if (strcmp(o->keyword, "host") == 0) /* else libpq takes PGHOST */
+            host = o->val;
+        if (strcmp(o->keyword, "hostaddr") == 0)
+            hostaddr = o->val;
         if (strcmp(o->keyword, "target_session_attrs") == 0 && *o->val)
             chosen = 1;
     }
+    int several = (host && strchr(host, ',')) || (hostaddr && strchr(hostaddr, ','));
     PQconninfoFree(opts);
     return several && !chosen;
 }

@@ -371,7 +371,8 @@ int pgc_conn_forget_stale(pgc_pconn *c, const PGresult *res, const pgc_rendered 
  * pgc_fail_pq for a statement that failed on c.  SQLSTATE 25006 (read-only
  * transaction: a primary demoted under the pool, a server made read-only)
  * marks c broken, so that it is retired when given back and never reused,
- * whatever require_writable says.  Every path that runs statements on a
+ * whatever require_writable says (not on a read target: read-only by
+ * design, the statement is at fault).  Every path that runs statements on a
  * pooled connection reports failures through here (pgc_fail_stmt,
  * pgc_conn_check_exec, pgc_conn_command); nothing on success.
  */

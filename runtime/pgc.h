@@ -300,7 +300,10 @@ void pgc_error_prefix(pgc_error *err, const char *fmt, ...) PGC_FORMAT_PRINTF(2,
  *                               without trying for the next second.  A
  *                               standby lags its primary: a read outside
  *                               a scope may not see a write made just
- *                               before (use a scope, or -- pgc:primary)
+ *                               before (use a scope, or -- pgc:primary).
+ *                               A READS statement that writes fails there
+ *                               with 25006: not retried, the connection
+ *                               kept
  *   retry_timeout_ms            the retry policy, off by default (0).
  *                               When > 0, a call on a db (not on a
  *                               scope) that fails is run again if

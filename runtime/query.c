@@ -101,8 +101,10 @@ static int is_sqlstate(const PGresult *res, const char *state)
 
 int pgc_fail_conn(pgc_error *err, pgc_pconn *c, const PGresult *res, const char *statement)
 {
-    if (is_sqlstate(res, "25006"))
-        c->broken = 1; /* a read-only server: never again for a write */
+    /* A read-only server: never again for a write.  Not on a read target,
+       read-only by design: there the statement is at fault (it writes). */
+    if (!c->read_target && is_sqlstate(res, "25006"))
+        c->broken = 1;
     return pgc_fail_pq(err, c->pg, res, statement);
 }
 
@@ -181,11 +183,13 @@ int pgc_query(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
     return pgc_query_rows(db, stmt, values, lengths, formats, NULL, out, err);
 }
 
-/* One try of pgc_query_rows (which adds the retry policy). */
+/* One try of pgc_query_rows (which adds the retry policy).  *on_read: it
+ * ran on the read target. */
 static int query_once(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
                       const int *lengths, const int *formats, const struct pgc_row_type *rt,
-                      pgc_result **out, pgc_error *err)
+                      pgc_result **out, pgc_error *err, bool *on_read)
 {
+    *on_read = false;
     if (out)
         *out = NULL;
     if (!db || !stmt)
@@ -202,6 +206,7 @@ static int query_once(pgc_db *db, const pgc_stmt *stmt, const char *const *value
                                    : pgc_db_conn_get(db, &c, err);
     if (rc != PGC_OK)
         return rc;
+    *on_read = c->read_target;
 
     int64_t started = pgc_tracing(db) ? pgc_trace_now_ns() : 0;
     bool prepared_now = false;
@@ -281,7 +286,12 @@ int pgc_query_rows(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
     pgc_retry_state st;
     st.tries = 0;
     int rc;
-    while ((rc = query_once(db, stmt, values, lengths, formats, rt, out, err)) != PGC_OK
+    bool on_read;
+    /* 25006 on the read target: the statement writes, and will fail there
+       again (pgc_fail_conn). */
+    while ((rc = query_once(db, stmt, values, lengths, formats, rt, out, err, &on_read))
+               != PGC_OK
+           && !(on_read && strcmp(err->sqlstate, "25006") == 0)
            && pgc_retry_next(db, stmt && (stmt->flags & PGC_STMT_READS), err, &st))
         ;
     return rc;

@@ -9,6 +9,7 @@
  * replica is down; pgc_migrate refuses a standby.  Each case runs
  * standalone and embedded (two schemas on one shared pool).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,6 +281,35 @@ static void multihost__standby_first__lands_on_primary(void **state)
     pgc_config_free(cfg);
 }
 
+/* PGHOST and PGPORT listing the standby then the primary, and a conninfo that
+ * names no host: libpq reads the hosts from the environment, so pgc asks for
+ * read-write there too (it looked only at the conninfo, and libpq took the
+ * standby, which require_writable refused: PGC_ECONNECT). */
+static void multihost_in_pghost__standby_first__lands_on_primary(void **state)
+{
+    fixture *f = *state;
+    char host[256] = "", port[16] = "", hosts[600], ports[64], conninfo[300];
+    primary_address(f, host, sizeof host, port, sizeof port);
+    snprintf(hosts, sizeof hosts, "%s,%s", pgc_test_cluster_dir(replica), host);
+    snprintf(ports, sizeof ports, "%d,%s", pgc_test_cluster_port(replica), port);
+    snprintf(conninfo, sizeof conninfo, "user=postgres dbname=%s", pgc_testdb_name(f->tdb));
+    setenv("PGHOST", hosts, 1);
+    setenv("PGPORT", ports, 1);
+    pgc_config *cfg = pgc_config_new();
+    pgc_error err = {0};
+    assert_ok(pgc_config_set(cfg, "conninfo", conninfo, &err), &err);
+    opened o;
+    int rc = open_mode(f, cfg, &o, &err);
+    unsetenv("PGHOST");
+    unsetenv("PGPORT");
+    assert_ok(rc, &err);
+    pgc_db *dbs[2];
+    for (int i = 0, n = dbs_of(&o, dbs); i < n; i++)
+        assert_value(dbs[i], &in_recovery_plain, "false");
+    close_mode(&o);
+    pgc_config_free(cfg);
+}
+
 /* ---- 25006: a read-only connection is retired ------------------------------- */
 
 static void read_only_connection__25006__retired(void **state)
@@ -486,6 +516,135 @@ static void replica_down__reads_on_the_primary(void **state)
     free(rc_info);
 }
 
+/* A statement flagged PGC_STMT_READS that writes (a wrong -- pgc:reads) runs
+ * on the read target and fails there with 25006, as it will every time:
+ * the standby is read-only by design.  Its connection is fine (not retired)
+ * and the retry policy does not run it again (it did, on fresh connections
+ * each time, for the whole retry_timeout_ms). */
+static void reads_flag_on_a_write__25006_on_the_replica__not_retried_not_retired(void **state)
+{
+    fixture *f = *state;
+    char *rc_info = REPLICA(f);
+    pgc_config *cfg = fixture_config(f, "max_connections", "3", "read_conninfo", rc_info,
+                                     "retry_timeout_ms", "3000", NULL);
+    const pgc_stmt write_flagged_reads = {.name = "write_flagged_reads",
+                                          .sql = insert_item.sql, .flags = PGC_STMT_READS};
+    pgc_error err = {0};
+    opened o;
+    assert_ok(open_mode(f, cfg, &o, &err), &err);
+    pgc_db *dbs[2];
+    int n = dbs_of(&o, dbs);
+    for (int i = 1; i < n; i++)
+        fixture_create_items(dbs[i], 0, "x");
+    fixture_replica_catch_up(f, replica);
+    for (int i = 0; i < n; i++) {
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        assert_int_equal(pgc_query(dbs[i], &write_flagged_reads, NULL, NULL, NULL, NULL, &err),
+                         PGC_ESQL);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        assert_string_equal(err.sqlstate, "25006");
+        assert_null(strstr(err.message, "tries in"));
+        long ms = (long)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+        assert_true(ms < 1000);
+    }
+    pgc_pool_stats rst;
+    pgc_pool_read_stats_get(pool_of(&o), &rst);
+    assert_int_equal(rst.opened, 1);
+    assert_int_equal(rst.closed, 0);
+    close_mode(&o);
+    pgc_config_free(cfg);
+    free(rc_info);
+}
+
+/* ---- threads: both sets of connections shared (run under TSan: mk/tsan.mk) --- */
+
+typedef struct mixer {
+    pgc_db *db;
+    int iterations, failed;
+    pgc_error err; /* the last failure */
+} mixer;
+
+static const pgc_stmt touch_item = {
+    .name = "touch_item", .sql = "UPDATE {{tables.items}} SET id = id WHERE id = 1"};
+
+/* Reads, writes and streams of reads, interleaved. */
+static void *mix_work(void *arg)
+{
+    mixer *m = arg;
+    pgc_error err = {0};
+    for (int i = 0; i < m->iterations; i++) {
+        pgc_result *res = NULL;
+        if (pgc_query(m->db, i % 3 ? &in_recovery_reads : &touch_item, NULL, NULL, NULL,
+                      &res, &err) != PGC_OK) {
+            m->failed++;
+            m->err = err;
+        }
+        pgc_result_free(res);
+        pgc_stream *s;
+        if (i % 4 == 0 && pgc_stream_open(m->db, &series_reads, NULL, NULL, NULL, &s, &err)
+                              == PGC_OK) {
+            pgc_result *row;
+            while (pgc_stream_next(s, &row, &err) == PGC_OK)
+                ;
+            pgc_stream_close(s);
+        }
+    }
+    return NULL;
+}
+
+static void run_mixers(pgc_db *const *dbs, int n)
+{
+    enum { N = 4 };
+    pthread_t t[N];
+    mixer m[N];
+    for (int i = 0; i < N; i++) {
+        m[i] = (mixer){.db = dbs[i % n], .iterations = 30};
+        assert_int_equal(pthread_create(&t[i], NULL, mix_work, &m[i]), 0);
+    }
+    for (int i = 0; i < N; i++) {
+        pthread_join(t[i], NULL);
+        if (m[i].failed)
+            print_error("thread %d: %d failed, last: %s: %s [%s]\n", i, m[i].failed,
+                        pgc_code_name(m[i].err.code), m[i].err.message, m[i].err.sqlstate);
+        assert_int_equal(m[i].failed, 0);
+    }
+}
+
+/* Four threads on two connections of each set, the replica up then down
+ * (reads fall back, the hold-off raced): every call succeeds, and every
+ * connection is back in the set it came from. */
+static void threads__reads_and_writes__both_sets_consistent(void **state)
+{
+    fixture *f = *state;
+    char *rc_info = REPLICA(f);
+    pgc_config *cfg = fixture_config(f, "max_connections", "2", "read_conninfo", rc_info,
+                                     "check_after_idle_ms", "0", NULL);
+    pgc_error err = {0};
+    opened o;
+    assert_ok(open_mode(f, cfg, &o, &err), &err);
+    pgc_db *dbs[2];
+    int n = dbs_of(&o, dbs);
+    for (int i = 1; i < n; i++)
+        fixture_create_items(dbs[i], 0, "x");
+    fixture_replica_catch_up(f, replica);
+    run_mixers(dbs, n);
+    assert_ok(pgc_test_cluster_halt(replica, 0, &err), &err);
+    run_mixers(dbs, n);
+    pgc_pool_stats st, rst;
+    pgc_pool_stats_get(pool_of(&o), &st);
+    pgc_pool_read_stats_get(pool_of(&o), &rst);
+    assert_int_equal(st.in_use, 0);
+    assert_int_equal(st.total, st.idle);
+    assert_true(st.total <= 2);
+    assert_int_equal(rst.in_use, 0);
+    assert_int_equal(rst.total, rst.idle);
+    assert_true(rst.opened >= 1);
+    close_mode(&o);
+    pgc_config_free(cfg);
+    free(rc_info);
+}
+
 /* ---- migrations ---------------------------------------------------------------- */
 
 static void migrate__standby__refused_nothing_changed(void **state)
@@ -578,10 +737,13 @@ int main(void)
     const struct CMUnitTest tests[] = {
         CASE(require_writable__standby__refused_off_accepts),
         CASE(multihost__standby_first__lands_on_primary),
+        CASE(multihost_in_pghost__standby_first__lands_on_primary),
         CASE(read_only_connection__25006__retired),
         CASE(reads__on_the_replica_writes_and_scopes_on_the_primary),
         CASE(read_stats__no_read_target__zero),
         CASE(replica_down__reads_on_the_primary),
+        CASE(reads_flag_on_a_write__25006_on_the_replica__not_retried_not_retired),
+        CASE(threads__reads_and_writes__both_sets_consistent),
         CASE(migrate__standby__refused_nothing_changed),
         {"generated__reads_on_the_replica__no_change_by_the_caller/standalone",
          generated__reads_on_the_replica__no_change_by_the_caller, plain_setup, case_teardown,
