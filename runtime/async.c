@@ -550,7 +550,7 @@ static void on_call_result(aconn *ac, item *it, PGresult *res, ExecStatusType st
     } else {
         pgc_error e;
         int rc = call->r ? pgc_fail_stmt(&e, ac->c, res, call->r)
-                         : pgc_fail_pq(&e, ac->c->pg, res, call->sql);
+                         : pgc_fail_conn(&e, ac->c, res, call->sql);
         if (rc == PGC_EINVAL) /* no SQLSTATE: an empty query, a COPY */
             rc = e.code = PGC_ESQL;
         if (stray)
@@ -646,7 +646,7 @@ static void on_result(pgc_async *a, aconn *ac, PGresult *res)
     }
     if (it->kind == ITEM_SYNC) { /* the implicit transaction failed to commit */
         if (!ac->seg_failed && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-            pgc_fail_pq(&ac->seg_err, ac->c->pg, res, NULL);
+            pgc_fail_conn(&ac->seg_err, ac->c, res, NULL);
             ac->seg_failed = 1;
         }
         PQclear(res);

@@ -316,7 +316,7 @@ static int read_sync(pgc_batch *b, pgc_error *err)
         }
         if (rc == PGC_OK && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK
             && st != PGRES_PIPELINE_ABORTED)
-            rc = pgc_fail_pq(err, b->c->pg, res, NULL);
+            rc = pgc_fail_conn(err, b->c, res, NULL);
         PQclear(res);
     }
 }

@@ -47,6 +47,7 @@ pgc_config *pgc_config_new(void)
     cfg->s.max_connections = 10;
     cfg->s.acquire_timeout_ms = 5000;
     cfg->s.check_after_idle_ms = 500;
+    cfg->s.require_writable = 1;
     return cfg;
 }
 
@@ -62,6 +63,7 @@ void pgc_settings_free(pgc_settings *s)
 {
     free(s->conninfo);
     free(s->application_name);
+    free(s->read_conninfo);
     for (size_t i = 0; i < s->nserver; i++) {
         free(s->server[i].key);
         free(s->server[i].value);
@@ -139,6 +141,24 @@ static int valid_guc_name(const char *name)
     return 1;
 }
 
+/* value parses as libpq connection parameters (keywords or a URI). */
+static int check_conninfo(const char *key, const char *value, pgc_error *err)
+{
+    char *msg = NULL;
+    PQconninfoOption *opts = PQconninfoParse(value, &msg);
+    if (!opts) {
+        const char *why = msg ? msg : "out of memory";
+        int n = (int)strlen(why);
+        while (n > 0 && why[n - 1] == '\n') /* libpq ends its messages with one */
+            n--;
+        int rc = pgc_fail(err, PGC_ECONFIG, "setting \"%s\": %.*s", key, n, why);
+        PQfreemem(msg);
+        return rc;
+    }
+    PQconninfoFree(opts);
+    return PGC_OK;
+}
+
 static int apply_int(pgc_settings *s, const struct int_setting *is, int64_t v)
 {
     switch (is->target) {
@@ -172,20 +192,20 @@ static int config_set(pgc_config *cfg, const char *key, const char *value, pgc_e
                             key, value, (long long)is->min, (long long)is->max);
         return apply_int(s, is, v);
     }
-    if (strcmp(key, "conninfo") == 0) {
-        char *msg = NULL;
-        PQconninfoOption *opts = PQconninfoParse(value, &msg);
-        if (!opts) {
-            const char *why = msg ? msg : "out of memory";
-            int n = (int)strlen(why);
-            while (n > 0 && why[n - 1] == '\n') /* libpq ends its messages with one */
-                n--;
-            int rc = pgc_fail(err, PGC_ECONFIG, "setting \"conninfo\": %.*s", n, why);
-            PQfreemem(msg);
+    if (strcmp(key, "conninfo") == 0 || strcmp(key, "read_conninfo") == 0) {
+        int rc = check_conninfo(key, value, err);
+        if (rc != PGC_OK)
             return rc;
+        return replace_string(strcmp(key, "conninfo") == 0 ? &s->conninfo : &s->read_conninfo,
+                              value);
+    }
+    if (strcmp(key, "require_writable") == 0) {
+        if (strcmp(value, "on") == 0 || strcmp(value, "off") == 0) {
+            s->require_writable = strcmp(value, "on") == 0;
+            return PGC_OK;
         }
-        PQconninfoFree(opts);
-        return replace_string(&s->conninfo, value);
+        return pgc_fail(err, PGC_ECONFIG,
+                        "setting \"require_writable\": \"%s\" is not \"on\" or \"off\"", value);
     }
     if (strcmp(key, "statements") == 0) {
         /* "unnamed" is for transaction poolers (PgBouncer before 1.21): a
@@ -258,6 +278,7 @@ static int copy_settings(pgc_settings *dst, const pgc_settings *src)
     *dst = *src;
     dst->conninfo = NULL;
     dst->application_name = NULL;
+    dst->read_conninfo = NULL;
     dst->server = NULL;
     dst->nserver = 0;
     dst->init = NULL;
@@ -265,6 +286,8 @@ static int copy_settings(pgc_settings *dst, const pgc_settings *src)
     if (!(dst->conninfo = pgc_strdup(src->conninfo)))
         goto oom;
     if (src->application_name && !(dst->application_name = pgc_strdup(src->application_name)))
+        goto oom;
+    if (src->read_conninfo && !(dst->read_conninfo = pgc_strdup(src->read_conninfo)))
         goto oom;
     for (size_t i = 0; i < src->nserver; i++)
         if (set_server(dst, src->server[i].key, src->server[i].value) != PGC_OK)
@@ -280,6 +303,31 @@ static int copy_settings(pgc_settings *dst, const pgc_settings *src)
 oom:
     pgc_settings_free(dst);
     return PGC_ENOMEM;
+}
+
+/*
+ * Whether pgc should ask libpq for target_session_attrs=read-write: conninfo
+ * lists several hosts (host or hostaddr with a comma, as a multi-host URI
+ * also gives) and neither it nor the environment (PGTARGETSESSIONATTRS)
+ * chooses.  libpq then skips a host that is a standby and tries the next.
+ */
+static int wants_read_write(const char *conninfo)
+{
+    if (getenv("PGTARGETSESSIONATTRS"))
+        return 0;
+    PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
+    int several = 0, chosen = 0;
+    for (PQconninfoOption *o = opts; o && o->keyword; o++) {
+        if (!o->val)
+            continue;
+        if ((strcmp(o->keyword, "host") == 0 || strcmp(o->keyword, "hostaddr") == 0)
+            && strchr(o->val, ','))
+            several = 1;
+        if (strcmp(o->keyword, "target_session_attrs") == 0 && *o->val)
+            chosen = 1;
+    }
+    PQconninfoFree(opts);
+    return several && !chosen;
 }
 
 int pgc_settings_from_config(pgc_settings *out, const pgc_config *cfg, pgc_error *err)
@@ -301,5 +349,19 @@ int pgc_settings_from_config(pgc_settings *out, const pgc_config *cfg, pgc_error
                         s->min_connections, s->max_connections);
     if (copy_settings(out, s) != PGC_OK)
         return pgc_fail(err, PGC_ENOMEM, "out of memory copying the configuration");
+    out->ask_read_write = s->require_writable && wants_read_write(s->conninfo);
+    return PGC_OK;
+}
+
+int pgc_settings_for_read(pgc_settings *out, const pgc_settings *primary)
+{
+    if (copy_settings(out, primary) != PGC_OK)
+        return PGC_ENOMEM;
+    free(out->conninfo);
+    out->conninfo = out->read_conninfo;
+    out->read_conninfo = NULL;
+    out->min_connections = 0;
+    out->require_writable = 0;
+    out->ask_read_write = 0;
     return PGC_OK;
 }

@@ -28,6 +28,7 @@ static int db_new(pgc_db **out, pgc_pool *pool, int owns_pool, const char *schem
     }
     db->root = db;
     db->pool = pool;
+    db->read = pgc_pool_read(pool);
     db->pool_trace = pgc_pool_hook(pool);
     db->owns_pool = owns_pool;
     pgc_pool_attach(pool);

@@ -110,6 +110,9 @@ typedef struct pgc_settings {
     size_t ninit;
     int unnamed_statements;    /* "statements=unnamed": no named prepared statements */
     int reset_discard_all;     /* "reset=discard_all": DISCARD ALL on every give-back */
+    int require_writable;      /* refuse a connection to a standby or a read-only server */
+    int ask_read_write;        /* several hosts, no target_session_attrs: ask for read-write */
+    char *read_conninfo;       /* the read target, or NULL */
 } pgc_settings;
 
 /*
@@ -120,6 +123,10 @@ typedef struct pgc_settings {
 int pgc_settings_from_config(pgc_settings *out, const pgc_config *cfg,
                              pgc_error *err);
 void pgc_settings_free(pgc_settings *s);
+/* The settings of primary's read target (read_conninfo, which must be set):
+ * the same but for the conninfo, no minimum of connections and no
+ * require_writable. */
+int pgc_settings_for_read(pgc_settings *out, const pgc_settings *primary);
 
 /* ---- pool.c ------------------------------------------------------------ */
 
@@ -144,6 +151,9 @@ typedef struct pgc_prepared_set {
 /* One pooled connection and what the runtime knows about it. */
 typedef struct pgc_pconn {
     PGconn *pg;
+    pgc_pool *home;            /* the set it came from and goes back to: the pool
+                                  or its read target (pgc_pool_read) */
+    bool read_target;          /* home is a read target (trace: read_target) */
     int64_t created_ms, last_used_ms;
     uint64_t queries;          /* statements run, for max_queries */
     pgc_prepared_set prepared;
@@ -166,10 +176,20 @@ typedef struct pgc_pconn {
 } pgc_pconn;
 
 int pgc_pool_get(pgc_pool *pool, pgc_pconn **out, pgc_error *err);
-/* Gives c back; closes it if broken, recycled or stuck in a transaction. */
+/* Gives c back to its home (pool, or the read target it came from); closes
+ * it if broken, recycled or stuck in a transaction. */
 void pgc_pool_put(pgc_pool *pool, pgc_pconn *c);
 /* Gives c back to be closed: its session state is not fit to share. */
 void pgc_pool_discard(pgc_pool *pool, pgc_pconn *c);
+/* pool's read target (read_conninfo): a set of connections of its own,
+ * taken with pgc_pool_get; NULL if it has none. */
+pgc_pool *pgc_pool_read(const pgc_pool *pool);
+/*
+ * A connection of the read target `read` for a statement: PGC_ECONNECT
+ * when none can be had (after a failed connect, for a second, without
+ * trying: reads then go to the primary).
+ */
+int pgc_pool_get_read(pgc_pool *read, pgc_pconn **out, pgc_error *err);
 /* Attach/detach a db: an attached pool refuses to close. */
 void pgc_pool_attach(pgc_pool *pool);
 void pgc_pool_detach(pgc_pool *pool);
@@ -221,6 +241,7 @@ typedef struct pgc_rendered {
 struct pgc_db {
     pgc_db *root;        /* the db a scope was begun from; itself for a db */
     pgc_pool *pool;
+    pgc_pool *read;      /* a db only: its pool's read target, or NULL (scopes: NULL) */
     char *schema;        /* NULL: no schema */
     /* a db (root) only: */
     int owns_pool;
@@ -277,6 +298,8 @@ int pgc_conn_command(pgc_pconn *c, const char *sql, pgc_error *err);
  * (PGC_EINVAL); errors are recorded in err.  res stays the caller's.
  */
 int pgc_check_exec(PGconn *pg, PGresult *res, pgc_error *err);
+/* pgc_check_exec for a statement on c: a failure goes through pgc_fail_conn. */
+int pgc_conn_check_exec(pgc_pconn *c, PGresult *res, pgc_error *err);
 
 /* ---- sqltext.c: for the stream guard (stream.c) ------------------------- */
 
@@ -306,6 +329,19 @@ int pgc_db_conn_get(pgc_db *db, pgc_pconn **c, pgc_error *err);
 void pgc_db_conn_put(pgc_db *db, pgc_pconn *c);
 
 /*
+ * Whether stmt runs on db's read target: it only reads (PGC_STMT_READS, not
+ * PGC_STMT_PRIMARY) and db is a db (not a scope) whose pool has one.  A
+ * test of one pointer for a pool without: the primary's path stays as is.
+ */
+static inline bool pgc_routes_read(const pgc_db *db, const pgc_stmt *stmt)
+{
+    return db->read && (stmt->flags & (PGC_STMT_READS | PGC_STMT_PRIMARY)) == PGC_STMT_READS;
+}
+/* pgc_db_conn_get from db's read target (pgc_routes_read), or from the
+ * primary when no read connection can be had (PGC_ECONNECT). */
+int pgc_db_conn_get_read(pgc_db *db, pgc_pconn **c, pgc_error *err);
+
+/*
  * pgc_db_conn_get for a handle that keeps the connection (a stream, a
  * batch, a COPY): on a scope, also marks it held by `what`.  Counts one
  * open handle on db->root (pgc_db_close refuses while any is open): the
@@ -315,6 +351,8 @@ void pgc_db_conn_put(pgc_db *db, pgc_pconn *c);
 int pgc_db_hold(pgc_db *db, int what, pgc_pconn **c, pgc_error *err);
 /* Gives the connection back (db) or unmarks the scope. */
 void pgc_db_unhold(pgc_db *db, pgc_pconn *c);
+/* pgc_db_hold on a db for a statement that pgc_routes_read(). */
+int pgc_db_hold_read(pgc_db *db, pgc_pconn **c, pgc_error *err);
 void pgc_db_count_open(pgc_db *root, int delta);
 
 /* Prepares r on c (PQprepare), deallocating a stale one first; records it. */
@@ -325,6 +363,15 @@ int pgc_conn_prepare(pgc_pconn *c, const pgc_rendered *r, pgc_error *err);
  * whether the call may be repeated (only outside a transaction).
  */
 int pgc_conn_forget_stale(pgc_pconn *c, const PGresult *res, const pgc_rendered *r);
+/*
+ * pgc_fail_pq for a statement that failed on c.  SQLSTATE 25006 (read-only
+ * transaction: a primary demoted under the pool, a server made read-only)
+ * marks c broken, so that it is retired when given back and never reused,
+ * whatever require_writable says.  Every path that runs statements on a
+ * pooled connection reports failures through here (pgc_fail_stmt,
+ * pgc_conn_check_exec, pgc_conn_command); nothing on success.
+ */
+int pgc_fail_conn(pgc_error *err, pgc_pconn *c, const PGresult *res, const char *statement);
 /* Records a statement's error from res, its position mapped to r's source. */
 int pgc_fail_stmt(pgc_error *err, pgc_pconn *c, const PGresult *res,
                   const pgc_rendered *r);

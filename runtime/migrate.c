@@ -405,7 +405,7 @@ static int exec_params(run *r, const char *sql, int n, const char *const *values
     PGresult *res = PQexecParams(r->c->pg, sql, n, NULL, values, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        int rc = pgc_fail_pq(err, r->c->pg, res, NULL);
+        int rc = pgc_fail_conn(err, r->c, res, NULL);
         PQclear(res);
         return rc;
     }
@@ -460,7 +460,7 @@ static int try_lock(run *r, const char *fn, const char *key, int begin, int *got
     PQfreemem(lit);
     PGresult *res = PQexec(r->c->pg, sql);
     free(sql);
-    int rc = pgc_check_exec(r->c->pg, res, err);
+    int rc = pgc_conn_check_exec(r->c, res, err);
     if (rc == PGC_OK)
         *got = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
     PQclear(res);
@@ -823,7 +823,7 @@ static int record(run *r, const planned *f, int64_t since, int commit, pgc_error
         PQfreemem(lit[i]);
     if (rc == PGC_OK) {
         PGresult *res = PQexec(r->c->pg, sql);
-        rc = pgc_check_exec(r->c->pg, res, err);
+        rc = pgc_conn_check_exec(r->c, res, err);
         PQclear(res);
     }
     free(sql);
@@ -848,7 +848,7 @@ static void traced(run *r, const planned *f, int64_t started, int rc, const pgc_
 static int run_text(run *r, const planned *f, const char *text, size_t base, pgc_error *err)
 {
     PGresult *res = PQexec(r->c->pg, text);
-    int rc = pgc_check_exec(r->c->pg, res, err);
+    int rc = pgc_conn_check_exec(r->c, res, err);
     if (rc != PGC_OK && err && err->position > 0) {
         /* The position counts characters from the start of what was sent. */
         for (size_t i = 0; i < base; i++)
@@ -1011,6 +1011,32 @@ static void run_close(run *r, plan *p, pgc_db *db)
     plan_free(p);
 }
 
+/*
+ * Migrations run on the primary: a server in recovery (a standby, reached
+ * by a db with require_writable=off) is refused before anything runs.
+ * PostgreSQL 14 and later report in_hot_standby at start-up and when it
+ * changes (no round trip); an older server is asked.
+ */
+static int refuse_standby(run *r, pgc_error *err)
+{
+    const char *hs = PQparameterStatus(r->c->pg, "in_hot_standby");
+    int standby = hs && strcmp(hs, "on") == 0;
+    if (!hs) {
+        PGresult *res = PQexec(r->c->pg, "SELECT pg_is_in_recovery()");
+        int rc = pgc_conn_check_exec(r->c, res, err);
+        standby = rc == PGC_OK && PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+        PQclear(res);
+        if (rc != PGC_OK)
+            return rc;
+    }
+    if (!standby)
+        return PGC_OK;
+    const char *host = PQhost(r->c->pg), *port = PQport(r->c->pg);
+    return pgc_fail(err, PGC_EMIGRATION,
+                    "pgc_migrate: %s:%s is a standby (in recovery): migrations run on the "
+                    "primary; nothing was applied", host ? host : "?", port ? port : "?");
+}
+
 int pgc_migrate(pgc_db *db, const pgc_migration_set *set, const pgc_migrate_options *opts,
                 size_t *applied_out, pgc_error *err)
 {
@@ -1028,10 +1054,9 @@ int pgc_migrate(pgc_db *db, const pgc_migration_set *set, const pgc_migrate_opti
 
     applied_set a = {0};
     int exists = 1;
-    if (opts->dry_run)
-        rc = table_exists(&r, &exists, err);
-    else
-        rc = ensure_table(&r, err);
+    rc = refuse_standby(&r, err);
+    if (rc == PGC_OK)
+        rc = opts->dry_run ? table_exists(&r, &exists, err) : ensure_table(&r, err);
     if (rc == PGC_OK && exists)
         rc = read_applied(&r, &a, err);
     if (rc == PGC_OK)

@@ -263,13 +263,14 @@ void pgc_error_prefix(pgc_error *err, const char *fmt, ...) PGC_FORMAT_PRINTF(2,
  * Replicas and failover (README "Replicas, failover and poolers"):
  *
  *   require_writable            "on" (default) or "off".  On: a new
- *                               connection must accept writes; one that
- *                               lands on a standby (the server reports
- *                               in_hot_standby=on) or on a server with
- *                               default_transaction_read_only=on is closed
- *                               and the connect fails with PGC_ECONNECT
- *                               ("... is a standby: read-only").  When
- *                               conninfo lists several hosts and sets no
+ *                               connection must accept writes; one to a
+ *                               server that reports in_hot_standby=on (a
+ *                               standby) or default_transaction_read_only
+ *                               =on (PostgreSQL 14 and later report both)
+ *                               is closed and the connect fails with
+ *                               PGC_ECONNECT ("HOST:PORT is a standby
+ *                               (read-only): ...").  When conninfo lists
+ *                               several hosts and sets no
  *                               target_session_attrs, pgc asks libpq for
  *                               target_session_attrs=read-write, so libpq
  *                               tries the next host.  Whatever the
@@ -282,20 +283,23 @@ void pgc_error_prefix(pgc_error *err, const char *fmt, ...) PGC_FORMAT_PRINTF(2,
  *                               read (PGC_STMT_READS): standbys, as libpq
  *                               keywords or a URI, e.g. "host=r1,r2
  *                               target_session_attrs=prefer-standby".
- *                               Such statements outside a transaction
- *                               scope run there; everything else, and
- *                               everything in a scope, on the primary
- *                               (a scope's reads see its writes).  Its
- *                               connections are opened on demand, up to
- *                               max_connections, with the same settings
- *                               (server.*, init, timeouts, statements);
- *                               require_writable does not apply to them.
- *                               When no read connection can be had
- *                               (PGC_ECONNECT), the read runs on the
- *                               primary.  A standby lags its primary: a
- *                               read outside a scope may not see a write
- *                               made just before (use a scope, or
- *                               -- pgc:primary on the query)
+ *                               Such statements run there when run on a
+ *                               db (pgc_query, generated blocking calls,
+ *                               streams); everything else, everything in
+ *                               a transaction scope (a scope's reads see
+ *                               its writes), batches, COPY and
+ *                               non-blocking calls run on the primary.
+ *                               Its connections are opened on demand (no
+ *                               minimum), up to max_connections, with the
+ *                               same settings (server.*, init, timeouts,
+ *                               statements); require_writable does not
+ *                               apply to them.  When no read connection
+ *                               can be had (PGC_ECONNECT), the read runs
+ *                               on the primary, and reads go there
+ *                               without trying for the next second.  A
+ *                               standby lags its primary: a read outside
+ *                               a scope may not see a write made just
+ *                               before (use a scope, or -- pgc:primary)
  *   retry_timeout_ms            the retry policy, off by default (0).
  *                               When > 0, a call on a db (not on a
  *                               scope) that fails is run again, with

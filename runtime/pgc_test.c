@@ -657,6 +657,67 @@ fail:
     return rc;
 }
 
+/* pg_basebackup of the primary into c's data folder, -R: a standby. */
+static int run_basebackup(pgc_test_cluster *c, const char *bindir, const run_as *ra,
+                          const char *primary_conninfo, pgc_error *err)
+{
+    char data[PATH_MAX], log[PATH_MAX], conninfo[1024];
+    snprintf(data, sizeof data, "%s/data", c->dir);
+    snprintf(log, sizeof log, "%s/basebackup.log", c->dir);
+    if (snprintf(conninfo, sizeof conninfo, "%s", primary_conninfo) >= (int)sizeof conninfo)
+        return pgc_fail(err, PGC_EINVAL, "primary conninfo too long");
+    /* -c fast: no wait for a spread checkpoint; -X stream: the WAL written
+       meanwhile comes along, so the copy starts consistent. */
+    char *argv[] = {"pg_basebackup", "-D", data, "-R", "-X", "stream", "-c", "fast",
+                    "--no-sync", "-d", conninfo, NULL};
+    pid_t pid;
+    int rc = spawn(bindir, argv, log, ra, c->dir, &pid, err);
+    if (rc != PGC_OK)
+        return rc;
+    int status = 0;
+    wait_gone(pid, -1, &status);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return PGC_OK;
+    char how[64], tail[LOG_TAIL + 1];
+    describe_status(status, how, sizeof how);
+    log_tail(log, tail, sizeof tail);
+    return pgc_fail(err, PGC_EIO, "%s/pg_basebackup failed (%s):\n%s", bindir, how, tail);
+}
+
+int pgc_test_replica_start(pgc_test_cluster **out, const char *primary_conninfo,
+                           pgc_error *err)
+{
+    if (!out || !primary_conninfo)
+        return pgc_fail(err, PGC_EINVAL, "pgc_test_replica_start: NULL argument");
+    *out = NULL;
+    char bindir[PATH_MAX];
+    int rc = find_bindir(bindir, sizeof bindir, err);
+    if (rc != PGC_OK)
+        return rc;
+    run_as ra;
+    if ((rc = get_run_as(&ra, err)) != PGC_OK)
+        return rc;
+    pgc_test_cluster *c = calloc(1, sizeof *c);
+    if (!c)
+        return pgc_fail(err, PGC_ENOMEM, "out of memory starting a test replica");
+    c->pid = -1;
+    c->owner = getpid();
+    if ((rc = make_folder(c, &ra, err)) != PGC_OK)
+        goto fail;
+    c->port = free_port();
+    snprintf(c->conninfo, sizeof c->conninfo, "host=%s port=%d user=postgres "
+             "dbname=postgres", c->dir, c->port);
+    if ((rc = run_basebackup(c, bindir, &ra, primary_conninfo, err)) != PGC_OK)
+        goto fail;
+    if ((rc = run_postgres(c, bindir, &ra, err)) != PGC_OK)
+        goto fail;
+    *out = c;
+    return PGC_OK;
+fail:
+    destroy(c);
+    return rc;
+}
+
 void pgc_test_cluster_stop(pgc_test_cluster *c)
 {
     if (!c)

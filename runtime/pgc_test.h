@@ -69,6 +69,21 @@ typedef struct pgc_test_cluster pgc_test_cluster;
 int pgc_test_cluster_start(pgc_test_cluster **out, pgc_error *err);
 
 /*
+ * A plain streaming replica of a running server (primary_conninfo, as
+ * libpq keywords; its dbname is not used): a folder of its own made as
+ * pgc_test_cluster_start makes one, `pg_basebackup -R -X stream -c fast`
+ * of the primary (which must accept replication connections: a
+ * pgc_test_cluster does), and a hot standby started on it with the same
+ * settings and a port of its own, waited on until it accepts connections.
+ * It is a pgc_test_cluster: stop, halt, resume and the accessors apply.
+ * Its conninfo's server has not necessarily replayed all the primary has
+ * written: compare pg_last_wal_replay_lsn() there with the primary's
+ * pg_current_wal_lsn().
+ */
+int pgc_test_replica_start(pgc_test_cluster **out, const char *primary_conninfo,
+                           pgc_error *err);
+
+/*
  * Stops the server (fast shutdown, waited for; SIGQUIT then SIGKILL if it
  * takes more than 30 s), removes the folder and frees the handle.  In a
  * process forked from the one that started the cluster it only frees the

@@ -50,7 +50,16 @@ struct pgc_pool {
     atomic_int nwaiting;   /* changed under the lock, read without it */
     uint64_t opened, closed;
     pgc_trace_hook trace;  /* pgc_pool_set_trace */
+    /* Replicas (read_conninfo): the primary's pool holds its read target, a
+       pool of its own (is_read) with no minimum, opened with it and closed
+       with it.  A failed connect there sends reads to the primary for
+       READ_HOLD_OFF_MS (down_until_ms), without trying again. */
+    struct pgc_pool *read;
+    int is_read;
+    _Atomic int64_t down_until_ms;
 };
+
+#define READ_HOLD_OFF_MS 1000
 
 int64_t pgc_now_ms(void)
 {
@@ -303,13 +312,40 @@ static PGconn *connect_quietly(const char *const *keys, const char *const *value
     return pg;
 }
 
-static int connect_one(const pgc_settings *s, pgc_pconn **out, pgc_error *err)
+/*
+ * require_writable: a server that reports itself a hot standby or read-only
+ * (PostgreSQL 14 and later report both at start-up, so this costs no round
+ * trip) is refused, naming it.
+ */
+static int refuse_read_only(PGconn *pg, pgc_error *err)
 {
+    const char *standby = PQparameterStatus(pg, "in_hot_standby");
+    const char *read_only = PQparameterStatus(pg, "default_transaction_read_only");
+    int is_standby = standby && strcmp(standby, "on") == 0;
+    if (!is_standby && !(read_only && strcmp(read_only, "on") == 0))
+        return PGC_OK;
+    const char *host = PQhost(pg), *port = PQport(pg);
+    return pgc_fail(err, PGC_ECONNECT,
+                    "could not connect: %s:%s is a %s (read-only): %s; writes need the "
+                    "primary (setting require_writable=off accepts it)",
+                    host ? host : "?", port ? port : "?", is_standby ? "standby" : "server",
+                    is_standby ? "in_hot_standby=on" : "default_transaction_read_only=on");
+}
+
+static int connect_one(pgc_pool *pool, pgc_pconn **out, pgc_error *err)
+{
+    const pgc_settings *s = &pool->s;
     *out = NULL;
-    const char *keys[] = {"dbname", s->application_name ? "application_name"
-                                                         : "fallback_application_name", NULL};
-    const char *values[] = {s->conninfo, s->application_name ? s->application_name : "pgc",
-                            NULL};
+    /* Keywords after dbname (the conninfo, expanded) override it: only what
+       conninfo leaves unset is added (ask_read_write), or what a setting
+       must decide (application_name). */
+    const char *keys[4] = {"dbname", s->application_name ? "application_name"
+                                                          : "fallback_application_name"};
+    const char *values[4] = {s->conninfo, s->application_name ? s->application_name : "pgc"};
+    if (s->ask_read_write) {
+        keys[2] = "target_session_attrs";
+        values[2] = "read-write";
+    }
     int timed_out;
     PGconn *pg = connect_quietly(keys, values, &timed_out);
     if (!pg)
@@ -326,7 +362,9 @@ static int connect_one(const pgc_settings *s, pgc_pconn **out, pgc_error *err)
         PQfinish(pg);
         return PGC_ECONNECT;
     }
-    int rc = init_session(pg, s, err);
+    int rc = s->require_writable ? refuse_read_only(pg, err) : PGC_OK;
+    if (rc == PGC_OK)
+        rc = init_session(pg, s, err);
     if (rc != PGC_OK) {
         PQfinish(pg);
         return rc;
@@ -337,6 +375,8 @@ static int connect_one(const pgc_settings *s, pgc_pconn **out, pgc_error *err)
         return pgc_fail(err, PGC_ENOMEM, "out of memory");
     }
     c->pg = pg;
+    c->home = pool;
+    c->read_target = pool->is_read;
     c->unnamed = s->unnamed_statements;
     c->created_ms = c->last_used_ms = pgc_now_ms();
     *out = c;
@@ -421,19 +461,18 @@ static inline int still_good(const pgc_settings *s, pgc_pconn *c)
 
 /* ---- the pool ------------------------------------------------------------ */
 
-int pgc_pool_open(pgc_pool **out, const pgc_config *cfg, pgc_error *err)
+/* A pool on settings s (taken over, freed on failure), with its minimum of
+ * connections open. */
+static int pool_start(pgc_pool **out, pgc_settings *s, int is_read, pgc_error *err)
 {
-    if (!out)
-        return pgc_fail(err, PGC_EINVAL, "pgc_pool_open: out is NULL");
     *out = NULL;
     pgc_pool *pool = calloc(1, sizeof *pool);
-    if (!pool)
+    if (!pool) {
+        pgc_settings_free(s);
         return pgc_fail(err, PGC_ENOMEM, "out of memory");
-    int rc = pgc_settings_from_config(&pool->s, cfg, err);
-    if (rc != PGC_OK) {
-        free(pool);
-        return rc;
     }
+    pool->s = *s;
+    pool->is_read = is_read;
     if (pthread_mutex_init(&pool->lock, NULL) != 0) {
         pgc_settings_free(&pool->s);
         free(pool);
@@ -441,7 +480,7 @@ int pgc_pool_open(pgc_pool **out, const pgc_config *cfg, pgc_error *err)
     }
     for (int i = 0; i < pool->s.min_connections; i++) {
         pgc_pconn *c;
-        rc = connect_one(&pool->s, &c, err);
+        int rc = connect_one(pool, &c, err);
         if (rc != PGC_OK) {
             pgc_pool_close(pool);
             return rc;
@@ -456,15 +495,58 @@ int pgc_pool_open(pgc_pool **out, const pgc_config *cfg, pgc_error *err)
     return PGC_OK;
 }
 
+int pgc_pool_open(pgc_pool **out, const pgc_config *cfg, pgc_error *err)
+{
+    if (!out)
+        return pgc_fail(err, PGC_EINVAL, "pgc_pool_open: out is NULL");
+    *out = NULL;
+    pgc_settings s, rs;
+    int rc = pgc_settings_from_config(&s, cfg, err);
+    if (rc != PGC_OK)
+        return rc;
+    if (s.read_conninfo && pgc_settings_for_read(&rs, &s) != PGC_OK) {
+        pgc_settings_free(&s);
+        return pgc_fail(err, PGC_ENOMEM, "out of memory");
+    }
+    pgc_pool *pool;
+    int has_read = s.read_conninfo != NULL;
+    if ((rc = pool_start(&pool, &s, 0, err)) != PGC_OK) {
+        if (has_read)
+            pgc_settings_free(&rs);
+        return rc;
+    }
+    if (has_read && (rc = pool_start(&pool->read, &rs, 1, err)) != PGC_OK) {
+        pgc_pool_close(pool);
+        return rc;
+    }
+    *out = pool;
+    return PGC_OK;
+}
+
 int pgc_pool_close(pgc_pool *pool)
 {
     return pgc_pool_close_ex(pool, NULL);
+}
+
+/* Connections of the read target checked out or being opened. */
+static int read_target_busy(pgc_pool *read)
+{
+    pthread_mutex_lock(&read->lock);
+    int busy = read->total - read->nidle - (atomic_load(&read->hot) ? 1 : 0);
+    pthread_mutex_unlock(&read->lock);
+    return busy;
 }
 
 int pgc_pool_close_ex(pgc_pool *pool, pgc_error *err)
 {
     if (!pool)
         return PGC_OK;
+    int read_busy = pool->read ? read_target_busy(pool->read) : 0;
+    if (read_busy)
+        return pgc_fail(err, PGC_EBUSY,
+                        "pgc_pool_close: still in use: %d connection%s of the read target "
+                        "checked out or being opened; close those first",
+                        read_busy, read_busy == 1 ? "" : "s");
     pthread_mutex_lock(&pool->lock);
     pgc_pconn *hot = atomic_exchange(&pool->hot, NULL);
     if (hot) {
@@ -492,6 +574,8 @@ int pgc_pool_close_ex(pgc_pool *pool, pgc_error *err)
     }
     pthread_mutex_destroy(&pool->lock);
     pgc_settings_free(&pool->s);
+    if (pool->read)
+        pgc_pool_close(pool->read); /* idle: checked above */
     free(pool);
     return PGC_OK;
 }
@@ -514,8 +598,15 @@ void pgc_pool_stats_get(pgc_pool *pool, pgc_pool_stats *st)
 
 void pgc_pool_read_stats_get(pgc_pool *pool, pgc_pool_stats *st)
 {
-    (void)pool;
-    memset(st, 0, sizeof *st); /* contract only: the route helper fills this in */
+    if (pool && pool->read)
+        pgc_pool_stats_get(pool->read, st);
+    else
+        memset(st, 0, sizeof *st);
+}
+
+pgc_pool *pgc_pool_read(const pgc_pool *pool)
+{
+    return pool->read;
 }
 
 void pgc_pool_attach(pgc_pool *pool)
@@ -630,7 +721,7 @@ static int finish_acquire_slow(pgc_pool *pool, pgc_pconn *c, pgc_pconn **out, pg
         close_one(c);
         c = NULL;
     }
-    int rc = connect_one(&pool->s, &c, err);
+    int rc = connect_one(pool, &c, err);
     pthread_mutex_lock(&pool->lock);
     if (rc != PGC_OK) {
         pool->total--;
@@ -842,14 +933,33 @@ static inline void put(pgc_pool *pool, pgc_pconn *c, int retire)
 
 void pgc_pool_put(pgc_pool *pool, pgc_pconn *c)
 {
-    if (pool && c)
-        put(pool, c, should_retire(&pool->s, c));
+    (void)pool; /* c's home: pool, or its read target */
+    if (c)
+        put(c->home, c, should_retire(&c->home->s, c));
 }
 
 void pgc_pool_discard(pgc_pool *pool, pgc_pconn *c)
 {
-    if (pool && c)
-        put(pool, c, 1);
+    (void)pool;
+    if (c)
+        put(c->home, c, 1);
+}
+
+int pgc_pool_get_read(pgc_pool *read, pgc_pconn **out, pgc_error *err)
+{
+    int64_t down = atomic_load_explicit(&read->down_until_ms, memory_order_relaxed);
+    if (down && pgc_now_ms() < down) {
+        *out = NULL;
+        return pgc_fail(err, PGC_ECONNECT, "the read target is down (a connect failed "
+                        "less than %d ms ago)", READ_HOLD_OFF_MS);
+    }
+    int rc = pgc_pool_get(read, out, err);
+    if (rc == PGC_ECONNECT)
+        atomic_store_explicit(&read->down_until_ms, pgc_now_ms() + READ_HOLD_OFF_MS,
+                              memory_order_relaxed);
+    else if (rc == PGC_OK && down)
+        atomic_store_explicit(&read->down_until_ms, 0, memory_order_relaxed);
+    return rc;
 }
 
 int pgc_pool_acquire(pgc_pool *pool, PGconn **out, pgc_error *err)

@@ -42,6 +42,17 @@ int pgc_db_conn_get(pgc_db *db, pgc_pconn **c, pgc_error *err)
     return pgc_pool_get(db->pool, c, err);
 }
 
+int pgc_db_conn_get_read(pgc_db *db, pgc_pconn **c, pgc_error *err)
+{
+    pgc_error read_err;
+    int rc = pgc_pool_get_read(db->read, c, &read_err);
+    if (rc == PGC_ECONNECT)
+        return pgc_db_conn_get(db, c, err); /* the replica is down: the primary */
+    if (rc != PGC_OK && err)
+        *err = read_err;
+    return rc;
+}
+
 void pgc_db_conn_put(pgc_db *db, pgc_pconn *c)
 {
     if (!db->conn)
@@ -57,6 +68,14 @@ int pgc_db_hold(pgc_db *db, int what, pgc_pconn **c, pgc_error *err)
         db->child_open = what;
     pgc_db_count_open(db->root, 1);
     return PGC_OK;
+}
+
+int pgc_db_hold_read(pgc_db *db, pgc_pconn **c, pgc_error *err)
+{
+    int rc = pgc_db_conn_get_read(db, c, err);
+    if (rc == PGC_OK)
+        pgc_db_count_open(db->root, 1);
+    return rc;
 }
 
 void pgc_db_unhold(pgc_db *db, pgc_pconn *c)
@@ -80,10 +99,17 @@ static int is_sqlstate(const PGresult *res, const char *state)
     return s && strcmp(s, state) == 0;
 }
 
+int pgc_fail_conn(pgc_error *err, pgc_pconn *c, const PGresult *res, const char *statement)
+{
+    if (is_sqlstate(res, "25006"))
+        c->broken = 1; /* a read-only server: never again for a write */
+    return pgc_fail_pq(err, c->pg, res, statement);
+}
+
 int pgc_fail_stmt(pgc_error *err, pgc_pconn *c, const PGresult *res,
                   const pgc_rendered *r)
 {
-    int rc = pgc_fail_pq(err, c->pg, res, r->stmt_name);
+    int rc = pgc_fail_conn(err, c, res, r->stmt_name);
     pgc_locate_error(err, r->source, strlen(r->source), r->sql, r->sql_len, r->map);
     pgc_locate_in_file(err, r);
     return rc;
@@ -171,7 +197,9 @@ int pgc_query_rows(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
     if (rc != PGC_OK)
         return rc;
     pgc_pconn *c;
-    if ((rc = pgc_db_conn_get(db, &c, err)) != PGC_OK)
+    rc = pgc_routes_read(db, stmt) ? pgc_db_conn_get_read(db, &c, err)
+                                   : pgc_db_conn_get(db, &c, err);
+    if (rc != PGC_OK)
         return rc;
 
     int64_t started = pgc_tracing(db) ? pgc_trace_now_ns() : 0;
@@ -256,7 +284,9 @@ static void end_copy(PGconn *pg, ExecStatusType st)
         PQclear(res);
 }
 
-int pgc_check_exec(PGconn *pg, PGresult *res, pgc_error *err)
+/* pgc_check_exec, and with c (may be NULL) its failure goes through
+ * pgc_fail_conn. */
+static inline int check_exec(PGconn *pg, pgc_pconn *c, PGresult *res, pgc_error *err)
 {
     switch (PQresultStatus(res)) {
     case PGRES_COMMAND_OK:
@@ -277,13 +307,23 @@ int pgc_check_exec(PGconn *pg, PGresult *res, pgc_error *err)
     case PGRES_PIPELINE_ABORTED:
         break;
     }
-    return pgc_fail_pq(err, pg, res, NULL);
+    return c ? pgc_fail_conn(err, c, res, NULL) : pgc_fail_pq(err, pg, res, NULL);
+}
+
+int pgc_check_exec(PGconn *pg, PGresult *res, pgc_error *err)
+{
+    return check_exec(pg, NULL, res, err);
+}
+
+int pgc_conn_check_exec(pgc_pconn *c, PGresult *res, pgc_error *err)
+{
+    return check_exec(c->pg, c, res, err);
 }
 
 int pgc_conn_command(pgc_pconn *c, const char *sql, pgc_error *err)
 {
     PGresult *res = PQexec(c->pg, sql);
-    int rc = pgc_check_exec(c->pg, res, err);
+    int rc = pgc_conn_check_exec(c, res, err);
     PQclear(res);
     return rc;
 }
@@ -306,7 +346,7 @@ int pgc_exec(pgc_db *db, const char *sql, pgc_result **out, pgc_error *err)
         c->queries++;
         c->may_listen = 1; /* pool.c: its notifications dropped at each give-back */
         PGresult *res = PQexec(c->pg, rendered);
-        rc = pgc_check_exec(c->pg, res, err);
+        rc = pgc_conn_check_exec(c, res, err);
         if (started)
             pgc_trace(db, PGC_VIA_EXEC, NULL, rendered, c, started, res, rc, err, false);
         if (rc != PGC_OK) {

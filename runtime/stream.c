@@ -180,7 +180,8 @@ int pgc_stream_open(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
         return pgc_fail(err, PGC_ENOMEM, "out of memory");
     int rc = pgc_db_rendered(db, stmt, &s->r, err);
     if (rc == PGC_OK)
-        rc = pgc_db_hold(db, PGC_HELD_STREAM, &s->c, err);
+        rc = pgc_routes_read(db, stmt) ? pgc_db_hold_read(db, &s->c, err)
+                                       : pgc_db_hold(db, PGC_HELD_STREAM, &s->c, err);
     if (rc != PGC_OK) {
         free(s);
         return rc;

@@ -57,6 +57,7 @@ void pgc_trace_as(pgc_db *db, pgc_trace_via via, const char *statement, const ch
     if (c) {
         ev.conn = c->pg;
         ev.backend_pid = PQbackendPID(c->pg);
+        ev.read_target = c->read_target;
     }
     ev.prepared_now = prepared_now;
     ev.via = via;

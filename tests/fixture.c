@@ -1,8 +1,10 @@
 /*
  * fixture.c - see fixture.h.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fixture.h"
 
@@ -99,4 +101,68 @@ long fixture_count_items(pgc_db *db)
     long n = strtol(pgc_result_value(res, 0, 0), NULL, 10);
     pgc_result_free(res);
     return n;
+}
+
+/* ---- a streaming replica -------------------------------------------------- */
+
+pgc_test_cluster *fixture_replica_start(void)
+{
+    /* The shared cluster's conninfo, through a database made for the purpose
+       (pg_basebackup ignores the dbname). */
+    pgc_error err = {0};
+    pgc_testdb *t;
+    assert_ok(pgc_testdb_create(&t, &err), &err);
+    pgc_test_cluster *r = NULL;
+    int rc = pgc_test_replica_start(&r, pgc_testdb_conninfo(t), &err);
+    pgc_testdb_drop(t);
+    assert_ok(rc, &err);
+    return r;
+}
+
+void fixture_replica_stop(pgc_test_cluster *replica)
+{
+    pgc_test_cluster_stop(replica);
+}
+
+char *fixture_replica_conninfo(const fixture *f, const pgc_test_cluster *replica)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "host=%s port=%d user=postgres dbname=%s",
+             pgc_test_cluster_dir(replica), pgc_test_cluster_port(replica),
+             pgc_testdb_name(f->tdb));
+    char *out = strdup(buf);
+    assert_non_null(out);
+    return out;
+}
+
+void fixture_replica_catch_up(const fixture *f, const pgc_test_cluster *replica)
+{
+    /* The test cluster commits asynchronously: a commit's WAL may still sit
+       in the server's buffers, which the replica never sees until they are
+       flushed.  A transaction that writes WAL (a temporary table's catalog
+       rows) and commits synchronously flushes all WAL before its commit
+       record; then the flush position covers every commit made so far. */
+    free(fixture_scalar(f, "SET synchronous_commit = on; CREATE TEMP TABLE pgc_flush ()"));
+    char *lsn = fixture_scalar(f, "SELECT pg_current_wal_flush_lsn()");
+    assert_non_null(lsn);
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT pg_last_wal_replay_lsn() >= '%s'::pg_lsn", lsn);
+    free(lsn);
+    PGconn *pg = PQconnectdb(pgc_test_cluster_conninfo(replica));
+    if (PQstatus(pg) != CONNECTION_OK)
+        print_error("replica: %s", PQerrorMessage(pg));
+    assert_int_equal(PQstatus(pg), CONNECTION_OK);
+    int caught_up = 0;
+    for (int i = 0; i < 6000 && !caught_up; i++) { /* 60 s */
+        PGresult *res = PQexec(pg, sql);
+        assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+        caught_up = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+        PQclear(res);
+        if (!caught_up)
+            nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    }
+    PQfinish(pg);
+    if (!caught_up)
+        print_error("the replica did not replay the primary's WAL within 60 s\n");
+    assert_true(caught_up);
 }

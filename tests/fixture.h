@@ -49,6 +49,21 @@ char *fixture_scalar(const fixture *f, const char *sql);
 void fixture_create_items(pgc_db *db, int rows, const char *label);
 long fixture_count_items(pgc_db *db);
 
+/*
+ * A streaming replica of the test cluster (pgc_test_replica_start), for
+ * suites that read from a standby: start it once (e.g. in a group setup;
+ * pg_basebackup takes a second or two), stop it at the end (stops the
+ * server and removes its folder).  Databases created on the primary later
+ * reach it too: fixture_replica_catch_up() waits (up to 60 s) until the
+ * replica has replayed everything the primary had written when called.
+ * fixture_replica_conninfo: the replica's conninfo for f's database,
+ * malloc'd.  All fail the test on error.
+ */
+pgc_test_cluster *fixture_replica_start(void);
+void fixture_replica_stop(pgc_test_cluster *replica);
+void fixture_replica_catch_up(const fixture *f, const pgc_test_cluster *replica);
+char *fixture_replica_conninfo(const fixture *f, const pgc_test_cluster *replica);
+
 /* Both modes of one test, named "name/standalone" and "name/embedded". */
 #define BOTH_MODES(fn)                                                                 \
     {#fn "/standalone", fn, fixture_setup, fixture_teardown, (void *)&fixture_standalone}, \

@@ -25,6 +25,8 @@ static void config__invalid_values__are_refused_by_name(void **state)
         {"conninfo", "host='open"},   {"conninfo", "nosuchkey=1"}, {"server.", "1"},
         {"server.a;b", "1"},          {"init", ""},              {"statements", "maybe"},
         {"reset", "discard"},         {"reset", ""},
+        {"require_writable", "yes"},  {"require_writable", ""},  {"read_conninfo", "host='r"},
+        {"read_conninfo", "nosuchkey=1"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         pgc_config *cfg = pgc_config_new();
