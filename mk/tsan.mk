@@ -7,6 +7,8 @@
 # its own with +=).
 
 TSAN_TESTS += test_pool test_trace
+# the retry policy: two threads whose transactions conflict or deadlock
+TSAN_TESTS += test_retry
 # non-blocking calls: pgc_asyncs of two threads on one db
 TSAN_TESTS += test_async
 # fuzz/threads.c: a randomized workload of 8 threads on one pool, built

@@ -16,7 +16,7 @@ struct pgc_config {
 /* Settings that are integers, with their ranges and where they are kept. */
 enum int_target {
     T_MIN_CONN, T_MAX_CONN, T_ACQUIRE, T_MAX_QUERIES, T_MAX_IDLE, T_CHECK_IDLE, T_MAX_LIFETIME,
-    T_SERVER_MS
+    T_SERVER_MS, T_RETRY_TIMEOUT, T_RETRY_DELAY
 };
 
 static const struct int_setting {
@@ -36,6 +36,8 @@ static const struct int_setting {
     {"lock_timeout_ms", T_SERVER_MS, 0, INT32_MAX, "lock_timeout"},
     {"idle_in_transaction_timeout_ms", T_SERVER_MS, 0, INT32_MAX,
      "idle_in_transaction_session_timeout"},
+    {"retry_timeout_ms", T_RETRY_TIMEOUT, 0, INT32_MAX, NULL},
+    {"retry_delay_ms", T_RETRY_DELAY, 1, 1000, NULL},
 };
 
 pgc_config *pgc_config_new(void)
@@ -48,6 +50,7 @@ pgc_config *pgc_config_new(void)
     cfg->s.acquire_timeout_ms = 5000;
     cfg->s.check_after_idle_ms = 500;
     cfg->s.require_writable = 1;
+    cfg->s.retry_delay_ms = 20;
     return cfg;
 }
 
@@ -169,6 +172,8 @@ static int apply_int(pgc_settings *s, const struct int_setting *is, int64_t v)
     case T_MAX_IDLE: s->max_idle_ms = v; return PGC_OK;
     case T_CHECK_IDLE: s->check_after_idle_ms = v; return PGC_OK;
     case T_MAX_LIFETIME: s->max_lifetime_ms = v; return PGC_OK;
+    case T_RETRY_TIMEOUT: s->retry_timeout_ms = v; return PGC_OK;
+    case T_RETRY_DELAY: s->retry_delay_ms = v; return PGC_OK;
     case T_SERVER_MS: {
         char buf[32];
         snprintf(buf, sizeof buf, "%lld", (long long)v);

@@ -113,6 +113,8 @@ typedef struct pgc_settings {
     int require_writable;      /* refuse a connection to a standby or a read-only server */
     int ask_read_write;        /* several hosts, no target_session_attrs: ask for read-write */
     char *read_conninfo;       /* the read target, or NULL */
+    int64_t retry_timeout_ms;  /* the retry policy (retry.c): 0 = off */
+    int64_t retry_delay_ms;    /* its first back-off */
 } pgc_settings;
 
 /*
@@ -138,6 +140,8 @@ typedef struct pgc_trace_hook {
 
 /* The pool's hook, where a db reads it (pgc_tracing). */
 const pgc_trace_hook *pgc_pool_hook(const pgc_pool *pool);
+/* The pool's settings (the retry policy reads them). */
+const pgc_settings *pgc_pool_settings(const pgc_pool *pool);
 
 /* A statement name prepared on one connection. */
 typedef struct pgc_prepared_set {
@@ -397,6 +401,24 @@ int pgc_row_type_check(const PGresult *res, const pgc_stmt *stmt,
 int pgc_query_rows(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
                    const int *lengths, const int *formats, const struct pgc_row_type *rt,
                    pgc_result **out, pgc_error *err);
+
+/* ---- retry.c: the retry policy (settings retry_timeout_ms, retry_delay_ms) */
+
+/* Where a call is in its tries; set tries to 0 before the first. */
+typedef struct pgc_retry_state {
+    int tries;              /* failed tries so far */
+    int64_t started_ms;     /* the first try's failure (pgc_now_ms) */
+    int64_t delay_ms;       /* the next back-off before jitter */
+} pgc_retry_state;
+
+/*
+ * After a failed try (err filled): 1 when db's policy runs it again (db is
+ * a db, not a scope; retry_timeout_ms > 0 and not yet past since the first
+ * failure; pgc_error_retry(err) is TRANSACTION or RECONNECT, or UNKNOWN
+ * and the try is idempotent), having slept the back-off.  0 otherwise;
+ * then, if it did retry, err's message ends with how many tries were made.
+ */
+int pgc_retry_next(pgc_db *db, bool idempotent, pgc_error *err, pgc_retry_state *st);
 
 /* ---- copy.c: whole rows written in place (rows.c's pgc_copy_rows) ------- */
 

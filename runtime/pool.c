@@ -79,6 +79,11 @@ uint64_t pgc_hash64(const void *data, size_t len, uint64_t seed)
     return h;
 }
 
+const pgc_settings *pgc_pool_settings(const pgc_pool *pool)
+{
+    return &pool->s;
+}
+
 /* ---- the per-connection set of prepared statement names ---------------- */
 
 /* The slot of name, or -1. */
@@ -365,6 +370,11 @@ static int connect_one(pgc_pool *pool, pgc_pconn **out, pgc_error *err)
     int rc = s->require_writable ? refuse_read_only(pg, err) : PGC_OK;
     if (rc == PGC_OK)
         rc = init_session(pg, s, err);
+    if (rc == PGC_ECONNLOST) { /* lost while setting up: none of the caller's calls was sent */
+        rc = PGC_ECONNECT;
+        if (err)
+            err->code = rc;
+    }
     if (rc != PGC_OK) {
         PQfinish(pg);
         return rc;

@@ -181,9 +181,10 @@ int pgc_query(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
     return pgc_query_rows(db, stmt, values, lengths, formats, NULL, out, err);
 }
 
-int pgc_query_rows(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
-                   const int *lengths, const int *formats, const struct pgc_row_type *rt,
-                   pgc_result **out, pgc_error *err)
+/* One try of pgc_query_rows (which adds the retry policy). */
+static int query_once(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
+                      const int *lengths, const int *formats, const struct pgc_row_type *rt,
+                      pgc_result **out, pgc_error *err)
 {
     if (out)
         *out = NULL;
@@ -263,6 +264,27 @@ int pgc_query_rows(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
     else
         PQclear(res);
     return PGC_OK;
+}
+
+/*
+ * Every blocking statement call comes here (pgc_query, pgc_run,
+ * pgc_query_row, pgc_query_affected).  A failed try is run again while the
+ * retry policy allows (retry.c); the success path pays one test.
+ */
+int pgc_query_rows(pgc_db *db, const pgc_stmt *stmt, const char *const *values,
+                   const int *lengths, const int *formats, const struct pgc_row_type *rt,
+                   pgc_result **out, pgc_error *err)
+{
+    pgc_error spare; /* the policy classes a failure by its record */
+    if (!err)
+        err = &spare;
+    pgc_retry_state st;
+    st.tries = 0;
+    int rc;
+    while ((rc = query_once(db, stmt, values, lengths, formats, rt, out, err)) != PGC_OK
+           && pgc_retry_next(db, stmt && (stmt->flags & PGC_STMT_READS), err, &st))
+        ;
+    return rc;
 }
 
 /*

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "internal.h"
 
 static void config__unknown_setting__is_refused_by_name(void **state)
 {
@@ -116,6 +117,45 @@ static void config__missing_conninfo_and_min_above_max__are_refused(void **state
     pgc_config_free(cfg);
 }
 
+/* The retry policy's settings: off and 20 ms by default, checked like the
+ * other integers, and what the pool keeps. */
+static void config__retry_settings__defaults_ranges_and_copy(void **state)
+{
+    (void)state;
+    pgc_config *cfg = pgc_config_new();
+    pgc_error err = {0};
+    assert_ok(pgc_config_set(cfg, "conninfo", "dbname=x", &err), &err);
+    pgc_settings s;
+    assert_ok(pgc_settings_from_config(&s, cfg, &err), &err);
+    assert_int_equal(s.retry_timeout_ms, 0);
+    assert_int_equal(s.retry_delay_ms, 20);
+    pgc_settings_free(&s);
+
+    static const char *const bad[][3] = {
+        {"retry_timeout_ms", "-1", "from 0 to 2147483647"},
+        {"retry_timeout_ms", "1s", "from 0 to 2147483647"},
+        {"retry_delay_ms", "0", "from 1 to 1000"},
+        {"retry_delay_ms", "1001", "from 1 to 1000"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        pgc_config *c = pgc_config_new();
+        assert_int_equal(pgc_config_set(c, bad[i][0], bad[i][1], &err), PGC_ECONFIG);
+        char want[160];
+        snprintf(want, sizeof want, "setting \"%s\": \"%s\" is not a whole number %s",
+                 bad[i][0], bad[i][1], bad[i][2]);
+        assert_string_equal(err.message, want);
+        pgc_config_free(c);
+    }
+
+    assert_ok(pgc_config_set(cfg, "retry_timeout_ms", "2500", &err), &err);
+    assert_ok(pgc_config_set(cfg, "retry_delay_ms", "1000", &err), &err);
+    assert_ok(pgc_settings_from_config(&s, cfg, &err), &err);
+    assert_int_equal(s.retry_timeout_ms, 2500);
+    assert_int_equal(s.retry_delay_ms, 1000);
+    pgc_settings_free(&s);
+    pgc_config_free(cfg);
+}
+
 static void errors__every_code_has_a_name_and_message(void **state)
 {
     (void)state;
@@ -148,6 +188,7 @@ int main(void)
         cmocka_unit_test(config__failed_set__is_refused_again_at_open),
         cmocka_unit_test(config__null_value__is_refused_and_sticky),
         cmocka_unit_test(config__missing_conninfo_and_min_above_max__are_refused),
+        cmocka_unit_test(config__retry_settings__defaults_ranges_and_copy),
         cmocka_unit_test(errors__every_code_has_a_name_and_message),
         cmocka_unit_test(null_handles__are_accepted_by_closers),
     };
