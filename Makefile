@@ -42,7 +42,7 @@ LDLIBS_GEN := -lpg_query
 # The cmocka suites: build/tests/X from tests/X.c (rules below).
 TESTS := test_sqltext test_config test_retry test_values test_pool test_db test_stream test_copy test_batch \
          test_async test_migrate test_trace test_cluster test_builtins test_replica \
-         gen_catalog gen_analyze gen_source gen_json gen_cli gen_emit \
+         gen_catalog gen_analyze gen_access gen_source gen_json gen_cli gen_emit \
          emit/e2e emit/e2e_realistic emit/e2e_libs emit/e2e_async
 TEST_BINS := $(TESTS:%=$(B)/tests/%)
 

@@ -1098,5 +1098,5 @@ bool pgc_analyze_query(pgc_catalog *cat, pgc_arena *a, pgc_diags *d, const pgc_q
         PGC_PUSH(a, out->columns, ci);
     }
     take_edits(&c, out);
-    return true;
+    return access_route(&c, stmt->stmt, out);
 }

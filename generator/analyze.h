@@ -20,4 +20,26 @@
 bool pgc_analyze_relation(pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
                           PgQuery__Node *query, pgc_cols *out, pgc_rel_list *deps);
 
+/*
+ * Whether a statement only reads (analyze_access.c): a SELECT that writes
+ * nothing anywhere, locks no row, reads no temporary or unlogged table and
+ * calls no function that may write.  When not, why says why ("calls
+ * nextval(), which advances a sequence") at location (canonical, or -1);
+ * definite: it writes whatever its functions do (not a SELECT, a
+ * data-modifying WITH, SELECT INTO, FOR UPDATE/SHARE, a temporary or
+ * unlogged table), which `-- pgc:reads` cannot change.  why lives in a.
+ */
+typedef struct pgc_access {
+    bool reads_only;
+    bool definite;
+    int32_t location;
+    const char *why;
+} pgc_access;
+void pgc_analyze_access(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Node *stmt,
+                        pgc_access *out);
+
+/* The built-in functions that make a SELECT a write, by name (tests). */
+size_t pgc_access_deny_count(void);
+const char *pgc_access_deny_name(size_t i);
+
 #endif /* PGC_ANALYZE_H */

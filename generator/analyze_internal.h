@@ -9,6 +9,7 @@
  *   analyze_expr.c       expressions (parse_expr.c, FigureColname)
  *   analyze_from.c       FROM, column references, stars (parse_relation.c)
  *   analyze.c            statements and the entry points (parse_analyze.c)
+ *   analyze_access.c     which queries only read (read routing)
  * Expressions and statements recurse into each other (subqueries); the
  * type system calls neither.
  */
@@ -221,5 +222,12 @@ bool target_list(actx *c, scope *s, PgQuery__Node **items, size_t n, rcols *out)
 /* A statement in scope parent (a subquery, a CTE's body); resolve: unknown
  * result columns become text. */
 bool analyze_stmt(actx *c, scope *parent, PgQuery__Node *stmt, bool resolve, rcols *out);
+
+/* ---- analyze_access.c: which queries only read ------------------------------- */
+
+/* out->reads_only and out->primary from the statement and the query's
+ * annotation (-- pgc:reads, -- pgc:primary).  Returns false after
+ * reporting an annotation the statement refuses. */
+bool access_route(actx *c, const PgQuery__Node *stmt, pgc_query_info *out);
 
 #endif /* PGC_ANALYZE_INTERNAL_H */

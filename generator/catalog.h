@@ -79,6 +79,9 @@ typedef struct pgc_rel {
     bool uniques_unknown;    /* it may have others pgc does not follow (partitions, LIKE
                                 INCLUDING INDEXES, USING INDEX, EXCLUDE): ON CONFLICT
                                 targets are not checked */
+    bool unlogged;           /* CREATE UNLOGGED TABLE (a standby cannot read it) */
+    const char *writes;      /* a view whose query may write: why ("calls nextval(), ..."),
+                                else NULL */
 } pgc_rel;
 
 typedef PGC_VEC(pgc_rel *) pgc_rel_list;
@@ -100,6 +103,10 @@ typedef struct pgc_ufunc {
     const char *schema;
     int32_t rettypmod;
     bool dropped;
+    char volatility;         /* a CREATE FUNCTION's provolatile, 'i', 's' or 'v' (the
+                                default), as ALTER FUNCTION leaves it; 0 for the
+                                functions pgc defines (extensions', range
+                                constructors), none of which writes */
 } pgc_ufunc;
 
 typedef struct pgc_uoper {

@@ -413,6 +413,17 @@ static bool is_unsupported_pseudo(const PgQuery__TypeName *tn)
     return false;
 }
 
+/* A function option IMMUTABLE, STABLE or VOLATILE into *volatility
+ * (provolatile's letter); other options leave it. */
+static void option_volatility(const PgQuery__DefElem *de, char *volatility)
+{
+    const char *v = str_of(de->arg);
+    if (strcmp(de->defname, "volatility") == 0 && v
+        && (strcmp(v, "immutable") == 0 || strcmp(v, "stable") == 0
+            || strcmp(v, "volatile") == 0))
+        *volatility = v[0];
+}
+
 /* CREATE FUNCTION and CREATE PROCEDURE (kind 'p', for CALL; returns void,
  * or a record of its OUT and INOUT parameters). */
 static bool create_function(replay *r, const PgQuery__CreateFunctionStmt *fs)
@@ -489,6 +500,7 @@ static bool create_function(replay *r, const PgQuery__CreateFunctionStmt *fs)
         return cat_fail(r->d, r->t, -1, "function result type must be specified");
     }
     bool strict = false;
+    char volatility = 'v'; /* PostgreSQL's default */
     LIST_EACH(i, fs->n_options) {
         const PgQuery__Node *n = fs->options[i];
         if (n->node_case != PG_QUERY__NODE__NODE_DEF_ELEM)
@@ -497,6 +509,7 @@ static bool create_function(replay *r, const PgQuery__CreateFunctionStmt *fs)
         if (strcmp(de->defname, "strict") == 0 && de->arg
             && de->arg->node_case == PG_QUERY__NODE__NODE_BOOLEAN)
             strict = de->arg->boolean->boolval;
+        option_volatility(de, &volatility);
     }
     /* CREATE OR REPLACE: same name, schema and argument types */
     LIST_EACH(i, r->cat->funcs.len) {
@@ -518,6 +531,7 @@ static bool create_function(replay *r, const PgQuery__CreateFunctionStmt *fs)
     f->f.ndefaults = (uint8_t)ndefaults;
     f->f.nouts = (uint8_t)outs.len;
     f->f.outs = outs.items;
+    f->volatility = volatility;
     return true;
 }
 
@@ -571,6 +585,32 @@ static bool drop_function(replay *r, const PgQuery__ObjectWithArgs *ow, bool mis
         return false;
     }
     return true;
+}
+
+/* ALTER FUNCTION ... IMMUTABLE | STABLE | VOLATILE: what read routing needs
+ * (analyze_access.c); its other actions change nothing queries see. */
+static bool alter_function(replay *r, const PgQuery__AlterFunctionStmt *as)
+{
+    char volatility = 0;
+    LIST_EACH(i, as->n_actions)
+        if (as->actions[i]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM)
+            option_volatility(as->actions[i]->def_elem, &volatility);
+    if (!volatility || !as->func)
+        return true;
+    bool ok = true;
+    const char *schema, *name;
+    pgc_cat_split_name(as->func->objname, as->func->n_objname, &schema, &name);
+    LIST_EACH(i, r->cat->funcs.len) {
+        pgc_ufunc *f = r->cat->funcs.items[i];
+        if (f->dropped || !f->volatility || strcmp(f->f.name, name) != 0
+            || (schema ? strcmp(f->schema, schema) != 0 : !pgc_cat_in_search_path(f->schema)))
+            continue;
+        if (args_match(r, f, as->func, &ok))
+            f->volatility = volatility;
+        if (!ok)
+            return false;
+    }
+    return true; /* a function pgc does not keep (a trigger function) may be altered */
 }
 
 /* ---- extensions ---------------------------------------------------------------- */
@@ -1236,6 +1276,8 @@ static bool apply(replay *r, PgQuery__Node *stmt)
         return true;
     case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
         return create_function(r, stmt->create_function_stmt);
+    case PG_QUERY__NODE__NODE_ALTER_FUNCTION_STMT:
+        return alter_function(r, stmt->alter_function_stmt);
     case PG_QUERY__NODE__NODE_INSERT_STMT:
         return named_as_at_run_time(r, stmt->insert_stmt->relation);
     case PG_QUERY__NODE__NODE_UPDATE_STMT:
@@ -1333,7 +1375,6 @@ static bool apply(replay *r, PgQuery__Node *stmt)
     case PG_QUERY__NODE__NODE_DROP_SUBSCRIPTION_STMT:
     case PG_QUERY__NODE__NODE_SEC_LABEL_STMT:
     case PG_QUERY__NODE__NODE_CREATE_PLANG_STMT:
-    case PG_QUERY__NODE__NODE_ALTER_FUNCTION_STMT:
     case PG_QUERY__NODE__NODE_CONSTRAINTS_SET_STMT:
     case PG_QUERY__NODE__NODE_CHECK_POINT_STMT:
     case PG_QUERY__NODE__NODE_CALL_STMT:

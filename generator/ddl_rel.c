@@ -552,6 +552,7 @@ bool create_table(replay *r, const PgQuery__CreateStmt *cs, char kind)
         kind = 'p';
     pgc_rel *rel = pgc_cat_new_rel(r->cat, schema, rv->relname, kind);
     rel->uniques_unknown = cs->partbound != NULL; /* the parent's indexes, as they come */
+    rel->unlogged = rv->relpersistence && strcmp(rv->relpersistence, "u") == 0;
     LIST_EACH(i, cs->n_inh_relations) {
         const PgQuery__Node *n = cs->inh_relations[i];
         if (n->node_case != PG_QUERY__NODE__NODE_RANGE_VAR)
@@ -803,6 +804,10 @@ bool alter_table(replay *r, const PgQuery__AlterTableStmt *as)
                 }
             }
             break;
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetLogged:
+        case PG_QUERY__ALTER_TABLE_TYPE__AT_SetUnLogged:
+            rel->unlogged = cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_SetUnLogged;
+            break;
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit:
         case PG_QUERY__ALTER_TABLE_TYPE__AT_AddOf:
         case PG_QUERY__ALTER_TABLE_TYPE__AT_DropOf:
@@ -858,12 +863,16 @@ bool create_view(replay *r, const PgQuery__ViewStmt *vs)
         || !alias_columns(r, &cols, vs->aliases, vs->n_aliases)
         || !check_duplicate_columns(r, &cols))
         return false;
+    pgc_access access; /* reading the view runs its query */
+    pgc_analyze_access(r->cat, r->cat->a, vs->query, &access);
+    const char *writes = access.reads_only ? NULL : access.why;
     pgc_rel *old = pgc_cat_find_rel(r->cat, schema, rv->relname);
     if (old) {
         if (!vs->replace || old->kind != 'v')
             return cat_fail(r->d, r->t, rv->location, "relation \"%s\" already exists",
                         rv->relname);
         old->cols = cols; /* CREATE OR REPLACE VIEW */
+        old->writes = writes;
         old->deps.len = 0;
         LIST_EACH(i, deps.len)
             PGC_PUSH(r->cat->a, old->deps, deps.items[i]);
@@ -873,6 +882,7 @@ bool create_view(replay *r, const PgQuery__ViewStmt *vs)
         return cat_fail(r->d, r->t, rv->location, "type \"%s\" already exists", rv->relname);
     pgc_rel *view = pgc_cat_new_rel(r->cat, schema, rv->relname, 'v');
     view->cols = cols;
+    view->writes = writes;
     LIST_EACH(i, deps.len)
         PGC_PUSH(r->cat->a, view->deps, deps.items[i]);
     return true;
@@ -911,6 +921,7 @@ bool create_table_as(replay *r, PgQuery__Node *query, const PgQuery__IntoClause 
             c->not_null = false;
     }
     pgc_rel *rel = pgc_cat_new_rel(r->cat, schema, rv->relname, matview ? 'm' : 'r');
+    rel->unlogged = rv->relpersistence && strcmp(rv->relpersistence, "u") == 0;
     rel->cols = cols;
     if (matview)
         LIST_EACH(i, deps.len)

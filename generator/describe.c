@@ -60,6 +60,10 @@ static void write_query(pgc_program *p, pgc_json *j, line_cursor *lc, const pgc_
     pgc_json_int(j, line);
     pgc_json_key(j, "sql");
     pgc_json_string(j, q->text.canon);
+    pgc_json_key(j, "reads_only");
+    pgc_json_bool(j, info->reads_only);
+    pgc_json_key(j, "route");
+    pgc_json_string(j, info->reads_only && !info->primary ? "read" : "primary");
 
     pgc_json_key(j, "params");
     pgc_json_begin_array(j);

@@ -203,6 +203,7 @@ static bool check_statement(emitter *e, const pgc_query_info *qi)
     again.text.canon = rs.sql;
     again.text.canon_len = strlen(rs.sql);
     again.text.map = rs.map;
+    again.route = PGC_ROUTE_AUTO; /* its annotation was judged (and reported) once */
     int errors = e->d->errors;
     pgc_query_info info;
     memset(&info, 0, sizeof info);
@@ -870,6 +871,9 @@ static void emit_query(emitter *e, const pgc_query_info *qi, pgc_strbuf *h, pgc_
     if (nc)
         shape = pgc_arena_printf(a, "%s%s.result_format = 1,", shape, np ? " " : "    ");
     tmpl_set(&t, "shape", shape);
+    tmpl_set(&t, "flags", !qi->reads_only ? ""
+                          : qi->primary ? "    .flags = PGC_STMT_READS | PGC_STMT_PRIMARY,"
+                                        : "    .flags = PGC_STMT_READS,");
     bool long_sql = strlen(sql) > 4095;
     long_literal(c, long_sql, true);
     tmpl_fill(c, &t, "stmt");

@@ -65,6 +65,9 @@ typedef struct pgc_query_info {
     PGC_VEC(pgc_column_info) columns; /* in order; empty for :exec without RETURNING */
     PGC_VEC(pgc_sql_edit) edits;      /* by offset, none overlapping */
     PGC_VEC(pgc_param_use) uses;      /* every parameter the analysis met, by offset */
+    bool reads_only;      /* it only reads (analyze_access.c, or -- pgc:reads): it may run
+                             on a read target, and again (PGC_STMT_READS) */
+    bool primary;         /* -- pgc:primary on a query that reads: kept on the primary */
 } pgc_query_info;
 
 typedef PGC_VEC(pgc_query_info) pgc_query_infos;

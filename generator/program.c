@@ -59,7 +59,8 @@ static const char *keep_string(pgc_arena *a, const char *s)
  * into the parse tree), copied into a. */
 static pgc_query_info keep_info(pgc_arena *a, const pgc_query_info *from)
 {
-    pgc_query_info to = {.src = from->src};
+    pgc_query_info to = {.src = from->src, .reads_only = from->reads_only,
+                         .primary = from->primary};
     KEEP_VEC(a, &to, from, params);
     for (size_t i = 0; i < to.params.len; i++)
         to.params.items[i].name = keep_string(a, to.params.items[i].name);

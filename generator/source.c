@@ -1265,6 +1265,66 @@ static bool parse_annotation(pgc_arena *a, pgc_diags *d, const pgc_file *file,
     return true;
 }
 
+/*
+ * The `-- pgc:` directives in the comments between a query's name line and
+ * its statement, [from, to) of the file:
+ *     "--" blank* "pgc:reads"    it only reads, whatever it calls
+ *     "--" blank* "pgc:primary"  it reads, but runs on the primary
+ * Other comments are left alone (sqlc's own, the user's).  An unknown
+ * directive, words after one, or both in one query are errors.  Returns
+ * false after reporting.
+ */
+static bool read_directives(pgc_diags *d, const pgc_file *file, size_t from, size_t to,
+                            pgc_query_src *q)
+{
+    const char *text = file->text;
+    pgc_lexer lx;
+    pgc_token t;
+    pgc_lexer_init(&lx, text + from, to - from);
+    while (pgc_lex(&lx, &t) != PGC_TOK_EOF) {
+        if (t.kind != PGC_TOK_COMMENT || t.len < 2 || text[from + t.off] != '-')
+            continue;
+        size_t at = from + t.off, i = 2;
+        while (i < t.len && is_blank(text[at + i]))
+            i++;
+        if (t.len - i < 4 || memcmp(text + at + i, "pgc:", 4) != 0)
+            continue;
+        pgc_word w[PGC_MAX_WORDS];
+        int k = pgc_split_words(text + at + i, t.len - i, w);
+        size_t word_off = at + i;
+        pgc_route_hint hint;
+        if (w[0].n == 9 && memcmp(w[0].s, "pgc:reads", 9) == 0) {
+            hint = PGC_ROUTE_READS;
+        } else if (w[0].n == 11 && memcmp(w[0].s, "pgc:primary", 11) == 0) {
+            hint = PGC_ROUTE_PRIMARY;
+        } else {
+            pgc_diag_error(d, file, word_off,
+                           "unknown directive \"%.*s\" for query %s; expected "
+                           "-- pgc:reads or -- pgc:primary", (int)w[0].n, w[0].s, q->name);
+            return false;
+        }
+        if (k > 1) {
+            pgc_diag_error(d, file, (size_t)(w[1].s - text),
+                           "unexpected \"%.*s\" after -- %.*s", (int)w[1].n, w[1].s,
+                           (int)w[0].n, w[0].s);
+            return false;
+        }
+        if (q->route == hint) {
+            pgc_diag_error(d, file, word_off, "query %s has -- %.*s twice", q->name,
+                           (int)w[0].n, w[0].s);
+            return false;
+        }
+        if (q->route != PGC_ROUTE_AUTO) {
+            pgc_diag_error(d, file, word_off,
+                           "query %s cannot be both -- pgc:reads and -- pgc:primary", q->name);
+            return false;
+        }
+        q->route = hint;
+        q->route_offset = word_off;
+    }
+    return true;
+}
+
 /* Where a query name already read was defined, for duplicates across
  * files; seen_names maps each name to its seen_name (a hash map: a linear
  * search made reading 10,000 queries quadratic). */
@@ -1341,6 +1401,8 @@ static void read_query_file(pgc_arena *a, pgc_arena *scratch, pgc_diags *d,
         }
         for (size_t i = 1; i < spans.len; i++)
             no_annotation(d, file, spans.items[i].off);
+        if (ok && spans.len > 0 && !read_directives(d, file, start, spans.items[0].off, &q))
+            ok = false;
         pgc_arena_reset(per_query); /* the previous query's tokens */
         if (ok && spans.len > 0
             && canonicalize(a, per_query, d, file, text, spans.items[0].off, spans.items[0].len,

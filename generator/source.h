@@ -127,6 +127,13 @@ typedef struct pgc_param_src {
     size_t offset;        /* first use, in the file */
 } pgc_param_src;
 
+/* A routing annotation: a `-- pgc:` comment line after the name line. */
+typedef enum pgc_route_hint {
+    PGC_ROUTE_AUTO,       /* none: the analysis decides */
+    PGC_ROUTE_READS,      /* -- pgc:reads: it only reads, whatever it calls */
+    PGC_ROUTE_PRIMARY     /* -- pgc:primary: a read that stays on the primary */
+} pgc_route_hint;
+
 typedef struct pgc_query_src {
     const char *name;     /* GetUser */
     pgc_cmd cmd;
@@ -134,6 +141,8 @@ typedef struct pgc_query_src {
     pgc_stmt_text text;
     PGC_VEC(pgc_param_src) params;   /* by index */
     PGC_VEC(const char *) embeds;    /* sqlc.embed(t) tables, in order */
+    pgc_route_hint route;
+    size_t route_offset;  /* the -- pgc: comment, in the file */
 } pgc_query_src;
 
 /*

@@ -916,6 +916,63 @@ static void emit__self_check__refuses_what_the_server_would_type_otherwise(void 
     pgc_arena_free(a);
 }
 
+/* The text of statement fn_stmt's initializer in o's source ("" if none). */
+static char *stmt_initializer(const out *o, const char *fn)
+{
+    char head[128];
+    snprintf(head, sizeof head, "static const pgc_stmt %s_stmt = {", fn);
+    const char *s = strstr(o->source, head);
+    if (!s)
+        return strdup("");
+    const char *end = strstr(s, "\n};\n");
+    assert_non_null(end);
+    return strndup(s, (size_t)(end - s) + 1); /* with its last newline */
+}
+
+/* Read routing: a query that only reads gets .flags = PGC_STMT_READS, one
+ * annotated -- pgc:primary READS | PRIMARY, -- pgc:reads forces READS on a
+ * volatile call; a write gets no flags (0). */
+static void emit__flags__say_what_only_reads(void **state)
+{
+    (void)state;
+    out o = generate_query("-- name: Count :one\n"
+                           "SELECT count(*) AS n FROM {{tables.numbers}};\n"
+                           "-- name: Fresh :one\n"
+                           "-- pgc:primary\n"
+                           "SELECT count(*) AS n FROM {{tables.numbers}};\n"
+                           "-- name: Next :one\n"
+                           "SELECT nextval('s') AS n;\n"
+                           "-- name: Forced :one\n"
+                           "-- pgc:reads\n"
+                           "SELECT nextval('s') AS n;\n"
+                           "-- name: Put :exec\n"
+                           "INSERT INTO {{tables.numbers}} (n) VALUES ($1);\n",
+                           "store");
+    if (!o.ok)
+        print_error("%s", o.diag);
+    assert_true(o.ok);
+    static const struct {
+        const char *fn, *flags;
+    } want[] = {
+        {"store_count", "    .flags = PGC_STMT_READS,\n"},
+        {"store_fresh", "    .flags = PGC_STMT_READS | PGC_STMT_PRIMARY,\n"},
+        {"store_next", NULL},
+        {"store_forced", "    .flags = PGC_STMT_READS,\n"},
+        {"store_put", NULL},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        char *init = stmt_initializer(&o, want[i].fn);
+        assert_true(*init);
+        if (want[i].flags)
+            assert_non_null(strstr(init, want[i].flags));
+        else
+            assert_null(strstr(init, ".flags"));
+        free(init);
+    }
+    assert_compiles(&o);
+    out_free(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -942,6 +999,7 @@ int main(void)
         cmocka_unit_test(emit__runtime_statement__casts_user_typed_parameters),
         cmocka_unit_test(emit__self_check__refuses_what_the_server_would_type_otherwise),
         cmocka_unit_test(emit__async_forms__for_every_kind_but_copyfrom),
+        cmocka_unit_test(emit__flags__say_what_only_reads),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     pgc_parse_exit();

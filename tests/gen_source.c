@@ -620,6 +620,53 @@ static void query__annotation_errors__are_reported(void **state)
                        "      |                 ^\n");
 }
 
+/* -- pgc:reads and -- pgc:primary, in the comments between the name line and
+ * the statement (other comments beside them stay the user's). */
+static void query__route_directives__are_read_after_the_name_line(void **state)
+{
+    env *e = *state;
+    const pgc_query_src *q = one_query(e, "-- name: Q :many\nSELECT 1");
+    assert_int_equal(q->route, PGC_ROUTE_AUTO);
+    q = one_query(e, "-- name: Q :many\n-- pgc:reads\nSELECT f()");
+    assert_int_equal(q->route, PGC_ROUTE_READS);
+    assert_int_equal(q->route_offset, 20); /* "pgc:reads" after "-- name: Q :many\n-- " */
+    q = one_query(e, "-- name: Q :many\n-- the latest balance\n--   pgc:primary\n"
+                     "SELECT 1 -- pgc:reads here is part of the statement");
+    assert_int_equal(q->route, PGC_ROUTE_PRIMARY);
+    q = one_query(e, "/* name: Q :many */\n-- pgc:reads\nSELECT 1");
+    assert_int_equal(q->route, PGC_ROUTE_READS);
+    /* a directive before the name line is the previous query's trailing comment */
+    q = one_query(e, "-- pgc:primary\n-- name: Q :many\nSELECT 1");
+    assert_int_equal(q->route, PGC_ROUTE_AUTO);
+}
+
+static void query__route_directive_errors__are_reported(void **state)
+{
+    (void)state;
+    assert_query_error("-- name: Q :many\n-- pgc:read\nSELECT 1",
+                       "q.sql:2:4: error: unknown directive \"pgc:read\" for query Q; expected "
+                       "-- pgc:reads or -- pgc:primary\n"
+                       "    2 | -- pgc:read\n"
+                       "      |    ^\n");
+    assert_query_error("-- name: Q :many\n-- pgc:no-transaction\nSELECT 1",
+                       "q.sql:2:4: error: unknown directive \"pgc:no-transaction\" for query Q; "
+                       "expected -- pgc:reads or -- pgc:primary\n"
+                       "    2 | -- pgc:no-transaction\n"
+                       "      |    ^\n");
+    assert_query_error("-- name: Q :many\n-- pgc:reads\n-- pgc:primary\nSELECT 1",
+                       "q.sql:3:4: error: query Q cannot be both -- pgc:reads and -- pgc:primary\n"
+                       "    3 | -- pgc:primary\n"
+                       "      |    ^\n");
+    assert_query_error("-- name: Q :many\n-- pgc:primary\n-- pgc:primary\nSELECT 1",
+                       "q.sql:3:4: error: query Q has -- pgc:primary twice\n"
+                       "    3 | -- pgc:primary\n"
+                       "      |    ^\n");
+    assert_query_error("-- name: Q :many\n-- pgc:reads please\nSELECT 1",
+                       "q.sql:2:14: error: unexpected \"please\" after -- pgc:reads\n"
+                       "    2 | -- pgc:reads please\n"
+                       "      |              ^\n");
+}
+
 static void query__duplicate_names__across_files__are_refused(void **state)
 {
     env *e = *state;
@@ -889,6 +936,10 @@ static void migration__no_transaction_directive__counts_only_before_the_first_st
                        "CREATE INDEX CONCURRENTLY j ON t (x);\n");
     assert_true(m.no_transaction);
     assert_int_equal(pgc_sql_no_transaction(m.up_sql, strlen(m.up_sql)), 1);
+    /* a query file's directives are not a migration's */
+    m = read_migration(e, "003_reads.sql", "-- pgc:reads\nCREATE INDEX k ON t (x);\n");
+    assert_false(m.no_transaction);
+    assert_no_diags(e);
 }
 
 /* Transaction control is refused in either kind of file, where it is. */
@@ -1257,6 +1308,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(query__block_comment_annotation_errors__are_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(query__every_command__is_known, setup, teardown),
         cmocka_unit_test_setup_teardown(query__annotation_errors__are_reported, setup, teardown),
+        cmocka_unit_test_setup_teardown(query__route_directives__are_read_after_the_name_line,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(query__route_directive_errors__are_reported, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(query__duplicate_names__across_files__are_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(query__an_error__does_not_stop_the_others, setup, teardown),
         cmocka_unit_test_setup_teardown(migration__plain_file__is_read_whole, setup, teardown),

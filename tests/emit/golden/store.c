@@ -231,6 +231,7 @@ static const pgc_stmt store_get_item_stmt = {
            "\"items\".\"n_price\", \"items\".\"n_docb\", \"items\".\"n_mood\" FROM {{tables.items}} WHERE code = $1",
     .nparams = 1, .param_types = store_get_item_types, .result_format = 1,
     .file = "tests/emit/schema/queries.sql", .line = 18, .column = 1,
+    .flags = PGC_STMT_READS,
 };
 
 static const pgc_column store_get_item_columns[] = {
@@ -307,6 +308,7 @@ static const pgc_stmt store_list_items_stmt = {
     .sql = "SELECT id, code, mood, n_mood, n_label FROM {{tables.items}} ORDER BY id",
     .result_format = 1,
     .file = "tests/emit/schema/queries.sql", .line = 21, .column = 1,
+    .flags = PGC_STMT_READS,
 };
 
 static const pgc_column store_list_items_columns[] = {
@@ -354,6 +356,7 @@ static const pgc_stmt store_items_by_mood_stmt = {
     .sql = "SELECT id, code FROM {{tables.items}} WHERE mood = ($1::{{schema}}.\"mood\") ORDER BY id",
     .nparams = 1, .param_types = store_items_by_mood_types, .result_format = 1,
     .file = "tests/emit/schema/queries.sql", .line = 24, .column = 1,
+    .flags = PGC_STMT_READS,
 };
 
 static const pgc_column store_items_by_mood_columns[] = {
@@ -401,6 +404,7 @@ static const pgc_stmt store_count_items_stmt = {
     .sql = "SELECT count(*) AS total FROM {{tables.items}}",
     .result_format = 1,
     .file = "tests/emit/schema/queries.sql", .line = 27, .column = 1,
+    .flags = PGC_STMT_READS,
 };
 
 static const pgc_column store_count_items_columns[] = {
@@ -435,6 +439,7 @@ static const pgc_stmt store_item_code_name_stmt = {
     .sql = "SELECT code::name AS code_name, '{{not a template}}' AS literal FROM {{tables.items}} WHERE id = $1",
     .nparams = 1, .param_types = store_item_code_name_types, .result_format = 1,
     .file = "tests/emit/schema/queries.sql", .line = 30, .column = 1,
+    .flags = PGC_STMT_READS,
 };
 
 static const pgc_column store_item_code_name_columns[] = {
@@ -612,6 +617,7 @@ static const pgc_stmt store_list_numbers_stmt = {
     .sql = "SELECT n, note FROM {{tables.numbers}} WHERE n <= $1 ORDER BY n",
     .nparams = 1, .param_types = store_list_numbers_types, .result_format = 1,
     .file = "tests/emit/schema/queries.sql", .line = 46, .column = 1,
+    .flags = PGC_STMT_READS,
 };
 
 static const pgc_column store_list_numbers_columns[] = {
@@ -662,6 +668,7 @@ static const pgc_stmt store_number_note_stmt = {
     .sql = "SELECT note FROM {{tables.numbers}} WHERE n = $1",
     .nparams = 1, .param_types = store_number_note_types, .result_format = 1,
     .file = "tests/emit/schema/queries.sql", .line = 49, .column = 1,
+    .flags = PGC_STMT_READS,
 };
 
 static const pgc_column store_number_note_columns[] = {
@@ -747,6 +754,7 @@ static const pgc_stmt store_get_event_stmt = {
            "\"events\".\"born\", \"events\".\"at\", \"events\".\"label\", \"events\".\"span\" FROM {{tables.events}} WHERE id = $1",
     .nparams = 1, .param_types = store_get_event_types, .result_format = 1,
     .file = "tests/emit/schema/queries.sql", .line = 58, .column = 1,
+    .flags = PGC_STMT_READS,
 };
 
 static const pgc_column store_get_event_columns[] = {
@@ -803,6 +811,7 @@ static const pgc_stmt store_count_events_stmt = {
     .sql = "SELECT count(*) AS total, count(mood) AS with_mood FROM {{tables.events}}",
     .result_format = 1,
     .file = "tests/emit/schema/queries.sql", .line = 61, .column = 1,
+    .flags = PGC_STMT_READS,
 };
 
 static const pgc_column store_count_events_columns[] = {
@@ -890,6 +899,7 @@ static const pgc_stmt store_number_by_n_stmt = {
     .sql = "SELECT n, note FROM {{tables.numbers}} WHERE n = $1",
     .nparams = 1, .param_types = store_number_by_n_types, .result_format = 1,
     .file = "tests/emit/schema/queries.sql", .line = 67, .column = 1,
+    .flags = PGC_STMT_READS,
 };
 
 static const pgc_column store_number_by_n_columns[] = {
@@ -981,6 +991,7 @@ static const pgc_stmt store_numbers_up_to_stmt = {
     .sql = "SELECT n, note FROM {{tables.numbers}} WHERE n <= $1 ORDER BY n",
     .nparams = 1, .param_types = store_numbers_up_to_types, .result_format = 1,
     .file = "tests/emit/schema/queries.sql", .line = 70, .column = 1,
+    .flags = PGC_STMT_READS,
 };
 
 static const pgc_column store_numbers_up_to_columns[] = {
@@ -1144,6 +1155,7 @@ static const pgc_stmt store_get_list_stmt = {
            "\"lists\".\"stampstz\", \"lists\".\"words\", \"lists\".\"labels\" FROM {{tables.lists}} WHERE id = $1",
     .nparams = 1, .param_types = store_get_list_types, .result_format = 1,
     .file = "tests/emit/schema/queries.sql", .line = 79, .column = 1,
+    .flags = PGC_STMT_READS,
 };
 
 static const pgc_column store_get_list_columns[] = {
@@ -1203,6 +1215,7 @@ static const pgc_stmt store_lists_by_ids_stmt = {
     .sql = "SELECT id, words FROM {{tables.lists}} WHERE id = ANY($1) ORDER BY id",
     .nparams = 1, .param_types = store_lists_by_ids_types, .result_format = 1,
     .file = "tests/emit/schema/queries.sql", .line = 82, .column = 1,
+    .flags = PGC_STMT_READS,
 };
 
 static const pgc_column store_lists_by_ids_columns[] = {
@@ -1256,6 +1269,7 @@ static const pgc_stmt store_numbers_in_stmt = {
            "ORDER BY n",
     .nparams = 2, .param_types = store_numbers_in_types, .result_format = 1,
     .file = "tests/emit/schema/queries.sql", .line = 85, .column = 1,
+    .flags = PGC_STMT_READS,
 };
 
 static const pgc_column store_numbers_in_columns[] = {
@@ -1301,6 +1315,7 @@ static const pgc_stmt store_grid_stmt = {
     .sql = "SELECT '{{1, 2}, {3, 4}}'::int[] AS cells, '{}'::int[] AS none",
     .result_format = 1,
     .file = "tests/emit/schema/queries.sql", .line = 89, .column = 1,
+    .flags = PGC_STMT_READS,
 };
 
 static const pgc_column store_grid_columns[] = {
@@ -1346,6 +1361,7 @@ static const pgc_stmt store_later_by_stmt = {
            "       $3::interval AS other",
     .nparams = 3, .param_types = store_later_by_types, .result_format = 1,
     .file = "tests/emit/schema/queries.sql", .line = 92, .column = 1,
+    .flags = PGC_STMT_READS,
 };
 
 static const pgc_column store_later_by_columns[] = {
@@ -1432,6 +1448,7 @@ static const pgc_stmt store_author_home_stmt = {
     .sql = "SELECT id, home FROM {{tables.authors}} WHERE id = $1",
     .nparams = 1, .param_types = store_author_home_types, .result_format = 1,
     .file = "tests/emit/schema/queries.sql", .line = 101, .column = 1,
+    .flags = PGC_STMT_READS,
 };
 
 static const pgc_column store_author_home_columns[] = {
@@ -1480,6 +1497,7 @@ static const pgc_stmt store_author_row_stmt = {
     .sql = "SELECT a FROM {{tables.authors}} a WHERE a.id = $1",
     .nparams = 1, .param_types = store_author_row_types, .result_format = 1,
     .file = "tests/emit/schema/queries.sql", .line = 104, .column = 1,
+    .flags = PGC_STMT_READS,
 };
 
 static const pgc_column store_author_row_columns[] = {
@@ -1526,6 +1544,7 @@ static const pgc_stmt store_books_with_authors_stmt = {
            "ORDER BY b.id",
     .result_format = 1,
     .file = "tests/emit/schema/queries.sql", .line = 107, .column = 1,
+    .flags = PGC_STMT_READS,
 };
 
 static const pgc_column store_books_with_authors_columns[] = {
@@ -1631,6 +1650,7 @@ static const pgc_stmt store_book_lists_stmt = {
     .sql = "SELECT prices, docs, blobs, spans, moods FROM {{tables.books}} WHERE id = $1",
     .nparams = 1, .param_types = store_book_lists_types, .result_format = 1,
     .file = "tests/emit/schema/queries.sql", .line = 117, .column = 1,
+    .flags = PGC_STMT_READS,
 };
 
 static const pgc_column store_book_lists_columns[] = {
@@ -1711,6 +1731,7 @@ static const pgc_stmt store_get_ledger_stmt = {
            "\"ledger\".\"spans\", \"ledger\".\"words\" FROM {{tables.ledger}} WHERE id = $1",
     .nparams = 1, .param_types = store_get_ledger_types, .result_format = 1,
     .file = "tests/emit/schema/queries.sql", .line = 124, .column = 1,
+    .flags = PGC_STMT_READS,
 };
 
 static const pgc_column store_get_ledger_columns[] = {
@@ -1812,6 +1833,7 @@ static const pgc_stmt store_get_spans_stmt = {
            "\"spans\".\"stamps\", \"spans\".\"stampstz\" FROM {{tables.spans}} WHERE id = $1",
     .nparams = 1, .param_types = store_get_spans_types, .result_format = 1,
     .file = "tests/emit/schema/queries.sql", .line = 132, .column = 1,
+    .flags = PGC_STMT_READS,
 };
 
 static const pgc_column store_get_spans_columns[] = {
@@ -1920,6 +1942,7 @@ static const pgc_stmt store_get_payment_stmt = {
     .sql = "SELECT p FROM {{tables.payments}} WHERE id = $1",
     .nparams = 1, .param_types = store_get_payment_types, .result_format = 1,
     .file = "tests/emit/schema/queries.sql", .line = 141, .column = 1,
+    .flags = PGC_STMT_READS,
 };
 
 static const pgc_column store_get_payment_columns[] = {
@@ -2021,6 +2044,7 @@ static const pgc_stmt store_all_numbers_stmt = {
     .sql = "SELECT \"numbers\".\"n\", \"numbers\".\"note\" FROM {{tables.numbers}} ORDER BY n",
     .result_format = 1,
     .file = "tests/emit/schema/queries.sql", .line = 152, .column = 1,
+    .flags = PGC_STMT_READS,
 };
 
 static const pgc_column store_all_numbers_columns[] = {
@@ -2151,6 +2175,7 @@ static const pgc_stmt store_heavier_than_stmt = {
     .sql = "SELECT \"weights\".\"id\", \"weights\".\"w\", \"weights\".\"tag\" FROM {{tables.weights}} WHERE w > $1 ORDER BY id",
     .nparams = 1, .param_types = store_heavier_than_types, .result_format = 1,
     .file = "tests/emit/schema/queries.sql", .line = 161, .column = 1,
+    .flags = PGC_STMT_READS,
 };
 
 static const pgc_column store_heavier_than_columns[] = {
