@@ -45,7 +45,7 @@
 #define APP "rel-failover"
 #define ACCOUNTS 100
 #define MAX_THREADS 32
-#define POOL_SIZE 8
+#define POOL_SIZE 8 /* max_connections, set as text in open_ledger */
 #define ROUNDS 2
 #define PER_THREAD 400000 /* an upper bound: the threads run until stopped */
 #define MAX_EVENTS (4 * 1024 * 1024)
@@ -83,6 +83,8 @@ typedef struct event {
 
 static event *events;
 static atomic_long nevents;
+/* The calling thread's last statement: where its read ran. */
+static _Thread_local int last_read_target, last_port;
 
 static int is_read(const char *statement)
 {
@@ -96,12 +98,14 @@ static void trace(const pgc_trace_event *ev, void *ud)
 {
     (void)ud;
     long i = nevents++;
+    const char *port = ev->conn ? PQport((PGconn *)ev->conn) : NULL;
+    last_port = port ? atoi(port) : 0;
+    last_read_target = ev->read_target;
     if (i >= MAX_EVENTS)
         return;
-    const char *port = ev->conn ? PQport((PGconn *)ev->conn) : NULL;
     events[i] = (event){
         .ms = ms_now(),
-        .port = (uint16_t)(port ? atoi(port) : 0),
+        .port = (uint16_t)last_port,
         .flags = (uint8_t)((is_read(ev->statement) ? 0 : EV_WRITE)
                            | (ev->code == PGC_OK ? EV_OK : 0)
                            | (ev->read_target ? EV_READ_TARGET : 0)),
@@ -110,6 +114,13 @@ static void trace(const pgc_trace_event *ev, void *ud)
 }
 
 /* ---- the workload ------------------------------------------------------------------ */
+
+/* What the pool is given. */
+typedef struct mode {
+    const char *name;
+    int retry;       /* retry_timeout_ms set; transactions through pgc_tx_run */
+    int read_target; /* read_conninfo: both nodes, prefer-standby */
+} mode;
 
 typedef struct tally {
     int round;
@@ -122,6 +133,7 @@ typedef struct tally {
 
 typedef struct workload {
     pgc_db *db;
+    const mode *mode;
     atomic_int stop;
     atomic_int round; /* 0 before the first kill, r during round r */
     atomic_llong done_calls, ok_calls;
@@ -130,7 +142,8 @@ typedef struct workload {
     int64_t max_id;
     atomic_uchar *acked;
     atomic_llong credit_tried[ACCOUNTS + 1], credit_acked[ACCOUNTS + 1];
-    atomic_llong bad_reads;
+    atomic_llong bad_reads;      /* an acknowledged entry missing on the primary */
+    atomic_llong stale_reads;    /* ... missing on the read target (a standby lags) */
     atomic_llong unknown_writes; /* a write whose connection was lost: in doubt */
     pthread_mutex_t lock;        /* the failures' tally */
     tally failures[MAX_TALLY];
@@ -169,6 +182,18 @@ static void count_failure(workload *w, int rc, const pgc_error *err)
     pthread_mutex_unlock(&w->lock);
 }
 
+/* The transaction, as a body for pgc_tx_run: an insert and a credit. */
+typedef struct tx_args {
+    int64_t id, account, affected;
+} tx_args;
+
+static int tx_body(pgc_db *tx, void *ud, pgc_error *err)
+{
+    tx_args *a = ud;
+    int rc = ledger_add_entry(tx, a->id, a->account, a->id, "tx", err);
+    return rc == PGC_OK ? ledger_credit(tx, 1, a->account, &a->affected, err) : rc;
+}
+
 static void *work(void *arg)
 {
     worker *me = arg;
@@ -204,12 +229,17 @@ static void *work(void *arg)
                 break;
             }
             ledger_get_entry_row row = {0};
+            last_read_target = 0;
             rc = ledger_get_entry(db, last_acked, &row, &err);
             if (rc == PGC_OK && (row.id != last_acked || row.amount != last_acked))
                 w->bad_reads++;
-            if (rc == PGC_ENOROW) { /* acknowledged, then gone */
+            if (rc == PGC_ENOROW && last_read_target) { /* not yet on the standby */
+                w->stale_reads++;
+                rc = PGC_OK;
+            } else if (rc == PGC_ENOROW) { /* acknowledged, then gone */
                 w->bad_reads++;
-                print_error("entry %lld acknowledged, then not found\n", (long long)last_acked);
+                print_error("entry %lld acknowledged, then not found on port %d\n",
+                            (long long)last_acked, last_port);
             }
             ledger_get_entry_row_clear(&row);
             break;
@@ -230,6 +260,15 @@ static void *work(void *arg)
         default: { /* a transaction: an insert and a credit, all or nothing */
             pgc_db *tx;
             w->credit_tried[account]++;
+            if (w->mode->retry) { /* run again while its failure allows */
+                tx_args a = {base, account, 0};
+                rc = pgc_tx_run(db, tx_body, &a, &err);
+                if (rc == PGC_OK) {
+                    w->acked[base] = 1;
+                    w->credit_acked[account]++;
+                }
+                break;
+            }
             rc = pgc_tx_begin(db, &tx, &err);
             if (rc == PGC_OK) {
                 int64_t affected = 0;
@@ -293,15 +332,14 @@ static void node_conninfo(char *out, size_t size, int node)
     snprintf(out, size, "host=127.0.0.1 port=%d user=postgres dbname=postgres", node_port[node]);
 }
 
-/* When (ms_now) the monitor first saw `node` report `state` after `since_ms`;
- * -1 if it did not. */
-static int32_t monitor_event_ms(int node, const char *state, int32_t since_ms)
+/* When (ms_now) the monitor first logged an event of `node` matching `where`
+ * after `since_ms`; -1 if it did not. */
+static int32_t monitor_event_ms(int node, const char *where, int32_t since_ms)
 {
     char *v = rel_scalar(monitor,
                          "SELECT extract(epoch FROM min(eventtime)) FROM pgautofailover.event"
-                         " WHERE nodeport = %d AND reportedstate = '%s'"
-                         " AND eventtime >= to_timestamp(%.3f)",
-                         node_port[node], state, real0 + since_ms / 1000.0);
+                         " WHERE nodeport = %d AND %s AND eventtime >= to_timestamp(%.3f)",
+                         node_port[node], where, real0 + since_ms / 1000.0);
     int32_t ms = v ? (int32_t)((strtod(v, NULL) - real0) * 1000.0) : -1;
     free(v);
     return ms;
@@ -327,6 +365,8 @@ typedef struct round {
     int32_t back_ms;        /* first write acknowledged on the new primary */
     int32_t start_ms;       /* the old node started again */
     int32_t rejoined_ms;    /* the monitor saw it secondary */
+    int32_t ready_ms;       /* the formation had a primary and a secondary again */
+    int32_t unhealthy_ms;   /* the monitor marked the old primary unhealthy */
     int32_t end_ms;         /* the next round's kill, or the end of the load */
 } round;
 
@@ -358,11 +398,14 @@ static void run_round(workload *w, round *r, int index, int crash)
     if (r->back_ms < 0)
         print_error("round %d: no write succeeded on node %d in 30 s\n", index, r->new);
     assert_true(r->back_ms >= 0);
-    r->promoted_ms = monitor_event_ms(r->new, "wait_primary", r->kill_ms);
     r->start_ms = ms_now();
     formation("start", r->old);
     formation("wait", 0); /* one primary, one secondary */
-    r->rejoined_ms = monitor_event_ms(r->old, "secondary", r->start_ms);
+    r->ready_ms = ms_now();
+    r->rejoined_ms = monitor_event_ms(r->old, "reportedstate = 'secondary'", r->start_ms);
+    r->promoted_ms = monitor_event_ms(r->new, "reportedstate = 'wait_primary'", r->kill_ms);
+    r->unhealthy_ms = monitor_event_ms(r->old, "description LIKE '%%marked as unhealthy%%'",
+                                       r->kill_ms);
     assert_int_equal(primary_node(), r->new);
 }
 
@@ -455,12 +498,20 @@ static void check_no_leak(pgc_db *db, const char *what)
     assert_int_equal(st.waiting, 0);
     assert_int_equal(st.total, st.idle);
     assert_true(st.total <= POOL_SIZE);
+    pgc_pool_stats rs; /* the read target's connections (all 0 without one) */
+    pgc_pool_read_stats_get(pgc_db_pool(db), &rs);
+    assert_int_equal(rs.in_use, 0);
+    assert_int_equal(rs.waiting, 0);
+    assert_int_equal(rs.total, rs.idle);
+    assert_true(rs.total <= POOL_SIZE);
     long long b1 = backends_on(1), b2 = backends_on(2);
-    assert_true(b1 + b2 <= st.total);
-    rel_report("%s: pool after the run: %d open, 0 in use; server backends %lld on node 1,"
-               " %lld on node 2; %llu opened, %llu closed over the run",
-               what, st.total, b1, b2, (unsigned long long)st.opened,
-               (unsigned long long)st.closed);
+    assert_true(b1 + b2 <= st.total + rs.total);
+    rel_report("%s: pool after the run: %d open + %d to the read target, 0 in use; server "
+               "backends %lld on node 1, %lld on node 2; %llu + %llu opened, %llu + %llu "
+               "closed over the run",
+               what, st.total, rs.total, b1, b2, (unsigned long long)st.opened,
+               (unsigned long long)rs.opened, (unsigned long long)st.closed,
+               (unsigned long long)rs.closed);
 }
 
 /* After close, no backend of ours on either node. */
@@ -492,7 +543,7 @@ static int expected_failure(const tally *t)
     }
 }
 
-static void report_failures(workload *w, int index, const round *r)
+static void report_failures(workload *w, const mode *m, int index, const round *r)
 {
     char line[2048];
     size_t len = 0;
@@ -514,10 +565,12 @@ static void report_failures(workload *w, int index, const round *r)
         if (n > 0 && (size_t)n < sizeof line - len)
             len += (size_t)n;
     }
-    rel_report("round %d, %s of node %d: node %d promoted (monitor) %.2f s after the kill, "
-               "writes acknowledged again after %.2f s; %lld calls failed from %.2f s to "
-               "%.2f s: %s; old node rejoined as secondary %.1f s after its start",
-               index, r->how, r->old, r->new,
+    rel_report("%s: round %d, %s of node %d: down after %.2f s, marked unhealthy at %.2f s, "
+               "node %d reported wait_primary at %.2f s (monitor), writes acknowledged again "
+               "at %.2f s; %lld calls failed from %.2f s to %.2f s: %s; old node rejoined as "
+               "secondary %.1f s after its start",
+               m->name, index, r->how, r->old, (r->down_ms - r->kill_ms) / 1000.0,
+               r->unhealthy_ms >= 0 ? (r->unhealthy_ms - r->kill_ms) / 1000.0 : -1.0, r->new,
                r->promoted_ms >= 0 ? (r->promoted_ms - r->kill_ms) / 1000.0 : -1.0,
                (r->back_ms - r->kill_ms) / 1000.0, total,
                first >= 0 ? (first - r->kill_ms) / 1000.0 : 0.0,
@@ -525,14 +578,81 @@ static void report_failures(workload *w, int index, const round *r)
                r->rejoined_ms >= 0 ? (r->rejoined_ms - r->start_ms) / 1000.0 : -1.0);
 }
 
+/* ---- read routing ------------------------------------------------------------------ */
+
+typedef struct routing {
+    long long reads_standby, reads_primary_target, reads_fallback, writes_primary, writes_other;
+} routing;
+
+/* Where statements ran in [from_ms, to_ms), while `primary` was primary and
+ * the other node its standby. */
+static routing routed(int primary, int32_t from_ms, int32_t to_ms)
+{
+    routing rt = {0};
+    long n = nevents < MAX_EVENTS ? nevents : MAX_EVENTS;
+    for (long i = 0; i < n; i++) {
+        const event *e = &events[i];
+        if (e->ms < from_ms || e->ms >= to_ms || !(e->flags & EV_OK))
+            continue;
+        if (e->flags & EV_WRITE)
+            ++*(e->port == node_port[primary] ? &rt.writes_primary : &rt.writes_other);
+        else if (!(e->flags & EV_READ_TARGET))
+            rt.reads_fallback++;
+        else
+            ++*(e->port == node_port[primary] ? &rt.reads_primary_target : &rt.reads_standby);
+    }
+    return rt;
+}
+
+/*
+ * Read routing in the windows where the roles were settled: before the
+ * first kill, and from each rejoin to the next kill.  Writes always on the
+ * primary; with a read target, reads on the standby before the first kill
+ * (every read connection is new then); afterwards, reported: a read
+ * connection opened while only the new primary was up stays on it.
+ */
+static void check_routing(const mode *m, const round *rounds, int32_t start_ms)
+{
+    for (int r = 0; r <= ROUNDS; r++) {
+        int primary = r == 0 ? rounds[1].old : rounds[r].new;
+        int32_t from = r == 0 ? start_ms : rounds[r].ready_ms;
+        int32_t to = r == 0 ? rounds[1].kill_ms : rounds[r].end_ms;
+        routing rt = routed(primary, from, to);
+        rel_report("%s: %s (%.1f s, node %d primary): reads %lld on the standby, %lld on the "
+                   "primary through the read target, %lld on the primary's pool; writes %lld "
+                   "on the primary, %lld elsewhere",
+                   m->name, r == 0 ? "before the first kill" : r == 1 ? "after round 1"
+                                                                     : "after round 2",
+                   (to - from) / 1000.0, primary, rt.reads_standby, rt.reads_primary_target,
+                   rt.reads_fallback, rt.writes_primary, rt.writes_other);
+        assert_int_equal(rt.writes_other, 0);
+        assert_true(rt.writes_primary > 0);
+        if (m->read_target && r == 0) {
+            assert_true(rt.reads_standby > 0);
+            assert_int_equal(rt.reads_primary_target, 0);
+        }
+        if (!m->read_target)
+            assert_int_equal(rt.reads_standby + rt.reads_primary_target, 0);
+    }
+}
+
 /* ---- the test -------------------------------------------------------------------- */
 
-static pgc_db *open_ledger(void)
+static pgc_db *open_ledger(const mode *m)
 {
+    char read_ci[512];
+    snprintf(read_ci, sizeof read_ci,
+             "host=127.0.0.1,127.0.0.1 port=%d,%d user=postgres dbname=postgres"
+             " target_session_attrs=prefer-standby connect_timeout=2",
+             node_port[1], node_port[2]);
     pgc_config *cfg = rel_config(conninfo, "max_connections", "8", "application_name", APP,
                                  "acquire_timeout_ms", "10000", (const char *)NULL);
-    pgc_db *db;
     pgc_error err = {0};
+    if (m->retry)
+        rel_ok(pgc_config_set(cfg, "retry_timeout_ms", "30000", &err), &err);
+    if (m->read_target)
+        rel_ok(pgc_config_set(cfg, "read_conninfo", read_ci, &err), &err);
+    pgc_db *db;
     rel_ok(pgc_db_open(&db, cfg, NULL, &err), &err);
     pgc_config_free(cfg);
     rel_ok(ledger_migrate(db, &err), &err);
@@ -543,26 +663,28 @@ static pgc_db *open_ledger(void)
     return db;
 }
 
-static void failover__stopped_then_crashed__no_acknowledged_write_lost(void **state)
+static void run_failover(const mode *m)
 {
-    (void)state;
     nevents = 0;
-    pgc_db *db = open_ledger();
+    pgc_db *db = open_ledger(m);
     static workload w;
     memset(&w, 0, sizeof w);
     pthread_mutex_init(&w.lock, NULL);
     w.db = db;
+    w.mode = m;
     w.max_id = (int64_t)nthreads * PER_THREAD * 4 + 4;
     w.acked = calloc((size_t)w.max_id + 1, 1);
     assert_non_null(w.acked);
     pthread_t threads[MAX_THREADS];
     worker workers[MAX_THREADS];
     double t0 = rel_now();
+    int32_t start_ms = ms_now();
     for (int t = 0; t < nthreads; t++) {
         workers[t] = (worker){&w, t};
         assert_int_equal(pthread_create(&threads[t], NULL, work, &workers[t]), 0);
     }
     round rounds[ROUNDS + 1];
+    memset(rounds, 0, sizeof rounds);
     for (int r = 1; r <= ROUNDS; r++) {
         run_round(&w, &rounds[r], r, r == 2);
         if (r > 1)
@@ -581,12 +703,12 @@ static void failover__stopped_then_crashed__no_acknowledged_write_lost(void **st
 
     int bad = 0;
     for (int r = 1; r <= ROUNDS; r++) {
-        report_failures(&w, r, &rounds[r]);
+        report_failures(&w, m, r, &rounds[r]);
         long long ok_after_down, sent_after_start;
         check_round_trace(&rounds[r], r, &ok_after_down, &sent_after_start);
-        rel_report("round %d: writes on the old primary (node %d): %lld acknowledged after it "
-                   "was down, %lld sent after it was started again",
-                   r, rounds[r].old, ok_after_down, sent_after_start);
+        rel_report("%s: round %d: writes on the old primary (node %d): %lld acknowledged after"
+                   " it was down, %lld sent after it was started again",
+                   m->name, r, rounds[r].old, ok_after_down, sent_after_start);
         bad += ok_after_down > 0 || sent_after_start > 0;
     }
     long long unexpected = 0;
@@ -598,23 +720,53 @@ static void failover__stopped_then_crashed__no_acknowledged_write_lost(void **st
             unexpected += t->count;
         }
     }
-    char what[160];
-    snprintf(what, sizeof what, "failover x %d under %d threads, %.1f s", ROUNDS, nthreads,
-             secs);
+    check_routing(m, rounds, start_ms);
+    char what[200];
+    snprintf(what, sizeof what, "%s: failover x %d under %d threads, %.1f s", m->name, ROUNDS,
+             nthreads, secs);
     check_no_leak(db, what);
     long long acked, unacked_present;
     check_ledger(&w, what, &acked, &unacked_present);
     rel_report("%s: %lld calls, %lld ok; %lld entries acknowledged, all on the last primary "
                "(node %d); %lld writes in doubt (connection lost during the call), %lld "
-               "entries present without acknowledgement; %ld statements traced",
+               "entries present without acknowledgement; %lld reads of an acknowledged entry "
+               "missed it on the standby (lag); %ld statements traced",
                what, (long long)w.done_calls, (long long)w.ok_calls, acked, rounds[ROUNDS].new,
-               (long long)w.unknown_writes, unacked_present, (long)nevents);
+               (long long)w.unknown_writes, unacked_present, (long long)w.stale_reads,
+               (long)nevents);
     assert_int_equal(bad, 0);
     assert_int_equal(unexpected, 0);
     assert_int_equal(pgc_db_close(db), PGC_OK);
     check_all_closed();
     free(w.acked);
     pthread_mutex_destroy(&w.lock);
+}
+
+/* libpq's multi-host handling (target_session_attrs=read-write) and the
+ * pool's require_writable; no retry: every failure reaches the caller. */
+static void failover__no_retry__no_acknowledged_write_lost(void **state)
+{
+    (void)state;
+    static const mode m = {"no retry", 0, 0};
+    run_failover(&m);
+}
+
+/* The retry policy (retry_timeout_ms=30000), transactions through
+ * pgc_tx_run: what still fails is a write whose outcome is unknown. */
+static void failover__retry_policy__no_acknowledged_write_lost(void **state)
+{
+    (void)state;
+    static const mode m = {"retry policy", 1, 0};
+    run_failover(&m);
+}
+
+/* The retry policy and a read target listing both nodes with
+ * target_session_attrs=prefer-standby: reads on the standby. */
+static void failover__read_target__reads_on_standby_writes_on_primary(void **state)
+{
+    (void)state;
+    static const mode m = {"retry policy + read target", 1, 1};
+    run_failover(&m);
 }
 
 static int need(const char *name, const char **out)
@@ -642,7 +794,9 @@ int main(void)
     if (!events)
         return 2;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(failover__stopped_then_crashed__no_acknowledged_write_lost),
+        cmocka_unit_test(failover__no_retry__no_acknowledged_write_lost),
+        cmocka_unit_test(failover__retry_policy__no_acknowledged_write_lost),
+        cmocka_unit_test(failover__read_target__reads_on_standby_writes_on_primary),
     };
     if (getenv("REL_ONLY"))
         cmocka_set_test_filter(getenv("REL_ONLY"));
