@@ -12,22 +12,32 @@
  * 3-call batch, transaction of insert + update) through one pool whose
  * conninfo lists both nodes with target_session_attrs=read-write, keeping a
  * client-side ledger of what the runtime acknowledged.  The primary is taken
- * away twice, each time after load: `pg_autoctl stop --fast`, then a crash
- * (SIGKILL of its pg_autoctl run, postmaster and backends); the formation
- * promotes the standby; the old node is started again and rejoins as a
- * standby before the next round.  Checked:
+ * away REL_FAILOVER_ROUNDS times (default 2), each time after load: `pg_autoctl
+ * stop --fast`, then a crash (SIGKILL of its pg_autoctl run, postmaster and
+ * backends), alternately; the formation promotes the standby; the old node
+ * is started again and rejoins as a standby before the next round.  Four
+ * runs: no retry; the retry policy (retry_timeout_ms, transactions through
+ * pgc_tx_run); the policy and a read target (read_conninfo: both nodes,
+ * target_session_attrs=prefer-standby); the same with max_lifetime_ms.
+ * Checked:
  *
  *  - no acknowledged write is lost: every acknowledged row is on the last
  *    primary, each balance lies between its acknowledged and attempted
- *    credits, no read of an acknowledged row misses it;
- *  - the calls that fail during a switch, by code and SQLSTATE, are of a
- *    failover's kind; the time from the kill until writes succeed again;
+ *    credits, no read of an acknowledged row on the primary misses it (on
+ *    the standby it may: counted as lag);
+ *  - the calls that fail during a switch, by kind, code and SQLSTATE, are
+ *    of a failover's kind; the time from the kill until writes succeed
+ *    again; writes in doubt (connection lost during the call), and whether
+ *    they turned out committed;
  *  - through the trace hook (the port of each statement's PGconn): no write
  *    succeeds on the old primary once it is down, and none is sent to it
- *    once it was started again (it comes back as a standby);
- *  - no leaked connection: the pool has nothing in use, the servers'
- *    pg_stat_activity holds no more backends of the test's application_name
- *    than the pool has open, and none after close.
+ *    once it was started again (it comes back as a standby); while roles
+ *    are settled, writes only on the primary, and with a read target reads
+ *    on the standby (before the first kill; after each rejoin too when
+ *    read connections are recycled);
+ *  - no leaked connection: the pool (and its read target) has nothing in
+ *    use, the servers' pg_stat_activity holds no more backends of the
+ *    test's application_name than the pool has open, and none after close.
  */
 
 #include <pthread.h>
@@ -46,7 +56,7 @@
 #define ACCOUNTS 100
 #define MAX_THREADS 32
 #define POOL_SIZE 8 /* max_connections, set as text in open_ledger */
-#define ROUNDS 2
+#define MAX_ROUNDS 10
 #define PER_THREAD 400000 /* an upper bound: the threads run until stopped */
 #define MAX_EVENTS (4 * 1024 * 1024)
 #define MAX_TALLY 64
@@ -54,7 +64,7 @@
 /* The formation (from the environment). */
 static const char *conninfo, *monitor, *script, *fdir;
 static int node_port[3]; /* [1], [2] */
-static int nthreads;
+static int nthreads, nrounds;
 static double real0; /* CLOCK_REALTIME at start: the monitor's clock too */
 
 static double real_now(void)
@@ -120,10 +130,14 @@ typedef struct mode {
     const char *name;
     int retry;       /* retry_timeout_ms set; transactions through pgc_tx_run */
     int read_target; /* read_conninfo: both nodes, prefer-standby */
+    const char *max_lifetime_ms; /* or NULL */
 } mode;
+
+static const char *const kind_names[] = {"insert", "update", "read", "batch", "transaction"};
 
 typedef struct tally {
     int round;
+    int kind; /* kind_names */
     int code;
     char sqlstate[6];
     long long count;
@@ -141,6 +155,7 @@ typedef struct workload {
     /* The ledger.  Entry ids: ((thread * PER_THREAD) + call) * 4 + k. */
     int64_t max_id;
     atomic_uchar *acked;
+    atomic_uchar *doubt;         /* [max_id + 1]: 1 for the first entry of a write in doubt */
     atomic_llong credit_tried[ACCOUNTS + 1], credit_acked[ACCOUNTS + 1];
     atomic_llong bad_reads;      /* an acknowledged entry missing on the primary */
     atomic_llong stale_reads;    /* ... missing on the read target (a standby lags) */
@@ -156,19 +171,20 @@ typedef struct worker {
 } worker;
 
 /* Counts a failure by round, code and SQLSTATE. */
-static void count_failure(workload *w, int rc, const pgc_error *err)
+static void count_failure(workload *w, int kind, int rc, const pgc_error *err)
 {
     int32_t now = ms_now();
     int round = w->round;
     pthread_mutex_lock(&w->lock);
     tally *t = NULL;
     for (int i = 0; i < w->nfailures && !t; i++)
-        if (w->failures[i].round == round && w->failures[i].code == rc
+        if (w->failures[i].round == round && w->failures[i].kind == kind
+            && w->failures[i].code == rc
             && !strcmp(w->failures[i].sqlstate, err->sqlstate))
             t = &w->failures[i];
     if (!t && w->nfailures < MAX_TALLY) {
         t = &w->failures[w->nfailures++];
-        *t = (tally){.round = round, .code = rc, .first_ms = now};
+        *t = (tally){.round = round, .kind = kind, .code = rc, .first_ms = now};
         snprintf(t->sqlstate, sizeof t->sqlstate, "%s", err->sqlstate);
         snprintf(t->example, sizeof t->example, "%.159s", err->message);
         for (char *c = t->example; *c; c++)
@@ -294,9 +310,12 @@ static void *work(void *arg)
                 w->last_write_ok_ms = ms_now();
             continue;
         }
-        if (wrote && rc == PGC_ECONNLOST)
+        if (wrote && rc == PGC_ECONNLOST) {
             w->unknown_writes++;
-        count_failure(w, rc, &err);
+            if (i % 5 != 1) /* an insert, batch or transaction: its entry tells */
+                w->doubt[base] = 1;
+        }
+        count_failure(w, i % 5, rc, &err);
         rel_sleep_ms(5); /* no busy loop while there is no primary */
     }
     return NULL;
@@ -374,7 +393,7 @@ static void run_round(workload *w, round *r, int index, int crash)
 {
     /* Load first: writes have succeeded since the formation was ready. */
     int32_t ready = ms_now();
-    rel_sleep_ms(1000);
+    rel_sleep_ms(2000);
     assert_true(wait_writes(w, ready) > ready);
     r->how = crash ? "crash (SIGKILL of pg_autoctl run, postmaster, backends)"
                    : "pg_autoctl stop --fast";
@@ -435,7 +454,8 @@ static void check_round_trace(const round *r, int index, long long *ok_after_dow
 
 /* The ledger against the tables of the primary. */
 static void check_ledger(workload *w, const char *what, long long *acked_out,
-                         long long *unacked_present_out)
+                         long long *unacked_present_out, long long *doubt_committed,
+                         long long *doubt_not)
 {
     assert_int_equal(w->bad_reads, 0);
     PGconn *conn = PQconnectdb(conninfo);
@@ -457,6 +477,8 @@ static void check_ledger(workload *w, const char *what, long long *acked_out,
             print_error("%s: entry %lld acknowledged, not on the primary\n", what,
                         (long long)id);
         unacked_present += !w->acked[id] && present[id];
+        if (w->doubt[id])
+            ++*(present[id] ? doubt_committed : doubt_not);
     }
     free(present);
     res = PQexec(conn, "SELECT id, balance FROM accounts ORDER BY id");
@@ -559,9 +581,10 @@ static void report_failures(workload *w, const mode *m, int index, const round *
             first = t->first_ms;
         if (t->last_ms > last)
             last = t->last_ms;
-        int n = snprintf(line + len, sizeof line - len, "%s%lld %s%s%s%s (\"%.60s\")",
-                         len ? ", " : "", t->count, pgc_code_name(t->code),
-                         t->sqlstate[0] ? " " : "", t->sqlstate, "", t->example);
+        int n = snprintf(line + len, sizeof line - len, "%s%lld %s %s%s%s (\"%.60s\")",
+                         len ? ", " : "", t->count, kind_names[t->kind],
+                         pgc_code_name(t->code), t->sqlstate[0] ? " " : "", t->sqlstate,
+                         t->example);
         if (n > 0 && (size_t)n < sizeof line - len)
             len += (size_t)n;
     }
@@ -613,17 +636,17 @@ static routing routed(int primary, int32_t from_ms, int32_t to_ms)
  */
 static void check_routing(const mode *m, const round *rounds, int32_t start_ms)
 {
-    for (int r = 0; r <= ROUNDS; r++) {
+    for (int r = 0; r <= nrounds; r++) {
         int primary = r == 0 ? rounds[1].old : rounds[r].new;
         int32_t from = r == 0 ? start_ms : rounds[r].ready_ms;
         int32_t to = r == 0 ? rounds[1].kill_ms : rounds[r].end_ms;
         routing rt = routed(primary, from, to);
+        char when[32];
+        snprintf(when, sizeof when, r == 0 ? "before the first kill" : "after round %d", r);
         rel_report("%s: %s (%.1f s, node %d primary): reads %lld on the standby, %lld on the "
                    "primary through the read target, %lld on the primary's pool; writes %lld "
                    "on the primary, %lld elsewhere",
-                   m->name, r == 0 ? "before the first kill" : r == 1 ? "after round 1"
-                                                                     : "after round 2",
-                   (to - from) / 1000.0, primary, rt.reads_standby, rt.reads_primary_target,
+                   m->name, when, (to - from) / 1000.0, primary, rt.reads_standby, rt.reads_primary_target,
                    rt.reads_fallback, rt.writes_primary, rt.writes_other);
         assert_int_equal(rt.writes_other, 0);
         assert_true(rt.writes_primary > 0);
@@ -631,6 +654,8 @@ static void check_routing(const mode *m, const round *rounds, int32_t start_ms)
             assert_true(rt.reads_standby > 0);
             assert_int_equal(rt.reads_primary_target, 0);
         }
+        if (m->read_target && m->max_lifetime_ms) /* recycled: back on the standby */
+            assert_true(rt.reads_standby > 0);
         if (!m->read_target)
             assert_int_equal(rt.reads_standby + rt.reads_primary_target, 0);
     }
@@ -652,6 +677,8 @@ static pgc_db *open_ledger(const mode *m)
         rel_ok(pgc_config_set(cfg, "retry_timeout_ms", "30000", &err), &err);
     if (m->read_target)
         rel_ok(pgc_config_set(cfg, "read_conninfo", read_ci, &err), &err);
+    if (m->max_lifetime_ms)
+        rel_ok(pgc_config_set(cfg, "max_lifetime_ms", m->max_lifetime_ms, &err), &err);
     pgc_db *db;
     rel_ok(pgc_db_open(&db, cfg, NULL, &err), &err);
     pgc_config_free(cfg);
@@ -674,7 +701,9 @@ static void run_failover(const mode *m)
     w.mode = m;
     w.max_id = (int64_t)nthreads * PER_THREAD * 4 + 4;
     w.acked = calloc((size_t)w.max_id + 1, 1);
+    w.doubt = calloc((size_t)w.max_id + 1, 1);
     assert_non_null(w.acked);
+    assert_non_null(w.doubt);
     pthread_t threads[MAX_THREADS];
     worker workers[MAX_THREADS];
     double t0 = rel_now();
@@ -683,26 +712,26 @@ static void run_failover(const mode *m)
         workers[t] = (worker){&w, t};
         assert_int_equal(pthread_create(&threads[t], NULL, work, &workers[t]), 0);
     }
-    round rounds[ROUNDS + 1];
+    round rounds[MAX_ROUNDS + 1];
     memset(rounds, 0, sizeof rounds);
-    for (int r = 1; r <= ROUNDS; r++) {
-        run_round(&w, &rounds[r], r, r == 2);
+    for (int r = 1; r <= nrounds; r++) {
+        run_round(&w, &rounds[r], r, r % 2 == 0); /* stop, crash, stop... */
         if (r > 1)
             rounds[r - 1].end_ms = rounds[r].kill_ms;
     }
     /* Load on the last primary with its standby back, then the end. */
     int32_t ready = ms_now();
-    rel_sleep_ms(1000);
+    rel_sleep_ms(2000);
     assert_true(wait_writes(&w, ready) > ready);
     w.stop = 1;
     for (int t = 0; t < nthreads; t++)
         pthread_join(threads[t], NULL);
-    rounds[ROUNDS].end_ms = ms_now();
+    rounds[nrounds].end_ms = ms_now();
     double secs = rel_now() - t0;
     assert_true(nevents <= MAX_EVENTS);
 
     int bad = 0;
-    for (int r = 1; r <= ROUNDS; r++) {
+    for (int r = 1; r <= nrounds; r++) {
         report_failures(&w, m, r, &rounds[r]);
         long long ok_after_down, sent_after_start;
         check_round_trace(&rounds[r], r, &ok_after_down, &sent_after_start);
@@ -715,30 +744,33 @@ static void run_failover(const mode *m)
     for (int i = 0; i < w.nfailures; i++) {
         const tally *t = &w.failures[i];
         if (t->round == 0 || !expected_failure(t)) {
-            print_error("unexpected in round %d: %lld x %s [%s] %s\n", t->round, t->count,
-                        pgc_code_name(t->code), t->sqlstate, t->example);
+            print_error("unexpected in round %d: %lld %s x %s [%s] %s\n", t->round, t->count,
+                        kind_names[t->kind], pgc_code_name(t->code), t->sqlstate, t->example);
             unexpected += t->count;
         }
     }
     check_routing(m, rounds, start_ms);
     char what[200];
-    snprintf(what, sizeof what, "%s: failover x %d under %d threads, %.1f s", m->name, ROUNDS,
+    snprintf(what, sizeof what, "%s: failover x %d under %d threads, %.1f s", m->name, nrounds,
              nthreads, secs);
     check_no_leak(db, what);
-    long long acked, unacked_present;
-    check_ledger(&w, what, &acked, &unacked_present);
+    long long acked, unacked_present, doubt_committed = 0, doubt_not = 0;
+    check_ledger(&w, what, &acked, &unacked_present, &doubt_committed, &doubt_not);
     rel_report("%s: %lld calls, %lld ok; %lld entries acknowledged, all on the last primary "
-               "(node %d); %lld writes in doubt (connection lost during the call), %lld "
+               "(node %d); %lld writes in doubt (connection lost during the call: %lld inserts, "
+               "batches or transactions of which %lld turned out committed, %lld not), %lld "
                "entries present without acknowledgement; %lld reads of an acknowledged entry "
                "missed it on the standby (lag); %ld statements traced",
-               what, (long long)w.done_calls, (long long)w.ok_calls, acked, rounds[ROUNDS].new,
-               (long long)w.unknown_writes, unacked_present, (long long)w.stale_reads,
+               what, (long long)w.done_calls, (long long)w.ok_calls, acked, rounds[nrounds].new,
+               (long long)w.unknown_writes, doubt_committed + doubt_not, doubt_committed,
+               doubt_not, unacked_present, (long long)w.stale_reads,
                (long)nevents);
     assert_int_equal(bad, 0);
     assert_int_equal(unexpected, 0);
     assert_int_equal(pgc_db_close(db), PGC_OK);
     check_all_closed();
     free(w.acked);
+    free(w.doubt);
     pthread_mutex_destroy(&w.lock);
 }
 
@@ -747,7 +779,7 @@ static void run_failover(const mode *m)
 static void failover__no_retry__no_acknowledged_write_lost(void **state)
 {
     (void)state;
-    static const mode m = {"no retry", 0, 0};
+    static const mode m = {"no retry", 0, 0, NULL};
     run_failover(&m);
 }
 
@@ -756,7 +788,7 @@ static void failover__no_retry__no_acknowledged_write_lost(void **state)
 static void failover__retry_policy__no_acknowledged_write_lost(void **state)
 {
     (void)state;
-    static const mode m = {"retry policy", 1, 0};
+    static const mode m = {"retry policy", 1, 0, NULL};
     run_failover(&m);
 }
 
@@ -765,7 +797,17 @@ static void failover__retry_policy__no_acknowledged_write_lost(void **state)
 static void failover__read_target__reads_on_standby_writes_on_primary(void **state)
 {
     (void)state;
-    static const mode m = {"retry policy + read target", 1, 1};
+    static const mode m = {"retry policy + read target", 1, 1, NULL};
+    run_failover(&m);
+}
+
+/* The same with max_lifetime_ms=1000: read connections opened while the
+ * standby was away (on the primary, prefer-standby's fallback) are
+ * recycled, and reads go back to the standby once it has rejoined. */
+static void failover__read_target_recycled__reads_back_on_standby(void **state)
+{
+    (void)state;
+    static const mode m = {"retry policy + read target + max_lifetime_ms=1000", 1, 1, "1000"};
     run_failover(&m);
 }
 
@@ -789,6 +831,7 @@ int main(void)
     node_port[1] = atoi(p1);
     node_port[2] = atoi(p2);
     nthreads = rel_size("REL_THREADS", 8, MAX_THREADS);
+    nrounds = rel_size("REL_FAILOVER_ROUNDS", 2, MAX_ROUNDS);
     real0 = real_now();
     events = calloc(MAX_EVENTS, sizeof *events);
     if (!events)
@@ -797,6 +840,7 @@ int main(void)
         cmocka_unit_test(failover__no_retry__no_acknowledged_write_lost),
         cmocka_unit_test(failover__retry_policy__no_acknowledged_write_lost),
         cmocka_unit_test(failover__read_target__reads_on_standby_writes_on_primary),
+        cmocka_unit_test(failover__read_target_recycled__reads_back_on_standby),
     };
     if (getenv("REL_ONLY"))
         cmocka_set_test_filter(getenv("REL_ONLY"));
