@@ -188,7 +188,7 @@ static void count_failure(workload *w, int kind, int rc, const pgc_error *err)
         snprintf(t->sqlstate, sizeof t->sqlstate, "%s", err->sqlstate);
         snprintf(t->example, sizeof t->example, "%.159s", err->message);
         for (char *c = t->example; *c; c++)
-            if (*c == '\n')
+            if (*c == '\n' || *c == '\t')
                 *c = ' ';
     }
     if (t) {
@@ -565,29 +565,57 @@ static int expected_failure(const tally *t)
     }
 }
 
+/* A round's failures, one group per code and SQLSTATE: the count, the
+ * count per call kind, one message. */
+static void describe_failures(const workload *w, int index, char *line, size_t size,
+                              long long *total, int32_t *first, int32_t *last)
+{
+    size_t len = 0;
+    line[0] = 0;
+    *total = 0;
+    *first = *last = -1;
+    unsigned char done[MAX_TALLY] = {0};
+    for (int i = 0; i < w->nfailures; i++) {
+        const tally *t = &w->failures[i];
+        if (t->round != index || done[i])
+            continue;
+        long long group = 0, per_kind[5] = {0};
+        for (int j = i; j < w->nfailures; j++) {
+            const tally *u = &w->failures[j];
+            if (u->round != index || u->code != t->code || strcmp(u->sqlstate, t->sqlstate))
+                continue;
+            done[j] = 1;
+            group += u->count;
+            per_kind[u->kind] += u->count;
+            if (*first < 0 || u->first_ms < *first)
+                *first = u->first_ms;
+            if (u->last_ms > *last)
+                *last = u->last_ms;
+        }
+        *total += group;
+        int n = snprintf(line + len, size - len, "%s%lld %s%s%s (", len ? "; " : "", group,
+                         pgc_code_name(t->code), t->sqlstate[0] ? " " : "", t->sqlstate);
+        for (int k = 0, sep = 0; n > 0 && (size_t)n < size - len && k < 5; k++)
+            if (per_kind[k]) {
+                len += (size_t)n;
+                n = snprintf(line + len, size - len, "%s%lld %s", sep++ ? ", " : "",
+                             per_kind[k], kind_names[k]);
+            }
+        if (n > 0 && (size_t)n < size - len) {
+            len += (size_t)n;
+            n = snprintf(line + len, size - len, ": \"%.70s\")", t->example);
+            if (n > 0 && (size_t)n < size - len)
+                len += (size_t)n;
+        }
+    }
+}
+
 static void report_failures(workload *w, const mode *m, int index, const round *r)
 {
     char line[2048];
-    size_t len = 0;
-    long long total = 0;
-    int32_t first = -1, last = -1;
-    line[0] = 0;
-    for (int i = 0; i < w->nfailures; i++) {
-        const tally *t = &w->failures[i];
-        if (t->round != index)
-            continue;
-        total += t->count;
-        if (first < 0 || t->first_ms < first)
-            first = t->first_ms;
-        if (t->last_ms > last)
-            last = t->last_ms;
-        int n = snprintf(line + len, sizeof line - len, "%s%lld %s %s%s%s (\"%.60s\")",
-                         len ? ", " : "", t->count, kind_names[t->kind],
-                         pgc_code_name(t->code), t->sqlstate[0] ? " " : "", t->sqlstate,
-                         t->example);
-        if (n > 0 && (size_t)n < sizeof line - len)
-            len += (size_t)n;
-    }
+    long long total;
+    int32_t first, last;
+    describe_failures(w, index, line, sizeof line, &total, &first, &last);
     rel_report("%s: round %d, %s of node %d: down after %.2f s, marked unhealthy at %.2f s, "
                "node %d reported wait_primary at %.2f s (monitor), writes acknowledged again "
                "at %.2f s; %lld calls failed from %.2f s to %.2f s: %s; old node rejoined as "
