@@ -49,7 +49,7 @@
  * lo_lseek (read a large object), pg_sleep, random() and the clock
  * functions (volatile, but they write nothing), pg_is_in_recovery (its
  * answer is about the server it runs on, the point of asking).
- * tests/gen_analyze.c checks that every name is a PostgreSQL 15 built-in.
+ * tests/gen_access.c checks that every name is a PostgreSQL 15 built-in.
  */
 static const struct {
     const char *name;
