@@ -302,22 +302,26 @@ void pgc_error_prefix(pgc_error *err, const char *fmt, ...) PGC_FORMAT_PRINTF(2,
  *                               before (use a scope, or -- pgc:primary)
  *   retry_timeout_ms            the retry policy, off by default (0).
  *                               When > 0, a call on a db (not on a
- *                               scope) that fails is run again, with
- *                               back-off, until it succeeds or this
- *                               long has passed since the first try, if
+ *                               scope) that fails is run again if
  *                               pgc_error_retry() classes its failure
  *                               PGC_RETRY_TRANSACTION or
  *                               PGC_RETRY_RECONNECT, or PGC_RETRY_UNKNOWN
- *                               for a statement that only reads
- *                               (PGC_STMT_READS): never a write whose
- *                               outcome is unknown.  Applies to pgc_query and
- *                               the generated blocking calls but :many
- *                               streams, batches, COPY and non-blocking
- *                               calls (their caller has seen rows or
- *                               sent more); and to pgc_tx_run's body.
- *   retry_delay_ms              the first back-off (default 20); each
- *                               next one doubles, up to 1000, with
- *                               random jitter of up to half
+ *                               for a statement with PGC_STMT_READS:
+ *                               never a write whose outcome is unknown.
+ *                               No try starts later than this long after
+ *                               the first failed; the last error is
+ *                               returned, its message ending "(after N
+ *                               tries in M ms)".  Covers pgc_query and
+ *                               the generated :one, :exec, :execrows and
+ *                               :execresult calls, and pgc_tx_run; not
+ *                               pgc_exec, :many iterators and streams,
+ *                               batches, COPY or non-blocking calls
+ *                               (their caller has seen rows or sent
+ *                               more).  0 to 2147483647
+ *   retry_delay_ms              the first back-off (default 20, 1 to
+ *                               1000); each next one doubles, up to 1000
+ *                               ms; each wait is the back-off less a
+ *                               random part of up to half
  *
  * pgc_config_set() checks the name and the value at once and says which is
  * wrong.  A config whose set failed is also refused by every open, naming
@@ -595,8 +599,13 @@ typedef enum pgc_retry {
 } pgc_retry;
 
 /*
- * Classes err (as filled by any pgc call) by its code and SQLSTATE.  NULL
- * or PGC_OK: PGC_RETRY_NO.
+ * Classes err (as filled by any pgc call): PGC_ECONNECT is RECONNECT
+ * whatever its SQLSTATE (nothing was sent: a connection lost while the
+ * pool set it up fails the call with PGC_ECONNECT too); then by SQLSTATE
+ * as above; then PGC_ECONNLOST is UNKNOWN.  Everything else is NO, among
+ * them PGC_ETIMEDOUT (the pool had no free connection: more tries would
+ * add load where there is too much) and PGC_ECANCELED (a statement
+ * timeout or cancel someone set).  NULL or PGC_OK: PGC_RETRY_NO.
  */
 pgc_retry pgc_error_retry(const pgc_error *err);
 
@@ -609,14 +618,17 @@ typedef int (*pgc_tx_fn)(pgc_db *tx, void *ud, pgc_error *err);
 
 /*
  * Begins a transaction on db, runs body, commits if body returned PGC_OK
- * and rolls back otherwise; returns the outcome (body's code, or the
- * commit's).  With the retry policy on (retry_timeout_ms), the whole of it
- * is run again while the failure is PGC_RETRY_TRANSACTION or
- * PGC_RETRY_RECONNECT, or PGC_RETRY_UNKNOWN before COMMIT was sent; a
- * connection lost while COMMIT was in flight is reported as is
- * (PGC_ECONNLOST, "... outcome unknown"), never retried.  On a
- * transaction scope, body runs once in a savepoint (no retry: the failure
- * belongs to the enclosing transaction).
+ * and rolls back otherwise; returns the outcome: body's code and err as
+ * body left them, or the commit's.  body must not commit or roll back tx
+ * itself, and must end what it opens on tx (streams, batches, savepoints)
+ * before it returns.  With the retry policy on (retry_timeout_ms), the
+ * whole of it is run again while the failure (body's or the commit's) is
+ * PGC_RETRY_TRANSACTION or PGC_RETRY_RECONNECT, or PGC_RETRY_UNKNOWN
+ * before COMMIT was sent.  A connection lost while COMMIT was in flight
+ * is never retried, policy or not: PGC_ECONNLOST, the message beginning
+ * "COMMIT was sent but the connection was lost, the transaction's outcome
+ * is unknown: ".  On a transaction scope, body runs once in a savepoint
+ * (no retry: the failure belongs to the enclosing transaction).
  */
 int pgc_tx_run(pgc_db *db, pgc_tx_fn body, void *ud, pgc_error *err);
 
