@@ -95,6 +95,9 @@ static event *events;
 static atomic_long nevents;
 /* The calling thread's last statement: where its read ran. */
 static _Thread_local int last_read_target, last_port;
+/* The first write acknowledged on watch_port from watch_since_ms on (-1:
+ * none yet), for the main thread to wait on while the threads run. */
+static atomic_int watch_port, watch_since_ms, watch_first_ms;
 
 static int is_read(const char *statement)
 {
@@ -108,16 +111,21 @@ static void trace(const pgc_trace_event *ev, void *ud)
 {
     (void)ud;
     long i = nevents++;
-    const char *port = ev->conn ? PQport((PGconn *)ev->conn) : NULL;
+    const char *port = ev->conn ? PQport(ev->conn) : NULL;
+    int32_t ms = ms_now();
+    int write = !is_read(ev->statement);
     last_port = port ? atoi(port) : 0;
     last_read_target = ev->read_target;
+    if (write && ev->code == PGC_OK && last_port == watch_port && ms >= watch_since_ms) {
+        int none = -1;
+        atomic_compare_exchange_strong(&watch_first_ms, &none, ms);
+    }
     if (i >= MAX_EVENTS)
         return;
     events[i] = (event){
-        .ms = ms_now(),
+        .ms = ms,
         .port = (uint16_t)last_port,
-        .flags = (uint8_t)((is_read(ev->statement) ? 0 : EV_WRITE)
-                           | (ev->code == PGC_OK ? EV_OK : 0)
+        .flags = (uint8_t)((write ? EV_WRITE : 0) | (ev->code == PGC_OK ? EV_OK : 0)
                            | (ev->read_target ? EV_READ_TARGET : 0)),
         .code = (uint8_t)ev->code,
     };
@@ -401,19 +409,16 @@ static void run_round(workload *w, round *r, int index, int crash)
     r->new = 3 - r->old;
     w->round = index;
     r->kill_ms = ms_now();
+    watch_since_ms = r->kill_ms;
+    watch_port = node_port[r->new];
+    watch_first_ms = -1; /* last: a thread that saw the old port has an older time */
     formation(crash ? "kill" : "stop", r->old);
     r->down_ms = ms_now();
-    /* Writes succeed again, on the other node. */
-    r->back_ms = -1;
+    /* Writes succeed again, on the other node (the trace hook says when). */
     double t0 = rel_now();
-    while (r->back_ms < 0 && rel_now() - t0 < 30) {
+    while (watch_first_ms < 0 && rel_now() - t0 < 30)
         rel_sleep_ms(5);
-        long n = nevents < MAX_EVENTS ? nevents : MAX_EVENTS;
-        for (long i = n - 1; i >= 0 && events[i].ms >= r->kill_ms; i--)
-            if ((events[i].flags & (EV_WRITE | EV_OK)) == (EV_WRITE | EV_OK)
-                && events[i].port == node_port[r->new])
-                r->back_ms = events[i].ms; /* the earliest, scanning back */
-    }
+    r->back_ms = watch_first_ms;
     if (r->back_ms < 0)
         print_error("round %d: no write succeeded on node %d in 30 s\n", index, r->new);
     assert_true(r->back_ms >= 0);
