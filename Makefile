@@ -137,6 +137,9 @@ $(B)/tests/emit/e2e.o: $(B)/emit/store.h
 # Its non-blocking forms (NAME_send, NAME_recv), by tests/emit/e2e_async.c.
 $(B)/tests/emit/e2e_async: $(B)/emit/store.o
 $(B)/tests/emit/e2e_async.o: $(B)/emit/store.h
+# A generated library's reads on a replica, by tests/test_replica.c.
+$(B)/tests/test_replica: $(B)/emit/store.o
+$(B)/tests/test_replica.o: $(B)/emit/store.h
 
 # A second, realistic schema generated as "shop" (several migrations with a
 # rename, a drop, a view and a SQL function), run by tests/emit/e2e_realistic.c.

@@ -266,8 +266,9 @@ void pgc_error_prefix(pgc_error *err, const char *fmt, ...) PGC_FORMAT_PRINTF(2,
  *                               connection must accept writes; one to a
  *                               server that reports in_hot_standby=on (a
  *                               standby) or default_transaction_read_only
- *                               =on (PostgreSQL 14 and later report both)
- *                               is closed and the connect fails with
+ *                               =on (reported by PostgreSQL 14 and
+ *                               later; older servers are not checked) is
+ *                               closed and the connect fails with
  *                               PGC_ECONNECT ("HOST:PORT is a standby
  *                               (read-only): ...").  When conninfo lists
  *                               several hosts and sets no

@@ -319,21 +319,25 @@ static PGconn *connect_quietly(const char *const *keys, const char *const *value
 
 /*
  * require_writable: a server that reports itself a hot standby or read-only
- * (PostgreSQL 14 and later report both at start-up, so this costs no round
- * trip) is refused, naming it.
+ * is refused, naming it.  PostgreSQL 14 and later report in_hot_standby and
+ * default_transaction_read_only at start-up, so this costs no round trip;
+ * an older server reports neither and is not checked (libpq's
+ * target_session_attrs=read-write asks it, for a multi-host conninfo).
  */
 static int refuse_read_only(PGconn *pg, pgc_error *err)
 {
     const char *standby = PQparameterStatus(pg, "in_hot_standby");
     const char *read_only = PQparameterStatus(pg, "default_transaction_read_only");
     int is_standby = standby && strcmp(standby, "on") == 0;
-    if (!is_standby && !(read_only && strcmp(read_only, "on") == 0))
+    int is_read_only = read_only && strcmp(read_only, "on") == 0;
+    if (!is_standby && !is_read_only)
         return PGC_OK;
     const char *host = PQhost(pg), *port = PQport(pg);
     return pgc_fail(err, PGC_ECONNECT,
-                    "could not connect: %s:%s is a %s (read-only): %s; writes need the "
-                    "primary (setting require_writable=off accepts it)",
-                    host ? host : "?", port ? port : "?", is_standby ? "standby" : "server",
+                    "could not connect: %s:%s is %s: %s; writes need the primary "
+                    "(setting require_writable=off accepts it)",
+                    host ? host : "?", port ? port : "?",
+                    is_standby ? "a standby (read-only)" : "read-only",
                     is_standby ? "in_hot_standby=on" : "default_transaction_read_only=on");
 }
 

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "fixture.h"
+#include "store.h" /* tests/emit/schema, generated */
 
 static pgc_test_cluster *replica;
 
@@ -189,6 +190,19 @@ static void require_writable__standby__refused_off_accepts(void **state)
     close_mode(&o);
     pgc_config_free(cfg);
     free(conninfo);
+
+    /* A primary whose sessions start read-only is refused too. */
+    char ro[768];
+    snprintf(ro, sizeof ro, "%s options='-c default_transaction_read_only=on'",
+             pgc_testdb_conninfo(f->tdb));
+    cfg = pgc_config_new();
+    assert_ok(pgc_config_set(cfg, "conninfo", ro, &err), &err);
+    assert_int_equal(open_mode(f, cfg, &o, &err), PGC_ECONNECT);
+    if (!strstr(err.message, "is read-only: default_transaction_read_only=on"))
+        print_error("message: %s\n", err.message);
+    assert_non_null(strstr(err.message, "is read-only: default_transaction_read_only=on"));
+    close_mode(&o);
+    pgc_config_free(cfg);
 }
 
 /* host and port of f's database on the primary. */
@@ -512,6 +526,49 @@ static void migrate__standby__refused_nothing_changed(void **state)
     free(conninfo);
 }
 
+/* ---- a generated library ---------------------------------------------------- */
+
+/* The fixture's db, nothing created: the generated library migrates its own. */
+static int plain_setup(void **state)
+{
+    return fixture_setup(state);
+}
+
+static void generated__reads_on_the_replica__no_change_by_the_caller(void **state)
+{
+    fixture *f = *state;
+    char *rc_info = REPLICA(f);
+    pgc_config *cfg = routed_config(f, rc_info);
+    pgc_error err = {0};
+    opened o;
+    assert_ok(open_mode(f, cfg, &o, &err), &err);
+    pgc_db *dbs[2];
+    int n = dbs_of(&o, dbs);
+    for (int i = 0; i < n; i++)
+        assert_ok(store_migrate(dbs[i], &err), &err); /* on the primary */
+    fixture_replica_catch_up(f, replica);
+    where w = {0};
+    for (int i = 0; i < n; i++) {
+        pgc_db_set_trace(dbs[i], note_where, &w);
+        /* CountItems only reads: pgc generate flagged it, the call goes to
+           the replica; RenameItem writes: the primary. */
+        store_count_items_row row;
+        assert_ok(store_count_items(dbs[i], &row, &err), &err);
+        assert_int_equal(row.total, 0);
+        assert_true(w.last);
+        assert_ok(store_rename_item(dbs[i], "a", "b", &err), &err);
+        assert_false(w.last);
+        pgc_db_set_trace(dbs[i], NULL, NULL);
+    }
+    assert_int_equal(w.on_read, n);
+    pgc_pool_stats rst;
+    pgc_pool_read_stats_get(pool_of(&o), &rst);
+    assert_int_equal(rst.opened, 1);
+    close_mode(&o);
+    pgc_config_free(cfg);
+    free(rc_info);
+}
+
 #define CASE(fn)                                                                        \
     {#fn "/standalone", fn, case_setup, case_teardown, (void *)&fixture_standalone},    \
     {#fn "/embedded", fn, case_setup, case_teardown, (void *)&fixture_embedded}
@@ -526,6 +583,12 @@ int main(void)
         CASE(read_stats__no_read_target__zero),
         CASE(replica_down__reads_on_the_primary),
         CASE(migrate__standby__refused_nothing_changed),
+        {"generated__reads_on_the_replica__no_change_by_the_caller/standalone",
+         generated__reads_on_the_replica__no_change_by_the_caller, plain_setup, case_teardown,
+         (void *)&fixture_standalone},
+        {"generated__reads_on_the_replica__no_change_by_the_caller/embedded",
+         generated__reads_on_the_replica__no_change_by_the_caller, plain_setup, case_teardown,
+         (void *)&fixture_embedded},
     };
     return cmocka_run_group_tests(tests, suite_setup, suite_teardown);
 }
