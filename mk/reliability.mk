@@ -12,7 +12,8 @@
 #                           nodes of its own, torn down afterwards)
 #
 # Sizes come from the environment (REL_PROCS, REL_ROUNDS, REL_CALLS, REL_THREADS,
-# REL_BIG_MB, REL_QUERY_MB); the suites' defaults are the full ones.
+# REL_BIG_MB, REL_QUERY_MB; REL_FAILOVER_ROUNDS and REL_THREADS for the
+# failover suite); the suites' defaults are the full ones.
 
 REL := tests/reliability
 REL_SUITES := $(addprefix reliability/,rel_concurrency rel_faults rel_hostile rel_pgbouncer)
