@@ -117,9 +117,6 @@ $(B)/emit/%.o: $(B)/emit/%.c $(FLAGS_STAMP)
 # suite's own line below adds (generated code, libpgcgen.a), the test helpers
 # and libpgc.
 $(B)/tests/%.o: ALL_CFLAGS += -I $(B)/emit
-# The suites spell pgc_stmt positionally without .flags (added for issue 15):
-# the missing field is 0, as meant.
-$(B)/tests/%.o: ALL_CFLAGS += -Wno-missing-field-initializers
 $(B)/tests/%: $(B)/tests/%.o $(B)/tests/fixture.o $(B)/libpgc-test.a $(B)/libpgc.a
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %/libpgcgen.a,$^) \
 	    $(B)/libpgc-test.a $(B)/libpgc.a -lcmocka \

@@ -93,8 +93,8 @@ void fixture_create_items(pgc_db *db, int rows, const char *label)
 
 long fixture_count_items(pgc_db *db)
 {
-    static const pgc_stmt count_items = {
-        "fixture_count_items", "SELECT count(*) FROM {{tables.items}}", 0, NULL, 0, NULL, 0, 0};
+    static const pgc_stmt count_items = {.name = "fixture_count_items",
+                                         .sql = "SELECT count(*) FROM {{tables.items}}"};
     pgc_error err = {0};
     pgc_result *res;
     assert_ok(pgc_query(db, &count_items, NULL, NULL, NULL, &res, &err), &err);

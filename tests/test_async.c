@@ -17,18 +17,21 @@
 #include "pgc_gen.h"
 
 static const pgc_stmt get_item = {
-    "get_item", "SELECT id, name, pg_backend_pid() FROM {{tables.items}} WHERE id = $1", 1, NULL,
-    0, NULL, 0, 0};
-static const pgc_stmt insert_item = {
-    "insert_item", "INSERT INTO {{tables.items}} (id, name) VALUES ($1, $2)", 2, NULL, 0, NULL, 0, 0};
-static const pgc_stmt count_items = {
-    "count_items", "SELECT count(*) FROM {{tables.items}}", 0, NULL, 0, NULL, 0, 0};
-static const pgc_stmt divide = {"divide", "SELECT 100 / $1::int", 1, NULL, 0, NULL, 0, 0};
+    .name = "get_item",
+    .sql = "SELECT id, name, pg_backend_pid() FROM {{tables.items}} WHERE id = $1",
+    .nparams = 1};
+static const pgc_stmt insert_item = {.name = "insert_item",
+                                     .sql =
+                                         "INSERT INTO {{tables.items}} (id, name) VALUES ($1, $2)",
+                                     .nparams = 2};
+static const pgc_stmt count_items = {.name = "count_items",
+                                     .sql = "SELECT count(*) FROM {{tables.items}}"};
+static const pgc_stmt divide = {.name = "divide", .sql = "SELECT 100 / $1::int", .nparams = 1};
 static const pgc_stmt sleep_for = {
-    "sleep_for", "SELECT pg_sleep($1::float8), pg_backend_pid()", 1, NULL, 0, NULL, 0, 0};
-static const pgc_stmt backend_pid = {"backend_pid", "SELECT pg_backend_pid()", 0, NULL, 0, NULL, 0, 0};
+    .name = "sleep_for", .sql = "SELECT pg_sleep($1::float8), pg_backend_pid()", .nparams = 1};
+static const pgc_stmt backend_pid = {.name = "backend_pid", .sql = "SELECT pg_backend_pid()"};
 static const pgc_stmt no_such_table = {
-    "no_such_table", "SELECT x FROM {{tables.nowhere}} WHERE x = $1", 1, NULL, 0, NULL, 0, 0};
+    .name = "no_such_table", .sql = "SELECT x FROM {{tables.nowhere}} WHERE x = $1", .nparams = 1};
 
 #define create_items fixture_create_items
 
@@ -224,7 +227,8 @@ static void async__failure_in_the_middle__others_fine(void **state)
         pgc_call_free(calls[i]);
     }
     /* a statement that cannot be rendered fails at send: nothing sent */
-    static const pgc_stmt bad_template = {"bad_template", "SELECT * FROM {{tables.}}", 0, NULL, 0, NULL, 0, 0};
+    static const pgc_stmt bad_template = {.name = "bad_template",
+                                          .sql = "SELECT * FROM {{tables.}}"};
     pgc_call *none = (pgc_call *)1;
     assert_int_not_equal(pgc_async_query(a, &bad_template, NULL, NULL, NULL, &none, &err), PGC_OK);
     assert_null(none);
@@ -956,7 +960,8 @@ static void async__stale_statement__fails_then_prepared_again(void **state)
     fixture *f = *state;
     create_items(f->db, 3, "item");
     pgc_error err = {0};
-    static const pgc_stmt star = {"star", "SELECT * FROM {{tables.items}} ORDER BY id", 0, NULL, 0, NULL, 0, 0};
+    static const pgc_stmt star = {.name = "star",
+                                  .sql = "SELECT * FROM {{tables.items}} ORDER BY id"};
     pgc_async *a;
     assert_ok(pgc_async_open(f->db, NULL, &a, &err), &err);
     pgc_call *c[2];
@@ -998,7 +1003,7 @@ static void async__copy_call__refused_the_rest_goes_on(void **state)
 {
     fixture *f = *state;
     pgc_error err = {0};
-    static const pgc_stmt copy_out = {"copy_out", "COPY (SELECT 1) TO STDOUT", 0, NULL, 0, NULL, 0, 0};
+    static const pgc_stmt copy_out = {.name = "copy_out", .sql = "COPY (SELECT 1) TO STDOUT"};
     pgc_async *a;
     pgc_async_options opt = {.connections = 2};
     assert_ok(pgc_async_open(f->db, &opt, &a, &err), &err);
@@ -1253,7 +1258,7 @@ static void async__pgc_send__null_out_is_einval(void **state)
     pgc_error err = {0};
     pgc_async *a;
     assert_ok(pgc_async_open(f->db, NULL, &a, &err), &err);
-    static const pgc_stmt one = {"one", "SELECT 1", 0, NULL, 0, NULL, 0, 0};
+    static const pgc_stmt one = {.name = "one", .sql = "SELECT 1"};
     assert_int_equal(pgc_send(a, &one, NULL, NULL, NULL, &err), PGC_EINVAL);
     pgc_call *call = (pgc_call *)&err;
     assert_int_equal(pgc_send(a, NULL, NULL, NULL, &call, &err), PGC_EINVAL);

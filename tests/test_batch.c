@@ -8,10 +8,12 @@
 
 #include "fixture.h"
 
-static const pgc_stmt insert_item = {
-    "insert_item", "INSERT INTO {{tables.items}} (id, name) VALUES ($1, $2)", 2, NULL, 0, NULL, 0, 0};
-static const pgc_stmt count_items = {
-    "count_items", "SELECT count(*) FROM {{tables.items}}", 0, NULL, 0, NULL, 0, 0};
+static const pgc_stmt insert_item = {.name = "insert_item",
+                                     .sql =
+                                         "INSERT INTO {{tables.items}} (id, name) VALUES ($1, $2)",
+                                     .nparams = 2};
+static const pgc_stmt count_items = {.name = "count_items",
+                                     .sql = "SELECT count(*) FROM {{tables.items}}"};
 
 /* The items table, empty (fixture.c). */
 static void create_items(pgc_db *db)
@@ -118,8 +120,9 @@ static void batch__selects__rows_in_order(void **state)
 {
     fixture *f = *state;
     static const pgc_stmt rows_of = {
-        "rows_of", "SELECT $1::int AS k, g, repeat('x', 20) FROM generate_series(1, 2000) g",
-        1, NULL, 0, NULL, 0, 0};
+        .name = "rows_of",
+        .sql = "SELECT $1::int AS k, g, repeat('x', 20) FROM generate_series(1, 2000) g",
+        .nparams = 1};
     pgc_error err = {0};
     pgc_batch *b;
     assert_ok(pgc_batch_begin(f->db, &b, &err), &err);
@@ -213,16 +216,15 @@ static void batch__prepared_once_and_bad_statement(void **state)
     }
     assert_int_equal(count(db), 6);
     static const pgc_stmt prepared = {
-        "list_prepared",
-        "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'pgc_insert_item_%'", 0,
-        NULL, 0, NULL, 0, 0};
+        .name = "list_prepared",
+        .sql = "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'pgc_insert_item_%'"};
     pgc_result *res;
     assert_ok(pgc_query(db, &prepared, NULL, NULL, NULL, &res, &err), &err);
     assert_string_equal(pgc_result_value(res, 0, 0), "1");
     pgc_result_free(res);
 
-    static const pgc_stmt bad = {"bad", "SELECT id\nFROM {{tables.items}}\nWHERE id = = $1", 1,
-                                 NULL, 0, NULL, 0, 0};
+    static const pgc_stmt bad = {
+        .name = "bad", .sql = "SELECT id\nFROM {{tables.items}}\nWHERE id = = $1", .nparams = 1};
     pgc_batch *b;
     assert_ok(pgc_batch_begin(db, &b, &err), &err);
     queue_insert(b, 100, &err);
@@ -262,7 +264,7 @@ static void batch__stale_statement__fails_once_then_prepared_again(void **state)
     pgc_config_free(cfg);
     pgc_db *db;
     assert_ok(pgc_db_attach(&db, pool, pgc_db_schema(f->db), &err), &err);
-    static const pgc_stmt star = {"star", "SELECT * FROM {{tables.items}}", 0, NULL, 0, NULL, 0, 0};
+    static const pgc_stmt star = {.name = "star", .sql = "SELECT * FROM {{tables.items}}"};
     pgc_batch *b;
     pgc_result *res;
     assert_ok(pgc_batch_begin(db, &b, &err), &err);

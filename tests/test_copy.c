@@ -9,10 +9,9 @@
 #include "pgc_gen.h"
 
 static const pgc_stmt copy_all = {
-    "copy_all",
-    "COPY {{tables.t}} (id, small, i, f4, f8, b, txt, raw) FROM STDIN (FORMAT binary)", 0, NULL,
-    0, NULL, 0, 0};
-static const pgc_stmt count_t = {"count_t", "SELECT count(*) FROM {{tables.t}}", 0, NULL, 0, NULL, 0, 0};
+    .name = "copy_all",
+    .sql = "COPY {{tables.t}} (id, small, i, f4, f8, b, txt, raw) FROM STDIN (FORMAT binary)"};
+static const pgc_stmt count_t = {.name = "count_t", .sql = "SELECT count(*) FROM {{tables.t}}"};
 
 static void create_t(pgc_db *db)
 {
@@ -83,17 +82,17 @@ static void copy__100k_rows_binary_with_nulls__values_checked(void **state)
     assert_int_equal(count(f->db), 100001);
 
     static const pgc_stmt check = {
-        "check_t",
-        "SELECT count(*) FILTER (WHERE small IS NULL), count(*) FILTER (WHERE f8 IS NULL),"
-        " count(*) FILTER (WHERE txt IS NULL), count(*) FILTER (WHERE raw = ''::bytea),"
-        " count(*) FILTER (WHERE raw IS NULL),"
-        " count(*) FILTER (WHERE id <= 100000 AND (i <> id * -3 OR f4 <> id + 0.5"
-        "   OR b <> (id % 2 = 0) OR (txt IS NOT NULL AND txt <> 'name ' || id)"
-        "   OR (small IS NOT NULL AND small <> id % 30000 - 15000)"
-        "   OR (f8 IS NOT NULL AND f8 <> id / 4.0::float8)"
-        "   OR (length(raw) = 3 AND raw <> set_byte('\\x0000ff'::bytea, 0, (id % 256)::int))))"
-        " FROM {{tables.t}}",
-        0, NULL, 0, NULL, 0, 0};
+        .name = "check_t",
+        .sql =
+            "SELECT count(*) FILTER (WHERE small IS NULL), count(*) FILTER (WHERE f8 IS NULL),"
+            " count(*) FILTER (WHERE txt IS NULL), count(*) FILTER (WHERE raw = ''::bytea),"
+            " count(*) FILTER (WHERE raw IS NULL),"
+            " count(*) FILTER (WHERE id <= 100000 AND (i <> id * -3 OR f4 <> id + 0.5"
+            "   OR b <> (id % 2 = 0) OR (txt IS NOT NULL AND txt <> 'name ' || id)"
+            "   OR (small IS NOT NULL AND small <> id % 30000 - 15000)"
+            "   OR (f8 IS NOT NULL AND f8 <> id / 4.0::float8)"
+            "   OR (length(raw) = 3 AND raw <> set_byte('\\x0000ff'::bytea, 0, (id % 256)::int))))"
+            " FROM {{tables.t}}"};
     pgc_result *res;
     assert_ok(pgc_query(f->db, &check, NULL, NULL, NULL, &res, &err), &err);
     assert_string_equal(pgc_result_value(res, 0, 0), "10000");
@@ -105,10 +104,9 @@ static void copy__100k_rows_binary_with_nulls__values_checked(void **state)
     pgc_result_free(res);
 
     static const pgc_stmt last = {
-        "last_row",
-        "SELECT small, i, f4, f8, b, length(txt), raw IS NULL FROM {{tables.t}}"
-        " WHERE id = 5000000000",
-        0, NULL, 0, NULL, 0, 0};
+        .name = "last_row",
+        .sql = "SELECT small, i, f4, f8, b, length(txt), raw IS NULL FROM {{tables.t}}"
+               " WHERE id = 5000000000"};
     assert_ok(pgc_query(f->db, &last, NULL, NULL, NULL, &res, &err), &err);
     assert_int_equal(pgc_result_rows(res), 1);
     assert_string_equal(pgc_result_value(res, 0, 0), "-32768");
@@ -155,8 +153,8 @@ static void copy__server_error_mid_copy__reported_at_end(void **state)
                        "CREATE TABLE {{tables.t}} (id int CHECK (id <> 10))",
                        NULL, &err),
               &err);
-    static const pgc_stmt copy_id = {"copy_id", "COPY {{tables.t}} FROM STDIN (FORMAT binary)",
-                                     0, NULL, 0, NULL, 0, 0};
+    static const pgc_stmt copy_id = {.name = "copy_id",
+                                     .sql = "COPY {{tables.t}} FROM STDIN (FORMAT binary)"};
     pgc_copy *c;
     assert_ok(pgc_copy_begin(f->db, &copy_id, &c, &err), &err);
     int rc = PGC_OK;
@@ -228,11 +226,12 @@ static void copy__not_a_binary_copy__refused(void **state)
 {
     fixture *f = *state;
     create_t(f->db);
-    static const pgc_stmt text_copy = {"text_copy", "COPY {{tables.t}} (id) FROM STDIN", 0, NULL,
-                                       0, NULL, 0, 0};
-    static const pgc_stmt select = {"not_copy", "SELECT 1", 0, NULL, 0, NULL, 0, 0};
-    static const pgc_stmt out = {"copy_out", "COPY {{tables.t}} TO STDOUT", 0, NULL, 0, NULL, 0, 0};
-    static const pgc_stmt missing = {"missing", "COPY {{tables.nowhere}} FROM STDIN", 0, NULL, 0, NULL, 0, 0};
+    static const pgc_stmt text_copy = {.name = "text_copy",
+                                       .sql = "COPY {{tables.t}} (id) FROM STDIN"};
+    static const pgc_stmt select = {.name = "not_copy", .sql = "SELECT 1"};
+    static const pgc_stmt out = {.name = "copy_out", .sql = "COPY {{tables.t}} TO STDOUT"};
+    static const pgc_stmt missing = {.name = "missing",
+                                     .sql = "COPY {{tables.nowhere}} FROM STDIN"};
     pgc_error err = {0};
     pgc_copy *c = (pgc_copy *)1;
     assert_int_equal(pgc_copy_begin(f->db, &text_copy, &c, &err), PGC_EINVAL);

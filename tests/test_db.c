@@ -10,12 +10,14 @@
 #include "pgc_gen.h"
 
 static const pgc_stmt insert_user = {
-    "insert_user", "INSERT INTO {{tables.users}} (id, name, score) VALUES ($1, $2, $3)", 3,
-    NULL, 0, NULL, 0, 0};
-static const pgc_stmt get_user = {
-    "get_user", "SELECT name, score FROM {{tables.users}} WHERE id = $1", 1, NULL, 0, NULL, 0, 0};
-static const pgc_stmt count_users = {
-    "count_users", "SELECT count(*) FROM {{tables.users}}", 0, NULL, 0, NULL, 0, 0};
+    .name = "insert_user",
+    .sql = "INSERT INTO {{tables.users}} (id, name, score) VALUES ($1, $2, $3)",
+    .nparams = 3};
+static const pgc_stmt get_user = {.name = "get_user",
+                                  .sql = "SELECT name, score FROM {{tables.users}} WHERE id = $1",
+                                  .nparams = 1};
+static const pgc_stmt count_users = {.name = "count_users",
+                                     .sql = "SELECT count(*) FROM {{tables.users}}"};
 
 static void create_users(fixture *f)
 {
@@ -90,8 +92,11 @@ static void query__binary_params_and_results(void **state)
     assert_ok(add_user(f->db, "5000000000", "big", "-3", &err), &err);
 
     static const Oid types[] = {20 /* int8 */};
-    static const pgc_stmt get_bin = {
-        "get_user_bin", "SELECT id, score FROM {{tables.users}} WHERE id = $1", 1, types, 1, NULL, 0, 0};
+    static const pgc_stmt get_bin = {.name = "get_user_bin",
+                                     .sql = "SELECT id, score FROM {{tables.users}} WHERE id = $1",
+                                     .nparams = 1,
+                                     .param_types = types,
+                                     .result_format = 1};
     uint64_t id = 5000000000ULL;
     unsigned char wire[8];
     for (int i = 0; i < 8; i++)
@@ -143,9 +148,9 @@ static void query__prepared_once_per_connection(void **state)
     for (int i = 0; i < 5; i++)
         assert_int_equal(users(db), 0);
     static const pgc_stmt prepared = {
-        "list_prepared",
-        "SELECT string_agg(name, ',') FROM pg_prepared_statements WHERE statement NOT LIKE '%pg_prepared_statements%'",
-        0, NULL, 0, NULL, 0, 0};
+        .name = "list_prepared",
+        .sql = "SELECT string_agg(name, ',') FROM pg_prepared_statements WHERE statement NOT LIKE "
+               "'%pg_prepared_statements%'"};
     pgc_result *res;
     assert_ok(pgc_query(db, &prepared, NULL, NULL, NULL, &res, &err), &err);
     const char *names = pgc_result_value(res, 0, 0);
@@ -209,7 +214,7 @@ static void query__syntax_error__has_source_line_and_column(void **state)
     fixture *f = *state;
     create_users(f);
     static const pgc_stmt bad = {
-        "bad", "SELECT id\nFROM {{tables.users}}\nWHERE id = = $1", 1, NULL, 0, NULL, 0, 0};
+        .name = "bad", .sql = "SELECT id\nFROM {{tables.users}}\nWHERE id = = $1", .nparams = 1};
     const char *values[] = {"1"};
     pgc_error err = {0};
     assert_int_equal(pgc_query(f->db, &bad, values, NULL, NULL, NULL, &err), PGC_ESQL);
@@ -245,7 +250,7 @@ static void query__error_in_a_named_file__has_the_file_position(void **state)
 static void query__bad_template__is_refused_before_the_server(void **state)
 {
     fixture *f = *state;
-    static const pgc_stmt bad = {"bad_tpl", "SELECT 1 FROM {{tables.a-b}}", 0, NULL, 0, NULL, 0, 0};
+    static const pgc_stmt bad = {.name = "bad_tpl", .sql = "SELECT 1 FROM {{tables.a-b}}"};
     pgc_error err = {0};
     int rc = pgc_query(f->db, &bad, NULL, NULL, NULL, NULL, &err);
     assert_true(rc == PGC_ETEMPLATE || rc == PGC_EIDENT);
@@ -272,7 +277,7 @@ static void exec__several_statements__last_result(void **state)
 static const char *run_on_stack(pgc_db *db, const char *name, const char *sql, char *out,
                                 size_t size, pgc_error *err)
 {
-    pgc_stmt stmt = {name, sql, 0, NULL, 0, NULL, 0, 0};
+    pgc_stmt stmt = {.name = name, .sql = sql};
     pgc_result *res;
     if (pgc_query(db, &stmt, NULL, NULL, NULL, &res, err) != PGC_OK)
         return NULL;
@@ -303,7 +308,7 @@ static void query__table_altered__statement_is_prepared_again(void **state)
     create_users(f);
     pgc_error err = {0};
     assert_ok(add_user(f->db, "1", "a", "1", &err), &err);
-    static const pgc_stmt all = {"all_users", "SELECT * FROM {{tables.users}}", 0, NULL, 0, NULL, 0, 0};
+    static const pgc_stmt all = {.name = "all_users", .sql = "SELECT * FROM {{tables.users}}"};
     pgc_result *res;
     assert_ok(pgc_query(f->db, &all, NULL, NULL, NULL, &res, &err), &err);
     assert_int_equal(pgc_result_cols(res), 3);
@@ -478,7 +483,7 @@ static void close__busy__error_says_what_is_open(void **state)
 {
     fixture *f = *state;
     pgc_error err = {0};
-    static const pgc_stmt one = {"one", "SELECT 1", 0, NULL, 0, NULL, 0, 0};
+    static const pgc_stmt one = {.name = "one", .sql = "SELECT 1"};
     pgc_db *tx;
     pgc_stream *s;
     assert_ok(pgc_tx_begin(f->db, &tx, &err), &err);

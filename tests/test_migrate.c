@@ -1520,8 +1520,8 @@ static void migrate__session_settings__do_not_leak_into_the_pool(void **state)
     };
     pgc_migration_set set = SET("app", files);
     assert_int_equal(migrate_ok(f->db, &set, NULL), 1);
-    static const pgc_stmt show = {"show_work_mem", "SELECT current_setting('work_mem')", 0,
-                                  NULL, 0, NULL, 0, 0};
+    static const pgc_stmt show = {.name = "show_work_mem",
+                                  .sql = "SELECT current_setting('work_mem')"};
     for (int i = 0; i < 4; i++) { /* every connection the pool holds */
         pgc_error err = {0};
         pgc_result *res;

@@ -14,7 +14,7 @@
 #include "fixture.h"
 #include "internal.h" /* pgc_fail_pq */
 
-static const pgc_stmt backend_pid = {"backend_pid", "SELECT pg_backend_pid()", 0, NULL, 0, NULL, 0, 0};
+static const pgc_stmt backend_pid = {.name = "backend_pid", .sql = "SELECT pg_backend_pid()"};
 
 static int pid_of(pgc_db *db, pgc_error *err)
 {
@@ -323,10 +323,9 @@ static void config__server_settings__apply_to_each_connection(void **state)
     assert_ok(pgc_db_open(&db, cfg, NULL, &err), &err);
     pgc_config_free(cfg);
     static const pgc_stmt show = {
-        "show",
-        "SELECT current_setting('work_mem'), current_setting('application_name'),"
-        " current_setting('search_path'), current_setting('statement_timeout')",
-        0, NULL, 0, NULL, 0, 0};
+        .name = "show",
+        .sql = "SELECT current_setting('work_mem'), current_setting('application_name'),"
+               " current_setting('search_path'), current_setting('statement_timeout')"};
     pgc_result *res;
     assert_ok(pgc_query(db, &show, NULL, NULL, NULL, &res, &err), &err);
     assert_string_equal(pgc_result_value(res, 0, 0), "1234kB");
@@ -334,7 +333,7 @@ static void config__server_settings__apply_to_each_connection(void **state)
     assert_string_equal(pgc_result_value(res, 0, 2), "pg_catalog");
     assert_string_equal(pgc_result_value(res, 0, 3), "150ms");
     pgc_result_free(res);
-    static const pgc_stmt slow = {"slow", "SELECT pg_sleep(2)", 0, NULL, 0, NULL, 0, 0};
+    static const pgc_stmt slow = {.name = "slow", .sql = "SELECT pg_sleep(2)"};
     assert_int_equal(pgc_query(db, &slow, NULL, NULL, NULL, NULL, &err), PGC_ECANCELED);
     assert_string_equal(err.sqlstate, "57014");
     assert_int_equal(pgc_db_close(db), PGC_OK);

@@ -10,8 +10,8 @@
 
 #include "fixture.h"
 
-static const pgc_stmt count_items = {
-    "count_items", "SELECT count(*) FROM {{tables.items}}", 0, NULL, 0, NULL, 0, 0};
+static const pgc_stmt count_items = {.name = "count_items",
+                                     .sql = "SELECT count(*) FROM {{tables.items}}"};
 
 /* The items table, empty (fixture.c). */
 static void create_items(pgc_db *db)
@@ -54,10 +54,10 @@ static void close_one_connection(pgc_pool *pool, pgc_db *db)
 }
 
 static const pgc_stmt series = {
-    "series",
-    "SELECT g, 'row ' || g, CASE WHEN g % 7 = 0 THEN NULL ELSE g * 2 END"
-    " FROM generate_series(1, $1::int) g ORDER BY g",
-    1, NULL, 0, NULL, 0, 0};
+    .name = "series",
+    .sql = "SELECT g, 'row ' || g, CASE WHEN g % 7 = 0 THEN NULL ELSE g * 2 END"
+           " FROM generate_series(1, $1::int) g ORDER BY g",
+    .nparams = 1};
 
 /* ---- counting live PGresults with libpq's event callbacks --------------- */
 
@@ -85,8 +85,8 @@ static void stream__no_rows__ends_at_once(void **state)
 {
     fixture *f = *state;
     create_items(f->db);
-    static const pgc_stmt all = {"all_items", "SELECT id, name FROM {{tables.items}}", 0, NULL,
-                                 0, NULL, 0, 0};
+    static const pgc_stmt all = {.name = "all_items",
+                                 .sql = "SELECT id, name FROM {{tables.items}}"};
     pgc_error err = {0};
     pgc_stream *s;
     assert_ok(pgc_stream_open(f->db, &all, NULL, NULL, NULL, &s, &err), &err);
@@ -106,12 +106,13 @@ static void stream__one_row__values(void **state)
 {
     fixture *f = *state;
     create_items(f->db);
-    static const pgc_stmt ins = {"ins", "INSERT INTO {{tables.items}} VALUES (5000000000, 'x')",
-                                 0, NULL, 0, NULL, 0, 0};
+    static const pgc_stmt ins = {.name = "ins",
+                                 .sql = "INSERT INTO {{tables.items}} VALUES (5000000000, 'x')"};
     pgc_error err = {0};
     assert_ok(pgc_query(f->db, &ins, NULL, NULL, NULL, NULL, &err), &err);
     /* binary results */
-    static const pgc_stmt get = {"get_bin", "SELECT id, name FROM {{tables.items}}", 0, NULL, 1, NULL, 0, 0};
+    static const pgc_stmt get = {
+        .name = "get_bin", .sql = "SELECT id, name FROM {{tables.items}}", .result_format = 1};
     pgc_stream *s;
     assert_ok(pgc_stream_open(f->db, &get, NULL, NULL, NULL, &s, &err), &err);
     assert_int_equal(in_use(f->db), 1);
@@ -192,9 +193,9 @@ static void stream__closed_early__connection_reused(void **state)
     pgc_pool *pool;
     pgc_db *db;
     one_connection(f, &pool, &db);
-    static const pgc_stmt huge = {
-        "huge", "SELECT generate_series(1, 200000000) AS g", 0, NULL, 0, NULL, 0, 0};
-    static const pgc_stmt pid = {"pid", "SELECT pg_backend_pid()", 0, NULL, 0, NULL, 0, 0};
+    static const pgc_stmt huge = {.name = "huge",
+                                  .sql = "SELECT generate_series(1, 200000000) AS g"};
+    static const pgc_stmt pid = {.name = "pid", .sql = "SELECT pg_backend_pid()"};
     long before = scalar_long(db, &pid);
     pgc_error err = {0};
     pgc_stream *s;
@@ -233,10 +234,10 @@ static void stream__in_transaction_scope(void **state)
     fixture *f = *state;
     create_items(f->db);
     static const pgc_stmt fill = {
-        "fill", "INSERT INTO {{tables.items}} SELECT g, 'n' || g FROM generate_series(1, 1000) g",
-        0, NULL, 0, NULL, 0, 0};
-    static const pgc_stmt ids = {"ids", "SELECT id FROM {{tables.items}} ORDER BY id", 0, NULL,
-                                 0, NULL, 0, 0};
+        .name = "fill",
+        .sql = "INSERT INTO {{tables.items}} SELECT g, 'n' || g FROM generate_series(1, 1000) g"};
+    static const pgc_stmt ids = {.name = "ids",
+                                 .sql = "SELECT id FROM {{tables.items}} ORDER BY id"};
     pgc_error err = {0};
     pgc_db *tx, *sp = NULL;
     assert_ok(pgc_tx_begin(f->db, &tx, &err), &err);
@@ -288,8 +289,7 @@ static void stream__error_mid_stream__reported_then_usable(void **state)
     fixture *f = *state;
     create_items(f->db);
     static const pgc_stmt div = {
-        "div_at_50k", "SELECT g, 1 / (50000 - g) FROM generate_series(1, 100000) g", 0, NULL,
-        0, NULL, 0, 0};
+        .name = "div_at_50k", .sql = "SELECT g, 1 / (50000 - g) FROM generate_series(1, 100000) g"};
     pgc_error err = {0};
     pgc_stream *s;
     assert_ok(pgc_stream_open(f->db, &div, NULL, NULL, NULL, &s, &err), &err);
@@ -323,7 +323,7 @@ static void stream__error_mid_stream__reported_then_usable(void **state)
 static void stream__open_error__reported_with_position(void **state)
 {
     fixture *f = *state;
-    static const pgc_stmt bad = {"missing", "SELECT x\nFROM {{tables.nowhere}}", 0, NULL, 0, NULL, 0, 0};
+    static const pgc_stmt bad = {.name = "missing", .sql = "SELECT x\nFROM {{tables.nowhere}}"};
     pgc_error err = {0};
     pgc_stream *s = (pgc_stream *)1;
     assert_int_equal(pgc_stream_open(f->db, &bad, NULL, NULL, NULL, &s, &err), PGC_ESQL);
@@ -344,9 +344,9 @@ static void stream__stale_statement__prepared_again(void **state)
     pgc_pool *pool;
     pgc_db *db;
     one_connection(f, &pool, &db);
-    static const pgc_stmt star = {"star", "SELECT * FROM {{tables.items}}", 0, NULL, 0, NULL, 0, 0};
-    static const pgc_stmt ins = {"ins1", "INSERT INTO {{tables.items}} VALUES (1, 'a')", 0,
-                                 NULL, 0, NULL, 0, 0};
+    static const pgc_stmt star = {.name = "star", .sql = "SELECT * FROM {{tables.items}}"};
+    static const pgc_stmt ins = {.name = "ins1",
+                                 .sql = "INSERT INTO {{tables.items}} VALUES (1, 'a')"};
     pgc_error err = {0};
     assert_ok(pgc_query(db, &ins, NULL, NULL, NULL, NULL, &err), &err);
     pgc_stream *s;
@@ -374,23 +374,23 @@ typedef struct dml_case {
 } dml_case;
 
 static const dml_case dml_cases[] = {
-    {{"dml_delete", "DELETE FROM {{tables.items}} RETURNING id", 0, NULL, 0, NULL, 0, 0},
-     {"dml_delete_n", "SELECT 1000 - count(*) FROM {{tables.items}}", 0, NULL, 0, NULL, 0, 0}, 1000},
-    {{"dml_update", "UPDATE {{tables.items}} SET name = 'changed' RETURNING id", 0, NULL, 0, NULL, 0, 0},
-     {"dml_update_n", "SELECT count(*) FROM {{tables.items}} WHERE name = 'changed'", 0, NULL,
-      0, NULL, 0, 0},
+    {{.name = "dml_delete", .sql = "DELETE FROM {{tables.items}} RETURNING id"},
+     {.name = "dml_delete_n", .sql = "SELECT 1000 - count(*) FROM {{tables.items}}"},
      1000},
-    {{"dml_insert",
-      "INSERT INTO {{tables.items}} SELECT g, 'new' FROM generate_series(1001, 1500) g"
-      " RETURNING id",
-      0, NULL, 0, NULL, 0, 0},
-     {"dml_insert_n", "SELECT count(*) FROM {{tables.items}} WHERE name = 'new'", 0, NULL, 0, NULL, 0, 0},
+    {{.name = "dml_update", .sql = "UPDATE {{tables.items}} SET name = 'changed' RETURNING id"},
+     {.name = "dml_update_n",
+      .sql = "SELECT count(*) FROM {{tables.items}} WHERE name = 'changed'"},
+     1000},
+    {{.name = "dml_insert",
+      .sql = "INSERT INTO {{tables.items}} SELECT g, 'new' FROM generate_series(1001, 1500) g"
+             " RETURNING id"},
+     {.name = "dml_insert_n", .sql = "SELECT count(*) FROM {{tables.items}} WHERE name = 'new'"},
      500},
-    {{"dml_cte",
-      "WITH gone AS (DELETE FROM {{tables.items}} WHERE id > 10 RETURNING id)"
-      " SELECT id FROM gone ORDER BY id",
-      0, NULL, 0, NULL, 0, 0},
-     {"dml_cte_n", "SELECT 1000 - count(*) FROM {{tables.items}}", 0, NULL, 0, NULL, 0, 0}, 990},
+    {{.name = "dml_cte",
+      .sql = "WITH gone AS (DELETE FROM {{tables.items}} WHERE id > 10 RETURNING id)"
+             " SELECT id FROM gone ORDER BY id"},
+     {.name = "dml_cte_n", .sql = "SELECT 1000 - count(*) FROM {{tables.items}}"},
+     990},
 };
 
 static void fill_items(pgc_db *db)
@@ -485,10 +485,10 @@ static void stream__dml_commit_fails__reported_at_the_end(void **state)
                        NULL, &err),
               &err);
     static const pgc_stmt twice = {
-        "twice", "INSERT INTO {{tables.uniq}} SELECT 1 FROM generate_series(1, 2) RETURNING n",
-        0, NULL, 0, NULL, 0, 0};
-    static const pgc_stmt count_uniq = {"count_uniq", "SELECT count(*) FROM {{tables.uniq}}", 0,
-                                        NULL, 0, NULL, 0, 0};
+        .name = "twice",
+        .sql = "INSERT INTO {{tables.uniq}} SELECT 1 FROM generate_series(1, 2) RETURNING n"};
+    static const pgc_stmt count_uniq = {.name = "count_uniq",
+                                        .sql = "SELECT count(*) FROM {{tables.uniq}}"};
     pgc_stream *s;
     pgc_result *row;
     assert_ok(pgc_stream_open(f->db, &twice, NULL, NULL, NULL, &s, &err), &err);

@@ -123,15 +123,17 @@ static char *rendered(const fixture *f, const char *fmt)
     return out;
 }
 
-static const pgc_stmt insert_item = {
-    "insert_item", "INSERT INTO {{tables.items}} (id, name) VALUES ($1, $2)", 2, NULL, 0, NULL, 0, 0};
-static const pgc_stmt all_items = {
-    "all_items", "SELECT id, name FROM {{tables.items}} ORDER BY id", 0, NULL, 0, NULL, 0, 0};
+static const pgc_stmt insert_item = {.name = "insert_item",
+                                     .sql =
+                                         "INSERT INTO {{tables.items}} (id, name) VALUES ($1, $2)",
+                                     .nparams = 2};
+static const pgc_stmt all_items = {.name = "all_items",
+                                   .sql = "SELECT id, name FROM {{tables.items}} ORDER BY id"};
 static const pgc_stmt rename_small = {
-    "rename_small", "UPDATE {{tables.items}} SET name = 'small' WHERE id < $1", 1, NULL, 0, NULL,
-    0, 0};
-static const pgc_stmt backend_pid = {
-    "backend_pid", "SELECT pg_backend_pid()", 0, NULL, 0, NULL, 0, 0};
+    .name = "rename_small",
+    .sql = "UPDATE {{tables.items}} SET name = 'small' WHERE id < $1",
+    .nparams = 1};
+static const pgc_stmt backend_pid = {.name = "backend_pid", .sql = "SELECT pg_backend_pid()"};
 
 /* The items table, empty (fixture.c). */
 static void create_items(pgc_db *db)
@@ -220,7 +222,7 @@ static void trace__stale_plan_retry__reported_once(void **state)
 {
     fixture *f = *state;
     create_items(f->db);
-    static const pgc_stmt star = {"star", "SELECT * FROM {{tables.items}}", 0, NULL, 0, NULL, 0, 0};
+    static const pgc_stmt star = {.name = "star", .sql = "SELECT * FROM {{tables.items}}"};
     pgc_error err = {0};
     assert_ok(insert(f->db, 1, &err), &err);
     assert_ok(pgc_query(f->db, &star, NULL, NULL, NULL, NULL, &err), &err);
@@ -323,8 +325,8 @@ static void trace__stream__once_at_its_end(void **state)
     assert_false(s->prepared_now);
 
     /* failing after two rows: division by zero */
-    static const pgc_stmt divide = {
-        "divide", "SELECT 10 / (3 - g) FROM generate_series(1, 5) g", 0, NULL, 0, NULL, 0, 0};
+    static const pgc_stmt divide = {.name = "divide",
+                                    .sql = "SELECT 10 / (3 - g) FROM generate_series(1, 5) g"};
     assert_ok(pgc_stream_open(f->db, &divide, NULL, NULL, NULL, &st, &err), &err);
     while ((rc = pgc_stream_next(st, &row, NULL)) == PGC_OK)
         ;
@@ -394,8 +396,7 @@ static void trace__copy__once_at_the_end(void **state)
     fixture *f = *state;
     create_items(f->db);
     static const pgc_stmt copy_items = {
-        "copy_items", "COPY {{tables.items}} (id, name) FROM STDIN (FORMAT binary)", 0, NULL, 0,
-        NULL, 0, 0};
+        .name = "copy_items", .sql = "COPY {{tables.items}} (id, name) FROM STDIN (FORMAT binary)"};
     recorder rec = {0};
     pgc_db_set_trace(f->db, record, &rec);
     pgc_error err = {0};
@@ -435,8 +436,7 @@ static void trace__copy__once_at_the_end(void **state)
 
     /* refused by the server at its start: no such table */
     static const pgc_stmt copy_nowhere = {
-        "copy_nowhere", "COPY {{tables.nowhere}} FROM STDIN (FORMAT binary)", 0, NULL, 0, NULL,
-        0, 0};
+        .name = "copy_nowhere", .sql = "COPY {{tables.nowhere}} FROM STDIN (FORMAT binary)"};
     assert_int_equal(pgc_copy_begin(f->db, &copy_nowhere, &c, NULL), PGC_ESQL);
     s = only(&rec, 3);
     assert_event(s, "copy_nowhere", lib_schema(f), PGC_VIA_COPY);

@@ -120,7 +120,7 @@ static void hostile__template_table_names__refused(void **state)
             print_error("%s: got %s: %s\n", sql[i], pgc_code_name(rc), e.message);
         assert_true(rc == PGC_ETEMPLATE || rc == PGC_EIDENT || rc == PGC_ESYNTAX);
         assert_true(e.line >= 1 && e.column >= 1);
-        pgc_stmt st = {"hostile", sql[i], 0, NULL, 0, NULL, 0, 0};
+        pgc_stmt st = {.name = "hostile", .sql = sql[i]};
         rc = pgc_query(db, &st, NULL, NULL, NULL, NULL, &e);
         assert_true(rc == PGC_ETEMPLATE || rc == PGC_EIDENT || rc == PGC_ESYNTAX);
     }
@@ -161,7 +161,8 @@ static void hostile__config_values__refused_or_data(void **state)
     rel_ok(pgc_db_open(&db, cfg, NULL, &err), &err);
     pgc_config_free(cfg);
     pgc_result *res;
-    static const pgc_stmt who = {"who", "SELECT current_setting('application_name')", 0, NULL, 0, NULL, 0, 0};
+    static const pgc_stmt who = {.name = "who",
+                                 .sql = "SELECT current_setting('application_name')"};
     rel_ok(pgc_query(db, &who, NULL, NULL, NULL, &res, &err), &err);
     assert_string_equal(pgc_result_value(res, 0, 0), app);
     pgc_result_free(res);
