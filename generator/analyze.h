@@ -37,6 +37,22 @@ typedef struct pgc_access {
 } pgc_access;
 void pgc_analyze_access(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Node *stmt,
                         pgc_access *out);
+/*
+ * Records into *reach (catalog.h) what node may do when an object's SQL
+ * runs: statement, a statement (else an expression, or a BEGIN ATOMIC
+ * body); relations, judge the relations it reads (a view's are followed
+ * through pgc_rel.deps instead); label names the part in messages
+ * ("which", "whose body", "whose CHECK").  Calls are recorded, judged
+ * when a query reaches the object.  Adds to what reach holds.
+ */
+void pgc_access_record(const pgc_catalog *cat, pgc_arena *a, const PgQuery__Node *node,
+                       bool statement, bool relations, const char *label, pgc_reach *reach);
+
+/* The same for the body of fs, a LANGUAGE plpgsql CREATE FUNCTION: every
+ * expression and statement in it (pg_query_parse_plpgsql); EXECUTE, or a
+ * body that does not parse, counts as writing. */
+void pgc_access_record_plpgsql(const pgc_catalog *cat, pgc_arena *a,
+                               const PgQuery__CreateFunctionStmt *fs, pgc_reach *reach);
 
 /* The built-in functions that make a SELECT a write, by name (tests). */
 size_t pgc_access_deny_count(void);

@@ -445,6 +445,19 @@ pgc_rel *pgc_cat_find_rel(pgc_catalog *cat, const char *schema, const char *name
     return r;
 }
 
+void pgc_cat_rel_children(const pgc_catalog *cat, pgc_arena *a, const pgc_rel *rel,
+                          pgc_rel_list *out)
+{
+    LIST_EACH(i, cat->rels.len) {
+        pgc_rel *child = cat->rels.items[i];
+        LIST_EACH(k, child->dropped ? 0 : child->parents.len)
+            if (child->parents.items[k] == rel) {
+                PGC_PUSH(a, *out, child);
+                break;
+            }
+    }
+}
+
 /* What a relation of this kind is called in messages. */
 const char *pgc_cat_rel_kind_name(char kind)
 {

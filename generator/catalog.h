@@ -62,6 +62,24 @@ typedef struct pgc_unique {
     PGC_VEC(const char *) cols;
 } pgc_unique;
 
+/*
+ * What running an object's SQL may do, for read routing (analyze_access.c):
+ * a view's query, a SQL function's body and parameter defaults, a domain's
+ * CHECK, a table's row security policy.  A reason judged when the object
+ * was made (writes: "whose body is an INSERT", "which locks rows ..."), and
+ * the functions it calls, judged when a query reaches the object, as the
+ * catalog is then (a function made VOLATILE by a later migration counts).
+ */
+typedef struct pgc_called {
+    const char *schema, *name; /* as written (schema NULL: unqualified) */
+    const char *label;         /* where, for messages: "which", "whose body" */
+} pgc_called;
+typedef struct pgc_reach {
+    const char *writes;        /* the label and why, or NULL */
+    bool definite;             /* -- pgc:reads cannot lift it */
+    PGC_VEC(pgc_called) calls;
+} pgc_reach;
+
 /* A relation: kind 'r' table, 'p' partitioned table, 'v' view,
  * 'm' materialized view, 'c' composite type, 'f' foreign table. */
 typedef struct pgc_rel {
@@ -80,8 +98,8 @@ typedef struct pgc_rel {
                                 INCLUDING INDEXES, USING INDEX, EXCLUDE): ON CONFLICT
                                 targets are not checked */
     bool unlogged;           /* CREATE UNLOGGED TABLE (a standby cannot read it) */
-    const char *writes;      /* a view whose query may write: why ("calls nextval(), ..."),
-                                else NULL */
+    pgc_reach reach;         /* what reading it runs: a view's query (its relations are
+                                deps), a table's row security policy (read routing) */
 } pgc_rel;
 
 typedef PGC_VEC(pgc_rel *) pgc_rel_list;
@@ -94,6 +112,7 @@ typedef struct pgc_utype {
     pgc_rel *rel;            /* composite: its attributes (also tables' row types) */
     int32_t base_typmod;     /* domain: the base type's typmod */
     bool not_null;           /* domain NOT NULL */
+    pgc_reach reach;         /* domain: its CHECK constraints */
     bool dropped;
 } pgc_utype;
 
@@ -107,6 +126,8 @@ typedef struct pgc_ufunc {
                                 default), as ALTER FUNCTION leaves it; 0 for the
                                 functions pgc defines (extensions', range
                                 constructors), none of which writes */
+    pgc_reach reach;         /* its parameter defaults and SQL body (a call may write
+                                whatever its volatility says) */
 } pgc_ufunc;
 
 typedef struct pgc_uoper {
@@ -149,6 +170,11 @@ bool pgc_cat_typename(pgc_catalog *cat, pgc_diags *d, const pgc_stmt_text *t,
 /* A relation by (optional) schema and name, search path applied (pg_temp,
  * the system relations of catalog_sys.c, public); NULL if none. */
 pgc_rel *pgc_cat_find_rel(pgc_catalog *cat, const char *schema, const char *name);
+
+/* The live relations that name rel a parent (INHERITS, PARTITION OF,
+ * ATTACH PARTITION): reading rel reads them too. */
+void pgc_cat_rel_children(const pgc_catalog *cat, pgc_arena *a, const pgc_rel *rel,
+                          pgc_rel_list *out);
 
 /*
  * After "relation/type/function \"name\" does not exist" for a name given

@@ -294,6 +294,17 @@ static bool create_composite(replay *r, const PgQuery__CompositeTypeStmt *cs)
     return true;
 }
 
+/* A domain's CHECK constraint n, into u->reach for read routing (it runs
+ * wherever a value becomes the domain). */
+static void domain_check(replay *r, pgc_utype *u, const PgQuery__Node *n)
+{
+    if (n && n->node_case == PG_QUERY__NODE__NODE_CONSTRAINT
+        && n->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK
+        && n->constraint->raw_expr)
+        pgc_access_record(r->cat, r->cat->a, n->constraint->raw_expr, false, true,
+                          "whose CHECK", &u->reach);
+}
+
 static bool create_domain(replay *r, const PgQuery__CreateDomainStmt *ds)
 {
     const char *schema, *name;
@@ -317,6 +328,7 @@ static bool create_domain(replay *r, const PgQuery__CreateDomainStmt *ds)
             u->not_null = true;
         else if (n->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_NULL)
             u->not_null = false;
+        domain_check(r, u, n);
     }
     return true;
 }
@@ -392,6 +404,8 @@ static bool alter_domain(replay *r, const PgQuery__AlterDomainStmt *ds)
              && ds->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT
              && ds->def->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL)
         u->not_null = true;
+    else if (ds->subtype && ds->subtype[0] == 'C')
+        domain_check(r, u, ds->def);
     return true;
 }
 
@@ -422,6 +436,62 @@ static void option_volatility(const PgQuery__DefElem *de, char *volatility)
         && (strcmp(v, "immutable") == 0 || strcmp(v, "stable") == 0
             || strcmp(v, "volatile") == 0))
         *volatility = v[0];
+}
+
+/* The function's LANGUAGE (lower case) and body string (AS '...'); NULL
+ * when not said. */
+static void function_source(const PgQuery__CreateFunctionStmt *fs, const char **language,
+                            const char **body)
+{
+    *language = *body = NULL;
+    LIST_EACH(i, fs->n_options) {
+        const PgQuery__Node *n = fs->options[i];
+        if (n->node_case != PG_QUERY__NODE__NODE_DEF_ELEM || !n->def_elem->arg)
+            continue;
+        const PgQuery__DefElem *de = n->def_elem;
+        if (strcmp(de->defname, "language") == 0)
+            *language = str_of(de->arg);
+        else if (strcmp(de->defname, "as") == 0 && de->arg->node_case == PG_QUERY__NODE__NODE_LIST
+                 && de->arg->list->n_items == 1)
+            *body = str_of(de->arg->list->items[0]);
+    }
+}
+
+/*
+ * What a call of the function runs besides its volatility, into f->reach
+ * for read routing (analyze_access.c): its parameter defaults and a SQL
+ * body.  PostgreSQL refuses write commands in a STABLE or IMMUTABLE
+ * function, not calls (a STABLE SQL function may call nextval()).  A SQL
+ * or PL/pgSQL body that does not parse counts as writing; a body in
+ * another language (C, PL/Python...) is trusted.
+ */
+static void function_reach(replay *r, const PgQuery__CreateFunctionStmt *fs, pgc_ufunc *f)
+{
+    pgc_arena *a = r->cat->a;
+    LIST_EACH(i, fs->n_parameters) {
+        const PgQuery__FunctionParameter *p = fs->parameters[i]->function_parameter;
+        if (p->defexpr)
+            pgc_access_record(r->cat, a, p->defexpr, false, true,
+                              pgc_arena_printf(a, "whose default for %s",
+                                               p->name ? p->name : "a parameter"),
+                              &f->reach);
+    }
+    if (fs->sql_body) { /* BEGIN ATOMIC ... END, RETURN expr */
+        pgc_access_record(r->cat, a, fs->sql_body, false, true, "whose body", &f->reach);
+        return;
+    }
+    const char *language, *body;
+    function_source(fs, &language, &body);
+    if (body && language && strcmp(language, "plpgsql") == 0)
+        pgc_access_record_plpgsql(r->cat, a, fs, &f->reach);
+    if (!body || !language || strcmp(language, "sql") != 0)
+        return;
+    PgQuery__ParseResult *tree = pgc_parse_quiet(body);
+    if (!tree && !f->reach.writes)
+        f->reach.writes = "whose body pgc cannot read";
+    for (size_t i = 0; tree && i < tree->n_stmts; i++)
+        pgc_access_record(r->cat, a, tree->stmts[i]->stmt, true, true, "whose body", &f->reach);
+    pgc_parse_free(tree);
 }
 
 /* CREATE FUNCTION and CREATE PROCEDURE (kind 'p', for CALL; returns void,
@@ -532,6 +602,7 @@ static bool create_function(replay *r, const PgQuery__CreateFunctionStmt *fs)
     f->f.nouts = (uint8_t)outs.len;
     f->f.outs = outs.items;
     f->volatility = volatility;
+    function_reach(r, fs, f);
     return true;
 }
 
@@ -1233,6 +1304,18 @@ static bool set_schema(replay *r, const PgQuery__AlterObjectSchemaStmt *ss)
 
 static bool create_schema(replay *r, const PgQuery__CreateSchemaStmt *ss);
 
+/* A row security policy's USING for SELECT on table (CREATE or ALTER
+ * POLICY): it runs for each row read, into the table's reach for read
+ * routing.  Kept when the policy is dropped or RLS is off: the
+ * conservative side. */
+static void policy_reads(replay *r, const PgQuery__RangeVar *table, const PgQuery__Node *qual)
+{
+    pgc_rel *rel = table ? pgc_cat_find_rel(r->cat, rv_schema(table), table->relname) : NULL;
+    if (rel && qual)
+        pgc_access_record(r->cat, r->cat->a, qual, false, true, "whose row security policy",
+                          &rel->reach);
+}
+
 static bool apply(replay *r, PgQuery__Node *stmt)
 {
     switch ((int)stmt->node_case) {
@@ -1273,6 +1356,16 @@ static bool apply(replay *r, PgQuery__Node *stmt)
             stmt->select_stmt->into_clause = into;
             return ok;
         }
+        return true;
+    case PG_QUERY__NODE__NODE_CREATE_POLICY_STMT: {
+        const PgQuery__CreatePolicyStmt *ps = stmt->create_policy_stmt;
+        const char *cmd = ps->cmd_name ? ps->cmd_name : "all";
+        if (strcmp(cmd, "all") == 0 || strcmp(cmd, "select") == 0)
+            policy_reads(r, ps->table, ps->qual);
+        return true;
+    }
+    case PG_QUERY__NODE__NODE_ALTER_POLICY_STMT: /* its command is not said: maybe SELECT */
+        policy_reads(r, stmt->alter_policy_stmt->table, stmt->alter_policy_stmt->qual);
         return true;
     case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT:
         return create_function(r, stmt->create_function_stmt);
@@ -1354,8 +1447,6 @@ static bool apply(replay *r, PgQuery__Node *stmt)
     case PG_QUERY__NODE__NODE_ALTER_ROLE_STMT:
     case PG_QUERY__NODE__NODE_ALTER_ROLE_SET_STMT:
     case PG_QUERY__NODE__NODE_DROP_ROLE_STMT:
-    case PG_QUERY__NODE__NODE_CREATE_POLICY_STMT:
-    case PG_QUERY__NODE__NODE_ALTER_POLICY_STMT:
     case PG_QUERY__NODE__NODE_ALTER_OWNER_STMT:
     case PG_QUERY__NODE__NODE_NOTIFY_STMT:
     case PG_QUERY__NODE__NODE_LISTEN_STMT:

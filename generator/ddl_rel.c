@@ -298,6 +298,7 @@ bool create_sequence(replay *r, const PgQuery__CreateSeqStmt *ss)
         return cat_fail(r->d, r->t, rv->location, "relation \"%s\" already exists", rv->relname);
     }
     pgc_rel *seq = new_sequence(r->cat, schema, rv->relname, NULL);
+    seq->unlogged = rv->relpersistence && strcmp(rv->relpersistence, "u") == 0;
     if (!sequence_options(r, seq, ss->options, ss->n_options, rv->location)) {
         drop_rel(r->cat, seq);
         return false;
@@ -863,16 +864,15 @@ bool create_view(replay *r, const PgQuery__ViewStmt *vs)
         || !alias_columns(r, &cols, vs->aliases, vs->n_aliases)
         || !check_duplicate_columns(r, &cols))
         return false;
-    pgc_access access; /* reading the view runs its query */
-    pgc_analyze_access(r->cat, r->cat->a, vs->query, &access);
-    const char *writes = access.reads_only ? NULL : access.why;
+    pgc_reach reach = {0}; /* reading the view runs its query */
+    pgc_access_record(r->cat, r->cat->a, vs->query, true, false, "which", &reach);
     pgc_rel *old = pgc_cat_find_rel(r->cat, schema, rv->relname);
     if (old) {
         if (!vs->replace || old->kind != 'v')
             return cat_fail(r->d, r->t, rv->location, "relation \"%s\" already exists",
                         rv->relname);
         old->cols = cols; /* CREATE OR REPLACE VIEW */
-        old->writes = writes;
+        old->reach = reach;
         old->deps.len = 0;
         LIST_EACH(i, deps.len)
             PGC_PUSH(r->cat->a, old->deps, deps.items[i]);
@@ -882,7 +882,7 @@ bool create_view(replay *r, const PgQuery__ViewStmt *vs)
         return cat_fail(r->d, r->t, rv->location, "type \"%s\" already exists", rv->relname);
     pgc_rel *view = pgc_cat_new_rel(r->cat, schema, rv->relname, 'v');
     view->cols = cols;
-    view->writes = writes;
+    view->reach = reach;
     LIST_EACH(i, deps.len)
         PGC_PUSH(r->cat->a, view->deps, deps.items[i]);
     return true;

@@ -238,6 +238,21 @@ PgQuery__ParseResult *pgc_parse(pgc_diags *d, const pgc_stmt_text *t)
     return tree;
 }
 
+PgQuery__ParseResult *pgc_parse_quiet(const char *sql)
+{
+    parsed = true;
+    if (run_too_long(sql, strlen(sql), PGC_PARSE_MAX_RUN))
+        return NULL;
+    PgQueryProtobufParseResult r = pg_query_parse_protobuf(sql);
+    PgQuery__ParseResult *tree = NULL;
+    if (!r.error
+        && tree_depth((const uint8_t *)r.parse_tree.data, r.parse_tree.len, PGC_PARSE_MAX_DEPTH)
+               >= 0)
+        tree = unpack(&r);
+    pg_query_free_protobuf_parse_result(r);
+    return tree;
+}
+
 void pgc_parse_free(PgQuery__ParseResult *tree)
 {
     if (!tree)

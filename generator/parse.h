@@ -44,6 +44,9 @@
  */
 PgQuery__ParseResult *pgc_parse(pgc_diags *d, const pgc_stmt_text *t);
 void pgc_parse_free(PgQuery__ParseResult *tree); /* NULL ok */
+/* Parses SQL that is not a statement of the user's files (a SQL function's
+ * body), quietly: NULL on any error.  Free the tree with pgc_parse_free(). */
+PgQuery__ParseResult *pgc_parse_quiet(const char *sql);
 
 /*
  * Releases libpg_query's memory of this thread, so that valgrind sees no

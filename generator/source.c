@@ -1265,14 +1265,72 @@ static bool parse_annotation(pgc_arena *a, pgc_diags *d, const pgc_file *file,
     return true;
 }
 
+/* Does s start with "pgc:", in any case (a misspelt PGC:PRIMARY is then an
+ * unknown directive, not a comment left alone)? */
+static bool is_pgc_prefix(const char *s)
+{
+    return lower(s[0]) == 'p' && lower(s[1]) == 'g' && lower(s[2]) == 'c' && s[3] == ':';
+}
+
+/* Is the comment at text[at..at+len) a `pgc:` directive?  Then its words
+ * are text[at+*from .. at+*to), up to the end of their line. */
+static bool directive_words(const char *text, size_t at, size_t len, size_t *from, size_t *to)
+{
+    size_t i = 2, end = len;
+    if (len < 2)
+        return false;
+    bool block = text[at] == '/';
+    if (block && end >= 4 && text[at + end - 2] == '*' && text[at + end - 1] == '/')
+        end -= 2;
+    while (i < end && (is_blank(text[at + i])
+                       || (block && (text[at + i] == '\n' || text[at + i] == '*'))))
+        i++;
+    if (end - i < 4 || !is_pgc_prefix(text + at + i))
+        return false;
+    *from = i;
+    while (i < end && text[at + i] != '\n')
+        i++;
+    *to = i;
+    return true;
+}
+
+/* Does the token at off start its line (blanks only before it)? */
+static bool starts_line(const char *text, size_t off)
+{
+    while (off > 0 && is_blank(text[off - 1]))
+        off--;
+    return off == 0 || text[off - 1] == '\n';
+}
+
+/*
+ * A directive comment on a line of its own that is not between a name line
+ * and its statement (after a statement, or before the first name line)
+ * applies to no query: left alone, the query it was meant for would run
+ * where the analysis says (a -- pgc:primary read on a standby).  Reports
+ * it at its first word.
+ */
+static void stray_directive(pgc_diags *d, const pgc_file *file, const pgc_token *t)
+{
+    size_t i, end;
+    if (!directive_words(file->text, t->off, t->len, &i, &end))
+        return;
+    pgc_word w[PGC_MAX_WORDS];
+    pgc_split_words(file->text + t->off + i, end - i, w);
+    pgc_diag_error(d, file, t->off + i,
+                   "-- %.*s here applies to no query; write it on a line after the name line "
+                   "of the query it is for, before the statement", (int)w[0].n, w[0].s);
+}
+
 /*
  * The `-- pgc:` directives in the comments between a query's name line and
  * its statement, [from, to) of the file:
  *     "--" blank* "pgc:reads"    it only reads, whatever it calls
  *     "--" blank* "pgc:primary"  it reads, but runs on the primary
- * Other comments are left alone (sqlc's own, the user's).  An unknown
- * directive, words after one, or both in one query are errors.  Returns
- * false after reporting.
+ * also in a block comment ("/" "*" pgc:primary "*" "/", its words ending
+ * with their line; blanks, newlines and stars before them), as sqlc allows
+ * the name line to be.  Other comments are left alone (sqlc's own, the
+ * user's).  An unknown directive, words after one, or both in one query
+ * are errors.  Returns false after reporting.
  */
 static bool read_directives(pgc_diags *d, const pgc_file *file, size_t from, size_t to,
                             pgc_query_src *q)
@@ -1282,15 +1340,11 @@ static bool read_directives(pgc_diags *d, const pgc_file *file, size_t from, siz
     pgc_token t;
     pgc_lexer_init(&lx, text + from, to - from);
     while (pgc_lex(&lx, &t) != PGC_TOK_EOF) {
-        if (t.kind != PGC_TOK_COMMENT || t.len < 2 || text[from + t.off] != '-')
-            continue;
-        size_t at = from + t.off, i = 2;
-        while (i < t.len && is_blank(text[at + i]))
-            i++;
-        if (t.len - i < 4 || memcmp(text + at + i, "pgc:", 4) != 0)
+        size_t at = from + t.off, i, line_end;
+        if (t.kind != PGC_TOK_COMMENT || !directive_words(text, at, t.len, &i, &line_end))
             continue;
         pgc_word w[PGC_MAX_WORDS];
-        int k = pgc_split_words(text + at + i, t.len - i, w);
+        int k = pgc_split_words(text + at + i, line_end - i, w);
         size_t word_off = at + i;
         pgc_route_hint hint;
         if (w[0].n == 9 && memcmp(w[0].s, "pgc:reads", 9) == 0) {
@@ -1358,14 +1412,24 @@ static void read_query_file(pgc_arena *a, pgc_arena *scratch, pgc_diags *d,
     pgc_lexer lx;
     pgc_token t;
     pgc_lexer_init(&lx, text, file->len);
+    bool statement_begun = true; /* no name line yet counts as after a statement */
+    int errors = d->errors;
     while (pgc_lex(&lx, &t) != PGC_TOK_EOF) {
         if (t.kind == PGC_TOK_ERROR) {
             report_lex_error(d, file, 0, &t);
             return;
         }
-        if (t.kind == PGC_TOK_COMMENT && is_annotation(text, &t))
+        if (t.kind == PGC_TOK_COMMENT && is_annotation(text, &t)) {
             PGC_PUSH(scratch, notes, t);
+            statement_begun = false;
+        } else if (t.kind != PGC_TOK_COMMENT && t.kind != PGC_TOK_SPACE) {
+            statement_begun = true;
+        } else if (statement_begun && starts_line(text, t.off)) {
+            stray_directive(d, file, &t);
+        }
     }
+    if (d->errors > errors)
+        return;
 
     /* Statements before the first annotation have none. */
     span_list spans = {0};

@@ -28,7 +28,15 @@ static const char schema_sql[] =
     "CREATE UNLOGGED TABLE scratch (id int);\n"
     "CREATE UNLOGGED TABLE kept (id int);\n"
     "ALTER TABLE kept SET LOGGED;\n"
-    "CREATE TEMP TABLE mine (id int);\n";
+    "CREATE TEMP TABLE mine (id int);\n"
+    "CREATE TABLE events (id int) PARTITION BY RANGE (id);\n"
+    "CREATE TABLE events_old PARTITION OF events FOR VALUES FROM (0) TO (10);\n"
+    "CREATE UNLOGGED TABLE events_new PARTITION OF events FOR VALUES FROM (10) TO (20);\n"
+    "CREATE TABLE animals (id int);\n"
+    "CREATE UNLOGGED TABLE cats () INHERITS (animals);\n"
+    "CREATE VIEW scratch_view AS SELECT id FROM scratch;\n"
+    "CREATE VIEW scratch_view_view AS SELECT id FROM scratch_view;\n"
+    "CREATE VIEW locked_view AS SELECT id FROM t FOR UPDATE;\n";
 
 static int setup(void **state)
 {
@@ -153,6 +161,17 @@ static void access__denied_builtins__do_not_read(void **state)
     assert_writes(w, "SELECT lo_create(0)", false, "creates a large object");
     assert_writes(w, "SELECT * FROM pg_create_physical_replication_slot('x')", false,
                   "replication slot");
+    /* built-ins that run a query given as text (pgc cannot see what it calls:
+     * query_to_xml('SELECT nextval(''s'')', ...) advances the sequence) */
+    assert_writes(w, "SELECT query_to_xml('SELECT nextval(''s'')', true, false, '')", false,
+                  "runs a query given as text");
+    assert_writes(w, "SELECT * FROM ts_stat('SELECT to_tsvector(v) FROM t')", false,
+                  "runs a query given as text");
+    assert_writes(w, "SELECT table_to_xml('scratch', true, false, '')", false, "table_to_xml()");
+    assert_writes(w, "SELECT cursor_to_xml('c', 1, true, false, '')", false, "cursor");
+    assert_writes(w, "SELECT setseed(0.5)", false, "setseed()");
+    assert_writes(w, "SELECT * FROM pg_logical_slot_peek_changes('x', NULL, NULL)", false,
+                  "is refused during recovery");
     /* in a subquery, CASE, ORDER BY, a LATERAL FROM function */
     assert_writes(w, "SELECT (SELECT nextval('s'))", false, "nextval()");
     assert_writes(w, "SELECT id FROM t ORDER BY CASE WHEN id > 0 THEN nextval('s') END",
@@ -196,6 +215,147 @@ static void access__user_functions__by_volatility(void **state)
     assert_writes(w, "SELECT nobody_knows(1)", false, "pgc does not know");
 }
 
+/* PostgreSQL refuses a write command in a STABLE or IMMUTABLE function
+ * ("INSERT is not allowed in a non-volatile function"), but not a call:
+ * such a SQL function whose body calls nextval() or a VOLATILE function
+ * writes (a standby refuses it), and so does one whose parameter default
+ * does, when a call leaves the argument out. */
+static void access__sql_function_bodies_and_defaults(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE FUNCTION next_id() RETURNS bigint LANGUAGE sql STABLE\n"
+                "  AS $$ SELECT nextval('s') $$;\n"
+                "CREATE FUNCTION via_vol(x int) RETURNS int LANGUAGE sql IMMUTABLE\n"
+                "  AS 'SELECT 1; SELECT vol(x)';\n"
+                "CREATE FUNCTION atomic_next() RETURNS bigint LANGUAGE sql STABLE\n"
+                "  BEGIN ATOMIC SELECT nextval('s'); END;\n"
+                "CREATE FUNCTION with_default(x bigint DEFAULT nextval('s')) RETURNS bigint\n"
+                "  LANGUAGE sql STABLE AS $$ SELECT x $$;\n"
+                "CREATE FUNCTION clean(x int DEFAULT 1) RETURNS int LANGUAGE sql STABLE\n"
+                "  AS $$ SELECT x + sta(x) FROM t WHERE id = clean.x $$;\n"
+                "CREATE FUNCTION fact(n int) RETURNS int LANGUAGE sql IMMUTABLE\n"
+                "  AS $$ SELECT CASE WHEN n < 2 THEN 1 ELSE n * fact(n - 1) END $$;\n"
+                "CREATE FUNCTION pl(x int) RETURNS int LANGUAGE plpgsql STABLE\n"
+                "  AS $$ BEGIN RETURN x; END $$;\n");
+    assert_writes(w, "SELECT next_id()", false, "next_id(), whose body calls nextval()");
+    assert_writes(w, "SELECT via_vol(1)", false, "via_vol(), whose body calls vol()");
+    assert_writes(w, "SELECT atomic_next()", false, "atomic_next(), whose body calls nextval()");
+    assert_writes(w, "SELECT with_default()", false, "with_default(), whose default for x calls nextval()");
+    assert_reads(w, "SELECT clean(), fact(5), pl(1)");
+}
+
+/* The same for a PL/pgSQL body (pg_query_parse_plpgsql): each expression
+ * and statement in it; EXECUTE runs a query pgc cannot see. */
+static void access__plpgsql_bodies(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE FUNCTION pl_next() RETURNS bigint LANGUAGE plpgsql STABLE\n"
+                "  AS $$ BEGIN RETURN nextval('s'); END $$;\n"
+                "CREATE FUNCTION pl_perform(x int) RETURNS int LANGUAGE plpgsql STABLE\n"
+                "  AS $$ BEGIN PERFORM vol(x); RETURN x; END $$;\n"
+                "CREATE FUNCTION pl_assign(x int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$\n"
+                "DECLARE y int;\n"
+                "BEGIN y := x + vol(x); RETURN y; END $$;\n"
+                "CREATE FUNCTION pl_default() RETURNS int LANGUAGE plpgsql STABLE AS $body$\n"
+                "DECLARE y bigint := nextval('s');\n"
+                "BEGIN RETURN 1; END $body$;\n"
+                "CREATE FUNCTION pl_exec(q text) RETURNS int LANGUAGE plpgsql STABLE AS $$\n"
+                "DECLARE y int;\n"
+                "BEGIN EXECUTE q INTO y; RETURN y; END $$;\n"
+                "CREATE FUNCTION pl_fine(x int) RETURNS SETOF int LANGUAGE plpgsql STABLE AS $$\n"
+                "DECLARE y int := sta(x); r record; z t.id%TYPE;\n"
+                "BEGIN\n"
+                "  SELECT id INTO z FROM t WHERE id = x;\n"
+                "  IF lower('A') = 'a' AND y IN (1, 2) THEN y := y + imm(1); END IF;\n"
+                "  FOR r IN SELECT id FROM t WHERE id > y LOOP RETURN NEXT r.id; END LOOP;\n"
+                "  RETURN QUERY SELECT id FROM t;\n"
+                "END $$;\n");
+    assert_writes(w, "SELECT pl_next()", false, "pl_next(), whose body calls nextval()");
+    assert_writes(w, "SELECT pl_perform(1)", false, "pl_perform(), whose body calls vol()");
+    assert_writes(w, "SELECT pl_assign(1)", false, "pl_assign(), whose body calls vol()");
+    assert_writes(w, "SELECT pl_default()", false, "pl_default(), whose body calls nextval()");
+    assert_writes(w, "SELECT pl_exec('SELECT 1')", false, "runs a query given as text");
+    assert_reads(w, "SELECT * FROM pl_fine(1)");
+}
+
+/* A domain's CHECK runs wherever a value becomes the domain: a cast, a
+ * parameter of that type, an argument of a function that takes it.  One
+ * that calls a function that may write makes that a write (checked on a
+ * standby: "cannot execute INSERT in a read-only transaction"). */
+static void access__domain_checks(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE DOMAIN checked AS int CHECK (vol(VALUE) > 0);\n"
+                "CREATE DOMAIN over_checked AS checked;\n"
+                "CREATE DOMAIN fine AS int CHECK (VALUE > 0 AND imm(VALUE) > 0);\n"
+                "CREATE DOMAIN later AS int;\n"
+                "CREATE FUNCTION takes(x checked) RETURNS int LANGUAGE sql STABLE\n"
+                "  AS $$ SELECT 1 $$;\n"
+                "CREATE FUNCTION takes_later(x later) RETURNS int LANGUAGE sql STABLE\n"
+                "  AS $$ SELECT 1 $$;\n");
+    assert_writes(w, "SELECT $1::checked", false, "makes a value of the domain checked, whose CHECK "
+                                                  "calls vol()");
+    assert_writes(w, "SELECT CAST(id AS over_checked) FROM t", false, "domain checked");
+    assert_writes(w, "SELECT '{1}'::checked[]", false, "domain checked");
+    assert_writes(w, "SELECT takes(id) FROM t", false, "takes(), whose parameter");
+    assert_reads(w, "SELECT $1::fine, takes_later(1)");
+    /* a composite with such an attribute: its input, a row cast, a record
+     * built from JSON with a column definition list */
+    world_ok(w, "CREATE TYPE pair AS (a checked, b int);\n"
+                "CREATE TYPE nested AS (p pair[]);\n"
+                "CREATE TYPE plain_pair AS (a fine, b int);\n");
+    assert_writes(w, "SELECT '(1,2)'::pair", false, "domain checked");
+    assert_writes(w, "SELECT '(\"{\"\"(1,2)\"\"}\")'::nested", false, "domain checked");
+    assert_writes(w, "SELECT * FROM jsonb_populate_record(NULL::pair, '{\"a\": 1}')", false,
+                  "domain checked");
+    assert_writes(w, "SELECT a FROM jsonb_to_record('{\"a\": 1}') AS x(a checked)", false,
+                  "domain checked");
+    assert_reads(w, "SELECT '(1,2)'::plain_pair, a FROM jsonb_to_record('{}') AS x(a fine)");
+    world_ok(w, "ALTER DOMAIN later ADD CONSTRAINT c CHECK (vol(VALUE) > 0);\n");
+    assert_writes(w, "SELECT takes_later(1)", false, "domain later");
+}
+
+/* A function's volatility is judged as the catalog is after every
+ * migration, wherever the call is: a view's query, a SQL body, a
+ * parameter default, a domain's CHECK, a policy made before a CREATE OR
+ * REPLACE FUNCTION (VOLATILE by default) or an ALTER FUNCTION. */
+static void access__functions__judged_after_every_migration(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql STABLE AS $$ SELECT x $$;\n"
+                "CREATE FUNCTION g(x int) RETURNS int LANGUAGE sql STABLE AS $$ SELECT x $$;\n"
+                "CREATE FUNCTION h(x int) RETURNS int LANGUAGE sql STABLE AS $$ SELECT x $$;\n"
+                "CREATE VIEW of_f AS SELECT f(id) AS x FROM t;\n"
+                "CREATE FUNCTION calls_g(x int) RETURNS int LANGUAGE sql STABLE\n"
+                "  AS $$ SELECT g(x) $$;\n"
+                "CREATE FUNCTION defaults_h(x int DEFAULT h(1)) RETURNS int LANGUAGE sql STABLE\n"
+                "  AS $$ SELECT x $$;\n"
+                "CREATE DOMAIN by_h AS int CHECK (h(VALUE) > 0);\n"
+                "CREATE VIEW of_vol AS SELECT vol(id) AS x FROM t;\n");
+    assert_reads(w, "SELECT x FROM of_f");
+    assert_reads(w, "SELECT calls_g(1), defaults_h(), 1::by_h");
+    world_ok(w, "CREATE OR REPLACE FUNCTION f(x int) RETURNS int LANGUAGE sql AS $$ SELECT x $$;\n"
+                "ALTER FUNCTION g(int) VOLATILE;\n"
+                "ALTER FUNCTION h VOLATILE;\n"
+                "ALTER FUNCTION vol(int) STABLE;\n");
+    assert_writes(w, "SELECT x FROM of_f", false, "reads the view of_f, which calls f(), which "
+                                                   "is VOLATILE");
+    assert_writes(w, "SELECT calls_g(1)", false, "calls calls_g(), whose body calls g()");
+    assert_writes(w, "SELECT defaults_h()", false, "whose default for x calls h()");
+    assert_writes(w, "SELECT 1::by_h", false, "makes a value of the domain by_h, whose CHECK calls h()");
+    assert_reads(w, "SELECT x FROM of_vol");
+    /* functions that call each other: judged once each, a cycle cut */
+    world_ok(w, "CREATE FUNCTION even(n int) RETURNS bool LANGUAGE sql STABLE AS $$ SELECT 1 $$;\n"
+                "CREATE FUNCTION odd(n int) RETURNS bool LANGUAGE sql STABLE\n"
+                "  AS $$ SELECT n = 1 OR even(n - 1) OR even(n - 2) $$;\n"
+                "CREATE OR REPLACE FUNCTION even(n int) RETURNS bool LANGUAGE sql STABLE\n"
+                "  AS $$ SELECT n = 0 OR odd(n - 1) OR odd(n - 2) $$;\n");
+    assert_reads(w, "SELECT odd(7), even(8)");
+    world_ok(w, "ALTER FUNCTION even(int) VOLATILE;\n");
+    assert_writes(w, "SELECT odd(7)", false, "calls odd(), whose body calls even(), which is "
+                                            "VOLATILE");
+}
+
 /* The catalog: CREATE FUNCTION's volatility, PostgreSQL's default when none
  * is said; ALTER FUNCTION by name and argument types. */
 static void access__catalog__follows_volatility(void **state)
@@ -235,6 +395,67 @@ static void access__relations__temporary_unlogged_and_views(void **state)
                 "CREATE OR REPLACE VIEW numbering AS SELECT id, 1 AS n FROM t;\n");
     assert_writes(w, "SELECT id FROM kept", true, "unlogged");
     assert_reads(w, "SELECT id, n FROM numbering");
+}
+
+/* Reading a table reads its partitions and inheritance children, and a
+ * view the relations of its query: an unlogged one among them is refused
+ * on a standby ("cannot access temporary or unlogged relations during
+ * recovery"), whatever an annotation says. */
+static void access__relations__what_reading_them_reads(void **state)
+{
+    world *w = *state;
+    assert_writes(w, "SELECT id FROM events", true,
+                  "reads the unlogged table events_new (through events)");
+    assert_reads(w, "SELECT id FROM events_old");
+    assert_writes(w, "SELECT id FROM animals", true, "unlogged table cats (through animals)");
+    assert_reads(w, "SELECT id FROM ONLY animals");
+    assert_writes(w, "SELECT id FROM scratch_view_view", true,
+                  "reads the unlogged table scratch (through scratch_view_view)");
+    /* a partition attached later, a table made unlogged after the view */
+    world_ok(w, "CREATE TABLE logs (id int) PARTITION BY LIST (id);\n"
+                "CREATE TABLE logs_1 PARTITION OF logs FOR VALUES IN (1);\n"
+                "ALTER TABLE events_old SET UNLOGGED;\n"
+                "CREATE VIEW old_events AS SELECT id FROM events_old;\n"
+                "ALTER TABLE events_old SET LOGGED;\n"
+                "CREATE VIEW all_logs AS SELECT id FROM logs;\n");
+    assert_reads(w, "SELECT id FROM logs");
+    assert_reads(w, "SELECT id FROM old_events");
+    world_ok(w, "CREATE UNLOGGED TABLE logs_2 (id int);\n"
+                "ALTER TABLE logs ATTACH PARTITION logs_2 FOR VALUES IN (2);\n");
+    assert_writes(w, "SELECT id FROM logs WHERE id = 1", true, "logs_2 (through logs)");
+    assert_writes(w, "SELECT id FROM all_logs", true, "logs_2 (through all_logs)");
+    /* an unlogged sequence (PostgreSQL 15) is an unlogged relation */
+    world_ok(w, "CREATE UNLOGGED SEQUENCE ticket;\nCREATE SEQUENCE kept_seq;\n");
+    assert_writes(w, "SELECT last_value FROM ticket", true, "unlogged sequence ticket");
+    assert_reads(w, "SELECT last_value FROM kept_seq");
+    world_ok(w, "ALTER SEQUENCE ticket SET LOGGED;\nALTER SEQUENCE kept_seq SET UNLOGGED;\n");
+    assert_reads(w, "SELECT last_value FROM ticket");
+    assert_writes(w, "SELECT last_value FROM kept_seq", true, "unlogged sequence kept_seq");
+    /* a view's locking clause is definite too */
+    assert_writes(w, "SELECT id FROM locked_view", true, "reads the view locked_view, which "
+                                                          "locks rows");
+}
+
+/* A row security policy's USING runs for each row a SELECT reads: one that
+ * calls a function that may write makes reading the table a write. */
+static void access__relations__row_security_policies(void **state)
+{
+    world *w = *state;
+    world_ok(w, "CREATE TABLE guarded (id int);\n"
+                "CREATE TABLE checked_rows (id int);\n"
+                "CREATE TABLE insert_only (id int);\n"
+                "ALTER TABLE guarded ENABLE ROW LEVEL SECURITY;\n"
+                "CREATE POLICY p ON guarded USING (imm(id) > 0);\n"
+                "CREATE POLICY q ON checked_rows FOR SELECT USING (id > 0);\n"
+                "CREATE POLICY r ON insert_only FOR INSERT WITH CHECK (vol(id) > 0);\n"
+                "CREATE VIEW guarded_view AS SELECT id FROM guarded;\n");
+    assert_reads(w, "SELECT id FROM guarded JOIN checked_rows USING (id) JOIN insert_only USING (id)");
+    world_ok(w, "ALTER POLICY p ON guarded USING (vol(id) > 0);\n"
+                "CREATE POLICY s ON checked_rows USING (nextval('s') > 0);\n");
+    assert_writes(w, "SELECT id FROM guarded", false,
+                  "reads the table guarded, whose row security policy calls vol()");
+    assert_writes(w, "SELECT id FROM guarded_view", false, "guarded (through guarded_view)");
+    assert_writes(w, "SELECT id FROM checked_rows", false, "nextval()");
 }
 
 /* ---- a query: the analysis and its annotation ----------------------------------- */
@@ -334,8 +555,14 @@ int main(void)
         T(access__denied_builtins__do_not_read),
         T(access__deny_list__names_builtins),
         T(access__user_functions__by_volatility),
+        T(access__sql_function_bodies_and_defaults),
+        T(access__plpgsql_bodies),
+        T(access__domain_checks),
+        T(access__functions__judged_after_every_migration),
         T(access__catalog__follows_volatility),
         T(access__relations__temporary_unlogged_and_views),
+        T(access__relations__what_reading_them_reads),
+        T(access__relations__row_security_policies),
         T(route__analysis__fills_the_query),
         T(route__reads__forces_a_read_over_functions_only),
         T(route__reads__refuses_a_data_modifying_with_where_it_is),

@@ -635,9 +635,18 @@ static void query__route_directives__are_read_after_the_name_line(void **state)
     assert_int_equal(q->route, PGC_ROUTE_PRIMARY);
     q = one_query(e, "/* name: Q :many */\n-- pgc:reads\nSELECT 1");
     assert_int_equal(q->route, PGC_ROUTE_READS);
-    /* a directive before the name line is the previous query's trailing comment */
-    q = one_query(e, "-- pgc:primary\n-- name: Q :many\nSELECT 1");
-    assert_int_equal(q->route, PGC_ROUTE_AUTO);
+    /* CRLF line ends, a tab after it, no blank before it */
+    q = one_query(e, "-- name: Q :many\r\n-- pgc:primary\r\nSELECT 1\r\n");
+    assert_int_equal(q->route, PGC_ROUTE_PRIMARY);
+    q = one_query(e, "-- name: Q :many\r\n--pgc:reads\t\r\nSELECT 1");
+    assert_int_equal(q->route, PGC_ROUTE_READS);
+    /* a block comment, as sqlc allows for the name line (silently left out, a
+     * -- pgc:primary read would go to a standby) */
+    q = one_query(e, "-- name: Q :many\n/* pgc:primary */\nSELECT 1");
+    assert_int_equal(q->route, PGC_ROUTE_PRIMARY);
+    assert_int_equal(q->route_offset, 20);
+    q = one_query(e, "-- name: Q :many\n/*\n * pgc:reads\n */\nSELECT 1");
+    assert_int_equal(q->route, PGC_ROUTE_READS);
 }
 
 static void query__route_directive_errors__are_reported(void **state)
@@ -660,6 +669,39 @@ static void query__route_directive_errors__are_reported(void **state)
     assert_query_error("-- name: Q :many\n-- pgc:primary\n-- pgc:primary\nSELECT 1",
                        "q.sql:3:4: error: query Q has -- pgc:primary twice\n"
                        "    3 | -- pgc:primary\n"
+                       "      |    ^\n");
+    /* any case: a misspelt -- PGC:PRIMARY must not leave a read on a standby unsaid */
+    assert_query_error("-- name: Q :many\n-- PGC:Primary\nSELECT 1",
+                       "q.sql:2:4: error: unknown directive \"PGC:Primary\" for query Q; expected "
+                       "-- pgc:reads or -- pgc:primary\n"
+                       "    2 | -- PGC:Primary\n"
+                       "      |    ^\n");
+    assert_query_error("-- name: Q :many\n/* pgc:primary, it must see the latest balance */\n"
+                       "SELECT 1",
+                       "q.sql:2:4: error: unknown directive \"pgc:primary,\" for query Q; "
+                       "expected -- pgc:reads or -- pgc:primary\n"
+                       "    2 | /* pgc:primary, it must see the latest balance */\n"
+                       "      |    ^\n");
+    /* a directive before the name line, or after a statement, applies to no
+     * query (left alone, a -- pgc:primary read would go to a standby) */
+    assert_query_error("-- pgc:primary\n-- name: Q :many\nSELECT 1",
+                       "q.sql:1:4: error: -- pgc:primary here applies to no query; write it on "
+                       "a line after the name line of the query it is for, before the "
+                       "statement\n"
+                       "    1 | -- pgc:primary\n"
+                       "      |    ^\n");
+    assert_query_error("-- name: P :many\nSELECT 1;\n\n  -- pgc:primary\n"
+                       "-- name: Q :many\nSELECT 2",
+                       "q.sql:4:6: error: -- pgc:primary here applies to no query; write it on "
+                       "a line after the name line of the query it is for, before the "
+                       "statement\n"
+                       "    4 |   -- pgc:primary\n"
+                       "      |      ^\n");
+    assert_query_error("-- name: P :many\nSELECT 1\n/* pgc:reads */\n",
+                       "q.sql:3:4: error: -- pgc:reads here applies to no query; write it on "
+                       "a line after the name line of the query it is for, before the "
+                       "statement\n"
+                       "    3 | /* pgc:reads */\n"
                        "      |    ^\n");
     assert_query_error("-- name: Q :many\n-- pgc:reads please\nSELECT 1",
                        "q.sql:2:14: error: unexpected \"please\" after -- pgc:reads\n"
