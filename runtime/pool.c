@@ -849,10 +849,31 @@ static int reset_session(const pgc_settings *s, pgc_pconn *c)
  * (results not read, a COPY not ended: PQTRANS_ACTIVE) retires the
  * connection, as does a pipeline with results pending.
  */
+/*
+ * A read-target connection on a server that is not a standby: libpq put it
+ * there (prefer-standby while no standby was up) or its standby was
+ * promoted since (the server reports in_hot_standby=off at once).  Such a
+ * connection, once PGC_READ_ON_PRIMARY_MS old, is retired on give-back, so
+ * that the next read connects again and finds a standby that came back
+ * (after a failover the old primary rejoins as one).  Servers before 14
+ * report nothing: kept.
+ */
+#define PGC_READ_ON_PRIMARY_MS 2000
+
+static int read_on_primary(const pgc_pconn *c)
+{
+    if (pgc_now_ms() - c->created_ms < PGC_READ_ON_PRIMARY_MS)
+        return 0;
+    const char *hs = PQparameterStatus(c->pg, "in_hot_standby");
+    return hs && strcmp(hs, "off") == 0;
+}
+
 static inline int should_retire(const pgc_settings *s, pgc_pconn *c)
 {
     /* A bad connection (PQstatus) shows as PQTRANS_UNKNOWN below. */
     if (c->broken || (s->max_queries && c->queries >= s->max_queries))
+        return 1;
+    if (c->read_target && read_on_primary(c))
         return 1;
     if (c->exposed || c->moded) { /* libpq's modes: only these set them */
         c->moded = 0;

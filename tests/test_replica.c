@@ -516,6 +516,40 @@ static void replica_down__reads_on_the_primary(void **state)
     free(rc_info);
 }
 
+/* A read target that is a primary (prefer-standby with no standby up, or a
+ * standby promoted by a failover): its connections are recycled once 2 s
+ * old, so that reads find a standby that comes back; younger ones are
+ * kept. */
+static void read_target_on_a_primary__recycled_after_2s(void **state)
+{
+    fixture *f = *state;
+    pgc_config *cfg = fixture_config(f, "max_connections", "2", "read_conninfo",
+                                     pgc_testdb_conninfo(f->tdb), NULL);
+    pgc_error err = {0};
+    opened o;
+    assert_ok(open_mode(f, cfg, &o, &err), &err);
+    pgc_db *dbs[2];
+    int n = dbs_of(&o, dbs);
+    pgc_pool_stats rst;
+    for (int i = 0; i < n; i++)
+        assert_value(dbs[i], &in_recovery_reads, "false");
+    pgc_pool_read_stats_get(pool_of(&o), &rst);
+    assert_int_equal(rst.opened, 1);
+    assert_int_equal(rst.closed, 0); /* young: kept */
+    sleep_ms(2100);
+    assert_value(dbs[0], &in_recovery_reads, "false"); /* given back old: retired */
+    pgc_pool_read_stats_get(pool_of(&o), &rst);
+    assert_int_equal(rst.closed, 1);
+    assert_int_equal(rst.total, 0);
+    for (int i = 0; i < n; i++)
+        assert_value(dbs[i], &in_recovery_reads, "false"); /* a new one, kept */
+    pgc_pool_read_stats_get(pool_of(&o), &rst);
+    assert_int_equal(rst.opened, 2);
+    assert_int_equal(rst.closed, 1);
+    close_mode(&o);
+    pgc_config_free(cfg);
+}
+
 /* A statement flagged PGC_STMT_READS that writes (a wrong -- pgc:reads) runs
  * on the read target and fails there with 25006, as it will every time:
  * the standby is read-only by design.  Its connection is fine (not retired)
@@ -742,6 +776,7 @@ int main(void)
         CASE(reads__on_the_replica_writes_and_scopes_on_the_primary),
         CASE(read_stats__no_read_target__zero),
         CASE(replica_down__reads_on_the_primary),
+        CASE(read_target_on_a_primary__recycled_after_2s),
         CASE(reads_flag_on_a_write__25006_on_the_replica__not_retried_not_retired),
         CASE(threads__reads_and_writes__both_sets_consistent),
         CASE(migrate__standby__refused_nothing_changed),
