@@ -143,7 +143,7 @@ static void threads__random_workload__no_failure(void **state)
     for (int i = 0; i < STMTS; i++) {
         snprintf(stmt_names[i], sizeof stmt_names[i], "s%d", i);
         snprintf(stmt_sql[i], sizeof stmt_sql[i], "SELECT %d", i);
-        stmts[i] = (pgc_stmt){stmt_names[i], stmt_sql[i], 0, NULL, 0, NULL, 0, 0};
+        stmts[i] = (pgc_stmt){.name = stmt_names[i], .sql = stmt_sql[i]};
     }
     pgc_error err = {0};
     pgc_config *cfg = fixture_config(f, "max_connections", "3", "acquire_timeout_ms", "5",
